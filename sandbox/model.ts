@@ -1,0 +1,108 @@
+/**
+ * The sandbox tenant's data model: everything a Microsoft 365 tenant holds that SMTP AUTH depends on.
+ * The store persists exactly this shape; Graph, the Exchange admin API and the SMTP endpoint are views of it.
+ * Values use Microsoft's own vocabulary so that the mapping to each wire format is obvious.
+ */
+
+/** Legacy per-user MFA state, as Graph beta `strongAuthenticationRequirements.perUserMfaState` names it. */
+export type PerUserMfaState = "disabled" | "enabled" | "enforced";
+
+/** A user (Entra ID) with the Exchange mailbox settings that belong to it. */
+export interface TenantUser {
+  /** Object id (GUID). */
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  /** Primary SMTP address of the mailbox; equals the UPN in the usual case. */
+  mail: string;
+  accountEnabled: boolean;
+  /** SKU part numbers, e.g. "O365_BUSINESS_PREMIUM"; a mailbox needs an Exchange-bearing licence. */
+  licenses: string[];
+  /** False for users without an Exchange Online mailbox. */
+  hasMailbox: boolean;
+  /** Entra directory roles held, by display name, e.g. "Global Administrator". */
+  directoryRoles: string[];
+  perUserMfa: PerUserMfaState;
+  /** True once the user has registered an MFA method: `enabled` then reads back as `enforced`. */
+  mfaMethodRegistered: boolean;
+  /** Password accepted by the sandbox's SMTP AUTH LOGIN; test data only, never a real secret. */
+  smtpPassword?: string;
+  /** Smart lockout: basic authentication answers "account locked". */
+  locked: boolean;
+  /** CASMailbox SmtpClientAuthenticationDisabled: null inherits the organisation's setting. */
+  smtpClientAuthenticationDisabled: boolean | null;
+  /** Name of the Exchange authentication policy assigned to the user, or null for the organisation default. */
+  authenticationPolicy: string | null;
+}
+
+/** An Exchange authentication policy (New-AuthenticationPolicy); only the SMTP switch matters here. */
+export interface AuthenticationPolicy {
+  name: string;
+  allowBasicAuthSmtp: boolean;
+}
+
+/** A Conditional Access policy, modelled as far as SMTP AUTH cares: does it block legacy authentication for a user? */
+export interface ConditionalAccessPolicy {
+  id: string;
+  displayName: string;
+  state: "enabled" | "disabled" | "enabledForReportingButNotEnforced";
+  /** conditions.clientAppTypes, e.g. ["exchangeActiveSync", "other"] for a legacy-authentication block. */
+  clientAppTypes: string[];
+  /** conditions.users.includeUsers: user ids or "All". */
+  includeUsers: string[];
+  /** conditions.users.excludeUsers: user ids. */
+  excludeUsers: string[];
+  /** grantControls.builtInControls, e.g. ["block"] or ["mfa"]. */
+  builtInControls: string[];
+}
+
+/** An app registration with its service principal, as the token service and Exchange see it. */
+export interface AppRegistration {
+  /** Application (client) id. */
+  appId: string;
+  displayName: string;
+  /** Object id of the enterprise application (service principal) — the id Exchange's New-ServicePrincipal wants. */
+  servicePrincipalId: string;
+  /** Client secrets accepted by the token service (test data only). */
+  secrets: string[];
+  /** PEM certificates whose keys may sign client assertions. */
+  certificates: string[];
+  /** Application permissions granted with admin consent, per resource: "graph" or "exchange". */
+  roles: { graph: string[]; exchange: string[] };
+}
+
+/** A service principal registered in Exchange Online with New-ServicePrincipal. */
+export interface ExchangeServicePrincipal {
+  appId: string;
+  objectId: string;
+  displayName: string;
+}
+
+/** A mailbox permission granted with Add-MailboxPermission. */
+export interface MailboxPermission {
+  /** Mailbox identity (primary SMTP address). */
+  mailbox: string;
+  /** Trustee: a service principal object id or a user. */
+  user: string;
+  accessRights: string[];
+}
+
+/** The whole tenant. */
+export interface TenantState {
+  tenantId: string;
+  /** Verified domain, e.g. "contoso.com". */
+  domain: string;
+  securityDefaultsEnabled: boolean;
+  /** Set-TransportConfig -SmtpClientAuthenticationDisabled. */
+  organizationSmtpClientAuthenticationDisabled: boolean;
+  /** Get-OrganizationConfig DefaultAuthenticationPolicy, or null for none. */
+  defaultAuthenticationPolicy: string | null;
+  /** Basic authentication for SMTP AUTH has been removed for this tenant (answers 550 5.7.30). */
+  basicAuthSmtpRetired: boolean;
+  users: TenantUser[];
+  authenticationPolicies: AuthenticationPolicy[];
+  conditionalAccessPolicies: ConditionalAccessPolicy[];
+  apps: AppRegistration[];
+  exchangeServicePrincipals: ExchangeServicePrincipal[];
+  mailboxPermissions: MailboxPermission[];
+}
