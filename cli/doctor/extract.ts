@@ -1,0 +1,313 @@
+/**
+ * Normalises an SMTP error as a user pastes it — wrapped by nodemailer, .NET, Python smtplib, JavaMail,
+ * MailKit, PHPMailer, Ruby, postfix or a raw protocol log — into the server replies and hints the
+ * diagnosis needs. Pure and total: any string in, an `Extracted` out, never a throw.
+ */
+
+/** The SMTP stage a failure happened in, as far as the text tells. */
+export type Stage = "connect" | "starttls" | "auth" | "mail" | "rcpt" | "data" | "unknown";
+
+/** The client library or program that produced the text, as far as the text tells. */
+export type ClientHint =
+  | "nodemailer"
+  | "dotnet"
+  | "mailkit"
+  | "python-smtplib"
+  | "javamail"
+  | "phpmailer"
+  | "ruby"
+  | "postfix"
+  | "symfony-swift"
+  | "openssl"
+  | "unknown";
+
+/** One server reply found in the text. */
+export interface Reply {
+  /** Basic reply code (535), or null when the client dropped it (.NET "The server response was: 5.7.57 …"). */
+  code: number | null;
+  /** Enhanced status code (5.7.139), or null. */
+  enhanced: string | null;
+  /** Reply text after the codes, diagnostic suffix included, trimmed. */
+  text: string;
+  /** True when this reply was quoted inside another one ("530 5.7.57 … Error: 535 5.7.139 …"). */
+  echoed: boolean;
+}
+
+/** Everything diagnose() reads from the text. */
+export interface Extracted {
+  /** The replies in order of appearance; continuation lines (535-…) are merged. Only 4xx/5xx replies. */
+  replies: Reply[];
+  /** Distinct basic codes of `replies`, in order. */
+  codes: number[];
+  /** Distinct enhanced codes of `replies`, in order. */
+  enhancedCodes: string[];
+  /** Stage of the failing reply. */
+  stage: Stage;
+  /** Authentication mechanism the client used, when visible. */
+  authMechanism: "LOGIN" | "PLAIN" | "XOAUTH2" | "CRAM-MD5" | "NTLM" | null;
+  /** True when the text shows OAuth in use (XOAUTH2, bearer tokens, client credentials, SaslMechanismOAuth2 …). */
+  oauth: boolean;
+  /** Exchange front-end from the diagnostic suffix, e.g. "PN0PR01CA0024.INDPRD01.PROD.OUTLOOK.COM". */
+  serverId: string | null;
+  /** ISO timestamp from the diagnostic suffix. */
+  timestamp: string | null;
+  /** 16-hex request id from the diagnostic suffix or banner. */
+  requestId: string | null;
+  /** Host the client connected to (smtp.office365.com, smtp-mail.outlook.com, …) when named. */
+  host: string | null;
+  /** Port the client connected to, when named next to the host or in a socket error. */
+  port: number | null;
+  client: ClientHint;
+  /** A TLS-layer failure: "wrong-version-number", "no-common-algorithm", "not-tls-handshake", "handshake-failed", or null. */
+  tlsError: "wrong-version-number" | "no-common-algorithm" | "not-tls-handshake" | "handshake-failed" | null;
+  /** A socket-layer failure code (ETIMEDOUT, ECONNREFUSED, ECONNRESET, ENOTFOUND, "timeout"), or null. */
+  networkError: string | null;
+  /** STARTTLS was issued and accepted in the transcript. */
+  tlsStarted: boolean;
+  /** An EHLO reply listing STARTTLS but no AUTH was seen (the pre-TLS capability list). */
+  authNotOffered: boolean;
+  /** The account is a personal Microsoft account (outlook.com, hotmail.*, live.*, msn.com) or the consumer endpoint was used. */
+  consumerAccount: boolean;
+  /** Mail addresses seen (for `<mailbox>` in checks), in order, deduplicated. */
+  addresses: string[];
+  /** The text after unescaping, used for phrase matching. */
+  normalized: string;
+}
+
+const CONSUMER_DOMAIN = /@(?:outlook\.[a-z.]+|hotmail\.[a-z.]+|live\.[a-z.]+|msn\.com)\b/i;
+
+/**
+ * Undo the escaping that clients and loggers add: literal \n, \r, \t, \' and \" in JSON/Python reprs,
+ * Python bytes literals b'…', and the `\\` doubling of JSON-in-JSON.
+ * @internal exported for tests
+ */
+export function unescapeText(input: string): string {
+  let s = input.replace(/\r\n?/g, "\n");
+  // JSON-in-JSON doubles backslashes first.
+  s = s.replace(/\\\\(?=[nrt'"])/g, "\\");
+  s = s.replace(/\\r\\n|\\n|\\r/g, "\n").replace(/\\t/g, "\t");
+  s = s.replace(/\\(['"])/g, "$1");
+  // Python bytes literals: b'…' / b"…" → the inner text (keep one space so tokens do not merge).
+  s = s.replace(/\bb(['"])/g, " ");
+  return s;
+}
+
+// A reply start: optional basic code, then an enhanced code, or a basic code followed by text.
+// Basic codes are 4xx/5xx with a second digit 0-5 (RFC 5321); enhanced codes x.y.z with class 2/4/5.
+const REPLY_RE =
+  /(?<![\w.\/:-])(?:([45][0-5]\d)(?:[ -]|[:,]\s?|\.(?=[245]\.\d))\s*)?([245]\.\d{1,3}\.\d{1,3})(?=[ \t]+[\p{L}"'\[(])|(?<![\w.\/:-])([45][0-5]\d)(?:[ -])(?=[\p{L}"'\[])/gmu;
+
+function cleanReplyText(raw: string): string {
+  let t = raw.trim();
+  // Cut at the end of a quoted repr / JSON string: a quote followed by , ) } or ].
+  const close = /['"]\s*[,)}]/u.exec(t);
+  if (close !== null) t = t.slice(0, close.index);
+  t = t.replace(/['"]\s*[,)}\]]?\s*$/u, "");
+  t = t.replace(/\s*(?:'\)|"\)|',|",|\}\s*$)\s*$/u, "");
+  return t.trim();
+}
+
+/**
+ * Find every 4xx/5xx reply in the text.
+ * @internal exported for tests
+ */
+export function findReplies(normalized: string): Reply[] {
+  const found: Array<{ index: number; end: number; code: number | null; enhanced: string | null; sep: string }> = [];
+  for (const m of normalized.matchAll(REPLY_RE)) {
+    const code = m[1] ?? m[3];
+    const enhanced = m[2] ?? null;
+    const index = m.index;
+    const sepMatch = /^[45]\d\d(-)/.exec(m[0]);
+    found.push({
+      index,
+      end: index + m[0].length,
+      code: code === undefined ? null : Number(code),
+      enhanced,
+      sep: sepMatch ? "-" : " ",
+    });
+  }
+  const replies: Reply[] = [];
+  const lines: Array<{ reply: Reply; continued: boolean }> = [];
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i]!;
+    const next = found[i + 1];
+    const lineEnd = normalized.indexOf("\n", f.end);
+    const stopAtLine = lineEnd === -1 ? normalized.length : lineEnd;
+    const stop = next !== undefined && next.index < stopAtLine ? next.index : stopAtLine;
+    let text = normalized.slice(f.end, stop);
+    // An echoed reply is introduced by "Error:"; drop that connector from the outer text.
+    const echoedNext = next !== undefined && next.index < stopAtLine && /Error:\s*$/u.test(text);
+    if (echoedNext) text = text.replace(/\s*Error:\s*$/u, "");
+    const prev = lines[lines.length - 1];
+    const echoed = prev !== undefined && !prev.continued && found[i - 1] !== undefined && isEchoIntro(normalized, found[i - 1]!.end, f.index);
+    const reply: Reply = { code: f.code, enhanced: f.enhanced, text: cleanReplyText(text), echoed };
+    // Merge continuation lines: "535-5.7.139 first part" + "535 5.7.139 second part".
+    if (prev !== undefined && prev.continued && prev.reply.code === reply.code) {
+      prev.reply.text = `${prev.reply.text} ${reply.text}`.trim();
+      prev.continued = f.sep === "-";
+      continue;
+    }
+    lines.push({ reply, continued: f.sep === "-" });
+  }
+  for (const l of lines) {
+    if (l.reply.code !== null && l.reply.code < 400) continue;
+    if (l.reply.code === null && l.reply.enhanced !== null && l.reply.enhanced.startsWith("2.")) continue;
+    replies.push(l.reply);
+  }
+  return dedupe(replies);
+}
+
+function isEchoIntro(text: string, from: number, to: number): boolean {
+  return /Error:\s*$/u.test(text.slice(from, to));
+}
+
+// The same reply is often printed two or three times (message, response, stack); keep the first.
+function dedupe(replies: Reply[]): Reply[] {
+  const out: Reply[] = [];
+  for (const r of replies) {
+    const key = (x: Reply) => `${x.code ?? ""}|${x.enhanced ?? ""}|${x.text.slice(0, 60).toLowerCase()}`;
+    const same = out.find((o) => key(o) === key(r) || (o.enhanced === r.enhanced && o.enhanced !== null && sameStart(o.text, r.text)));
+    if (same) {
+      if (same.code === null && r.code !== null) same.code = r.code;
+      if (r.text.length > same.text.length && sameStart(same.text, r.text)) same.text = r.text;
+      continue;
+    }
+    out.push({ ...r });
+  }
+  return out;
+}
+
+function sameStart(a: string, b: string): boolean {
+  const n = Math.min(a.length, b.length, 40);
+  return n > 10 && a.slice(0, n).toLowerCase() === b.slice(0, n).toLowerCase();
+}
+
+const SUFFIX_RE =
+  /\[([A-Z0-9]{6,}(?:\.[A-Za-z0-9-]+)*\.(?:outlook\.com|exchangelabs\.com|outlook\.cn|office365\.us|protection\.outlook\.com|hotmail\.com))(?:\s+(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\s+([0-9A-F]{16}))?\]/i;
+
+function detectClient(s: string): ClientHint {
+  if (/MailKit\.|MimeKit|SaslMechanism|SmtpCommandException|SmtpProtocolException/u.test(s)) return "mailkit";
+  if (/System\.Net\.Mail|SmtpException|The server response was|SmtpClient\.Send|HResult|Exception calling "Send"/u.test(s)) return "dotnet";
+  if (/nodemailer|SMTPConnection|smtp-connection|EAUTH|ESOCKET|EENVELOPE|Invalid login:|responseCode|command: 'CONN'/u.test(s)) return "nodemailer";
+  if (/smtplib|SMTPAuthenticationError|SMTPSenderRefused|SMTPDataError|SMTPRecipientsRefused|SMTPServerDisconnected|Traceback \(most recent call last\)/u.test(s)) return "python-smtplib";
+  if (/javax\.mail|jakarta\.mail|com\.sun\.mail|angus\.mail|AuthenticationFailedException|DEBUG SMTP:/u.test(s)) return "javamail";
+  if (/PHPMailer|SERVER -> CLIENT|CLIENT -> SERVER|SMTP ERROR:|SMTP -> ERROR|SMTP connect\(\) failed/u.test(s)) return "phpmailer";
+  if (/Swift_|Symfony\\Component\\Mailer|Expected response code/u.test(s)) return "symfony-swift";
+  if (/Net::SMTP|net\/smtp\.rb|SMTPAuthenticationError \(|\(Net::/u.test(s)) return "ruby";
+  if (/postfix\/|SASL authentication failed; server/u.test(s)) return "postfix";
+  if (/ssl3_get_record|SSL routines/u.test(s)) return "openssl";
+  return "unknown";
+}
+
+function detectMechanism(s: string): Extracted["authMechanism"] {
+  const cmd = /\bAUTH\s+(XOAUTH2|LOGIN|PLAIN|CRAM-MD5|NTLM)\b(?!\s+(?:XOAUTH2|LOGIN|PLAIN)\b[^\n]*\n?\s*250)/giu;
+  let last: string | null = null;
+  for (const m of s.matchAll(cmd)) {
+    // Skip capability lines ("250-AUTH LOGIN XOAUTH2").
+    const before = s.slice(Math.max(0, m.index - 5), m.index);
+    if (/250[- ]$/u.test(before)) continue;
+    last = m[1]!.toUpperCase();
+  }
+  if (last !== null) return last as Extracted["authMechanism"];
+  if (/auth_plain|authtype\s*:?\s*plain|AUTH PLAIN/iu.test(s)) return "PLAIN";
+  if (/auth_login|AUTH LOGIN/iu.test(s)) return "LOGIN";
+  if (/xoauth2|SaslMechanismOAuth2|oauth2/iu.test(s)) return "XOAUTH2";
+  return null;
+}
+
+function detectOAuth(s: string, mech: Extracted["authMechanism"]): boolean {
+  if (mech === "XOAUTH2") return true;
+  return /XOAUTH2|SaslMechanismOAuth2|\bOAuth\s*2?\b|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow/iu.test(s);
+}
+
+function detectStage(s: string, replies: Reply[]): Stage {
+  // Explicit command markers from wrappers.
+  const cmd = /command:\s*['"]?(AUTH [A-Z0-9-]+|CONN|MAIL FROM|RCPT TO|DATA|STARTTLS|EHLO|API)['"]?/u.exec(s)?.[1];
+  if (cmd !== undefined) {
+    if (cmd.startsWith("AUTH")) return "auth";
+    if (cmd === "CONN") return "connect";
+    if (cmd === "MAIL FROM") return "mail";
+    if (cmd === "RCPT TO") return "rcpt";
+    if (cmd === "DATA" || cmd === "API") return "data";
+    if (cmd === "STARTTLS") return "starttls";
+  }
+  if (/Invalid login|AuthenticationException|AuthenticationFailedException|SMTPAuthenticationError|Password command failed|Password not accepted|AUTH command failed|AUTH LOGIN failed|SASL authentication failed|Net::SMTPAuthenticationError|failed to authenticate|in response to AUTH/iu.test(s))
+    return "auth";
+  if (/SMTPSenderRefused|MAIL FROM command failed|during MAIL FROM|Mail command failed|client was not authenticated/iu.test(s)) return "mail";
+  if (/SMTPRecipientsRefused|RCPT TO command failed|Recipient command failed/iu.test(s)) return "rcpt";
+  if (/SMTPDataError|Message failed|SMTPSendFailedException|DATA command failed|STOREDRV\.Submission|Transaction failed/iu.test(s)) return "data";
+  if (/STARTTLS command failed/iu.test(s)) return "starttls";
+  if (/ETIMEDOUT|ECONNREFUSED|Greeting never received|Connection timeout|Timed Out|ssl3_get_record|wrong version number|first record does not look like a TLS handshake|common algorithm/iu.test(s))
+    return "connect";
+  // Transcript: the last client command before the first error reply.
+  const firstError = replies[0];
+  if (firstError !== undefined) {
+    const at = s.indexOf(firstError.text.slice(0, 30));
+    const before = at > 0 ? s.slice(0, at) : s;
+    const cmds = [...before.matchAll(/(?:C:|CLIENT -> SERVER:|-->\s*b?['"]?|Tx ')\s*(AUTH|MAIL FROM|RCPT TO|DATA|STARTTLS|EHLO)\b/giu)];
+    const lastCmd = cmds[cmds.length - 1]?.[1]?.toUpperCase();
+    if (lastCmd === "AUTH") return "auth";
+    if (lastCmd === "MAIL FROM") return "mail";
+    if (lastCmd === "RCPT TO") return "rcpt";
+    if (lastCmd === "DATA") return "data";
+    if (lastCmd === "STARTTLS") return "starttls";
+  }
+  return "unknown";
+}
+
+/**
+ * Extract replies and hints from pasted text. Never throws.
+ */
+export function extract(text: string): Extracted {
+  const normalized = unescapeText(text);
+  const replies = findReplies(normalized);
+  const suffix = SUFFIX_RE.exec(normalized);
+  const hostName =
+    /\b(smtp\.office365\.com|smtp-mail\.outlook\.com|smtp\.live\.com|smtp-legacy\.office365\.com|outlook\.office365\.com|smtp\.partner\.outlook\.cn|smtp\.office365\.us|[a-z0-9-]+\.mail\.protection\.outlook\.com|smtp\.azurecomm\.net)\b/iu.exec(
+      normalized,
+    )?.[1] ?? null;
+  const portMatch =
+    /(?:smtp[\w.-]*\.(?:com|cn|us|net)|\d+\.\d+\.\d+\.\d+)(?:\[[\d.]+\])?:(\d{2,4})\b/u.exec(normalized) ??
+    /\bport['"]?\s*[:=]\s*['"]?(\d{2,4})\b/iu.exec(normalized);
+  const mech = detectMechanism(normalized);
+  const addresses = [...new Set([...normalized.matchAll(/\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/gu)].map((m) => m[0]))].filter(
+    (a) => !/^(?:git@|noreply@github)/iu.test(a),
+  );
+  let tlsError: Extracted["tlsError"] = null;
+  if (/wrong version number|WRONG_VERSION_NUMBER/u.test(normalized)) tlsError = "wrong-version-number";
+  else if (/do not possess a common algorithm|SEC_E_ALGORITHM_MISMATCH|no protocols available|unsupported protocol|tlsv1 alert protocol version/iu.test(normalized))
+    tlsError = "no-common-algorithm";
+  else if (/first record does not look like a TLS handshake/iu.test(normalized)) tlsError = "not-tls-handshake";
+  else if (/SSLHandshakeException|handshake failed|Handshake failed|SSL or TLS connection/u.test(normalized)) tlsError = "handshake-failed";
+  const net = /\b(ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/u.exec(normalized)?.[1] ??
+    (/Connection timeout|Greeting never received|Timed Out|timed out|Operation timed out/iu.test(normalized) ? "timeout" : null);
+  const ehloBlocks = normalized.split(/\n(?=[^\n]*\b220\b)/u);
+  const authNotOffered =
+    /250[- ]STARTTLS/u.test(normalized) &&
+    !/250[- ]AUTH\b/u.test(normalized) &&
+    !/220 2\.0\.0 SMTP server ready/u.test(normalized) &&
+    ehloBlocks.length > 0;
+  return {
+    replies,
+    codes: [...new Set(replies.map((r) => r.code).filter((c): c is number => c !== null))],
+    enhancedCodes: [...new Set(replies.map((r) => r.enhanced).filter((c): c is string => c !== null))],
+    stage: detectStage(normalized, replies),
+    authMechanism: mech,
+    oauth: detectOAuth(normalized, mech),
+    serverId: suffix?.[1] ?? (/Hostname=([A-Z0-9.]+\.(?:outlook\.com|outlook\.cn))/iu.exec(normalized)?.[1] ?? null),
+    timestamp: suffix?.[2] ?? null,
+    requestId: suffix?.[3] ?? (/\[([0-9A-F]{16})\]/u.exec(normalized)?.[1] ?? null),
+    host: hostName === null ? null : hostName.toLowerCase(),
+    port: portMatch?.[1] !== undefined ? Number(portMatch[1]) : null,
+    client: detectClient(normalized),
+    tlsError,
+    networkError: net,
+    tlsStarted: /STARTTLS[\s\S]{0,400}220 2\.0\.0 SMTP server ready|Connection upgraded with STARTTLS|Successfully negotiated SMTP STARTTLS|250[- ]AUTH\b/u.test(normalized),
+    authNotOffered,
+    consumerAccount:
+      addresses.some((a) => CONSUMER_DOMAIN.test(a)) ||
+      /smtp-mail\.outlook\.com|smtp\.live\.com|\bhotmail\b|outlook\.com personal|personal (?:Microsoft |outlook )?account/iu.test(normalized),
+    addresses,
+    normalized,
+  };
+}
