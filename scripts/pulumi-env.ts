@@ -1,0 +1,91 @@
+/**
+ * How this project runs the Pulumi CLI: which binary, and the hermetic environment around it.
+ *
+ * - The CLI is `pulumi` from PATH when it is there and new enough; otherwise the one built from Go
+ *   modules into .tools/bin by tools/build-pulumi.sh (built on first use, cached after).
+ * - State lives in a local file backend (.state/), PULUMI_HOME in .pulumi-home/, both git-ignored;
+ *   the update check and automatic plugin downloads are off; secrets use the passphrase provider,
+ *   with a random passphrase kept in .pulumi-home/passphrase unless the caller sets one.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/** The oldest CLI we accept from PATH: policy packs run through the language host from 3.221, and
+ * dynamic providers serialize `import * as` correctly from 3.229 (pulumi/pulumi#22388). */
+export const MIN_PULUMI_VERSION = "3.229.0";
+
+export const projectRoot = path.resolve(import.meta.dirname, "..");
+const toolsBin = path.join(projectRoot, ".tools", "bin");
+
+/** Compares dotted versions numerically; "v" prefixes and pre-release suffixes are ignored. */
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const parse = (v: string) => v.replace(/^v/, "").split(/[-+]/)[0]!.split(".").map(Number);
+  const a = parse(version);
+  const b = parse(minimum);
+  for (let i = 0; i < 3; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
+function pulumiOnPath(): string | undefined {
+  const found = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" });
+  const bin = found.stdout.trim();
+  if (found.status !== 0 || bin === "" || bin.startsWith(toolsBin)) return undefined;
+  try {
+    const version = execFileSync(bin, ["version"], {
+      encoding: "utf8",
+      env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    }).trim();
+    return versionAtLeast(version, MIN_PULUMI_VERSION) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Returns the path of the `pulumi` binary to run, building it from Go modules when no suitable
+ * CLI is installed. Build output goes to stderr so that `--json` output on stdout stays clean.
+ */
+export function resolvePulumiBinary(): string {
+  const fromPath = pulumiOnPath();
+  if (fromPath) return fromPath;
+  const build = spawnSync("bash", [path.join(projectRoot, "tools", "build-pulumi.sh")], {
+    stdio: ["ignore", process.stderr, process.stderr],
+  });
+  if (build.status !== 0) {
+    throw new Error(`could not build the Pulumi CLI (tools/build-pulumi.sh exited ${build.status ?? "on a signal"})`);
+  }
+  return path.join(toolsBin, "pulumi");
+}
+
+/** The environment every CLI run gets; `base` is usually process.env. */
+export function pulumiEnv(base: NodeJS.ProcessEnv, pulumiBin: string): NodeJS.ProcessEnv {
+  const home = path.join(projectRoot, ".pulumi-home");
+  const stateDir = path.join(projectRoot, ".state");
+  mkdirSync(home, { recursive: true });
+  mkdirSync(stateDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    // Node 24 from node_modules first, so the program and every provider run on it; then the CLI's
+    // own folder, where the language host and the dynamic-provider launcher live.
+    PATH: [path.join(projectRoot, "node_modules", ".bin"), path.dirname(pulumiBin), toolsBin, base.PATH ?? ""].join(
+      path.delimiter,
+    ),
+    PULUMI_HOME: base.PULUMI_HOME ?? home,
+    PULUMI_BACKEND_URL: base.PULUMI_BACKEND_URL ?? `file://${stateDir}`,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+  };
+  if (base.PULUMI_CONFIG_PASSPHRASE === undefined && base.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
+    const file = path.join(home, "passphrase");
+    if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString("base64url"), { mode: 0o600 });
+    env.PULUMI_CONFIG_PASSPHRASE_FILE = file;
+    readFileSync(file); // fail early if it is unreadable
+  }
+  return env;
+}

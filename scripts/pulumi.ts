@@ -1,0 +1,26 @@
+/**
+ * `npm run pulumi -- <args>`: runs the Pulumi CLI in this project's hermetic environment
+ * (see scripts/pulumi-env.ts), passing the arguments and the exit code through.
+ */
+import { spawn } from "node:child_process";
+import { projectRoot, pulumiEnv, resolvePulumiBinary } from "./pulumi-env.ts";
+
+let bin: string;
+try {
+  bin = resolvePulumiBinary();
+} catch (err) {
+  console.error(`pulumi: ${(err as Error).message}`);
+  process.exit(1);
+}
+
+const child = spawn(bin, process.argv.slice(2), {
+  cwd: process.env.INIT_CWD ?? projectRoot,
+  env: pulumiEnv(process.env, bin),
+  stdio: "inherit",
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on("exit", (code, signal) => {
+  process.exit(code ?? (signal ? 128 : 1));
+});
