@@ -69,6 +69,28 @@ export interface AppRegistration {
   certificates: string[];
   /** Application permissions granted with admin consent, per resource: "graph" or "exchange". */
   roles: { graph: string[]; exchange: string[] };
+  /**
+   * Entra roles assigned to the service principal, by display name (e.g. "Exchange Administrator").
+   * App-only Exchange management needs one (RBAC); absent means none.
+   */
+  directoryRoles?: string[];
+  /** Federated identity credentials (workload identity federation): assertions from these issuers are accepted. */
+  federatedCredentials?: FederatedCredential[];
+}
+
+/** A federated identity credential on an app registration. */
+export interface FederatedCredential {
+  /** Issuer (`iss`) of the external token, e.g. https://token.actions.githubusercontent.com. */
+  issuer: string;
+  /** Subject (`sub`) of the external token, e.g. repo:org/repo:environment:prod. */
+  subject: string;
+  /** Accepted `aud` values; Entra's default is api://AzureADTokenExchange. */
+  audiences: string[];
+  /**
+   * Sandbox only: PEM public key that verifies the external token's signature. Absent means the
+   * sandbox's own workload-identity issuer (its token-signing key), see sandbox/README.md.
+   */
+  publicKeyPem?: string;
 }
 
 /** A service principal registered in Exchange Online with New-ServicePrincipal. */
