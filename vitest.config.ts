@@ -6,6 +6,7 @@ export default defineConfig({
     clearMocks: true,
     restoreMocks: true,
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
+    reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });

@@ -1,0 +1,32 @@
+import vitest from "@vitest/eslint-plugin";
+import { defineConfig } from "eslint/config";
+import tseslint from "typescript-eslint";
+
+export default defineConfig(
+  {
+    ignores: ["node_modules/", ".tools/", ".tmp/", ".state/", ".pulumi-home/", ".sandbox/", "policies/node_modules/", "**/*.js", "**/*.mjs"],
+  },
+  {
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+  },
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["test/**/*.ts"],
+    plugins: { vitest },
+    rules: {
+      ...vitest.configs.recommended.rules,
+      // Tests parse JSON from the CLI and the sandbox; asserting on it is the point.
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+    },
+  },
+);
