@@ -1,0 +1,64 @@
+/**
+ * The contract between desired state (tenant.yaml), the Pulumi program, the dynamic providers and
+ * the policy pack: each resource kind's type token and its input properties. Inputs hold plain,
+ * non-secret values only.
+ */
+
+/** The dynamic-provider module: type tokens are `pulumi-nodejs:dynamic/m365:<Kind>`. */
+export const RESOURCE_MODULE = "m365";
+
+export const RESOURCE_KINDS = ["SecurityDefaults", "OrganizationSmtpAuth", "MailboxSmtpAuth", "PerUserMfa"] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+/** The URN type token of a resource kind, e.g. `pulumi-nodejs:dynamic/m365:MailboxSmtpAuth`. */
+export function typeToken(kind: ResourceKind): string {
+  return `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${kind}`;
+}
+
+/** Who owns an exception to the secure default, and until when it is allowed. */
+export interface ExceptionRecord {
+  /** Mail address of the person or team accountable for the exception. */
+  owner?: string;
+  /** Change ticket that approved it, e.g. CHG-1042. */
+  ticket?: string;
+  /** Last day the exception is allowed, YYYY-MM-DD. */
+  expires?: string;
+}
+
+/** Graph v1.0 policies/identitySecurityDefaultsEnforcementPolicy. One per tenant. */
+export interface SecurityDefaultsInputs {
+  enabled: boolean;
+  /** Why security defaults are off; required by the policy pack when enabled is false. */
+  reason?: string;
+  /** True when a Conditional Access baseline is declared to replace security defaults. */
+  conditionalAccessBaseline?: boolean;
+  /** An explicit, owned risk acceptance instead of a Conditional Access baseline. */
+  riskAcceptance?: { owner: string; ticket?: string; expires?: string };
+}
+
+/** Exchange Set-TransportConfig -SmtpClientAuthenticationDisabled. One per tenant. */
+export interface OrganizationSmtpAuthInputs {
+  state: "enabled" | "disabled";
+}
+
+/** Exchange Set-CASMailbox -SmtpClientAuthenticationDisabled ($null / $false / $true). */
+export type MailboxSmtpAuthState = "inherit" | "enabled" | "disabled";
+
+export interface MailboxSmtpAuthInputs extends ExceptionRecord {
+  /** Primary SMTP address, lower case. */
+  mailbox: string;
+  state: MailboxSmtpAuthState;
+  /** True when the resource was declared by `others: inherit` rather than listed by name. */
+  implicit?: boolean;
+}
+
+/** Graph beta users/{id}/authentication/requirements perUserMfaState. */
+export type PerUserMfaState = "disabled" | "enabled" | "enforced";
+
+export interface PerUserMfaInputs extends ExceptionRecord {
+  /** User principal name, lower case. */
+  user: string;
+  state: PerUserMfaState;
+  /** Entra directory roles the user holds (read from the tenant by the program), for the policy pack. */
+  directoryRoles?: string[];
+}
