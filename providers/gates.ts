@@ -322,10 +322,13 @@ const CHECKS: Record<GateId, Check> = {
     // Conditional Access user policies govern user sign-ins; app-only tokens are outside them.
     if (f.mechanism === "oauth") return skipped(BASIC_ONLY);
     if (f.conditionalAccessPolicies === UNKNOWN) return unknown("Conditional Access policies were not read");
-    if (f.userId === UNKNOWN) return unknown("the user's object id is not known, so policy assignment cannot be matched");
-    const blocking = f.conditionalAccessPolicies.filter((p) => conditionalAccessBlocksLegacy(p, f.userId as string));
+    if (f.userId === UNKNOWN)
+      return unknown("the user's object id is not known, so policy assignment cannot be matched");
+    const blocking = f.conditionalAccessPolicies.filter((p) => conditionalAccessBlocksLegacy(p, f.userId));
     if (blocking.length > 0) {
-      return block(`Conditional Access blocks legacy authentication: ${blocking.map((p) => `"${p.displayName}"`).join(", ")}`);
+      return block(
+        `Conditional Access blocks legacy authentication: ${blocking.map((p) => `"${p.displayName}"`).join(", ")}`,
+      );
     }
     return pass("no enabled Conditional Access policy blocks legacy authentication for this user");
   },
@@ -335,21 +338,27 @@ const CHECKS: Record<GateId, Check> = {
     const effective = effectivePerUserMfa(f.perUserMfa, f.mfaMethodRegistered);
     if (effective === UNKNOWN) return unknown("per-user MFA is enabled; whether a method is registered was not read");
     if (effective === "enforced") return block("legacy per-user MFA is enforced");
-    if (effective === "enabled") return pass("per-user MFA is enabled but no method is registered yet, so not enforced");
+    if (effective === "enabled")
+      return pass("per-user MFA is enabled but no method is registered yet, so not enforced");
     return pass("per-user MFA is disabled");
   },
   smtp_auth_disabled_mailbox: (f) => {
-    if (f.mailboxSmtpAuthDisabled === UNKNOWN) return unknown("the mailbox's SmtpClientAuthenticationDisabled was not read");
-    if (f.mailboxSmtpAuthDisabled === true) return block("SMTP AUTH disabled for the mailbox (SmtpClientAuthenticationDisabled $true)");
-    if (f.mailboxSmtpAuthDisabled === false) return pass("SMTP AUTH enabled for the mailbox ($false overrides the organisation)");
+    if (f.mailboxSmtpAuthDisabled === UNKNOWN)
+      return unknown("the mailbox's SmtpClientAuthenticationDisabled was not read");
+    if (f.mailboxSmtpAuthDisabled === true)
+      return block("SMTP AUTH disabled for the mailbox (SmtpClientAuthenticationDisabled $true)");
+    if (f.mailboxSmtpAuthDisabled === false)
+      return pass("SMTP AUTH enabled for the mailbox ($false overrides the organisation)");
     return pass("the mailbox inherits the organisation setting ($null)");
   },
   smtp_auth_disabled_tenant: (f) => {
     // "The mailbox setting takes precedence over the organization setting" (Set-CASMailbox docs).
     if (f.mailboxSmtpAuthDisabled === false) return skipped("the mailbox's $false overrides the organisation setting");
     if (f.mailboxSmtpAuthDisabled === true) return skipped("the mailbox's own setting decides");
-    if (f.mailboxSmtpAuthDisabled === UNKNOWN) return unknown("the mailbox setting was not read, so inheritance is unknown");
-    if (f.organizationSmtpAuthDisabled === UNKNOWN) return unknown("Get-TransportConfig SmtpClientAuthenticationDisabled was not read");
+    if (f.mailboxSmtpAuthDisabled === UNKNOWN)
+      return unknown("the mailbox setting was not read, so inheritance is unknown");
+    if (f.organizationSmtpAuthDisabled === UNKNOWN)
+      return unknown("Get-TransportConfig SmtpClientAuthenticationDisabled was not read");
     return f.organizationSmtpAuthDisabled
       ? block("SMTP AUTH disabled for the organisation and the mailbox inherits it")
       : pass("SMTP AUTH enabled for the organisation and the mailbox inherits it");
@@ -364,7 +373,8 @@ const CHECKS: Record<GateId, Check> = {
   },
   basic_auth_disabled_or_retired: (f) => {
     if (f.mechanism === "oauth") return skipped(BASIC_ONLY);
-    if (f.basicAuthSmtpRetired === UNKNOWN) return unknown("whether basic SMTP AUTH is retired for the tenant is not known");
+    if (f.basicAuthSmtpRetired === UNKNOWN)
+      return unknown("whether basic SMTP AUTH is retired for the tenant is not known");
     return f.basicAuthSmtpRetired
       ? block("basic authentication for SMTP AUTH is retired for this tenant")
       : pass("basic authentication for SMTP AUTH is still available to the tenant");
@@ -379,7 +389,8 @@ const CHECKS: Record<GateId, Check> = {
   send_as_permission: (f) => {
     // For basic, the account sends as its own mailbox; sending as another address is judged per
     // message by checkSender().
-    if (f.mechanism === "basic") return skipped("the account sends as its own mailbox; other senders are checked per message");
+    if (f.mechanism === "basic")
+      return skipped("the account sends as its own mailbox; other senders are checked per message");
     if (f.mailboxPermissionGranted === UNKNOWN) return unknown("mailbox permissions were not read");
     return f.mailboxPermissionGranted
       ? pass("the service principal holds FullAccess or SendAs on the mailbox")
@@ -421,7 +432,14 @@ export function effectivePerUserMfa(state: PerUserMfaState, methodRegistered: Fa
 /** Client app types under which SMTP AUTH is signed in: "other" is Entra's "Other clients" (legacy). */
 const LEGACY_CLIENT_APP_TYPES = new Set(["other", "all"]);
 /** Grant controls a legacy (password-only) sign-in can never satisfy. */
-const UNSATISFIABLE_BY_LEGACY = new Set(["block", "mfa", "compliantDevice", "domainJoinedDevice", "approvedApplication", "compliantApplication"]);
+const UNSATISFIABLE_BY_LEGACY = new Set([
+  "block",
+  "mfa",
+  "compliantDevice",
+  "domainJoinedDevice",
+  "approvedApplication",
+  "compliantApplication",
+]);
 
 /**
  * Whether a Conditional Access policy blocks a basic-auth SMTP sign-in for the user. Our reading,
@@ -478,7 +496,9 @@ export function factsFromTenant(
     const sp = state.exchangeServicePrincipals.find((s) => s.appId.toLowerCase() === opts.appId!.toLowerCase());
     exchangeServicePrincipalRegistered = sp !== undefined;
     mailboxPermissionGranted =
-      sp !== undefined && user !== undefined && hasMailboxRight(state, user, [sp.objectId, sp.appId], ["FullAccess", "SendAs"]);
+      sp !== undefined &&
+      user !== undefined &&
+      hasMailboxRight(state, user, [sp.objectId, sp.appId], ["FullAccess", "SendAs"]);
   }
 
   return {
@@ -488,7 +508,9 @@ export function factsFromTenant(
     licensed: user ? user.licenses.length > 0 : UNKNOWN,
     accountEnabled: user ? user.accountEnabled : UNKNOWN,
     passwordCorrect:
-      user && opts.password !== undefined ? user.smtpPassword !== undefined && user.smtpPassword === opts.password : UNKNOWN,
+      user && opts.password !== undefined
+        ? user.smtpPassword !== undefined && user.smtpPassword === opts.password
+        : UNKNOWN,
     accountLocked: user ? user.locked : UNKNOWN,
     securityDefaultsEnabled: state.securityDefaultsEnabled,
     conditionalAccessPolicies: state.conditionalAccessPolicies,

@@ -13,9 +13,19 @@ import {
   type SmtpReply,
 } from "../providers/gates.ts";
 import type { ConditionalAccessPolicy, TenantState, TenantUser } from "../sandbox/model.ts";
-import { APP_ID, OTHER, PASSWORD, SCANNER, SCANNER_ID, SP_OBJECT_ID, healthyTenant, tenantWith } from "../sandbox/smtp/fixture.ts";
+import {
+  APP_ID,
+  OTHER,
+  PASSWORD,
+  SCANNER,
+  SCANNER_ID,
+  SP_OBJECT_ID,
+  healthyTenant,
+  tenantWith,
+} from "../sandbox/smtp/fixture.ts";
 
-const basic = (t: TenantState, password = PASSWORD) => evaluateGates(factsFromTenant(t, SCANNER, "basic", { password }));
+const basic = (t: TenantState, password = PASSWORD) =>
+  evaluateGates(factsFromTenant(t, SCANNER, "basic", { password }));
 const oauth = (t: TenantState, appId = APP_ID) => evaluateGates(factsFromTenant(t, SCANNER, "oauth", { appId }));
 
 describe("evaluateGates on a healthy tenant", () => {
@@ -30,7 +40,11 @@ describe("evaluateGates on a healthy tenant", () => {
 
   it("skips the gates that do not apply to each mechanism", () => {
     const skippedOf = (v: ReturnType<typeof basic>) => v.gates.filter((g) => g.status === "skipped").map((g) => g.id);
-    expect(skippedOf(basic(healthyTenant()))).toEqual(["smtp_auth_disabled_tenant", "oauth_misconfigured_app_or_sp", "send_as_permission"]);
+    expect(skippedOf(basic(healthyTenant()))).toEqual([
+      "smtp_auth_disabled_tenant",
+      "oauth_misconfigured_app_or_sp",
+      "send_as_permission",
+    ]);
     expect(skippedOf(oauth(healthyTenant()))).toEqual([
       "account_disabled",
       "wrong_credentials",
@@ -69,17 +83,41 @@ const basicCases: Array<[GateId, Break, SmtpReply]> = [
     SmtpReplies.criteriaNotMet,
   ],
   ["per_user_mfa", (_t, u) => void (u.perUserMfa = "enforced"), SmtpReplies.criteriaNotMet],
-  ["smtp_auth_disabled_mailbox", (_t, u) => void (u.smtpClientAuthenticationDisabled = true), SmtpReplies.smtpAuthDisabledMailbox],
-  ["smtp_auth_disabled_tenant", (_t, u) => void (u.smtpClientAuthenticationDisabled = null), SmtpReplies.smtpAuthDisabledTenant],
-  ["authentication_policy_blocks_basic_smtp", (_t, u) => void (u.authenticationPolicy = "Block Basic SMTP"), SmtpReplies.basicAuthDisabled],
+  [
+    "smtp_auth_disabled_mailbox",
+    (_t, u) => void (u.smtpClientAuthenticationDisabled = true),
+    SmtpReplies.smtpAuthDisabledMailbox,
+  ],
+  [
+    "smtp_auth_disabled_tenant",
+    (_t, u) => void (u.smtpClientAuthenticationDisabled = null),
+    SmtpReplies.smtpAuthDisabledTenant,
+  ],
+  [
+    "authentication_policy_blocks_basic_smtp",
+    (_t, u) => void (u.authenticationPolicy = "Block Basic SMTP"),
+    SmtpReplies.basicAuthDisabled,
+  ],
   ["basic_auth_disabled_or_retired", (t) => void (t.basicAuthSmtpRetired = true), SmtpReplies.basicAuthRetired],
 ];
 
 const oauthCases: Array<[GateId, Break, SmtpReply]> = [
   ["mailbox_unlicensed_or_missing", (_t, u) => void (u.hasMailbox = false), SmtpReplies.authenticationUnsuccessful],
-  ["smtp_auth_disabled_mailbox", (_t, u) => void (u.smtpClientAuthenticationDisabled = true), SmtpReplies.smtpAuthDisabledMailbox],
-  ["smtp_auth_disabled_tenant", (_t, u) => void (u.smtpClientAuthenticationDisabled = null), SmtpReplies.smtpAuthDisabledTenant],
-  ["oauth_misconfigured_app_or_sp", (t) => void (t.exchangeServicePrincipals = []), SmtpReplies.authenticationUnsuccessful],
+  [
+    "smtp_auth_disabled_mailbox",
+    (_t, u) => void (u.smtpClientAuthenticationDisabled = true),
+    SmtpReplies.smtpAuthDisabledMailbox,
+  ],
+  [
+    "smtp_auth_disabled_tenant",
+    (_t, u) => void (u.smtpClientAuthenticationDisabled = null),
+    SmtpReplies.smtpAuthDisabledTenant,
+  ],
+  [
+    "oauth_misconfigured_app_or_sp",
+    (t) => void (t.exchangeServicePrincipals = []),
+    SmtpReplies.authenticationUnsuccessful,
+  ],
   ["send_as_permission", (t) => void (t.mailboxPermissions = []), SmtpReplies.authenticationUnsuccessful],
 ];
 
@@ -118,23 +156,47 @@ describe("OAuth ignores the basic-only gates", () => {
   });
 
   it("an app without an Exchange service principal is refused", () => {
-    expect(oauth(healthyTenant(), "dddddddd-0000-0000-0000-000000000000").blockingGate).toBe("oauth_misconfigured_app_or_sp");
+    expect(oauth(healthyTenant(), "dddddddd-0000-0000-0000-000000000000").blockingGate).toBe(
+      "oauth_misconfigured_app_or_sp",
+    );
   });
 
   it("SendAs on the mailbox is enough", () => {
-    const t = tenantWith((t) => void (t.mailboxPermissions = [{ mailbox: SCANNER, user: SP_OBJECT_ID, accessRights: ["SendAs"] }]));
+    const t = tenantWith(
+      (t) => void (t.mailboxPermissions = [{ mailbox: SCANNER, user: SP_OBJECT_ID, accessRights: ["SendAs"] }]),
+    );
     expect(oauth(t).allowed).toBe(true);
   });
 });
 
 describe("ordering: the first blocking gate wins", () => {
   it.each<[string, Break, GateId]>([
-    ["missing mailbox before everything", (t, u) => ((u.hasMailbox = false), (t.securityDefaultsEnabled = true)), "mailbox_unlicensed_or_missing"],
+    [
+      "missing mailbox before everything",
+      (t, u) => ((u.hasMailbox = false), (t.securityDefaultsEnabled = true)),
+      "mailbox_unlicensed_or_missing",
+    ],
     ["wrong password before lockout", (_t, u) => ((u.smtpPassword = "x"), (u.locked = true)), "wrong_credentials"],
-    ["security defaults before CA/MFA", (t, u) => ((t.securityDefaultsEnabled = true), (u.perUserMfa = "enforced")), "security_defaults_enabled"],
-    ["MFA before the SMTP switches", (_t, u) => ((u.perUserMfa = "enforced"), (u.smtpClientAuthenticationDisabled = true)), "per_user_mfa"],
-    ["mailbox switch before retirement", (t, u) => ((u.smtpClientAuthenticationDisabled = true), (t.basicAuthSmtpRetired = true)), "smtp_auth_disabled_mailbox"],
-    ["auth policy before retirement", (t, u) => ((u.authenticationPolicy = "Block Basic SMTP"), (t.basicAuthSmtpRetired = true)), "authentication_policy_blocks_basic_smtp"],
+    [
+      "security defaults before CA/MFA",
+      (t, u) => ((t.securityDefaultsEnabled = true), (u.perUserMfa = "enforced")),
+      "security_defaults_enabled",
+    ],
+    [
+      "MFA before the SMTP switches",
+      (_t, u) => ((u.perUserMfa = "enforced"), (u.smtpClientAuthenticationDisabled = true)),
+      "per_user_mfa",
+    ],
+    [
+      "mailbox switch before retirement",
+      (t, u) => ((u.smtpClientAuthenticationDisabled = true), (t.basicAuthSmtpRetired = true)),
+      "smtp_auth_disabled_mailbox",
+    ],
+    [
+      "auth policy before retirement",
+      (t, u) => ((u.authenticationPolicy = "Block Basic SMTP"), (t.basicAuthSmtpRetired = true)),
+      "authentication_policy_blocks_basic_smtp",
+    ],
   ])("%s", (_name, breakIt, gate) => {
     const v = basic(tenantWith(breakIt));
     expect(v.blockingGate).toBe(gate);
@@ -154,7 +216,7 @@ describe("per-user MFA: enabled vs enforced", () => {
   ])("%s with method registered=%s → allowed=%s", (state, registered, allowed) => {
     const v = basic(tenantWith((_t, u) => ((u.perUserMfa = state), (u.mfaMethodRegistered = registered))));
     expect(v.allowed).toBe(allowed);
-    if (!allowed) expect(v.blockingGate).toBe("per_user_mfa");
+    expect(v.blockingGate).toBe(allowed ? undefined : "per_user_mfa");
   });
 });
 
@@ -168,7 +230,12 @@ describe("SmtpClientAuthenticationDisabled: mailbox overrides, null inherits", (
     [null, true, "smtp_auth_disabled_tenant"],
   ])("mailbox %s, organisation disabled %s → %s", (mailbox, org, gate) => {
     const v = basic(
-      tenantWith((t, u) => ((u.smtpClientAuthenticationDisabled = mailbox), (t.organizationSmtpClientAuthenticationDisabled = org))),
+      tenantWith(
+        (t, u) => (
+          (u.smtpClientAuthenticationDisabled = mailbox),
+          (t.organizationSmtpClientAuthenticationDisabled = org)
+        ),
+      ),
     );
     expect(v.blockingGate).toBe(gate);
     expect(v.allowed).toBe(gate === undefined);
@@ -182,7 +249,9 @@ describe("authentication policy: the user's, else the organisation default", () 
     ["Allow Basic SMTP", "Block Basic SMTP", true],
     ["Block Basic SMTP", null, false],
   ])("user %s, default %s → allowed=%s", (assigned, orgDefault, allowed) => {
-    const v = basic(tenantWith((t, u) => ((u.authenticationPolicy = assigned), (t.defaultAuthenticationPolicy = orgDefault))));
+    const v = basic(
+      tenantWith((t, u) => ((u.authenticationPolicy = assigned), (t.defaultAuthenticationPolicy = orgDefault))),
+    );
     expect(v.allowed).toBe(allowed);
   });
 });
@@ -239,7 +308,11 @@ describe("unknown facts", () => {
 
   it("an org setting that is unknown matters only when the mailbox inherits", () => {
     expect(evaluateGates({ ...known(), organizationSmtpAuthDisabled: "unknown" }).allowed).toBe(true);
-    const inherit = evaluateGates({ ...known(), mailboxSmtpAuthDisabled: null, organizationSmtpAuthDisabled: "unknown" });
+    const inherit = evaluateGates({
+      ...known(),
+      mailboxSmtpAuthDisabled: null,
+      organizationSmtpAuthDisabled: "unknown",
+    });
     expect(inherit.gates.find((g) => g.id === "smtp_auth_disabled_tenant")?.status).toBe("unknown");
   });
 

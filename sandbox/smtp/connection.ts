@@ -120,14 +120,18 @@ export class ExchangeConnection extends SMTPConnection {
 
   override _sendGreeting(): void {
     // 220 SY5P282CA0097.outlook.office365.com Microsoft ESMTP MAIL Service ready at Sun, 23 Nov 2025 11:12:20 +0000 [08DE2A6028D26C22]
-    super.send(220, `${BANNER_HOST} Microsoft ESMTP MAIL Service ready at ${rfc5322Date(this.ctx.now())} [${this.sessionId}]`, false);
+    super.send(
+      220,
+      `${BANNER_HOST} Microsoft ESMTP MAIL Service ready at ${rfc5322Date(this.ctx.now())} [${this.sessionId}]`,
+      false,
+    );
   }
 
   override handler_AUTH(command: Buffer, callback: () => void): void {
     const method = (command.toString().trim().split(/\s+/)[1] ?? "").toUpperCase();
     // AUTH is not offered before STARTTLS, and PLAIN is never offered: Exchange answers both with
     // 504 5.7.4 (PHPMailer/PHPMailer#1254; mattermost/mattermost#954).
-    if (!this.secure || !(this._server.options.authMethods as string[]).includes(method)) {
+    if (!this.secure || !this._server.options.authMethods.includes(method)) {
       this.reply(SmtpReplies.unrecognizedAuthType);
       return callback();
     }
@@ -138,9 +142,15 @@ export class ExchangeConnection extends SMTPConnection {
     if (Array.isArray(data)) {
       // The EHLO reply: rebuild it in smtp.office365.com's order (fact sheet §5.1). BINARYMIME and
       // CHUNKING are left out: smtp-server has no BDAT, and clients such as MailKit use it when offered.
-      const caps = [`${BANNER_HOST} Hello ${this.clientHostname || `[${this.remoteAddress}]`}`, `SIZE ${MAX_MESSAGE_SIZE}`, "PIPELINING", "DSN", "ENHANCEDSTATUSCODES"];
+      const caps = [
+        `${BANNER_HOST} Hello ${this.clientHostname || `[${this.remoteAddress}]`}`,
+        `SIZE ${MAX_MESSAGE_SIZE}`,
+        "PIPELINING",
+        "DSN",
+        "ENHANCEDSTATUSCODES",
+      ];
       if (!this.secure) caps.push("STARTTLS");
-      else if (!this.session.user) caps.push(`AUTH ${(this._server.options.authMethods as string[]).join(" ")}`);
+      else if (!this.session.user) caps.push(`AUTH ${this._server.options.authMethods.join(" ")}`);
       caps.push("8BITMIME", "SMTPUTF8");
       return super.send(code, caps, false);
     }

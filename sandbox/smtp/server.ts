@@ -15,7 +15,14 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { randomUUID } from "node:crypto";
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerSession } from "smtp-server";
-import { checkSender, evaluateGates, factsFromTenant, SmtpReplies, type Mechanism, type SmtpReply } from "../../providers/gates.ts";
+import {
+  checkSender,
+  evaluateGates,
+  factsFromTenant,
+  SmtpReplies,
+  type Mechanism,
+  type SmtpReply,
+} from "../../providers/gates.ts";
 import type { TenantState } from "../model.ts";
 import {
   AUTH_REQUIRED_MARKER,
@@ -92,12 +99,15 @@ export function startSmtpServer(opts: SmtpServerOptions): Promise<SmtpServerHand
   let sessions = 0;
 
   class ExchangeSmtpServer extends SMTPServer {
-    override connect(socket: Parameters<SMTPServer["connect"]>[0], socketOptions?: Parameters<SMTPServer["connect"]>[1]): void {
+    override connect(
+      socket: Parameters<SMTPServer["connect"]>[0],
+      socketOptions?: Parameters<SMTPServer["connect"]>[1],
+    ): void {
       // Same as smtp-server's connect(), with our connection class.
       const connection = new ExchangeConnection(this, socket, socketOptions);
       this.connections.add(connection);
       connection.on("error", (err: Error) => this._onError(err));
-      connection.on("connect", (data) => this._onClientConnect(data));
+      connection.on("connect", (data: Parameters<SMTPServer["_onClientConnect"]>[0]) => this._onClientConnect(data));
       connection.init();
     }
   }
@@ -133,7 +143,9 @@ export function startSmtpServer(opts: SmtpServerOptions): Promise<SmtpServerHand
       if (protocol && LEGACY_TLS.has(protocol)) {
         const r = SmtpReplies.tlsVersionNotSupported;
         // zehm/sendEmail#1 shows the bare [host] suffix on this reply.
-        return callback(Object.assign(new Error(`${r.enhanced} ${r.text} [${MAILBOX_HOST}]`), { responseCode: r.code }));
+        return callback(
+          Object.assign(new Error(`${r.enhanced} ${r.text} [${MAILBOX_HOST}]`), { responseCode: r.code }),
+        );
       }
       callback();
     },
@@ -142,8 +154,7 @@ export function startSmtpServer(opts: SmtpServerOptions): Promise<SmtpServerHand
     onAuth(auth: SMTPServerAuthentication, session, callback) {
       const c = conn(session);
       const tenant = opts.getTenant();
-      const fail = (r: SmtpReply) =>
-        callback(Object.assign(new Error(""), c.authFailure(r)));
+      const fail = (r: SmtpReply) => callback(Object.assign(new Error(""), c.authFailure(r)));
 
       let mechanism: Mechanism;
       let user: string;
@@ -195,11 +206,14 @@ export function startSmtpServer(opts: SmtpServerOptions): Promise<SmtpServerHand
         const identity = c.identity;
         const mailFrom = session.envelope.mailFrom;
         const from = mailFrom ? mailFrom.address : "";
-        if (!identity) return callback(Object.assign(new Error("4.3.2 Authentication state lost"), { responseCode: 451 }));
+        if (!identity)
+          return callback(Object.assign(new Error("4.3.2 Authentication state lost"), { responseCode: 451 }));
         const denied = checkSender(opts.getTenant(), identity, from);
         if (denied) {
           return callback(
-            Object.assign(new Error(`${denied.enhanced} ${denied.text} [Hostname=${MAILBOX_HOST}]`), { responseCode: denied.code }),
+            Object.assign(new Error(`${denied.enhanced} ${denied.text} [Hostname=${MAILBOX_HOST}]`), {
+              responseCode: denied.code,
+            }),
           );
         }
         if (stream.sizeExceeded) return callback(); // smtp-server answers 552 itself

@@ -54,4 +54,3 @@ describe("createPki", () => {
     expect(createPki(["localhost"])).toBe(createPki(["localhost"]));
   });
 });
-

@@ -20,7 +20,12 @@ import {
   healthyTenant,
   tenantWith,
 } from "../../sandbox/smtp/fixture.ts";
-import { startSmtpServer, type AcceptedMessage, type BearerClaims, type SmtpServerHandle } from "../../sandbox/smtp/server.ts";
+import {
+  startSmtpServer,
+  type AcceptedMessage,
+  type BearerClaims,
+  type SmtpServerHandle,
+} from "../../sandbox/smtp/server.ts";
 import { createPki } from "../../sandbox/tls.ts";
 
 const NOW = new Date("2026-01-27T10:00:00.000Z");
@@ -31,11 +36,31 @@ const line = (r: SmtpReply) => new RegExp(`^${r.code} ${esc(r.enhanced)} ${esc(r
 
 const TOKENS: Record<string, BearerClaims> = {
   good: { appId: APP_ID, tenantId: TENANT_ID, audience: "https://outlook.office365.com", roles: ["SMTP.SendAsApp"] },
-  "good-guid-aud": { appId: APP_ID, tenantId: TENANT_ID, audience: "00000002-0000-0ff1-ce00-000000000000", roles: ["SMTP.SendAsApp"] },
+  "good-guid-aud": {
+    appId: APP_ID,
+    tenantId: TENANT_ID,
+    audience: "00000002-0000-0ff1-ce00-000000000000",
+    roles: ["SMTP.SendAsApp"],
+  },
   "no-role": { appId: APP_ID, tenantId: TENANT_ID, audience: "https://outlook.office365.com", roles: [] },
-  "graph-aud": { appId: APP_ID, tenantId: TENANT_ID, audience: "https://graph.microsoft.com", roles: ["SMTP.SendAsApp"] },
-  "other-tenant": { appId: APP_ID, tenantId: "99999999-0000-0000-0000-000000000000", audience: "https://outlook.office365.com", roles: ["SMTP.SendAsApp"] },
-  "unregistered-app": { appId: "dddddddd-0000-0000-0000-000000000000", tenantId: TENANT_ID, audience: "https://outlook.office365.com", roles: ["SMTP.SendAsApp"] },
+  "graph-aud": {
+    appId: APP_ID,
+    tenantId: TENANT_ID,
+    audience: "https://graph.microsoft.com",
+    roles: ["SMTP.SendAsApp"],
+  },
+  "other-tenant": {
+    appId: APP_ID,
+    tenantId: "99999999-0000-0000-0000-000000000000",
+    audience: "https://outlook.office365.com",
+    roles: ["SMTP.SendAsApp"],
+  },
+  "unregistered-app": {
+    appId: "dddddddd-0000-0000-0000-000000000000",
+    tenantId: TENANT_ID,
+    audience: "https://outlook.office365.com",
+    roles: ["SMTP.SendAsApp"],
+  },
 };
 
 const pki = createPki();
@@ -92,7 +117,12 @@ describe("SMTP outcome matrix, basic (AUTH LOGIN through nodemailer)", () => {
     const info = await send(transport({ user: SCANNER, pass: PASSWORD }));
     expect(info.response).toBe(`250 2.0.0 OK <scan-1@contoso.com> [Hostname=${MAILBOX_HOST}]`);
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ from: SCANNER, to: ["someone@fabrikam.com"], authUser: SCANNER, mechanism: "LOGIN" });
+    expect(seen[0]).toMatchObject({
+      from: SCANNER,
+      to: ["someone@fabrikam.com"],
+      authUser: SCANNER,
+      mechanism: "LOGIN",
+    });
     expect(seen[0]?.raw).toContain("Subject: Scan");
     expect(smtp.messages.at(-1)).toEqual(seen[0]);
   });
@@ -117,10 +147,26 @@ describe("SMTP outcome matrix, basic (AUTH LOGIN through nodemailer)", () => {
         }),
       SmtpReplies.criteriaNotMet,
     ],
-    ["per_user_mfa", (_t, u) => ((u.perUserMfa = "enabled"), (u.mfaMethodRegistered = true)), SmtpReplies.criteriaNotMet],
-    ["smtp_auth_disabled_mailbox", (_t, u) => void (u.smtpClientAuthenticationDisabled = true), SmtpReplies.smtpAuthDisabledMailbox],
-    ["smtp_auth_disabled_tenant", (_t, u) => void (u.smtpClientAuthenticationDisabled = null), SmtpReplies.smtpAuthDisabledTenant],
-    ["authentication_policy_blocks_basic_smtp", (t) => void (t.defaultAuthenticationPolicy = "Block Basic SMTP"), SmtpReplies.basicAuthDisabled],
+    [
+      "per_user_mfa",
+      (_t, u) => ((u.perUserMfa = "enabled"), (u.mfaMethodRegistered = true)),
+      SmtpReplies.criteriaNotMet,
+    ],
+    [
+      "smtp_auth_disabled_mailbox",
+      (_t, u) => void (u.smtpClientAuthenticationDisabled = true),
+      SmtpReplies.smtpAuthDisabledMailbox,
+    ],
+    [
+      "smtp_auth_disabled_tenant",
+      (_t, u) => void (u.smtpClientAuthenticationDisabled = null),
+      SmtpReplies.smtpAuthDisabledTenant,
+    ],
+    [
+      "authentication_policy_blocks_basic_smtp",
+      (t) => void (t.defaultAuthenticationPolicy = "Block Basic SMTP"),
+      SmtpReplies.basicAuthDisabled,
+    ],
     ["basic_auth_disabled_or_retired", (t) => void (t.basicAuthSmtpRetired = true), SmtpReplies.basicAuthRetired],
   ])("%s", async (_gate, breakIt, reply) => {
     tenant = tenantWith(breakIt);
@@ -141,7 +187,9 @@ describe("SMTP outcome matrix, basic (AUTH LOGIN through nodemailer)", () => {
 
   it("send_as_permission: SendAs on the other mailbox lets it through", async () => {
     tenant = tenantWith((t) => t.mailboxPermissions.push({ mailbox: OTHER, user: SCANNER, accessRights: ["SendAs"] }));
-    await expect(send(transport({ user: SCANNER, pass: PASSWORD }), OTHER)).resolves.toMatchObject({ accepted: ["someone@fabrikam.com"] });
+    await expect(send(transport({ user: SCANNER, pass: PASSWORD }), OTHER)).resolves.toMatchObject({
+      accepted: ["someone@fabrikam.com"],
+    });
   });
 
   it("reads the tenant on every AUTH: fixing the setting fixes the next session", async () => {
@@ -156,7 +204,9 @@ describe("SMTP outcome matrix, OAuth (XOAUTH2 through nodemailer)", () => {
   const oauth = (accessToken: string, user = SCANNER) => transport({ type: "OAuth2", user, accessToken });
 
   it.each(["good", "good-guid-aud"])("token %s sends; security defaults and MFA do not matter", async (token) => {
-    tenant = tenantWith((t, u) => ((t.securityDefaultsEnabled = true), (u.perUserMfa = "enforced"), (t.basicAuthSmtpRetired = true)));
+    tenant = tenantWith(
+      (t, u) => ((t.securityDefaultsEnabled = true), (u.perUserMfa = "enforced"), (t.basicAuthSmtpRetired = true)),
+    );
     seen.length = 0;
     await send(oauth(token));
     expect(seen[0]).toMatchObject({ authUser: SCANNER, mechanism: "XOAUTH2" });
@@ -167,12 +217,42 @@ describe("SMTP outcome matrix, OAuth (XOAUTH2 through nodemailer)", () => {
     ["token without SMTP.SendAsApp", "no-role", () => {}, SmtpReplies.authenticationUnsuccessful],
     ["token for Graph", "graph-aud", () => {}, SmtpReplies.authenticationUnsuccessful],
     ["token from another tenant", "other-tenant", () => {}, SmtpReplies.authenticationUnsuccessful],
-    ["oauth_misconfigured_app_or_sp: app not registered in Exchange", "unregistered-app", () => {}, SmtpReplies.authenticationUnsuccessful],
-    ["oauth_misconfigured_app_or_sp: service principal removed", "good", (t) => void (t.exchangeServicePrincipals = []), SmtpReplies.authenticationUnsuccessful],
-    ["send_as_permission: no mailbox permission", "good", (t) => void (t.mailboxPermissions = []), SmtpReplies.authenticationUnsuccessful],
-    ["mailbox_unlicensed_or_missing", "good", (_t, u) => void (u.hasMailbox = false), SmtpReplies.authenticationUnsuccessful],
-    ["smtp_auth_disabled_mailbox", "good", (_t, u) => void (u.smtpClientAuthenticationDisabled = true), SmtpReplies.smtpAuthDisabledMailbox],
-    ["smtp_auth_disabled_tenant", "good", (_t, u) => void (u.smtpClientAuthenticationDisabled = null), SmtpReplies.smtpAuthDisabledTenant],
+    [
+      "oauth_misconfigured_app_or_sp: app not registered in Exchange",
+      "unregistered-app",
+      () => {},
+      SmtpReplies.authenticationUnsuccessful,
+    ],
+    [
+      "oauth_misconfigured_app_or_sp: service principal removed",
+      "good",
+      (t) => void (t.exchangeServicePrincipals = []),
+      SmtpReplies.authenticationUnsuccessful,
+    ],
+    [
+      "send_as_permission: no mailbox permission",
+      "good",
+      (t) => void (t.mailboxPermissions = []),
+      SmtpReplies.authenticationUnsuccessful,
+    ],
+    [
+      "mailbox_unlicensed_or_missing",
+      "good",
+      (_t, u) => void (u.hasMailbox = false),
+      SmtpReplies.authenticationUnsuccessful,
+    ],
+    [
+      "smtp_auth_disabled_mailbox",
+      "good",
+      (_t, u) => void (u.smtpClientAuthenticationDisabled = true),
+      SmtpReplies.smtpAuthDisabledMailbox,
+    ],
+    [
+      "smtp_auth_disabled_tenant",
+      "good",
+      (_t, u) => void (u.smtpClientAuthenticationDisabled = null),
+      SmtpReplies.smtpAuthDisabledTenant,
+    ],
   ])("%s", async (_name, token, breakIt, reply) => {
     tenant = tenantWith(breakIt);
     const err = await failure(send(oauth(token)));
@@ -182,7 +262,9 @@ describe("SMTP outcome matrix, OAuth (XOAUTH2 through nodemailer)", () => {
   });
 
   it("another mailbox as sender without SendAs for the app: 554 5.2.0", async () => {
-    tenant = tenantWith((t) => t.mailboxPermissions.push({ mailbox: OTHER, user: SP_OBJECT_ID, accessRights: ["FullAccess"] }));
+    tenant = tenantWith((t) =>
+      t.mailboxPermissions.push({ mailbox: OTHER, user: SP_OBJECT_ID, accessRights: ["FullAccess"] }),
+    );
     expect((await failure(send(oauth("good"), OTHER))).responseCode).toBe(554);
   });
 });
@@ -240,10 +322,11 @@ class RawSmtp {
     return this.read();
   }
   async starttls(options: tls.ConnectionOptions = {}): Promise<tls.TLSSocket> {
-    expect(await this.cmd("STARTTLS")).toBe("220 2.0.0 SMTP server ready");
+    const ready = await this.cmd("STARTTLS");
+    if (ready !== "220 2.0.0 SMTP server ready") throw new Error(`STARTTLS refused: ${ready}`);
     this.sock.removeAllListeners("data");
     this.sock.removeAllListeners("close");
-    const secure = tls.connect({ socket: this.sock as net.Socket, ca: pki.caPem, servername: "localhost", ...options });
+    const secure = tls.connect({ socket: this.sock, ca: pki.caPem, servername: "localhost", ...options });
     await new Promise<void>((r, j) => secure.once("secureConnect", r).once("error", j));
     this.sock = secure;
     this.attach(secure);
@@ -296,7 +379,9 @@ describe("SMTP conversation details (raw socket)", () => {
       await c.read();
       await c.cmd("EHLO printer");
       expect(await c.cmd("AUTH LOGIN")).toMatch(line(SmtpReplies.unrecognizedAuthType));
-      expect(await c.cmd(`AUTH XOAUTH2 ${b64(`user=${SCANNER}\x01auth=Bearer good\x01\x01`)}`)).toMatch(line(SmtpReplies.unrecognizedAuthType));
+      expect(await c.cmd(`AUTH XOAUTH2 ${b64(`user=${SCANNER}\x01auth=Bearer good\x01\x01`)}`)).toMatch(
+        line(SmtpReplies.unrecognizedAuthType),
+      );
     } finally {
       c.end();
     }
@@ -309,7 +394,9 @@ describe("SMTP conversation details (raw socket)", () => {
       await c.cmd("EHLO printer");
       await c.starttls();
       await c.cmd("EHLO printer");
-      expect(await c.cmd(`AUTH PLAIN ${b64(`\0${SCANNER}\0${PASSWORD}`)}`)).toMatch(line(SmtpReplies.unrecognizedAuthType));
+      expect(await c.cmd(`AUTH PLAIN ${b64(`\0${SCANNER}\0${PASSWORD}`)}`)).toMatch(
+        line(SmtpReplies.unrecognizedAuthType),
+      );
     } finally {
       c.end();
     }
@@ -367,7 +454,9 @@ describe("SMTP conversation details (raw socket)", () => {
       await c.cmd("EHLO printer");
       await c.starttls();
       await c.cmd("EHLO printer");
-      expect(await c.cmd(`AUTH XOAUTH2 ${b64(`user=${SCANNER}\x01auth=Bearer good\x01\x01`)}`)).toBe("235 2.7.0 Authentication successful");
+      expect(await c.cmd(`AUTH XOAUTH2 ${b64(`user=${SCANNER}\x01auth=Bearer good\x01\x01`)}`)).toBe(
+        "235 2.7.0 Authentication successful",
+      );
     } finally {
       c.end();
     }
