@@ -100,7 +100,7 @@ const REPLY_RE =
 function cleanReplyText(raw: string): string {
   let t = raw.trim();
   // Cut at the end of a quoted repr / JSON string: a quote followed by , ) } or ].
-  const close = /['"]\s*[,)}]/u.exec(t);
+  const close = /['"]\s*[,)}]|"\s/u.exec(t);
   if (close !== null) t = t.slice(0, close.index);
   t = t.replace(/['"]\s*[,)}\]]?\s*$/u, "");
   t = t.replace(/\s*(?:'\)|"\)|',|",|\}\s*$)\s*$/u, "");
@@ -189,11 +189,11 @@ function detectClient(s: string): ClientHint {
   if (/MailKit\.|MimeKit|SaslMechanism|SmtpCommandException|SmtpProtocolException/u.test(s)) return "mailkit";
   if (/System\.Net\.Mail|SmtpException|The server response was|SmtpClient\.Send|HResult|Exception calling "Send"/u.test(s)) return "dotnet";
   if (/nodemailer|SMTPConnection|smtp-connection|EAUTH|ESOCKET|EENVELOPE|Invalid login:|responseCode|command: 'CONN'/u.test(s)) return "nodemailer";
+  if (/Net::SMTP|net\/smtp\.rb|\(Net::/u.test(s)) return "ruby";
   if (/smtplib|SMTPAuthenticationError|SMTPSenderRefused|SMTPDataError|SMTPRecipientsRefused|SMTPServerDisconnected|Traceback \(most recent call last\)/u.test(s)) return "python-smtplib";
   if (/javax\.mail|jakarta\.mail|com\.sun\.mail|angus\.mail|AuthenticationFailedException|DEBUG SMTP:/u.test(s)) return "javamail";
   if (/PHPMailer|SERVER -> CLIENT|CLIENT -> SERVER|SMTP ERROR:|SMTP -> ERROR|SMTP connect\(\) failed/u.test(s)) return "phpmailer";
   if (/Swift_|Symfony\\Component\\Mailer|Expected response code/u.test(s)) return "symfony-swift";
-  if (/Net::SMTP|net\/smtp\.rb|SMTPAuthenticationError \(|\(Net::/u.test(s)) return "ruby";
   if (/postfix\/|SASL authentication failed; server/u.test(s)) return "postfix";
   if (/ssl3_get_record|SSL routines/u.test(s)) return "openssl";
   return "unknown";
