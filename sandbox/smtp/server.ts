@@ -227,7 +227,11 @@ export function startSmtpServer(opts: SmtpServerOptions): Promise<SmtpServerHand
         };
         messages.push(msg);
         if (messages.length > keep) messages.splice(0, messages.length - keep);
-        opts.onMessage?.(msg);
+        try {
+          opts.onMessage?.(msg);
+        } catch {
+          // The listener's failure is the caller's; Exchange has accepted the message either way.
+        }
         // 250 2.0.0 OK <message-id> [Hostname=SYBP282MB2635.AUSP282.PROD.OUTLOOK.COM] (fact sheet §5.1)
         callback(null, `2.0.0 OK ${messageId(raw)} [Hostname=${MAILBOX_HOST}]`);
       });
