@@ -72,7 +72,9 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
       "Graph: GET https://graph.microsoft.com/v1.0/policies/identitySecurityDefaultsEnforcementPolicy → isEnabled",
       "Entra sign-in logs for <mailbox>: failure 'blocked by security defaults' on client app 'Authenticated SMTP'",
     ],
-    fix: "Use the OAuth path (XOAUTH2) so security defaults can stay on; otherwise turn security defaults off and replace them with a Conditional Access baseline that excludes only this mailbox from the legacy-auth block." + WEAKENS,
+    fix:
+      "Use the OAuth path (XOAUTH2) so security defaults can stay on; otherwise turn security defaults off and replace them with a Conditional Access baseline that excludes only this mailbox from the legacy-auth block." +
+      WEAKENS,
     tenantYaml: 'securityDefaults: { enabled: false, reason: "Conditional Access baseline replaces it" }',
     weakensTenant: true,
   },
@@ -115,7 +117,9 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
       "Entra admin center > Users > Per-user multifactor authentication > <mailbox>",
       "Entra sign-in logs for <mailbox>: 'Strong Authentication is required' / AADSTS50076 on client app 'Authenticated SMTP'",
     ],
-    fix: "Prefer the OAuth path (client credentials need no user MFA). Otherwise set per-user MFA to disabled for this service mailbox only and protect it with a Conditional Access policy (trusted location, excluded from the legacy-auth block)." + WEAKENS,
+    fix:
+      "Prefer the OAuth path (client credentials need no user MFA). Otherwise set per-user MFA to disabled for this service mailbox only and protect it with a Conditional Access policy (trusted location, excluded from the legacy-auth block)." +
+      WEAKENS,
     tenantYaml: "mfa:\n  users:\n    <mailbox>: disabled",
     weakensTenant: true,
   },
@@ -129,7 +133,9 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
       "Graph: GET https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies → policies with conditions.clientAppTypes containing 'other' and grantControls 'block'",
       "Entra admin center > Protection > Conditional Access > What If (user <mailbox>, client app 'Other clients')",
     ],
-    fix: "Use the OAuth path, which legacy-auth blocks do not apply to. If Basic must stay, exclude only this mailbox from the legacy-auth block and restrict it another way (named location). This is a Conditional Access change made outside tenant.yaml." + WEAKENS,
+    fix:
+      "Use the OAuth path, which legacy-auth blocks do not apply to. If Basic must stay, exclude only this mailbox from the legacy-auth block and restrict it another way (named location). This is a Conditional Access change made outside tenant.yaml." +
+      WEAKENS,
     weakensTenant: true,
   },
   basic_auth_disabled_or_retired: {
@@ -155,7 +161,9 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
       "(Get-OrganizationConfig).DefaultAuthenticationPolicy",
       "Get-AuthenticationPolicy -Identity <policy> | Format-List AllowBasicAuthSmtp",
     ],
-    fix: "Prefer the OAuth path. Otherwise assign this mailbox a dedicated policy that allows only SMTP Basic (New-AuthenticationPolicy … -AllowBasicAuthSmtp; Set-User -Identity <mailbox> -AuthenticationPolicy <policy>); it takes effect within 24 hours. Authentication policies are not in tenant.yaml." + WEAKENS,
+    fix:
+      "Prefer the OAuth path. Otherwise assign this mailbox a dedicated policy that allows only SMTP Basic (New-AuthenticationPolicy … -AllowBasicAuthSmtp; Set-User -Identity <mailbox> -AuthenticationPolicy <policy>); it takes effect within 24 hours. Authentication policies are not in tenant.yaml." +
+      WEAKENS,
     weakensTenant: true,
   },
   wrong_credentials: {
@@ -175,7 +183,8 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
   account_locked: {
     id: "account_locked",
     title: "The account is locked",
-    explanation: "Entra smart lockout (or an admin block) has locked the account, usually after repeated failures from a device with an old password.",
+    explanation:
+      "Entra smart lockout (or an admin block) has locked the account, usually after repeated failures from a device with an old password.",
     check: [
       "Entra sign-in logs for <mailbox>: error 50053 (account locked) and the source IPs",
       "Microsoft 365 admin center > Users > Active users > <mailbox>: sign-in blocked?",
@@ -287,7 +296,8 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
   unknown: {
     id: "unknown",
     title: "Not recognised",
-    explanation: "The text does not contain a reply the doctor recognises as an SMTP AUTH failure from Exchange Online.",
+    explanation:
+      "The text does not contain a reply the doctor recognises as an SMTP AUTH failure from Exchange Online.",
     check: [
       "Paste the complete error including the server reply line (e.g. '535 5.7.139 …'), or run `m365-smtp-auth doctor probe`",
     ],

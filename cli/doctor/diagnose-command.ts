@@ -43,7 +43,9 @@ export function runDiagnose(args: string[], io: DiagnoseIo): number {
       io.stdout(DIAGNOSE_USAGE);
       return 0;
     } else if (a.startsWith("-") && a.length > 1 && !/^-\d/u.test(a)) {
-      io.stderr(`m365-smtp-auth doctor diagnose: unknown option '${a}' (use --json, or -- before text that starts with '-')\n`);
+      io.stderr(
+        `m365-smtp-auth doctor diagnose: unknown option '${a}' (use --json, or -- before text that starts with '-')\n`,
+      );
       return 2;
     } else {
       words.push(a);

@@ -85,24 +85,51 @@ function findings(ex: Extracted): Finding[] {
   const oauthNote = ex.oauth ? " This gate applies to XOAUTH2 as well." : "";
 
   // Exchange 5.7.139 family — facts §5.2; MailKit #700, nodemailer #1484, email-oauth2-proxy #193.
-  if (has(/SmtpClientAuthentication is disabled for the Tenant|smtp\s*client\s*authentication is disabled for the tenant/iu)) {
+  if (
+    has(
+      /SmtpClientAuthentication is disabled for the Tenant|smtp\s*client\s*authentication is disabled for the tenant/iu,
+    )
+  ) {
     const r = findReply(ex, /disabled for the Tenant/iu);
     out.push({
       strength: 0.97,
       candidates: [
-        { id: "smtp_auth_disabled_tenant", p: 0.86, reason: `${replyLabel(r)}: SMTP AUTH is off for the organisation and the mailbox inherits it${echoNote}.${oauthNote}` },
-        { id: "smtp_auth_disabled_mailbox", p: 0.08, reason: "A mailbox-level enable (Set-CASMailbox -SmtpClientAuthenticationDisabled $false) overrides the organisation; check the mailbox is not explicitly disabled too." },
+        {
+          id: "smtp_auth_disabled_tenant",
+          p: 0.86,
+          reason: `${replyLabel(r)}: SMTP AUTH is off for the organisation and the mailbox inherits it${echoNote}.${oauthNote}`,
+        },
+        {
+          id: "smtp_auth_disabled_mailbox",
+          p: 0.08,
+          reason:
+            "A mailbox-level enable (Set-CASMailbox -SmtpClientAuthenticationDisabled $false) overrides the organisation; check the mailbox is not explicitly disabled too.",
+        },
       ],
     });
   }
   if (has(/SmtpClientAuthentication is disabled for the Mailbox/iu)) {
     const r = findReply(ex, /disabled for the Mailbox/iu);
-    const personal = ex.consumerAccount ? " For a personal Outlook.com account there is no admin switch: use OAuth." : "";
+    const personal = ex.consumerAccount
+      ? " For a personal Outlook.com account there is no admin switch: use OAuth."
+      : "";
     out.push({
       strength: 0.97,
       candidates: [
-        { id: "smtp_auth_disabled_mailbox", p: 0.9, reason: `${replyLabel(r)}: SMTP AUTH is disabled on this mailbox (CASMailbox SmtpClientAuthenticationDisabled $true)${echoNote}.${oauthNote}${personal}` },
-        ...(ex.consumerAccount ? [{ id: "basic_auth_disabled_or_retired" as const, p: 0.05, reason: "Personal accounts are moving to OAuth-only." }] : []),
+        {
+          id: "smtp_auth_disabled_mailbox",
+          p: 0.9,
+          reason: `${replyLabel(r)}: SMTP AUTH is disabled on this mailbox (CASMailbox SmtpClientAuthenticationDisabled $true)${echoNote}.${oauthNote}${personal}`,
+        },
+        ...(ex.consumerAccount
+          ? [
+              {
+                id: "basic_auth_disabled_or_retired" as const,
+                p: 0.05,
+                reason: "Personal accounts are moving to OAuth-only.",
+              },
+            ]
+          : []),
       ],
     });
   }
@@ -110,23 +137,51 @@ function findings(ex: Extracted): Finding[] {
     const r = findReply(ex, /security defaults/iu);
     out.push({
       strength: 0.97,
-      candidates: [{ id: "security_defaults_enabled", p: 0.92, reason: `${replyLabel(r)}: Entra security defaults block Basic sign-ins for this account${echoNote}.` }],
+      candidates: [
+        {
+          id: "security_defaults_enabled",
+          p: 0.92,
+          reason: `${replyLabel(r)}: Entra security defaults block Basic sign-ins for this account${echoNote}.`,
+        },
+      ],
     });
   }
   // Dynamics 365 email troubleshooting doc: "additional criteria … MFA is configured"; MailKit #1733, nodemailer #1617.
-  if (has(/did not meet the criteria to be authenticated|não atendeu aos critérios|no cumpl\p{L}+ (?:con )?los criterios/iu)) {
+  if (
+    has(
+      /did not meet the criteria to be authenticated|não atendeu aos critérios|no cumpl\p{L}+ (?:con )?los criterios/iu,
+    )
+  ) {
     const r = findReply(ex, /criteria|critérios|criterios/iu);
     out.push({
       strength: 0.95,
       candidates: ex.oauth
         ? [
-            { id: "conditional_access_block", p: 0.6, reason: `${replyLabel(r)} with OAuth: a Conditional Access policy refused the token request${echoNote}.` },
+            {
+              id: "conditional_access_block",
+              p: 0.6,
+              reason: `${replyLabel(r)} with OAuth: a Conditional Access policy refused the token request${echoNote}.`,
+            },
             { id: "per_user_mfa", p: 0.2, reason: "Delegated tokens for an MFA-enforced user also fail this way." },
           ]
         : [
-            { id: "per_user_mfa", p: 0.42, reason: `${replyLabel(r)}: Entra refused the password sign-in; legacy per-user MFA enforced on the account is the most common reason${echoNote}.` },
-            { id: "conditional_access_block", p: 0.36, reason: "A Conditional Access policy (block legacy authentication, location, require MFA) gives the same reply." },
-            { id: "security_defaults_enabled", p: 0.12, reason: "Security defaults usually give their own 'locked by … security defaults' reply, but can surface this way." },
+            {
+              id: "per_user_mfa",
+              p: 0.42,
+              reason: `${replyLabel(r)}: Entra refused the password sign-in; legacy per-user MFA enforced on the account is the most common reason${echoNote}.`,
+            },
+            {
+              id: "conditional_access_block",
+              p: 0.36,
+              reason:
+                "A Conditional Access policy (block legacy authentication, location, require MFA) gives the same reply.",
+            },
+            {
+              id: "security_defaults_enabled",
+              p: 0.12,
+              reason:
+                "Security defaults usually give their own 'locked by … security defaults' reply, but can surface this way.",
+            },
           ],
       ambiguity: AMBIGUOUS_CRITERIA,
     });
@@ -135,45 +190,93 @@ function findings(ex: Extracted): Finding[] {
   if (has(/basic authentication is disabled/iu)) {
     const r = findReply(ex, /basic authentication is disabled/iu);
     const when = ex.timestamp !== null ? Date.parse(ex.timestamp) : NaN;
-    const beforeConsumerCutoff = (!Number.isNaN(when) && when < CONSUMER_BASIC_OFF) || (Number.isNaN(when) && ex.serverId !== null);
+    const beforeConsumerCutoff =
+      (!Number.isNaN(when) && when < CONSUMER_BASIC_OFF) || (Number.isNaN(when) && ex.serverId !== null);
     let cands: Candidate[];
     if (ex.consumerAccount) {
       cands = [
-        { id: "basic_auth_disabled_or_retired", p: 0.86, reason: `${replyLabel(r)} for a personal Outlook.com/Hotmail account: Microsoft turned Basic auth off for personal accounts on 16 September 2024; only OAuth works${echoNote}.` },
-        { id: "authentication_policy_blocks_basic_smtp", p: 0.05, reason: "Only if this is in fact a work account with an authentication policy." },
+        {
+          id: "basic_auth_disabled_or_retired",
+          p: 0.86,
+          reason: `${replyLabel(r)} for a personal Outlook.com/Hotmail account: Microsoft turned Basic auth off for personal accounts on 16 September 2024; only OAuth works${echoNote}.`,
+        },
+        {
+          id: "authentication_policy_blocks_basic_smtp",
+          p: 0.05,
+          reason: "Only if this is in fact a work account with an authentication policy.",
+        },
       ];
     } else if (beforeConsumerCutoff) {
       cands = [
-        { id: "authentication_policy_blocks_basic_smtp", p: 0.6, reason: `${replyLabel(r)} dated before Microsoft's retirements reached SMTP: an Exchange authentication policy (AllowBasicAuthSmtp $false) blocks Basic for this user${echoNote}.` },
-        { id: "basic_auth_disabled_or_retired", p: 0.3, reason: "If the account is a personal Outlook.com account, Basic auth is retired for it." },
+        {
+          id: "authentication_policy_blocks_basic_smtp",
+          p: 0.6,
+          reason: `${replyLabel(r)} dated before Microsoft's retirements reached SMTP: an Exchange authentication policy (AllowBasicAuthSmtp $false) blocks Basic for this user${echoNote}.`,
+        },
+        {
+          id: "basic_auth_disabled_or_retired",
+          p: 0.3,
+          reason: "If the account is a personal Outlook.com account, Basic auth is retired for it.",
+        },
       ];
     } else {
       cands = [
-        { id: "basic_auth_disabled_or_retired", p: 0.55, reason: `${replyLabel(r)}: Basic auth is refused for the account — retired for personal Outlook.com accounts (and, from end of December 2026, off by default in tenants)${echoNote}.` },
-        { id: "authentication_policy_blocks_basic_smtp", p: 0.35, reason: "In a work tenant, an authentication policy with AllowBasicAuthSmtp $false gives the same reply." },
+        {
+          id: "basic_auth_disabled_or_retired",
+          p: 0.55,
+          reason: `${replyLabel(r)}: Basic auth is refused for the account — retired for personal Outlook.com accounts (and, from end of December 2026, off by default in tenants)${echoNote}.`,
+        },
+        {
+          id: "authentication_policy_blocks_basic_smtp",
+          p: 0.35,
+          reason: "In a work tenant, an authentication policy with AllowBasicAuthSmtp $false gives the same reply.",
+        },
       ];
     }
-    out.push({ strength: 0.96, candidates: cands, ambiguity: ex.consumerAccount ? undefined : AMBIGUOUS_BASIC_DISABLED });
+    out.push({
+      strength: 0.96,
+      candidates: cands,
+      ambiguity: ex.consumerAccount ? undefined : AMBIGUOUS_BASIC_DISABLED,
+    });
   }
   if (has(/the user credentials were incorrect/iu)) {
     const r = findReply(ex, /credentials were incorrect/iu);
     out.push({
       strength: 0.95,
       candidates: [
-        { id: "wrong_credentials", p: 0.82, reason: `${replyLabel(r)}: Entra rejected the user name or password${echoNote}.` },
+        {
+          id: "wrong_credentials",
+          p: 0.82,
+          reason: `${replyLabel(r)}: Entra rejected the user name or password${echoNote}.`,
+        },
         { id: "account_locked", p: 0.05, reason: "Repeated failures with a stale password end in a smart lockout." },
       ],
     });
   }
   if (has(/\baccount locked\b|account is locked|AADSTS50053/iu)) {
     const r = findReply(ex, /locked/iu);
-    out.push({ strength: 0.96, candidates: [{ id: "account_locked", p: 0.9, reason: `${replyLabel(r)}: the account is locked (Entra smart lockout or blocked sign-in)${echoNote}.` }] });
+    out.push({
+      strength: 0.96,
+      candidates: [
+        {
+          id: "account_locked",
+          p: 0.9,
+          reason: `${replyLabel(r)}: the account is locked (Entra smart lockout or blocked sign-in)${echoNote}.`,
+        },
+      ],
+    });
   }
   // Exchange Team blog ba-p/4114750: the reply after removal.
   if (has(/\b5\.7\.30\b|Basic authentication is not supported for Client Submission/iu)) {
     out.push({
       strength: 0.98,
-      candidates: [{ id: "basic_auth_disabled_or_retired", p: 0.93, reason: "550 5.7.30: Basic authentication for SMTP AUTH has been removed for this tenant; only OAuth works." }],
+      candidates: [
+        {
+          id: "basic_auth_disabled_or_retired",
+          p: 0.93,
+          reason: "550 5.7.30: Basic authentication for SMTP AUTH has been removed for this tenant; only OAuth works.",
+        },
+      ],
     });
   }
   // SendAs: OfficeDocs-Support #1187, FusionAuth #220, gophish #1600/#2900; continuous-error throttling doc (5.2.252).
@@ -181,20 +284,43 @@ function findings(ex: Extracted): Finding[] {
     const r = findReply(ex, /SendAs|5\.7\.60|send as/iu);
     out.push({
       strength: 0.96,
-      candidates: [{ id: "send_as_permission", p: 0.92, reason: `${replyLabel(r)}: authentication worked but the From address is not the authenticated mailbox and it has no Send As right.` }],
+      candidates: [
+        {
+          id: "send_as_permission",
+          p: 0.92,
+          reason: `${replyLabel(r)}: authentication worked but the From address is not the authenticated mailbox and it has no Send As right.`,
+        },
+      ],
     });
   }
   // TLS 1.0/1.1 retirement reply (Exchange Team; m365scripts, Broadcom KB 227333).
   if (has(/4\.7\.66|TLS 1\.0 and 1\.1 are not supported/iu)) {
-    out.push({ strength: 0.97, candidates: [{ id: "tls_version", p: 0.94, reason: "421 4.7.66: the client negotiated TLS 1.0/1.1; Exchange Online requires TLS 1.2." }] });
+    out.push({
+      strength: 0.97,
+      candidates: [
+        {
+          id: "tls_version",
+          p: 0.94,
+          reason: "421 4.7.66: the client negotiated TLS 1.0/1.1; Exchange Online requires TLS 1.2.",
+        },
+      ],
+    });
   }
   if (has(/STARTTLS is required to send mail|Must issue a STARTTLS command first|需要\s*STARTTLS|\b451 5\.7\.3\b/iu)) {
     const r = findReply(ex, /STARTTLS|^451 5\.7\.3/iu);
     out.push({
       strength: 0.96,
       candidates: [
-        { id: "starttls_required", p: 0.9, reason: `${replyLabel(r)}: the client sent mail commands on a plain-text session; it must issue STARTTLS first.` },
-        { id: "tls_version", p: 0.04, reason: "On Exchange on-premises the same reply follows a failed TLS 1.0/1.1 negotiation." },
+        {
+          id: "starttls_required",
+          p: 0.9,
+          reason: `${replyLabel(r)}: the client sent mail commands on a plain-text session; it must issue STARTTLS first.`,
+        },
+        {
+          id: "tls_version",
+          p: 0.04,
+          reason: "On Exchange on-premises the same reply follows a failed TLS 1.0/1.1 negotiation.",
+        },
       ],
     });
   }
@@ -202,7 +328,12 @@ function findings(ex: Extracted): Finding[] {
     out.push({
       strength: 0.92,
       candidates: [
-        { id: "tls_version", p: 0.86, reason: "The TLS handshake failed for lack of a common protocol/cipher: the client offers only TLS 1.0/1.1 or old ciphers." },
+        {
+          id: "tls_version",
+          p: 0.86,
+          reason:
+            "The TLS handshake failed for lack of a common protocol/cipher: the client offers only TLS 1.0/1.1 or old ciphers.",
+        },
         { id: "starttls_required", p: 0.05, reason: "Check the client also uses STARTTLS on 587." },
       ],
     });
@@ -211,7 +342,12 @@ function findings(ex: Extracted): Finding[] {
     out.push({
       strength: 0.9,
       candidates: [
-        { id: "starttls_required", p: ex.port === 465 ? 0.82 : 0.72, reason: "The client started TLS immediately (implicit TLS / secure=true) but port 587 answers in plain text and expects STARTTLS." },
+        {
+          id: "starttls_required",
+          p: ex.port === 465 ? 0.82 : 0.72,
+          reason:
+            "The client started TLS immediately (implicit TLS / secure=true) but port 587 answers in plain text and expects STARTTLS.",
+        },
         { id: "tls_version", p: 0.14, reason: "Less often, a TLS library or proxy problem on the path." },
       ],
     });
@@ -220,7 +356,11 @@ function findings(ex: Extracted): Finding[] {
     out.push({
       strength: 0.7,
       candidates: [
-        { id: "tls_version", p: 0.5, reason: "The TLS handshake failed: an old TLS version, an intercepting proxy or an untrusted certificate." },
+        {
+          id: "tls_version",
+          p: 0.5,
+          reason: "The TLS handshake failed: an old TLS version, an intercepting proxy or an untrusted certificate.",
+        },
         { id: "starttls_required", p: 0.3, reason: "Implicit TLS against port 587 fails the same way." },
       ],
     });
@@ -232,63 +372,137 @@ function findings(ex: Extracted): Finding[] {
     let cands: Candidate[];
     if (/protection\.outlook\.com|\beop-/iu.test(`${ex.host ?? ""} ${ex.serverId ?? ""}`)) {
       cands = [
-        { id: "auth_mechanism_unsupported", p: 0.8, reason: `${label} from the MX/direct-send endpoint (*.mail.protection.outlook.com), which offers no AUTH: use smtp.office365.com:587 to authenticate, or send without credentials.` },
+        {
+          id: "auth_mechanism_unsupported",
+          p: 0.8,
+          reason: `${label} from the MX/direct-send endpoint (*.mail.protection.outlook.com), which offers no AUTH: use smtp.office365.com:587 to authenticate, or send without credentials.`,
+        },
         { id: "starttls_required", p: 0.1, reason: "AUTH is never offered before STARTTLS either." },
       ];
     } else if (ex.authNotOffered) {
       cands = [
-        { id: "starttls_required", p: 0.8, reason: `${label}: the client sent AUTH on the plain-text session (the EHLO reply lists STARTTLS but no AUTH).` },
+        {
+          id: "starttls_required",
+          p: 0.8,
+          reason: `${label}: the client sent AUTH on the plain-text session (the EHLO reply lists STARTTLS but no AUTH).`,
+        },
         { id: "auth_mechanism_unsupported", p: 0.15, reason: "After STARTTLS only LOGIN and XOAUTH2 are offered." },
       ];
     } else if (ex.authMechanism === "PLAIN" || ex.authMechanism === "CRAM-MD5" || ex.authMechanism === "NTLM") {
       cands = [
-        { id: "auth_mechanism_unsupported", p: 0.82, reason: `${label}: the client used AUTH ${ex.authMechanism}; Exchange Online offers only LOGIN and XOAUTH2.` },
+        {
+          id: "auth_mechanism_unsupported",
+          p: 0.82,
+          reason: `${label}: the client used AUTH ${ex.authMechanism}; Exchange Online offers only LOGIN and XOAUTH2.`,
+        },
         { id: "starttls_required", p: 0.12, reason: "Before STARTTLS no mechanism is offered at all." },
       ];
     } else {
       cands = [
-        { id: "auth_mechanism_unsupported", p: 0.62, reason: `${label}: the client asked for a mechanism Exchange Online does not offer (only LOGIN and XOAUTH2, after STARTTLS).` },
+        {
+          id: "auth_mechanism_unsupported",
+          p: 0.62,
+          reason: `${label}: the client asked for a mechanism Exchange Online does not offer (only LOGIN and XOAUTH2, after STARTTLS).`,
+        },
         { id: "starttls_required", p: 0.3, reason: "Sending AUTH before STARTTLS gives the same reply." },
       ];
     }
-    out.push({ strength: 0.94, candidates: cands, ambiguity: ex.authNotOffered || ex.authMechanism === "PLAIN" ? undefined : AMBIGUOUS_504 });
+    out.push({
+      strength: 0.94,
+      candidates: cands,
+      ambiguity: ex.authNotOffered || ex.authMechanism === "PLAIN" ? undefined : AMBIGUOUS_504,
+    });
   }
   // AADSTS codes from token endpoints (OAuth flows) — Entra error code reference.
   if (has(/AADSTS5007[69]\b/u)) {
     out.push({
       strength: 0.93,
       candidates: [
-        { id: "per_user_mfa", p: 0.55, reason: "AADSTS50076/50079: the account must complete MFA, which a non-interactive sign-in cannot." },
-        { id: "conditional_access_block", p: 0.35, reason: "A Conditional Access policy requiring MFA gives the same code." },
+        {
+          id: "per_user_mfa",
+          p: 0.55,
+          reason: "AADSTS50076/50079: the account must complete MFA, which a non-interactive sign-in cannot.",
+        },
+        {
+          id: "conditional_access_block",
+          p: 0.35,
+          reason: "A Conditional Access policy requiring MFA gives the same code.",
+        },
       ],
       ambiguity: AMBIGUOUS_CRITERIA,
     });
   }
-  if (has(/AADSTS53003\b/u)) out.push({ strength: 0.95, candidates: [{ id: "conditional_access_block", p: 0.88, reason: "AADSTS53003: access was blocked by a Conditional Access policy." }] });
-  if (has(/AADSTS50126\b/u)) out.push({ strength: 0.95, candidates: [{ id: "wrong_credentials", p: 0.88, reason: "AADSTS50126: invalid user name or password." }] });
+  if (has(/AADSTS53003\b/u))
+    out.push({
+      strength: 0.95,
+      candidates: [
+        {
+          id: "conditional_access_block",
+          p: 0.88,
+          reason: "AADSTS53003: access was blocked by a Conditional Access policy.",
+        },
+      ],
+    });
+  if (has(/AADSTS50126\b/u))
+    out.push({
+      strength: 0.95,
+      candidates: [{ id: "wrong_credentials", p: 0.88, reason: "AADSTS50126: invalid user name or password." }],
+    });
   if (has(/AADSTS(?:700016|7000215|7000222|70011|65001|500011|50194|700027)\b/u))
-    out.push({ strength: 0.95, candidates: [{ id: "oauth_misconfigured_app_or_sp", p: 0.88, reason: "The token request failed at Entra (app id, secret, scope or consent): the OAuth app registration is misconfigured." }] });
+    out.push({
+      strength: 0.95,
+      candidates: [
+        {
+          id: "oauth_misconfigured_app_or_sp",
+          p: 0.88,
+          reason:
+            "The token request failed at Entra (app id, secret, scope or consent): the OAuth app registration is misconfigured.",
+        },
+      ],
+    });
 
   // The rules below read weaker evidence; a reply that names its gate makes them noise.
   const named = out.some((f) => f.strength >= 0.94);
 
   // Bare 535 5.7.3 — facts §5.2 (OAuth doc failure example); MailKit #1712/#1770, PHPMailer #992.
-  const auth573 = ex.replies.find((r) => r.enhanced === "5.7.3" && (r.code === 535 || r.code === null) && /Authentication unsuccessful|^$/iu.test(r.text));
+  const auth573 = ex.replies.find(
+    (r) =>
+      r.enhanced === "5.7.3" && (r.code === 535 || r.code === null) && /Authentication unsuccessful|^$/iu.test(r.text),
+  );
   const genericAuthFail =
     auth573 === undefined &&
     ex.replies.length === 0 &&
-    has(/Invalid login|Authentication failed|AuthenticationInvalidCredentials|failed to authenticate|Authentication unsuccessful|SMTPAuthenticationError|535 Authentication/iu);
+    has(
+      /Invalid login|Authentication failed|AuthenticationInvalidCredentials|failed to authenticate|Authentication unsuccessful|SMTPAuthenticationError|535 Authentication/iu,
+    );
   if (!named && (auth573 !== undefined || genericAuthFail)) {
-    const label = auth573 !== undefined ? `${replyLabel(auth573)} Authentication unsuccessful` : "A generic authentication failure";
+    const label =
+      auth573 !== undefined ? `${replyLabel(auth573)} Authentication unsuccessful` : "A generic authentication failure";
     const strength = auth573 !== undefined ? 0.8 : 0.6;
     if (ex.oauth) {
       out.push({
         strength,
         candidates: [
-          { id: "oauth_misconfigured_app_or_sp", p: 0.6, reason: `${label} to AUTH XOAUTH2${echoNote}: Exchange refused the token — permission, service principal or mailbox access is missing.` },
-          { id: "wrong_credentials", p: 0.16, reason: "The token may belong to another account than the user= in the XOAUTH2 string." },
-          { id: "mailbox_unlicensed_or_missing", p: 0.08, reason: "A shared or unlicensed mailbox as the user= fails the same way." },
-          { id: "smtp_auth_disabled_mailbox", p: 0.06, reason: "Rarely: SMTP AUTH disabled, which usually has its own 5.7.139 reply." },
+          {
+            id: "oauth_misconfigured_app_or_sp",
+            p: 0.6,
+            reason: `${label} to AUTH XOAUTH2${echoNote}: Exchange refused the token — permission, service principal or mailbox access is missing.`,
+          },
+          {
+            id: "wrong_credentials",
+            p: 0.16,
+            reason: "The token may belong to another account than the user= in the XOAUTH2 string.",
+          },
+          {
+            id: "mailbox_unlicensed_or_missing",
+            p: 0.08,
+            reason: "A shared or unlicensed mailbox as the user= fails the same way.",
+          },
+          {
+            id: "smtp_auth_disabled_mailbox",
+            p: 0.06,
+            reason: "Rarely: SMTP AUTH disabled, which usually has its own 5.7.139 reply.",
+          },
         ],
         ambiguity: AMBIGUOUS_535_OAUTH,
       });
@@ -296,12 +510,40 @@ function findings(ex: Extracted): Finding[] {
       out.push({
         strength,
         candidates: [
-          { id: "wrong_credentials", p: 0.46, reason: `${label}${echoNote}: most often a wrong password or user name (full UPN required).` },
-          { id: "smtp_auth_disabled_mailbox", p: 0.16, reason: "Older front-ends return the same bare reply when SMTP AUTH is disabled for the mailbox." },
-          { id: "security_defaults_enabled", p: 0.12, reason: "Security defaults blocking Basic auth has also been reported as a bare 5.7.3." },
-          { id: "per_user_mfa", p: 0.08, reason: "An account with MFA enforced cannot sign in with its password over SMTP." },
-          { id: "smtp_auth_disabled_tenant", p: 0.06, reason: "SMTP AUTH disabled for the organisation, with the mailbox inheriting it." },
-          ...(ex.authMechanism === null ? [{ id: "oauth_misconfigured_app_or_sp" as const, p: 0.04, reason: "If the client actually used XOAUTH2, the token was refused." }] : []),
+          {
+            id: "wrong_credentials",
+            p: 0.46,
+            reason: `${label}${echoNote}: most often a wrong password or user name (full UPN required).`,
+          },
+          {
+            id: "smtp_auth_disabled_mailbox",
+            p: 0.16,
+            reason: "Older front-ends return the same bare reply when SMTP AUTH is disabled for the mailbox.",
+          },
+          {
+            id: "security_defaults_enabled",
+            p: 0.12,
+            reason: "Security defaults blocking Basic auth has also been reported as a bare 5.7.3.",
+          },
+          {
+            id: "per_user_mfa",
+            p: 0.08,
+            reason: "An account with MFA enforced cannot sign in with its password over SMTP.",
+          },
+          {
+            id: "smtp_auth_disabled_tenant",
+            p: 0.06,
+            reason: "SMTP AUTH disabled for the organisation, with the mailbox inheriting it.",
+          },
+          ...(ex.authMechanism === null
+            ? [
+                {
+                  id: "oauth_misconfigured_app_or_sp" as const,
+                  p: 0.04,
+                  reason: "If the client actually used XOAUTH2, the token was refused.",
+                },
+              ]
+            : []),
         ],
         ambiguity: AMBIGUOUS_535_BASIC,
       });
@@ -309,7 +551,9 @@ function findings(ex: Extracted): Finding[] {
   }
 
   // 530 5.7.57 — facts §5.2; flasky #472, NamelessMC #1881, SendEmail-BuildTask #49; .NET skips a failed AUTH.
-  const r5757 = ex.replies.find((r) => r.enhanced === "5.7.57" || /not authenticated to send (?:anonymous )?mail/iu.test(r.text));
+  const r5757 = ex.replies.find(
+    (r) => r.enhanced === "5.7.57" || /not authenticated to send (?:anonymous )?mail/iu.test(r.text),
+  );
   const otherAuthError = ex.replies.some((r) => r.echoed || (r.code === 535 && r !== r5757));
   if (!named && (r5757 !== undefined || has(/Client (?:was )?not authenticated to send/iu)) && !otherAuthError) {
     const label = r5757 !== undefined ? replyLabel(r5757) : "5.7.57";
@@ -317,11 +561,28 @@ function findings(ex: Extracted): Finding[] {
       out.push({
         strength: 0.7,
         candidates: [
-          { id: "not_authenticated_anonymous_send", p: 0.46, reason: `${label} at MAIL FROM: System.Net.Mail sent no (successful) AUTH — credentials not set or EnableSsl off.` },
-          { id: "wrong_credentials", p: 0.14, reason: "System.Net.Mail goes on to MAIL FROM after a failed AUTH; without the appended 'Error: 535 …' the failure is hidden." },
-          { id: "smtp_auth_disabled_mailbox", p: 0.1, reason: "A hidden AUTH failure may be SMTP AUTH disabled for the mailbox." },
+          {
+            id: "not_authenticated_anonymous_send",
+            p: 0.46,
+            reason: `${label} at MAIL FROM: System.Net.Mail sent no (successful) AUTH — credentials not set or EnableSsl off.`,
+          },
+          {
+            id: "wrong_credentials",
+            p: 0.14,
+            reason:
+              "System.Net.Mail goes on to MAIL FROM after a failed AUTH; without the appended 'Error: 535 …' the failure is hidden.",
+          },
+          {
+            id: "smtp_auth_disabled_mailbox",
+            p: 0.1,
+            reason: "A hidden AUTH failure may be SMTP AUTH disabled for the mailbox.",
+          },
           { id: "starttls_required", p: 0.1, reason: "Without EnableSsl=true no STARTTLS, so AUTH is never offered." },
-          { id: "conditional_access_block", p: 0.06, reason: "A legacy-authentication block also ends here when the AUTH error is hidden." },
+          {
+            id: "conditional_access_block",
+            p: 0.06,
+            reason: "A legacy-authentication block also ends here when the AUTH error is hidden.",
+          },
           { id: "security_defaults_enabled", p: 0.06, reason: "So does security defaults." },
         ],
         ambiguity: AMBIGUOUS_5757_DOTNET,
@@ -330,8 +591,16 @@ function findings(ex: Extracted): Finding[] {
       out.push({
         strength: 0.7,
         candidates: [
-          { id: "not_authenticated_anonymous_send", p: 0.78, reason: `${label}: MAIL FROM came on a session with no successful AUTH — the client did not authenticate.` },
-          { id: "starttls_required", p: 0.08, reason: "AUTH is only offered after STARTTLS; a client that skips STARTTLS never authenticates." },
+          {
+            id: "not_authenticated_anonymous_send",
+            p: 0.78,
+            reason: `${label}: MAIL FROM came on a session with no successful AUTH — the client did not authenticate.`,
+          },
+          {
+            id: "starttls_required",
+            p: 0.08,
+            reason: "AUTH is only offered after STARTTLS; a client that skips STARTTLS never authenticates.",
+          },
           { id: "wrong_credentials", p: 0.06, reason: "Some clients ignore a failed AUTH and carry on." },
         ],
       });
@@ -339,46 +608,101 @@ function findings(ex: Extracted): Finding[] {
   }
 
   // Temporary replies: 4xx — RFC 5321 §4.2.1; Exchange NDR reference (432 4.3.2), MailKit #566.
-  const temp = ex.replies.find((r) => (r.code !== null && r.code >= 400 && r.code < 500) || (r.enhanced?.startsWith("4.") ?? false));
+  const temp = ex.replies.find(
+    (r) => (r.code !== null && r.code >= 400 && r.code < 500) || (r.enhanced?.startsWith("4.") ?? false),
+  );
   if (has(/mailbox logon failure|MapiExceptionLogonFailed|Cannot open mailbox/iu)) {
     out.push({
       strength: 0.88,
       candidates: ex.oauth
         ? [
-            { id: "oauth_misconfigured_app_or_sp", p: 0.55, reason: "STOREDRV mailbox logon failure with an app token: the service principal has no permission on the mailbox." },
+            {
+              id: "oauth_misconfigured_app_or_sp",
+              p: 0.55,
+              reason:
+                "STOREDRV mailbox logon failure with an app token: the service principal has no permission on the mailbox.",
+            },
             { id: "mailbox_unlicensed_or_missing", p: 0.2, reason: "Or the mailbox does not exist / is not licensed." },
             { id: "transient", p: 0.15, reason: "The reply is classed as transient; retry once." },
           ]
         : [
-            { id: "mailbox_unlicensed_or_missing", p: 0.5, reason: "STOREDRV mailbox logon failure: Exchange could not open the sending mailbox." },
+            {
+              id: "mailbox_unlicensed_or_missing",
+              p: 0.5,
+              reason: "STOREDRV mailbox logon failure: Exchange could not open the sending mailbox.",
+            },
             { id: "transient", p: 0.35, reason: "The reply is classed as transient; retry once." },
           ],
     });
   } else if (temp !== undefined && !has(/4\.7\.66|STARTTLS/iu)) {
     out.push({
       strength: 0.9,
-      candidates: [{ id: "transient", p: 0.82, reason: `${replyLabel(temp)}: a temporary failure (${temp.text.slice(0, 70) || "server busy"}); retry with back-off.` }],
+      candidates: [
+        {
+          id: "transient",
+          p: 0.82,
+          reason: `${replyLabel(temp)}: a temporary failure (${temp.text.slice(0, 70) || "server busy"}); retry with back-off.`,
+        },
+      ],
     });
   }
   if (has(/SubmissionQuotaExceeded|sender thread limit|concurrent connections|Too many/iu) && temp === undefined) {
-    out.push({ strength: 0.9, candidates: [{ id: "transient", p: 0.8, reason: "A submission limit was hit (rate, recipients per day or concurrent connections); it resets with time." }] });
-  }
-  // Mailbox — nodemailer #949; continuous-error throttling doc (5.2.253 invalid license).
-  if (has(/Mailbox cannot be accessed|\b5\.2\.253\b|invalid license|MailboxNotEnabledForRESTAPI|mailbox (?:is )?(?:not found|unavailable|does not exist)/iu)) {
     out.push({
       strength: 0.9,
       candidates: [
-        { id: "mailbox_unlicensed_or_missing", p: 0.76, reason: "Exchange could not open the authenticating mailbox: it is missing, unlicensed, shared or not in Exchange Online." },
+        {
+          id: "transient",
+          p: 0.8,
+          reason:
+            "A submission limit was hit (rate, recipients per day or concurrent connections); it resets with time.",
+        },
+      ],
+    });
+  }
+  // Mailbox — nodemailer #949; continuous-error throttling doc (5.2.253 invalid license).
+  if (
+    has(
+      /Mailbox cannot be accessed|\b5\.2\.253\b|invalid license|MailboxNotEnabledForRESTAPI|mailbox (?:is )?(?:not found|unavailable|does not exist)/iu,
+    )
+  ) {
+    out.push({
+      strength: 0.9,
+      candidates: [
+        {
+          id: "mailbox_unlicensed_or_missing",
+          p: 0.76,
+          reason:
+            "Exchange could not open the authenticating mailbox: it is missing, unlicensed, shared or not in Exchange Online.",
+        },
         { id: "transient", p: 0.1, reason: "Right after licensing, provisioning can take a while." },
       ],
     });
   }
   // Recipient problems are not SMTP AUTH failures.
   if (has(/\b5\.1\.1\b|\b5\.1\.10\b|Recipient address rejected|RecipientNotFound/iu)) {
-    out.push({ strength: 0.85, candidates: [{ id: "unknown", p: 0.7, reason: "A recipient was refused (5.1.1/5.1.10): the message got past SMTP AUTH; fix the recipient address." }] });
+    out.push({
+      strength: 0.85,
+      candidates: [
+        {
+          id: "unknown",
+          p: 0.7,
+          reason: "A recipient was refused (5.1.1/5.1.10): the message got past SMTP AUTH; fix the recipient address.",
+        },
+      ],
+    });
   }
   if (has(/\b5\.1\.8\b|bad outbound sender|\b5\.7\.708\b|\b5\.7\.705\b/iu)) {
-    out.push({ strength: 0.85, candidates: [{ id: "unknown", p: 0.7, reason: "Outbound spam/reputation block (restricted user or tenant), not an SMTP AUTH gate; see the Restricted users page in Microsoft Defender." }] });
+    out.push({
+      strength: 0.85,
+      candidates: [
+        {
+          id: "unknown",
+          p: 0.7,
+          reason:
+            "Outbound spam/reputation block (restricted user or tenant), not an SMTP AUTH gate; see the Restricted users page in Microsoft Defender.",
+        },
+      ],
+    });
   }
   // Network: no reply at all, socket error.
   if (ex.networkError !== null && ex.replies.length === 0 && ex.tlsError === null) {
@@ -387,10 +711,20 @@ function findings(ex: Extracted): Finding[] {
       candidates:
         ex.port === 465
           ? [
-              { id: "starttls_required", p: 0.55, reason: `${ex.networkError} on port 465: Exchange Online offers no implicit-TLS submission; use 587 with STARTTLS.` },
+              {
+                id: "starttls_required",
+                p: 0.55,
+                reason: `${ex.networkError} on port 465: Exchange Online offers no implicit-TLS submission; use 587 with STARTTLS.`,
+              },
               { id: "transient", p: 0.38, reason: "Or the network path is blocked." },
             ]
-          : [{ id: "transient", p: 0.8, reason: `${ex.networkError}: no SMTP reply — the connection to port 587 timed out or was refused (firewall, hosting egress block, or a temporary outage).` }],
+          : [
+              {
+                id: "transient",
+                p: 0.8,
+                reason: `${ex.networkError}: no SMTP reply — the connection to port 587 timed out or was refused (firewall, hosting egress block, or a temporary outage).`,
+              },
+            ],
     });
   }
   return out;

@@ -139,7 +139,11 @@ export function findReplies(normalized: string): Reply[] {
     const echoedNext = next !== undefined && next.index < stopAtLine && /Error:\s*$/u.test(text);
     if (echoedNext) text = text.replace(/\s*Error:\s*$/u, "");
     const prev = lines[lines.length - 1];
-    const echoed = prev !== undefined && !prev.continued && found[i - 1] !== undefined && isEchoIntro(normalized, found[i - 1]!.end, f.index);
+    const echoed =
+      prev !== undefined &&
+      !prev.continued &&
+      found[i - 1] !== undefined &&
+      isEchoIntro(normalized, found[i - 1]!.end, f.index);
     const reply: Reply = { code: f.code, enhanced: f.enhanced, text: cleanReplyText(text), echoed };
     // Merge continuation lines: "535-5.7.139 first part" + "535 5.7.139 second part".
     if (prev !== undefined && prev.continued && prev.reply.code === reply.code) {
@@ -166,7 +170,9 @@ function dedupe(replies: Reply[]): Reply[] {
   const out: Reply[] = [];
   for (const r of replies) {
     const key = (x: Reply) => `${x.code ?? ""}|${x.enhanced ?? ""}|${x.text.slice(0, 60).toLowerCase()}`;
-    const same = out.find((o) => key(o) === key(r) || (o.enhanced === r.enhanced && o.enhanced !== null && sameStart(o.text, r.text)));
+    const same = out.find(
+      (o) => key(o) === key(r) || (o.enhanced === r.enhanced && o.enhanced !== null && sameStart(o.text, r.text)),
+    );
     if (same) {
       if (same.code === null && r.code !== null) same.code = r.code;
       if (r.text.length > same.text.length && sameStart(same.text, r.text)) same.text = r.text;
@@ -187,12 +193,27 @@ const SUFFIX_RE =
 
 function detectClient(s: string): ClientHint {
   if (/MailKit\.|MimeKit|SaslMechanism|SmtpCommandException|SmtpProtocolException/u.test(s)) return "mailkit";
-  if (/System\.Net\.Mail|SmtpException|The server response was|SmtpClient\.Send|HResult|Exception calling "Send"/u.test(s)) return "dotnet";
-  if (/nodemailer|SMTPConnection|smtp-connection|EAUTH|ESOCKET|EENVELOPE|Invalid login:|responseCode|command: 'CONN'/u.test(s)) return "nodemailer";
+  if (
+    /System\.Net\.Mail|SmtpException|The server response was|SmtpClient\.Send|HResult|Exception calling "Send"/u.test(s)
+  )
+    return "dotnet";
+  if (
+    /nodemailer|SMTPConnection|smtp-connection|EAUTH|ESOCKET|EENVELOPE|Invalid login:|responseCode|command: 'CONN'/u.test(
+      s,
+    )
+  )
+    return "nodemailer";
   if (/Net::SMTP|net\/smtp\.rb|\(Net::/u.test(s)) return "ruby";
-  if (/smtplib|SMTPAuthenticationError|SMTPSenderRefused|SMTPDataError|SMTPRecipientsRefused|SMTPServerDisconnected|Traceback \(most recent call last\)/u.test(s)) return "python-smtplib";
-  if (/javax\.mail|jakarta\.mail|com\.sun\.mail|angus\.mail|AuthenticationFailedException|DEBUG SMTP:/u.test(s)) return "javamail";
-  if (/PHPMailer|SERVER -> CLIENT|CLIENT -> SERVER|SMTP ERROR:|SMTP -> ERROR|SMTP connect\(\) failed/u.test(s)) return "phpmailer";
+  if (
+    /smtplib|SMTPAuthenticationError|SMTPSenderRefused|SMTPDataError|SMTPRecipientsRefused|SMTPServerDisconnected|Traceback \(most recent call last\)/u.test(
+      s,
+    )
+  )
+    return "python-smtplib";
+  if (/javax\.mail|jakarta\.mail|com\.sun\.mail|angus\.mail|AuthenticationFailedException|DEBUG SMTP:/u.test(s))
+    return "javamail";
+  if (/PHPMailer|SERVER -> CLIENT|CLIENT -> SERVER|SMTP ERROR:|SMTP -> ERROR|SMTP connect\(\) failed/u.test(s))
+    return "phpmailer";
   if (/Swift_|Symfony\\Component\\Mailer|Expected response code/u.test(s)) return "symfony-swift";
   if (/postfix\/|SASL authentication failed; server/u.test(s)) return "postfix";
   if (/ssl3_get_record|SSL routines/u.test(s)) return "openssl";
@@ -217,7 +238,9 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
 
 function detectOAuth(s: string, mech: Extracted["authMechanism"]): boolean {
   if (mech === "XOAUTH2") return true;
-  return /XOAUTH2|SaslMechanismOAuth2|\bOAuth\s*2?\b|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow/iu.test(s);
+  return /XOAUTH2|SaslMechanismOAuth2|\bOAuth\s*2?\b|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow/iu.test(
+    s,
+  );
 }
 
 function detectStage(s: string, replies: Reply[]): Stage {
@@ -231,20 +254,42 @@ function detectStage(s: string, replies: Reply[]): Stage {
     if (cmd === "DATA" || cmd === "API") return "data";
     if (cmd === "STARTTLS") return "starttls";
   }
-  if (/Invalid login|AuthenticationException|AuthenticationFailedException|SMTPAuthenticationError|Password command failed|Password not accepted|AUTH command failed|AUTH LOGIN failed|SASL authentication failed|Net::SMTPAuthenticationError|failed to authenticate|in response to AUTH/iu.test(s))
+  if (
+    /Invalid login|AuthenticationException|AuthenticationFailedException|SMTPAuthenticationError|Password command failed|Password not accepted|AUTH command failed|AUTH LOGIN failed|SASL authentication failed|Net::SMTPAuthenticationError|failed to authenticate|in response to AUTH/iu.test(
+      s,
+    )
+  )
     return "auth";
-  if (/SMTPSenderRefused|MAIL FROM command failed|during MAIL FROM|Mail command failed|client was not authenticated/iu.test(s)) return "mail";
+  if (
+    /SMTPSenderRefused|MAIL FROM command failed|during MAIL FROM|Mail command failed|client was not authenticated/iu.test(
+      s,
+    )
+  )
+    return "mail";
   if (/SMTPRecipientsRefused|RCPT TO command failed|Recipient command failed/iu.test(s)) return "rcpt";
-  if (/SMTPDataError|Message failed|SMTPSendFailedException|DATA command failed|STOREDRV\.Submission|Transaction failed/iu.test(s)) return "data";
+  if (
+    /SMTPDataError|Message failed|SMTPSendFailedException|DATA command failed|STOREDRV\.Submission|Transaction failed/iu.test(
+      s,
+    )
+  )
+    return "data";
   if (/STARTTLS command failed/iu.test(s)) return "starttls";
-  if (/ETIMEDOUT|ECONNREFUSED|Greeting never received|Connection timeout|Timed Out|ssl3_get_record|wrong version number|first record does not look like a TLS handshake|common algorithm/iu.test(s))
+  if (
+    /ETIMEDOUT|ECONNREFUSED|Greeting never received|Connection timeout|Timed Out|ssl3_get_record|wrong version number|first record does not look like a TLS handshake|common algorithm/iu.test(
+      s,
+    )
+  )
     return "connect";
   // Transcript: the last client command before the first error reply.
   const firstError = replies[0];
   if (firstError !== undefined) {
     const at = s.indexOf(firstError.text.slice(0, 30));
     const before = at > 0 ? s.slice(0, at) : s;
-    const cmds = [...before.matchAll(/(?:C:|CLIENT -> SERVER:|-->\s*b?['"]?|Tx ')\s*(AUTH|MAIL FROM|RCPT TO|DATA|STARTTLS|EHLO)\b/giu)];
+    const cmds = [
+      ...before.matchAll(
+        /(?:C:|CLIENT -> SERVER:|-->\s*b?['"]?|Tx ')\s*(AUTH|MAIL FROM|RCPT TO|DATA|STARTTLS|EHLO)\b/giu,
+      ),
+    ];
     const lastCmd = cmds[cmds.length - 1]?.[1]?.toUpperCase();
     if (lastCmd === "AUTH") return "auth";
     if (lastCmd === "MAIL FROM") return "mail";
@@ -270,17 +315,25 @@ export function extract(text: string): Extracted {
     /(?:smtp[\w.-]*\.(?:com|cn|us|net)|\d+\.\d+\.\d+\.\d+)(?:\[[\d.]+\])?:(\d{2,4})\b/u.exec(normalized) ??
     /\bport['"]?\s*[:=]\s*['"]?(\d{2,4})\b/iu.exec(normalized);
   const mech = detectMechanism(normalized);
-  const addresses = [...new Set([...normalized.matchAll(/\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/gu)].map((m) => m[0]))].filter(
-    (a) => !/^(?:git@|noreply@github)/iu.test(a),
-  );
+  const addresses = [
+    ...new Set([...normalized.matchAll(/\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/gu)].map((m) => m[0])),
+  ].filter((a) => !/^(?:git@|noreply@github)/iu.test(a));
   let tlsError: Extracted["tlsError"] = null;
   if (/wrong version number|WRONG_VERSION_NUMBER/u.test(normalized)) tlsError = "wrong-version-number";
-  else if (/do not possess a common algorithm|SEC_E_ALGORITHM_MISMATCH|no protocols available|unsupported protocol|tlsv1 alert protocol version/iu.test(normalized))
+  else if (
+    /do not possess a common algorithm|SEC_E_ALGORITHM_MISMATCH|no protocols available|unsupported protocol|tlsv1 alert protocol version/iu.test(
+      normalized,
+    )
+  )
     tlsError = "no-common-algorithm";
   else if (/first record does not look like a TLS handshake/iu.test(normalized)) tlsError = "not-tls-handshake";
-  else if (/SSLHandshakeException|handshake failed|Handshake failed|SSL or TLS connection/u.test(normalized)) tlsError = "handshake-failed";
-  const net = /\b(ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/u.exec(normalized)?.[1] ??
-    (/Connection timeout|Greeting never received|Timed Out|timed out|Operation timed out/iu.test(normalized) ? "timeout" : null);
+  else if (/SSLHandshakeException|handshake failed|Handshake failed|SSL or TLS connection/u.test(normalized))
+    tlsError = "handshake-failed";
+  const net =
+    /\b(ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/u.exec(normalized)?.[1] ??
+    (/Connection timeout|Greeting never received|Timed Out|timed out|Operation timed out/iu.test(normalized)
+      ? "timeout"
+      : null);
   const ehloBlocks = normalized.split(/\n(?=[^\n]*\b220\b)/u);
   const authNotOffered =
     /250[- ]STARTTLS/u.test(normalized) &&
@@ -294,19 +347,24 @@ export function extract(text: string): Extracted {
     stage: detectStage(normalized, replies),
     authMechanism: mech,
     oauth: detectOAuth(normalized, mech),
-    serverId: suffix?.[1] ?? (/Hostname=([A-Z0-9.]+\.(?:outlook\.com|outlook\.cn))/iu.exec(normalized)?.[1] ?? null),
+    serverId: suffix?.[1] ?? /Hostname=([A-Z0-9.]+\.(?:outlook\.com|outlook\.cn))/iu.exec(normalized)?.[1] ?? null,
     timestamp: suffix?.[2] ?? null,
-    requestId: suffix?.[3] ?? (/\[([0-9A-F]{16})\]/u.exec(normalized)?.[1] ?? null),
+    requestId: suffix?.[3] ?? /\[([0-9A-F]{16})\]/u.exec(normalized)?.[1] ?? null,
     host: hostName === null ? null : hostName.toLowerCase(),
     port: portMatch?.[1] !== undefined ? Number(portMatch[1]) : null,
     client: detectClient(normalized),
     tlsError,
     networkError: net,
-    tlsStarted: /STARTTLS[\s\S]{0,400}220 2\.0\.0 SMTP server ready|Connection upgraded with STARTTLS|Successfully negotiated SMTP STARTTLS|250[- ]AUTH\b/u.test(normalized),
+    tlsStarted:
+      /STARTTLS[\s\S]{0,400}220 2\.0\.0 SMTP server ready|Connection upgraded with STARTTLS|Successfully negotiated SMTP STARTTLS|250[- ]AUTH\b/u.test(
+        normalized,
+      ),
     authNotOffered,
     consumerAccount:
       addresses.some((a) => CONSUMER_DOMAIN.test(a)) ||
-      /smtp-mail\.outlook\.com|smtp\.live\.com|\bhotmail\b|outlook\.com personal|personal (?:Microsoft |outlook )?account/iu.test(normalized),
+      /smtp-mail\.outlook\.com|smtp\.live\.com|\bhotmail\b|outlook\.com personal|personal (?:Microsoft |outlook )?account/iu.test(
+        normalized,
+      ),
     addresses,
     normalized,
   };

@@ -79,7 +79,9 @@ function indent(text: string, prefix: string): string {
 export function formatHuman(d: Diagnosis): string {
   const e = d.extracted;
   const lines: string[] = [];
-  const seen = e.replies.map((r) => `${[r.code, r.enhanced].filter((x) => x !== null).join(" ")}${r.echoed ? " (echoed)" : ""}`);
+  const seen = e.replies.map(
+    (r) => `${[r.code, r.enhanced].filter((x) => x !== null).join(" ")}${r.echoed ? " (echoed)" : ""}`,
+  );
   const facts = [
     seen.length > 0 ? `reply ${seen.join(", ")}` : "no SMTP reply code",
     e.stage !== "unknown" ? `stage ${e.stage}` : null,

@@ -1,0 +1,199 @@
+import { describe, expect, it } from "vitest";
+import { CAUSE_IDS, CAUSES } from "../../cli/doctor/causes.ts";
+import { diagnose } from "../../cli/doctor/diagnose.ts";
+
+const top = (text: string) => diagnose(text).causes[0]?.id;
+const ids = (text: string) => diagnose(text).causes.map((c) => c.id);
+
+describe("catalogue", () => {
+  it("has exactly the stable ids, each with title, explanation, checks and fix", () => {
+    expect(Object.keys(CAUSES).sort()).toEqual([...CAUSE_IDS].sort());
+    for (const id of CAUSE_IDS) {
+      const c = CAUSES[id];
+      expect(c.id).toBe(id);
+      expect(c.title.length).toBeGreaterThan(5);
+      expect(c.explanation.length).toBeGreaterThan(20);
+      expect(c.check.length).toBeGreaterThan(0);
+      expect(c.fix.length).toBeGreaterThan(20);
+    }
+  });
+  it("every fix that weakens the tenant names the OAuth path and Microsoft's schedule", () => {
+    for (const c of Object.values(CAUSES).filter((x) => x.weakensTenant)) {
+      expect(c.fix).toContain("SMTP.SendAsApp");
+      expect(c.fix).toContain("December 2026");
+      expect(c.fix).toContain("second half of 2027");
+    }
+    expect(CAUSES.security_defaults_enabled.weakensTenant).toBe(true);
+    expect(CAUSES.per_user_mfa.weakensTenant).toBe(true);
+  });
+});
+
+describe("diagnose: one rule each", () => {
+  it.each([
+    [
+      "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.",
+      "smtp_auth_disabled_tenant",
+    ],
+    [
+      "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.",
+      "smtp_auth_disabled_mailbox",
+    ],
+    [
+      "535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy. Contact your administrator.",
+      "security_defaults_enabled",
+    ],
+    [
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.",
+      "per_user_mfa",
+    ],
+    ["535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.", "wrong_credentials"],
+    ["535 5.7.139 Authentication unsuccessful, account locked.", "account_locked"],
+    ["550 5.7.30 Basic authentication is not supported for Client Submission.", "basic_auth_disabled_or_retired"],
+    [
+      "554 5.2.252 SendAsDenied; a@contoso.com not allowed to send as b@contoso.com; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied",
+      "send_as_permission",
+    ],
+    ["550 5.7.60 SMTP; Client does not have permissions to send as this sender", "send_as_permission"],
+    [
+      "421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2. Visit https://aka.ms/smtp_auth_tls",
+      "tls_version",
+    ],
+    [
+      "System.Security.Authentication.AuthenticationException: The client and server cannot communicate, because they do not possess a common algorithm.",
+      "tls_version",
+    ],
+    ["451 5.7.3 STARTTLS is required to send mail [SG2PR02CA0073.apcprd02.prod.outlook.com]", "starttls_required"],
+    ["530 5.7.0 Must issue a STARTTLS command first", "starttls_required"],
+    ["Error: 1408F10B:SSL routines:ssl3_get_record:wrong version number", "starttls_required"],
+    [
+      "AUTH PLAIN AGZvbwBiYXI=\n504 5.7.4 Unrecognized authentication type [BN9PR03CA0716.namprd03.prod.outlook.com]",
+      "auth_mechanism_unsupported",
+    ],
+    [
+      "530 5.7.57 Client not authenticated to send mail. [FR5P281CA0041.DEUP281.PROD.OUTLOOK.COM]",
+      "not_authenticated_anonymous_send",
+    ],
+    [
+      "C: AUTH XOAUTH2 dXNlcj0uLi4=\nS: 535 5.7.3 Authentication unsuccessful [SN2PR00CA0018.namprd00.prod.outlook.com]",
+      "oauth_misconfigured_app_or_sp",
+    ],
+    ["Error: Message failed: 432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded", "transient"],
+    ["Error: connect ETIMEDOUT 40.101.92.18:587", "transient"],
+    [
+      "Error: Invalid login: Mailbox cannot be accessed [CWXP265CA0023.GBRP265.PROD.OUTLOOK.COM]",
+      "mailbox_unlicensed_or_missing",
+    ],
+    ["AADSTS53003: Access has been blocked by Conditional Access policies.", "conditional_access_block"],
+    ["AADSTS7000215: Invalid client secret provided.", "oauth_misconfigured_app_or_sp"],
+    ["It did not work.", "unknown"],
+  ])("%s → %s", (text, expected) => {
+    expect(top(text)).toBe(expected);
+  });
+
+  it("tenant-disabled also lists the mailbox override", () => {
+    expect(
+      ids("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."),
+    ).toEqual(["smtp_auth_disabled_tenant", "smtp_auth_disabled_mailbox"]);
+  });
+
+  it("'did not meet the criteria' ranks MFA, Conditional Access, security defaults and says how to tell them apart", () => {
+    const d = diagnose(
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.",
+    );
+    expect(d.causes.map((c) => c.id)).toEqual([
+      "per_user_mfa",
+      "conditional_access_block",
+      "security_defaults_enabled",
+    ]);
+    expect(d.ambiguity).toContain("Sign-in logs");
+  });
+
+  it("'basic authentication is disabled': personal account → retired; old work tenant → authentication policy", () => {
+    expect(
+      top(
+        "username: a@outlook.com\n535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [LO2P265CA0482.GBRP265.PROD.OUTLOOK.COM 2026-02-19T15:42:20.743Z 08DE6F7B77124F67]",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [SN7PR04CA0001.namprd04.prod.outlook.com 2023-05-01T10:00:00.000Z 08DB4A0000000000]",
+      ),
+    ).toBe("authentication_policy_blocks_basic_smtp");
+    expect(ids("535 5.7.139 Authentication unsuccessful, basic authentication is disabled.").slice(0, 2)).toEqual([
+      "basic_auth_disabled_or_retired",
+      "authentication_policy_blocks_basic_smtp",
+    ]);
+  });
+
+  it("bare 535 5.7.3 is ambiguous and says which causes remain", () => {
+    const d = diagnose("535 5.7.3 Authentication unsuccessful [SN4PR0501CA0054.namprd05.prod.outlook.com]");
+    expect(d.causes.map((c) => c.id).slice(0, 3)).toEqual([
+      "wrong_credentials",
+      "smtp_auth_disabled_mailbox",
+      "security_defaults_enabled",
+    ]);
+    expect(d.causes[0]!.confidence).toBeLessThan(0.5);
+    expect(d.ambiguity).toContain("Get-CASMailbox");
+    expect(d.ambiguity).toContain("XOAUTH2");
+  });
+
+  it("530 5.7.57 echoing a 535: the inner error decides, not the anonymous-send cause", () => {
+    const d = diagnose(
+      "The server response was: 5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy. Contact your administrator.",
+    );
+    expect(d.causes[0]!.id).toBe("security_defaults_enabled");
+    expect(d.causes.map((c) => c.id)).not.toContain("not_authenticated_anonymous_send");
+    expect(d.causes[0]!.reason).toContain("530 5.7.57");
+  });
+
+  it("a .NET 5.7.57 without the echo is ambiguous (System.Net.Mail hides failed AUTH)", () => {
+    const d = diagnose(
+      "System.Net.Mail.SmtpException: The SMTP server requires a secure connection or the client was not authenticated. The server response was: 5.7.57 SMTP; Client was not authenticated to send anonymous mail during MAIL FROM",
+    );
+    expect(d.causes[0]!.id).toBe("not_authenticated_anonymous_send");
+    expect(d.ambiguity).toContain("EnableSsl");
+  });
+
+  it("504 5.7.4 before STARTTLS → starttls_required", () => {
+    expect(
+      top(
+        "250-SMTP.example Hello\n250-STARTTLS\n250 SMTPUTF8\nSMTP ERROR: AUTH command failed: 504 5.7.4 Unrecognized authentication type",
+      ),
+    ).toBe("starttls_required");
+  });
+
+  it("5.7.3 that is STARTTLS, not authentication", () => {
+    expect(top("Error in processing. The server response was 5.7.3 STARTTLS is required to send mail")).toBe(
+      "starttls_required",
+    );
+  });
+
+  it("port 465 timeouts point at STARTTLS on 587", () => {
+    expect(top("Error: connect ETIMEDOUT 52.96.184.50:465")).toBe("starttls_required");
+  });
+
+  it("confidences are in 0..1, sum to at most 1 and are sorted", () => {
+    for (const t of [
+      "535 5.7.3 Authentication unsuccessful",
+      "530 5.7.57 Client not authenticated to send mail.",
+      "nothing",
+      "432 4.3.2 x 535 5.7.139 Authentication unsuccessful, account locked.",
+    ]) {
+      const cs = diagnose(t).causes;
+      expect(cs.length).toBeGreaterThan(0);
+      const sum = cs.reduce((a, c) => a + c.confidence, 0);
+      expect(sum).toBeLessThanOrEqual(1.0001);
+      for (let i = 1; i < cs.length; i++) expect(cs[i - 1]!.confidence).toBeGreaterThanOrEqual(cs[i]!.confidence);
+    }
+  });
+
+  it("fills <mailbox> from the text", () => {
+    const d = diagnose(
+      "username: scanner@contoso.com\n535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox.",
+    );
+    expect(d.causes[0]!.tenantYaml).toBe(
+      "smtpAuth:\n  mailboxes:\n    scanner@contoso.com: { state: enabled, owner: <owner>, ticket: <ticket>, expires: <yyyy-mm-dd> }",
+    );
+    expect(d.causes[0]!.check[0]).toContain("Get-CASMailbox -Identity scanner@contoso.com");
+  });
+});
