@@ -7,7 +7,13 @@
 /** The dynamic-provider module: type tokens are `pulumi-nodejs:dynamic/m365:<Kind>`. */
 export const RESOURCE_MODULE = "m365";
 
-export const RESOURCE_KINDS = ["SecurityDefaults", "OrganizationSmtpAuth", "MailboxSmtpAuth", "PerUserMfa"] as const;
+export const RESOURCE_KINDS = [
+  "SecurityDefaults",
+  "OrganizationSmtpAuth",
+  "MailboxSmtpAuth",
+  "OtherMailboxesSmtpAuth",
+  "PerUserMfa",
+] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** The URN type token of a resource kind, e.g. `pulumi-nodejs:dynamic/m365:MailboxSmtpAuth`. */
@@ -48,8 +54,17 @@ export interface MailboxSmtpAuthInputs extends ExceptionRecord {
   /** Primary SMTP address, lower case. */
   mailbox: string;
   state: MailboxSmtpAuthState;
-  /** True when the resource was declared by `others: inherit` rather than listed by name. */
-  implicit?: boolean;
+}
+
+/**
+ * `smtpAuth.others: inherit`: every mailbox not declared by name follows the organisation's setting.
+ * One resource per tenant; refresh lists the stray per-mailbox values it finds, update resets them.
+ */
+export interface OtherMailboxesSmtpAuthInputs {
+  /** Mailboxes declared by name (lower case, sorted): they are left alone. */
+  declared: string[];
+  /** Undeclared mailboxes with a per-mailbox value; the program always declares none. */
+  strays: string[];
 }
 
 /** Graph beta users/{id}/authentication/requirements perUserMfaState. */

@@ -1,0 +1,346 @@
+/**
+ * What each resource kind does against the tenant: the provider contract (check, diff, create, read,
+ * update, delete) for security defaults, organisation and per-mailbox SMTP AUTH, the stray-mailbox
+ * reset of `others: inherit`, and legacy per-user MFA.
+ *
+ * Contract, the same for every kind:
+ * - create adopts: it reads the current value, records it as `prior`, then sets the declared one;
+ * - read reports what is there and returns it as inputs too, so refresh shows drift and nothing else;
+ *   a read that fails throws (never "absent", never drift);
+ * - delete puts `prior` back unless stack config `onDelete` is `leave`.
+ */
+import type { dynamic } from "@pulumi/pulumi";
+import { createCoalescer, type Coalescer } from "./coalesce.ts";
+import { ApiError, type HttpClient } from "./http.ts";
+import type { CasMailbox, TenantApi } from "./tenant-api.ts";
+import type {
+  MailboxSmtpAuthInputs,
+  MailboxSmtpAuthState,
+  OrganizationSmtpAuthInputs,
+  OtherMailboxesSmtpAuthInputs,
+  PerUserMfaInputs,
+  PerUserMfaState,
+  ResourceKind,
+  SecurityDefaultsInputs,
+} from "./types.ts";
+
+export interface ProviderContext {
+  api: TenantApi;
+  onDelete: "restore" | "leave";
+  /** Coalesced single-mailbox reads (Exchange pages of 1,000 when many are asked at once). */
+  mailboxes: Coalescer<string, CasMailbox>;
+  /** Coalesced per-user MFA reads (Graph $batch of 20). */
+  mfa: Coalescer<string, PerUserMfaState>;
+}
+
+/** Above this many mailboxes in one window, one paged listing is cheaper than one call each. */
+const BULK_MAILBOX_THRESHOLD = 50;
+
+export function createProviderContext(api: TenantApi, onDelete: "restore" | "leave"): ProviderContext {
+  return {
+    api,
+    onDelete,
+    mailboxes: createCoalescer(async (keys) => {
+      const found = new Map<string, CasMailbox>();
+      if (keys.length > BULK_MAILBOX_THRESHOLD) {
+        const wanted = new Set(keys);
+        for (const m of await api.listCasMailboxes(false)) if (wanted.has(m.mailbox)) found.set(m.mailbox, m);
+        return found;
+      }
+      await Promise.all(
+        keys.map(async (key) => {
+          try {
+            found.set(key, await api.getCasMailbox(key));
+          } catch (err) {
+            if (!(err instanceof ApiError && err.code === "NOT_FOUND")) throw err;
+          }
+        }),
+      );
+      return found;
+    }),
+    mfa: createCoalescer((keys) => api.getPerUserMfaMany(keys)),
+  };
+}
+
+type Failure = dynamic.CheckFailure;
+
+/** The provider methods for one kind, with the tenant context passed in. */
+export interface KindProvider<I, O> {
+  check(ctx: ProviderContext, olds: Partial<O>, news: I): Promise<{ inputs: I; failures: Failure[] }>;
+  diff(olds: O, news: I): dynamic.DiffResult;
+  create(ctx: ProviderContext, inputs: I): Promise<{ id: string; outs: O }>;
+  read(ctx: ProviderContext, id: string, props: O): Promise<{ id: string; props: O; inputs: I }>;
+  update(ctx: ProviderContext, id: string, olds: O, news: I): Promise<{ outs: O }>;
+  delete(ctx: ProviderContext, id: string, props: O): Promise<void>;
+}
+
+/** Properties whose change needs an API call; the rest (owner, ticket, reason…) are bookkeeping. */
+function diffProps<T extends object>(olds: T, news: T, keys: (keyof T)[]): dynamic.DiffResult {
+  const changed = keys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false, stables: [] };
+}
+
+function inputKeys<I extends object>(outs: I & { prior?: unknown }): I {
+  const { prior: _prior, ...inputs } = outs;
+  return inputs as I;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+export interface SecurityDefaultsOutputs extends SecurityDefaultsInputs {
+  prior: boolean;
+}
+
+const securityDefaults: KindProvider<SecurityDefaultsInputs, SecurityDefaultsOutputs> = {
+  async check(_ctx, _olds, news) {
+    const failures: Failure[] = [];
+    if (typeof news.enabled !== "boolean") failures.push({ property: "enabled", reason: "must be true or false" });
+    return { inputs: news, failures };
+  },
+  diff(olds, news) {
+    return diffProps(olds, news as SecurityDefaultsOutputs, [
+      "enabled",
+      "reason",
+      "conditionalAccessBaseline",
+      "riskAcceptance",
+    ]);
+  },
+  async create(ctx, inputs) {
+    const prior = await ctx.api.getSecurityDefaults();
+    if (prior !== inputs.enabled) await ctx.api.setSecurityDefaults(inputs.enabled);
+    return { id: "security-defaults", outs: { ...inputs, prior } };
+  },
+  async read(ctx, id, props) {
+    const enabled = await ctx.api.getSecurityDefaults();
+    const outs = { ...props, enabled };
+    return { id, props: outs, inputs: inputKeys(outs) };
+  },
+  async update(ctx, _id, olds, news) {
+    if (olds.enabled !== news.enabled) await ctx.api.setSecurityDefaults(news.enabled);
+    return { outs: { ...news, prior: olds.prior } };
+  },
+  async delete(ctx, _id, props) {
+    if (ctx.onDelete === "restore" && props.prior !== props.enabled) await ctx.api.setSecurityDefaults(props.prior);
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
+
+export interface OrganizationSmtpAuthOutputs extends OrganizationSmtpAuthInputs {
+  prior: "enabled" | "disabled";
+}
+
+const organizationSmtpAuth: KindProvider<OrganizationSmtpAuthInputs, OrganizationSmtpAuthOutputs> = {
+  async check(_ctx, _olds, news) {
+    const failures: Failure[] = [];
+    if (news.state !== "enabled" && news.state !== "disabled") {
+      failures.push({ property: "state", reason: "must be enabled or disabled" });
+    }
+    return { inputs: news, failures };
+  },
+  diff(olds, news) {
+    return diffProps(olds, news as OrganizationSmtpAuthOutputs, ["state"]);
+  },
+  async create(ctx, inputs) {
+    const prior = (await ctx.api.getOrganizationSmtpAuthDisabled()) ? "disabled" : "enabled";
+    if (prior !== inputs.state) await ctx.api.setOrganizationSmtpAuthDisabled(inputs.state === "disabled");
+    return { id: "organization-smtp-auth", outs: { ...inputs, prior } };
+  },
+  async read(ctx, id, props) {
+    const state = (await ctx.api.getOrganizationSmtpAuthDisabled()) ? "disabled" : "enabled";
+    const outs = { ...props, state };
+    return { id, props: outs, inputs: inputKeys(outs) };
+  },
+  async update(ctx, _id, olds, news) {
+    if (olds.state !== news.state) await ctx.api.setOrganizationSmtpAuthDisabled(news.state === "disabled");
+    return { outs: { ...news, prior: olds.prior } };
+  },
+  async delete(ctx, _id, props) {
+    if (ctx.onDelete === "restore" && props.prior !== props.state) {
+      await ctx.api.setOrganizationSmtpAuthDisabled(props.prior === "disabled");
+    }
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
+
+export interface MailboxSmtpAuthOutputs extends MailboxSmtpAuthInputs {
+  prior: MailboxSmtpAuthState;
+}
+
+async function readMailbox(ctx: ProviderContext, mailbox: string): Promise<CasMailbox> {
+  const found = await ctx.mailboxes.load(mailbox);
+  if (!found) {
+    throw new ApiError({
+      code: "NOT_FOUND",
+      message: `Exchange has no mailbox ${mailbox}`,
+      method: "POST",
+      url: "Get-CASMailbox",
+      status: 404,
+      attempts: 1,
+    });
+  }
+  return found;
+}
+
+const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAuthOutputs> = {
+  async check(ctx, _olds, news) {
+    const failures: Failure[] = [];
+    const mailbox = String(news.mailbox ?? "").toLowerCase();
+    if (!["inherit", "enabled", "disabled"].includes(news.state)) {
+      failures.push({ property: "state", reason: "must be inherit, enabled or disabled" });
+    }
+    if (!(await ctx.mailboxes.load(mailbox))) {
+      failures.push({ property: "mailbox", reason: `no Exchange Online mailbox ${mailbox} in the tenant` });
+    }
+    return { inputs: { ...news, mailbox }, failures };
+  },
+  diff(olds, news) {
+    if (olds.mailbox !== news.mailbox) {
+      return { changes: true, replaces: ["mailbox"], deleteBeforeReplace: true, stables: [] };
+    }
+    return diffProps(olds, news as MailboxSmtpAuthOutputs, ["state", "owner", "ticket", "expires"]);
+  },
+  async create(ctx, inputs) {
+    const { state: prior } = await readMailbox(ctx, inputs.mailbox);
+    if (prior !== inputs.state) await ctx.api.setCasMailbox(inputs.mailbox, inputs.state);
+    return { id: inputs.mailbox, outs: { ...inputs, prior } };
+  },
+  async read(ctx, id, props) {
+    const { state } = await readMailbox(ctx, props.mailbox ?? id);
+    const outs = { ...props, state };
+    return { id, props: outs, inputs: inputKeys(outs) };
+  },
+  async update(ctx, _id, olds, news) {
+    if (olds.state !== news.state) await ctx.api.setCasMailbox(news.mailbox, news.state);
+    return { outs: { ...news, prior: olds.prior } };
+  },
+  async delete(ctx, _id, props) {
+    if (ctx.onDelete === "restore" && props.prior !== props.state) {
+      await ctx.api.setCasMailbox(props.mailbox, props.prior);
+    }
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
+
+export interface OtherMailboxesSmtpAuthOutputs extends OtherMailboxesSmtpAuthInputs {
+  /** Mailboxes this resource reset to inherit, with the value each had, for delete to restore. */
+  reset: { mailbox: string; prior: MailboxSmtpAuthState }[];
+}
+
+async function findStrays(ctx: ProviderContext, declared: string[]): Promise<CasMailbox[]> {
+  const keep = new Set(declared);
+  return (await ctx.api.listCasMailboxes(true)).filter((m) => m.state !== "inherit" && !keep.has(m.mailbox));
+}
+
+async function resetStrays(ctx: ProviderContext, strays: CasMailbox[]) {
+  for (const stray of strays) await ctx.api.setCasMailbox(stray.mailbox, "inherit");
+  return strays.map((s) => ({ mailbox: s.mailbox, prior: s.state }));
+}
+
+const otherMailboxesSmtpAuth: KindProvider<OtherMailboxesSmtpAuthInputs, OtherMailboxesSmtpAuthOutputs> = {
+  async check(_ctx, _olds, news) {
+    return { inputs: { declared: [...news.declared].sort(), strays: news.strays }, failures: [] };
+  },
+  diff(olds, news) {
+    return diffProps(olds, news as OtherMailboxesSmtpAuthOutputs, ["declared", "strays"]);
+  },
+  async create(ctx, inputs) {
+    const reset = await resetStrays(ctx, await findStrays(ctx, inputs.declared));
+    return { id: "other-mailboxes-smtp-auth", outs: { ...inputs, strays: [], reset } };
+  },
+  async read(ctx, id, props) {
+    const strays = (await findStrays(ctx, props.declared)).map((m) => m.mailbox).sort();
+    const outs = { ...props, strays };
+    return { id, props: outs, inputs: { declared: props.declared, strays } };
+  },
+  async update(ctx, _id, olds, news) {
+    const reset = await resetStrays(ctx, await findStrays(ctx, news.declared));
+    const earlier = olds.reset.filter((r) => !reset.some((n) => n.mailbox === r.mailbox));
+    return { outs: { ...news, strays: [], reset: [...earlier, ...reset] } };
+  },
+  async delete(ctx, _id, props) {
+    if (ctx.onDelete !== "restore") return;
+    for (const r of props.reset) await ctx.api.setCasMailbox(r.mailbox, r.prior);
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
+
+export interface PerUserMfaOutputs extends PerUserMfaInputs {
+  prior: PerUserMfaState;
+}
+
+/**
+ * Declared `enabled` is satisfied by `enforced`: Graph turns enabled into enforced by itself once the
+ * user registers a method, and that is not drift.
+ */
+export function mfaSatisfies(declared: PerUserMfaState, actual: PerUserMfaState): boolean {
+  return declared === actual || (declared === "enabled" && actual === "enforced");
+}
+
+async function readMfa(ctx: ProviderContext, user: string): Promise<PerUserMfaState> {
+  const state = await ctx.mfa.load(user);
+  if (!state) {
+    throw new ApiError({
+      code: "NOT_FOUND",
+      message: `Microsoft Graph has no user ${user}`,
+      method: "GET",
+      url: `users/${user}/authentication/requirements`,
+      status: 404,
+      attempts: 1,
+    });
+  }
+  return state;
+}
+
+const perUserMfa: KindProvider<PerUserMfaInputs, PerUserMfaOutputs> = {
+  async check(ctx, _olds, news) {
+    const failures: Failure[] = [];
+    const user = String(news.user ?? "").toLowerCase();
+    if (!["disabled", "enabled", "enforced"].includes(news.state)) {
+      failures.push({ property: "state", reason: "must be disabled, enabled or enforced" });
+    }
+    if (!(await ctx.mfa.load(user))) failures.push({ property: "user", reason: `no user ${user} in the tenant` });
+    return { inputs: { ...news, user }, failures };
+  },
+  diff(olds, news) {
+    if (olds.user !== news.user) return { changes: true, replaces: ["user"], deleteBeforeReplace: true, stables: [] };
+    return diffProps(olds, news as PerUserMfaOutputs, ["state", "owner", "ticket", "expires", "directoryRoles"]);
+  },
+  async create(ctx, inputs) {
+    const prior = await readMfa(ctx, inputs.user);
+    if (!mfaSatisfies(inputs.state, prior)) await ctx.api.setPerUserMfa(inputs.user, inputs.state);
+    return { id: inputs.user, outs: { ...inputs, prior } };
+  },
+  async read(ctx, id, props) {
+    const actual = await readMfa(ctx, props.user ?? id);
+    const state = mfaSatisfies(props.state, actual) ? props.state : actual;
+    const outs = { ...props, state };
+    return { id, props: outs, inputs: inputKeys(outs) };
+  },
+  async update(ctx, _id, olds, news) {
+    if (olds.state !== news.state) {
+      const actual = await readMfa(ctx, news.user);
+      if (!mfaSatisfies(news.state, actual)) await ctx.api.setPerUserMfa(news.user, news.state);
+    }
+    return { outs: { ...news, prior: olds.prior } };
+  },
+  async delete(ctx, _id, props) {
+    if (ctx.onDelete === "restore" && props.prior !== props.state) await ctx.api.setPerUserMfa(props.user, props.prior);
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own input and output types
+export const KIND_PROVIDERS: Record<ResourceKind, KindProvider<any, any>> = {
+  SecurityDefaults: securityDefaults,
+  OrganizationSmtpAuth: organizationSmtpAuth,
+  MailboxSmtpAuth: mailboxSmtpAuth,
+  OtherMailboxesSmtpAuth: otherMailboxesSmtpAuth,
+  PerUserMfa: perUserMfa,
+};
+
+export type { HttpClient };
