@@ -153,7 +153,10 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
   }
 
   const toCasMailbox = (row: Record<string, unknown>): CasMailbox => ({
-    mailbox: String(row.PrimarySmtpAddress ?? row.Identity ?? "").toLowerCase(),
+    mailbox: (typeof row.PrimarySmtpAddress === "string"
+      ? row.PrimarySmtpAddress
+      : JSON.stringify(row.Identity)
+    ).toLowerCase(),
     state: mailboxStateFromExchange(row.SmtpClientAuthenticationDisabled),
   });
 
