@@ -87,6 +87,9 @@ export const GraphErrors = {
   /** 400 for a $filter the parser cannot read. */
   invalidFilter: (ctx: ErrorContext, detail: string) =>
     make(ctx, 400, GraphCodes.badRequest, `Invalid filter clause: ${detail}`),
+  /** 400 for an advanced query (ne, not, endswith) sent without ConsistencyLevel: eventual and $count=true. */
+  unsupportedQuery: (ctx: ErrorContext, property: string) =>
+    make(ctx, 400, "Request_UnsupportedQuery", `Unsupported or invalid query filter clause specified for property '${property}' of resource 'User'.`),
   /** 400 for $top outside 1..999 (observed message; the code is a guess). */
   invalidPageSize: (ctx: ErrorContext, top: string) =>
     make(ctx, 400, GraphCodes.badRequest, `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`),

@@ -1,0 +1,465 @@
+/**
+ * Exchange cmdlet handlers for InvokeCommand: one function per cmdlet against the store, with a
+ * declared parameter list (PowerShell binding is case-insensitive). Output objects carry the
+ * properties the project reads, named as Exchange names them.
+ */
+import type { AuthenticationPolicy, ExchangeServicePrincipal, TenantUser } from "../model.ts";
+import type { HandlerContext } from "../protocol/context.ts";
+import type { TenantStore } from "../store/store.ts";
+import { ExchangeErrors } from "../errors/exchange.ts";
+import { stableGuid } from "../store/ids.ts";
+import { matchesOpath, OpathSyntax, OpathUnsupported, parseOpath, type OpathValue } from "./filter.ts";
+
+export type ParamType = "string" | "nullableString" | "bool" | "nullableBool" | "resultSize" | "stringList" | "switch";
+
+/** What a cmdlet returns before paging: output objects and PowerShell warnings. */
+export interface CmdletOutput {
+  value: Record<string, unknown>[];
+  warnings?: string[];
+}
+
+export interface CmdletDefinition {
+  name: string;
+  /** Parameters the sandbox models, by canonical name. */
+  params: Record<string, ParamType>;
+  /** Accepted aliases (e.g. New-ServicePrincipal -ServiceId for -ObjectId). */
+  aliases?: Record<string, string>;
+  /** Real parameters accepted and ignored (e.g. Confirm). */
+  ignored?: string[];
+  required?: string[];
+  /** Get-* cmdlets page; others do not. */
+  kind: "get" | "set";
+  run(ctx: HandlerContext, p: Record<string, unknown>): CmdletOutput;
+}
+
+const MORE_RESULTS =
+  "There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.";
+const DEFAULT_RESULT_SIZE_WARNING =
+  'By default, only the first 1000 items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify "-ResultSize Unlimited". Be aware that, depending upon the actual number of items, returning all items can take a long time and consume a large amount of memory. Also, we don\'t recommend storing the results in a variable. Instead, pipe the results to another command or script to perform batch operations.';
+
+const NOT_MODIFIED = (identity: string) => `The command completed successfully but no settings of '${identity}' have been modified.`;
+
+// ---- identity resolution --------------------------------------------------------------------------
+
+function alias(u: TenantUser): string {
+  return u.userPrincipalName.split("@")[0]!;
+}
+
+/** Resolves a recipient identity (UPN, primary SMTP, object id, alias or display name). */
+function findRecipient(store: TenantStore, identity: string, mailboxOnly: boolean): TenantUser | undefined {
+  const byKey = store.findUser(identity);
+  const key = identity.toLowerCase();
+  const u =
+    byKey ??
+    store.users().find((x) => alias(x).toLowerCase() === key) ??
+    store.users().find((x) => x.displayName.toLowerCase() === key);
+  if (!u) return undefined;
+  if (mailboxOnly && !u.hasMailbox) return undefined;
+  return u;
+}
+
+function mailbox(store: TenantStore, identity: string): TenantUser {
+  const u = findRecipient(store, identity, true);
+  if (!u) throw ExchangeErrors.objectNotFound(identity);
+  return u;
+}
+
+function findServicePrincipal(store: TenantStore, identity: string): ExchangeServicePrincipal | undefined {
+  const key = identity.toLowerCase();
+  return store
+    .read()
+    .exchangeServicePrincipals.find((s) => s.objectId.toLowerCase() === key || s.appId.toLowerCase() === key || s.displayName.toLowerCase() === key);
+}
+
+// ---- output objects --------------------------------------------------------------------------------
+
+function casMailbox(u: TenantUser): Record<string, unknown> {
+  return {
+    Identity: alias(u),
+    Name: alias(u),
+    DisplayName: u.displayName,
+    PrimarySmtpAddress: u.mail,
+    ExternalDirectoryObjectId: u.id,
+    Guid: stableGuid(u.id, "mailbox"),
+    ActiveSyncEnabled: true,
+    OWAEnabled: true,
+    PopEnabled: true,
+    ImapEnabled: true,
+    MAPIEnabled: true,
+    EwsEnabled: true,
+    ECPEnabled: true,
+    SmtpClientAuthenticationDisabled: u.smtpClientAuthenticationDisabled,
+  };
+}
+
+function exoUser(u: TenantUser): Record<string, unknown> {
+  return {
+    Identity: alias(u),
+    Name: alias(u),
+    DisplayName: u.displayName,
+    UserPrincipalName: u.userPrincipalName,
+    ExternalDirectoryObjectId: u.id,
+    RecipientType: u.hasMailbox ? "UserMailbox" : "User",
+    RecipientTypeDetails: u.hasMailbox ? "UserMailbox" : "User",
+    AccountDisabled: !u.accountEnabled,
+    AuthenticationPolicy: u.authenticationPolicy,
+  };
+}
+
+function authPolicy(p: AuthenticationPolicy): Record<string, unknown> {
+  return {
+    Identity: p.name,
+    Name: p.name,
+    AllowBasicAuthActiveSync: false,
+    AllowBasicAuthAutodiscover: false,
+    AllowBasicAuthImap: false,
+    AllowBasicAuthMapi: false,
+    AllowBasicAuthOfflineAddressBook: false,
+    AllowBasicAuthOutlookService: false,
+    AllowBasicAuthPop: false,
+    AllowBasicAuthReportingWebServices: false,
+    AllowBasicAuthRest: false,
+    AllowBasicAuthRpc: false,
+    AllowBasicAuthSmtp: p.allowBasicAuthSmtp,
+    AllowBasicAuthWebServices: false,
+    AllowBasicAuthPowershell: false,
+  };
+}
+
+function servicePrincipal(s: ExchangeServicePrincipal): Record<string, unknown> {
+  return { Identity: s.objectId, DisplayName: s.displayName, AppId: s.appId, ObjectId: s.objectId, ServiceId: s.objectId, Name: s.objectId };
+}
+
+function permissionRow(mailboxUser: TenantUser, user: string, accessRights: string[]): Record<string, unknown> {
+  return { Identity: alias(mailboxUser), User: user, AccessRights: accessRights, IsInherited: false, Deny: false, InheritanceType: "All" };
+}
+
+function applyResultSize(items: Record<string, unknown>[], p: Record<string, unknown>): CmdletOutput {
+  const rs = p.ResultSize as number | "Unlimited" | undefined;
+  const limit = rs === undefined ? 1000 : rs === "Unlimited" ? Infinity : rs;
+  if (items.length <= limit) return { value: items };
+  return { value: items.slice(0, limit), warnings: [rs === undefined ? DEFAULT_RESULT_SIZE_WARNING : MORE_RESULTS] };
+}
+
+function filterFor(ctx: HandlerContext, p: Record<string, unknown>, properties: readonly string[]) {
+  const f = p.Filter as string | undefined;
+  if (f === undefined) return null;
+  try {
+    return parseOpath(f, properties);
+  } catch (e) {
+    if (e instanceof OpathUnsupported) {
+      if (ctx.loose) throw ExchangeErrors.invalidFilter(f);
+      throw ExchangeErrors.notImplemented(`${e.message} (Get-CASMailbox/Get-User -Filter)`);
+    }
+    if (e instanceof OpathSyntax) throw ExchangeErrors.invalidFilter(f);
+    throw e;
+  }
+}
+
+// ---- the cmdlets -----------------------------------------------------------------------------------
+
+export const CMDLETS: readonly CmdletDefinition[] = [
+  {
+    name: "Get-CASMailbox",
+    kind: "get",
+    params: { Identity: "string", ResultSize: "resultSize", Filter: "string" },
+    run(ctx, p) {
+      if (p.Identity !== undefined) return { value: [casMailbox(mailbox(ctx.store, p.Identity as string))] };
+      const clauses = filterFor(ctx, p, ["SmtpClientAuthenticationDisabled", "PrimarySmtpAddress", "Name", "ExternalDirectoryObjectId"]);
+      let rows = ctx.store.users().filter((u) => u.hasMailbox).map(casMailbox);
+      if (clauses) rows = rows.filter((r) => matchesOpath(clauses, (prop) => r[prop] as OpathValue));
+      return applyResultSize(rows, p);
+    },
+  },
+  {
+    name: "Set-CASMailbox",
+    kind: "set",
+    params: { Identity: "string", SmtpClientAuthenticationDisabled: "nullableBool" },
+    required: ["Identity"],
+    run(ctx, p) {
+      const u = mailbox(ctx.store, p.Identity as string);
+      if (!("SmtpClientAuthenticationDisabled" in p) || p.SmtpClientAuthenticationDisabled === u.smtpClientAuthenticationDisabled) {
+        return { value: [], warnings: [NOT_MODIFIED(p.Identity as string)] };
+      }
+      ctx.store.updateUser(u.id, { smtpClientAuthenticationDisabled: p.SmtpClientAuthenticationDisabled as boolean | null });
+      return { value: [] };
+    },
+  },
+  {
+    name: "Get-TransportConfig",
+    kind: "get",
+    params: {},
+    run(ctx) {
+      const s = ctx.store.read();
+      return {
+        value: [{ Identity: "Transport Settings", Name: "Transport Settings", SmtpClientAuthenticationDisabled: s.organizationSmtpClientAuthenticationDisabled, AllowLegacyTLSClients: false }],
+      };
+    },
+  },
+  {
+    name: "Set-TransportConfig",
+    kind: "set",
+    params: { SmtpClientAuthenticationDisabled: "bool" },
+    run(ctx, p) {
+      const v = p.SmtpClientAuthenticationDisabled as boolean | undefined;
+      if (v === undefined || v === ctx.store.read().organizationSmtpClientAuthenticationDisabled) return { value: [], warnings: [NOT_MODIFIED("Transport Settings")] };
+      ctx.store.setOrganizationSmtpAuthDisabled(v);
+      return { value: [] };
+    },
+  },
+  {
+    name: "Get-OrganizationConfig",
+    kind: "get",
+    params: {},
+    run(ctx) {
+      const s = ctx.store.read();
+      const name = `${s.domain.split(".")[0]}.onmicrosoft.com`;
+      return { value: [{ Identity: name, Name: name, DefaultAuthenticationPolicy: s.defaultAuthenticationPolicy, OAuth2ClientProfileEnabled: true }] };
+    },
+  },
+  {
+    name: "Set-OrganizationConfig",
+    kind: "set",
+    params: { DefaultAuthenticationPolicy: "nullableString" },
+    run(ctx, p) {
+      if (!("DefaultAuthenticationPolicy" in p)) return { value: [], warnings: [NOT_MODIFIED(ctx.store.domain)] };
+      const name = p.DefaultAuthenticationPolicy as string | null;
+      if (name !== null && !ctx.store.findAuthenticationPolicy(name)) throw ExchangeErrors.objectNotFound(name);
+      ctx.store.setDefaultAuthenticationPolicy(name === null ? null : ctx.store.findAuthenticationPolicy(name)!.name);
+      return { value: [] };
+    },
+  },
+  {
+    name: "Get-AuthenticationPolicy",
+    kind: "get",
+    params: { Identity: "string" },
+    run(ctx, p) {
+      if (p.Identity !== undefined) {
+        const pol = ctx.store.findAuthenticationPolicy(p.Identity as string);
+        if (!pol) throw ExchangeErrors.objectNotFound(p.Identity as string);
+        return { value: [authPolicy(pol)] };
+      }
+      return { value: ctx.store.read().authenticationPolicies.map(authPolicy) };
+    },
+  },
+  {
+    name: "New-AuthenticationPolicy",
+    kind: "set",
+    params: { Name: "string", AllowBasicAuthSmtp: "switch" },
+    required: ["Name"],
+    run(ctx, p) {
+      const name = p.Name as string;
+      if (ctx.store.findAuthenticationPolicy(name)) throw ExchangeErrors.alreadyExists(name);
+      const pol = { name, allowBasicAuthSmtp: p.AllowBasicAuthSmtp === true };
+      ctx.store.upsertAuthenticationPolicy(pol);
+      return { value: [authPolicy(pol)] };
+    },
+  },
+  {
+    name: "Set-AuthenticationPolicy",
+    kind: "set",
+    params: { Identity: "string", AllowBasicAuthSmtp: "switch" },
+    required: ["Identity"],
+    run(ctx, p) {
+      const pol = ctx.store.findAuthenticationPolicy(p.Identity as string);
+      if (!pol) throw ExchangeErrors.objectNotFound(p.Identity as string);
+      if (p.AllowBasicAuthSmtp === undefined || p.AllowBasicAuthSmtp === pol.allowBasicAuthSmtp) return { value: [], warnings: [NOT_MODIFIED(pol.name)] };
+      ctx.store.upsertAuthenticationPolicy({ ...pol, allowBasicAuthSmtp: p.AllowBasicAuthSmtp as boolean });
+      return { value: [] };
+    },
+  },
+  {
+    name: "Get-User",
+    kind: "get",
+    params: { Identity: "string", ResultSize: "resultSize", Filter: "string" },
+    run(ctx, p) {
+      if (p.Identity !== undefined) {
+        const u = findRecipient(ctx.store, p.Identity as string, false);
+        if (!u) throw ExchangeErrors.objectNotFound(p.Identity as string);
+        return { value: [exoUser(u)] };
+      }
+      const clauses = filterFor(ctx, p, ["AuthenticationPolicy", "UserPrincipalName", "Name", "ExternalDirectoryObjectId"]);
+      let rows = ctx.store.users().map(exoUser);
+      if (clauses) rows = rows.filter((r) => matchesOpath(clauses, (prop) => r[prop] as OpathValue));
+      return applyResultSize(rows, p);
+    },
+  },
+  {
+    name: "Set-User",
+    kind: "set",
+    params: { Identity: "string", AuthenticationPolicy: "nullableString" },
+    required: ["Identity"],
+    run(ctx, p) {
+      const u = findRecipient(ctx.store, p.Identity as string, false);
+      if (!u) throw ExchangeErrors.objectNotFound(p.Identity as string);
+      if (!("AuthenticationPolicy" in p)) return { value: [], warnings: [NOT_MODIFIED(p.Identity as string)] };
+      const name = p.AuthenticationPolicy as string | null;
+      const pol = name === null ? null : ctx.store.findAuthenticationPolicy(name);
+      if (name !== null && !pol) throw ExchangeErrors.objectNotFound(name);
+      ctx.store.updateUser(u.id, { authenticationPolicy: pol ? pol.name : null });
+      return { value: [] };
+    },
+  },
+  {
+    name: "New-ServicePrincipal",
+    kind: "set",
+    params: { AppId: "string", ObjectId: "string", DisplayName: "string" },
+    aliases: { ServiceId: "ObjectId" },
+    required: ["AppId", "ObjectId"],
+    run(ctx, p) {
+      const appId = p.AppId as string;
+      const objectId = p.ObjectId as string;
+      if (findServicePrincipal(ctx.store, appId) || findServicePrincipal(ctx.store, objectId)) throw ExchangeErrors.alreadyExists(appId);
+      const sp = { appId, objectId, displayName: (p.DisplayName as string | undefined) ?? ctx.store.findApp(appId)?.displayName ?? appId };
+      ctx.store.addServicePrincipal(sp);
+      return { value: [servicePrincipal(sp)] };
+    },
+  },
+  {
+    name: "Get-ServicePrincipal",
+    kind: "get",
+    params: { Identity: "string" },
+    run(ctx, p) {
+      if (p.Identity !== undefined) {
+        const sp = findServicePrincipal(ctx.store, p.Identity as string);
+        if (!sp) throw ExchangeErrors.objectNotFound(p.Identity as string);
+        return { value: [servicePrincipal(sp)] };
+      }
+      return { value: ctx.store.read().exchangeServicePrincipals.map(servicePrincipal) };
+    },
+  },
+  {
+    name: "Remove-ServicePrincipal",
+    kind: "set",
+    params: { Identity: "string" },
+    ignored: ["Confirm"],
+    required: ["Identity"],
+    run(ctx, p) {
+      const sp = findServicePrincipal(ctx.store, p.Identity as string);
+      if (!sp) throw ExchangeErrors.objectNotFound(p.Identity as string);
+      ctx.store.removeServicePrincipal(sp.objectId);
+      return { value: [] };
+    },
+  },
+  {
+    name: "Get-MailboxPermission",
+    kind: "get",
+    params: { Identity: "string", User: "string" },
+    required: ["Identity"],
+    run(ctx, p) {
+      const u = mailbox(ctx.store, p.Identity as string);
+      const rows = [permissionRow(u, "NT AUTHORITY\\SELF", ["FullAccess", "ReadPermission"])];
+      for (const perm of ctx.store.read().mailboxPermissions) {
+        if (perm.mailbox.toLowerCase() === u.mail.toLowerCase()) rows.push(permissionRow(u, perm.user, [...perm.accessRights]));
+      }
+      if (p.User === undefined) return { value: rows };
+      const trustee = resolveTrustee(ctx.store, p.User as string);
+      return { value: rows.filter((r) => String(r.User).toLowerCase() === trustee.toLowerCase()) };
+    },
+  },
+  {
+    name: "Add-MailboxPermission",
+    kind: "set",
+    params: { Identity: "string", User: "string", AccessRights: "stringList", AutoMapping: "bool", InheritanceType: "string" },
+    required: ["Identity", "User", "AccessRights"],
+    run(ctx, p) {
+      const u = mailbox(ctx.store, p.Identity as string);
+      const trustee = resolveTrustee(ctx.store, p.User as string);
+      const rights = validRights(p.AccessRights as string[]);
+      ctx.store.addMailboxPermission({ mailbox: u.mail, user: trustee, accessRights: rights });
+      return { value: [permissionRow(u, trustee, rights)] };
+    },
+  },
+  {
+    name: "Remove-MailboxPermission",
+    kind: "set",
+    params: { Identity: "string", User: "string", AccessRights: "stringList", InheritanceType: "string" },
+    ignored: ["Confirm"],
+    required: ["Identity", "User", "AccessRights"],
+    run(ctx, p) {
+      const u = mailbox(ctx.store, p.Identity as string);
+      const trustee = resolveTrustee(ctx.store, p.User as string);
+      const rights = validRights(p.AccessRights as string[]);
+      const had = ctx.store.read().mailboxPermissions.some((m) => m.mailbox.toLowerCase() === u.mail.toLowerCase() && m.user.toLowerCase() === trustee.toLowerCase());
+      if (!had) return { value: [], warnings: [`Can't remove the access control entry on the object '${alias(u)}' for account '${trustee}' because the ACE doesn't exist on the object.`] };
+      ctx.store.removeMailboxPermission(u.mail, trustee, rights);
+      return { value: [] };
+    },
+  },
+];
+
+const ACCESS_RIGHTS = ["ChangeOwner", "ChangePermission", "DeleteItem", "ExternalAccount", "FullAccess", "ReadPermission"];
+
+function validRights(rights: string[]): string[] {
+  return rights.map((r) => {
+    const m = ACCESS_RIGHTS.find((a) => a.toLowerCase() === r.toLowerCase());
+    if (!m) throw ExchangeErrors.invalidArgument("AccessRights", `The value '${r}' is not one of ${ACCESS_RIGHTS.join(", ")}.`);
+    return m;
+  });
+}
+
+/** A trustee is stored as the service principal's object id, or the user's UPN. */
+function resolveTrustee(store: TenantStore, identity: string): string {
+  const sp = findServicePrincipal(store, identity);
+  if (sp) return sp.objectId;
+  const u = findRecipient(store, identity, false);
+  if (u) return u.userPrincipalName;
+  throw ExchangeErrors.objectNotFound(identity);
+}
+
+/** By name, case-insensitive. */
+export function findCmdlet(name: string): CmdletDefinition | undefined {
+  return CMDLETS.find((c) => c.name.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * Binds JSON parameters to the cmdlet's declared ones (names case-insensitive, types checked).
+ * Unknown parameters: 501 in strict mode (the sandbox cannot know every real parameter), 400
+ * ParameterBindingException in loose mode.
+ */
+export function bindParameters(ctx: HandlerContext, def: CmdletDefinition, raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const aliasTarget = Object.entries(def.aliases ?? {}).find(([a]) => a.toLowerCase() === k.toLowerCase())?.[1];
+    const name = aliasTarget ?? Object.keys(def.params).find((p) => p.toLowerCase() === k.toLowerCase());
+    if (!name) {
+      if ((def.ignored ?? []).some((i) => i.toLowerCase() === k.toLowerCase())) continue;
+      if (ctx.loose) throw ExchangeErrors.unknownParameter(k);
+      throw ExchangeErrors.notImplemented(`the parameter -${k} of ${def.name}`);
+    }
+    out[name] = coerce(name, def.params[name]!, v);
+  }
+  for (const r of def.required ?? []) if (!(r in out) || out[r] === undefined) throw ExchangeErrors.missingParameter(def.name, r);
+  return out;
+}
+
+function coerce(name: string, type: ParamType, v: unknown): unknown {
+  const bad = (detail: string) => ExchangeErrors.invalidArgument(name, detail);
+  switch (type) {
+    case "string":
+      if (typeof v !== "string" || v === "") throw bad("The argument is null or empty. Provide an argument that is not null or empty.");
+      return v;
+    case "nullableString":
+      if (v === null || v === "") return null;
+      if (typeof v !== "string") throw bad("Cannot convert the value to type System.String.");
+      return v;
+    case "bool":
+    case "switch":
+      if (typeof v !== "boolean") throw bad(`Cannot convert value "${String(v)}" to type "System.Boolean". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.`);
+      return v;
+    case "nullableBool":
+      if (v === null) return null;
+      if (typeof v !== "boolean") throw bad(`Cannot convert value "${String(v)}" to type "System.Nullable[System.Boolean]".`);
+      return v;
+    case "resultSize":
+      if (typeof v === "string" && v.toLowerCase() === "unlimited") return "Unlimited";
+      if (typeof v === "number" && Number.isInteger(v) && v > 0) return v;
+      if (typeof v === "string" && /^\d+$/.test(v) && Number(v) > 0) return Number(v);
+      throw bad(`Cannot convert value "${String(v)}" to type "Microsoft.Exchange.Data.Unlimited\`1[System.UInt32]".`);
+    case "stringList":
+      if (typeof v === "string") return [v];
+      if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v;
+      throw bad("Cannot convert the value to type System.String[].");
+  }
+}
+
