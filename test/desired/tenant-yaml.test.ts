@@ -1,0 +1,369 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  DesiredStateError,
+  formatIssue,
+  isMailAddress,
+  loadDesiredState,
+  parseDesiredState,
+  type DesiredState,
+  type DesiredStateIssue,
+} from "../../desired/tenant-yaml.ts";
+
+const TODAY = "2026-07-01";
+const here = import.meta.dirname;
+const root = join(here, "..", "..");
+
+function errorOf(fn: () => unknown): DesiredStateError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DesiredStateError) return err;
+    throw err;
+  }
+  throw new Error("expected a DesiredStateError");
+}
+
+describe("valid desired state", () => {
+  it("parses the sandbox stack's tenant.yaml (the support article's three steps)", () => {
+    const state = loadDesiredState(join(root, "stacks/sandbox/tenant.yaml"), { today: TODAY });
+    expect({ ...state, locations: undefined }).toEqual({
+      file: join(root, "stacks/sandbox/tenant.yaml"),
+      securityDefaults: {
+        enabled: false,
+        reason: "The scan-to-email device can only use SMTP AUTH with a password",
+        riskAcceptance: { owner: "it-security@contoso.com", ticket: "RISK-2031", expires: "2027-06-30" },
+      },
+      organizationSmtpAuth: { state: "disabled" },
+      mailboxes: [
+        {
+          mailbox: "scanner@contoso.com",
+          state: "enabled",
+          owner: "facilities@contoso.com",
+          ticket: "CHG-1042",
+          expires: "2027-06-30",
+        },
+      ],
+      othersPolicy: "unmanaged",
+      mfaUsers: [{ user: "scanner@contoso.com", state: "disabled" }],
+      locations: undefined,
+    });
+    expect(state.locations.get("smtpAuth.mailboxes.scanner@contoso.com")).toEqual({ line: 17, column: 5 });
+    expect(state.locations.get("smtpAuth.mailboxes.scanner@contoso.com.expires")).toEqual({ line: 21, column: 7 });
+    expect(state.locations.get("mfa.users.scanner@contoso.com")).toEqual({ line: 27, column: 5 });
+  });
+
+  it("parses the DESIGN.md sketch with flow mappings, short forms and mixed-case addresses", () => {
+    const text = [
+      'securityDefaults: { enabled: false, reason: "Conditional Access baseline replaces it", conditionalAccessBaseline: true }',
+      "smtpAuth:",
+      "  organization: disabled",
+      "  mailboxes:",
+      "    Scanner@Contoso.com: { state: enabled, owner: Facilities@Contoso.com, ticket: CHG-1042, expires: 2027-06-30 }",
+      "    legacy-app@contoso.com: disabled",
+      "    old-printer@contoso.com: inherit",
+      "  others: inherit",
+      "mfa:",
+      "  users:",
+      "    scanner@contoso.com: disabled",
+      "    admin@contoso.com: { state: enforced }",
+      "    helpdesk@contoso.com: { state: enabled, owner: it-security@contoso.com, ticket: CHG-7, expires: 2026-07-01 }",
+      "",
+    ].join("\n");
+    // Where `token` starts on a 1-based line, so the expected positions are checked against the text itself.
+    const at = (line: number, token: string) => ({
+      line,
+      column: (text.split("\n")[line - 1] ?? "").indexOf(token) + 1,
+    });
+    const expected: DesiredState = {
+      file: "tenant.yaml",
+      securityDefaults: {
+        enabled: false,
+        reason: "Conditional Access baseline replaces it",
+        conditionalAccessBaseline: true,
+      },
+      organizationSmtpAuth: { state: "disabled" },
+      mailboxes: [
+        {
+          mailbox: "scanner@contoso.com",
+          state: "enabled",
+          owner: "facilities@contoso.com",
+          ticket: "CHG-1042",
+          expires: "2027-06-30",
+        },
+        { mailbox: "legacy-app@contoso.com", state: "disabled" },
+        { mailbox: "old-printer@contoso.com", state: "inherit" },
+      ],
+      othersPolicy: "inherit",
+      mfaUsers: [
+        { user: "scanner@contoso.com", state: "disabled" },
+        { user: "admin@contoso.com", state: "enforced" },
+        // Expiring today is still allowed: `expires` is the last allowed day.
+        {
+          user: "helpdesk@contoso.com",
+          state: "enabled",
+          owner: "it-security@contoso.com",
+          ticket: "CHG-7",
+          expires: "2026-07-01",
+        },
+      ],
+      locations: new Map([
+        ["securityDefaults", at(1, "securityDefaults:")],
+        ["smtpAuth", at(2, "smtpAuth:")],
+        ["mfa", at(9, "mfa:")],
+        ["securityDefaults.enabled", at(1, "enabled:")],
+        ["securityDefaults.reason", at(1, "reason:")],
+        ["securityDefaults.conditionalAccessBaseline", at(1, "conditionalAccessBaseline:")],
+        ["smtpAuth.organization", at(3, "organization:")],
+        ["smtpAuth.mailboxes", at(4, "mailboxes:")],
+        ["smtpAuth.others", at(8, "others:")],
+        ["smtpAuth.mailboxes.scanner@contoso.com", at(5, "Scanner@Contoso.com:")],
+        ["smtpAuth.mailboxes.scanner@contoso.com.state", at(5, "state:")],
+        ["smtpAuth.mailboxes.scanner@contoso.com.owner", at(5, "owner:")],
+        ["smtpAuth.mailboxes.scanner@contoso.com.ticket", at(5, "ticket:")],
+        ["smtpAuth.mailboxes.scanner@contoso.com.expires", at(5, "expires:")],
+        ["smtpAuth.mailboxes.legacy-app@contoso.com", at(6, "legacy-app@contoso.com:")],
+        ["smtpAuth.mailboxes.old-printer@contoso.com", at(7, "old-printer@contoso.com:")],
+        ["mfa.users", at(10, "users:")],
+        ["mfa.users.scanner@contoso.com", at(11, "scanner@contoso.com:")],
+        ["mfa.users.admin@contoso.com", at(12, "admin@contoso.com:")],
+        ["mfa.users.admin@contoso.com.state", at(12, "state:")],
+        ["mfa.users.helpdesk@contoso.com", at(13, "helpdesk@contoso.com:")],
+        ["mfa.users.helpdesk@contoso.com.state", at(13, "state:")],
+        ["mfa.users.helpdesk@contoso.com.owner", at(13, "owner:")],
+        ["mfa.users.helpdesk@contoso.com.ticket", at(13, "ticket:")],
+        ["mfa.users.helpdesk@contoso.com.expires", at(13, "expires:")],
+      ]),
+    };
+    expect(parseDesiredState(text, "tenant.yaml", { today: TODAY })).toEqual(expected);
+  });
+
+  it("leaves every absent section unmanaged", () => {
+    const state = parseDesiredState("mfa:\n  users: {}\n", "t.yaml", { today: TODAY });
+    expect({ ...state, locations: [...state.locations.keys()] }).toEqual({
+      file: "t.yaml",
+      mailboxes: [],
+      othersPolicy: "unmanaged",
+      mfaUsers: [],
+      locations: ["mfa", "mfa.users"],
+    });
+  });
+
+  it("accepts `{}` as an explicit file that manages nothing", () => {
+    expect(parseDesiredState("{}\n", "t.yaml", { today: TODAY })).toEqual({
+      file: "t.yaml",
+      mailboxes: [],
+      othersPolicy: "unmanaged",
+      mfaUsers: [],
+      locations: new Map(),
+    });
+  });
+
+  it("accepts `others: inherit` with no mailboxes listed (reset every stray exception)", () => {
+    const state = parseDesiredState("smtpAuth: { others: inherit }\n", "t.yaml", { today: TODAY });
+    expect([state.othersPolicy, state.mailboxes, state.organizationSmtpAuth]).toEqual(["inherit", [], undefined]);
+  });
+
+  it("accepts an expiry more than 12 months ahead (the policy pack judges the length)", () => {
+    const state = parseDesiredState(
+      "smtpAuth:\n  mailboxes:\n    scanner@contoso.com: { state: enabled, owner: a@contoso.com, expires: 2030-01-01 }\n",
+      "t.yaml",
+      { today: TODAY },
+    );
+    expect(state.mailboxes).toEqual([
+      { mailbox: "scanner@contoso.com", state: "enabled", owner: "a@contoso.com", expires: "2030-01-01" },
+    ]);
+  });
+
+  it("accepts security defaults off without a reason (the policy pack requires one)", () => {
+    expect(
+      parseDesiredState("securityDefaults: { enabled: false }\n", "t.yaml", { today: TODAY }).securityDefaults,
+    ).toEqual({
+      enabled: false,
+    });
+  });
+
+  it("compares expiry with the current UTC date when no `today` is given", () => {
+    expect(() =>
+      parseDesiredState(
+        "securityDefaults: { enabled: false, riskAcceptance: { owner: a@contoso.com, expires: 2000-01-01 } }\n",
+        "t.yaml",
+      ),
+    ).toThrow(DesiredStateError);
+  });
+});
+
+describe("malformed corpus (test/desired/malformed)", () => {
+  const dir = join(here, "malformed");
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
+
+  it("holds at least 30 files", () => {
+    expect(files.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(files)("%s gives exactly the errors in its header", (f) => {
+    const text = readFileSync(join(dir, f), "utf8");
+    const expected = text
+      .split("\n")
+      .filter((l) => l.startsWith("# expect: "))
+      .map((l) => l.slice("# expect: ".length));
+    expect(expected.length).toBeGreaterThan(0);
+    const err = errorOf(() => parseDesiredState(text, `malformed/${f}`, { today: TODAY }));
+    expect(err.name).toBe("DesiredStateError");
+    expect(err.code).toBe("DESIRED_STATE_INVALID");
+    expect(err.issues.map((i) => `${i.line}:${i.column} ${i.key ? `${i.key}: ` : ""}${i.message}`)).toEqual(expected);
+    for (const i of err.issues) {
+      expect(i.file).toBe(`malformed/${f}`);
+      expect(err.message).toContain(`\n  ${formatIssue(i)}`);
+    }
+  });
+});
+
+describe("DesiredStateError", () => {
+  it("lists every problem as file:line:column key: message under a summary line", () => {
+    const err = errorOf(() =>
+      parseDesiredState(
+        "smtpAuth:\n  others: all\nmfa:\n  users:\n    x@contoso.com: off\n",
+        "stacks/dev/tenant.yaml",
+        { today: TODAY },
+      ),
+    );
+    expect(err.message).toBe(
+      [
+        "stacks/dev/tenant.yaml: 2 problems in the desired state; nothing was sent to the tenant",
+        '  stacks/dev/tenant.yaml:2:11 smtpAuth.others: invalid value "all"; allowed: unmanaged, inherit',
+        '  stacks/dev/tenant.yaml:5:20 mfa.users.x@contoso.com: invalid state "off"; allowed: disabled, enabled, enforced or a mapping { state, owner, ticket, expires }',
+      ].join("\n"),
+    );
+  });
+
+  it("reports an unreadable file without a position", () => {
+    const err = errorOf(() => loadDesiredState(join(here, "no-such-tenant.yaml")));
+    expect(err.issues).toEqual<DesiredStateIssue[]>([
+      {
+        file: join(here, "no-such-tenant.yaml"),
+        line: 0,
+        column: 0,
+        key: "",
+        message: "cannot read the file (ENOENT)",
+      },
+    ]);
+    expect(err.message).toContain(`\n  ${join(here, "no-such-tenant.yaml")} cannot read the file (ENOENT)`);
+  });
+
+  it("never echoes an unknown key's value or a long value", () => {
+    const secret = "p4ssw0rd-Zx9qLmN2vB7cT5rW1yK8hJ3fD6sA0eGu";
+    const err = errorOf(() =>
+      parseDesiredState(`clientSecret: ${secret}\nsmtpAuth:\n  others: "${secret}${secret}"\n`, "t.yaml", {
+        today: TODAY,
+      }),
+    );
+    expect(err.issues.map((i) => i.key)).toEqual(["clientSecret", "smtpAuth.others"]);
+    expect(err.message).not.toContain(secret);
+    expect(err.message).toContain("invalid value a 82-character string");
+  });
+
+  it("rejects a malformed `today` option as a programming error, not a file error", () => {
+    expect(() => parseDesiredState("{}", "t.yaml", { today: "July 1st" })).toThrow(
+      '[today] must be a date YYYY-MM-DD, got "July 1st"',
+    );
+  });
+});
+
+describe("property: every independent fault in a file is reported", () => {
+  // Each fault breaks one mailbox entry and is expected to yield exactly one issue at that entry.
+  const faults: Array<{ entry: (addr: string) => string; key: (addr: string) => string; message: RegExp }> = [
+    { entry: (a) => `${a}: enable`, key: (a) => `smtpAuth.mailboxes.${a}`, message: /^invalid state "enable"/ },
+    {
+      entry: (a) => `${a}: { state: enabled, expires: 2027-01-01 }`,
+      key: (a) => `smtpAuth.mailboxes.${a}.owner`,
+      message: /^an SMTP AUTH exception needs an owner$/,
+    },
+    {
+      entry: (a) => `${a}: { state: enabled, owner: o@contoso.com }`,
+      key: (a) => `smtpAuth.mailboxes.${a}.expires`,
+      message: /^an SMTP AUTH exception needs an expiry date/,
+    },
+    {
+      entry: (a) => `${a}: { state: enabled, owner: o@contoso.com, expires: 2026-06-30 }`,
+      key: (a) => `smtpAuth.mailboxes.${a}.expires`,
+      message: /^expired on 2026-06-30/,
+    },
+    {
+      entry: (a) => `${a}: { state: disabled, owner: nobody }`,
+      key: (a) => `smtpAuth.mailboxes.${a}.owner`,
+      message: /is not a valid mail address$/,
+    },
+    {
+      entry: (a) => `${a}: { state: inherit, tikcet: X }`,
+      key: (a) => `smtpAuth.mailboxes.${a}.tikcet`,
+      message: /did you mean "ticket"/,
+    },
+    {
+      entry: (a) => `${a}: { state: enabled, owner: o@contoso.com, expires: 2027-13-01 }`,
+      key: (a) => `smtpAuth.mailboxes.${a}.expires`,
+      message: /^must be a date/,
+    },
+  ];
+
+  /** A small deterministic PRNG (mulberry32), so a failure names a reproducible seed. */
+  function prng(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      s = (s + 0x6d2b79f5) >>> 0;
+      let t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it.each(Array.from({ length: 100 }, (_, i) => i + 1))("seed %i", (seed) => {
+    const rand = prng(seed);
+    const n = 1 + Math.floor(rand() * 12);
+    const lines = ["smtpAuth:", "  mailboxes:"];
+    const expected: Array<{ key: string; message: RegExp; line: number }> = [];
+    // At least one entry is broken; each of the others is broken with probability 1/2.
+    const forced = Math.floor(rand() * n);
+    for (let i = 0; i < n; i++) {
+      const addr = `device${i}@contoso.com`;
+      if (i === forced || rand() < 0.5) {
+        const f = faults[Math.floor(rand() * faults.length)];
+        if (!f) throw new Error("unreachable");
+        lines.push(`    ${f.entry(addr)}`);
+        expected.push({ key: f.key(addr), message: f.message, line: lines.length });
+      } else {
+        lines.push(`    ${addr}: { state: enabled, owner: o@contoso.com, ticket: CHG-${i}, expires: 2027-01-01 }`);
+      }
+    }
+    const text = lines.join("\n") + "\n";
+    const err = errorOf(() => parseDesiredState(text, "t.yaml", { today: TODAY }));
+    expect(err.issues).toHaveLength(expected.length);
+    expected.forEach((e, k) => {
+      const issue = err.issues[k];
+      expect(issue?.key).toBe(e.key);
+      expect(issue?.line).toBe(e.line);
+      expect(issue?.message).toMatch(e.message);
+    });
+  });
+});
+
+describe("isMailAddress", () => {
+  it.each([
+    ["scanner@contoso.com", true],
+    ["Scanner.Front-Desk+scan@mail.contoso.co.uk", true],
+    ["scanner@contoso", false],
+    ["scanner.contoso.com", false],
+    ["scan ner@contoso.com", false],
+    ["scanner@@contoso.com", false],
+    [".scanner@contoso.com", false],
+    ["scanner..x@contoso.com", false],
+    ["scanner@-contoso.com", false],
+    [`${"a".repeat(65)}@contoso.com`, false],
+  ])("%s → %s", (s, ok) => {
+    expect(isMailAddress(s)).toBe(ok);
+  });
+});
