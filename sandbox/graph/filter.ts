@@ -67,6 +67,7 @@ function tokenize(src: string): Tok[] {
 
 /** Parses a $filter expression. Throws FilterSyntaxError or FilterUnsupportedError. */
 export function parseFilter(src: string): FilterNode {
+  if (/\/\s*(any|all)\s*\(/i.test(src)) throw new FilterUnsupportedError("lambda operators (any/all)");
   const toks = tokenize(src);
   let pos = 0;
   const peek = (): Tok | undefined => toks[pos];
