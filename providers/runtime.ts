@@ -25,6 +25,23 @@ const METHODS = ["check", "diff", "create", "read", "update", "delete"] as const
 type Method = (typeof METHODS)[number];
 
 /**
+ * The provider object the dynamic-provider host asks for: each method is a call to {@link dispatch}.
+ * The state's `__provider` module (see shim.ts) is just `require(<this file>).providerFor(kind)`.
+ */
+export function providerFor(kind: string): dynamic.ResourceProvider {
+  const call = (method: string, args: unknown[]) => dispatch(kind, method, args) as Promise<never>;
+  return {
+    configure: (req) => call("configure", [req]),
+    check: (olds, news) => call("check", [olds, news]),
+    diff: (id, olds, news) => call("diff", [id, olds, news]),
+    create: (inputs) => call("create", [inputs]),
+    read: (id, props) => call("read", [id, props]),
+    update: (id, olds, news) => call("update", [id, olds, news]),
+    delete: (id, props) => call("delete", [id, props]),
+  };
+}
+
+/**
  * Runs `method` of resource kind `kind`. Arguments are those the engine passed to the shim.
  * Errors keep their message (credential-free by construction) and gain the kind for context.
  */

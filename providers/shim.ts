@@ -1,15 +1,17 @@
 /**
- * The resource classes the program declares, and the thin dynamic-provider shims behind them.
+ * The resource classes the program declares: Pulumi dynamic resources whose provider is a one-line
+ * module that loads providers/runtime.ts from the program's directory at call time.
  *
- * Pulumi serializes a dynamic provider's code into every resource's state and runs that copy for
- * refresh and delete (pulumi/pulumi#6490). Our shims hold no logic and capture nothing but the kind
- * name: each method imports providers/runtime.ts from the program's directory at call time, so every
- * operation runs the current code, and each resource's serialized provider stays a few hundred bytes.
- * Credentials are never captured: runtime.ts reads them from stack config in configure().
+ * Why not pulumi.dynamic.Resource with a provider object: that serializes the provider's code into
+ * every resource's state (twice, inputs and outputs) and runs that old copy for refresh and delete
+ * (pulumi/pulumi#6490). The dynamic-provider host only needs `__provider` to be CommonJS source whose
+ * `handler()` returns the provider, so we write that source ourselves: about 110 bytes that never
+ * change, hold no credentials, and always run the current checkout's code.
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
   RESOURCE_MODULE,
+  typeToken,
   type MailboxSmtpAuthInputs,
   type OrganizationSmtpAuthInputs,
   type OtherMailboxesSmtpAuthInputs,
@@ -18,33 +20,19 @@ import {
   type SecurityDefaultsInputs,
 } from "./types.ts";
 
-/** A provider whose every method is `runtime.dispatch(kind, method, args)`. Keep it dependency-free. */
-function shim(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
-  const call = async (method: string, args: unknown[]) => {
-    const { pathToFileURL } = process.getBuiltinModule("node:url");
-    const runtime = (await import(pathToFileURL(`${process.cwd()}/providers/runtime.ts`).href)) as {
-      dispatch(kind: string, method: string, args: unknown[]): Promise<never>;
-    };
-    return runtime.dispatch(kind, method, args);
-  };
-  return {
-    configure: (req) => call("configure", [req]),
-    check: (olds, news) => call("check", [olds, news]),
-    diff: (id, olds, news) => call("diff", [id, olds, news]),
-    create: (inputs) => call("create", [inputs]),
-    read: (id, props) => call("read", [id, props]),
-    update: (id, olds, news) => call("update", [id, olds, news]),
-    delete: (id, props) => call("delete", [id, props]),
-  };
+/** The `__provider` module for a kind. The provider process runs with the program's directory as cwd. */
+export function providerModule(kind: ResourceKind): string {
+  return `exports.handler=()=>require(process.cwd()+"/providers/runtime.ts").providerFor(${JSON.stringify(kind)});`;
 }
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
 function declare<T extends object>(kind: ResourceKind) {
-  const provider = shim(kind);
-  return class extends pulumi.dynamic.Resource {
+  return class extends pulumi.CustomResource {
+    /** The value the tenant had before this stack first changed it; delete puts it back. */
+    declare readonly prior: pulumi.Output<unknown>;
     constructor(name: string, args: Inputs<T>, opts?: pulumi.CustomResourceOptions) {
-      super(provider, name, args, opts, RESOURCE_MODULE, kind);
+      super(typeToken(kind), name, { ...args, __provider: providerModule(kind), prior: undefined }, opts);
     }
   };
 }
@@ -59,3 +47,5 @@ export const MailboxSmtpAuth = declare<MailboxSmtpAuthInputs>("MailboxSmtpAuth")
 export const OtherMailboxesSmtpAuth = declare<OtherMailboxesSmtpAuthInputs>("OtherMailboxesSmtpAuth");
 /** Legacy per-user MFA (Graph beta users/{id}/authentication/requirements). */
 export const PerUserMfa = declare<PerUserMfaInputs>("PerUserMfa");
+
+export { RESOURCE_MODULE };
