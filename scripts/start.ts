@@ -1,0 +1,162 @@
+/**
+ * `npm start`: the main job, on the sandbox tenant.
+ *
+ * 1. Starts the sandbox tenant (state kept in .sandbox/, so a second run sees what the first did),
+ *    seeded as the support article's failing tenant.
+ * 2. Tries to send as the scan-to-email device and shows Exchange's reply and the doctor's reading.
+ * 3. Runs `pulumi up` on the `sandbox` stack, whose desired state is stacks/sandbox/tenant.yaml.
+ * 4. Sends again.
+ * Run again, it finds nothing to change and says so.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import nodemailer from "nodemailer";
+import { diagnose } from "../cli/doctor/diagnose.ts";
+import { startSandbox, type Sandbox } from "../sandbox/server.ts";
+import { projectRoot, pulumiEnv, resolvePulumiBinary } from "./pulumi-env.ts";
+
+const STACK = "sandbox";
+const DEVICE = "scanner@contoso.com";
+const stateDir = path.join(projectRoot, ".sandbox");
+
+function say(line = "") {
+  process.stdout.write(`${line}\n`);
+}
+
+/** One SMTP submission as the device does it: STARTTLS, AUTH LOGIN, one message. */
+async function sendAsDevice(sandbox: Sandbox): Promise<{ ok: true; response: string } | { ok: false; reply: string }> {
+  const device = sandbox.store.findUser(DEVICE);
+  if (!device?.smtpPassword || !sandbox.smtp) throw new Error(`the sandbox has no SMTP password for ${DEVICE}`);
+  const transport = nodemailer.createTransport({
+    host: sandbox.smtp.host,
+    port: sandbox.smtp.port,
+    secure: false,
+    requireTLS: true,
+    tls: { ca: sandbox.caPem, servername: "localhost" },
+    auth: { user: DEVICE, pass: device.smtpPassword },
+  });
+  try {
+    const info = await transport.sendMail({
+      from: DEVICE,
+      to: "alice@contoso.com",
+      subject: "Scanned document",
+      text: "Scan-to-email test from m365-smtp-auth's sandbox.",
+    });
+    return { ok: true, response: info.response };
+  } catch (err) {
+    return { ok: false, reply: (err as { response?: string }).response ?? (err as Error).message };
+  } finally {
+    transport.close();
+  }
+}
+
+async function report(sandbox: Sandbox, when: string) {
+  const result = await sendAsDevice(sandbox);
+  if (result.ok) {
+    say(`  ${when}: ${DEVICE} sends through SMTP AUTH: ${result.response}`);
+    return true;
+  }
+  say(`  ${when}: ${DEVICE} cannot send: ${result.reply}`);
+  const top = diagnose(result.reply).causes.slice(0, 3);
+  for (const cause of top) say(`    doctor: ${cause.id} (${Math.round(cause.confidence * 100)}%) ${cause.reason}`);
+  return false;
+}
+
+function pulumi(bin: string, env: NodeJS.ProcessEnv, args: string[], capture = false) {
+  return new Promise<{ code: number; stdout: string }>((resolve, reject) => {
+    const stackArgs = args[0] === "stack" ? [] : ["--stack", STACK];
+    const child = spawn(bin, [...args, ...stackArgs, "--non-interactive"], {
+      cwd: projectRoot,
+      env,
+      stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"],
+    });
+    let stdout = "";
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout }));
+  });
+}
+
+async function main(): Promise<number> {
+  const bin = resolvePulumiBinary();
+  say("Starting the sandbox tenant (Microsoft 365 stand-in on 127.0.0.1; state in .sandbox/)");
+  // The stack's provider config records the endpoints, and refresh uses the recorded ones, so the
+  // sandbox keeps the ports it got the first time.
+  const portsFile = path.join(stateDir, "ports.json");
+  const ports = existsSync(portsFile)
+    ? (JSON.parse(readFileSync(portsFile, "utf8")) as { https: number; smtp: number })
+    : { https: 0, smtp: 0 };
+  const sandbox = await startSandbox({
+    fixture: "contoso-failing",
+    stateDir,
+    latency: "none",
+    port: ports.https,
+    smtp: { port: ports.smtp },
+  });
+  writeFileSync(portsFile, JSON.stringify({ https: Number(new URL(sandbox.baseUrl).port), smtp: sandbox.smtp?.port }));
+  try {
+    say(
+      `  token service, Graph and Exchange admin API at ${sandbox.baseUrl}; SMTP at ${sandbox.smtp?.host}:${sandbox.smtp?.port}`,
+    );
+    say();
+    say("1. The scan-to-email device tries to send");
+    await report(sandbox, "before");
+    say();
+
+    say(`2. pulumi up on stack '${STACK}' (desired state: stacks/${STACK}/tenant.yaml)`);
+    const env = pulumiEnv({ ...process.env, NODE_EXTRA_CA_CERTS: sandbox.caCertPath }, bin);
+    const fail = (step: string, code: number) => {
+      say(`pulumi ${step} failed (exit ${code})`);
+      return code;
+    };
+    let r = await pulumi(bin, env, ["stack", "select", "--create", STACK], true);
+    if (r.code !== 0) return fail("stack select", r.code);
+    const e = sandbox.env;
+    r = await pulumi(bin, env, [
+      "config",
+      "set-all",
+      "--plaintext",
+      `m365-smtp-auth:tenantId=${e.M365_TENANT_ID}`,
+      "--plaintext",
+      `m365-smtp-auth:clientId=${e.M365_CLIENT_ID}`,
+      "--secret",
+      `m365-smtp-auth:clientSecret=${e.M365_CLIENT_SECRET}`,
+      "--plaintext",
+      `m365-smtp-auth:authorityHost=${e.M365_AUTHORITY_HOST}`,
+      "--plaintext",
+      `m365-smtp-auth:graphUrl=${e.M365_GRAPH_URL}`,
+      "--plaintext",
+      `m365-smtp-auth:exchangeUrl=${e.M365_EXCHANGE_URL}`,
+    ]);
+    if (r.code !== 0) return fail("config set-all", r.code);
+
+    const preview = await pulumi(bin, env, ["preview", "--refresh", "--json"], true);
+    if (preview.code !== 0) {
+      process.stdout.write(preview.stdout);
+      return fail("preview", preview.code);
+    }
+    const summary = (JSON.parse(preview.stdout) as { changeSummary?: Record<string, number> }).changeSummary ?? {};
+    const changes = Object.entries(summary).filter(([op, n]) => op !== "same" && n > 0);
+    if (changes.length === 0) {
+      say("  Nothing to change: the tenant already matches the desired state.");
+    } else {
+      r = await pulumi(bin, env, ["up", "--yes", "--refresh", "--skip-preview"]);
+      if (r.code !== 0) return fail("up", r.code);
+    }
+    say();
+    say("3. The device tries again");
+    const ok = await report(sandbox, "after");
+    return ok ? 0 : 1;
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`npm start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
