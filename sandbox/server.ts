@@ -457,7 +457,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       });
     }
     if (out.fault?.kind === "reset") {
-      req.socket.resetAndDestroy();
+      // A TLS socket cannot send a TCP RST (resetAndDestroy throws); closing it mid-request gives
+      // clients the same "socket hang up" / ECONNRESET.
+      req.socket.destroy();
       return;
     }
     if (out.fault?.kind === "timeout") {

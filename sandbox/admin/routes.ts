@@ -84,7 +84,7 @@ export function adminRoutes(d: AdminDeps): Route[] {
       handler: () => {
         d.store.reset();
         d.faults.clear();
-        d.throttler.configure({});
+        d.throttler.restore();
         d.requestLog.clear();
         d.messages.length = 0;
         return noContent();

@@ -49,6 +49,7 @@ interface Bucket {
 export class Throttler {
   #budgets: ThrottleBudgets;
   #enabled: boolean;
+  readonly #initial: { budgets: ThrottleBudgets; enabled: boolean };
   #buckets = new Map<string, Bucket>();
   readonly #now: () => number;
 
@@ -56,6 +57,14 @@ export class Throttler {
     this.#budgets = budgets;
     this.#enabled = enabled;
     this.#now = now;
+    this.#initial = { budgets: structuredClone(budgets), enabled };
+  }
+
+  /** Back to the budgets and switch the sandbox started with; buckets start full. */
+  restore(): void {
+    this.#budgets = structuredClone(this.#initial.budgets);
+    this.#enabled = this.#initial.enabled;
+    this.#buckets.clear();
   }
 
   get enabled(): boolean {
