@@ -38,6 +38,15 @@ async function fact<T>(read: () => Promise<T>): Promise<Fact<T>> {
 /** Exchange-bearing service plans, by name prefix: a mailbox needs one of them. */
 const EXCHANGE_PLAN = /^EXCHANGE_|^EXCHANGESTANDARD|^EXCHANGEENTERPRISE/i;
 
+/** True when Graph `users/{id}/licenseDetails` rows include an Exchange-bearing service plan. */
+export function hasExchangeLicence(licenseDetails: readonly Record<string, unknown>[]): boolean {
+  return licenseDetails.some((l) =>
+    ((l.servicePlans as { servicePlanName?: string }[] | undefined) ?? []).some((p) =>
+      EXCHANGE_PLAN.test(p.servicePlanName ?? ""),
+    ),
+  );
+}
+
 export async function effectiveSmtpAuth(
   api: TenantApi,
   desired: DesiredState,
@@ -72,11 +81,7 @@ export async function effectiveSmtpAuth(
         user === UNKNOWN || user === null
           ? UNKNOWN
           : await fact(async () =>
-              (await api.graphList(`/v1.0/users/${encodeURIComponent(user.id)}/licenseDetails`)).some((l) =>
-                ((l.servicePlans as { servicePlanName?: string }[] | undefined) ?? []).some((p) =>
-                  EXCHANGE_PLAN.test(p.servicePlanName ?? ""),
-                ),
-              ),
+              hasExchangeLicence(await api.graphList(`/v1.0/users/${encodeURIComponent(user.id)}/licenseDetails`)),
             );
       const declaredMfa = desired.mfaUsers.find((u) => u.user === address)?.state;
       const perUserMfa = declaredMfa ?? (await fact(() => api.getPerUserMfa(address)));
