@@ -1,0 +1,120 @@
+/**
+ * The `m365-smtp-auth` command line: `doctor diagnose | probe | explain`. Run with Node 24 (native
+ * TypeScript) as `node cli/main.ts …`, or through cli/bin.js, which re-executes older Node versions
+ * with the package's own Node 24.
+ *
+ * Exit codes: 0 done, 1 a failure the user can act on (unreachable host or tenant, missing setting,
+ * refused token, a probe step failed), 2 bad arguments. Errors are one line on stderr, never a
+ * stack trace, never a secret.
+ */
+import { runDiagnose } from "./doctor/diagnose-command.ts";
+import { runExplainCommand } from "./doctor/explain-command.ts";
+import { runProbeCommand } from "./doctor/probe-command.ts";
+import { ApiError } from "../providers/http.ts";
+import { UsageError, errorLine, type CliIo } from "./io.ts";
+
+export type { CliIo };
+
+export const USAGE = `usage: m365-smtp-auth <command> [options]
+
+Commands:
+  doctor diagnose [--json] [text…]     rank the causes of an SMTP AUTH error as your client printed it
+  doctor probe --user MAILBOX …        run the SMTP conversation and diagnose the reply
+  doctor explain <mailbox> …           read the tenant and say which gate blocks and what changes it
+
+Run 'm365-smtp-auth doctor <command> --help' for a command's options.
+Exit codes: 0 done, 1 failure (unreachable host or tenant, missing permission or setting, a probe
+step failed), 2 bad arguments.
+`;
+
+const DOCTOR_USAGE = `usage: m365-smtp-auth doctor diagnose|probe|explain [options]
+
+  diagnose   rank the causes of a pasted SMTP error           (doctor diagnose --help)
+  probe      run the SMTP conversation and diagnose the reply (doctor probe --help)
+  explain    walk the tenant's gates for one mailbox          (doctor explain --help)
+`;
+
+function usageError(io: CliIo, message: string, usage: string): number {
+  io.stderr(`m365-smtp-auth: ${message}\n\n${usage}`);
+  return 2;
+}
+
+/** Runs the CLI with `argv` (without node and the script). Returns the exit code; never throws. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  if (command === undefined || command === "-h" || command === "--help" || command === "help") {
+    io.stdout(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== "doctor") return usageError(io, `unknown command '${command}'`, USAGE);
+  if (sub === undefined || sub === "-h" || sub === "--help") {
+    io.stdout(DOCTOR_USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  const prefix = `m365-smtp-auth doctor ${sub}`;
+  try {
+    switch (sub) {
+      case "diagnose": {
+        const hasText = rest.some((a) => !a.startsWith("-") || /^-\d/u.test(a)) || rest.includes("--");
+        const wantsHelp = rest.includes("-h") || rest.includes("--help");
+        const stdin = hasText || wantsHelp ? null : await io.readStdin();
+        return runDiagnose(rest, { stdin, stdout: io.stdout, stderr: io.stderr });
+      }
+      case "probe":
+        return await runProbeCommand(rest, io);
+      case "explain":
+        return await runExplainCommand(rest, io);
+      default:
+        return usageError(io, `unknown doctor command '${sub}'`, DOCTOR_USAGE);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`${prefix}: ${err.message}\n(see '${prefix} --help')\n`);
+      return 2;
+    }
+    if (err instanceof ApiError) {
+      const hint =
+        err.code === "NETWORK" || err.code === "TIMEOUT"
+          ? " (is the host reachable? check --graph-url / --exchange-url)"
+          : err.code === "UNAUTHORIZED"
+            ? " (the app's credentials or token were refused)"
+            : "";
+      io.stderr(`${prefix}: ${errorLine(err)}${hint}\n`);
+      return 1;
+    }
+    io.stderr(`${prefix}: ${errorLine(err)}\n`);
+    return 1;
+  }
+}
+
+/** The process's I/O. */
+export function processIo(): CliIo {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    env: process.env,
+    readStdin: async () => {
+      if (process.stdin.isTTY) return null;
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+    now: () => new Date(),
+  };
+}
+
+/** Runs with the process's arguments and exits with the CLI's code once output is flushed. */
+export async function main(): Promise<void> {
+  let code: number;
+  try {
+    code = await runCli(process.argv.slice(2), processIo());
+  } catch (err) {
+    process.stderr.write(`m365-smtp-auth: internal error: ${errorLine(err)}\n`);
+    code = 1;
+  }
+  process.exitCode = code;
+  // Keep-alive sockets of the HTTP clients must not hold the process open.
+  setTimeout(() => process.exit(code), 50).unref();
+}
+
+if (import.meta.main) await main();
