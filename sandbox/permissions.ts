@@ -24,10 +24,20 @@ export interface PermissionRequirement {
 const USER_READ = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"] as const;
 const EXO_APP = ["Exchange.ManageAsApp"] as const;
 const EXO_ADMIN = ["Exchange Administrator", "Global Administrator"] as const;
-const EXO_RECIPIENT_WRITE = ["Exchange Administrator", "Global Administrator", "Exchange Recipient Administrator"] as const;
-const EXO_RECIPIENT_READ = [...EXO_RECIPIENT_WRITE, "Global Reader", "Helpdesk Administrator", "Security Reader"] as const;
+const EXO_RECIPIENT_WRITE = [
+  "Exchange Administrator",
+  "Global Administrator",
+  "Exchange Recipient Administrator",
+] as const;
+const EXO_RECIPIENT_READ = [
+  ...EXO_RECIPIENT_WRITE,
+  "Global Reader",
+  "Helpdesk Administrator",
+  "Security Reader",
+] as const;
 const EXO_ORG_READ = [...EXO_ADMIN, "Global Reader", "Security Reader", "Security Administrator"] as const;
-const EXO_SOURCE = "learn.microsoft.com powershell/exchange/app-only-auth-powershell-v2 (Exchange.ManageAsApp + Entra role)";
+const EXO_SOURCE =
+  "learn.microsoft.com powershell/exchange/app-only-auth-powershell-v2 (Exchange.ManageAsApp + Entra role)";
 
 /** Every operation the sandbox authorises, keyed by a stable name. */
 export const PERMISSIONS = {
@@ -63,23 +73,88 @@ export const PERMISSIONS = {
     anyOf: ["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"],
     source: "Graph v1.0 conditionalaccessroot-list-policies",
   },
-  "exchange.Get-CASMailbox": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_RECIPIENT_READ, source: EXO_SOURCE },
-  "exchange.Set-CASMailbox": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_RECIPIENT_WRITE, source: EXO_SOURCE },
-  "exchange.Get-TransportConfig": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_ORG_READ, source: EXO_SOURCE },
+  "exchange.Get-CASMailbox": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_RECIPIENT_READ,
+    source: EXO_SOURCE,
+  },
+  "exchange.Set-CASMailbox": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_RECIPIENT_WRITE,
+    source: EXO_SOURCE,
+  },
+  "exchange.Get-TransportConfig": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_ORG_READ,
+    source: EXO_SOURCE,
+  },
   "exchange.Set-TransportConfig": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_ADMIN, source: EXO_SOURCE },
-  "exchange.Get-OrganizationConfig": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_ORG_READ, source: EXO_SOURCE },
-  "exchange.Set-OrganizationConfig": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_ADMIN, source: EXO_SOURCE },
-  "exchange.Get-AuthenticationPolicy": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_ORG_READ, source: EXO_SOURCE },
-  "exchange.New-AuthenticationPolicy": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_ADMIN, source: EXO_SOURCE },
-  "exchange.Set-AuthenticationPolicy": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_ADMIN, source: EXO_SOURCE },
+  "exchange.Get-OrganizationConfig": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_ORG_READ,
+    source: EXO_SOURCE,
+  },
+  "exchange.Set-OrganizationConfig": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_ADMIN,
+    source: EXO_SOURCE,
+  },
+  "exchange.Get-AuthenticationPolicy": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_ORG_READ,
+    source: EXO_SOURCE,
+  },
+  "exchange.New-AuthenticationPolicy": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_ADMIN,
+    source: EXO_SOURCE,
+  },
+  "exchange.Set-AuthenticationPolicy": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_ADMIN,
+    source: EXO_SOURCE,
+  },
   "exchange.Get-User": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_RECIPIENT_READ, source: EXO_SOURCE },
   "exchange.Set-User": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_RECIPIENT_WRITE, source: EXO_SOURCE },
-  "exchange.Get-ServicePrincipal": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_ORG_READ, source: EXO_SOURCE },
+  "exchange.Get-ServicePrincipal": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_ORG_READ,
+    source: EXO_SOURCE,
+  },
   "exchange.New-ServicePrincipal": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_ADMIN, source: EXO_SOURCE },
-  "exchange.Remove-ServicePrincipal": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_ADMIN, source: EXO_SOURCE },
-  "exchange.Get-MailboxPermission": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_RECIPIENT_READ, source: EXO_SOURCE },
-  "exchange.Add-MailboxPermission": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_RECIPIENT_WRITE, source: EXO_SOURCE },
-  "exchange.Remove-MailboxPermission": { resource: "exchange", anyOf: EXO_APP, adminRoles: EXO_RECIPIENT_WRITE, source: EXO_SOURCE },
+  "exchange.Remove-ServicePrincipal": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_ADMIN,
+    source: EXO_SOURCE,
+  },
+  "exchange.Get-MailboxPermission": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_RECIPIENT_READ,
+    source: EXO_SOURCE,
+  },
+  "exchange.Add-MailboxPermission": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_RECIPIENT_WRITE,
+    source: EXO_SOURCE,
+  },
+  "exchange.Remove-MailboxPermission": {
+    resource: "exchange",
+    anyOf: EXO_APP,
+    adminRoles: EXO_RECIPIENT_WRITE,
+    source: EXO_SOURCE,
+  },
 } as const satisfies Record<string, PermissionRequirement>;
 
 /** Name of an authorised operation. */
@@ -97,11 +172,18 @@ export function isOperationName(name: string): name is OperationName {
  * Checks token roles (and, for Exchange, the service principal's Entra roles) against the table.
  * Never throws; an unknown operation is a programming error caught by the type.
  */
-export function checkPermission(op: OperationName, tokenRoles: readonly string[], adminRoles: readonly string[] = []): PermissionVerdict {
+export function checkPermission(
+  op: OperationName,
+  tokenRoles: readonly string[],
+  adminRoles: readonly string[] = [],
+): PermissionVerdict {
   const req: PermissionRequirement = PERMISSIONS[op];
   if (!req.anyOf.some((r) => tokenRoles.includes(r))) return { ok: false, missing: describeAppPermission(op) };
   if (req.adminRoles && !req.adminRoles.some((r) => adminRoles.includes(r))) {
-    return { ok: false, missing: `one of the Entra roles ${req.adminRoles.join(", ")} assigned to the app's service principal` };
+    return {
+      ok: false,
+      missing: `one of the Entra roles ${req.adminRoles.join(", ")} assigned to the app's service principal`,
+    };
   }
   return { ok: true };
 }
@@ -116,5 +198,5 @@ export function describeAppPermission(op: OperationName): string {
 
 /** The least-privileged application permission for an operation (what the project should request). */
 export function leastPrivileged(op: OperationName): string {
-  return PERMISSIONS[op].anyOf[0] as string;
+  return PERMISSIONS[op].anyOf[0];
 }

@@ -102,7 +102,8 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-const GRAPH_CONTENT_TYPE = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+const GRAPH_CONTENT_TYPE =
+  "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 const MAX_BODY = 4 * 1024 * 1024;
 
 /** Resolves the fixture option to an initial state. */
@@ -110,7 +111,14 @@ function initialState(opts: SandboxOptions): TenantState {
   const f = opts.fixture ?? "contoso-failing";
   const state = typeof f === "string" ? loadFixture(/[/\\]|\.ya?ml$/.test(f) ? f : fixturePath(f)) : structuredClone(f);
   if (opts.generate) {
-    state.users.push(...generateUsers({ count: opts.generate.users, seed: opts.generate.seed ?? 1, tenantId: state.tenantId, domain: state.domain }));
+    state.users.push(
+      ...generateUsers({
+        count: opts.generate.users,
+        seed: opts.generate.seed ?? 1,
+        tenantId: state.tenantId,
+        domain: state.domain,
+      }),
+    );
   }
   return state;
 }
@@ -132,7 +140,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   let pki: SandboxPki;
   const savedCa = stateDir?.read("ca.pem");
   if (stateDir && savedCa) {
-    pki = { caPem: savedCa, certPem: stateDir.read("server-cert.pem") ?? "", keyPem: stateDir.read("server-key.pem") ?? "" };
+    pki = {
+      caPem: savedCa,
+      certPem: stateDir.read("server-cert.pem") ?? "",
+      keyPem: stateDir.read("server-key.pem") ?? "",
+    };
   } else {
     pki = createPki(["127.0.0.1", "localhost"]);
     if (stateDir) {
@@ -160,7 +172,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   let env: Record<string, string> = {};
 
   const router = new Router()
-    .add(...adminRoutes({ store, requestLog, faults, throttler, latency, tokens, messages, info: () => ({ baseUrl, tenantId: store.tenantId, smtp: smtpInfo, env }) }))
+    .add(
+      ...adminRoutes({
+        store,
+        requestLog,
+        faults,
+        throttler,
+        latency,
+        tokens,
+        messages,
+        info: () => ({ baseUrl, tenantId: store.tenantId, smtp: smtpInfo, env }),
+      }),
+    )
     .add(...graphRoutes((item, outer) => runBatchItem(item, outer)))
     .add(...exchangeRoutes())
     .add(...tokenRoutes(tokens));
@@ -195,24 +218,46 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     return null;
   }
 
-  function errorFor(api: ApiName | null, ectx: ErrorContext, kind: "notImplemented" | "notFound" | "methodNotAllowed" | "internal" | "badJson", feature: string): SandboxHttpError {
+  function errorFor(
+    api: ApiName | null,
+    ectx: ErrorContext,
+    kind: "notImplemented" | "notFound" | "methodNotAllowed" | "internal" | "badJson",
+    feature: string,
+  ): SandboxHttpError {
     switch (api) {
       case "exchange":
         if (kind === "notImplemented") return ExchangeErrors.notImplemented(feature);
         if (kind === "internal") return ExchangeErrors.internal();
-        return ExchangeErrors.invalidBody(kind === "badJson" ? "The request body is not valid JSON." : `No such endpoint: ${feature}.`);
+        return ExchangeErrors.invalidBody(
+          kind === "badJson" ? "The request body is not valid JSON." : `No such endpoint: ${feature}.`,
+        );
       case "token":
-        if (kind === "internal") return new SandboxHttpError({ status: 500, code: "server_error", message: "internal", body: { error: "server_error" } });
+        if (kind === "internal")
+          return new SandboxHttpError({
+            status: 500,
+            code: "server_error",
+            message: "internal",
+            body: { error: "server_error" },
+          });
         return TokenErrors.notImplemented(ectx, feature);
       case "admin": {
         const message = kind === "notFound" || kind === "notImplemented" ? `No admin endpoint ${feature}.` : kind;
         const status = kind === "internal" ? 500 : kind === "badJson" ? 400 : kind === "methodNotAllowed" ? 405 : 404;
-        return new SandboxHttpError({ status, code: "SandboxAdminError", message, body: { error: { code: "SandboxAdminError", message } } });
+        return new SandboxHttpError({
+          status,
+          code: "SandboxAdminError",
+          message,
+          body: { error: { code: "SandboxAdminError", message } },
+        });
       }
       default:
         if (kind === "notImplemented") return GraphErrors.notImplemented(ectx, feature);
         if (kind === "methodNotAllowed") return GraphErrors.methodNotAllowed(ectx);
-        if (kind === "badJson") return GraphErrors.invalidBody(ectx, "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+        if (kind === "badJson")
+          return GraphErrors.invalidBody(
+            ectx,
+            "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+          );
         if (kind === "notFound") return GraphErrors.segmentNotFound(ectx, feature);
         return GraphErrors.internal(ectx);
     }
@@ -246,7 +291,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       if (m.kind === "methodNotAllowed") throw errorFor(api, ectx, "methodNotAllowed", `${input.method} ${input.path}`);
       if (m.kind === "none") {
         // 3. strict-mode blocker (unknown endpoint)
-        throw errorFor(api, ectx, loose ? "notFound" : "notImplemented", loose ? (input.path.split("/").pop() ?? "") : `the endpoint ${input.method} ${input.path}`);
+        throw errorFor(
+          api,
+          ectx,
+          loose ? "notFound" : "notImplemented",
+          loose ? (input.path.split("/").pop() ?? "") : `the endpoint ${input.method} ${input.path}`,
+        );
       }
       const match: RouteMatch = m.match;
       const route = match.route;
@@ -299,7 +349,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       // 4. bearer-token check
       if (route.auth === "admin") {
         if (bearer(input.headers) !== adminToken) {
-          throw new SandboxHttpError({ status: 401, code: "SandboxAdminError", message: "admin token required", body: { error: { code: "SandboxAdminError", message: "Authorization: Bearer <admin token> required." } } });
+          throw new SandboxHttpError({
+            status: 401,
+            code: "SandboxAdminError",
+            message: "admin token required",
+            body: { error: { code: "SandboxAdminError", message: "Authorization: Bearer <admin token> required." } },
+          });
         }
       } else if (route.auth === "bearer") {
         ctx.caller = authenticate(api, ctx, ectx, input.headers);
@@ -320,7 +375,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       if (route.budget && ctx.caller) {
         const refusal = throttler.take(charges(route.budget, route.cost?.(ctx) ?? 1, route.write ?? false, ctx.caller));
         if (refusal) {
-          throw api === "exchange" ? ExchangeErrors.throttled(refusal.retryAfter ?? 1) : GraphErrors.throttled(ectx, refusal.retryAfter, refusal.scope, refusal.information);
+          throw api === "exchange"
+            ? ExchangeErrors.throttled(refusal.retryAfter ?? 1)
+            : GraphErrors.throttled(ectx, refusal.retryAfter, refusal.scope, refusal.information);
         }
       }
       if (input.batchItem === undefined) await sleep(latency.delayFor(route.write ? "graph-write" : latencyClass));
@@ -336,28 +393,46 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       if (e instanceof SandboxHttpError) {
         return { result: { status: e.status, headers: e.headers, body: e.body }, api, endpoint, appId };
       }
-      log(`[sandbox] unexpected error on ${input.method} ${input.path} (request-id ${input.requestId}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      log(
+        `[sandbox] unexpected error on ${input.method} ${input.path} (request-id ${input.requestId}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
       const err = errorFor(api, ectx, "internal", "");
       return { result: { status: err.status, headers: err.headers, body: err.body }, api, endpoint, appId };
     }
   }
 
-  function authenticate(api: ApiName, ctx: HandlerContext, ectx: ErrorContext, headers: Record<string, string>): Caller {
+  function authenticate(
+    api: ApiName,
+    ctx: HandlerContext,
+    ectx: ErrorContext,
+    headers: Record<string, string>,
+  ): Caller {
     const token = bearer(headers);
     const isExchange = api === "exchange";
-    if (!token) throw isExchange ? ExchangeErrors.unauthorized("The access token is missing.") : GraphErrors.tokenMissing(ectx);
+    if (!token)
+      throw isExchange ? ExchangeErrors.unauthorized("The access token is missing.") : GraphErrors.tokenMissing(ectx);
     const v = tokens.verify(token);
     if (!v.ok) {
-      if (isExchange) throw ExchangeErrors.unauthorized(v.reason === "expired" ? "The token has expired." : "The access token is invalid.");
+      if (isExchange)
+        throw ExchangeErrors.unauthorized(
+          v.reason === "expired" ? "The token has expired." : "The access token is invalid.",
+        );
       if (v.reason === "expired") throw GraphErrors.tokenExpired(ectx);
-      if (v.reason === "malformed") throw GraphErrors.tokenInvalid(ectx, "IDX14100: JWT is not well formed, there are no dots (.).");
-      throw GraphErrors.tokenInvalid(ectx, v.reason === "signature" ? "Invalid signature." : "Invalid token issuer or tenant.");
+      if (v.reason === "malformed")
+        throw GraphErrors.tokenInvalid(ectx, "IDX14100: JWT is not well formed, there are no dots (.).");
+      throw GraphErrors.tokenInvalid(
+        ectx,
+        v.reason === "signature" ? "Invalid signature." : "Invalid token issuer or tenant.",
+      );
     }
     const auds: readonly string[] = isExchange ? AUDIENCES.exchange : AUDIENCES.graph;
     if (!auds.includes(v.caller.audience)) {
-      throw isExchange ? ExchangeErrors.unauthorized("The audience claim value is invalid for this resource.") : GraphErrors.tokenWrongAudience(ectx);
+      throw isExchange
+        ? ExchangeErrors.unauthorized("The audience claim value is invalid for this resource.")
+        : GraphErrors.tokenWrongAudience(ectx);
     }
-    if (isExchange && ctx.params.tenant !== undefined && !store.matchesTenant(ctx.params.tenant)) throw ExchangeErrors.wrongTenant(ctx.params.tenant);
+    if (isExchange && ctx.params.tenant !== undefined && !store.matchesTenant(ctx.params.tenant))
+      throw ExchangeErrors.wrongTenant(ctx.params.tenant);
     return v.caller;
   }
 
@@ -372,7 +447,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   function charges(budget: "graph" | "conditionalAccess" | "exchange", cost: number, write: boolean, caller: Caller) {
     const scopeBase = `Tenant_Application/${write ? "ReadWrite" : "Read"}/${caller.appId}/${store.tenantId}`;
     if (budget === "exchange") return [{ budget: "exchange" as const, key: caller.appId, cost: 1, scope: scopeBase }];
-    if (budget === "conditionalAccess") return [{ budget: "conditionalAccess" as const, key: store.tenantId, cost: 1, scope: `Tenant/Read/${store.tenantId}` }];
+    if (budget === "conditionalAccess")
+      return [
+        { budget: "conditionalAccess" as const, key: store.tenantId, cost: 1, scope: `Tenant/Read/${store.tenantId}` },
+      ];
     const out = [{ budget: "graphResourceUnits" as const, key: caller.appId, cost, scope: scopeBase }];
     if (write) out.push({ budget: "graphWrites" as const, key: caller.appId, cost: 1, scope: scopeBase } as never);
     return out;
@@ -381,11 +459,26 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   function faultError(api: ApiName, f: FaultRule, ectx: ErrorContext): SandboxHttpError {
     if (f.kind === "429") {
       const ra = f.retryAfter ?? 1;
-      return api === "exchange" ? ExchangeErrors.throttled(ra) : api === "token"
-        ? new SandboxHttpError({ status: 429, code: "temporarily_unavailable", message: "throttled", body: { error: "temporarily_unavailable", error_description: "AADSTS50196: The server terminated an operation because it encountered a client request loop." }, headers: { "Retry-After": String(ra) } })
-        : GraphErrors.throttled(ectx, ra, "Tenant_Application/Read/fault-injection", "ResourceUnitLimitExceeded");
+      return api === "exchange"
+        ? ExchangeErrors.throttled(ra)
+        : api === "token"
+          ? new SandboxHttpError({
+              status: 429,
+              code: "temporarily_unavailable",
+              message: "throttled",
+              body: {
+                error: "temporarily_unavailable",
+                error_description:
+                  "AADSTS50196: The server terminated an operation because it encountered a client request loop.",
+              },
+              headers: { "Retry-After": String(ra) },
+            })
+          : GraphErrors.throttled(ectx, ra, "Tenant_Application/Read/fault-injection", "ResourceUnitLimitExceeded");
     }
-    if (f.kind === "503") return api === "exchange" ? ExchangeErrors.serviceUnavailable(f.retryAfter) : GraphErrors.serviceUnavailable(ectx, f.retryAfter);
+    if (f.kind === "503")
+      return api === "exchange"
+        ? ExchangeErrors.serviceUnavailable(f.retryAfter)
+        : GraphErrors.serviceUnavailable(ectx, f.retryAfter);
     return api === "exchange" ? ExchangeErrors.gatewayTimeout() : GraphErrors.gatewayTimeout(ectx);
   }
 
@@ -407,7 +500,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       batchItem: item.id,
     });
     if (out.api && out.api !== "admin") {
-      requestLog.add({ time: now().toISOString(), requestId, api: out.api, endpoint: out.endpoint, method: item.method, path: url.pathname, status: out.result.status, appId: out.appId, durationMs: Date.now() - started, batchItem: item.id });
+      requestLog.add({
+        time: now().toISOString(),
+        requestId,
+        api: out.api,
+        endpoint: out.endpoint,
+        method: item.method,
+        path: url.pathname,
+        status: out.result.status,
+        appId: out.appId,
+        durationMs: Date.now() - started,
+        batchItem: item.id,
+      });
     }
     return out.result;
   }
@@ -420,7 +524,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const started = Date.now();
     const requestId = randomUUID();
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
     const clientRequestId = headers["client-request-id"] ?? null;
     const url = new URL(req.url ?? "/", baseUrl);
     const chunks: Buffer[] = [];
@@ -476,18 +581,26 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       "request-id": requestId,
       "client-request-id": clientRequestId ?? requestId,
       "x-ms-request-id": requestId,
-      ...(out.api === "graph" ? { "OData-Version": "4.0", "x-ms-ags-diagnostic": '{"ServerInfo":{"DataCenter":"Sandbox","Slice":"E","Ring":"0","ScaleUnit":"000","RoleInstance":"SANDBOX"}}' } : {}),
+      ...(out.api === "graph"
+        ? {
+            "OData-Version": "4.0",
+            "x-ms-ags-diagnostic":
+              '{"ServerInfo":{"DataCenter":"Sandbox","Slice":"E","Ring":"0","ScaleUnit":"000","RoleInstance":"SANDBOX"}}',
+          }
+        : {}),
       ...(result.headers ?? {}),
     };
     let payload: Buffer | null = null;
     if (result.body !== undefined && result.body !== "") {
       if (typeof result.body === "string" || Buffer.isBuffer(result.body)) {
         payload = Buffer.from(result.body);
-        if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["Content-Type"] = "text/plain; charset=utf-8";
+        if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type"))
+          headers["Content-Type"] = "text/plain; charset=utf-8";
       } else {
         payload = Buffer.from(JSON.stringify(result.body));
         if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) {
-          headers["Content-Type"] = out.api === "graph" || out.api === "exchange" ? GRAPH_CONTENT_TYPE : "application/json; charset=utf-8";
+          headers["Content-Type"] =
+            out.api === "graph" || out.api === "exchange" ? GRAPH_CONTENT_TYPE : "application/json; charset=utf-8";
         }
       }
     }
@@ -518,7 +631,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         port: opts.smtp?.port ?? 0,
         host,
         tls: { key: pki.keyPem, cert: pki.certPem },
-        getTenant: () => store.read() as TenantState,
+        getTenant: () => store.read(),
         verifyBearerToken: tokens.verifyBearerToken,
         now,
         onMessage: (msg) => messages.push({ ...msg, receivedAt: now().toISOString() }),
@@ -530,7 +643,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     smtpInfo = { host, port: smtpHandle.port };
   }
 
-  const automation = (opts.automationAppId ? store.findApp(opts.automationAppId) : undefined) ?? store.read().apps.find((a) => a.secrets.length > 0);
+  const automation =
+    (opts.automationAppId ? store.findApp(opts.automationAppId) : undefined) ??
+    store.read().apps.find((a) => a.secrets.length > 0);
   env = {
     NODE_EXTRA_CA_CERTS: caCertPath,
     M365_AUTHORITY_HOST: baseUrl,

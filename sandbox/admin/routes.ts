@@ -3,8 +3,8 @@
  * (drift simulation), reset, read the request log, set faults, throttling and latency, mint tokens
  * for tests, read accepted SMTP messages. Not part of Microsoft 365.
  */
-import type { TenantState, TenantUser, AppRegistration } from "../model.ts";
-import type { HandlerContext, HandlerResult } from "../protocol/context.ts";
+import type { TenantState, TenantUser } from "../model.ts";
+import type { HandlerContext } from "../protocol/context.ts";
 import { json, noContent } from "../protocol/context.ts";
 import type { Route } from "../protocol/router.ts";
 import { SandboxHttpError } from "../errors/http-error.ts";
@@ -12,7 +12,7 @@ import type { TenantStore } from "../store/store.ts";
 import type { RequestLog } from "../runtime/request-log.ts";
 import type { FaultInjector, FaultRuleInput } from "../runtime/faults.ts";
 import type { Throttler, ThrottleBudgets } from "../runtime/throttle.ts";
-import type { Latency, LatencyProfile } from "../runtime/latency.ts";
+import type { Latency } from "../runtime/latency.ts";
 import { RESOURCES, type TokenService } from "../token/service.ts";
 
 /** An SMTP message the sandbox accepted (from the SMTP server's onMessage). */
@@ -37,7 +37,12 @@ export interface AdminDeps {
 }
 
 function adminError(status: number, message: string): SandboxHttpError {
-  return new SandboxHttpError({ status, code: "SandboxAdminError", message, body: { error: { code: "SandboxAdminError", message } } });
+  return new SandboxHttpError({
+    status,
+    code: "SandboxAdminError",
+    message,
+    body: { error: { code: "SandboxAdminError", message } },
+  });
 }
 
 function obj(ctx: HandlerContext): Record<string, unknown> {
@@ -56,8 +61,16 @@ function guard<T>(fn: () => T): T {
 }
 
 const STATE_KEYS: (keyof TenantState)[] = [
-  "securityDefaultsEnabled", "organizationSmtpClientAuthenticationDisabled", "defaultAuthenticationPolicy", "basicAuthSmtpRetired", "users",
-  "authenticationPolicies", "conditionalAccessPolicies", "apps", "exchangeServicePrincipals", "mailboxPermissions",
+  "securityDefaultsEnabled",
+  "organizationSmtpClientAuthenticationDisabled",
+  "defaultAuthenticationPolicy",
+  "basicAuthSmtpRetired",
+  "users",
+  "authenticationPolicies",
+  "conditionalAccessPolicies",
+  "apps",
+  "exchangeServicePrincipals",
+  "mailboxPermissions",
 ];
 
 export function adminRoutes(d: AdminDeps): Route[] {
@@ -65,15 +78,27 @@ export function adminRoutes(d: AdminDeps): Route[] {
   return [
     { ...a, method: "GET", pattern: "/_sandbox/info", handler: () => json(200, d.info()) },
     { ...a, method: "GET", pattern: "/_sandbox/state", handler: () => json(200, d.store.snapshot()) },
-    { ...a, method: "PUT", pattern: "/_sandbox/state", handler: (ctx) => { const b = obj(ctx) as unknown as TenantState; if (b.tenantId !== d.store.tenantId) throw adminError(400, "[tenantId] cannot change"); d.store.replace(b); return noContent(); } },
+    {
+      ...a,
+      method: "PUT",
+      pattern: "/_sandbox/state",
+      handler: (ctx) => {
+        const b = obj(ctx) as unknown as TenantState;
+        if (b.tenantId !== d.store.tenantId) throw adminError(400, "[tenantId] cannot change");
+        d.store.replace(b);
+        return noContent();
+      },
+    },
     {
       ...a,
       method: "PATCH",
       pattern: "/_sandbox/state",
       handler: (ctx) => {
         const b = obj(ctx);
-        for (const k of Object.keys(b)) if (!STATE_KEYS.includes(k as keyof TenantState)) throw adminError(400, `[${k}] is not a changeable state key`);
-        d.store.patch(b as Partial<TenantState>);
+        for (const k of Object.keys(b))
+          if (!STATE_KEYS.includes(k as keyof TenantState))
+            throw adminError(400, `[${k}] is not a changeable state key`);
+        d.store.patch(b);
         return noContent();
       },
     },
@@ -109,7 +134,10 @@ export function adminRoutes(d: AdminDeps): Route[] {
         if (!u) throw adminError(404, `no user '${ctx.params.id}'`);
         const b = obj(ctx);
         if ("id" in b) throw adminError(400, "[id] cannot change");
-        return json(200, guard(() => d.store.updateUser(u.id, b as Partial<TenantUser>)));
+        return json(
+          200,
+          guard(() => d.store.updateUser(u.id, b as Partial<TenantUser>)),
+        );
       },
     },
     {
@@ -120,23 +148,50 @@ export function adminRoutes(d: AdminDeps): Route[] {
         const b = obj(ctx);
         if ("appId" in b) throw adminError(400, "[appId] cannot change");
         if (!d.store.findApp(ctx.params.appId ?? "")) throw adminError(404, `no app '${ctx.params.appId}'`);
-        return json(200, d.store.updateApp(ctx.params.appId ?? "", b as Partial<AppRegistration>));
+        return json(200, d.store.updateApp(ctx.params.appId ?? "", b));
       },
     },
-    { ...a, method: "GET", pattern: "/_sandbox/requests", handler: () => json(200, { counts: d.requestLog.counts(), entries: d.requestLog.entries() }) },
+    {
+      ...a,
+      method: "GET",
+      pattern: "/_sandbox/requests",
+      handler: () => json(200, { counts: d.requestLog.counts(), entries: d.requestLog.entries() }),
+    },
     { ...a, method: "DELETE", pattern: "/_sandbox/requests", handler: () => (d.requestLog.clear(), noContent()) },
     { ...a, method: "GET", pattern: "/_sandbox/faults", handler: () => json(200, { rules: d.faults.list() }) },
-    { ...a, method: "POST", pattern: "/_sandbox/faults", handler: (ctx) => json(201, guard(() => d.faults.add(obj(ctx) as unknown as FaultRuleInput))) },
+    {
+      ...a,
+      method: "POST",
+      pattern: "/_sandbox/faults",
+      handler: (ctx) =>
+        json(
+          201,
+          guard(() => d.faults.add(obj(ctx) as unknown as FaultRuleInput)),
+        ),
+    },
     { ...a, method: "DELETE", pattern: "/_sandbox/faults", handler: () => (d.faults.clear(), noContent()) },
-    { ...a, method: "DELETE", pattern: "/_sandbox/faults/{id}", handler: (ctx) => (d.faults.remove(ctx.params.id ?? ""), noContent()) },
-    { ...a, method: "GET", pattern: "/_sandbox/throttle", handler: () => json(200, { enabled: d.throttler.enabled, budgets: d.throttler.budgets() }) },
+    {
+      ...a,
+      method: "DELETE",
+      pattern: "/_sandbox/faults/{id}",
+      handler: (ctx) => (d.faults.remove(ctx.params.id ?? ""), noContent()),
+    },
+    {
+      ...a,
+      method: "GET",
+      pattern: "/_sandbox/throttle",
+      handler: () => json(200, { enabled: d.throttler.enabled, budgets: d.throttler.budgets() }),
+    },
     {
       ...a,
       method: "PUT",
       pattern: "/_sandbox/throttle",
       handler: (ctx) => {
         const b = obj(ctx) as { enabled?: boolean; budgets?: Partial<ThrottleBudgets> };
-        d.throttler.configure({ ...(b.enabled !== undefined ? { enabled: b.enabled } : {}), ...(b.budgets ? { budgets: b.budgets } : {}) });
+        d.throttler.configure({
+          ...(b.enabled !== undefined ? { enabled: b.enabled } : {}),
+          ...(b.budgets ? { budgets: b.budgets } : {}),
+        });
         return json(200, { enabled: d.throttler.enabled, budgets: d.throttler.budgets() });
       },
     },
@@ -147,7 +202,7 @@ export function adminRoutes(d: AdminDeps): Route[] {
       handler: (ctx) => {
         const p = obj(ctx).profile;
         if (p !== "none" && p !== "realistic") throw adminError(400, "[profile] must be none or realistic");
-        d.latency.profile = p as LatencyProfile;
+        d.latency.profile = p;
         return json(200, { profile: p });
       },
     },
@@ -159,10 +214,18 @@ export function adminRoutes(d: AdminDeps): Route[] {
         const b = obj(ctx) as { appId?: string; resource?: string; lifetimeSeconds?: number; roles?: string[] };
         const app = d.store.findApp(b.appId ?? "");
         if (!app) throw adminError(404, `no app '${b.appId}'`);
-        const resource = b.resource === "graph" ? "https://graph.microsoft.com" : b.resource === "exchange" ? "https://outlook.office365.com" : (b.resource ?? "");
+        const resource =
+          b.resource === "graph"
+            ? "https://graph.microsoft.com"
+            : b.resource === "exchange"
+              ? "https://outlook.office365.com"
+              : (b.resource ?? "");
         const aud = RESOURCES[resource]?.aud ?? resource;
         if (!aud) throw adminError(400, "[resource] is required: graph, exchange or an audience");
-        const token = d.tokens.issueToken(app, aud, { ...(b.lifetimeSeconds !== undefined ? { lifetimeSeconds: b.lifetimeSeconds } : {}), ...(b.roles ? { roles: b.roles } : {}) });
+        const token = d.tokens.issueToken(app, aud, {
+          ...(b.lifetimeSeconds !== undefined ? { lifetimeSeconds: b.lifetimeSeconds } : {}),
+          ...(b.roles ? { roles: b.roles } : {}),
+        });
         return json(200, { access_token: token });
       },
     },
@@ -178,6 +241,5 @@ export function adminRoutes(d: AdminDeps): Route[] {
     },
     { ...a, method: "GET", pattern: "/_sandbox/messages", handler: () => json(200, { messages: d.messages }) },
     { ...a, method: "DELETE", pattern: "/_sandbox/messages", handler: () => ((d.messages.length = 0), noContent()) },
-  ] satisfies Route[] as Route[];
+  ] satisfies Route[];
 }
-

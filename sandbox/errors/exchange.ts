@@ -4,7 +4,7 @@
  * target: "", message: "ExXXXXXX|<ExceptionType>|<text>" }], innererror: { message, type } } }`.
  * 401s carry no body, only WWW-Authenticate and x-ms-diagnostics, like Exchange's front door.
  */
-import { SandboxHttpError, type ErrorContext } from "./http-error.ts";
+import { SandboxHttpError } from "./http-error.ts";
 import { notModelled } from "./graph.ts";
 
 /** The server name the sandbox puts in Exchange's "couldn't be found on '<server>'" texts. */
@@ -32,7 +32,13 @@ export const ExchangeExceptions = {
   invalidFilter: "Microsoft.Exchange.Management.Tasks.InvalidFilterException",
 } as const;
 
-function cmdletError(status: number, code: string, exception: string, text: string, errorId = "Ex6F9304"): SandboxHttpError {
+function cmdletError(
+  status: number,
+  code: string,
+  exception: string,
+  text: string,
+  errorId = "Ex6F9304",
+): SandboxHttpError {
   const detail = `${errorId}|${exception}|${text}`;
   return new SandboxHttpError({
     status,
@@ -43,7 +49,10 @@ function cmdletError(status: number, code: string, exception: string, text: stri
         code,
         message: "Error executing cmdlet",
         details: [{ code: "Client", target: "", message: detail }],
-        innererror: { message: "Error executing cmdlet", type: "Microsoft.Exchange.Admin.OData.Core.ODataServiceException" },
+        innererror: {
+          message: "Error executing cmdlet",
+          type: "Microsoft.Exchange.Admin.OData.Core.ODataServiceException",
+        },
       },
     },
   });
@@ -64,7 +73,10 @@ export const ExchangeErrors = {
       code: "invalid_token",
       message: reason,
       body: "",
-      headers: { "WWW-Authenticate": EXCHANGE_WWW_AUTHENTICATE, "x-ms-diagnostics": `2000003;reason="${reason}";error_category="invalid_token"` },
+      headers: {
+        "WWW-Authenticate": EXCHANGE_WWW_AUTHENTICATE,
+        "x-ms-diagnostics": `2000003;reason="${reason}";error_category="invalid_token"`,
+      },
     }),
   /** 404: the identity names nothing (the article's ManagementObjectNotFoundException). */
   objectNotFound: (identity: string) =>
@@ -76,19 +88,49 @@ export const ExchangeErrors = {
     ),
   /** 400: a parameter the cmdlet does not have. */
   unknownParameter: (name: string) =>
-    cmdletError(400, ExchangeCodes.badRequest, ExchangeExceptions.parameterBinding, `A parameter cannot be found that matches parameter name '${name}'.`, "Ex2F5D1A"),
+    cmdletError(
+      400,
+      ExchangeCodes.badRequest,
+      ExchangeExceptions.parameterBinding,
+      `A parameter cannot be found that matches parameter name '${name}'.`,
+      "Ex2F5D1A",
+    ),
   /** 400: a required parameter is missing. */
   missingParameter: (cmdlet: string, name: string) =>
-    cmdletError(400, ExchangeCodes.badRequest, ExchangeExceptions.parameterBinding, `Cannot process command because of one or more missing mandatory parameters: ${name}. (${cmdlet})`, "Ex2F5D1B"),
+    cmdletError(
+      400,
+      ExchangeCodes.badRequest,
+      ExchangeExceptions.parameterBinding,
+      `Cannot process command because of one or more missing mandatory parameters: ${name}. (${cmdlet})`,
+      "Ex2F5D1B",
+    ),
   /** 400: a value of the wrong type. */
   invalidArgument: (name: string, detail: string) =>
-    cmdletError(400, ExchangeCodes.badRequest, ExchangeExceptions.invalidArgument, `Cannot bind parameter '${name}'. ${detail}`, "Ex3A9C21"),
+    cmdletError(
+      400,
+      ExchangeCodes.badRequest,
+      ExchangeExceptions.invalidArgument,
+      `Cannot bind parameter '${name}'. ${detail}`,
+      "Ex3A9C21",
+    ),
   /** 400: a -Filter the sandbox cannot parse. */
   invalidFilter: (filter: string) =>
-    cmdletError(400, ExchangeCodes.badRequest, ExchangeExceptions.invalidFilter, `Cannot bind parameter 'Filter' to the target. Invalid filter syntax: "${filter}".`, "Ex8B7E2C"),
+    cmdletError(
+      400,
+      ExchangeCodes.badRequest,
+      ExchangeExceptions.invalidFilter,
+      `Cannot bind parameter 'Filter' to the target. Invalid filter syntax: "${filter}".`,
+      "Ex8B7E2C",
+    ),
   /** 400: the object already exists (New-ServicePrincipal for a registered app). */
   alreadyExists: (identity: string) =>
-    cmdletError(400, ExchangeCodes.badRequest, ExchangeExceptions.alreadyExists, `The object '${identity}' already exists.`, "Ex5D0B77"),
+    cmdletError(
+      400,
+      ExchangeCodes.badRequest,
+      ExchangeExceptions.alreadyExists,
+      `The object '${identity}' already exists.`,
+      "Ex5D0B77",
+    ),
   /** 400: a cmdlet name the gateway does not know. */
   unknownCmdlet: (name: string) =>
     cmdletError(
@@ -110,14 +152,29 @@ export const ExchangeErrors = {
       "Ex7A1B9F",
     ),
   /** 403: the tenant in the URL is not the token's tenant. */
-  wrongTenant: (tenant: string) => plainError(403, ExchangeCodes.forbidden, `The tenant '${tenant}' in the request URL does not match the token's tenant.`),
+  wrongTenant: (tenant: string) =>
+    plainError(
+      403,
+      ExchangeCodes.forbidden,
+      `The tenant '${tenant}' in the request URL does not match the token's tenant.`,
+    ),
   /** 429 with Retry-After. */
   throttled: (retryAfter: number) =>
-    plainError(429, ExchangeCodes.throttled, "The request was throttled. Retry after the number of seconds in Retry-After.", {
-      "Retry-After": String(retryAfter),
-    }),
+    plainError(
+      429,
+      ExchangeCodes.throttled,
+      "The request was throttled. Retry after the number of seconds in Retry-After.",
+      {
+        "Retry-After": String(retryAfter),
+      },
+    ),
   serviceUnavailable: (retryAfter?: number) =>
-    plainError(503, ExchangeCodes.serviceUnavailable, "The service is temporarily unavailable.", retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) }),
+    plainError(
+      503,
+      ExchangeCodes.serviceUnavailable,
+      "The service is temporarily unavailable.",
+      retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) },
+    ),
   gatewayTimeout: () => plainError(504, ExchangeCodes.gatewayTimeout, "The gateway timed out."),
   /** 501 strict mode. */
   notImplemented: (feature: string) => plainError(501, ExchangeCodes.notImplemented, notModelled(feature)),

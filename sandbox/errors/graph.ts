@@ -26,7 +26,13 @@ export function graphErrorBody(ctx: ErrorContext, code: string, message: string)
   };
 }
 
-function make(ctx: ErrorContext, status: number, code: string, message: string, headers?: Record<string, string>): SandboxHttpError {
+function make(
+  ctx: ErrorContext,
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): SandboxHttpError {
   return new SandboxHttpError({ status, code, message, body: graphErrorBody(ctx, code, message), headers });
 }
 
@@ -66,7 +72,8 @@ export const GraphErrors = {
   tokenWrongAudience: (ctx: ErrorContext) =>
     make(ctx, 401, GraphCodes.invalidToken, "Invalid audience.", { "WWW-Authenticate": GRAPH_WWW_AUTHENTICATE }),
   /** 403: the app lacks every application permission that would allow the operation. */
-  denied: (ctx: ErrorContext) => make(ctx, 403, GraphCodes.denied, "Insufficient privileges to complete the operation."),
+  denied: (ctx: ErrorContext) =>
+    make(ctx, 403, GraphCodes.denied, "Insufficient privileges to complete the operation."),
   /** 404 for a directory object (user) that does not exist. */
   userNotFound: (ctx: ErrorContext, id: string) =>
     make(
@@ -77,26 +84,47 @@ export const GraphErrors = {
     ),
   /** 404 for a policy id that does not exist. */
   policyNotFound: (ctx: ErrorContext, id: string) =>
-    make(ctx, 404, GraphCodes.notFound, `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`),
+    make(
+      ctx,
+      404,
+      GraphCodes.notFound,
+      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    ),
   /** 400 for a URL segment Graph does not know in this version (e.g. authentication/requirements on v1.0). */
   segmentNotFound: (ctx: ErrorContext, segment: string) =>
     make(ctx, 400, GraphCodes.badRequestGeneric, `Resource not found for the segment '${segment}'.`),
   /** 400 for an unknown property in $select or $filter. */
   unknownProperty: (ctx: ErrorContext, property: string) =>
-    make(ctx, 400, GraphCodes.badRequest, `Could not find a property named '${property}' on type 'Microsoft.DirectoryServices.User'.`),
+    make(
+      ctx,
+      400,
+      GraphCodes.badRequest,
+      `Could not find a property named '${property}' on type 'Microsoft.DirectoryServices.User'.`,
+    ),
   /** 400 for a $filter the parser cannot read. */
   invalidFilter: (ctx: ErrorContext, detail: string) =>
     make(ctx, 400, GraphCodes.badRequest, `Invalid filter clause: ${detail}`),
   /** 400 for an advanced query (ne, not, endswith) sent without ConsistencyLevel: eventual and $count=true. */
   unsupportedQuery: (ctx: ErrorContext, property: string) =>
-    make(ctx, 400, "Request_UnsupportedQuery", `Unsupported or invalid query filter clause specified for property '${property}' of resource 'User'.`),
+    make(
+      ctx,
+      400,
+      "Request_UnsupportedQuery",
+      `Unsupported or invalid query filter clause specified for property '${property}' of resource 'User'.`,
+    ),
   /** 400 for $top outside 1..999 (observed message; the code is a guess). */
   invalidPageSize: (ctx: ErrorContext, top: string) =>
-    make(ctx, 400, GraphCodes.badRequest, `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`),
+    make(
+      ctx,
+      400,
+      GraphCodes.badRequest,
+      `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`,
+    ),
   /** 400 for a $skiptoken this sandbox did not issue. */
   invalidSkipToken: (ctx: ErrorContext) => make(ctx, 400, GraphCodes.badRequest, "Invalid paging token."),
   /** 400 for $count without ConsistencyLevel: eventual. */
-  countNeedsConsistency: (ctx: ErrorContext) => make(ctx, 400, GraphCodes.badRequest, "$count is not currently supported."),
+  countNeedsConsistency: (ctx: ErrorContext) =>
+    make(ctx, 400, GraphCodes.badRequest, "$count is not currently supported."),
   /** 400 for a body that is not what the endpoint takes. */
   invalidBody: (ctx: ErrorContext, detail: string) => make(ctx, 400, GraphCodes.badRequestGeneric, detail),
   /** 400 for a write to a read-only property. */
@@ -104,7 +132,12 @@ export const GraphErrors = {
     make(ctx, 400, GraphCodes.badRequestGeneric, `Property '${property}' is read-only and cannot be set.`),
   /** 400 when security defaults cannot be enabled because Conditional Access policies exist (status and text are a guess: undocumented). */
   securityDefaultsBlockedByCa: (ctx: ErrorContext) =>
-    make(ctx, 400, GraphCodes.badRequestGeneric, "Security defaults cannot be enabled while Conditional Access policies exist."),
+    make(
+      ctx,
+      400,
+      GraphCodes.badRequestGeneric,
+      "Security defaults cannot be enabled while Conditional Access policies exist.",
+    ),
   /** 405 for a method the resource does not allow. */
   methodNotAllowed: (ctx: ErrorContext) =>
     make(ctx, 405, GraphCodes.badRequest, "Specified HTTP method is not allowed for the request target."),
@@ -137,9 +170,11 @@ export const GraphErrors = {
   /** 504 injected fault. */
   gatewayTimeout: (ctx: ErrorContext) => make(ctx, 504, GraphCodes.gatewayTimeout, "Gateway timeout."),
   /** 501 strict mode: the sandbox does not model this feature. */
-  notImplemented: (ctx: ErrorContext, feature: string) => make(ctx, 501, GraphCodes.notImplemented, notModelled(feature)),
+  notImplemented: (ctx: ErrorContext, feature: string) =>
+    make(ctx, 501, GraphCodes.notImplemented, notModelled(feature)),
   /** 500 for an unexpected exception (logged; should become a catalogued error). */
-  internal: (ctx: ErrorContext) => make(ctx, 500, GraphCodes.internal, "An internal server error occurred in the sandbox."),
+  internal: (ctx: ErrorContext) =>
+    make(ctx, 500, GraphCodes.internal, "An internal server error occurred in the sandbox."),
 };
 
 /** The 501 message every API uses. */

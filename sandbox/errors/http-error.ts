@@ -10,7 +10,13 @@ export class SandboxHttpError extends Error {
   /** Stable code for tests and the request log (Graph `error.code`, Exchange `error.code`, OAuth `error`). */
   readonly code: string;
 
-  constructor(opts: { status: number; code: string; message: string; body: unknown; headers?: Record<string, string> }) {
+  constructor(opts: {
+    status: number;
+    code: string;
+    message: string;
+    body: unknown;
+    headers?: Record<string, string>;
+  }) {
     super(opts.message);
     this.status = opts.status;
     this.code = opts.code;

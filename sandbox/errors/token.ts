@@ -35,11 +35,23 @@ function make(ctx: ErrorContext, status: number, error: string, aadsts: number, 
 
 export const TokenErrors = {
   tenantNotFound: (ctx: ErrorContext, tenant: string) =>
-    make(ctx, 400, TokenCodes.invalidRequest, 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`),
+    make(
+      ctx,
+      400,
+      TokenCodes.invalidRequest,
+      90002,
+      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+    ),
   unsupportedGrant: (ctx: ErrorContext, grant: string) =>
     make(ctx, 400, TokenCodes.unsupportedGrant, 70003, `The app requested an unsupported grant type '${grant}'.`),
   missingParameter: (ctx: ErrorContext, name: string) =>
-    make(ctx, 400, TokenCodes.invalidRequest, 900144, `The request body must contain the following parameter: '${name}'.`),
+    make(
+      ctx,
+      400,
+      TokenCodes.invalidRequest,
+      900144,
+      `The request body must contain the following parameter: '${name}'.`,
+    ),
   appNotFound: (ctx: ErrorContext, clientId: string, tenant: string) =>
     make(
       ctx,
@@ -57,21 +69,59 @@ export const TokenErrors = {
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
     ),
   noCredential: (ctx: ErrorContext) =>
-    make(ctx, 401, TokenCodes.invalidClient, 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
+    make(
+      ctx,
+      401,
+      TokenCodes.invalidClient,
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    ),
   invalidAssertionType: (ctx: ErrorContext) =>
-    make(ctx, 400, TokenCodes.invalidRequest, 50027, "JWT token is invalid or malformed. The client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer."),
-  malformedAssertion: (ctx: ErrorContext) => make(ctx, 400, TokenCodes.invalidRequest, 50027, "JWT token is invalid or malformed."),
+    make(
+      ctx,
+      400,
+      TokenCodes.invalidRequest,
+      50027,
+      "JWT token is invalid or malformed. The client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.",
+    ),
+  malformedAssertion: (ctx: ErrorContext) =>
+    make(ctx, 400, TokenCodes.invalidRequest, 50027, "JWT token is invalid or malformed."),
   assertionSignature: (ctx: ErrorContext) =>
     make(ctx, 401, TokenCodes.invalidClient, 700027, "Client assertion contains an invalid signature."),
   assertionUnknownKey: (ctx: ErrorContext, thumbprint: string, clientId: string) =>
-    make(ctx, 401, TokenCodes.invalidClient, 700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}'], app '${clientId}'.`),
-  assertionTime: (ctx: ErrorContext) => make(ctx, 401, TokenCodes.invalidClient, 700024, "Client assertion is not within its valid time range."),
+    make(
+      ctx,
+      401,
+      TokenCodes.invalidClient,
+      700027,
+      `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}'], app '${clientId}'.`,
+    ),
+  assertionTime: (ctx: ErrorContext) =>
+    make(ctx, 401, TokenCodes.invalidClient, 700024, "Client assertion is not within its valid time range."),
   assertionAudience: (ctx: ErrorContext, aud: string) =>
-    make(ctx, 401, TokenCodes.invalidClient, 700021, `Client assertion audience claim does not match Realm issuer. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials. Audience: '${aud}'.`),
+    make(
+      ctx,
+      401,
+      TokenCodes.invalidClient,
+      700021,
+      `Client assertion audience claim does not match Realm issuer. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials. Audience: '${aud}'.`,
+    ),
   assertionSubject: (ctx: ErrorContext) =>
-    make(ctx, 401, TokenCodes.invalidClient, 700023, "Client assertion subject or issuer does not match the client id."),
+    make(
+      ctx,
+      401,
+      TokenCodes.invalidClient,
+      700023,
+      "Client assertion subject or issuer does not match the client id.",
+    ),
   noFederatedMatch: (ctx: ErrorContext, issuer: string, subject: string) =>
-    make(ctx, 400, TokenCodes.invalidClient, 70021, `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'.`),
+    make(
+      ctx,
+      400,
+      TokenCodes.invalidClient,
+      70021,
+      `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'.`,
+    ),
   scopeNotDefault: (ctx: ErrorContext, scope: string) =>
     make(
       ctx,
@@ -89,5 +139,10 @@ export const TokenErrors = {
       `The resource principal named ${resource} was not found in the tenant. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
     ),
   notImplemented: (ctx: ErrorContext, feature: string) =>
-    new SandboxHttpError({ status: 501, code: "not_implemented", message: notModelled(feature), body: { error: "not_implemented", error_description: notModelled(feature) } }),
+    new SandboxHttpError({
+      status: 501,
+      code: "not_implemented",
+      message: notModelled(feature),
+      body: { error: "not_implemented", error_description: notModelled(feature) },
+    }),
 };

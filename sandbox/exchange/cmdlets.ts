@@ -37,7 +37,8 @@ const MORE_RESULTS =
 const DEFAULT_RESULT_SIZE_WARNING =
   'By default, only the first 1000 items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify "-ResultSize Unlimited". Be aware that, depending upon the actual number of items, returning all items can take a long time and consume a large amount of memory. Also, we don\'t recommend storing the results in a variable. Instead, pipe the results to another command or script to perform batch operations.';
 
-const NOT_MODIFIED = (identity: string) => `The command completed successfully but no settings of '${identity}' have been modified.`;
+const NOT_MODIFIED = (identity: string) =>
+  `The command completed successfully but no settings of '${identity}' have been modified.`;
 
 // ---- identity resolution --------------------------------------------------------------------------
 
@@ -68,7 +69,9 @@ function findServicePrincipal(store: TenantStore, identity: string): ExchangeSer
   const key = identity.toLowerCase();
   return store
     .read()
-    .exchangeServicePrincipals.find((s) => s.objectId.toLowerCase() === key || s.appId.toLowerCase() === key || s.displayName.toLowerCase() === key);
+    .exchangeServicePrincipals.find(
+      (s) => s.objectId.toLowerCase() === key || s.appId.toLowerCase() === key || s.displayName.toLowerCase() === key,
+    );
 }
 
 // ---- output objects --------------------------------------------------------------------------------
@@ -127,11 +130,25 @@ function authPolicy(p: AuthenticationPolicy): Record<string, unknown> {
 }
 
 function servicePrincipal(s: ExchangeServicePrincipal): Record<string, unknown> {
-  return { Identity: s.objectId, DisplayName: s.displayName, AppId: s.appId, ObjectId: s.objectId, ServiceId: s.objectId, Name: s.objectId };
+  return {
+    Identity: s.objectId,
+    DisplayName: s.displayName,
+    AppId: s.appId,
+    ObjectId: s.objectId,
+    ServiceId: s.objectId,
+    Name: s.objectId,
+  };
 }
 
 function permissionRow(mailboxUser: TenantUser, user: string, accessRights: string[]): Record<string, unknown> {
-  return { Identity: alias(mailboxUser), User: user, AccessRights: accessRights, IsInherited: false, Deny: false, InheritanceType: "All" };
+  return {
+    Identity: alias(mailboxUser),
+    User: user,
+    AccessRights: accessRights,
+    IsInherited: false,
+    Deny: false,
+    InheritanceType: "All",
+  };
 }
 
 function applyResultSize(items: Record<string, unknown>[], p: Record<string, unknown>): CmdletOutput {
@@ -165,8 +182,16 @@ export const CMDLETS: readonly CmdletDefinition[] = [
     params: { Identity: "string", ResultSize: "resultSize", Filter: "string" },
     run(ctx, p) {
       if (p.Identity !== undefined) return { value: [casMailbox(mailbox(ctx.store, p.Identity as string))] };
-      const clauses = filterFor(ctx, p, ["SmtpClientAuthenticationDisabled", "PrimarySmtpAddress", "Name", "ExternalDirectoryObjectId"]);
-      let rows = ctx.store.users().filter((u) => u.hasMailbox).map(casMailbox);
+      const clauses = filterFor(ctx, p, [
+        "SmtpClientAuthenticationDisabled",
+        "PrimarySmtpAddress",
+        "Name",
+        "ExternalDirectoryObjectId",
+      ]);
+      let rows = ctx.store
+        .users()
+        .filter((u) => u.hasMailbox)
+        .map(casMailbox);
       if (clauses) rows = rows.filter((r) => matchesOpath(clauses, (prop) => r[prop] as OpathValue));
       return applyResultSize(rows, p);
     },
@@ -178,10 +203,15 @@ export const CMDLETS: readonly CmdletDefinition[] = [
     required: ["Identity"],
     run(ctx, p) {
       const u = mailbox(ctx.store, p.Identity as string);
-      if (!("SmtpClientAuthenticationDisabled" in p) || p.SmtpClientAuthenticationDisabled === u.smtpClientAuthenticationDisabled) {
+      if (
+        !("SmtpClientAuthenticationDisabled" in p) ||
+        p.SmtpClientAuthenticationDisabled === u.smtpClientAuthenticationDisabled
+      ) {
         return { value: [], warnings: [NOT_MODIFIED(p.Identity as string)] };
       }
-      ctx.store.updateUser(u.id, { smtpClientAuthenticationDisabled: p.SmtpClientAuthenticationDisabled as boolean | null });
+      ctx.store.updateUser(u.id, {
+        smtpClientAuthenticationDisabled: p.SmtpClientAuthenticationDisabled as boolean | null,
+      });
       return { value: [] };
     },
   },
@@ -192,7 +222,14 @@ export const CMDLETS: readonly CmdletDefinition[] = [
     run(ctx) {
       const s = ctx.store.read();
       return {
-        value: [{ Identity: "Transport Settings", Name: "Transport Settings", SmtpClientAuthenticationDisabled: s.organizationSmtpClientAuthenticationDisabled, AllowLegacyTLSClients: false }],
+        value: [
+          {
+            Identity: "Transport Settings",
+            Name: "Transport Settings",
+            SmtpClientAuthenticationDisabled: s.organizationSmtpClientAuthenticationDisabled,
+            AllowLegacyTLSClients: false,
+          },
+        ],
       };
     },
   },
@@ -202,7 +239,8 @@ export const CMDLETS: readonly CmdletDefinition[] = [
     params: { SmtpClientAuthenticationDisabled: "bool" },
     run(ctx, p) {
       const v = p.SmtpClientAuthenticationDisabled as boolean | undefined;
-      if (v === undefined || v === ctx.store.read().organizationSmtpClientAuthenticationDisabled) return { value: [], warnings: [NOT_MODIFIED("Transport Settings")] };
+      if (v === undefined || v === ctx.store.read().organizationSmtpClientAuthenticationDisabled)
+        return { value: [], warnings: [NOT_MODIFIED("Transport Settings")] };
       ctx.store.setOrganizationSmtpAuthDisabled(v);
       return { value: [] };
     },
@@ -214,7 +252,16 @@ export const CMDLETS: readonly CmdletDefinition[] = [
     run(ctx) {
       const s = ctx.store.read();
       const name = `${s.domain.split(".")[0]}.onmicrosoft.com`;
-      return { value: [{ Identity: name, Name: name, DefaultAuthenticationPolicy: s.defaultAuthenticationPolicy, OAuth2ClientProfileEnabled: true }] };
+      return {
+        value: [
+          {
+            Identity: name,
+            Name: name,
+            DefaultAuthenticationPolicy: s.defaultAuthenticationPolicy,
+            OAuth2ClientProfileEnabled: true,
+          },
+        ],
+      };
     },
   },
   {
@@ -263,7 +310,8 @@ export const CMDLETS: readonly CmdletDefinition[] = [
     run(ctx, p) {
       const pol = ctx.store.findAuthenticationPolicy(p.Identity as string);
       if (!pol) throw ExchangeErrors.objectNotFound(p.Identity as string);
-      if (p.AllowBasicAuthSmtp === undefined || p.AllowBasicAuthSmtp === pol.allowBasicAuthSmtp) return { value: [], warnings: [NOT_MODIFIED(pol.name)] };
+      if (p.AllowBasicAuthSmtp === undefined || p.AllowBasicAuthSmtp === pol.allowBasicAuthSmtp)
+        return { value: [], warnings: [NOT_MODIFIED(pol.name)] };
       ctx.store.upsertAuthenticationPolicy({ ...pol, allowBasicAuthSmtp: p.AllowBasicAuthSmtp as boolean });
       return { value: [] };
     },
@@ -278,7 +326,12 @@ export const CMDLETS: readonly CmdletDefinition[] = [
         if (!u) throw ExchangeErrors.objectNotFound(p.Identity as string);
         return { value: [exoUser(u)] };
       }
-      const clauses = filterFor(ctx, p, ["AuthenticationPolicy", "UserPrincipalName", "Name", "ExternalDirectoryObjectId"]);
+      const clauses = filterFor(ctx, p, [
+        "AuthenticationPolicy",
+        "UserPrincipalName",
+        "Name",
+        "ExternalDirectoryObjectId",
+      ]);
       let rows = ctx.store.users().map(exoUser);
       if (clauses) rows = rows.filter((r) => matchesOpath(clauses, (prop) => r[prop] as OpathValue));
       return applyResultSize(rows, p);
@@ -309,8 +362,13 @@ export const CMDLETS: readonly CmdletDefinition[] = [
     run(ctx, p) {
       const appId = p.AppId as string;
       const objectId = p.ObjectId as string;
-      if (findServicePrincipal(ctx.store, appId) || findServicePrincipal(ctx.store, objectId)) throw ExchangeErrors.alreadyExists(appId);
-      const sp = { appId, objectId, displayName: (p.DisplayName as string | undefined) ?? ctx.store.findApp(appId)?.displayName ?? appId };
+      if (findServicePrincipal(ctx.store, appId) || findServicePrincipal(ctx.store, objectId))
+        throw ExchangeErrors.alreadyExists(appId);
+      const sp = {
+        appId,
+        objectId,
+        displayName: (p.DisplayName as string | undefined) ?? ctx.store.findApp(appId)?.displayName ?? appId,
+      };
       ctx.store.addServicePrincipal(sp);
       return { value: [servicePrincipal(sp)] };
     },
@@ -350,7 +408,8 @@ export const CMDLETS: readonly CmdletDefinition[] = [
       const u = mailbox(ctx.store, p.Identity as string);
       const rows = [permissionRow(u, "NT AUTHORITY\\SELF", ["FullAccess", "ReadPermission"])];
       for (const perm of ctx.store.read().mailboxPermissions) {
-        if (perm.mailbox.toLowerCase() === u.mail.toLowerCase()) rows.push(permissionRow(u, perm.user, [...perm.accessRights]));
+        if (perm.mailbox.toLowerCase() === u.mail.toLowerCase())
+          rows.push(permissionRow(u, perm.user, [...perm.accessRights]));
       }
       if (p.User === undefined) return { value: rows };
       const trustee = resolveTrustee(ctx.store, p.User as string);
@@ -360,7 +419,13 @@ export const CMDLETS: readonly CmdletDefinition[] = [
   {
     name: "Add-MailboxPermission",
     kind: "set",
-    params: { Identity: "string", User: "string", AccessRights: "stringList", AutoMapping: "bool", InheritanceType: "string" },
+    params: {
+      Identity: "string",
+      User: "string",
+      AccessRights: "stringList",
+      AutoMapping: "bool",
+      InheritanceType: "string",
+    },
     required: ["Identity", "User", "AccessRights"],
     run(ctx, p) {
       const u = mailbox(ctx.store, p.Identity as string);
@@ -380,20 +445,41 @@ export const CMDLETS: readonly CmdletDefinition[] = [
       const u = mailbox(ctx.store, p.Identity as string);
       const trustee = resolveTrustee(ctx.store, p.User as string);
       const rights = validRights(p.AccessRights as string[]);
-      const had = ctx.store.read().mailboxPermissions.some((m) => m.mailbox.toLowerCase() === u.mail.toLowerCase() && m.user.toLowerCase() === trustee.toLowerCase());
-      if (!had) return { value: [], warnings: [`Can't remove the access control entry on the object '${alias(u)}' for account '${trustee}' because the ACE doesn't exist on the object.`] };
+      const had = ctx.store
+        .read()
+        .mailboxPermissions.some(
+          (m) => m.mailbox.toLowerCase() === u.mail.toLowerCase() && m.user.toLowerCase() === trustee.toLowerCase(),
+        );
+      if (!had)
+        return {
+          value: [],
+          warnings: [
+            `Can't remove the access control entry on the object '${alias(u)}' for account '${trustee}' because the ACE doesn't exist on the object.`,
+          ],
+        };
       ctx.store.removeMailboxPermission(u.mail, trustee, rights);
       return { value: [] };
     },
   },
 ];
 
-const ACCESS_RIGHTS = ["ChangeOwner", "ChangePermission", "DeleteItem", "ExternalAccount", "FullAccess", "ReadPermission"];
+const ACCESS_RIGHTS = [
+  "ChangeOwner",
+  "ChangePermission",
+  "DeleteItem",
+  "ExternalAccount",
+  "FullAccess",
+  "ReadPermission",
+];
 
 function validRights(rights: string[]): string[] {
   return rights.map((r) => {
     const m = ACCESS_RIGHTS.find((a) => a.toLowerCase() === r.toLowerCase());
-    if (!m) throw ExchangeErrors.invalidArgument("AccessRights", `The value '${r}' is not one of ${ACCESS_RIGHTS.join(", ")}.`);
+    if (!m)
+      throw ExchangeErrors.invalidArgument(
+        "AccessRights",
+        `The value '${r}' is not one of ${ACCESS_RIGHTS.join(", ")}.`,
+      );
     return m;
   });
 }
@@ -417,7 +503,11 @@ export function findCmdlet(name: string): CmdletDefinition | undefined {
  * Unknown parameters: 501 in strict mode (the sandbox cannot know every real parameter), 400
  * ParameterBindingException in loose mode.
  */
-export function bindParameters(ctx: HandlerContext, def: CmdletDefinition, raw: Record<string, unknown>): Record<string, unknown> {
+export function bindParameters(
+  ctx: HandlerContext,
+  def: CmdletDefinition,
+  raw: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     const aliasTarget = Object.entries(def.aliases ?? {}).find(([a]) => a.toLowerCase() === k.toLowerCase())?.[1];
@@ -429,7 +519,8 @@ export function bindParameters(ctx: HandlerContext, def: CmdletDefinition, raw: 
     }
     out[name] = coerce(name, def.params[name]!, v);
   }
-  for (const r of def.required ?? []) if (!(r in out) || out[r] === undefined) throw ExchangeErrors.missingParameter(def.name, r);
+  for (const r of def.required ?? [])
+    if (!(r in out) || out[r] === undefined) throw ExchangeErrors.missingParameter(def.name, r);
   return out;
 }
 
@@ -437,7 +528,8 @@ function coerce(name: string, type: ParamType, v: unknown): unknown {
   const bad = (detail: string) => ExchangeErrors.invalidArgument(name, detail);
   switch (type) {
     case "string":
-      if (typeof v !== "string" || v === "") throw bad("The argument is null or empty. Provide an argument that is not null or empty.");
+      if (typeof v !== "string" || v === "")
+        throw bad("The argument is null or empty. Provide an argument that is not null or empty.");
       return v;
     case "nullableString":
       if (v === null || v === "") return null;
@@ -445,21 +537,26 @@ function coerce(name: string, type: ParamType, v: unknown): unknown {
       return v;
     case "bool":
     case "switch":
-      if (typeof v !== "boolean") throw bad(`Cannot convert value "${String(v)}" to type "System.Boolean". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.`);
+      if (typeof v !== "boolean")
+        throw bad(
+          `Cannot convert value ${JSON.stringify(v)} to type "System.Boolean". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.`,
+        );
       return v;
     case "nullableBool":
       if (v === null) return null;
-      if (typeof v !== "boolean") throw bad(`Cannot convert value "${String(v)}" to type "System.Nullable[System.Boolean]".`);
+      if (typeof v !== "boolean")
+        throw bad(`Cannot convert value ${JSON.stringify(v)} to type "System.Nullable[System.Boolean]".`);
       return v;
     case "resultSize":
       if (typeof v === "string" && v.toLowerCase() === "unlimited") return "Unlimited";
       if (typeof v === "number" && Number.isInteger(v) && v > 0) return v;
       if (typeof v === "string" && /^\d+$/.test(v) && Number(v) > 0) return Number(v);
-      throw bad(`Cannot convert value "${String(v)}" to type "Microsoft.Exchange.Data.Unlimited\`1[System.UInt32]".`);
+      throw bad(
+        `Cannot convert value ${JSON.stringify(v)} to type "Microsoft.Exchange.Data.Unlimited\`1[System.UInt32]".`,
+      );
     case "stringList":
       if (typeof v === "string") return [v];
       if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v;
       throw bad("Cannot convert the value to type System.String[].");
   }
 }
-

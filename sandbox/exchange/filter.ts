@@ -17,7 +17,8 @@ export class OpathSyntax extends Error {}
 export function parseOpath(src: string, properties: readonly string[]): OpathClause[] {
   let s = src.trim();
   if (s.startsWith("{") && s.endsWith("}")) s = s.slice(1, -1).trim();
-  if (/-or\b|-not\b|-like\b|-gt\b|-lt\b|-ge\b|-le\b/i.test(s)) throw new OpathUnsupported(`the OPATH operator in "${src}"`);
+  if (/-or\b|-not\b|-like\b|-gt\b|-lt\b|-ge\b|-le\b/i.test(s))
+    throw new OpathUnsupported(`the OPATH operator in "${src}"`);
   const parts = s.split(/\s+-and\s+/i);
   return parts.map((p) => {
     let t = p.trim();
@@ -41,7 +42,8 @@ export function parseOpath(src: string, properties: readonly string[]): OpathCla
 export function matchesOpath(clauses: readonly OpathClause[], get: (prop: string) => OpathValue): boolean {
   return clauses.every((c) => {
     const v = get(c.property);
-    const eq = typeof v === "string" && typeof c.value === "string" ? v.toLowerCase() === c.value.toLowerCase() : v === c.value;
+    const eq =
+      typeof v === "string" && typeof c.value === "string" ? v.toLowerCase() === c.value.toLowerCase() : v === c.value;
     return c.op === "eq" ? eq : !eq;
   });
 }

@@ -23,15 +23,22 @@ export function parseInvocation(ctx: HandlerContext): Invocation {
   const body = ctx.body as { CmdletInput?: { CmdletName?: unknown; Parameters?: unknown } } | undefined;
   const input = body?.CmdletInput;
   if (typeof input !== "object" || input === null || typeof input.CmdletName !== "string" || input.CmdletName === "") {
-    throw ExchangeErrors.invalidBody("The request body must be {\"CmdletInput\":{\"CmdletName\":\"<cmdlet>\",\"Parameters\":{…}}}.");
+    throw ExchangeErrors.invalidBody(
+      'The request body must be {"CmdletInput":{"CmdletName":"<cmdlet>","Parameters":{…}}}.',
+    );
   }
   const params = input.Parameters ?? {};
-  if (typeof params !== "object" || params === null || Array.isArray(params)) throw ExchangeErrors.invalidBody("CmdletInput.Parameters must be an object.");
+  if (typeof params !== "object" || params === null || Array.isArray(params))
+    throw ExchangeErrors.invalidBody("CmdletInput.Parameters must be an object.");
   return { name: input.CmdletName, def: findCmdlet(input.CmdletName), parameters: params as Record<string, unknown> };
 }
 
 /** For the router: the request-log endpoint, the permission operation and the latency class of this call. */
-export function describeInvocation(ctx: HandlerContext): { endpoint: string; operation: OperationName | null; latency: string } {
+export function describeInvocation(ctx: HandlerContext): {
+  endpoint: string;
+  operation: OperationName | null;
+  latency: string;
+} {
   let inv: Invocation;
   try {
     inv = parseInvocation(ctx);

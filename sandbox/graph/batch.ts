@@ -22,7 +22,8 @@ export interface BatchItem {
 /** Runs one item through the pipeline and returns its result (never throws). */
 export type BatchDispatcher = (item: BatchItem, outer: HandlerContext) => Promise<HandlerResult>;
 
-const CONTENT_TYPE = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+const CONTENT_TYPE =
+  "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
 export function createBatchHandler(dispatch: BatchDispatcher) {
   return async function batch(ctx: HandlerContext): Promise<HandlerResult> {
@@ -30,7 +31,7 @@ export function createBatchHandler(dispatch: BatchDispatcher) {
     const status = new Map<string, number>();
     const responses: unknown[] = [];
     for (const item of items) {
-      const deps = (item as BatchItem & { dependsOn: string[] }).dependsOn;
+      const deps = item.dependsOn;
       const failed = deps.some((d) => {
         const s = status.get(d.toLowerCase());
         return s === undefined || s >= 400;
@@ -44,11 +45,17 @@ export function createBatchHandler(dispatch: BatchDispatcher) {
       status.set(item.id.toLowerCase(), r.status);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(r.headers ?? {})) {
-        if (["location", "retry-after", "content-type", "odata-version", "cache-control", "x-ms-resource-unit"].includes(k.toLowerCase())) headers[k] = v;
+        if (
+          ["location", "retry-after", "content-type", "odata-version", "cache-control", "x-ms-resource-unit"].includes(
+            k.toLowerCase(),
+          )
+        )
+          headers[k] = v;
       }
       const entry: Record<string, unknown> = { id: item.id, status: r.status, headers };
       if (r.body !== undefined && r.body !== "") {
-        if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["Content-Type"] = CONTENT_TYPE;
+        if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type"))
+          headers["Content-Type"] = CONTENT_TYPE;
         entry.body = r.body;
       }
       responses.push(entry);
@@ -63,20 +70,26 @@ function parseBatch(ctx: HandlerContext): (BatchItem & { dependsOn: string[] })[
     throw GraphErrors.invalidBatch(ctx, "Invalid batch payload format.");
   }
   if (body.requests.length === 0) throw GraphErrors.invalidBatch(ctx, "Invalid batch payload format.");
-  if (body.requests.length > MAX_BATCH_REQUESTS) throw GraphErrors.invalidBatch(ctx, "Number of requests inside batch exceeds the limit.");
+  if (body.requests.length > MAX_BATCH_REQUESTS)
+    throw GraphErrors.invalidBatch(ctx, "Number of requests inside batch exceeds the limit.");
   const seen = new Set<string>();
   const out: (BatchItem & { dependsOn: string[] })[] = [];
   for (const raw of body.requests as unknown[]) {
     if (typeof raw !== "object" || raw === null) throw GraphErrors.invalidBatch(ctx, "Invalid batch payload format.");
     const r = raw as Record<string, unknown>;
-    if (typeof r.id !== "string" || r.id === "") throw GraphErrors.invalidBatch(ctx, "Request id is required for each batch request.");
-    if (seen.has(r.id.toLowerCase())) throw GraphErrors.invalidBatch(ctx, `Batch request contains duplicate id '${r.id}'.`);
+    if (typeof r.id !== "string" || r.id === "")
+      throw GraphErrors.invalidBatch(ctx, "Request id is required for each batch request.");
+    if (seen.has(r.id.toLowerCase()))
+      throw GraphErrors.invalidBatch(ctx, `Batch request contains duplicate id '${r.id}'.`);
     seen.add(r.id.toLowerCase());
-    if (typeof r.method !== "string" || typeof r.url !== "string") throw GraphErrors.invalidBatch(ctx, `Invalid request: method and url are required (id ${r.id}).`);
-    if (/^https?:/i.test(r.url)) throw GraphErrors.invalidBatch(ctx, `Invalid request URL '${r.url}': batch URLs must be relative (id ${r.id}).`);
+    if (typeof r.method !== "string" || typeof r.url !== "string")
+      throw GraphErrors.invalidBatch(ctx, `Invalid request: method and url are required (id ${r.id}).`);
+    if (/^https?:/i.test(r.url))
+      throw GraphErrors.invalidBatch(ctx, `Invalid request URL '${r.url}': batch URLs must be relative (id ${r.id}).`);
     const headers: Record<string, string> = {};
     if (r.headers !== undefined) {
-      if (typeof r.headers !== "object" || r.headers === null) throw GraphErrors.invalidBatch(ctx, "Invalid batch payload format.");
+      if (typeof r.headers !== "object" || r.headers === null)
+        throw GraphErrors.invalidBatch(ctx, "Invalid batch payload format.");
       for (const [k, v] of Object.entries(r.headers)) headers[k.toLowerCase()] = String(v);
     }
     if (r.body !== undefined && !headers["content-type"]) {
@@ -84,8 +97,9 @@ function parseBatch(ctx: HandlerContext): (BatchItem & { dependsOn: string[] })[
     }
     let dependsOn: string[] = [];
     if (r.dependsOn !== undefined) {
-      if (!Array.isArray(r.dependsOn) || !r.dependsOn.every((d) => typeof d === "string")) throw GraphErrors.invalidBatch(ctx, "dependsOn must be an array of ids.");
-      dependsOn = r.dependsOn as string[];
+      if (!Array.isArray(r.dependsOn) || !r.dependsOn.every((d) => typeof d === "string"))
+        throw GraphErrors.invalidBatch(ctx, "dependsOn must be an array of ids.");
+      dependsOn = r.dependsOn;
     }
     let url = r.url.startsWith("/") ? r.url : `/${r.url}`;
     // The Graph JS SDK turns absolute Request URLs into "/v1.0/…"; drop a leading version segment matching this batch.
@@ -101,13 +115,16 @@ function executionOrder<T extends { id: string; dependsOn: string[] }>(ctx: Hand
   const ids = new Set(items.map((i) => i.id.toLowerCase()));
   for (const i of items) {
     for (const d of i.dependsOn) {
-      if (!ids.has(d.toLowerCase())) throw GraphErrors.invalidBatch(ctx, `Request id ${i.id} depends on '${d}', which is not in the batch.`);
+      if (!ids.has(d.toLowerCase()))
+        throw GraphErrors.invalidBatch(ctx, `Request id ${i.id} depends on '${d}', which is not in the batch.`);
     }
   }
   const done = new Set<string>();
   const ordered: T[] = [];
   while (ordered.length < items.length) {
-    const next = items.find((i) => !done.has(i.id.toLowerCase()) && i.dependsOn.every((d) => done.has(d.toLowerCase())));
+    const next = items.find(
+      (i) => !done.has(i.id.toLowerCase()) && i.dependsOn.every((d) => done.has(d.toLowerCase())),
+    );
     if (!next) throw GraphErrors.invalidBatch(ctx, "The dependsOn references in the batch form a cycle.");
     done.add(next.id.toLowerCase());
     ordered.push(next);

@@ -19,7 +19,11 @@ export class FilterSyntaxError extends Error {}
 /** Thrown for valid OData the sandbox does not model (lambda operators, other functions, ge/lt…). */
 export class FilterUnsupportedError extends Error {}
 
-type Tok = { t: "str"; v: string } | { t: "word"; v: string } | { t: "num"; v: number } | { t: "punct"; v: "(" | ")" | "," | "/" };
+type Tok =
+  | { t: "str"; v: string }
+  | { t: "word"; v: string }
+  | { t: "num"; v: number }
+  | { t: "punct"; v: "(" | ")" | "," | "/" };
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
@@ -94,7 +98,8 @@ export function parseFilter(src: string): FilterNode {
   const property = (): string => {
     const t = toks[pos++];
     if (t?.t !== "word") throw new FilterSyntaxError("expected a property name");
-    if (peek()?.t === "punct" && (peek() as { v: string }).v === "/") throw new FilterUnsupportedError(`$filter on navigation path '${t.v}/…'`);
+    if (peek()?.t === "punct" && (peek() as { v: string }).v === "/")
+      throw new FilterUnsupportedError(`$filter on navigation path '${t.v}/…'`);
     return t.v;
   };
 
@@ -136,7 +141,8 @@ export function parseFilter(src: string): FilterNode {
       expectPunct(")");
       return { kind: "in", prop, values };
     }
-    if (["gt", "ge", "lt", "le", "has", "any", "all"].includes(op)) throw new FilterUnsupportedError(`the $filter operator '${op}'`);
+    if (["gt", "ge", "lt", "le", "has", "any", "all"].includes(op))
+      throw new FilterUnsupportedError(`the $filter operator '${op}'`);
     throw new FilterSyntaxError(`unknown operator '${opTok.v}'`);
   };
   const andExpr = (): FilterNode => {
@@ -209,7 +215,9 @@ export function evaluateFilter(n: FilterNode, get: (prop: string) => Literal): b
     case "fn": {
       const v = get(n.prop);
       if (typeof v !== "string") return false;
-      return n.fn === "startswith" ? v.toLowerCase().startsWith(n.value.toLowerCase()) : v.toLowerCase().endsWith(n.value.toLowerCase());
+      return n.fn === "startswith"
+        ? v.toLowerCase().startsWith(n.value.toLowerCase())
+        : v.toLowerCase().endsWith(n.value.toLowerCase());
     }
   }
 }

@@ -27,16 +27,20 @@ export function getRequirements(ctx: HandlerContext): HandlerResult {
 export function patchRequirements(ctx: HandlerContext): HandlerResult {
   const u = userFromPath(ctx);
   const body = ctx.body;
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw GraphErrors.invalidBody(ctx, "The request body must be a JSON object.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw GraphErrors.invalidBody(ctx, "The request body must be a JSON object.");
   for (const k of Object.keys(body)) {
     if (k !== "perUserMfaState" && !k.startsWith("@odata.")) {
-      throw GraphErrors.invalidBody(ctx, `Property '${k}' does not exist on type 'microsoft.graph.strongAuthenticationRequirements'.`);
+      throw GraphErrors.invalidBody(
+        ctx,
+        `Property '${k}' does not exist on type 'microsoft.graph.strongAuthenticationRequirements'.`,
+      );
     }
   }
   const state = (body as { perUserMfaState?: unknown }).perUserMfaState;
   if (state === undefined) return noContent();
   if (state !== "disabled" && state !== "enabled" && state !== "enforced") {
-    throw GraphErrors.invalidBody(ctx, `Requested value '${String(state)}' was not found.`);
+    throw GraphErrors.invalidBody(ctx, `Requested value '${JSON.stringify(state)}' was not found.`);
   }
   ctx.store.updateUser(u.id, { perUserMfa: state === "enabled" && u.mfaMethodRegistered ? "enforced" : state });
   return noContent();

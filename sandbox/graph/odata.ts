@@ -11,7 +11,10 @@ export function contextUrl(ctx: HandlerContext, fragment: string): string {
 export function parseSelect(ctx: HandlerContext, known: readonly string[]): string[] | null {
   const raw = ctx.query.get("$select");
   if (raw === null) return null;
-  const props = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const props = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const out: string[] = [];
   for (const p of props) {
     const match = known.find((k) => k.toLowerCase() === p.toLowerCase());

@@ -26,7 +26,12 @@ export function getSecurityDefaults(ctx: HandlerContext): HandlerResult {
     isEnabled: ctx.store.read().securityDefaultsEnabled,
   };
   return json(200, {
-    "@odata.context": contextUrl(ctx, select ? `policies/identitySecurityDefaultsEnforcementPolicy(${select.join(",")})` : "policies/identitySecurityDefaultsEnforcementPolicy"),
+    "@odata.context": contextUrl(
+      ctx,
+      select
+        ? `policies/identitySecurityDefaultsEnforcementPolicy(${select.join(",")})`
+        : "policies/identitySecurityDefaultsEnforcementPolicy",
+    ),
     ...(select ? project(full, select) : full),
   });
 }
@@ -34,14 +39,19 @@ export function getSecurityDefaults(ctx: HandlerContext): HandlerResult {
 /** PATCH /{version}/policies/identitySecurityDefaultsEnforcementPolicy — body `{ isEnabled }`, 204. */
 export function patchSecurityDefaults(ctx: HandlerContext): HandlerResult {
   const body = ctx.body;
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw GraphErrors.invalidBody(ctx, "The request body must be a JSON object.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw GraphErrors.invalidBody(ctx, "The request body must be a JSON object.");
   for (const [k, v] of Object.entries(body)) {
     if (k === "isEnabled") {
-      if (typeof v !== "boolean") throw GraphErrors.invalidBody(ctx, "Cannot convert the literal to the expected type 'Edm.Boolean'.");
+      if (typeof v !== "boolean")
+        throw GraphErrors.invalidBody(ctx, "Cannot convert the literal to the expected type 'Edm.Boolean'.");
     } else if ((SD_PROPS as readonly string[]).includes(k)) {
       throw GraphErrors.readOnlyProperty(ctx, k);
     } else if (!k.startsWith("@odata.")) {
-      throw GraphErrors.invalidBody(ctx, `Property '${k}' does not exist on type 'microsoft.graph.identitySecurityDefaultsEnforcementPolicy'.`);
+      throw GraphErrors.invalidBody(
+        ctx,
+        `Property '${k}' does not exist on type 'microsoft.graph.identitySecurityDefaultsEnforcementPolicy'.`,
+      );
     }
   }
   const isEnabled = (body as { isEnabled?: boolean }).isEnabled;
@@ -71,7 +81,12 @@ export function toGraphCaPolicy(p: ConditionalAccessPolicy): Record<string, unkn
       platforms: null,
       locations: null,
       devices: null,
-      applications: { includeApplications: ["All"], excludeApplications: [], includeUserActions: [], includeAuthenticationContextClassReferences: [] },
+      applications: {
+        includeApplications: ["All"],
+        excludeApplications: [],
+        includeUserActions: [],
+        includeAuthenticationContextClassReferences: [],
+      },
       users: {
         includeUsers: [...p.includeUsers],
         excludeUsers: [...p.excludeUsers],
@@ -81,7 +96,12 @@ export function toGraphCaPolicy(p: ConditionalAccessPolicy): Record<string, unkn
         excludeRoles: [],
       },
     },
-    grantControls: { operator: "OR", builtInControls: [...p.builtInControls], customAuthenticationFactors: [], termsOfUse: [] },
+    grantControls: {
+      operator: "OR",
+      builtInControls: [...p.builtInControls],
+      customAuthenticationFactors: [],
+      termsOfUse: [],
+    },
   };
 }
 
@@ -98,5 +118,8 @@ export function getCaPolicy(ctx: HandlerContext): HandlerResult {
   const id = ctx.params.id ?? "";
   const p = ctx.store.read().conditionalAccessPolicies.find((x) => x.id.toLowerCase() === id.toLowerCase());
   if (!p) throw GraphErrors.policyNotFound(ctx, id);
-  return json(200, { "@odata.context": contextUrl(ctx, "identity/conditionalAccess/policies/$entity"), ...toGraphCaPolicy(p) });
+  return json(200, {
+    "@odata.context": contextUrl(ctx, "identity/conditionalAccess/policies/$entity"),
+    ...toGraphCaPolicy(p),
+  });
 }

@@ -21,17 +21,40 @@ import {
 
 /** Properties returned without $select (user-list.md). */
 export const DEFAULT_USER_PROPERTIES = [
-  "businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone", "officeLocation", "preferredLanguage", "surname",
+  "businessPhones",
+  "displayName",
+  "givenName",
+  "id",
+  "jobTitle",
+  "mail",
+  "mobilePhone",
+  "officeLocation",
+  "preferredLanguage",
+  "surname",
   "userPrincipalName",
 ] as const;
 
 /** Properties the sandbox can return with $select. */
 export const SELECTABLE_USER_PROPERTIES = [
-  ...DEFAULT_USER_PROPERTIES, "accountEnabled", "assignedLicenses", "userType", "usageLocation", "proxyAddresses",
+  ...DEFAULT_USER_PROPERTIES,
+  "accountEnabled",
+  "assignedLicenses",
+  "userType",
+  "usageLocation",
+  "proxyAddresses",
 ] as const;
 
 /** Properties the sandbox can filter on. */
-const FILTERABLE = ["id", "userPrincipalName", "mail", "displayName", "accountEnabled", "userType", "givenName", "surname"] as const;
+const FILTERABLE = [
+  "id",
+  "userPrincipalName",
+  "mail",
+  "displayName",
+  "accountEnabled",
+  "userType",
+  "givenName",
+  "surname",
+] as const;
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 999;
@@ -123,7 +146,8 @@ function parseUserFilter(ctx: HandlerContext, raw: string) {
   for (const p of filterProperties(tree)) {
     const known = (SELECTABLE_USER_PROPERTIES as readonly string[]).find((k) => k.toLowerCase() === p.toLowerCase());
     if (!known) throw GraphErrors.unknownProperty(ctx, p);
-    if (!(FILTERABLE as readonly string[]).includes(known)) throw GraphErrors.notImplemented(ctx, `$filter on the user property '${known}'`);
+    if (!(FILTERABLE as readonly string[]).includes(known))
+      throw GraphErrors.notImplemented(ctx, `$filter on the user property '${known}'`);
   }
   return renameProps(tree);
 }
@@ -133,7 +157,9 @@ function renameProps<T>(tree: T): T {
   const walk = (n: unknown): unknown => {
     if (typeof n !== "object" || n === null) return n;
     const o = { ...(n as Record<string, unknown>) };
-    if (typeof o.prop === "string") o.prop = (FILTERABLE as readonly string[]).find((k) => k.toLowerCase() === (o.prop as string).toLowerCase()) ?? o.prop;
+    if (typeof o.prop === "string")
+      o.prop =
+        (FILTERABLE as readonly string[]).find((k) => k.toLowerCase() === (o.prop as string).toLowerCase()) ?? o.prop;
     for (const k of ["left", "right", "expr"]) if (k in o) o[k] = walk(o[k]);
     return o;
   };

@@ -45,7 +45,8 @@ export interface RouteMatch {
   endpoint: string;
 }
 
-export type MatchResult = { kind: "match"; match: RouteMatch } | { kind: "methodNotAllowed"; allowed: string[] } | { kind: "none" };
+export type MatchResult =
+  { kind: "match"; match: RouteMatch } | { kind: "methodNotAllowed"; allowed: string[] } | { kind: "none" };
 
 export class Router {
   readonly #routes: Route[] = [];
@@ -89,7 +90,10 @@ export function splitPath(path: string): string[] | null {
   }
 }
 
-function matchPattern(route: Route, segs: string[]): { params: Record<string, string>; version: GraphVersion | null } | null {
+function matchPattern(
+  route: Route,
+  segs: string[],
+): { params: Record<string, string>; version: GraphVersion | null } | null {
   const pat = route.pattern.split("/").filter(Boolean);
   if (pat.length !== segs.length) return null;
   const params: Record<string, string> = {};

@@ -39,8 +39,10 @@ export class FaultInjector {
 
   /** Adds a rule; returns it (with its id, for removal). Throws on an invalid rule. */
   add(input: FaultRuleInput): FaultRule {
-    if (!["429", "503", "504", "reset", "timeout"].includes(input.kind)) throw new Error(`[kind] must be one of 429, 503, 504, reset, timeout`);
-    if (input.rate !== undefined && !(input.rate >= 0 && input.rate <= 1)) throw new Error(`[rate] must be between 0 and 1`);
+    if (!["429", "503", "504", "reset", "timeout"].includes(input.kind))
+      throw new Error(`[kind] must be one of 429, 503, 504, reset, timeout`);
+    if (input.rate !== undefined && !(input.rate >= 0 && input.rate <= 1))
+      throw new Error(`[rate] must be between 0 and 1`);
     if (input.match !== undefined) new RegExp(input.match, "i");
     const rule: FaultRule = { ...input, id: `fault-${this.#next++}`, hits: 0 };
     this.#rules.push(rule);

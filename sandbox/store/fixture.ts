@@ -13,7 +13,6 @@ import type {
   ExchangeServicePrincipal,
   FederatedCredential,
   MailboxPermission,
-  PerUserMfaState,
   TenantState,
   TenantUser,
 } from "../model.ts";
@@ -75,7 +74,8 @@ class Validator {
   }
 
   known(o: Record<string, unknown>, path: Path, keys: string[]): void {
-    for (const k of Object.keys(o)) if (!keys.includes(k)) this.fail([...path, k], `unknown key; expected one of ${keys.join(", ")}`);
+    for (const k of Object.keys(o))
+      if (!keys.includes(k)) this.fail([...path, k], `unknown key; expected one of ${keys.join(", ")}`);
   }
 
   str(v: unknown, path: Path): string {
@@ -101,20 +101,36 @@ class Validator {
 
   tenant(root: unknown): TenantState {
     const o = this.obj(root, []);
-    this.known(o, [], [
-      "tenantId", "domain", "securityDefaultsEnabled", "organizationSmtpClientAuthenticationDisabled", "defaultAuthenticationPolicy",
-      "basicAuthSmtpRetired", "users", "authenticationPolicies", "conditionalAccessPolicies", "apps", "exchangeServicePrincipals",
-      "mailboxPermissions", "generate",
-    ]);
+    this.known(
+      o,
+      [],
+      [
+        "tenantId",
+        "domain",
+        "securityDefaultsEnabled",
+        "organizationSmtpClientAuthenticationDisabled",
+        "defaultAuthenticationPolicy",
+        "basicAuthSmtpRetired",
+        "users",
+        "authenticationPolicies",
+        "conditionalAccessPolicies",
+        "apps",
+        "exchangeServicePrincipals",
+        "mailboxPermissions",
+        "generate",
+      ],
+    );
     const tenantId = this.str(o.tenantId, ["tenantId"]);
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId)) this.fail(["tenantId"], "must be a GUID");
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId))
+      this.fail(["tenantId"], "must be a GUID");
     const domain = this.str(o.domain, ["domain"]);
     const users = this.list(o.users, ["users"]).map((u, i) => this.user(u, ["users", i], tenantId));
     if (o.generate !== undefined) {
       const g = this.obj(o.generate, ["generate"]);
       this.known(g, ["generate"], ["users", "seed", "prefix"]);
       const count = g.users;
-      if (typeof count !== "number" || !Number.isInteger(count) || count < 0) this.fail(["generate", "users"], "must be a whole number");
+      if (typeof count !== "number" || !Number.isInteger(count) || count < 0)
+        this.fail(["generate", "users"], "must be a whole number");
       const seed = g.seed ?? 1;
       if (typeof seed !== "number") this.fail(["generate", "seed"], "must be a number");
       const prefix = g.prefix === undefined ? undefined : this.str(g.prefix, ["generate", "prefix"]);
@@ -126,8 +142,13 @@ class Validator {
       if (seen.has(k)) this.fail(["users", i, "userPrincipalName"], `duplicate user '${u.userPrincipalName}'`);
       seen.add(k);
     });
-    const authenticationPolicies = this.list(o.authenticationPolicies, ["authenticationPolicies"]).map((p, i) => this.authPolicy(p, ["authenticationPolicies", i]));
-    const defaultAuthenticationPolicy = o.defaultAuthenticationPolicy == null ? null : this.str(o.defaultAuthenticationPolicy, ["defaultAuthenticationPolicy"]);
+    const authenticationPolicies = this.list(o.authenticationPolicies, ["authenticationPolicies"]).map((p, i) =>
+      this.authPolicy(p, ["authenticationPolicies", i]),
+    );
+    const defaultAuthenticationPolicy =
+      o.defaultAuthenticationPolicy == null
+        ? null
+        : this.str(o.defaultAuthenticationPolicy, ["defaultAuthenticationPolicy"]);
     const policyNames = new Set(authenticationPolicies.map((p) => p.name.toLowerCase()));
     if (defaultAuthenticationPolicy && !policyNames.has(defaultAuthenticationPolicy.toLowerCase())) {
       this.fail(["defaultAuthenticationPolicy"], `names no policy in authenticationPolicies`);
@@ -140,40 +161,66 @@ class Validator {
     return {
       tenantId,
       domain,
-      securityDefaultsEnabled: o.securityDefaultsEnabled === undefined ? true : this.bool(o.securityDefaultsEnabled, ["securityDefaultsEnabled"]),
+      securityDefaultsEnabled:
+        o.securityDefaultsEnabled === undefined
+          ? true
+          : this.bool(o.securityDefaultsEnabled, ["securityDefaultsEnabled"]),
       organizationSmtpClientAuthenticationDisabled:
         o.organizationSmtpClientAuthenticationDisabled === undefined
           ? true
           : this.bool(o.organizationSmtpClientAuthenticationDisabled, ["organizationSmtpClientAuthenticationDisabled"]),
       defaultAuthenticationPolicy,
-      basicAuthSmtpRetired: o.basicAuthSmtpRetired === undefined ? false : this.bool(o.basicAuthSmtpRetired, ["basicAuthSmtpRetired"]),
+      basicAuthSmtpRetired:
+        o.basicAuthSmtpRetired === undefined ? false : this.bool(o.basicAuthSmtpRetired, ["basicAuthSmtpRetired"]),
       users,
       authenticationPolicies,
       conditionalAccessPolicies: this.list(o.conditionalAccessPolicies, ["conditionalAccessPolicies"]).map((p, i) =>
         this.caPolicy(p, ["conditionalAccessPolicies", i], tenantId),
       ),
       apps: this.list(o.apps, ["apps"]).map((a, i) => this.app(a, ["apps", i], tenantId)),
-      exchangeServicePrincipals: this.list(o.exchangeServicePrincipals, ["exchangeServicePrincipals"]).map((s, i) => this.sp(s, ["exchangeServicePrincipals", i])),
-      mailboxPermissions: this.list(o.mailboxPermissions, ["mailboxPermissions"]).map((m, i) => this.mailboxPermission(m, ["mailboxPermissions", i])),
+      exchangeServicePrincipals: this.list(o.exchangeServicePrincipals, ["exchangeServicePrincipals"]).map((s, i) =>
+        this.sp(s, ["exchangeServicePrincipals", i]),
+      ),
+      mailboxPermissions: this.list(o.mailboxPermissions, ["mailboxPermissions"]).map((m, i) =>
+        this.mailboxPermission(m, ["mailboxPermissions", i]),
+      ),
     };
   }
 
   user(v: unknown, path: Path, tenantId: string): TenantUser {
     const o = this.obj(v, path);
     this.known(o, path, [
-      "id", "userPrincipalName", "displayName", "mail", "accountEnabled", "licenses", "hasMailbox", "directoryRoles", "perUserMfa",
-      "mfaMethodRegistered", "smtpPassword", "locked", "smtpClientAuthenticationDisabled", "authenticationPolicy",
+      "id",
+      "userPrincipalName",
+      "displayName",
+      "mail",
+      "accountEnabled",
+      "licenses",
+      "hasMailbox",
+      "directoryRoles",
+      "perUserMfa",
+      "mfaMethodRegistered",
+      "smtpPassword",
+      "locked",
+      "smtpClientAuthenticationDisabled",
+      "authenticationPolicy",
     ]);
     const upn = this.str(o.userPrincipalName, [...path, "userPrincipalName"]);
     if (!/^[^@\s]+@[^@\s]+$/.test(upn)) this.fail([...path, "userPrincipalName"], "must look like name@domain");
     const licenses = o.licenses === undefined ? [] : this.strs(o.licenses, [...path, "licenses"]);
     licenses.forEach((l, i) => {
-      if (!findSku(l)) this.fail([...path, "licenses", i], `unknown SKU '${l}'; known: ${SKUS.map((s) => s.skuPartNumber).join(", ")}`);
+      if (!findSku(l))
+        this.fail(
+          [...path, "licenses", i],
+          `unknown SKU '${l}'; known: ${SKUS.map((s) => s.skuPartNumber).join(", ")}`,
+        );
     });
     const mfa = o.perUserMfa ?? "disabled";
-    if (mfa !== "disabled" && mfa !== "enabled" && mfa !== "enforced") this.fail([...path, "perUserMfa"], "must be disabled, enabled or enforced");
+    if (mfa !== "disabled" && mfa !== "enabled" && mfa !== "enforced")
+      this.fail([...path, "perUserMfa"], "must be disabled, enabled or enforced");
     const smtp = o.smtpClientAuthenticationDisabled;
-    if (smtp !== undefined && smtp !== null && typeof smtp !== "boolean") this.fail([...path, "smtpClientAuthenticationDisabled"], "must be true, false or null");
+    if (smtp !== undefined && smtp !== null && typeof smtp !== "boolean")
+      this.fail([...path, "smtpClientAuthenticationDisabled"], "must be true, false or null");
     const user: TenantUser = {
       id: o.id === undefined ? stableGuid(tenantId, "user", upn.toLowerCase()) : this.str(o.id, [...path, "id"]),
       userPrincipalName: upn,
@@ -181,13 +228,20 @@ class Validator {
       mail: o.mail === undefined ? upn : this.str(o.mail, [...path, "mail"]),
       accountEnabled: o.accountEnabled === undefined ? true : this.bool(o.accountEnabled, [...path, "accountEnabled"]),
       licenses,
-      hasMailbox: o.hasMailbox === undefined ? licenses.some((l) => findSku(l)?.exchange) : this.bool(o.hasMailbox, [...path, "hasMailbox"]),
+      hasMailbox:
+        o.hasMailbox === undefined
+          ? licenses.some((l) => findSku(l)?.exchange)
+          : this.bool(o.hasMailbox, [...path, "hasMailbox"]),
       directoryRoles: o.directoryRoles === undefined ? [] : this.strs(o.directoryRoles, [...path, "directoryRoles"]),
-      perUserMfa: mfa as PerUserMfaState,
-      mfaMethodRegistered: o.mfaMethodRegistered === undefined ? false : this.bool(o.mfaMethodRegistered, [...path, "mfaMethodRegistered"]),
+      perUserMfa: mfa,
+      mfaMethodRegistered:
+        o.mfaMethodRegistered === undefined
+          ? false
+          : this.bool(o.mfaMethodRegistered, [...path, "mfaMethodRegistered"]),
       locked: o.locked === undefined ? false : this.bool(o.locked, [...path, "locked"]),
-      smtpClientAuthenticationDisabled: (smtp ?? null) as boolean | null,
-      authenticationPolicy: o.authenticationPolicy == null ? null : this.str(o.authenticationPolicy, [...path, "authenticationPolicy"]),
+      smtpClientAuthenticationDisabled: smtp ?? null,
+      authenticationPolicy:
+        o.authenticationPolicy == null ? null : this.str(o.authenticationPolicy, [...path, "authenticationPolicy"]),
     };
     if (o.smtpPassword !== undefined) user.smtpPassword = this.str(o.smtpPassword, [...path, "smtpPassword"]);
     return user;
@@ -198,13 +252,22 @@ class Validator {
     this.known(o, path, ["name", "allowBasicAuthSmtp"]);
     return {
       name: this.str(o.name, [...path, "name"]),
-      allowBasicAuthSmtp: o.allowBasicAuthSmtp === undefined ? false : this.bool(o.allowBasicAuthSmtp, [...path, "allowBasicAuthSmtp"]),
+      allowBasicAuthSmtp:
+        o.allowBasicAuthSmtp === undefined ? false : this.bool(o.allowBasicAuthSmtp, [...path, "allowBasicAuthSmtp"]),
     };
   }
 
   caPolicy(v: unknown, path: Path, tenantId: string): ConditionalAccessPolicy {
     const o = this.obj(v, path);
-    this.known(o, path, ["id", "displayName", "state", "clientAppTypes", "includeUsers", "excludeUsers", "builtInControls"]);
+    this.known(o, path, [
+      "id",
+      "displayName",
+      "state",
+      "clientAppTypes",
+      "includeUsers",
+      "excludeUsers",
+      "builtInControls",
+    ]);
     const displayName = this.str(o.displayName, [...path, "displayName"]);
     const state = o.state ?? "enabled";
     if (state !== "enabled" && state !== "disabled" && state !== "enabledForReportingButNotEnforced") {
@@ -214,23 +277,39 @@ class Validator {
       id: o.id === undefined ? stableGuid(tenantId, "ca", displayName) : this.str(o.id, [...path, "id"]),
       displayName,
       state,
-      clientAppTypes: o.clientAppTypes === undefined ? ["exchangeActiveSync", "other"] : this.strs(o.clientAppTypes, [...path, "clientAppTypes"]),
+      clientAppTypes:
+        o.clientAppTypes === undefined
+          ? ["exchangeActiveSync", "other"]
+          : this.strs(o.clientAppTypes, [...path, "clientAppTypes"]),
       includeUsers: o.includeUsers === undefined ? ["All"] : this.strs(o.includeUsers, [...path, "includeUsers"]),
       excludeUsers: o.excludeUsers === undefined ? [] : this.strs(o.excludeUsers, [...path, "excludeUsers"]),
-      builtInControls: o.builtInControls === undefined ? ["block"] : this.strs(o.builtInControls, [...path, "builtInControls"]),
+      builtInControls:
+        o.builtInControls === undefined ? ["block"] : this.strs(o.builtInControls, [...path, "builtInControls"]),
     };
   }
 
   app(v: unknown, path: Path, tenantId: string): AppRegistration {
     const o = this.obj(v, path);
-    this.known(o, path, ["appId", "displayName", "servicePrincipalId", "secrets", "certificates", "roles", "directoryRoles", "federatedCredentials"]);
+    this.known(o, path, [
+      "appId",
+      "displayName",
+      "servicePrincipalId",
+      "secrets",
+      "certificates",
+      "roles",
+      "directoryRoles",
+      "federatedCredentials",
+    ]);
     const appId = this.str(o.appId, [...path, "appId"]);
     const roles = o.roles === undefined ? {} : this.obj(o.roles, [...path, "roles"]);
     this.known(roles, [...path, "roles"], ["graph", "exchange"]);
     const app: AppRegistration = {
       appId,
       displayName: o.displayName === undefined ? appId : this.str(o.displayName, [...path, "displayName"]),
-      servicePrincipalId: o.servicePrincipalId === undefined ? stableGuid(tenantId, "sp", appId) : this.str(o.servicePrincipalId, [...path, "servicePrincipalId"]),
+      servicePrincipalId:
+        o.servicePrincipalId === undefined
+          ? stableGuid(tenantId, "sp", appId)
+          : this.str(o.servicePrincipalId, [...path, "servicePrincipalId"]),
       secrets: o.secrets === undefined ? [] : this.strs(o.secrets, [...path, "secrets"]),
       certificates: o.certificates === undefined ? [] : this.strs(o.certificates, [...path, "certificates"]),
       roles: {
@@ -253,7 +332,8 @@ class Validator {
     const f: FederatedCredential = {
       issuer: this.str(o.issuer, [...path, "issuer"]),
       subject: this.str(o.subject, [...path, "subject"]),
-      audiences: o.audiences === undefined ? ["api://AzureADTokenExchange"] : this.strs(o.audiences, [...path, "audiences"]),
+      audiences:
+        o.audiences === undefined ? ["api://AzureADTokenExchange"] : this.strs(o.audiences, [...path, "audiences"]),
     };
     if (o.publicKeyPem !== undefined) f.publicKeyPem = this.str(o.publicKeyPem, [...path, "publicKeyPem"]);
     return f;
@@ -276,7 +356,8 @@ class Validator {
     return {
       mailbox: this.str(o.mailbox, [...path, "mailbox"]),
       user: this.str(o.user, [...path, "user"]),
-      accessRights: o.accessRights === undefined ? ["FullAccess"] : this.strs(o.accessRights, [...path, "accessRights"]),
+      accessRights:
+        o.accessRights === undefined ? ["FullAccess"] : this.strs(o.accessRights, [...path, "accessRights"]),
     };
   }
 }

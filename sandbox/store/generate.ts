@@ -15,8 +15,38 @@ export interface GenerateOptions {
   prefix?: string;
 }
 
-const FIRST = ["Ada", "Ben", "Chloé", "Dev", "Eva", "Femi", "Greta", "Hiro", "Ines", "Jon", "Kai", "Lena", "Mo", "Nia", "Omar", "Pia"];
-const LAST = ["Adams", "Brown", "Chen", "Dubois", "Evans", "Fischer", "García", "Haddad", "Ito", "Jensen", "Kowalski", "Larsen"];
+const FIRST = [
+  "Ada",
+  "Ben",
+  "Chloé",
+  "Dev",
+  "Eva",
+  "Femi",
+  "Greta",
+  "Hiro",
+  "Ines",
+  "Jon",
+  "Kai",
+  "Lena",
+  "Mo",
+  "Nia",
+  "Omar",
+  "Pia",
+];
+const LAST = [
+  "Adams",
+  "Brown",
+  "Chen",
+  "Dubois",
+  "Evans",
+  "Fischer",
+  "García",
+  "Haddad",
+  "Ito",
+  "Jensen",
+  "Kowalski",
+  "Larsen",
+];
 const LICENCES = [["O365_BUSINESS_PREMIUM"], ["SPE_E3"], ["EXCHANGESTANDARD"], ["ENTERPRISEPACK"], ["FLOW_FREE"], []];
 
 /**

@@ -42,7 +42,9 @@ export class StateDir {
     try {
       return JSON.parse(text) as TenantState;
     } catch (e) {
-      throw new Error(`${this.path("tenant.json")}: not valid JSON (${(e as Error).message}); delete it to start from the fixture`);
+      throw new Error(
+        `${this.path("tenant.json")}: not valid JSON (${(e as Error).message}); delete it to start from the fixture`,
+      );
     }
   }
 }

@@ -152,7 +152,9 @@ export class MemoryTenantStore implements TenantStore {
 
   removeServicePrincipal(objectId: string): void {
     const key = objectId.toLowerCase();
-    this.#state.exchangeServicePrincipals = this.#state.exchangeServicePrincipals.filter((s) => s.objectId.toLowerCase() !== key);
+    this.#state.exchangeServicePrincipals = this.#state.exchangeServicePrincipals.filter(
+      (s) => s.objectId.toLowerCase() !== key,
+    );
     this.#changed();
   }
 

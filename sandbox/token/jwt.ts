@@ -59,7 +59,10 @@ export function verifyJwtSignature(jwt: DecodedJwt, key: KeyObject): boolean {
     if (jwt.header.alg === "PS256") {
       return createVerify("RSA-SHA256")
         .update(jwt.signingInput)
-        .verify({ key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, jwt.signature);
+        .verify(
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+          jwt.signature,
+        );
     }
     return false;
   } catch {
@@ -70,7 +73,11 @@ export function verifyJwtSignature(jwt: DecodedJwt, key: KeyObject): boolean {
 /** SHA-1 and SHA-256 thumbprints of a DER certificate, base64url-encoded as in x5t / x5t#S256. */
 export function thumbprints(der: Buffer): { x5t: string; x5tS256: string; sha1Hex: string } {
   const sha1 = createHash("sha1").update(der).digest();
-  return { x5t: base64url(sha1), x5tS256: base64url(createHash("sha256").update(der).digest()), sha1Hex: sha1.toString("hex").toUpperCase() };
+  return {
+    x5t: base64url(sha1),
+    x5tS256: base64url(createHash("sha256").update(der).digest()),
+    sha1Hex: sha1.toString("hex").toUpperCase(),
+  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -14,6 +14,11 @@ import { TokenErrors } from "../errors/token.ts";
 import { decodeJwt, signJwt, thumbprints, verifyJwtSignature, type JwtPayload } from "./jwt.ts";
 import { jwks, type SigningKey } from "./keys.ts";
 
+/** A claim as a string ("" when absent or not a string). */
+function str(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
 /** The issuer of workload-identity assertions minted by the sandbox itself (POST /_sandbox/workload-identity/token). */
 export const SANDBOX_WORKLOAD_ISSUER = "https://workload-identity.sandbox.invalid";
 
@@ -141,7 +146,8 @@ export class TokenService {
 
     let appidacr: "1" | "2";
     if (form.client_assertion !== undefined || form.client_assertion_type !== undefined) {
-      if (form.client_assertion_type !== JWT_BEARER || !form.client_assertion) throw TokenErrors.invalidAssertionType(ctx);
+      if (form.client_assertion_type !== JWT_BEARER || !form.client_assertion)
+        throw TokenErrors.invalidAssertionType(ctx);
       this.#checkAssertion(ctx, app, form.client_assertion, tenant);
       appidacr = "2";
     } else if (form.client_secret !== undefined) {
@@ -159,7 +165,12 @@ export class TokenService {
     if (!resource) throw TokenErrors.resourceNotFound(ctx, resourceId);
 
     const accessToken = this.issueToken(app, resource.aud, { appidacr });
-    return json(200, { token_type: "Bearer", expires_in: this.#lifetime, ext_expires_in: this.#lifetime, access_token: accessToken });
+    return json(200, {
+      token_type: "Bearer",
+      expires_in: this.#lifetime,
+      ext_expires_in: this.#lifetime,
+      access_token: accessToken,
+    });
   };
 
   // ---- issuing and verifying -------------------------------------------------------------------
@@ -168,7 +179,11 @@ export class TokenService {
    * Signs an app-only access token for `aud` with the app's current roles for that resource.
    * `lifetimeSeconds` may be negative (an already expired token, for tests).
    */
-  issueToken(app: AppRegistration, aud: string, opts: { lifetimeSeconds?: number; appidacr?: "1" | "2"; roles?: string[] } = {}): string {
+  issueToken(
+    app: AppRegistration,
+    aud: string,
+    opts: { lifetimeSeconds?: number; appidacr?: "1" | "2"; roles?: string[] } = {},
+  ): string {
     const now = Math.floor(this.#now().getTime() / 1000);
     const lifetime = opts.lifetimeSeconds ?? this.#lifetime;
     const api = (AUDIENCES.exchange as readonly string[]).includes(aud) ? "exchange" : "graph";
@@ -201,7 +216,15 @@ export class TokenService {
   mintWorkloadAssertion(subject: string, audience = TOKEN_EXCHANGE_AUDIENCE, lifetimeSeconds = 600): string {
     const now = Math.floor(this.#now().getTime() / 1000);
     return signJwt(
-      { iss: SANDBOX_WORKLOAD_ISSUER, sub: subject, aud: audience, iat: now, nbf: now, exp: now + lifetimeSeconds, jti: randomUUID() },
+      {
+        iss: SANDBOX_WORKLOAD_ISSUER,
+        sub: subject,
+        aud: audience,
+        iat: now,
+        nbf: now,
+        exp: now + lifetimeSeconds,
+        jti: randomUUID(),
+      },
       this.#key.privateKey,
       { kid: this.#key.kid },
     );
@@ -211,7 +234,8 @@ export class TokenService {
   verify(token: string): VerifyResult {
     const jwt = decodeJwt(token);
     if (!jwt) return { ok: false, reason: "malformed" };
-    if (jwt.header.alg !== "RS256" || !verifyJwtSignature(jwt, this.#key.publicKey)) return { ok: false, reason: "signature" };
+    if (jwt.header.alg !== "RS256" || !verifyJwtSignature(jwt, this.#key.publicKey))
+      return { ok: false, reason: "signature" };
     const p = jwt.payload;
     if (p.iss !== this.issuer()) return { ok: false, reason: "issuer" };
     if (p.tid !== this.#store.tenantId) return { ok: false, reason: "tenant" };
@@ -222,7 +246,7 @@ export class TokenService {
     return {
       ok: true,
       claims: p,
-      caller: { appId: String(p.appid ?? ""), tenantId: String(p.tid), audience: String(p.aud ?? ""), roles },
+      caller: { appId: str(p.appid), tenantId: str(p.tid), audience: str(p.aud), roles },
     };
   }
 
@@ -241,13 +265,16 @@ export class TokenService {
     const p = jwt.payload;
     const now = this.#now().getTime() / 1000;
     const inTime = () =>
-      typeof p.exp === "number" && p.exp > now - CLOCK_SKEW_SECONDS && (typeof p.nbf !== "number" || p.nbf <= now + CLOCK_SKEW_SECONDS);
+      typeof p.exp === "number" &&
+      p.exp > now - CLOCK_SKEW_SECONDS &&
+      (typeof p.nbf !== "number" || p.nbf <= now + CLOCK_SKEW_SECONDS);
 
     if (p.iss === app.appId || p.sub === app.appId) {
       // Certificate credential: iss = sub = client id, aud = the token endpoint, signed by a registered certificate.
       if (p.iss !== app.appId || p.sub !== app.appId) throw TokenErrors.assertionSubject(ctx);
       const key = this.#certificateKey(app, jwt.header["x5t#S256"], jwt.header.x5t);
-      if (!key) throw TokenErrors.assertionUnknownKey(ctx, String(jwt.header["x5t#S256"] ?? jwt.header.x5t ?? ""), app.appId);
+      if (!key)
+        throw TokenErrors.assertionUnknownKey(ctx, String(jwt.header["x5t#S256"] ?? jwt.header.x5t ?? ""), app.appId);
       if (!verifyJwtSignature(jwt, key)) throw TokenErrors.assertionSignature(ctx);
       if (!inTime()) throw TokenErrors.assertionTime(ctx);
       const aud = typeof p.aud === "string" ? p.aud : "";
@@ -257,11 +284,11 @@ export class TokenService {
     }
 
     // Federated credential (workload identity federation): an external issuer's token for this app.
-    const iss = String(p.iss ?? "");
-    const sub = String(p.sub ?? "");
+    const iss = str(p.iss);
+    const sub = str(p.sub);
     const fic = (app.federatedCredentials ?? []).find((f) => f.issuer === iss && f.subject === sub);
     if (!fic) throw TokenErrors.noFederatedMatch(ctx, iss, sub);
-    const auds = Array.isArray(p.aud) ? p.aud.map(String) : [String(p.aud ?? "")];
+    const auds = Array.isArray(p.aud) ? p.aud.map(str) : [str(p.aud)];
     if (!auds.some((a) => fic.audiences.includes(a))) throw TokenErrors.assertionAudience(ctx, auds.join(","));
     const key = fic.publicKeyPem ? createPublicKey(fic.publicKeyPem) : this.#key.publicKey;
     if (!verifyJwtSignature(jwt, key)) throw TokenErrors.assertionSignature(ctx);
@@ -277,7 +304,10 @@ export class TokenService {
         continue;
       }
       const t = thumbprints(cert.raw);
-      if ((typeof x5tS256 === "string" && x5tS256 === t.x5tS256) || (typeof x5t === "string" && (x5t === t.x5t || x5t.toUpperCase() === t.sha1Hex))) {
+      if (
+        (typeof x5tS256 === "string" && x5tS256 === t.x5tS256) ||
+        (typeof x5t === "string" && (x5t === t.x5t || x5t.toUpperCase() === t.sha1Hex))
+      ) {
         return cert.publicKey;
       }
     }

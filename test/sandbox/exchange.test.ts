@@ -5,8 +5,20 @@ import { FIXTURE, call, fetchToken, invoke, LIVE, startTestSandbox } from "./hel
 
 const EXO = "https://outlook.office365.com/.default";
 
-type InvokeBody = { "@odata.context": string; value: Record<string, unknown>[]; "@odata.nextLink"?: string; "@adminapi.warnings"?: string[] };
-type ExoError = { error: { code: string; message: string; details: { code: string; target: string; message: string }[]; innererror: { message: string; type: string } } };
+type InvokeBody = {
+  "@odata.context": string;
+  value: Record<string, unknown>[];
+  "@odata.nextLink"?: string;
+  "@adminapi.warnings"?: string[];
+};
+type ExoError = {
+  error: {
+    code: string;
+    message: string;
+    details: { code: string; target: string; message: string }[];
+    innererror: { message: string; type: string };
+  };
+};
 
 describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
   let sb: Sandbox;
@@ -83,20 +95,40 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
     it.each([
       ["SmtpClientAuthenticationDisabled -eq $true", ["scanner@contoso.com"]],
       ["SmtpClientAuthenticationDisabled -eq $false", ["bob@contoso.com"]],
-    ])("filters with -Filter \"%s\"", async (filter, expected) => {
+    ])('filters with -Filter "%s"', async (filter, expected) => {
       // Only the fixture's hand-written users; the generated ones are excluded by a second clause.
-      const r = await invoke(sb, token, "Get-CASMailbox", { Filter: `${filter} -and Name -ne 'x'`, ResultSize: "Unlimited" });
-      const addrs = (r.json as InvokeBody).value.map((m) => m.PrimarySmtpAddress as string).filter((a) => !a.startsWith("user"));
+      const r = await invoke(sb, token, "Get-CASMailbox", {
+        Filter: `${filter} -and Name -ne 'x'`,
+        ResultSize: "Unlimited",
+      });
+      const addrs = (r.json as InvokeBody).value
+        .map((m) => m.PrimarySmtpAddress as string)
+        .filter((a) => !a.startsWith("user"));
       expect(addrs).toEqual(expected);
     });
 
     it("-Filter on $null returns mailboxes that inherit the organisation setting", async () => {
-      const first = (await invoke(sb, token, "Get-CASMailbox", { Filter: "SmtpClientAuthenticationDisabled -eq $null", ResultSize: "Unlimited" })).json as InvokeBody;
+      const first = (
+        await invoke(sb, token, "Get-CASMailbox", {
+          Filter: "SmtpClientAuthenticationDisabled -eq $null",
+          ResultSize: "Unlimited",
+        })
+      ).json as InvokeBody;
       expect(first.value).toHaveLength(1000);
-      const rest = (await invoke(sb, token, "Get-CASMailbox", { Filter: "SmtpClientAuthenticationDisabled -eq $null", ResultSize: "Unlimited" }, { url: first["@odata.nextLink"]! })).json as InvokeBody;
+      const rest = (
+        await invoke(
+          sb,
+          token,
+          "Get-CASMailbox",
+          { Filter: "SmtpClientAuthenticationDisabled -eq $null", ResultSize: "Unlimited" },
+          { url: first["@odata.nextLink"]! },
+        )
+      ).json as InvokeBody;
       expect(rest["@odata.nextLink"]).toBeUndefined();
       const values = [...first.value, ...rest.value];
-      const expected = sb.store.users().filter((u) => u.hasMailbox && u.smtpClientAuthenticationDisabled === null).length;
+      const expected = sb.store
+        .users()
+        .filter((u) => u.hasMailbox && u.smtpClientAuthenticationDisabled === null).length;
       expect(values).toHaveLength(expected);
       expect(values.every((m) => m.SmtpClientAuthenticationDisabled === null)).toBe(true);
     });
@@ -104,18 +136,28 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
     it("pages with Prefer: odata.maxpagesize and an @odata.nextLink POSTed with the same body", async () => {
       const mailboxes = sb.store.users().filter((u) => u.hasMailbox).length;
       const seen: string[] = [];
+      const links: string[] = [];
       let url: string | undefined;
       let pages = 0;
       do {
-        const r = await invoke(sb, token, "Get-CASMailbox", { ResultSize: "Unlimited" }, { headers: { Prefer: "odata.maxpagesize=500" }, ...(url ? { url } : {}) });
+        const r = await invoke(
+          sb,
+          token,
+          "Get-CASMailbox",
+          { ResultSize: "Unlimited" },
+          { headers: { Prefer: "odata.maxpagesize=500" }, ...(url ? { url } : {}) },
+        );
         expect(r.status).toBe(200);
         const body = r.json as InvokeBody;
         expect(body.value.length).toBeLessThanOrEqual(500);
         seen.push(...body.value.map((m) => m.ExternalDirectoryObjectId as string));
         url = body["@odata.nextLink"];
-        if (url) expect(url.startsWith(`${sb.baseUrl}/adminapi/beta/${sb.tenantId}/InvokeCommand?$skiptoken=`)).toBe(true);
+        if (url) links.push(url);
         pages++;
       } while (url);
+      expect(
+        links.every((l) => l.startsWith(`${sb.baseUrl}/adminapi/beta/${sb.tenantId}/InvokeCommand?$skiptoken=`)),
+      ).toBe(true);
       expect(seen).toHaveLength(mailboxes);
       expect(new Set(seen).size).toBe(mailboxes);
       expect(pages).toBe(Math.ceil(mailboxes / 500));
@@ -143,7 +185,10 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
       [null, null],
     ])("Set-CASMailbox -SmtpClientAuthenticationDisabled %s", async (value, stored) => {
       sb.store.updateUser("printer@contoso.com", { smtpClientAuthenticationDisabled: value === null ? true : null });
-      const r = await invoke(sb, token, "Set-CASMailbox", { Identity: "printer@contoso.com", SmtpClientAuthenticationDisabled: value });
+      const r = await invoke(sb, token, "Set-CASMailbox", {
+        Identity: "printer@contoso.com",
+        SmtpClientAuthenticationDisabled: value,
+      });
       expect(r.status).toBe(200);
       expect(r.json).toEqual({ "@odata.context": context, value: [] });
       expect(sb.store.findUser("printer@contoso.com")!.smtpClientAuthenticationDisabled).toBe(stored);
@@ -152,18 +197,28 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
     });
 
     it("Set-CASMailbox without a change answers Exchange's 'no settings modified' warning", async () => {
-      const r = await invoke(sb, token, "Set-CASMailbox", { Identity: "scanner@contoso.com", SmtpClientAuthenticationDisabled: true });
+      const r = await invoke(sb, token, "Set-CASMailbox", {
+        Identity: "scanner@contoso.com",
+        SmtpClientAuthenticationDisabled: true,
+      });
       expect(r.json).toEqual({
         "@odata.context": context,
-        "@adminapi.warnings": ["The command completed successfully but no settings of 'scanner@contoso.com' have been modified."],
+        "@adminapi.warnings": [
+          "The command completed successfully but no settings of 'scanner@contoso.com' have been modified.",
+        ],
         value: [],
       });
     });
 
     it("refuses a value of the wrong type with a 400 ParameterBinding-style error", async () => {
-      const r = await invoke(sb, token, "Set-CASMailbox", { Identity: "scanner@contoso.com", SmtpClientAuthenticationDisabled: "yes" });
+      const r = await invoke(sb, token, "Set-CASMailbox", {
+        Identity: "scanner@contoso.com",
+        SmtpClientAuthenticationDisabled: "yes",
+      });
       expect(r.status).toBe(400);
-      expect((r.json as ExoError).error.details[0]!.message).toContain("Cannot bind parameter 'SmtpClientAuthenticationDisabled'");
+      expect((r.json as ExoError).error.details[0]!.message).toContain(
+        "Cannot bind parameter 'SmtpClientAuthenticationDisabled'",
+      );
     });
 
     it("refuses Set-CASMailbox without -Identity", async () => {
@@ -176,8 +231,17 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
   describe("organisation settings", () => {
     it("Get-TransportConfig / Set-TransportConfig -SmtpClientAuthenticationDisabled", async () => {
       let body = (await invoke(sb, token, "Get-TransportConfig")).json as InvokeBody;
-      expect(body.value).toEqual([{ Identity: "Transport Settings", Name: "Transport Settings", SmtpClientAuthenticationDisabled: true, AllowLegacyTLSClients: false }]);
-      expect((await invoke(sb, token, "Set-TransportConfig", { SmtpClientAuthenticationDisabled: false })).status).toBe(200);
+      expect(body.value).toEqual([
+        {
+          Identity: "Transport Settings",
+          Name: "Transport Settings",
+          SmtpClientAuthenticationDisabled: true,
+          AllowLegacyTLSClients: false,
+        },
+      ]);
+      expect((await invoke(sb, token, "Set-TransportConfig", { SmtpClientAuthenticationDisabled: false })).status).toBe(
+        200,
+      );
       body = (await invoke(sb, token, "Get-TransportConfig")).json as InvokeBody;
       expect(body.value[0]!.SmtpClientAuthenticationDisabled).toBe(false);
       expect(sb.store.read().organizationSmtpClientAuthenticationDisabled).toBe(false);
@@ -191,20 +255,36 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
         ["Block Basic Auth", false],
         ["Allow Basic SMTP", true],
       ]);
-      expect((await invoke(sb, token, "Set-OrganizationConfig", { DefaultAuthenticationPolicy: "Block Basic Auth" })).status).toBe(200);
+      expect(
+        (await invoke(sb, token, "Set-OrganizationConfig", { DefaultAuthenticationPolicy: "Block Basic Auth" })).status,
+      ).toBe(200);
       expect(((await invoke(sb, token, "Get-OrganizationConfig")).json as InvokeBody).value[0]).toEqual({
         Identity: "contoso.onmicrosoft.com",
         Name: "contoso.onmicrosoft.com",
         DefaultAuthenticationPolicy: "Block Basic Auth",
         OAuth2ClientProfileEnabled: true,
       });
-      expect((await invoke(sb, token, "Set-User", { Identity: "scanner@contoso.com", AuthenticationPolicy: "allow basic smtp" })).status).toBe(200);
-      expect(((await invoke(sb, token, "Get-User", { Identity: "scanner@contoso.com" })).json as InvokeBody).value[0]!.AuthenticationPolicy).toBe("Allow Basic SMTP");
+      expect(
+        (
+          await invoke(sb, token, "Set-User", {
+            Identity: "scanner@contoso.com",
+            AuthenticationPolicy: "allow basic smtp",
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        ((await invoke(sb, token, "Get-User", { Identity: "scanner@contoso.com" })).json as InvokeBody).value[0]!
+          .AuthenticationPolicy,
+      ).toBe("Allow Basic SMTP");
       expect(sb.store.findUser("scanner@contoso.com")!.authenticationPolicy).toBe("Allow Basic SMTP");
-      expect((await invoke(sb, token, "Set-User", { Identity: "scanner@contoso.com", AuthenticationPolicy: null })).status).toBe(200);
+      expect(
+        (await invoke(sb, token, "Set-User", { Identity: "scanner@contoso.com", AuthenticationPolicy: null })).status,
+      ).toBe(200);
       expect(sb.store.findUser("scanner@contoso.com")!.authenticationPolicy).toBeNull();
       expect((await invoke(sb, token, "Get-AuthenticationPolicy", { Identity: "Nope" })).status).toBe(404);
-      expect((await invoke(sb, token, "Set-User", { Identity: "scanner@contoso.com", AuthenticationPolicy: "Nope" })).status).toBe(404);
+      expect(
+        (await invoke(sb, token, "Set-User", { Identity: "scanner@contoso.com", AuthenticationPolicy: "Nope" })).status,
+      ).toBe(404);
     });
 
     it("New-AuthenticationPolicy blocks basic SMTP by default; Set-AuthenticationPolicy flips it", async () => {
@@ -218,41 +298,110 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
 
   describe("OAuth path: service principals and mailbox permissions", () => {
     it("New/Get/Remove-ServicePrincipal", async () => {
-      const created = await invoke(sb, token, "New-ServicePrincipal", { AppId: FIXTURE.scannerOauth.appId, ObjectId: FIXTURE.scannerOauth.spId, DisplayName: "scanner SMTP OAuth" });
+      const created = await invoke(sb, token, "New-ServicePrincipal", {
+        AppId: FIXTURE.scannerOauth.appId,
+        ObjectId: FIXTURE.scannerOauth.spId,
+        DisplayName: "scanner SMTP OAuth",
+      });
       expect(created.status).toBe(200);
       expect((created.json as InvokeBody).value).toEqual([
-        { Identity: FIXTURE.scannerOauth.spId, DisplayName: "scanner SMTP OAuth", AppId: FIXTURE.scannerOauth.appId, ObjectId: FIXTURE.scannerOauth.spId, ServiceId: FIXTURE.scannerOauth.spId, Name: FIXTURE.scannerOauth.spId },
+        {
+          Identity: FIXTURE.scannerOauth.spId,
+          DisplayName: "scanner SMTP OAuth",
+          AppId: FIXTURE.scannerOauth.appId,
+          ObjectId: FIXTURE.scannerOauth.spId,
+          ServiceId: FIXTURE.scannerOauth.spId,
+          Name: FIXTURE.scannerOauth.spId,
+        },
       ]);
-      expect(sb.store.read().exchangeServicePrincipals).toEqual([{ appId: FIXTURE.scannerOauth.appId, objectId: FIXTURE.scannerOauth.spId, displayName: "scanner SMTP OAuth" }]);
-      expect((await invoke(sb, token, "New-ServicePrincipal", { AppId: FIXTURE.scannerOauth.appId, ObjectId: FIXTURE.scannerOauth.spId })).status).toBe(400);
-      const got = (await invoke(sb, token, "Get-ServicePrincipal", { Identity: FIXTURE.scannerOauth.appId })).json as InvokeBody;
+      expect(sb.store.read().exchangeServicePrincipals).toEqual([
+        { appId: FIXTURE.scannerOauth.appId, objectId: FIXTURE.scannerOauth.spId, displayName: "scanner SMTP OAuth" },
+      ]);
+      expect(
+        (
+          await invoke(sb, token, "New-ServicePrincipal", {
+            AppId: FIXTURE.scannerOauth.appId,
+            ObjectId: FIXTURE.scannerOauth.spId,
+          })
+        ).status,
+      ).toBe(400);
+      const got = (await invoke(sb, token, "Get-ServicePrincipal", { Identity: FIXTURE.scannerOauth.appId }))
+        .json as InvokeBody;
       expect(got.value[0]!.ObjectId).toBe(FIXTURE.scannerOauth.spId);
-      expect((await invoke(sb, token, "Remove-ServicePrincipal", { Identity: FIXTURE.scannerOauth.spId, Confirm: false })).status).toBe(200);
+      expect(
+        (await invoke(sb, token, "Remove-ServicePrincipal", { Identity: FIXTURE.scannerOauth.spId, Confirm: false }))
+          .status,
+      ).toBe(200);
       expect(sb.store.read().exchangeServicePrincipals).toEqual([]);
-      expect((await invoke(sb, token, "Get-ServicePrincipal", { Identity: FIXTURE.scannerOauth.spId })).status).toBe(404);
+      expect((await invoke(sb, token, "Get-ServicePrincipal", { Identity: FIXTURE.scannerOauth.spId })).status).toBe(
+        404,
+      );
     });
 
     it("New-ServicePrincipal accepts the older -ServiceId spelling", async () => {
-      const r = await invoke(sb, token, "New-ServicePrincipal", { AppId: FIXTURE.scannerOauth.appId, ServiceId: FIXTURE.scannerOauth.spId });
+      const r = await invoke(sb, token, "New-ServicePrincipal", {
+        AppId: FIXTURE.scannerOauth.appId,
+        ServiceId: FIXTURE.scannerOauth.spId,
+      });
       expect(r.status).toBe(200);
       expect(sb.store.read().exchangeServicePrincipals[0]!.objectId).toBe(FIXTURE.scannerOauth.spId);
     });
 
     it("Add/Get/Remove-MailboxPermission for a service principal", async () => {
-      await invoke(sb, token, "New-ServicePrincipal", { AppId: FIXTURE.scannerOauth.appId, ObjectId: FIXTURE.scannerOauth.spId });
-      const added = await invoke(sb, token, "Add-MailboxPermission", { Identity: "scanner@contoso.com", User: FIXTURE.scannerOauth.spId, AccessRights: ["FullAccess"], AutoMapping: false });
+      await invoke(sb, token, "New-ServicePrincipal", {
+        AppId: FIXTURE.scannerOauth.appId,
+        ObjectId: FIXTURE.scannerOauth.spId,
+      });
+      const added = await invoke(sb, token, "Add-MailboxPermission", {
+        Identity: "scanner@contoso.com",
+        User: FIXTURE.scannerOauth.spId,
+        AccessRights: ["FullAccess"],
+        AutoMapping: false,
+      });
       expect(added.status).toBe(200);
       expect((added.json as InvokeBody).value).toEqual([
-        { Identity: "scanner", User: FIXTURE.scannerOauth.spId, AccessRights: ["FullAccess"], IsInherited: false, Deny: false, InheritanceType: "All" },
+        {
+          Identity: "scanner",
+          User: FIXTURE.scannerOauth.spId,
+          AccessRights: ["FullAccess"],
+          IsInherited: false,
+          Deny: false,
+          InheritanceType: "All",
+        },
       ]);
-      expect(sb.store.read().mailboxPermissions).toEqual([{ mailbox: "scanner@contoso.com", user: FIXTURE.scannerOauth.spId, accessRights: ["FullAccess"] }]);
-      const all = (await invoke(sb, token, "Get-MailboxPermission", { Identity: "scanner@contoso.com" })).json as InvokeBody;
+      expect(sb.store.read().mailboxPermissions).toEqual([
+        { mailbox: "scanner@contoso.com", user: FIXTURE.scannerOauth.spId, accessRights: ["FullAccess"] },
+      ]);
+      const all = (await invoke(sb, token, "Get-MailboxPermission", { Identity: "scanner@contoso.com" }))
+        .json as InvokeBody;
       expect(all.value.map((p) => p.User)).toEqual(["NT AUTHORITY\\SELF", FIXTURE.scannerOauth.spId]);
-      const one = (await invoke(sb, token, "Get-MailboxPermission", { Identity: "scanner@contoso.com", User: FIXTURE.scannerOauth.appId })).json as InvokeBody;
+      const one = (
+        await invoke(sb, token, "Get-MailboxPermission", {
+          Identity: "scanner@contoso.com",
+          User: FIXTURE.scannerOauth.appId,
+        })
+      ).json as InvokeBody;
       expect(one.value).toHaveLength(1);
-      expect((await invoke(sb, token, "Remove-MailboxPermission", { Identity: "scanner@contoso.com", User: FIXTURE.scannerOauth.spId, AccessRights: "FullAccess", Confirm: false })).status).toBe(200);
+      expect(
+        (
+          await invoke(sb, token, "Remove-MailboxPermission", {
+            Identity: "scanner@contoso.com",
+            User: FIXTURE.scannerOauth.spId,
+            AccessRights: "FullAccess",
+            Confirm: false,
+          })
+        ).status,
+      ).toBe(200);
       expect(sb.store.read().mailboxPermissions).toEqual([]);
-      expect((await invoke(sb, token, "Add-MailboxPermission", { Identity: "scanner@contoso.com", User: "ghost-sp", AccessRights: ["FullAccess"] })).status).toBe(404);
+      expect(
+        (
+          await invoke(sb, token, "Add-MailboxPermission", {
+            Identity: "scanner@contoso.com",
+            User: "ghost-sp",
+            AccessRights: ["FullAccess"],
+          })
+        ).status,
+      ).toBe(404);
     });
   });
 
@@ -260,23 +409,51 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
     it("answers 501 for a cmdlet it does not model, and 400 CommandNotFound in --loose mode", async () => {
       const r = await invoke(sb, token, "Get-Mailbox", { Identity: "scanner@contoso.com" });
       expect(r.status).toBe(501);
-      expect((r.json as { error: { code: string; message: string } }).error.message).toContain("the cmdlet Get-Mailbox");
+      expect((r.json as { error: { code: string; message: string } }).error.message).toContain(
+        "the cmdlet Get-Mailbox",
+      );
     });
 
     it("answers 501 for a parameter it does not model", async () => {
       const r = await invoke(sb, token, "Set-CASMailbox", { Identity: "scanner@contoso.com", PopEnabled: false });
       expect(r.status).toBe(501);
-      expect((r.json as { error: { message: string } }).error.message).toContain("the parameter -PopEnabled of Set-CASMailbox");
+      expect((r.json as { error: { message: string } }).error.message).toContain(
+        "the parameter -PopEnabled of Set-CASMailbox",
+      );
     });
 
     it("answers 400 for a body that is not CmdletInput", async () => {
-      const r = await call(`${sb.baseUrl}/adminapi/beta/${sb.tenantId}/InvokeCommand`, { ca: sb.caPem, headers: { authorization: `Bearer ${token}` }, body: { cmdlet: "Get-CASMailbox" } });
+      const r = await call(`${sb.baseUrl}/adminapi/beta/${sb.tenantId}/InvokeCommand`, {
+        ca: sb.caPem,
+        headers: { authorization: `Bearer ${token}` },
+        body: { cmdlet: "Get-CASMailbox" },
+      });
       expect(r.status).toBe(400);
     });
 
     it("accepts the tenant's onmicrosoft.com name in the URL and refuses another tenant (403)", async () => {
-      expect((await invoke(sb, token, "Get-TransportConfig", {}, { url: `${sb.baseUrl}/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand` })).status).toBe(200);
-      expect((await invoke(sb, token, "Get-TransportConfig", {}, { url: `${sb.baseUrl}/adminapi/beta/fabrikam.onmicrosoft.com/InvokeCommand` })).status).toBe(403);
+      expect(
+        (
+          await invoke(
+            sb,
+            token,
+            "Get-TransportConfig",
+            {},
+            { url: `${sb.baseUrl}/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand` },
+          )
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await invoke(
+            sb,
+            token,
+            "Get-TransportConfig",
+            {},
+            { url: `${sb.baseUrl}/adminapi/beta/fabrikam.onmicrosoft.com/InvokeCommand` },
+          )
+        ).status,
+      ).toBe(403);
     });
 
     it.each([
@@ -287,10 +464,16 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
     ])("answers 401 without a body for %s", async (_n, kind, reason) => {
       const app = sb.store.findApp(FIXTURE.automation.appId)!;
       const headers: Record<string, string> = {};
-      if (kind === "graph") headers.authorization = `Bearer ${sb.tokens.issueToken(app, "https://graph.microsoft.com")}`;
-      if (kind === "expired") headers.authorization = `Bearer ${sb.tokens.issueToken(app, "https://outlook.office365.com", { lifetimeSeconds: -1 })}`;
+      if (kind === "graph")
+        headers.authorization = `Bearer ${sb.tokens.issueToken(app, "https://graph.microsoft.com")}`;
+      if (kind === "expired")
+        headers.authorization = `Bearer ${sb.tokens.issueToken(app, "https://outlook.office365.com", { lifetimeSeconds: -1 })}`;
       if (kind === "garbage") headers.authorization = "Bearer abc.def.ghi";
-      const r = await call(`${sb.baseUrl}/adminapi/beta/${sb.tenantId}/InvokeCommand`, { ca: sb.caPem, headers, body: { CmdletInput: { CmdletName: "Get-TransportConfig" } } });
+      const r = await call(`${sb.baseUrl}/adminapi/beta/${sb.tenantId}/InvokeCommand`, {
+        ca: sb.caPem,
+        headers,
+        body: { CmdletInput: { CmdletName: "Get-TransportConfig" } },
+      });
       expect(r.status).toBe(401);
       expect(r.text).toBe("");
       expect(r.headers["www-authenticate"]).toMatch(/^Bearer client_id="00000002-0000-0ff1-ce00-000000000000"/);
@@ -314,6 +497,8 @@ describe.skipIf(LIVE)("Exchange admin API in --loose mode", () => {
     expect((r.json as ExoError).error.details[0]!.message).toContain(ExchangeExceptions.commandNotFound);
     r = await invoke(sb, token, "Set-CASMailbox", { Identity: "scanner@contoso.com", PopEnabled: false });
     expect(r.status).toBe(400);
-    expect((r.json as ExoError).error.details[0]!.message).toContain("A parameter cannot be found that matches parameter name 'PopEnabled'.");
+    expect((r.json as ExoError).error.details[0]!.message).toContain(
+      "A parameter cannot be found that matches parameter name 'PopEnabled'.",
+    );
   });
 });

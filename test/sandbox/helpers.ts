@@ -25,7 +25,11 @@ export const LIVE = process.env.M365_LIVE_TENANT === "1";
 /** Fixture constants (sandbox/fixtures/contoso-failing.yaml). */
 export const FIXTURE = {
   tenantId: "3f1c2b8e-7d4a-4e2b-9c61-5a0f8e2d4b17",
-  automation: { appId: "6b1e0c5d-2f43-4a8e-b7d9-0e4c3a2f1d90", secret: "sandbox-automation-secret", spId: "9d4a7e21-5c3b-4f80-a1e6-2b7c8d9e0f13" },
+  automation: {
+    appId: "6b1e0c5d-2f43-4a8e-b7d9-0e4c3a2f1d90",
+    secret: "sandbox-automation-secret",
+    spId: "9d4a7e21-5c3b-4f80-a1e6-2b7c8d9e0f13",
+  },
   reader: { appId: "0a7f3e94-1b2c-4d5e-8f60-7a8b9c0d1e21", secret: "sandbox-reader-secret" },
   nobody: { appId: "c4d5e6f7-0819-4a2b-bc3d-4e5f60718293", secret: "sandbox-nobody-secret" },
   scannerOauth: { appId: "52e8a1c4-9f07-4b3d-a6e2-d1c0b9a8f7e6", spId: "e3f4a5b6-c7d8-4e9f-8a0b-1c2d3e4f5a6b" },
@@ -111,8 +115,14 @@ export function secretCredential(t: Target, clientId = t.clientId, secret = t.cl
 }
 
 /** An unmodified Graph client (v3) with the retry handler set to zero retries. */
-export function graphClient(t: Target, credential: TokenCredential = secretCredential(t), defaultVersion = "v1.0"): Client {
-  const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: ["https://graph.microsoft.com/.default"] });
+export function graphClient(
+  t: Target,
+  credential: TokenCredential = secretCredential(t),
+  defaultVersion = "v1.0",
+): Client {
+  const authProvider = new TokenCredentialAuthenticationProvider(credential, {
+    scopes: ["https://graph.microsoft.com/.default"],
+  });
   return Client.initWithMiddleware({
     middleware: [
       new AuthenticationHandler(authProvider),
@@ -137,7 +147,14 @@ export interface RawResponse {
 /** One HTTPS request with node:https, trusting `ca` explicitly. Rejects on connection errors. */
 export function call(
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown; ca?: string | undefined; form?: Record<string, string>; timeoutMs?: number } = {},
+  init: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: unknown;
+    ca?: string | undefined;
+    form?: Record<string, string>;
+    timeoutMs?: number;
+  } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
@@ -149,20 +166,29 @@ export function call(
       payload = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
       headers["content-type"] ??= "application/json";
     }
-    const req = request(url, { method: init.method ?? (payload ? "POST" : "GET"), headers, ...(init.ca ? { ca: init.ca } : {}), timeout: init.timeoutMs ?? 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json: unknown = undefined;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
+    const req = request(
+      url,
+      {
+        method: init.method ?? (payload ? "POST" : "GET"),
+        headers,
+        ...(init.ca ? { ca: init.ca } : {}),
+        timeout: init.timeoutMs ?? 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let json: unknown = undefined;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("client timeout")));
     req.on("error", reject);
     req.end(payload);
@@ -190,14 +216,23 @@ export function invoke(
   return call(opts.url ?? `${sb.baseUrl}/adminapi/beta/${sb.tenantId}/InvokeCommand`, {
     ca: sb.caPem,
     method: "POST",
-    headers: { authorization: `Bearer ${token}`, "X-AnchorMailbox": `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${sb.tenantId}`, ...(opts.headers ?? {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      "X-AnchorMailbox": `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${sb.tenantId}`,
+      ...(opts.headers ?? {}),
+    },
     body: { CmdletInput: { CmdletName: cmdlet, Parameters: parameters } },
   });
 }
 
 /** Calls the admin endpoint. */
 export function admin(sb: Sandbox, method: string, path: string, body?: unknown): Promise<RawResponse> {
-  return call(`${sb.baseUrl}/_sandbox${path}`, { ca: sb.caPem, method, headers: { authorization: `Bearer ${sb.adminToken}` }, ...(body !== undefined ? { body } : {}) });
+  return call(`${sb.baseUrl}/_sandbox${path}`, {
+    ca: sb.caPem,
+    method,
+    headers: { authorization: `Bearer ${sb.adminToken}` },
+    ...(body !== undefined ? { body } : {}),
+  });
 }
 
 /** Replaces GUIDs and request ids so error envelopes can be compared exactly. */

@@ -34,7 +34,10 @@ describe.skipIf(LIVE)("project client (providers/tenant-api.ts) against the sand
     expect(await tenant.getSecurityDefaults()).toBe(false);
 
     expect(await tenant.getOrganizationSmtpAuthDisabled()).toBe(true);
-    expect(await tenant.getCasMailbox(FIXTURE.scanner.upn)).toMatchObject({ mailbox: FIXTURE.scanner.upn, state: "disabled" });
+    expect(await tenant.getCasMailbox(FIXTURE.scanner.upn)).toMatchObject({
+      mailbox: FIXTURE.scanner.upn,
+      state: "disabled",
+    });
     await tenant.setCasMailbox(FIXTURE.scanner.upn, "enabled");
     expect(sb.store.findUser(FIXTURE.scanner.upn)!.smtpClientAuthenticationDisabled).toBe(false);
 
@@ -46,7 +49,10 @@ describe.skipIf(LIVE)("project client (providers/tenant-api.ts) against the sand
   it("pages every mailbox and batches MFA reads", async () => {
     const all = await tenant.listCasMailboxes(false);
     expect(all).toHaveLength(sb.store.users().filter((u) => u.hasMailbox).length);
-    const upns = sb.store.users().slice(0, 45).map((u) => u.userPrincipalName);
+    const upns = sb.store
+      .users()
+      .slice(0, 45)
+      .map((u) => u.userPrincipalName);
     const states = await tenant.getPerUserMfaMany(upns);
     expect(states.size).toBe(45);
     expect(sb.requestLog.counts()["POST /beta/$batch"]).toBe(3);

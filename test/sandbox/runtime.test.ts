@@ -15,8 +15,18 @@ describe.skipIf(LIVE)("throttling, faults and the request log", () => {
   beforeAll(async () => {
     sb = await startTestSandbox();
     client = graphClient(targetOf(sb));
-    graphToken = await fetchToken(sb, FIXTURE.automation.appId, FIXTURE.automation.secret, "https://graph.microsoft.com/.default");
-    exoToken = await fetchToken(sb, FIXTURE.automation.appId, FIXTURE.automation.secret, "https://outlook.office365.com/.default");
+    graphToken = await fetchToken(
+      sb,
+      FIXTURE.automation.appId,
+      FIXTURE.automation.secret,
+      "https://graph.microsoft.com/.default",
+    );
+    exoToken = await fetchToken(
+      sb,
+      FIXTURE.automation.appId,
+      FIXTURE.automation.secret,
+      "https://outlook.office365.com/.default",
+    );
   });
   afterAll(() => sb.stop());
   beforeEach(() => {
@@ -37,21 +47,39 @@ describe.skipIf(LIVE)("throttling, faults and the request log", () => {
 
     it("answers 429 TooManyRequests with Retry-After once an app's resource units are spent", async () => {
       sb.throttler.configure({ budgets: { graphResourceUnits: { capacity: 3, windowSeconds: 10 } } });
-      for (let i = 0; i < 3; i++) expect((await client.api(`/users/${FIXTURE.scanner.upn}`).get()).id).toBe(FIXTURE.scanner.id);
-      const e = await client.api(`/users/${FIXTURE.scanner.upn}`).get().then(
-        () => null,
-        (err: unknown) => err as GraphError,
-      );
+      for (let i = 0; i < 3; i++)
+        expect((await client.api(`/users/${FIXTURE.scanner.upn}`).get()).id).toBe(FIXTURE.scanner.id);
+      const e = await client
+        .api(`/users/${FIXTURE.scanner.upn}`)
+        .get()
+        .then(
+          () => null,
+          (err: unknown) => err as GraphError,
+        );
       expect(e).toBeInstanceOf(GraphError);
       expect([e!.statusCode, e!.code]).toEqual([429, GraphCodes.throttled]);
       expect(e!.headers?.get("Retry-After")).toBe("4");
-      expect(e!.headers?.get("x-ms-throttle-scope")).toBe(`Tenant_Application/Read/${FIXTURE.automation.appId}/${FIXTURE.tenantId}`);
+      expect(e!.headers?.get("x-ms-throttle-scope")).toBe(
+        `Tenant_Application/Read/${FIXTURE.automation.appId}/${FIXTURE.tenantId}`,
+      );
       expect(e!.headers?.get("x-ms-throttle-information")).toBe("ResourceUnitLimitExceeded");
       // Another app has its own budget.
       const other = graphClient(targetOf(sb), undefined);
       void other;
-      const readerToken = await fetchToken(sb, FIXTURE.reader.appId, FIXTURE.reader.secret, "https://graph.microsoft.com/.default");
-      expect((await call(`${sb.baseUrl}/v1.0/users/${FIXTURE.scanner.upn}`, { ca: sb.caPem, headers: { authorization: `Bearer ${readerToken}` } })).status).toBe(200);
+      const readerToken = await fetchToken(
+        sb,
+        FIXTURE.reader.appId,
+        FIXTURE.reader.secret,
+        "https://graph.microsoft.com/.default",
+      );
+      expect(
+        (
+          await call(`${sb.baseUrl}/v1.0/users/${FIXTURE.scanner.upn}`, {
+            ca: sb.caPem,
+            headers: { authorization: `Bearer ${readerToken}` },
+          })
+        ).status,
+      ).toBe(200);
     });
 
     it("charges users lists 2 resource units (1 with $select or a small $top)", async () => {
@@ -66,7 +94,9 @@ describe.skipIf(LIVE)("throttling, faults and the request log", () => {
 
     it("Conditional Access reads are limited to 1 per second per tenant and the 429 has no Retry-After", async () => {
       const h = { authorization: `Bearer ${graphToken}` };
-      expect((await call(`${sb.baseUrl}/v1.0/identity/conditionalAccess/policies`, { ca: sb.caPem, headers: h })).status).toBe(200);
+      expect(
+        (await call(`${sb.baseUrl}/v1.0/identity/conditionalAccess/policies`, { ca: sb.caPem, headers: h })).status,
+      ).toBe(200);
       const r = await call(`${sb.baseUrl}/v1.0/identity/conditionalAccess/policies`, { ca: sb.caPem, headers: h });
       expect(r.status).toBe(429);
       expect(r.headers["retry-after"]).toBeUndefined();
@@ -93,7 +123,8 @@ describe.skipIf(LIVE)("throttling, faults and the request log", () => {
 
     it("can be switched off", async () => {
       sb.throttler.configure({ enabled: false, budgets: { graphResourceUnits: { capacity: 1, windowSeconds: 1000 } } });
-      for (let i = 0; i < 5; i++) expect((await client.api(`/users/${FIXTURE.scanner.upn}`).get()).id).toBe(FIXTURE.scanner.id);
+      for (let i = 0; i < 5; i++)
+        expect((await client.api(`/users/${FIXTURE.scanner.upn}`).get()).id).toBe(FIXTURE.scanner.id);
     });
   });
 
@@ -101,20 +132,36 @@ describe.skipIf(LIVE)("throttling, faults and the request log", () => {
     it("answers 503 for a targeted cmdlet a given number of times, leaving others alone", async () => {
       sb.faults.add({ kind: "503", match: "Set-CASMailbox", times: 1 });
       expect((await invoke(sb, exoToken, "Get-CASMailbox", { Identity: "scanner@contoso.com" })).status).toBe(200);
-      const r = await invoke(sb, exoToken, "Set-CASMailbox", { Identity: "scanner@contoso.com", SmtpClientAuthenticationDisabled: false });
+      const r = await invoke(sb, exoToken, "Set-CASMailbox", {
+        Identity: "scanner@contoso.com",
+        SmtpClientAuthenticationDisabled: false,
+      });
       expect(r.status).toBe(503);
       expect((r.json as { error: { code: string } }).error.code).toBe(ExchangeCodes.serviceUnavailable);
       expect(sb.store.findUser("scanner@contoso.com")!.smtpClientAuthenticationDisabled).toBe(true);
-      expect((await invoke(sb, exoToken, "Set-CASMailbox", { Identity: "scanner@contoso.com", SmtpClientAuthenticationDisabled: false })).status).toBe(200);
+      expect(
+        (
+          await invoke(sb, exoToken, "Set-CASMailbox", {
+            Identity: "scanner@contoso.com",
+            SmtpClientAuthenticationDisabled: false,
+          })
+        ).status,
+      ).toBe(200);
       expect(sb.faults.list()[0]!.hits).toBe(1);
     });
 
     it("answers 429 with the configured Retry-After, and 504, on Graph", async () => {
       sb.faults.add({ kind: "429", match: "^GET /v1.0/users", retryAfter: 7, times: 1 });
       sb.faults.add({ kind: "504", match: "identitySecurityDefaultsEnforcementPolicy", times: 1 });
-      const e1 = (await client.api("/users").get().catch((e: unknown) => e)) as GraphError;
+      const e1 = (await client
+        .api("/users")
+        .get()
+        .catch((e: unknown) => e)) as GraphError;
       expect([e1.statusCode, e1.headers?.get("Retry-After")]).toEqual([429, "7"]);
-      const e2 = (await client.api("/policies/identitySecurityDefaultsEnforcementPolicy").get().catch((e: unknown) => e)) as GraphError;
+      const e2 = (await client
+        .api("/policies/identitySecurityDefaultsEnforcementPolicy")
+        .get()
+        .catch((e: unknown) => e)) as GraphError;
       expect([e2.statusCode, e2.code]).toEqual([504, GraphCodes.gatewayTimeout]);
       expect((await client.api("/users").top(1).get()).value).toHaveLength(1);
     });
@@ -126,13 +173,21 @@ describe.skipIf(LIVE)("throttling, faults and the request log", () => {
         (e: unknown) => e as NodeJS.ErrnoException,
       );
       expect(err?.code).toBe("ECONNRESET");
-      expect(sb.requestLog.entries().at(-1)).toMatchObject({ endpoint: "InvokeCommand Get-TransportConfig", status: 0, fault: "reset" });
+      expect(sb.requestLog.entries().at(-1)).toMatchObject({
+        endpoint: "InvokeCommand Get-TransportConfig",
+        status: 0,
+        fault: "reset",
+      });
     });
 
     it("never answers (timeout) until the client gives up", async () => {
       sb.faults.add({ kind: "timeout", match: "users", times: 1 });
       const started = Date.now();
-      const err = await call(`${sb.baseUrl}/v1.0/users`, { ca: sb.caPem, headers: { authorization: `Bearer ${graphToken}` }, timeoutMs: 300 }).then(
+      const err = await call(`${sb.baseUrl}/v1.0/users`, {
+        ca: sb.caPem,
+        headers: { authorization: `Bearer ${graphToken}` },
+        timeoutMs: 300,
+      }).then(
         () => null,
         (e: unknown) => e as Error,
       );
@@ -169,8 +224,17 @@ describe.skipIf(LIVE)("throttling, faults and the request log", () => {
         "InvokeCommand Get-CASMailbox": 2,
       });
       const last = sb.requestLog.entries().at(-1)!;
-      expect(last).toMatchObject({ api: "exchange", method: "POST", path: `/adminapi/beta/${sb.tenantId}/InvokeCommand`, status: 404, appId: FIXTURE.automation.appId });
-      const viaAdmin = (await admin(sb, "GET", "/requests")).json as { counts: Record<string, number>; entries: unknown[] };
+      expect(last).toMatchObject({
+        api: "exchange",
+        method: "POST",
+        path: `/adminapi/beta/${sb.tenantId}/InvokeCommand`,
+        status: 404,
+        appId: FIXTURE.automation.appId,
+      });
+      const viaAdmin = (await admin(sb, "GET", "/requests")).json as {
+        counts: Record<string, number>;
+        entries: unknown[];
+      };
       expect(viaAdmin.counts["InvokeCommand Get-CASMailbox"]).toBe(2);
       expect(viaAdmin.entries).toHaveLength(5);
     });
@@ -195,15 +259,25 @@ describe.skipIf(LIVE)("--loose", () => {
   let token: string;
   beforeAll(async () => {
     sb = await startTestSandbox({ loose: true });
-    token = await fetchToken(sb, FIXTURE.automation.appId, FIXTURE.automation.secret, "https://graph.microsoft.com/.default");
+    token = await fetchToken(
+      sb,
+      FIXTURE.automation.appId,
+      FIXTURE.automation.secret,
+      "https://graph.microsoft.com/.default",
+    );
   });
   afterAll(() => sb.stop());
 
   it("ignores query options it does not model and answers 400 for unknown segments", async () => {
-    const r = await call(`${sb.baseUrl}/v1.0/users?$orderby=displayName&$top=1`, { ca: sb.caPem, headers: { authorization: `Bearer ${token}` } });
+    const r = await call(`${sb.baseUrl}/v1.0/users?$orderby=displayName&$top=1`, {
+      ca: sb.caPem,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(r.status).toBe(200);
     const g = await call(`${sb.baseUrl}/v1.0/groups`, { ca: sb.caPem, headers: { authorization: `Bearer ${token}` } });
     expect(g.status).toBe(400);
-    expect((g.json as { error: { message: string } }).error.message).toBe("Resource not found for the segment 'groups'.");
+    expect((g.json as { error: { message: string } }).error.message).toBe(
+      "Resource not found for the segment 'groups'.",
+    );
   });
 });

@@ -51,10 +51,22 @@ describe("fixtures and the generator", () => {
 
   it.each([
     ["tenantId: nope\ndomain: contoso.com\n", "x.yaml:1 [tenantId] must be a GUID"],
-    [`tenantId: ${FIXTURE.tenantId}\ndomain: contoso.com\nusers:\n  - userPrincipalName: a@contoso.com\n    perUserMfa: sometimes\n`, "x.yaml:5 [users.0.perUserMfa] must be disabled, enabled or enforced"],
-    [`tenantId: ${FIXTURE.tenantId}\ndomain: contoso.com\nusers:\n  - userPrincipalName: a@contoso.com\n    licenses: [E5_EVERYTHING]\n`, "x.yaml:5 [users.0.licenses.0] unknown SKU 'E5_EVERYTHING'"],
-    [`tenantId: ${FIXTURE.tenantId}\ndomain: contoso.com\nsecurityDefaults: true\n`, "x.yaml:3 [securityDefaults] unknown key"],
-    [`tenantId: ${FIXTURE.tenantId}\ndomain: contoso.com\ndefaultAuthenticationPolicy: Missing\n`, "x.yaml:3 [defaultAuthenticationPolicy] names no policy"],
+    [
+      `tenantId: ${FIXTURE.tenantId}\ndomain: contoso.com\nusers:\n  - userPrincipalName: a@contoso.com\n    perUserMfa: sometimes\n`,
+      "x.yaml:5 [users.0.perUserMfa] must be disabled, enabled or enforced",
+    ],
+    [
+      `tenantId: ${FIXTURE.tenantId}\ndomain: contoso.com\nusers:\n  - userPrincipalName: a@contoso.com\n    licenses: [E5_EVERYTHING]\n`,
+      "x.yaml:5 [users.0.licenses.0] unknown SKU 'E5_EVERYTHING'",
+    ],
+    [
+      `tenantId: ${FIXTURE.tenantId}\ndomain: contoso.com\nsecurityDefaults: true\n`,
+      "x.yaml:3 [securityDefaults] unknown key",
+    ],
+    [
+      `tenantId: ${FIXTURE.tenantId}\ndomain: contoso.com\ndefaultAuthenticationPolicy: Missing\n`,
+      "x.yaml:3 [defaultAuthenticationPolicy] names no policy",
+    ],
   ])("reports fixture errors with file, line and key (%#)", (text, message) => {
     expect(() => parseFixture(text, "x.yaml")).toThrow(message);
   });
@@ -67,8 +79,20 @@ describe.skipIf(LIVE)("persistence across restarts", () => {
     const first = await startTestSandbox({ stateDir: dir });
     const graph = graphClient(targetOf(first));
     await graph.api("/policies/identitySecurityDefaultsEnforcementPolicy").patch({ isEnabled: false });
-    const exo = await fetchToken(first, FIXTURE.automation.appId, FIXTURE.automation.secret, "https://outlook.office365.com/.default");
-    expect((await invoke(first, exo, "Set-CASMailbox", { Identity: FIXTURE.scanner.upn, SmtpClientAuthenticationDisabled: false })).status).toBe(200);
+    const exo = await fetchToken(
+      first,
+      FIXTURE.automation.appId,
+      FIXTURE.automation.secret,
+      "https://outlook.office365.com/.default",
+    );
+    expect(
+      (
+        await invoke(first, exo, "Set-CASMailbox", {
+          Identity: FIXTURE.scanner.upn,
+          SmtpClientAuthenticationDisabled: false,
+        })
+      ).status,
+    ).toBe(200);
     const caPem = first.caPem;
     await first.stop();
     expect(JSON.parse(readFileSync(join(dir, "tenant.json"), "utf8")).securityDefaultsEnabled).toBe(false);
@@ -97,18 +121,44 @@ describe.skipIf(LIVE)("admin endpoint", () => {
   it("requires the admin token", async () => {
     const r = await call(`${sb.baseUrl}/_sandbox/state`, { ca: sb.caPem });
     expect(r.status).toBe(401);
-    const wrong = await call(`${sb.baseUrl}/_sandbox/state`, { ca: sb.caPem, headers: { authorization: "Bearer guess" } });
+    const wrong = await call(`${sb.baseUrl}/_sandbox/state`, {
+      ca: sb.caPem,
+      headers: { authorization: "Bearer guess" },
+    });
     expect(wrong.status).toBe(401);
   });
 
   it("simulates drift: an out-of-band change shows in Graph and Exchange reads", async () => {
-    expect((await admin(sb, "PATCH", `/users/${FIXTURE.scanner.upn}`, { perUserMfa: "disabled", smtpClientAuthenticationDisabled: null })).status).toBe(200);
-    expect((await admin(sb, "PATCH", "/state", { organizationSmtpClientAuthenticationDisabled: false, securityDefaultsEnabled: false })).status).toBe(204);
+    expect(
+      (
+        await admin(sb, "PATCH", `/users/${FIXTURE.scanner.upn}`, {
+          perUserMfa: "disabled",
+          smtpClientAuthenticationDisabled: null,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await admin(sb, "PATCH", "/state", {
+          organizationSmtpClientAuthenticationDisabled: false,
+          securityDefaultsEnabled: false,
+        })
+      ).status,
+    ).toBe(204);
     const beta = graphClient(targetOf(sb), undefined, "beta");
-    expect((await beta.api(`/users/${FIXTURE.scanner.upn}/authentication/requirements`).get()).perUserMfaState).toBe("disabled");
+    expect((await beta.api(`/users/${FIXTURE.scanner.upn}/authentication/requirements`).get()).perUserMfaState).toBe(
+      "disabled",
+    );
     expect((await beta.api("/policies/identitySecurityDefaultsEnforcementPolicy").get()).isEnabled).toBe(false);
-    const exo = await fetchToken(sb, FIXTURE.automation.appId, FIXTURE.automation.secret, "https://outlook.office365.com/.default");
-    const mbx = (await invoke(sb, exo, "Get-CASMailbox", { Identity: FIXTURE.scanner.upn })).json as { value: { SmtpClientAuthenticationDisabled: unknown }[] };
+    const exo = await fetchToken(
+      sb,
+      FIXTURE.automation.appId,
+      FIXTURE.automation.secret,
+      "https://outlook.office365.com/.default",
+    );
+    const mbx = (await invoke(sb, exo, "Get-CASMailbox", { Identity: FIXTURE.scanner.upn })).json as {
+      value: { SmtpClientAuthenticationDisabled: unknown }[];
+    };
     expect(mbx.value[0]!.SmtpClientAuthenticationDisabled).toBeNull();
     const state = (await admin(sb, "GET", "/state")).json as { organizationSmtpClientAuthenticationDisabled: boolean };
     expect(state.organizationSmtpClientAuthenticationDisabled).toBe(false);
@@ -119,13 +169,19 @@ describe.skipIf(LIVE)("admin endpoint", () => {
   });
 
   it("mints tokens for tests (expired ones included) and reports info", async () => {
-    const r = await admin(sb, "POST", "/tokens", { appId: FIXTURE.automation.appId, resource: "graph", lifetimeSeconds: -10 });
+    const r = await admin(sb, "POST", "/tokens", {
+      appId: FIXTURE.automation.appId,
+      resource: "graph",
+      lifetimeSeconds: -10,
+    });
     const token = (r.json as { access_token: string }).access_token;
     const g = await call(`${sb.baseUrl}/v1.0/users`, { ca: sb.caPem, headers: { authorization: `Bearer ${token}` } });
     expect(g.status).toBe(401);
     const info = (await admin(sb, "GET", "/info")).json as { baseUrl: string; tenantId: string };
     expect(info).toMatchObject({ baseUrl: sb.baseUrl, tenantId: FIXTURE.tenantId });
-    expect((await admin(sb, "PUT", "/throttle", { budgets: { exchange: { capacity: 5, windowSeconds: 10 } } })).json).toMatchObject({ enabled: true, budgets: { exchange: { capacity: 5, windowSeconds: 10 } } });
+    expect(
+      (await admin(sb, "PUT", "/throttle", { budgets: { exchange: { capacity: 5, windowSeconds: 10 } } })).json,
+    ).toMatchObject({ enabled: true, budgets: { exchange: { capacity: 5, windowSeconds: 10 } } });
     expect((await admin(sb, "PUT", "/latency", { profile: "slow" })).status).toBe(400);
   });
 });

@@ -1,7 +1,12 @@
 import { generateKeyPairSync } from "node:crypto";
 import forge from "node-forge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthenticationRequiredError, ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential } from "@azure/identity";
+import {
+  AuthenticationRequiredError,
+  ClientAssertionCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+} from "@azure/identity";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { decodeJwt } from "../../sandbox/token/jwt.ts";
 import { TokenCodes } from "../../sandbox/errors/token.ts";
@@ -22,7 +27,7 @@ function selfSignedCertificate(): { certPem: string; keyPem: string } {
   const name = [{ name: "commonName", value: "m365-smtp-auth automation" }];
   cert.setSubject(name);
   cert.setIssuer(name);
-  cert.sign(forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  cert.sign(forge.pki.privateKeyFromPem(privateKey), forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: privateKey };
 }
 
@@ -55,7 +60,9 @@ describe.skipIf(LIVE)("token service", () => {
     expect(body.authorization_endpoint).toBe(`${sb.baseUrl}/${sb.tenantId}/oauth2/v2.0/authorize`);
     expect(body.end_session_endpoint).toBe(`${sb.baseUrl}/${sb.tenantId}/oauth2/v2.0/logout`);
     const keys = await call(body.jwks_uri as string, { ca: sb.caPem });
-    expect((keys.json as { keys: { kty: string; kid: string }[] }).keys).toEqual([expect.objectContaining({ kty: "RSA", use: "sig", e: "AQAB" })]);
+    expect((keys.json as { keys: { kty: string; kid: string }[] }).keys).toEqual([
+      expect.objectContaining({ kty: "RSA", use: "sig", e: "AQAB" }),
+    ]);
   });
 
   it("also answers for the tenant's domain names", async () => {
@@ -67,7 +74,12 @@ describe.skipIf(LIVE)("token service", () => {
   });
 
   it("ClientSecretCredential gets a Graph token with tid, aud, appid, roles, iss and a one-hour lifetime", async () => {
-    const cred = new ClientSecretCredential(t.tenantId, FIXTURE.automation.appId, FIXTURE.automation.secret, identityOptions(t));
+    const cred = new ClientSecretCredential(
+      t.tenantId,
+      FIXTURE.automation.appId,
+      FIXTURE.automation.secret,
+      identityOptions(t),
+    );
     const token = await cred.getToken("https://graph.microsoft.com/.default");
     const c = claims(token.token);
     expect(c).toMatchObject({
@@ -80,7 +92,12 @@ describe.skipIf(LIVE)("token service", () => {
       oid: FIXTURE.automation.spId,
       sub: FIXTURE.automation.spId,
       ver: "1.0",
-      roles: ["Policy.Read.All", "Policy.ReadWrite.SecurityDefaults", "Policy.ReadWrite.AuthenticationMethod", "User.Read.All"],
+      roles: [
+        "Policy.Read.All",
+        "Policy.ReadWrite.SecurityDefaults",
+        "Policy.ReadWrite.AuthenticationMethod",
+        "User.Read.All",
+      ],
     });
     expect((c.exp as number) - (c.iat as number)).toBe(3599 + 5);
     expect(c.nbf).toBe(c.iat);
@@ -88,7 +105,12 @@ describe.skipIf(LIVE)("token service", () => {
   });
 
   it("issues Exchange tokens with the Exchange roles, for outlook.office365.com and outlook.office.com", async () => {
-    const cred = new ClientSecretCredential(t.tenantId, FIXTURE.automation.appId, FIXTURE.automation.secret, identityOptions(t));
+    const cred = new ClientSecretCredential(
+      t.tenantId,
+      FIXTURE.automation.appId,
+      FIXTURE.automation.secret,
+      identityOptions(t),
+    );
     const a = claims((await cred.getToken("https://outlook.office365.com/.default")).token);
     expect(a.aud).toBe("https://outlook.office365.com");
     expect(a.roles).toEqual(["Exchange.ManageAsApp"]);
@@ -97,14 +119,24 @@ describe.skipIf(LIVE)("token service", () => {
   });
 
   it("omits the roles claim for an app without permissions on the resource", async () => {
-    const cred = new ClientSecretCredential(t.tenantId, FIXTURE.nobody.appId, FIXTURE.nobody.secret, identityOptions(t));
+    const cred = new ClientSecretCredential(
+      t.tenantId,
+      FIXTURE.nobody.appId,
+      FIXTURE.nobody.secret,
+      identityOptions(t),
+    );
     const c = claims((await cred.getToken("https://graph.microsoft.com/.default")).token);
     expect(c.roles).toBeUndefined();
     expect(c.appid).toBe(FIXTURE.nobody.appId);
   });
 
   it("ClientCertificateCredential signs an assertion with a registered certificate and gets a token (appidacr 2)", async () => {
-    const cred = new ClientCertificateCredential(t.tenantId, FIXTURE.automation.appId, { certificate: `${cert.certPem}\n${cert.keyPem}` }, identityOptions(t));
+    const cred = new ClientCertificateCredential(
+      t.tenantId,
+      FIXTURE.automation.appId,
+      { certificate: `${cert.certPem}\n${cert.keyPem}` },
+      identityOptions(t),
+    );
     const c = claims((await cred.getToken("https://graph.microsoft.com/.default")).token);
     expect(c.appid).toBe(FIXTURE.automation.appId);
     expect(c.appidacr).toBe("2");
@@ -112,14 +144,23 @@ describe.skipIf(LIVE)("token service", () => {
 
   it("refuses a certificate that is not registered on the app (AADSTS700027)", async () => {
     const other = selfSignedCertificate();
-    const cred = new ClientCertificateCredential(t.tenantId, FIXTURE.automation.appId, { certificate: `${other.certPem}\n${other.keyPem}` }, identityOptions(t));
+    const cred = new ClientCertificateCredential(
+      t.tenantId,
+      FIXTURE.automation.appId,
+      { certificate: `${other.certPem}\n${other.keyPem}` },
+      identityOptions(t),
+    );
     const err = await cred.getToken("https://graph.microsoft.com/.default").then(
       () => null,
       (e: unknown) => e,
     );
     // @azure/identity wraps MSAL's ServerError; the token service's code and AADSTS text come through in the message.
     expect(err).toBeInstanceOf(AuthenticationRequiredError);
-    expect((err as Error).message).toMatch(new RegExp(`^${TokenCodes.invalidClient}: .*AADSTS700027: The certificate with identifier used to sign the client assertion is not registered`));
+    expect((err as Error).message).toMatch(
+      new RegExp(
+        `^${TokenCodes.invalidClient}: .*AADSTS700027: The certificate with identifier used to sign the client assertion is not registered`,
+      ),
+    );
   });
 
   it("ClientAssertionCredential exchanges a workload-identity assertion for a token (federated credential)", async () => {
@@ -147,15 +188,31 @@ describe.skipIf(LIVE)("token service", () => {
     const { signJwt } = await import("../../sandbox/token/jwt.ts");
     const now = Math.floor(Date.now() / 1000);
     const assertion = signJwt(
-      { iss: "https://token.actions.githubusercontent.com", sub: "repo:contoso/audit:ref:refs/heads/main", aud: "api://AzureADTokenExchange", iat: now, nbf: now, exp: now + 300 },
+      {
+        iss: "https://token.actions.githubusercontent.com",
+        sub: "repo:contoso/audit:ref:refs/heads/main",
+        aud: "api://AzureADTokenExchange",
+        iat: now,
+        nbf: now,
+        exp: now + 300,
+      },
       idp.privateKey,
     );
-    const cred = new ClientAssertionCredential(t.tenantId, FIXTURE.reader.appId, async () => assertion, identityOptions(t));
-    expect(claims((await cred.getToken("https://graph.microsoft.com/.default")).token).appid).toBe(FIXTURE.reader.appId);
+    const cred = new ClientAssertionCredential(
+      t.tenantId,
+      FIXTURE.reader.appId,
+      async () => assertion,
+      identityOptions(t),
+    );
+    expect(claims((await cred.getToken("https://graph.microsoft.com/.default")).token).appid).toBe(
+      FIXTURE.reader.appId,
+    );
   });
 
   it("refuses an assertion whose subject matches no federated credential (AADSTS70021)", async () => {
-    const r = await admin(sb, "POST", "/workload-identity/token", { subject: "repo:contoso/other:ref:refs/heads/main" });
+    const r = await admin(sb, "POST", "/workload-identity/token", {
+      subject: "repo:contoso/other:ref:refs/heads/main",
+    });
     const assertion = (r.json as { assertion: string }).assertion;
     const res = await call(`${sb.baseUrl}/${sb.tenantId}/oauth2/v2.0/token`, {
       ca: sb.caPem,
@@ -172,24 +229,82 @@ describe.skipIf(LIVE)("token service", () => {
   });
 
   it.each([
-    ["wrong secret", { client_id: FIXTURE.automation.appId, client_secret: "nope", scope: "https://graph.microsoft.com/.default" }, 401, "invalid_client", 7000215],
-    ["unknown app", { client_id: "00000000-0000-0000-0000-0000000000ff", client_secret: "x", scope: "https://graph.microsoft.com/.default" }, 400, "unauthorized_client", 700016],
-    ["scope without /.default", { client_id: FIXTURE.automation.appId, client_secret: FIXTURE.automation.secret, scope: "https://graph.microsoft.com/User.Read.All" }, 400, "invalid_scope", 1002012],
-    ["unknown resource", { client_id: FIXTURE.automation.appId, client_secret: FIXTURE.automation.secret, scope: "https://vault.azure.net/.default" }, 400, "invalid_resource", 500011],
-    ["no credential", { client_id: FIXTURE.automation.appId, scope: "https://graph.microsoft.com/.default" }, 401, "invalid_client", 7000218],
+    [
+      "wrong secret",
+      { client_id: FIXTURE.automation.appId, client_secret: "nope", scope: "https://graph.microsoft.com/.default" },
+      401,
+      "invalid_client",
+      7000215,
+    ],
+    [
+      "unknown app",
+      {
+        client_id: "00000000-0000-0000-0000-0000000000ff",
+        client_secret: "x",
+        scope: "https://graph.microsoft.com/.default",
+      },
+      400,
+      "unauthorized_client",
+      700016,
+    ],
+    [
+      "scope without /.default",
+      {
+        client_id: FIXTURE.automation.appId,
+        client_secret: FIXTURE.automation.secret,
+        scope: "https://graph.microsoft.com/User.Read.All",
+      },
+      400,
+      "invalid_scope",
+      1002012,
+    ],
+    [
+      "unknown resource",
+      {
+        client_id: FIXTURE.automation.appId,
+        client_secret: FIXTURE.automation.secret,
+        scope: "https://vault.azure.net/.default",
+      },
+      400,
+      "invalid_resource",
+      500011,
+    ],
+    [
+      "no credential",
+      { client_id: FIXTURE.automation.appId, scope: "https://graph.microsoft.com/.default" },
+      401,
+      "invalid_client",
+      7000218,
+    ],
   ])("answers the OAuth error for %s", async (_name, form, status, error, code) => {
-    const r = await call(`${sb.baseUrl}/${sb.tenantId}/oauth2/v2.0/token`, { ca: sb.caPem, form: { grant_type: "client_credentials", ...form } });
+    const r = await call(`${sb.baseUrl}/${sb.tenantId}/oauth2/v2.0/token`, {
+      ca: sb.caPem,
+      form: { grant_type: "client_credentials", ...form },
+    });
     expect(r.status).toBe(status);
     const body = r.json as Record<string, unknown>;
     expect(body).toMatchObject({ error, error_codes: [code] });
     expect(body.error_description).toMatch(new RegExp(`^AADSTS${code}: `));
-    expect(Object.keys(body).sort()).toEqual(["correlation_id", "error", "error_codes", "error_description", "error_uri", "timestamp", "trace_id"]);
+    expect(Object.keys(body).sort()).toEqual([
+      "correlation_id",
+      "error",
+      "error_codes",
+      "error_description",
+      "error_uri",
+      "timestamp",
+      "trace_id",
+    ]);
   });
 
   it("answers AADSTS90002 for an unknown tenant", async () => {
     const r = await call(`${sb.baseUrl}/fabrikam.onmicrosoft.com/oauth2/v2.0/token`, {
       ca: sb.caPem,
-      form: { grant_type: "client_credentials", client_id: FIXTURE.automation.appId, client_secret: FIXTURE.automation.secret, scope: "https://graph.microsoft.com/.default" },
+      form: {
+        grant_type: "client_credentials",
+        client_id: FIXTURE.automation.appId,
+        client_secret: FIXTURE.automation.secret,
+        scope: "https://graph.microsoft.com/.default",
+      },
     });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: "invalid_request", error_codes: [90002] });
@@ -224,7 +339,9 @@ describe.skipIf(LIVE)("token service", () => {
       audience: "https://outlook.office365.com",
       roles: ["SMTP.SendAsApp"],
     });
-    expect(sb.tokens.verifyBearerToken(sb.tokens.issueToken(app, "https://outlook.office365.com", { lifetimeSeconds: -60 }))).toBeNull();
+    expect(
+      sb.tokens.verifyBearerToken(sb.tokens.issueToken(app, "https://outlook.office365.com", { lifetimeSeconds: -60 })),
+    ).toBeNull();
     expect(sb.tokens.verifyBearerToken(token.slice(0, -4) + "AAAA")).toBeNull();
     expect(sb.tokens.verifyBearerToken("not-a-token")).toBeNull();
   });
