@@ -79,8 +79,11 @@ export function settingsFrom(
 
 /** Adds a CA (PEM) to this process's default trust, like NODE_EXTRA_CA_CERTS. Checks stay on. */
 export function trustCa(pem: string): void {
+  if (trusted.has(pem)) return;
+  trusted.add(pem);
   setDefaultCACertificates([...getCACertificates("default"), pem]);
 }
+const trusted = new Set<string>();
 
 /** The tenant through the providers' clients, with retries short enough for a CLI. */
 export async function connect(settings: ConnectionSettings): Promise<TenantApi> {
