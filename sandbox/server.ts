@@ -43,7 +43,7 @@ import { unmodelledCmdlet } from "./exchange/invoke.ts";
 import { adminRoutes, type RecordedMessage } from "./admin/routes.ts";
 import { RequestLog } from "./runtime/request-log.ts";
 import { FaultInjector, type FaultRule } from "./runtime/faults.ts";
-import { documentedBudgets, Throttler, type ThrottleBudgets } from "./runtime/throttle.ts";
+import { documentedBudgets, Throttler, type Charge, type ThrottleBudgets } from "./runtime/throttle.ts";
 import { Latency, sleep, type LatencyProfile } from "./runtime/latency.ts";
 
 /** Options for startSandbox; every field is optional. */
@@ -288,7 +288,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     try {
       // 2. route dispatch
       const m = router.match(input.method, input.path);
-      if (m.kind === "methodNotAllowed") throw errorFor(api, ectx, "methodNotAllowed", `${input.method} ${input.path}`);
+      if (m.kind === "methodNotAllowed") {
+        // A real path with a method the sandbox does not serve: unmodelled (501) unless --loose.
+        throw errorFor(
+          api,
+          ectx,
+          loose ? "methodNotAllowed" : "notImplemented",
+          `the endpoint ${input.method} ${input.path}`,
+        );
+      }
       if (m.kind === "none") {
         // 3. strict-mode blocker (unknown endpoint)
         throw errorFor(
@@ -444,15 +452,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     throw GraphErrors.denied(ectx);
   }
 
-  function charges(budget: "graph" | "conditionalAccess" | "exchange", cost: number, write: boolean, caller: Caller) {
+  function charges(
+    budget: "graph" | "conditionalAccess" | "exchange",
+    cost: number,
+    write: boolean,
+    caller: Caller,
+  ): Charge[] {
     const scopeBase = `Tenant_Application/${write ? "ReadWrite" : "Read"}/${caller.appId}/${store.tenantId}`;
-    if (budget === "exchange") return [{ budget: "exchange" as const, key: caller.appId, cost: 1, scope: scopeBase }];
-    if (budget === "conditionalAccess")
-      return [
-        { budget: "conditionalAccess" as const, key: store.tenantId, cost: 1, scope: `Tenant/Read/${store.tenantId}` },
-      ];
-    const out = [{ budget: "graphResourceUnits" as const, key: caller.appId, cost, scope: scopeBase }];
-    if (write) out.push({ budget: "graphWrites" as const, key: caller.appId, cost: 1, scope: scopeBase } as never);
+    if (budget === "exchange") return [{ budget: "exchange", key: caller.appId, cost: 1, scope: scopeBase }];
+    if (budget === "conditionalAccess") {
+      // Conditional Access is limited per tenant, all apps together.
+      return [{ budget: "conditionalAccess", key: store.tenantId, cost: 1, scope: `Tenant/Read/${store.tenantId}` }];
+    }
+    const out: Charge[] = [{ budget: "graphResourceUnits", key: caller.appId, cost, scope: scopeBase }];
+    if (write) out.push({ budget: "graphWrites", key: caller.appId, cost: 1, scope: scopeBase });
     return out;
   }
 

@@ -22,6 +22,15 @@ export interface ThrottleBudgets {
 
 export type BudgetName = keyof ThrottleBudgets;
 
+/** One charge against a budget: `key` is the app id, or the tenant id for tenant-wide budgets. */
+export interface Charge {
+  budget: BudgetName;
+  key: string;
+  cost: number;
+  /** Graph's x-ms-throttle-scope value for a refusal. */
+  scope: string;
+}
+
 /** A refusal: seconds to wait (null when the budget sends no Retry-After) and Graph's scope/information headers. */
 export interface ThrottleRefusal {
   budget: BudgetName;
@@ -86,7 +95,7 @@ export class Throttler {
    * Takes `cost` units from each named budget for `key` (app id, or tenant id for tenant-wide
    * budgets). All-or-nothing: nothing is taken when any budget refuses.
    */
-  take(charges: { budget: BudgetName; key: string; cost: number; scope: string }[]): ThrottleRefusal | null {
+  take(charges: readonly Charge[]): ThrottleRefusal | null {
     if (!this.#enabled) return null;
     const now = this.#now();
     for (const c of charges) {

@@ -498,6 +498,13 @@ describe.skipIf(LIVE)("Graph against the sandbox", () => {
       expect(e.message).toContain("--loose");
     });
 
+    it("answers 501 for a method it does not model on a modelled path", async () => {
+      const e = await graphError(client.api(`/users/${FIXTURE.scanner.upn}`).delete());
+      expect(e.statusCode).toBe(501);
+      expect(e.message).toContain(`the endpoint DELETE /v1.0/users/${FIXTURE.scanner.upn}`);
+      expect(sb.store.findUser(FIXTURE.scanner.upn)).toBeDefined();
+    });
+
     it("answers 501 for a query option it does not model", async () => {
       const e = await graphError(client.api("/users").orderby("displayName").get());
       expect(e.statusCode).toBe(501);
