@@ -461,18 +461,16 @@ describe.skipIf(LIVE)("Graph against the sandbox", () => {
         "Number of requests inside batch exceeds the limit.",
       ]);
       e = await graphError(
-        client
-          .api("/$batch")
-          .post({
-            requests: [
-              {
-                id: "1",
-                method: "PATCH",
-                url: "/policies/identitySecurityDefaultsEnforcementPolicy",
-                body: { isEnabled: false },
-              },
-            ],
-          }),
+        client.api("/$batch").post({
+          requests: [
+            {
+              id: "1",
+              method: "PATCH",
+              url: "/policies/identitySecurityDefaultsEnforcementPolicy",
+              body: { isEnabled: false },
+            },
+          ],
+        }),
       );
       expect(e.message).toBe("Write request id : 1 does not contain Content-Type header or body.");
     });

@@ -65,6 +65,25 @@ describe.skipIf(LIVE)("token service", () => {
     ]);
   });
 
+  it("answers the documented client-credentials response shape", async () => {
+    const r = await call(`${sb.baseUrl}/${sb.tenantId}/oauth2/v2.0/token`, {
+      ca: sb.caPem,
+      form: {
+        grant_type: "client_credentials",
+        client_id: FIXTURE.automation.appId,
+        client_secret: FIXTURE.automation.secret,
+        scope: "https://graph.microsoft.com/.default",
+      },
+    });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({
+      token_type: "Bearer",
+      expires_in: 3599,
+      ext_expires_in: 3599,
+      access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+    });
+  });
+
   it("also answers for the tenant's domain names", async () => {
     for (const alias of ["contoso.com", "contoso.onmicrosoft.com"]) {
       const r = await call(`${sb.baseUrl}/${alias}/v2.0/.well-known/openid-configuration`, { ca: sb.caPem });
