@@ -10,7 +10,15 @@ import { UsageError, parse, port, readCa, secretFromEnv, str, type CliIo } from 
 import { applyProbeEvidence, buildReport, formatExplain, gatherFacts, type ProbeEvidence } from "./explain.ts";
 import { runProbe } from "./probe.ts";
 import { smtpReplyOf } from "./probe-command.ts";
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, settingsFrom, trustCa } from "./tenant.ts";
+import {
+  CONNECTION_OPTIONS,
+  CONNECTION_USAGE,
+  clientCredentialsToken,
+  connect,
+  settingsFrom,
+  trustCa,
+} from "./tenant.ts";
+import { SCOPES } from "../../providers/connection.ts";
 
 export const EXPLAIN_USAGE = `usage: m365-smtp-auth doctor explain <mailbox> [options]
 
@@ -108,6 +116,8 @@ export async function runExplainCommand(args: string[], io: CliIo): Promise<numb
   const smtpPort = port(smtpPortText, "--smtp-port");
 
   const settings = settingsFrom(values, io);
+  // A token first, so an unreachable or refusing token service is reported as such.
+  await clientCredentialsToken(settings, SCOPES.graph);
   const api = await connect(settings);
   let gathered = await gatherFacts(api, mailbox, {
     mechanism,

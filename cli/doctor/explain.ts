@@ -67,10 +67,20 @@ export async function gatherFacts(
 ): Promise<GatheredFacts> {
   const { mechanism, appId } = opts;
   const notes: Partial<Record<GateId, string>> = {};
-  async function read<T>(gates: GateId[], what: string, fn: () => Promise<T>): Promise<Fact<T>> {
+  async function read<T>(
+    gates: GateId[],
+    what: string,
+    fn: () => Promise<T>,
+    operation?: ConstructorParameters<typeof PermissionError>[0],
+  ): Promise<Fact<T>> {
     try {
       return await fn();
-    } catch (err) {
+    } catch (caught) {
+      // graphList is a raw read: its 403 is turned into the PermissionError of the operation here.
+      const err =
+        caught instanceof ApiError && caught.status === 403 && operation !== undefined
+          ? new PermissionError(operation, caught)
+          : caught;
       if (err instanceof PermissionError) {
         for (const g of gates)
           notes[g] = `${what} could not be read: missing permission ${err.permission} (${err.message})`;
@@ -108,8 +118,11 @@ export async function gatherFacts(
     ),
     read(["security_defaults_enabled"], "security defaults", () => api.getSecurityDefaults()),
     read(["smtp_auth_disabled_tenant"], "Get-TransportConfig", () => api.getOrganizationSmtpAuthDisabled()),
-    read(["conditional_access_block"], "Conditional Access policies", () =>
-      api.graphList("/v1.0/identity/conditionalAccess/policies"),
+    read(
+      ["conditional_access_block"],
+      "Conditional Access policies",
+      () => api.graphList("/v1.0/identity/conditionalAccess/policies"),
+      "graph.conditionalAccess.read",
     ),
     read(
       ["authentication_policy_blocks_basic_smtp"],
@@ -125,8 +138,12 @@ export async function gatherFacts(
   const userId = known ? user.id : null;
   const [licensed, perUserMfa, exchangeUser] = await Promise.all([
     known
-      ? read(["mailbox_unlicensed_or_missing"], "licence details", async () =>
-          hasExchangeLicence(await api.graphList(`/v1.0/users/${encodeURIComponent(user.id)}/licenseDetails`)),
+      ? read(
+          ["mailbox_unlicensed_or_missing"],
+          "licence details",
+          async () =>
+            hasExchangeLicence(await api.graphList(`/v1.0/users/${encodeURIComponent(user.id)}/licenseDetails`)),
+          "graph.licenseDetails.read",
         )
       : Promise.resolve(UNKNOWN as Fact<boolean>),
     known

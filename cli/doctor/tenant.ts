@@ -101,9 +101,12 @@ export async function clientCredentialsToken(settings: ConnectionSettings, scope
     if (!t) throw new Error("the token service returned no token");
     return t.token;
   } catch (err) {
-    throw new TokenError(`cannot get a token for ${scope} from ${settings.authorityHost}: ${errorLine(err)}`, {
-      cause: err,
-    });
+    let why = errorLine(err);
+    // MSAL reports an authority it cannot reach or read as a bare error code.
+    if (/endpoints_resolution_error|network_error|ECONNREFUSED|ENOTFOUND/u.test(why)) {
+      why = `the token service could not be reached (${/^(\w+)/u.exec(why)?.[1] ?? "network error"}); check --authority-host / M365_AUTHORITY_HOST and the network`;
+    }
+    throw new TokenError(`cannot get a token for ${scope} from ${settings.authorityHost}: ${why}`, { cause: err });
   }
 }
 
