@@ -1,0 +1,343 @@
+/**
+ * Turns `pulumi preview --json` output into the Markdown comment posted on a pull request: a summary
+ * line, one table per resource kind, the policy violations and the warnings a reviewer needs
+ * (issue 6, items 2 and 4).
+ */
+import {
+  readPreview,
+  UNKNOWN_VALUE,
+  type PolicyViolation,
+  type PreviewModel,
+  type Props,
+  type ResourceStep,
+} from "./model.ts";
+
+/** Options of {@link renderPreviewComment}. */
+export interface PreviewCommentOptions {
+  /** The day expiries are judged against, YYYY-MM-DD. */
+  today: string;
+  /** The stack the preview ran on, shown in the summary and the comment's marker. */
+  stack: string;
+}
+
+/** Days before an exception's expiry from which the comment warns. */
+export const EXPIRY_WARNING_DAYS = 30;
+
+const KIND_PREFIX = "pulumi-nodejs:dynamic/m365:";
+
+/** Kinds in the order they are shown, with their headings. */
+const KINDS: [kind: string, heading: string][] = [
+  ["SecurityDefaults", "Security defaults"],
+  ["OrganizationSmtpAuth", "SMTP AUTH for the organisation"],
+  ["MailboxSmtpAuth", "SMTP AUTH per mailbox"],
+  ["OtherMailboxesSmtpAuth", "SMTP AUTH for other mailboxes"],
+  ["PerUserMfa", "Per-user MFA"],
+];
+
+/** The first line of every comment, so a pipeline can find and update its earlier comment. */
+export function commentMarker(stack: string): string {
+  return `<!-- m365-smtp-auth preview-comment stack=${stack} -->`;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** A table cell: no pipes or line breaks from the data. */
+function cell(text: string): string {
+  return text
+    .replaceAll("\\", "\\\\")
+    .replaceAll("|", "\\|")
+    .replace(/\s*\n\s*/g, " ");
+}
+
+function text(value: unknown): string | undefined {
+  if (value === UNKNOWN_VALUE) return "(known after apply)";
+  if (typeof value === "string" && value.trim() !== "") return value;
+  return undefined;
+}
+
+function kindOf(step: ResourceStep): string | undefined {
+  return step.type.startsWith(KIND_PREFIX) ? step.type.slice(KIND_PREFIX.length) : undefined;
+}
+
+/** The item a row is about: a mailbox, a user, or the tenant. */
+function itemOf(step: ResourceStep, kind: string): string {
+  const props = step.after ?? step.before ?? {};
+  switch (kind) {
+    case "MailboxSmtpAuth":
+      return text(props.mailbox) ?? step.name;
+    case "PerUserMfa":
+      return text(props.user) ?? step.name;
+    case "OtherMailboxesSmtpAuth":
+      return "mailboxes not listed by name";
+    default:
+      return "tenant";
+  }
+}
+
+/** A resource's setting in a few words. */
+function valueOf(props: Props, kind: string): string {
+  switch (kind) {
+    case "SecurityDefaults":
+      return props.enabled === UNKNOWN_VALUE ? "(known after apply)" : props.enabled === false ? "off" : "on";
+    case "OtherMailboxesSmtpAuth": {
+      if (props.strays === UNKNOWN_VALUE) return "inherit (strays known after apply)";
+      const strays = Array.isArray(props.strays) ? props.strays.map(String) : [];
+      return strays.length === 0 ? "inherit" : `inherit (resets ${strays.join(", ")})`;
+    }
+    default:
+      return text(props.state) ?? "—";
+  }
+}
+
+/** For the other-mailboxes resource: which mailboxes became or stopped being listed by name. */
+function declaredChange(step: ResourceStep): string {
+  const list = (props: Props | undefined) =>
+    new Set(Array.isArray(props?.declared) ? props.declared.filter((m) => typeof m === "string") : []);
+  const before = list(step.before);
+  const after = list(step.after);
+  const added = [...after].filter((m) => !before.has(m)).map((m) => `+${m}`);
+  const removed = [...before].filter((m) => !after.has(m)).map((m) => `−${m}`);
+  const all = [...added, ...removed];
+  return all.length === 0 ? "" : ` (listed by name: ${all.join(" ")})`;
+}
+
+function change(step: ResourceStep, kind: string): string {
+  const before = step.before ? valueOf(step.before, kind) : "—";
+  const after = step.after ? valueOf(step.after, kind) : "—";
+  if (step.op === "same") return `${after} (no change)`;
+  if (kind === "OtherMailboxesSmtpAuth" && step.op === "update")
+    return `${before} → **${after}**${declaredChange(step)}`;
+  if (step.op === "delete") return `${before} → — (removed from tenant.yaml)`;
+  if (step.op === "replace") return `${before} → **${after}** (replace)`;
+  return `${before} → **${after}**`;
+}
+
+/** Owner and expiry of an exception: a mailbox's own, or security defaults' risk acceptance. */
+function exceptionOf(props: Props | undefined): { owner?: string; ticket?: string; expires?: string } {
+  if (!props) return {};
+  const source =
+    typeof props.riskAcceptance === "object" && props.riskAcceptance !== null ? (props.riskAcceptance as Props) : props;
+  const out: { owner?: string; ticket?: string; expires?: string } = {};
+  const owner = text(source.owner);
+  const ticket = text(source.ticket);
+  const expires = text(source.expires);
+  if (owner !== undefined) out.owner = owner;
+  if (ticket !== undefined) out.ticket = ticket;
+  if (expires !== undefined) out.expires = expires;
+  return out;
+}
+
+function expiryCell(expires: string | undefined, today: string): string {
+  if (expires === undefined) return "—";
+  if (!DAY.test(expires)) return expires;
+  const days = daysBetween(today, expires);
+  if (days < 0) return `${expires} (expired)`;
+  if (days === 0) return `${expires} (today)`;
+  return `${expires} (in ${plural(days, "day")})`;
+}
+
+/** The effective-SMTP-AUTH verdicts the program exports, by mailbox (lower case). */
+function verdicts(outputs: Props): Map<string, unknown> {
+  const exported = outputs.effectiveSmtpAuth ?? outputs.effective;
+  const map = new Map<string, unknown>();
+  if (typeof exported === "object" && exported !== null && !Array.isArray(exported)) {
+    for (const [mailbox, verdict] of Object.entries(exported)) map.set(mailbox.toLowerCase(), verdict);
+  }
+  return map;
+}
+
+function verdictCell(verdict: unknown): string {
+  if (verdict === undefined) return "—";
+  if (verdict === UNKNOWN_VALUE) return "(known after apply)";
+  if (typeof verdict === "string") return verdict;
+  if (typeof verdict === "object" && verdict !== null) {
+    const v = verdict as Props;
+    if (typeof v.canSend === "boolean") {
+      if (v.canSend) return "✅ can send";
+      const reason = text(v.reason);
+      const gate = text(v.blockedBy);
+      return `⛔ cannot send${gate ? ` (${gate})` : ""}${reason ? `: ${reason}` : ""}`;
+    }
+  }
+  return JSON.stringify(verdict);
+}
+
+function summaryLine(model: PreviewModel, stack: string): string {
+  const counts = new Map<string, number>();
+  for (const step of model.steps) counts.set(step.op, (counts.get(step.op) ?? 0) + 1);
+  const labels: [string, string][] = [
+    ["create", "to create"],
+    ["update", "to update"],
+    ["replace", "to replace"],
+    ["delete", "to delete"],
+    ["read", "to read"],
+    ["import", "to import"],
+  ];
+  const parts = labels.filter(([op]) => counts.get(op)).map(([op, label]) => `${counts.get(op)} ${label}`);
+  for (const [op, n] of counts) if (op !== "same" && !labels.some(([o]) => o === op)) parts.push(`${n} ${op}`);
+  if (parts.length === 0) parts.push("no changes");
+  if (counts.get("same")) parts.push(`${counts.get("same")} unchanged`);
+
+  let policy: string;
+  if (model.policyResults === "not-in-digest") {
+    policy = "⚠️ policy results not in this output (preview with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true)";
+  } else if (model.policyResults === "no-policy-pack") {
+    policy = "⚠️ no policy pack ran";
+  } else {
+    const mandatory = model.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const other = model.violations.length - mandatory;
+    const bits = [];
+    if (mandatory > 0) bits.push(`❌ ${plural(mandatory, "mandatory policy violation")}`);
+    if (other > 0) bits.push(`⚠️ ${plural(other, "advisory policy violation")}`);
+    policy = bits.length > 0 ? bits.join(" · ") : "✅ policies passed";
+  }
+  const status = model.failed ? " · ❌ preview failed" : "";
+  return `**Stack \`${stack}\`:** ${parts.join(" · ")} · ${policy}${status}`;
+}
+
+function kindTables(model: PreviewModel, today: string): string[] {
+  const out: string[] = [];
+  const effective = verdicts(model.stackOutputs);
+  const known = new Set(KINDS.map(([k]) => k));
+  for (const [kind, heading] of KINDS) {
+    const steps = model.steps
+      .filter((s) => kindOf(s) === kind)
+      .sort((a, b) => itemOf(a, kind).localeCompare(itemOf(b, kind)));
+    if (steps.length === 0) continue;
+    out.push(
+      `#### ${heading}`,
+      "",
+      "| Item | Before → after | Effective SMTP AUTH after | Owner | Expiry |",
+      "|---|---|---|---|---|",
+    );
+    for (const step of steps) {
+      const item = itemOf(step, kind);
+      const exception = exceptionOf(step.after);
+      const verdict =
+        kind === "MailboxSmtpAuth" && step.op !== "delete" ? verdictCell(effective.get(item.toLowerCase())) : "—";
+      out.push(
+        `| ${cell(item)} | ${cell(change(step, kind))} | ${cell(verdict)} | ${cell(exception.owner ?? "—")} | ${cell(expiryCell(exception.expires, today))} |`,
+      );
+    }
+    out.push("");
+  }
+  const others = model.steps.filter((s) => !known.has(kindOf(s) ?? ""));
+  if (others.length > 0) {
+    out.push("#### Other resources", "", "| Resource | Type | Step |", "|---|---|---|");
+    for (const step of others) out.push(`| ${cell(step.name)} | \`${cell(step.type)}\` | ${step.op} |`);
+    out.push("");
+  }
+  return out;
+}
+
+function resourceLabel(urn: string | undefined, model: PreviewModel): string {
+  if (urn === undefined) return "(stack)";
+  const step = model.steps.find((s) => s.urn === urn);
+  const type = urn.split("::").at(-2)?.split("$").at(-1) ?? "";
+  const kind = type.startsWith(KIND_PREFIX) ? type.slice(KIND_PREFIX.length) : type;
+  if (type === "pulumi:pulumi:Stack") return "(stack)";
+  return `${kind} \`${step?.name ?? urn.split("::").at(-1)}\``;
+}
+
+function violationTable(violations: PolicyViolation[], model: PreviewModel): string[] {
+  if (violations.length === 0) return [];
+  const out = ["#### Policy violations", "", "| Policy | Level | Resource | Message |", "|---|---|---|---|"];
+  const order = (v: PolicyViolation) => (v.enforcementLevel === "mandatory" ? 0 : 1);
+  const sorted = [...violations].sort(
+    (a, b) =>
+      order(a) - order(b) ||
+      resourceLabel(a.resourceUrn, model).localeCompare(resourceLabel(b.resourceUrn, model)) ||
+      a.policyName.localeCompare(b.policyName) ||
+      a.message.localeCompare(b.message),
+  );
+  for (const v of sorted) {
+    const level = v.enforcementLevel === "mandatory" ? "❌ mandatory" : `⚠️ ${v.enforcementLevel}`;
+    out.push(
+      `| \`${cell(v.policyName)}\` | ${level} | ${cell(resourceLabel(v.resourceUrn, model))} | ${cell(v.message)} |`,
+    );
+  }
+  out.push("");
+  return out;
+}
+
+function warnings(model: PreviewModel, today: string): string[] {
+  const list: string[] = [];
+  const live = model.steps.filter((s) => s.op !== "delete" && s.after);
+  const enabledMailboxes = live
+    .filter((s) => kindOf(s) === "MailboxSmtpAuth" && s.after?.state === "enabled")
+    .map((s) => itemOf(s, "MailboxSmtpAuth"))
+    .sort();
+  const organisationEnabled = live.some((s) => kindOf(s) === "OrganizationSmtpAuth" && s.after?.state === "enabled");
+  if (enabledMailboxes.length > 0 || organisationEnabled) {
+    const who = [...(organisationEnabled ? ["the whole organisation"] : []), ...enabledMailboxes].join(", ");
+    list.push(
+      `⚠️ **Basic authentication for SMTP AUTH is being retired.** Microsoft keeps it available through December 2026, turns it off by default for existing tenants from the end of December 2026 and removes it in the second half of 2027. After this change SMTP AUTH is enabled for: ${who}. Plan the move to OAuth 2.0 (client credentials) for SMTP.`,
+    );
+  }
+  const expiring: { expires: string; item: string; text: string }[] = [];
+  for (const step of live) {
+    const kind = kindOf(step);
+    const isException =
+      (kind === "MailboxSmtpAuth" && step.after?.state === "enabled") ||
+      (kind === "SecurityDefaults" && step.after?.enabled === false);
+    if (!isException) continue;
+    const { owner, ticket, expires } = exceptionOf(step.after);
+    if (expires === undefined || !DAY.test(expires)) continue;
+    const days = daysBetween(today, expires);
+    if (days > EXPIRY_WARNING_DAYS) continue;
+    const what =
+      kind === "SecurityDefaults"
+        ? "The risk acceptance for turning security defaults off"
+        : `The SMTP AUTH exception for ${itemOf(step, "MailboxSmtpAuth")}`;
+    const by = [owner && `owner ${owner}`, ticket && `ticket ${ticket}`].filter(Boolean).join(", ");
+    const when =
+      days < 0
+        ? `expired on ${expires}, ${plural(-days, "day")} ago`
+        : days === 0
+          ? `expires today (${expires})`
+          : `expires on ${expires}, in ${plural(days, "day")}`;
+    const action =
+      days < 0
+        ? "the scheduled drift check fails until it is renewed or removed."
+        : "renew it with a new ticket and expiry, or move the sender to OAuth.";
+    expiring.push({ expires, item: what, text: `⏳ ${what} ${when}${by ? ` (${by})` : ""}: ${action}` });
+  }
+  // Soonest first; the engine reports resources in no fixed order.
+  expiring.sort((a, b) => a.expires.localeCompare(b.expires) || a.item.localeCompare(b.item));
+  list.push(...expiring.map((e) => e.text));
+  if (list.length === 0) return [];
+  return ["#### Warnings", "", ...list.map((w) => `- ${w}`), ""];
+}
+
+/**
+ * Renders the pull-request comment for parsed `pulumi preview --json` output (see
+ * {@link readPreview} for the shapes accepted). Deterministic: the same input and options give the
+ * same Markdown, so it can be compared in tests and updated in place. Throws on input that is not
+ * preview output.
+ */
+export function renderPreviewComment(previewJson: unknown, opts: PreviewCommentOptions): string {
+  if (!DAY.test(opts.today)) throw new Error(`[today] not a YYYY-MM-DD date: ${JSON.stringify(opts.today)}`);
+  const model = readPreview(previewJson);
+  const lines = [
+    commentMarker(opts.stack),
+    `### Pulumi preview: \`${opts.stack}\``,
+    "",
+    summaryLine(model, opts.stack),
+    "",
+  ];
+  lines.push(...kindTables(model, opts.today));
+  lines.push(...violationTable(model.violations, model));
+  lines.push(...warnings(model, opts.today));
+  if (model.errors.length > 0) {
+    lines.push("#### Errors", "", "```", ...model.errors, "```", "");
+  }
+  return lines.join("\n").trimEnd() + "\n";
+}
