@@ -402,8 +402,9 @@ export function changeFor(
         c.action = `Change ${cite(desired, pos)} (${key}) to: ${what}.`;
       }
     } else if (desired) {
-      const parent = key.split(".").slice(0, -1).join(".");
-      const ppos = at(desired, parent) ?? at(desired, key.split(".")[0]!);
+      // Addresses contain dots: the parent is the known section, not the key minus its last dot.
+      const parent = ["smtpAuth.mailboxes", "mfa.users", "securityDefaults"].find((p) => key.startsWith(`${p}.`));
+      const ppos = (parent !== undefined ? at(desired, parent) : undefined) ?? at(desired, key.split(".")[0]!);
       c.file = desired.file;
       if (ppos) c.line = ppos.line;
       c.action = `${desired.file} does not declare ${key}; add it${ppos ? ` (under ${cite(desired, ppos)})` : ""}: ${what}.`;
