@@ -22,6 +22,6 @@ export async function connectTenant(
     tenantId: settings.tenantId,
     getGraphToken: token(SCOPES.graph),
     getExchangeToken: token(SCOPES.exchange),
-    ...(http ? { http } : {}),
+    http: { retry: settings.retry, ...http },
   });
 }

@@ -4,6 +4,7 @@
  * Pulumi secret config; they are handed to @azure/identity and never copied into errors, state or logs.
  */
 import type { TokenCredential } from "@azure/identity";
+import { DEFAULT_RETRY, type RetryOptions } from "./http.ts";
 
 export const CONFIG_NAMESPACE = "m365-smtp-auth";
 
@@ -28,6 +29,8 @@ export interface ConnectionSettings {
   exchangeUrl: string;
   /** What delete does with a setting this stack changed: put the recorded prior value back, or leave it. */
   onDelete: "restore" | "leave";
+  /** Retry policy for 429/503/504 and dropped connections (config maxAttempts, retryBudgetSeconds). */
+  retry: RetryOptions;
 }
 
 /** A configuration problem, naming the stack config key. Never carries a secret value. */
@@ -86,7 +89,21 @@ export function readConnectionSettings(get: (key: string) => string | undefined)
     if (!value.startsWith("https://")) throw new ConnectionConfigError(`stack config ${key(k)} must be an https URL`);
     return value;
   };
+  const positive = (k: string, fallback: number) => {
+    const raw = get(k);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new ConnectionConfigError(`stack config ${key(k)} must be a positive number`);
+    return n;
+  };
+  const retry: RetryOptions = {
+    ...DEFAULT_RETRY,
+    maxAttempts: Math.floor(positive("maxAttempts", DEFAULT_RETRY.maxAttempts)),
+    budgetMs: positive("retryBudgetSeconds", DEFAULT_RETRY.budgetMs / 1000) * 1000,
+  };
   return {
+    retry,
     tenantId,
     clientId,
     credential,
@@ -118,14 +135,19 @@ export async function createCredential(settings: ConnectionSettings): Promise<To
         options,
       );
     case "certificate":
-      return new identity.ClientCertificateCredential(
-        settings.tenantId,
-        settings.clientId!,
-        settings.clientCertificate
-          ? { certificate: settings.clientCertificate }
-          : { certificatePath: settings.clientCertificatePath! },
-        options,
-      );
+      return settings.clientCertificate
+        ? new identity.ClientCertificateCredential(
+            settings.tenantId,
+            settings.clientId!,
+            { certificate: settings.clientCertificate },
+            options,
+          )
+        : new identity.ClientCertificateCredential(
+            settings.tenantId,
+            settings.clientId!,
+            { certificatePath: settings.clientCertificatePath! },
+            options,
+          );
     case "workloadIdentity":
       return new identity.WorkloadIdentityCredential({
         ...options,

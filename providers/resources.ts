@@ -147,8 +147,8 @@ const organizationSmtpAuth: KindProvider<OrganizationSmtpAuthInputs, Organizatio
     return { id: "organization-smtp-auth", outs: { ...inputs, prior } };
   },
   async read(ctx, id, props) {
-    const state = (await ctx.api.getOrganizationSmtpAuthDisabled()) ? "disabled" : "enabled";
-    const outs = { ...props, state };
+    const disabled = await ctx.api.getOrganizationSmtpAuthDisabled();
+    const outs: OrganizationSmtpAuthOutputs = { ...props, state: disabled ? "disabled" : "enabled" };
     return { id, props: outs, inputs: inputKeys(outs) };
   },
   async update(ctx, _id, olds, news) {

@@ -27,16 +27,16 @@ export interface PulumiProject {
 let binary: string | undefined;
 
 /**
- * Copies the project folder `source` to a fresh folder under .tmp/ (inside the repository, so that
+ * Copies the project folder `source` (or only the entries `only` of it) to a fresh folder under .tmp/ (inside the repository, so that
  * node_modules resolves as for the original) and runs the CLI there.
  */
-export function pulumiProject(source: string, baseEnv: NodeJS.ProcessEnv = {}): PulumiProject {
+export function pulumiProject(source: string, baseEnv: NodeJS.ProcessEnv = {}, only?: string[]): PulumiProject {
   binary ??= resolvePulumiBinary();
   const bin = binary;
   const tmpRoot = path.join(projectRoot, ".tmp");
   mkdirSync(tmpRoot, { recursive: true });
   const dir = mkdtempSync(path.join(tmpRoot, `${path.basename(source)}-`));
-  cpSync(source, dir, { recursive: true });
+  for (const entry of only ?? ["."]) cpSync(path.join(source, entry), path.join(dir, entry), { recursive: true });
   const backendDir = path.join(dir, ".state");
   mkdirSync(backendDir);
   const env = pulumiEnv(
