@@ -267,6 +267,36 @@ describe("unreachable hosts and missing permissions", () => {
   });
 });
 
+describe("a refused token", () => {
+  it("probe --auth xoauth2 with a wrong client secret: exit 1 naming the AADSTS error, and its diagnosis", async () => {
+    const r = await run(
+      sb,
+      [
+        "doctor",
+        "probe",
+        "--ca",
+        sb.caCertPath,
+        "--user",
+        SCANNER,
+        "--auth",
+        "xoauth2",
+        "--client-id",
+        OAUTH_APP.appId,
+        "--client-secret-env",
+        "BAD",
+      ],
+      { BAD: "wrong-secret-value" },
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /^m365-smtp-auth doctor probe: cannot get a token for https:\/\/outlook\.office365\.com\/\.default from https:\/\/127\.0\.0\.1:\d+: .*AADSTS7000215/u,
+    );
+    expect(r.out).toMatch(/^1\. oauth_misconfigured_app_or_sp/mu);
+    expect(r.out + r.err).not.toContain("wrong-secret-value");
+    noStack(r.err);
+  });
+});
+
 describe("explain names the tenant.yaml entry, the OAuth path and the schedule", () => {
   const dir = mkdtempSync(join(tmpdir(), "doctor-explain-"));
   const file = join(dir, "tenant.yaml");
