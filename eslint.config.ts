@@ -26,6 +26,8 @@ export default defineConfig(
     plugins: { vitest },
     rules: {
       ...vitest.configs.recommended.rules,
+      // expect(value, message) names the failing case in a corpus loop.
+      "vitest/valid-expect": ["error", { maxArgs: 2 }],
       // Tests parse JSON from the CLI and the sandbox; asserting on it is the point.
       "@typescript-eslint/no-unsafe-member-access": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",
