@@ -14,7 +14,7 @@ try {
 }
 
 const child = spawn(bin, process.argv.slice(2), {
-  cwd: process.env.INIT_CWD ?? projectRoot,
+  cwd: projectRoot,
   env: pulumiEnv(process.env, bin),
   stdio: "inherit",
 });

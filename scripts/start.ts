@@ -131,7 +131,8 @@ async function main(): Promise<number> {
     ]);
     if (r.code !== 0) return fail("config set-all", r.code);
 
-    const preview = await pulumi(bin, env, ["preview", "--refresh", "--json"], true);
+    const policyPack = ["--policy-pack", path.join(projectRoot, "policies")];
+    const preview = await pulumi(bin, env, ["preview", "--refresh", "--json", ...policyPack], true);
     if (preview.code !== 0) {
       process.stdout.write(preview.stdout);
       return fail("preview", preview.code);
@@ -141,7 +142,7 @@ async function main(): Promise<number> {
     if (changes.length === 0) {
       say("  Nothing to change: the tenant already matches the desired state.");
     } else {
-      r = await pulumi(bin, env, ["up", "--yes", "--refresh", "--skip-preview"]);
+      r = await pulumi(bin, env, ["up", "--yes", "--refresh", "--skip-preview", ...policyPack]);
       if (r.code !== 0) return fail("up", r.code);
     }
     say();
