@@ -4,7 +4,17 @@ import tseslint from "typescript-eslint";
 
 export default defineConfig(
   {
-    ignores: ["node_modules/", ".tools/", ".tmp/", ".state/", ".pulumi-home/", ".sandbox/", "policies/node_modules/", "**/*.js", "**/*.mjs"],
+    ignores: [
+      "node_modules/",
+      ".tools/",
+      ".tmp/",
+      ".state/",
+      ".pulumi-home/",
+      ".sandbox/",
+      "policies/node_modules/",
+      "**/*.js",
+      "**/*.mjs",
+    ],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: "error" },

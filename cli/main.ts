@@ -10,6 +10,7 @@
 import { runDiagnose } from "./doctor/diagnose-command.ts";
 import { runExplainCommand } from "./doctor/explain-command.ts";
 import { runProbeCommand } from "./doctor/probe-command.ts";
+import { runExport } from "./export.ts";
 import { ApiError } from "../providers/http.ts";
 import { UsageError, errorLine, type CliIo } from "./io.ts";
 
@@ -21,6 +22,7 @@ Commands:
   doctor diagnose [--json] [text…]     rank the causes of an SMTP AUTH error as your client printed it
   doctor probe --user MAILBOX …        run the SMTP conversation and diagnose the reply
   doctor explain <mailbox> …           read the tenant and say which gate blocks and what changes it
+  export --out FILE --owner MAIL …     write tenant.yaml from the live tenant (adopt an existing tenant)
 
 Run 'm365-smtp-auth doctor <command> --help' for a command's options.
 Exit codes: 0 done, 1 failure (unreachable host or tenant, missing permission or setting, a probe
@@ -46,13 +48,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command !== "doctor") return usageError(io, `unknown command '${command}'`, USAGE);
-  if (sub === undefined || sub === "-h" || sub === "--help") {
+  if (command !== "doctor" && command !== "export") return usageError(io, `unknown command '${command}'`, USAGE);
+  if (command === "doctor" && (sub === undefined || sub === "-h" || sub === "--help")) {
     io.stdout(DOCTOR_USAGE);
     return sub === undefined ? 2 : 0;
   }
-  const prefix = `m365-smtp-auth doctor ${sub}`;
+  const prefix = command === "export" ? "m365-smtp-auth export" : `m365-smtp-auth doctor ${sub}`;
   try {
+    if (command === "export") return await runExport(argv.slice(1), io);
     switch (sub) {
       case "diagnose": {
         const hasText = rest.some((a) => !a.startsWith("-") || /^-\d/u.test(a)) || rest.includes("--");

@@ -1,0 +1,137 @@
+/**
+ * `m365-smtp-auth export`: writes a tenant.yaml from a live tenant's current state, so an existing
+ * tenant adopts the tool without a change: the first `pulumi up` only records what is there.
+ *
+ * What it declares: security defaults, the organisation's SMTP AUTH switch, every mailbox with a
+ * per-mailbox SMTP AUTH value (an exception), and every user whose legacy per-user MFA is not
+ * `disabled`. Exceptions need an owner and an expiry; they come from --owner/--ticket/--expires and
+ * are marked for review. The file is validated with the same loader the program uses before it is
+ * written.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseDesiredState } from "../desired/tenant-yaml.ts";
+import type { TenantApi } from "../providers/tenant-api.ts";
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, settingsFrom } from "./doctor/tenant.ts";
+import { CliError, UsageError, parse, str, type CliIo } from "./io.ts";
+
+export const EXPORT_USAGE = `usage: m365-smtp-auth export --out FILE --owner MAIL [options]
+
+Reads the tenant and writes its SMTP AUTH, security defaults and per-user MFA state as tenant.yaml.
+
+  --out FILE                where to write (refuses to overwrite without --force)
+  --owner MAIL              owner recorded for every exception found (required when there are any)
+  --ticket ID               ticket recorded for every exception found (default EXPORTED)
+  --expires YYYY-MM-DD      expiry recorded for every exception found (default today + 90 days)
+  --force                   overwrite --out
+${CONNECTION_USAGE}`;
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  out: { type: "string" },
+  owner: { type: "string" },
+  ticket: { type: "string" },
+  expires: { type: "string" },
+  force: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export interface ExportedTenant {
+  securityDefaultsEnabled: boolean;
+  organizationSmtpAuthDisabled: boolean;
+  mailboxExceptions: { mailbox: string; state: "enabled" | "disabled" }[];
+  mfa: { user: string; state: "enabled" | "enforced" }[];
+}
+
+/** Reads what tenant.yaml can declare; every read that fails is an error. */
+export async function readTenant(api: TenantApi): Promise<ExportedTenant> {
+  const [securityDefaultsEnabled, organizationSmtpAuthDisabled, mailboxes, users] = await Promise.all([
+    api.getSecurityDefaults(),
+    api.getOrganizationSmtpAuthDisabled(),
+    api.listCasMailboxes(true),
+    api.graphList("/v1.0/users?$select=id,userPrincipalName&$top=999"),
+  ]);
+  const upns = users.map((u) => String(u.userPrincipalName).toLowerCase());
+  const mfaStates = await api.getPerUserMfaMany(upns);
+  return {
+    securityDefaultsEnabled,
+    organizationSmtpAuthDisabled,
+    mailboxExceptions: mailboxes
+      .filter((m) => m.state !== "inherit")
+      .map((m) => ({ mailbox: m.mailbox, state: m.state as "enabled" | "disabled" }))
+      .sort((a, b) => a.mailbox.localeCompare(b.mailbox)),
+    mfa: upns
+      .map((user) => ({ user, state: mfaStates.get(user) }))
+      .filter(
+        (u): u is { user: string; state: "enabled" | "enforced" } => u.state === "enabled" || u.state === "enforced",
+      )
+      .sort((a, b) => a.user.localeCompare(b.user)),
+  };
+}
+
+/** The tenant.yaml text for a tenant's state. */
+export function renderTenantYaml(
+  tenant: ExportedTenant,
+  opts: { today: string; owner?: string; ticket: string; expires: string },
+): string {
+  const lines = [
+    `# Exported from the tenant on ${opts.today} by 'm365-smtp-auth export'. Review before committing:`,
+    "# each exception below was found in the tenant; confirm its owner, ticket and expiry.",
+    "",
+    "securityDefaults:",
+    `  enabled: ${tenant.securityDefaultsEnabled}`,
+  ];
+  if (!tenant.securityDefaultsEnabled) {
+    lines.push(`  reason: "Found off on ${opts.today}; state why (the policy pack requires a reason)"`);
+  }
+  lines.push("", "smtpAuth:", `  organization: ${tenant.organizationSmtpAuthDisabled ? "disabled" : "enabled"}`);
+  if (tenant.mailboxExceptions.length > 0) {
+    lines.push("  mailboxes:");
+    for (const m of tenant.mailboxExceptions) {
+      lines.push(
+        m.state === "enabled"
+          ? `    ${m.mailbox}: { state: enabled, owner: ${opts.owner}, ticket: ${opts.ticket}, expires: ${opts.expires} }`
+          : `    ${m.mailbox}: disabled`,
+      );
+    }
+  }
+  lines.push("  others: unmanaged");
+  if (tenant.mfa.length > 0) {
+    lines.push("", "mfa:", "  users:");
+    for (const u of tenant.mfa) lines.push(`    ${u.user}: ${u.state}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export async function runExport(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, OPTIONS);
+  if (values.help) {
+    io.stdout(EXPORT_USAGE);
+    return 0;
+  }
+  const out = str(values, "out");
+  if (!out) throw new UsageError("--out FILE is required");
+  if (existsSync(out) && !values.force) throw new UsageError(`${out} exists; pass --force to overwrite it`);
+  const today = io.now().toISOString().slice(0, 10);
+  const expires = str(values, "expires") ?? new Date(io.now().getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
+  const owner = str(values, "owner");
+
+  const tenant = await readTenant(await connect(settingsFrom(values, io)));
+  if (!owner && tenant.mailboxExceptions.some((m) => m.state === "enabled")) {
+    throw new UsageError("the tenant has SMTP AUTH exceptions; --owner MAIL is required to record who owns them");
+  }
+  const text = renderTenantYaml(tenant, { today, owner, ticket: str(values, "ticket") ?? "EXPORTED", expires });
+  try {
+    parseDesiredState(text, out, { today });
+  } catch (err) {
+    throw new CliError(`the exported file would not be valid: ${(err as Error).message}`);
+  }
+  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  writeFileSync(out, text);
+  io.stdout(
+    `wrote ${out}: security defaults ${tenant.securityDefaultsEnabled ? "on" : "off"}, organization SMTP AUTH ` +
+      `${tenant.organizationSmtpAuthDisabled ? "disabled" : "enabled"}, ${tenant.mailboxExceptions.length} mailbox ` +
+      `exception(s), ${tenant.mfa.length} user(s) with per-user MFA\n`,
+  );
+  return 0;
+}
