@@ -279,3 +279,51 @@ describe("malformed tenant.yaml", { timeout: 600_000 }, () => {
     }
   });
 });
+
+describe("a killed run", { timeout: 240_000 }, () => {
+  it("killing the CLI in the middle of up and running it again converges with nothing lost", async () => {
+    // Realistic latency: Exchange cmdlets take hundreds of milliseconds, so the run is caught mid-way.
+    const program = await startProgram({ sandbox: { latency: "realistic" } });
+    try {
+      const child = program.start(["up", "--yes", "--skip-preview"]);
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      const deadline = Date.now() + 60_000;
+      while (
+        !program.sandbox.requestLog.entries().some((e) => e.method === "PATCH" || /InvokeCommand Set-/.test(e.endpoint))
+      ) {
+        if (Date.now() > deadline) throw new Error("up never reached its first write");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      process.kill(-child.pid!, "SIGKILL");
+      await exited;
+
+      // The recovery the README gives ("Killed runs"): remove the file backend's lock, drop the pending
+      // creates the killed run left (creates adopt, so doing them again is safe), run up again.
+      await program.ok(["cancel", "--yes"]);
+      await program.ok(["refresh", "--yes", "--clear-pending-creates"]);
+      const again = await program.pulumi(["up", "--yes", "--skip-preview"]);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      await program.ok(["preview", "--refresh", "--expect-no-changes"]);
+      const state = program.sandbox.store.read();
+      const scanner = program.sandbox.store.findUser(SCANNER)!;
+      expect(state.securityDefaultsEnabled).toBe(false);
+      expect(scanner.smtpClientAuthenticationDisabled).toBe(false);
+      expect(scanner.perUserMfa).toBe("disabled");
+      const exported = JSON.parse((await program.ok(["stack", "export"])).stdout);
+      const names = (exported.deployment.resources as { urn: string }[]).map((r) => r.urn.split("::").pop()).sort();
+      expect(names).toEqual(
+        [
+          "default",
+          `mailbox-${SCANNER}`,
+          `mfa-${SCANNER}`,
+          "m365-smtp-auth-test",
+          "organization-smtp-auth",
+          "security-defaults",
+        ].sort(),
+      );
+      expect(exported.deployment.pending_operations ?? []).toEqual([]);
+    } finally {
+      await program.stop();
+    }
+  });
+});

@@ -3,6 +3,7 @@
  * The program (Pulumi.yaml, index.ts, providers/, desired/, sandbox/) is copied under .tmp/ so each
  * test has its own stack config, state and — for the provider-code-change test — its own code.
  */
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { projectRoot } from "../../scripts/pulumi-env.ts";
@@ -18,6 +19,8 @@ export interface ProgramUnderTest {
   writeTenantYaml(text: string): void;
   /** Runs the CLI on the `test` stack with the sandbox's CA trusted. */
   pulumi(args: string[]): Promise<CliResult>;
+  /** Starts the CLI on the `test` stack without waiting (see PulumiProject.start). */
+  start(args: string[]): ChildProcess;
   /** Like pulumi, but throws with the output on a non-zero exit. */
   ok(args: string[]): Promise<CliResult>;
   /** Counts of sandbox API requests (token requests excluded) since the last reset. */
@@ -76,6 +79,7 @@ export async function startProgram(
     project,
     writeTenantYaml,
     pulumi: run,
+    start: (args) => project.start([...args, "--stack", "test"]),
     async ok(args) {
       const r = await run(args);
       if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);

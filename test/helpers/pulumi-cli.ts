@@ -2,7 +2,7 @@
  * Runs the real Pulumi CLI for tests: the same binary and hermetic environment as `npm run pulumi`,
  * with a throwaway file backend per test project so tests never share state.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { projectRoot, pulumiEnv, resolvePulumiBinary } from "../../scripts/pulumi-env.ts";
@@ -19,6 +19,8 @@ export interface PulumiProject {
   /** The file backend's folder, inside dir. */
   backendDir: string;
   run(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliResult>;
+  /** Starts the CLI in its own process group (so a test can kill it and its plugins) and returns it. */
+  start(args: string[]): ChildProcess;
   /** Like run, but throws with the CLI's output when it exits non-zero. */
   ok(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliResult>;
   cleanup(): void;
@@ -57,6 +59,7 @@ export function pulumiProject(source: string, baseEnv: NodeJS.ProcessEnv = {}, o
     dir,
     backendDir,
     run,
+    start: (args) => spawn(bin, [...args, "--non-interactive"], { cwd: dir, env, detached: true, stdio: "ignore" }),
     async ok(args, extraEnv) {
       const result = await run(args, extraEnv);
       if (result.code !== 0) {
