@@ -21,21 +21,6 @@ export function driftMarker(stack: string): string {
 const NOT_A_CHANGE = new Set(["same", "refresh", "read"]);
 const KIND_PREFIX = "pulumi-nodejs:dynamic/m365:";
 
-/**
- * The event stream without the refresh phase's step events. With --refresh the engine first reports
- * each resource with op "refresh", then its real step; the comment model keeps the first op it sees
- * for a resource, which would hide the update that is the drift.
- */
-export function withoutRefreshSteps(preview: unknown): unknown {
-  if (!Array.isArray(preview)) return preview;
-  return preview.filter((event: unknown) => {
-    if (typeof event !== "object" || event === null) return true;
-    const e = event as Record<string, { metadata?: { op?: unknown } } | undefined>;
-    const op = (e.resourcePreEvent ?? e.resOutputsEvent)?.metadata?.op;
-    return op !== "refresh";
-  });
-}
-
 /** One item that differs, as the report lists it. */
 export interface DriftItem {
   /** The mailbox, the user, "tenant", or "mailboxes not listed by name". */
@@ -113,7 +98,7 @@ export function renderDriftReport(input: {
   const { stack, scan } = input;
   let model: PreviewModel | undefined;
   try {
-    model = input.previewJson === null ? undefined : readPreview(withoutRefreshSteps(input.previewJson));
+    model = input.previewJson === null ? undefined : readPreview(input.previewJson);
   } catch {
     model = undefined;
   }

@@ -119,6 +119,8 @@ class Builder {
       return;
     }
     if (type.startsWith("pulumi:providers:")) return;
+    // With --refresh every resource first gets a "refresh" step; the step that follows is the change.
+    if (op === "refresh") return;
     const before = op === "create" || op === "create-replacement" ? undefined : inputsOf(oldState);
     const after = op === "delete" || op === "delete-replaced" ? undefined : inputsOf(newState);
     const existing = this.byUrn.get(urn);
