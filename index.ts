@@ -9,6 +9,8 @@ import { CONFIG_NAMESPACE, readConnectionSettings } from "./providers/connection
 import { effectiveSmtpAuth } from "./providers/effective.ts";
 import { connectTenant } from "./providers/connect.ts";
 import {
+  ExchangeServicePrincipal,
+  MailboxPermission,
   MailboxSmtpAuth,
   OrganizationSmtpAuth,
   OtherMailboxesSmtpAuth,
@@ -49,13 +51,69 @@ for (const user of desired.mfaUsers) {
   new PerUserMfa(`mfa-${user.user}`, user);
 }
 
+// Issue 8: OAuth (XOAUTH2) for SMTP and the Conditional Access baseline. The Entra side is declared
+// with @pulumi/azuread (providers/azuread.ts), imported only when tenant.yaml asks for it, because
+// the azuread provider plugin must then be installed (docs/oauth.md).
+const createdApps = desired.oauthApps.filter((a) => a.kind === "create");
+const azureAd =
+  createdApps.length > 0 || desired.conditionalAccessBaseline ? await import("./providers/azuread.ts") : undefined;
+const created = new Map((azureAd?.declareOAuthApps(createdApps) ?? []).map((a) => [a.name, a]));
+if (azureAd && desired.conditionalAccessBaseline) {
+  const exceptions = desired.mailboxes.filter((m) => m.state === "enabled").map((m) => m.mailbox);
+  azureAd.declareConditionalAccessBaseline(desired.conditionalAccessBaseline, exceptions);
+}
+for (const app of desired.oauthApps) {
+  const ids =
+    app.kind === "existing"
+      ? { appId: pulumi.output(app.appId), objectId: pulumi.output(app.servicePrincipalObjectId) }
+      : { appId: created.get(app.name)!.appId, objectId: created.get(app.name)!.servicePrincipalObjectId };
+  const sp = new ExchangeServicePrincipal(`exchange-sp-${app.name}`, {
+    appId: ids.appId,
+    objectId: ids.objectId,
+    displayName: app.displayName ?? app.name,
+  });
+  new MailboxPermission(
+    `mailbox-permission-${app.name}`,
+    { mailbox: app.mailbox, user: ids.objectId, appId: ids.appId, accessRights: ["FullAccess"] },
+    { dependsOn: [sp] },
+  );
+}
+
+/** Issue 8: each OAuth app's mailbox and ids; the client secret of a created app is a secret output. */
+export const oauthApps = desired.oauthApps.length
+  ? Object.fromEntries(
+      desired.oauthApps.map((app) => {
+        const c = created.get(app.name);
+        return [
+          app.name,
+          c
+            ? {
+                mailbox: app.mailbox,
+                appId: c.appId,
+                servicePrincipalObjectId: c.servicePrincipalObjectId,
+                clientSecret: c.clientSecret,
+              }
+            : app.kind === "existing"
+              ? { mailbox: app.mailbox, appId: app.appId, servicePrincipalObjectId: app.servicePrincipalObjectId }
+              : {},
+        ];
+      }),
+    )
+  : undefined;
+
 /** Whether each device mailbox (declared `enabled`) will be able to send once this is applied. */
 export const effective = (async () => {
   // Secret config is read as plain text here only to build the credential; it is never exported.
   const settings = readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`));
   const result = await effectiveSmtpAuth(await connectTenant(settings), desired);
   for (const [mailbox, verdict] of Object.entries(result)) {
-    if (!verdict.canSend) {
+    const oauthApp = desired.oauthApps.find((a) => a.mailbox === mailbox);
+    if (!verdict.canSend && oauthApp) {
+      // The verdict is for a password (Basic); a mailbox with an OAuth app is meant to send with XOAUTH2.
+      void pulumi.log.info(
+        `${mailbox} sends with OAuth (XOAUTH2, oauth.apps.${oauthApp.name}); with a password it could not: ${verdict.reason}`,
+      );
+    } else if (!verdict.canSend) {
       void pulumi.log.warn(
         verdict.blockedBy
           ? `${mailbox} is declared enabled but will still not be able to send: ${verdict.reason}`

@@ -4,6 +4,7 @@
  * the file, and reports each one with file, line, column and key path (issue 4 item 1).
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import type {
   ExceptionRecord,
@@ -51,12 +52,70 @@ export interface DesiredState {
   mailboxes: MailboxSmtpAuthInputs[];
   othersPolicy: OthersPolicy;
   mfaUsers: PerUserMfaInputs[];
+  /** Issue 8: apps that send over SMTP with OAuth (XOAUTH2), in file order; `[]` when `oauth` is absent. */
+  oauthApps: OAuthAppDeclaration[];
+  /** Issue 8: the Conditional Access baseline, when declared. */
+  conditionalAccessBaseline?: ConditionalAccessBaselineDeclaration;
   /**
    * Where each declared key starts, by key path with lower-case addresses, e.g.
    * `smtpAuth.mailboxes.scanner@contoso.com` or `smtpAuth.mailboxes.scanner@contoso.com.expires`.
    * The doctor and the PR comment use it to cite `file:line`.
    */
   locations: Map<string, SourcePosition>;
+}
+
+// ---- Issue 8: OAuth for SMTP and the Conditional Access baseline ---------------------------------
+
+/** What every OAuth app declaration has. */
+interface OAuthAppCommon {
+  /** The key under `oauth.apps`; names the resources (letters, digits and dashes). */
+  name: string;
+  /** The mailbox the app sends as, lower case. */
+  mailbox: string;
+  /** Display name for a created app registration, or for the Exchange service principal. */
+  displayName?: string;
+}
+
+/** An app registration that already exists: the program registers it in Exchange and grants FullAccess. */
+export interface ExistingOAuthApp extends OAuthAppCommon {
+  kind: "existing";
+  /** Application (client) id, lower case. */
+  appId: string;
+  /** Object id of the app's service principal (the enterprise application), lower case. */
+  servicePrincipalObjectId: string;
+}
+
+/** How a created app proves itself: a client secret (a Pulumi secret output) or a public certificate. */
+export type OAuthCredential =
+  | { type: "password"; expires?: string }
+  | {
+      type: "certificate";
+      /** The certificate file as written in tenant.yaml (relative to it). */
+      file: string;
+      /** Its PEM text: a public certificate only, never a private key. */
+      pem: string;
+      expires?: string;
+    };
+
+/** `create: true`: the app registration, its service principal and SMTP.SendAsApp with admin consent are declared with @pulumi/azuread. */
+export interface CreatedOAuthApp extends OAuthAppCommon {
+  kind: "create";
+  credential: OAuthCredential;
+}
+
+export type OAuthAppDeclaration = ExistingOAuthApp | CreatedOAuthApp;
+
+export const CONDITIONAL_ACCESS_STATES = ["reportOnly", "on"] as const;
+export type ConditionalAccessBaselineState = (typeof CONDITIONAL_ACCESS_STATES)[number];
+
+/** `conditionalAccessBaseline`: three Conditional Access policies that replace security defaults. */
+export interface ConditionalAccessBaselineDeclaration {
+  /** reportOnly → enabledForReportingButNotEnforced; on → enabled. */
+  state: ConditionalAccessBaselineState;
+  /** User principal names excluded from "require MFA for all users" (lower case, file order). */
+  serviceAccounts: string[];
+  /** Emergency-access accounts excluded from every policy of the baseline (lower case, at least one). */
+  breakGlass: string[];
 }
 
 /** One problem in a tenant.yaml. `line`/`column` are 1-based; 0 when the file could not be read. */
@@ -128,12 +187,20 @@ export function parseDesiredState(text: string, file: string, opts: DesiredState
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const TOP_KEYS = ["securityDefaults", "smtpAuth", "mfa"] as const;
+const TOP_KEYS = ["securityDefaults", "smtpAuth", "mfa", "oauth", "conditionalAccessBaseline"] as const;
 const SECURITY_DEFAULTS_KEYS = ["enabled", "reason", "conditionalAccessBaseline", "riskAcceptance"] as const;
 const RISK_ACCEPTANCE_KEYS = ["owner", "ticket", "expires"] as const;
 const SMTP_AUTH_KEYS = ["organization", "mailboxes", "others"] as const;
 const EXCEPTION_KEYS = ["state", "owner", "ticket", "expires"] as const;
 const MFA_KEYS = ["users"] as const;
+const OAUTH_KEYS = ["apps"] as const;
+const OAUTH_APP_KEYS = ["mailbox", "appId", "servicePrincipalObjectId", "create", "displayName", "credential"] as const;
+const CREDENTIAL_KEYS = ["type", "file", "expires"] as const;
+const CREDENTIAL_TYPES = ["password", "certificate"] as const;
+const CA_BASELINE_KEYS = ["state", "serviceAccounts", "breakGlass"] as const;
+/** App names become resource names: `exchange-sp-<name>`, `oauth-app-<name>`. */
+const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/i;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where a key that is unknown at one level belongs, when it is a known key elsewhere. */
 const BELONGS_UNDER: Record<string, string> = {
@@ -141,6 +208,9 @@ const BELONGS_UNDER: Record<string, string> = {
   mailboxes: "smtpAuth",
   others: "smtpAuth",
   users: "mfa",
+  apps: "oauth",
+  serviceAccounts: "conditionalAccessBaseline",
+  breakGlass: "conditionalAccessBaseline",
   state: "an entry under smtpAuth.mailboxes or mfa.users",
 };
 
@@ -286,6 +356,7 @@ class Validator {
       mailboxes: [],
       othersPolicy: "unmanaged",
       mfaUsers: [],
+      oauthApps: [],
       locations: this.locations,
     };
     const sd = top?.get("securityDefaults");
@@ -294,7 +365,305 @@ class Validator {
     if (smtp) this.smtpAuth(smtp, state);
     const mfa = top?.get("mfa");
     if (mfa) state.mfaUsers = this.mfa(mfa);
+    const oauth = top?.get("oauth");
+    if (oauth) state.oauthApps = this.oauth(oauth);
+    const cab = top?.get("conditionalAccessBaseline");
+    if (cab) {
+      const baseline = this.conditionalAccessBaseline(cab);
+      if (baseline) state.conditionalAccessBaseline = baseline;
+      // Entra refuses to turn Conditional Access policies on while security defaults are on (fact sheet §1.4).
+      if (baseline?.state === "on" && state.securityDefaults?.enabled !== false) {
+        const at = this.locations.get(`${cab.path}.state`) ?? this.pos(cab.keyNode);
+        this.issues.push({
+          file: this.file,
+          ...at,
+          key: `${cab.path}.state`,
+          message:
+            "state: on needs securityDefaults.enabled: false declared (Entra refuses to turn Conditional Access policies on while security defaults are on); use state: reportOnly until then",
+        });
+      }
+    }
     return state;
+  }
+
+  // --- issue 8: oauth and conditionalAccessBaseline ----------------------------------------------------------
+
+  private oauth(e: Entry): OAuthAppDeclaration[] {
+    const m = this.mapping(e.value, e.path, OAUTH_KEYS, e.keyNode);
+    const apps = m?.get("apps");
+    if (!m) return [];
+    if (!apps) {
+      this.issueAtNode(e.keyNode, `${e.path}.apps`, "missing; declare the apps under oauth.apps, or remove oauth");
+      return [];
+    }
+    if (!isMap(apps.value)) {
+      this.issueAtValue(
+        apps.value,
+        apps.keyNode,
+        apps.path,
+        `must be a mapping of app names to { mailbox, appId, servicePrincipalObjectId } or { mailbox, create: true, credential }, not ${describe(apps.value)}`,
+      );
+      return [];
+    }
+    const out: OAuthAppDeclaration[] = [];
+    const byAppId = new Map<string, Entry>();
+    for (const pair of apps.value.items) {
+      const name = this.keyName(pair.key, pair.value, apps.path);
+      if (name === undefined) continue;
+      const entry: Entry = { key: name, path: `${apps.path}.${name}`, keyNode: pair.key, value: pair.value };
+      if (!APP_NAME.test(name)) {
+        this.issueAtNode(
+          pair.key,
+          entry.path,
+          `${show(name)} is not a valid app name; use letters, digits and dashes (at most 40)`,
+        );
+        continue;
+      }
+      if (out.some((a) => a.name.toLowerCase() === name.toLowerCase()) || this.locations.has(entry.path)) {
+        this.issueAtNode(pair.key, entry.path, "duplicate app name");
+        continue;
+      }
+      this.locations.set(entry.path, this.pos(pair.key));
+      const app = this.oauthApp(entry);
+      if (!app) continue;
+      if (app.kind === "existing") {
+        const first = byAppId.get(app.appId);
+        if (first) {
+          this.issueAtNode(
+            entry.keyNode,
+            `${entry.path}.appId`,
+            `app ${app.appId} is already declared as ${first.key} (line ${this.pos(first.keyNode).line}); one app, one mailbox`,
+          );
+          continue;
+        }
+        byAppId.set(app.appId, entry);
+      }
+      out.push(app);
+    }
+    return out;
+  }
+
+  private oauthApp(e: Entry): OAuthAppDeclaration | undefined {
+    const m = this.mapping(e.value, e.path, OAUTH_APP_KEYS, e.keyNode);
+    if (!m) return undefined;
+    let ok = true;
+    const mailboxEntry = m.get("mailbox");
+    let mailbox: string | undefined;
+    if (mailboxEntry) mailbox = this.address(mailboxEntry);
+    else this.issueAtNode(e.keyNode, `${e.path}.mailbox`, "missing; the mailbox the app sends as (a mail address)");
+    if (mailbox === undefined) ok = false;
+    let displayName: string | undefined;
+    const dn = m.get("displayName");
+    if (dn) {
+      displayName = this.string(dn);
+      if (displayName === undefined) ok = false;
+    }
+    const createEntry = m.get("create");
+    const create = createEntry ? this.bool(createEntry) : false;
+    if (create === undefined) return undefined;
+    const appIdEntry = m.get("appId");
+    const spEntry = m.get("servicePrincipalObjectId");
+    const credentialEntry = m.get("credential");
+
+    if (create) {
+      for (const extra of [appIdEntry, spEntry]) {
+        if (extra) {
+          this.issueAtNode(
+            extra.keyNode,
+            extra.path,
+            "create: true declares a new app registration; remove appId and servicePrincipalObjectId, or remove create to use an existing app",
+          );
+          ok = false;
+        }
+      }
+      if (!credentialEntry) {
+        this.issueAtNode(
+          e.keyNode,
+          `${e.path}.credential`,
+          "a created app needs a credential: { type: password } or { type: certificate, file: <public certificate .pem> }",
+        );
+        return undefined;
+      }
+      const credential = this.credential(credentialEntry);
+      if (!credential || !ok || mailbox === undefined) return undefined;
+      const app: CreatedOAuthApp = { kind: "create", name: e.key, mailbox, credential };
+      if (displayName !== undefined) app.displayName = displayName;
+      return app;
+    }
+
+    if (credentialEntry) {
+      this.issueAtNode(
+        credentialEntry.keyNode,
+        credentialEntry.path,
+        "a credential is declared only with create: true; an existing app keeps the credentials it has",
+      );
+      ok = false;
+    }
+    if (!appIdEntry && !spEntry) {
+      this.issueAtNode(
+        e.keyNode,
+        e.path,
+        "declare an existing app with appId and servicePrincipalObjectId, or a new one with create: true",
+      );
+      return undefined;
+    }
+    const appId = appIdEntry ? this.guid(appIdEntry, "the application (client) id") : undefined;
+    if (!appIdEntry) {
+      this.issueAtNode(e.keyNode, `${e.path}.appId`, "missing; the application (client) id of the app registration");
+    }
+    const sp = spEntry ? this.guid(spEntry, "the enterprise application's object id") : undefined;
+    if (!spEntry) {
+      this.issueAtNode(
+        e.keyNode,
+        `${e.path}.servicePrincipalObjectId`,
+        "missing; the object id of the app's enterprise application (service principal), which New-ServicePrincipal needs",
+      );
+    }
+    if (appId !== undefined && sp !== undefined && appId === sp && spEntry) {
+      this.issueAtValue(
+        spEntry.value,
+        spEntry.keyNode,
+        spEntry.path,
+        "is the app id; give the enterprise application's object id (Entra ID > Enterprise applications > Object ID)",
+      );
+      return undefined;
+    }
+    if (!ok || mailbox === undefined || appId === undefined || sp === undefined) return undefined;
+    const app: ExistingOAuthApp = { kind: "existing", name: e.key, mailbox, appId, servicePrincipalObjectId: sp };
+    if (displayName !== undefined) app.displayName = displayName;
+    return app;
+  }
+
+  private credential(e: Entry): OAuthCredential | undefined {
+    const m = this.mapping(e.value, e.path, CREDENTIAL_KEYS, e.keyNode);
+    if (!m) return undefined;
+    const typeEntry = m.get("type");
+    if (!typeEntry) {
+      this.issueAtNode(e.keyNode, `${e.path}.type`, `missing type; allowed: ${CREDENTIAL_TYPES.join(", ")}`);
+      return undefined;
+    }
+    const type = this.oneOf(typeEntry, CREDENTIAL_TYPES, "type");
+    const out: { expires?: string } = {};
+    const extrasOk = this.exceptionExtras(m, out);
+    const fileEntry = m.get("file");
+    if (type === "password") {
+      if (fileEntry) {
+        this.issueAtNode(fileEntry.keyNode, fileEntry.path, "a file is only for type: certificate");
+        return undefined;
+      }
+      return extrasOk ? { type, ...out } : undefined;
+    }
+    if (type !== "certificate") return undefined;
+    if (!fileEntry) {
+      this.issueAtNode(
+        e.keyNode,
+        `${e.path}.file`,
+        "missing; the public certificate (.pem) the device signs with, relative to this file",
+      );
+      return undefined;
+    }
+    const file = this.string(fileEntry);
+    if (file === undefined) return undefined;
+    let pem: string;
+    try {
+      pem = readFileSync(path.resolve(path.dirname(this.file), file), "utf8");
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? "unknown error";
+      this.issueAtValue(fileEntry.value, fileEntry.keyNode, fileEntry.path, `cannot read ${show(file)} (${code})`);
+      return undefined;
+    }
+    if (/PRIVATE KEY/.test(pem)) {
+      // Never let a private key reach the program, the state or a pull request.
+      this.issueAtValue(
+        fileEntry.value,
+        fileEntry.keyNode,
+        fileEntry.path,
+        `${show(file)} holds a private key; give only the public certificate (-----BEGIN CERTIFICATE-----) and keep the key on the device`,
+      );
+      return undefined;
+    }
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+      this.issueAtValue(fileEntry.value, fileEntry.keyNode, fileEntry.path, `${show(file)} is not a PEM certificate`);
+      return undefined;
+    }
+    return extrasOk ? { type, file, pem, ...out } : undefined;
+  }
+
+  private conditionalAccessBaseline(e: Entry): ConditionalAccessBaselineDeclaration | undefined {
+    const m = this.mapping(e.value, e.path, CA_BASELINE_KEYS, e.keyNode);
+    if (!m) return undefined;
+    const stateEntry = m.get("state");
+    let state: ConditionalAccessBaselineState | undefined;
+    if (stateEntry) state = this.oneOf(stateEntry, CONDITIONAL_ACCESS_STATES, "state");
+    else {
+      this.issueAtNode(
+        e.keyNode,
+        `${e.path}.state`,
+        `missing state; allowed: ${CONDITIONAL_ACCESS_STATES.join(", ")} (start with reportOnly)`,
+      );
+    }
+    const sa = m.get("serviceAccounts");
+    const serviceAccounts = sa ? this.addressList(sa) : [];
+    const bg = m.get("breakGlass");
+    let breakGlass: string[] | undefined;
+    if (bg) {
+      breakGlass = this.addressList(bg);
+      if (breakGlass?.length === 0) {
+        this.issueAtValue(bg.value, bg.keyNode, bg.path, "must list at least one emergency-access account");
+        breakGlass = undefined;
+      }
+    } else {
+      this.issueAtNode(
+        e.keyNode,
+        `${e.path}.breakGlass`,
+        "missing; list at least one emergency-access account, excluded from every policy so a mistake cannot lock every admin out",
+      );
+    }
+    if (!state || !serviceAccounts || !breakGlass) return undefined;
+    return { state, serviceAccounts, breakGlass };
+  }
+
+  /** A list of mail addresses, lower-cased; duplicates (ignoring case) are reported. */
+  private addressList(e: Entry): string[] | undefined {
+    if (!isSeq(e.value)) {
+      this.issueAtValue(
+        e.value,
+        e.keyNode,
+        e.path,
+        `must be a list of mail addresses, not ${describe(e.value)}; write [] for none`,
+      );
+      return undefined;
+    }
+    const out: string[] = [];
+    let ok = true;
+    e.value.items.forEach((item, i) => {
+      const a = this.address({ key: String(i), path: `${e.path}[${i}]`, keyNode: item, value: item });
+      if (a === undefined) ok = false;
+      else if (out.includes(a)) {
+        this.issueAtNode(
+          item,
+          `${e.path}[${i}]`,
+          `duplicate address ${show(a)} (addresses are compared ignoring case)`,
+        );
+        ok = false;
+      } else out.push(a);
+    });
+    return ok ? out : undefined;
+  }
+
+  private guid(e: Entry, what: string): string | undefined {
+    const s = this.string(e);
+    if (s === undefined) return undefined;
+    if (!GUID.test(s)) {
+      this.issueAtValue(
+        e.value,
+        e.keyNode,
+        e.path,
+        `must be ${what}, a GUID such as 00000000-0000-0000-0000-000000000000, not ${show(s)}`,
+      );
+      return undefined;
+    }
+    return s.toLowerCase();
   }
 
   // --- sections ------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import type {
   ResourceKind,
   SecurityDefaultsInputs,
 } from "./types.ts";
+import type { ExchangeServicePrincipalInputs, MailboxPermissionInputs, Presence } from "./types.ts";
 
 export interface ProviderContext {
   api: TenantApi;
@@ -333,6 +334,199 @@ const perUserMfa: KindProvider<PerUserMfaInputs, PerUserMfaOutputs> = {
 };
 
 // ------------------------------------------------------------------------------------------------
+// Issue 8: the Exchange side of OAuth (XOAUTH2) for SMTP. Kept apart from the settings kinds above.
+//
+// These two kinds are objects, not settings: create adopts one that is already there (prior
+// "present") and delete removes only what this stack added (prior "absent"). A read that finds the
+// object gone (Exchange answers ManagementObjectNotFound) reports it deleted, so the next `up`
+// puts it back; any other failed read throws.
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A string property of an Exchange output object, or "" when it is absent or not a string. */
+const text = (v: unknown): string => (typeof v === "string" ? v : "");
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof ApiError && err.code === "NOT_FOUND";
+}
+
+/** @internal A registered service principal as Get-ServicePrincipal shows it. */
+export interface RegisteredServicePrincipal {
+  appId: string;
+  objectId: string;
+  displayName: string;
+}
+
+/** Get-ServicePrincipal -Identity <appId or objectId>; undefined when Exchange has none. */
+async function findExchangeServicePrincipal(
+  ctx: ProviderContext,
+  identity: string,
+): Promise<RegisteredServicePrincipal | undefined> {
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await ctx.api.invoke("Get-ServicePrincipal", { Identity: identity });
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+  const row = rows[0];
+  if (!row) return undefined;
+  // Exchange names the Entra object id ObjectId in newer builds and ServiceId in older ones.
+  const objectId = row.ObjectId ?? row.ServiceId;
+  return {
+    appId: text(row.AppId).toLowerCase(),
+    objectId: text(objectId).toLowerCase(),
+    displayName: text(row.DisplayName),
+  };
+}
+
+export interface ExchangeServicePrincipalOutputs extends ExchangeServicePrincipalInputs {
+  prior: Presence;
+}
+
+const exchangeServicePrincipal: KindProvider<ExchangeServicePrincipalInputs, ExchangeServicePrincipalOutputs> = {
+  async check(_ctx, _olds, news) {
+    const failures: Failure[] = [];
+    const appId = String(news.appId ?? "").toLowerCase();
+    const objectId = String(news.objectId ?? "").toLowerCase();
+    if (!GUID.test(appId)) failures.push({ property: "appId", reason: "must be the application (client) id, a GUID" });
+    if (!GUID.test(objectId)) {
+      failures.push({ property: "objectId", reason: "must be the enterprise application's object id, a GUID" });
+    }
+    const inputs: ExchangeServicePrincipalInputs = { appId, objectId };
+    if (news.displayName !== undefined) inputs.displayName = news.displayName;
+    return { inputs, failures };
+  },
+  diff(olds, news) {
+    if (olds.appId !== news.appId || olds.objectId !== news.objectId) {
+      const replaces = (["appId", "objectId"] as const).filter((k) => olds[k] !== news[k]);
+      return { changes: true, replaces, deleteBeforeReplace: true, stables: [] };
+    }
+    // Exchange has no Set-ServicePrincipal in our model: a display name is bookkeeping only.
+    return diffProps(olds, news as ExchangeServicePrincipalOutputs, ["displayName"]);
+  },
+  async create(ctx, inputs) {
+    const existing = await findExchangeServicePrincipal(ctx, inputs.appId);
+    if (existing) {
+      if (existing.objectId !== inputs.objectId) {
+        throw new Error(
+          `Exchange already has a service principal for app ${inputs.appId} with object id ${existing.objectId}, ` +
+            `not the declared ${inputs.objectId}; New-ServicePrincipal needs the enterprise application's object id ` +
+            `(not the app registration's). Remove the wrong one with Remove-ServicePrincipal, or declare the right id`,
+        );
+      }
+      return { id: inputs.objectId, outs: { ...inputs, prior: "present" } };
+    }
+    const params: Record<string, unknown> = { AppId: inputs.appId, ObjectId: inputs.objectId };
+    if (inputs.displayName !== undefined) params.DisplayName = inputs.displayName;
+    await ctx.api.invoke("New-ServicePrincipal", params);
+    return { id: inputs.objectId, outs: { ...inputs, prior: "absent" } };
+  },
+  async read(ctx, id, props) {
+    const found = await findExchangeServicePrincipal(ctx, props.objectId ?? id);
+    if (!found) return { id: "", props, inputs: inputKeys(props) };
+    const outs = { ...props, appId: found.appId, objectId: found.objectId };
+    return { id, props: outs, inputs: inputKeys(outs) };
+  },
+  async update(_ctx, _id, olds, news) {
+    return { outs: { ...news, prior: olds.prior } };
+  },
+  async delete(ctx, _id, props) {
+    if (ctx.onDelete !== "restore" || props.prior === "present") return;
+    try {
+      await ctx.api.invoke("Remove-ServicePrincipal", { Identity: props.objectId, Confirm: false });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
+
+export interface MailboxPermissionOutputs extends MailboxPermissionInputs {
+  prior: Presence;
+}
+
+/**
+ * The access rights `user` holds on `mailbox` (Get-MailboxPermission -Identity, every row, matched on
+ * the trustee's object id or app id); undefined when none. Throws NOT_FOUND when the mailbox is gone.
+ */
+async function mailboxRights(ctx: ProviderContext, mailbox: string, trustee: string[]): Promise<string[] | undefined> {
+  const want = trustee.map((t) => t.toLowerCase());
+  const rows = await ctx.api.invoke("Get-MailboxPermission", { Identity: mailbox });
+  const rights = rows
+    .filter((r) => want.includes(text(r.User).toLowerCase()) && r.Deny !== true)
+    .flatMap((r) => (Array.isArray(r.AccessRights) ? r.AccessRights.map(text) : [text(r.AccessRights)]))
+    .flatMap((r) => r.split(",").map((x) => x.trim()))
+    .filter(Boolean);
+  return rights.length > 0 ? rights : undefined;
+}
+
+const hasAll = (held: string[] | undefined, wanted: string[]) =>
+  held !== undefined && wanted.every((w) => held.some((h) => h.toLowerCase() === w.toLowerCase()));
+
+const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPermissionOutputs> = {
+  async check(ctx, _olds, news) {
+    const failures: Failure[] = [];
+    const mailbox = String(news.mailbox ?? "").toLowerCase();
+    const user = String(news.user ?? "").toLowerCase();
+    const appId = String(news.appId ?? "").toLowerCase();
+    const accessRights = Array.isArray(news.accessRights) ? news.accessRights.map(String) : [];
+    if (!GUID.test(user)) failures.push({ property: "user", reason: "must be the service principal's object id" });
+    if (accessRights.length !== 1 || accessRights[0] !== "FullAccess") {
+      failures.push({ property: "accessRights", reason: "must be [FullAccess]" });
+    }
+    if (!(await ctx.mailboxes.load(mailbox))) {
+      failures.push({ property: "mailbox", reason: `no Exchange Online mailbox ${mailbox} in the tenant` });
+    }
+    return { inputs: { mailbox, user, appId, accessRights }, failures };
+  },
+  diff(olds, news) {
+    const replaces = (["mailbox", "user", "accessRights"] as const).filter(
+      (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+    );
+    if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true, stables: [] };
+    return diffProps(olds, news as MailboxPermissionOutputs, ["appId"]);
+  },
+  async create(ctx, inputs) {
+    const held = await mailboxRights(ctx, inputs.mailbox, [inputs.user, inputs.appId]);
+    if (hasAll(held, inputs.accessRights)) {
+      return { id: `${inputs.mailbox}/${inputs.user}`, outs: { ...inputs, prior: "present" } };
+    }
+    await ctx.api.invoke("Add-MailboxPermission", {
+      Identity: inputs.mailbox,
+      User: inputs.user,
+      AccessRights: inputs.accessRights,
+      AutoMapping: false,
+    });
+    return { id: `${inputs.mailbox}/${inputs.user}`, outs: { ...inputs, prior: "absent" } };
+  },
+  async read(ctx, id, props) {
+    // A missing mailbox throws (NOT_FOUND): the resource's target is gone, which is an error to see.
+    const held = await mailboxRights(ctx, props.mailbox, [props.user, props.appId]);
+    if (!hasAll(held, props.accessRights)) return { id: "", props, inputs: inputKeys(props) };
+    return { id, props, inputs: inputKeys(props) };
+  },
+  async update(_ctx, _id, olds, news) {
+    return { outs: { ...news, prior: olds.prior } };
+  },
+  async delete(ctx, _id, props) {
+    if (ctx.onDelete !== "restore" || props.prior === "present") return;
+    try {
+      await ctx.api.invoke("Remove-MailboxPermission", {
+        Identity: props.mailbox,
+        User: props.user,
+        AccessRights: props.accessRights,
+        Confirm: false,
+      });
+    } catch (err) {
+      // The mailbox or the service principal is gone already: so is the permission.
+      if (!isNotFound(err)) throw err;
+    }
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own input and output types
 export const KIND_PROVIDERS: Record<ResourceKind, KindProvider<any, any>> = {
@@ -341,6 +535,8 @@ export const KIND_PROVIDERS: Record<ResourceKind, KindProvider<any, any>> = {
   MailboxSmtpAuth: mailboxSmtpAuth,
   OtherMailboxesSmtpAuth: otherMailboxesSmtpAuth,
   PerUserMfa: perUserMfa,
+  ExchangeServicePrincipal: exchangeServicePrincipal,
+  MailboxPermission: mailboxPermission,
 };
 
 export type { HttpClient };

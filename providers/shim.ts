@@ -9,6 +9,7 @@
  * change, hold no credentials, and always run the current checkout's code.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { ExchangeServicePrincipalInputs, MailboxPermissionInputs } from "./types.ts";
 import {
   RESOURCE_MODULE,
   typeToken,
@@ -47,5 +48,11 @@ export const MailboxSmtpAuth = declare<MailboxSmtpAuthInputs>("MailboxSmtpAuth")
 export const OtherMailboxesSmtpAuth = declare<OtherMailboxesSmtpAuthInputs>("OtherMailboxesSmtpAuth");
 /** Legacy per-user MFA (Graph beta users/{id}/authentication/requirements). */
 export const PerUserMfa = declare<PerUserMfaInputs>("PerUserMfa");
+
+// Issue 8: the Exchange side of OAuth (XOAUTH2) for SMTP.
+/** An Entra app's service principal registered in Exchange Online (New-ServicePrincipal). */
+export const ExchangeServicePrincipal = declare<ExchangeServicePrincipalInputs>("ExchangeServicePrincipal");
+/** FullAccess for a service principal on the mailbox it sends as (Add-MailboxPermission). */
+export const MailboxPermission = declare<MailboxPermissionInputs>("MailboxPermission");
 
 export { RESOURCE_MODULE };

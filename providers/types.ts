@@ -13,6 +13,9 @@ export const RESOURCE_KINDS = [
   "MailboxSmtpAuth",
   "OtherMailboxesSmtpAuth",
   "PerUserMfa",
+  // Issue 8: the Exchange side of OAuth (XOAUTH2) for SMTP.
+  "ExchangeServicePrincipal",
+  "MailboxPermission",
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
@@ -76,4 +79,35 @@ export interface PerUserMfaInputs extends ExceptionRecord {
   state: PerUserMfaState;
   /** Entra directory roles the user holds (read from the tenant by the program), for the policy pack. */
   directoryRoles?: string[];
+}
+
+// ---- Issue 8: OAuth (XOAUTH2) for SMTP, the Exchange side ---------------------------------------
+
+/** Whether the object was there before this stack first declared it; delete removes only what it added. */
+export type Presence = "present" | "absent";
+
+/**
+ * New-ServicePrincipal -AppId -ObjectId: an Entra app's service principal registered in Exchange
+ * Online, so Exchange accepts its app-only tokens. `objectId` is the **enterprise application
+ * (service principal)** object id, not the app registration's object id.
+ */
+export interface ExchangeServicePrincipalInputs {
+  /** Application (client) id, a GUID. */
+  appId: string;
+  /** Object id of the app's service principal in Entra ID (the enterprise application), a GUID. */
+  objectId: string;
+  /** Display name Exchange shows; defaults to the declared OAuth app's name. */
+  displayName?: string;
+}
+
+/** Add-MailboxPermission -AccessRights FullAccess -AutoMapping:$false for a service principal. */
+export interface MailboxPermissionInputs {
+  /** The mailbox the app sends as: primary SMTP address, lower case. */
+  mailbox: string;
+  /** The trustee: the service principal's object id (as registered with New-ServicePrincipal). */
+  user: string;
+  /** The app's application (client) id, recorded for reviewers and the doctor. */
+  appId: string;
+  /** Always ["FullAccess"] for now (the Microsoft OAuth doc's choice). */
+  accessRights: string[];
 }

@@ -7,18 +7,26 @@
  * 3. Runs `pulumi up` on the `sandbox` stack, whose desired state is stacks/sandbox/tenant.yaml.
  * 4. Sends again.
  * Run again, it finds nothing to change and says so.
+ *
+ * `npm start -- --oauth` (issue 8) converges the same failing device mailbox through the OAuth path
+ * instead, on stack `sandbox-oauth` (stacks/sandbox-oauth/tenant.yaml) with its own sandbox state in
+ * .sandbox-oauth/: security defaults and per-user MFA stay on, the device's existing app is
+ * registered in Exchange and given FullAccess, and the device sends with AUTH XOAUTH2.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import { diagnose } from "../cli/doctor/diagnose.ts";
+import { loadDesiredState } from "../desired/tenant-yaml.ts";
 import { startSandbox, type Sandbox } from "../sandbox/server.ts";
 import { projectRoot, pulumiEnv, resolvePulumiBinary } from "./pulumi-env.ts";
+import { sendWithXoauth2, type SendResult } from "./xoauth2.ts";
 
-const STACK = "sandbox";
+const OAUTH = process.argv.slice(2).includes("--oauth");
+const STACK = OAUTH ? "sandbox-oauth" : "sandbox";
 const DEVICE = "scanner@contoso.com";
-const stateDir = path.join(projectRoot, ".sandbox");
+const stateDir = path.join(projectRoot, OAUTH ? ".sandbox-oauth" : ".sandbox");
 
 function say(line = "") {
   process.stdout.write(`${line}\n`);
@@ -51,13 +59,35 @@ async function sendAsDevice(sandbox: Sandbox): Promise<{ ok: true; response: str
   }
 }
 
+/** --oauth: the device's app from the stack's tenant.yaml sends with XOAUTH2; its secret is sandbox test data. */
+async function sendAsDeviceWithOAuth(sandbox: Sandbox): Promise<SendResult> {
+  const desired = loadDesiredState(path.join(projectRoot, "stacks", STACK, "tenant.yaml"));
+  const app = desired.oauthApps.find((a) => a.mailbox === DEVICE);
+  if (app?.kind !== "existing")
+    throw new Error(`stacks/${STACK}/tenant.yaml declares no existing OAuth app for ${DEVICE}`);
+  const secret = sandbox.store.findApp(app.appId)?.secrets[0];
+  if (!secret || !sandbox.smtp) throw new Error(`the sandbox has no client secret for app ${app.appId}`);
+  return sendWithXoauth2({
+    tenantId: sandbox.env.M365_TENANT_ID!,
+    clientId: app.appId,
+    clientSecret: secret,
+    authorityHost: sandbox.env.M365_AUTHORITY_HOST!,
+    smtpHost: sandbox.smtp.host,
+    smtpPort: sandbox.smtp.port,
+    ca: sandbox.caPem,
+    servername: "localhost",
+    mailbox: DEVICE,
+    to: "alice@contoso.com",
+  });
+}
+
 async function report(sandbox: Sandbox, when: string) {
-  const result = await sendAsDevice(sandbox);
+  const result = OAUTH ? await sendAsDeviceWithOAuth(sandbox) : await sendAsDevice(sandbox);
   if (result.ok) {
-    say(`  ${when}: ${DEVICE} sends through SMTP AUTH: ${result.response}`);
+    say(`  ${when}: ${DEVICE} sends through SMTP AUTH${OAUTH ? " (XOAUTH2)" : ""}: ${result.response}`);
     return true;
   }
-  say(`  ${when}: ${DEVICE} cannot send: ${result.reply}`);
+  say(`  ${when}: ${DEVICE} cannot send${OAUTH ? " with XOAUTH2" : ""}: ${result.reply}`);
   const top = diagnose(result.reply).causes.slice(0, 3);
   for (const cause of top) say(`    doctor: ${cause.id} (${Math.round(cause.confidence * 100)}%) ${cause.reason}`);
   return false;
@@ -80,7 +110,7 @@ function pulumi(bin: string, env: NodeJS.ProcessEnv, args: string[], capture = f
 
 async function main(): Promise<number> {
   const bin = resolvePulumiBinary();
-  say("Starting the sandbox tenant (Microsoft 365 stand-in on 127.0.0.1; state in .sandbox/)");
+  say(`Starting the sandbox tenant (Microsoft 365 stand-in on 127.0.0.1; state in ${path.basename(stateDir)}/)`);
   // The stack's provider config records the endpoints, and refresh uses the recorded ones, so the
   // sandbox keeps the ports it got the first time.
   const portsFile = path.join(stateDir, "ports.json");
@@ -148,6 +178,15 @@ async function main(): Promise<number> {
     say();
     say("3. The device tries again");
     const ok = await report(sandbox, "after");
+    if (OAUTH) {
+      // The point of the OAuth path: the tenant stays protected, so a password still gets nowhere.
+      const basic = await sendAsDevice(sandbox);
+      say(
+        basic.ok
+          ? `  note: ${DEVICE} can also send with a password (AUTH LOGIN); the OAuth path did not need that`
+          : `  with a password (AUTH LOGIN) it is still refused, as it should be: ${basic.reply}`,
+      );
+    }
     return ok ? 0 : 1;
   } finally {
     await sandbox.stop();

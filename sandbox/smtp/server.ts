@@ -41,6 +41,8 @@ export interface BearerClaims {
   tenantId: string;
   audience: string;
   roles: string[];
+  /** The token's `oid`: the app's service principal (enterprise application) object id. */
+  objectId?: string;
 }
 
 /** A message Exchange accepted. */
@@ -174,6 +176,14 @@ export function startSmtpServer(opts: SmtpServerOptions): Promise<SmtpServerHand
         }
         appId = claims.appId;
         facts = factsFromTenant(tenant, user, "oauth", { appId });
+        // Registered with another object id (typically the app registration's, not the enterprise
+        // application's): Exchange does not recognise the token's principal (fact sheet §6).
+        const registered = tenant.exchangeServicePrincipals.find(
+          (s) => s.appId.toLowerCase() === claims.appId.toLowerCase(),
+        );
+        if (registered && claims.objectId && registered.objectId.toLowerCase() !== claims.objectId.toLowerCase()) {
+          facts = { ...facts, exchangeServicePrincipalRegistered: false, mailboxPermissionGranted: false };
+        }
       } else {
         mechanism = "basic";
         user = auth.username ?? "";

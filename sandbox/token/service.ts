@@ -54,6 +54,8 @@ export interface BearerTokenClaims {
   tenantId: string;
   audience: string;
   roles: string[];
+  /** The `oid` claim: the object id of the app's service principal (enterprise application). */
+  objectId?: string;
 }
 
 export interface TokenServiceOptions {
@@ -254,7 +256,14 @@ export class TokenService {
   verifyBearerToken = (token: string): BearerTokenClaims | null => {
     const r = this.verify(token);
     if (!r.ok) return null;
-    return { appId: r.caller.appId, tenantId: r.caller.tenantId, audience: r.caller.audience, roles: r.caller.roles };
+    const oid = typeof r.claims.oid === "string" ? r.claims.oid : undefined;
+    return {
+      appId: r.caller.appId,
+      tenantId: r.caller.tenantId,
+      audience: r.caller.audience,
+      roles: r.caller.roles,
+      ...(oid ? { objectId: oid } : {}),
+    };
   };
 
   // ---- client assertions -----------------------------------------------------------------------

@@ -47,6 +47,7 @@ describe("valid desired state", () => {
       ],
       othersPolicy: "unmanaged",
       mfaUsers: [{ user: "scanner@contoso.com", state: "disabled" }],
+      oauthApps: [],
       locations: undefined,
     });
     expect(state.locations.get("smtpAuth.mailboxes.scanner@contoso.com")).toEqual({ line: 17, column: 5 });
@@ -108,6 +109,7 @@ describe("valid desired state", () => {
           expires: "2026-07-01",
         },
       ],
+      oauthApps: [],
       locations: new Map([
         ["securityDefaults", at(1, "securityDefaults:")],
         ["smtpAuth", at(2, "smtpAuth:")],
@@ -146,6 +148,7 @@ describe("valid desired state", () => {
       mailboxes: [],
       othersPolicy: "unmanaged",
       mfaUsers: [],
+      oauthApps: [],
       locations: ["mfa", "mfa.users"],
     });
   });
@@ -156,6 +159,7 @@ describe("valid desired state", () => {
       mailboxes: [],
       othersPolicy: "unmanaged",
       mfaUsers: [],
+      oauthApps: [],
       locations: new Map(),
     });
   });

@@ -357,6 +357,7 @@ describe.skipIf(LIVE)("token service", () => {
       tenantId: FIXTURE.tenantId,
       audience: "https://outlook.office365.com",
       roles: ["SMTP.SendAsApp"],
+      objectId: FIXTURE.scannerOauth.spId,
     });
     expect(
       sb.tokens.verifyBearerToken(sb.tokens.issueToken(app, "https://outlook.office365.com", { lifetimeSeconds: -60 })),

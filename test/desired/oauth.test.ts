@@ -1,0 +1,214 @@
+/**
+ * tenant.yaml's issue-8 sections: `oauth.apps` (existing or created apps for SMTP XOAUTH2) and
+ * `conditionalAccessBaseline`. Malformed cases live in test/desired/malformed/ (oauth-*, ca-baseline-*).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  DesiredStateError,
+  loadDesiredState,
+  parseDesiredState,
+  type ConditionalAccessBaselineDeclaration,
+  type OAuthAppDeclaration,
+} from "../../desired/tenant-yaml.ts";
+
+const TODAY = "2026-07-01";
+const root = join(import.meta.dirname, "..", "..");
+
+// Test data only: a certificate-shaped PEM (never parsed as X.509 here) and a key-shaped one.
+const CERT_PEM = "-----BEGIN CERTIFICATE-----\nTUlJQ2Z6Q0NBZWlnQXdJQkFnSUJBVEFOQmdr\n-----END CERTIFICATE-----\n";
+const KEY_PEM = "-----BEGIN PRIVATE KEY-----\nTUlJRXZRSUJBREFOQmdrcWhraUc5dzBCQVFF\n-----END PRIVATE KEY-----\n";
+
+const dir = mkdtempSync(join(tmpdir(), "tenant-yaml-oauth-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes tenant.yaml (and files next to it) into a fresh folder and loads it. */
+function load(text: string, files: Record<string, string> = {}) {
+  const stack = mkdtempSync(join(dir, "stack-"));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(stack, name, ".."), { recursive: true });
+    writeFileSync(join(stack, name), content);
+  }
+  writeFileSync(join(stack, "tenant.yaml"), text);
+  return loadDesiredState(join(stack, "tenant.yaml"), { today: TODAY });
+}
+
+function issuesOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DesiredStateError) return err.issues.map((i) => `${i.line}:${i.column} ${i.key}: ${i.message}`);
+    throw err;
+  }
+  throw new Error("expected a DesiredStateError");
+}
+
+const OAUTH_YAML = [
+  "oauth:",
+  "  apps:",
+  "    scanner:",
+  "      mailbox: Scanner@Contoso.com",
+  "      appId: 52E8A1C4-9F07-4B3D-A6E2-D1C0B9A8F7E6",
+  "      servicePrincipalObjectId: e3f4a5b6-c7d8-4e9f-8a0b-1c2d3e4f5a6b",
+  "    erp:",
+  "      mailbox: erp@contoso.com",
+  "      create: true",
+  "      displayName: ERP mailer",
+  "      credential: { type: password, expires: 2027-06-30 }",
+  "    plotter:",
+  "      mailbox: plotter@contoso.com",
+  "      create: true",
+  "      credential:",
+  "        type: certificate",
+  "        file: certs/plotter.pem",
+  "",
+].join("\n");
+
+describe("oauth.apps", () => {
+  it("reads existing and created apps, lower-casing ids and addresses, with the certificate's PEM", () => {
+    const state = load(OAUTH_YAML, { "certs/plotter.pem": CERT_PEM });
+    expect(state.oauthApps).toEqual<OAuthAppDeclaration[]>([
+      {
+        kind: "existing",
+        name: "scanner",
+        mailbox: "scanner@contoso.com",
+        appId: "52e8a1c4-9f07-4b3d-a6e2-d1c0b9a8f7e6",
+        servicePrincipalObjectId: "e3f4a5b6-c7d8-4e9f-8a0b-1c2d3e4f5a6b",
+      },
+      {
+        kind: "create",
+        name: "erp",
+        mailbox: "erp@contoso.com",
+        displayName: "ERP mailer",
+        credential: { type: "password", expires: "2027-06-30" },
+      },
+      {
+        kind: "create",
+        name: "plotter",
+        mailbox: "plotter@contoso.com",
+        credential: { type: "certificate", file: "certs/plotter.pem", pem: CERT_PEM },
+      },
+    ]);
+    expect(state.locations.get("oauth.apps.scanner")).toEqual({ line: 3, column: 5 });
+    expect(state.locations.get("oauth.apps.scanner.servicePrincipalObjectId")).toEqual({ line: 6, column: 7 });
+    expect(state.locations.get("oauth.apps.plotter.credential.file")).toEqual({ line: 17, column: 9 });
+  });
+
+  it("refuses a certificate file that holds a private key, without quoting it", () => {
+    const err = issuesOf(() => load(OAUTH_YAML, { "certs/plotter.pem": CERT_PEM + KEY_PEM }));
+    expect(err).toEqual([
+      '17:15 oauth.apps.plotter.credential.file: "certs/plotter.pem" holds a private key; give only the public certificate (-----BEGIN CERTIFICATE-----) and keep the key on the device',
+    ]);
+    expect(err.join("\n")).not.toContain("TUlJRXZR");
+  });
+
+  it("refuses a certificate file that is not PEM", () => {
+    expect(issuesOf(() => load(OAUTH_YAML, { "certs/plotter.pem": "not a certificate" }))).toEqual([
+      '17:15 oauth.apps.plotter.credential.file: "certs/plotter.pem" is not a PEM certificate',
+    ]);
+  });
+
+  it.each([
+    [
+      "a password with a file",
+      "{ type: password, file: x.pem }",
+      "11:37 oauth.apps.erp.credential.file: a file is only for type: certificate",
+    ],
+    [
+      "an expired credential",
+      "{ type: password, expires: 2026-01-01 }",
+      "11:46 oauth.apps.erp.credential.expires: expired on 2026-01-01 (today is 2026-07-01, UTC); renew it or remove the exception",
+    ],
+    [
+      "no type",
+      "{ expires: 2027-01-01 }",
+      "11:7 oauth.apps.erp.credential.type: missing type; allowed: password, certificate",
+    ],
+    [
+      "an unknown type",
+      "{ type: token }",
+      '11:27 oauth.apps.erp.credential.type: invalid type "token"; allowed: password, certificate',
+    ],
+  ])("refuses %s", (_what, credential, expected) => {
+    const text = OAUTH_YAML.replace("{ type: password, expires: 2027-06-30 }", credential);
+    expect(issuesOf(() => load(text, { "certs/plotter.pem": CERT_PEM }))).toEqual([expected]);
+  });
+
+  it("refuses an app name that cannot name a resource", () => {
+    expect(
+      issuesOf(() =>
+        parseDesiredState(
+          "oauth:\n  apps:\n    scanner 3rd floor: { mailbox: a@contoso.com, create: true, credential: { type: password } }\n",
+          "t.yaml",
+          {
+            today: TODAY,
+          },
+        ),
+      ),
+    ).toEqual([
+      '3:5 oauth.apps.scanner 3rd floor: "scanner 3rd floor" is not a valid app name; use letters, digits and dashes (at most 40)',
+    ]);
+  });
+
+  it("parses the sandbox-oauth stack's tenant.yaml: security defaults on, the scanner's existing app", () => {
+    const state = loadDesiredState(join(root, "stacks/sandbox-oauth/tenant.yaml"), { today: TODAY });
+    expect(state.securityDefaults).toEqual({ enabled: true });
+    expect(state.mfaUsers).toEqual([]);
+    expect(state.oauthApps).toEqual<OAuthAppDeclaration[]>([
+      {
+        kind: "existing",
+        name: "scanner",
+        mailbox: "scanner@contoso.com",
+        appId: "52e8a1c4-9f07-4b3d-a6e2-d1c0b9a8f7e6",
+        servicePrincipalObjectId: "e3f4a5b6-c7d8-4e9f-8a0b-1c2d3e4f5a6b",
+        displayName: "scanner SMTP OAuth",
+      },
+    ]);
+    expect(state.conditionalAccessBaseline).toBeUndefined();
+  });
+});
+
+describe("conditionalAccessBaseline", () => {
+  const text = (state: string, securityDefaults = "false") =>
+    [
+      `securityDefaults: { enabled: ${securityDefaults}, reason: "baseline", conditionalAccessBaseline: true }`,
+      "conditionalAccessBaseline:",
+      `  state: ${state}`,
+      "  serviceAccounts: [Svc-Backup@contoso.com]",
+      "  breakGlass:",
+      "    - breakglass1@contoso.com",
+      "    - BreakGlass2@contoso.com",
+      "",
+    ].join("\n");
+
+  it.each(["reportOnly", "on"] as const)("reads state %s with lower-cased accounts in file order", (state) => {
+    const parsed = parseDesiredState(text(state), "t.yaml", { today: TODAY });
+    expect(parsed.conditionalAccessBaseline).toEqual<ConditionalAccessBaselineDeclaration>({
+      state,
+      serviceAccounts: ["svc-backup@contoso.com"],
+      breakGlass: ["breakglass1@contoso.com", "breakglass2@contoso.com"],
+    });
+    expect(parsed.locations.get("conditionalAccessBaseline.breakGlass")).toEqual({ line: 5, column: 3 });
+  });
+
+  it("allows reportOnly while security defaults are on, refuses on", () => {
+    expect(
+      parseDesiredState(text("reportOnly", "true"), "t.yaml", { today: TODAY }).conditionalAccessBaseline?.state,
+    ).toBe("reportOnly");
+    expect(issuesOf(() => parseDesiredState(text("on", "true"), "t.yaml", { today: TODAY }))).toEqual([
+      "3:3 conditionalAccessBaseline.state: state: on needs securityDefaults.enabled: false declared (Entra refuses to turn Conditional Access policies on while security defaults are on); use state: reportOnly until then",
+    ]);
+  });
+
+  it("refuses an empty break-glass list", () => {
+    expect(
+      issuesOf(() =>
+        parseDesiredState("conditionalAccessBaseline:\n  state: reportOnly\n  breakGlass: []\n", "t.yaml", {
+          today: TODAY,
+        }),
+      ),
+    ).toEqual(["3:15 conditionalAccessBaseline.breakGlass: must list at least one emergency-access account"]);
+  });
+});
