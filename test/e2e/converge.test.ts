@@ -286,13 +286,19 @@ describe("a killed run", { timeout: 240_000 }, () => {
     const program = await startProgram({ sandbox: { latency: "realistic" } });
     try {
       const child = program.start(["up", "--yes", "--skip-preview"]);
+      let printed = "";
+      child.stdout!.on("data", (d: Buffer) => (printed += d.toString()));
+      child.stderr!.resume();
       const exited = new Promise((resolve) => child.on("exit", resolve));
-      const deadline = Date.now() + 60_000;
-      while (
-        !program.sandbox.requestLog.entries().some((e) => e.method === "PATCH" || /InvokeCommand Set-/.test(e.endpoint))
-      ) {
-        if (Date.now() > deadline) throw new Error("up never reached its first write");
-        await new Promise((r) => setTimeout(r, 20));
+      // Kill once one item is recorded and another one's write has reached the tenant.
+      const deadline = Date.now() + 90_000;
+      const writes = () =>
+        program.sandbox.requestLog
+          .entries()
+          .filter((e) => e.method === "PATCH" || /InvokeCommand Set-/.test(e.endpoint));
+      while (!(/ created \(/.test(printed) && writes().length >= 2)) {
+        if (Date.now() > deadline) throw new Error(`up never got half-way:\n${printed}`);
+        await new Promise((r) => setTimeout(r, 10));
       }
       process.kill(-child.pid!, "SIGKILL");
       await exited;

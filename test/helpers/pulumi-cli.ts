@@ -59,7 +59,8 @@ export function pulumiProject(source: string, baseEnv: NodeJS.ProcessEnv = {}, o
     dir,
     backendDir,
     run,
-    start: (args) => spawn(bin, [...args, "--non-interactive"], { cwd: dir, env, detached: true, stdio: "ignore" }),
+    start: (args) =>
+      spawn(bin, [...args, "--non-interactive"], { cwd: dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] }),
     async ok(args, extraEnv) {
       const result = await run(args, extraEnv);
       if (result.code !== 0) {
