@@ -62,6 +62,16 @@ export function resolvePulumiBinary(): string {
   return path.join(toolsBin, "pulumi");
 }
 
+/**
+ * A file backend URL for a folder. `metadata=skip` stops gocloud's fileblob from writing `.attrs`
+ * sidecar files: it writes them in place (create, then encode), so a CLI killed at that moment leaves an
+ * empty one and every later command fails with "failed to load checkpoint: EOF". The checkpoint itself
+ * is written to a temporary file and renamed, which is safe.
+ */
+export function fileBackendUrl(dir: string): string {
+  return `file://${dir}?metadata=skip`;
+}
+
 /** The environment every CLI run gets; `base` is usually process.env. */
 export function pulumiEnv(base: NodeJS.ProcessEnv, pulumiBin: string): NodeJS.ProcessEnv {
   const home = path.join(projectRoot, ".pulumi-home");
@@ -76,7 +86,7 @@ export function pulumiEnv(base: NodeJS.ProcessEnv, pulumiBin: string): NodeJS.Pr
       path.delimiter,
     ),
     PULUMI_HOME: base.PULUMI_HOME ?? home,
-    PULUMI_BACKEND_URL: base.PULUMI_BACKEND_URL ?? `file://${stateDir}`,
+    PULUMI_BACKEND_URL: base.PULUMI_BACKEND_URL ?? fileBackendUrl(stateDir),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
-import { projectRoot, pulumiEnv, resolvePulumiBinary } from "../../scripts/pulumi-env.ts";
+import { fileBackendUrl, projectRoot, pulumiEnv, resolvePulumiBinary } from "../../scripts/pulumi-env.ts";
 
 export interface CliResult {
   code: number;
@@ -42,7 +42,12 @@ export function pulumiProject(source: string, baseEnv: NodeJS.ProcessEnv = {}, o
   const backendDir = path.join(dir, ".state");
   mkdirSync(backendDir);
   const env = pulumiEnv(
-    { ...process.env, ...baseEnv, PULUMI_BACKEND_URL: `file://${backendDir}`, PULUMI_CONFIG_PASSPHRASE: "test-only" },
+    {
+      ...process.env,
+      ...baseEnv,
+      PULUMI_BACKEND_URL: fileBackendUrl(backendDir),
+      PULUMI_CONFIG_PASSPHRASE: "test-only",
+    },
     bin,
   );
   const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
