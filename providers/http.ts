@@ -3,6 +3,8 @@
  *
  * - Retries 429, 503 and 504 (and connection resets and timeouts), honouring Retry-After as seconds
  *   or an HTTP date, capped, within a total time budget; jittered exponential back-off otherwise.
+ * - A 429 pauses the whole client until its Retry-After has passed, so the other requests in flight
+ *   or queued do not spend more of the budget only to be refused too.
  * - Only requests marked idempotent are replayed.
  * - Errors are ApiError with a stable `code`, the method and a credential-free URL; tokens never
  *   appear in messages, and the response is kept off the enumerable properties.
@@ -207,9 +209,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const limit = createLimiter(options.concurrency ?? 8);
   const timeoutMs = options.timeoutMs ?? 60_000;
+  // A 429 means the budget is spent for everyone using this client, not only for the request that got
+  // it: until its Retry-After has passed, no request of this client starts an attempt.
+  let pausedUntil = 0;
 
-  async function attempt(req: HttpRequest): Promise<{ response?: HttpResponse; error?: unknown }> {
-    const token = await options.getToken();
+  async function attempt(
+    req: HttpRequest,
+  ): Promise<{ response?: HttpResponse; error?: unknown; notSent?: boolean }> {
+    let token: string;
+    try {
+      token = await options.getToken();
+    } catch (error) {
+      // The token service failed (unreachable, 5xx, its metadata not fetched): nothing was sent, so
+      // the request may be tried again whatever its method.
+      return { error, notSent: true };
+    }
     const headers: Record<string, string> = {
       accept: "application/json",
       ...req.headers,
@@ -248,10 +262,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     send(req) {
       return limit(async () => {
         const started = Date.now();
+        let ownPause = -1;
         for (let n = 1; ; n++) {
-          const { response, error } = await attempt(req);
-          const retryable = error !== undefined ? req.idempotent : RETRYABLE_STATUS.has(response!.status);
-          const replayable = req.idempotent || response?.status === 429; // a 429 was not processed
+          if (pausedUntil > Date.now() && pausedUntil !== ownPause) await sleep(pausedUntil - Date.now());
+          const { response, error, notSent } = await attempt(req);
+          const retryable = error !== undefined ? req.idempotent || notSent : RETRYABLE_STATUS.has(response!.status);
+          const replayable = req.idempotent || notSent || response?.status === 429; // a 429 was not processed
           if (response && response.status < 400) return response;
           if (retryable && replayable) {
             const delay = retryDelayMs(
@@ -263,6 +279,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               Math.random(),
             );
             if (delay !== undefined) {
+              if (response?.status === 429 && Date.now() + delay > pausedUntil) {
+                pausedUntil = ownPause = Date.now() + delay;
+              }
               await sleep(delay);
               continue;
             }

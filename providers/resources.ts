@@ -10,9 +10,9 @@
  * - delete puts `prior` back unless stack config `onDelete` is `leave`.
  */
 import type { dynamic } from "@pulumi/pulumi";
-import { createCoalescer, type Coalescer } from "./coalesce.ts";
+import { createCoalescer, createSnapshot, type Coalescer, type Snapshot } from "./coalesce.ts";
 import { ApiError, type HttpClient } from "./http.ts";
-import type { CasMailbox, TenantApi } from "./tenant-api.ts";
+import { PermissionError, type CasMailbox, type TenantApi } from "./tenant-api.ts";
 import type {
   MailboxSmtpAuthInputs,
   MailboxSmtpAuthState,
@@ -28,24 +28,53 @@ import type { ExchangeServicePrincipalInputs, MailboxPermissionInputs, Presence 
 export interface ProviderContext {
   api: TenantApi;
   onDelete: "restore" | "leave";
-  /** Coalesced single-mailbox reads (Exchange pages of 1,000 when many are asked at once). */
+  /** Coalesced single-mailbox reads (answered from the mailbox listing when many are asked at once). */
   mailboxes: Coalescer<string, CasMailbox>;
+  /** Every mailbox, from one paged Get-CASMailbox listing shared for {@link LISTING_MAX_AGE_MS}. */
+  mailboxListing: Snapshot<Map<string, CasMailbox>>;
   /** Coalesced per-user MFA reads (Graph $batch of 20). */
   mfa: Coalescer<string, PerUserMfaState>;
+  /** Every user principal name (lower case), from one paged Graph users listing; for check only. */
+  userDirectory: Snapshot<Set<string>>;
+  /** Records a mailbox value this process just wrote, so later reads from a kept listing see it. */
+  wroteMailbox(mailbox: string, state: MailboxSmtpAuthState): void;
 }
 
 /** Above this many mailboxes in one window, one paged listing is cheaper than one call each. */
 const BULK_MAILBOX_THRESHOLD = 50;
 
+/**
+ * How long a listing may answer reads after it started. A refresh of thousands of resources reads
+ * them all within seconds: one listing serves the lot, and a value is at most this old (plus the
+ * listing's own duration) when it is reported. Our own writes are applied to the kept listing.
+ */
+export const LISTING_MAX_AGE_MS = 30_000;
+
+/** Existence checks (check) tolerate an older directory: users and mailboxes rarely come and go. */
+export const DIRECTORY_MAX_AGE_MS = 300_000;
+
 export function createProviderContext(api: TenantApi, onDelete: "restore" | "leave"): ProviderContext {
+  const mailboxListing = createSnapshot(
+    async () => new Map((await api.listCasMailboxes(false)).map((m) => [m.mailbox, m])),
+    LISTING_MAX_AGE_MS,
+  );
+  // Reads may trickle in a few per window (the engine starts them as its workers free up): count them
+  // all, so that a command reading many mailboxes lists them once instead of reading them one by one.
+  let mailboxesAsked = 0;
   return {
     api,
     onDelete,
+    mailboxListing,
     mailboxes: createCoalescer(async (keys) => {
       const found = new Map<string, CasMailbox>();
-      if (keys.length > BULK_MAILBOX_THRESHOLD) {
-        const wanted = new Set(keys);
-        for (const m of await api.listCasMailboxes(false)) if (wanted.has(m.mailbox)) found.set(m.mailbox, m);
+      mailboxesAsked += keys.length;
+      // Once a listing is kept, small windows are answered from it too.
+      if (mailboxesAsked > BULK_MAILBOX_THRESHOLD || mailboxListing.fresh()) {
+        const all = await mailboxListing.get();
+        for (const key of keys) {
+          const m = all.get(key);
+          if (m) found.set(key, m);
+        }
         return found;
       }
       await Promise.all(
@@ -60,7 +89,40 @@ export function createProviderContext(api: TenantApi, onDelete: "restore" | "lea
       return found;
     }),
     mfa: createCoalescer((keys) => api.getPerUserMfaMany(keys)),
+    userDirectory: createSnapshot(
+      async () => new Set((await api.listUserPrincipalNames()).map((u) => u.toLowerCase())),
+      DIRECTORY_MAX_AGE_MS,
+    ),
+    wroteMailbox(mailbox, state) {
+      mailboxListing.patch((all) => {
+        if (all.has(mailbox)) all.set(mailbox, { mailbox, state });
+      });
+    },
   };
+}
+
+/**
+ * Whether Exchange has the mailbox, for check. The engine calls check once per resource, one after
+ * another, so a call per resource would cost a round trip each: the answer comes from the shared
+ * listing instead (ceil(mailboxes / 1,000) calls per command).
+ */
+async function mailboxExists(ctx: ProviderContext, mailbox: string): Promise<boolean> {
+  return (await ctx.mailboxListing.get()).has(mailbox);
+}
+
+/** Whether Graph has the user, for check: from the users listing, or (without User.Read.All) one MFA read. */
+async function userExists(ctx: ProviderContext, user: string): Promise<boolean> {
+  try {
+    return (await ctx.userDirectory.get()).has(user);
+  } catch (err) {
+    if (!(err instanceof PermissionError)) throw err;
+    return (await ctx.mfa.load(user)) !== undefined;
+  }
+}
+
+async function setMailbox(ctx: ProviderContext, mailbox: string, state: MailboxSmtpAuthState): Promise<void> {
+  await ctx.api.setCasMailbox(mailbox, state);
+  ctx.wroteMailbox(mailbox, state);
 }
 
 type Failure = dynamic.CheckFailure;
@@ -191,7 +253,7 @@ const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAuthOutput
     if (!["inherit", "enabled", "disabled"].includes(news.state)) {
       failures.push({ property: "state", reason: "must be inherit, enabled or disabled" });
     }
-    if (!(await ctx.mailboxes.load(mailbox))) {
+    if (!(await mailboxExists(ctx, mailbox))) {
       failures.push({ property: "mailbox", reason: `no Exchange Online mailbox ${mailbox} in the tenant` });
     }
     return { inputs: { ...news, mailbox }, failures };
@@ -204,7 +266,7 @@ const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAuthOutput
   },
   async create(ctx, inputs) {
     const { state: prior } = await readMailbox(ctx, inputs.mailbox);
-    if (prior !== inputs.state) await ctx.api.setCasMailbox(inputs.mailbox, inputs.state);
+    if (prior !== inputs.state) await setMailbox(ctx, inputs.mailbox, inputs.state);
     return { id: inputs.mailbox, outs: { ...inputs, prior } };
   },
   async read(ctx, id, props) {
@@ -213,12 +275,12 @@ const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAuthOutput
     return { id, props: outs, inputs: inputKeys(outs) };
   },
   async update(ctx, _id, olds, news) {
-    if (olds.state !== news.state) await ctx.api.setCasMailbox(news.mailbox, news.state);
+    if (olds.state !== news.state) await setMailbox(ctx, news.mailbox, news.state);
     return { outs: { ...news, prior: olds.prior } };
   },
   async delete(ctx, _id, props) {
     if (ctx.onDelete === "restore" && props.prior !== props.state) {
-      await ctx.api.setCasMailbox(props.mailbox, props.prior);
+      await setMailbox(ctx, props.mailbox, props.prior);
     }
   },
 };
@@ -235,8 +297,9 @@ async function findStrays(ctx: ProviderContext, declared: string[]): Promise<Cas
   return (await ctx.api.listCasMailboxes(true)).filter((m) => m.state !== "inherit" && !keep.has(m.mailbox));
 }
 
+/** Resets every stray at once; the HTTP layer bounds how many calls are in flight (http.ts). */
 async function resetStrays(ctx: ProviderContext, strays: CasMailbox[]) {
-  for (const stray of strays) await ctx.api.setCasMailbox(stray.mailbox, "inherit");
+  await Promise.all(strays.map((stray) => setMailbox(ctx, stray.mailbox, "inherit")));
   return strays.map((s) => ({ mailbox: s.mailbox, prior: s.state }));
 }
 
@@ -263,7 +326,7 @@ const otherMailboxesSmtpAuth: KindProvider<OtherMailboxesSmtpAuthInputs, OtherMa
   },
   async delete(ctx, _id, props) {
     if (ctx.onDelete !== "restore") return;
-    for (const r of props.reset) await ctx.api.setCasMailbox(r.mailbox, r.prior);
+    await Promise.all(props.reset.map((r) => setMailbox(ctx, r.mailbox, r.prior)));
   },
 };
 
@@ -303,7 +366,7 @@ const perUserMfa: KindProvider<PerUserMfaInputs, PerUserMfaOutputs> = {
     if (!["disabled", "enabled", "enforced"].includes(news.state)) {
       failures.push({ property: "state", reason: "must be disabled, enabled or enforced" });
     }
-    if (!(await ctx.mfa.load(user))) failures.push({ property: "user", reason: `no user ${user} in the tenant` });
+    if (!(await userExists(ctx, user))) failures.push({ property: "user", reason: `no user ${user} in the tenant` });
     return { inputs: { ...news, user }, failures };
   },
   diff(olds, news) {
@@ -476,7 +539,7 @@ const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPermission
     if (accessRights.length !== 1 || accessRights[0] !== "FullAccess") {
       failures.push({ property: "accessRights", reason: "must be [FullAccess]" });
     }
-    if (!(await ctx.mailboxes.load(mailbox))) {
+    if (!(await mailboxExists(ctx, mailbox))) {
       failures.push({ property: "mailbox", reason: `no Exchange Online mailbox ${mailbox} in the tenant` });
     }
     return { inputs: { mailbox, user, appId, accessRights }, failures };

@@ -90,6 +90,17 @@ export function pulumiEnv(base: NodeJS.ProcessEnv, pulumiBin: string): NodeJS.Pr
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    // Scale (issue 7, bench/README.md): the file backend rewrites the whole checkpoint after every
+    // step, which costs O(n²) for n changed resources (hours at 20,000). With this set, the state is
+    // written once, at the end of the command — also when it fails or is interrupted with Ctrl-C or
+    // SIGTERM (the engine stops gracefully and saves). Only a CLI killed outright (SIGKILL, a crash)
+    // loses the record of that run's steps; creates adopt, so `up` again converges (README, "Killed
+    // runs"). Set PULUMI_SKIP_CHECKPOINTS=false to checkpoint every step.
+    PULUMI_SKIP_CHECKPOINTS: base.PULUMI_SKIP_CHECKPOINTS ?? "true",
+    // The engine keeps this many resource operations in flight (default 4 × cores, 8 here). The
+    // providers coalesce concurrent reads into bulk calls and bound the API calls in flight
+    // themselves (providers/http.ts), so a high value costs nothing and lets reads coalesce.
+    PULUMI_PARALLEL: base.PULUMI_PARALLEL ?? "256",
   };
   if (base.PULUMI_CONFIG_PASSPHRASE === undefined && base.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
     const file = path.join(home, "passphrase");
