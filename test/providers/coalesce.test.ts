@@ -128,9 +128,7 @@ describe("provider context: bulk reads", () => {
       status: 403,
       attempts: 1,
     });
-    const getPerUserMfaMany = vi.fn(
-      async (upns: string[]) => new Map(upns.map((u) => [u, "disabled"])),
-    );
+    const getPerUserMfaMany = vi.fn(async (upns: string[]) => new Map(upns.map((u) => [u, "disabled"])));
     const limited = createProviderContext(
       fakeApi({
         listUserPrincipalNames: async () => {
