@@ -99,7 +99,7 @@ export const oauthApps = desired.oauthApps.length
         ];
       }),
     )
-  : undefined;
+  : {};
 
 /** Whether each device mailbox (declared `enabled`) will be able to send once this is applied. */
 export const effective = (async () => {

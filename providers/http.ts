@@ -213,15 +213,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // it: until its Retry-After has passed, no request of this client starts an attempt.
   let pausedUntil = 0;
 
-  async function attempt(
-    req: HttpRequest,
-  ): Promise<{ response?: HttpResponse; error?: unknown; notSent?: boolean }> {
+  async function attempt(req: HttpRequest): Promise<{ response?: HttpResponse; error?: unknown; notSent?: boolean }> {
     let token: string;
     try {
       token = await options.getToken();
     } catch (error) {
-      // The token service failed (unreachable, 5xx, its metadata not fetched): nothing was sent, so
-      // the request may be tried again whatever its method.
+      // A refusal from the token service (wrong secret, no consent) is final.
+      if (isTokenRefusal(error)) throw tokenRefused(req, error);
+      // Otherwise it failed on the way (unreachable, 5xx, its metadata not fetched): nothing was sent,
+      // so the request may be tried again whatever its method.
       return { error, notSent: true };
     }
     const headers: Record<string, string> = {
@@ -291,6 +291,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
     },
   };
+}
+
+/** An answer from the token service that trying again cannot change (an AADSTS error such as invalid_client). */
+function isTokenRefusal(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    /AADSTS\d+|invalid_client|invalid_grant|unauthorized_client|invalid_scope/.test(error.message)
+  );
+}
+
+function tokenRefused(req: HttpRequest, error: unknown): ApiError {
+  // The first line of an AADSTS message names the error; the rest is trace ids and timestamps.
+  const first = (error as Error).message.split(/\r?\n| - Timestamp: /)[0]!.slice(0, 300);
+  return new ApiError({
+    code: "UNAUTHORIZED",
+    message: `${req.method} ${safeUrl(req.url)} was not sent: the token service refused the credentials: ${first}`,
+    method: req.method,
+    url: safeUrl(req.url),
+    attempts: 0,
+    cause: error,
+  });
 }
 
 function toApiError(req: HttpRequest, attempts: number, response?: HttpResponse, error?: unknown): ApiError {

@@ -133,6 +133,36 @@ describe("the HTTP layer against the sandbox", () => {
     expect(err.message).not.toContain(token);
   });
 
+  it("tries again when the token service fails on the way, and stops at once when it refuses", async () => {
+    let calls = 0;
+    const attempts: number[] = [];
+    const flaky = createHttpClient({
+      getToken: async () => {
+        if (calls++ === 0) throw new Error("endpoints_resolution_error: See https://aka.ms/msal.js.errors");
+        return token;
+      },
+      sleep: async () => undefined,
+      onAttempt: (_r, s) => attempts.push(s === "error" ? 0 : s),
+    });
+    expect((await flaky.send({ ...get, url: securityDefaults() })).status).toBe(200);
+    expect([calls, attempts]).toEqual([2, [200]]);
+
+    const refused = (await createHttpClient({
+      getToken: async () => {
+        throw new Error(
+          "invalid_client: Error(s): 7000215 - Timestamp: 2026-11-29 - Description: AADSTS7000215: Invalid client secret provided.",
+        );
+      },
+      sleep: async () => undefined,
+    })
+      .send({ ...get, url: securityDefaults() })
+      .catch((e: unknown) => e)) as ApiError;
+    expect(refused.code).toBe("UNAUTHORIZED");
+    expect(refused.message).toMatch(
+      /^GET https:\/\/127\.0\.0\.1:\d+\/v1\.0\/policies\/identitySecurityDefaultsEnforcementPolicy was not sent: the token service refused the credentials: invalid_client: Error\(s\): 7000215$/,
+    );
+  });
+
   it("does not retry a refused token", async () => {
     const attempts: number[] = [];
     const err = (await createHttpClient({
