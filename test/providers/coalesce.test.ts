@@ -3,13 +3,12 @@ import { createCoalescer, createSnapshot } from "../../providers/coalesce.ts";
 import { ApiError } from "../../providers/http.ts";
 import { KIND_PROVIDERS, createProviderContext } from "../../providers/resources.ts";
 import { PermissionError, type CasMailbox, type TenantApi } from "../../providers/tenant-api.ts";
-import type { PerUserMfaState } from "../../providers/types.ts";
 
 /** A TenantApi whose every method throws unless the test scripts it (STYLE.md guideline 10). */
 function fakeApi(methods: Partial<TenantApi>): TenantApi {
   return new Proxy(methods as TenantApi, {
     get(target, name: string) {
-      if (name in target) return (target as Record<string, unknown>)[name];
+      if (name in target) return (target as unknown as Record<string, unknown>)[name];
       return () => {
         throw new Error(`not scripted: TenantApi.${name}`);
       };
@@ -128,7 +127,7 @@ describe("provider context: bulk reads", () => {
       status: 403,
       attempts: 1,
     });
-    const getPerUserMfaMany = vi.fn(async (upns: string[]) => new Map(upns.map((u) => [u, "disabled"])));
+    const getPerUserMfaMany = vi.fn(async (upns: string[]) => new Map(upns.map((u) => [u, "disabled" as const])));
     const limited = createProviderContext(
       fakeApi({
         listUserPrincipalNames: async () => {
