@@ -72,6 +72,22 @@ export function fileBackendUrl(dir: string): string {
   return `file://${dir}?metadata=skip`;
 }
 
+/**
+ * The environment for one CLI command. A preview persists nothing, yet the engine serialises and
+ * verifies the whole snapshot after each step unless PULUMI_SKIP_CHECKPOINTS is set, which makes a
+ * preview of n items cost O(n²); so previews skip checkpoints. Commands that write state (up,
+ * refresh, destroy) keep a checkpoint per step unless the caller sets PULUMI_SKIP_CHECKPOINTS=true
+ * (bench/README.md, "Checkpoints": worth it for the first adoption of a very large tenant, at the
+ * cost of the record of a run that is killed outright).
+ */
+export function envForCommand(args: readonly string[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const command = args.find((a) => !a.startsWith("-"));
+  if (command === "preview" && env.PULUMI_SKIP_CHECKPOINTS === undefined) {
+    return { ...env, PULUMI_SKIP_CHECKPOINTS: "true" };
+  }
+  return env;
+}
+
 /** The environment every CLI run gets; `base` is usually process.env. */
 export function pulumiEnv(base: NodeJS.ProcessEnv, pulumiBin: string): NodeJS.ProcessEnv {
   const home = path.join(projectRoot, ".pulumi-home");
@@ -90,13 +106,6 @@ export function pulumiEnv(base: NodeJS.ProcessEnv, pulumiBin: string): NodeJS.Pr
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-    // Scale (issue 7, bench/README.md): the file backend rewrites the whole checkpoint after every
-    // step, which costs O(n²) for n changed resources (hours at 20,000). With this set, the state is
-    // written once, at the end of the command — also when it fails or is interrupted with Ctrl-C or
-    // SIGTERM (the engine stops gracefully and saves). Only a CLI killed outright (SIGKILL, a crash)
-    // loses the record of that run's steps; creates adopt, so `up` again converges (README, "Killed
-    // runs"). Set PULUMI_SKIP_CHECKPOINTS=false to checkpoint every step.
-    PULUMI_SKIP_CHECKPOINTS: base.PULUMI_SKIP_CHECKPOINTS ?? "true",
     // The engine keeps this many resource operations in flight (default 4 × cores, 8 here). The
     // providers coalesce concurrent reads into bulk calls and bound the API calls in flight
     // themselves (providers/http.ts), so a high value costs nothing and lets reads coalesce.

@@ -3,7 +3,7 @@
  * (see scripts/pulumi-env.ts), passing the arguments and the exit code through.
  */
 import { spawn } from "node:child_process";
-import { projectRoot, pulumiEnv, resolvePulumiBinary } from "./pulumi-env.ts";
+import { envForCommand, projectRoot, pulumiEnv, resolvePulumiBinary } from "./pulumi-env.ts";
 
 let bin: string;
 try {
@@ -15,7 +15,7 @@ try {
 
 const child = spawn(bin, process.argv.slice(2), {
   cwd: projectRoot,
-  env: pulumiEnv(process.env, bin),
+  env: envForCommand(process.argv.slice(2), pulumiEnv(process.env, bin)),
   stdio: "inherit",
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

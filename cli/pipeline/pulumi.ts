@@ -4,7 +4,7 @@
  * environment (PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE[_FILE], NODE_EXTRA_CA_CERTS).
  */
 import { spawn } from "node:child_process";
-import { pulumiEnv, resolvePulumiBinary } from "../../scripts/pulumi-env.ts";
+import { envForCommand, pulumiEnv, resolvePulumiBinary } from "../../scripts/pulumi-env.ts";
 
 /** What one CLI run gave back. `stdout` is captured only when asked for. */
 export interface PulumiRun {
@@ -34,7 +34,7 @@ let binary: string | undefined;
 export const runPulumi: PulumiRunner = (args, opts) => {
   binary ??= resolvePulumiBinary();
   const bin = binary;
-  const env = pulumiEnv({ ...process.env, ...opts.env }, bin);
+  const env = envForCommand(args, pulumiEnv({ ...process.env, ...opts.env }, bin));
   return new Promise((resolve, reject) => {
     const child = spawn(bin, [...args, "--non-interactive"], { cwd: opts.cwd, env });
     let stdout = "";
