@@ -86,21 +86,7 @@ export async function effectiveSmtpAuth(
       const declaredMfa = desired.mfaUsers.find((u) => u.user === address)?.state;
       const perUserMfa = declaredMfa ?? (await fact(() => api.getPerUserMfa(address)));
       const exchangeUser = await fact(async () => (await api.invoke("Get-User", { Identity: address }))[0] ?? {});
-      const policyName =
-        exchangeUser === UNKNOWN || orgConfig === UNKNOWN
-          ? UNKNOWN
-          : ((exchangeUser.AuthenticationPolicy as string | null | undefined) ??
-            (orgConfig.DefaultAuthenticationPolicy as string | null | undefined) ??
-            null);
-      const authenticationPolicy: GateFacts["authenticationPolicy"] =
-        policyName === UNKNOWN || authPolicies === UNKNOWN
-          ? UNKNOWN
-          : policyName === null
-            ? null
-            : {
-                name: policyName,
-                allowBasicAuthSmtp: Boolean(authPolicies.find((p) => p.Name === policyName)?.AllowBasicAuthSmtp),
-              };
+      const authenticationPolicy = authenticationPolicyInEffect(exchangeUser, orgConfig, authPolicies);
 
       const verdict = evaluateGates({
         mechanism: "basic",
@@ -137,6 +123,27 @@ export async function effectiveSmtpAuth(
     }),
   );
   return result;
+}
+
+/**
+ * The Exchange authentication policy in effect for a user: the one assigned to them (Get-User
+ * AuthenticationPolicy), else the organisation's default (Get-OrganizationConfig), else none. Names
+ * match case-insensitively, as Exchange identities do.
+ */
+export function authenticationPolicyInEffect(
+  exchangeUser: Fact<Record<string, unknown>>,
+  orgConfig: Fact<Record<string, unknown>>,
+  policies: Fact<readonly Record<string, unknown>[]>,
+): GateFacts["authenticationPolicy"] {
+  if (exchangeUser === UNKNOWN || orgConfig === UNKNOWN) return UNKNOWN;
+  const name =
+    (exchangeUser.AuthenticationPolicy as string | null | undefined) ??
+    (orgConfig.DefaultAuthenticationPolicy as string | null | undefined) ??
+    null;
+  if (name === null) return null;
+  if (policies === UNKNOWN) return UNKNOWN;
+  const policy = policies.find((p) => typeof p.Name === "string" && p.Name.toLowerCase() === name.toLowerCase());
+  return { name, allowBasicAuthSmtp: Boolean(policy?.AllowBasicAuthSmtp) };
 }
 
 /** Graph conditionalAccessPolicy → the fields the gates read. */

@@ -10,7 +10,11 @@
  * failed read (network, authentication, server error) is thrown as the ApiError it is.
  */
 import type { DesiredState, SourcePosition } from "../../desired/tenant-yaml.ts";
-import { conditionalAccessFromGraph, hasExchangeLicence } from "../../providers/effective.ts";
+import {
+  authenticationPolicyInEffect,
+  conditionalAccessFromGraph,
+  hasExchangeLicence,
+} from "../../providers/effective.ts";
 import {
   GATE_ORDER,
   UNKNOWN,
@@ -161,23 +165,7 @@ export async function gatherFacts(
       : Promise.resolve(UNKNOWN as Fact<Record<string, unknown>>),
   ]);
 
-  const policyName: Fact<string | null> =
-    exchangeUser === UNKNOWN || orgConfig === UNKNOWN
-      ? UNKNOWN
-      : ((exchangeUser.AuthenticationPolicy as string | null | undefined) ??
-        (orgConfig.DefaultAuthenticationPolicy as string | null | undefined) ??
-        null);
-  const authenticationPolicy: GateFacts["authenticationPolicy"] =
-    policyName === UNKNOWN || authPolicies === UNKNOWN
-      ? UNKNOWN
-      : policyName === null
-        ? null
-        : {
-            name: policyName,
-            allowBasicAuthSmtp: Boolean(
-              authPolicies.find((p) => lower(p.Name) === policyName.toLowerCase())?.AllowBasicAuthSmtp,
-            ),
-          };
+  const authenticationPolicy = authenticationPolicyInEffect(exchangeUser, orgConfig, authPolicies);
 
   // OAuth: the app's service principal in Exchange, and its permission on the mailbox.
   let exchangeServicePrincipalRegistered: Fact<boolean> = UNKNOWN;
