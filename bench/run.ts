@@ -298,7 +298,7 @@ function machine(): string[] {
     `- CPU: ${cpus().length} × ${cpus()[0]?.model ?? "?"} (nproc ${execFileSync("nproc", { encoding: "utf8" }).trim()})`,
     `- Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${/MemAvailable:\s+(\d+)/.exec(meminfo)?.[1]} kB available at the end)`,
     `- Node.js ${process.version}; Pulumi CLI ${cliVersion}; @pulumi/pulumi ${(JSON.parse(readFileSync(path.join(projectRoot, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version}`,
-    `- Environment: PULUMI_SKIP_CHECKPOINTS=${process.env.PULUMI_SKIP_CHECKPOINTS ?? "(default from scripts/pulumi-env.ts)"}`,
+    `- Environment: PULUMI_SKIP_CHECKPOINTS=${process.env.PULUMI_SKIP_CHECKPOINTS ?? "true (bench/harness.ts: the large-tenant setting)"}`,
     `- Shared machine: other engineers' tests may run at the same time; compare ratios within one run.`,
   ];
 }
