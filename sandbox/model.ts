@@ -128,3 +128,17 @@ export interface TenantState {
   exchangeServicePrincipals: ExchangeServicePrincipal[];
   mailboxPermissions: MailboxPermission[];
 }
+
+/** The keys of TenantState that can change after the tenant is created (all but tenantId and domain). */
+export const MUTABLE_STATE_KEYS = [
+  "securityDefaultsEnabled",
+  "organizationSmtpClientAuthenticationDisabled",
+  "defaultAuthenticationPolicy",
+  "basicAuthSmtpRetired",
+  "users",
+  "authenticationPolicies",
+  "conditionalAccessPolicies",
+  "apps",
+  "exchangeServicePrincipals",
+  "mailboxPermissions",
+] as const satisfies readonly (keyof TenantState)[];

@@ -4,6 +4,7 @@
  * for tests, read accepted SMTP messages. Not part of Microsoft 365.
  */
 import type { TenantState, TenantUser } from "../model.ts";
+import { MUTABLE_STATE_KEYS } from "../model.ts";
 import type { HandlerContext } from "../protocol/context.ts";
 import { json, noContent } from "../protocol/context.ts";
 import type { Route } from "../protocol/router.ts";
@@ -60,18 +61,7 @@ function guard<T>(fn: () => T): T {
   }
 }
 
-const STATE_KEYS: (keyof TenantState)[] = [
-  "securityDefaultsEnabled",
-  "organizationSmtpClientAuthenticationDisabled",
-  "defaultAuthenticationPolicy",
-  "basicAuthSmtpRetired",
-  "users",
-  "authenticationPolicies",
-  "conditionalAccessPolicies",
-  "apps",
-  "exchangeServicePrincipals",
-  "mailboxPermissions",
-];
+const STATE_KEYS: readonly (keyof TenantState)[] = MUTABLE_STATE_KEYS;
 
 export function adminRoutes(d: AdminDeps): Route[] {
   const a = { api: "admin", auth: "admin" } as const;

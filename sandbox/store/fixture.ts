@@ -16,6 +16,7 @@ import type {
   TenantState,
   TenantUser,
 } from "../model.ts";
+import { MUTABLE_STATE_KEYS } from "../model.ts";
 import { findSku, SKUS } from "./skus.ts";
 import { stableGuid } from "./ids.ts";
 import { generateUsers } from "./generate.ts";
@@ -101,25 +102,7 @@ class Validator {
 
   tenant(root: unknown): TenantState {
     const o = this.obj(root, []);
-    this.known(
-      o,
-      [],
-      [
-        "tenantId",
-        "domain",
-        "securityDefaultsEnabled",
-        "organizationSmtpClientAuthenticationDisabled",
-        "defaultAuthenticationPolicy",
-        "basicAuthSmtpRetired",
-        "users",
-        "authenticationPolicies",
-        "conditionalAccessPolicies",
-        "apps",
-        "exchangeServicePrincipals",
-        "mailboxPermissions",
-        "generate",
-      ],
-    );
+    this.known(o, [], ["tenantId", "domain", ...MUTABLE_STATE_KEYS, "generate"]);
     const tenantId = this.str(o.tenantId, ["tenantId"]);
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId))
       this.fail(["tenantId"], "must be a GUID");
