@@ -17,6 +17,7 @@ import {
   PerUserMfa,
   SecurityDefaults,
 } from "./providers/shim.ts";
+import { RegistrationWindow } from "./providers/registration-window.ts";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 const tenantFile = config.get("tenantFile") ?? path.join("stacks", pulumi.getStack(), "tenant.yaml");
@@ -38,8 +39,10 @@ if (desired.securityDefaults) {
 if (desired.organizationSmtpAuth) {
   new OrganizationSmtpAuth("organization-smtp-auth", desired.organizationSmtpAuth);
 }
+// Tens of thousands of mailboxes and users: a bounded queue of registrations keeps memory flat.
+const registrations = new RegistrationWindow();
 for (const mailbox of desired.mailboxes) {
-  new MailboxSmtpAuth(`mailbox-${mailbox.mailbox}`, mailbox);
+  await registrations.declare(() => new MailboxSmtpAuth(`mailbox-${mailbox.mailbox}`, mailbox));
 }
 if (desired.othersPolicy === "inherit") {
   new OtherMailboxesSmtpAuth("other-mailboxes", {
@@ -48,7 +51,7 @@ if (desired.othersPolicy === "inherit") {
   });
 }
 for (const user of desired.mfaUsers) {
-  new PerUserMfa(`mfa-${user.user}`, user);
+  await registrations.declare(() => new PerUserMfa(`mfa-${user.user}`, user));
 }
 
 // Issue 8: OAuth (XOAUTH2) for SMTP and the Conditional Access baseline. The Entra side is declared
