@@ -5,6 +5,8 @@
  * provider process do the same work per resource as for the real program, minus the tenant.
  */
 import * as pulumi from "@pulumi/pulumi";
+// bench/noop/ and its copies under .tmp/bench-*/ are both two levels below the project root.
+import { RegistrationWindow } from "../../providers/registration-window.ts";
 
 const config = new pulumi.Config();
 const count = config.requireNumber("count");
@@ -20,12 +22,16 @@ const PROVIDER =
 
 class Noop extends pulumi.CustomResource {}
 
+const registrations = new RegistrationWindow();
 for (let i = 0; i < count; i++) {
   const key = `user${String(i).padStart(5, "0")}@contoso.com`;
-  new Noop(`pulumi-nodejs:dynamic/m365:Noop`, `noop-${key}`, {
-    key,
-    state: "disabled",
-    __provider: PROVIDER,
-    prior: undefined,
-  });
+  await registrations.declare(
+    () =>
+      new Noop(`pulumi-nodejs:dynamic/m365:Noop`, `noop-${key}`, {
+        key,
+        state: "disabled",
+        __provider: PROVIDER,
+        prior: undefined,
+      }),
+  );
 }
