@@ -110,6 +110,10 @@ export function pulumiEnv(base: NodeJS.ProcessEnv, pulumiBin: string): NodeJS.Pr
     // providers coalesce concurrent reads into bulk calls and bound the API calls in flight
     // themselves (providers/http.ts), so a high value costs nothing and lets reads coalesce.
     PULUMI_PARALLEL: base.PULUMI_PARALLEL ?? "256",
+    // Go lets the heap grow to twice what is live before collecting; a refresh of 20,000 resources
+    // holds ~530 MB live and peaked at 1.2 GB. A soft limit makes the CLI collect sooner near it
+    // (never fails: above it Go just spends more CPU on GC) (bench/README.md, "Memory").
+    GOMEMLIMIT: base.GOMEMLIMIT ?? "700MiB",
   };
   if (base.PULUMI_CONFIG_PASSPHRASE === undefined && base.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
     const file = path.join(home, "passphrase");
