@@ -56,6 +56,8 @@ interface PhaseResult {
   totalRequests: number;
   cliPeak: number;
   nodePeak: number;
+  /** Sum of every process's own peak in the CLI's tree: an upper bound of the tree's peak. */
+  treePeakSum: number;
   stateBytes?: number;
   engineFloorS?: number;
   apiFloorS: number;
@@ -201,13 +203,14 @@ async function scenario(n: number, shape: DesiredShape) {
         totalRequests: total,
         cliPeak: m.cliPeak,
         nodePeak: m.nodePeak,
+        treePeakSum: m.treePeakSum,
         apiFloorS: floor.seconds,
         apiFloorBy: floor.by,
         ...extra,
       };
       results.push(r);
       log(
-        `N=${n} ${shape} ${phase}: ${r.wallS.toFixed(1)} s, ${total} requests, ${r.summary}; CLI ${(m.cliPeak / 2 ** 20).toFixed(0)} MB, node ${(m.nodePeak / 2 ** 20).toFixed(0)} MB`,
+        `N=${n} ${shape} ${phase}: ${r.wallS.toFixed(1)} s, ${total} requests, ${r.summary}; CLI ${(m.cliPeak / 2 ** 20).toFixed(0)} MB, node ${(m.nodePeak / 2 ** 20).toFixed(0)} MB, tree ≤ ${(m.treePeakSum / 2 ** 20).toFixed(0)} MB`,
       );
       sandbox.requestLog.clear();
       return r;
@@ -318,6 +321,7 @@ const header = [
   "requests",
   "CLI peak",
   "node peak",
+  "tree peaks sum",
   "state B/item",
   "summary",
 ];
@@ -338,6 +342,7 @@ const rows = results.map((r) => {
     String(r.totalRequests),
     mb(r.cliPeak),
     mb(r.nodePeak),
+    mb(r.treePeakSum),
     r.stateBytes === undefined ? "" : `${(r.stateBytes / r.items).toFixed(0)}`,
     r.summary,
   ];
@@ -367,7 +372,7 @@ const md = [
   "- *bound* = engine floor (the same command on the same number of no-op dynamic resources, bench/noop) + API floor (the requests the phase must make divided by the sustained throttling budget they are charged to; bench/bounds.ts).",
   `- Budgets (sandbox/runtime/throttle.ts \`documentedBudgets\`, fact sheet §3.4; Exchange per sandbox/README.md): Graph ${rates.graphResourceUnits} RU/s, ${rates.graphWrites} writes/s, Exchange ${rates.exchange.toFixed(2)} calls/s, Conditional Access ${rates.conditionalAccess}/s. Buckets start full, so short phases can beat the sustained-rate figure.`,
   `- *naive* = one GET (and SET when needed) per item, one at a time, on providers/tenant-api.ts; per-request times measured on ${naiveSampleSize} requests of each kind and multiplied by the phase's request counts (bench/naive.ts).`,
-  "- Peak memory is each process's VmHWM: *CLI* is the `pulumi` process, *node* the largest Node.js process (program or dynamic-provider host).",
+  "- Peak memory is each process's VmHWM: *CLI* is the `pulumi` process, *node* the largest Node.js process (program or dynamic-provider host), *tree peaks sum* the sum of every process's own peak in the CLI's tree (an upper bound of what the tree held at any one time).",
   "",
   "## API requests per endpoint",
   "",
