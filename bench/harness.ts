@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { projectRoot, pulumiEnv, resolvePulumiBinary } from "../scripts/pulumi-env.ts";
+import { fileBackendUrl, projectRoot, pulumiEnv, resolvePulumiBinary } from "../scripts/pulumi-env.ts";
 import { runMeasured, type Measured } from "./measure.ts";
 
 export interface BenchProject {
@@ -43,7 +43,7 @@ export async function benchProject(opts: {
       PULUMI_SKIP_CHECKPOINTS: "true",
       ...process.env,
       ...opts.env,
-      PULUMI_BACKEND_URL: `file://${backendDir}`,
+      PULUMI_BACKEND_URL: fileBackendUrl(backendDir),
       PULUMI_CONFIG_PASSPHRASE: "bench-only",
     },
     bin,

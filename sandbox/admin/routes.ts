@@ -61,8 +61,6 @@ function guard<T>(fn: () => T): T {
   }
 }
 
-const STATE_KEYS: readonly (keyof TenantState)[] = MUTABLE_STATE_KEYS;
-
 export function adminRoutes(d: AdminDeps): Route[] {
   const a = { api: "admin", auth: "admin" } as const;
   return [
@@ -86,7 +84,7 @@ export function adminRoutes(d: AdminDeps): Route[] {
       handler: (ctx) => {
         const b = obj(ctx);
         for (const k of Object.keys(b))
-          if (!STATE_KEYS.includes(k as keyof TenantState))
+          if (!(MUTABLE_STATE_KEYS as readonly string[]).includes(k))
             throw adminError(400, `[${k}] is not a changeable state key`);
         d.store.patch(b);
         return noContent();

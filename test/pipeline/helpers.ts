@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { projectRoot } from "../../scripts/pulumi-env.ts";
+import { fileBackendUrl, projectRoot } from "../../scripts/pulumi-env.ts";
 import type { ProgramUnderTest } from "../helpers/program.ts";
 
 export const PIPELINE_MAIN = path.join(projectRoot, "cli", "pipeline", "main.ts");
@@ -29,7 +29,7 @@ export function runCi(
   delete env.GITHUB_ACTIONS;
   if (opts.program) {
     Object.assign(env, {
-      PULUMI_BACKEND_URL: `file://${opts.program.project.backendDir}`,
+      PULUMI_BACKEND_URL: fileBackendUrl(opts.program.project.backendDir),
       PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
       NODE_EXTRA_CA_CERTS: opts.program.sandbox.caCertPath,
     });
