@@ -15,6 +15,7 @@ import type {
   PerUserMfaState,
   SecurityDefaultsInputs,
 } from "../providers/types.ts";
+import { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_STATES } from "../m365/model.ts";
 
 /** A 1-based position in the source file. */
 export interface SourcePosition {
@@ -26,19 +27,7 @@ export interface SourcePosition {
 export const OTHERS_POLICIES = ["unmanaged", "inherit"] as const;
 export type OthersPolicy = (typeof OTHERS_POLICIES)[number];
 
-export const ORGANIZATION_SMTP_AUTH_STATES = ["enabled", "disabled"] as const satisfies ReadonlyArray<
-  OrganizationSmtpAuthInputs["state"]
->;
-export const MAILBOX_SMTP_AUTH_STATES = [
-  "inherit",
-  "enabled",
-  "disabled",
-] as const satisfies ReadonlyArray<MailboxSmtpAuthState>;
-export const PER_USER_MFA_STATES = [
-  "disabled",
-  "enabled",
-  "enforced",
-] as const satisfies ReadonlyArray<PerUserMfaState>;
+export { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_STATES };
 
 /**
  * A validated tenant.yaml. An absent section is unmanaged: its inputs are `undefined` (or an empty

@@ -11,8 +11,8 @@
  */
 import type { dynamic } from "@pulumi/pulumi";
 import { createCoalescer, createSnapshot, type Coalescer, type Snapshot } from "./coalesce.ts";
-import { ApiError, type HttpClient } from "./http.ts";
-import { PermissionError, type CasMailbox, type TenantApi } from "./tenant-api.ts";
+import { ApiError, type HttpClient } from "../tenant/http.ts";
+import { PermissionError, type CasMailbox, type TenantApi } from "../tenant/api.ts";
 import type {
   MailboxSmtpAuthInputs,
   MailboxSmtpAuthState,

@@ -6,8 +6,8 @@
  * One process serves every resource kind; it keeps one tenant connection per configuration.
  */
 import type { dynamic } from "@pulumi/pulumi";
-import { connectTenant } from "./connect.ts";
-import { CONFIG_NAMESPACE, readConnectionSettings } from "./connection.ts";
+import { connectTenant } from "../tenant/connect.ts";
+import { CONFIG_NAMESPACE, readConnectionSettings } from "../tenant/connection.ts";
 import { KIND_PROVIDERS, createProviderContext, type ProviderContext } from "./resources.ts";
 import { RESOURCE_KINDS, type ResourceKind } from "./types.ts";
 

@@ -17,8 +17,8 @@ import {
   connect,
   settingsFrom,
   trustCa,
-} from "./tenant.ts";
-import { SCOPES } from "../../providers/connection.ts";
+} from "../connection.ts";
+import { SCOPES } from "../../tenant/connection.ts";
 
 export const EXPLAIN_USAGE = `usage: m365-smtp-auth doctor explain <mailbox> [options]
 

@@ -1,6 +1,6 @@
 /**
  * `doctor explain <mailbox>`: reads the tenant through the providers' clients, turns what it read
- * into the gates' facts, walks the gates with providers/gates.ts and says which gate blocks and
+ * into the gates' facts, walks the gates with m365/gates.ts and says which gate blocks and
  * exactly what changes it — a tenant.yaml entry (with `file:line` when the file declares it), a
  * resource, or an action outside tenant.yaml — plus whether the OAuth path avoids weakening the
  * tenant and how long Basic SMTP AUTH has left.
@@ -14,12 +14,13 @@ import {
   authenticationPolicyInEffect,
   conditionalAccessFromGraph,
   hasExchangeLicence,
-} from "../../providers/effective.ts";
+} from "../../program/effective.ts";
 import {
   GATE_ORDER,
   UNKNOWN,
   evaluateGates,
-  replyForGate,
+  gateApplies,
+  gatesAnswering,
   type Fact,
   type GateFacts,
   type GateId,
@@ -27,12 +28,12 @@ import {
   type GateVerdict,
   type Mechanism,
   type SmtpReply,
-} from "../../providers/gates.ts";
-import { ApiError } from "../../providers/http.ts";
-import { PermissionError, type TenantApi } from "../../providers/tenant-api.ts";
+} from "../../m365/gates.ts";
+import { ApiError } from "../../tenant/http.ts";
+import { PermissionError, type TenantApi } from "../../tenant/api.ts";
 import { typeToken, type ResourceKind } from "../../providers/types.ts";
 import { CAUSES, OAUTH_PATH, type CauseId } from "./causes.ts";
-import { basicAuthSchedule, type BasicAuthSchedule } from "./schedule.ts";
+import { basicAuthSchedule, type BasicAuthSchedule } from "../../m365/schedule.ts";
 
 /** What was read besides the facts, for naming policies, principals and fixes. */
 export interface TenantContext {
@@ -278,15 +279,6 @@ const PROBE_ONLY: ReadonlyArray<{
   { gate: "basic_auth_disabled_or_retired", fact: "basicAuthSmtpRetired", pass: false },
 ];
 
-/** The gates whose Exchange reply (for `mechanism`) is `reply`, in walking order. */
-export function gatesAnswering(reply: SmtpReply, mechanism: Mechanism): GateId[] {
-  const text = reply.text.replace(/\s*\[[^\]]*\]\s*$/u, "").trim();
-  return GATE_ORDER.filter((g) => {
-    const r = replyForGate(g, mechanism);
-    return r.code === reply.code && r.enhanced === reply.enhanced && r.text === text;
-  });
-}
-
 /**
  * Fills the facts only a probe reveals. Exchange walks the gates in order and answers with the first
  * that blocks, so a reply that names gate G means every gate before G passed; when the reply names
@@ -486,18 +478,6 @@ export function changeFor(
   }
 }
 
-/** Gates OAuth (XOAUTH2 with an app-only token) does not go through. */
-const OAUTH_SKIPS: ReadonlySet<GateId> = new Set([
-  "account_disabled",
-  "wrong_credentials",
-  "account_locked",
-  "security_defaults_enabled",
-  "conditional_access_block",
-  "per_user_mfa",
-  "authentication_policy_blocks_basic_smtp",
-  "basic_auth_disabled_or_retired",
-]);
-
 export interface ExplainGate {
   id: GateId;
   status: GateStatus;
@@ -550,7 +530,7 @@ export function buildReport(
   if (mechanism === "oauth") {
     oauthText =
       "This explanation is for the OAuth path already: security defaults, MFA and Conditional Access user policies stay on.";
-  } else if (blocking && OAUTH_SKIPS.has(blocking.id)) {
+  } else if (blocking && !gateApplies(blocking.id, "oauth")) {
     avoids = true;
     oauthText = `The OAuth path avoids weakening the tenant: XOAUTH2 with an app-only token does not go through '${blocking.id}'. ${stillNeeds.length > 0 ? `With OAuth this mailbox would still need: ${stillNeeds.join(", ")} (give --app-id to check the app).` : "With OAuth every gate passes for this mailbox."} ${OAUTH_PATH}`;
   } else if (blocking) {

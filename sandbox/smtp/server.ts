@@ -5,7 +5,7 @@
  * 1. connection and greeting — ExchangeConnection (wire texts, server-id suffix);
  * 2. STARTTLS — required before AUTH; a TLS 1.0/1.1 session is answered 421 4.7.66 and closed;
  * 3. AUTH LOGIN / XOAUTH2 — the bearer token is checked by `verifyBearerToken`, then every outcome
- *    comes from providers/gates.ts evaluated on `getTenant()` at that moment;
+ *    comes from m365/gates.ts evaluated on `getTenant()` at that moment;
  * 4. MAIL FROM / RCPT TO — 530 5.7.57 without a successful AUTH (echoing a failed one);
  * 5. DATA — the envelope sender is checked against the identity (554 5.2.0 SendAsDenied), then
  *    the message is recorded and handed to `onMessage`.
@@ -15,14 +15,9 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { randomUUID } from "node:crypto";
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerSession } from "smtp-server";
-import {
-  checkSender,
-  evaluateGates,
-  factsFromTenant,
-  SmtpReplies,
-  type Mechanism,
-  type SmtpReply,
-} from "../../providers/gates.ts";
+import { evaluateGates, type Mechanism } from "../../m365/gates.ts";
+import { SmtpReplies, type SmtpReply } from "../../m365/smtp-replies.ts";
+import { checkSender, factsFromTenant } from "./facts.ts";
 import type { TenantState } from "../model.ts";
 import {
   AUTH_REQUIRED_MARKER,

@@ -4,7 +4,7 @@
  */
 import { createCredential, SCOPES, type ConnectionSettings } from "./connection.ts";
 import type { HttpClientOptions } from "./http.ts";
-import { createTenantApi, type TenantApi } from "./tenant-api.ts";
+import { createTenantApi, type TenantApi } from "./api.ts";
 
 export async function connectTenant(
   settings: ConnectionSettings,

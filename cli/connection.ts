@@ -10,10 +10,10 @@ import {
   createCredential,
   readConnectionSettings,
   type ConnectionSettings,
-} from "../../providers/connection.ts";
-import { connectTenant } from "../../providers/connect.ts";
-import type { TenantApi } from "../../providers/tenant-api.ts";
-import { CliError, UsageError, errorLine, str, type CliIo } from "../io.ts";
+} from "../tenant/connection.ts";
+import { connectTenant } from "../tenant/connect.ts";
+import type { TenantApi } from "../tenant/api.ts";
+import { CliError, UsageError, errorLine, str, type CliIo } from "./io.ts";
 
 /** Flags shared by `explain` and the OAuth part of `probe`. */
 export const CONNECTION_OPTIONS = {

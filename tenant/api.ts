@@ -6,9 +6,9 @@
  * Reads that fail throw ApiError; nothing here turns a failed read into "absent". A 403 is rethrown
  * as PermissionError naming the application permission (and Exchange role) the operation needs.
  */
-import { PERMISSIONS } from "../sandbox/permissions.ts";
+import { PERMISSIONS } from "../m365/permissions.ts";
 import { ApiError, createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest } from "./http.ts";
-import type { MailboxSmtpAuthState, PerUserMfaState } from "./types.ts";
+import type { MailboxSmtpAuthState, PerUserMfaState } from "../providers/types.ts";
 
 type PermissionName = keyof typeof PERMISSIONS;
 

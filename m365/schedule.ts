@@ -2,7 +2,7 @@
  * Microsoft's published schedule for Basic authentication on SMTP AUTH (Exchange Team blog, January
  * 2026 update), and how long is left of it from a given day. Pure.
  */
-import { BASIC_AUTH_SCHEDULE } from "./causes.ts";
+import { BASIC_AUTH_SCHEDULE } from "../cli/doctor/causes.ts";
 
 const DAY = 86_400_000;
 /** Last day Basic SMTP AUTH is available as today: through December 2026. */

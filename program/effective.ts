@@ -10,9 +10,9 @@
  */
 import type { DesiredState } from "../desired/tenant-yaml.ts";
 import type { ConditionalAccessPolicy } from "../sandbox/model.ts";
-import { evaluateGates, UNKNOWN, type Fact, type GateFacts, type GateId } from "./gates.ts";
-import { ApiError } from "./http.ts";
-import { PermissionError, type TenantApi } from "./tenant-api.ts";
+import { evaluateGates, UNKNOWN, type Fact, type GateFacts, type GateId } from "../m365/gates.ts";
+import { ApiError } from "../tenant/http.ts";
+import { PermissionError, type TenantApi } from "../tenant/api.ts";
 
 export interface EffectiveSmtpAuth {
   /** Can the mailbox authenticate with a password over SMTP AUTH once the stack is applied? */
