@@ -110,18 +110,10 @@ export const effective = (async () => {
   const settings = readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`));
   const result = await effectiveSmtpAuth(await connectTenant(settings), desired);
   for (const [mailbox, verdict] of Object.entries(result)) {
-    const oauthApp = desired.oauthApps.find((a) => a.mailbox === mailbox);
-    if (!verdict.canSend && oauthApp) {
-      // The verdict is for a password (Basic); a mailbox with an OAuth app is meant to send with XOAUTH2.
-      void pulumi.log.info(
-        `${mailbox} sends with OAuth (XOAUTH2, oauth.apps.${oauthApp.name}); with a password it could not: ${verdict.reason}`,
-      );
-    } else if (!verdict.canSend) {
-      void pulumi.log.warn(
-        verdict.blockedBy
-          ? `${mailbox} is declared enabled but will still not be able to send: ${verdict.reason}`
-          : `${mailbox}: ${verdict.reason}`,
-      );
+    if (verdict.status === "blocked") {
+      void pulumi.log.warn(`${mailbox} is declared to send but will still not be able to: ${verdict.reason}`);
+    } else if (verdict.status === "unknown") {
+      void pulumi.log.info(`${mailbox}: whether it can send is ${verdict.reason}`);
     }
   }
   return result;

@@ -8,7 +8,7 @@
  * is the sum of its requests' times.
  */
 import type { DesiredState } from "../desired/tenant-yaml.ts";
-import { mfaSatisfies } from "../providers/resources.ts";
+import { mfaSatisfies } from "../m365/gates.ts";
 import type { TenantApi } from "../tenant/api.ts";
 
 export interface NaiveSample {

@@ -16,7 +16,7 @@ import path from "node:path";
 import tls from "node:tls";
 import { parseArgs } from "node:util";
 import { loadDesiredState, type DesiredState } from "../desired/tenant-yaml.ts";
-import { mfaSatisfies } from "../providers/resources.ts";
+import { mfaSatisfies } from "../m365/gates.ts";
 import { connectTenant } from "../tenant/connect.ts";
 import { readConnectionSettings } from "../tenant/connection.ts";
 import { startSandbox, type Sandbox } from "../sandbox/server.ts";

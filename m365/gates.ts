@@ -338,6 +338,14 @@ export function effectivePerUserMfa(state: PerUserMfaState, methodRegistered: Fa
   return methodRegistered ? "enforced" : "enabled";
 }
 
+/**
+ * Declared `enabled` is satisfied by `enforced`: Graph turns enabled into enforced by itself once the
+ * user registers a method, and that is not drift.
+ */
+export function mfaSatisfies(declared: PerUserMfaState, actual: PerUserMfaState): boolean {
+  return declared === actual || (declared === "enabled" && actual === "enforced");
+}
+
 /** Client app types under which SMTP AUTH is signed in: "other" is Entra's "Other clients" (legacy). */
 const LEGACY_CLIENT_APP_TYPES = new Set(["other", "all"]);
 /** Grant controls a legacy (password-only) sign-in can never satisfy. */

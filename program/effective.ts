@@ -1,21 +1,37 @@
 /**
- * Effective SMTP AUTH after the change: for each mailbox declared `enabled` (a device meant to send),
- * the facts the program declares (security defaults, SMTP AUTH switches, per-user MFA) stand in for
- * what the tenant has now; the rest (the account, licences, Conditional Access, authentication
- * policies) is read from the tenant. The verdict comes from the one gates module.
+ * Effective SMTP AUTH after the change, the stack output `effective`: for each device mailbox
+ * (declared `enabled`, or the mailbox of a declared OAuth app), the facts the program declares
+ * (security defaults, SMTP AUTH switches, per-user MFA, the OAuth app's Exchange registration and
+ * mailbox permission) stand in for what the tenant has now; the rest is read through the one facts
+ * reader (tenant/facts.ts). The verdict comes from the one gates module.
  *
  * It judges configuration, not the device's password: passwords are taken as right and accounts as
- * not locked. A fact that cannot be read (for instance Conditional Access without Policy.Read.All) is
- * "unknown" and makes the verdict incomplete rather than wrong.
+ * not locked. A fact that cannot be read, for lack of permission or because the read failed after
+ * its retries, is "unknown" and makes the verdict `unknown` rather than wrong or fatal.
  */
 import type { DesiredState } from "../desired/tenant-yaml.ts";
-import type { ConditionalAccessPolicy } from "../sandbox/model.ts";
-import { evaluateGates, UNKNOWN, type Fact, type GateFacts, type GateId } from "../m365/gates.ts";
-import { ApiError } from "../tenant/http.ts";
-import { PermissionError, type TenantApi } from "../tenant/api.ts";
+import {
+  UNKNOWN,
+  evaluateGates,
+  mfaSatisfies,
+  type Fact,
+  type GateFacts,
+  type GateId,
+  type GateVerdict,
+  type Mechanism,
+} from "../m365/gates.ts";
+import type { PerUserMfaState } from "../m365/model.ts";
+import type { TenantApi } from "../tenant/api.ts";
+import { readMailboxFacts, readTenantWideFacts } from "../tenant/facts.ts";
+
+/** `sends`: every gate passes; `blocked`: a gate blocks; `unknown`: nothing blocks but a fact could not be read. */
+export type EffectiveStatus = "sends" | "blocked" | "unknown";
 
 export interface EffectiveSmtpAuth {
-  /** Can the mailbox authenticate with a password over SMTP AUTH once the stack is applied? */
+  /** How the device signs in: `oauth` when tenant.yaml declares an OAuth app for the mailbox. */
+  mechanism: Mechanism;
+  status: EffectiveStatus;
+  /** Can the mailbox authenticate over SMTP AUTH, with its mechanism, once the stack is applied? */
   canSend: boolean;
   /** The first gate that blocks, if any. */
   blockedBy: GateId | null;
@@ -23,143 +39,102 @@ export interface EffectiveSmtpAuth {
   reason: string;
   /** Gates that could not be judged because a fact could not be read. */
   unknown: GateId[];
+  /** OAuth mailboxes: what a password (Basic) would meet, for information. */
+  passwordNote?: string;
 }
 
-/** Reads a fact; a missing permission makes it unknown, any other failure is an error. */
-async function fact<T>(read: () => Promise<T>): Promise<Fact<T>> {
-  try {
-    return await read();
-  } catch (err) {
-    if (err instanceof PermissionError) return UNKNOWN;
-    throw err;
-  }
+export interface EffectiveOptions {
+  /** Today, YYYY-MM-DD (UTC); defaults to the current date. */
+  today?: string;
+  /** Judge these mailboxes instead of the declared devices (tests, reports). */
+  mailboxes?: string[];
 }
 
-/** Exchange-bearing service plans, by name prefix: a mailbox needs one of them. */
-const EXCHANGE_PLAN = /^EXCHANGE_|^EXCHANGESTANDARD|^EXCHANGEENTERPRISE/i;
-
-/** True when Graph `users/{id}/licenseDetails` rows include an Exchange-bearing service plan. */
-export function hasExchangeLicence(licenseDetails: readonly Record<string, unknown>[]): boolean {
-  return licenseDetails.some((l) =>
-    ((l.servicePlans as { servicePlanName?: string }[] | undefined) ?? []).some((p) =>
-      EXCHANGE_PLAN.test(p.servicePlanName ?? ""),
-    ),
-  );
+/** The device mailboxes of a desired state: declared `enabled`, or sending with a declared OAuth app. */
+export function deviceMailboxes(desired: DesiredState): string[] {
+  const set = new Set(desired.mailboxes.filter((m) => m.state === "enabled").map((m) => m.mailbox));
+  for (const app of desired.oauthApps) set.add(app.mailbox);
+  return [...set];
 }
 
 export async function effectiveSmtpAuth(
   api: TenantApi,
   desired: DesiredState,
+  opts: EffectiveOptions = {},
 ): Promise<Record<string, EffectiveSmtpAuth>> {
-  const devices = desired.mailboxes.filter((m) => m.state === "enabled");
+  const devices = opts.mailboxes ?? deviceMailboxes(desired);
   if (devices.length === 0) return {};
-
-  const [securityDefaults, organizationDisabled, policies, orgConfig] = await Promise.all([
-    desired.securityDefaults ? desired.securityDefaults.enabled : fact(() => api.getSecurityDefaults()),
-    desired.organizationSmtpAuth
-      ? desired.organizationSmtpAuth.state === "disabled"
-      : fact(() => api.getOrganizationSmtpAuthDisabled()),
-    fact(() => api.graphList("/v1.0/identity/conditionalAccess/policies")),
-    fact(async () => (await api.invoke("Get-OrganizationConfig", {}))[0] ?? {}),
-  ]);
-  const authPolicies = await fact(() => api.invoke("Get-AuthenticationPolicy", {}));
+  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const tenant = await readTenantWideFacts(api, { failures: "unknown" });
 
   const result: Record<string, EffectiveSmtpAuth> = {};
   await Promise.all(
-    devices.map(async (device) => {
-      const address = device.mailbox;
-      const user = await fact(async () => {
-        try {
-          return await api.getUser(address);
-        } catch (err) {
-          if (err instanceof ApiError && err.code === "NOT_FOUND") return null;
-          throw err;
-        }
-      });
-      const userId: Fact<string> = user === UNKNOWN ? UNKNOWN : (user?.id ?? UNKNOWN);
-      const licensed =
-        user === UNKNOWN || user === null
-          ? UNKNOWN
-          : await fact(async () =>
-              hasExchangeLicence(await api.graphList(`/v1.0/users/${encodeURIComponent(user.id)}/licenseDetails`)),
-            );
-      const declaredMfa = desired.mfaUsers.find((u) => u.user === address)?.state;
-      const perUserMfa = declaredMfa ?? (await fact(() => api.getPerUserMfa(address)));
-      const exchangeUser = await fact(async () => (await api.invoke("Get-User", { Identity: address }))[0] ?? {});
-      const authenticationPolicy = authenticationPolicyInEffect(exchangeUser, orgConfig, authPolicies);
-
-      const verdict = evaluateGates({
-        mechanism: "basic",
-        userId,
-        mailboxExists: user === UNKNOWN ? UNKNOWN : user !== null,
-        licensed,
-        accountEnabled: user === UNKNOWN || user === null ? UNKNOWN : user.accountEnabled !== false,
-        passwordCorrect: true,
-        accountLocked: false,
-        securityDefaultsEnabled: securityDefaults,
-        conditionalAccessPolicies: policies === UNKNOWN ? UNKNOWN : policies.map((p) => conditionalAccessFromGraph(p)),
-        perUserMfa,
-        mfaMethodRegistered: perUserMfa === "enabled" ? UNKNOWN : false,
-        mailboxSmtpAuthDisabled: false,
-        organizationSmtpAuthDisabled: organizationDisabled,
-        authenticationPolicy,
-        // Microsoft has not published how a tenant's retirement will be read; see the README.
-        basicAuthSmtpRetired: false,
-        exchangeServicePrincipalRegistered: UNKNOWN,
-        mailboxPermissionGranted: UNKNOWN,
-      });
-      const unknown = verdict.gates.filter((g) => g.status === "unknown").map((g) => g.id);
-      const blocking = verdict.gates.find((g) => g.id === verdict.blockingGate);
+    devices.map(async (address) => {
+      const oauth = desired.oauthApps.some((a) => a.mailbox === address);
+      const read = await readMailboxFacts(api, address, tenant, { mechanism: "basic", today, failures: "unknown" });
+      const basic = evaluateGates(declaredOver(read.facts, desired, address, "basic"));
+      if (!oauth) {
+        result[address] = summarise(basic);
+        return;
+      }
+      const viaOAuth = summarise(evaluateGates(declaredOver(read.facts, desired, address, "oauth")));
+      const password = summarise(basic);
       result[address] = {
-        canSend: verdict.allowed,
-        blockedBy: verdict.blockingGate ?? null,
-        reason: blocking
-          ? `${blocking.reason}${verdict.reply ? ` (${verdict.reply.code} ${verdict.reply.enhanced} ${verdict.reply.text})` : ""}`
-          : unknown.length > 0
-            ? `nothing blocks, but these could not be read: ${unknown.join(", ")}`
-            : "every gate passes",
-        unknown,
+        ...viaOAuth,
+        passwordNote: password.canSend ? "a password would work too" : `with a password: ${password.reason}`,
       };
     }),
   );
   return result;
 }
 
-/**
- * The Exchange authentication policy in effect for a user: the one assigned to them (Get-User
- * AuthenticationPolicy), else the organisation's default (Get-OrganizationConfig), else none. Names
- * match case-insensitively, as Exchange identities do.
- */
-export function authenticationPolicyInEffect(
-  exchangeUser: Fact<Record<string, unknown>>,
-  orgConfig: Fact<Record<string, unknown>>,
-  policies: Fact<readonly Record<string, unknown>[]>,
-): GateFacts["authenticationPolicy"] {
-  if (exchangeUser === UNKNOWN || orgConfig === UNKNOWN) return UNKNOWN;
-  const name =
-    (exchangeUser.AuthenticationPolicy as string | null | undefined) ??
-    (orgConfig.DefaultAuthenticationPolicy as string | null | undefined) ??
-    null;
-  if (name === null) return null;
-  if (policies === UNKNOWN) return UNKNOWN;
-  const policy = policies.find((p) => typeof p.Name === "string" && p.Name.toLowerCase() === name.toLowerCase());
-  return { name, allowBasicAuthSmtp: Boolean(policy?.AllowBasicAuthSmtp) };
+/** The facts once the stack is applied: what tenant.yaml declares replaces what was read. */
+function declaredOver(read: GateFacts, desired: DesiredState, address: string, mechanism: Mechanism): GateFacts {
+  const facts: GateFacts = { ...read, mechanism, passwordCorrect: true, accountLocked: false };
+  if (desired.securityDefaults) facts.securityDefaultsEnabled = desired.securityDefaults.enabled;
+  if (desired.organizationSmtpAuth)
+    facts.organizationSmtpAuthDisabled = desired.organizationSmtpAuth.state === "disabled";
+  const mailbox = desired.mailboxes.find((m) => m.mailbox === address);
+  if (mailbox) facts.mailboxSmtpAuthDisabled = mailbox.state === "inherit" ? null : mailbox.state === "disabled";
+  else if (desired.othersPolicy === "inherit") facts.mailboxSmtpAuthDisabled = null; // strays are reset
+  const mfa = desired.mfaUsers.find((u) => u.user === address);
+  if (mfa) Object.assign(facts, declaredMfa(mfa.state, read.perUserMfa));
+  if (mechanism === "oauth") {
+    // The stack registers the app's service principal and grants it FullAccess (tenant.yaml `oauth:`).
+    facts.exchangeServicePrincipalRegistered = true;
+    facts.mailboxPermissionGranted = true;
+  }
+  return facts;
 }
 
-/** Graph conditionalAccessPolicy → the fields the gates read. */
-export function conditionalAccessFromGraph(p: Record<string, unknown>): ConditionalAccessPolicy {
-  const conditions = (p.conditions ?? {}) as {
-    clientAppTypes?: string[];
-    users?: { includeUsers?: string[]; excludeUsers?: string[] };
-  };
-  const grant = (p.grantControls ?? {}) as { builtInControls?: string[] };
+/**
+ * Per-user MFA after the stack applies `declared`: what the tenant has when it already satisfies the
+ * declaration (an `enforced` user stays enforced under `enabled`), else the declared state; a user
+ * newly set to `enabled` may or may not have a method registered, which the tenant does not show.
+ */
+function declaredMfa(
+  declared: PerUserMfaState,
+  current: Fact<PerUserMfaState>,
+): Pick<GateFacts, "perUserMfa" | "mfaMethodRegistered"> {
+  if (current !== UNKNOWN && mfaSatisfies(declared, current))
+    return { perUserMfa: current, mfaMethodRegistered: false };
+  return { perUserMfa: declared, mfaMethodRegistered: declared === "enabled" ? UNKNOWN : false };
+}
+
+function summarise(verdict: GateVerdict): EffectiveSmtpAuth {
+  const unknown = verdict.gates.filter((g) => g.status === "unknown").map((g) => g.id);
+  const blocking = verdict.gates.find((g) => g.id === verdict.blockingGate);
+  const status: EffectiveStatus = blocking ? "blocked" : unknown.length > 0 ? "unknown" : "sends";
   return {
-    id: String(p.id),
-    displayName: typeof p.displayName === "string" ? p.displayName : "",
-    state: p.state as ConditionalAccessPolicy["state"],
-    clientAppTypes: conditions.clientAppTypes ?? [],
-    includeUsers: conditions.users?.includeUsers ?? [],
-    excludeUsers: conditions.users?.excludeUsers ?? [],
-    builtInControls: grant.builtInControls ?? [],
+    mechanism: verdict.mechanism,
+    status,
+    canSend: verdict.allowed,
+    blockedBy: verdict.blockingGate ?? null,
+    reason: blocking
+      ? `${blocking.reason}${verdict.reply ? ` (${verdict.reply.code} ${verdict.reply.enhanced} ${verdict.reply.text})` : ""}`
+      : status === "unknown"
+        ? `unknown: these could not be read: ${unknown.join(", ")}`
+        : "every gate passes",
+    unknown,
   };
 }

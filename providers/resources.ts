@@ -10,6 +10,7 @@
  * - delete puts `prior` back unless stack config `onDelete` is `leave`.
  */
 import type { dynamic } from "@pulumi/pulumi";
+import { mfaSatisfies } from "../m365/gates.ts";
 import { createCoalescer, createSnapshot, type Coalescer, type Snapshot } from "./coalesce.ts";
 import { ApiError, type HttpClient } from "../tenant/http.ts";
 import { PermissionError, type CasMailbox, type TenantApi } from "../tenant/api.ts";
@@ -334,14 +335,6 @@ const otherMailboxesSmtpAuth: KindProvider<OtherMailboxesSmtpAuthInputs, OtherMa
 
 export interface PerUserMfaOutputs extends PerUserMfaInputs {
   prior: PerUserMfaState;
-}
-
-/**
- * Declared `enabled` is satisfied by `enforced`: Graph turns enabled into enforced by itself once the
- * user registers a method, and that is not drift.
- */
-export function mfaSatisfies(declared: PerUserMfaState, actual: PerUserMfaState): boolean {
-  return declared === actual || (declared === "enabled" && actual === "enforced");
 }
 
 async function readMfa(ctx: ProviderContext, user: string): Promise<PerUserMfaState> {

@@ -9,13 +9,8 @@ import { gatesAnswering, type GateId } from "../../m365/gates.ts";
 import { SmtpReplies } from "../../m365/smtp-replies.ts";
 import { ApiError } from "../../tenant/http.ts";
 import { PermissionError, type TenantApi } from "../../tenant/api.ts";
-import {
-  applyProbeEvidence,
-  buildReport,
-  changeFor,
-  gatherFacts,
-  type GatheredFacts,
-} from "../../cli/doctor/explain.ts";
+import { applyProbeEvidence, buildReport, changeFor } from "../../cli/doctor/explain.ts";
+import { gatherFacts, type GatheredFacts } from "../../tenant/facts.ts";
 import { basicAuthSchedule } from "../../m365/schedule.ts";
 import { failureText, scrub, secretForms, xoauth2String, type ProbeResult } from "../../cli/doctor/probe.ts";
 import { confirmCause } from "../../cli/doctor/probe-command.ts";

@@ -96,7 +96,14 @@ describe("converging the support article's failing tenant", { timeout: 240_000 }
 
     const out = JSON.parse(record(await program.ok(["stack", "output", "--json"])).stdout);
     expect(out.effective).toEqual({
-      [SCANNER]: { canSend: true, blockedBy: null, reason: "every gate passes", unknown: [] },
+      [SCANNER]: {
+        mechanism: "basic",
+        status: "sends",
+        canSend: true,
+        blockedBy: null,
+        reason: "every gate passes",
+        unknown: [],
+      },
     });
   });
 
