@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { createCoalescer, createSnapshot } from "../../providers/coalesce.ts";
 import { ApiError } from "../../tenant/http.ts";
-import { KIND_PROVIDERS, createProviderContext } from "../../providers/resources.ts";
+import { createProviderContext } from "../../providers/context.ts";
+import { KIND_PROVIDERS } from "../../providers/kinds/index.ts";
 import { PermissionError, type CasMailbox, type TenantApi } from "../../tenant/api.ts";
 
 /** A TenantApi whose every method throws unless the test scripts it (STYLE.md guideline 10). */
