@@ -67,10 +67,11 @@ export function settingsFrom(
     return readConnectionSettings((k) => map[k]);
   } catch (err) {
     if (err instanceof ConnectionConfigError) {
-      const key = /m365-smtp-auth:(\w+)/u.exec(err.message)?.[1] ?? "";
-      const what = FLAG_OF[key] ?? key;
+      const what = FLAG_OF[err.key] ?? err.key;
       throw new UsageError(
-        /must be an https URL/u.test(err.message) ? `${what} must be an https URL` : `missing setting: ${what}`,
+        err.problem === "missing"
+          ? `missing setting: ${what}`
+          : `${what} ${err.message.replace(/^stack config \S+ /u, "")}`,
       );
     }
     throw err;

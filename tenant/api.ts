@@ -8,7 +8,7 @@
  */
 import { PERMISSIONS } from "../m365/permissions.ts";
 import { ApiError, createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest } from "./http.ts";
-import type { MailboxSmtpAuthState, PerUserMfaState } from "../providers/types.ts";
+import { PER_USER_MFA_STATES, isOneOf, type MailboxSmtpAuthState, type PerUserMfaState } from "../m365/model.ts";
 
 type PermissionName = keyof typeof PERMISSIONS;
 
@@ -96,14 +96,12 @@ export interface TenantApi {
   graphList(pathAndQuery: string): Promise<Record<string, unknown>[]>;
 }
 
-const MFA_STATES: readonly PerUserMfaState[] = ["disabled", "enabled", "enforced"];
-
 function parseMfaState(body: unknown, upn: string): PerUserMfaState {
   const state = (body as { perUserMfaState?: unknown } | undefined)?.perUserMfaState;
-  if (typeof state !== "string" || !MFA_STATES.includes(state as PerUserMfaState)) {
+  if (!isOneOf(PER_USER_MFA_STATES, state)) {
     throw new Error(`Graph returned an unexpected perUserMfaState ${JSON.stringify(state)} for ${upn}`);
   }
-  return state as PerUserMfaState;
+  return state;
 }
 
 const READ_ONLY_CMDLET = /^Get-/;
