@@ -9,10 +9,8 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from "yam
 import type {
   ExceptionRecord,
   MailboxSmtpAuthInputs,
-  MailboxSmtpAuthState,
   OrganizationSmtpAuthInputs,
   PerUserMfaInputs,
-  PerUserMfaState,
   SecurityDefaultsInputs,
 } from "../providers/types.ts";
 import { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_STATES } from "../m365/model.ts";
