@@ -68,6 +68,12 @@ export const PERMISSIONS = {
     anyOf: ["Policy.ReadWrite.AuthenticationMethod"],
     source: "Graph beta authentication-update (authentication-update-3-permissions)",
   },
+  "graph.signIns.read": {
+    resource: "graph",
+    // Older pages also asked for Directory.Read.All (a since-fixed "known issue"); the current page names AuditLog.Read.All.
+    anyOf: ["AuditLog.Read.All"],
+    source: "Graph v1.0/beta signin-list",
+  },
   "graph.conditionalAccess.read": {
     resource: "graph",
     anyOf: ["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"],
