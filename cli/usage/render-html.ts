@@ -14,6 +14,8 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 const COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
 
 const DAY = 86_400_000;
+/** How an account is named to people: an app by its display name. */
+const label = (a: { account: string; displayName: string | null }) => a.displayName ?? a.account;
 const dayOf = (d: string) => Date.parse(`${d}T00:00:00Z`);
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
 
@@ -53,9 +55,7 @@ function chart(r: UsageReport): string {
     )
     .join("");
   const legend = accounts
-    .map(
-      (a, j) => `<span class="key"><i style="background:${COLOURS[j % COLOURS.length]}"></i>${esc(a.account)}</span>`,
-    )
+    .map((a, j) => `<span class="key"><i style="background:${COLOURS[j % COLOURS.length]}"></i>${esc(label(a))}</span>`)
     .join(" ");
   return `<svg id="logins-chart" role="img" aria-label="Successful SMTP AUTH sign-ins per day" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">
 <line x1="${left}" y1="${H - bottom}" x2="${W - 10}" y2="${H - bottom}" class="axis"/>
@@ -81,8 +81,10 @@ function timeline(r: UsageReport): string {
   const x = (t: number) => x0 + ((t - start) / (end - start)) * (x1 - x0);
   const mark = (id: string, day: string, label: string, row: number, cls: string) =>
     `<g class="${cls}" data-marker="${id}" data-day="${day}"><line x1="${x(dayOf(day)).toFixed(1)}" y1="40" x2="${x(dayOf(day)).toFixed(1)}" y2="70"/><text x="${x(dayOf(day)).toFixed(1)}" y="${34 - row * 12 + (cls === "expiry" ? 62 + row * 24 : 0)}">${esc(label)}</text></g>`;
+  // One marker per mailbox: a mailbox's Basic user and its OAuth app share the exception.
+  const seen = new Set<string>();
   const expiries = r.accounts
-    .filter((a) => a.exception?.expires)
+    .filter((a) => a.exception?.expires && !seen.has(a.mailbox ?? a.account) && seen.add(a.mailbox ?? a.account))
     .map((a, i) =>
       mark(
         `expiry:${a.mailbox ?? a.account}`,
@@ -129,7 +131,7 @@ export function renderHtml(r: UsageReport): string {
   const why = r.accounts
     .map(
       (a) =>
-        `<li><b>${esc(a.account)}</b> → ${esc(PATH_LABELS[a.recommendation.path])}: ${esc(a.recommendation.reason)}.</li>`,
+        `<li><b>${esc(label(a))}</b> → ${esc(PATH_LABELS[a.recommendation.path])}: ${esc(a.recommendation.reason)}.</li>`,
     )
     .join("\n");
   const notes = [

@@ -95,7 +95,7 @@ export function renderText(r: UsageReport): string {
       );
     lines.push("");
     for (const a of r.accounts) {
-      lines.push(`${a.account}: ${PATH_LABELS[a.recommendation.path]} — ${a.recommendation.reason}.`);
+      lines.push(`${a.displayName ?? a.account}: ${PATH_LABELS[a.recommendation.path]} — ${a.recommendation.reason}.`);
       if (a.today.answer !== "yes") lines.push(`  today: ${a.today.reason}`);
     }
   }
@@ -116,7 +116,9 @@ export function renderMarkdown(r: UsageReport): string {
     for (const a of r.accounts) lines.push(`| ${rowCells(a).map(cell).join(" | ")} |`);
     lines.push("", "### Why", "");
     for (const a of r.accounts) {
-      lines.push(`- **${cell(a.account)}** → ${PATH_LABELS[a.recommendation.path]}: ${cell(a.recommendation.reason)}.`);
+      lines.push(
+        `- **${cell(a.displayName ?? a.account)}** → ${PATH_LABELS[a.recommendation.path]}: ${cell(a.recommendation.reason)}.`,
+      );
       if (a.today.answer !== "yes") lines.push(`  Today: ${cell(a.today.reason)}.`);
     }
   }
