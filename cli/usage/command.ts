@@ -78,8 +78,8 @@ function whole(value: string | undefined, option: string, fallback: number, max:
 
 const DAY = 86_400_000;
 
-/** Reads usage from the sign-in logs, progress on stderr. */
-async function fromLogs(settings: ConnectionSettings, io: CliIo, days: number, now: Date): Promise<UsageData> {
+/** Reads usage from the sign-in logs of the last `days` days, progress on stderr. Throws SignInLogError or ApiError. */
+export async function fromLogs(settings: ConnectionSettings, io: CliIo, days: number, now: Date): Promise<UsageData> {
   const since = new Date(now.getTime() - days * DAY);
   const http = await signInLogClient(settings);
   const signIns = await readSmtpSignIns(settings.graphUrl, http, {

@@ -12,6 +12,7 @@ import type { Sandbox } from "../../sandbox/server.ts";
 import type { TenantState } from "../../sandbox/model.ts";
 import type { UsageReport } from "../../cli/usage/model.ts";
 import { NOBODY_APP, OAUTH_APP, run, startDoctorSandbox, tenantWith } from "../cli/helpers.ts";
+import { printReadinessSummary } from "../../cli/usage/summary.ts";
 
 let sb: Sandbox;
 let base: TenantState;
@@ -178,6 +179,42 @@ describe("usage against the sandbox", () => {
     expect(r.code).toBe(2);
     expect(r.err.split("\n")[0]).toBe(
       `m365-smtp-auth usage: --from-csv ${csv}:1: no "Sender address" column (found: "date", "count"); export the SMTP AUTH clients report from the Exchange admin center`,
+    );
+  });
+});
+
+describe("printReadinessSummary (the end of npm start)", () => {
+  it("summarises the converged sandbox in a few lines", async () => {
+    sb.store.replace(tenantWith(base));
+    const lines: string[] = [];
+    const ok = await printReadinessSummary({
+      env: sb.env,
+      caPem: sb.caPem,
+      tenantFile: SANDBOX_YAML,
+      write: (l) => lines.push(l),
+    });
+    expect(ok).toBe(true);
+    expect(lines).toEqual([
+      "SMTP AUTH readiness (last 30 days of sign-in logs): 4 accounts signed in, 3 with a password (Basic), 1 with OAuth.",
+      "  can send today: 1; after 2026-12-31: 0 (+1 only if Basic is re-enabled); after the 2027 removal: 0.",
+      "  using SMTP AUTH without a declared exception: printer@contoso.com (npx m365-smtp-auth usage --propose --tenant-file stacks/sandbox/tenant.yaml)",
+      "  full report: npx m365-smtp-auth usage --tenant-file stacks/sandbox/tenant.yaml [--format md|html --out FILE]",
+    ]);
+  });
+
+  it("says in one line why it is not available, never throwing", async () => {
+    sb.store.patch({ signInLogs: { ...base.signInLogs!, premium: false } });
+    const lines: string[] = [];
+    const ok = await printReadinessSummary({
+      env: sb.env,
+      caPem: sb.caPem,
+      tenantFile: SANDBOX_YAML,
+      write: (l) => lines.push(l),
+    });
+    expect(ok).toBe(false);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^SMTP AUTH readiness: not available \(the tenant's sign-in logs need Microsoft Entra ID P1 or P2 /,
     );
   });
 });
