@@ -4,7 +4,7 @@
  * into tenant.yaml. Read-only towards the tenant. Exit codes: 0 reported, 1 the tenant or its logs
  * could not be read (with what is missing and the CSV fallback), 2 bad arguments or a bad file.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { DesiredStateError, loadDesiredState, type DesiredState } from "../../desired/tenant-yaml.ts";
 import { SCOPES, type ConnectionSettings } from "../../providers/connection.ts";
 import {
@@ -25,6 +25,7 @@ import { proposeInFile } from "./propose.ts";
 import { renderHtml } from "./render-html.ts";
 import { renderMarkdown, renderText } from "./render.ts";
 import { readSmtpSignIns, signInLogClient } from "./signins.ts";
+import { stackValues } from "./stack.ts";
 
 export const USAGE_USAGE = `usage: m365-smtp-auth usage [options]
 
@@ -41,6 +42,10 @@ the path to move it to. Read-only towards the tenant. See docs/usage.md.
   --out FILE                write the report to FILE instead of stdout (html: required)
   --propose                 add the missing exceptions to --tenant-file, owner and ticket left to fill
   --expiring-days N         list exceptions expiring within N days (default 30)
+  --stack NAME              in a pipeline: connect with the stack's Pulumi.<NAME>.yaml (tenantId, clientId,
+                            credential: workloadIdentity) and read stacks/<NAME>/tenant.yaml
+  --json-out FILE           also write the report as JSON (e.g. for a pipeline to pick owners from)
+  --owner-handles FILE      JSON { "owner@contoso.com": "@github-handle" }: mention owners in Markdown
   --ca FILE                 also trust this CA certificate (PEM)
   --today YYYY-MM-DD        judge as of this day (default today, UTC)
   -h, --help                show this help
@@ -60,6 +65,9 @@ const OPTIONS = {
   propose: { type: "boolean" },
   "expiring-days": { type: "string" },
   ca: { type: "string" },
+  stack: { type: "string" },
+  "json-out": { type: "string" },
+  "owner-handles": { type: "string" },
   today: { type: "string" },
   help: { type: "boolean", short: "h" },
   ...CONNECTION_OPTIONS,
@@ -77,6 +85,28 @@ function whole(value: string | undefined, option: string, fallback: number, max:
 }
 
 const DAY = 86_400_000;
+
+/** Reads --owner-handles: a JSON object from owner mail address to a GitHub @handle. */
+function ownerHandles(file: string | undefined): Record<string, string> {
+  if (file === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new UsageError(`--owner-handles ${file}: ${(err as NodeJS.ErrnoException).code ?? "not JSON"}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new UsageError(`--owner-handles ${file}: must be a JSON object {"owner@example.com": "@handle"}`);
+  const out: Record<string, string> = {};
+  for (const [mail, handle] of Object.entries(parsed)) {
+    if (typeof handle !== "string" || !/^@[\w-]+(\/[\w.-]+)?$/.test(handle))
+      throw new UsageError(
+        `--owner-handles ${file}: "${mail}" must map to an @handle or @org/team, not ${JSON.stringify(handle)}`,
+      );
+    out[mail.toLowerCase()] = handle;
+  }
+  return out;
+}
 
 /** Reads usage from the sign-in logs of the last `days` days, progress on stderr. Throws SignInLogError or ApiError. */
 export async function fromLogs(settings: ConnectionSettings, io: CliIo, days: number, now: Date): Promise<UsageData> {
@@ -116,7 +146,9 @@ export async function runUsageCommand(args: string[], io: CliIo): Promise<number
   const today = str(values, "today") ?? now.toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(`${today}T00:00:00Z`)))
     throw new UsageError(`--today must be YYYY-MM-DD, got '${today}'`);
-  const tenantFile = str(values, "tenant-file");
+  const stack = str(values, "stack") !== undefined ? stackValues(str(values, "stack")!) : undefined;
+  const tenantFile = str(values, "tenant-file") ?? stack?.tenantFile;
+  const handles = ownerHandles(str(values, "owner-handles"));
   if (values.propose === true && tenantFile === undefined)
     throw new UsageError("--propose needs --tenant-file FILE to edit");
   let desired: DesiredState | null = null;
@@ -132,7 +164,10 @@ export async function runUsageCommand(args: string[], io: CliIo): Promise<number
   const csvUsage = csv !== undefined ? readSmtpAuthReport(csv) : undefined;
   if (str(values, "ca") !== undefined) trustCa(readCa(str(values, "ca")!));
 
-  const settings = settingsFrom(values, io);
+  let settings = settingsFrom({ ...stack?.values, ...values }, io);
+  // The stack's own sign-in in CI: its app by workload identity federation (no secret anywhere).
+  if (stack?.credential === "workloadIdentity" && settings.credential === "default" && settings.clientId)
+    settings = { ...settings, credential: "workloadIdentity" };
   // A token first, so an unreachable or refusing token service is reported as such.
   await clientCredentialsToken(settings, SCOPES.graph);
   let usage: UsageData;
@@ -155,7 +190,8 @@ export async function runUsageCommand(args: string[], io: CliIo): Promise<number
     days,
     expiringWithinDays: expiringDays,
   });
-  const text = renderAs(report, format);
+  const text = renderAs(report, format, handles);
+  if (str(values, "json-out") !== undefined) writeFileSync(str(values, "json-out")!, renderAs(report, "json"));
   if (out !== undefined) {
     writeFileSync(out, text);
     io.stderr(`m365-smtp-auth usage: wrote ${out}\n`);
@@ -174,8 +210,8 @@ export async function runUsageCommand(args: string[], io: CliIo): Promise<number
 }
 
 /** The report in one of the output formats. */
-export function renderAs(report: UsageReport, format: Format): string {
-  if (format === "md") return renderMarkdown(report);
+export function renderAs(report: UsageReport, format: Format, handles: Record<string, string> = {}): string {
+  if (format === "md") return renderMarkdown(report, handles);
   if (format === "html") return renderHtml(report);
   if (format === "json") return `${JSON.stringify(report, null, 2)}\n`;
   return renderText(report);

@@ -60,7 +60,9 @@ function sourceLine(r: UsageReport): string {
   return `SMTP AUTH usage ${r.since} to ${r.until} (${r.days} days) from ${from}, as of ${r.today}.`;
 }
 
-function callouts(r: UsageReport): string[] {
+function callouts(r: UsageReport, handles: Record<string, string> = {}): string[] {
+  const who = (owner: string | null) =>
+    owner === null ? "no owner" : handles[owner] ? `${handles[owner]} (${owner})` : `owner ${owner}`;
   const out: string[] = [];
   if (r.undeclared.length > 0)
     out.push(
@@ -72,7 +74,7 @@ function callouts(r: UsageReport): string[] {
     );
   for (const e of r.expiring)
     out.push(
-      `The exception for ${e.mailbox} expires on ${e.expires} (${e.daysLeft} days; owner ${e.owner ?? "none"}): renew it or move the sender.`,
+      `The exception for ${e.mailbox} expires on ${e.expires} (${e.daysLeft} days; ${who(e.owner)}): renew it or move the sender.`,
     );
   return out;
 }
@@ -107,8 +109,11 @@ export function renderText(r: UsageReport): string {
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-/** GitHub-flavoured Markdown for a pull request comment or an issue body. */
-export function renderMarkdown(r: UsageReport): string {
+/**
+ * GitHub-flavoured Markdown for a pull request comment or an issue body. `handles` maps owner mail
+ * addresses to GitHub @handles: owners of exceptions expiring within the window are mentioned.
+ */
+export function renderMarkdown(r: UsageReport, handles: Record<string, string> = {}): string {
   const lines = ["## SMTP AUTH readiness", "", sourceLine(r), ""];
   if (r.accounts.length === 0) lines.push(`No SMTP AUTH sign-ins in the last ${r.days} days.`);
   else {
@@ -122,8 +127,11 @@ export function renderMarkdown(r: UsageReport): string {
       if (a.today.answer !== "yes") lines.push(`  Today: ${cell(a.today.reason)}.`);
     }
   }
-  const notes = callouts(r);
+  const notes = callouts(r, handles);
   if (notes.length > 0) lines.push("", "### Needs a decision", "", ...notes.map((n) => `- ${n}`));
+  const mention = [...new Set(r.expiring.map((e) => (e.owner ? handles[e.owner] : undefined)).filter(Boolean))];
+  if (mention.length > 0)
+    lines.push("", `cc ${mention.join(" ")}: an exception you own expires within ${r.expiringWithinDays} days.`);
   lines.push("", `_${DEADLINES}_`);
   return `${lines.join("\n")}\n`;
 }

@@ -13,6 +13,7 @@ import type { TenantState } from "../../sandbox/model.ts";
 import type { UsageReport } from "../../cli/usage/model.ts";
 import { NOBODY_APP, OAUTH_APP, run, startDoctorSandbox, tenantWith } from "../cli/helpers.ts";
 import { printReadinessSummary } from "../../cli/usage/summary.ts";
+import { stackValues } from "../../cli/usage/stack.ts";
 
 let sb: Sandbox;
 let base: TenantState;
@@ -215,6 +216,70 @@ describe("printReadinessSummary (the end of npm start)", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       /^SMTP AUTH readiness: not available \(the tenant's sign-in logs need Microsoft Entra ID P1 or P2 /,
+    );
+  });
+});
+
+describe("pipeline options", () => {
+  it("--owner-handles mentions the owners of expiring exceptions; --json-out writes the JSON too", async () => {
+    const file = join(dir, "expiring.yaml");
+    const soon = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+    writeFileSync(
+      file,
+      readFileSync(SANDBOX_YAML, "utf8").replace("expires: 2027-06-30 # last day", `expires: ${soon} # last day`),
+    );
+    const handles = join(dir, "handles.json");
+    writeFileSync(handles, JSON.stringify({ "facilities@contoso.com": "@contoso/facilities" }));
+    const json = join(dir, "report.json");
+    const r = await run(sb, [
+      "usage",
+      "--ca",
+      sb.caCertPath,
+      "--tenant-file",
+      file,
+      "--format",
+      "md",
+      "--expiring-days",
+      "14",
+      "--owner-handles",
+      handles,
+      "--json-out",
+      json,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      `- The exception for scanner@contoso.com expires on ${soon} (5 days; @contoso/facilities (facilities@contoso.com)): renew it or move the sender.`,
+    );
+    expect(r.out).toContain("cc @contoso/facilities: an exception you own expires within 14 days.");
+    const report = JSON.parse(readFileSync(json, "utf8")) as UsageReport;
+    expect(report.expiring).toEqual([
+      { mailbox: "scanner@contoso.com", owner: "facilities@contoso.com", expires: soon, daysLeft: 5 },
+    ]);
+  });
+
+  it("--owner-handles refuses a value that is not a handle", async () => {
+    const handles = join(dir, "bad-handles.json");
+    writeFileSync(handles, JSON.stringify({ "facilities@contoso.com": "facilities" }));
+    const r = await run(sb, ["usage", "--owner-handles", handles]);
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n")[0]).toBe(
+      `m365-smtp-auth usage: --owner-handles ${handles}: "facilities@contoso.com" must map to an @handle or @org/team, not "facilities"`,
+    );
+  });
+
+  it("stackValues reads a stack's plain connection config and never a secret", () => {
+    const stackDir = mkdtempSync(join(tmpdir(), "usage-stack-"));
+    writeFileSync(
+      join(stackDir, "Pulumi.contoso.yaml"),
+      "config:\n  m365-smtp-auth:tenantId: contoso.onmicrosoft.com\n  m365-smtp-auth:clientId: 11111111-2222-3333-4444-555555555555\n  m365-smtp-auth:credential: workloadIdentity\n  m365-smtp-auth:clientSecret:\n    secure: v1:abc\n",
+    );
+    expect(stackValues("contoso", stackDir)).toEqual({
+      values: { tenant: "contoso.onmicrosoft.com", "client-id": "11111111-2222-3333-4444-555555555555" },
+      tenantFile: "stacks/contoso/tenant.yaml",
+      credential: "workloadIdentity",
+    });
+    expect(() => stackValues("missing", stackDir)).toThrow(
+      /^--stack missing: cannot read .*Pulumi\.missing\.yaml \(ENOENT\)$/,
     );
   });
 });
