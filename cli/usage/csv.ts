@@ -6,6 +6,8 @@
  * exact header text of the export is not documented, so columns are matched by name, ignoring case,
  * and an unknown layout is refused naming the columns found.
  *
+ * A `Date` column, when the export has one (a per-day view), fills the per-day counts and last seen.
+ *
  * Failure semantics: an unreadable file or a missing "Sender address" column is a UsageError with
  * the file and line; a row with a bad count names its line. Without a protocol column every sender
  * is taken as Basic (the pessimistic reading) and the report says so.
@@ -48,6 +50,21 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((r) => r.some((f) => f.trim() !== ""));
 }
 
+/** YYYY-MM-DD from `2026-11-29`, `2026-11-29T…` or the US form the admin center exports, `11/29/2026`. */
+export function csvDay(text: string): string | undefined {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec(text);
+  const [y, m, d] = iso
+    ? [iso[1]!, iso[2]!, iso[3]!]
+    : us
+      ? [us[3]!, us[1]!.padStart(2, "0"), us[2]!.padStart(2, "0")]
+      : [];
+  if (y === undefined) return undefined;
+  const day = `${y}-${m}-${d}`;
+  const t = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(day) ? day : undefined;
+}
+
 export interface CsvUsage {
   accounts: AccountUsage[];
   /** False when the export had no authentication-protocol column (every sender taken as Basic). */
@@ -75,6 +92,8 @@ export function parseSmtpAuthReport(text: string, file: string): CsvUsage {
   const sender = col(/^sender( address)?$/);
   const messages = col(/^messages( sent)?$/);
   const protocol = col(/auth(entication)? ?(protocol|method|type)/);
+  // A per-day export has a date column; the summary table has none.
+  const date = col(/^(date|day)$/);
   if (sender < 0) {
     throw new UsageError(
       `--from-csv ${file}:1: no "Sender address" column (found: ${header.map((h) => `"${h}"`).join(", ") || "nothing"}); export the SMTP AUTH clients report from the Exchange admin center`,
@@ -106,6 +125,13 @@ export function parseSmtpAuthReport(text: string, file: string): CsvUsage {
       ipAddresses: [],
     };
     a.logins += Number(countText);
+    if (date >= 0) {
+      const day = csvDay((r[date] ?? "").trim());
+      if (day === undefined)
+        throw new UsageError(`--from-csv ${file}:${line}: "${r[date] ?? ""}" is not a date (YYYY-MM-DD or M/D/YYYY)`);
+      a.perDay[day] = (a.perDay[day] ?? 0) + Number(countText);
+      if (a.lastSeen === null || `${day}T00:00:00Z` > a.lastSeen) a.lastSeen = `${day}T00:00:00Z`;
+    }
     byKey.set(key, a);
   });
   const accounts = [...byKey.values()].sort(
