@@ -70,9 +70,9 @@ export const PERMISSIONS = {
   },
   "graph.signIns.read": {
     resource: "graph",
-    // Older pages also asked for Directory.Read.All (a since-fixed "known issue"); the current page names AuditLog.Read.All.
-    anyOf: ["AuditLog.Read.All"],
-    source: "Graph v1.0/beta signin-list",
+    // Least privileged AuditLog.Read.All, higher Directory.Read.All; older pages asked for both (a since-fixed "known issue").
+    anyOf: ["AuditLog.Read.All", "Directory.Read.All"],
+    source: "Graph v1.0/beta signin-list; Entra howto-analyze-activity-logs-with-microsoft-graph",
   },
   "graph.conditionalAccess.read": {
     resource: "graph",
