@@ -6,7 +6,7 @@
  */
 import { BASIC_AVAILABLE_UNTIL, BASIC_REMOVAL_EARLIEST, BASIC_REMOVAL_LATEST } from "../doctor/schedule.ts";
 import type { UsageReport } from "./model.ts";
-import { HEADERS, PATH_LABELS, rowCells } from "./render.ts";
+import { HEADERS, PATH_LABELS, rowCells, sourceLine } from "./render.ts";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -150,7 +150,7 @@ export function renderHtml(r: UsageReport): string {
 <style>${CSS}</style></head>
 <body>
 <h1>SMTP AUTH readiness</h1>
-<p class="muted">Sign-ins ${esc(r.since)} to ${esc(r.until)} (${r.days} days) from ${r.source === "sign-in-logs" ? "Entra sign-in logs" : "the SMTP AUTH clients report (CSV)"}; as of ${esc(r.today)}${r.tenantFile ? `; declared exceptions from ${esc(r.tenantFile)}` : ""}.</p>
+<p class="muted">${esc(sourceLine(r))}${r.tenantFile ? ` Declared exceptions from ${esc(r.tenantFile)}.` : ""}</p>
 <h2>Successful sign-ins per day</h2>
 ${chart(r)}
 <h2>Deadlines</h2>

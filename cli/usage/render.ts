@@ -54,10 +54,11 @@ export const HEADERS = [
   "move to",
 ];
 
-function sourceLine(r: UsageReport): string {
-  const from =
-    r.source === "sign-in-logs" ? "Entra sign-in logs" : "the Exchange admin center's SMTP AUTH clients report (CSV)";
-  return `SMTP AUTH usage ${r.since} to ${r.until} (${r.days} days) from ${from}, as of ${r.today}.`;
+/** Where the usage came from and for which days; exported for the HTML report. */
+export function sourceLine(r: UsageReport): string {
+  if (r.source === "csv")
+    return `SMTP AUTH usage from the Exchange admin center's SMTP AUTH clients report (CSV, for the date range it was exported with), as of ${r.today}; exceptions unused in it are called out as unused for ${r.days} days.`;
+  return `SMTP AUTH usage ${r.since} to ${r.until} (${r.days} days) from Entra sign-in logs, as of ${r.today}.`;
 }
 
 function callouts(r: UsageReport, handles: Record<string, string> = {}): string[] {
