@@ -204,16 +204,20 @@ class Validator {
       const errorCode = x.errorCode ?? 0;
       if (typeof errorCode !== "number" || !Number.isInteger(errorCode))
         this.fail([...at, "errorCode"], "must be a whole number (0 for success)");
+      // Defaults describe an SMTP AUTH sign-in: Exchange Online's app and resource, client "Authenticated SMTP".
+      const exo = "Office 365 Exchange Online";
+      const opt = (k: (typeof SIGN_IN_KEYS)[number], fallback: string) =>
+        x[k] === undefined ? fallback : this.str(x[k], [...at, k]);
       return {
         daysAgo,
         time,
         eventType,
         userPrincipalName:
           x.userPrincipalName == null ? null : this.str(x.userPrincipalName, [...at, "userPrincipalName"]),
-        appId: this.str(x.appId, [...at, "appId"]),
-        appDisplayName: this.str(x.appDisplayName, [...at, "appDisplayName"]),
-        clientAppUsed: x.clientAppUsed === undefined ? "" : this.str(x.clientAppUsed, [...at, "clientAppUsed"]),
-        resourceDisplayName: this.str(x.resourceDisplayName, [...at, "resourceDisplayName"]),
+        appId: opt("appId", "00000002-0000-0ff1-ce00-000000000000"),
+        appDisplayName: opt("appDisplayName", exo),
+        clientAppUsed: opt("clientAppUsed", eventType === "servicePrincipal" ? "" : "Authenticated SMTP"),
+        resourceDisplayName: opt("resourceDisplayName", exo),
         ipAddress: this.str(x.ipAddress, [...at, "ipAddress"]),
         errorCode,
       };
