@@ -261,6 +261,11 @@ export const OTHER_PERMISSIONS = {
     anyOf: ["AuditLog.Read.All"],
     source: "Graph v1.0 signin-list (sign-in logs, for the usage report)",
   },
+  "exchange.smtpSendAsApp": {
+    resource: "exchange",
+    anyOf: ["SMTP.SendAsApp"],
+    source: "how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth (the device app's token, XOAUTH2)",
+  },
 } as const satisfies Record<string, PermissionRequirement>;
 
 /** Name of an entry of {@link OTHER_PERMISSIONS}. */
