@@ -103,6 +103,8 @@ export interface TenantApi {
   invoke(cmdlet: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>[]>;
   /** Raw Graph GET of a collection, every page. */
   graphList(pathAndQuery: string): Promise<Record<string, unknown>[]>;
+  /** Raw Graph GET of one entity (the conformance check validates its shape). */
+  graphGet(pathAndQuery: string): Promise<Record<string, unknown>>;
 }
 
 const MFA_STATES: readonly PerUserMfaState[] = ["disabled", "enabled", "enforced"];
@@ -205,6 +207,10 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
   return {
     invoke,
     graphList,
+    async graphGet(pathAndQuery) {
+      const res = await graph.send({ method: "GET", url: `${graphUrl}${pathAndQuery}`, idempotent: true });
+      return res.body as Record<string, unknown>;
+    },
 
     async getSecurityDefaults() {
       return withPermission("graph.securityDefaults.read", async () => {
