@@ -6,6 +6,7 @@
  * output and for `doctor explain`, and the sandbox's own SMTP judgement (sandbox/smtp/facts.ts)
  * must agree with the live reader on every gate it can judge.
  */
+import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDesiredState } from "../../desired/tenant-yaml.ts";
 import { evaluateGates, type GateId } from "../../m365/gates.ts";
@@ -16,6 +17,7 @@ import { gatherFacts } from "../../tenant/facts.ts";
 import { factsFromTenant } from "../../sandbox/smtp/facts.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { FIXTURE, secretCredential, startTestSandbox, targetOf } from "../sandbox/helpers.ts";
+import { SmtpReplies, formatReply } from "../../m365/smtp-replies.ts";
 
 const today = "2026-11-30";
 const nothingDeclared = parseDesiredState("{}\n", "empty.yaml");
@@ -44,10 +46,36 @@ describe("fabrikam-scoped: Conditional Access scoped by groups, roles, apps and 
   let sb: Sandbox;
   let api: TenantApi;
   beforeAll(async () => {
-    sb = await startTestSandbox({ throttle: false, fixture: "fabrikam-scoped" });
+    sb = await startTestSandbox({ throttle: false, fixture: "fabrikam-scoped", smtp: {} });
     api = apiFor(sb);
   });
   afterAll(() => sb.stop());
+
+  /** A real SMTP AUTH LOGIN over STARTTLS to the sandbox, as the device would do it. */
+  async function smtpAuth(user: string, pass: string): Promise<string> {
+    const t = nodemailer.createTransport({
+      host: sb.smtp!.host,
+      port: sb.smtp!.port,
+      secure: false,
+      requireTLS: true,
+      tls: { ca: sb.caPem },
+      auth: { user, pass },
+    });
+    try {
+      await t.verify();
+      return "235";
+    } catch (err) {
+      return (err as { response?: string }).response ?? String(err);
+    } finally {
+      t.close();
+    }
+  }
+
+  it("the sandbox's SMTP endpoint honours the group scoping: the member is refused, the excluded device signs in", async () => {
+    const refused = await smtpAuth("copier@fabrikam.com", "Copy-To-Mail-2026!");
+    expect(refused.startsWith(formatReply(SmtpReplies.criteriaNotMet)), refused).toBe(true);
+    expect(await smtpAuth("labeler@fabrikam.com", "Label-To-Mail-2026!")).toBe("235");
+  });
 
   // mailbox → [blocking gate or null, conditional_access_block status, effective status, blocking policy]
   const EXPECTED: [string, GateId | null, string, string, string?][] = [
