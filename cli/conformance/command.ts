@@ -95,6 +95,7 @@ export async function runConformanceCommand(args: string[], io: CliIo, run?: Pul
   const result = await runConformance({
     api: await connect(s),
     graphUrl: s.graphUrl,
+    tenantId: s.tenantId,
     getGraphToken: token(SCOPES.graph),
     getExchangeToken: token(SCOPES.exchange),
     ...(mailbox !== undefined ? { mailbox } : {}),

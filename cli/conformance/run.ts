@@ -44,6 +44,8 @@ export interface ConformanceOptions {
   graphUrl: string;
   getGraphToken: () => Promise<string>;
   getExchangeToken: () => Promise<string>;
+  /** The tenant as configured (GUID or domain); a domain gets a note naming the GUID. */
+  tenantId?: string;
   /** The sample mailbox for per-user reads, and the test mailbox for --allow-writes. */
   mailbox?: string;
   allowWrites?: boolean;
@@ -173,10 +175,15 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   }
   if (opts.allowWrites && opts.mailbox) checks.push(await writeRoundTrip(opts.api, opts.mailbox, roles.exchange));
 
+  const guid = graphToken.tid ?? exchangeToken.tid ?? null;
+  if (guid !== null && opts.tenantId !== undefined && opts.tenantId.toLowerCase() !== guid.toLowerCase()) {
+    // Microsoft's admin API documentation asks for the tenant's GUID (fidelity review finding 17).
+    graphToken.result.note += `; tenantId is set to ${opts.tenantId}: set it to the tenant's GUID ${guid}`;
+  }
   const missing = [...new Set(checks.flatMap((c) => (c.missing ? [c.missing] : [])))];
   return {
     cloud: cloudOf(opts.graphUrl),
-    tenantGuid: graphToken.tid ?? exchangeToken.tid ?? null,
+    tenantGuid: guid,
     checks,
     missing,
     ok: checks.every((c) => c.status === "pass"),

@@ -4,7 +4,7 @@
  * (all of them at once), for every permission the checks need; --allow-writes sets and restores the
  * test mailbox's switch; --record writes a sanitised record that replays against the validators.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -61,6 +61,14 @@ describe("conformance against the sandbox", () => {
     expect(text).not.toMatch(/sandbox-automation-secret|eyJ|@contoso\.com|@fabrikam|3f1c2b8e/u);
     expect(Object.keys((JSON.parse(text) as { answers: object }).answers).sort()).toEqual(
       READ_CHECKS.map((c) => c.id).sort(),
+    );
+  });
+
+  it("given the tenant as a domain, names its GUID", async () => {
+    const r = await conformance(["--json", "--tenant", "contoso.com"]);
+    expect(r.code).toBe(0);
+    expect(r.json!.checks[0]!.note).toBe(
+      `roles: Policy.Read.All, Policy.ReadWrite.SecurityDefaults, Policy.ReadWrite.AuthenticationMethod, User.Read.All; tenantId is set to contoso.com: set it to the tenant's GUID ${TENANT}`,
     );
   });
 
@@ -141,6 +149,33 @@ describe("conformance against the sandbox", () => {
     const r = await run(sb, ["conformance", "--ca", sb.caCertPath, "--allow-writes"]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--allow-writes needs --mailbox/u);
+  });
+});
+
+describe("the checks cover the code's reads", () => {
+  /** The source of the modules that read the tenant (providers, facts reader, program, export, doctor). */
+  const sources = ["tenant", "providers", "providers/kinds", "program", "cli", "cli/doctor"]
+    .flatMap((d) =>
+      readdirSync(new URL(`../../${d}/`, import.meta.url))
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => readFileSync(new URL(`../../${d}/${f}`, import.meta.url), "utf8")),
+    )
+    .join("\n");
+  const calls = READ_CHECKS.map((c) => c.call).join("\n");
+
+  it("every Get- cmdlet the code invokes has a check", () => {
+    const cmdlets = [...new Set([...sources.matchAll(/invoke\("(Get-[A-Za-z]+)"/gu)].map((m) => m[1]!))];
+    expect(cmdlets.length).toBeGreaterThan(5);
+    expect(cmdlets.filter((c) => !READ_CHECKS.some((k) => k.id === `exchange.${c}`))).toEqual([]);
+  });
+
+  it("every Graph path the code reads has a check", () => {
+    const paths = [...sources.matchAll(/(?:\$\{graphUrl\}|["`])\/(?:v1\.0|beta)\/([^`"?]*)/gu)]
+      .map((m) => m[1]!.replace(/\$\{[^}]*\}/gu, "{id}"))
+      .filter((p) => p !== "$batch" || calls.includes("$batch"));
+    expect(paths.length).toBeGreaterThan(5);
+    const normalised = calls.replace(/\{[a-z]+\}/gu, "{id}");
+    expect([...new Set(paths)].filter((p) => !normalised.includes(p))).toEqual([]);
   });
 });
 
