@@ -4,6 +4,11 @@
  * the sandbox alike. Values use Microsoft's own words so each mapping to a wire format is obvious.
  */
 
+/** A fact that was read, or `"unknown"` when it was not (no permission, not fetched, probe not run). */
+export type Fact<T> = T | "unknown";
+
+export const UNKNOWN = "unknown" as const;
+
 /** Legacy per-user MFA state, as Graph beta `strongAuthenticationRequirements.perUserMfaState` names it. */
 export const PER_USER_MFA_STATES = ["disabled", "enabled", "enforced"] as const;
 export type PerUserMfaState = (typeof PER_USER_MFA_STATES)[number];
