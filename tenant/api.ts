@@ -62,6 +62,8 @@ export interface GraphUser {
   userPrincipalName: string;
   mail: string | null;
   accountEnabled?: boolean;
+  /** "Member" or "Guest" (Conditional Access's GuestsOrExternalUsers). */
+  userType?: string | null;
 }
 
 export interface TenantApiOptions {
@@ -83,7 +85,14 @@ export interface TenantApi {
   /** Every mailbox, paged 1,000 at a time; `onlyExceptions` keeps those with a per-mailbox value. */
   listCasMailboxes(onlyExceptions: boolean): Promise<CasMailbox[]>;
   setCasMailbox(mailbox: string, state: MailboxSmtpAuthState): Promise<void>;
+  /** By object id or UPN (Graph keys users by nothing else); throws ApiError NOT_FOUND when absent. */
   getUser(upn: string): Promise<GraphUser>;
+  /**
+   * The user a mailbox address belongs to: by UPN first, else the one whose `mail` or a
+   * `proxyAddresses` entry is the address (mail ≠ UPN). Null when no user has it; throws when
+   * more than one does (Entra keeps proxy addresses unique, so that is a broken answer).
+   */
+  findUser(address: string): Promise<GraphUser | null>;
   /** Every user's principal name, 999 a page (Graph users list, `$select`: 1 RU a page). */
   listUserPrincipalNames(): Promise<string[]>;
   getPerUserMfa(upn: string): Promise<PerUserMfaState>;
@@ -94,6 +103,8 @@ export interface TenantApi {
   invoke(cmdlet: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>[]>;
   /** Raw Graph GET of a collection, every page. */
   graphList(pathAndQuery: string): Promise<Record<string, unknown>[]>;
+  /** Raw Graph GET of one entity (the conformance check validates its shape). */
+  graphGet(pathAndQuery: string): Promise<Record<string, unknown>>;
 }
 
 function parseMfaState(body: unknown, upn: string): PerUserMfaState {
@@ -105,6 +116,9 @@ function parseMfaState(body: unknown, upn: string): PerUserMfaState {
 }
 
 const READ_ONLY_CMDLET = /^Get-/;
+
+/** The user properties the client reads (GraphUser). */
+const USER_SELECT = "id,userPrincipalName,mail,accountEnabled,userType";
 
 /**
  * Requests in flight per API unless options.http says otherwise. Graph: 8 $batch requests of 20
@@ -169,6 +183,17 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
     return rows;
   }
 
+  async function getUser(upn: string): Promise<GraphUser> {
+    return withPermission("graph.users.read", async () => {
+      const res = await graph.send({
+        method: "GET",
+        url: `${graphUrl}/v1.0/users/${user(upn)}?$select=${USER_SELECT}`,
+        idempotent: true,
+      });
+      return res.body as GraphUser;
+    });
+  }
+
   const toCasMailbox = (row: Record<string, unknown>): CasMailbox => ({
     mailbox: (typeof row.PrimarySmtpAddress === "string"
       ? row.PrimarySmtpAddress
@@ -180,6 +205,10 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
   return {
     invoke,
     graphList,
+    async graphGet(pathAndQuery) {
+      const res = await graph.send({ method: "GET", url: `${graphUrl}${pathAndQuery}`, idempotent: true });
+      return res.body as Record<string, unknown>;
+    },
 
     async getSecurityDefaults() {
       return withPermission("graph.securityDefaults.read", async () => {
@@ -236,14 +265,22 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
       });
     },
 
-    async getUser(upn) {
+    getUser,
+
+    async findUser(address) {
       return withPermission("graph.users.read", async () => {
-        const res = await graph.send({
-          method: "GET",
-          url: `${graphUrl}/v1.0/users/${user(upn)}?$select=id,userPrincipalName,mail,accountEnabled`,
-          idempotent: true,
-        });
-        return res.body as GraphUser;
+        try {
+          return await getUser(address);
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 404)) throw err;
+        }
+        // Both forms are default (non-advanced) queries: `mail` supports eq, and proxyAddresses
+        // supports eq inside any() (user resource, $filter support per property).
+        const q = address.replaceAll("'", "''");
+        const filter = `mail eq '${q}' or proxyAddresses/any(p:p eq 'smtp:${q}')`;
+        const rows = await graphList(`/v1.0/users?$filter=${encodeURIComponent(filter)}&$select=${USER_SELECT}&$top=2`);
+        if (rows.length > 1) throw new Error(`Graph has ${rows.length} users with the address ${address}`);
+        return (rows[0] as GraphUser | undefined) ?? null;
       });
     },
 

@@ -40,6 +40,7 @@ const CASES: Record<OperationName, Case> = {
   },
   "graph.conditionalAccess.read": { method: "GET", path: "/v1.0/identity/conditionalAccess/policies" },
   "graph.signIns.read": { method: "GET", path: "/v1.0/auditLogs/signIns?$top=1" },
+  "graph.memberOf.read": { method: "GET", path: "/v1.0/users/scanner@contoso.com/transitiveMemberOf" },
   "exchange.Get-CASMailbox": { method: "Get-CASMailbox", path: "", body: { Identity: "scanner@contoso.com" } },
   "exchange.Set-CASMailbox": {
     method: "Set-CASMailbox",
