@@ -4,6 +4,8 @@
  * diagnosis needs. Pure and total: any string in, an `Extracted` out, never a throw.
  */
 
+import { dotnetWrapperCode, normalise, type Normalised } from "./normalise.ts";
+
 /** The SMTP stage a failure happened in, as far as the text tells. */
 export type Stage = "connect" | "starttls" | "auth" | "mail" | "rcpt" | "data" | "unknown";
 
@@ -70,26 +72,20 @@ export interface Extracted {
   consumerAccount: boolean;
   /** Mail addresses seen (for `<mailbox>` in checks), in order, deduplicated. */
   addresses: string[];
-  /** The text after unescaping, used for phrase matching. */
+  /** The text after unescaping (lines kept). */
   normalized: string;
+  /** Every normalised form of the text (flat, body, glued) the rules read. */
+  norm: Normalised;
 }
 
 const CONSUMER_DOMAIN = /@(?:outlook\.[a-z.]+|hotmail\.[a-z.]+|live\.[a-z.]+|msn\.com)\b/i;
 
 /**
- * Undo the escaping that clients and loggers add: literal \n, \r, \t, \' and \" in JSON/Python reprs,
- * Python bytes literals b'…', and the `\\` doubling of JSON-in-JSON.
+ * The unescaped text with its lines (see normalise.ts).
  * @internal exported for tests
  */
 export function unescapeText(input: string): string {
-  let s = input.replace(/\r\n?/g, "\n");
-  // JSON-in-JSON doubles backslashes first.
-  s = s.replace(/\\\\(?=[nrt'"])/g, "\\");
-  s = s.replace(/\\r\\n|\\n|\\r/g, "\n").replace(/\\t/g, "\t");
-  s = s.replace(/\\(['"])/g, "$1");
-  // Python bytes literals: b'…' / b"…" → the inner text (keep one space so tokens do not merge).
-  s = s.replace(/\bb(['"])/g, " ");
-  return s;
+  return normalise(input).text;
 }
 
 // A reply start: optional basic code, then an enhanced code, or a basic code followed by text.
@@ -304,8 +300,12 @@ function detectStage(s: string, replies: Reply[]): Stage {
  * Extract replies and hints from pasted text. Never throws.
  */
 export function extract(text: string): Extracted {
-  const normalized = unescapeText(text);
+  const norm = normalise(text);
+  const normalized = norm.text;
   const replies = findReplies(normalized);
+  // .NET drops the basic code and says it in words ("Mailbox unavailable." = 550): put it back.
+  const wrapperCode = dotnetWrapperCode(normalized);
+  if (wrapperCode !== null) for (const r of replies) if (r.code === null && !r.echoed) r.code = wrapperCode;
   const suffix = SUFFIX_RE.exec(normalized);
   const hostName =
     /\b(smtp\.office365\.com|smtp-mail\.outlook\.com|smtp\.live\.com|smtp-legacy\.office365\.com|outlook\.office365\.com|smtp\.partner\.outlook\.cn|smtp\.office365\.us|[a-z0-9-]+\.mail\.protection\.outlook\.com|smtp\.azurecomm\.net)\b/iu.exec(
@@ -367,5 +367,6 @@ export function extract(text: string): Extracted {
       ),
     addresses,
     normalized,
+    norm,
   };
 }
