@@ -65,7 +65,31 @@ const PRIOR_UNKNOWN = 0;
  * Softmax temperature, fitted by `npm run doctor:eval` (calibration.ts) as the value minimising the
  * log loss over the corpus; the eval reports the held-out figures with per-fold fits.
  */
-export const TEMPERATURE = 1.6;
+export const TEMPERATURE = 0.6;
+
+/**
+ * The temperature floor when the only evidence is a generic status code (bare 5.7.3, 504 5.7.4,
+ * 5.7.57, 5.7.139 without its reason): the corpus's labels for those codes reflect its label mix,
+ * not the text (review: "correct only by prior"), so the top cause is kept well below the
+ * confidence a decisive phrase earns.
+ */
+export const GENERIC_TEMPERATURE = 1.6;
+
+const GENERIC_CODE_RULES = new Set(["code-5.7.3-auth", "code-504-5.7.4", "code-5.7.57", "code-5.7.139", "code-5.2.x", "code-5.5.x", "code-535", "code-530", "code-5.0.0-auth", "client-auth-failed-generic", "phrase-unrecognized-auth", "phrase-not-authenticated", "dotnet-5.7.57"]);
+
+/** True when only generic status codes spoke (no phrase, client wording or transcript). @internal */
+export function onlyGeneric(contributions: ReadonlyArray<{ rule: Rule; strength: number }>): boolean {
+  const generic = contributions.some((c) => GENERIC_CODE_RULES.has(c.rule.id));
+  const specific = contributions.some(
+    (c) => !GENERIC_CODE_RULES.has(c.rule.id) && c.rule.kind !== "context" && Object.values(c.rule.weights).some((w) => w >= 1),
+  );
+  return generic && !specific;
+}
+
+/** The softmax temperature for one diagnosis. @internal exported for calibration */
+export function temperatureFor(contributions: ReadonlyArray<{ rule: Rule; strength: number }>, base: number): number {
+  return onlyGeneric(contributions) ? Math.max(base, GENERIC_TEMPERATURE) : base;
+}
 
 /** A confidence gap under which the top two causes count as close. */
 const CLOSE = 0.25;
@@ -128,8 +152,6 @@ function substitute(text: string, mailbox: string | undefined): string {
   return mailbox === undefined ? text : text.replaceAll("<mailbox>", mailbox);
 }
 
-const GENERIC_CODE_RULES = new Set(["code-5.7.3-auth", "code-504-5.7.4", "code-5.7.57", "code-5.7.139", "code-5.2.x", "code-5.5.x"]);
-
 /** The question telling the top two apart: from the rule that supports both most, else the top's. */
 function pickQuestion(
   top: CauseId,
@@ -154,7 +176,7 @@ function pickQuestion(
 export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis {
   const ev = gatherEvidence(text, options.context ?? "");
   const { scores, contributions } = score(ev);
-  const probs = softmax(scores, options.temperature ?? TEMPERATURE);
+  const probs = softmax(scores, temperatureFor(contributions, options.temperature ?? TEMPERATURE));
   const mailbox = ev.ex.addresses[0];
   const supported = new Set<CauseId>();
   for (const { rule } of contributions)
@@ -185,7 +207,7 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis
   const result: Diagnosis = { causes, extracted: ev.ex, fired };
   const [first, second] = causes;
   const close = second !== undefined && first!.confidence - second.confidence < CLOSE;
-  const generic = contributions.some((c) => GENERIC_CODE_RULES.has(c.rule.id)) && first!.confidence < 0.8;
+  const generic = onlyGeneric(contributions) || (contributions.some((c) => GENERIC_CODE_RULES.has(c.rule.id)) && first!.confidence < 0.8);
   if ((close || generic) && first!.id !== "unknown") {
     const q = pickQuestion(first!.id, second?.id, contributions);
     if (q !== undefined) {
