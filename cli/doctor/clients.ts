@@ -278,7 +278,7 @@ export const CLIENT_RULES: readonly Rule[] = [
     id: "transcript-auth-before-ehlo",
     source: "RFC 4954 §4 (AUTH is only valid after EHLO); PHPMailer 'Authentication is not allowed before HELO/EHLO'",
     kind: "transcript",
-    evidence: (ev) => (ev.order.auth >= 0 && (ev.order.ehlo < 0 || ev.order.ehlo > ev.order.auth) && ev.order.starttls < 0 ? 0.6 : 0),
+    evidence: (ev) => (ev.order.auth >= 0 && ev.order.ehlo > ev.order.auth && ev.order.starttls < 0 ? 0.6 : 0),
     weights: { starttls_required: 1.0, auth_mechanism_unsupported: 0.6 },
     why: "AUTH came before EHLO: the client skipped the capability exchange",
   },

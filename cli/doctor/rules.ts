@@ -164,7 +164,10 @@ const OAUTH_GATE_WEIGHTS: Weights = Object.fromEntries([
   ...OAUTH_ONLY_CAUSES.map((c) => [c, 1.5] as const),
 ]);
 
-const CONSUMER_BASIC_OFF = Date.UTC(2024, 8, 16); // Outlook.com personal accounts: Basic auth off from 16 September 2024.
+// Outlook.com personal accounts: Basic auth off from 16 September 2024. After that date the reply is
+// mostly the personal-account retirement even when the text does not show the account type
+// (nodemailer #1714, twikoo #840).
+const CONSUMER_BASIC_OFF = Date.UTC(2024, 8, 16);
 
 /** Exchange replies and status-code families. */
 const EXCHANGE_RULES: readonly Rule[] = [
@@ -202,7 +205,8 @@ const EXCHANGE_RULES: readonly Rule[] = [
       smtp_auth_disabled_tenant: 0.8,
       conditional_access_block: 0.6,
       oauth_misconfigured_app_or_sp: 0.6,
-      mailbox_unlicensed_or_missing: 0.4,
+      // A shared or unlicensed mailbox used as the login (the gates' mapping for this reply).
+      mailbox_unlicensed_or_missing: 1.15,
       unknown: -5,
     },
     why: "{reply} is the credential/identity family: the sign-in was refused without a named gate",
@@ -222,7 +226,7 @@ const EXCHANGE_RULES: readonly Rule[] = [
     kind: "code",
     // 5.7.139 names its own family; the bare 535 adds nothing to it.
     evidence: (ev) => (ev.basic.includes(535) && !ev.enhanced.includes("5.7.139") ? 1 : 0),
-    weights: { wrong_credentials: 1.4, security_defaults_enabled: 0.4, smtp_auth_disabled_mailbox: 0.4, per_user_mfa: 0.3, unknown: -4 },
+    weights: { wrong_credentials: 1.0, mailbox_unlicensed_or_missing: 0.4, unknown: -4 },
     why: "{reply}: the server refused the credentials",
   },
   {
@@ -402,7 +406,8 @@ const EXCHANGE_RULES: readonly Rule[] = [
     source: "m365 SmtpReplies.smtpAuthDisabledTenant",
     kind: "phrase",
     evidence: anyPhrase([...REASONS.tenantDisabled, "disabled for the tenant"], 14),
-    weights: { smtp_auth_disabled_tenant: 3.5, smtp_auth_disabled_mailbox: -1 },
+    // The mailbox override stays listed: enabling SMTP AUTH on the mailbox is the fix.
+    weights: { smtp_auth_disabled_tenant: 2.0 },
     why: "{reply}: SMTP AUTH is off for the organisation and the mailbox inherits it",
   },
   {
@@ -410,7 +415,7 @@ const EXCHANGE_RULES: readonly Rule[] = [
     source: "m365 SmtpReplies.smtpAuthDisabledMailbox",
     kind: "phrase",
     evidence: anyPhrase([...REASONS.mailboxDisabled, "disabled for the mailbox"], 14),
-    weights: { smtp_auth_disabled_mailbox: 3.8, smtp_auth_disabled_tenant: -1 },
+    weights: { smtp_auth_disabled_mailbox: 2.5, smtp_auth_disabled_tenant: -1 },
     why: "{reply}: SMTP AUTH is disabled on this mailbox (CASMailbox SmtpClientAuthenticationDisabled $true)",
   },
   {
@@ -449,7 +454,7 @@ const EXCHANGE_RULES: readonly Rule[] = [
   },
   {
     id: "phrase-basic-disabled-dated",
-    source: "the reply's diagnostic suffix date, before Microsoft's retirements reached SMTP",
+    source: "the reply's diagnostic suffix dated before Microsoft turned Basic off for personal accounts (16 September 2024)",
     kind: "context",
     evidence: (ev) => {
       if (ev.ex.consumerAccount || anyPhrase(REASONS.basicDisabled, 10)(ev) === 0) return 0;
@@ -457,7 +462,7 @@ const EXCHANGE_RULES: readonly Rule[] = [
       return (!Number.isNaN(when) && when < CONSUMER_BASIC_OFF) || (Number.isNaN(when) && ev.ex.serverId !== null) ? 1 : 0;
     },
     weights: { authentication_policy_blocks_basic_smtp: 1.2 },
-    why: "A work tenant's reply dated before the retirements: an Exchange authentication policy (AllowBasicAuthSmtp $false)",
+    why: "A reply dated before the personal-account retirement: an Exchange authentication policy (AllowBasicAuthSmtp $false)",
   },
   {
     id: "phrase-credentials",
