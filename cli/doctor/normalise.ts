@@ -13,6 +13,11 @@
 export interface Normalised {
   /** Unescaped text with line structure kept (transcripts need their lines). */
   text: string;
+  /**
+   * The unescaped text with every line break (and the indentation after it) removed, so a token a
+   * log column split mid-word reads whole again. Used to detect hints, never to split replies.
+   */
+  joined: string;
   /** `text` on one line: every whitespace run (newlines included) is one space. */
   flat: string;
   /**
@@ -156,6 +161,7 @@ export function normalise(input: string): Normalised {
   s = s.replace(UNICODE_SPACE, " ").replace(ZERO_WIDTH, "").replace(/[\u2018\u2019\u201a\u2032]/gu, "'").replace(/[\u201c\u201d\u201e\u2033]/gu, '"');
   s = stripMarkdown(s);
   s = s.replace(/[ \t]+/gu, " ").replace(/ +\n/gu, "\n");
+  const joined = s.replace(/\n\s*/gu, "");
   s = joinWrapped(s);
   const flat = s.replace(/\s+/gu, " ").trim();
   let unwrapped = s;
@@ -164,5 +170,5 @@ export function normalise(input: string): Normalised {
   const body = unwrapped.replace(/\s+/gu, " ").trim().toLowerCase();
   // Without any whitespace, a phrase broken by a wrap column (even mid-word) or by odd spaces still reads whole.
   const glued = body.replace(/\s+/gu, "");
-  return { text: s, flat, glued, body };
+  return { text: s, joined, flat, glued, body };
 }
