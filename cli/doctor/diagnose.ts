@@ -47,6 +47,8 @@ export interface Diagnosis {
   question?: string;
   /** The rules that fired, strongest first. */
   fired: FiredRule[];
+  /** The mailbox the text (or the context) names, used for `<mailbox>` in checks and fixes. */
+  mailbox?: string;
 }
 
 /** Options for {@link diagnose}. */
@@ -126,10 +128,15 @@ export function softmax(scores: Map<CauseId, number>, temperature: number): Map<
 }
 
 function reasonFor(id: CauseId, ev: Evidence, contributions: Array<{ rule: Rule; strength: number }>): string {
+  // The reason is the rule that singles this cause out most: its weight plus its margin over the
+  // rule's next-best cause ("disabled for the Tenant" over the shared "SmtpClientAuthentication").
   let best: { rule: Rule; v: number } | undefined;
   for (const { rule, strength } of contributions) {
-    const v = strength * (rule.weights[id] ?? 0);
-    if (v > 0 && (best === undefined || v > best.v)) best = { rule, v };
+    const w = rule.weights[id] ?? 0;
+    if (w <= 0) continue;
+    const others = Object.entries(rule.weights).filter(([c]) => c !== id).map(([, x]) => x);
+    const v = strength * (w + Math.max(0, w - Math.max(0, ...others)));
+    if (best === undefined || v > best.v) best = { rule, v };
   }
   const ex = ev.ex;
   const reply = ex.replies.find((r) => !r.echoed && r.code !== 530) ?? ex.replies[0];
@@ -177,7 +184,8 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis
   const ev = gatherEvidence(text, options.context ?? "");
   const { scores, contributions } = score(ev);
   const probs = softmax(scores, temperatureFor(contributions, options.temperature ?? TEMPERATURE));
-  const mailbox = ev.ex.addresses[0];
+  const mailbox =
+    ev.ex.addresses[0] ?? /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/u.exec(options.context ?? "")?.[0];
   const supported = new Set<CauseId>();
   for (const { rule } of contributions)
     for (const [c, w] of Object.entries(rule.weights) as Array<[CauseId, number]>) if (w > 0) supported.add(c);
@@ -205,6 +213,7 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis
     .map(({ rule, strength }) => ({ id: rule.id, strength: Math.round(strength * 100) / 100, source: rule.source }))
     .sort((a, b) => b.strength - a.strength);
   const result: Diagnosis = { causes, extracted: ev.ex, fired };
+  if (mailbox !== undefined) result.mailbox = mailbox;
   const [first, second] = causes;
   const close = second !== undefined && first!.confidence - second.confidence < CLOSE;
   const generic = onlyGeneric(contributions) || (contributions.some((c) => GENERIC_CODE_RULES.has(c.rule.id)) && first!.confidence < 0.8);

@@ -1,7 +1,9 @@
 /**
  * The user's own words (issue 14 item 5): what people add around a paste, or pass with
  * `--context "<text>"` — MFA is on, it worked until last week, it works with TLS on, it is a shared
- * mailbox. Each is weak evidence on its own (log-odds ≤ 1.6) and only shifts close rankings.
+ * mailbox. A stated fact ("MFA is on", "security defaults are on") moves a generic code's ranking
+ * (review class F); it never outweighs a reply that names its own reason (log-odds ≤ 2.8 against
+ * 4–6 for a decisive phrase).
  */
 import type { Evidence } from "./evidence.ts";
 import type { Rule } from "./rules.ts";
@@ -18,7 +20,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "review class F/E: MFA named by the reporter",
     kind: "context",
     evidence: said(/\b(?:mfa|2fa|multi-?factor|two-?factor|authenticator app|zwei-faktor|double authentification)\b/u),
-    weights: { per_user_mfa: 1.6, conditional_access_block: 0.5, wrong_credentials: -0.5 },
+    weights: { per_user_mfa: 2.4, conditional_access_block: 0.6, wrong_credentials: -0.8 },
     why: "You mention MFA: a password-only SMTP sign-in cannot satisfy it",
   },
   {
@@ -34,7 +36,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "review class E: 'Security Defaults are on' in the reporter's words",
     kind: "context",
     evidence: said(/security defaults? (?:is |are )?(?:on|enabled|active)|(?:enabled|turned on) security defaults/u),
-    weights: { security_defaults_enabled: 1.6 },
+    weights: { security_defaults_enabled: 2.4, wrong_credentials: -0.5 },
     why: "You say security defaults are on: they block Basic SMTP AUTH",
   },
   {
@@ -42,7 +44,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "reporter names Conditional Access",
     kind: "context",
     evidence: said(/conditional access|legacy auth(?:entication)? (?:is )?block|block legacy/u),
-    weights: { conditional_access_block: 2.5 },
+    weights: { conditional_access_block: 2.8, wrong_credentials: -0.5 },
     why: "You mention Conditional Access / blocking legacy authentication",
   },
   {
