@@ -19,7 +19,11 @@ const PASTE =
 const cases: Array<{ name: string; args: string[]; input?: string }> = [
   { name: "node -e ''", args: ["-e", ""] },
   { name: "doctor diagnose <text>", args: [path.join(root, "cli", "bin.js"), "doctor", "diagnose", PASTE] },
-  { name: "doctor diagnose (piped paste)", args: [path.join(root, "cli", "bin.js"), "doctor", "diagnose"], input: PASTE },
+  {
+    name: "doctor diagnose (piped paste)",
+    args: [path.join(root, "cli", "bin.js"), "doctor", "diagnose"],
+    input: PASTE,
+  },
   { name: "doctor probe --help", args: [path.join(root, "cli", "bin.js"), "doctor", "probe", "--help"] },
 ];
 

@@ -67,7 +67,8 @@ export async function runCli(argv: string[], io: MainIo): Promise<number> {
         const wantsHelp = rest.includes("-h") || rest.includes("--help");
         let stdin = argsHaveText(rest) || wantsHelp ? null : await io.readStdin();
         // On a terminal with no text: prompt for a paste instead of failing.
-        if (stdin === null && !argsHaveText(rest) && !wantsHelp && io.readPaste !== undefined) stdin = await io.readPaste();
+        if (stdin === null && !argsHaveText(rest) && !wantsHelp && io.readPaste !== undefined)
+          stdin = await io.readPaste();
         return runDiagnose(rest, {
           stdin,
           stdout: io.stdout,

@@ -67,7 +67,9 @@ interface Scored {
 
 /** The probability list for a scored case at temperature t, ranked. */
 function ranked(s: Scored, t: number): Array<[CauseId, number]> {
-  return [...softmax(s.scores, temperatureFor(s.contributions, t))].sort((a, b) => b[1] - a[1] || CAUSE_IDS.indexOf(a[0]) - CAUSE_IDS.indexOf(b[0]));
+  return [...softmax(s.scores, temperatureFor(s.contributions, t))].sort(
+    (a, b) => b[1] - a[1] || CAUSE_IDS.indexOf(a[0]) - CAUSE_IDS.indexOf(b[0]),
+  );
 }
 
 const GRID = Array.from({ length: 40 }, (_, i) => 0.3 + i * 0.1);
@@ -77,7 +79,8 @@ export function fitTemperature(cases: readonly Scored[]): number {
   let best = { t: 1, loss: Number.POSITIVE_INFINITY };
   for (const t of GRID) {
     let loss = 0;
-    for (const s of cases) loss -= Math.log(Math.max(1e-9, softmax(s.scores, temperatureFor(s.contributions, t)).get(s.c.expected)!));
+    for (const s of cases)
+      loss -= Math.log(Math.max(1e-9, softmax(s.scores, temperatureFor(s.contributions, t)).get(s.c.expected)!));
     if (loss < best.loss) best = { t, loss };
   }
   return Math.round(best.t * 10) / 10;
@@ -141,7 +144,9 @@ export function evaluate(cases: readonly CorpusCase[], k = 5): EvalReport {
 }
 
 function rate(ps: readonly Prediction[], f: (p: Prediction) => boolean): string {
-  return ps.length === 0 ? "—" : `${((100 * ps.filter(f).length) / ps.length).toFixed(1)}% (${ps.filter(f).length}/${ps.length})`;
+  return ps.length === 0
+    ? "—"
+    : `${((100 * ps.filter(f).length) / ps.length).toFixed(1)}% (${ps.filter(f).length}/${ps.length})`;
 }
 
 /** The report as text: top-1/top-2 per split, the reliability table and the Brier score. */
@@ -149,8 +154,12 @@ export function formatReport(r: EvalReport): string {
   const lines: string[] = [];
   const open = r.predictions.filter((p) => !p.sealed);
   const sealed = r.predictions.filter((p) => p.sealed);
-  lines.push(`doctor calibration: ${r.predictions.length} cases, ${new Set(r.predictions.map((p) => p.thread)).size} threads`);
-  lines.push(`  ${r.k}-fold by thread, per-fold temperatures ${r.temperatures.join(", ")}; sealed split at ${r.sealedTemperature}`);
+  lines.push(
+    `doctor calibration: ${r.predictions.length} cases, ${new Set(r.predictions.map((p) => p.thread)).size} threads`,
+  );
+  lines.push(
+    `  ${r.k}-fold by thread, per-fold temperatures ${r.temperatures.join(", ")}; sealed split at ${r.sealedTemperature}`,
+  );
   lines.push("");
   lines.push("| split | cases | top-1 | top-2 | unknown on top | Brier (multi-class, mean) |");
   lines.push("|---|---|---|---|---|---|");
@@ -169,7 +178,13 @@ export function formatReport(r: EvalReport): string {
   lines.push("");
   lines.push("| confidence | n | mean confidence | accuracy |");
   lines.push("|---|---|---|---|");
-  for (const [lo, hi] of [[0, 0.3], [0.3, 0.5], [0.5, 0.7], [0.7, 0.9], [0.9, 1.01]] as const) {
+  for (const [lo, hi] of [
+    [0, 0.3],
+    [0.3, 0.5],
+    [0.5, 0.7],
+    [0.7, 0.9],
+    [0.9, 1.01],
+  ] as const) {
     const bin = r.predictions.filter((p) => p.confidence >= lo && p.confidence < hi);
     const mean = bin.length === 0 ? "—" : (bin.reduce((a, p) => a + p.confidence, 0) / bin.length).toFixed(2);
     const acc = bin.length === 0 ? "—" : (bin.filter((p) => p.top === p.expected).length / bin.length).toFixed(2);
@@ -179,7 +194,10 @@ export function formatReport(r: EvalReport): string {
   if (misses.length > 0) {
     lines.push("");
     lines.push("Top-1 misses:");
-    for (const p of misses) lines.push(`  ${p.sealed ? "[sealed] " : ""}${p.id}: expected ${p.expected}, got ${p.top} (${p.confidence.toFixed(2)})`);
+    for (const p of misses)
+      lines.push(
+        `  ${p.sealed ? "[sealed] " : ""}${p.id}: expected ${p.expected}, got ${p.top} (${p.confidence.toFixed(2)})`,
+      );
   }
   return `${lines.join("\n")}\n`;
 }

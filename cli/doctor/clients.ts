@@ -4,7 +4,7 @@
  * per rule. These name STARTTLS, port, TLS-version and network causes.
  */
 import type { Evidence } from "./evidence.ts";
-import type { Rule } from "./rules.ts";
+import type { Rule } from "./rule-kit.ts";
 
 function phrases(list: readonly string[], minPrefix = 14): (ev: Evidence) => number {
   return (ev) => {
@@ -154,7 +154,9 @@ const AUTH_FAILED_GENERIC = [
   "login failed",
 ];
 
-const port = (ev: Evidence): number | null => ev.ex.port ?? (/\b(465|587|25)\b/u.exec(ev.words)?.[1] !== undefined ? Number(/\b(465|587|25)\b/u.exec(ev.words)![1]) : null);
+const port = (ev: Evidence): number | null =>
+  ev.ex.port ??
+  (/\b(465|587|25)\b/u.exec(ev.words)?.[1] !== undefined ? Number(/\b(465|587|25)\b/u.exec(ev.words)![1]) : null);
 
 /** The client-library table. */
 export const CLIENT_RULES: readonly Rule[] = [
@@ -179,7 +181,11 @@ export const CLIENT_RULES: readonly Rule[] = [
     id: "client-implicit-tls-mismatch",
     source: "OpenSSL ssl_err.c reason strings, Go crypto/tls, Java JSSE, MailKit SslHandshakeException, .NET SslStream",
     kind: "client",
-    evidence: (ev) => Math.max(phrases(IMPLICIT_TLS_MISMATCH, 16)(ev), ev.ex.tlsError === "wrong-version-number" || ev.ex.tlsError === "not-tls-handshake" ? 1 : 0),
+    evidence: (ev) =>
+      Math.max(
+        phrases(IMPLICIT_TLS_MISMATCH, 16)(ev),
+        ev.ex.tlsError === "wrong-version-number" || ev.ex.tlsError === "not-tls-handshake" ? 1 : 0,
+      ),
     weights: { starttls_required: 4.6, tls_version: 0.8, transient: -2, unknown: -3 },
     why: "TLS was started at connect (implicit TLS / secure=true / SSL) but port 587 answers in plain text and expects STARTTLS",
     question: "Is the client set to SSL/TLS on connect (or secure=true)? Port 587 needs STARTTLS instead.",
@@ -203,7 +209,8 @@ export const CLIENT_RULES: readonly Rule[] = [
   },
   {
     id: "client-cannot-connect",
-    source: "nodemailer smtp-connection, PHPMailer phpmailer.lang-en.php, Jakarta Mail, .NET, Outlook 0x800CCC0E/0x80042109, device firmware",
+    source:
+      "nodemailer smtp-connection, PHPMailer phpmailer.lang-en.php, Jakarta Mail, .NET, Outlook 0x800CCC0E/0x80042109, device firmware",
     kind: "client",
     evidence: (ev) => Math.max(phrases(CANNOT_CONNECT, 12)(ev), ev.ex.networkError !== null ? 1 : 0),
     weights: { transient: 3.0, unknown: -3 },
@@ -212,15 +219,21 @@ export const CLIENT_RULES: readonly Rule[] = [
   },
   {
     id: "client-cannot-connect-465",
-    source: "Microsoft 'How to set up a multifunction device or application to send email' (smtp.office365.com:587, STARTTLS)",
+    source:
+      "Microsoft 'How to set up a multifunction device or application to send email' (smtp.office365.com:587, STARTTLS)",
     kind: "client",
-    evidence: (ev) => (port(ev) === 465 && (phrases(CANNOT_CONNECT, 12)(ev) > 0 || ev.ex.networkError !== null || phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0) ? 1 : 0),
+    evidence: (ev) =>
+      port(ev) === 465 &&
+      (phrases(CANNOT_CONNECT, 12)(ev) > 0 || ev.ex.networkError !== null || phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0)
+        ? 1
+        : 0,
     weights: { starttls_required: 4.5, transient: -1.5 },
     why: "Port 465 (implicit TLS) is not the submission port for smtp.office365.com: use 587 with STARTTLS",
   },
   {
     id: "client-cannot-connect-25",
-    source: "Microsoft 'How to set up a multifunction device …' (port 25 is direct send / relay, often blocked by ISPs)",
+    source:
+      "Microsoft 'How to set up a multifunction device …' (port 25 is direct send / relay, often blocked by ISPs)",
     kind: "client",
     evidence: (ev) => (port(ev) === 25 && phrases(CANNOT_CONNECT, 12)(ev) > 0 ? 1 : 0),
     weights: { transient: 1.0 },
@@ -241,9 +254,17 @@ export const CLIENT_RULES: readonly Rule[] = [
     kind: "client",
     // Next to a server reply with its own code, the client's sentence adds little.
     evidence: (ev) => phrases(AUTH_FAILED_GENERIC, 12)(ev) * (ev.ex.replies.length > 0 ? 0.3 : 1),
-    weights: { wrong_credentials: 1.6, security_defaults_enabled: 0.5, smtp_auth_disabled_mailbox: 0.5, per_user_mfa: 0.4, smtp_auth_disabled_tenant: 0.3, unknown: -2 },
+    weights: {
+      wrong_credentials: 1.6,
+      security_defaults_enabled: 0.5,
+      smtp_auth_disabled_mailbox: 0.5,
+      per_user_mfa: 0.4,
+      smtp_auth_disabled_tenant: 0.3,
+      unknown: -2,
+    },
     why: "The client reports a failed login without the server's reason",
-    question: "Does the same user name and password sign in to Outlook on the web? (If yes, is MFA or Security Defaults on for it?)",
+    question:
+      "Does the same user name and password sign in to Outlook on the web? (If yes, is MFA or Security Defaults on for it?)",
   },
   {
     id: "transcript-auth-before-starttls",

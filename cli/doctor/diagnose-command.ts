@@ -53,24 +53,33 @@ export function runDiagnose(args: string[], io: DiagnoseIo): number {
     else if (a === "-v" || a === "--verbose") verbose = true;
     else if (a === "--context" || a.startsWith("--context=")) {
       const v = a === "--context" ? args[++i] : a.slice("--context=".length);
-      if (v === undefined || v.trim() === "") return usage(io, "--context needs a text, e.g. --context \"MFA is on\"");
+      if (v === undefined || v.trim() === "") return usage(io, '--context needs a text, e.g. --context "MFA is on"');
       context = `${context} ${v}`;
     } else if (a === "-h" || a === "--help") {
       io.stdout(DIAGNOSE_USAGE);
       return 0;
     } else if (a.startsWith("-") && a.length > 1 && !/^-\d/u.test(a)) {
-      return usage(io, `unknown option '${a}' (use --json, --verbose, --context, or -- before text that starts with '-')`);
+      return usage(
+        io,
+        `unknown option '${a}' (use --json, --verbose, --context, or -- before text that starts with '-')`,
+      );
     } else words.push(a);
   }
   const text = words.length > 0 ? words.join(" ") : (io.stdin ?? "");
   if (text.trim() === "") {
-    io.stderr("m365-smtp-auth doctor diagnose: no error text given; pass it as an argument, pipe it on stdin or paste it at the prompt\n");
+    io.stderr(
+      "m365-smtp-auth doctor diagnose: no error text given; pass it as an argument, pipe it on stdin or paste it at the prompt\n",
+    );
     io.stderr(DIAGNOSE_USAGE);
     return 2;
   }
   try {
     const d = diagnose(text, { context });
-    io.stdout(json ? formatJson(d) : formatHuman(d, { verbose, command: "diagnose", ...(io.columns !== undefined ? { width: io.columns } : {}) }));
+    io.stdout(
+      json
+        ? formatJson(d)
+        : formatHuman(d, { verbose, command: "diagnose", ...(io.columns !== undefined ? { width: io.columns } : {}) }),
+    );
     return 0;
   } catch (err: unknown) {
     const message = err instanceof Error ? err.message : String(err);

@@ -77,13 +77,30 @@ export const TEMPERATURE = 0.6;
  */
 export const GENERIC_TEMPERATURE = 1.6;
 
-const GENERIC_CODE_RULES = new Set(["code-5.7.3-auth", "code-504-5.7.4", "code-5.7.57", "code-5.7.139", "code-5.2.x", "code-5.5.x", "code-535", "code-530", "code-5.0.0-auth", "client-auth-failed-generic", "phrase-unrecognized-auth", "phrase-not-authenticated", "dotnet-5.7.57"]);
+const GENERIC_CODE_RULES = new Set([
+  "code-5.7.3-auth",
+  "code-504-5.7.4",
+  "code-5.7.57",
+  "code-5.7.139",
+  "code-5.2.x",
+  "code-5.5.x",
+  "code-535",
+  "code-530",
+  "code-5.0.0-auth",
+  "client-auth-failed-generic",
+  "phrase-unrecognized-auth",
+  "phrase-not-authenticated",
+  "dotnet-5.7.57",
+]);
 
 /** True when only generic status codes spoke (no phrase, client wording or transcript). @internal */
 export function onlyGeneric(contributions: ReadonlyArray<{ rule: Rule; strength: number }>): boolean {
   const generic = contributions.some((c) => GENERIC_CODE_RULES.has(c.rule.id));
   const specific = contributions.some(
-    (c) => !GENERIC_CODE_RULES.has(c.rule.id) && c.rule.kind !== "context" && Object.values(c.rule.weights).some((w) => w >= 1),
+    (c) =>
+      !GENERIC_CODE_RULES.has(c.rule.id) &&
+      c.rule.kind !== "context" &&
+      Object.values(c.rule.weights).some((w) => w >= 1),
   );
   return generic && !specific;
 }
@@ -102,7 +119,10 @@ function replyLabel(r: Reply | undefined): string {
 }
 
 /** Raw scores per cause and each rule's contributions. @internal exported for calibration */
-export function score(ev: Evidence): { scores: Map<CauseId, number>; contributions: Array<{ rule: Rule; strength: number }> } {
+export function score(ev: Evidence): {
+  scores: Map<CauseId, number>;
+  contributions: Array<{ rule: Rule; strength: number }>;
+} {
   const scores = new Map<CauseId, number>(CAUSE_IDS.map((c) => [c, c === "unknown" ? PRIOR_UNKNOWN : PRIOR_NAMED]));
   const contributions: Array<{ rule: Rule; strength: number }> = [];
   for (const rule of RULES) {
@@ -114,7 +134,8 @@ export function score(ev: Evidence): { scores: Map<CauseId, number>; contributio
     }
     if (!(s > 0)) continue;
     contributions.push({ rule, strength: s });
-    for (const [c, w] of Object.entries(rule.weights) as Array<[CauseId, number]>) scores.set(c, scores.get(c)! + s * w);
+    for (const [c, w] of Object.entries(rule.weights) as Array<[CauseId, number]>)
+      scores.set(c, scores.get(c)! + s * w);
   }
   return { scores, contributions };
 }
@@ -134,7 +155,9 @@ function reasonFor(id: CauseId, ev: Evidence, contributions: Array<{ rule: Rule;
   for (const { rule, strength } of contributions) {
     const w = rule.weights[id] ?? 0;
     if (w <= 0) continue;
-    const others = Object.entries(rule.weights).filter(([c]) => c !== id).map(([, x]) => x);
+    const others = Object.entries(rule.weights)
+      .filter(([c]) => c !== id)
+      .map(([, x]) => x);
     const v = strength * (w + Math.max(0, w - Math.max(0, ...others)));
     if (best === undefined || v > best.v) best = { rule, v };
   }
@@ -149,9 +172,13 @@ function reasonFor(id: CauseId, ev: Evidence, contributions: Array<{ rule: Rule;
     }
     return `Not excluded by the text: ${CAUSES[id].explanation}`;
   }
-  const label = reply !== undefined ? replyLabel(reply) : ev.enhanced[0] ?? (ev.basic[0] !== undefined ? String(ev.basic[0]) : "The text");
+  const label =
+    reply !== undefined
+      ? replyLabel(reply)
+      : (ev.enhanced[0] ?? (ev.basic[0] !== undefined ? String(ev.basic[0]) : "The text"));
   let why = best.rule.why.replace("{reply}", label).replace("{mechanism}", ex.authMechanism ?? "");
-  if (echoed && best.rule.kind !== "transcript") why += " (quoted inside 530 5.7.57 at MAIL FROM: the AUTH error is the real failure)";
+  if (echoed && best.rule.kind !== "transcript")
+    why += " (quoted inside 530 5.7.57 at MAIL FROM: the AUTH error is the real failure)";
   return `${why}.`.replace(/\.\.$/u, ".");
 }
 
@@ -216,7 +243,9 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis
   if (mailbox !== undefined) result.mailbox = mailbox;
   const [first, second] = causes;
   const close = second !== undefined && first!.confidence - second.confidence < CLOSE;
-  const generic = onlyGeneric(contributions) || (contributions.some((c) => GENERIC_CODE_RULES.has(c.rule.id)) && first!.confidence < 0.8);
+  const generic =
+    onlyGeneric(contributions) ||
+    (contributions.some((c) => GENERIC_CODE_RULES.has(c.rule.id)) && first!.confidence < 0.8);
   if ((close || generic) && first!.id !== "unknown") {
     const q = pickQuestion(first!.id, second?.id, contributions);
     if (q !== undefined) {

@@ -330,8 +330,7 @@ export function extract(text: string): Extracted {
   )
     tlsError = "no-common-algorithm";
   else if (/first record does not look like a TLS handshake/iu.test(scan)) tlsError = "not-tls-handshake";
-  else if (/SSLHandshakeException|handshake failed|SSL or TLS connection/iu.test(scan))
-    tlsError = "handshake-failed";
+  else if (/SSLHandshakeException|handshake failed|SSL or TLS connection/iu.test(scan)) tlsError = "handshake-failed";
   const net =
     /\b(ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/iu.exec(scan)?.[1]?.toUpperCase() ??
     (/Connection timeout|Greeting never received|Timed Out|timed out|Operation timed out/iu.test(scan)

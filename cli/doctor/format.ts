@@ -113,7 +113,8 @@ export interface HumanOptions {
 const NOTE = `${OAUTH_PATH} ${BASIC_AUTH_SCHEDULE}`;
 const SHORT_NOTE =
   "the OAuth path (AUTH XOAUTH2 with an app granted SMTP.SendAsApp) keeps security defaults and MFA on; Basic SMTP AUTH is off by default for existing tenants from the end of December 2026 and removed in the second half of 2027.";
-const withoutNote = (fix: string): string => fix.replace(OAUTH_PATH, "").replace(BASIC_AUTH_SCHEDULE, "").replace(/\s+/gu, " ").trim();
+const withoutNote = (fix: string): string =>
+  fix.replace(OAUTH_PATH, "").replace(BASIC_AUTH_SCHEDULE, "").replace(/\s+/gu, " ").trim();
 const needsNote = (c: DiagnosedCause): boolean => c.fix.includes(OAUTH_PATH) || c.fix.includes(BASIC_AUTH_SCHEDULE);
 
 function readLine(d: Diagnosis): string {

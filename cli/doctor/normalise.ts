@@ -51,7 +51,9 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
 /** `&amp;`, `&#39;`, `&#x27;`, `&nbsp;` … → characters; HTML line breaks → newlines; other tags dropped. */
 function unescapeHtml(s: string): string {
   if (!/[&<]/u.test(s)) return s;
-  let out = s.replace(/<br\s*\/?>|<\/p>|<\/div>|<\/li>/giu, "\n").replace(/<\/?(?:p|div|span|code|pre|b|i|strong|em|li|ul|ol|tt|kbd)(?:\s[^>]*)?>/giu, "");
+  let out = s
+    .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/li>/giu, "\n")
+    .replace(/<\/?(?:p|div|span|code|pre|b|i|strong|em|li|ul|ol|tt|kbd)(?:\s[^>]*)?>/giu, "");
   // Twice, for double-escaped text ("&amp;#39;").
   for (let i = 0; i < 2; i++) {
     out = out.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/giu, (m, e: string) => {
@@ -111,7 +113,10 @@ const WRAPPERS: ReadonlyArray<readonly [RegExp, number]> = [
   [/syntax error, command unrecognized\.?\s*the server response was:?/giu, 500],
   [/bad sequence of commands\.?\s*the server response was:?/giu, 503],
   [/command parameter not implemented\.?\s*the server response was:?/giu, 504],
-  [/the smtp server requires a secure connection or the client was not authenticated\.?\s*the server response was:?/giu, 530],
+  [
+    /the smtp server requires a secure connection or the client was not authenticated\.?\s*the server response was:?/giu,
+    530,
+  ],
 ];
 
 /** Log and exception prefixes that carry no cause of their own (the client is read before they go). */
@@ -158,7 +163,11 @@ export function normalise(input: string): Normalised {
   s = unescapeHtml(s);
   s = unescapeStrings(s);
   s = unwrapPythonBytes(s);
-  s = s.replace(UNICODE_SPACE, " ").replace(ZERO_WIDTH, "").replace(/[\u2018\u2019\u201a\u2032]/gu, "'").replace(/[\u201c\u201d\u201e\u2033]/gu, '"');
+  s = s
+    .replace(UNICODE_SPACE, " ")
+    .replace(ZERO_WIDTH, "")
+    .replace(/[\u2018\u2019\u201a\u2032]/gu, "'")
+    .replace(/[\u201c\u201d\u201e\u2033]/gu, '"');
   s = stripMarkdown(s);
   s = s.replace(/[ \t]+/gu, " ").replace(/ +\n/gu, "\n");
   const joined = s.replace(/\n\s*/gu, "");

@@ -6,7 +6,7 @@
  * 4–6 for a decisive phrase).
  */
 import type { Evidence } from "./evidence.ts";
-import type { Rule } from "./rules.ts";
+import type { Rule } from "./rule-kit.ts";
 
 const said =
   (re: RegExp) =>
@@ -51,7 +51,11 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-oauth",
     source: "reporter names OAuth / tokens",
     kind: "context",
-    evidence: (ev) => (!ev.ex.oauth && /\b(?:oauth2?|xoauth2|access token|client credentials|modern auth(?:entication)?)\b/u.test(ev.words) ? 1 : 0),
+    evidence: (ev) =>
+      !ev.ex.oauth &&
+      /\b(?:oauth2?|xoauth2|access token|client credentials|modern auth(?:entication)?)\b/u.test(ev.words)
+        ? 1
+        : 0,
     weights: { oauth_misconfigured_app_or_sp: 1.2, security_defaults_enabled: -0.5, per_user_mfa: -0.5 },
     why: "You mention OAuth: with XOAUTH2 the token, its permission or the service principal are the usual gaps",
   },
@@ -67,8 +71,15 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-worked-until",
     source: "review class F/G: 'worked until <date>' points at a tenant change or the retirement",
     kind: "context",
-    evidence: said(/worked (?:fine )?(?:until|till|for (?:years|months))|stopped working|used to work|suddenly (?:stopped|fail)|since (?:yesterday|last week|today)/u),
-    weights: { basic_auth_disabled_or_retired: 0.7, security_defaults_enabled: 0.5, smtp_auth_disabled_tenant: 0.5, wrong_credentials: 0.2 },
+    evidence: said(
+      /worked (?:fine )?(?:until|till|for (?:years|months))|stopped working|used to work|suddenly (?:stopped|fail)|since (?:yesterday|last week|today)/u,
+    ),
+    weights: {
+      basic_auth_disabled_or_retired: 0.7,
+      security_defaults_enabled: 0.5,
+      smtp_auth_disabled_tenant: 0.5,
+      wrong_credentials: 0.2,
+    },
     why: "It worked before: something changed on the tenant side (a switch, security defaults, Basic auth retirement) or the password",
   },
   {
@@ -83,7 +94,9 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-works-with-tls",
     source: "review class E: 'another app succeeds with encryption switched on'",
     kind: "context",
-    evidence: said(/works? (?:fine )?(?:with|when) (?:tls|ssl|starttls|encryption)|(?:tls|ssl|starttls|encryption) (?:enabled|on),? (?:it )?works/u),
+    evidence: said(
+      /works? (?:fine )?(?:with|when) (?:tls|ssl|starttls|encryption)|(?:tls|ssl|starttls|encryption) (?:enabled|on),? (?:it )?works/u,
+    ),
     weights: { starttls_required: 1.6 },
     why: "It works with TLS switched on: the failing client does not start TLS",
   },
@@ -100,7 +113,12 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "Outlook.com personal accounts: Basic auth off since 16 September 2024",
     kind: "context",
     evidence: (ev) => (ev.ex.consumerAccount ? 1 : 0),
-    weights: { basic_auth_disabled_or_retired: 1.0, smtp_auth_disabled_tenant: -1, smtp_auth_disabled_mailbox: -0.5, security_defaults_enabled: -0.5 },
+    weights: {
+      basic_auth_disabled_or_retired: 1.0,
+      smtp_auth_disabled_tenant: -1,
+      smtp_auth_disabled_mailbox: -0.5,
+      security_defaults_enabled: -0.5,
+    },
     why: "A personal Outlook.com/Hotmail account: only OAuth works; there are no tenant switches",
   },
   {
@@ -108,7 +126,12 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "the same credentials work interactively",
     kind: "context",
     evidence: said(/(?:can|could) (?:log ?in|sign ?in)|(?:login|sign-?in) works|password is (?:correct|right)/u),
-    weights: { wrong_credentials: -0.8, security_defaults_enabled: 0.4, per_user_mfa: 0.4, smtp_auth_disabled_mailbox: 0.4 },
+    weights: {
+      wrong_credentials: -0.8,
+      security_defaults_enabled: 0.4,
+      per_user_mfa: 0.4,
+      smtp_auth_disabled_mailbox: 0.4,
+    },
     why: "The same credentials sign in elsewhere, so a policy or switch refuses SMTP AUTH rather than the password",
   },
 ];

@@ -57,8 +57,12 @@ describe("runDiagnose", () => {
   it("reads stdin when no text is given, and prints ranked human output", () => {
     const r = run([], `Error: Invalid login: ${TENANT}\n`);
     expect(r.code).toBe(0);
-    expect(r.out.split("\n")[0]).toMatch(/^1\. smtp_auth_disabled_tenant {2}\(9\d%\) {2}SMTP AUTH is disabled for the organisation$/u);
-    expect(r.out).toContain("   why:   535 5.7.139: SMTP AUTH is off for the organisation and the mailbox inherits it.");
+    expect(r.out.split("\n")[0]).toMatch(
+      /^1\. smtp_auth_disabled_tenant {2}\(9\d%\) {2}SMTP AUTH is disabled for the organisation$/u,
+    );
+    expect(r.out).toContain(
+      "   why:   535 5.7.139: SMTP AUTH is off for the organisation and the mailbox inherits it.",
+    );
     expect(r.out).toContain("tenant.yaml:");
     expect(r.out).toContain("organization: disabled");
     expect(r.out).not.toContain("check:");

@@ -134,7 +134,12 @@ describe("diagnose: one rule each", () => {
   it("bare 535 5.7.3 is ambiguous and says which causes remain", () => {
     const d = diagnose("535 5.7.3 Authentication unsuccessful [SN4PR0501CA0054.namprd05.prod.outlook.com]");
     expect(d.causes[0]!.id).toBe("wrong_credentials");
-    expect(d.causes.map((c) => c.id).slice(1, 5).sort()).toEqual([
+    expect(
+      d.causes
+        .map((c) => c.id)
+        .slice(1, 5)
+        .sort(),
+    ).toEqual([
       "mailbox_unlicensed_or_missing",
       "per_user_mfa",
       "security_defaults_enabled",

@@ -189,9 +189,9 @@ describe("extract: client wrappings", () => {
   it("unescapeText handles JSON-in-JSON and Python reprs", () => {
     expect(unescapeText("a\\\\nb \\'c\\'")).toBe("a\nb 'c'");
     // Python joins adjacent bytes literals split over lines; so does the normaliser.
-    expect(unescapeText("(535, b'5.7.139 Authentication unsuccessful, the request did not meet the '\n    b'criteria')")).toBe(
-      "(535, 5.7.139 Authentication unsuccessful, the request did not meet the criteria')",
-    );
+    expect(
+      unescapeText("(535, b'5.7.139 Authentication unsuccessful, the request did not meet the '\n    b'criteria')"),
+    ).toBe("(535, 5.7.139 Authentication unsuccessful, the request did not meet the criteria')");
   });
 
   it("never throws on odd input", () => {

@@ -73,7 +73,24 @@ describe("metamorphic properties over the corpus", () => {
   });
 
   it("never puts unknown on top for a text with a recognised status code", () => {
-    for (const code of ["535 5.7.139", "5.7.3", "535 5.7.3", "504 5.7.4", "530 5.7.57", "550 5.7.60", "554 5.2.0", "421 4.7.66", "451 4.7.0", "454 4.7.0", "550 5.1.8", "550 5.7.708", "550 5.2.252", "501 5.5.4", "535 5.0.0", "421 4.3.2"]) {
+    for (const code of [
+      "535 5.7.139",
+      "5.7.3",
+      "535 5.7.3",
+      "504 5.7.4",
+      "530 5.7.57",
+      "550 5.7.60",
+      "554 5.2.0",
+      "421 4.7.66",
+      "451 4.7.0",
+      "454 4.7.0",
+      "550 5.1.8",
+      "550 5.7.708",
+      "550 5.2.252",
+      "501 5.5.4",
+      "535 5.0.0",
+      "421 4.3.2",
+    ]) {
       const d = diagnose(code);
       expect(d.causes[0]!.id, code).not.toBe("unknown");
       expect(d.causes.find((c) => c.id === "unknown")?.confidence ?? 0, code).toBeLessThan(0.05);

@@ -13,8 +13,15 @@ const wrapAt = (text: string, cols: number): string =>
     .join("\n");
 
 const LANGS = [
-  { name: "de", pick: (list: readonly string[]) => list.find((p) => /[äöüß]|ist |deaktiviert|sicherheits|kriterien|verweigert|falsch/u.test(p)) },
-  { name: "fr", pick: (list: readonly string[]) => list.find((p) => /[éèà]|critères|désactiv|par défaut|envoyer/u.test(p)) },
+  {
+    name: "de",
+    pick: (list: readonly string[]) =>
+      list.find((p) => /[äöüß]|ist |deaktiviert|sicherheits|kriterien|verweigert|falsch/u.test(p)),
+  },
+  {
+    name: "fr",
+    pick: (list: readonly string[]) => list.find((p) => /[éèà]|critères|désactiv|par défaut|envoyer/u.test(p)),
+  },
 ];
 
 /** The transforms, by name. */
@@ -25,7 +32,12 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   "upper case": (t) => t.toUpperCase(),
   "lower case": (t) => t.toLowerCase(),
   "HTML-escaped": (t) =>
-    t.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;"),
+    t
+      .replaceAll("&", "&amp;")
+      .replaceAll("<", "&lt;")
+      .replaceAll(">", "&gt;")
+      .replaceAll('"', "&quot;")
+      .replaceAll("'", "&#39;"),
   "JSON-quoted": (t) => JSON.stringify({ error: t }),
   "log prefix": (t) =>
     t
@@ -52,7 +64,7 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
         let changed = false;
         for (const list of Object.values(REASONS)) {
           const target = pick(list);
-          const english = list[0]!;
+          const english = list[0];
           const at = out.toLowerCase().indexOf(english);
           if (target === undefined || at < 0) continue;
           out = out.slice(0, at) + target + out.slice(at + english.length);
