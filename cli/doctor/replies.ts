@@ -54,6 +54,7 @@ export const REASONS = {
   ],
   criteria: [
     "did not meet the criteria to be authenticated",
+    "the request did not meet the criteria",
     "não atendeu aos critérios",
     "no cumplió con los criterios",
     "no cumple con los criterios",
@@ -95,6 +96,10 @@ export const REASONS = {
   ],
 } as const;
 
+// "SmtpClientAuthentication is disabled for the " (whitespace removed) is shared by the Tenant and
+// Mailbox replies: a prefix must reach past it to say which.
+const PAST_SHARED_START = "smtpclientauthenticationisdisabledforthe".length + 1;
+
 const OAUTH_GATE_WEIGHTS: Weights = Object.fromEntries([
   ...BASIC_ONLY_CAUSES.map((c) => [c, -2.5] as const),
   ...OAUTH_ONLY_CAUSES.map((c) => [c, 1.5] as const),
@@ -124,7 +129,12 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "phrase-tenant-disabled",
     source: "m365 SmtpReplies.smtpAuthDisabledTenant",
     kind: "phrase",
-    evidence: anyPhrase([...REASONS.tenantDisabled, "disabled for the tenant"], 14),
+    // A cut-off prefix counts only past the point where the Tenant and Mailbox texts differ.
+    evidence: (ev) =>
+      Math.max(
+        anyPhrase(REASONS.tenantDisabled, PAST_SHARED_START)(ev),
+        anyPhrase(["disabled for the tenant"], 15)(ev),
+      ),
     // The mailbox override stays listed: enabling SMTP AUTH on the mailbox is the fix.
     weights: { smtp_auth_disabled_tenant: 2.0 },
     why: "{reply}: SMTP AUTH is off for the organisation and the mailbox inherits it",
@@ -133,7 +143,11 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "phrase-mailbox-disabled",
     source: "m365 SmtpReplies.smtpAuthDisabledMailbox",
     kind: "phrase",
-    evidence: anyPhrase([...REASONS.mailboxDisabled, "disabled for the mailbox"], 14),
+    evidence: (ev) =>
+      Math.max(
+        anyPhrase(REASONS.mailboxDisabled, PAST_SHARED_START)(ev),
+        anyPhrase(["disabled for the mailbox"], 15)(ev),
+      ),
     weights: { smtp_auth_disabled_mailbox: 2.5, smtp_auth_disabled_tenant: -1 },
     why: "{reply}: SMTP AUTH is disabled on this mailbox (CASMailbox SmtpClientAuthenticationDisabled $true)",
   },

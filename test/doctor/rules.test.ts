@@ -88,7 +88,10 @@ describe("every catalogue reply diagnoses to its gate's cause", () => {
     const text = g.mechanism === "oauth" ? `C: AUTH XOAUTH2 dXNlcj1zY2FubmVy\nS: ${wire}` : `C: AUTH LOGIN\nS: ${wire}`;
     const ranked = diagnose(text).causes.map((c) => c.id);
     const allowed = ranked.slice(0, INFERRED_TOP3.has(g.key) ? 3 : 1);
-    expect(allowed.some((c) => g.causes.includes(c)), `${g.key}: ${ranked.join(" > ")}`).toBe(true);
+    expect(
+      allowed.some((c) => g.causes.includes(c)),
+      `${g.key}: ${ranked.join(" > ")}`,
+    ).toBe(true);
   });
 
   it.each(Object.entries(NOT_FROM_A_GATE))("%s", (key, cause) => {
@@ -99,5 +102,24 @@ describe("every catalogue reply diagnoses to its gate's cause", () => {
   it("covers every reply of the catalogue", () => {
     const fromGates = new Set(gateReplies().map((g) => g.key.split("/")[0]));
     for (const key of Object.keys(SmtpReplies)) expect(fromGates.has(key) || key in NOT_FROM_A_GATE, key).toBe(true);
+  });
+});
+
+describe("catalogue replies cut short or bare (the review's probes)", () => {
+  const SUFFIX = "[AM0PR01CA0001.eurprd01.prod.outlook.com 2026-01-26T18:54:30.055Z 08DD3DD7D75D7743]";
+  const ids = (t: string) => diagnose(t).causes.map((c) => c.id);
+  it.each(Object.entries(SmtpReplies))("%s", (_key, reply) => {
+    const full = formatReply(reply, SUFFIX);
+    const want = ids(full);
+    // Cut at 90 characters (a log column): the same top cause.
+    expect(ids(full.slice(0, 90))[0]).toBe(want[0]);
+    // Cut at 60 characters (a UI field), maybe before the deciding word: the full text's cause is
+    // still among the first two, and unknown is not first.
+    const cut = ids(full.slice(0, 60));
+    expect(cut.slice(0, 2)).toContain(want[0]);
+    expect(cut[0]).not.toBe("unknown");
+    // The bare code, as a printer screen shows it: a family, never unknown.
+    expect(ids(`${reply.code} ${reply.enhanced}`)[0]).not.toBe("unknown");
+    expect(ids(`Error ${reply.enhanced}`)[0]).not.toBe("unknown");
   });
 });
