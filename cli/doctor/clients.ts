@@ -57,7 +57,6 @@ const IMPLICIT_TLS_MISMATCH = [
   // MailKit SslHandshakeException help text for port 587
   "port 587 is typically reserved for plain-text connections",
   // .NET SslStream when the peer does not speak TLS
-  "authentication failed because the remote party has closed the transport stream",
   "cannot determine the frame size or a corrupted frame was received",
 ];
 
@@ -77,6 +76,16 @@ const TLS_TOO_OLD = [
   "sslv3 alert handshake failure",
 ];
 
+/** TLS failures as printer and scanner firmware words them (no library source; device manuals). */
+const DEVICE_TLS = [
+  "ssl/tls communication error",
+  "ssl/tls connection error",
+  "tls communication error",
+  "ssl communication error",
+  "starttls error",
+  "secure connection failed",
+];
+
 /** A handshake that failed without saying why. */
 const HANDSHAKE_GENERIC = [
   // MailKit SslHandshakeException message
@@ -89,6 +98,9 @@ const HANDSHAKE_GENERIC = [
   "handshake failed",
   "ssl handshake",
   "the ssl connection could not be established",
+  // .NET SslStream: the server closed during the handshake (see client-dotnet-handshake-closed)
+  "authentication failed because the remote party has closed the transport stream",
+  ...DEVICE_TLS,
 ];
 
 /** No connection: timeouts, refusals, blocked egress (Outlook 0x800CCC0E / 0x80042109 = cannot connect). */
@@ -103,8 +115,7 @@ const CANNOT_CONNECT = [
   "enetunreach",
   "no route to host",
   "network is unreachable",
-  // nodemailer lib/smtp-connection: "Greeting never received", "Connection timeout"
-  "greeting never received",
+  // nodemailer lib/smtp-connection: "Connection timeout"
   "connection timeout",
   // PHPMailer language/phpmailer.lang-en.php 'connect_host' / 'smtp_connect_failed'
   "could not connect to smtp host",
@@ -124,6 +135,12 @@ const CANNOT_CONNECT = [
   "unable to connect to the email server",
   "smtp server connection error",
 ];
+
+/**
+ * nodemailer lib/smtp-connection: "Greeting never received" — connected, but no 220 greeting came:
+ * most often a plain-text client on the implicit-TLS port (secure:false on 465), else a proxy.
+ */
+const NO_GREETING = ["greeting never received"];
 
 /** The connection dropped mid-conversation (often TLS, sometimes a proxy or a limit). */
 const CONNECTION_DROPPED = [
@@ -208,11 +225,38 @@ export const CLIENT_RULES: readonly Rule[] = [
     question: "Is the client set to STARTTLS on port 587 (not SSL/TLS on connect), with TLS 1.2 enabled?",
   },
   {
+    id: "client-dotnet-handshake-closed",
+    source:
+      ".NET System.Net.Mail uses STARTTLS on 587 (EnableSsl), so a handshake the server closes is an old TLS version (SslProtocols / SCHANNEL without TLS 1.2)",
+    kind: "client",
+    evidence: (ev) =>
+      ev.ex.client === "dotnet" && !/mailkit/iu.test(ev.words)
+        ? phrases(["remote party has closed the transport stream", "do not possess a common algorithm"], 16)(ev)
+        : 0,
+    weights: { tls_version: 1.8, starttls_required: -1 },
+    why: "System.Net.Mail already uses STARTTLS on 587: the server closed the handshake because the client offered only TLS 1.0/1.1",
+  },
+  {
+    id: "client-no-greeting",
+    source: "nodemailer lib/smtp-connection ('Greeting never received')",
+    kind: "client",
+    evidence: phrases(NO_GREETING, 14),
+    weights: { starttls_required: 2.6, transient: 2.0, unknown: -3 },
+    why: "Connected, but the server's greeting never came: a plain-text client on the implicit-TLS port (secure:false on 465), or a proxy in the way",
+    question:
+      "Which port and TLS setting does the client use? (smtp.office365.com needs 587 with STARTTLS: secure:false, requireTLS:true)",
+  },
+  {
     id: "client-cannot-connect",
     source:
       "nodemailer smtp-connection, PHPMailer phpmailer.lang-en.php, Jakarta Mail, .NET, Outlook 0x800CCC0E/0x80042109, device firmware",
     kind: "client",
-    evidence: (ev) => Math.max(phrases(CANNOT_CONNECT, 12)(ev), ev.ex.networkError !== null ? 1 : 0),
+    // extract() files "Greeting never received" as a timeout; client-no-greeting reads it instead.
+    evidence: (ev) =>
+      Math.max(
+        phrases(CANNOT_CONNECT, 12)(ev),
+        ev.ex.networkError !== null && phrases(NO_GREETING, 14)(ev) === 0 ? 1 : 0,
+      ),
     weights: { transient: 3.0, unknown: -3 },
     why: "No SMTP conversation: the connection to the server timed out or was refused — a firewall or hosting provider blocks outbound port 587, or a temporary outage",
     question: "Does Test-NetConnection smtp.office365.com -Port 587 succeed from the sending host?",
@@ -224,7 +268,9 @@ export const CLIENT_RULES: readonly Rule[] = [
     kind: "client",
     evidence: (ev) =>
       port(ev) === 465 &&
-      (phrases(CANNOT_CONNECT, 12)(ev) > 0 || ev.ex.networkError !== null || phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0)
+      (phrases([...CANNOT_CONNECT, ...NO_GREETING], 12)(ev) > 0 ||
+        ev.ex.networkError !== null ||
+        phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0)
         ? 1
         : 0,
     weights: { starttls_required: 4.5, transient: -1.5 },

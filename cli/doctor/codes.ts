@@ -79,6 +79,24 @@ export const CODE_RULES: readonly Rule[] = [
     why: "{reply} is a generic refusal; next to an authentication step it reads as refused credentials",
   },
   {
+    id: "code-5.7.8",
+    source: "RFC 4954 §6 (535 5.7.8 Authentication credentials invalid)",
+    kind: "code",
+    evidence: enh("5.7.8"),
+    weights: { wrong_credentials: 3, unknown: -4 },
+    why: "{reply}: the authentication credentials are invalid",
+  },
+  {
+    id: "code-5.7.1",
+    source:
+      "RFC 3463 (X.7.1 delivery not authorized); Exchange 'Client does not have permissions to send as this sender', 'Unable to relay'",
+    kind: "code",
+    evidence: enh("5.7.1"),
+    weights: { send_as_permission: 1.0, not_authenticated_anonymous_send: 1.0, unknown: -3 },
+    why: "{reply}: the server would not accept this sender or relay for this session",
+    question: "Is the From address the mailbox you sign in as, and did the client authenticate at all?",
+  },
+  {
     id: "code-5.7.57",
     source: "Exchange Online '530 5.7.57 Client not authenticated to send mail' (m365 SmtpReplies)",
     kind: "code",
@@ -121,7 +139,8 @@ export const CODE_RULES: readonly Rule[] = [
     id: "code-5.7.0",
     source: "RFC 3463 (X.7.0 other security status)",
     kind: "code",
-    evidence: enh("5.7.0"),
+    // Next to 535 it is an authentication refusal, which code-535 reads.
+    evidence: both(enh("5.7.0"), not(basic(535))),
     weights: { starttls_required: 1.0, not_authenticated_anonymous_send: 0.8, unknown: -3 },
     why: "{reply} is a generic security refusal",
   },
@@ -228,9 +247,10 @@ export const CODE_RULES: readonly Rule[] = [
   },
   {
     id: "code-sender-restricted",
-    source: "Exchange Online NDR reference 5.1.8 (bad outbound sender), 5.7.700–5.7.750",
+    source:
+      "Exchange Online NDR reference 5.1.8 (bad outbound sender), 5.7.501–5.7.503 (spam abuse), 5.7.511 (banned sender), 5.7.700–5.7.750",
     kind: "code",
-    evidence: (ev) => (ev.enhanced.some((c) => c === "5.1.8" || /^5\.7\.7\d\d$/u.test(c)) ? 1 : 0),
+    evidence: (ev) => (ev.enhanced.some((c) => c === "5.1.8" || /^5\.7\.(?:7\d\d|50[1-3]|511)$/u.test(c)) ? 1 : 0),
     weights: { sender_restricted: 6, unknown: -5 },
     why: "{reply}: Exchange Online restricts this sender or tenant from sending (spam or reputation)",
   },

@@ -312,7 +312,7 @@ export const REPLY_RULES: readonly Rule[] = [
       ],
       14,
     ),
-    weights: { not_authenticated_anonymous_send: 2.5, unknown: -3 },
+    weights: { not_authenticated_anonymous_send: 1.2, unknown: -3 },
     why: "{reply}: MAIL FROM came on a session with no successful AUTH",
   },
   {
@@ -322,6 +322,15 @@ export const REPLY_RULES: readonly Rule[] = [
     evidence: (ev) => (ev.ex.replies.some((r) => r.echoed || r.code === 535) && ev.enhanced.includes("5.7.57") ? 1 : 0),
     weights: { not_authenticated_anonymous_send: -5 },
     why: "The 530 5.7.57 quotes an earlier AUTH error: that error is the real failure",
+  },
+  {
+    id: "phrase-relay-denied",
+    source:
+      "Exchange '550 5.7.1 Unable to relay', '5.7.64 TenantAttribution; Relay Access Denied' (relay or direct send without AUTH)",
+    kind: "phrase",
+    evidence: anyPhrase(["unable to relay", "relay access denied", "relaying denied", "relay not permitted"], 12),
+    weights: { not_authenticated_anonymous_send: 2.8, auth_mechanism_unsupported: 0.5, unknown: -3 },
+    why: "{reply}: the server took the session as unauthenticated, so it would not relay — the client did not (successfully) authenticate",
   },
   {
     id: "phrase-mailbox-logon",
@@ -373,6 +382,9 @@ export const REPLY_RULES: readonly Rule[] = [
       [
         "bad outbound sender",
         "traffic not accepted from this ip",
+        "outboundspamexception",
+        "spam abuse detected",
+        "banned sender",
         "restricted from sending",
         "weren't recognized as a valid sender",
       ],

@@ -97,7 +97,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     evidence: said(
       /works? (?:fine )?(?:with|when) (?:tls|ssl|starttls|encryption)|(?:tls|ssl|starttls|encryption) (?:enabled|on),? (?:it )?works/u,
     ),
-    weights: { starttls_required: 1.6 },
+    weights: { starttls_required: 3.0, not_authenticated_anonymous_send: -0.5 },
     why: "It works with TLS switched on: the failing client does not start TLS",
   },
   {

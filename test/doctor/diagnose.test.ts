@@ -211,3 +211,58 @@ describe("diagnose: one rule each", () => {
     expect(d.causes[0]!.check[0]).toContain("Get-CASMailbox -Identity scanner@contoso.com");
   });
 });
+
+describe("client-library wording with no Exchange reply", () => {
+  it.each([
+    ["smtplib.SMTPNotSupportedError: SMTP AUTH extension not supported by server.", "starttls_required"],
+    ["smtp: server doesn't support AUTH", "starttls_required"],
+    [
+      "javax.mail.AuthenticationFailedException: No authentication mechanisms supported by both server and client",
+      "starttls_required",
+    ],
+    ["panic: unencrypted connection", "starttls_required"],
+    ["ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1056)", "starttls_required"],
+    ["javax.net.ssl.SSLException: Unrecognized SSL message, plaintext connection?", "starttls_required"],
+    [
+      "MailKit.Security.SslHandshakeException: An error occurred while attempting to establish an SSL or TLS connection. When connecting to an SMTP service, port 587 is typically reserved for plain-text connections.",
+      "starttls_required",
+    ],
+    ["Error: Greeting never received", "starttls_required"],
+    [
+      "javax.mail.MessagingException: Could not convert socket to TLS; nested exception is: javax.net.ssl.SSLHandshakeException: No appropriate protocol (protocol is disabled or cipher suites are inappropriate)",
+      "tls_version",
+    ],
+    [
+      "System.Net.Mail.SmtpException: Failure sending mail. ---> System.Security.Authentication.AuthenticationException: Authentication failed because the remote party has closed the transport stream.",
+      "tls_version",
+    ],
+    ["error:1409442E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version", "tls_version"],
+    ["Outlook: Sending reported error (0x800CCC0E): Cannot connect to the server.", "transient"],
+    ["SMTP Error: Could not connect to SMTP host. Failed to connect to server", "transient"],
+    ["550 5.1.8 Access denied, bad outbound sender", "sender_restricted"],
+    ["554 5.2.0 STOREDRV.Submission.Exception:OutboundSpamException; Failed to process message", "sender_restricted"],
+    ["550 5.7.1 Unable to relay", "not_authenticated_anonymous_send"],
+    ["535 5.7.8 Error: authentication failed: authentication failure", "wrong_credentials"],
+  ])("%s → %s", (text, expected) => {
+    expect(top(text)).toBe(expected);
+  });
+
+  it("a transcript with AUTH right after EHLO and no STARTTLS puts STARTTLS first, even on a 504", () => {
+    const d = diagnose(
+      "S: 220 SN4PR0501CA0054.outlook.office365.com Microsoft ESMTP MAIL Service ready\nC: EHLO printer\nS: 250-SN4PR0501CA0054.outlook.office365.com Hello\nS: 250 SIZE 157286400\nC: AUTH LOGIN\nS: 504 5.7.4 Unrecognized authentication type",
+    );
+    expect(d.causes[0]!.id).toBe("starttls_required");
+  });
+
+  it("the user's own words move a generic code (review class E/F)", () => {
+    expect(top("530 5.7.57 Client not authenticated to send mail")).toBe("not_authenticated_anonymous_send");
+    expect(
+      diagnose("530 5.7.57 Client not authenticated to send mail", {
+        context: "another app works with TLS on",
+      }).causes[0]!.id,
+    ).toBe("starttls_required");
+    expect(
+      diagnose("535 5.7.3 Authentication unsuccessful", { context: "Security Defaults are on" }).causes[0]!.id,
+    ).toBe("security_defaults_enabled");
+  });
+});
