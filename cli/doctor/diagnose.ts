@@ -64,16 +64,18 @@ const PRIOR_NAMED = -3;
 const PRIOR_UNKNOWN = 0;
 
 /**
- * Softmax temperature, fitted by `npm run doctor:eval` (calibration.ts) as the value minimising the
- * log loss over the corpus; the eval reports the held-out figures with per-fold fits.
+ * Softmax temperature when a reply phrase, client wording or transcript spoke. Chosen, not fitted:
+ * on the corpus these cases are separable, so the log loss keeps falling as the temperature goes
+ * to 0 (calibration.ts shows it); 0.6 keeps a decisive phrase near 0.95–0.99 and leaves room for
+ * evidence the text does not carry.
  */
 export const TEMPERATURE = 0.6;
 
 /**
- * The temperature floor when the only evidence is a generic status code (bare 5.7.3, 504 5.7.4,
- * 5.7.57, 5.7.139 without its reason): the corpus's labels for those codes reflect its label mix,
- * not the text (review: "correct only by prior"), so the top cause is kept well below the
- * confidence a decisive phrase earns.
+ * The temperature when the only evidence is a generic status code (bare 5.7.3, 504 5.7.4, 5.7.57,
+ * 5.7.139 without its reason), where the corpus's labels vary: fitted on those cases by
+ * `npm run doctor:eval` (k-fold by thread, minimum log loss), which keeps the top cause well below
+ * the confidence a decisive phrase earns (review: "correct only by prior").
  */
 export const GENERIC_TEMPERATURE = 1.6;
 
@@ -106,8 +108,12 @@ export function onlyGeneric(contributions: ReadonlyArray<{ rule: Rule; strength:
 }
 
 /** The softmax temperature for one diagnosis. @internal exported for calibration */
-export function temperatureFor(contributions: ReadonlyArray<{ rule: Rule; strength: number }>, base: number): number {
-  return onlyGeneric(contributions) ? Math.max(base, GENERIC_TEMPERATURE) : base;
+export function temperatureFor(
+  contributions: ReadonlyArray<{ rule: Rule; strength: number }>,
+  base: number,
+  generic: number = GENERIC_TEMPERATURE,
+): number {
+  return onlyGeneric(contributions) ? generic : base;
 }
 
 /** A confidence gap under which the top two causes count as close. */

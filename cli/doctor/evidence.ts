@@ -4,6 +4,7 @@
  * transcript, and the user's own words. Pure: no I/O, never throws.
  */
 import { extract, type Extracted } from "./extract.ts";
+import { dotnetWrapperCode } from "./normalise.ts";
 
 /** The evidence one diagnosis is made from. */
 export interface Evidence {
@@ -76,6 +77,9 @@ export function gatherEvidence(text: string, context = ""): Evidence {
   const ex = extract(text);
   const { body, glued } = ex.norm;
   const { basic, enhanced } = codesAnywhere(ex.norm.flat);
+  // .NET says the basic code in words ("Mailbox unavailable." = 550) even when no code is printed.
+  const wrapper = dotnetWrapperCode(ex.norm.text);
+  if (wrapper !== null && !basic.includes(wrapper)) basic.push(wrapper);
   const tails = truncationTails(ex.norm.text.replace(/\[[^\]\n]*\]/gu, "\n"));
   const cache = new Map<string, number>();
   const phrase = (p: string, minPrefix = 10): number => {
@@ -87,8 +91,12 @@ export function gatherEvidence(text: string, context = ""): Evidence {
     let v = 0;
     if (body.includes(q) || glued.includes(qg)) v = 1;
     else if (qg.length > minPrefix) {
+      // A cut-off phrase must reach into its second word: a text that merely ends in a common
+      // first word ("… legacy authentication") is not "authentication not supported" cut short.
+      const words = q.split(/\s+/u);
+      const least = Math.max(minPrefix, words.length > 1 ? words[0]!.length + 1 : minPrefix);
       for (const t of tails) {
-        for (let k = qg.length - 1; k >= minPrefix; k--) {
+        for (let k = qg.length - 1; k >= least; k--) {
           if (t.endsWith(qg.slice(0, k))) {
             v = Math.max(v, 0.5 + (0.5 * k) / qg.length);
             break;

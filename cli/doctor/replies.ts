@@ -328,9 +328,38 @@ export const REPLY_RULES: readonly Rule[] = [
     source:
       "Exchange '550 5.7.1 Unable to relay', '5.7.64 TenantAttribution; Relay Access Denied' (relay or direct send without AUTH)",
     kind: "phrase",
-    evidence: anyPhrase(["unable to relay", "relay access denied", "relaying denied", "relay not permitted"], 12),
+    evidence: anyPhrase(
+      [
+        "unable to relay",
+        "relay access denied",
+        "relaying denied",
+        "relay not permitted",
+        // RFC 4954 §6 530 5.7.0 "Authentication required" and the variants servers word it as
+        "must authenticate",
+        "authentication required",
+        "authentication is required",
+      ],
+      12,
+    ),
     weights: { not_authenticated_anonymous_send: 2.8, auth_mechanism_unsupported: 0.5, unknown: -3 },
     why: "{reply}: the server took the session as unauthenticated, so it would not relay — the client did not (successfully) authenticate",
+  },
+  {
+    id: "phrase-4xx-names-tls",
+    source:
+      "review class D: a temporary-coded reply that names TLS is a TLS/STARTTLS client setting, not a passing fault (RFC 3207 454, Exchange 'TLS channel' replies)",
+    kind: "phrase",
+    evidence: (ev) =>
+      ev.ex.replies.some(
+        (r) =>
+          ((r.code !== null && r.code >= 400 && r.code < 500) || r.enhanced?.startsWith("4.") === true) &&
+          /\b(?:tls|starttls|ssl)\b/iu.test(r.text),
+      )
+        ? 1
+        : 0,
+    weights: { starttls_required: 2.6, tls_version: 2.0, transient: -3 },
+    why: "{reply} is temporary-coded but names TLS: a TLS or STARTTLS setting of the client, which retrying does not fix",
+    question: "Does the client use STARTTLS on port 587 (not SSL/TLS on connect), with TLS 1.2 enabled?",
   },
   {
     id: "phrase-mailbox-logon",
