@@ -134,6 +134,8 @@ const CANNOT_CONNECT = [
   "connection to the smtp server failed",
   "unable to connect to the email server",
   "smtp server connection error",
+  // this doctor's own probe (smtp-session.ts): the server never answered within the step timeout
+  "no answer from",
 ];
 
 /**

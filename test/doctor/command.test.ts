@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CAUSE_IDS } from "../../cli/doctor/causes.ts";
 import { runDiagnose } from "../../cli/doctor/diagnose-command.ts";
+import { diagnose } from "../../cli/doctor/diagnose.ts";
+import { formatHuman } from "../../cli/doctor/format.ts";
 
 function run(args: string[], stdin: string | null = null, columns?: number) {
   let out = "";
@@ -137,6 +139,10 @@ describe("runDiagnose", () => {
   it("never tells the user to run the command they just ran", () => {
     const r = run(["--verbose", "the printer says no"]);
     expect(r.out).not.toMatch(/doctor diagnose/u);
+    // The same text from a probe: the check that says "run doctor probe" is dropped.
+    const d = diagnose("the printer says no");
+    expect(formatHuman(d, { verbose: true })).toMatch(/doctor probe/u);
+    expect(formatHuman(d, { verbose: true, command: "probe" })).not.toMatch(/doctor probe/u);
   });
 
   it("--help prints usage and exits 0", () => {

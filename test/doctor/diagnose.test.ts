@@ -239,6 +239,8 @@ describe("client-library wording with no Exchange reply", () => {
     ["error:1409442E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version", "tls_version"],
     ["Outlook: Sending reported error (0x800CCC0E): Cannot connect to the server.", "transient"],
     ["SMTP Error: Could not connect to SMTP host. Failed to connect to server", "transient"],
+    // this doctor's own probe timing out: a network or port block, never "run the probe"
+    ["no answer from smtp.office365.com:587 within 30000 ms", "transient"],
     ["550 5.1.8 Access denied, bad outbound sender", "sender_restricted"],
     ["554 5.2.0 STOREDRV.Submission.Exception:OutboundSpamException; Failed to process message", "sender_restricted"],
     ["550 5.7.1 Unable to relay", "not_authenticated_anonymous_send"],
