@@ -58,8 +58,12 @@ function truncationTails(text: string): string[] {
   return [...tails];
 }
 
+// A client command in a transcript: after a client marker anywhere early on the line (nodemailer's
+// "[time] DEBUG [id] C:", PHPMailer's "CLIENT -> SERVER:", smtplib's "send: '", "Tx '"), or at
+// the start of a line after an optional timestamp (JavaMail's DEBUG output). Server lines
+// ("S: 250-AUTH LOGIN") carry no client marker, so their capability words do not count.
 const CLIENT_CMD =
-  /^(?:\s*(?:[\d:.\-TZ ]{8,}\s+)?(?:C:|CLIENT -> SERVER:|send:|>>>?|-->|\[C\]|Tx|Sent:)?\s*['"]?b?['"]?)(EHLO|HELO|STARTTLS|AUTH|MAIL FROM)\b/gimu;
+  /^(?:[^\n]{0,60}?(?:\bC:|CLIENT -> SERVER:|\bsend:|>>>?|-->|\[C\]|\bTx\b|\bSent:)|\s*(?:[\d:.\-TZ ]{8,}\s+)?)\s*['"]?b?['"]?(EHLO|HELO|STARTTLS|AUTH|MAIL FROM)\b/gimu;
 
 function commandOrder(text: string): Evidence["order"] {
   const order = { ehlo: -1, starttls: -1, auth: -1, mail: -1 };

@@ -256,6 +256,24 @@ describe("client-library wording with no Exchange reply", () => {
     expect(d.causes[0]!.id).toBe("starttls_required");
   });
 
+  it("reads the command order from nodemailer's debug log too (marker after a timestamp and a session id)", () => {
+    const log = [
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] S: 220 AS4P192CA0006.outlook.office365.com Microsoft ESMTP MAIL Service ready",
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] C: EHLO host.local",
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] S: 250-STARTTLS",
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] S: 250 SMTPUTF8",
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] C: AUTH LOGIN",
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] S: 504 5.7.4 Unrecognized authentication type",
+    ].join("\n");
+    expect(top(log)).toBe("starttls_required");
+    // The same log after STARTTLS: the mechanism, not TLS.
+    const afterTls = log.replace(
+      "C: AUTH LOGIN",
+      "C: STARTTLS\n[x] S: 220 2.0.0 SMTP server ready\n[x] C: EHLO host.local\n[x] S: 250-AUTH LOGIN XOAUTH2\n[x] C: AUTH PLAIN AGZvbwBiYXI=",
+    );
+    expect(top(afterTls)).toBe("auth_mechanism_unsupported");
+  });
+
   it("the user's own words move a generic code (review class E/F)", () => {
     expect(top("530 5.7.57 Client not authenticated to send mail")).toBe("not_authenticated_anonymous_send");
     expect(
