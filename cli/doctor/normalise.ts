@@ -92,9 +92,10 @@ const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff\u00ad]/gu;
 
 /** Markdown fences and quote markers, and e-mail style `> ` quoting. */
 function stripMarkdown(s: string): string {
+  // Quote markers first: a fence inside a quoted reply is "> ```".
   return s
-    .replace(/^[ \t]*(?:```|~~~)[\w-]*[ \t]*$/gmu, "")
     .replace(/^[ \t]*(?:>[ \t]?)+/gmu, "")
+    .replace(/^[ \t]*(?:```|~~~)[\w-]*[ \t]*$/gmu, "")
     .replace(/`{1,3}([^`\n]+)`{1,3}/gu, "$1");
 }
 
@@ -121,7 +122,7 @@ const WRAPPERS: ReadonlyArray<readonly [RegExp, number]> = [
 
 /** Log and exception prefixes that carry no cause of their own (the client is read before they go). */
 const PREFIXES =
-  /\b(?:the server response was:?|smtplib\.)?(?:SMTPAuthenticationError|SMTPSenderRefused|SMTPDataError|SMTPResponseException|SMTPException):\s*|\b(?:javax|jakarta)\.mail\.[\w.]*Exception:\s*|\bcom\.sun\.mail\.smtp\.SMTP\w*Exception:\s*|the server response was:?\s*/giu;
+  /(?<![\w.])(?:the server response was:?|smtplib\.)?(?:SMTPAuthenticationError|SMTPSenderRefused|SMTPDataError|SMTPResponseException|SMTPException):\s*|\b(?:javax|jakarta)\.mail\.[\w.]*Exception:\s*|\bcom\.sun\.mail\.smtp\.SMTP\w*Exception:\s*|the server response was:?\s*/giu;
 
 /** The basic code a .NET wrapper sentence stands for, when the text has one. */
 export function dotnetWrapperCode(text: string): number | null {
