@@ -86,6 +86,21 @@ export function gatherEvidence(text: string, context = ""): Evidence {
   if (wrapper !== null && !basic.includes(wrapper)) basic.push(wrapper);
   const tails = truncationTails(ex.norm.text.replace(/\[[^\]\n]*\]/gu, "\n"));
   const cache = new Map<string, number>();
+  // The places the text may be cut off, by their last 8 characters (every phrase prefix tried is
+  // at least 8 long), built on first use: a phrase prefix can only match tails in its own bucket.
+  let byEnd: Map<string, string[]> | undefined;
+  const tailsEndingLike = (prefix: string): readonly string[] => {
+    if (byEnd === undefined) {
+      byEnd = new Map();
+      for (const t of tails) {
+        const key = t.slice(-8);
+        const list = byEnd.get(key);
+        if (list === undefined) byEnd.set(key, [t]);
+        else list.push(t);
+      }
+    }
+    return byEnd.get(prefix.slice(-8)) ?? [];
+  };
   const phrase = (p: string, minPrefix = 10): number => {
     const key = `${p}|${minPrefix}`;
     const hit = cache.get(key);
@@ -99,12 +114,11 @@ export function gatherEvidence(text: string, context = ""): Evidence {
       // first word ("… legacy authentication") is not "authentication not supported" cut short.
       const words = q.split(/\s+/u);
       const least = Math.max(minPrefix, words.length > 1 ? words[0]!.length + 1 : minPrefix);
-      for (const t of tails) {
-        for (let k = qg.length - 1; k >= least; k--) {
-          if (t.endsWith(qg.slice(0, k))) {
-            v = Math.max(v, 0.5 + (0.5 * k) / qg.length);
-            break;
-          }
+      for (let k = qg.length - 1; k >= Math.max(least, 8); k--) {
+        const prefix = qg.slice(0, k);
+        if (tailsEndingLike(prefix).some((t) => t.endsWith(prefix))) {
+          v = 0.5 + (0.5 * k) / qg.length;
+          break;
         }
       }
     }
