@@ -264,19 +264,22 @@ export const CLIENT_RULES: readonly Rule[] = [
     question: "Does Test-NetConnection smtp.office365.com -Port 587 succeed from the sending host?",
   },
   {
-    id: "client-cannot-connect-465",
+    id: "client-wrong-port",
     source:
-      "Microsoft 'How to set up a multifunction device or application to send email' (smtp.office365.com:587, STARTTLS)",
+      "Microsoft 'How to set up a multifunction device or application to send email' (smtp.office365.com:587 with STARTTLS; 25 only for relay and direct send)",
     kind: "client",
-    evidence: (ev) =>
-      port(ev) === 465 &&
-      (phrases([...CANNOT_CONNECT, ...NO_GREETING], 12)(ev) > 0 ||
+    // No conversation on a port other than 587 or 25 (465, 443, 993 …): the port and TLS mode are wrong.
+    evidence: (ev) => {
+      const p = port(ev);
+      if (p === null || p === 587 || p === 25) return 0;
+      return phrases([...CANNOT_CONNECT, ...NO_GREETING], 12)(ev) > 0 ||
         ev.ex.networkError !== null ||
-        phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0)
+        phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0
         ? 1
-        : 0,
+        : 0;
+    },
     weights: { starttls_required: 4.5, transient: -1.5 },
-    why: "Port 465 (implicit TLS) is not the submission port for smtp.office365.com: use 587 with STARTTLS",
+    why: "That port is not the submission port of smtp.office365.com: use 587 with STARTTLS (465 implicit TLS and 443 HTTPS do not answer SMTP)",
   },
   {
     id: "client-cannot-connect-25",
