@@ -89,5 +89,12 @@ export const REASONS = {
     "enviar como",
     "invia come",
     "verzenden als",
+    // The same refusal in other servers' words: postfix reject_sender_login_mismatch ("Sender
+    // address rejected: not owned by user"), Exchange on-premises ("permission to send the message
+    // on behalf of"), and providers that require From = login ("must be same as authorization user").
+    "not owned by user",
+    "on behalf of the specified user",
+    "must be same as authorization user",
+    "does not match the authenticated user",
   ],
 } as const;

@@ -327,6 +327,11 @@ export const REPLY_RULES: readonly Rule[] = [
         "traffic not accepted from this ip",
         "outboundspamexception",
         "spam abuse detected",
+        // providers' outbound content filters
+        "spam message rejected",
+        "rejected as spam",
+        "identified as spam",
+        "detected as spam",
         "banned sender",
         "restricted from sending",
         "weren't recognized as a valid sender",
