@@ -118,6 +118,8 @@ export function temperatureFor(
 
 /** A confidence gap under which the top two causes count as close. */
 const CLOSE = 0.25;
+/** A top confidence under which the one question is asked even when the runner-up is far behind. */
+const UNSURE = 0.7;
 
 function replyLabel(r: Reply | undefined): string {
   if (r === undefined) return "The reply";
@@ -248,7 +250,8 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis
   const result: Diagnosis = { causes, extracted: ev.ex, fired };
   if (mailbox !== undefined) result.mailbox = mailbox;
   const [first, second] = causes;
-  const close = second !== undefined && first!.confidence - second.confidence < CLOSE;
+  // Ask when the top two are close, the top cause is not clearly ahead, or only a generic code spoke.
+  const close = (second !== undefined && first!.confidence - second.confidence < CLOSE) || first!.confidence < UNSURE;
   const generic =
     onlyGeneric(contributions) ||
     (contributions.some((c) => GENERIC_CODE_RULES.has(c.rule.id)) && first!.confidence < 0.8);

@@ -252,6 +252,8 @@ export const REPLY_RULES: readonly Rule[] = [
         "must authenticate",
         "authentication required",
         "authentication is required",
+        "please authenticate",
+        "authenticate before sending",
       ],
       12,
     ),
