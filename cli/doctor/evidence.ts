@@ -130,7 +130,8 @@ export function gatherEvidence(text: string, context = ""): Evidence {
     basic: [...new Set([...ex.codes, ...basic])],
     enhanced: [...new Set([...ex.enhancedCodes, ...enhanced])],
     phrase,
-    words: `${context} ${body}`.toLowerCase(),
+    // Also the line-joined text, so the user's words survive a hard wrap (even mid-word).
+    words: `${context}\n${body}\n${ex.norm.joined}`.toLowerCase(),
     order: commandOrder(ex.norm.text),
   };
 }

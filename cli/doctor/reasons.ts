@@ -63,6 +63,8 @@ export const REASONS = {
   basicDisabled: [
     "basic authentication is disabled",
     "basic auth is disabled",
+    // as UIs and issue titles word it
+    "basic authentication disabled",
     "standardauthentifizierung ist deaktiviert",
     "l'authentification de base est désactivée",
     "la autenticación básica está deshabilitada",

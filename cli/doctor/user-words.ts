@@ -109,6 +109,21 @@ export const USER_WORD_RULES: readonly Rule[] = [
     why: "Port 25 / direct send: that endpoint offers no AUTH; authenticated submission is smtp.office365.com:587",
   },
   {
+    id: "words-basic-auth-off",
+    source: "reporters' own account: 'basic authentication has been disabled / deprecated' (zotero-arxiv-daily #46)",
+    kind: "context",
+    // Not Exchange's own reply ("basic authentication is disabled"), which the reply rules read.
+    evidence: said(
+      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled|deprecated|retired|removed)\s+basic auth/u,
+    ),
+    weights: {
+      basic_auth_disabled_or_retired: 2.5,
+      authentication_policy_blocks_basic_smtp: 1.2,
+      wrong_credentials: -0.5,
+    },
+    why: "You say Basic authentication was turned off: only OAuth (or an authentication policy exception) will work",
+  },
+  {
     id: "words-personal-account",
     source: "Outlook.com personal accounts: Basic auth off since 16 September 2024",
     kind: "context",
