@@ -34,14 +34,14 @@ export const CODE_RULES: readonly Rule[] = [
     evidence: both(enh("5.7.3"), not(basic(451))),
     weights: {
       wrong_credentials: 2.3,
-      smtp_auth_disabled_mailbox: 1.2,
+      smtp_auth_disabled_mailbox: 1.6,
       security_defaults_enabled: 1.1,
       per_user_mfa: 0.9,
       smtp_auth_disabled_tenant: 0.8,
       conditional_access_block: 0.6,
       oauth_misconfigured_app_or_sp: 0.6,
       // A shared or unlicensed mailbox used as the login (the gates' mapping for this reply).
-      mailbox_unlicensed_or_missing: 1.15,
+      mailbox_unlicensed_or_missing: 1.1,
       unknown: -5,
     },
     why: "{reply} is the credential/identity family: the sign-in was refused without a named gate",
@@ -62,7 +62,7 @@ export const CODE_RULES: readonly Rule[] = [
     kind: "code",
     // 5.7.139 names its own family; the bare 535 adds nothing to it.
     evidence: (ev) => (ev.basic.includes(535) && !ev.enhanced.includes("5.7.139") ? 1 : 0),
-    weights: { wrong_credentials: 1.0, mailbox_unlicensed_or_missing: 0.4, unknown: -4 },
+    weights: { wrong_credentials: 1.0, mailbox_unlicensed_or_missing: 0.3, unknown: -4 },
     why: "{reply}: the server refused the credentials",
   },
   {

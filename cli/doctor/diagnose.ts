@@ -224,11 +224,12 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis
   const supported = new Set<CauseId>();
   for (const { rule } of contributions)
     for (const [c, w] of Object.entries(rule.weights) as Array<[CauseId, number]>) if (w > 0) supported.add(c);
+  // Ranked by the exact probability; shown rounded down, so the list never sums above 1.
   const ranked = [...probs]
+    .sort((a, b) => b[1] - a[1] || CAUSE_IDS.indexOf(a[0]) - CAUSE_IDS.indexOf(b[0]))
     .map(([id, p]) => ({ id, p: Math.floor(p * 100) / 100 }))
     // A cause no evidence speaks for is noise in the list (its share stays in the remainder).
-    .filter((c) => c.p >= 0.02 && (c.id === "unknown" || supported.has(c.id)))
-    .sort((a, b) => b.p - a.p || CAUSE_IDS.indexOf(a.id) - CAUSE_IDS.indexOf(b.id));
+    .filter((c) => c.p >= 0.02 && (c.id === "unknown" || supported.has(c.id)));
   if (ranked.length === 0) ranked.push({ id: "unknown", p: 0.02 });
   const causes = ranked.map(({ id, p }): DiagnosedCause => {
     const cause = CAUSES[id];
