@@ -68,7 +68,7 @@ describe("conformance against the sandbox", () => {
     const r = await conformance(["--json", "--tenant", "contoso.com"]);
     expect(r.code).toBe(0);
     expect(r.json!.checks[0]!.note).toBe(
-      `roles: Policy.Read.All, Policy.ReadWrite.SecurityDefaults, Policy.ReadWrite.AuthenticationMethod, User.Read.All; tenantId is set to contoso.com: set it to the tenant's GUID ${TENANT}`,
+      `roles: Policy.Read.All, Policy.ReadWrite.SecurityDefaults, Policy.ReadWrite.AuthenticationMethod, User.Read.All, AuditLog.Read.All; tenantId is set to contoso.com: set it to the tenant's GUID ${TENANT}`,
     );
   });
 
