@@ -9,31 +9,13 @@ import type { HandlerContext } from "../protocol/context.ts";
 import { json, noContent } from "../protocol/context.ts";
 import type { Route } from "../protocol/router.ts";
 import { SandboxHttpError } from "../errors/http-error.ts";
-import type { TenantStore } from "../store/store.ts";
-import type { RequestLog } from "../runtime/request-log.ts";
-import type { FaultInjector, FaultRuleInput } from "../runtime/faults.ts";
-import type { Throttler, ThrottleBudgets } from "../runtime/throttle.ts";
-import type { Latency } from "../runtime/latency.ts";
-import { RESOURCES, type TokenService } from "../token/service.ts";
+import type { FaultRuleInput } from "../runtime/faults.ts";
+import type { ThrottleBudgets } from "../runtime/throttle.ts";
+import { RESOURCES } from "../token/service.ts";
+import type { SandboxServices } from "../services.ts";
 
-/** An SMTP message the sandbox accepted (from the SMTP server's onMessage). */
-export interface RecordedMessage {
-  from: string;
-  to: string[];
-  raw: string;
-  authUser: string;
-  mechanism: string;
-  receivedAt: string;
-}
-
-export interface AdminDeps {
-  store: TenantStore;
-  requestLog: RequestLog;
-  faults: FaultInjector;
-  throttler: Throttler;
-  latency: Latency;
-  tokens: TokenService;
-  messages: RecordedMessage[];
+/** The services bag plus the running sandbox's public facts (for GET /_sandbox/info). */
+export interface AdminDeps extends SandboxServices {
   info: () => Record<string, unknown>;
 }
 
