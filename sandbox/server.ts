@@ -31,6 +31,7 @@ import { FaultInjector } from "./runtime/faults.ts";
 import { documentedBudgets, Throttler, type ThrottleBudgets } from "./runtime/throttle.ts";
 import { Latency, type LatencyProfile } from "./runtime/latency.ts";
 import type { SandboxServices } from "./services.ts";
+import { ExchangeRuntime, type ExchangeBehaviour } from "./exchange/behaviour.ts";
 
 export type { RecordedMessage, SandboxServices } from "./services.ts";
 
@@ -60,6 +61,8 @@ export interface SandboxOptions {
   automationAppId?: string;
   /** Seed for rate-based faults. */
   faultSeed?: number;
+  /** Exchange fidelity switches (see exchange/behaviour.ts); defaults follow the real service. */
+  exchange?: Partial<ExchangeBehaviour>;
   /** Clock (tests). */
   now?: () => Date;
   /** Where unexpected errors are reported; default console.error. */
@@ -148,6 +151,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     latency: new Latency(opts.latency ?? "none"),
     tokens: new TokenService({ store, key, baseUrl: () => baseUrl, now }),
     messages: [],
+    exchange: new ExchangeRuntime(opts.exchange, () => now().getTime()),
   };
   let smtpInfo: { host: string; port: number } | null = null;
   let env: Record<string, string> = {};

@@ -9,6 +9,7 @@ import type { FaultInjector } from "./runtime/faults.ts";
 import type { Throttler } from "./runtime/throttle.ts";
 import type { Latency } from "./runtime/latency.ts";
 import type { TokenService } from "./token/service.ts";
+import type { ExchangeRuntime } from "./exchange/behaviour.ts";
 
 /** An SMTP message the sandbox accepted (from the SMTP server's onMessage). */
 export interface RecordedMessage {
@@ -30,4 +31,6 @@ export interface SandboxServices {
   tokens: TokenService;
   /** Messages the SMTP endpoint accepted. */
   messages: RecordedMessage[];
+  /** Exchange fidelity switches (role refusals, replica lag, …) and the replica-lag journal. */
+  exchange: ExchangeRuntime;
 }

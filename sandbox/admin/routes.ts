@@ -13,6 +13,7 @@ import type { FaultRuleInput } from "../runtime/faults.ts";
 import type { ThrottleBudgets } from "../runtime/throttle.ts";
 import { RESOURCES } from "../token/service.ts";
 import type { SandboxServices } from "../services.ts";
+import { updateExchangeBehaviour } from "../exchange/behaviour.ts";
 
 /** The services bag plus the running sandbox's public facts (for GET /_sandbox/info). */
 export interface AdminDeps extends SandboxServices {
@@ -82,6 +83,7 @@ export function adminRoutes(d: AdminDeps): Route[] {
         d.throttler.restore();
         d.requestLog.clear();
         d.messages.length = 0;
+        d.exchange.reset();
         return noContent();
       },
     },
@@ -163,6 +165,18 @@ export function adminRoutes(d: AdminDeps): Route[] {
           ...(b.budgets ? { budgets: b.budgets } : {}),
         });
         return json(200, { enabled: d.throttler.enabled, budgets: d.throttler.budgets() });
+      },
+    },
+    { ...a, method: "GET", pattern: "/_sandbox/exchange", handler: () => json(200, d.exchange.behaviour) },
+    {
+      ...a,
+      method: "PUT",
+      pattern: "/_sandbox/exchange",
+      handler: (ctx) => {
+        const patch = obj(ctx);
+        // Validate on a copy first, so a bad key changes nothing.
+        guard(() => updateExchangeBehaviour({ ...d.exchange.behaviour }, patch));
+        return json(200, updateExchangeBehaviour(d.exchange.behaviour, patch));
       },
     },
     {

@@ -10,6 +10,8 @@ import { ExchangeErrors } from "./exchange.ts";
 import { TokenErrors } from "./token.ts";
 import type { ApiName } from "../protocol/context.ts";
 import type { TokenRejection } from "../token/service.ts";
+import type { ExchangeBehaviour } from "../exchange/behaviour.ts";
+import type { ErrorIn200Shape } from "../runtime/faults.ts";
 
 /** Why a bearer token was refused: the token service's verdict, none sent, or the wrong audience. */
 export type TokenRefusal = TokenRejection | "missing" | "audience";
@@ -39,6 +41,10 @@ export interface ApiErrors {
   throttled(ectx: ErrorContext, retryAfter: number | null, scope?: string, information?: string): SandboxHttpError;
   serviceUnavailable(ectx: ErrorContext, retryAfter?: number): SandboxHttpError;
   gatewayTimeout(ectx: ErrorContext): SandboxHttpError;
+  /** HTTP 200 carrying an error in its body (the handler did not run); `shape` says where. */
+  errorInOk(ectx: ErrorContext, shape: ErrorIn200Shape): SandboxHttpError;
+  /** Last look at any error of this surface before it is written (e.g. Exchange's plain-text bodies). */
+  finish?(e: SandboxHttpError): SandboxHttpError;
 }
 
 const graph: ApiErrors = {
@@ -78,7 +84,13 @@ const graph: ApiErrors = {
     ),
   serviceUnavailable: (ectx, ra) => GraphErrors.serviceUnavailable(ectx, ra),
   gatewayTimeout: (ectx) => GraphErrors.gatewayTimeout(ectx),
+  errorInOk: (ectx) => okWithError(GraphErrors.internal(ectx)),
 };
+
+/** The same error answered with HTTP 200. */
+function okWithError(e: SandboxHttpError): SandboxHttpError {
+  return new SandboxHttpError({ status: 200, code: e.code, message: e.message, body: e.body, headers: e.headers });
+}
 
 function exchangeTokenReason(why: TokenRefusal): string {
   if (why === "missing") return "The access token is missing.";
@@ -87,19 +99,36 @@ function exchangeTokenReason(why: TokenRefusal): string {
   return "The access token is invalid.";
 }
 
-const exchange: ApiErrors = {
-  notImplemented: (_ectx, feature) => ExchangeErrors.notImplemented(feature),
-  notFound: (_ectx, feature) => ExchangeErrors.invalidBody(`No such endpoint: ${feature}.`),
-  methodNotAllowed: (_ectx, feature) => ExchangeErrors.invalidBody(`No such endpoint: ${feature}.`),
-  badJson: () => ExchangeErrors.invalidBody("The request body is not valid JSON."),
-  internal: () => ExchangeErrors.internal(),
-  unauthorized: (_ectx, why) => ExchangeErrors.unauthorized(exchangeTokenReason(why)),
-  wrongTenant: (_ectx, tenant) => ExchangeErrors.wrongTenant(tenant),
-  denied: (_ectx, operation, missing) => ExchangeErrors.accessDenied(operation.replace(/^exchange\./, ""), missing),
-  throttled: (_ectx, ra) => ExchangeErrors.throttled(ra ?? 1),
-  serviceUnavailable: (_ectx, ra) => ExchangeErrors.serviceUnavailable(ra),
-  gatewayTimeout: () => ExchangeErrors.gatewayTimeout(),
-};
+/** The Exchange surface; role refusals and body format follow the sandbox's Exchange switches. */
+function exchangeErrors(behaviour: ExchangeBehaviour): ApiErrors {
+  return {
+    notImplemented: (_ectx, feature) => ExchangeErrors.notImplemented(feature),
+    notFound: (_ectx, feature) => ExchangeErrors.invalidBody(`No such endpoint: ${feature}.`),
+    methodNotAllowed: (_ectx, feature) => ExchangeErrors.invalidBody(`No such endpoint: ${feature}.`),
+    badJson: () => ExchangeErrors.invalidBody("The request body is not valid JSON."),
+    internal: () => ExchangeErrors.internal(),
+    unauthorized: (_ectx, why) => ExchangeErrors.unauthorized(exchangeTokenReason(why)),
+    wrongTenant: (_ectx, tenant) => ExchangeErrors.wrongTenant(tenant),
+    denied: (_ectx, operation, missing) => {
+      const cmdlet = operation.replace(/^exchange\./, "");
+      switch (behaviour.roleRefusal) {
+        case "401":
+          return ExchangeErrors.notAllowedToCall(cmdlet);
+        case "400-authz":
+          return ExchangeErrors.noManagementRoles();
+        case "command-not-found":
+          return ExchangeErrors.unknownCmdlet(cmdlet);
+        default:
+          return ExchangeErrors.accessDenied(cmdlet, missing);
+      }
+    },
+    throttled: (_ectx, ra) => ExchangeErrors.throttled(ra ?? 1),
+    serviceUnavailable: (_ectx, ra) => ExchangeErrors.serviceUnavailable(ra),
+    gatewayTimeout: () => ExchangeErrors.gatewayTimeout(),
+    errorInOk: (_ectx, shape) => ExchangeErrors.errorInOk(shape),
+    finish: (e) => (behaviour.errorBodies === "text" ? ExchangeErrors.asPlainText(e) : e),
+  };
+}
 
 const tokenServerError = (): SandboxHttpError =>
   new SandboxHttpError({ status: 500, code: "server_error", message: "internal", body: { error: "server_error" } });
@@ -129,6 +158,7 @@ const token: ApiErrors = {
   // Entra's token endpoint answers outages in Graph's shape only loosely; the sandbox keeps Graph's.
   serviceUnavailable: (ectx, ra) => GraphErrors.serviceUnavailable(ectx, ra),
   gatewayTimeout: (ectx) => GraphErrors.gatewayTimeout(ectx),
+  errorInOk: tokenServerError,
 };
 
 function adminError(status: number, message: string, bodyMessage = message): SandboxHttpError {
@@ -152,12 +182,10 @@ const admin: ApiErrors = {
   throttled: () => adminError(429, "throttled"),
   serviceUnavailable: () => adminError(503, "unavailable"),
   gatewayTimeout: () => adminError(504, "timeout"),
+  errorInOk: () => adminError(500, "internal"),
 };
 
-/** The error surface of each API. */
-export const API_ERRORS: Readonly<Record<ApiName, ApiErrors>> = { graph, exchange, token, admin };
-
-/** The surface for a request whose API is not known yet (no route matched a prefix): Graph's. */
-export function errorsFor(api: ApiName | null): ApiErrors {
-  return API_ERRORS[api ?? "graph"];
+/** The error surface of each API, for one sandbox (Exchange's follows its switches). */
+export function createApiErrors(exchange: ExchangeBehaviour): Readonly<Record<ApiName, ApiErrors>> {
+  return { graph, exchange: exchangeErrors(exchange), token, admin };
 }

@@ -10,7 +10,7 @@ export function exchangeRoutes(): Route[] {
       budget: "exchange",
       method: "POST",
       pattern: "/adminapi/beta/{tenant}/InvokeCommand",
-      query: ["$skiptoken"],
+      query: ["$skiptoken", "$select"],
       describe: describeInvocation,
       unmodelled: (ctx) => {
         const name = unmodelledCmdlet(ctx);

@@ -4,7 +4,7 @@
  *   2. route dispatch         — method + path → route (endpoint name, permission operation)
  *   3. strict-mode blocker    — unmodelled endpoints, query options, cmdlets and parameters → 501
  *   4. bearer-token check     — protocol/auth.ts: 401 for a bad token, the surface's refusal for a missing role
- *   5. faults and throttling  — injected 429/503/504/reset/timeout, per-app budgets (429 + Retry-After), latency
+ *   5. faults and throttling  — injected 429/503/504/reset/timeout/error-in-200, per-app budgets (429 + Retry-After), latency
  *   6. handler                — one method per endpoint against the store
  *   7. error serialiser       — catalogued errors in each API's wire shape; anything else a logged 500
  * Every error the pipeline raises itself comes from the request's surface (errors/surfaces.ts).
@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { OperationName } from "../../m365/permissions.ts";
 import { SandboxHttpError, type ErrorContext } from "../errors/http-error.ts";
-import { errorsFor, type ApiErrors } from "../errors/surfaces.ts";
+import { createApiErrors, type ApiErrors } from "../errors/surfaces.ts";
 import type { BatchItem } from "../graph/batch.ts";
 import type { FaultRule } from "../runtime/faults.ts";
 import { sleep } from "../runtime/latency.ts";
@@ -96,17 +96,25 @@ function parseBody(input: Input): unknown {
 function faultError(errors: ApiErrors, f: FaultRule, ectx: ErrorContext): SandboxHttpError {
   if (f.kind === "429") return errors.throttled(ectx, f.retryAfter ?? 1);
   if (f.kind === "503") return errors.serviceUnavailable(ectx, f.retryAfter);
+  if (f.kind === "error-in-200") return errors.errorInOk(ectx, f.shape ?? "error");
   return errors.gatewayTimeout(ectx);
 }
 
 /** The request pipeline of one sandbox: `handle` serves the HTTPS listener, `runBatchItem` Graph's $batch. */
 export class Pipeline {
   readonly #d: PipelineDeps;
+  readonly #errors: Readonly<Record<ApiName, ApiErrors>>;
   /** Sockets held open by "timeout" faults; closed on stop. */
   readonly held = new Set<Socket>();
 
   constructor(deps: PipelineDeps) {
     this.#d = deps;
+    this.#errors = createApiErrors(deps.services.exchange.behaviour);
+  }
+
+  /** The surface of an API; before a route matched and for unknown prefixes, Graph's. */
+  #errorsFor(api: ApiName | null): ApiErrors {
+    return this.#errors[api ?? "graph"];
   }
 
   /** Stages 2–7 for one request (top-level or $batch item). */
@@ -114,7 +122,7 @@ export class Pipeline {
     const { services, loose, now } = this.#d;
     const ectx: ErrorContext = { requestId: input.requestId, clientRequestId: input.clientRequestId, now };
     let api: ApiName | null = apiOfPath(input.path);
-    let errors = errorsFor(api);
+    let errors = this.#errorsFor(api);
     let endpoint = `${input.method} ${input.path}`;
     let appId: string | null = null;
     try {
@@ -133,7 +141,7 @@ export class Pipeline {
       }
       const { route } = m.match;
       api = route.api;
-      errors = errorsFor(api);
+      errors = this.#errorsFor(api);
       endpoint = m.match.endpoint;
       let body: unknown;
       try {
@@ -154,6 +162,7 @@ export class Pipeline {
         version: m.match.version,
         caller: null,
         store: services.store,
+        exchange: services.exchange,
         loose,
         now,
       };
@@ -206,7 +215,8 @@ export class Pipeline {
     } catch (e) {
       // 7. error serialiser
       if (e instanceof SandboxHttpError) {
-        return { result: { status: e.status, headers: e.headers, body: e.body }, api, endpoint, appId };
+        const out = errors.finish?.(e) ?? e;
+        return { result: { status: out.status, headers: out.headers, body: out.body }, api, endpoint, appId };
       }
       this.#d.log(
         `[sandbox] unexpected error on ${input.method} ${input.path} (request-id ${input.requestId}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
