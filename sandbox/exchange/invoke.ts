@@ -10,7 +10,8 @@ import type { HandlerContext, HandlerResult } from "../protocol/context.ts";
 import { json } from "../protocol/context.ts";
 import { ExchangeErrors } from "../errors/exchange.ts";
 import { isOperationName, type OperationName } from "../../m365/permissions.ts";
-import { bindParameters, findCmdlet, type CmdletDefinition } from "./cmdlets.ts";
+import { findCmdlet, type CmdletDefinition } from "./cmdlets.ts";
+import { bindParameters } from "./binding.ts";
 import { selectProperties } from "./objects.ts";
 
 export const MAX_PAGE_SIZE = 1000;
