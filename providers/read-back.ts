@@ -99,6 +99,17 @@ export function createReadBack(reads: FreshReads, opts: ReadBackOptions = {}): R
     return entry.values;
   }
 
+  // Reads confirm entries one by one (a refresh reads thousands): write the file once per burst.
+  let persistQueued = false;
+  function persistSoon(): void {
+    if (persistQueued) return;
+    persistQueued = true;
+    queueMicrotask(() => {
+      persistQueued = false;
+      persist();
+    });
+  }
+
   async function readRound(keys: string[], lastWrite: number): Promise<Map<string, MailboxSmtpAuthState | undefined>> {
     // Many writes in this process (they trickle in a few per window): one shared listing serves them all.
     if (keys.length > bulk || writes > bulk) {
@@ -160,7 +171,7 @@ export function createReadBack(reads: FreshReads, opts: ReadBackOptions = {}): R
       if (read === e.prior && read !== e.state && now() - e.at < trustMs) return e.state;
       // Our value seen (confirmed), a third value (real drift), or the window passed: the read stands.
       journal.delete(mailbox);
-      persist();
+      persistSoon();
       return read;
     },
     pending: () => journal,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { EXCHANGE_SERVER_NAME, ExchangeCodes, ExchangeExceptions } from "../../sandbox/errors/exchange.ts";
-import { FIXTURE, call, fetchToken, invoke, LIVE, startTestSandbox } from "./helpers.ts";
+import { FIXTURE, admin, call, fetchToken, invoke, LIVE, startTestSandbox } from "./helpers.ts";
 
 const EXO = "https://outlook.office365.com/.default";
 
@@ -406,6 +406,84 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
           })
         ).status,
       ).toBe(404);
+    });
+  });
+
+  describe("real-service behaviours behind switches", () => {
+    const DETAIL =
+      "Ex9D1A2B|Microsoft.Exchange.Data.Directory.ADTransientException|The operation couldn't be performed because of a transient directory error. Please try again.";
+    const ENVELOPE = {
+      code: ExchangeCodes.internal,
+      message: "Error executing cmdlet",
+      details: [{ code: "Server", target: "", message: DETAIL }],
+    };
+    it.each([
+      ["error", { error: ENVELOPE }],
+      ["odata.error", { "@odata.error": ENVELOPE }],
+      [
+        "adminapi.errors",
+        {
+          value: [],
+          "@adminapi.errors": [
+            "The operation couldn't be performed because of a transient directory error. Please try again.",
+          ],
+        },
+      ],
+    ] as const)("error-in-200 (%s): HTTP 200, the error in the body, the cmdlet not run", async (shape, body) => {
+      const added = await admin(sb, "POST", "/faults", {
+        kind: "error-in-200",
+        match: "Set-CASMailbox",
+        shape,
+        times: 1,
+      });
+      expect(added.status).toBe(201);
+      const r = await invoke(sb, token, "Set-CASMailbox", {
+        Identity: "scanner@contoso.com",
+        SmtpClientAuthenticationDisabled: false,
+      });
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual(body);
+      expect(sb.store.findUser("scanner@contoso.com")!.smtpClientAuthenticationDisabled).toBe(true);
+      sb.faults.clear();
+    });
+
+    it("PUT /_sandbox/exchange changes the switches and names a bad key or value, changing nothing", async () => {
+      try {
+        expect((await admin(sb, "PUT", "/exchange", { replicaLagSeconds: 5, errorBodies: "text" })).json).toEqual({
+          roleRefusal: "401",
+          replicaLagSeconds: 5,
+          servicePrincipalTrustee: "objectId",
+          errorBodies: "text",
+          tenantInUrl: "any",
+        });
+        const bad = await admin(sb, "PUT", "/exchange", { roleRefusal: "418", replicaLagSeconds: 9 });
+        expect(bad.status).toBe(400);
+        expect((bad.json as { error: { message: string } }).error.message).toBe(
+          "[roleRefusal] must be one of 401, 400-authz, command-not-found, 403",
+        );
+        expect((await admin(sb, "PUT", "/exchange", { lag: 1 })).status).toBe(400);
+        expect(sb.exchange.behaviour.replicaLagSeconds).toBe(5);
+        // errorBodies: text — the detail text alone, as text/plain.
+        const r = await invoke(sb, token, "Get-CASMailbox", { Identity: "ghost@contoso.com" });
+        expect(r.status).toBe(404);
+        expect(r.headers["content-type"]).toBe("text/plain; charset=utf-8");
+        expect(r.text).toBe(
+          `The operation couldn't be performed because object 'ghost@contoso.com' couldn't be found on '${EXCHANGE_SERVER_NAME}'.`,
+        );
+      } finally {
+        sb.exchange.reset();
+      }
+    });
+
+    it("tenantInUrl: guid refuses the tenant's domain in the URL (403) and accepts its id", async () => {
+      sb.exchange.behaviour.tenantInUrl = "guid";
+      try {
+        const url = `${sb.baseUrl}/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand`;
+        expect((await invoke(sb, token, "Get-TransportConfig", {}, { url })).status).toBe(403);
+        expect((await invoke(sb, token, "Get-TransportConfig", {})).status).toBe(200);
+      } finally {
+        sb.exchange.reset();
+      }
     });
   });
 
