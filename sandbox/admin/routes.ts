@@ -9,31 +9,14 @@ import type { HandlerContext } from "../protocol/context.ts";
 import { json, noContent } from "../protocol/context.ts";
 import type { Route } from "../protocol/router.ts";
 import { SandboxHttpError } from "../errors/http-error.ts";
-import type { TenantStore } from "../store/store.ts";
-import type { RequestLog } from "../runtime/request-log.ts";
-import type { FaultInjector, FaultRuleInput } from "../runtime/faults.ts";
-import type { Throttler, ThrottleBudgets } from "../runtime/throttle.ts";
-import type { Latency } from "../runtime/latency.ts";
-import { RESOURCES, type TokenService } from "../token/service.ts";
+import type { FaultRuleInput } from "../runtime/faults.ts";
+import type { ThrottleBudgets } from "../runtime/throttle.ts";
+import { RESOURCES } from "../token/service.ts";
+import type { SandboxServices } from "../services.ts";
+import { updateExchangeBehaviour } from "../exchange/behaviour.ts";
 
-/** An SMTP message the sandbox accepted (from the SMTP server's onMessage). */
-export interface RecordedMessage {
-  from: string;
-  to: string[];
-  raw: string;
-  authUser: string;
-  mechanism: string;
-  receivedAt: string;
-}
-
-export interface AdminDeps {
-  store: TenantStore;
-  requestLog: RequestLog;
-  faults: FaultInjector;
-  throttler: Throttler;
-  latency: Latency;
-  tokens: TokenService;
-  messages: RecordedMessage[];
+/** The services bag plus the running sandbox's public facts (for GET /_sandbox/info). */
+export interface AdminDeps extends SandboxServices {
   info: () => Record<string, unknown>;
 }
 
@@ -100,6 +83,7 @@ export function adminRoutes(d: AdminDeps): Route[] {
         d.throttler.restore();
         d.requestLog.clear();
         d.messages.length = 0;
+        d.exchange.reset();
         return noContent();
       },
     },
@@ -181,6 +165,18 @@ export function adminRoutes(d: AdminDeps): Route[] {
           ...(b.budgets ? { budgets: b.budgets } : {}),
         });
         return json(200, { enabled: d.throttler.enabled, budgets: d.throttler.budgets() });
+      },
+    },
+    { ...a, method: "GET", pattern: "/_sandbox/exchange", handler: () => json(200, d.exchange.behaviour) },
+    {
+      ...a,
+      method: "PUT",
+      pattern: "/_sandbox/exchange",
+      handler: (ctx) => {
+        const patch = obj(ctx);
+        // Validate on a copy first, so a bad key changes nothing.
+        guard(() => updateExchangeBehaviour({ ...d.exchange.behaviour }, patch));
+        return json(200, updateExchangeBehaviour(d.exchange.behaviour, patch));
       },
     },
     {
