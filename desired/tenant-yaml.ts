@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { checkDesiredStateLimits, decodeDesiredStateBytes } from "./limits.ts";
 import type {
   ExceptionRecord,
   MailboxSmtpAuthInputs,
@@ -162,23 +163,31 @@ export function formatIssue(issue: DesiredStateIssue): string {
 
 /**
  * Reads and validates a tenant.yaml. Throws DesiredStateError (code DESIRED_STATE_INVALID) listing
- * every problem, including an unreadable file; never returns a partially valid state.
+ * every problem, including an unreadable file, one over the size limit or not valid UTF-8
+ * (desired/limits.ts); never returns a partially valid state.
  */
 export function loadDesiredState(file: string, opts: DesiredStateOptions = {}): DesiredState {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "unknown error";
     throw new DesiredStateError([{ file, line: 0, column: 0, key: "", message: `cannot read the file (${code})` }]);
   }
-  return parseDesiredState(text, file, opts);
+  const decoded = decodeDesiredStateBytes(bytes, file);
+  if (decoded.issues) throw new DesiredStateError(decoded.issues);
+  return parseDesiredState(decoded.text, file, opts);
 }
 
-/** Validates tenant.yaml text; `file` names it in messages. Same failure semantics as loadDesiredState. */
+/**
+ * Validates tenant.yaml text; `file` names it in messages. Same failure semantics as loadDesiredState;
+ * the limits on depth, string length and anchors (desired/limits.ts) are checked before the YAML is composed.
+ */
 export function parseDesiredState(text: string, file: string, opts: DesiredStateOptions = {}): DesiredState {
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   if (!isValidDate(today)) throw new Error(`[today] must be a date YYYY-MM-DD, got ${show(today)}`);
+  const limits = checkDesiredStateLimits(text, file);
+  if (limits.length > 0) throw new DesiredStateError(limits);
   const v = new Validator(text, file, today);
   const state = v.run();
   if (v.issues.length > 0 || !state) throw new DesiredStateError(v.sortedIssues());
