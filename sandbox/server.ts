@@ -20,7 +20,7 @@ import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TenantState } from "./model.ts";
-import { createPki, type SandboxPki } from "./tls.ts";
+import { createPki, reusableOrRenewedPki, type SandboxPki } from "./tls.ts";
 import { startSmtpServer } from "./smtp/server.ts";
 import type { ApiName, Caller, HandlerContext, HandlerResult } from "./protocol/context.ts";
 import { Router, type RouteMatch } from "./protocol/router.ts";
@@ -139,19 +139,25 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   if (stateDir && stateDir.read("signing-key.pem") === null) stateDir.write("signing-key.pem", key.privateKeyPem);
   let pki: SandboxPki;
   const savedCa = stateDir?.read("ca.pem");
-  if (stateDir && savedCa) {
-    pki = {
-      caPem: savedCa,
-      certPem: stateDir.read("server-cert.pem") ?? "",
-      keyPem: stateDir.read("server-key.pem") ?? "",
-    };
-  } else {
-    pki = createPki(["127.0.0.1", "localhost"]);
-    if (stateDir) {
+  if (stateDir) {
+    // A persisted certificate near or past its expiry is renewed, never reused (issue 17 item 5).
+    const saved = savedCa
+      ? {
+          caPem: savedCa,
+          certPem: stateDir.read("server-cert.pem") ?? "",
+          keyPem: stateDir.read("server-key.pem") ?? "",
+        }
+      : null;
+    const { pki: current, renewed } = reusableOrRenewedPki(saved, ["127.0.0.1", "localhost"]);
+    pki = current;
+    if (renewed) log(`[sandbox] TLS: ${renewed}`);
+    if (current !== saved) {
       stateDir.write("ca.pem", pki.caPem);
       stateDir.write("server-cert.pem", pki.certPem);
       stateDir.write("server-key.pem", pki.keyPem);
     }
+  } else {
+    pki = createPki(["127.0.0.1", "localhost"]);
   }
   const tmp = stateDir ? null : mkdtempSync(join(tmpdir(), "m365-sandbox-"));
   const caCertPath = stateDir ? stateDir.path("ca.pem") : join(tmp!, "ca.pem");
