@@ -1,6 +1,7 @@
 /**
  * `npm start` passes no secret on a command line (issue 17 item 8): every `pulumi` it runs goes
  * through a logging wrapper, and no argument of any of them holds a client secret of the sandbox.
+ * Run again with the sandbox's certificates aged eight days, it still works (issue 17 item 5).
  */
 import { spawn } from "node:child_process";
 import {
@@ -15,9 +16,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { projectRoot, resolvePulumiBinary } from "../../scripts/pulumi-env.ts";
 import { fixturePath, loadFixture } from "../../sandbox/store/fixture.ts";
+import { createPki } from "../../sandbox/tls.ts";
 
 // What scripts/start.ts needs of the checkout, copied so that its .sandbox/, .state/ and stack files stay in the copy.
 const ENTRIES = [
@@ -35,7 +37,7 @@ const ENTRIES = [
 ];
 
 describe("npm start", { timeout: 400_000 }, () => {
-  it("converges the sandbox with the client secret passed on stdin, never in a pulumi argument", async () => {
+  it("converges with the client secret on stdin, never in a pulumi argument; a week later, still", async () => {
     const real = resolvePulumiBinary();
     mkdirSync(path.join(projectRoot, ".tmp"), { recursive: true });
     const dir = mkdtempSync(path.join(projectRoot, ".tmp", "start-"));
@@ -57,14 +59,16 @@ describe("npm start", { timeout: 400_000 }, () => {
       delete env.PULUMI_BACKEND_URL;
       delete env.PULUMI_CONFIG_PASSPHRASE;
       delete env.PULUMI_HOME;
-      const run = await new Promise<{ code: number; out: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(dir, "scripts", "start.ts")], { cwd: dir, env });
-        let out = "";
-        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code: code ?? -1, out }));
-      });
+      const runStart = () =>
+        new Promise<{ code: number; out: string }>((resolve, reject) => {
+          const child = spawn(process.execPath, [path.join(dir, "scripts", "start.ts")], { cwd: dir, env });
+          let out = "";
+          child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+          child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+          child.on("error", reject);
+          child.on("close", (code) => resolve({ code: code ?? -1, out }));
+        });
+      const run = await runStart();
       expect(run.code, run.out).toBe(0);
       expect(run.out).toContain("3. The device tries again");
 
@@ -83,6 +87,27 @@ describe("npm start", { timeout: 400_000 }, () => {
       expect(readFileSync(path.join(dir, "Pulumi.sandbox.yaml"), "utf8")).toMatch(
         /m365-smtp-auth:clientSecret:\n\s+secure: v1:/,
       );
+
+      // Issue 17 item 5: eight days later the persisted certificates have expired (what
+      // reliability-scripts/age-sandbox-pki.ts writes); the next start renews them, says so, and works.
+      vi.useFakeTimers({ now: Date.now() - 8 * 86_400_000, toFake: ["Date"] });
+      let aged;
+      try {
+        aged = createPki(["127.0.0.1", "localhost"], { fresh: true });
+      } finally {
+        vi.useRealTimers();
+      }
+      writeFileSync(path.join(dir, ".sandbox", "ca.pem"), aged.caPem);
+      writeFileSync(path.join(dir, ".sandbox", "server-cert.pem"), aged.certPem);
+      writeFileSync(path.join(dir, ".sandbox", "server-key.pem"), aged.keyPem);
+      const again = await runStart();
+      expect(again.code, again.out).toBe(0);
+      expect(again.out).toMatch(
+        /^\[sandbox\] TLS: the CA certificate expired on .*; made a new CA and server certificate/m,
+      );
+      expect(again.out).toContain("Nothing to change: the tenant already matches the desired state.");
+      expect(again.out).not.toContain("certificate has expired");
+      expect(readFileSync(path.join(dir, ".sandbox", "ca.pem"), "utf8")).not.toBe(aged.caPem);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
