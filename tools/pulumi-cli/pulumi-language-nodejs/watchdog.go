@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
+	"syscall"
 	"time"
 )
 
@@ -19,8 +21,8 @@ const (
 
 // watchEngine returns at once and, in the background, ends this process (exit code 1, one line on
 // stderr) when the engine goes: when the parent process changes (the CLI died and the host was
-// re-parented to init or a subreaper) or when engineAddress stops accepting connections
-// engineChecksToStop times in a row. Children started with dieWithParent are killed by the kernel
+// re-parented to init or a subreaper) or when engineAddress refuses connections engineChecksToStop
+// times in a row (the parent check alone does not work where a parent's death changes no ppid). Children started with dieWithParent are killed by the kernel
 // when this process exits. An empty engineAddress only disables the second check.
 func watchEngine(engineAddress string) {
 	parent := os.Getppid()
@@ -36,15 +38,19 @@ func watchEngine(engineAddress string) {
 			}
 			lastDial = time.Now()
 			conn, err := net.DialTimeout("tcp", engineAddress, engineDialTimeout)
-			if err != nil {
-				failures++
-				if failures >= engineChecksToStop {
-					stop(fmt.Sprintf("the Pulumi engine at %s no longer answers (%v)", engineAddress, err))
-				}
+			if err == nil {
+				failures = 0
+				_ = conn.Close()
 				continue
 			}
-			failures = 0
-			_ = conn.Close()
+			// Only "refused" means nobody listens any more; a slow answer from a busy engine does not.
+			if !errors.Is(err, syscall.ECONNREFUSED) {
+				continue
+			}
+			failures++
+			if failures >= engineChecksToStop {
+				stop(fmt.Sprintf("the Pulumi engine at %s no longer accepts connections", engineAddress))
+			}
 		}
 	}()
 }
