@@ -105,30 +105,31 @@ export const oauthApps = desired.oauthApps.length
     )
   : {};
 
+// Whether each device mailbox (declared `enabled`) will be able to send once this is applied.
+const effectiveVerdicts = (async () => {
+  // Secret config is read as plain text here only to build the credential; it is never exported.
+  const settings = readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`));
+  const result = await effectiveSmtpAuth(await connectTenant(settings), desired);
+  for (const [mailbox, verdict] of Object.entries(result)) {
+    const oauthApp = desired.oauthApps.find((a) => a.mailbox === mailbox);
+    if (!verdict.canSend && oauthApp) {
+      // The verdict is for a password (Basic); a mailbox with an OAuth app is meant to send with XOAUTH2.
+      void pulumi.log.info(
+        `${mailbox} sends with OAuth (XOAUTH2, oauth.apps.${oauthApp.name}); with a password it could not: ${verdict.reason}`,
+      );
+    } else if (!verdict.canSend) {
+      void pulumi.log.warn(
+        verdict.blockedBy
+          ? `${mailbox} is declared enabled but will still not be able to send: ${verdict.reason}`
+          : `${mailbox}: ${verdict.reason}`,
+      );
+    }
+  }
+  return result;
+})();
+
 /**
  * Whether each device mailbox (declared `enabled`) will be able to send once this is applied. A
- * failure ends the run with its message as one line (program/failure.ts), not a stack trace.
+ * failure ends the run with its message on one line (program/failure.ts), not a stack trace.
  */
-export const effective = failingAsSentence(
-  (async () => {
-    // Secret config is read as plain text here only to build the credential; it is never exported.
-    const settings = readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`));
-    const result = await effectiveSmtpAuth(await connectTenant(settings), desired);
-    for (const [mailbox, verdict] of Object.entries(result)) {
-      const oauthApp = desired.oauthApps.find((a) => a.mailbox === mailbox);
-      if (!verdict.canSend && oauthApp) {
-        // The verdict is for a password (Basic); a mailbox with an OAuth app is meant to send with XOAUTH2.
-        void pulumi.log.info(
-          `${mailbox} sends with OAuth (XOAUTH2, oauth.apps.${oauthApp.name}); with a password it could not: ${verdict.reason}`,
-        );
-      } else if (!verdict.canSend) {
-        void pulumi.log.warn(
-          verdict.blockedBy
-            ? `${mailbox} is declared enabled but will still not be able to send: ${verdict.reason}`
-            : `${mailbox}: ${verdict.reason}`,
-        );
-      }
-    }
-    return result;
-  })(),
-);
+export const effective = failingAsSentence(effectiveVerdicts);
