@@ -11,7 +11,7 @@ import { createServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TenantState } from "./model.ts";
-import { createPki, type SandboxPki } from "./tls.ts";
+import { createPki, reusableOrRenewedPki, type SandboxPki } from "./tls.ts";
 import { startSmtpServer } from "./smtp/server.ts";
 import { Router } from "./protocol/router.ts";
 import { Pipeline } from "./protocol/pipeline.ts";
@@ -103,7 +103,7 @@ function initialState(opts: SandboxOptions): TenantState {
 }
 
 /** Opens state, signing key and PKI: from the state dir when there is one, so a restart resumes them. */
-function openState(opts: SandboxOptions) {
+function openState(opts: SandboxOptions, log: (line: string) => void) {
   const stateDir = opts.stateDir ? new StateDir(opts.stateDir) : null;
   const store = new MemoryTenantStore(initialState(opts), stateDir?.loadState() ?? undefined);
   const persistence = stateDir ? persistStore(store, stateDir) : null;
@@ -111,19 +111,25 @@ function openState(opts: SandboxOptions) {
   if (stateDir && stateDir.read("signing-key.pem") === null) stateDir.write("signing-key.pem", key.privateKeyPem);
   let pki: SandboxPki;
   const savedCa = stateDir?.read("ca.pem");
-  if (stateDir && savedCa) {
-    pki = {
-      caPem: savedCa,
-      certPem: stateDir.read("server-cert.pem") ?? "",
-      keyPem: stateDir.read("server-key.pem") ?? "",
-    };
-  } else {
-    pki = createPki(["127.0.0.1", "localhost"]);
-    if (stateDir) {
+  if (stateDir) {
+    // A persisted certificate near or past its expiry is renewed, never reused (issue 17 item 5).
+    const saved = savedCa
+      ? {
+          caPem: savedCa,
+          certPem: stateDir.read("server-cert.pem") ?? "",
+          keyPem: stateDir.read("server-key.pem") ?? "",
+        }
+      : null;
+    const { pki: current, renewed } = reusableOrRenewedPki(saved, ["127.0.0.1", "localhost"]);
+    pki = current;
+    if (renewed) log(`[sandbox] TLS: ${renewed}`);
+    if (current !== saved) {
       stateDir.write("ca.pem", pki.caPem);
       stateDir.write("server-cert.pem", pki.certPem);
       stateDir.write("server-key.pem", pki.keyPem);
     }
+  } else {
+    pki = createPki(["127.0.0.1", "localhost"]);
   }
   const tmp = stateDir ? null : mkdtempSync(join(tmpdir(), "m365-sandbox-"));
   const caCertPath = stateDir ? stateDir.path("ca.pem") : join(tmp!, "ca.pem");
@@ -136,7 +142,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const host = opts.host ?? "127.0.0.1";
   const now = opts.now ?? (() => new Date());
   const log = opts.log ?? ((line: string) => console.error(line));
-  const { store, persistence, key, pki, tmp, caCertPath } = openState(opts);
+  const { store, persistence, key, pki, tmp, caCertPath } = openState(opts, log);
 
   const adminToken = opts.adminToken ?? randomBytes(24).toString("base64url");
   let baseUrl = "";

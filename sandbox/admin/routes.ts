@@ -4,7 +4,7 @@
  * for tests, read accepted SMTP messages. Not part of Microsoft 365.
  */
 import type { TenantState, TenantUser } from "../model.ts";
-import { MUTABLE_STATE_KEYS } from "../model.ts";
+import { stateProblem, statePatchProblem } from "./validate-state.ts";
 import type { HandlerContext } from "../protocol/context.ts";
 import { json, noContent } from "../protocol/context.ts";
 import type { Route } from "../protocol/router.ts";
@@ -54,9 +54,11 @@ export function adminRoutes(d: AdminDeps): Route[] {
       method: "PUT",
       pattern: "/_sandbox/state",
       handler: (ctx) => {
-        const b = obj(ctx) as unknown as TenantState;
-        if (b.tenantId !== d.store.tenantId) throw adminError(400, "[tenantId] cannot change");
-        d.store.replace(b);
+        const b = obj(ctx);
+        // The whole body is checked before any of it is applied (issue 17 item 5).
+        const problem = stateProblem(b, d.store.tenantId);
+        if (problem) throw adminError(400, problem);
+        d.store.replace(b as unknown as TenantState);
         return noContent();
       },
     },
@@ -66,9 +68,9 @@ export function adminRoutes(d: AdminDeps): Route[] {
       pattern: "/_sandbox/state",
       handler: (ctx) => {
         const b = obj(ctx);
-        for (const k of Object.keys(b))
-          if (!(MUTABLE_STATE_KEYS as readonly string[]).includes(k))
-            throw adminError(400, `[${k}] is not a changeable state key`);
+        // The whole patch is checked before any of it is applied (issue 17 item 5).
+        const problem = statePatchProblem(b);
+        if (problem) throw adminError(400, problem);
         d.store.patch(b);
         return noContent();
       },
