@@ -18,6 +18,7 @@ import {
   SecurityDefaults,
 } from "./providers/shim.ts";
 import { RegistrationWindow } from "./providers/registration-window.ts";
+import { reportCurrentValues } from "./program/current.ts";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 const tenantFile = config.get("tenantFile") ?? path.join("stacks", pulumi.getStack(), "tenant.yaml");
@@ -103,6 +104,17 @@ export const oauthApps = desired.oauthApps.length
       }),
     )
   : {};
+
+// Issue 16.1: a preview says what each change overwrites (program/current.ts); never during an update.
+if (pulumi.runtime.isDryRun()) {
+  const settings = readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`));
+  await reportCurrentValues(
+    () => connectTenant(settings),
+    desired,
+    (m) => void pulumi.log.info(m),
+    (m) => void pulumi.log.warn(m),
+  );
+}
 
 /** Whether each device mailbox (declared `enabled`) will be able to send once this is applied. */
 export const effective = (async () => {
