@@ -30,6 +30,7 @@ import {
   type ExpiryScan,
 } from "./exceptions.ts";
 import type { PulumiRunner } from "./pulumi.ts";
+import { runUrlFromEnv } from "./run-link.ts";
 
 /** What the commands need from the process; main.ts passes the real one, tests may pass fakes. */
 export interface PipelineIo {
@@ -160,6 +161,7 @@ async function previewCommand(values: Values, io: PipelineIo): Promise<number> {
     stream: path.join(c.out, "preview.json"),
     plan: path.join(c.out, "plan.json"),
     comment: path.join(c.out, "comment.md"),
+    commentFull: path.join(c.out, "comment-full.md"),
     result: path.join(c.out, "result.json"),
   };
   for (const f of Object.values(files)) rmSync(f, { force: true }); // never leave a stale plan behind
@@ -176,7 +178,11 @@ async function previewCommand(values: Values, io: PipelineIo): Promise<number> {
   let summary: { changes: number; violations: number; mandatory: number } | undefined;
   try {
     if (parsed === null) throw new Error("no JSON output");
-    comment = renderPreviewComment(parsed, { today: c.today, stack: c.stack });
+    const runUrl = runUrlFromEnv(io.env);
+    const opts = { today: c.today, stack: c.stack, ...(runUrl ? { runUrl } : {}) };
+    comment = renderPreviewComment(parsed, opts);
+    // The comment fits GitHub's limit; the artifact keeps every row it had to leave out.
+    writeFileSync(files.commentFull, renderPreviewComment(parsed, { ...opts, budget: Infinity }));
     const model = readPreview(parsed);
     summary = {
       changes: model.steps.filter((s) => s.op !== "same").length,
