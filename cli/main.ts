@@ -23,8 +23,10 @@ Commands:
   doctor probe --user MAILBOX …        run the SMTP conversation and diagnose the reply
   doctor explain <mailbox> …           read the tenant and say which gate blocks and what changes it
   export --out FILE --owner MAIL …     write tenant.yaml from the live tenant (adopt an existing tenant)
+  validate [FILE…]                     check tenant.yaml files as a preview would, in well under a second
+  preview-comment [FILE]               turn 'pulumi preview --json' output into the pull-request comment
 
-Run 'm365-smtp-auth doctor <command> --help' for a command's options.
+Run 'm365-smtp-auth doctor <command> --help' (or '<command> --help') for a command's options.
 Exit codes: 0 done, 1 failure (unreachable host or tenant, missing permission or setting, a probe
 step failed), 2 bad arguments.
 `;
@@ -48,14 +50,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command !== "doctor" && command !== "export") return usageError(io, `unknown command '${command}'`, USAGE);
+  if (command === "preview-comment") return runPreviewCommentCommand(argv.slice(1), io);
+  if (command !== "doctor" && command !== "export" && command !== "validate") {
+    return usageError(io, `unknown command '${command}'`, USAGE);
+  }
   if (command === "doctor" && (sub === undefined || sub === "-h" || sub === "--help")) {
     io.stdout(DOCTOR_USAGE);
     return sub === undefined ? 2 : 0;
   }
-  const prefix = command === "export" ? "m365-smtp-auth export" : `m365-smtp-auth doctor ${sub}`;
+  const prefix = command === "doctor" ? `m365-smtp-auth doctor ${sub}` : `m365-smtp-auth ${command}`;
   try {
     if (command === "export") return await runExport(argv.slice(1), io);
+    if (command === "validate") return (await import("./validate.ts")).runValidate(argv.slice(1), io);
     switch (sub) {
       case "diagnose": {
         const hasText = rest.some((a) => !a.startsWith("-") || /^-\d/u.test(a)) || rest.includes("--");
@@ -88,6 +94,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`${prefix}: ${errorLine(err)}\n`);
     return 1;
   }
+}
+
+/** `preview-comment`: its own parser and exit codes (cli/preview-comment/command.ts). */
+async function runPreviewCommentCommand(args: string[], io: CliIo): Promise<number> {
+  const { runPreviewComment } = await import("./preview-comment/command.ts");
+  const { readFileSync } = await import("node:fs");
+  const wantsStdin = !args.some((a) => a === "-h" || a === "--help" || (!a.startsWith("-") && a !== "-"));
+  return runPreviewComment(args, {
+    stdin: wantsStdin ? await io.readStdin() : null,
+    readFile: (file) => readFileSync(file, "utf8"),
+    stdout: io.stdout,
+    stderr: io.stderr,
+    today: () => io.now().toISOString().slice(0, 10),
+  });
 }
 
 /** The process's I/O. */
