@@ -31,6 +31,7 @@ import {
 } from "./exceptions.ts";
 import type { PulumiRunner } from "./pulumi.ts";
 import { runUrlFromEnv } from "./run-link.ts";
+import { driftCard, expiryCard, notifyTeams, TEAMS_WEBHOOK_ENV } from "./teams.ts";
 
 /** What the commands need from the process; main.ts passes the real one, tests may pass fakes. */
 export interface PipelineIo {
@@ -63,6 +64,10 @@ Options:
   --days N                   drift, expiring: the warning window in days (default ${EXPIRY_WARNING_DAYS})
   --today YYYY-MM-DD         the day expiries are judged against (default: today, UTC)
   --report FILE              expiring: also write the Markdown report to FILE
+
+Notifications: with ${TEAMS_WEBHOOK_ENV} set (a Teams Workflows webhook, kept as a pipeline secret),
+drift posts a card when the stack is not clean and expiring posts one naming each due exception's
+owner with an @-mention; a post that fails makes the command exit 1.
 
 Exit codes: preview and apply pass the Pulumi CLI's code through; drift and expiring exit 0 when
 clean and 1 on drift, an expired exception or a failure; 2 means bad arguments.
@@ -306,7 +311,8 @@ async function driftCommand(values: Values, io: PipelineIo): Promise<number> {
   io.stdout(
     `ci:drift ${c.stack}: ${verdict.ok ? "clean" : "NOT clean"} (drift ${verdict.drift.length}, expired ${verdict.expired}, preview exit ${run.code}); report ${path.relative(io.cwd, report)}\n`,
   );
-  return verdict.ok ? 0 : 1;
+  const posted = await notifyTeams(io, "drift", driftCard(c.stack, verdict, runUrlFromEnv(io.env)));
+  return verdict.ok && posted ? 0 : 1;
 }
 
 /** Every stacks/<name>/tenant.yaml under cwd, sorted, relative to cwd. */
@@ -339,7 +345,7 @@ function stacksCommand(values: Values, io: PipelineIo): number {
 }
 
 /** `expiring`: see the module comment. Exit 0 none expired, 1 some expired or unreadable. */
-function expiringCommand(values: Values, positionals: string[], io: PipelineIo): number {
+async function expiringCommand(values: Values, positionals: string[], io: PipelineIo): Promise<number> {
   allowOnly(values, ["days", "today", "report"], "expiring");
   const days = daysOf(values);
   const today = todayOf(values, io);
@@ -358,7 +364,8 @@ function expiringCommand(values: Values, positionals: string[], io: PipelineIo):
   for (const e of scan.exceptions.filter((x) => x.status === "expired")) {
     io.stderr(`ci:expiring: ${whereText(e)} ${e.what} expired on ${e.expires}\n`);
   }
-  return scan.exceptions.some((e) => e.status === "expired") || scan.problems.length > 0 ? 1 : 0;
+  const posted = await notifyTeams(io, "expiring", expiryCard(scan, runUrlFromEnv(io.env)));
+  return scan.exceptions.some((e) => e.status === "expired") || scan.problems.length > 0 || !posted ? 1 : 0;
 }
 
 /** Runs a pipeline command with `argv` (command first). Returns the exit code; throws nothing expected. */
@@ -385,7 +392,7 @@ export async function runPipeline(argv: string[], io: PipelineIo): Promise<numbe
       case "drift":
         return await driftCommand(values, io);
       case "expiring":
-        return expiringCommand(values, positionals, io);
+        return await expiringCommand(values, positionals, io);
       case "stacks":
         return stacksCommand(values, io);
       default:
