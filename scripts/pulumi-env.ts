@@ -11,6 +11,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { findAllOnPath } from "./find-on-path.ts";
 
 /** The oldest CLI we accept from PATH: policy packs run through the language host from 3.221, and
  * dynamic providers serialize `import * as` correctly from 3.229 (pulumi/pulumi#22388). */
@@ -32,9 +33,9 @@ export function versionAtLeast(version: string, minimum: string): boolean {
 }
 
 function pulumiOnPath(): string | undefined {
-  const found = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" });
-  const bin = found.stdout.trim();
-  if (found.status !== 0 || bin === "" || bin.startsWith(toolsBin)) return undefined;
+  // Searched in Node, not with `sh -c "command -v"`: Windows has no sh (issue 16.4).
+  const bin = findAllOnPath("pulumi").find((b) => !b.startsWith(toolsBin));
+  if (bin === undefined) return undefined;
   try {
     const version = execFileSync(bin, ["version"], {
       encoding: "utf8",
@@ -53,6 +54,14 @@ function pulumiOnPath(): string | undefined {
 export function resolvePulumiBinary(): string {
   const fromPath = pulumiOnPath();
   if (fromPath) return fromPath;
+  const built = path.join(toolsBin, process.platform === "win32" ? "pulumi.exe" : "pulumi");
+  if (process.platform === "win32") {
+    // The Go build is a bash script; on Windows the CLI comes from the official installer.
+    if (existsSync(built)) return built;
+    throw new Error(
+      `no Pulumi CLI ${MIN_PULUMI_VERSION} or newer on PATH: install it (winget install pulumi, or https://www.pulumi.com/docs/install/) and open a new terminal`,
+    );
+  }
   const build = spawnSync("bash", [path.join(projectRoot, "tools", "build-pulumi.sh")], {
     stdio: ["ignore", process.stderr, process.stderr],
   });
