@@ -29,10 +29,13 @@ const OPTIONS = { today: { type: "string" }, help: { type: "boolean", short: "h"
 function stackFiles(cwd: string): string[] {
   const dir = path.join(cwd, "stacks");
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, "tenant.yaml")))
-    .map((d) => path.join("stacks", d.name, "tenant.yaml"))
-    .sort();
+  return (
+    readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, "tenant.yaml")))
+      // Forward slashes on every platform: they are what the user reads and Windows accepts them.
+      .map((d) => path.posix.join("stacks", d.name, "tenant.yaml"))
+      .sort()
+  );
 }
 
 function plural(n: number, word: string): string {

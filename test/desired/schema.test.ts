@@ -76,7 +76,7 @@ describe("tenant.schema.json", () => {
 });
 
 describe("m365-smtp-auth validate (real process)", () => {
-  const node = path.join(root, "node_modules", ".bin", "node");
+  const node = process.execPath; // Node 24, as npm scripts run it (node_modules/.bin/node is a shim on Windows)
   const cli = path.join(root, "cli", "main.ts");
   const dir = mkdtempSync(path.join(tmpdir(), "validate-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

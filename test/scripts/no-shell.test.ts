@@ -21,16 +21,20 @@ describe("findOnPath", () => {
     return path.join(dir, rel);
   };
 
-  it("finds executables in PATH order, skipping non-executables and folders", () => {
-    file("a/pulumi", 0o644);
-    mkdirSync(path.join(dir, "b", "pulumi"), { recursive: true });
-    const c = file("c/pulumi");
-    const d = file("d/pulumi");
-    const env = { PATH: ["a", "b", "c", "", "c", "d"].map((x) => (x ? path.join(dir, x) : x)).join(":") };
-    expect(findAllOnPath("pulumi", { env, platform: "linux" })).toEqual([c, d]);
-    expect(findOnPath("pulumi", { env: { PATH: path.join(dir, "a") }, platform: "linux" })).toBeUndefined();
-    expect(findOnPath("sub/pulumi", { env, platform: "linux" })).toBeUndefined();
-  });
+  // Execute bits mean nothing on Windows.
+  it.skipIf(process.platform === "win32")(
+    "finds executables in PATH order, skipping non-executables and folders",
+    () => {
+      file("a/pulumi", 0o644);
+      mkdirSync(path.join(dir, "b", "pulumi"), { recursive: true });
+      const c = file("c/pulumi");
+      const d = file("d/pulumi");
+      const env = { PATH: ["a", "b", "c", "", "c", "d"].map((x) => (x ? path.join(dir, x) : x)).join(":") };
+      expect(findAllOnPath("pulumi", { env, platform: "linux" })).toEqual([c, d]);
+      expect(findOnPath("pulumi", { env: { PATH: path.join(dir, "a") }, platform: "linux" })).toBeUndefined();
+      expect(findOnPath("sub/pulumi", { env, platform: "linux" })).toBeUndefined();
+    },
+  );
 
   it("on Windows tries PATHEXT, reads Path in any case, and needs an extension", () => {
     const exe = file("w1/pulumi.EXE");
