@@ -15,6 +15,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { policyPackProblem } from "../../scripts/policy-pack.ts";
 import { projectRoot } from "../../scripts/pulumi-env.ts";
 import { isValidDate } from "../../desired/tenant-yaml.ts";
 import { parse, str, UsageError } from "../io.ts";
@@ -122,6 +123,9 @@ function common(values: Values, io: PipelineIo): Common {
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack must be a stack name, got '${stack}'`);
   const out = path.resolve(io.cwd, str(values, "out") ?? path.join(".pipeline", stack));
   const pack = path.resolve(io.cwd, str(values, "policy-pack") ?? path.join(projectRoot, "policies"));
+  // Issue 16.8: one sentence, before the engine prints a stack trace per policy.
+  const packProblem = policyPackProblem(pack);
+  if (packProblem) throw new Error(packProblem);
   const packArgs = ["--policy-pack", pack];
   const packConfig = str(values, "policy-pack-config");
   if (packConfig !== undefined) packArgs.push("--policy-pack-config", path.resolve(io.cwd, packConfig));
