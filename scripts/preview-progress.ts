@@ -1,11 +1,14 @@
 /**
  * Issue 16.8: `npm start` shows what its preview does while it runs. Fed the lines of `pulumi
  * preview --json` with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true (one engine event a line), it
- * prints one line per planned change as the engine plans it, and keeps the change counts and, for a
+ * prints one line per planned change as the engine plans it (and the tenant's current value of each
+ * declared switch it changes, from the program's info lines), and keeps the change counts and, for a
  * failed preview, its errors and mandatory policy violations as single lines without ANSI codes.
  */
 
 type Json = Record<string, unknown>;
+
+import { parseCurrentLine } from "../program/current.ts";
 
 const CHANGE_OPS = new Set(["create", "update", "delete", "replace", "create-replacement"]);
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -66,6 +69,10 @@ export function previewProgress(print: (line: string) => void, maxLines = 20): P
       if (isObject(diagnostic) && diagnostic.severity === "error" && typeof diagnostic.message === "string") {
         const message = oneLine(diagnostic.message);
         if (message !== "" && message !== "preview failed" && !problems.includes(message)) problems.push(message);
+      }
+      // What each change overwrites, as the program read it from the tenant (program/current.ts).
+      if (isObject(diagnostic) && diagnostic.severity === "info" && typeof diagnostic.message === "string") {
+        if (parseCurrentLine(diagnostic.message)) print(`tenant now → declared: ${diagnostic.message.trim()}`);
       }
       const policy = event.policyEvent;
       if (isObject(policy) && policy.enforcementLevel === "mandatory" && typeof policy.message === "string") {
