@@ -5,7 +5,7 @@
  * checks both before the CLI starts and says what to do in one sentence.
  */
 import { connect } from "node:net";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { readPorts } from "../sandbox/ports-file.ts";
 
@@ -36,8 +36,9 @@ function listening(port: number, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * For a command on a sandbox stack: the environment with NODE_EXTRA_CA_CERTS pointing at the
- * sandbox's CA when the caller has not set it, or a one-sentence problem (the sandbox is not
+ * For a command on a sandbox stack: the environment with NODE_EXTRA_CA_CERTS trusting the sandbox's
+ * CA (the caller's own file, when set, plus the sandbox's CA, in a bundle in the state folder), or a
+ * one-sentence problem (the sandbox is not
  * running). Other stacks and commands get `env` back unchanged. Never throws.
  */
 export async function checkSandboxStack(
@@ -78,6 +79,16 @@ export async function checkSandboxStack(
     };
   }
   const ca = path.join(dir, "ca.pem");
-  if (env.NODE_EXTRA_CA_CERTS === undefined && existsSync(ca)) return { env: { ...env, NODE_EXTRA_CA_CERTS: ca } };
-  return { env };
+  if (!existsSync(ca)) return { env };
+  const yours = env.NODE_EXTRA_CA_CERTS;
+  if (yours === undefined || yours === "" || path.resolve(yours) === ca)
+    return { env: { ...env, NODE_EXTRA_CA_CERTS: ca } };
+  // NODE_EXTRA_CA_CERTS names one file: keep the caller's certificates (a corporate bundle) and add the sandbox's.
+  try {
+    const bundle = path.join(dir, "ca-with-node-extra-ca-certs.pem");
+    writeFileSync(bundle, `${readFileSync(yours, "utf8").trimEnd()}\n${readFileSync(ca, "utf8")}`);
+    return { env: { ...env, NODE_EXTRA_CA_CERTS: bundle } };
+  } catch {
+    return { env };
+  }
 }

@@ -119,10 +119,15 @@ describe("preview and up on the sandbox stack by hand", () => {
     expect(await checkSandboxStack(args, { PATH: "p" }, dir)).toEqual({
       env: { PATH: "p", NODE_EXTRA_CA_CERTS: path.join(dir, ".sandbox", "ca.pem") },
     });
-    // The caller's own CA setting wins; other stacks and commands are left alone.
-    expect(await checkSandboxStack(args, { NODE_EXTRA_CA_CERTS: "mine.pem" }, dir)).toEqual({
-      env: { NODE_EXTRA_CA_CERTS: "mine.pem" },
+    // The caller's own CA file (a corporate bundle) is kept, with the sandbox's CA added to it.
+    writeFileSync(path.join(dir, ".sandbox", "ca.pem"), "SANDBOX CA\n");
+    writeFileSync(path.join(dir, "corporate.pem"), "CORPORATE CA\n");
+    const bundle = path.join(dir, ".sandbox", "ca-with-node-extra-ca-certs.pem");
+    expect(await checkSandboxStack(args, { NODE_EXTRA_CA_CERTS: path.join(dir, "corporate.pem") }, dir)).toEqual({
+      env: { NODE_EXTRA_CA_CERTS: bundle },
     });
+    expect(readFileSync(bundle, "utf8")).toBe("CORPORATE CA\nSANDBOX CA\n");
+    // Other stacks and commands are left alone.
     expect(await checkSandboxStack(["preview", "--stack", "prod"], {}, dir)).toEqual({ env: {} });
     expect(await checkSandboxStack(["config", "--stack", "sandbox"], {}, dir)).toEqual({ env: {} });
     await new Promise<void>((resolve) => server!.close(() => resolve()));
