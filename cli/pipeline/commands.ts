@@ -299,14 +299,12 @@ async function driftCommand(values: Values, io: PipelineIo): Promise<number> {
     { cwd: io.cwd, env: STREAMING, captureStdout: true, stderr: io.stderr, stdout: io.stdout },
   );
   writeFileSync(path.join(c.out, "drift-preview.json"), run.stdout);
-  const { markdown, verdict } = renderDriftReport({
-    stack: c.stack,
-    previewJson: parseStream(run.stdout),
-    previewCode: run.code,
-    scan,
-  });
+  const input = { stack: c.stack, previewJson: parseStream(run.stdout), previewCode: run.code, scan };
+  const { markdown, verdict } = renderDriftReport(input);
   const report = path.join(c.out, "drift.md");
   writeFileSync(report, markdown);
+  // drift.md fits an issue body; the artifact keeps every row.
+  writeFileSync(path.join(c.out, "drift-full.md"), renderDriftReport({ ...input, budget: Infinity }).markdown);
   writeFileSync(
     path.join(c.out, "drift.json"),
     JSON.stringify({ stack: c.stack, previewExitCode: run.code, ...verdict }, null, 2) + "\n",

@@ -26,6 +26,8 @@ export interface Section {
   collapsed?: boolean;
   /** Wrap the rows in a fenced block of this language (the raw preview). */
   fence?: string;
+  /** Lines after the rows, kept whatever is trimmed (e.g. what to do about them). */
+  tail?: string[];
 }
 
 /** Where the rows left out can be found, e.g. "the pipeline artifact (comment-full.md)". */
@@ -39,6 +41,7 @@ function renderSection(s: Section, shown: number, where: string): string {
   const body = s.fence !== undefined ? ["```" + s.fence, ...rows, "```"] : rows;
   const more = s.rows.length - shown;
   const note = more > 0 ? ["", `_… ${more} more ${more === 1 ? "row" : "rows"}, see ${where}._`] : [];
+  const tail = s.tail ? ["", ...s.tail] : [];
   if (s.collapsed || s.rows.length > COLLAPSE_ROWS) {
     // A blank line after </summary> lets GitHub render the Markdown table inside.
     return [
@@ -48,12 +51,13 @@ function renderSection(s: Section, shown: number, where: string): string {
       ...s.head,
       ...body,
       ...note,
+      ...tail,
       "",
       "</details>",
       "",
     ].join("\n");
   }
-  return [`#### ${s.title}`, "", ...s.head, ...body, ...note, ""].join("\n");
+  return [`#### ${s.title}`, "", ...s.head, ...body, ...note, ...tail, ""].join("\n");
 }
 
 /**

@@ -1,7 +1,11 @@
-/** Issue 16.1: the comment for a first adoption of 3,000 mailboxes stays under GitHub's limit and shows current values. */
+/**
+ * Issue 16.1: the comment for a first adoption of 3,000 mailboxes stays under GitHub's limit and
+ * shows current values; the drift report, posted as an issue body, is bounded the same way.
+ */
 import { describe, expect, it } from "vitest";
 import { GITHUB_COMMENT_LIMIT, DEFAULT_BUDGET } from "../../cli/preview-comment/layout.ts";
 import { renderPreviewComment } from "../../cli/preview-comment/render.ts";
+import { renderDriftReport } from "../../cli/pipeline/drift.ts";
 import { currentLine } from "../../program/current.ts";
 
 const TODAY = "2026-11-29";
@@ -139,5 +143,40 @@ describe("the PR comment for 3,000 new mailboxes", () => {
       "",
     ]);
     expect(failed.length).toBeLessThanOrEqual(DEFAULT_BUDGET);
+  });
+});
+
+describe("the drift report for 3,000 drifted mailboxes", () => {
+  const urn = (i: number) =>
+    `urn:pulumi:contoso::m365::pulumi-nodejs:dynamic/m365:MailboxSmtpAuth::mailbox-${address(i)}`;
+  const events = Array.from({ length: N }, (_, i) => ({
+    resourcePreEvent: {
+      metadata: {
+        op: "update",
+        urn: urn(i),
+        type: "pulumi-nodejs:dynamic/m365:MailboxSmtpAuth",
+        old: { inputs: { mailbox: address(i), state: "enabled" } },
+        new: { inputs: { mailbox: address(i), state: "disabled" } },
+      },
+    },
+  }));
+  const scan = { today: TODAY, days: 30, files: ["stacks/contoso/tenant.yaml"], exceptions: [], problems: [] };
+  const input = { stack: "contoso", previewJson: events, previewCode: 255, scan };
+
+  it("fits an issue body, keeps what to do, and the artifact copy has every row", () => {
+    const { markdown, verdict } = renderDriftReport(input);
+    expect(verdict.drift).toHaveLength(N);
+    expect(markdown.length).toBeLessThanOrEqual(DEFAULT_BUDGET);
+    const lines = markdown.split("\n");
+    expect(lines[3]).toBe(
+      "❌ drift: 3000 items differ from tenant.yaml · ✅ none expired or expiring within 30 days · 0 dated exceptions in 1 file",
+    );
+    expect(lines).toContain("<summary><b>Drift (in the tenant → declared in tenant.yaml)</b> (3000)</summary>");
+    expect(lines).toContain("| m0000@contoso.com | MailboxSmtpAuth | update | state: enabled → disabled |");
+    const rows = lines.filter((l) => /^\| m\d{4}@contoso\.com \|/.test(l)).length;
+    expect(lines).toContain(`_… ${N - rows} more rows, see the run's artifact \`drift-full.md\`._`);
+    expect(markdown).toContain("Either run the apply pipeline (`pulumi up --refresh`)");
+    const full = renderDriftReport({ ...input, budget: Infinity }).markdown;
+    expect(full.split("\n").filter((l) => /^\| m\d{4}@contoso\.com \|/.test(l))).toHaveLength(N);
   });
 });
