@@ -77,8 +77,9 @@ export function resolvePulumiBinary(): string {
  * empty one and every later command fails with "failed to load checkpoint: EOF". The checkpoint itself
  * is written to a temporary file and renamed, which is safe.
  */
-export function fileBackendUrl(dir: string): string {
-  return `file://${dir}?metadata=skip`;
+export function fileBackendUrl(dir: string, platform: NodeJS.Platform = process.platform): string {
+  // Windows: `file://C:/path`, the form Pulumi's file backend takes there (pulumi/pulumi#2747).
+  return `file://${platform === "win32" ? dir.replaceAll("\\", "/") : dir}?metadata=skip`;
 }
 
 /**

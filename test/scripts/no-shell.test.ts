@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findAllOnPath, findOnPath } from "../../scripts/find-on-path.ts";
+import { fileBackendUrl } from "../../scripts/pulumi-env.ts";
 
 const root = path.join(import.meta.dirname, "..", "..");
 const pulumi = path.join(root, ".tools", "bin", "pulumi");
@@ -77,5 +78,14 @@ describe.skipIf(!existsSync(pulumi))("commands with only node and pulumi on PATH
     expect(e.out).toMatch(/^usage: m365-smtp-auth export/);
     const s = run(["cli/pipeline/main.ts", "stacks"]);
     expect([s.code, s.out, s.err]).toEqual([0, "[]\n", ""]);
+  });
+});
+
+describe("fileBackendUrl on Windows", () => {
+  it("writes the drive path with forward slashes, as Pulumi's file backend takes it", () => {
+    expect(fileBackendUrl("C:\\Users\\it\\m365-smtp-auth\\.state", "win32")).toBe(
+      "file://C:/Users/it/m365-smtp-auth/.state?metadata=skip",
+    );
+    expect(fileBackendUrl("/home/it/.state", "linux")).toBe("file:///home/it/.state?metadata=skip");
   });
 });
