@@ -13,7 +13,7 @@
  * Nothing here prints a secret: the CLI masks secret values, and only file names, counts and the
  * rendered Markdown are printed.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { policyPackProblem } from "../../scripts/policy-pack.ts";
 import { projectRoot } from "../../scripts/pulumi-env.ts";
@@ -22,15 +22,9 @@ import { parse, str, UsageError } from "../io.ts";
 import { parsePreviewOutput, readPreview } from "../preview-comment/model.ts";
 import { commentMarker, renderPreviewComment } from "../preview-comment/render.ts";
 import { renderDriftReport } from "./drift.ts";
-import {
-  EXPIRY_WARNING_DAYS,
-  renderExpiryReport,
-  scanExceptions,
-  whenText,
-  whereText,
-  type ExpiryScan,
-} from "./exceptions.ts";
+import { EXPIRY_WARNING_DAYS, renderExpiryReport, scanExceptions, whereText } from "./exceptions.ts";
 import type { PulumiRunner } from "./pulumi.ts";
+import { annotate, jobSummary, printCurrent } from "./job-log.ts";
 import { runUrlFromEnv } from "./run-link.ts";
 import { driftCard, expiryCard, notifyTeams, TEAMS_WEBHOOK_ENV } from "./teams.ts";
 
@@ -132,24 +126,6 @@ function common(values: Values, io: PipelineIo): Common {
   return { stack, out, today: todayOf(values, io), packArgs };
 }
 
-/** Appends Markdown to the GitHub job summary when the runner provides one. */
-function jobSummary(io: PipelineIo, markdown: string): void {
-  const file = io.env.GITHUB_STEP_SUMMARY;
-  if (file) appendFileSync(file, `${markdown}\n`);
-}
-
-/** GitHub workflow commands (annotations) for the dated exceptions, when running on Actions. */
-function annotate(io: PipelineIo, scan: ExpiryScan): void {
-  if (io.env.GITHUB_ACTIONS !== "true") return;
-  const esc = (s: string) => s.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
-  for (const e of scan.exceptions) {
-    if (e.status === "ok") continue;
-    const level = e.status === "expired" ? "error" : "warning";
-    const where = e.line > 0 ? `file=${e.file},line=${e.line}` : `file=${e.file}`;
-    io.stdout(`::${level} ${where}::${esc(`${e.what}: ${whenText(e)}${e.owner ? `, owner ${e.owner}` : ""}`)}\n`);
-  }
-}
-
 /** The preview's JSON event stream, parsed; null when the CLI printed nothing parseable. */
 function parseStream(stdout: string): unknown {
   try {
@@ -198,6 +174,7 @@ async function previewCommand(values: Values, io: PipelineIo): Promise<number> {
       violations: model.violations.length,
       mandatory: model.violations.filter((v) => v.enforcementLevel === "mandatory").length,
     };
+    printCurrent(io, [...model.current.values()]);
   } catch {
     comment = [
       commentMarker(c.stack),

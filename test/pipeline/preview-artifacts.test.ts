@@ -46,6 +46,31 @@ describe("ci:preview artifacts and run link", () => {
     expect(existsSync(path.join(dir, ".pipeline/dev/preview.json"))).toBe(true);
   });
 
+  it("prints what the change overwrites to the job log", async () => {
+    const changed = (i: number) =>
+      JSON.stringify({
+        diagnosticEvent: {
+          severity: "info",
+          message: `m${i}@contoso.com SMTP AUTH: enabled → disabled (tenant now → declared; ⛔ loses SMTP AUTH)\n`,
+        },
+      });
+    const stream = `${recorded}${Array.from({ length: 52 }, (_, i) => changed(i)).join("\n")}\n`;
+    const out: string[] = [];
+    const code = await runPipeline(["preview", "--stack", "dev", "--today", "2026-11-29"], {
+      ...io({}),
+      stdout: (s) => out.push(s),
+      pulumi: () => Promise.resolve({ code: 0, stdout: stream }),
+    });
+    expect(code).toBe(0);
+    const lines = out.join("").split("\n");
+    expect(lines.slice(0, 3)).toEqual([
+      "What this change overwrites (tenant now → declared), 52 item(s):",
+      "  m0@contoso.com SMTP AUTH: enabled → disabled (tenant now → declared; ⛔ loses SMTP AUTH)",
+      "  m1@contoso.com SMTP AUTH: enabled → disabled (tenant now → declared; ⛔ loses SMTP AUTH)",
+    ]);
+    expect(lines[51]).toBe("  … 2 more in comment-full.md");
+  });
+
   it("builds the run's address for GitHub Actions and Azure Pipelines, and none elsewhere", () => {
     expect(
       runUrlFromEnv({
