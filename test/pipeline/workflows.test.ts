@@ -102,6 +102,7 @@ describe("GitHub Actions workflows", () => {
     for (const command of [
       "npm run pulumi -- version",
       "node cli/bin.js doctor diagnose",
+      "npm start",
       "npm run validate",
       "npm run ci:stacks",
     ]) {
