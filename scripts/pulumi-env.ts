@@ -106,11 +106,16 @@ export function pulumiEnv(base: NodeJS.ProcessEnv, pulumiBin: string): NodeJS.Pr
   mkdirSync(stateDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...base,
-    // Node 24 from node_modules first, so the program and every provider run on it; then the CLI's
+    // Node 24 from node_modules first, so the program and every provider run on it (its own folder
+    // before .bin: on Windows .bin has only a node.cmd shim, the folder has node.exe); then the CLI's
     // own folder, where the language host and the dynamic-provider launcher live.
-    PATH: [path.join(projectRoot, "node_modules", ".bin"), path.dirname(pulumiBin), toolsBin, base.PATH ?? ""].join(
-      path.delimiter,
-    ),
+    PATH: [
+      path.join(projectRoot, "node_modules", "node", "bin"),
+      path.join(projectRoot, "node_modules", ".bin"),
+      path.dirname(pulumiBin),
+      toolsBin,
+      base.PATH ?? "",
+    ].join(path.delimiter),
     PULUMI_HOME: base.PULUMI_HOME ?? home,
     PULUMI_BACKEND_URL: base.PULUMI_BACKEND_URL ?? fileBackendUrl(stateDir),
     PULUMI_SKIP_UPDATE_CHECK: "true",
