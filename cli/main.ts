@@ -107,6 +107,7 @@ async function runPreviewCommentCommand(args: string[], io: CliIo): Promise<numb
     stdout: io.stdout,
     stderr: io.stderr,
     today: () => io.now().toISOString().slice(0, 10),
+    env: io.env,
   });
 }
 

@@ -174,3 +174,50 @@ describe("npm start's preview progress", () => {
     expect(failed.problems()).toEqual(["boom at x"]);
   });
 });
+
+describe("help texts through the real CLI", () => {
+  const cli = (args: string[], env: Record<string, string> = {}) => {
+    const r = spawnSync(node, [path.join(root, "cli", "main.ts"), ...args], {
+      cwd: root,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", ...env },
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it("lists validate and preview-comment, and runs preview-comment with the run's link", () => {
+    const help = cli(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain("\n  validate [FILE…]   ");
+    expect(help.out).toContain("\n  preview-comment [FILE]   ");
+    const fixture = path.join(root, "test", "fixtures", "preview", "compliant-create.jsonl");
+    const r = cli(["preview-comment", fixture, "--today", "2026-11-29"], {
+      GITHUB_SERVER_URL: "https://github.com",
+      GITHUB_REPOSITORY: "contoso/tenants",
+      GITHUB_RUN_ID: "12",
+    });
+    expect([r.code, r.err]).toEqual([0, ""]);
+    expect(r.out.split("\n").slice(0, 6)).toEqual([
+      "<!-- m365-smtp-auth preview-comment stack=dev -->",
+      "### Pulumi preview: `dev`",
+      "",
+      "**Stack `dev`:** 8 to create · ✅ policies passed",
+      "",
+      "[The pipeline run](https://github.com/contoso/tenants/actions/runs/12) has the full preview (`preview.json`, `comment-full.md`).",
+    ]);
+  });
+
+  it("ends every help with a newline and cites no file outside the repository", () => {
+    for (const args of [
+      ["export", "--help"],
+      ["doctor", "explain", "--help"],
+      ["validate", "--help"],
+      ["preview-comment", "--help"],
+    ]) {
+      const r = cli(args);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(r.out.endsWith("\n"), args.join(" ")).toBe(true);
+      expect(r.out, args.join(" ")).not.toContain("DESIGN.md");
+    }
+  });
+});
