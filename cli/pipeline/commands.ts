@@ -53,7 +53,8 @@ Options:
   --stack NAME               the stack (one per tenant)
   --out DIR                  where files are written (default .pipeline/<stack>; for expiring, none)
   --policy-pack DIR          the policy pack (default: this repository's policies/)
-  --policy-pack-config FILE  enforcement levels and settings for the pack
+  --policy-pack-config FILE  enforcement levels and settings for the pack (default: stacks/<stack>/policy-config.json
+                             when the stack has one, e.g. a reviewed blast-radius acknowledgement)
   --plan FILE                apply: the reviewed plan (default <out>/plan.json)
   --tenant-file FILE         drift: the stack's tenant.yaml (default: stack config tenantFile, else stacks/<stack>/tenant.yaml)
   --days N                   drift, expiring: the warning window in days (default ${EXPIRY_WARNING_DAYS})
@@ -121,7 +122,10 @@ function common(values: Values, io: PipelineIo): Common {
   const packProblem = policyPackProblem(pack);
   if (packProblem) throw new Error(packProblem);
   const packArgs = ["--policy-pack", pack];
-  const packConfig = str(values, "policy-pack-config");
+  // A stack's committed pack config (e.g. a reviewed blast-radius acknowledgement) applies by default.
+  const stackConfig = path.join("stacks", stack, "policy-config.json");
+  const packConfig =
+    str(values, "policy-pack-config") ?? (existsSync(path.resolve(io.cwd, stackConfig)) ? stackConfig : undefined);
   if (packConfig !== undefined) packArgs.push("--policy-pack-config", path.resolve(io.cwd, packConfig));
   return { stack, out, today: todayOf(values, io), packArgs };
 }

@@ -1,5 +1,5 @@
 /** Issue 16.1: ci:preview links the comment to the run and keeps the untrimmed comment as an artifact. */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -44,6 +44,21 @@ describe("ci:preview artifacts and run link", () => {
     // Small enough to fit: the artifact copy is the same text.
     expect(readFileSync(path.join(dir, ".pipeline/dev/comment-full.md"), "utf8")).toBe(comment);
     expect(existsSync(path.join(dir, ".pipeline/dev/preview.json"))).toBe(true);
+  });
+
+  it("passes the stack's committed policy-config.json to the pack, unless one is given", async () => {
+    mkdirSync(path.join(dir, "stacks", "dev"), { recursive: true });
+    writeFileSync(
+      path.join(dir, "stacks", "dev", "policy-config.json"),
+      JSON.stringify({ "smtp-auth-mfa-blast-radius": { acknowledgedChanges: 3000 } }),
+    );
+    expect(await runPipeline(["preview", "--stack", "dev"], io({}))).toBe(0);
+    expect(calls[0]?.slice(-4, -2)).toEqual([
+      "--policy-pack-config",
+      path.join(dir, "stacks", "dev", "policy-config.json"),
+    ]);
+    expect(await runPipeline(["preview", "--stack", "dev", "--policy-pack-config", "other.json"], io({}))).toBe(0);
+    expect(calls[1]?.slice(-4, -2)).toEqual(["--policy-pack-config", path.join(dir, "other.json")]);
   });
 
   it("prints what the change overwrites to the job log", async () => {
