@@ -105,16 +105,16 @@ export const oauthApps = desired.oauthApps.length
     )
   : {};
 
-// Issue 16.1: a preview says what each change overwrites (program/current.ts); never during an update.
-if (pulumi.runtime.isDryRun()) {
-  const settings = readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`));
-  await reportCurrentValues(
-    () => connectTenant(settings),
-    desired,
-    (m) => void pulumi.log.info(m),
-    (m) => void pulumi.log.warn(m),
-  );
-}
+// Issue 16.1: a preview says what each change overwrites (program/current.ts); never during an
+// update. It runs alongside the `effective` reads below and is awaited at the end.
+const currentReport = pulumi.runtime.isDryRun()
+  ? reportCurrentValues(
+      () => connectTenant(readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`))),
+      desired,
+      (m) => void pulumi.log.info(m),
+      (m) => void pulumi.log.warn(m),
+    )
+  : undefined;
 
 /** Whether each device mailbox (declared `enabled`) will be able to send once this is applied. */
 export const effective = (async () => {
@@ -138,3 +138,5 @@ export const effective = (async () => {
   }
   return result;
 })();
+
+await currentReport;
