@@ -72,7 +72,7 @@ describe.skipIf(!existsSync(pulumi))("commands with only node and pulumi on PATH
   it("doctor diagnose, export --help and ci:stacks", () => {
     const d = run(["cli/main.ts", "doctor", "diagnose", "535 5.7.3 Authentication unsuccessful"]);
     expect(d.code, d.err).toBe(0);
-    expect(d.out).toContain("1. wrong_credentials  (46%)");
+    expect(d.out).toMatch(/^1\. wrong_credentials {2}\(\d+%\)/mu);
     const e = run(["cli/main.ts", "export", "--help"]);
     expect(e.code, e.err).toBe(0);
     expect(e.out).toMatch(/^usage: m365-smtp-auth export/);
