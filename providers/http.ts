@@ -1,14 +1,32 @@
 /**
- * The one HTTP layer under the Graph and Exchange clients: auth → concurrency limit → retry → transport.
+ * The one HTTP layer under the Graph and Exchange clients: auth → concurrency limit → retry → redirect
+ * → transport.
  *
- * - Retries 429, 503 and 504 (and connection resets and timeouts), honouring Retry-After as seconds
- *   or an HTTP date, capped, within a total time budget; jittered exponential back-off otherwise.
+ * - Retries the answers the retry policy (tenant/retry-policy.ts) calls transient — 408, 429, 500,
+ *   502, 503, 504, Exchange's per-tenant concurrency refusal — and connection resets and timeouts,
+ *   honouring Retry-After (seconds, fractional, or an HTTP date), capped, within a total time budget.
  * - A 429 pauses the whole client until its Retry-After has passed, so the other requests in flight
  *   or queued do not spend more of the budget only to be refused too.
- * - Only requests marked idempotent are replayed.
- * - Errors are ApiError with a stable `code`, the method and a credential-free URL; tokens never
- *   appear in messages, and the response is kept off the enumerable properties.
+ * - Only requests marked idempotent are replayed after an answer whose outcome is unknown.
+ * - Every wait is bounded: the token request and each attempt get a timeout inside the budget.
+ * - Redirects are never followed silently: only to a host `allowRedirect` accepts, keeping method, body
+ *   and Authorization; any other redirect fails.
+ * - Each request carries a `client-request-id` (a UUID, the same on every attempt), shown in errors:
+ *   it is what Microsoft support asks for.
+ * - Errors are ApiError with a stable `code`, the method and a credential-free URL, in one line;
+ *   tokens never appear in messages, and the response is kept off the enumerable properties.
  */
+import { randomUUID } from "node:crypto";
+import { DEFAULT_RETRY, classifyAnswer, retryDelayMs, type RetryOptions } from "../tenant/retry-policy.ts";
+import {
+  TokenServiceError,
+  classifyTokenError,
+  describeTokenError,
+  untrustedCertificateAdvice,
+  untrustedCertificateCode,
+} from "../tenant/token-errors.ts";
+
+export { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from "../tenant/retry-policy.ts";
 
 export type ApiErrorCode =
   | "UNAUTHORIZED"
@@ -21,7 +39,9 @@ export type ApiErrorCode =
   | "TIMEOUT"
   | "NETWORK"
   | "SERVER_ERROR"
-  | "NOT_IMPLEMENTED";
+  | "NOT_IMPLEMENTED"
+  | "REDIRECT_REFUSED"
+  | "UNTRUSTED_CERTIFICATE";
 
 /** An API call that failed. `serviceCode` is Graph's `error.code` or Exchange's exception name. */
 export class ApiError extends Error {
@@ -32,6 +52,8 @@ export class ApiError extends Error {
   readonly url: string;
   readonly serviceCode: string | undefined;
   readonly requestId: string | undefined;
+  /** The `client-request-id` this client sent (the same on every attempt); quote it to Microsoft support. */
+  readonly clientRequestId: string | undefined;
   readonly attempts: number;
   constructor(opts: {
     code: ApiErrorCode;
@@ -41,6 +63,7 @@ export class ApiError extends Error {
     status?: number;
     serviceCode?: string;
     requestId?: string;
+    clientRequestId?: string;
     attempts: number;
     cause?: unknown;
   }) {
@@ -51,6 +74,7 @@ export class ApiError extends Error {
     this.url = opts.url;
     this.serviceCode = opts.serviceCode;
     this.requestId = opts.requestId;
+    this.clientRequestId = opts.clientRequestId;
     this.attempts = opts.attempts;
   }
 }
@@ -71,61 +95,11 @@ export interface HttpResponse {
   body: unknown;
 }
 
-export interface RetryOptions {
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  /** First back-off delay without Retry-After. */
-  baseDelayMs: number;
-  /** Longest single wait, whatever Retry-After says. */
-  maxDelayMs: number;
-  /** Total time a request may spend, waits included; past it the last error is returned. */
-  budgetMs: number;
-}
-
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, budgetMs: 120_000 };
-
-/**
- * How long to wait before attempt `attempt + 1` (attempt counts from 1), or undefined to give up.
- * Pure: `now` and `random` are passed in so tests need no clock.
- */
-export function retryDelayMs(
-  attempt: number,
-  retryAfter: string | null,
-  elapsedMs: number,
-  options: RetryOptions,
-  now: number,
-  random: number,
-): number | undefined {
-  if (attempt >= options.maxAttempts) return undefined;
-  let delay: number;
-  const fromHeader = parseRetryAfter(retryAfter, now);
-  if (fromHeader !== undefined) {
-    delay = Math.min(fromHeader, options.maxDelayMs);
-  } else {
-    const exponential = options.baseDelayMs * 2 ** (attempt - 1);
-    // Full jitter between half and all of the exponential delay.
-    delay = Math.min(options.maxDelayMs, exponential / 2 + (random * exponential) / 2);
-  }
-  if (elapsedMs + delay > options.budgetMs) return undefined;
-  return Math.round(delay);
-}
-
-/** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
-}
-
-const RETRYABLE_STATUS = new Set([429, 503, 504]);
-
 function codeForStatus(status: number): ApiErrorCode {
   if (status === 401) return "UNAUTHORIZED";
   if (status === 403) return "PERMISSION_DENIED";
   if (status === 404) return "NOT_FOUND";
+  if (status === 408) return "TIMEOUT";
   if (status === 409) return "CONFLICT";
   if (status === 429) return "THROTTLED";
   if (status === 501) return "NOT_IMPLEMENTED";
@@ -150,6 +124,8 @@ export function safeUrl(url: string): string {
 
 /** Graph `{error:{code,message}}` or Exchange `{error:{code,message,details:[{message:"Ex…|Type|text"}]}}`. */
 function describeServiceError(body: unknown): { serviceCode?: string; message?: string } {
+  // Plain-text bodies (Exchange's concurrency refusal, gateway pages): their first line.
+  if (typeof body === "string") return { message: oneLine(body) || undefined };
   if (typeof body !== "object" || body === null || !("error" in body)) return {};
   const error = body.error;
   if (typeof error !== "object" || error === null) return {};
@@ -169,14 +145,33 @@ function describeServiceError(body: unknown): { serviceCode?: string; message?: 
   };
 }
 
+/** Text as one line for a message: no line breaks, no ANSI escapes, at most 300 characters. */
+export function oneLine(text: string): string {
+  return text
+    .replace(/\u001b\[[0-9;]*[A-Za-z]/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 300);
+}
+
 export interface HttpClientOptions {
-  /** Returns a bearer token for this client's audience; never logged. */
-  getToken: () => Promise<string>;
+  /**
+   * Returns a bearer token for this client's audience; never logged. The signal aborts when the token
+   * timeout passes (the client also stops waiting by itself, whether or not the source honours it).
+   * Throw TokenServiceError (or any error; see tenant/token-errors.ts) to say whether to try again.
+   */
+  getToken: (signal: AbortSignal) => Promise<string>;
   retry?: RetryOptions;
-  /** Requests in flight at once. */
+  /** Requests in flight at once (ignored when `limiter` is given). */
   concurrency?: number;
-  /** Per-attempt timeout. */
+  /** A limiter shared with other clients, e.g. one per tenant for Exchange. */
+  limiter?: Limiter;
+  /** Per-attempt timeout, further bounded by what is left of the retry budget. Default 60 s. */
   timeoutMs?: number;
+  /** Longest wait for a token, further bounded by what is left of the retry budget. Default 30 s. */
+  tokenTimeoutMs?: number;
+  /** May a redirect from `from` to `target` be followed? Default: only to the same host name, over https. */
+  allowRedirect?: (target: URL, from: string) => boolean;
   /** Called once per attempt, for request counting in benchmarks and tests. */
   onAttempt?: (req: HttpRequest, status: number | "error") => void;
   fetch?: typeof fetch;
@@ -187,8 +182,10 @@ export interface HttpClient {
   send(req: HttpRequest): Promise<HttpResponse>;
 }
 
+export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+
 /** A counting semaphore: at most `limit` tasks run at once, the rest wait in order. */
-export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+export function createLimiter(limit: number): Limiter {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async <T>(task: () => Promise<T>): Promise<T> => {
@@ -203,30 +200,65 @@ export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Pro
   };
 }
 
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+
+function sameHost(target: URL, from: string): boolean {
+  return target.protocol === "https:" && target.hostname === new URL(from).hostname;
+}
+
+/** Resolves with the promise, or rejects with a TokenServiceError "timeout" after `ms`. */
+async function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new TokenServiceError("timeout", `the token service did not answer within ${Math.round(ms / 1000)} s`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([run(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type Outcome = { response?: HttpResponse; error?: unknown; notSent?: boolean; url: string };
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const retry = options.retry ?? DEFAULT_RETRY;
   const doFetch = options.fetch ?? fetch;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const limit = createLimiter(options.concurrency ?? 8);
+  const limit = options.limiter ?? createLimiter(options.concurrency ?? 8);
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const tokenTimeoutMs = options.tokenTimeoutMs ?? 30_000;
+  const allowRedirect = options.allowRedirect ?? sameHost;
   // A 429 means the budget is spent for everyone using this client, not only for the request that got
   // it: until its Retry-After has passed, no request of this client starts an attempt.
   let pausedUntil = 0;
 
-  async function attempt(req: HttpRequest): Promise<{ response?: HttpResponse; error?: unknown; notSent?: boolean }> {
+  /** One attempt, following allowed redirects; `remainingMs` bounds every wait in it. */
+  async function attempt(req: HttpRequest, clientRequestId: string, remainingMs: number): Promise<Outcome> {
+    const bound = (ms: number) => Math.max(1, Math.min(ms, remainingMs));
     let token: string;
     try {
-      token = await options.getToken();
+      token = await withDeadline((signal) => options.getToken(signal), bound(tokenTimeoutMs));
     } catch (error) {
+      const cert = untrustedCertificateCode(error);
+      if (cert || (error instanceof TokenServiceError && error.kind === "untrusted-certificate"))
+        throw tokenFailed(req, error, clientRequestId);
       // A refusal from the token service (wrong secret, no consent) is final.
-      if (isTokenRefusal(error)) throw tokenRefused(req, error);
-      // Otherwise it failed on the way (unreachable, 5xx, its metadata not fetched): nothing was sent,
+      if (classifyTokenError(error) === "refused") throw tokenFailed(req, error, clientRequestId);
+      // Otherwise it failed on the way (throttled, unreachable, 5xx, too slow): nothing was sent,
       // so the request may be tried again whatever its method.
-      return { error, notSent: true };
+      return { error, notSent: true, url: req.url };
     }
     const headers: Record<string, string> = {
       accept: "application/json",
       ...req.headers,
+      "client-request-id": clientRequestId,
+      "return-client-request-id": "true",
       authorization: `Bearer ${token}`,
     };
     let body: string | undefined;
@@ -234,13 +266,33 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       headers["content-type"] = "application/json";
       body = JSON.stringify(req.body);
     }
-    try {
-      const res = await doFetch(req.url, {
-        method: req.method,
-        headers,
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+    let url = req.url;
+    for (let hops = 0; ; hops++) {
+      let res: Response;
+      try {
+        // redirect "manual": fetch would turn a 302 POST into a body-less GET and drop Authorization
+        // across origins without a word (fidelity finding 4); we decide below.
+        res = await doFetch(url, {
+          method: req.method,
+          headers,
+          body,
+          redirect: "manual",
+          signal: AbortSignal.timeout(bound(timeoutMs)),
+        });
+      } catch (error) {
+        options.onAttempt?.(req, "error");
+        return { error, url };
+      }
+      const location = res.headers.get("location");
+      if (REDIRECT_STATUS.has(res.status) && location) {
+        await res.body?.cancel();
+        options.onAttempt?.(req, res.status);
+        const target = new URL(location, url);
+        if (hops >= MAX_REDIRECTS || !allowRedirect(target, url))
+          throw redirectRefused(req, url, target, clientRequestId);
+        url = target.toString();
+        continue;
+      }
       const text = await res.text();
       let parsed: unknown = undefined;
       if (text !== "") {
@@ -251,10 +303,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
       }
       options.onAttempt?.(req, res.status);
-      return { response: { status: res.status, headers: res.headers, body: parsed } };
-    } catch (error) {
-      options.onAttempt?.(req, "error");
-      return { error };
+      return { response: { status: res.status, headers: res.headers, body: parsed }, url };
     }
   }
 
@@ -262,17 +311,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     send(req) {
       return limit(async () => {
         const started = Date.now();
+        const clientRequestId = randomUUID();
         let ownPause = -1;
         for (let n = 1; ; n++) {
           if (pausedUntil > Date.now() && pausedUntil !== ownPause) await sleep(pausedUntil - Date.now());
-          const { response, error, notSent } = await attempt(req);
-          const retryable = error !== undefined ? req.idempotent || notSent : RETRYABLE_STATUS.has(response!.status);
-          const replayable = req.idempotent || notSent || response?.status === 429; // a 429 was not processed
+          const outcome = await attempt(req, clientRequestId, retry.budgetMs - (Date.now() - started));
+          const { response, error, notSent } = outcome;
           if (response && response.status < 400) return response;
+          const cert = error !== undefined ? untrustedCertificateCode(error) : undefined;
+          if (cert) throw untrustedCertificate(req, outcome.url, cert, clientRequestId, error);
+          const answer = response ? classifyAnswer(response.status, response.body) : undefined;
+          const retryable = answer ? answer.retryable : req.idempotent || notSent === true;
+          const replayable = req.idempotent || notSent === true || answer?.notProcessed === true;
           if (retryable && replayable) {
             const delay = retryDelayMs(
               n,
-              response?.headers.get("retry-after") ?? null,
+              response?.headers.get("retry-after"),
               Date.now() - started,
               retry,
               Date.now(),
@@ -286,44 +340,92 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               continue;
             }
           }
-          throw toApiError(req, n, response, error);
+          throw toApiError(req, n, clientRequestId, outcome);
         }
       });
     },
   };
 }
 
-/** An answer from the token service that trying again cannot change (an AADSTS error such as invalid_client). */
-function isTokenRefusal(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    /AADSTS\d+|invalid_client|invalid_grant|unauthorized_client|invalid_scope/.test(error.message)
-  );
-}
-
-function tokenRefused(req: HttpRequest, error: unknown): ApiError {
-  // The first line of an AADSTS message names the error; the rest is trace ids and timestamps.
-  const first = (error as Error).message.split(/\r?\n| - Timestamp: /)[0]!.slice(0, 300);
+function tokenFailed(req: HttpRequest, error: unknown, clientRequestId: string): ApiError {
+  const url = safeUrl(req.url);
+  const cert = untrustedCertificateCode(error);
+  const why =
+    cert !== undefined
+      ? `the token service could not be reached: ${untrustedCertificateAdvice("the token service", cert)}`
+      : error instanceof TokenServiceError && error.kind === "untrusted-certificate"
+        ? error.message
+        : // The first line of an AADSTS message names the error; the rest is trace ids and timestamps.
+          `the token service refused the credentials: ${oneLine((error as Error).message.split(/\r?\n| - Timestamp: /)[0]!)}`;
   return new ApiError({
-    code: "UNAUTHORIZED",
-    message: `${req.method} ${safeUrl(req.url)} was not sent: the token service refused the credentials: ${first}`,
+    code:
+      cert !== undefined || (error instanceof TokenServiceError && error.kind === "untrusted-certificate")
+        ? "UNTRUSTED_CERTIFICATE"
+        : "UNAUTHORIZED",
+    message: `${req.method} ${url} was not sent: ${why}`,
     method: req.method,
-    url: safeUrl(req.url),
+    url,
+    clientRequestId,
     attempts: 0,
     cause: error,
   });
 }
 
-function toApiError(req: HttpRequest, attempts: number, response?: HttpResponse, error?: unknown): ApiError {
+function redirectRefused(req: HttpRequest, from: string, target: URL, clientRequestId: string): ApiError {
+  return new ApiError({
+    code: "REDIRECT_REFUSED",
+    message:
+      `${req.method} ${safeUrl(from)} was redirected to ${safeUrl(target.toString())}, which is not a host of ` +
+      `this cloud or the configured endpoint: not followed [client-request-id ${clientRequestId}]`,
+    method: req.method,
+    url: safeUrl(req.url),
+    clientRequestId,
+    attempts: 1,
+  });
+}
+
+function untrustedCertificate(
+  req: HttpRequest,
+  url: string,
+  code: string,
+  clientRequestId: string,
+  cause: unknown,
+): ApiError {
+  const host = new URL(url).host;
+  return new ApiError({
+    code: "UNTRUSTED_CERTIFICATE",
+    message: `${req.method} ${safeUrl(url)} failed: ${untrustedCertificateAdvice(host, code)}`,
+    method: req.method,
+    url: safeUrl(req.url),
+    clientRequestId,
+    attempts: 1,
+    cause,
+  });
+}
+
+function toApiError(req: HttpRequest, attempts: number, clientRequestId: string, outcome: Outcome): ApiError {
+  const { response, error, notSent } = outcome;
   const url = safeUrl(req.url);
+  const tries = `after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
   if (!response) {
-    const timeout = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : "";
+    const timeout =
+      error instanceof Error &&
+      (error.name === "TimeoutError" ||
+        error.name === "AbortError" ||
+        (error instanceof TokenServiceError && error.kind === "timeout"));
+    const reason = notSent
+      ? `no token: ${describeTokenError(error)}`
+      : error instanceof Error
+        ? timeout
+          ? "timed out"
+          : oneLine(error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message)
+        : oneLine(String(error));
     return new ApiError({
-      code: timeout ? "TIMEOUT" : "NETWORK",
-      message: `${req.method} ${url} failed after ${attempts} attempt(s): ${timeout ? "timed out" : reason}`,
+      code: timeout ? "TIMEOUT" : notSent ? "UNAVAILABLE" : "NETWORK",
+      message: `${req.method} ${url} failed ${tries}: ${reason || "the connection failed without a reason"} [client-request-id ${clientRequestId}]`,
       method: req.method,
       url,
+      clientRequestId,
       attempts,
       cause: error,
     });
@@ -333,13 +435,14 @@ function toApiError(req: HttpRequest, attempts: number, response?: HttpResponse,
   return new ApiError({
     code: codeForStatus(response.status),
     message: `${req.method} ${url} answered ${response.status}${serviceCode ? ` ${serviceCode}` : ""}${
-      message ? `: ${message}` : ""
-    }${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`,
+      message ? `: ${oneLine(message)}` : ""
+    }${attempts > 1 ? ` (${tries})` : ""} [client-request-id ${clientRequestId}]`,
     method: req.method,
     url,
     status: response.status,
     serviceCode,
     requestId,
+    clientRequestId,
     attempts,
   });
 }
