@@ -8,7 +8,8 @@
  *   2. route dispatch         — method + path → route (endpoint name, permission operation)
  *   3. strict-mode blocker    — unmodelled endpoints, query options, cmdlets and parameters → 501
  *   4. bearer-token check     — 401 for a missing/bad/expired/wrong-audience token, 403 for a missing role
- *   5. faults and throttling  — injected 429/503/504/reset/timeout, per-app budgets (429 + Retry-After), latency
+ *   5. faults and throttling  — injected faults (runtime/faults.ts), per-app budgets (429 + Retry-After),
+ *                               the optional Exchange concurrency cap, latency
  *   6. handler                — one method per endpoint against the store
  *   7. error serialiser       — catalogued errors in each API's wire shape; anything else a logged 500
  */
@@ -43,6 +44,7 @@ import { unmodelledCmdlet } from "./exchange/invoke.ts";
 import { adminRoutes, type RecordedMessage } from "./admin/routes.ts";
 import { RequestLog } from "./runtime/request-log.ts";
 import { FaultInjector, type FaultRule } from "./runtime/faults.ts";
+import { concurrencyRefusal, faultResponse } from "./runtime/fault-responses.ts";
 import { documentedBudgets, Throttler, type Charge, type ThrottleBudgets } from "./runtime/throttle.ts";
 import { Latency, sleep, type LatencyProfile } from "./runtime/latency.ts";
 
@@ -82,6 +84,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** https://127.0.0.1:<port> — authority host, Graph base URL and Exchange base URL at once. */
   baseUrl: string;
+  /** The same services on another port: the regional front end that "redirect" faults point to. */
+  regionalUrl: string;
   tenantId: string;
   caPem: string;
   /** File holding caPem (what NODE_EXTRA_CA_CERTS points at). */
@@ -285,6 +289,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     let api: ApiName | null = apiOfPath(input.path);
     let endpoint = `${input.method} ${input.path}`;
     let appId: string | null = null;
+    let releaseExchange: (() => void) | undefined;
     try {
       // 2. route dispatch
       const m = router.match(input.method, input.path);
@@ -372,13 +377,21 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
       // 5. faults and throttling (top-level API requests only; $batch items are throttled, not faulted)
       let fault: FaultRule | undefined;
-      if (api !== "admin" && input.batchItem === undefined) {
-        const f = faults.pick(endpoint, `${input.method} ${input.path}`);
+      if (api !== "admin") {
+        const inBatch = input.batchItem !== undefined;
+        const f = faults.pick(endpoint, `${input.method} ${input.path}`, inBatch ? "batchItem" : "request");
         if (f) {
           fault = f;
-          if (f.kind === "reset" || f.kind === "timeout") return { result: { status: 0 }, api, endpoint, appId, fault };
-          throw faultError(api, f, ectx);
+          if (!inBatch && (f.kind === "reset" || f.kind === "timeout"))
+            return { result: { status: 0 }, api, endpoint, appId, fault };
+          const query = input.query.toString();
+          throw faultResponse(api, f, ectx, `${input.path}${query ? `?${query}` : ""}`, regionalUrl);
         }
+      }
+      if (api === "exchange" && input.batchItem === undefined) {
+        const release = throttler.admitExchange(store.tenantId);
+        if (!release) throw concurrencyRefusal();
+        releaseExchange = release;
       }
       if (route.budget && ctx.caller) {
         const refusal = throttler.take(charges(route.budget, route.cost?.(ctx) ?? 1, route.write ?? false, ctx.caller));
@@ -406,6 +419,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       );
       const err = errorFor(api, ectx, "internal", "");
       return { result: { status: err.status, headers: err.headers, body: err.body }, api, endpoint, appId };
+    } finally {
+      releaseExchange?.();
     }
   }
 
@@ -467,32 +482,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const out: Charge[] = [{ budget: "graphResourceUnits", key: caller.appId, cost, scope: scopeBase }];
     if (write) out.push({ budget: "graphWrites", key: caller.appId, cost: 1, scope: scopeBase });
     return out;
-  }
-
-  function faultError(api: ApiName, f: FaultRule, ectx: ErrorContext): SandboxHttpError {
-    if (f.kind === "429") {
-      const ra = f.retryAfter ?? 1;
-      return api === "exchange"
-        ? ExchangeErrors.throttled(ra)
-        : api === "token"
-          ? new SandboxHttpError({
-              status: 429,
-              code: "temporarily_unavailable",
-              message: "throttled",
-              body: {
-                error: "temporarily_unavailable",
-                error_description:
-                  "AADSTS50196: The server terminated an operation because it encountered a client request loop.",
-              },
-              headers: { "Retry-After": String(ra) },
-            })
-          : GraphErrors.throttled(ectx, ra, "Tenant_Application/Read/fault-injection", "ResourceUnitLimitExceeded");
-    }
-    if (f.kind === "503")
-      return api === "exchange"
-        ? ExchangeErrors.serviceUnavailable(f.retryAfter)
-        : GraphErrors.serviceUnavailable(ectx, f.retryAfter);
-    return api === "exchange" ? ExchangeErrors.gatewayTimeout() : GraphErrors.gatewayTimeout(ectx);
   }
 
   async function runBatchItem(item: BatchItem, outer: HandlerContext): Promise<HandlerResult> {
@@ -622,19 +611,27 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     res.end(payload ?? undefined);
   }
 
-  const server: Server = createServer({ key: pki.keyPem, cert: pki.certPem, minVersion: "TLSv1.2" }, (req, res) => {
-    onRequest(req, res).catch((e: unknown) => {
-      log(`[sandbox] request failed: ${e instanceof Error ? e.message : String(e)}`);
-      if (!res.headersSent) res.writeHead(500).end();
+  const listen = async (p: number): Promise<{ server: Server; url: string }> => {
+    const srv: Server = createServer({ key: pki.keyPem, cert: pki.certPem, minVersion: "TLSv1.2" }, (req, res) => {
+      onRequest(req, res).catch((e: unknown) => {
+        log(`[sandbox] request failed: ${e instanceof Error ? e.message : String(e)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : 0;
-  baseUrl = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    await new Promise<void>((resolve, reject) => {
+      srv.once("error", reject);
+      srv.listen(p, host, () => resolve());
+    });
+    const addr = srv.address();
+    const port = typeof addr === "object" && addr ? addr.port : 0;
+    return { server: srv, url: `https://${host.includes(":") ? `[${host}]` : host}:${port}` };
+  };
+  const main = await listen(opts.port ?? 0);
+  const server = main.server;
+  baseUrl = main.url;
+  // A second listener stands for a tenant's regional front end: the target of "redirect" faults.
+  const regional = await listen(0);
+  const regionalUrl = regional.url;
 
   // The SMTP endpoint (its own composition root), fed by this store and token service.
   let smtpHandle: { port: number; close(): Promise<void> } | null = null;
@@ -651,6 +648,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       });
     } catch (e) {
       await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => regional.server.close(() => r()));
       throw e;
     }
     smtpInfo = { host, port: smtpHandle.port };
@@ -674,6 +672,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   let stopped: Promise<void> | null = null;
   return {
     baseUrl,
+    regionalUrl,
     tenantId: store.tenantId,
     caPem: pki.caPem,
     caCertPath,
@@ -691,7 +690,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       stopped ??= (async () => {
         for (const s of held) s.destroy();
         server.closeAllConnections();
+        regional.server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
+        await new Promise<void>((r) => regional.server.close(() => r()));
         await smtpHandle?.close();
         persistence?.dispose();
         if (tmp) rmSync(tmp, { recursive: true, force: true });
