@@ -90,5 +90,5 @@ export function describeTokenError(error: unknown): string {
   const parts = [status, aadsts ?? (first.startsWith("Error(s): Not Available") ? undefined : first)].filter(
     (p): p is string => p !== undefined && p !== "",
   );
-  return (parts.join(": ") || "the token service failed without a reason").slice(0, 300);
+  return (parts.join(": ") || "the token service was unavailable or throttling and gave no reason").slice(0, 300);
 }
