@@ -55,7 +55,7 @@ export const CLOUDS: Readonly<Record<CloudName, CloudEndpoints>> = {
     authorityHost: "https://login.partner.microsoftonline.cn",
     graphUrl: "https://microsoftgraph.chinacloudapi.cn",
     exchangeUrl: "https://partner.outlook.cn",
-    domains: ["partner.microsoftonline.cn", "chinacloudapi.cn", "partner.outlook.cn"],
+    domains: ["partner.microsoftonline.cn", "chinacloudapi.cn", "partner.outlook.cn", "office365.cn"],
   },
 };
 
