@@ -1,6 +1,7 @@
 import vitest from "@vitest/eslint-plugin";
 import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
+import { layerRules } from "./eslint.layers.ts";
 
 export default defineConfig(
   {
@@ -43,4 +44,5 @@ export default defineConfig(
       "@typescript-eslint/no-unsafe-assignment": "off",
     },
   },
+  ...layerRules(),
 );

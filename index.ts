@@ -5,9 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
 import { DesiredStateError, loadDesiredState } from "./desired/tenant-yaml.ts";
-import { CONFIG_NAMESPACE, readConnectionSettings } from "./providers/connection.ts";
-import { effectiveSmtpAuth } from "./providers/effective.ts";
-import { connectTenant } from "./providers/connect.ts";
+import { CONFIG_NAMESPACE, readConnectionSettings } from "./tenant/connection.ts";
+import { effectiveSmtpAuth } from "./program/effective.ts";
+import { connectTenant } from "./tenant/connect.ts";
 import {
   ExchangeServicePrincipal,
   MailboxPermission,
@@ -17,7 +17,7 @@ import {
   PerUserMfa,
   SecurityDefaults,
 } from "./providers/shim.ts";
-import { RegistrationWindow } from "./providers/registration-window.ts";
+import { RegistrationWindow } from "./program/registration-window.ts";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 const tenantFile = config.get("tenantFile") ?? path.join("stacks", pulumi.getStack(), "tenant.yaml");
@@ -55,11 +55,11 @@ for (const user of desired.mfaUsers) {
 }
 
 // Issue 8: OAuth (XOAUTH2) for SMTP and the Conditional Access baseline. The Entra side is declared
-// with @pulumi/azuread (providers/azuread.ts), imported only when tenant.yaml asks for it, because
+// with @pulumi/azuread (program/azuread.ts), imported only when tenant.yaml asks for it, because
 // the azuread provider plugin must then be installed (docs/oauth.md).
 const createdApps = desired.oauthApps.filter((a) => a.kind === "create");
 const azureAd =
-  createdApps.length > 0 || desired.conditionalAccessBaseline ? await import("./providers/azuread.ts") : undefined;
+  createdApps.length > 0 || desired.conditionalAccessBaseline ? await import("./program/azuread.ts") : undefined;
 const created = new Map((azureAd?.declareOAuthApps(createdApps) ?? []).map((a) => [a.name, a]));
 if (azureAd && desired.conditionalAccessBaseline) {
   const exceptions = desired.mailboxes.filter((m) => m.state === "enabled").map((m) => m.mailbox);
@@ -110,18 +110,10 @@ export const effective = (async () => {
   const settings = readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`));
   const result = await effectiveSmtpAuth(await connectTenant(settings), desired);
   for (const [mailbox, verdict] of Object.entries(result)) {
-    const oauthApp = desired.oauthApps.find((a) => a.mailbox === mailbox);
-    if (!verdict.canSend && oauthApp) {
-      // The verdict is for a password (Basic); a mailbox with an OAuth app is meant to send with XOAUTH2.
-      void pulumi.log.info(
-        `${mailbox} sends with OAuth (XOAUTH2, oauth.apps.${oauthApp.name}); with a password it could not: ${verdict.reason}`,
-      );
-    } else if (!verdict.canSend) {
-      void pulumi.log.warn(
-        verdict.blockedBy
-          ? `${mailbox} is declared enabled but will still not be able to send: ${verdict.reason}`
-          : `${mailbox}: ${verdict.reason}`,
-      );
+    if (verdict.status === "blocked") {
+      void pulumi.log.warn(`${mailbox} is declared to send but will still not be able to: ${verdict.reason}`);
+    } else if (verdict.status === "unknown") {
+      void pulumi.log.info(`${mailbox}: whether it can send is ${verdict.reason}`);
     }
   }
   return result;

@@ -1,11 +1,11 @@
 /**
  * A Pulumi project copied under .tmp/ (so node_modules resolves as for the checkout) with its own
- * file backend, run through the real CLI in the project's hermetic environment (scripts/pulumi-env.ts).
+ * file backend, run through the real CLI in the project's hermetic environment (engine/pulumi-env.ts).
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileBackendUrl, projectRoot, pulumiEnv, resolvePulumiBinary } from "../scripts/pulumi-env.ts";
+import { fileBackendUrl, projectRoot, pulumiEnv, resolvePulumiBinary } from "../engine/pulumi-env.ts";
 import { runMeasured, type Measured } from "./measure.ts";
 
 export interface BenchProject {

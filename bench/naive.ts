@@ -1,5 +1,5 @@
 /**
- * The baseline: a naive per-item converger on providers/tenant-api.ts, one request at a time — for
+ * The baseline: a naive per-item converger on tenant/api.ts, one request at a time — for
  * each declared item one GET and, when the value differs, one SET; for `others: inherit`, one GET of
  * every undeclared mailbox. No bulk reads, no batching, no concurrency.
  *
@@ -8,8 +8,8 @@
  * is the sum of its requests' times.
  */
 import type { DesiredState } from "../desired/tenant-yaml.ts";
-import { mfaSatisfies } from "../providers/resources.ts";
-import type { TenantApi } from "../providers/tenant-api.ts";
+import { mfaSatisfies } from "../m365/gates.ts";
+import type { TenantApi } from "../tenant/api.ts";
 
 export interface NaiveSample {
   /** Mean milliseconds per request, by kind. */

@@ -16,12 +16,12 @@ import path from "node:path";
 import tls from "node:tls";
 import { parseArgs } from "node:util";
 import { loadDesiredState, type DesiredState } from "../desired/tenant-yaml.ts";
-import { mfaSatisfies } from "../providers/resources.ts";
-import { connectTenant } from "../providers/connect.ts";
-import { readConnectionSettings } from "../providers/connection.ts";
+import { mfaSatisfies } from "../m365/gates.ts";
+import { connectTenant } from "../tenant/connect.ts";
+import { readConnectionSettings } from "../tenant/connection.ts";
 import { startSandbox, type Sandbox } from "../sandbox/server.ts";
 import type { TenantState } from "../sandbox/model.ts";
-import { projectRoot } from "../scripts/pulumi-env.ts";
+import { projectRoot } from "../engine/pulumi-env.ts";
 import { apiFloorSeconds, minimumCost, sustainedRates, type PhaseNeeds } from "./bounds.ts";
 import { benchProject, type BenchProject } from "./harness.ts";
 import type { Measured } from "./measure.ts";
@@ -371,7 +371,7 @@ const md = [
   "",
   "- *bound* = engine floor (the same command on the same number of no-op dynamic resources, bench/noop) + API floor (the requests the phase must make divided by the sustained throttling budget they are charged to; bench/bounds.ts).",
   `- Budgets (sandbox/runtime/throttle.ts \`documentedBudgets\`, fact sheet §3.4; Exchange per sandbox/README.md): Graph ${rates.graphResourceUnits} RU/s, ${rates.graphWrites} writes/s, Exchange ${rates.exchange.toFixed(2)} calls/s, Conditional Access ${rates.conditionalAccess}/s. Buckets start full, so short phases can beat the sustained-rate figure.`,
-  `- *naive* = one GET (and SET when needed) per item, one at a time, on providers/tenant-api.ts; per-request times measured on ${naiveSampleSize} requests of each kind and multiplied by the phase's request counts (bench/naive.ts).`,
+  `- *naive* = one GET (and SET when needed) per item, one at a time, on tenant/api.ts; per-request times measured on ${naiveSampleSize} requests of each kind and multiplied by the phase's request counts (bench/naive.ts).`,
   "- Peak memory is each process's VmHWM: *CLI* is the `pulumi` process, *node* the largest Node.js process (program or dynamic-provider host), *tree peaks sum* the sum of every process's own peak in the CLI's tree (an upper bound of what the tree held at any one time).",
   "",
   "## API requests per endpoint",

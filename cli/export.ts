@@ -11,8 +11,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseDesiredState } from "../desired/tenant-yaml.ts";
-import type { TenantApi } from "../providers/tenant-api.ts";
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, settingsFrom } from "./doctor/tenant.ts";
+import type { TenantApi } from "../tenant/api.ts";
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, settingsFrom } from "./connection.ts";
 import { CliError, UsageError, parse, str, type CliIo } from "./io.ts";
 
 export const EXPORT_USAGE = `usage: m365-smtp-auth export --out FILE --owner MAIL [options]

@@ -11,7 +11,7 @@ import { runDiagnose } from "./doctor/diagnose-command.ts";
 import { runExplainCommand } from "./doctor/explain-command.ts";
 import { runProbeCommand } from "./doctor/probe-command.ts";
 import { runExport } from "./export.ts";
-import { ApiError } from "../providers/http.ts";
+import { ApiError } from "../tenant/http.ts";
 import { UsageError, errorLine, type CliIo } from "./io.ts";
 
 export type { CliIo };

@@ -6,9 +6,10 @@
  * One process serves every resource kind; it keeps one tenant connection per configuration.
  */
 import type { dynamic } from "@pulumi/pulumi";
-import { connectTenant } from "./connect.ts";
-import { CONFIG_NAMESPACE, readConnectionSettings } from "./connection.ts";
-import { KIND_PROVIDERS, createProviderContext, type ProviderContext } from "./resources.ts";
+import { connectTenant } from "../tenant/connect.ts";
+import { CONFIG_NAMESPACE, readConnectionSettings } from "../tenant/connection.ts";
+import { createProviderContext, type KindProvider, type ProviderContext } from "./context.ts";
+import { KIND_PROVIDERS } from "./kinds/index.ts";
 import { RESOURCE_KINDS, type ResourceKind } from "./types.ts";
 
 let context: Promise<ProviderContext> | undefined;
@@ -22,53 +23,60 @@ function configure(req: dynamic.ConfigureRequest): void {
 }
 
 const METHODS = ["check", "diff", "create", "read", "update", "delete"] as const;
-type Method = (typeof METHODS)[number];
+
+/** Any kind's provider, seen through the contract with its inputs and outputs erased at this boundary. */
+type AnyKindProvider = KindProvider<object, object>;
 
 /**
  * The provider object the dynamic-provider host asks for: each method is a call to {@link dispatch}.
  * The state's `__provider` module (see shim.ts) is just `require(<this file>).providerFor(kind)`.
  */
 export function providerFor(kind: string): dynamic.ResourceProvider {
-  const call = (method: string, args: unknown[]) => dispatch(kind, method, args) as Promise<never>;
   return {
-    configure: (req) => call("configure", [req]),
-    check: (olds, news) => call("check", [olds, news]),
-    diff: (id, olds, news) => call("diff", [id, olds, news]),
-    create: (inputs) => call("create", [inputs]),
-    read: (id, props) => call("read", [id, props]),
-    update: (id, olds, news) => call("update", [id, olds, news]),
-    delete: (id, props) => call("delete", [id, props]),
-  };
+    configure: async (req) => configure(req),
+    check: (olds: object, news: object) => dispatch(kind, { method: "check", olds, news }),
+    diff: (_id: string, olds: object, news: object) => dispatch(kind, { method: "diff", olds, news }),
+    create: (inputs: object) => dispatch(kind, { method: "create", inputs }),
+    read: (id: string, props: object) => dispatch(kind, { method: "read", id, props }),
+    update: (id: string, olds: object, news: object) => dispatch(kind, { method: "update", id, olds, news }),
+    delete: (id: string, props: object) => dispatch(kind, { method: "delete", id, props }),
+  } as dynamic.ResourceProvider;
 }
 
+/** One provider call as the engine makes it, by method. */
+export type ProviderCall =
+  | { method: "check"; olds: object; news: object }
+  | { method: "diff"; olds: object; news: object }
+  | { method: "create"; inputs: object }
+  | { method: "read"; id: string; props: object }
+  | { method: "update"; id: string; olds: object; news: object }
+  | { method: "delete"; id: string; props: object };
+
 /**
- * Runs `method` of resource kind `kind`. Arguments are those the engine passed to the shim.
- * Errors keep their message (credential-free by construction) and gain the kind for context.
+ * Runs one provider call for resource kind `kind` (a string from the state's shim, so checked here).
+ * Errors keep their message (credential-free by construction).
  */
-export async function dispatch(kind: string, method: string, args: unknown[]): Promise<unknown> {
-  if (method === "configure") {
-    configure(args[0] as dynamic.ConfigureRequest);
-    return undefined;
-  }
-  if (!RESOURCE_KINDS.includes(kind as ResourceKind)) throw new Error(`unknown resource kind ${kind}`);
-  if (!METHODS.includes(method as Method)) throw new Error(`unknown provider method ${method}`);
-  const provider = KIND_PROVIDERS[kind as ResourceKind];
-  if (method === "diff") {
-    const [, olds, news] = args;
-    return provider.diff(olds, news);
-  }
+export async function dispatch(kind: string, call: ProviderCall): Promise<never> {
+  if (!isResourceKind(kind)) throw new Error(`unknown resource kind ${kind}`);
+  if (!METHODS.includes(call.method)) throw new Error(`unknown provider method ${String(call.method)}`);
+  const provider: AnyKindProvider = KIND_PROVIDERS[kind];
+  if (call.method === "diff") return provider.diff(call.olds, call.news) as never;
   if (!context) throw new Error("the provider was not configured: stack config is missing");
   const ctx = await context;
-  switch (method as Exclude<Method, "diff">) {
+  switch (call.method) {
     case "check":
-      return provider.check(ctx, args[0] as object, args[1]);
+      return (await provider.check(ctx, call.olds, call.news)) as never;
     case "create":
-      return provider.create(ctx, args[0]);
+      return (await provider.create(ctx, call.inputs)) as never;
     case "read":
-      return provider.read(ctx, args[0] as string, args[1]);
+      return (await provider.read(ctx, call.id, call.props)) as never;
     case "update":
-      return provider.update(ctx, args[0] as string, args[1], args[2]);
+      return (await provider.update(ctx, call.id, call.olds, call.news)) as never;
     case "delete":
-      return provider.delete(ctx, args[0] as string, args[1]);
+      return (await provider.delete(ctx, call.id, call.props)) as never;
   }
+}
+
+function isResourceKind(kind: string): kind is ResourceKind {
+  return (RESOURCE_KINDS as readonly string[]).includes(kind);
 }

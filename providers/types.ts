@@ -3,6 +3,9 @@
  * the policy pack: each resource kind's type token and its input properties. Inputs hold plain,
  * non-secret values only.
  */
+import type { MailboxSmtpAuthState, OrganizationSmtpAuthState, PerUserMfaState } from "../m365/model.ts";
+
+export type { MailboxSmtpAuthState, OrganizationSmtpAuthState, PerUserMfaState };
 
 /** The dynamic-provider module: type tokens are `pulumi-nodejs:dynamic/m365:<Kind>`. */
 export const RESOURCE_MODULE = "m365";
@@ -47,11 +50,8 @@ export interface SecurityDefaultsInputs {
 
 /** Exchange Set-TransportConfig -SmtpClientAuthenticationDisabled. One per tenant. */
 export interface OrganizationSmtpAuthInputs {
-  state: "enabled" | "disabled";
+  state: OrganizationSmtpAuthState;
 }
-
-/** Exchange Set-CASMailbox -SmtpClientAuthenticationDisabled ($null / $false / $true). */
-export type MailboxSmtpAuthState = "inherit" | "enabled" | "disabled";
 
 export interface MailboxSmtpAuthInputs extends ExceptionRecord {
   /** Primary SMTP address, lower case. */
@@ -69,9 +69,6 @@ export interface OtherMailboxesSmtpAuthInputs {
   /** Undeclared mailboxes with a per-mailbox value; the program always declares none. */
   strays: string[];
 }
-
-/** Graph beta users/{id}/authentication/requirements perUserMfaState. */
-export type PerUserMfaState = "disabled" | "enabled" | "enforced";
 
 export interface PerUserMfaInputs extends ExceptionRecord {
   /** User principal name, lower case. */

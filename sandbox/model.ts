@@ -4,8 +4,8 @@
  * Values use Microsoft's own vocabulary so that the mapping to each wire format is obvious.
  */
 
-/** Legacy per-user MFA state, as Graph beta `strongAuthenticationRequirements.perUserMfaState` names it. */
-export type PerUserMfaState = "disabled" | "enabled" | "enforced";
+export type { AuthenticationPolicy, ConditionalAccessPolicy, PerUserMfaState } from "../m365/model.ts";
+import type { AuthenticationPolicy, ConditionalAccessPolicy, PerUserMfaState } from "../m365/model.ts";
 
 /** A user (Entra ID) with the Exchange mailbox settings that belong to it. */
 export interface TenantUser {
@@ -33,27 +33,6 @@ export interface TenantUser {
   smtpClientAuthenticationDisabled: boolean | null;
   /** Name of the Exchange authentication policy assigned to the user, or null for the organisation default. */
   authenticationPolicy: string | null;
-}
-
-/** An Exchange authentication policy (New-AuthenticationPolicy); only the SMTP switch matters here. */
-export interface AuthenticationPolicy {
-  name: string;
-  allowBasicAuthSmtp: boolean;
-}
-
-/** A Conditional Access policy, modelled as far as SMTP AUTH cares: does it block legacy authentication for a user? */
-export interface ConditionalAccessPolicy {
-  id: string;
-  displayName: string;
-  state: "enabled" | "disabled" | "enabledForReportingButNotEnforced";
-  /** conditions.clientAppTypes, e.g. ["exchangeActiveSync", "other"] for a legacy-authentication block. */
-  clientAppTypes: string[];
-  /** conditions.users.includeUsers: user ids or "All". */
-  includeUsers: string[];
-  /** conditions.users.excludeUsers: user ids. */
-  excludeUsers: string[];
-  /** grantControls.builtInControls, e.g. ["block"] or ["mfa"]. */
-  builtInControls: string[];
 }
 
 /** An app registration with its service principal, as the token service and Exchange see it. */

@@ -29,7 +29,7 @@ import { SandboxHttpError, type ErrorContext } from "./errors/http-error.ts";
 import { GraphErrors, notModelled } from "./errors/graph.ts";
 import { ExchangeErrors } from "./errors/exchange.ts";
 import { TokenErrors } from "./errors/token.ts";
-import { checkPermission, type OperationName } from "./permissions.ts";
+import { checkPermission, type OperationName } from "../m365/permissions.ts";
 import { MemoryTenantStore, type TenantStore } from "./store/store.ts";
 import { fixturePath, loadFixture } from "./store/fixture.ts";
 import { generateUsers } from "./store/generate.ts";

@@ -1,9 +1,9 @@
 /**
  * `npm run pulumi -- <args>`: runs the Pulumi CLI in this project's hermetic environment
- * (see scripts/pulumi-env.ts), passing the arguments and the exit code through.
+ * (see engine/pulumi-env.ts), passing the arguments and the exit code through.
  */
 import { spawn } from "node:child_process";
-import { envForCommand, projectRoot, pulumiEnv, resolvePulumiBinary } from "./pulumi-env.ts";
+import { envForCommand, projectRoot, pulumiEnv, resolvePulumiBinary } from "../engine/pulumi-env.ts";
 
 let bin: string;
 try {

@@ -20,7 +20,7 @@ import nodemailer from "nodemailer";
 import { diagnose } from "../cli/doctor/diagnose.ts";
 import { loadDesiredState } from "../desired/tenant-yaml.ts";
 import { startSandbox, type Sandbox } from "../sandbox/server.ts";
-import { projectRoot, pulumiEnv, resolvePulumiBinary } from "./pulumi-env.ts";
+import { projectRoot, pulumiEnv, resolvePulumiBinary } from "../engine/pulumi-env.ts";
 import { sendWithXoauth2, type SendResult } from "./xoauth2.ts";
 
 const OAUTH = process.argv.slice(2).includes("--oauth");

@@ -1,17 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
   GATE_ORDER,
-  SmtpReplies,
-  checkSender,
   conditionalAccessBlocksLegacy,
   evaluateGates,
-  factsFromTenant,
-  formatReply,
   replyForGate,
   type GateFacts,
   type GateId,
-  type SmtpReply,
-} from "../providers/gates.ts";
+} from "../m365/gates.ts";
+import { SmtpReplies, formatReply, type SmtpReply } from "../m365/smtp-replies.ts";
+import { checkSender, factsFromTenant } from "../sandbox/smtp/facts.ts";
 import type { ConditionalAccessPolicy, TenantState, TenantUser } from "../sandbox/model.ts";
 import {
   APP_ID,

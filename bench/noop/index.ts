@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 // bench/noop/ and its copies under .tmp/bench-*/ are both two levels below the project root.
-import { RegistrationWindow } from "../../providers/registration-window.ts";
+import { RegistrationWindow } from "../../program/registration-window.ts";
 
 const config = new pulumi.Config();
 const count = config.requireNumber("count");

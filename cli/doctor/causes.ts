@@ -8,6 +8,7 @@
  * Facts behind each entry are in /work/shared/reference/m365-api-facts.md (sections 1, 2, 4, 5, 6, 7);
  * cli/doctor/README.md documents each id with the replies that reveal it.
  */
+import { BASIC_AUTH_SCHEDULE } from "../../m365/schedule.ts";
 
 /** Stable cause ids, in the order of DESIGN.md's gates where a gate exists. */
 export const CAUSE_IDS = [
@@ -49,10 +50,6 @@ export interface Cause {
   /** True when the fix lowers the tenant's protection; the text then names the OAuth path and the schedule. */
   weakensTenant: boolean;
 }
-
-/** Microsoft's published schedule for Basic authentication on SMTP AUTH (Exchange Team blog, 27 January 2026). */
-export const BASIC_AUTH_SCHEDULE =
-  "Basic authentication for SMTP AUTH stays available through December 2026, is disabled by default for existing tenants from the end of December 2026 (admins can re-enable it), and is removed in the second half of 2027 (Exchange Team blog, January 2026).";
 
 /** The modern path that avoids weakening the tenant. */
 export const OAUTH_PATH =

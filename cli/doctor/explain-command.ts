@@ -7,7 +7,8 @@
  */
 import { DesiredStateError, loadDesiredState, type DesiredState } from "../../desired/tenant-yaml.ts";
 import { UsageError, parse, port, readCa, secretFromEnv, str, type CliIo } from "../io.ts";
-import { applyProbeEvidence, buildReport, formatExplain, gatherFacts, type ProbeEvidence } from "./explain.ts";
+import { applyProbeEvidence, buildReport, formatExplain, type ProbeEvidence } from "./explain.ts";
+import { gatherFacts } from "../../tenant/facts.ts";
 import { runProbe } from "./probe.ts";
 import { smtpReplyOf } from "./probe-command.ts";
 import {
@@ -17,8 +18,8 @@ import {
   connect,
   settingsFrom,
   trustCa,
-} from "./tenant.ts";
-import { SCOPES } from "../../providers/connection.ts";
+} from "../connection.ts";
+import { SCOPES } from "../../tenant/connection.ts";
 
 export const EXPLAIN_USAGE = `usage: m365-smtp-auth doctor explain <mailbox> [options]
 

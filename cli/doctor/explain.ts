@@ -1,6 +1,6 @@
 /**
- * `doctor explain <mailbox>`: reads the tenant through the providers' clients, turns what it read
- * into the gates' facts, walks the gates with providers/gates.ts and says which gate blocks and
+ * `doctor explain <mailbox>`: reads the tenant's facts through the one facts reader
+ * (tenant/facts.ts), walks the gates with m365/gates.ts and says which gate blocks and
  * exactly what changes it — a tenant.yaml entry (with `file:line` when the file declares it), a
  * resource, or an action outside tenant.yaml — plus whether the OAuth path avoids weakening the
  * tenant and how long Basic SMTP AUTH has left.
@@ -11,258 +11,21 @@
  */
 import type { DesiredState, SourcePosition } from "../../desired/tenant-yaml.ts";
 import {
-  authenticationPolicyInEffect,
-  conditionalAccessFromGraph,
-  hasExchangeLicence,
-} from "../../providers/effective.ts";
-import {
   GATE_ORDER,
-  UNKNOWN,
   evaluateGates,
-  replyForGate,
-  type Fact,
+  gateApplies,
+  gatesAnswering,
   type GateFacts,
   type GateId,
   type GateStatus,
   type GateVerdict,
   type Mechanism,
   type SmtpReply,
-} from "../../providers/gates.ts";
-import { ApiError } from "../../providers/http.ts";
-import { PermissionError, type TenantApi } from "../../providers/tenant-api.ts";
+} from "../../m365/gates.ts";
+import type { GatheredFacts, TenantContext } from "../../tenant/facts.ts";
 import { typeToken, type ResourceKind } from "../../providers/types.ts";
 import { CAUSES, OAUTH_PATH, type CauseId } from "./causes.ts";
-import { basicAuthSchedule, type BasicAuthSchedule } from "./schedule.ts";
-
-/** What was read besides the facts, for naming policies, principals and fixes. */
-export interface TenantContext {
-  userId: string | null;
-  /** Authentication policies that allow Basic SMTP (candidates for Set-User -AuthenticationPolicy). */
-  allowingAuthenticationPolicies: string[];
-  /** The app's Exchange service principal, when `appId` was given and it is registered. */
-  servicePrincipal: { objectId: string; displayName: string } | null;
-  appId: string | null;
-}
-
-export interface GatheredFacts {
-  facts: GateFacts;
-  /** Per gate: why its facts could not be read (the missing permission) or where they came from. */
-  notes: Partial<Record<GateId, string>>;
-  context: TenantContext;
-}
-
-function isNotFound(err: unknown): boolean {
-  return err instanceof ApiError && (err.code === "NOT_FOUND" || /NotFound/u.test(err.serviceCode ?? ""));
-}
-
-const lower = (s: unknown) => (typeof s === "string" ? s.toLowerCase() : "");
-const firstString = (...values: unknown[]) =>
-  (values.find((v) => typeof v === "string" && v !== "") as string | undefined) ?? "";
-
-/**
- * Reads everything the gates need for `mailbox`. `appId` (OAuth) is the app whose token would be
- * used with XOAUTH2. Password, lockout and Basic-auth retirement cannot be read from the tenant's
- * APIs: they stay unknown unless a probe supplies them ({@link applyProbeEvidence}).
- */
-export async function gatherFacts(
-  api: TenantApi,
-  mailbox: string,
-  opts: { mechanism: Mechanism; appId?: string; today: string },
-): Promise<GatheredFacts> {
-  const { mechanism, appId } = opts;
-  const notes: Partial<Record<GateId, string>> = {};
-  async function read<T>(
-    gates: GateId[],
-    what: string,
-    fn: () => Promise<T>,
-    operation?: ConstructorParameters<typeof PermissionError>[0],
-  ): Promise<Fact<T>> {
-    try {
-      return await fn();
-    } catch (caught) {
-      // graphList is a raw read: its 403 is turned into the PermissionError of the operation here.
-      const err =
-        caught instanceof ApiError && caught.status === 403 && operation !== undefined
-          ? new PermissionError(operation, caught)
-          : caught;
-      if (err instanceof PermissionError) {
-        for (const g of gates)
-          notes[g] = `${what} could not be read: missing permission ${err.permission} (${err.message})`;
-        return UNKNOWN;
-      }
-      throw err;
-    }
-  }
-  const address = mailbox.trim().toLowerCase();
-
-  const [user, cas, securityDefaults, orgDisabled, caPolicies, orgConfig, authPolicies] = await Promise.all([
-    read(
-      ["mailbox_unlicensed_or_missing", "account_disabled", "conditional_access_block"],
-      "the user (Graph)",
-      async () => {
-        try {
-          return await api.getUser(address);
-        } catch (err) {
-          if (isNotFound(err)) return null;
-          throw err;
-        }
-      },
-    ),
-    read(
-      ["mailbox_unlicensed_or_missing", "smtp_auth_disabled_mailbox", "smtp_auth_disabled_tenant"],
-      "Get-CASMailbox",
-      async () => {
-        try {
-          return await api.getCasMailbox(address);
-        } catch (err) {
-          if (isNotFound(err)) return null;
-          throw err;
-        }
-      },
-    ),
-    read(["security_defaults_enabled"], "security defaults", () => api.getSecurityDefaults()),
-    read(["smtp_auth_disabled_tenant"], "Get-TransportConfig", () => api.getOrganizationSmtpAuthDisabled()),
-    read(
-      ["conditional_access_block"],
-      "Conditional Access policies",
-      () => api.graphList("/v1.0/identity/conditionalAccess/policies"),
-      "graph.conditionalAccess.read",
-    ),
-    read(
-      ["authentication_policy_blocks_basic_smtp"],
-      "Get-OrganizationConfig",
-      async () => (await api.invoke("Get-OrganizationConfig", {}))[0] ?? {},
-    ),
-    read(["authentication_policy_blocks_basic_smtp"], "Get-AuthenticationPolicy", () =>
-      api.invoke("Get-AuthenticationPolicy", {}),
-    ),
-  ]);
-
-  const known = user !== UNKNOWN && user !== null;
-  const userId = known ? user.id : null;
-  const [licensed, perUserMfa, exchangeUser] = await Promise.all([
-    known
-      ? read(
-          ["mailbox_unlicensed_or_missing"],
-          "licence details",
-          async () =>
-            hasExchangeLicence(await api.graphList(`/v1.0/users/${encodeURIComponent(user.id)}/licenseDetails`)),
-          "graph.licenseDetails.read",
-        )
-      : Promise.resolve(UNKNOWN as Fact<boolean>),
-    known
-      ? read(["per_user_mfa"], "per-user MFA", () => api.getPerUserMfa(address))
-      : Promise.resolve(UNKNOWN as Fact<never>),
-    known
-      ? read(["authentication_policy_blocks_basic_smtp"], "Get-User", async () => {
-          try {
-            return (await api.invoke("Get-User", { Identity: address }))[0] ?? {};
-          } catch (err) {
-            if (isNotFound(err)) return {};
-            throw err;
-          }
-        })
-      : Promise.resolve(UNKNOWN as Fact<Record<string, unknown>>),
-  ]);
-
-  const authenticationPolicy = authenticationPolicyInEffect(exchangeUser, orgConfig, authPolicies);
-
-  // OAuth: the app's service principal in Exchange, and its permission on the mailbox.
-  let exchangeServicePrincipalRegistered: Fact<boolean> = UNKNOWN;
-  let mailboxPermissionGranted: Fact<boolean> = UNKNOWN;
-  let servicePrincipal: TenantContext["servicePrincipal"] = null;
-  if (mechanism === "oauth") {
-    if (appId === undefined) {
-      notes.oauth_misconfigured_app_or_sp = "no --app-id given: the app's service principal was not looked up";
-      notes.send_as_permission = "no --app-id given: mailbox permissions were not looked up";
-    } else {
-      const sps = await read(["oauth_misconfigured_app_or_sp", "send_as_permission"], "Get-ServicePrincipal", () =>
-        api.invoke("Get-ServicePrincipal", {}),
-      );
-      if (sps !== UNKNOWN) {
-        const sp = sps.find((s) => lower(s.AppId) === appId.toLowerCase());
-        exchangeServicePrincipalRegistered = sp !== undefined;
-        if (sp) {
-          servicePrincipal = {
-            objectId: firstString(sp.ObjectId, sp.ServiceId, sp.Identity),
-            displayName: firstString(sp.DisplayName),
-          };
-          const trustees = [sp.ObjectId, sp.ServiceId, sp.Identity, sp.AppId, sp.DisplayName, sp.Name]
-            .map(lower)
-            .filter(Boolean);
-          const perms = await read(["send_as_permission"], "Get-MailboxPermission", async () => {
-            try {
-              return await api.invoke("Get-MailboxPermission", { Identity: address });
-            } catch (err) {
-              if (isNotFound(err)) return [];
-              throw err;
-            }
-          });
-          mailboxPermissionGranted =
-            perms === UNKNOWN
-              ? UNKNOWN
-              : perms.some(
-                  (p) =>
-                    trustees.includes(lower(p.User)) &&
-                    (Array.isArray(p.AccessRights) ? p.AccessRights : [p.AccessRights])
-                      .map(lower)
-                      .some((r) => r.includes("fullaccess") || r.includes("sendas")),
-                );
-        } else {
-          mailboxPermissionGranted = false;
-        }
-      }
-    }
-  }
-
-  const policies = caPolicies === UNKNOWN ? UNKNOWN : caPolicies.map((p) => conditionalAccessFromGraph(p));
-  const mailboxExists: Fact<boolean> =
-    user === null || cas === null ? false : user === UNKNOWN || cas === UNKNOWN ? UNKNOWN : true;
-
-  notes.wrong_credentials ??= "the tenant's APIs do not reveal passwords: give --password-env to probe it";
-  notes.account_locked ??= "the tenant's APIs do not reveal smart lockout: give --password-env to probe it";
-  // Microsoft has published no read for it; before the end of December 2026 it is available to every tenant.
-  const available = basicAuthSchedule(opts.today).phase === "available";
-  notes.basic_auth_disabled_or_retired ??= available
-    ? "the tenant's APIs do not reveal it; judged from Microsoft's schedule (available through December 2026)"
-    : "the tenant's APIs do not reveal it and Microsoft's schedule no longer guarantees it: give --password-env to probe it";
-
-  const facts: GateFacts = {
-    mechanism,
-    userId: userId ?? UNKNOWN,
-    mailboxExists,
-    licensed: user === null ? false : licensed,
-    accountEnabled: known ? user.accountEnabled !== false : UNKNOWN,
-    passwordCorrect: UNKNOWN,
-    accountLocked: UNKNOWN,
-    securityDefaultsEnabled: securityDefaults,
-    conditionalAccessPolicies: policies,
-    perUserMfa,
-    // Graph reports `enforced` once an `enabled` user has registered a method, so `enabled` means none yet.
-    mfaMethodRegistered: perUserMfa === UNKNOWN ? UNKNOWN : false,
-    mailboxSmtpAuthDisabled:
-      cas === UNKNOWN || cas === null ? UNKNOWN : cas.state === "inherit" ? null : cas.state === "disabled",
-    organizationSmtpAuthDisabled: orgDisabled,
-    authenticationPolicy,
-    basicAuthSmtpRetired: available ? false : UNKNOWN,
-    exchangeServicePrincipalRegistered,
-    mailboxPermissionGranted,
-  };
-
-  return {
-    facts,
-    notes,
-    context: {
-      userId,
-      allowingAuthenticationPolicies:
-        authPolicies === UNKNOWN
-          ? []
-          : authPolicies.filter((p) => p.AllowBasicAuthSmtp === true).map((p) => String(p.Name)),
-      servicePrincipal,
-      appId: appId ?? null,
-    },
-  };
-}
+import { basicAuthSchedule, type BasicAuthSchedule } from "../../m365/schedule.ts";
 
 /** What a probe of the same mailbox showed: AUTH succeeded, or the reply that refused it. */
 export type ProbeEvidence = { authenticated: true } | { authenticated: false; reply: SmtpReply };
@@ -277,15 +40,6 @@ const PROBE_ONLY: ReadonlyArray<{
   { gate: "account_locked", fact: "accountLocked", pass: false },
   { gate: "basic_auth_disabled_or_retired", fact: "basicAuthSmtpRetired", pass: false },
 ];
-
-/** The gates whose Exchange reply (for `mechanism`) is `reply`, in walking order. */
-export function gatesAnswering(reply: SmtpReply, mechanism: Mechanism): GateId[] {
-  const text = reply.text.replace(/\s*\[[^\]]*\]\s*$/u, "").trim();
-  return GATE_ORDER.filter((g) => {
-    const r = replyForGate(g, mechanism);
-    return r.code === reply.code && r.enhanced === reply.enhanced && r.text === text;
-  });
-}
 
 /**
  * Fills the facts only a probe reveals. Exchange walks the gates in order and answers with the first
@@ -486,18 +240,6 @@ export function changeFor(
   }
 }
 
-/** Gates OAuth (XOAUTH2 with an app-only token) does not go through. */
-const OAUTH_SKIPS: ReadonlySet<GateId> = new Set([
-  "account_disabled",
-  "wrong_credentials",
-  "account_locked",
-  "security_defaults_enabled",
-  "conditional_access_block",
-  "per_user_mfa",
-  "authentication_policy_blocks_basic_smtp",
-  "basic_auth_disabled_or_retired",
-]);
-
 export interface ExplainGate {
   id: GateId;
   status: GateStatus;
@@ -550,7 +292,7 @@ export function buildReport(
   if (mechanism === "oauth") {
     oauthText =
       "This explanation is for the OAuth path already: security defaults, MFA and Conditional Access user policies stay on.";
-  } else if (blocking && OAUTH_SKIPS.has(blocking.id)) {
+  } else if (blocking && !gateApplies(blocking.id, "oauth")) {
     avoids = true;
     oauthText = `The OAuth path avoids weakening the tenant: XOAUTH2 with an app-only token does not go through '${blocking.id}'. ${stillNeeds.length > 0 ? `With OAuth this mailbox would still need: ${stillNeeds.join(", ")} (give --app-id to check the app).` : "With OAuth every gate passes for this mailbox."} ${OAUTH_PATH}`;
   } else if (blocking) {

@@ -5,22 +5,23 @@
  * cannot tell apart. Exit codes: 0 every step succeeded, 1 a step failed or the host/tenant could
  * not be reached, 2 bad arguments.
  */
-import { SCOPES } from "../../providers/connection.ts";
-import type { SmtpReply } from "../../providers/gates.ts";
+import { SCOPES } from "../../tenant/connection.ts";
+import type { SmtpReply } from "../../m365/gates.ts";
 import { UsageError, parse, port, readCa, secretFromEnv, str, type CliIo } from "../io.ts";
 import { CAUSES, type CauseId } from "./causes.ts";
 import { diagnose, type Diagnosis } from "./diagnose.ts";
-import {
-  applyProbeEvidence,
-  buildReport,
-  formatExplain,
-  gatherFacts,
-  type ExplainReport,
-  type ProbeEvidence,
-} from "./explain.ts";
+import { applyProbeEvidence, buildReport, formatExplain, type ExplainReport, type ProbeEvidence } from "./explain.ts";
+import { gatherFacts } from "../../tenant/facts.ts";
 import { formatHuman, formatJson, toJson } from "./format.ts";
 import { failureText, runProbe, scrub, secretForms, type ProbeAuth, type ProbeResult } from "./probe.ts";
-import { CONNECTION_OPTIONS, TokenError, clientCredentialsToken, connect, settingsFrom, trustCa } from "./tenant.ts";
+import {
+  CONNECTION_OPTIONS,
+  TokenError,
+  clientCredentialsToken,
+  connect,
+  settingsFrom,
+  trustCa,
+} from "../connection.ts";
 
 export const PROBE_USAGE = `usage: m365-smtp-auth doctor probe --user MAILBOX [--password-env VAR | --password-stdin] [options]
        m365-smtp-auth doctor probe --user MAILBOX --auth xoauth2 --client-id ID --client-secret-env VAR [options]

@@ -15,7 +15,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { projectRoot } from "../../scripts/pulumi-env.ts";
+import { projectRoot } from "../../engine/pulumi-env.ts";
 import { isValidDate } from "../../desired/tenant-yaml.ts";
 import { parse, str, UsageError } from "../io.ts";
 import { parsePreviewOutput, readPreview } from "../preview-comment/model.ts";

@@ -1,10 +1,10 @@
 /**
  * Runs the Pulumi CLI for the pipeline commands: the same binary and environment as `npm run pulumi`
- * (scripts/pulumi-env.ts), so the state backend, passphrase and CA come from the caller's
+ * (engine/pulumi-env.ts), so the state backend, passphrase and CA come from the caller's
  * environment (PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE[_FILE], NODE_EXTRA_CA_CERTS).
  */
 import { spawn } from "node:child_process";
-import { envForCommand, pulumiEnv, resolvePulumiBinary } from "../../scripts/pulumi-env.ts";
+import { envForCommand, pulumiEnv, resolvePulumiBinary } from "../../engine/pulumi-env.ts";
 
 /** What one CLI run gave back. `stdout` is captured only when asked for. */
 export interface PulumiRun {

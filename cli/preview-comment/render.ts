@@ -162,6 +162,8 @@ function verdictCell(verdict: unknown): string {
     const v = verdict as Props;
     if (typeof v.canSend === "boolean") {
       if (v.canSend) return "✅ can send";
+      // A fact could not be read: the verdict is unknown, never "cannot send".
+      if (v.status === "unknown") return `❔ unknown${v.reason ? `: ${text(v.reason)}` : ""}`;
       const reason = text(v.reason);
       const gate = text(v.blockedBy);
       return `⛔ cannot send${gate ? ` (${gate})` : ""}${reason ? `: ${reason}` : ""}`;

@@ -7,7 +7,7 @@
 import type { HandlerContext, HandlerResult } from "../protocol/context.ts";
 import { json } from "../protocol/context.ts";
 import { ExchangeErrors } from "../errors/exchange.ts";
-import { isOperationName, type OperationName } from "../permissions.ts";
+import { isOperationName, type OperationName } from "../../m365/permissions.ts";
 import { bindParameters, findCmdlet, type CmdletDefinition } from "./cmdlets.ts";
 
 export const MAX_PAGE_SIZE = 1000;

@@ -4,7 +4,7 @@
  * segments match case-insensitively (Graph URLs do); `{name}` captures one decoded segment and
  * `{version}` only v1.0 or beta.
  */
-import type { OperationName } from "../permissions.ts";
+import type { OperationName } from "../../m365/permissions.ts";
 import type { ApiName, Handler, HandlerContext } from "./context.ts";
 
 export type GraphVersion = "v1.0" | "beta";

@@ -13,7 +13,8 @@ import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { SMTPServer } from "smtp-server";
 import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp-connection.js";
-import { formatReply, SmtpReplies, type Mechanism, type SmtpReply } from "../../providers/gates.ts";
+import type { Mechanism } from "../../m365/gates.ts";
+import { formatReply, SmtpReplies, type SmtpReply } from "../../m365/smtp-replies.ts";
 
 /** Front-end (CAS) name used in the greeting, EHLO and suffixes. */
 export const FRONT_END = "AM0PR01CA0001";
@@ -62,7 +63,7 @@ export function connectionOf(session: object): ExchangeConnection | undefined {
 
 // Replies smtp-server writes itself, by its own text, and what Exchange says instead. Texts marked
 // (*) are Exchange Server's classic replies recalled from transcripts, not confirmed for Exchange
-// Online; the rest are confirmed (sources in providers/gates.ts and the fact sheet §5.1).
+// Online; the rest are confirmed (sources in m365/gates.ts and the fact sheet §5.1).
 const LIBRARY_REPLIES: Record<string, [number, string]> = {
   "220 Ready to start TLS": [220, "2.0.0 SMTP server ready"],
   "235 Authentication successful": [235, "2.7.0 Authentication successful"],

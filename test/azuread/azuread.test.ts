@@ -1,5 +1,5 @@
 /**
- * providers/azuread.ts under Pulumi's runtime mocks (no azuread provider plugin exists here): every
+ * program/azuread.ts under Pulumi's runtime mocks (no azuread provider plugin exists here): every
  * resource's exact inputs, every invoke's exact arguments, and a mock that throws on any resource
  * type or invoke nobody expected (STYLE guideline 10). The module declares only @pulumi/azuread
  * resources, so no dynamic resource (and no closure serialization) enters this test.
@@ -14,7 +14,7 @@ import {
   declareOAuthApps,
   EXCHANGE_ONLINE_APP_ID,
   smtpSendAsAppRoleId,
-} from "../../providers/azuread.ts";
+} from "../../program/azuread.ts";
 
 // Mock values, test data only. The role id stands in for what the real Exchange Online service
 // principal publishes; it is deliberately not a GUID so nobody mistakes it for the real one.

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished }
 import type { Sandbox } from "../../sandbox/server.ts";
 import type { TenantState } from "../../sandbox/model.ts";
 import type { ExplainReport } from "../../cli/doctor/explain.ts";
-import { trustCa } from "../../cli/doctor/tenant.ts";
+import { trustCa } from "../../cli/connection.ts";
 import { runCli } from "../../cli/main.ts";
 import { NOBODY_APP, OAUTH_APP, SCANNER, SCANNER_PASSWORD, run, startDoctorSandbox, tenantWith } from "./helpers.ts";
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../sandbox/server.ts";
 import type { TenantState, TenantUser } from "../../sandbox/model.ts";
-import type { GateId } from "../../providers/gates.ts";
+import type { GateId } from "../../m365/gates.ts";
 import type { CauseId } from "../../cli/doctor/causes.ts";
 import type { ExplainReport } from "../../cli/doctor/explain.ts";
 import { OAUTH_APP, RECEPTION, SCANNER, SCANNER_PASSWORD, run, startDoctorSandbox, tenantWith } from "./helpers.ts";

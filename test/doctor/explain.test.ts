@@ -5,18 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseDesiredState } from "../../desired/tenant-yaml.ts";
-import { SmtpReplies, type GateId } from "../../providers/gates.ts";
-import { ApiError } from "../../providers/http.ts";
-import { PermissionError, type TenantApi } from "../../providers/tenant-api.ts";
-import {
-  applyProbeEvidence,
-  buildReport,
-  changeFor,
-  gatesAnswering,
-  gatherFacts,
-  type GatheredFacts,
-} from "../../cli/doctor/explain.ts";
-import { basicAuthSchedule } from "../../cli/doctor/schedule.ts";
+import { gatesAnswering, type GateId } from "../../m365/gates.ts";
+import { SmtpReplies } from "../../m365/smtp-replies.ts";
+import { ApiError } from "../../tenant/http.ts";
+import { PermissionError, type TenantApi } from "../../tenant/api.ts";
+import { applyProbeEvidence, buildReport, changeFor } from "../../cli/doctor/explain.ts";
+import { gatherFacts, type GatheredFacts } from "../../tenant/facts.ts";
+import { basicAuthSchedule } from "../../m365/schedule.ts";
 import { failureText, scrub, secretForms, xoauth2String, type ProbeResult } from "../../cli/doctor/probe.ts";
 import { confirmCause } from "../../cli/doctor/probe-command.ts";
 import { diagnose } from "../../cli/doctor/diagnose.ts";

@@ -96,7 +96,14 @@ describe("converging the support article's failing tenant", { timeout: 240_000 }
 
     const out = JSON.parse(record(await program.ok(["stack", "output", "--json"])).stdout);
     expect(out.effective).toEqual({
-      [SCANNER]: { canSend: true, blockedBy: null, reason: "every gate passes", unknown: [] },
+      [SCANNER]: {
+        mechanism: "basic",
+        status: "sends",
+        canSend: true,
+        blockedBy: null,
+        reason: "every gate passes",
+        unknown: [],
+      },
     });
   });
 
@@ -230,12 +237,15 @@ describe("provider code", { timeout: 240_000 }, () => {
     try {
       await program.ok(["up", "--yes", "--skip-preview"]);
       const runtime = path.join(program.project.dir, "providers", "runtime.ts");
+      const signature = "export async function dispatch(kind: string, call: ProviderCall): Promise<never> {";
+      const code = readFileSync(runtime, "utf8");
+      expect(code).toContain(signature);
       writeFileSync(
         runtime,
-        readFileSync(runtime, "utf8").replace(
-          "export async function dispatch(kind: string, method: string, args: unknown[]): Promise<unknown> {",
-          `export async function dispatch(kind: string, method: string, args: unknown[]): Promise<unknown> {
-  if (method === "read" || method === "delete") throw new Error(\`new provider code ran \${method} for \${kind}\`);`,
+        code.replace(
+          signature,
+          `${signature}
+  if (call.method === "read" || call.method === "delete") throw new Error(\`new provider code ran \${call.method} for \${kind}\`);`,
         ),
       );
       const refresh = await program.pulumi(["refresh", "--yes", "--skip-preview"]);

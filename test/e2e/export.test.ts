@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { trustCa } from "../../cli/doctor/tenant.ts";
+import { trustCa } from "../../cli/connection.ts";
 import { runCli } from "../../cli/main.ts";
 import { startProgram, type ProgramUnderTest } from "../helpers/program.ts";
 

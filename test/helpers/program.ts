@@ -6,7 +6,7 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { projectRoot } from "../../scripts/pulumi-env.ts";
+import { projectRoot } from "../../engine/pulumi-env.ts";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/server.ts";
 import { pulumiProject, type CliResult, type PulumiProject } from "./pulumi-cli.ts";
 

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
-import { fileBackendUrl, projectRoot, pulumiEnv, resolvePulumiBinary } from "../../scripts/pulumi-env.ts";
+import { fileBackendUrl, projectRoot, pulumiEnv, resolvePulumiBinary } from "../../engine/pulumi-env.ts";
 
 export interface CliResult {
   code: number;

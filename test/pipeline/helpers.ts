@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { fileBackendUrl, projectRoot } from "../../scripts/pulumi-env.ts";
+import { fileBackendUrl, projectRoot } from "../../engine/pulumi-env.ts";
 import type { ProgramUnderTest } from "../helpers/program.ts";
 
 export const PIPELINE_MAIN = path.join(projectRoot, "cli", "pipeline", "main.ts");

@@ -3,7 +3,7 @@ import { accessSync, constants, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { projectRoot } from "../../scripts/pulumi-env.ts";
+import { projectRoot } from "../../engine/pulumi-env.ts";
 
 /**
  * The CI definitions (issue 6 item 3): actionlint on .github/workflows, and the structure both the

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { pulumiProject, type CliResult, type PulumiProject } from "../helpers/pulumi-cli.ts";
-import { projectRoot } from "../../scripts/pulumi-env.ts";
+import { projectRoot } from "../../engine/pulumi-env.ts";
 
 /** The policy pack folder, as `--policy-pack` takes it. */
 export const POLICY_PACK_DIR = path.join(projectRoot, "policies");

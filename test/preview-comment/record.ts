@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { format, resolveConfig } from "prettier";
-import { projectRoot } from "../../scripts/pulumi-env.ts";
+import { projectRoot } from "../../engine/pulumi-env.ts";
 import { POLICY_PACK_DIR, scenarioProject, type Scenario } from "../policies/scenario-project.ts";
 
 const outDir = path.join(projectRoot, "test", "fixtures", "preview");

@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import { createCoalescer, createSnapshot } from "../../providers/coalesce.ts";
-import { ApiError } from "../../providers/http.ts";
-import { KIND_PROVIDERS, createProviderContext } from "../../providers/resources.ts";
-import { PermissionError, type CasMailbox, type TenantApi } from "../../providers/tenant-api.ts";
+import { ApiError } from "../../tenant/http.ts";
+import { createProviderContext } from "../../providers/context.ts";
+import { KIND_PROVIDERS } from "../../providers/kinds/index.ts";
+import { PermissionError, type CasMailbox, type TenantApi } from "../../tenant/api.ts";
 
 /** A TenantApi whose every method throws unless the test scripts it (STYLE.md guideline 10). */
 function fakeApi(methods: Partial<TenantApi>): TenantApi {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { trustCa } from "../../cli/doctor/tenant.ts";
+import { trustCa } from "../../cli/connection.ts";
 import {
   ApiError,
   DEFAULT_RETRY,
@@ -8,7 +8,7 @@ import {
   retryDelayMs,
   safeUrl,
   type HttpRequest,
-} from "../../providers/http.ts";
+} from "../../tenant/http.ts";
 import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
 
 const NOW = Date.parse("2026-11-29T12:00:00Z");

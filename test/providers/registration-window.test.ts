@@ -1,5 +1,5 @@
 /**
- * providers/registration-window.ts under Pulumi's runtime mocks: the engine (the mock) never sees
+ * program/registration-window.ts under Pulumi's runtime mocks: the engine (the mock) never sees
  * more registrations in flight than the window allows, and every resource is still registered, in
  * the order it was declared. Then through the real CLI: a registration the engine refuses ends the
  * run instead of leaving the program waiting for a slot that never frees.
@@ -8,8 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REGISTRATION_WINDOW, RegistrationWindow } from "../../providers/registration-window.ts";
-import { projectRoot } from "../../scripts/pulumi-env.ts";
+import { REGISTRATION_WINDOW, RegistrationWindow } from "../../program/registration-window.ts";
+import { projectRoot } from "../../engine/pulumi-env.ts";
 import { pulumiProject, type PulumiProject } from "../helpers/pulumi-cli.ts";
 
 class Item extends pulumi.CustomResource {
@@ -64,7 +64,7 @@ describe("RegistrationWindow", () => {
 // 40 items through a window of 3; the provider refuses to create item-10. The program sits two levels
 // below the project root (.tmp/<copy>/index.ts), like the real program's copies in the e2e tests.
 const REFUSING_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
-import { RegistrationWindow } from "../../providers/registration-window.ts";
+import { RegistrationWindow } from "../../program/registration-window.ts";
 const PROVIDER = 'exports.handler=()=>({check:async(o,n)=>({inputs:n,failures:[]}),diff:async()=>({changes:false}),' +
   'create:async(i)=>{if(i.key==="item-10")throw new Error("refused by test");return{id:i.key,outs:i}},' +
   'read:async(id,p)=>({id,props:p}),delete:async()=>{}});';

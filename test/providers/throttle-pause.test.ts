@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createHttpClient } from "../../providers/http.ts";
+import { createHttpClient } from "../../tenant/http.ts";
 
 describe("a 429 pauses the whole client", () => {
   it("requests started while a Retry-After runs wait for it instead of spending the budget", async () => {

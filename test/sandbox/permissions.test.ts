@@ -1,5 +1,5 @@
 /**
- * The permission matrix: every operation in sandbox/permissions.ts refuses a token without its
+ * The permission matrix: every operation in m365/permissions.ts refuses a token without its
  * application permission (Graph 403 Authorization_RequestDenied, Exchange 403 CmdletAccessDenied)
  * and accepts a token holding only the least-privileged one.
  */
@@ -13,7 +13,7 @@ import {
   leastPrivileged,
   PERMISSIONS,
   type OperationName,
-} from "../../sandbox/permissions.ts";
+} from "../../m365/permissions.ts";
 import { call, FIXTURE, LIVE, startTestSandbox } from "./helpers.ts";
 
 interface Case {

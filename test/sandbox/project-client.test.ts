@@ -1,6 +1,6 @@
-/** The project's own Graph/Exchange client (providers/tenant-api.ts) against the sandbox, retries off. */
+/** The project's own Graph/Exchange client (tenant/api.ts) against the sandbox, retries off. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenantApi, PermissionError, type TenantApi } from "../../providers/tenant-api.ts";
+import { createTenantApi, PermissionError, type TenantApi } from "../../tenant/api.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { FIXTURE, LIVE, secretCredential, startTestSandbox, targetOf } from "./helpers.ts";
 
@@ -18,7 +18,7 @@ function api(sb: Sandbox, appId: string, secret: string): TenantApi {
   });
 }
 
-describe.skipIf(LIVE)("project client (providers/tenant-api.ts) against the sandbox", () => {
+describe.skipIf(LIVE)("project client (tenant/api.ts) against the sandbox", () => {
   let sb: Sandbox;
   let tenant: TenantApi;
 

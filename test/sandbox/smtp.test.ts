@@ -7,7 +7,8 @@ import net from "node:net";
 import tls from "node:tls";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SmtpReplies, type GateId, type SmtpReply } from "../../providers/gates.ts";
+import type { GateId } from "../../m365/gates.ts";
+import { SmtpReplies, type SmtpReply } from "../../m365/smtp-replies.ts";
 import type { TenantState, TenantUser } from "../../sandbox/model.ts";
 import { MAILBOX_HOST, SUFFIX_HOST } from "../../sandbox/smtp/connection.ts";
 import {

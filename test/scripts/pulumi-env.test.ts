@@ -1,7 +1,7 @@
-/** scripts/pulumi-env.ts: the settings every CLI run gets, and that a caller's own value wins. */
+/** engine/pulumi-env.ts: the settings every CLI run gets, and that a caller's own value wins. */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { envForCommand, projectRoot, pulumiEnv } from "../../scripts/pulumi-env.ts";
+import { envForCommand, projectRoot, pulumiEnv } from "../../engine/pulumi-env.ts";
 
 const bin = path.join(projectRoot, ".tools", "bin", "pulumi");
 

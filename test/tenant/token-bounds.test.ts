@@ -7,9 +7,9 @@
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connectTenant } from "../../providers/connect.ts";
-import { readConnectionSettings, type ConnectionSettings } from "../../providers/connection.ts";
-import { ApiError, createHttpClient } from "../../providers/http.ts";
+import { connectTenant } from "../../tenant/connect.ts";
+import { readConnectionSettings, type ConnectionSettings } from "../../tenant/connection.ts";
+import { ApiError, createHttpClient } from "../../tenant/http.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { createPki } from "../../sandbox/tls.ts";
 import { startTestSandbox } from "../sandbox/helpers.ts";

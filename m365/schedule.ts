@@ -2,7 +2,9 @@
  * Microsoft's published schedule for Basic authentication on SMTP AUTH (Exchange Team blog, January
  * 2026 update), and how long is left of it from a given day. Pure.
  */
-import { BASIC_AUTH_SCHEDULE } from "./causes.ts";
+/** Microsoft's published schedule for Basic authentication on SMTP AUTH (Exchange Team blog, 27 January 2026). */
+export const BASIC_AUTH_SCHEDULE =
+  "Basic authentication for SMTP AUTH stays available through December 2026, is disabled by default for existing tenants from the end of December 2026 (admins can re-enable it), and is removed in the second half of 2027 (Exchange Team blog, January 2026).";
 
 const DAY = 86_400_000;
 /** Last day Basic SMTP AUTH is available as today: through December 2026. */

@@ -6,9 +6,9 @@
  * Exchange calls ask for JSON answers.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connectTenant } from "../../providers/connect.ts";
-import { readConnectionSettings } from "../../providers/connection.ts";
-import { ApiError } from "../../providers/http.ts";
+import { connectTenant } from "../../tenant/connect.ts";
+import { readConnectionSettings } from "../../tenant/connection.ts";
+import { ApiError } from "../../tenant/http.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { startTestSandbox } from "../sandbox/helpers.ts";
 

@@ -5,8 +5,8 @@
  * Graph $batch items. Waits are recorded through the client's `sleep`, never slept.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ApiError, createHttpClient, type HttpRequest } from "../../providers/http.ts";
-import { createTenantApi, type TenantApi } from "../../providers/tenant-api.ts";
+import { ApiError, createHttpClient, type HttpRequest } from "../../tenant/http.ts";
+import { createTenantApi, type TenantApi } from "../../tenant/api.ts";
 import { CONCURRENCY_REFUSAL_TEXT } from "../../sandbox/runtime/fault-responses.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { classifyAnswer, parseRetryAfter, retryDelayMs } from "../../tenant/retry-policy.ts";

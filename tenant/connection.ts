@@ -4,14 +4,7 @@
  * Pulumi secret config; they are handed to @azure/identity and never copied into errors, state or logs.
  */
 import type { TokenCredential } from "@azure/identity";
-import {
-  CLOUD_NAMES,
-  CLOUDS,
-  isMicrosoftAuthority,
-  scopeFor,
-  scopeForEndpoint,
-  type CloudName,
-} from "../tenant/clouds.ts";
+import { CLOUD_NAMES, CLOUDS, isMicrosoftAuthority, scopeFor, scopeForEndpoint, type CloudName } from "./clouds.ts";
 import { DEFAULT_RETRY, type RetryOptions } from "./http.ts";
 
 export const CONFIG_NAMESPACE = "m365-smtp-auth";
@@ -48,6 +41,17 @@ export interface ConnectionSettings {
 export class ConnectionConfigError extends Error {
   override name = "ConnectionConfigError";
   readonly code = "CONFIG_INVALID";
+  /**
+   * @param key the bare config key at fault ("tenantId"), for callers that name their own flag
+   * @param problem whether the key is missing or has a value that is not allowed
+   */
+  readonly key: string;
+  readonly problem: "missing" | "invalid";
+  constructor(key: string, problem: "missing" | "invalid", message: string) {
+    super(message);
+    this.key = key;
+    this.problem = problem;
+  }
 }
 
 /**
@@ -58,7 +62,11 @@ export function readConnectionSettings(get: (key: string) => string | undefined)
   const key = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
   const tenantId = get("tenantId");
   if (!tenantId) {
-    throw new ConnectionConfigError(`stack config ${key("tenantId")} is not set (the tenant's id or primary domain)`);
+    throw new ConnectionConfigError(
+      "tenantId",
+      "missing",
+      `stack config ${key("tenantId")} is not set (the tenant's id or primary domain)`,
+    );
   }
   const clientSecret = get("clientSecret");
   const clientCertificate = get("clientCertificate");
@@ -74,34 +82,49 @@ export function readConnectionSettings(get: (key: string) => string | undefined)
       : (declared as CredentialKind);
   if (!["clientSecret", "certificate", "workloadIdentity", "default"].includes(credential)) {
     throw new ConnectionConfigError(
+      "credential",
+      "invalid",
       `stack config ${key("credential")} must be clientSecret, certificate, workloadIdentity or default`,
     );
   }
   const clientId = get("clientId");
   if (credential !== "default" && !clientId) {
-    throw new ConnectionConfigError(`stack config ${key("clientId")} is not set (the app registration's client id)`);
+    throw new ConnectionConfigError(
+      "clientId",
+      "missing",
+      `stack config ${key("clientId")} is not set (the app registration's client id)`,
+    );
   }
   if (credential === "clientSecret" && !clientSecret) {
     throw new ConnectionConfigError(
+      "clientSecret",
+      "missing",
       `stack config ${key("clientSecret")} is not set: run 'pulumi config set --secret ${key("clientSecret")}'`,
     );
   }
   if (credential === "certificate" && !clientCertificate && !clientCertificatePath) {
     throw new ConnectionConfigError(
+      "clientCertificatePath",
+      "missing",
       `stack config ${key("clientCertificatePath")} or ${key("clientCertificate")} (secret) is not set`,
     );
   }
   const onDelete = get("onDelete") ?? "restore";
   if (onDelete !== "restore" && onDelete !== "leave") {
-    throw new ConnectionConfigError(`stack config ${key("onDelete")} must be restore or leave`);
+    throw new ConnectionConfigError("onDelete", "invalid", `stack config ${key("onDelete")} must be restore or leave`);
   }
   const cloud = (get("cloud") ?? "global") as CloudName;
   if (!CLOUD_NAMES.includes(cloud)) {
-    throw new ConnectionConfigError(`stack config ${key("cloud")} must be one of ${CLOUD_NAMES.join(", ")}`);
+    throw new ConnectionConfigError(
+      "cloud",
+      "invalid",
+      `stack config ${key("cloud")} must be one of ${CLOUD_NAMES.join(", ")}`,
+    );
   }
   const url = (k: "authorityHost" | "graphUrl" | "exchangeUrl") => {
     const value = (get(k) ?? CLOUDS[cloud][k]).replace(/\/+$/, "");
-    if (!value.startsWith("https://")) throw new ConnectionConfigError(`stack config ${key(k)} must be an https URL`);
+    if (!value.startsWith("https://"))
+      throw new ConnectionConfigError(k, "invalid", `stack config ${key(k)} must be an https URL`);
     return value;
   };
   const positive = (k: string, fallback: number) => {
@@ -109,7 +132,7 @@ export function readConnectionSettings(get: (key: string) => string | undefined)
     if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!Number.isFinite(n) || n <= 0)
-      throw new ConnectionConfigError(`stack config ${key(k)} must be a positive number`);
+      throw new ConnectionConfigError(k, "invalid", `stack config ${key(k)} must be a positive number`);
     return n;
   };
   const retry: RetryOptions = {

@@ -17,18 +17,12 @@
  *   tokens never appear in messages, and the response is kept off the enumerable properties.
  */
 import { randomUUID } from "node:crypto";
-import { DEFAULT_RETRY, classifyAnswer, retryDelayMs, type RetryOptions } from "../tenant/retry-policy.ts";
-import {
-  redirectRefused,
-  toApiError,
-  tokenFailed,
-  untrustedCertificate,
-  type AttemptOutcome,
-} from "../tenant/api-error.ts";
-import { TokenServiceError, classifyTokenError, untrustedCertificateCode } from "../tenant/token-errors.ts";
+import { DEFAULT_RETRY, classifyAnswer, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
+import { redirectRefused, toApiError, tokenFailed, untrustedCertificate, type AttemptOutcome } from "./api-error.ts";
+import { TokenServiceError, classifyTokenError, untrustedCertificateCode } from "./token-errors.ts";
 
-export { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from "../tenant/retry-policy.ts";
-export { ApiError, oneLine, safeUrl, type ApiErrorCode } from "../tenant/api-error.ts";
+export { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
+export { ApiError, oneLine, safeUrl, type ApiErrorCode } from "./api-error.ts";
 
 export interface HttpRequest {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";

@@ -6,12 +6,12 @@
  * unreachable token service is probed once over fetch, because MSAL reports an untrusted certificate
  * only as `endpoints_resolution_error` and drops the cause.
  */
-import { redirectAllowed } from "../tenant/clouds.ts";
-import { useEnvProxy } from "../tenant/proxy.ts";
-import { TokenServiceError, untrustedCertificateAdvice, untrustedCertificateCode } from "../tenant/token-errors.ts";
+import { redirectAllowed } from "./clouds.ts";
+import { useEnvProxy } from "./proxy.ts";
+import { TokenServiceError, untrustedCertificateAdvice, untrustedCertificateCode } from "./token-errors.ts";
 import { createCredential, scopesFor, type ConnectionSettings } from "./connection.ts";
 import type { HttpClientOptions } from "./http.ts";
-import { createTenantApi, type TenantApi } from "./tenant-api.ts";
+import { createTenantApi, type TenantApi } from "./api.ts";
 
 const UNREACHABLE = /endpoints_resolution_error|network_error/;
 

@@ -108,7 +108,7 @@ export function pulumiEnv(base: NodeJS.ProcessEnv, pulumiBin: string): NodeJS.Pr
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     // The engine keeps this many resource operations in flight (default 4 × cores, 8 here). The
     // providers coalesce concurrent reads into bulk calls and bound the API calls in flight
-    // themselves (providers/http.ts), so a high value costs nothing and lets reads coalesce.
+    // themselves (tenant/http.ts), so a high value costs nothing and lets reads coalesce.
     PULUMI_PARALLEL: base.PULUMI_PARALLEL ?? "256",
     // Go lets the heap grow to twice what is live before collecting; a refresh of 20,000 resources
     // holds ~530 MB live and peaked at 1.2 GB. A soft limit makes the CLI collect sooner near it

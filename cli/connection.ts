@@ -10,10 +10,10 @@ import {
   createCredential,
   readConnectionSettings,
   type ConnectionSettings,
-} from "../../providers/connection.ts";
-import { connectTenant } from "../../providers/connect.ts";
-import type { TenantApi } from "../../providers/tenant-api.ts";
-import { CliError, UsageError, errorLine, str, type CliIo } from "../io.ts";
+} from "../tenant/connection.ts";
+import { connectTenant } from "../tenant/connect.ts";
+import type { TenantApi } from "../tenant/api.ts";
+import { CliError, UsageError, errorLine, str, type CliIo } from "./io.ts";
 
 /** Flags shared by `explain` and the OAuth part of `probe`. */
 export const CONNECTION_OPTIONS = {
@@ -67,10 +67,11 @@ export function settingsFrom(
     return readConnectionSettings((k) => map[k]);
   } catch (err) {
     if (err instanceof ConnectionConfigError) {
-      const key = /m365-smtp-auth:(\w+)/u.exec(err.message)?.[1] ?? "";
-      const what = FLAG_OF[key] ?? key;
+      const what = FLAG_OF[err.key] ?? err.key;
       throw new UsageError(
-        /must be an https URL/u.test(err.message) ? `${what} must be an https URL` : `missing setting: ${what}`,
+        err.problem === "missing"
+          ? `missing setting: ${what}`
+          : `${what} ${err.message.replace(/^stack config \S+ /u, "")}`,
       );
     }
     throw err;

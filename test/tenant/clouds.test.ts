@@ -3,7 +3,7 @@
  * explicit endpoints override, scopes follow the effective endpoint; redirects only within a cloud.
  */
 import { describe, expect, it } from "vitest";
-import { ConnectionConfigError, readConnectionSettings, scopesFor } from "../../providers/connection.ts";
+import { ConnectionConfigError, readConnectionSettings, scopesFor } from "../../tenant/connection.ts";
 import { redirectAllowed } from "../../tenant/clouds.ts";
 
 const BASE = { tenantId: "contoso.onmicrosoft.com", clientId: "app", clientSecret: "s" };

@@ -6,8 +6,9 @@
  * Reads that fail throw ApiError; nothing here turns a failed read into "absent". A 403 is rethrown
  * as PermissionError naming the application permission (and Exchange role) the operation needs.
  */
-import { PERMISSIONS } from "../sandbox/permissions.ts";
-import { headerOf, retryDelayMs, DEFAULT_RETRY } from "../tenant/retry-policy.ts";
+import { PERMISSIONS } from "../m365/permissions.ts";
+import { PER_USER_MFA_STATES, isOneOf, type MailboxSmtpAuthState, type PerUserMfaState } from "../m365/model.ts";
+import { DEFAULT_RETRY, headerOf, retryDelayMs } from "./retry-policy.ts";
 import {
   ApiError,
   createHttpClient,
@@ -17,7 +18,6 @@ import {
   type HttpRequest,
   type Limiter,
 } from "./http.ts";
-import type { MailboxSmtpAuthState, PerUserMfaState } from "./types.ts";
 
 type PermissionName = keyof typeof PERMISSIONS;
 
@@ -105,14 +105,12 @@ export interface TenantApi {
   graphList(pathAndQuery: string): Promise<Record<string, unknown>[]>;
 }
 
-const MFA_STATES: readonly PerUserMfaState[] = ["disabled", "enabled", "enforced"];
-
 function parseMfaState(body: unknown, upn: string): PerUserMfaState {
   const state = (body as { perUserMfaState?: unknown } | undefined)?.perUserMfaState;
-  if (typeof state !== "string" || !MFA_STATES.includes(state as PerUserMfaState)) {
+  if (!isOneOf(PER_USER_MFA_STATES, state)) {
     throw new Error(`Graph returned an unexpected perUserMfaState ${JSON.stringify(state)} for ${upn}`);
   }
-  return state as PerUserMfaState;
+  return state;
 }
 
 const READ_ONLY_CMDLET = /^Get-/;

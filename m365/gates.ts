@@ -2,15 +2,19 @@
  * Effective SMTP AUTH: the one place that decides whether a mailbox can authenticate to
  * smtp.office365.com:587, and which reply Exchange Online gives when it cannot.
  *
- * Pure functions, no I/O. The providers' outputs, the sandbox's SMTP server and the doctor all
- * call {@link evaluateGates}; the facts come either from the sandbox tenant
- * ({@link factsFromTenant}) or from live API reads, where any fact may be `"unknown"`.
+ * Pure functions, no I/O. The program's `effective` output, the sandbox's SMTP server and the
+ * doctor all call {@link evaluateGates}; the facts come either from the sandbox tenant
+ * (sandbox/smtp/facts.ts) or from live API reads (tenant/facts.ts), where any fact may be
+ * `"unknown"`.
  *
- * Gate order follows ../shared/DESIGN.md "The gates SMTP AUTH must pass". Reply texts are
- * Exchange Online's own; each catalogue entry names its source, and says so where the mapping from
- * gate to reply is inferred rather than observed.
+ * Gate order follows the project design, "The gates SMTP AUTH must pass". Reply texts live in
+ * ./smtp-replies.ts, each with its source; {@link replyForGate} maps a gate to its reply and
+ * {@link gatesAnswering} maps a reply back to the gates that give it.
  */
-import type { ConditionalAccessPolicy, PerUserMfaState, TenantState, TenantUser } from "../sandbox/model.ts";
+import type { ConditionalAccessPolicy, PerUserMfaState } from "./model.ts";
+import { SmtpReplies, type SmtpReply } from "./smtp-replies.ts";
+
+export type { SmtpReply };
 
 /** Identifier of one gate. Equal to the doctor's cause id where one corresponds. */
 export type GateId =
@@ -47,6 +51,42 @@ export const GATE_ORDER: readonly GateId[] = [
 
 /** "basic": AUTH LOGIN (or PLAIN) with a password. "oauth": AUTH XOAUTH2 with an app-only token. */
 export type Mechanism = "basic" | "oauth";
+
+const BOTH: readonly Mechanism[] = ["basic", "oauth"];
+const BASIC: readonly Mechanism[] = ["basic"];
+const OAUTH: readonly Mechanism[] = ["oauth"];
+
+/**
+ * Which sign-in mechanisms go through each gate, and why the others do not. OAuth (XOAUTH2 with an
+ * app-only token) skips the password, account and policy gates: the app signs in, not the user.
+ */
+export const GATE_APPLIES: Record<GateId, { mechanisms: readonly Mechanism[]; otherwise?: string }> = {
+  mailbox_unlicensed_or_missing: { mechanisms: BOTH },
+  // App-only OAuth sends as the mailbox, not as the account: shared mailboxes (disabled accounts) work.
+  account_disabled: { mechanisms: BASIC, otherwise: "app-only OAuth does not sign the account in" },
+  wrong_credentials: { mechanisms: BASIC, otherwise: "does not apply to OAuth (XOAUTH2)" },
+  account_locked: { mechanisms: BASIC, otherwise: "does not apply to OAuth (XOAUTH2)" },
+  security_defaults_enabled: { mechanisms: BASIC, otherwise: "does not apply to OAuth (XOAUTH2)" },
+  // Conditional Access user policies govern user sign-ins; app-only tokens are outside them.
+  conditional_access_block: { mechanisms: BASIC, otherwise: "does not apply to OAuth (XOAUTH2)" },
+  per_user_mfa: { mechanisms: BASIC, otherwise: "does not apply to OAuth (XOAUTH2)" },
+  smtp_auth_disabled_mailbox: { mechanisms: BOTH },
+  smtp_auth_disabled_tenant: { mechanisms: BOTH },
+  authentication_policy_blocks_basic_smtp: { mechanisms: BASIC, otherwise: "does not apply to OAuth (XOAUTH2)" },
+  basic_auth_disabled_or_retired: { mechanisms: BASIC, otherwise: "does not apply to OAuth (XOAUTH2)" },
+  oauth_misconfigured_app_or_sp: { mechanisms: OAUTH, otherwise: "applies to OAuth (XOAUTH2) only" },
+  // For basic, the account sends as its own mailbox; sending as another address is judged per
+  // message (the sandbox's checkSender, Exchange's SendAsDenied at the end of DATA).
+  send_as_permission: {
+    mechanisms: OAUTH,
+    otherwise: "the account sends as its own mailbox; other senders are checked per message",
+  },
+};
+
+/** True when `mechanism` goes through `gate`. */
+export function gateApplies(gate: GateId, mechanism: Mechanism): boolean {
+  return GATE_APPLIES[gate].mechanisms.includes(mechanism);
+}
 
 /** A fact that was read, or `"unknown"` when it was not (no permission, not fetched, probe not run). */
 export type Fact<T> = T | "unknown";
@@ -103,13 +143,6 @@ export interface GateResult {
   reason: string;
 }
 
-/** An SMTP reply as Exchange writes it: `<code> <enhanced> <text>`, plus a server-id suffix on the wire. */
-export interface SmtpReply {
-  code: number;
-  enhanced: string;
-  text: string;
-}
-
 /**
  * The verdict for one mailbox and mechanism.
  * - `allowed` is true only when every gate that applies passes (none blocks, none unknown).
@@ -125,112 +158,6 @@ export interface GateVerdict {
   reply?: SmtpReply;
   gates: GateResult[];
 }
-
-// ---------------------------------------------------------------------------------------------
-// Reply catalogue
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Exchange Online's replies, keyed by what causes them. Texts exclude the diagnostic suffix
- * (`[AM0PR01CA0001.eurprd01.prod.outlook.com 2025-01-26T18:54:30.055Z 08DD3DD7D75D7743]`) that
- * Exchange appends to most of them; {@link formatReply} adds one.
- */
-export const SmtpReplies = {
-  /** Source: nodemailer/nodemailer#1484 (2022), simonrob/email-oauth2-proxy#193 (2023), MicrosoftDocs/OfficeDocs-Exchange#3124. */
-  smtpAuthDisabledTenant: {
-    code: 535,
-    enhanced: "5.7.139",
-    text: "Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.",
-  },
-  /** Source: fact sheet §5.2 (PatchMyPC capture); same shape as the Tenant variant. */
-  smtpAuthDisabledMailbox: {
-    code: 535,
-    enhanced: "5.7.139",
-    text: "Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.",
-  },
-  /** Source: fact sheet §5.2; docs.bookyourpto.com "SMTP troubleshoot" (security defaults on). */
-  securityDefaults: {
-    code: 535,
-    enhanced: "5.7.139",
-    text: "Authentication unsuccessful, user is locked by your organization's security defaults policy. Contact your administrator.",
-  },
-  /**
-   * Source: gophish/gophish#3220 (2024, localised), a 2026 production capture quoted in a public
-   * test suite, fact sheet §5.2 (Dynamics 365 doc: "might be required because MFA is configured").
-   * Used for Conditional Access and for enforced per-user MFA.
-   */
-  criteriaNotMet: {
-    code: 535,
-    enhanced: "5.7.139",
-    text: "Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.",
-  },
-  /**
-   * Source: nodemailer/nodemailer#1714 (2025), rpremraj/mailR#107 (2022). Observed for accounts
-   * whose basic authentication is off; mapping to an authentication policy with
-   * AllowBasicAuthSmtp:$false is INFERRED (fact sheet §9 item 6).
-   */
-  basicAuthDisabled: {
-    code: 535,
-    enhanced: "5.7.139",
-    text: "Authentication unsuccessful, basic authentication is disabled.",
-  },
-  /** Source: codassassin/email-bomber-v2.0#1 (2022) and many captures: wrong password. */
-  credentialsIncorrect: {
-    code: 535,
-    enhanced: "5.7.139",
-    text: "Authentication unsuccessful, the user credentials were incorrect.",
-  },
-  /** Source: 2026 production capture (".NET: 5.7.57 … Error: 535 5.7.139 Authentication unsuccessful, account locked. Contact your administrator. [CH2PR19CA0002…]"). */
-  accountLocked: {
-    code: 535,
-    enhanced: "5.7.139",
-    text: "Authentication unsuccessful, account locked. Contact your administrator.",
-  },
-  /**
-   * Source: a 2024 capture ("account has an issue. Contact your administrator. [AM8P190CA0003…]")
-   * whose cause is not stated; mapping it to a disabled account (accountEnabled false) is INFERRED.
-   */
-  accountHasAnIssue: {
-    code: 535,
-    enhanced: "5.7.139",
-    text: "Authentication unsuccessful, account has an issue. Contact your administrator.",
-  },
-  /**
-   * Source: Microsoft "Authenticate an IMAP, POP or SMTP connection using OAuth" (failure example),
-   * HChaoHui/msOauth2api#3 (2025), tarickb/sasl-xoauth2#43. XOAUTH2 failures (bad token, no
-   * Exchange service principal, no mailbox permission) and, INFERRED, a user without a mailbox.
-   */
-  authenticationUnsuccessful: { code: 535, enhanced: "5.7.3", text: "Authentication unsuccessful" },
-  /** Source: Exchange Team blog 2024-04-15 "Exchange Online to retire Basic auth for Client Submission (SMTP AUTH)". */
-  basicAuthRetired: {
-    code: 550,
-    enhanced: "5.7.30",
-    text: "Basic authentication is not supported for Client Submission.",
-  },
-  /** Source: tarickb/sasl-xoauth2#96 (postfix trace, 2024): "530 5.7.57 Client not authenticated to send mail. [US22278CA0034…]". */
-  clientNotAuthenticated: { code: 530, enhanced: "5.7.57", text: "Client not authenticated to send mail." },
-  /**
-   * Source: mattermost/mattermost#954 (Microsoft engineer: AUTH PLAIN), PHPMailer/PHPMailer#1254
-   * (AUTH before STARTTLS), maxisam/mgob#52 (2023, with suffix).
-   */
-  unrecognizedAuthType: { code: 504, enhanced: "5.7.4", text: "Unrecognized authentication type" },
-  /**
-   * Source: MicrosoftDocs/OfficeDocs-Support#1187 (2021), FusionAuth/fusionauth-issues#220,
-   * Notifuse/notifuse#250 (2026, OAuth). Given at the end of DATA. Consumer outlook.com answers
-   * `554 5.2.252 SendAsDenied; <a> not allowed to send as <b>; …` instead (gophish/gophish#2900).
-   */
-  sendAsDenied: {
-    code: 554,
-    enhanced: "5.2.0",
-    text: "STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message.",
-  },
-  /** Source: zehm/sendEmail#1 (2022), Microsoft "Opt in to the Exchange Online endpoint for legacy TLS clients". */
-  tlsVersionNotSupported: {
-    code: 421,
-    enhanced: "4.7.66",
-    text: "TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2. Visit https://aka.ms/smtp_auth_tls.",
-  },
-} as const satisfies Record<string, SmtpReply>;
 
 /** The reply Exchange gives when a gate blocks, per gate and mechanism. */
 export function replyForGate(gate: GateId, mechanism: Mechanism): SmtpReply {
@@ -269,11 +196,6 @@ export function replyForGate(gate: GateId, mechanism: Mechanism): SmtpReply {
   }
 }
 
-/** `535 5.7.139 Authentication unsuccessful, … [suffix]`; the suffix is omitted when empty. */
-export function formatReply(reply: SmtpReply, suffix?: string): string {
-  return `${reply.code} ${reply.enhanced} ${reply.text}${suffix ? ` ${suffix}` : ""}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Gates
 // ---------------------------------------------------------------------------------------------
@@ -285,8 +207,6 @@ const block = (reason: string) => ({ status: "block" as const, reason });
 const unknown = (reason: string) => ({ status: "unknown" as const, reason });
 const skipped = (reason: string) => ({ status: "skipped" as const, reason });
 
-const BASIC_ONLY = "does not apply to OAuth (XOAUTH2)";
-
 const CHECKS: Record<GateId, Check> = {
   mailbox_unlicensed_or_missing: (f) => {
     if (f.mailboxExists === UNKNOWN) return unknown("whether the user has an Exchange Online mailbox was not read");
@@ -296,31 +216,24 @@ const CHECKS: Record<GateId, Check> = {
     return pass("licensed user with an Exchange Online mailbox");
   },
   account_disabled: (f) => {
-    // App-only OAuth sends as the mailbox, not as the account: shared mailboxes (disabled accounts) work.
-    if (f.mechanism === "oauth") return skipped("app-only OAuth does not sign the account in");
     if (f.accountEnabled === UNKNOWN) return unknown("accountEnabled was not read");
     return f.accountEnabled ? pass("account enabled") : block("account disabled (accountEnabled false)");
   },
   wrong_credentials: (f) => {
-    if (f.mechanism === "oauth") return skipped(BASIC_ONLY);
     if (f.passwordCorrect === UNKNOWN) return unknown("the password was not tried");
     return f.passwordCorrect ? pass("password accepted") : block("the password is wrong");
   },
   account_locked: (f) => {
-    if (f.mechanism === "oauth") return skipped(BASIC_ONLY);
     if (f.accountLocked === UNKNOWN) return unknown("lockout state was not read");
     return f.accountLocked ? block("account locked by Entra smart lockout") : pass("account not locked");
   },
   security_defaults_enabled: (f) => {
-    if (f.mechanism === "oauth") return skipped(BASIC_ONLY);
     if (f.securityDefaultsEnabled === UNKNOWN) return unknown("security defaults were not read");
     return f.securityDefaultsEnabled
       ? block("security defaults are on, which block legacy authentication")
       : pass("security defaults are off");
   },
   conditional_access_block: (f) => {
-    // Conditional Access user policies govern user sign-ins; app-only tokens are outside them.
-    if (f.mechanism === "oauth") return skipped(BASIC_ONLY);
     if (f.conditionalAccessPolicies === UNKNOWN) return unknown("Conditional Access policies were not read");
     if (f.userId === UNKNOWN)
       return unknown("the user's object id is not known, so policy assignment cannot be matched");
@@ -333,7 +246,6 @@ const CHECKS: Record<GateId, Check> = {
     return pass("no enabled Conditional Access policy blocks legacy authentication for this user");
   },
   per_user_mfa: (f) => {
-    if (f.mechanism === "oauth") return skipped(BASIC_ONLY);
     if (f.perUserMfa === UNKNOWN) return unknown("per-user MFA state was not read");
     const effective = effectivePerUserMfa(f.perUserMfa, f.mfaMethodRegistered);
     if (effective === UNKNOWN) return unknown("per-user MFA is enabled; whether a method is registered was not read");
@@ -364,7 +276,6 @@ const CHECKS: Record<GateId, Check> = {
       : pass("SMTP AUTH enabled for the organisation and the mailbox inherits it");
   },
   authentication_policy_blocks_basic_smtp: (f) => {
-    if (f.mechanism === "oauth") return skipped(BASIC_ONLY);
     if (f.authenticationPolicy === UNKNOWN) return unknown("the authentication policy in effect was not read");
     if (f.authenticationPolicy === null) return pass("no authentication policy applies");
     return f.authenticationPolicy.allowBasicAuthSmtp
@@ -372,7 +283,6 @@ const CHECKS: Record<GateId, Check> = {
       : block(`authentication policy "${f.authenticationPolicy.name}" blocks basic SMTP (AllowBasicAuthSmtp $false)`);
   },
   basic_auth_disabled_or_retired: (f) => {
-    if (f.mechanism === "oauth") return skipped(BASIC_ONLY);
     if (f.basicAuthSmtpRetired === UNKNOWN)
       return unknown("whether basic SMTP AUTH is retired for the tenant is not known");
     return f.basicAuthSmtpRetired
@@ -380,17 +290,12 @@ const CHECKS: Record<GateId, Check> = {
       : pass("basic authentication for SMTP AUTH is still available to the tenant");
   },
   oauth_misconfigured_app_or_sp: (f) => {
-    if (f.mechanism === "basic") return skipped("applies to OAuth (XOAUTH2) only");
     if (f.exchangeServicePrincipalRegistered === UNKNOWN) return unknown("Exchange service principals were not read");
     return f.exchangeServicePrincipalRegistered
       ? pass("the app has a service principal registered in Exchange")
       : block("the app has no service principal registered in Exchange (New-ServicePrincipal)");
   },
   send_as_permission: (f) => {
-    // For basic, the account sends as its own mailbox; sending as another address is judged per
-    // message by checkSender().
-    if (f.mechanism === "basic")
-      return skipped("the account sends as its own mailbox; other senders are checked per message");
     if (f.mailboxPermissionGranted === UNKNOWN) return unknown("mailbox permissions were not read");
     return f.mailboxPermissionGranted
       ? pass("the service principal holds FullAccess or SendAs on the mailbox")
@@ -403,7 +308,11 @@ const CHECKS: Record<GateId, Check> = {
  * doctor can list every problem); the first blocking one decides the reply.
  */
 export function evaluateGates(facts: GateFacts): GateVerdict {
-  const gates: GateResult[] = GATE_ORDER.map((id) => ({ id, ...CHECKS[id](facts) }));
+  const gates: GateResult[] = GATE_ORDER.map((id) =>
+    gateApplies(id, facts.mechanism)
+      ? { id, ...CHECKS[id](facts) }
+      : { id, ...skipped(GATE_APPLIES[id].otherwise ?? "does not apply") },
+  );
   const first = gates.find((g) => g.status === "block");
   const complete = !gates.some((g) => g.status === "unknown");
   const verdict: GateVerdict = {
@@ -427,6 +336,14 @@ export function effectivePerUserMfa(state: PerUserMfaState, methodRegistered: Fa
   if (state !== "enabled") return state;
   if (methodRegistered === UNKNOWN) return UNKNOWN;
   return methodRegistered ? "enforced" : "enabled";
+}
+
+/**
+ * Declared `enabled` is satisfied by `enforced`: Graph turns enabled into enforced by itself once the
+ * user registers a method, and that is not drift.
+ */
+export function mfaSatisfies(declared: PerUserMfaState, actual: PerUserMfaState): boolean {
+  return declared === actual || (declared === "enabled" && actual === "enforced");
 }
 
 /** Client app types under which SMTP AUTH is signed in: "other" is Entra's "Other clients" (legacy). */
@@ -459,112 +376,11 @@ export function conditionalAccessBlocksLegacy(policy: ConditionalAccessPolicy, u
   return included && !policy.excludeUsers.includes(userId);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Facts from the sandbox tenant, and per-message sender check
-// ---------------------------------------------------------------------------------------------
-
-/** Finds a user by UPN or primary SMTP address, case-insensitively. */
-export function findUser(state: TenantState, address: string): TenantUser | undefined {
-  const a = address.trim().toLowerCase();
-  return state.users.find((u) => u.userPrincipalName.toLowerCase() === a || u.mail.toLowerCase() === a);
-}
-
-/**
- * Builds the gate facts for `address` from a sandbox tenant. For "basic", pass the password
- * presented (omit it to leave `passwordCorrect` unknown, as the doctor does without a probe). For
- * "oauth", pass the token's appId. An unknown address yields `mailboxExists: false`.
- */
-export function factsFromTenant(
-  state: TenantState,
-  address: string,
-  mechanism: Mechanism,
-  opts: { password?: string; appId?: string } = {},
-): GateFacts {
-  const user = findUser(state, address);
-  const policyName = user ? (user.authenticationPolicy ?? state.defaultAuthenticationPolicy) : UNKNOWN;
-  let authenticationPolicy: GateFacts["authenticationPolicy"] = UNKNOWN;
-  if (policyName === null) authenticationPolicy = null;
-  else if (policyName !== UNKNOWN) {
-    const p = state.authenticationPolicies.find((x) => x.name.toLowerCase() === policyName.toLowerCase());
-    // An assignment naming a missing policy: Exchange would refuse the assignment; treat as none.
-    authenticationPolicy = p ? { name: p.name, allowBasicAuthSmtp: p.allowBasicAuthSmtp } : null;
-  }
-
-  let exchangeServicePrincipalRegistered: Fact<boolean> = UNKNOWN;
-  let mailboxPermissionGranted: Fact<boolean> = UNKNOWN;
-  if (mechanism === "oauth" && opts.appId !== undefined) {
-    const sp = state.exchangeServicePrincipals.find((s) => s.appId.toLowerCase() === opts.appId!.toLowerCase());
-    exchangeServicePrincipalRegistered = sp !== undefined;
-    mailboxPermissionGranted =
-      sp !== undefined &&
-      user !== undefined &&
-      hasMailboxRight(state, user, [sp.objectId, sp.appId], ["FullAccess", "SendAs"]);
-  }
-
-  return {
-    mechanism,
-    userId: user ? user.id : UNKNOWN,
-    mailboxExists: user ? user.hasMailbox : false,
-    licensed: user ? user.licenses.length > 0 : UNKNOWN,
-    accountEnabled: user ? user.accountEnabled : UNKNOWN,
-    passwordCorrect:
-      user && opts.password !== undefined
-        ? user.smtpPassword !== undefined && user.smtpPassword === opts.password
-        : UNKNOWN,
-    accountLocked: user ? user.locked : UNKNOWN,
-    securityDefaultsEnabled: state.securityDefaultsEnabled,
-    conditionalAccessPolicies: state.conditionalAccessPolicies,
-    perUserMfa: user ? user.perUserMfa : UNKNOWN,
-    mfaMethodRegistered: user ? user.mfaMethodRegistered : UNKNOWN,
-    mailboxSmtpAuthDisabled: user ? user.smtpClientAuthenticationDisabled : UNKNOWN,
-    organizationSmtpAuthDisabled: state.organizationSmtpClientAuthenticationDisabled,
-    authenticationPolicy,
-    basicAuthSmtpRetired: state.basicAuthSmtpRetired,
-    exchangeServicePrincipalRegistered,
-    mailboxPermissionGranted,
-  };
-}
-
-function hasMailboxRight(state: TenantState, mailboxOwner: TenantUser, trustees: string[], rights: string[]): boolean {
-  const mailboxIds = [mailboxOwner.mail, mailboxOwner.userPrincipalName, mailboxOwner.id].map((s) => s.toLowerCase());
-  const trusteeIds = trustees.map((s) => s.toLowerCase());
-  const wanted = rights.map((r) => r.toLowerCase());
-  return state.mailboxPermissions.some(
-    (p) =>
-      mailboxIds.includes(p.mailbox.toLowerCase()) &&
-      trusteeIds.includes(p.user.toLowerCase()) &&
-      p.accessRights.some((r) => wanted.includes(r.toLowerCase())),
-  );
-}
-
-/**
- * Per-message check of the envelope sender (MAIL FROM) against the authenticated identity.
- * Returns null when Exchange would accept it, otherwise the SendAsDenied reply, which Exchange
- * gives at the end of DATA.
- * - basic: the sender is the account's own mailbox (UPN or primary address), or a mailbox on which
- *   the account holds SendAs (Add-RecipientPermission; kept in mailboxPermissions here).
- * - oauth: `authUser` is the mailbox in the XOAUTH2 `user=`; the sender must be that mailbox, or a
- *   mailbox on which the app's service principal holds SendAs (INFERRED from Notifuse/notifuse#250).
- * An empty sender (`MAIL FROM:<>`) is treated as the authenticated mailbox.
- */
-export function checkSender(
-  state: TenantState,
-  auth: { mechanism: Mechanism; user: string; appId?: string },
-  from: string,
-): SmtpReply | null {
-  if (from.trim() === "") return null;
-  const owner = findUser(state, auth.user);
-  const sender = findUser(state, from);
-  if (owner && sender && owner.id === sender.id) return null;
-  if (!owner && auth.user.trim().toLowerCase() === from.trim().toLowerCase()) return null;
-  if (sender) {
-    const trustees = [auth.user];
-    if (owner) trustees.push(owner.id, owner.userPrincipalName, owner.mail);
-    if (auth.mechanism === "oauth" && auth.appId !== undefined) {
-      const sp = state.exchangeServicePrincipals.find((s) => s.appId.toLowerCase() === auth.appId!.toLowerCase());
-      if (sp) trustees.push(sp.objectId, sp.appId);
-    }
-    if (hasMailboxRight(state, sender, trustees, ["SendAs"])) return null;
-  }
-  return SmtpReplies.sendAsDenied;
+/** The gates whose Exchange reply (for `mechanism`) is `reply`, in walking order. */
+export function gatesAnswering(reply: SmtpReply, mechanism: Mechanism): GateId[] {
+  const text = reply.text.replace(/\s*\[[^\]]*\]\s*$/u, "").trim();
+  return GATE_ORDER.filter((g) => {
+    const r = replyForGate(g, mechanism);
+    return r.code === reply.code && r.enhanced === reply.enhanced && r.text === text;
+  });
 }

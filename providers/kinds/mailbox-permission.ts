@@ -1,0 +1,77 @@
+/**
+ * MailboxPermission (issue 8): Add-MailboxPermission -AccessRights FullAccess for the app's service
+ * principal on the mailbox it sends as.
+ *
+ * Objects, not settings: create adopts one that is already there (prior "present") and delete removes
+ * only what this stack added (prior "absent"). A read that finds the object gone (Exchange answers
+ * ManagementObjectNotFound) reports it deleted, so the next `up` puts it back; any other failed read
+ * throws.
+ */
+import { holdsAll, isNotFound, mailboxRights } from "../../tenant/exchange-reads.ts";
+import { diffProps, inputKeys, type Failure, type KindProvider, GUID, mailboxExists } from "../context.ts";
+import type { MailboxPermissionInputs, Presence } from "../types.ts";
+
+export interface MailboxPermissionOutputs extends MailboxPermissionInputs {
+  prior: Presence;
+}
+
+export const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPermissionOutputs> = {
+  async check(ctx, _olds, news) {
+    const failures: Failure[] = [];
+    const mailbox = String(news.mailbox ?? "").toLowerCase();
+    const user = String(news.user ?? "").toLowerCase();
+    const appId = String(news.appId ?? "").toLowerCase();
+    const accessRights = Array.isArray(news.accessRights) ? news.accessRights.map(String) : [];
+    if (!GUID.test(user)) failures.push({ property: "user", reason: "must be the service principal's object id" });
+    if (accessRights.length !== 1 || accessRights[0] !== "FullAccess") {
+      failures.push({ property: "accessRights", reason: "must be [FullAccess]" });
+    }
+    if (!(await mailboxExists(ctx, mailbox))) {
+      failures.push({ property: "mailbox", reason: `no Exchange Online mailbox ${mailbox} in the tenant` });
+    }
+    return { inputs: { mailbox, user, appId, accessRights }, failures };
+  },
+  diff(olds, news) {
+    const replaces = (["mailbox", "user", "accessRights"] as const).filter(
+      (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+    );
+    if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true, stables: [] };
+    return diffProps(olds, news as MailboxPermissionOutputs, ["appId"]);
+  },
+  async create(ctx, inputs) {
+    const held = await mailboxRights(ctx.api, inputs.mailbox, [inputs.user, inputs.appId]);
+    if (holdsAll(held, inputs.accessRights)) {
+      return { id: `${inputs.mailbox}/${inputs.user}`, outs: { ...inputs, prior: "present" } };
+    }
+    await ctx.api.invoke("Add-MailboxPermission", {
+      Identity: inputs.mailbox,
+      User: inputs.user,
+      AccessRights: inputs.accessRights,
+      AutoMapping: false,
+    });
+    return { id: `${inputs.mailbox}/${inputs.user}`, outs: { ...inputs, prior: "absent" } };
+  },
+  async read(ctx, id, props) {
+    // A missing mailbox throws (NOT_FOUND): the resource's target is gone, which is an error to see.
+    const held = await mailboxRights(ctx.api, props.mailbox, [props.user, props.appId]);
+    if (!holdsAll(held, props.accessRights)) return { id: "", props, inputs: inputKeys(props) };
+    return { id, props, inputs: inputKeys(props) };
+  },
+  async update(_ctx, _id, olds, news) {
+    return { outs: { ...news, prior: olds.prior } };
+  },
+  async delete(ctx, _id, props) {
+    if (ctx.onDelete !== "restore" || props.prior === "present") return;
+    try {
+      await ctx.api.invoke("Remove-MailboxPermission", {
+        Identity: props.mailbox,
+        User: props.user,
+        AccessRights: props.accessRights,
+        Confirm: false,
+      });
+    } catch (err) {
+      // The mailbox or the service principal is gone already: so is the permission.
+      if (!isNotFound(err)) throw err;
+    }
+  },
+};

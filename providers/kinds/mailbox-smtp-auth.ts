@@ -1,0 +1,66 @@
+/**
+ * MailboxSmtpAuth: Exchange Get/Set-CASMailbox -SmtpClientAuthenticationDisabled for one declared
+ * mailbox ($null inherit / $false enabled / $true disabled). Reads come from the coalesced listing.
+ */
+import { MAILBOX_SMTP_AUTH_STATES, isOneOf } from "../../m365/model.ts";
+import type { CasMailbox } from "../../tenant/api.ts";
+import {
+  diffProps,
+  inputKeys,
+  type Failure,
+  type KindProvider,
+  mailboxExists,
+  notFound,
+  setMailbox,
+  type ProviderContext,
+} from "../context.ts";
+import type { MailboxSmtpAuthInputs, MailboxSmtpAuthState } from "../types.ts";
+
+export interface MailboxSmtpAuthOutputs extends MailboxSmtpAuthInputs {
+  prior: MailboxSmtpAuthState;
+}
+
+async function readMailbox(ctx: ProviderContext, mailbox: string): Promise<CasMailbox> {
+  const found = await ctx.mailboxes.load(mailbox);
+  if (!found) throw notFound("POST", "Get-CASMailbox", `Exchange has no mailbox ${mailbox}`);
+  return found;
+}
+
+export const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAuthOutputs> = {
+  async check(ctx, _olds, news) {
+    const failures: Failure[] = [];
+    const mailbox = String(news.mailbox ?? "").toLowerCase();
+    if (!isOneOf(MAILBOX_SMTP_AUTH_STATES, news.state)) {
+      failures.push({ property: "state", reason: "must be inherit, enabled or disabled" });
+    }
+    if (!(await mailboxExists(ctx, mailbox))) {
+      failures.push({ property: "mailbox", reason: `no Exchange Online mailbox ${mailbox} in the tenant` });
+    }
+    return { inputs: { ...news, mailbox }, failures };
+  },
+  diff(olds, news) {
+    if (olds.mailbox !== news.mailbox) {
+      return { changes: true, replaces: ["mailbox"], deleteBeforeReplace: true, stables: [] };
+    }
+    return diffProps(olds, news as MailboxSmtpAuthOutputs, ["state", "owner", "ticket", "expires"]);
+  },
+  async create(ctx, inputs) {
+    const { state: prior } = await readMailbox(ctx, inputs.mailbox);
+    if (prior !== inputs.state) await setMailbox(ctx, inputs.mailbox, inputs.state);
+    return { id: inputs.mailbox, outs: { ...inputs, prior } };
+  },
+  async read(ctx, id, props) {
+    const { state } = await readMailbox(ctx, props.mailbox ?? id);
+    const outs = { ...props, state };
+    return { id, props: outs, inputs: inputKeys(outs) };
+  },
+  async update(ctx, _id, olds, news) {
+    if (olds.state !== news.state) await setMailbox(ctx, news.mailbox, news.state);
+    return { outs: { ...news, prior: olds.prior } };
+  },
+  async delete(ctx, _id, props) {
+    if (ctx.onDelete === "restore" && props.prior !== props.state) {
+      await setMailbox(ctx, props.mailbox, props.prior);
+    }
+  },
+};
