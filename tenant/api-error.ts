@@ -58,6 +58,9 @@ export class ApiError extends Error {
     this.requestId = opts.requestId;
     this.clientRequestId = opts.clientRequestId;
     this.attempts = opts.attempts;
+    // The call is identified by method, URL and client-request-id; JavaScript frames only clutter
+    // what the user sees where a host prints the stack (issue 17.8). `cause` keeps the origin.
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 

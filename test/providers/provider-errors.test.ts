@@ -41,6 +41,8 @@ describe("provider errors are one clear line", () => {
     expect(err.message).not.toMatch(/[\r\n]/);
     expect(err.message).not.toMatch(/\u001b\[/);
     expect(err.message).not.toMatch(/\bat .*\.ts:\d+/);
+    // A host that prints the stack instead of the message shows the same line.
+    expect(err.stack).toBe(`${err.name}: ${err.message}`);
     return err.message;
   };
 
