@@ -3,6 +3,7 @@
  * URL, in one line that names the last status or failure, the reason and the client-request-id
  * (what Microsoft support asks for). Never a token or a secret; the response stays off the error.
  */
+import { inspect } from "node:util";
 import {
   TokenServiceError,
   describeTokenError,
@@ -61,6 +62,11 @@ export class ApiError extends Error {
     // The call is identified by method, URL and client-request-id; JavaScript frames only clutter
     // what the user sees where a host prints the stack (issue 17.8). `cause` keeps the origin.
     this.stack = `${this.name}: ${this.message}`;
+  }
+
+  /** The same line for util.inspect (Pulumi prints program errors with it, in colour, with every property). */
+  [inspect.custom](): string {
+    return `${this.name}: ${this.message}`;
   }
 }
 

@@ -3,6 +3,7 @@
  * only `message` to the engine) is one line, without stack frames or ANSI escapes, naming the call,
  * the reason and the client-request-id. Driven through the provider object the engine uses.
  */
+import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { providerFor } from "../../providers/runtime.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
@@ -43,6 +44,8 @@ describe("provider errors are one clear line", () => {
     expect(err.message).not.toMatch(/\bat .*\.ts:\d+/);
     // A host that prints the stack instead of the message shows the same line.
     expect(err.stack).toBe(`${err.name}: ${err.message}`);
+    // Pulumi prints a program's unhandled error with util.inspect, in colour: still the one line.
+    expect(inspect(err, { colors: true })).toBe(`${err.name}: ${err.message}`);
     return err.message;
   };
 
