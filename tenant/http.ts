@@ -19,7 +19,7 @@
 import { randomUUID } from "node:crypto";
 import { DEFAULT_RETRY, classifyAnswer, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
 import { redirectRefused, toApiError, tokenFailed, untrustedCertificate, type AttemptOutcome } from "./api-error.ts";
-import { TokenServiceError, classifyTokenError, untrustedCertificateCode } from "./token-errors.ts";
+import { TokenServiceError, classifyTokenError, isTokenThrottling, untrustedCertificateCode } from "./token-errors.ts";
 
 export { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
 export { ApiError, oneLine, safeUrl, type ApiErrorCode } from "./api-error.ts";
@@ -100,7 +100,12 @@ async function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, ms: num
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new TokenServiceError("timeout", `the token service did not answer within ${Math.round(ms / 1000)} s`));
+      reject(
+        new TokenServiceError(
+          "timeout",
+          `the token service did not answer within ${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`,
+        ),
+      );
     }, ms);
   });
   try {
@@ -210,14 +215,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           const retryable = answer ? answer.retryable : req.idempotent || notSent === true;
           const replayable = req.idempotent || notSent === true || answer?.notProcessed === true;
           if (retryable && replayable) {
-            const delay = retryDelayMs(
+            const elapsed = Date.now() - started;
+            let delay = retryDelayMs(
               n,
               response?.headers.get("retry-after"),
-              Date.now() - started,
+              elapsed,
               retry,
               Date.now(),
               Math.random(),
             );
+            // MSAL replays a throttled token answer (429, 5xx) until the service's Retry-After has
+            // passed, 60 s when it sent none: spread the attempts left over the budget left.
+            if (delay !== undefined && notSent && isTokenThrottling(error)) {
+              delay = Math.max(delay, Math.floor((retry.budgetMs - elapsed) / (retry.maxAttempts - n + 1)));
+            }
             if (delay !== undefined) {
               if (response?.status === 429 && Date.now() + delay > pausedUntil) {
                 pausedUntil = ownPause = Date.now() + delay;

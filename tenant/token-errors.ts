@@ -79,6 +79,19 @@ export function classifyTokenError(error: unknown): "refused" | "transient" {
   return "transient";
 }
 
+/**
+ * True for throttling or an outage answered by the token service itself (429, 5xx, AADSTS50196,
+ * temporarily_unavailable): the answers MSAL keeps replaying until their Retry-After has passed.
+ */
+export function isTokenThrottling(error: unknown): boolean {
+  if (error instanceof TokenServiceError) return false;
+  const cause = (error as { cause?: { status?: unknown; errorCode?: unknown } } | null)?.cause;
+  const status = typeof cause?.status === "number" ? cause.status : undefined;
+  if (status !== undefined) return status === 429 || status >= 500;
+  const message = error instanceof Error ? error.message : String(error);
+  return THROTTLED.test(message) || THROTTLED.test(typeof cause?.errorCode === "string" ? cause.errorCode : "");
+}
+
 /** One line naming a token failure: the AAD code and its description, never trace ids or secrets. */
 export function describeTokenError(error: unknown): string {
   if (error instanceof TokenServiceError) return error.message;

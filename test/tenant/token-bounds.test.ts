@@ -54,7 +54,7 @@ describe("token acquisition, bounded and classified", () => {
     expect(err).toBeInstanceOf(ApiError);
     expect(err.code).toBe("TIMEOUT");
     expect(err.message).toMatch(
-      /^GET https:\/\/127\.0\.0\.1:\d+\/v1\.0\/policies\/identitySecurityDefaultsEnforcementPolicy failed after [23] attempts: no token: the token service did not answer within [12] s \[client-request-id [0-9a-f-]{36}\]$/,
+      /^GET https:\/\/127\.0\.0\.1:\d+\/v1\.0\/policies\/identitySecurityDefaultsEnforcementPolicy failed after [23] attempts: no token: the token service did not answer within \d\.\d s \[client-request-id [0-9a-f-]{36}\]$/,
     );
     // Two 2 s token waits and a back-off fit the 5 s budget; the last wait is cut to what is left.
     expect(elapsed).toBeGreaterThanOrEqual(4_000);
@@ -68,20 +68,45 @@ describe("token acquisition, bounded and classified", () => {
     "retries a token service answering %s within the budget instead of reporting refused credentials",
     async (_n, kind) => {
       // @azure/identity tries four times per getToken; six refusals fail its first call, not the second.
-      // MSAL then holds the same request for the Retry-After (60 s when absent), so the back-off must outlast it.
+      // MSAL then replays the refusal until the Retry-After (1 s here) has passed; the client spreads its
+      // attempts over the budget (12 s / 4 ≈ 3 s apart), so the second getToken reaches the service.
       sb.faults.add({ kind, match: TOKEN, times: 6, retryAfter: 1 });
       const api = await connectTenant(settingsFor(sb), {
-        retry: { maxAttempts: 4, baseDelayMs: 2_200, maxDelayMs: 5_000, budgetMs: 60_000 },
+        retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 5_000, budgetMs: 12_000 },
       });
       expect(await api.getSecurityDefaults()).toBe(true);
       expect(sb.faults.list()[0]!.hits).toBe(6);
     },
   );
 
+  it("spreads token-throttling retries over the budget, so MSAL's 60 s hold without Retry-After fits", async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const client = createHttpClient({
+      getToken: async () => {
+        if (calls++ === 0) {
+          throw Object.assign(new Error("temporarily_unavailable: AADSTS50196: client request loop"), {
+            cause: { status: 429, errorCode: "temporarily_unavailable" },
+          });
+        }
+        return "t";
+      },
+      fetch: async () => new Response("{}", { status: 200 }),
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    await client.send({ method: "GET", url: "https://graph.example/v1.0/x", idempotent: true });
+    // Default policy: 120 s and 6 attempts → about 20 s apart, not 0.5 s.
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(19_500);
+    expect(waits[0]).toBeLessThanOrEqual(20_000);
+  });
+
   it("says why when token-service throttling outlasts the attempts", async () => {
     sb.faults.add({ kind: "503", match: TOKEN, retryAfter: 1 });
     const api = await connectTenant(settingsFor(sb), {
-      retry: { maxAttempts: 2, baseDelayMs: 2_200, maxDelayMs: 5_000, budgetMs: 60_000 },
+      retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 5_000, budgetMs: 14_000 },
     });
     const err = (await api.getSecurityDefaults().catch((e: unknown) => e)) as ApiError;
     expect(err.code).toBe("UNAVAILABLE");
