@@ -85,9 +85,11 @@ export function classifyTokenError(error: unknown): "refused" | "transient" {
  */
 export function isTokenThrottling(error: unknown): boolean {
   if (error instanceof TokenServiceError) return false;
-  const cause = (error as { cause?: { status?: unknown; errorCode?: unknown } } | null)?.cause;
+  const cause = (error as { cause?: { status?: unknown; errorCode?: unknown; name?: unknown } } | null)?.cause;
   const status = typeof cause?.status === "number" ? cause.status : undefined;
   if (status !== undefined) return status === 429 || status >= 500;
+  // MSAL's replay of a throttled answer is a ServerError without status or text.
+  if (cause?.name === "ServerError") return true;
   const message = error instanceof Error ? error.message : String(error);
   return THROTTLED.test(message) || THROTTLED.test(typeof cause?.errorCode === "string" ? cause.errorCode : "");
 }
