@@ -11,6 +11,7 @@ import { runDiagnose } from "./doctor/diagnose-command.ts";
 import { runExplainCommand } from "./doctor/explain-command.ts";
 import { runProbeCommand } from "./doctor/probe-command.ts";
 import { runExport } from "./export.ts";
+import { runUsageCommand } from "./usage/command.ts";
 import { ApiError } from "../tenant/http.ts";
 import { UsageError, errorLine, type CliIo } from "./io.ts";
 
@@ -23,6 +24,7 @@ Commands:
   doctor probe --user MAILBOX …        run the SMTP conversation and diagnose the reply
   doctor explain <mailbox> …           read the tenant and say which gate blocks and what changes it
   export --out FILE --owner MAIL …     write tenant.yaml from the live tenant (adopt an existing tenant)
+  usage [--days 30] …                  who signs in to SMTP AUTH, and what breaks at the 2026/2027 deadlines
 
 Run 'm365-smtp-auth doctor <command> --help' for a command's options.
 Exit codes: 0 done, 1 failure (unreachable host or tenant, missing permission or setting, a probe
@@ -48,14 +50,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command !== "doctor" && command !== "export") return usageError(io, `unknown command '${command}'`, USAGE);
+  if (command !== "doctor" && command !== "export" && command !== "usage")
+    return usageError(io, `unknown command '${command}'`, USAGE);
   if (command === "doctor" && (sub === undefined || sub === "-h" || sub === "--help")) {
     io.stdout(DOCTOR_USAGE);
     return sub === undefined ? 2 : 0;
   }
-  const prefix = command === "export" ? "m365-smtp-auth export" : `m365-smtp-auth doctor ${sub}`;
+  const prefix = command === "doctor" ? `m365-smtp-auth doctor ${sub}` : `m365-smtp-auth ${command}`;
   try {
     if (command === "export") return await runExport(argv.slice(1), io);
+    if (command === "usage") return await runUsageCommand(argv.slice(1), io);
     switch (sub) {
       case "diagnose": {
         const hasText = rest.some((a) => !a.startsWith("-") || /^-\d/u.test(a)) || rest.includes("--");

@@ -68,6 +68,12 @@ export const PERMISSIONS = {
     anyOf: ["Policy.ReadWrite.AuthenticationMethod"],
     source: "Graph beta authentication-update (authentication-update-3-permissions)",
   },
+  "graph.signIns.read": {
+    resource: "graph",
+    // Least privileged AuditLog.Read.All, higher Directory.Read.All; older pages asked for both (a since-fixed "known issue").
+    anyOf: ["AuditLog.Read.All", "Directory.Read.All"],
+    source: "Graph v1.0/beta signin-list; Entra howto-analyze-activity-logs-with-microsoft-graph",
+  },
   "graph.conditionalAccess.read": {
     resource: "graph",
     anyOf: ["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"],

@@ -5,6 +5,7 @@ import { countUsers, getUser, listLicenseDetails, listUsers } from "./users.ts";
 import { getCaPolicy, getSecurityDefaults, listCaPolicies, patchSecurityDefaults } from "./policies.ts";
 import { getRequirements, patchRequirements, requirementsNotInV1 } from "./mfa.ts";
 import { createBatchHandler, type BatchDispatcher } from "./batch.ts";
+import { listSignIns } from "./signins.ts";
 
 /** Resource-unit cost per the identity & access table: base, −1 with $select, −1 with $top < 20, minimum 1. */
 function ru(base: number) {
@@ -125,6 +126,14 @@ export function graphRoutes(dispatchBatchItem: BatchDispatcher): Route[] {
       operation: "graph.conditionalAccess.read",
       query: [],
       handler: getCaPolicy,
+    },
+    {
+      ...g,
+      method: "GET",
+      pattern: "/{version}/auditLogs/signIns",
+      operation: "graph.signIns.read",
+      query: ["$filter", "$top", "$skiptoken"],
+      handler: listSignIns,
     },
     // $batch itself needs no permission and costs nothing: each item is authorised and charged on its own.
     {

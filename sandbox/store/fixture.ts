@@ -13,6 +13,8 @@ import type {
   ExchangeServicePrincipal,
   FederatedCredential,
   MailboxPermission,
+  SignInLogs,
+  SignInRecord,
   TenantState,
   TenantUser,
 } from "../model.ts";
@@ -45,6 +47,19 @@ export function parseFixture(text: string, file = "<fixture>"): TenantState {
 }
 
 type Path = (string | number)[];
+
+const SIGN_IN_KEYS = [
+  "daysAgo",
+  "time",
+  "eventType",
+  "userPrincipalName",
+  "appId",
+  "appDisplayName",
+  "clientAppUsed",
+  "resourceDisplayName",
+  "ipAddress",
+  "errorCode",
+] as const;
 
 class Validator {
   readonly #doc: Document;
@@ -167,7 +182,47 @@ class Validator {
       mailboxPermissions: this.list(o.mailboxPermissions, ["mailboxPermissions"]).map((m, i) =>
         this.mailboxPermission(m, ["mailboxPermissions", i]),
       ),
+      ...(o.signInLogs === undefined ? {} : { signInLogs: this.signInLogs(o.signInLogs, ["signInLogs"]) }),
     };
+  }
+
+  signInLogs(v: unknown, path: Path): SignInLogs {
+    const o = this.obj(v, path);
+    this.known(o, path, ["premium", "records"]);
+    const records = this.list(o.records, [...path, "records"]).map((r, i): SignInRecord => {
+      const at = [...path, "records", i];
+      const x = this.obj(r, at);
+      this.known(x, at, [...SIGN_IN_KEYS]);
+      const daysAgo = x.daysAgo;
+      if (typeof daysAgo !== "number" || !Number.isInteger(daysAgo) || daysAgo < 0)
+        this.fail([...at, "daysAgo"], "must be a whole number of days (0 = today)");
+      const time = this.str(x.time, [...at, "time"]);
+      if (!/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(time)) this.fail([...at, "time"], "must be HH:MM:SS (UTC)");
+      const eventType = x.eventType ?? "interactiveUser";
+      if (eventType !== "interactiveUser" && eventType !== "nonInteractiveUser" && eventType !== "servicePrincipal")
+        this.fail([...at, "eventType"], "must be interactiveUser, nonInteractiveUser or servicePrincipal");
+      const errorCode = x.errorCode ?? 0;
+      if (typeof errorCode !== "number" || !Number.isInteger(errorCode))
+        this.fail([...at, "errorCode"], "must be a whole number (0 for success)");
+      // Defaults describe an SMTP AUTH sign-in: Exchange Online's app and resource, client "Authenticated SMTP".
+      const exo = "Office 365 Exchange Online";
+      const opt = (k: (typeof SIGN_IN_KEYS)[number], fallback: string) =>
+        x[k] === undefined ? fallback : this.str(x[k], [...at, k]);
+      return {
+        daysAgo,
+        time,
+        eventType,
+        userPrincipalName:
+          x.userPrincipalName == null ? null : this.str(x.userPrincipalName, [...at, "userPrincipalName"]),
+        appId: opt("appId", "00000002-0000-0ff1-ce00-000000000000"),
+        appDisplayName: opt("appDisplayName", exo),
+        clientAppUsed: opt("clientAppUsed", eventType === "servicePrincipal" ? "" : "Authenticated SMTP"),
+        resourceDisplayName: opt("resourceDisplayName", exo),
+        ipAddress: this.str(x.ipAddress, [...at, "ipAddress"]),
+        errorCode,
+      };
+    });
+    return { premium: o.premium === undefined ? true : this.bool(o.premium, [...path, "premium"]), records };
   }
 
   user(v: unknown, path: Path, tenantId: string): TenantUser {

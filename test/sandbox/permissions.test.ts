@@ -39,6 +39,7 @@ const CASES: Record<OperationName, Case> = {
     body: { perUserMfaState: "enforced" },
   },
   "graph.conditionalAccess.read": { method: "GET", path: "/v1.0/identity/conditionalAccess/policies" },
+  "graph.signIns.read": { method: "GET", path: "/v1.0/auditLogs/signIns?$top=1" },
   "exchange.Get-CASMailbox": { method: "Get-CASMailbox", path: "", body: { Identity: "scanner@contoso.com" } },
   "exchange.Set-CASMailbox": {
     method: "Set-CASMailbox",
