@@ -8,7 +8,8 @@
  * - A 429 pauses the whole client until its Retry-After has passed, so the other requests in flight
  *   or queued do not spend more of the budget only to be refused too.
  * - Only requests marked idempotent are replayed after an answer whose outcome is unknown.
- * - Every wait is bounded: the token request and each attempt get a timeout inside the budget.
+ * - Every wait is bounded: the token request and each attempt get a timeout, a retry's cut to what is
+ *   left of the budget.
  * - Redirects are never followed silently: only to a host `allowRedirect` accepts, keeping method, body
  *   and Authorization; any other redirect fails.
  * - Each request carries a `client-request-id` (a UUID, the same on every attempt), shown in errors:
@@ -206,7 +207,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         let ownPause = -1;
         for (let n = 1; ; n++) {
           if (pausedUntil > Date.now() && pausedUntil !== ownPause) await sleep(pausedUntil - Date.now());
-          const outcome = await attempt(req, clientRequestId, retry.budgetMs - (Date.now() - started));
+          // The first attempt has its own timeouts; a retry gets what is left of the budget at most.
+          const remaining = n === 1 ? Number.POSITIVE_INFINITY : retry.budgetMs - (Date.now() - started);
+          const outcome = await attempt(req, clientRequestId, remaining);
           const { response, error, notSent } = outcome;
           if (response && response.status < 400) return response;
           const cert = error !== undefined ? untrustedCertificateCode(error) : undefined;
