@@ -290,6 +290,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     let endpoint = `${input.method} ${input.path}`;
     let appId: string | null = null;
     let releaseExchange: (() => void) | undefined;
+    let fault: FaultRule | undefined;
     try {
       // 2. route dispatch
       const m = router.match(input.method, input.path);
@@ -376,7 +377,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       }
 
       // 5. faults and throttling (top-level API requests only; $batch items are throttled, not faulted)
-      let fault: FaultRule | undefined;
       if (api !== "admin") {
         const inBatch = input.batchItem !== undefined;
         const f = faults.pick(endpoint, `${input.method} ${input.path}`, inBatch ? "batchItem" : "request");
@@ -412,7 +412,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     } catch (e) {
       // 7. error serialiser
       if (e instanceof SandboxHttpError) {
-        return { result: { status: e.status, headers: e.headers, body: e.body }, api, endpoint, appId };
+        // An injected fault's answer is logged as that fault.
+        const result = { status: e.status, headers: e.headers, body: e.body };
+        return { result, api, endpoint, appId, ...(fault ? { fault } : {}) };
       }
       log(
         `[sandbox] unexpected error on ${input.method} ${input.path} (request-id ${input.requestId}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,

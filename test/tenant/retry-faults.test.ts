@@ -130,6 +130,7 @@ describe("retries against the sandbox's faults", () => {
     expect(res.status).toBe(200);
     expect(attempts).toEqual([400, 400, 200]);
     expect(sb.requestLog.entries().map((e) => e.status)).toEqual([400, 400, 200]);
+    expect(sb.requestLog.entries().map((e) => e.fault ?? null)).toEqual(["concurrency", "concurrency", null]);
   });
 
   it("names the last status and reason when the attempts run out", async () => {
