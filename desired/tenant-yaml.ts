@@ -12,6 +12,7 @@ import { mfaSection, securityDefaultsSection, smtpAuthSection } from "./sections
 import type { DesiredState, DesiredStateIssue, DesiredStateOptions } from "./types.ts";
 import { describe, isValidDate, show } from "./values.ts";
 import { YamlWalker } from "./walker.ts";
+import { checkDesiredStateLimits, decodeDesiredStateBytes } from "./limits.ts";
 
 export * from "./types.ts";
 export { closestKey, isMailAddress, isValidDate } from "./values.ts";
@@ -48,23 +49,31 @@ export function formatIssue(issue: DesiredStateIssue): string {
 
 /**
  * Reads and validates a tenant.yaml. Throws DesiredStateError (code DESIRED_STATE_INVALID) listing
- * every problem, including an unreadable file; never returns a partially valid state.
+ * every problem, including an unreadable file, one over the size limit or not valid UTF-8
+ * (desired/limits.ts); never returns a partially valid state.
  */
 export function loadDesiredState(file: string, opts: DesiredStateOptions = {}): DesiredState {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "unknown error";
     throw new DesiredStateError([{ file, line: 0, column: 0, key: "", message: `cannot read the file (${code})` }]);
   }
-  return parseDesiredState(text, file, opts);
+  const decoded = decodeDesiredStateBytes(bytes, file);
+  if (decoded.issues) throw new DesiredStateError(decoded.issues);
+  return parseDesiredState(decoded.text, file, opts);
 }
 
-/** Validates tenant.yaml text; `file` names it in messages. Same failure semantics as loadDesiredState. */
+/**
+ * Validates tenant.yaml text; `file` names it in messages. Same failure semantics as loadDesiredState;
+ * the limits on depth, string length and anchors (desired/limits.ts) are checked before the YAML is composed.
+ */
 export function parseDesiredState(text: string, file: string, opts: DesiredStateOptions = {}): DesiredState {
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   if (!isValidDate(today)) throw new Error(`[today] must be a date YYYY-MM-DD, got ${show(today)}`);
+  const limits = checkDesiredStateLimits(text, file);
+  if (limits.length > 0) throw new DesiredStateError(limits);
   const w = new YamlWalker(file, today);
   const state = validate(w, text);
   if (w.issues.length > 0 || !state) throw new DesiredStateError(w.sortedIssues());

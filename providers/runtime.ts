@@ -5,6 +5,7 @@
  *
  * One process serves every resource kind; it keeps one tenant connection per configuration.
  */
+import { join } from "node:path";
 import type { dynamic } from "@pulumi/pulumi";
 import { connectTenant } from "../tenant/connect.ts";
 import { CONFIG_NAMESPACE, readConnectionSettings } from "../tenant/connection.ts";
@@ -17,7 +18,14 @@ let context: Promise<ProviderContext> | undefined;
 /** configure(): called by the engine with the stack's config before any other method. */
 function configure(req: dynamic.ConfigureRequest): void {
   const settings = readConnectionSettings((key) => req.config.get(`${CONFIG_NAMESPACE}:${key}`));
-  context = connectTenant(settings).then((api) => createProviderContext(api, settings.onDelete));
+  // The write journal lives beside the local state, one file per tenant, for later commands' refreshes.
+  const journal = join(
+    process.cwd(),
+    ".state",
+    "exchange-writes",
+    `${settings.tenantId.replace(/[^\w.-]/g, "_")}.json`,
+  );
+  context = connectTenant(settings).then((api) => createProviderContext(api, settings.onDelete, { file: journal }));
   // Keep an unhandled rejection from killing the process before a method reports the error.
   context.catch(() => undefined);
 }

@@ -22,6 +22,13 @@ export interface TenantUser {
   hasMailbox: boolean;
   /** Entra directory roles held, by display name, e.g. "Global Administrator". */
   directoryRoles: string[];
+  /** "Member" (default) or "Guest"; Conditional Access's GuestsOrExternalUsers matches guests. */
+  userType?: "Member" | "Guest";
+  /**
+   * Service plans of the user's licences whose provisioningStatus is not "Success", by plan name,
+   * e.g. { EXCHANGE_S_STANDARD: "Disabled" } (the plan switched off in the licence assignment).
+   */
+  planStatus?: Record<string, "Disabled" | "PendingProvisioning" | "PendingInput" | "PendingActivation" | "Error">;
   perUserMfa: PerUserMfaState;
   /** True once the user has registered an MFA method: `enabled` then reads back as `enforced`. */
   mfaMethodRegistered: boolean;
@@ -119,6 +126,13 @@ export interface SignInLogs {
   records: SignInRecord[];
 }
 
+/** An Entra group; members are user object ids or the ids of nested groups. */
+export interface DirectoryGroup {
+  id: string;
+  displayName: string;
+  members: string[];
+}
+
 /** The whole tenant. */
 export interface TenantState {
   tenantId: string;
@@ -134,6 +148,8 @@ export interface TenantState {
   users: TenantUser[];
   authenticationPolicies: AuthenticationPolicy[];
   conditionalAccessPolicies: ConditionalAccessPolicy[];
+  /** Entra groups (Conditional Access includeGroups/excludeGroups); absent in states saved before groups. */
+  groups?: DirectoryGroup[];
   apps: AppRegistration[];
   exchangeServicePrincipals: ExchangeServicePrincipal[];
   mailboxPermissions: MailboxPermission[];
@@ -150,6 +166,7 @@ export const MUTABLE_STATE_KEYS = [
   "users",
   "authenticationPolicies",
   "conditionalAccessPolicies",
+  "groups",
   "apps",
   "exchangeServicePrincipals",
   "mailboxPermissions",

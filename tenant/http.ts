@@ -94,8 +94,11 @@ function sameHost(target: URL, from: string): boolean {
   return target.protocol === "https:" && target.hostname === new URL(from).hostname;
 }
 
-/** Resolves with the promise, or rejects with a TokenServiceError "timeout" after `ms`. */
-async function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+/**
+ * Runs a token request with an abort signal, resolving with its result or rejecting with a
+ * TokenServiceError "timeout" after `ms` whether or not the source honours the signal.
+ */
+export async function withTokenDeadline<T>(run: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -135,7 +138,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const bound = (ms: number) => Math.max(1, Math.min(ms, remainingMs));
     let token: string;
     try {
-      token = await withDeadline((signal) => options.getToken(signal), bound(tokenTimeoutMs));
+      token = await withTokenDeadline((signal) => options.getToken(signal), bound(tokenTimeoutMs));
     } catch (error) {
       const cert = untrustedCertificateCode(error);
       if (cert || (error instanceof TokenServiceError && error.kind === "untrusted-certificate"))

@@ -7,12 +7,30 @@
  * ManagementObjectNotFound) reports it deleted, so the next `up` puts it back; any other failed read
  * throws.
  */
-import { holdsAll, isNotFound, mailboxRights } from "../../tenant/exchange-reads.ts";
-import { diffProps, inputKeys, type Failure, type KindProvider, GUID, mailboxExists } from "../context.ts";
+import { findExchangeServicePrincipal, holdsAll, isNotFound, mailboxRights } from "../../tenant/exchange-reads.ts";
+import {
+  diffProps,
+  inputKeys,
+  type Failure,
+  type KindProvider,
+  GUID,
+  mailboxExists,
+  type ProviderContext,
+} from "../context.ts";
 import type { MailboxPermissionInputs, Presence } from "../types.ts";
 
 export interface MailboxPermissionOutputs extends MailboxPermissionInputs {
   prior: Presence;
+}
+
+/**
+ * Every form Exchange may show the service principal in as Get-MailboxPermission's `User`: the declared
+ * object id and app id, plus what Get-ServicePrincipal reports (Identity, ObjectId/ServiceId, AppId,
+ * DisplayName, Name). Microsoft publishes no sample for a service-principal trustee (fidelity finding 13).
+ */
+async function trusteeForms(ctx: ProviderContext, user: string, appId: string): Promise<string[]> {
+  const sp = await findExchangeServicePrincipal(ctx.api, user);
+  return [user, appId, ...(sp?.trusteeForms ?? [])];
 }
 
 export const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPermissionOutputs> = {
@@ -39,7 +57,7 @@ export const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPer
     return diffProps(olds, news as MailboxPermissionOutputs, ["appId"]);
   },
   async create(ctx, inputs) {
-    const held = await mailboxRights(ctx.api, inputs.mailbox, [inputs.user, inputs.appId]);
+    const held = await mailboxRights(ctx.api, inputs.mailbox, await trusteeForms(ctx, inputs.user, inputs.appId));
     if (holdsAll(held, inputs.accessRights)) {
       return { id: `${inputs.mailbox}/${inputs.user}`, outs: { ...inputs, prior: "present" } };
     }
@@ -53,7 +71,7 @@ export const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPer
   },
   async read(ctx, id, props) {
     // A missing mailbox throws (NOT_FOUND): the resource's target is gone, which is an error to see.
-    const held = await mailboxRights(ctx.api, props.mailbox, [props.user, props.appId]);
+    const held = await mailboxRights(ctx.api, props.mailbox, await trusteeForms(ctx, props.user, props.appId));
     if (!holdsAll(held, props.accessRights)) return { id: "", props, inputs: inputKeys(props) };
     return { id, props, inputs: inputKeys(props) };
   },

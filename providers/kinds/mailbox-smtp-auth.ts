@@ -20,10 +20,11 @@ export interface MailboxSmtpAuthOutputs extends MailboxSmtpAuthInputs {
   prior: MailboxSmtpAuthState;
 }
 
+/** The mailbox's state as we report it: the read, unless a lagging replica still hides a recent write of ours. */
 async function readMailbox(ctx: ProviderContext, mailbox: string): Promise<CasMailbox> {
   const found = await ctx.mailboxes.load(mailbox);
   if (!found) throw notFound("POST", "Get-CASMailbox", `Exchange has no mailbox ${mailbox}`);
-  return found;
+  return { ...found, state: ctx.readBack.reconcile(mailbox, found.state) };
 }
 
 export const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAuthOutputs> = {
@@ -46,7 +47,7 @@ export const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAut
   },
   async create(ctx, inputs) {
     const { state: prior } = await readMailbox(ctx, inputs.mailbox);
-    if (prior !== inputs.state) await setMailbox(ctx, inputs.mailbox, inputs.state);
+    if (prior !== inputs.state) await setMailbox(ctx, inputs.mailbox, inputs.state, prior);
     return { id: inputs.mailbox, outs: { ...inputs, prior } };
   },
   async read(ctx, id, props) {
@@ -55,12 +56,12 @@ export const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAut
     return { id, props: outs, inputs: inputKeys(outs) };
   },
   async update(ctx, _id, olds, news) {
-    if (olds.state !== news.state) await setMailbox(ctx, news.mailbox, news.state);
+    if (olds.state !== news.state) await setMailbox(ctx, news.mailbox, news.state, olds.state);
     return { outs: { ...news, prior: olds.prior } };
   },
   async delete(ctx, _id, props) {
     if (ctx.onDelete === "restore" && props.prior !== props.state) {
-      await setMailbox(ctx, props.mailbox, props.prior);
+      await setMailbox(ctx, props.mailbox, props.prior, props.state);
     }
   },
 };

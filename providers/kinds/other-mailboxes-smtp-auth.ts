@@ -11,14 +11,17 @@ export interface OtherMailboxesSmtpAuthOutputs extends OtherMailboxesSmtpAuthInp
   reset: { mailbox: string; prior: MailboxSmtpAuthState }[];
 }
 
+/** Mailboxes with their own value, not declared; a recent reset of ours hidden by a lagging replica counts as done. */
 async function findStrays(ctx: ProviderContext, declared: string[]): Promise<CasMailbox[]> {
   const keep = new Set(declared);
-  return (await ctx.api.listCasMailboxes(true)).filter((m) => m.state !== "inherit" && !keep.has(m.mailbox));
+  return (await ctx.api.listCasMailboxes(true))
+    .map((m) => ({ ...m, state: ctx.readBack.reconcile(m.mailbox, m.state) }))
+    .filter((m) => m.state !== "inherit" && !keep.has(m.mailbox));
 }
 
 /** Resets every stray at once; the HTTP layer bounds how many calls are in flight (http.ts). */
 async function resetStrays(ctx: ProviderContext, strays: CasMailbox[]) {
-  await Promise.all(strays.map((stray) => setMailbox(ctx, stray.mailbox, "inherit")));
+  await Promise.all(strays.map((stray) => setMailbox(ctx, stray.mailbox, "inherit", stray.state)));
   return strays.map((s) => ({ mailbox: s.mailbox, prior: s.state }));
 }
 
@@ -45,6 +48,6 @@ export const otherMailboxesSmtpAuth: KindProvider<OtherMailboxesSmtpAuthInputs, 
   },
   async delete(ctx, _id, props) {
     if (ctx.onDelete !== "restore") return;
-    await Promise.all(props.reset.map((r) => setMailbox(ctx, r.mailbox, r.prior)));
+    await Promise.all(props.reset.map((r) => setMailbox(ctx, r.mailbox, r.prior, "inherit")));
   },
 };

@@ -2,6 +2,7 @@
 import type { HandlerContext } from "../protocol/context.ts";
 import type { Route } from "../protocol/router.ts";
 import { countUsers, getUser, listLicenseDetails, listUsers } from "./users.ts";
+import { listTransitiveMemberOf } from "./memberof.ts";
 import { getCaPolicy, getSecurityDefaults, listCaPolicies, patchSecurityDefaults } from "./policies.ts";
 import { getRequirements, patchRequirements, requirementsNotInV1 } from "./mfa.ts";
 import { createBatchHandler, type BatchDispatcher } from "./batch.ts";
@@ -72,6 +73,15 @@ export function graphRoutes(dispatchBatchItem: BatchDispatcher): Route[] {
       query: [],
       cost: () => 2,
       handler: listLicenseDetails,
+    },
+    {
+      ...g,
+      method: "GET",
+      pattern: "/{version}/users/{id}/transitiveMemberOf",
+      operation: "graph.memberOf.read",
+      query: ["$select"],
+      cost: ru(2),
+      handler: listTransitiveMemberOf,
     },
     {
       ...g,

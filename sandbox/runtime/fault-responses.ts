@@ -149,7 +149,9 @@ export function faultResponse(
       }
       case "reset":
       case "timeout":
-        throw new Error(`a ${f.kind} fault has no answer`);
+      case "error-in-200":
+        // Reset and timeout have no answer; error-in-200 is answered by the API's error surface.
+        throw new Error(`a ${f.kind} fault is not answered here`);
     }
   })();
   return f.lowercaseHeaders ? lowercased(err) : err;

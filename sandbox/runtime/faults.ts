@@ -1,8 +1,10 @@
 /**
  * Fault injection, controllable per test: rules that answer 408/429/500/502/503/504, Exchange's
- * plain-text concurrency refusal, a regional redirect (307/302), reset the connection, or never answer
- * (timeout), at a rate, optionally only for requests matching a pattern and only a number of times.
- * Deterministic: a seeded PRNG decides rates below 1. The answers themselves: fault-responses.ts.
+ * plain-text concurrency refusal, a regional redirect (307/302), 200 with an error in the body without
+ * running the handler ("error-in-200", as Exchange's InvokeCommand does for some failed cmdlets), reset
+ * the connection, or never answer (timeout), at a rate, optionally only for requests matching a
+ * pattern and only a number of times. Deterministic: a seeded PRNG decides rates below 1. The answers
+ * themselves: fault-responses.ts.
  */
 import { seededRandom } from "../store/ids.ts";
 
@@ -17,9 +19,14 @@ export const FAULT_KINDS = [
   "redirect",
   "reset",
   "timeout",
+  "error-in-200",
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Where an "error-in-200" answer puts the error (ScubaGear checks `error`/`@odata.error`; the EXO module `@adminapi.errors`). */
+export const ERROR_IN_200_SHAPES = ["error", "odata.error", "adminapi.errors"] as const;
+export type ErrorIn200Shape = (typeof ERROR_IN_200_SHAPES)[number];
 
 export interface FaultRuleInput {
   kind: FaultKind;
@@ -45,6 +52,8 @@ export interface FaultRuleInput {
   status?: number;
   /** Redirect target base URL; default the sandbox's regional listener. The request's path and query are kept. */
   location?: string;
+  /** "error-in-200" only: where the error goes; default "error". */
+  shape?: ErrorIn200Shape;
 }
 
 export interface FaultRule extends FaultRuleInput {
@@ -70,7 +79,7 @@ export class FaultInjector {
       throw new Error(`[retryAfter] must be a number of seconds or a string`);
     if (input.scope !== undefined && input.scope !== "request" && input.scope !== "batchItem")
       throw new Error(`[scope] must be request or batchItem`);
-    if (input.scope === "batchItem" && ["reset", "timeout", "redirect"].includes(input.kind))
+    if (input.scope === "batchItem" && ["reset", "timeout", "redirect", "error-in-200"].includes(input.kind))
       throw new Error(`[scope] batchItem takes a fault with an answer, not ${input.kind}`);
     if (input.kind === "redirect" && input.status !== undefined && ![301, 302, 303, 307, 308].includes(input.status))
       throw new Error(`[status] of a redirect must be 301, 302, 303, 307 or 308`);
@@ -78,6 +87,8 @@ export class FaultInjector {
       throw new Error(`[status] must be an HTTP status between 300 and 599`);
     if (input.location !== undefined && !/^https:\/\//.test(input.location))
       throw new Error(`[location] must be an https URL`);
+    if (input.shape !== undefined && !(ERROR_IN_200_SHAPES as readonly string[]).includes(input.shape))
+      throw new Error(`[shape] must be one of ${ERROR_IN_200_SHAPES.join(", ")}`);
     if (input.rate !== undefined && !(input.rate >= 0 && input.rate <= 1))
       throw new Error(`[rate] must be between 0 and 1`);
     if (input.match !== undefined) new RegExp(input.match, "i");

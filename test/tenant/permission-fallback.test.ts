@@ -1,10 +1,10 @@
 /**
- * A 403 for a cmdlet the permission table does not list is reported as Exchange sent it, never as
- * another cmdlet's missing permission (fidelity finding 21); a listed cmdlet still names its own.
+ * A 403 for a cmdlet the permission table does not list names that cmdlet, never another cmdlet's
+ * permission (fidelity finding 21); a listed cmdlet still names its own.
  */
 import { describe, expect, it } from "vitest";
 import { PermissionError, createTenantApi } from "../../tenant/api.ts";
-import { ApiError } from "../../tenant/http.ts";
+import type { ApiError } from "../../tenant/http.ts";
 
 const DENIED = {
   error: {
@@ -35,16 +35,16 @@ function api(): ReturnType<typeof createTenantApi> {
 }
 
 describe("403 for an Exchange cmdlet", () => {
-  it("not in the permission table: the ApiError as Exchange sent it, no Get-CASMailbox claim", async () => {
+  it("not in the permission table: a generic refusal naming that cmdlet, never Get-CASMailbox", async () => {
     const err = (await api()
       .invoke("Get-MailboxStatistics", {})
-      .catch((e: unknown) => e)) as ApiError;
-    expect(err).toBeInstanceOf(ApiError);
-    expect(err).not.toBeInstanceOf(PermissionError);
+      .catch((e: unknown) => e)) as PermissionError;
+    expect(err).toBeInstanceOf(PermissionError);
     expect(err.message).not.toContain("Get-CASMailbox");
     expect(err.message).toMatch(
-      /^POST https:\/\/exchange\.example\/adminapi\/beta\/contoso\.onmicrosoft\.com\/InvokeCommand answered 403 CmdletAccessDeniedException: Access denied\. \[client-request-id [0-9a-f-]{36}\]$/,
+      /^the app registration lacks permission for Get-MailboxStatistics: grant the Office 365 Exchange Online application permission Exchange\.ManageAsApp /,
     );
+    expect((err.cause as ApiError).clientRequestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("in the table: a PermissionError naming that cmdlet's permission and role", async () => {
