@@ -53,9 +53,9 @@ export interface HttpClientOptions {
   concurrency?: number;
   /** A limiter shared with other clients, e.g. one per tenant for Exchange. */
   limiter?: Limiter;
-  /** Per-attempt timeout, further bounded by what is left of the retry budget. Default 60 s. */
+  /** Per-attempt timeout; a retry gets at most what is left of the retry budget. Default 60 s. */
   timeoutMs?: number;
-  /** Longest wait for a token, further bounded by what is left of the retry budget. Default 30 s. */
+  /** Longest wait for a token; on a retry at most what is left of the retry budget. Default 30 s. */
   tokenTimeoutMs?: number;
   /** May a redirect from `from` to `target` be followed? Default: only to the same host name, over https. */
   allowRedirect?: (target: URL, from: string) => boolean;
