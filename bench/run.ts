@@ -41,7 +41,17 @@ const sizes = args.sizes.split(",").map(Number);
 const shapes = args.shapes.split(",") as DesiredShape[];
 const naiveSampleSize = Number(args["naive-sample"]);
 
-const PROGRAM_FILES = ["Pulumi.yaml", "package.json", "index.ts", "program", "providers", "desired", "sandbox"];
+const PROGRAM_FILES = [
+  "Pulumi.yaml",
+  "package.json",
+  "index.ts",
+  "m365",
+  "tenant",
+  "program",
+  "providers",
+  "desired",
+  "sandbox",
+];
 
 type PhaseName = "up" | "drift check" | "10 drifted";
 

@@ -171,6 +171,9 @@ const STATE_FIELDS = {
   mailboxPermissions: list(shape({ mailbox: str, user: str, accessRights: strs })),
 } satisfies Record<(typeof MUTABLE_STATE_KEYS)[number], Check>;
 
+/** State keys a tenant may leave out. */
+const OPTIONAL_STATE_KEYS = new Set(["groups", "signInLogs"]);
+
 /**
  * The first problem in a PATCH /_sandbox/state body, as "[users.2.id] is required", or null when
  * every key is a changeable state key and every value has its model.ts shape. Pure; never throws.
@@ -190,5 +193,9 @@ export function statePatchProblem(body: Record<string, unknown>): string | null 
  */
 export function stateProblem(body: Record<string, unknown>, tenantId: string): string | null {
   if (body.tenantId !== tenantId) return at("tenantId", "cannot change");
-  return shape({ tenantId: str, domain: str, ...STATE_FIELDS })(body, "");
+  // A tenant without groups or sign-in logs leaves those keys out (TenantState marks them optional).
+  const fields = Object.fromEntries(
+    Object.entries(STATE_FIELDS).map(([k, check]) => [OPTIONAL_STATE_KEYS.has(k) ? `${k}?` : k, check]),
+  );
+  return shape({ tenantId: str, domain: str, ...fields })(body, "");
 }
