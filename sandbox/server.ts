@@ -73,6 +73,8 @@ export interface SandboxOptions {
 export interface Sandbox extends SandboxServices {
   /** https://127.0.0.1:<port> — authority host, Graph base URL and Exchange base URL at once. */
   baseUrl: string;
+  /** The same services on another port: the regional front end that "redirect" faults point to. */
+  regionalUrl: string;
   tenantId: string;
   caPem: string;
   /** File holding caPem (what NODE_EXTRA_CA_CERTS points at). */
@@ -169,6 +171,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     loose: opts.loose ?? false,
     adminToken,
     baseUrl: () => baseUrl,
+    regionalUrl: () => regionalUrl,
     now,
     log,
   });
@@ -178,19 +181,27 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     .add(...exchangeRoutes())
     .add(...tokenRoutes(services.tokens));
 
-  const server: Server = createServer({ key: pki.keyPem, cert: pki.certPem, minVersion: "TLSv1.2" }, (req, res) => {
-    pipeline.handle(req, res).catch((e: unknown) => {
-      log(`[sandbox] request failed: ${e instanceof Error ? e.message : String(e)}`);
-      if (!res.headersSent) res.writeHead(500).end();
+  const listen = async (p: number): Promise<{ server: Server; url: string }> => {
+    const srv: Server = createServer({ key: pki.keyPem, cert: pki.certPem, minVersion: "TLSv1.2" }, (req, res) => {
+      pipeline.handle(req, res).catch((e: unknown) => {
+        log(`[sandbox] request failed: ${e instanceof Error ? e.message : String(e)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : 0;
-  baseUrl = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    await new Promise<void>((resolve, reject) => {
+      srv.once("error", reject);
+      srv.listen(p, host, () => resolve());
+    });
+    const addr = srv.address();
+    const port = typeof addr === "object" && addr ? addr.port : 0;
+    return { server: srv, url: `https://${host.includes(":") ? `[${host}]` : host}:${port}` };
+  };
+  const main = await listen(opts.port ?? 0);
+  const server = main.server;
+  baseUrl = main.url;
+  // A second listener stands for a tenant's regional front end: the target of "redirect" faults.
+  const regional = await listen(0);
+  const regionalUrl = regional.url;
 
   // The SMTP endpoint (its own composition root), fed by this store and token service.
   let smtpHandle: { port: number; close(): Promise<void> } | null = null;
@@ -207,6 +218,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       });
     } catch (e) {
       await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => regional.server.close(() => r()));
       throw e;
     }
     smtpInfo = { host, port: smtpHandle.port };
@@ -231,6 +243,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   return {
     ...services,
     baseUrl,
+    regionalUrl,
     tenantId: store.tenantId,
     caPem: pki.caPem,
     caCertPath,
@@ -241,7 +254,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       stopped ??= (async () => {
         for (const s of pipeline.held) s.destroy();
         server.closeAllConnections();
+        regional.server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
+        await new Promise<void>((r) => regional.server.close(() => r()));
         await smtpHandle?.close();
         persistence?.dispose();
         if (tmp) rmSync(tmp, { recursive: true, force: true });

@@ -9,8 +9,20 @@
  * Exchange cmdlet answered 200 with an error in its body throws like any failed call.
  */
 import { PERMISSIONS } from "../m365/permissions.ts";
-import { ApiError, createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest } from "./http.ts";
 import { PER_USER_MFA_STATES, isOneOf, type MailboxSmtpAuthState, type PerUserMfaState } from "../m365/model.ts";
+import { DEFAULT_RETRY, headerOf, retryDelayMs } from "./retry-policy.ts";
+import { classifyTokenError, describeTokenError } from "./token-errors.ts";
+import {
+  ApiError,
+  createHttpClient,
+  createLimiter,
+  safeUrl,
+  withTokenDeadline,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+  type Limiter,
+} from "./http.ts";
 import {
   assertIdentityGiven,
   errorInOkBody,
@@ -102,8 +114,8 @@ export interface TenantApiOptions {
   graphUrl: string;
   exchangeUrl: string;
   tenantId: string;
-  getGraphToken: () => Promise<string>;
-  getExchangeToken: () => Promise<string>;
+  getGraphToken: (signal: AbortSignal) => Promise<string>;
+  getExchangeToken: (signal: AbortSignal) => Promise<string>;
   http?: Omit<HttpClientOptions, "getToken">;
 }
 
@@ -165,11 +177,24 @@ const CAS_SELECT = ["Identity", "PrimarySmtpAddress", "SmtpClientAuthenticationD
 /**
  * Requests in flight per API unless options.http says otherwise. Graph: 8 $batch requests of 20
  * reads at ~150 ms answer ~1,000 RU/s, just above the 800 RU/s the identity budget sustains, whose
- * 8,000 RU bucket absorbs the difference for about 40 s. Exchange: Set-CASMailbox takes ~0.8 s, so
- * 16 in flight make ~20 calls/s against a sustained 16.7/s whose bucket holds 10,000; beyond that the
- * 429s' Retry-After pauses the whole client (http.ts).
+ * 8,000 RU bucket absorbs the difference for about 40 s. Exchange: 8 per tenant, shared by every
+ * client of that tenant in the process. Exchange refuses requests beyond a per-tenant concurrency
+ * limit ("You have reached the maximum number of concurrent requests per tenant", handled by
+ * GreyCorbel ExoHelper); Microsoft does not publish the number, and the last published Exchange
+ * Online PowerShell throttling policy allowed 9 concurrent connections per tenant
+ * (PowerShellMaxTenantConcurrency). 8 stays under it and leaves one for an administrator's own
+ * session; at ~0.8 s a Set-CASMailbox that is ~10 calls/s, below the 16.7/s sustained rate.
  */
-export const DEFAULT_CONCURRENCY = { graph: 8, exchange: 16 } as const;
+export const DEFAULT_CONCURRENCY = { graph: 8, exchange: 8 } as const;
+
+/** One limiter per Exchange tenant endpoint, so the cap holds across every client of the process. */
+const exchangeLimiters = new Map<string, Limiter>();
+
+function exchangeLimiter(key: string, limit: number): Limiter {
+  let limiter = exchangeLimiters.get(key);
+  if (!limiter) exchangeLimiters.set(key, (limiter = createLimiter(limit)));
+  return limiter;
+}
 
 export function createTenantApi(options: TenantApiOptions): TenantApi {
   const graph: HttpClient = createHttpClient({
@@ -177,12 +202,36 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
     ...options.http,
     getToken: options.getGraphToken,
   });
+  const exchangeCap = options.http?.concurrency ?? DEFAULT_CONCURRENCY.exchange;
   const exchange: HttpClient = createHttpClient({
-    concurrency: DEFAULT_CONCURRENCY.exchange,
     ...options.http,
+    limiter:
+      options.http?.limiter ??
+      exchangeLimiter(`${options.exchangeUrl}|${options.tenantId}|${exchangeCap}`, exchangeCap),
     getToken: options.getExchangeToken,
   });
   const graphUrl = options.graphUrl;
+  const batchRetry = options.http?.retry ?? DEFAULT_RETRY;
+  const batchSleep = options.http?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const batchItemError = (
+    upn: string,
+    r: { status: number; body?: unknown; headers?: Record<string, string> },
+    attempts: number,
+  ) => {
+    const reason = (r.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const why = reason ? ` ${String(reason.code)}: ${String(reason.message)}` : "";
+    return new ApiError({
+      code: r.status === 403 ? "PERMISSION_DENIED" : r.status === 429 ? "THROTTLED" : "SERVER_ERROR",
+      message: `GET /beta/users/${upn}/authentication/requirements (in $batch) answered ${r.status}${why}${
+        attempts > 1 ? ` (after ${attempts} attempts)` : ""
+      }`,
+      method: "GET",
+      url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
+      status: r.status,
+      requestId: headerOf(r.headers, "request-id"),
+      attempts,
+    });
+  };
   const user = (upn: string) => encodeURIComponent(upn);
   // Exchange's URL and X-AnchorMailbox take the tenant's GUID (admin API docs; CIPP uses customerId):
   // a tenant configured by domain is resolved once from the Exchange token's tid claim.
@@ -190,13 +239,27 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
   const exchangeTenant = (): Promise<string> =>
     (tenantGuid ??= GUID.test(options.tenantId)
       ? Promise.resolve(options.tenantId)
-      : options.getExchangeToken().then(
+      : withTokenDeadline(options.getExchangeToken, options.http?.tokenTimeoutMs ?? 30_000).then(
           (token) => tenantIdOfToken(token) ?? options.tenantId,
           (err: unknown) => {
             tenantGuid = undefined;
-            throw err;
+            throw tenantUnresolved(err);
           },
         ));
+  // The token wait above is bounded like every other; its failure reads as one sentence.
+  const tenantUnresolved = (err: unknown): Error => {
+    if (err instanceof ApiError) return err;
+    const url = safeUrl(`${options.exchangeUrl}/adminapi/beta/${encodeURIComponent(options.tenantId)}/InvokeCommand`);
+    const refused = classifyTokenError(err) === "refused";
+    return new ApiError({
+      code: refused ? "UNAUTHORIZED" : "UNAVAILABLE",
+      message: `POST ${url} was not sent: no Exchange token to read the tenant's GUID from: ${describeTokenError(err)}`,
+      method: "POST",
+      url,
+      attempts: 0,
+      cause: err,
+    });
+  };
 
   async function invoke(
     cmdlet: string,
@@ -218,6 +281,8 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
           body,
           headers: {
             prefer: "odata.maxpagesize=1000",
+            // JSON answers, as CISA ScubaGear and the Exchange Online module ask for (fidelity finding 20).
+            "x-responseformat": "json",
             "x-anchormailbox": `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenant}`,
           },
           // Get-* reads and Set-* with absolute values are safe to send twice; New-* is not.
@@ -387,8 +452,10 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
         await Promise.all(
           chunks.map(async (chunk) => {
             let pending = chunk.map((upn, i) => ({ id: String(i + 1), upn }));
-            // Requests inside a batch are throttled one by one: retry those answered 429.
-            for (let round = 0; pending.length > 0; round++) {
+            const started = Date.now();
+            // Requests inside a batch are throttled one by one: retry those answered 429/503 with the
+            // one retry policy (Retry-After in any header case, within the request budget).
+            for (let round = 1; pending.length > 0; round++) {
               const res = await graph.send({
                 method: "POST",
                 url: `${graphUrl}/beta/$batch`,
@@ -406,29 +473,32 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
                   responses: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[];
                 }
               ).responses;
-              const retry: typeof pending = [];
-              let wait = 0;
+              const again: typeof pending = [];
+              let wait: number | undefined = 0;
               for (const p of pending) {
                 const r = responses.find((x) => x.id === p.id);
                 if (!r) throw new Error(`Graph $batch answered without response ${p.id}`);
                 if (r.status === 200) result.set(p.upn, parseMfaState(r.body, p.upn));
                 else if (r.status === 404) continue;
-                else if ((r.status === 429 || r.status === 503) && round < 5) {
-                  retry.push(p);
-                  wait = Math.max(wait, Number(r.headers?.["Retry-After"] ?? r.headers?.["retry-after"] ?? 1) * 1000);
-                } else {
-                  throw new ApiError({
-                    code: r.status === 403 ? "PERMISSION_DENIED" : r.status === 429 ? "THROTTLED" : "SERVER_ERROR",
-                    message: `GET /beta/users/${p.upn}/authentication/requirements (in $batch) answered ${r.status}`,
-                    method: "GET",
-                    url: `${graphUrl}/beta/users/${user(p.upn)}/authentication/requirements`,
-                    status: r.status,
-                    attempts: round + 1,
-                  });
+                else {
+                  const delay =
+                    r.status === 429 || r.status === 503
+                      ? retryDelayMs(
+                          round,
+                          headerOf(r.headers, "retry-after"),
+                          Date.now() - started,
+                          batchRetry,
+                          Date.now(),
+                          Math.random(),
+                        )
+                      : undefined;
+                  if (delay === undefined || wait === undefined) throw batchItemError(p.upn, r, round);
+                  again.push(p);
+                  wait = Math.max(wait, delay);
                 }
               }
-              if (retry.length > 0) await new Promise((r) => setTimeout(r, Math.min(wait, 30_000)));
-              pending = retry;
+              if (again.length > 0) await batchSleep(wait);
+              pending = again;
             }
           }),
         );

@@ -4,14 +4,16 @@
  * Pulumi secret config; they are handed to @azure/identity and never copied into errors, state or logs.
  */
 import type { TokenCredential } from "@azure/identity";
+import { CLOUD_NAMES, CLOUDS, isMicrosoftAuthority, scopeFor, scopeForEndpoint, type CloudName } from "./clouds.ts";
 import { DEFAULT_RETRY, type RetryOptions } from "./http.ts";
 
 export const CONFIG_NAMESPACE = "m365-smtp-auth";
 
+/** The global cloud's endpoints (see tenant/clouds.ts for the others). */
 export const MICROSOFT_ENDPOINTS = {
-  authorityHost: "https://login.microsoftonline.com",
-  graphUrl: "https://graph.microsoft.com",
-  exchangeUrl: "https://outlook.office365.com",
+  authorityHost: CLOUDS.global.authorityHost,
+  graphUrl: CLOUDS.global.graphUrl,
+  exchangeUrl: CLOUDS.global.exchangeUrl,
 } as const;
 
 export type CredentialKind = "clientSecret" | "certificate" | "workloadIdentity" | "default";
@@ -24,6 +26,8 @@ export interface ConnectionSettings {
   /** PEM holding the certificate and its private key, or a path to such a file. */
   clientCertificate: string | undefined;
   clientCertificatePath: string | undefined;
+  /** Microsoft cloud: sets the three endpoints below unless they are given explicitly. */
+  cloud: CloudName;
   authorityHost: string;
   graphUrl: string;
   exchangeUrl: string;
@@ -109,8 +113,16 @@ export function readConnectionSettings(get: (key: string) => string | undefined)
   if (onDelete !== "restore" && onDelete !== "leave") {
     throw new ConnectionConfigError("onDelete", "invalid", `stack config ${key("onDelete")} must be restore or leave`);
   }
+  const cloud = (get("cloud") ?? "global") as CloudName;
+  if (!CLOUD_NAMES.includes(cloud)) {
+    throw new ConnectionConfigError(
+      "cloud",
+      "invalid",
+      `stack config ${key("cloud")} must be one of ${CLOUD_NAMES.join(", ")}`,
+    );
+  }
   const url = (k: "authorityHost" | "graphUrl" | "exchangeUrl") => {
-    const value = (get(k) ?? MICROSOFT_ENDPOINTS[k]).replace(/\/+$/, "");
+    const value = (get(k) ?? CLOUDS[cloud][k]).replace(/\/+$/, "");
     if (!value.startsWith("https://"))
       throw new ConnectionConfigError(k, "invalid", `stack config ${key(k)} must be an https URL`);
     return value;
@@ -136,6 +148,7 @@ export function readConnectionSettings(get: (key: string) => string | undefined)
     clientSecret,
     clientCertificate,
     clientCertificatePath,
+    cloud,
     authorityHost: url("authorityHost"),
     graphUrl: url("graphUrl"),
     exchangeUrl: url("exchangeUrl"),
@@ -148,9 +161,9 @@ export async function createCredential(settings: ConnectionSettings): Promise<To
   const identity = await import("@azure/identity");
   const options = {
     authorityHost: settings.authorityHost,
-    // Instance discovery asks login.microsoftonline.com about the authority; a sandbox or sovereign
-    // cloud authority is trusted as configured instead.
-    disableInstanceDiscovery: settings.authorityHost !== MICROSOFT_ENDPOINTS.authorityHost,
+    // Instance discovery asks login.microsoftonline.com about the authority; MSAL knows Microsoft's
+    // clouds, and any other authority (the sandbox, a private cloud) is trusted as configured.
+    disableInstanceDiscovery: !isMicrosoftAuthority(settings.authorityHost),
   };
   switch (settings.credential) {
     case "clientSecret":
@@ -185,8 +198,23 @@ export async function createCredential(settings: ConnectionSettings): Promise<To
   }
 }
 
-/** Scopes for client-credentials tokens; the audiences are Microsoft's whatever the base URLs are. */
+/** The global cloud's client-credentials scopes; for a connection use {@link scopesFor}. */
 export const SCOPES = {
-  graph: "https://graph.microsoft.com/.default",
-  exchange: "https://outlook.office365.com/.default",
+  graph: scopeFor(CLOUDS.global.graphUrl),
+  exchange: scopeFor(CLOUDS.global.exchangeUrl),
 } as const;
+
+/**
+ * The token scopes for a connection: the origin of its effective Graph and Exchange endpoints plus
+ * `/.default`, so a national cloud (or an explicit Microsoft endpoint) gets tokens for its own
+ * audience; an endpoint outside Microsoft's domains (the sandbox) gets its cloud's audience.
+ */
+export function scopesFor(settings: Pick<ConnectionSettings, "graphUrl" | "exchangeUrl" | "cloud">): {
+  graph: string;
+  exchange: string;
+} {
+  return {
+    graph: scopeForEndpoint(settings.graphUrl, settings.cloud, "graphUrl"),
+    exchange: scopeForEndpoint(settings.exchangeUrl, settings.cloud, "exchangeUrl"),
+  };
+}

@@ -1,59 +1,29 @@
 /**
- * The one HTTP layer under the Graph and Exchange clients: auth → concurrency limit → retry → transport.
+ * The one HTTP layer under the Graph and Exchange clients: auth → concurrency limit → retry → redirect
+ * → transport.
  *
- * - Retries 429, 503 and 504 (and connection resets and timeouts), honouring Retry-After as seconds
- *   or an HTTP date, capped, within a total time budget; jittered exponential back-off otherwise.
+ * - Retries the answers the retry policy (tenant/retry-policy.ts) calls transient — 408, 429, 500,
+ *   502, 503, 504, Exchange's per-tenant concurrency refusal — and connection resets and timeouts,
+ *   honouring Retry-After (seconds, fractional, or an HTTP date), capped, within a total time budget.
  * - A 429 pauses the whole client until its Retry-After has passed, so the other requests in flight
  *   or queued do not spend more of the budget only to be refused too.
- * - Only requests marked idempotent are replayed.
- * - Errors are ApiError with a stable `code`, the method and a credential-free URL; tokens never
- *   appear in messages, and the response is kept off the enumerable properties.
+ * - Only requests marked idempotent are replayed after an answer whose outcome is unknown.
+ * - Every wait is bounded: the token request and each attempt get a timeout, a retry's cut to what is
+ *   left of the budget.
+ * - Redirects are never followed silently: only to a host `allowRedirect` accepts, keeping method, body
+ *   and Authorization; any other redirect fails.
+ * - Each request carries a `client-request-id` (a UUID, the same on every attempt), shown in errors:
+ *   it is what Microsoft support asks for.
+ * - Errors are ApiError with a stable `code`, the method and a credential-free URL, in one line;
+ *   tokens never appear in messages, and the response is kept off the enumerable properties.
  */
+import { randomUUID } from "node:crypto";
+import { DEFAULT_RETRY, classifyAnswer, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
+import { redirectRefused, toApiError, tokenFailed, untrustedCertificate, type AttemptOutcome } from "./api-error.ts";
+import { TokenServiceError, classifyTokenError, isTokenThrottling, untrustedCertificateCode } from "./token-errors.ts";
 
-export type ApiErrorCode =
-  | "UNAUTHORIZED"
-  | "PERMISSION_DENIED"
-  | "NOT_FOUND"
-  | "BAD_REQUEST"
-  | "CONFLICT"
-  | "THROTTLED"
-  | "UNAVAILABLE"
-  | "TIMEOUT"
-  | "NETWORK"
-  | "SERVER_ERROR"
-  | "NOT_IMPLEMENTED";
-
-/** An API call that failed. `serviceCode` is Graph's `error.code` or Exchange's exception name. */
-export class ApiError extends Error {
-  override name = "ApiError";
-  readonly code: ApiErrorCode;
-  readonly status: number | undefined;
-  readonly method: string;
-  readonly url: string;
-  readonly serviceCode: string | undefined;
-  readonly requestId: string | undefined;
-  readonly attempts: number;
-  constructor(opts: {
-    code: ApiErrorCode;
-    message: string;
-    method: string;
-    url: string;
-    status?: number;
-    serviceCode?: string;
-    requestId?: string;
-    attempts: number;
-    cause?: unknown;
-  }) {
-    super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.code = opts.code;
-    this.status = opts.status;
-    this.method = opts.method;
-    this.url = opts.url;
-    this.serviceCode = opts.serviceCode;
-    this.requestId = opts.requestId;
-    this.attempts = opts.attempts;
-  }
-}
+export { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
+export { ApiError, oneLine, safeUrl, type ApiErrorCode } from "./api-error.ts";
 
 export interface HttpRequest {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -71,114 +41,24 @@ export interface HttpResponse {
   body: unknown;
 }
 
-export interface RetryOptions {
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  /** First back-off delay without Retry-After. */
-  baseDelayMs: number;
-  /** Longest single wait, whatever Retry-After says. */
-  maxDelayMs: number;
-  /** Total time a request may spend, waits included; past it the last error is returned. */
-  budgetMs: number;
-}
-
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, budgetMs: 120_000 };
-
-/**
- * How long to wait before attempt `attempt + 1` (attempt counts from 1), or undefined to give up.
- * Pure: `now` and `random` are passed in so tests need no clock.
- */
-export function retryDelayMs(
-  attempt: number,
-  retryAfter: string | null,
-  elapsedMs: number,
-  options: RetryOptions,
-  now: number,
-  random: number,
-): number | undefined {
-  if (attempt >= options.maxAttempts) return undefined;
-  let delay: number;
-  const fromHeader = parseRetryAfter(retryAfter, now);
-  if (fromHeader !== undefined) {
-    delay = Math.min(fromHeader, options.maxDelayMs);
-  } else {
-    const exponential = options.baseDelayMs * 2 ** (attempt - 1);
-    // Full jitter between half and all of the exponential delay.
-    delay = Math.min(options.maxDelayMs, exponential / 2 + (random * exponential) / 2);
-  }
-  if (elapsedMs + delay > options.budgetMs) return undefined;
-  return Math.round(delay);
-}
-
-/** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
-}
-
-const RETRYABLE_STATUS = new Set([429, 503, 504]);
-
-function codeForStatus(status: number): ApiErrorCode {
-  if (status === 401) return "UNAUTHORIZED";
-  if (status === 403) return "PERMISSION_DENIED";
-  if (status === 404) return "NOT_FOUND";
-  if (status === 409) return "CONFLICT";
-  if (status === 429) return "THROTTLED";
-  if (status === 501) return "NOT_IMPLEMENTED";
-  if (status === 503) return "UNAVAILABLE";
-  if (status === 504) return "TIMEOUT";
-  if (status >= 500) return "SERVER_ERROR";
-  return "BAD_REQUEST";
-}
-
-/** The URL without credentials or fragments, for messages. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    u.hash = "";
-    return u.toString();
-  } catch {
-    return "<invalid url>";
-  }
-}
-
-/** Graph `{error:{code,message}}` or Exchange `{error:{code,message,details:[{message:"Ex…|Type|text"}]}}`. */
-function describeServiceError(body: unknown): { serviceCode?: string; message?: string } {
-  // Some Exchange gateway errors arrive as plain text (fidelity finding 19): keep their first line.
-  if (typeof body === "string" && body.trim() !== "") return { message: body.trim().split(/\r?\n/)[0]!.slice(0, 300) };
-  if (typeof body !== "object" || body === null || !("error" in body)) return {};
-  const error = body.error;
-  if (typeof error !== "object" || error === null) return {};
-  const e = error as { code?: unknown; message?: unknown; details?: unknown };
-  const detail = Array.isArray(e.details) ? (e.details[0] as { message?: unknown } | undefined) : undefined;
-  if (detail && typeof detail.message === "string") {
-    const parts = detail.message.split("|");
-    if (parts.length >= 3) {
-      const type = parts[1]!.split(".").pop();
-      return { serviceCode: type, message: parts.slice(2).join("|") };
-    }
-    return { serviceCode: typeof e.code === "string" ? e.code : undefined, message: detail.message };
-  }
-  return {
-    serviceCode: typeof e.code === "string" ? e.code : undefined,
-    message: typeof e.message === "string" ? e.message : undefined,
-  };
-}
-
 export interface HttpClientOptions {
-  /** Returns a bearer token for this client's audience; never logged. */
-  getToken: () => Promise<string>;
+  /**
+   * Returns a bearer token for this client's audience; never logged. The signal aborts when the token
+   * timeout passes (the client also stops waiting by itself, whether or not the source honours it).
+   * Throw TokenServiceError (or any error; see tenant/token-errors.ts) to say whether to try again.
+   */
+  getToken: (signal: AbortSignal) => Promise<string>;
   retry?: RetryOptions;
-  /** Requests in flight at once. */
+  /** Requests in flight at once (ignored when `limiter` is given). */
   concurrency?: number;
-  /** Per-attempt timeout. */
+  /** A limiter shared with other clients, e.g. one per tenant for Exchange. */
+  limiter?: Limiter;
+  /** Per-attempt timeout; a retry gets at most what is left of the retry budget. Default 60 s. */
   timeoutMs?: number;
+  /** Longest wait for a token; on a retry at most what is left of the retry budget. Default 30 s. */
+  tokenTimeoutMs?: number;
+  /** May a redirect from `from` to `target` be followed? Default: only to the same host name, over https. */
+  allowRedirect?: (target: URL, from: string) => boolean;
   /** Called once per attempt, for request counting in benchmarks and tests. */
   onAttempt?: (req: HttpRequest, status: number | "error") => void;
   fetch?: typeof fetch;
@@ -189,8 +69,10 @@ export interface HttpClient {
   send(req: HttpRequest): Promise<HttpResponse>;
 }
 
+export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+
 /** A counting semaphore: at most `limit` tasks run at once, the rest wait in order. */
-export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+export function createLimiter(limit: number): Limiter {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async <T>(task: () => Promise<T>): Promise<T> => {
@@ -205,30 +87,73 @@ export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Pro
   };
 }
 
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+
+function sameHost(target: URL, from: string): boolean {
+  return target.protocol === "https:" && target.hostname === new URL(from).hostname;
+}
+
+/**
+ * Runs a token request with an abort signal, resolving with its result or rejecting with a
+ * TokenServiceError "timeout" after `ms` whether or not the source honours the signal.
+ */
+export async function withTokenDeadline<T>(run: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(
+        new TokenServiceError(
+          "timeout",
+          `the token service did not answer within ${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`,
+        ),
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([run(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type Outcome = AttemptOutcome;
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const retry = options.retry ?? DEFAULT_RETRY;
   const doFetch = options.fetch ?? fetch;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const limit = createLimiter(options.concurrency ?? 8);
+  const limit = options.limiter ?? createLimiter(options.concurrency ?? 8);
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const tokenTimeoutMs = options.tokenTimeoutMs ?? 30_000;
+  const allowRedirect = options.allowRedirect ?? sameHost;
   // A 429 means the budget is spent for everyone using this client, not only for the request that got
   // it: until its Retry-After has passed, no request of this client starts an attempt.
   let pausedUntil = 0;
 
-  async function attempt(req: HttpRequest): Promise<{ response?: HttpResponse; error?: unknown; notSent?: boolean }> {
+  /** One attempt, following allowed redirects; `remainingMs` bounds every wait in it. */
+  async function attempt(req: HttpRequest, clientRequestId: string, remainingMs: number): Promise<Outcome> {
+    const bound = (ms: number) => Math.max(1, Math.min(ms, remainingMs));
     let token: string;
     try {
-      token = await options.getToken();
+      token = await withTokenDeadline((signal) => options.getToken(signal), bound(tokenTimeoutMs));
     } catch (error) {
+      const cert = untrustedCertificateCode(error);
+      if (cert || (error instanceof TokenServiceError && error.kind === "untrusted-certificate"))
+        throw tokenFailed(req, error, clientRequestId);
       // A refusal from the token service (wrong secret, no consent) is final.
-      if (isTokenRefusal(error)) throw tokenRefused(req, error);
-      // Otherwise it failed on the way (unreachable, 5xx, its metadata not fetched): nothing was sent,
+      if (classifyTokenError(error) === "refused") throw tokenFailed(req, error, clientRequestId);
+      // Otherwise it failed on the way (throttled, unreachable, 5xx, too slow): nothing was sent,
       // so the request may be tried again whatever its method.
-      return { error, notSent: true };
+      return { error, notSent: true, url: req.url };
     }
     const headers: Record<string, string> = {
       accept: "application/json",
       ...req.headers,
+      "client-request-id": clientRequestId,
+      "return-client-request-id": "true",
       authorization: `Bearer ${token}`,
     };
     let body: string | undefined;
@@ -236,13 +161,33 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       headers["content-type"] = "application/json";
       body = JSON.stringify(req.body);
     }
-    try {
-      const res = await doFetch(req.url, {
-        method: req.method,
-        headers,
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+    let url = req.url;
+    for (let hops = 0; ; hops++) {
+      let res: Response;
+      try {
+        // redirect "manual": fetch would turn a 302 POST into a body-less GET and drop Authorization
+        // across origins without a word (fidelity finding 4); we decide below.
+        res = await doFetch(url, {
+          method: req.method,
+          headers,
+          body,
+          redirect: "manual",
+          signal: AbortSignal.timeout(bound(timeoutMs)),
+        });
+      } catch (error) {
+        options.onAttempt?.(req, "error");
+        return { error, url };
+      }
+      const location = res.headers.get("location");
+      if (REDIRECT_STATUS.has(res.status) && location) {
+        await res.body?.cancel();
+        options.onAttempt?.(req, res.status);
+        const target = new URL(location, url);
+        if (hops >= MAX_REDIRECTS || !allowRedirect(target, url))
+          throw redirectRefused(req, url, target, clientRequestId);
+        url = target.toString();
+        continue;
+      }
       const text = await res.text();
       let parsed: unknown = undefined;
       if (text !== "") {
@@ -253,10 +198,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
       }
       options.onAttempt?.(req, res.status);
-      return { response: { status: res.status, headers: res.headers, body: parsed } };
-    } catch (error) {
-      options.onAttempt?.(req, "error");
-      return { error };
+      return { response: { status: res.status, headers: res.headers, body: parsed }, url };
     }
   }
 
@@ -264,22 +206,35 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     send(req) {
       return limit(async () => {
         const started = Date.now();
+        const clientRequestId = randomUUID();
         let ownPause = -1;
         for (let n = 1; ; n++) {
           if (pausedUntil > Date.now() && pausedUntil !== ownPause) await sleep(pausedUntil - Date.now());
-          const { response, error, notSent } = await attempt(req);
-          const retryable = error !== undefined ? req.idempotent || notSent : RETRYABLE_STATUS.has(response!.status);
-          const replayable = req.idempotent || notSent || response?.status === 429; // a 429 was not processed
+          // The first attempt has its own timeouts; a retry gets what is left of the budget at most.
+          const remaining = n === 1 ? Number.POSITIVE_INFINITY : retry.budgetMs - (Date.now() - started);
+          const outcome = await attempt(req, clientRequestId, remaining);
+          const { response, error, notSent } = outcome;
           if (response && response.status < 400) return response;
+          const cert = error !== undefined ? untrustedCertificateCode(error) : undefined;
+          if (cert) throw untrustedCertificate(req, outcome.url, cert, clientRequestId, error);
+          const answer = response ? classifyAnswer(response.status, response.body) : undefined;
+          const retryable = answer ? answer.retryable : req.idempotent || notSent === true;
+          const replayable = req.idempotent || notSent === true || answer?.notProcessed === true;
           if (retryable && replayable) {
-            const delay = retryDelayMs(
+            const elapsed = Date.now() - started;
+            let delay = retryDelayMs(
               n,
-              response?.headers.get("retry-after") ?? null,
-              Date.now() - started,
+              response?.headers.get("retry-after"),
+              elapsed,
               retry,
               Date.now(),
               Math.random(),
             );
+            // MSAL replays a throttled token answer (429, 5xx) until the service's Retry-After has
+            // passed, 60 s when it sent none: spread the attempts left over the budget left.
+            if (delay !== undefined && notSent && isTokenThrottling(error)) {
+              delay = Math.max(delay, Math.floor((retry.budgetMs - elapsed) / (retry.maxAttempts - n + 1)));
+            }
             if (delay !== undefined) {
               if (response?.status === 429 && Date.now() + delay > pausedUntil) {
                 pausedUntil = ownPause = Date.now() + delay;
@@ -288,60 +243,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               continue;
             }
           }
-          throw toApiError(req, n, response, error);
+          throw toApiError(req, n, clientRequestId, outcome);
         }
       });
     },
   };
-}
-
-/** An answer from the token service that trying again cannot change (an AADSTS error such as invalid_client). */
-function isTokenRefusal(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    /AADSTS\d+|invalid_client|invalid_grant|unauthorized_client|invalid_scope/.test(error.message)
-  );
-}
-
-function tokenRefused(req: HttpRequest, error: unknown): ApiError {
-  // The first line of an AADSTS message names the error; the rest is trace ids and timestamps.
-  const first = (error as Error).message.split(/\r?\n| - Timestamp: /)[0]!.slice(0, 300);
-  return new ApiError({
-    code: "UNAUTHORIZED",
-    message: `${req.method} ${safeUrl(req.url)} was not sent: the token service refused the credentials: ${first}`,
-    method: req.method,
-    url: safeUrl(req.url),
-    attempts: 0,
-    cause: error,
-  });
-}
-
-function toApiError(req: HttpRequest, attempts: number, response?: HttpResponse, error?: unknown): ApiError {
-  const url = safeUrl(req.url);
-  if (!response) {
-    const timeout = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : "";
-    return new ApiError({
-      code: timeout ? "TIMEOUT" : "NETWORK",
-      message: `${req.method} ${url} failed after ${attempts} attempt(s): ${timeout ? "timed out" : reason}`,
-      method: req.method,
-      url,
-      attempts,
-      cause: error,
-    });
-  }
-  const { serviceCode, message } = describeServiceError(response.body);
-  const requestId = response.headers.get("request-id") ?? response.headers.get("x-ms-request-id") ?? undefined;
-  return new ApiError({
-    code: codeForStatus(response.status),
-    message: `${req.method} ${url} answered ${response.status}${serviceCode ? ` ${serviceCode}` : ""}${
-      message ? `: ${message}` : ""
-    }${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`,
-    method: req.method,
-    url,
-    status: response.status,
-    serviceCode,
-    requestId,
-    attempts,
-  });
 }

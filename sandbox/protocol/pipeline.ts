@@ -4,7 +4,8 @@
  *   2. route dispatch         — method + path → route (endpoint name, permission operation)
  *   3. strict-mode blocker    — unmodelled endpoints, query options, cmdlets and parameters → 501
  *   4. bearer-token check     — protocol/auth.ts: 401 for a bad token, the surface's refusal for a missing role
- *   5. faults and throttling  — injected 429/503/504/reset/timeout/error-in-200, per-app budgets (429 + Retry-After), latency
+ *   5. faults and throttling  — injected faults (runtime/faults.ts), the optional Exchange concurrency cap,
+ *                               per-app budgets (429 + Retry-After), latency
  *   6. handler                — one method per endpoint against the store
  *   7. error serialiser       — catalogued errors in each API's wire shape; anything else a logged 500
  * Every error the pipeline raises itself comes from the request's surface (errors/surfaces.ts).
@@ -16,6 +17,7 @@ import type { OperationName } from "../../m365/permissions.ts";
 import { SandboxHttpError, type ErrorContext } from "../errors/http-error.ts";
 import { createApiErrors, type ApiErrors } from "../errors/surfaces.ts";
 import type { BatchItem } from "../graph/batch.ts";
+import { concurrencyRefusal, faultResponse } from "../runtime/fault-responses.ts";
 import type { FaultRule } from "../runtime/faults.ts";
 import { sleep } from "../runtime/latency.ts";
 import type { Charge } from "../runtime/throttle.ts";
@@ -52,6 +54,8 @@ export interface PipelineDeps {
   adminToken: string;
   /** The listener's base URL (known once it listens). */
   baseUrl: () => string;
+  /** The second listener standing for a regional front end: where "redirect" faults point. */
+  regionalUrl: () => string;
   now: () => Date;
   log: (line: string) => void;
 }
@@ -93,11 +97,17 @@ function parseBody(input: Input): unknown {
   return JSON.parse(text) as unknown;
 }
 
-function faultError(errors: ApiErrors, f: FaultRule, ectx: ErrorContext): SandboxHttpError {
-  if (f.kind === "429") return errors.throttled(ectx, f.retryAfter ?? 1);
-  if (f.kind === "503") return errors.serviceUnavailable(ectx, f.retryAfter);
+function faultError(
+  api: ApiName,
+  errors: ApiErrors,
+  f: FaultRule,
+  ectx: ErrorContext,
+  input: Input,
+  regionalUrl: string,
+): SandboxHttpError {
   if (f.kind === "error-in-200") return errors.errorInOk(ectx, f.shape ?? "error");
-  return errors.gatewayTimeout(ectx);
+  const query = input.query.toString();
+  return faultResponse(api, f, ectx, `${input.path}${query ? `?${query}` : ""}`, regionalUrl);
 }
 
 /** The request pipeline of one sandbox: `handle` serves the HTTPS listener, `runBatchItem` Graph's $batch. */
@@ -125,6 +135,8 @@ export class Pipeline {
     let errors = this.#errorsFor(api);
     let endpoint = `${input.method} ${input.path}`;
     let appId: string | null = null;
+    let fault: FaultRule | undefined;
+    let releaseExchange: (() => void) | undefined;
     try {
       // 2. route dispatch
       const m = this.#d.router.match(input.method, input.path);
@@ -188,15 +200,22 @@ export class Pipeline {
         if (operation) authorize(operation, ctx.caller, services.store, errors, ectx);
       }
 
-      // 5. faults and throttling (top-level API requests only; $batch items are throttled, not faulted)
-      let fault: FaultRule | undefined;
-      if (api !== "admin" && input.batchItem === undefined) {
-        const f = services.faults.pick(endpoint, `${input.method} ${input.path}`);
+      // 5. faults (top-level requests, or $batch items for rules scoped so), the Exchange concurrency
+      //    cap, throttling
+      if (api !== "admin") {
+        const inBatch = input.batchItem !== undefined;
+        const f = services.faults.pick(endpoint, `${input.method} ${input.path}`, inBatch ? "batchItem" : "request");
         if (f) {
           fault = f;
-          if (f.kind === "reset" || f.kind === "timeout") return { result: { status: 0 }, api, endpoint, appId, fault };
-          throw faultError(errors, f, ectx);
+          if (!inBatch && (f.kind === "reset" || f.kind === "timeout"))
+            return { result: { status: 0 }, api, endpoint, appId, fault };
+          throw faultError(api, errors, f, ectx, input, this.#d.regionalUrl());
         }
+      }
+      if (api === "exchange" && input.batchItem === undefined) {
+        const release = services.throttler.admitExchange(services.store.tenantId);
+        if (!release) throw concurrencyRefusal();
+        releaseExchange = release;
       }
       if (route.budget && ctx.caller) {
         const charges = this.#charges(route.budget, route.cost?.(ctx) ?? 1, route.write ?? false, ctx.caller);
@@ -216,13 +235,17 @@ export class Pipeline {
       // 7. error serialiser
       if (e instanceof SandboxHttpError) {
         const out = errors.finish?.(e) ?? e;
-        return { result: { status: out.status, headers: out.headers, body: out.body }, api, endpoint, appId };
+        // An injected fault's answer is logged as that fault.
+        const result = { status: out.status, headers: out.headers, body: out.body };
+        return { result, api, endpoint, appId, ...(fault ? { fault } : {}) };
       }
       this.#d.log(
         `[sandbox] unexpected error on ${input.method} ${input.path} (request-id ${input.requestId}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
       );
       const err = errors.internal(ectx);
       return { result: { status: err.status, headers: err.headers, body: err.body }, api, endpoint, appId };
+    } finally {
+      releaseExchange?.();
     }
   }
 

@@ -1,12 +1,27 @@
 /**
- * Fault injection, controllable per test: rules that answer 429/503/504, reset the connection, never
- * answer (timeout), or answer 200 with an error in the body without running the handler
- * ("error-in-200", as Exchange's InvokeCommand does for some failed cmdlets), at a rate, optionally only for requests matching a pattern and only a
- * number of times. Deterministic: a seeded PRNG decides rates below 1.
+ * Fault injection, controllable per test: rules that answer 408/429/500/502/503/504, Exchange's
+ * plain-text concurrency refusal, a regional redirect (307/302), 200 with an error in the body without
+ * running the handler ("error-in-200", as Exchange's InvokeCommand does for some failed cmdlets), reset
+ * the connection, or never answer (timeout), at a rate, optionally only for requests matching a
+ * pattern and only a number of times. Deterministic: a seeded PRNG decides rates below 1. The answers
+ * themselves: fault-responses.ts.
  */
 import { seededRandom } from "../store/ids.ts";
 
-export const FAULT_KINDS = ["429", "503", "504", "reset", "timeout", "error-in-200"] as const;
+export const FAULT_KINDS = [
+  "408",
+  "429",
+  "500",
+  "502",
+  "503",
+  "504",
+  "concurrency",
+  "redirect",
+  "reset",
+  "timeout",
+  "error-in-200",
+] as const;
+
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Where an "error-in-200" answer puts the error (ScubaGear checks `error`/`@odata.error`; the EXO module `@adminapi.errors`). */
@@ -24,8 +39,19 @@ export interface FaultRuleInput {
   match?: string;
   /** Fire at most this many times; absent means unlimited. */
   times?: number;
-  /** Retry-After seconds for 429/503; default 1 for 429, none for 503. */
-  retryAfter?: number;
+  /**
+   * Retry-After for 429/503/concurrency: seconds (fractional allowed, sent as written, e.g. 2.128) or
+   * a string sent verbatim (an HTTP date); default 1 for 429, none otherwise.
+   */
+  retryAfter?: number | string;
+  /** Send the fault's headers in lower case (Graph $batch items may carry `retry-after`). */
+  lowercaseHeaders?: boolean;
+  /** "request" (default): top-level requests; "batchItem": requests inside a Graph $batch instead. */
+  scope?: "request" | "batchItem";
+  /** HTTP status: the concurrency refusal's (default 400, a guess: not 429) or the redirect's (307 or 302). */
+  status?: number;
+  /** Redirect target base URL; default the sandbox's regional listener. The request's path and query are kept. */
+  location?: string;
   /** "error-in-200" only: where the error goes; default "error". */
   shape?: ErrorIn200Shape;
 }
@@ -49,6 +75,18 @@ export class FaultInjector {
   add(input: FaultRuleInput): FaultRule {
     if (!(FAULT_KINDS as readonly string[]).includes(input.kind))
       throw new Error(`[kind] must be one of ${FAULT_KINDS.join(", ")}`);
+    if (input.retryAfter !== undefined && !["number", "string"].includes(typeof input.retryAfter))
+      throw new Error(`[retryAfter] must be a number of seconds or a string`);
+    if (input.scope !== undefined && input.scope !== "request" && input.scope !== "batchItem")
+      throw new Error(`[scope] must be request or batchItem`);
+    if (input.scope === "batchItem" && ["reset", "timeout", "redirect", "error-in-200"].includes(input.kind))
+      throw new Error(`[scope] batchItem takes a fault with an answer, not ${input.kind}`);
+    if (input.kind === "redirect" && input.status !== undefined && ![301, 302, 303, 307, 308].includes(input.status))
+      throw new Error(`[status] of a redirect must be 301, 302, 303, 307 or 308`);
+    if (input.status !== undefined && !(Number.isInteger(input.status) && input.status >= 300 && input.status <= 599))
+      throw new Error(`[status] must be an HTTP status between 300 and 599`);
+    if (input.location !== undefined && !/^https:\/\//.test(input.location))
+      throw new Error(`[location] must be an https URL`);
     if (input.shape !== undefined && !(ERROR_IN_200_SHAPES as readonly string[]).includes(input.shape))
       throw new Error(`[shape] must be one of ${ERROR_IN_200_SHAPES.join(", ")}`);
     if (input.rate !== undefined && !(input.rate >= 0 && input.rate <= 1))
@@ -76,9 +114,10 @@ export class FaultInjector {
     this.#random = seededRandom(seed);
   }
 
-  /** The first rule that fires for this request, counting the hit; null when none does. */
-  pick(endpoint: string, methodAndPath: string): FaultRule | null {
+  /** The first rule that fires for this request (or $batch item), counting the hit; null when none does. */
+  pick(endpoint: string, methodAndPath: string, scope: "request" | "batchItem" = "request"): FaultRule | null {
     for (const r of this.#rules) {
+      if ((r.scope ?? "request") !== scope) continue;
       if (r.times !== undefined && r.hits >= r.times) continue;
       if (r.match !== undefined) {
         const re = new RegExp(r.match, "i");

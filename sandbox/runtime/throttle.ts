@@ -3,7 +3,10 @@
  * Graph identity & access: resource units per app+tenant per 10 s by tenant size (S <50 users 3,500,
  * M 50–500 5,000, L >500 8,000) and 3,000 writes per 150 s; Conditional Access: 1 request per second
  * per tenant, 429 without Retry-After; Exchange admin API: 10,000 requests per 600 s per app+tenant
- * (modelled on the Outlook REST limit; the real gateway's limit is undocumented).
+ * (modelled on the Outlook REST limit; the real gateway's limit is undocumented). Optionally, a cap on
+ * Exchange requests in flight per tenant, refused with Exchange's plain-text concurrency refusal (off
+ * by default: Microsoft publishes no number; the last published Exchange Online PowerShell policy
+ * allowed 9 concurrent connections per tenant).
  */
 
 /** One budget: `capacity` units refilled evenly over `windowSeconds`. */
@@ -61,6 +64,8 @@ export class Throttler {
   readonly #initial: { budgets: ThrottleBudgets; enabled: boolean };
   #buckets = new Map<string, Bucket>();
   readonly #now: () => number;
+  #exchangeConcurrency: number | null = null;
+  #inFlight = new Map<string, number>();
 
   constructor(budgets: ThrottleBudgets, enabled: boolean, now: () => number = Date.now) {
     this.#budgets = budgets;
@@ -74,6 +79,30 @@ export class Throttler {
     this.#budgets = structuredClone(this.#initial.budgets);
     this.#enabled = this.#initial.enabled;
     this.#buckets.clear();
+    this.#exchangeConcurrency = null;
+  }
+
+  /** Exchange requests in flight allowed per tenant; null when there is no cap. */
+  get exchangeConcurrency(): number | null {
+    return this.#exchangeConcurrency;
+  }
+
+  /**
+   * Admits one Exchange request for tenant `key`: returns the function that ends it, or null when the
+   * cap is reached (answer with the concurrency refusal). Without a cap every request is admitted.
+   */
+  admitExchange(key: string): (() => void) | null {
+    const cap = this.#exchangeConcurrency;
+    if (cap === null) return () => undefined;
+    const active = this.#inFlight.get(key) ?? 0;
+    if (active >= cap) return null;
+    this.#inFlight.set(key, active + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#inFlight.set(key, (this.#inFlight.get(key) ?? 1) - 1);
+    };
   }
 
   get enabled(): boolean {
@@ -84,8 +113,21 @@ export class Throttler {
     return structuredClone(this.#budgets);
   }
 
-  /** Changes budgets and/or switches throttling on or off; buckets start full again. */
-  configure(opts: { enabled?: boolean; budgets?: Partial<ThrottleBudgets> }): void {
+  /**
+   * Changes budgets, switches throttling on or off, and/or sets the per-tenant Exchange concurrency cap
+   * (null: none); buckets start full again. Throws on a cap that is not a positive integer.
+   */
+  configure(opts: {
+    enabled?: boolean;
+    budgets?: Partial<ThrottleBudgets>;
+    exchangeConcurrency?: number | null;
+  }): void {
+    if (opts.exchangeConcurrency !== undefined) {
+      const cap = opts.exchangeConcurrency;
+      if (cap !== null && !(Number.isInteger(cap) && cap > 0))
+        throw new Error("[exchangeConcurrency] must be a positive integer or null");
+      this.#exchangeConcurrency = cap;
+    }
     if (opts.enabled !== undefined) this.#enabled = opts.enabled;
     if (opts.budgets) this.#budgets = { ...this.#budgets, ...opts.budgets };
     this.#buckets.clear();

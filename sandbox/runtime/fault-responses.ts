@@ -1,0 +1,158 @@
+/**
+ * What an injected fault answers, in each API's wire shape (faults.ts decides when a fault fires).
+ * Reset and timeout have no answer: the server drops or holds the connection instead.
+ *
+ * Real behaviours modelled here (fidelity review findings 4, 7, 8, 10):
+ * - Exchange's per-tenant concurrency refusal is a plain-text body, "You have reached the maximum number
+ *   of concurrent requests per tenant. Please wait and try again", handled by GreyCorbel ExoHelper
+ *   whatever the status; the status is unpublished (default 400 here, so only the text can trigger a retry).
+ * - Graph documents fractional Retry-After ("2.128"); $batch items may spell it `retry-after`.
+ * - Some tenants are redirected to a regional front end (CISA ScubaGear resolves it first).
+ */
+import { ExchangeErrors } from "../errors/exchange.ts";
+import { GraphErrors } from "../errors/graph.ts";
+import { SandboxHttpError, type ErrorContext } from "../errors/http-error.ts";
+import type { ApiName } from "../protocol/context.ts";
+import type { FaultRule } from "./faults.ts";
+
+/** Exchange Online's text for the refusal (ExoHelper matches on its start). */
+export const CONCURRENCY_REFUSAL_TEXT =
+  "You have reached the maximum number of concurrent requests per tenant. Please wait and try again";
+
+/** The plain-text concurrency refusal, with the given status (default 400) and optional Retry-After. */
+export function concurrencyRefusal(status = 400, retryAfter?: number | string): SandboxHttpError {
+  return new SandboxHttpError({
+    status,
+    code: "ConcurrencyLimitExceeded",
+    message: CONCURRENCY_REFUSAL_TEXT,
+    body: CONCURRENCY_REFUSAL_TEXT,
+    headers: {
+      "Content-Type": "text/plain; charset=utf-8",
+      ...(retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) }),
+    },
+  });
+}
+
+function plain(status: number, code: string, message: string): SandboxHttpError {
+  return new SandboxHttpError({ status, code, message, body: { error: { code, message } } });
+}
+
+function statusFault(api: ApiName, status: 408 | 500 | 502, ectx: ErrorContext): SandboxHttpError {
+  const [code, message] =
+    status === 408
+      ? ["RequestTimeout", "The request timed out."]
+      : status === 500
+        ? ["InternalServerError", "An internal server error occurred."]
+        : ["BadGateway", "The gateway received an invalid response from the backend."];
+  if (api === "graph") {
+    return new SandboxHttpError({
+      status,
+      code,
+      message,
+      body: {
+        error: {
+          code,
+          message,
+          innerError: {
+            date: ectx.now().toISOString(),
+            "request-id": ectx.requestId,
+            "client-request-id": ectx.clientRequestId ?? ectx.requestId,
+          },
+        },
+      },
+    });
+  }
+  return plain(status, code, message);
+}
+
+function tokenThrottled(retryAfter: string): SandboxHttpError {
+  return new SandboxHttpError({
+    status: 429,
+    code: "temporarily_unavailable",
+    message: "throttled",
+    body: {
+      error: "temporarily_unavailable",
+      error_description:
+        "AADSTS50196: The server terminated an operation because it encountered a client request loop.",
+    },
+    headers: { "Retry-After": retryAfter },
+  });
+}
+
+function withRetryAfter(err: SandboxHttpError, retryAfter: number | string | undefined): SandboxHttpError {
+  if (retryAfter === undefined) return err;
+  // Replace whatever spelling the catalogue used, so a string (an HTTP date) or "2.128" goes out verbatim.
+  const headers = Object.fromEntries(Object.entries(err.headers).filter(([k]) => k.toLowerCase() !== "retry-after"));
+  return new SandboxHttpError({
+    status: err.status,
+    code: err.code,
+    message: err.message,
+    body: err.body,
+    headers: { ...headers, "Retry-After": String(retryAfter) },
+  });
+}
+
+function lowercased(err: SandboxHttpError): SandboxHttpError {
+  return new SandboxHttpError({
+    status: err.status,
+    code: err.code,
+    message: err.message,
+    body: err.body,
+    headers: Object.fromEntries(Object.entries(err.headers).map(([k, v]) => [k.toLowerCase(), v])),
+  });
+}
+
+/**
+ * The answer for a fault that has one (every kind but reset and timeout). `pathAndQuery` and
+ * `regionalBaseUrl` build a redirect's Location (the rule's `location` wins).
+ */
+export function faultResponse(
+  api: ApiName,
+  f: FaultRule,
+  ectx: ErrorContext,
+  pathAndQuery: string,
+  regionalBaseUrl: string,
+): SandboxHttpError {
+  const err = ((): SandboxHttpError => {
+    switch (f.kind) {
+      case "429": {
+        const ra = f.retryAfter ?? 1;
+        if (api === "token") return tokenThrottled(String(ra));
+        const base =
+          api === "exchange"
+            ? ExchangeErrors.throttled(1)
+            : GraphErrors.throttled(ectx, 1, "Tenant_Application/Read/fault-injection", "ResourceUnitLimitExceeded");
+        return withRetryAfter(base, ra);
+      }
+      case "503":
+        return withRetryAfter(
+          api === "exchange" ? ExchangeErrors.serviceUnavailable() : GraphErrors.serviceUnavailable(ectx),
+          f.retryAfter,
+        );
+      case "504":
+        return api === "exchange" ? ExchangeErrors.gatewayTimeout() : GraphErrors.gatewayTimeout(ectx);
+      case "408":
+      case "500":
+      case "502":
+        return statusFault(api, Number(f.kind) as 408 | 500 | 502, ectx);
+      case "concurrency":
+        return concurrencyRefusal(f.status ?? 400, f.retryAfter);
+      case "redirect": {
+        const location = `${(f.location ?? regionalBaseUrl).replace(/\/+$/, "")}${pathAndQuery}`;
+        return new SandboxHttpError({
+          status: f.status ?? 307,
+          code: "Redirect",
+          message: `moved to ${location}`,
+          body: "",
+          headers: { Location: location },
+        });
+      }
+      case "reset":
+      case "timeout":
+      case "error-in-200":
+        // Reset and timeout have no answer; error-in-200 is answered by the API's error surface.
+        throw new Error(`a ${f.kind} fault is not answered here`);
+    }
+  })();
+  return f.lowercaseHeaders ? lowercased(err) : err;
+}

@@ -1,0 +1,250 @@
+/**
+ * The errors of the tenant clients: ApiError with a stable `code`, the method and a credential-free
+ * URL, in one line that names the last status or failure, the reason and the client-request-id
+ * (what Microsoft support asks for). Never a token or a secret; the response stays off the error.
+ */
+import { inspect } from "node:util";
+import {
+  TokenServiceError,
+  describeTokenError,
+  untrustedCertificateAdvice,
+  untrustedCertificateCode,
+} from "./token-errors.ts";
+
+export type ApiErrorCode =
+  | "UNAUTHORIZED"
+  | "PERMISSION_DENIED"
+  | "NOT_FOUND"
+  | "BAD_REQUEST"
+  | "CONFLICT"
+  | "THROTTLED"
+  | "UNAVAILABLE"
+  | "TIMEOUT"
+  | "NETWORK"
+  | "SERVER_ERROR"
+  | "NOT_IMPLEMENTED"
+  | "REDIRECT_REFUSED"
+  | "UNTRUSTED_CERTIFICATE";
+
+/** An API call that failed. `serviceCode` is Graph's `error.code` or Exchange's exception name. */
+export class ApiError extends Error {
+  override name = "ApiError";
+  readonly code: ApiErrorCode;
+  readonly status: number | undefined;
+  readonly method: string;
+  readonly url: string;
+  readonly serviceCode: string | undefined;
+  readonly requestId: string | undefined;
+  /** The `client-request-id` this client sent (the same on every attempt); quote it to Microsoft support. */
+  readonly clientRequestId: string | undefined;
+  readonly attempts: number;
+  constructor(opts: {
+    code: ApiErrorCode;
+    message: string;
+    method: string;
+    url: string;
+    status?: number;
+    serviceCode?: string;
+    requestId?: string;
+    clientRequestId?: string;
+    attempts: number;
+    cause?: unknown;
+  }) {
+    super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = opts.code;
+    this.status = opts.status;
+    this.method = opts.method;
+    this.url = opts.url;
+    this.serviceCode = opts.serviceCode;
+    this.requestId = opts.requestId;
+    this.clientRequestId = opts.clientRequestId;
+    this.attempts = opts.attempts;
+    // The call is identified by method, URL and client-request-id; JavaScript frames only clutter
+    // what the user sees where a host prints the stack (issue 17.8). `cause` keeps the origin.
+    this.stack = `${this.name}: ${this.message}`;
+  }
+
+  /** The same line for util.inspect (Pulumi prints program errors with it, in colour, with every property). */
+  [inspect.custom](): string {
+    return `${this.name}: ${this.message}`;
+  }
+}
+
+/** The request as errors see it. */
+interface RequestLine {
+  method: string;
+  url: string;
+}
+
+/** How the last attempt ended: an answer, or an error (notSent: no token, so nothing was sent). */
+export interface AttemptOutcome {
+  response?: { status: number; headers: Headers; body: unknown };
+  error?: unknown;
+  notSent?: boolean;
+  /** Where the attempt ended, after any redirects. */
+  url: string;
+}
+
+function codeForStatus(status: number): ApiErrorCode {
+  if (status === 401) return "UNAUTHORIZED";
+  if (status === 403) return "PERMISSION_DENIED";
+  if (status === 404) return "NOT_FOUND";
+  if (status === 408) return "TIMEOUT";
+  if (status === 409) return "CONFLICT";
+  if (status === 429) return "THROTTLED";
+  if (status === 501) return "NOT_IMPLEMENTED";
+  if (status === 503) return "UNAVAILABLE";
+  if (status === 504) return "TIMEOUT";
+  if (status >= 500) return "SERVER_ERROR";
+  return "BAD_REQUEST";
+}
+
+/** The URL without credentials or fragments, for messages. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    u.hash = "";
+    return u.toString();
+  } catch {
+    return "<invalid url>";
+  }
+}
+
+/** Graph `{error:{code,message}}` or Exchange `{error:{code,message,details:[{message:"Ex…|Type|text"}]}}`. */
+function describeServiceError(body: unknown): { serviceCode?: string; message?: string } {
+  // Plain-text bodies (Exchange's concurrency refusal, gateway pages): their first line.
+  if (typeof body === "string") return { message: oneLine(body) || undefined };
+  if (typeof body !== "object" || body === null || !("error" in body)) return {};
+  const error = body.error;
+  if (typeof error !== "object" || error === null) return {};
+  const e = error as { code?: unknown; message?: unknown; details?: unknown };
+  const detail = Array.isArray(e.details) ? (e.details[0] as { message?: unknown } | undefined) : undefined;
+  if (detail && typeof detail.message === "string") {
+    const parts = detail.message.split("|");
+    if (parts.length >= 3) {
+      const type = parts[1]!.split(".").pop();
+      return { serviceCode: type, message: parts.slice(2).join("|") };
+    }
+    return { serviceCode: typeof e.code === "string" ? e.code : undefined, message: detail.message };
+  }
+  return {
+    serviceCode: typeof e.code === "string" ? e.code : undefined,
+    message: typeof e.message === "string" ? e.message : undefined,
+  };
+}
+
+/** Text as one line for a message: no line breaks, no ANSI escapes, at most 300 characters. */
+export function oneLine(text: string): string {
+  return text
+    .replace(/\u001b\[[0-9;]*[A-Za-z]/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 300);
+}
+
+export function tokenFailed(req: RequestLine, error: unknown, clientRequestId: string): ApiError {
+  const url = safeUrl(req.url);
+  const cert = untrustedCertificateCode(error);
+  const why =
+    cert !== undefined
+      ? `the token service could not be reached: ${untrustedCertificateAdvice("the token service", cert)}`
+      : error instanceof TokenServiceError && error.kind === "untrusted-certificate"
+        ? error.message
+        : // The first line of an AADSTS message names the error; the rest is trace ids and timestamps.
+          `the token service refused the credentials: ${oneLine((error as Error).message.split(/\r?\n| - Timestamp: /)[0]!)}`;
+  return new ApiError({
+    code:
+      cert !== undefined || (error instanceof TokenServiceError && error.kind === "untrusted-certificate")
+        ? "UNTRUSTED_CERTIFICATE"
+        : "UNAUTHORIZED",
+    message: `${req.method} ${url} was not sent: ${why}`,
+    method: req.method,
+    url,
+    clientRequestId,
+    attempts: 0,
+    cause: error,
+  });
+}
+
+export function redirectRefused(req: RequestLine, from: string, target: URL, clientRequestId: string): ApiError {
+  return new ApiError({
+    code: "REDIRECT_REFUSED",
+    message:
+      `${req.method} ${safeUrl(from)} was redirected to ${safeUrl(target.toString())}, which is not a host of ` +
+      `this cloud or the configured endpoint: not followed [client-request-id ${clientRequestId}]`,
+    method: req.method,
+    url: safeUrl(req.url),
+    clientRequestId,
+    attempts: 1,
+  });
+}
+
+export function untrustedCertificate(
+  req: RequestLine,
+  url: string,
+  code: string,
+  clientRequestId: string,
+  cause: unknown,
+): ApiError {
+  const host = new URL(url).host;
+  return new ApiError({
+    code: "UNTRUSTED_CERTIFICATE",
+    message: `${req.method} ${safeUrl(url)} failed: ${untrustedCertificateAdvice(host, code)}`,
+    method: req.method,
+    url: safeUrl(req.url),
+    clientRequestId,
+    attempts: 1,
+    cause,
+  });
+}
+
+export function toApiError(
+  req: RequestLine,
+  attempts: number,
+  clientRequestId: string,
+  outcome: AttemptOutcome,
+): ApiError {
+  const { response, error, notSent } = outcome;
+  const url = safeUrl(req.url);
+  const tries = `after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
+  if (!response) {
+    const timeout =
+      error instanceof Error &&
+      (error.name === "TimeoutError" ||
+        error.name === "AbortError" ||
+        (error instanceof TokenServiceError && error.kind === "timeout"));
+    const reason = notSent
+      ? `no token: ${describeTokenError(error)}`
+      : error instanceof Error
+        ? timeout
+          ? "timed out"
+          : oneLine(error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message)
+        : oneLine(String(error));
+    return new ApiError({
+      code: timeout ? "TIMEOUT" : notSent ? "UNAVAILABLE" : "NETWORK",
+      message: `${req.method} ${url} failed ${tries}: ${reason || "the connection failed without a reason"} [client-request-id ${clientRequestId}]`,
+      method: req.method,
+      url,
+      clientRequestId,
+      attempts,
+      cause: error,
+    });
+  }
+  const { serviceCode, message } = describeServiceError(response.body);
+  const requestId = response.headers.get("request-id") ?? response.headers.get("x-ms-request-id") ?? undefined;
+  return new ApiError({
+    code: codeForStatus(response.status),
+    message: `${req.method} ${url} answered ${response.status}${serviceCode ? ` ${serviceCode}` : ""}${
+      message ? `: ${oneLine(message)}` : ""
+    }${attempts > 1 ? ` (${tries})` : ""} [client-request-id ${clientRequestId}]`,
+    method: req.method,
+    url,
+    status: response.status,
+    serviceCode,
+    requestId,
+    clientRequestId,
+    attempts,
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * The one retry policy of the tenant clients (Graph, Exchange, Graph `$batch` items): which answers are
+ * transient, how long to wait before the next attempt, and when to give up. Pure: no clock, no I/O.
+ *
+ * Sources for what is transient: Microsoft Graph's throttling guidance (429, Retry-After in seconds,
+ * fractional in its sample: "2.128"); CISA ScubaGear's Exchange REST helpers (429/500/502/503/504);
+ * GreyCorbel ExoHelper (408/429/503/504, and Exchange's plain-text "You have reached the maximum number
+ * of concurrent requests per tenant" refusal whatever its status).
+ */
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** First back-off delay without Retry-After. */
+  baseDelayMs: number;
+  /** Longest single wait, whatever Retry-After says. */
+  maxDelayMs: number;
+  /** Total time a request may spend, waits and attempts included; past it the last error is returned. */
+  budgetMs: number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, budgetMs: 120_000 };
+
+/** Statuses retried for requests that may be replayed (429 and the concurrency refusal for any request). */
+export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Exchange Online's refusal when a tenant has too many requests in flight (a plain-text body). */
+export const CONCURRENCY_REFUSAL = "You have reached the maximum number of concurrent requests per tenant";
+
+/** True when a response body (text or parsed JSON) is Exchange's per-tenant concurrency refusal. */
+export function isConcurrencyRefusal(body: unknown): boolean {
+  if (typeof body === "string") return body.includes(CONCURRENCY_REFUSAL);
+  if (typeof body === "object" && body !== null && "error" in body) {
+    const message = (body.error as { message?: unknown } | null)?.message;
+    return typeof message === "string" && message.includes(CONCURRENCY_REFUSAL);
+  }
+  return false;
+}
+
+/**
+ * May an answer be retried, and may it be replayed even for a request that is not idempotent?
+ * A 429 and the concurrency refusal say the request was not processed, so any request may be sent
+ * again; other transient statuses leave the outcome unknown, so only idempotent requests are.
+ */
+export function classifyAnswer(status: number, body: unknown): { retryable: boolean; notProcessed: boolean } {
+  if (status < 400) return { retryable: false, notProcessed: false };
+  if (isConcurrencyRefusal(body)) return { retryable: true, notProcessed: true };
+  return { retryable: RETRYABLE_STATUS.has(status), notProcessed: status === 429 };
+}
+
+/**
+ * Retry-After in milliseconds: delta-seconds, fractional allowed ("2.128" → 2128), or an HTTP date;
+ * undefined when absent or unreadable. Only a value with letters is read as a date, because
+ * `Date.parse("1.5")` is a day in 2001 and would mean "retry now".
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === "") return undefined;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
+  if (!/[a-z]/i.test(trimmed)) return undefined;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/**
+ * How long to wait before attempt `attempt + 1` (attempt counts from 1), or undefined to give up:
+ * after `maxAttempts`, or when the wait would end past the budget. Retry-After is honoured up to
+ * `maxDelayMs`; without it, jittered exponential back-off. `now` and `random` are passed in so tests
+ * need no clock.
+ */
+export function retryDelayMs(
+  attempt: number,
+  retryAfter: string | null | undefined,
+  elapsedMs: number,
+  options: RetryOptions,
+  now: number,
+  random: number,
+): number | undefined {
+  if (attempt >= options.maxAttempts) return undefined;
+  let delay: number;
+  const fromHeader = parseRetryAfter(retryAfter, now);
+  if (fromHeader !== undefined) {
+    delay = Math.min(fromHeader, options.maxDelayMs);
+  } else {
+    const exponential = options.baseDelayMs * 2 ** (attempt - 1);
+    // Full jitter between half and all of the exponential delay.
+    delay = Math.min(options.maxDelayMs, exponential / 2 + (random * exponential) / 2);
+  }
+  if (elapsedMs + delay > options.budgetMs) return undefined;
+  return Math.round(delay);
+}
+
+/** The Retry-After of a `$batch` item, whose headers object may spell the name in any case. */
+export function headerOf(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
