@@ -11,7 +11,8 @@ import {
   readConnectionSettings,
   type ConnectionSettings,
 } from "../tenant/connection.ts";
-import { connectTenant } from "../tenant/connect.ts";
+import { connectTenant, probeCertificate } from "../tenant/connect.ts";
+import { untrustedCertificateAdvice } from "../tenant/token-errors.ts";
 import type { TenantApi } from "../tenant/api.ts";
 import { CliError, UsageError, errorLine, str, type CliIo } from "./io.ts";
 
@@ -105,7 +106,12 @@ export async function clientCredentialsToken(settings: ConnectionSettings, scope
     let why = errorLine(err);
     // MSAL reports an authority it cannot reach or read as a bare error code.
     if (/endpoints_resolution_error|network_error|ECONNREFUSED|ENOTFOUND/u.test(why)) {
-      why = `the token service could not be reached (${/^(\w+)/u.exec(why)?.[1] ?? "network error"}); check --authority-host / M365_AUTHORITY_HOST and the network`;
+      // MSAL hides the cause: an untrusted certificate (a TLS-inspecting proxy, the sandbox's CA) is
+      // named as such, not as a network problem.
+      const cert = await probeCertificate(settings.authorityHost);
+      why = cert
+        ? untrustedCertificateAdvice(new URL(settings.authorityHost).host, cert)
+        : `the token service could not be reached (${/^(\w+)/u.exec(why)?.[1] ?? "network error"}); check --authority-host / M365_AUTHORITY_HOST and the network`;
     }
     throw new TokenError(`cannot get a token for ${scope} from ${settings.authorityHost}: ${why}`, { cause: err });
   }

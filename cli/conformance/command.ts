@@ -5,7 +5,7 @@
  * bad arguments. Secrets come from the stack's config or an environment variable, never argv.
  */
 import { writeFileSync } from "node:fs";
-import { ConnectionConfigError, createCredential, readConnectionSettings, SCOPES } from "../../tenant/connection.ts";
+import { ConnectionConfigError, createCredential, readConnectionSettings, scopesFor } from "../../tenant/connection.ts";
 import type { ConnectionSettings } from "../../tenant/connection.ts";
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, settingsFrom, trustCa } from "../connection.ts";
 import { CliError, UsageError, parse, readCa, str, type CliIo } from "../io.ts";
@@ -96,8 +96,8 @@ export async function runConformanceCommand(args: string[], io: CliIo, run?: Pul
     api: await connect(s),
     graphUrl: s.graphUrl,
     tenantId: s.tenantId,
-    getGraphToken: token(SCOPES.graph),
-    getExchangeToken: token(SCOPES.exchange),
+    getGraphToken: token(scopesFor(s).graph),
+    getExchangeToken: token(scopesFor(s).exchange),
     ...(mailbox !== undefined ? { mailbox } : {}),
     allowWrites,
   });

@@ -19,7 +19,7 @@ import {
   settingsFrom,
   trustCa,
 } from "../connection.ts";
-import { SCOPES } from "../../tenant/connection.ts";
+import { scopesFor } from "../../tenant/connection.ts";
 
 export const EXPLAIN_USAGE = `usage: m365-smtp-auth doctor explain <mailbox> [options]
 
@@ -118,7 +118,7 @@ export async function runExplainCommand(args: string[], io: CliIo): Promise<numb
 
   const settings = settingsFrom(values, io);
   // A token first, so an unreachable or refusing token service is reported as such.
-  await clientCredentialsToken(settings, SCOPES.graph);
+  await clientCredentialsToken(settings, scopesFor(settings).graph);
   const api = await connect(settings);
   let gathered = await gatherFacts(api, mailbox, {
     mechanism,

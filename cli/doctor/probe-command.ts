@@ -5,7 +5,7 @@
  * cannot tell apart. Exit codes: 0 every step succeeded, 1 a step failed or the host/tenant could
  * not be reached, 2 bad arguments.
  */
-import { SCOPES } from "../../tenant/connection.ts";
+import { scopesFor } from "../../tenant/connection.ts";
 import type { SmtpReply } from "../../m365/gates.ts";
 import { UsageError, parse, port, readCa, secretFromEnv, str, type CliIo } from "../io.ts";
 import { CAUSES, type CauseId } from "./causes.ts";
@@ -176,7 +176,7 @@ export async function runProbeCommand(args: string[], io: CliIo): Promise<number
           throw new UsageError("--auth xoauth2 needs --client-secret-env VAR (or --token-env)");
         const settings = settingsFrom(values, io, false);
         try {
-          token = await clientCredentialsToken(settings, SCOPES.exchange);
+          token = await clientCredentialsToken(settings, scopesFor(settings).exchange);
         } catch (err) {
           if (!(err instanceof TokenError)) throw err;
           // The token service's refusal (AADSTS…) is itself diagnosable.

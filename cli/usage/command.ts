@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { DesiredStateError, loadDesiredState, type DesiredState } from "../../desired/tenant-yaml.ts";
-import { SCOPES, type ConnectionSettings } from "../../tenant/connection.ts";
+import { scopesFor, type ConnectionSettings } from "../../tenant/connection.ts";
 import {
   CONNECTION_OPTIONS,
   CONNECTION_USAGE,
@@ -169,7 +169,7 @@ export async function runUsageCommand(args: string[], io: CliIo): Promise<number
   if (stack?.credential === "workloadIdentity" && settings.credential === "default" && settings.clientId)
     settings = { ...settings, credential: "workloadIdentity" };
   // A token first, so an unreachable or refusing token service is reported as such.
-  await clientCredentialsToken(settings, SCOPES.graph);
+  await clientCredentialsToken(settings, scopesFor(settings).graph);
   let usage: UsageData;
   if (csvUsage) {
     if (!csvUsage.hasProtocol)

@@ -13,7 +13,8 @@
  * app without AuditLog.Read.All raise a SignInLogError naming what is missing and the CSV fallback;
  * anything else is the ApiError it is. Nothing here writes to the tenant.
  */
-import { createCredential, SCOPES, type ConnectionSettings } from "../../tenant/connection.ts";
+import { createCredential, scopesFor, type ConnectionSettings } from "../../tenant/connection.ts";
+import { useEnvProxy } from "../../tenant/proxy.ts";
 import { ApiError, createHttpClient, type HttpClient } from "../../tenant/http.ts";
 import { PermissionError } from "../../tenant/api.ts";
 import { CliError } from "../io.ts";
@@ -54,13 +55,15 @@ export interface ReadSignInsOptions {
 /** A Graph client for the sign-in logs, with the CLI's short retries. */
 export async function signInLogClient(settings: ConnectionSettings): Promise<HttpClient> {
   const credential = await createCredential(settings);
+  const scope = scopesFor(settings).graph;
+  useEnvProxy(); // HTTPS_PROXY / NO_PROXY, as the tenant client does
   return createHttpClient({
     concurrency: 2,
     retry: { maxAttempts: 3, baseDelayMs: 300, maxDelayMs: 5_000, budgetMs: 30_000 },
     timeoutMs: 60_000,
     getToken: async () => {
-      const t = await credential.getToken(SCOPES.graph);
-      if (!t) throw new Error(`@azure/identity returned no token for ${SCOPES.graph}`);
+      const t = await credential.getToken(scope);
+      if (!t) throw new Error(`@azure/identity returned no token for ${scope}`);
       return t.token;
     },
   });
