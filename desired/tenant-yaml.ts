@@ -25,6 +25,10 @@ export interface SourcePosition {
 export const OTHERS_POLICIES = ["unmanaged", "inherit"] as const;
 export type OthersPolicy = (typeof OTHERS_POLICIES)[number];
 
+/** What `mfa.others` asks for users that are not listed under `mfa.users` (issue 15.5). */
+export const MFA_OTHERS_POLICIES = ["unmanaged", "enabled", "enforced"] as const;
+export type MfaOthersPolicy = (typeof MFA_OTHERS_POLICIES)[number];
+
 export { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_STATES };
 
 /**
@@ -39,6 +43,8 @@ export interface DesiredState {
   mailboxes: MailboxSmtpAuthInputs[];
   othersPolicy: OthersPolicy;
   mfaUsers: PerUserMfaInputs[];
+  /** `mfa.others`: per-user MFA for every user not listed under `mfa.users`; default `unmanaged`. */
+  mfaOthers: MfaOthersPolicy;
   /** Issue 8: apps that send over SMTP with OAuth (XOAUTH2), in file order; `[]` when `oauth` is absent. */
   oauthApps: OAuthAppDeclaration[];
   /** Issue 8: the Conditional Access baseline, when declared. */
@@ -179,7 +185,7 @@ const SECURITY_DEFAULTS_KEYS = ["enabled", "reason", "conditionalAccessBaseline"
 const RISK_ACCEPTANCE_KEYS = ["owner", "ticket", "expires"] as const;
 const SMTP_AUTH_KEYS = ["organization", "mailboxes", "others"] as const;
 const EXCEPTION_KEYS = ["state", "owner", "ticket", "expires"] as const;
-const MFA_KEYS = ["users"] as const;
+const MFA_KEYS = ["users", "others"] as const;
 const OAUTH_KEYS = ["apps"] as const;
 const OAUTH_APP_KEYS = ["mailbox", "appId", "servicePrincipalObjectId", "create", "displayName", "credential"] as const;
 const CREDENTIAL_KEYS = ["type", "file", "expires"] as const;
@@ -343,6 +349,7 @@ class Validator {
       mailboxes: [],
       othersPolicy: "unmanaged",
       mfaUsers: [],
+      mfaOthers: "unmanaged",
       oauthApps: [],
       locations: this.locations,
     };
@@ -351,7 +358,7 @@ class Validator {
     const smtp = top?.get("smtpAuth");
     if (smtp) this.smtpAuth(smtp, state);
     const mfa = top?.get("mfa");
-    if (mfa) state.mfaUsers = this.mfa(mfa);
+    if (mfa) this.mfa(mfa, state);
     const oauth = top?.get("oauth");
     if (oauth) state.oauthApps = this.oauth(oauth);
     const cab = top?.get("conditionalAccessBaseline");
@@ -739,16 +746,19 @@ class Validator {
     }
   }
 
-  private mfa(e: Entry): PerUserMfaInputs[] {
+  private mfa(e: Entry, state: DesiredState): void {
     const m = this.mapping(e.value, e.path, MFA_KEYS, e.keyNode);
+    const others = m?.get("others");
+    if (others) {
+      const o = this.oneOf(others, MFA_OTHERS_POLICIES, "value");
+      if (o) state.mfaOthers = o;
+    }
     const users = m?.get("users");
-    if (!users) return [];
-    const out: PerUserMfaInputs[] = [];
+    if (!users) return;
     for (const entry of this.addressMap(users, "user")) {
       const r = this.stateEntry(entry, PER_USER_MFA_STATES);
-      if (r?.valid) out.push({ user: entry.key, state: r.state, ...r.extras });
+      if (r?.valid) state.mfaUsers.push({ user: entry.key, state: r.state, ...r.extras });
     }
-    return out;
   }
 
   /**

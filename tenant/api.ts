@@ -90,6 +90,11 @@ export interface TenantApi {
   setPerUserMfa(upn: string, state: PerUserMfaState): Promise<void>;
   /** Per-user MFA for many users through Graph $batch (20 a request). Missing users are left out. */
   getPerUserMfaMany(upns: string[]): Promise<Map<string, PerUserMfaState>>;
+  /**
+   * Sets per-user MFA for many users through Graph $batch (20 PATCHes a request). Resolves with the
+   * users written; a user Graph does not know (404) is left out. Any other refusal throws.
+   */
+  setPerUserMfaMany(changes: { upn: string; state: PerUserMfaState }[]): Promise<Set<string>>;
   /** Raw Exchange cmdlet call, every page; for reads the doctor and export need. */
   invoke(cmdlet: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>[]>;
   /** Raw Graph GET of a collection, every page. */
@@ -278,58 +283,84 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
     async getPerUserMfaMany(upns) {
       return withPermission("graph.perUserMfa.read", async () => {
         const result = new Map<string, PerUserMfaState>();
-        const chunks: string[][] = [];
-        for (let i = 0; i < upns.length; i += 20) chunks.push(upns.slice(i, i + 20));
-        await Promise.all(
-          chunks.map(async (chunk) => {
-            let pending = chunk.map((upn, i) => ({ id: String(i + 1), upn }));
-            // Requests inside a batch are throttled one by one: retry those answered 429.
-            for (let round = 0; pending.length > 0; round++) {
-              const res = await graph.send({
-                method: "POST",
-                url: `${graphUrl}/beta/$batch`,
-                body: {
-                  requests: pending.map((p) => ({
-                    id: p.id,
-                    method: "GET",
-                    url: `/users/${user(p.upn)}/authentication/requirements`,
-                  })),
-                },
-                idempotent: true,
-              });
-              const responses = (
-                res.body as {
-                  responses: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[];
-                }
-              ).responses;
-              const retry: typeof pending = [];
-              let wait = 0;
-              for (const p of pending) {
-                const r = responses.find((x) => x.id === p.id);
-                if (!r) throw new Error(`Graph $batch answered without response ${p.id}`);
-                if (r.status === 200) result.set(p.upn, parseMfaState(r.body, p.upn));
-                else if (r.status === 404) continue;
-                else if ((r.status === 429 || r.status === 503) && round < 5) {
-                  retry.push(p);
-                  wait = Math.max(wait, Number(r.headers?.["Retry-After"] ?? r.headers?.["retry-after"] ?? 1) * 1000);
-                } else {
-                  throw new ApiError({
-                    code: r.status === 403 ? "PERMISSION_DENIED" : r.status === 429 ? "THROTTLED" : "SERVER_ERROR",
-                    message: `GET /beta/users/${p.upn}/authentication/requirements (in $batch) answered ${r.status}`,
-                    method: "GET",
-                    url: `${graphUrl}/beta/users/${user(p.upn)}/authentication/requirements`,
-                    status: r.status,
-                    attempts: round + 1,
-                  });
-                }
-              }
-              if (retry.length > 0) await new Promise((r) => setTimeout(r, Math.min(wait, 30_000)));
-              pending = retry;
-            }
-          }),
-        );
+        const bodies = await mfaBatch(upns.map((upn) => ({ upn })));
+        for (const [upn, body] of bodies) result.set(upn, parseMfaState(body, upn));
         return result;
       });
     },
+
+    async setPerUserMfaMany(changes) {
+      return withPermission("graph.perUserMfa.write", async () => new Set((await mfaBatch(changes)).keys()));
+    },
   };
+
+  /**
+   * Per-user MFA requests through Graph $batch, 20 a request, every chunk at once (the HTTP layer
+   * bounds how many are in flight). A GET for each `{ upn }`, a PATCH for each `{ upn, state }`.
+   * Items answered 429/503 are retried, up to 5 rounds, after the longest Retry-After (capped at
+   * 30 s); 404 (no such user) is left out of the result; any other status throws an ApiError.
+   * Resolves with each answered user's response body.
+   */
+  async function mfaBatch(items: { upn: string; state?: PerUserMfaState }[]): Promise<Map<string, unknown>> {
+    const result = new Map<string, unknown>();
+    const chunks: (typeof items)[] = [];
+    for (let i = 0; i < items.length; i += 20) chunks.push(items.slice(i, i + 20));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let pending = chunk.map((item, i) => ({ id: String(i + 1), ...item }));
+        // Requests inside a batch are throttled one by one: retry those answered 429.
+        for (let round = 0; pending.length > 0; round++) {
+          const res = await graph.send({
+            method: "POST",
+            url: `${graphUrl}/beta/$batch`,
+            body: {
+              requests: pending.map((p) =>
+                p.state === undefined
+                  ? { id: p.id, method: "GET", url: `/users/${user(p.upn)}/authentication/requirements` }
+                  : {
+                      id: p.id,
+                      method: "PATCH",
+                      url: `/users/${user(p.upn)}/authentication/requirements`,
+                      headers: { "content-type": "application/json" },
+                      body: { perUserMfaState: p.state },
+                    },
+              ),
+            },
+            // Each item is a read or an absolute PATCH: sending the batch twice is safe.
+            idempotent: true,
+          });
+          const responses = (
+            res.body as {
+              responses: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[];
+            }
+          ).responses;
+          const retry: typeof pending = [];
+          let wait = 0;
+          for (const p of pending) {
+            const method = p.state === undefined ? "GET" : "PATCH";
+            const r = responses.find((x) => x.id === p.id);
+            if (!r) throw new Error(`Graph $batch answered without response ${p.id}`);
+            if (r.status >= 200 && r.status < 300) result.set(p.upn, r.body);
+            else if (r.status === 404) continue;
+            else if ((r.status === 429 || r.status === 503) && round < 5) {
+              retry.push(p);
+              wait = Math.max(wait, Number(r.headers?.["Retry-After"] ?? r.headers?.["retry-after"] ?? 1) * 1000);
+            } else {
+              throw new ApiError({
+                code: r.status === 403 ? "PERMISSION_DENIED" : r.status === 429 ? "THROTTLED" : "SERVER_ERROR",
+                message: `${method} /beta/users/${p.upn}/authentication/requirements (in $batch) answered ${r.status}`,
+                method,
+                url: `${graphUrl}/beta/users/${user(p.upn)}/authentication/requirements`,
+                status: r.status,
+                attempts: round + 1,
+              });
+            }
+          }
+          if (retry.length > 0) await new Promise((r) => setTimeout(r, Math.min(wait, 30_000)));
+          pending = retry;
+        }
+      }),
+    );
+    return result;
+  }
 }

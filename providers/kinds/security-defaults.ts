@@ -23,6 +23,7 @@ export const securityDefaults: KindProvider<SecurityDefaultsInputs, SecurityDefa
       "reason",
       "conditionalAccessBaseline",
       "riskAcceptance",
+      "mfaOthers",
     ]);
   },
   async create(ctx, inputs) {
