@@ -93,7 +93,7 @@ export function replayJournal(text: string): Map<string, { kind: string; id: str
  * file has one writer at a time.
  */
 export function openFileJournal(file: string): PriorJournal {
-  mkdirSync(path.dirname(file), { recursive: true });
+  // Opening only reads (a preview may run where nothing can be written); the folder is made on the first append.
   let text = "";
   try {
     text = readFileSync(file, "utf8");
@@ -116,6 +116,7 @@ export function openFileJournal(file: string): PriorJournal {
       const batch = queue;
       queue = [];
       try {
+        mkdirSync(path.dirname(file), { recursive: true });
         const fd = openSync(file, "a");
         try {
           writeSync(fd, batch.map((b) => b.line).join(""));
