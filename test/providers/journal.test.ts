@@ -129,4 +129,36 @@ describe("creates take a killed run's journaled prior, deletes restore it", () =
     await KIND_PROVIDERS.OtherMailboxesSmtpAuth.delete(next, "x", outs);
     expect([...tenant.values()]).toEqual(["enabled", "disabled", "inherit"]);
   });
+  it("OtherUsersMfa: users the killed run raised keep their original prior, and delete restores them in $batch", async () => {
+    const file = path.join(tmp(), "t.jsonl");
+    const tenant = new Map<string, PerUserMfaState>([
+      ["a@contoso.com", "disabled"],
+      ["b@contoso.com", "enabled"],
+      ["c@contoso.com", "enforced"],
+      ["d@contoso.com", "disabled"],
+    ]);
+    const batches: number[] = [];
+    const api = fakeApi({
+      listUserPrincipalNames: async () => [...tenant.keys()].map((u) => u.toUpperCase()),
+      getPerUserMfaMany: async (keys: string[]) =>
+        new Map(keys.map((k): [string, PerUserMfaState] => [k, tenant.get(k)!])),
+      setPerUserMfaMany: async (changes: { upn: string; state: PerUserMfaState }[]) => {
+        batches.push(changes.length);
+        for (const c of changes) tenant.set(c.upn, c.state);
+        return new Set(changes.map((c) => c.upn));
+      },
+    });
+    const inputs = { state: "enforced" as const, declared: ["d@contoso.com"], strays: [] };
+    await KIND_PROVIDERS.OtherUsersMfa.create(createProviderContext(api, "restore", openFileJournal(file)), inputs);
+    expect([...tenant.values()]).toEqual(["enforced", "enforced", "enforced", "disabled"]);
+    const next = createProviderContext(api, "restore", openFileJournal(file));
+    const { outs } = await KIND_PROVIDERS.OtherUsersMfa.create(next, inputs);
+    expect(outs.reset).toEqual([
+      { user: "a@contoso.com", prior: "disabled" },
+      { user: "b@contoso.com", prior: "enabled" },
+    ]);
+    await KIND_PROVIDERS.OtherUsersMfa.delete(next, "other-users-mfa", outs);
+    expect([...tenant.values()]).toEqual(["disabled", "enabled", "enforced", "disabled"]);
+    expect(batches).toEqual([2, 2]);
+  });
 });
