@@ -94,12 +94,7 @@ export function replayJournal(text: string): Map<string, { kind: string; id: str
  */
 export function openFileJournal(file: string): PriorJournal {
   // Opening only reads (a preview may run where nothing can be written); the folder is made on the first append.
-  let text = "";
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-  }
+  const text = readOrEmpty(file);
   const live = replayJournal(text);
   // Compact only before the first record: records come from create, which runs under the stack
   // lock, while a concurrent preview --refresh may append drops (O_APPEND); a drop lost to the
@@ -153,7 +148,7 @@ export function openFileJournal(file: string): PriorJournal {
       if (!compacted) {
         compacted = true;
         try {
-          compact(file, replayJournal(readFileSync(file, "utf8")));
+          compact(file, replayJournal(readOrEmpty(file)));
         } catch (err) {
           void memory.drop(kind, id);
           return Promise.reject(new Error(`cannot compact the prior-value journal ${file}: ${(err as Error).message}`));
@@ -176,6 +171,15 @@ export function openFileJournal(file: string): PriorJournal {
       await append({ kind, id, drop: true }).catch(() => undefined);
     },
   };
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw err;
+  }
 }
 
 /** Rewrites the file to its live entries (temporary file + rename), or removes it when none are left. */
