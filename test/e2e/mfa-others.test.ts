@@ -1,4 +1,6 @@
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../../engine/pulumi-env.ts";
 import type { TenantUser } from "../../sandbox/model.ts";
 import { SANDBOX_TENANT_YAML, startProgram, type ProgramUnderTest } from "../helpers/program.ts";
 
@@ -71,5 +73,44 @@ describe("mfa.others: enforced", { timeout: 240_000 }, () => {
     const now = new Map(program.sandbox.store.users().map((u) => [u.userPrincipalName.toLowerCase(), mfaOf(u)]));
     // The user turned off out of band was raised again by the same resource: its prior is still the first one.
     expect([...initial].filter(([upn, s]) => now.get(upn) !== s)).toEqual([]);
+  });
+});
+
+describe("the policy pack and mfa.others", { timeout: 240_000 }, () => {
+  let program: ProgramUnderTest;
+  const yaml = (others: string) => `securityDefaults:
+  enabled: false
+  reason: "The scan-to-email device can only use SMTP AUTH with a password"
+smtpAuth:
+  organization: disabled
+  mailboxes:
+    scanner@contoso.com: { state: enabled, owner: facilities@contoso.com, ticket: CHG-1042, expires: 2027-06-30 }
+mfa:
+  users:
+    scanner@contoso.com: disabled
+  others: ${others}
+`;
+  beforeAll(async () => {
+    program = await startProgram({ tenantYaml: yaml("enforced") });
+  });
+  afterAll(() => program.stop());
+
+  const preview = () => program.pulumi(["preview", "--policy-pack", path.join(projectRoot, "policies")]);
+
+  it("accepts security defaults off with mfa.others: enforced and no risk acceptance", async () => {
+    const r = await preview();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+
+  it("refuses it with mfa.others: enabled, naming the three ways out", async () => {
+    program.writeTenantYaml(yaml("enabled"));
+    const r = await preview();
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toContain(
+      "[mandatory]  security-defaults-off-needs-justification  (pulumi-nodejs:dynamic/m365:SecurityDefaults: security-defaults)",
+    );
+    expect(r.stdout).toContain(
+      "Security defaults are turned off with no Conditional Access baseline, no mfa.others: enforced and no risk acceptance",
+    );
   });
 });
