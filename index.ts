@@ -19,6 +19,7 @@ import {
   SecurityDefaults,
 } from "./providers/shim.ts";
 import { RegistrationWindow } from "./program/registration-window.ts";
+import { failingAsSentence } from "./program/failure.ts";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 const tenantFile = config.get("tenantFile") ?? path.join("stacks", pulumi.getStack(), "tenant.yaml");
@@ -114,8 +115,8 @@ export const oauthApps = desired.oauthApps.length
     )
   : {};
 
-/** Whether each device mailbox (declared `enabled`) will be able to send once this is applied. */
-export const effective = (async () => {
+// Whether each device mailbox (declared `enabled`) will be able to send once this is applied.
+const effectiveVerdicts = (async () => {
   // Secret config is read as plain text here only to build the credential; it is never exported.
   const settings = readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`));
   const result = await effectiveSmtpAuth(await connectTenant(settings), desired);
@@ -128,3 +129,9 @@ export const effective = (async () => {
   }
   return result;
 })();
+
+/**
+ * Whether each device mailbox (declared `enabled`) will be able to send once this is applied. A
+ * failure ends the run with its message on one line (program/failure.ts), not a stack trace.
+ */
+export const effective = failingAsSentence(effectiveVerdicts);

@@ -12,6 +12,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const major = Number(process.versions.node.split(".")[0]);
 
 if (major >= 24) {
+  // Node's on-disk compile cache (22.1+) keeps a pasted diagnosis's start-up short on later runs.
+  const { enableCompileCache } = await import("node:module");
+  enableCompileCache?.();
   const { main } = await import("./main.ts");
   await main();
 } else {

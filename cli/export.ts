@@ -10,10 +10,11 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parseDesiredState } from "../desired/tenant-yaml.ts";
+import { Document, Scalar, isMap, isScalar, type YAMLMap } from "yaml";
+import { DesiredStateError, formatIssue, parseDesiredState, type DesiredState } from "../desired/tenant-yaml.ts";
 import type { TenantApi } from "../tenant/api.ts";
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, settingsFrom } from "./connection.ts";
-import { CliError, UsageError, parse, str, type CliIo } from "./io.ts";
+import { UsageError, parse, str, type CliIo } from "./io.ts";
 
 export const EXPORT_USAGE = `usage: m365-smtp-auth export --out FILE --owner MAIL [options]
 
@@ -69,38 +70,70 @@ export async function readTenant(api: TenantApi): Promise<ExportedTenant> {
   };
 }
 
-/** The tenant.yaml text for a tenant's state. */
+/**
+ * The tenant.yaml text for a tenant's state, built with the yaml library's Document API so that every
+ * value is quoted when YAML needs it (issue 17 item 7: an address such as `#ops@contoso.com` written
+ * plain became a comment and vanished; `!`, `&` and `*` broke the file). Never fails.
+ */
 export function renderTenantYaml(
   tenant: ExportedTenant,
   opts: { today: string; owner?: string; ticket: string; expires: string },
 ): string {
-  const lines = [
-    `# Exported from the tenant on ${opts.today} by 'm365-smtp-auth export'. Review before committing:`,
-    "# each exception below was found in the tenant; confirm its owner, ticket and expiry.",
-    "",
-    "securityDefaults:",
-    `  enabled: ${tenant.securityDefaultsEnabled}`,
-  ];
-  if (!tenant.securityDefaultsEnabled) {
-    lines.push(`  reason: "Found off on ${opts.today}; state why (the policy pack requires a reason)"`);
-  }
-  lines.push("", "smtpAuth:", `  organization: ${tenant.organizationSmtpAuthDisabled ? "disabled" : "enabled"}`);
-  if (tenant.mailboxExceptions.length > 0) {
-    lines.push("  mailboxes:");
-    for (const m of tenant.mailboxExceptions) {
-      lines.push(
-        m.state === "enabled"
-          ? `    ${m.mailbox}: { state: enabled, owner: ${opts.owner}, ticket: ${opts.ticket}, expires: ${opts.expires} }`
-          : `    ${m.mailbox}: disabled`,
-      );
-    }
-  }
-  lines.push("  others: unmanaged");
-  if (tenant.mfa.length > 0) {
-    lines.push("", "mfa:", "  users:");
-    for (const u of tenant.mfa) lines.push(`    ${u.user}: ${u.state}`);
-  }
-  return `${lines.join("\n")}\n`;
+  const exception = (state: "enabled" | "disabled") =>
+    state === "enabled" ? { state, owner: opts.owner, ticket: opts.ticket, expires: opts.expires } : state;
+  const doc = new Document({
+    securityDefaults: {
+      enabled: tenant.securityDefaultsEnabled,
+      ...(tenant.securityDefaultsEnabled
+        ? {}
+        : { reason: `Found off on ${opts.today}; state why (the policy pack requires a reason)` }),
+    },
+    smtpAuth: {
+      organization: tenant.organizationSmtpAuthDisabled ? "disabled" : "enabled",
+      ...(tenant.mailboxExceptions.length > 0
+        ? { mailboxes: Object.fromEntries(tenant.mailboxExceptions.map((m) => [m.mailbox, exception(m.state)])) }
+        : {}),
+      others: "unmanaged",
+    },
+    ...(tenant.mfa.length > 0 ? { mfa: { users: Object.fromEntries(tenant.mfa.map((u) => [u.user, u.state])) } } : {}),
+  });
+  doc.commentBefore =
+    ` Exported from the tenant on ${opts.today} by 'm365-smtp-auth export'. Review before committing:\n` +
+    " each exception below was found in the tenant; confirm its owner, ticket and expiry.";
+  // Layout only: a blank line before each section, one line per exception, the reason in quotes.
+  const root = doc.contents as YAMLMap<Scalar<string>, unknown>;
+  for (const pair of root.items.slice(1)) pair.key.spaceBefore = true;
+  const reason = doc.getIn(["securityDefaults", "reason"], true);
+  if (isScalar(reason)) reason.type = Scalar.QUOTE_DOUBLE;
+  const mailboxes = doc.getIn(["smtpAuth", "mailboxes"], true);
+  if (isMap(mailboxes)) for (const pair of mailboxes.items) if (isMap(pair.value)) pair.value.flow = true;
+  return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * What a parsed export lost or changed compared with what was read: a guard that the file says what
+ * the tenant says, one problem per address. Empty when they agree.
+ */
+function roundTripProblems(tenant: ExportedTenant, state: DesiredState): string[] {
+  const problems: string[] = [];
+  const compare = (what: string, read: Map<string, string>, parsed: Map<string, string>) => {
+    for (const [address, value] of read)
+      if (parsed.get(address) !== value)
+        problems.push(`${what} ${address}: the tenant has ${value}, the file says ${parsed.get(address) ?? "nothing"}`);
+    for (const address of parsed.keys())
+      if (!read.has(address)) problems.push(`${what} ${address}: in the file but not in the tenant`);
+  };
+  compare(
+    "mailbox",
+    new Map(tenant.mailboxExceptions.map((m) => [m.mailbox.toLowerCase(), m.state])),
+    new Map(state.mailboxes.map((m) => [m.mailbox, m.state])),
+  );
+  compare(
+    "per-user MFA",
+    new Map(tenant.mfa.map((u) => [u.user.toLowerCase(), u.state])),
+    new Map(state.mfaUsers.map((u) => [u.user, u.state])),
+  );
+  return problems;
 }
 
 export async function runExport(args: string[], io: CliIo): Promise<number> {
@@ -121,10 +154,22 @@ export async function runExport(args: string[], io: CliIo): Promise<number> {
     throw new UsageError("the tenant has SMTP AUTH exceptions; --owner MAIL is required to record who owns them");
   }
   const text = renderTenantYaml(tenant, { today, owner, ticket: str(values, "ticket") ?? "EXPORTED", expires });
+  let problems: string[];
   try {
-    parseDesiredState(text, out, { today });
+    problems = roundTripProblems(tenant, parseDesiredState(text, out, { today }));
   } catch (err) {
-    throw new CliError(`the exported file would not be valid: ${(err as Error).message}`);
+    if (!(err instanceof DesiredStateError)) throw err;
+    problems = err.issues.map(formatIssue);
+  }
+  if (problems.length > 0) {
+    // Every problem, one a line (the CLI's error handler prints only an error's first line); they
+    // usually come from the options (--owner, --ticket, --expires).
+    const n = `${problems.length} ${problems.length === 1 ? "problem" : "problems"}`;
+    io.stderr(
+      `m365-smtp-auth export: the exported file would not be valid (${n}); nothing was written:\n` +
+        problems.map((p) => `  ${p}\n`).join(""),
+    );
+    return 1;
   }
   mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   writeFileSync(out, text);

@@ -7,22 +7,29 @@
  * refused token, a probe step failed), 2 bad arguments. Errors are one line on stderr, never a
  * stack trace, never a secret.
  */
-import { runDiagnose } from "./doctor/diagnose-command.ts";
-import { runExplainCommand } from "./doctor/explain-command.ts";
-import { runProbeCommand } from "./doctor/probe-command.ts";
-import { runExport } from "./export.ts";
-import { ApiError } from "../tenant/http.ts";
+// Subcommands are imported when run (issue 14): a pasted diagnosis must not load the tenant
+// clients, so `doctor diagnose` starts in a fraction of the time `probe`/`explain` need.
 import { UsageError, errorLine, type CliIo } from "./io.ts";
 
 export type { CliIo };
 
+/** The process I/O plus what only a terminal has; tests may leave these out. */
+export interface MainIo extends CliIo {
+  /** Prompt for and read a paste (stdin is a terminal), or undefined when stdin is not one. */
+  readPaste?: () => Promise<string>;
+  /** Terminal width of stdout, when it is a terminal. */
+  columns?: number;
+}
+
 export const USAGE = `usage: m365-smtp-auth <command> [options]
 
 Commands:
-  doctor diagnose [--json] [text…]     rank the causes of an SMTP AUTH error as your client printed it
+  doctor diagnose [--json] [text…]     name the cause of an SMTP AUTH error as your client printed it
   doctor probe --user MAILBOX …        run the SMTP conversation and diagnose the reply
   doctor explain <mailbox> …           read the tenant and say which gate blocks and what changes it
   export --out FILE --owner MAIL …     write tenant.yaml from the live tenant (adopt an existing tenant)
+  usage [--days 30] …                  who signs in to SMTP AUTH, and what breaks at the 2026/2027 deadlines
+  conformance [--stack NAME] …         check, read-only, every call and permission the tool needs
 
 Run 'm365-smtp-auth doctor <command> --help' for a command's options.
 Exit codes: 0 done, 1 failure (unreachable host or tenant, missing permission or setting, a probe
@@ -42,31 +49,43 @@ function usageError(io: CliIo, message: string, usage: string): number {
 }
 
 /** Runs the CLI with `argv` (without node and the script). Returns the exit code; never throws. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: MainIo): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
     io.stdout(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command !== "doctor" && command !== "export") return usageError(io, `unknown command '${command}'`, USAGE);
+  if (command !== "doctor" && command !== "export" && command !== "usage" && command !== "conformance")
+    return usageError(io, `unknown command '${command}'`, USAGE);
   if (command === "doctor" && (sub === undefined || sub === "-h" || sub === "--help")) {
     io.stdout(DOCTOR_USAGE);
     return sub === undefined ? 2 : 0;
   }
-  const prefix = command === "export" ? "m365-smtp-auth export" : `m365-smtp-auth doctor ${sub}`;
+  const prefix = command === "doctor" ? `m365-smtp-auth doctor ${sub}` : `m365-smtp-auth ${command}`;
   try {
-    if (command === "export") return await runExport(argv.slice(1), io);
+    if (command === "export") return await (await import("./export.ts")).runExport(argv.slice(1), io);
+    if (command === "usage") return await (await import("./usage/command.ts")).runUsageCommand(argv.slice(1), io);
+    if (command === "conformance")
+      return await (await import("./conformance/command.ts")).runConformanceCommand(argv.slice(1), io);
     switch (sub) {
       case "diagnose": {
-        const hasText = rest.some((a) => !a.startsWith("-") || /^-\d/u.test(a)) || rest.includes("--");
+        const { argsHaveText, runDiagnose } = await import("./doctor/diagnose-command.ts");
         const wantsHelp = rest.includes("-h") || rest.includes("--help");
-        const stdin = hasText || wantsHelp ? null : await io.readStdin();
-        return runDiagnose(rest, { stdin, stdout: io.stdout, stderr: io.stderr });
+        let stdin = argsHaveText(rest) || wantsHelp ? null : await io.readStdin();
+        // On a terminal with no text: prompt for a paste instead of failing.
+        if (stdin === null && !argsHaveText(rest) && !wantsHelp && io.readPaste !== undefined)
+          stdin = await io.readPaste();
+        return runDiagnose(rest, {
+          stdin,
+          stdout: io.stdout,
+          stderr: io.stderr,
+          ...(io.columns !== undefined ? { columns: io.columns } : {}),
+        });
       }
       case "probe":
-        return await runProbeCommand(rest, io);
+        return await (await import("./doctor/probe-command.ts")).runProbeCommand(rest, io);
       case "explain":
-        return await runExplainCommand(rest, io);
+        return await (await import("./doctor/explain-command.ts")).runExplainCommand(rest, io);
       default:
         return usageError(io, `unknown doctor command '${sub}'`, DOCTOR_USAGE);
     }
@@ -75,6 +94,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`${prefix}: ${err.message}\n(see '${prefix} --help')\n`);
       return 2;
     }
+    const { ApiError } = await import("../tenant/http.ts");
     if (err instanceof ApiError) {
       const hint =
         err.code === "NETWORK" || err.code === "TIMEOUT"
@@ -91,8 +111,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** The process's I/O. */
-export function processIo(): CliIo {
+export function processIo(): MainIo {
   return {
+    ...(process.stdin.isTTY
+      ? {
+          readPaste: async () => (await import("./doctor/paste.ts")).readPaste(process.stdin, process.stderr),
+        }
+      : {}),
+    ...(process.stdout.isTTY && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     env: process.env,

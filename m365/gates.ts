@@ -11,7 +11,8 @@
  * ./smtp-replies.ts, each with its source; {@link replyForGate} maps a gate to its reply and
  * {@link gatesAnswering} maps a reply back to the gates that give it.
  */
-import type { ConditionalAccessPolicy, PerUserMfaState } from "./model.ts";
+import { UNKNOWN, type ConditionalAccessPolicy, type Fact, type PerUserMfaState } from "./model.ts";
+import { judgeConditionalAccess, type CaSubject } from "./conditional-access.ts";
 import { SmtpReplies, type SmtpReply } from "./smtp-replies.ts";
 
 export type { SmtpReply };
@@ -88,10 +89,13 @@ export function gateApplies(gate: GateId, mechanism: Mechanism): boolean {
   return GATE_APPLIES[gate].mechanisms.includes(mechanism);
 }
 
-/** A fact that was read, or `"unknown"` when it was not (no permission, not fetched, probe not run). */
-export type Fact<T> = T | "unknown";
-
-export const UNKNOWN = "unknown" as const;
+export { UNKNOWN, type Fact };
+export {
+  conditionalAccessBlocksLegacy,
+  EXCHANGE_ONLINE_APP_ID,
+  judgeConditionalAccess,
+  type CaSubject,
+} from "./conditional-access.ts";
 
 /**
  * What the gates need to know about one mailbox and its tenant. Every field can be `"unknown"`;
@@ -113,6 +117,14 @@ export interface GateFacts {
   securityDefaultsEnabled: Fact<boolean>;
   /** All Conditional Access policies of the tenant (the gate picks the ones that apply). */
   conditionalAccessPolicies: Fact<readonly ConditionalAccessPolicy[]>;
+  /**
+   * What Conditional Access assignments match besides the user id: the user's type ("Member" or
+   * "Guest"), the ids of the groups they belong to (transitively) and the template ids of the
+   * directory roles they hold. Absent means not read: a policy that needs it is judged `unknown`.
+   */
+  userType?: Fact<string>;
+  memberOfGroups?: Fact<readonly string[]>;
+  roleTemplateIds?: Fact<readonly string[]>;
   /** Legacy per-user MFA state as stored. */
   perUserMfa: Fact<PerUserMfaState>;
   /** The user has registered an MFA method (turns `enabled` into `enforced`). */
@@ -237,12 +249,22 @@ const CHECKS: Record<GateId, Check> = {
     if (f.conditionalAccessPolicies === UNKNOWN) return unknown("Conditional Access policies were not read");
     if (f.userId === UNKNOWN)
       return unknown("the user's object id is not known, so policy assignment cannot be matched");
-    const blocking = f.conditionalAccessPolicies.filter((p) => conditionalAccessBlocksLegacy(p, f.userId));
+    const subject: CaSubject = {
+      userId: f.userId,
+      userType: f.userType ?? UNKNOWN,
+      groups: f.memberOfGroups ?? UNKNOWN,
+      roleTemplateIds: f.roleTemplateIds ?? UNKNOWN,
+    };
+    const judged = f.conditionalAccessPolicies.map((p) => ({ p, ...judgeConditionalAccess(p, subject) }));
+    const blocking = judged.filter((j) => j.blocks === true);
     if (blocking.length > 0) {
       return block(
-        `Conditional Access blocks legacy authentication: ${blocking.map((p) => `"${p.displayName}"`).join(", ")}`,
+        `Conditional Access blocks legacy authentication: ${blocking.map((j) => `"${j.p.displayName}"`).join(", ")}`,
       );
     }
+    const undecided = judged.filter((j) => j.blocks === UNKNOWN);
+    if (undecided.length > 0)
+      return unknown(undecided.map((j) => `whether "${j.p.displayName}" applies is unknown: ${j.why}`).join("; "));
     return pass("no enabled Conditional Access policy blocks legacy authentication for this user");
   },
   per_user_mfa: (f) => {
@@ -344,36 +366,6 @@ export function effectivePerUserMfa(state: PerUserMfaState, methodRegistered: Fa
  */
 export function mfaSatisfies(declared: PerUserMfaState, actual: PerUserMfaState): boolean {
   return declared === actual || (declared === "enabled" && actual === "enforced");
-}
-
-/** Client app types under which SMTP AUTH is signed in: "other" is Entra's "Other clients" (legacy). */
-const LEGACY_CLIENT_APP_TYPES = new Set(["other", "all"]);
-/** Grant controls a legacy (password-only) sign-in can never satisfy. */
-const UNSATISFIABLE_BY_LEGACY = new Set([
-  "block",
-  "mfa",
-  "compliantDevice",
-  "domainJoinedDevice",
-  "approvedApplication",
-  "compliantApplication",
-]);
-
-/**
- * Whether a Conditional Access policy blocks a basic-auth SMTP sign-in for the user. Our reading,
- * documented because Microsoft does not spell it out for SMTP:
- * - only `enabled` policies count (`enabledForReportingButNotEnforced` only logs);
- * - SMTP AUTH is an "Other clients" (legacy) sign-in, so `clientAppTypes` must contain `other`
- *   or `all`; `exchangeActiveSync` alone does not cover SMTP;
- * - the grant is `block`, or a control a password-only client cannot satisfy (e.g. `mfa`): Entra
- *   fails such sign-ins the same way;
- * - the user is included (`All` or their id) and not excluded.
- */
-export function conditionalAccessBlocksLegacy(policy: ConditionalAccessPolicy, userId: string): boolean {
-  if (policy.state !== "enabled") return false;
-  if (!policy.clientAppTypes.some((t) => LEGACY_CLIENT_APP_TYPES.has(t))) return false;
-  if (!policy.builtInControls.some((c) => UNSATISFIABLE_BY_LEGACY.has(c))) return false;
-  const included = policy.includeUsers.some((u) => u === "All" || u === userId);
-  return included && !policy.excludeUsers.includes(userId);
 }
 
 /** The gates whose Exchange reply (for `mechanism`) is `reply`, in walking order. */

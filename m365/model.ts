@@ -4,6 +4,11 @@
  * the sandbox alike. Values use Microsoft's own words so each mapping to a wire format is obvious.
  */
 
+/** A fact that was read, or `"unknown"` when it was not (no permission, not fetched, probe not run). */
+export type Fact<T> = T | "unknown";
+
+export const UNKNOWN = "unknown" as const;
+
 /** Legacy per-user MFA state, as Graph beta `strongAuthenticationRequirements.perUserMfaState` names it. */
 export const PER_USER_MFA_STATES = ["disabled", "enabled", "enforced"] as const;
 export type PerUserMfaState = (typeof PER_USER_MFA_STATES)[number];
@@ -40,4 +45,22 @@ export interface ConditionalAccessPolicy {
   excludeUsers: string[];
   /** grantControls.builtInControls, e.g. ["block"] or ["mfa"]. */
   builtInControls: string[];
+  /** conditions.users.includeGroups / excludeGroups: group object ids, matched by transitive membership. */
+  includeGroups?: string[];
+  excludeGroups?: string[];
+  /** conditions.users.includeRoles / excludeRoles: directory role *template* ids the user holds. */
+  includeRoles?: string[];
+  excludeRoles?: string[];
+  /**
+   * conditions.applications.includeApplications / excludeApplications: "All", "Office365", app ids
+   * (Exchange Online is 00000002-0000-0ff1-ce00-000000000000). Absent means "All" / none.
+   */
+  includeApplications?: string[];
+  excludeApplications?: string[];
+  /** conditions.locations.includeLocations / excludeLocations: "All", "AllTrusted" or named location ids. */
+  includeLocations?: string[];
+  excludeLocations?: string[];
+  /** conditions.platforms.includePlatforms / excludePlatforms: "all", "android", "windows", … */
+  includePlatforms?: string[];
+  excludePlatforms?: string[];
 }

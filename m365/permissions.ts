@@ -22,6 +22,12 @@ export interface PermissionRequirement {
 }
 
 const USER_READ = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"] as const;
+const ROLE_READ = [
+  "RoleManagement.Read.Directory",
+  "Directory.Read.All",
+  "RoleManagement.ReadWrite.Directory",
+  "Directory.ReadWrite.All",
+] as const;
 const EXO_APP = ["Exchange.ManageAsApp"] as const;
 const EXO_ADMIN = ["Exchange Administrator", "Global Administrator"] as const;
 const EXO_RECIPIENT_WRITE = [
@@ -48,9 +54,14 @@ export const PERMISSIONS = {
   },
   "graph.securityDefaults.write": {
     resource: "graph",
-    // The docs' "least privileged: Policy.Read.All" for PATCH is treated as a doc bug (fact sheet §1.2).
+    // The docs conflict (fidelity review finding 16): the generated table says least Policy.Read.All (a doc
+    // bug: a read permission for a PATCH), higher Policy.Read.All and Policy.ReadWrite.ConditionalAccess;
+    // the older page lists Policy.ReadWrite.SecurityDefaults too. We request the purpose-made
+    // Policy.ReadWrite.SecurityDefaults and accept Policy.ReadWrite.ConditionalAccess, which the
+    // current table names; which one Entra really enforces is unverified.
     anyOf: ["Policy.ReadWrite.SecurityDefaults", "Policy.ReadWrite.ConditionalAccess"],
-    source: "Graph v1.0 identitysecuritydefaultsenforcementpolicy-update; Microsoft365DSC AADSecurityDefaults",
+    source:
+      "Graph v1.0 identitysecuritydefaultsenforcementpolicy-update (and its generated permissions include); Microsoft365DSC AADSecurityDefaults",
   },
   "graph.users.read": { resource: "graph", anyOf: USER_READ, source: "Graph v1.0 user-list / user-get" },
   "graph.licenseDetails.read": {
@@ -68,10 +79,21 @@ export const PERMISSIONS = {
     anyOf: ["Policy.ReadWrite.AuthenticationMethod"],
     source: "Graph beta authentication-update (authentication-update-3-permissions)",
   },
+  "graph.signIns.read": {
+    resource: "graph",
+    // Least privileged AuditLog.Read.All, higher Directory.Read.All; older pages asked for both (a since-fixed "known issue").
+    anyOf: ["AuditLog.Read.All", "Directory.Read.All"],
+    source: "Graph v1.0/beta signin-list; Entra howto-analyze-activity-logs-with-microsoft-graph",
+  },
   "graph.conditionalAccess.read": {
     resource: "graph",
     anyOf: ["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"],
     source: "Graph v1.0 conditionalaccessroot-list-policies",
+  },
+  "graph.memberOf.read": {
+    resource: "graph",
+    anyOf: [...USER_READ, "GroupMember.Read.All", "Group.Read.All"],
+    source: "Graph v1.0 user-list-transitivememberof (application: User.Read.All least privileged)",
   },
   "exchange.Get-CASMailbox": {
     resource: "exchange",
@@ -199,4 +221,63 @@ export function describeAppPermission(op: OperationName): string {
 /** The least-privileged application permission for an operation (what the project should request). */
 export function leastPrivileged(op: OperationName): string {
   return PERMISSIONS[op].anyOf[0];
+}
+
+/**
+ * Permissions that gate not a request but what its answer shows (Graph returns directory objects an
+ * app may not read "with limited information": `@odata.type` and `id` only), and those of operations
+ * run by @pulumi/azuread (the OAuth app, the Conditional Access baseline) or by the usage report
+ * rather than by the providers. Documented in the README's least-permissions table and checked by
+ * the conformance check; the sandbox does not route the azuread and usage operations.
+ */
+export const OTHER_PERMISSIONS = {
+  "graph.groups.read": {
+    resource: "graph",
+    anyOf: ["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+    source: "Graph v1.0 group-get; without it transitiveMemberOf returns groups with id and @odata.type only",
+  },
+  "graph.directoryRoles.read": {
+    resource: "graph",
+    anyOf: ROLE_READ,
+    source: "Graph v1.0 directoryrole-list-members; without it transitiveMemberOf returns roles without roleTemplateId",
+  },
+  "graph.directoryRoleTemplates.read": {
+    resource: "graph",
+    anyOf: ROLE_READ,
+    source: "Graph v1.0 directoryroletemplate-list (directoryroletemplate-list-permissions)",
+  },
+  "graph.applications.write": {
+    resource: "graph",
+    anyOf: ["Application.ReadWrite.All"],
+    source: "Graph v1.0 application-post-applications, serviceprincipal-post-serviceprincipals",
+  },
+  "graph.appRoleAssignments.write": {
+    resource: "graph",
+    anyOf: ["AppRoleAssignment.ReadWrite.All"],
+    source: "Graph v1.0 serviceprincipal-post-approleassignedto",
+  },
+  "graph.conditionalAccess.write": {
+    resource: "graph",
+    // Creating a policy also reads it back: Policy.Read.All is granted beside it.
+    anyOf: ["Policy.ReadWrite.ConditionalAccess"],
+    source: "Graph v1.0 conditionalaccessroot-post-policies",
+  },
+  "graph.auditLogs.read": {
+    resource: "graph",
+    anyOf: ["AuditLog.Read.All"],
+    source: "Graph v1.0 signin-list (sign-in logs, for the usage report)",
+  },
+  "exchange.smtpSendAsApp": {
+    resource: "exchange",
+    anyOf: ["SMTP.SendAsApp"],
+    source: "how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth (the device app's token, XOAUTH2)",
+  },
+} as const satisfies Record<string, PermissionRequirement>;
+
+/** Name of an entry of {@link OTHER_PERMISSIONS}. */
+export type OtherPermissionName = keyof typeof OTHER_PERMISSIONS;
+
+/** True when `tokenRoles` hold one of the application permissions an {@link OTHER_PERMISSIONS} entry accepts. */
+export function holdsOther(name: OtherPermissionName, tokenRoles: readonly string[]): boolean {
+  return (OTHER_PERMISSIONS[name].anyOf as readonly string[]).some((r) => tokenRoles.includes(r));
 }

@@ -57,6 +57,11 @@ export const smtpAuthExceptionOwnedAndExpiring: ResourceValidationPolicy = {
     const owner = known(() => props.owner);
     if (owner !== UNKNOWN && !nonEmpty(owner)) {
       reportViolation(`SMTP AUTH exception for ${who} has no owner: set owner on ${entry} in tenant.yaml.`);
+    } else if (owner !== UNKNOWN && /\.invalid$/i.test(owner)) {
+      // `usage --propose` writes an owner in the reserved .invalid domain (RFC 2606): a person must decide (issue 15).
+      reportViolation(
+        `SMTP AUTH exception for ${who} has a placeholder owner (${owner}): set the person or team who answers for it as owner on ${entry} in tenant.yaml.`,
+      );
     }
     const ticket = known(() => props.ticket);
     if (ticket !== UNKNOWN && !nonEmpty(ticket)) {

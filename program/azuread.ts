@@ -176,7 +176,11 @@ function mailboxUserIds(mails: string[]): pulumi.Output<string[]> {
   return azuread.getUsersOutput({ mails }).objectIds;
 }
 
-/** Template ids of ADMIN_ROLES from the tenant's directory role templates; a missing one fails the run. */
+/**
+ * Template ids of ADMIN_ROLES from the tenant's directory role templates; a missing one fails the run.
+ * Listing directoryRoleTemplates needs RoleManagement.Read.Directory (or Directory.Read.All): without
+ * it this read fails with 403 (m365/permissions.ts OTHER_PERMISSIONS, fidelity review finding 5).
+ */
 function adminRoleTemplateIds(): pulumi.Output<string[]> {
   return azuread.getDirectoryRoleTemplatesOutput().roleTemplates.apply(adminRoleTemplateIdsFrom);
 }

@@ -9,6 +9,7 @@ import { ApiError } from "../tenant/http.ts";
 import { PermissionError, type CasMailbox, type TenantApi } from "../tenant/api.ts";
 import { isNotFound } from "../tenant/exchange-reads.ts";
 import { createCoalescer, createSnapshot, type Coalescer, type Snapshot } from "./coalesce.ts";
+import { createReadBack, type ReadBack, type ReadBackOptions } from "./read-back.ts";
 import { memoryJournal, type PriorJournal, type PriorValue } from "./journal.ts";
 
 export interface ProviderContext {
@@ -24,6 +25,8 @@ export interface ProviderContext {
   userDirectory: Snapshot<Set<string>>;
   /** Records a mailbox value this process just wrote, so later reads from a kept listing see it. */
   wroteMailbox(mailbox: string, state: MailboxSmtpAuthState): void;
+  /** Read-back confirmation of mailbox writes and the journal that keeps lagging replicas from showing false drift. */
+  readBack: ReadBack;
   /** The write-ahead journal of prior values (journal.ts); see {@link adopt} and {@link restorable}. */
   journal: PriorJournal;
 }
@@ -41,10 +44,14 @@ export const LISTING_MAX_AGE_MS = 30_000;
 /** Existence checks (check) tolerate an older directory: users and mailboxes rarely come and go. */
 export const DIRECTORY_MAX_AGE_MS = 300_000;
 
-/** `journal` defaults to one held in memory (unit tests); the provider process passes the file journal. */
+/**
+ * `readBackOptions` tune the read-back of mailbox writes (read-back.ts); `journal` defaults to one
+ * held in memory (unit tests), the provider process passes the file journal (journal.ts).
+ */
 export function createProviderContext(
   api: TenantApi,
   onDelete: "restore" | "leave",
+  readBackOptions: ReadBackOptions = {},
   journal: PriorJournal = memoryJournal(),
 ): ProviderContext {
   const mailboxListing = createSnapshot(
@@ -92,6 +99,21 @@ export function createProviderContext(
         if (all.has(mailbox)) all.set(mailbox, { mailbox, state });
       });
     },
+    // Fresh reads, never the kept listing: a read-back must see what Exchange answers now.
+    readBack: createReadBack(
+      {
+        one: async (mailbox) => {
+          try {
+            return (await api.getCasMailbox(mailbox)).state;
+          } catch (err) {
+            if (isNotFound(err)) return undefined;
+            throw err;
+          }
+        },
+        all: async () => new Map((await api.listCasMailboxes(false)).map((m) => [m.mailbox, m.state])),
+      },
+      readBackOptions,
+    ),
   };
 }
 
@@ -114,10 +136,20 @@ export async function userExists(ctx: ProviderContext, user: string): Promise<bo
   }
 }
 
-/** Sets a mailbox's SMTP AUTH switch and records the write in the kept listing. */
-export async function setMailbox(ctx: ProviderContext, mailbox: string, state: MailboxSmtpAuthState): Promise<void> {
+/**
+ * Sets a mailbox's SMTP AUTH switch (replacing `replaced`), records the write in the kept listing and
+ * waits for its read-back confirmation (bounded, batched with the other writes; see read-back.ts).
+ * Throws when the write fails — including an error inside a 200 — so nothing unapplied is recorded.
+ */
+export async function setMailbox(
+  ctx: ProviderContext,
+  mailbox: string,
+  state: MailboxSmtpAuthState,
+  replaced: MailboxSmtpAuthState,
+): Promise<void> {
   await ctx.api.setCasMailbox(mailbox, state);
   ctx.wroteMailbox(mailbox, state);
+  await ctx.readBack.confirm(mailbox, state, replaced);
 }
 
 /**

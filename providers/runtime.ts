@@ -5,6 +5,7 @@
  *
  * One process serves every resource kind; it keeps one tenant connection per configuration.
  */
+import { join } from "node:path";
 import type { dynamic } from "@pulumi/pulumi";
 import { homedir } from "node:os";
 import { connectTenant } from "../tenant/connect.ts";
@@ -20,6 +21,8 @@ const journals = new Map<string, PriorJournal>();
 /** configure(): called by the engine with the stack's config before any other method. */
 function configure(req: dynamic.ConfigureRequest): void {
   const settings = readConnectionSettings((key) => req.config.get(`${CONFIG_NAMESPACE}:${key}`));
+  // The write journal lives beside the local state, one file per tenant, for later commands' refreshes.
+  const writes = join(process.cwd(), ".state", "exchange-writes", `${settings.tenantId.replace(/[^\w.-]/g, "_")}.json`);
   // Issue 17.1: the journal of prior values lives beside the state (journal.ts says where and why).
   // configure() runs once per kind in one process: every kind shares one journal per file.
   const file = journalPath({
@@ -32,7 +35,7 @@ function configure(req: dynamic.ConfigureRequest): void {
   context = connectTenant(settings).then((api) => {
     let journal = journals.get(file);
     if (!journal) journals.set(file, (journal = openFileJournal(file)));
-    return createProviderContext(api, settings.onDelete, journal);
+    return createProviderContext(api, settings.onDelete, { file: writes }, journal);
   });
   // Keep an unhandled rejection from killing the process before a method reports the error.
   context.catch(() => undefined);

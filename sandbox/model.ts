@@ -22,6 +22,13 @@ export interface TenantUser {
   hasMailbox: boolean;
   /** Entra directory roles held, by display name, e.g. "Global Administrator". */
   directoryRoles: string[];
+  /** "Member" (default) or "Guest"; Conditional Access's GuestsOrExternalUsers matches guests. */
+  userType?: "Member" | "Guest";
+  /**
+   * Service plans of the user's licences whose provisioningStatus is not "Success", by plan name,
+   * e.g. { EXCHANGE_S_STANDARD: "Disabled" } (the plan switched off in the licence assignment).
+   */
+  planStatus?: Record<string, "Disabled" | "PendingProvisioning" | "PendingInput" | "PendingActivation" | "Error">;
   perUserMfa: PerUserMfaState;
   /** True once the user has registered an MFA method: `enabled` then reads back as `enforced`. */
   mfaMethodRegistered: boolean;
@@ -88,6 +95,44 @@ export interface MailboxPermission {
   accessRights: string[];
 }
 
+/** How an Entra sign-in log record was made (Graph beta `signInEventTypes`). */
+export type SignInEventType = "interactiveUser" | "nonInteractiveUser" | "servicePrincipal";
+
+/**
+ * One Entra sign-in log record (Graph `signIn`), as far as SMTP AUTH usage cares. Its time is kept
+ * relative to the sandbox's clock (`daysAgo` + `time`, UTC) so a fixture's logs never age out.
+ */
+export interface SignInRecord {
+  daysAgo: number;
+  /** HH:MM:SS, UTC. */
+  time: string;
+  eventType: SignInEventType;
+  /** The user who signed in; null for service-principal (client credentials) sign-ins. */
+  userPrincipalName: string | null;
+  appId: string;
+  appDisplayName: string;
+  /** e.g. "Authenticated SMTP" (SMTP AUTH with a password), "Browser"; "" for service principals. */
+  clientAppUsed: string;
+  resourceDisplayName: string;
+  ipAddress: string;
+  /** 0 for success, else the AADSTS code (50126 bad password, 50076 MFA required, 53003 CA block…). */
+  errorCode: number;
+}
+
+/** The tenant's sign-in logs and whether Graph serves them (Entra ID P1 or P2). */
+export interface SignInLogs {
+  /** False answers 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant, as a tenant without P1 does. */
+  premium: boolean;
+  records: SignInRecord[];
+}
+
+/** An Entra group; members are user object ids or the ids of nested groups. */
+export interface DirectoryGroup {
+  id: string;
+  displayName: string;
+  members: string[];
+}
+
 /** The whole tenant. */
 export interface TenantState {
   tenantId: string;
@@ -103,9 +148,13 @@ export interface TenantState {
   users: TenantUser[];
   authenticationPolicies: AuthenticationPolicy[];
   conditionalAccessPolicies: ConditionalAccessPolicy[];
+  /** Entra groups (Conditional Access includeGroups/excludeGroups); absent in states saved before groups. */
+  groups?: DirectoryGroup[];
   apps: AppRegistration[];
   exchangeServicePrincipals: ExchangeServicePrincipal[];
   mailboxPermissions: MailboxPermission[];
+  /** Entra sign-in logs (issue 15); absent means premium with no records. */
+  signInLogs?: SignInLogs;
 }
 
 /** The keys of TenantState that can change after the tenant is created (all but tenantId and domain). */
@@ -117,7 +166,9 @@ export const MUTABLE_STATE_KEYS = [
   "users",
   "authenticationPolicies",
   "conditionalAccessPolicies",
+  "groups",
   "apps",
   "exchangeServicePrincipals",
   "mailboxPermissions",
+  "signInLogs",
 ] as const satisfies readonly (keyof TenantState)[];

@@ -6,7 +6,7 @@
  * Keys come from node:crypto (native, ~50 ms) and are converted to node-forge keys only to build
  * and sign the X.509 certificates; pure-JS RSA key generation in forge takes seconds.
  */
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { X509Certificate, createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import forge from "node-forge";
 
@@ -32,8 +32,8 @@ const cache = new Map<string, SandboxPki>();
  * each of `hosts` (IP addresses as iPAddress entries, names as dNSName entries), with the serverAuth
  * extended key usage, valid from an hour ago for seven days.
  *
- * The result is cached per host list for the life of the process; pass `{ fresh: true }` to force
- * new keys. Never fails for valid input; throws if a host is empty.
+ * The result is cached per host list for the life of the process; `{ fresh: true }` makes new keys
+ * and leaves the cache alone. Never fails for valid input; throws if a host is empty.
  */
 export function createPki(hosts: string[] = DEFAULT_HOSTS, options: { fresh?: boolean } = {}): SandboxPki {
   const key = [...hosts].sort().join(",");
@@ -92,7 +92,7 @@ export function createPki(hosts: string[] = DEFAULT_HOSTS, options: { fresh?: bo
     certPem: forge.pki.certificateToPem(cert),
     keyPem: serverKeys.privateKeyPem,
   };
-  cache.set(key, pki);
+  if (!options.fresh) cache.set(key, pki);
   return pki;
 }
 
@@ -116,4 +116,54 @@ function rsaKeyPair(): {
 // Positive 16-byte serial (RFC 5280 allows up to 20 octets; a leading 0 nibble keeps it positive).
 function serialNumber(): string {
   return "0" + randomBytes(16).toString("hex").slice(1);
+}
+
+/** Renew a persisted certificate when it has less than this left (issue 17 item 5). */
+export const RENEW_WHEN_LEFT_MS = 2 * 24 * HOUR_MS;
+
+/**
+ * Returns the persisted PKI when both certificates are readable and valid for at least two more
+ * days, or else a fresh one (createPki, new keys) with a one-line `renewed` reason for the log.
+ * The CA is always renewed with the server certificate: its private key is never stored (so a
+ * `.sandbox/` folder cannot be used to mint certificates for other hosts), and without it the old
+ * CA cannot sign a new certificate. Clients that read `ca.pem` at start pick up the new CA.
+ * Never throws for unreadable PEM: that, too, is a reason to renew.
+ */
+export function reusableOrRenewedPki(
+  saved: SandboxPki | null,
+  hosts: string[] = DEFAULT_HOSTS,
+  now: Date = new Date(),
+): { pki: SandboxPki; renewed: string | null } {
+  if (!saved) return { pki: createPki(hosts, { fresh: true }), renewed: null };
+  const problem = pkiProblem(saved, now);
+  if (problem === null) return { pki: saved, renewed: null };
+  return {
+    pki: createPki(hosts, { fresh: true }),
+    renewed: `${problem}; made a new CA and server certificate (the CA's key is never stored, so the CA is renewed too), valid until ${new Date(now.getTime() - HOUR_MS + VALID_FOR_MS).toISOString()}`,
+  };
+}
+
+/** Why a persisted PKI cannot be reused, or null when it can. */
+function pkiProblem(saved: SandboxPki, now: Date): string | null {
+  for (const [name, pem] of [
+    ["the CA certificate", saved.caPem],
+    ["the server certificate", saved.certPem],
+  ] as const) {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(pem);
+    } catch {
+      return `${name} in the state folder is missing or unreadable`;
+    }
+    const left = new Date(cert.validTo).getTime() - now.getTime();
+    if (left <= 0) return `${name} expired on ${new Date(cert.validTo).toISOString()}`;
+    if (left < RENEW_WHEN_LEFT_MS) return `${name} expires on ${new Date(cert.validTo).toISOString()}`;
+  }
+  try {
+    if (!new X509Certificate(saved.certPem).checkPrivateKey(createPrivateKey(saved.keyPem)))
+      return "the server key in the state folder does not match its certificate";
+  } catch {
+    return "the server key in the state folder is missing or unreadable";
+  }
+  return null;
 }

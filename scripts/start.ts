@@ -93,14 +93,16 @@ async function report(sandbox: Sandbox, when: string) {
   return false;
 }
 
-function pulumi(bin: string, env: NodeJS.ProcessEnv, args: string[], capture = false) {
+/** Runs the CLI; `stdin`, when given, is written to its standard input (how secrets are passed). */
+function pulumi(bin: string, env: NodeJS.ProcessEnv, args: string[], capture = false, stdin?: string) {
   return new Promise<{ code: number; stdout: string }>((resolve, reject) => {
     const stackArgs = args[0] === "stack" ? [] : ["--stack", STACK];
     const child = spawn(bin, [...args, ...stackArgs, "--non-interactive"], {
       cwd: projectRoot,
       env,
-      stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"],
+      stdio: [stdin === undefined ? "ignore" : "pipe", capture ? "pipe" : "inherit", "inherit"],
     });
+    child.stdin?.end(stdin);
     let stdout = "";
     child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
     child.on("error", reject);
@@ -150,8 +152,6 @@ async function main(): Promise<number> {
       `m365-smtp-auth:tenantId=${e.M365_TENANT_ID}`,
       "--plaintext",
       `m365-smtp-auth:clientId=${e.M365_CLIENT_ID}`,
-      "--secret",
-      `m365-smtp-auth:clientSecret=${e.M365_CLIENT_SECRET}`,
       "--plaintext",
       `m365-smtp-auth:authorityHost=${e.M365_AUTHORITY_HOST}`,
       "--plaintext",
@@ -160,6 +160,15 @@ async function main(): Promise<number> {
       `m365-smtp-auth:exchangeUrl=${e.M365_EXCHANGE_URL}`,
     ]);
     if (r.code !== 0) return fail("config set-all", r.code);
+    // The secret goes through standard input, never the command line (visible in ps and CI logs).
+    r = await pulumi(
+      bin,
+      env,
+      ["config", "set", "--secret", "m365-smtp-auth:clientSecret"],
+      true,
+      e.M365_CLIENT_SECRET,
+    );
+    if (r.code !== 0) return fail("config set --secret", r.code);
 
     const policyPack = ["--policy-pack", path.join(projectRoot, "policies")];
     const preview = await pulumi(bin, env, ["preview", "--refresh", "--json", ...policyPack], true);

@@ -3,38 +3,70 @@
  * MFA, Conditional Access) and the Exchange admin API's InvokeCommand gateway (CAS mailboxes,
  * transport config, authentication policies). Both sit on the one HTTP layer (http.ts).
  *
- * Reads that fail throw ApiError; nothing here turns a failed read into "absent". A 403 is rethrown
- * as PermissionError naming the application permission (and Exchange role) the operation needs.
+ * Reads that fail throw ApiError; nothing here turns a failed read into "absent". A refusal for lack
+ * of permission (Graph's 403; Exchange's 401/400/403 shapes, tenant/exchange-errors.ts) is rethrown as
+ * PermissionError naming the application permission (and Exchange role) the operation needs. An
+ * Exchange cmdlet answered 200 with an error in its body throws like any failed call.
  */
 import { PERMISSIONS } from "../m365/permissions.ts";
 import { ApiError, createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest } from "./http.ts";
 import { PER_USER_MFA_STATES, isOneOf, type MailboxSmtpAuthState, type PerUserMfaState } from "../m365/model.ts";
+import {
+  assertIdentityGiven,
+  errorInOkBody,
+  exchangeRefusal,
+  failedInOk,
+  GUID,
+  tenantIdOfToken,
+} from "./exchange-errors.ts";
 
 type PermissionName = keyof typeof PERMISSIONS;
 
-/** A 403 from the tenant, with the permission the app registration lacks. */
+/** Names the fallback Exchange role for a cmdlet the permission table does not list. */
+const GENERIC_EXCHANGE_ROLE = "Exchange Administrator";
+
+/**
+ * A refusal for lack of permission, with the permission the app registration lacks. `operation` is a
+ * permission-table name, or `exchange.<cmdlet>` for a cmdlet the table does not list (then the
+ * message names Exchange.ManageAsApp and an Exchange role generically).
+ */
 export class PermissionError extends Error {
   override name = "PermissionError";
   readonly code = "PERMISSION_DENIED";
   readonly permission: string;
-  constructor(operation: PermissionName, cause: ApiError) {
-    const need = PERMISSIONS[operation];
+  constructor(operation: PermissionName | `exchange.${string}`, cause: ApiError) {
+    const answered = `(${cause.method} ${cause.url} answered ${cause.status ?? "an error"})`;
+    if (!(operation in PERMISSIONS)) {
+      const cmdlet = operation.replace(/^exchange\./, "");
+      super(
+        `the app registration lacks permission for ${cmdlet}: grant the Office 365 Exchange Online application ` +
+          `permission Exchange.ManageAsApp with admin consent and give its service principal an Exchange role ` +
+          `whose scope includes ${cmdlet} (e.g. the Entra role ${GENERIC_EXCHANGE_ROLE}) ${answered}`,
+        { cause },
+      );
+      this.permission = "Exchange.ManageAsApp";
+      return;
+    }
+    const need = PERMISSIONS[operation as PermissionName];
     const roles = "adminRoles" in need && need.adminRoles ? ` and the Entra role ${need.adminRoles[0]}` : "";
     const resourceName = need.resource === "graph" ? "Microsoft Graph" : "Office 365 Exchange Online";
     super(
       `the app registration lacks permission for ${operation}: grant the ${resourceName} application permission ` +
-        `${need.anyOf[0]}${roles} with admin consent (${cause.method} ${cause.url} answered 403)`,
+        `${need.anyOf[0]}${roles} with admin consent ${answered}`,
       { cause },
     );
     this.permission = need.anyOf[0]!;
   }
 }
 
-async function withPermission<T>(operation: PermissionName, call: () => Promise<T>): Promise<T> {
+async function withPermission<T>(operation: PermissionName | `exchange.${string}`, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
     if (err instanceof ApiError && err.status === 403) throw new PermissionError(operation, err);
+    // Exchange refuses with 401/400 shapes too; each names the cmdlet's permission the same way.
+    if (operation.startsWith("exchange.") && exchangeRefusal(err))
+      throw new PermissionError(operation, err as ApiError);
     throw err;
   }
 }
@@ -62,6 +94,8 @@ export interface GraphUser {
   userPrincipalName: string;
   mail: string | null;
   accountEnabled?: boolean;
+  /** "Member" or "Guest" (Conditional Access's GuestsOrExternalUsers). */
+  userType?: string | null;
 }
 
 export interface TenantApiOptions {
@@ -83,7 +117,14 @@ export interface TenantApi {
   /** Every mailbox, paged 1,000 at a time; `onlyExceptions` keeps those with a per-mailbox value. */
   listCasMailboxes(onlyExceptions: boolean): Promise<CasMailbox[]>;
   setCasMailbox(mailbox: string, state: MailboxSmtpAuthState): Promise<void>;
+  /** By object id or UPN (Graph keys users by nothing else); throws ApiError NOT_FOUND when absent. */
   getUser(upn: string): Promise<GraphUser>;
+  /**
+   * The user a mailbox address belongs to: by UPN first, else the one whose `mail` or a
+   * `proxyAddresses` entry is the address (mail ≠ UPN). Null when no user has it; throws when
+   * more than one does (Entra keeps proxy addresses unique, so that is a broken answer).
+   */
+  findUser(address: string): Promise<GraphUser | null>;
   /** Every user's principal name, 999 a page (Graph users list, `$select`: 1 RU a page). */
   listUserPrincipalNames(): Promise<string[]>;
   getPerUserMfa(upn: string): Promise<PerUserMfaState>;
@@ -95,10 +136,20 @@ export interface TenantApi {
    * users written; a user Graph does not know (404) is left out. Any other refusal throws.
    */
   setPerUserMfaMany(changes: { upn: string; state: PerUserMfaState }[]): Promise<Set<string>>;
-  /** Raw Exchange cmdlet call, every page; for reads the doctor and export need. */
-  invoke(cmdlet: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+  /**
+   * Raw Exchange cmdlet call, every page; for reads the doctor and export need. `select` asks for only
+   * those output properties (`?$select=`). Throws before sending when an Identity/User parameter is
+   * empty; throws ApiError when Exchange answers 200 with an error in the body.
+   */
+  invoke(
+    cmdlet: string,
+    parameters: Record<string, unknown>,
+    options?: { select?: readonly string[] },
+  ): Promise<Record<string, unknown>[]>;
   /** Raw Graph GET of a collection, every page. */
   graphList(pathAndQuery: string): Promise<Record<string, unknown>[]>;
+  /** Raw Graph GET of one entity (the conformance check validates its shape). */
+  graphGet(pathAndQuery: string): Promise<Record<string, unknown>>;
 }
 
 function parseMfaState(body: unknown, upn: string): PerUserMfaState {
@@ -110,6 +161,11 @@ function parseMfaState(body: unknown, upn: string): PerUserMfaState {
 }
 
 const READ_ONLY_CMDLET = /^Get-/;
+
+/** The user properties the client reads (GraphUser). */
+const USER_SELECT = "id,userPrincipalName,mail,accountEnabled,userType";
+/** The CASMailbox properties the client reads; `$select` keeps a 1,000-row page small. */
+const CAS_SELECT = ["Identity", "PrimarySmtpAddress", "SmtpClientAuthenticationDisabled"] as const;
 
 /**
  * Requests in flight per API unless options.http says otherwise. Graph: 8 $batch requests of 20
@@ -132,13 +188,32 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
     getToken: options.getExchangeToken,
   });
   const graphUrl = options.graphUrl;
-  const invokeUrl = `${options.exchangeUrl}/adminapi/beta/${encodeURIComponent(options.tenantId)}/InvokeCommand`;
   const user = (upn: string) => encodeURIComponent(upn);
+  // Exchange's URL and X-AnchorMailbox take the tenant's GUID (admin API docs; CIPP uses customerId):
+  // a tenant configured by domain is resolved once from the Exchange token's tid claim.
+  let tenantGuid: Promise<string> | undefined;
+  const exchangeTenant = (): Promise<string> =>
+    (tenantGuid ??= GUID.test(options.tenantId)
+      ? Promise.resolve(options.tenantId)
+      : options.getExchangeToken().then(
+          (token) => tenantIdOfToken(token) ?? options.tenantId,
+          (err: unknown) => {
+            tenantGuid = undefined;
+            throw err;
+          },
+        ));
 
-  async function invoke(cmdlet: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>[]> {
-    const operation = `exchange.${cmdlet}` as PermissionName;
-    return withPermission(operation in PERMISSIONS ? operation : "exchange.Get-CASMailbox", async () => {
+  async function invoke(
+    cmdlet: string,
+    parameters: Record<string, unknown>,
+    opts: { select?: readonly string[] } = {},
+  ): Promise<Record<string, unknown>[]> {
+    assertIdentityGiven(cmdlet, parameters);
+    return withPermission(`exchange.${cmdlet}`, async () => {
+      const tenant = await exchangeTenant();
       const rows: Record<string, unknown>[] = [];
+      const select = opts.select?.length ? `?$select=${opts.select.join(",")}` : "";
+      const invokeUrl = `${options.exchangeUrl}/adminapi/beta/${encodeURIComponent(tenant)}/InvokeCommand${select}`;
       let url: string | undefined = invokeUrl;
       const body = { CmdletInput: { CmdletName: cmdlet, Parameters: parameters } };
       while (url) {
@@ -148,12 +223,15 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
           body,
           headers: {
             prefer: "odata.maxpagesize=1000",
-            "x-anchormailbox": `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${options.tenantId}`,
+            "x-anchormailbox": `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenant}`,
           },
           // Get-* reads and Set-* with absolute values are safe to send twice; New-* is not.
           idempotent: READ_ONLY_CMDLET.test(cmdlet) || cmdlet.startsWith("Set-"),
         };
         const res = await exchange.send(req);
+        // A failed cmdlet may still answer 200 (fidelity finding 2): never take that for success.
+        const failed = errorInOkBody(res.body);
+        if (failed) throw failedInOk(cmdlet, url, failed);
         const page = res.body as { value?: Record<string, unknown>[]; "@odata.nextLink"?: string } | undefined;
         rows.push(...(page?.value ?? []));
         url = page?.["@odata.nextLink"];
@@ -174,6 +252,17 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
     return rows;
   }
 
+  async function getUser(upn: string): Promise<GraphUser> {
+    return withPermission("graph.users.read", async () => {
+      const res = await graph.send({
+        method: "GET",
+        url: `${graphUrl}/v1.0/users/${user(upn)}?$select=${USER_SELECT}`,
+        idempotent: true,
+      });
+      return res.body as GraphUser;
+    });
+  }
+
   const toCasMailbox = (row: Record<string, unknown>): CasMailbox => ({
     mailbox: (typeof row.PrimarySmtpAddress === "string"
       ? row.PrimarySmtpAddress
@@ -185,6 +274,10 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
   return {
     invoke,
     graphList,
+    async graphGet(pathAndQuery) {
+      const res = await graph.send({ method: "GET", url: `${graphUrl}${pathAndQuery}`, idempotent: true });
+      return res.body as Record<string, unknown>;
+    },
 
     async getSecurityDefaults() {
       return withPermission("graph.securityDefaults.read", async () => {
@@ -223,15 +316,18 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
     },
 
     async getCasMailbox(mailbox) {
-      const [row] = await invoke("Get-CASMailbox", { Identity: mailbox });
+      const [row] = await invoke("Get-CASMailbox", { Identity: mailbox }, { select: CAS_SELECT });
       if (!row) throw new Error(`Get-CASMailbox returned nothing for ${mailbox}`);
       return toCasMailbox(row);
     },
 
     async listCasMailboxes(onlyExceptions) {
-      const parameters: Record<string, unknown> = { ResultSize: "Unlimited" };
-      if (onlyExceptions) parameters.Filter = "SmtpClientAuthenticationDisabled -ne $null";
-      return (await invoke("Get-CASMailbox", parameters)).map(toCasMailbox);
+      // No -Filter: SmtpClientAuthenticationDisabled is not filterable (fidelity finding 1). List the
+      // three properties needed and keep the exceptions here, as CIPP does.
+      const all = (await invoke("Get-CASMailbox", { ResultSize: "Unlimited" }, { select: CAS_SELECT })).map(
+        toCasMailbox,
+      );
+      return onlyExceptions ? all.filter((m) => m.state !== "inherit") : all;
     },
 
     async setCasMailbox(mailbox, state) {
@@ -241,14 +337,22 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
       });
     },
 
-    async getUser(upn) {
+    getUser,
+
+    async findUser(address) {
       return withPermission("graph.users.read", async () => {
-        const res = await graph.send({
-          method: "GET",
-          url: `${graphUrl}/v1.0/users/${user(upn)}?$select=id,userPrincipalName,mail,accountEnabled`,
-          idempotent: true,
-        });
-        return res.body as GraphUser;
+        try {
+          return await getUser(address);
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 404)) throw err;
+        }
+        // Both forms are default (non-advanced) queries: `mail` supports eq, and proxyAddresses
+        // supports eq inside any() (user resource, $filter support per property).
+        const q = address.replaceAll("'", "''");
+        const filter = `mail eq '${q}' or proxyAddresses/any(p:p eq 'smtp:${q}')`;
+        const rows = await graphList(`/v1.0/users?$filter=${encodeURIComponent(filter)}&$select=${USER_SELECT}&$top=2`);
+        if (rows.length > 1) throw new Error(`Graph has ${rows.length} users with the address ${address}`);
+        return (rows[0] as GraphUser | undefined) ?? null;
       });
     },
 

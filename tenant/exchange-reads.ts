@@ -63,6 +63,11 @@ export async function findExchangeServicePrincipal(
  * The access rights any of `trustees` holds on `mailbox` (Get-MailboxPermission -Identity, every
  * row that is not a Deny, trustee matched case-insensitively); undefined when none. Rights may come
  * as an array or as one comma-separated string. Throws NOT_FOUND when the mailbox is gone.
+ *
+ * Pass every form the trustee may be shown in (see {@link RegisteredServicePrincipal.trusteeForms}).
+ * A SID (`S-1-5-21-…`) is what Exchange shows for a trustee it cannot resolve: it is never taken as a
+ * match for anyone, since it cannot be tied to the principal without a directory lookup. A display
+ * name can be shared by two principals: a grant to the other one would be taken for ours.
  */
 export async function mailboxRights(
   api: TenantApi,
@@ -72,7 +77,7 @@ export async function mailboxRights(
   const want = new Set(trustees.map((t) => t.toLowerCase()).filter(Boolean));
   const rows = await api.invoke("Get-MailboxPermission", { Identity: mailbox });
   const rights = rows
-    .filter((r) => want.has(text(r.User).toLowerCase()) && r.Deny !== true)
+    .filter((r) => !/^S-1-\d/i.test(text(r.User)) && want.has(text(r.User).toLowerCase()) && r.Deny !== true)
     .flatMap((r) => (Array.isArray(r.AccessRights) ? r.AccessRights.map(text) : [text(r.AccessRights)]))
     .flatMap((r) => r.split(",").map((x) => x.trim()))
     .filter(Boolean);

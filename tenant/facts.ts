@@ -20,6 +20,7 @@
  */
 import { UNKNOWN, type Fact, type GateFacts, type GateId, type Mechanism } from "../m365/gates.ts";
 import type { ConditionalAccessPolicy } from "../m365/model.ts";
+import { hasExchangeLicence } from "../m365/licences.ts";
 import { basicAuthSchedule } from "../m365/schedule.ts";
 import { PermissionError, type TenantApi } from "./api.ts";
 import { findExchangeServicePrincipal, holdsAny, mailboxRights, unlessNotFound } from "./exchange-reads.ts";
@@ -154,8 +155,9 @@ export async function readMailboxFacts(
   const address = mailbox.trim().toLowerCase();
 
   const [user, cas] = await Promise.all([
+    // By UPN, else by mail / proxy address: Graph keys users by id or UPN only (finding 11).
     read(["mailbox_unlicensed_or_missing", "account_disabled", "conditional_access_block"], "the user (Graph)", () =>
-      unlessNotFound(() => api.getUser(address), null),
+      api.findUser(address),
     ),
     read(
       ["mailbox_unlicensed_or_missing", "smtp_auth_disabled_mailbox", "smtp_auth_disabled_tenant"],
@@ -165,7 +167,7 @@ export async function readMailboxFacts(
   ]);
 
   const known = user !== UNKNOWN && user !== null;
-  const [licensed, perUserMfa, exchangeUser] = await Promise.all([
+  const [licensed, perUserMfa, exchangeUser, memberships] = await Promise.all([
     known
       ? read(
           ["mailbox_unlicensed_or_missing"],
@@ -176,14 +178,26 @@ export async function readMailboxFacts(
         )
       : Promise.resolve(UNKNOWN as Fact<boolean>),
     known
-      ? read(["per_user_mfa"], "per-user MFA", () => api.getPerUserMfa(address))
+      ? read(["per_user_mfa"], "per-user MFA", () => api.getPerUserMfa(user.id))
       : Promise.resolve(UNKNOWN as Fact<never>),
     known
       ? read(["authentication_policy_blocks_basic_smtp"], "Get-User", () =>
           unlessNotFound(async () => (await api.invoke("Get-User", { Identity: address }))[0] ?? {}, {}),
         )
       : Promise.resolve(UNKNOWN as Fact<Record<string, unknown>>),
+    known && needsMemberships(tenant.conditionalAccessPolicies)
+      ? read(
+          ["conditional_access_block"],
+          "group and role memberships",
+          async () =>
+            membershipsFrom(await api.graphList(`/v1.0/users/${encodeURIComponent(user.id)}/transitiveMemberOf`)),
+          "graph.memberOf.read",
+        )
+      : Promise.resolve(known ? NO_MEMBERSHIPS : UNKNOWN),
   ]);
+  if (memberships !== UNKNOWN && memberships.roleTemplateIds === UNKNOWN)
+    notes.conditional_access_block ??=
+      "directory roles came back without roleTemplateId: grant RoleManagement.Read.Directory (or Directory.Read.All) to judge role-scoped policies";
 
   const oauth = mechanism === "oauth" ? await readOAuthFacts(api, address, appId, notes, read) : undefined;
 
@@ -207,6 +221,9 @@ export async function readMailboxFacts(
     accountLocked: UNKNOWN,
     securityDefaultsEnabled: tenant.securityDefaultsEnabled,
     conditionalAccessPolicies: tenant.conditionalAccessPolicies,
+    userType: known ? (user.userType ?? "Member") : UNKNOWN,
+    memberOfGroups: memberships === UNKNOWN ? UNKNOWN : memberships.groups,
+    roleTemplateIds: memberships === UNKNOWN ? UNKNOWN : memberships.roleTemplateIds,
     perUserMfa,
     mfaMethodRegistered: perUserMfa === UNKNOWN ? UNKNOWN : false,
     mailboxSmtpAuthDisabled:
@@ -269,18 +286,6 @@ async function readOAuthFacts(
   };
 }
 
-/** Exchange-bearing service plans, by name prefix: a mailbox needs one of them. */
-const EXCHANGE_PLAN = /^EXCHANGE_|^EXCHANGESTANDARD|^EXCHANGEENTERPRISE/i;
-
-/** True when Graph `users/{id}/licenseDetails` rows include an Exchange-bearing service plan. */
-export function hasExchangeLicence(licenseDetails: readonly Record<string, unknown>[]): boolean {
-  return licenseDetails.some((l) =>
-    ((l.servicePlans as { servicePlanName?: string }[] | undefined) ?? []).some((p) =>
-      EXCHANGE_PLAN.test(p.servicePlanName ?? ""),
-    ),
-  );
-}
-
 /**
  * The Exchange authentication policy in effect for a user: the one assigned to them (Get-User
  * AuthenticationPolicy), else the organisation's default (Get-OrganizationConfig), else none. Names
@@ -302,20 +307,82 @@ export function authenticationPolicyInEffect(
   return { name, allowBasicAuthSmtp: Boolean(policy?.AllowBasicAuthSmtp) };
 }
 
+interface Memberships {
+  groups: string[];
+  roleTemplateIds: Fact<string[]>;
+}
+/** When no policy is scoped by group or role, memberships are not read and match nothing. */
+const NO_MEMBERSHIPS: Memberships = { groups: [], roleTemplateIds: [] };
+
+/** True when some enabled policy is scoped by groups or roles, so a mailbox's memberships must be read. */
+function needsMemberships(policies: Fact<readonly ConditionalAccessPolicy[]>): boolean {
+  if (policies === UNKNOWN) return false;
+  return policies.some(
+    (p) =>
+      p.state === "enabled" &&
+      [p.includeGroups, p.excludeGroups, p.includeRoles, p.excludeRoles].some((l) => (l ?? []).length > 0),
+  );
+}
+
+/**
+ * Graph users/{id}/transitiveMemberOf → group ids and role template ids. Without permission to read
+ * directory roles Graph returns them with `id` and `@odata.type` only: the roles are then unknown.
+ */
+export function membershipsFrom(rows: readonly Record<string, unknown>[]): Memberships {
+  const groups: string[] = [];
+  const roles: string[] = [];
+  let rolesHidden = false;
+  for (const r of rows) {
+    const type = r["@odata.type"];
+    if (type === "#microsoft.graph.group" && typeof r.id === "string") groups.push(r.id);
+    else if (type === "#microsoft.graph.directoryRole") {
+      if (typeof r.roleTemplateId === "string") roles.push(r.roleTemplateId);
+      else rolesHidden = true;
+    }
+  }
+  return { groups, roleTemplateIds: rolesHidden ? UNKNOWN : roles };
+}
+
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined;
+
 /** Graph conditionalAccessPolicy → the fields the gates read. */
 export function conditionalAccessFromGraph(p: Record<string, unknown>): ConditionalAccessPolicy {
-  const conditions = (p.conditions ?? {}) as {
+  const conditions = (p.conditions ?? {}) as Record<string, Record<string, unknown> | null | undefined> & {
     clientAppTypes?: string[];
-    users?: { includeUsers?: string[]; excludeUsers?: string[] };
   };
+  const users = conditions.users ?? {};
+  const apps = conditions.applications ?? {};
+  const locations = conditions.locations ?? {};
+  const platforms = conditions.platforms ?? {};
   const grant = (p.grantControls ?? {}) as { builtInControls?: string[] };
-  return {
+  const policy: ConditionalAccessPolicy = {
     id: String(p.id),
     displayName: typeof p.displayName === "string" ? p.displayName : "",
     state: p.state as ConditionalAccessPolicy["state"],
     clientAppTypes: conditions.clientAppTypes ?? [],
-    includeUsers: conditions.users?.includeUsers ?? [],
-    excludeUsers: conditions.users?.excludeUsers ?? [],
+    includeUsers: strings(users.includeUsers) ?? [],
+    excludeUsers: strings(users.excludeUsers) ?? [],
     builtInControls: grant.builtInControls ?? [],
   };
+  const optional = {
+    includeGroups: users.includeGroups,
+    excludeGroups: users.excludeGroups,
+    includeRoles: users.includeRoles,
+    excludeRoles: users.excludeRoles,
+    includeApplications: apps.includeApplications,
+    excludeApplications: apps.excludeApplications,
+    includeLocations: locations.includeLocations,
+    excludeLocations: locations.excludeLocations,
+    includePlatforms: platforms.includePlatforms,
+    excludePlatforms: platforms.excludePlatforms,
+  } as const;
+  for (const [key, value] of Object.entries(optional)) {
+    const list = strings(value);
+    if (list !== undefined) policy[key as keyof typeof optional] = list;
+  }
+  // includeGuestsOrExternalUsers (an object naming guest kinds) is read as GuestsOrExternalUsers.
+  if (users.includeGuestsOrExternalUsers) policy.includeUsers = [...policy.includeUsers, "GuestsOrExternalUsers"];
+  if (users.excludeGuestsOrExternalUsers) policy.excludeUsers = [...policy.excludeUsers, "GuestsOrExternalUsers"];
+  return policy;
 }

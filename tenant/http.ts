@@ -150,6 +150,8 @@ export function safeUrl(url: string): string {
 
 /** Graph `{error:{code,message}}` or Exchange `{error:{code,message,details:[{message:"Ex…|Type|text"}]}}`. */
 function describeServiceError(body: unknown): { serviceCode?: string; message?: string } {
+  // Some Exchange gateway errors arrive as plain text (fidelity finding 19): keep their first line.
+  if (typeof body === "string" && body.trim() !== "") return { message: body.trim().split(/\r?\n/)[0]!.slice(0, 300) };
   if (typeof body !== "object" || body === null || !("error" in body)) return {};
   const error = body.error;
   if (typeof error !== "object" || error === null) return {};

@@ -3,6 +3,8 @@ import {
   GATE_ORDER,
   conditionalAccessBlocksLegacy,
   evaluateGates,
+  judgeConditionalAccess,
+  type CaSubject,
   replyForGate,
   type GateFacts,
   type GateId,
@@ -277,6 +279,79 @@ describe("Conditional Access matching", () => {
     ["terms of use only", { builtInControls: [] }, false],
   ])("%s → blocks=%s", (_name, over, blocks) => {
     expect(conditionalAccessBlocksLegacy({ ...base, ...over }, SCANNER_ID)).toBe(blocks);
+  });
+
+  // Fidelity review finding 14: groups (transitive ids given), roles (template ids), applications,
+  // locations, platforms and guests. The subject is a member of group g-devices and holds the
+  // Exchange Administrator role template.
+  const EXO_ADMIN = "29232cdf-9323-42fd-ade2-1d097af3e4de";
+  const subject: CaSubject = {
+    userId: SCANNER_ID,
+    userType: "Member",
+    groups: ["g-devices", "g-parent"],
+    roleTemplateIds: [EXO_ADMIN],
+  };
+  const unread: CaSubject = { userId: SCANNER_ID, userType: "unknown", groups: "unknown", roleTemplateIds: "unknown" };
+  it.each<[string, Partial<ConditionalAccessPolicy>, CaSubject, boolean | "unknown"]>([
+    ["a group holding the device", { includeUsers: [], includeGroups: ["g-devices"] }, subject, true],
+    ["a parent group (transitive)", { includeUsers: [], includeGroups: ["G-PARENT"] }, subject, true],
+    ["another group", { includeUsers: [], includeGroups: ["g-other"] }, subject, false],
+    ["All, device excluded via excludeGroups", { excludeGroups: ["g-devices"] }, subject, false],
+    ["a role the user holds", { includeUsers: [], includeRoles: [EXO_ADMIN] }, subject, true],
+    ["All, the user's role excluded", { excludeRoles: [EXO_ADMIN] }, subject, false],
+    ["a group, memberships not read", { includeUsers: [], includeGroups: ["g-devices"] }, unread, "unknown"],
+    ["All, an exclusion by group not read", { excludeGroups: ["g-devices"] }, unread, "unknown"],
+    ["included by id, group exclusion not read but id decides", { includeUsers: [SCANNER_ID] }, unread, true],
+    ["excluded by id, whatever the groups", { includeGroups: ["g-x"], excludeUsers: [SCANNER_ID] }, unread, false],
+    ["Exchange Online by app id", { includeApplications: ["00000002-0000-0ff1-ce00-000000000000"] }, subject, true],
+    ["Office365 app group", { includeApplications: ["Office365"] }, subject, true],
+    ["SharePoint only", { includeApplications: ["00000003-0000-0ff1-ce00-000000000000"] }, subject, false],
+    ["All apps but Exchange Online", { excludeApplications: ["00000002-0000-0ff1-ce00-000000000000"] }, subject, false],
+    ["All apps but Office365", { excludeApplications: ["Office365"] }, subject, false],
+    ["locations: All", { includeLocations: ["All"] }, subject, true],
+    ["locations: All but trusted", { includeLocations: ["All"], excludeLocations: ["AllTrusted"] }, subject, "unknown"],
+    ["locations: a named location", { includeLocations: ["loc-1"] }, subject, "unknown"],
+    [
+      "locations on a policy that excludes the user",
+      { includeLocations: ["loc-1"], excludeUsers: [SCANNER_ID] },
+      subject,
+      false,
+    ],
+    ["platforms: all", { includePlatforms: ["all"] }, subject, true],
+    ["platforms: android only", { includePlatforms: ["android"] }, subject, "unknown"],
+    ["guests only, a member signs in", { includeUsers: ["GuestsOrExternalUsers"] }, subject, false],
+    [
+      "guests only, a guest signs in",
+      { includeUsers: ["GuestsOrExternalUsers"] },
+      { ...subject, userType: "Guest" },
+      true,
+    ],
+    ["guests only, user type not read", { includeUsers: ["GuestsOrExternalUsers"] }, unread, "unknown"],
+    ["None", { includeUsers: ["None"] }, subject, false],
+  ])("%s → blocks=%s", (_name, over, who, blocks) => {
+    expect(judgeConditionalAccess({ ...base, ...over }, who).blocks).toBe(blocks);
+  });
+
+  it("the gate blocks on a group-scoped policy and is unknown, naming the policy, on a location-scoped one", () => {
+    const facts = (policies: ConditionalAccessPolicy[]): GateFacts => ({
+      ...factsFromTenant(healthyTenant(), SCANNER, "basic", { password: PASSWORD }),
+      userId: SCANNER_ID,
+      conditionalAccessPolicies: policies,
+      memberOfGroups: ["g-devices"],
+      roleTemplateIds: [],
+    });
+    const gate = (f: GateFacts) => evaluateGates(f).gates.find((g) => g.id === "conditional_access_block")!;
+    expect(gate(facts([{ ...base, displayName: "G", includeUsers: [], includeGroups: ["g-devices"] }]))).toEqual({
+      id: "conditional_access_block",
+      status: "block",
+      reason: 'Conditional Access blocks legacy authentication: "G"',
+    });
+    expect(gate(facts([{ ...base, displayName: "L", includeLocations: ["loc-1"] }]))).toEqual({
+      id: "conditional_access_block",
+      status: "unknown",
+      reason:
+        'whether "L" applies is unknown: it has a locations condition, which depends on where the device signs in',
+    });
   });
 });
 

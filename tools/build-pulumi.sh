@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI (from the tagged pkg/v3 Go module, pinned in tools/pulumi-cli/go.mod) and our
-# Node.js language host (tools/pulumi-cli/language-nodejs) into .tools/bin, and writes the
-# pulumi-resource-pulumi-nodejs launcher next to them. Cached: when nothing pinned has changed and the
-# binaries exist, it returns at once. Needs Go (>= 1.26) and the Go module proxy.
+# Node.js language host (tools/pulumi-cli/pulumi-language-nodejs) into .tools/bin, and writes the
+# pulumi-resource-pulumi-nodejs launcher (with exit-with-parent.cjs, which it preloads) next to them.
+# Cached: when nothing pinned has changed and the binaries exist, it returns at once.
+# Needs Go (>= 1.26) and the Go module proxy.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,12 +12,13 @@ mod="$root/tools/pulumi-cli"
 version="v3.274.1"
 
 inputs_hash() {
-  cat "$mod/go.mod" "$mod/go.sum" "$mod/pulumi-language-nodejs/main.go" "$root/tools/pulumi-resource-pulumi-nodejs" "${BASH_SOURCE[0]}" | sha256sum | cut -d' ' -f1
+  cat "$mod/go.mod" "$mod/go.sum" "$mod"/pulumi-language-nodejs/*.go "$root/tools/pulumi-resource-pulumi-nodejs" \
+    "$root/tools/exit-with-parent.cjs" "${BASH_SOURCE[0]}" | sha256sum | cut -d' ' -f1
 }
 
 hash="$(inputs_hash)"
 if [[ -x "$bin/pulumi" && -x "$bin/pulumi-language-nodejs" && -x "$bin/pulumi-resource-pulumi-nodejs" \
-      && -f "$bin/.inputs" && "$(cat "$bin/.inputs")" == "$hash" ]]; then
+      && -f "$bin/exit-with-parent.cjs" && -f "$bin/.inputs" && "$(cat "$bin/.inputs")" == "$hash" ]]; then
   exit 0
 fi
 
@@ -41,5 +43,6 @@ if [[ $status -ne 0 ]]; then
   exit "$status"
 fi
 install -m 0755 "$root/tools/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
+install -m 0644 "$root/tools/exit-with-parent.cjs" "$bin/exit-with-parent.cjs"
 inputs_hash > "$bin/.inputs"
 echo "build-pulumi: done in $(( $(date +%s) - start ))s: $("$bin/pulumi" version)"

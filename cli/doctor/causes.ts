@@ -28,6 +28,8 @@ export const CAUSE_IDS = [
   "auth_mechanism_unsupported",
   "oauth_misconfigured_app_or_sp",
   "mailbox_unlicensed_or_missing",
+  "sender_restricted",
+  "recipient_rejected",
   "transient",
   "unknown",
 ] as const;
@@ -275,6 +277,28 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
       "Graph: GET https://graph.microsoft.com/v1.0/users/<mailbox>/licenseDetails → an Exchange Online service plan",
     ],
     fix: "License the account with an Exchange Online plan (or authenticate as a licensed user who has Send As on the shared mailbox) and wait for the mailbox to provision.",
+    weakensTenant: false,
+  },
+  sender_restricted: {
+    id: "sender_restricted",
+    title: "Exchange Online blocks this sender or tenant from sending (spam or reputation)",
+    explanation:
+      "Authentication worked, but Exchange Online refuses the message because the account was restricted for sending spam (550 5.1.8 bad outbound sender) or the tenant's outbound traffic is blocked (5.7.705, 5.7.708 low-reputation or new tenant, 5.7.750 unregistered domains).",
+    check: [
+      "Microsoft Defender portal > Email & collaboration > Review > Restricted entities: is <mailbox> listed?",
+      "Get-BlockedSenderAddress (Exchange Online PowerShell)",
+      "Message trace for <mailbox>; the NDR's 5.7.7xx code names the tenant-level block",
+    ],
+    fix: "Find and stop what sent spam (reset the password, revoke sessions, check inbox rules), then release the user in Restricted entities; for 5.7.7xx tenant blocks, open a Microsoft support case. Not an SMTP AUTH setting.",
+    weakensTenant: false,
+  },
+  recipient_rejected: {
+    id: "recipient_rejected",
+    title: "A recipient was refused",
+    explanation:
+      "The message got past SMTP AUTH; a recipient address does not exist or its domain refuses the message (5.1.1, 5.1.10, 5.4.1).",
+    check: ["The recipient address in the NDR or the RCPT TO reply", "Message trace in the Exchange admin center"],
+    fix: "Correct the recipient address (or ask the recipient's admin). No SMTP AUTH change is needed.",
     weakensTenant: false,
   },
   transient: {

@@ -4,6 +4,8 @@
  * diagnosis needs. Pure and total: any string in, an `Extracted` out, never a throw.
  */
 
+import { dotnetWrapperCode, normalise, type Normalised } from "./normalise.ts";
+
 /** The SMTP stage a failure happened in, as far as the text tells. */
 export type Stage = "connect" | "starttls" | "auth" | "mail" | "rcpt" | "data" | "unknown";
 
@@ -70,26 +72,20 @@ export interface Extracted {
   consumerAccount: boolean;
   /** Mail addresses seen (for `<mailbox>` in checks), in order, deduplicated. */
   addresses: string[];
-  /** The text after unescaping, used for phrase matching. */
+  /** The text after unescaping (lines kept). */
   normalized: string;
+  /** Every normalised form of the text (flat, body, glued) the rules read. */
+  norm: Normalised;
 }
 
 const CONSUMER_DOMAIN = /@(?:outlook\.[a-z.]+|hotmail\.[a-z.]+|live\.[a-z.]+|msn\.com)\b/i;
 
 /**
- * Undo the escaping that clients and loggers add: literal \n, \r, \t, \' and \" in JSON/Python reprs,
- * Python bytes literals b'…', and the `\\` doubling of JSON-in-JSON.
+ * The unescaped text with its lines (see normalise.ts).
  * @internal exported for tests
  */
 export function unescapeText(input: string): string {
-  let s = input.replace(/\r\n?/g, "\n");
-  // JSON-in-JSON doubles backslashes first.
-  s = s.replace(/\\\\(?=[nrt'"])/g, "\\");
-  s = s.replace(/\\r\\n|\\n|\\r/g, "\n").replace(/\\t/g, "\t");
-  s = s.replace(/\\(['"])/g, "$1");
-  // Python bytes literals: b'…' / b"…" → the inner text (keep one space so tokens do not merge).
-  s = s.replace(/\bb(['"])/g, " ");
-  return s;
+  return normalise(input).text;
 }
 
 // A reply start: optional basic code, then an enhanced code, or a basic code followed by text.
@@ -304,41 +300,47 @@ function detectStage(s: string, replies: Reply[]): Stage {
  * Extract replies and hints from pasted text. Never throws.
  */
 export function extract(text: string): Extracted {
-  const normalized = unescapeText(text);
+  const norm = normalise(text);
+  const normalized = norm.text;
   const replies = findReplies(normalized);
-  const suffix = SUFFIX_RE.exec(normalized);
+  // .NET drops the basic code and says it in words ("Mailbox unavailable." = 550): put it back.
+  const wrapperCode = dotnetWrapperCode(normalized);
+  if (wrapperCode !== null) for (const r of replies) if (r.code === null && !r.echoed) r.code = wrapperCode;
+  // Hints are read from the text and from a copy with hard-wrap breaks removed, so a token split by
+  // a log column ("client_cred\nentials", a wrapped diagnostic suffix) is still seen.
+  const scan = `${normalized}\n${norm.joined}`;
+  const suffix = SUFFIX_RE.exec(scan);
   const hostName =
     /\b(smtp\.office365\.com|smtp-mail\.outlook\.com|smtp\.live\.com|smtp-legacy\.office365\.com|outlook\.office365\.com|smtp\.partner\.outlook\.cn|smtp\.office365\.us|[a-z0-9-]+\.mail\.protection\.outlook\.com|smtp\.azurecomm\.net)\b/iu.exec(
       normalized,
     )?.[1] ?? null;
   const portMatch =
-    /(?:smtp[\w.-]*\.(?:com|cn|us|net)|\d+\.\d+\.\d+\.\d+)(?:\[[\d.]+\])?:(\d{2,4})\b/u.exec(normalized) ??
-    /\bport['"]?\s*[:=]\s*['"]?(\d{2,4})\b/iu.exec(normalized);
-  const mech = detectMechanism(normalized);
+    /(?:smtp[\w.-]*\.(?:com|cn|us|net)|\d+\.\d+\.\d+\.\d+)(?:\[[\d.]+\])?:(\d{2,4})\b/u.exec(scan) ??
+    /\bport['"]?\s*[:=]\s*['"]?(\d{2,4})\b/iu.exec(scan);
+  const mech = detectMechanism(scan);
   const addresses = [
     ...new Set([...normalized.matchAll(/\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/gu)].map((m) => m[0])),
   ].filter((a) => !/^(?:git@|noreply@github)/iu.test(a));
   let tlsError: Extracted["tlsError"] = null;
-  if (/wrong version number|WRONG_VERSION_NUMBER/u.test(normalized)) tlsError = "wrong-version-number";
+  if (/wrong version number|WRONG_VERSION_NUMBER/iu.test(scan)) tlsError = "wrong-version-number";
   else if (
     /do not possess a common algorithm|SEC_E_ALGORITHM_MISMATCH|no protocols available|unsupported protocol|tlsv1 alert protocol version/iu.test(
       normalized,
     )
   )
     tlsError = "no-common-algorithm";
-  else if (/first record does not look like a TLS handshake/iu.test(normalized)) tlsError = "not-tls-handshake";
-  else if (/SSLHandshakeException|handshake failed|Handshake failed|SSL or TLS connection/u.test(normalized))
-    tlsError = "handshake-failed";
+  else if (/first record does not look like a TLS handshake/iu.test(scan)) tlsError = "not-tls-handshake";
+  else if (/SSLHandshakeException|handshake failed|SSL or TLS connection/iu.test(scan)) tlsError = "handshake-failed";
   const net =
-    /\b(ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/u.exec(normalized)?.[1] ??
-    (/Connection timeout|Greeting never received|Timed Out|timed out|Operation timed out/iu.test(normalized)
+    /\b(ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/iu.exec(scan)?.[1]?.toUpperCase() ??
+    (/Connection timeout|Greeting never received|Timed Out|timed out|Operation timed out/iu.test(scan)
       ? "timeout"
       : null);
-  const ehloBlocks = normalized.split(/\n(?=[^\n]*\b220\b)/u);
+  const ehloBlocks = scan.split(/\n(?=[^\n]*\b220\b)/u);
   const authNotOffered =
-    /250[- ]STARTTLS/u.test(normalized) &&
-    !/250[- ]AUTH\b/u.test(normalized) &&
-    !/220 2\.0\.0 SMTP server ready/u.test(normalized) &&
+    /250[- ]STARTTLS/iu.test(scan) &&
+    !/250[- ]AUTH\b/iu.test(scan) &&
+    !/220 2\.0\.0 SMTP server ready/iu.test(scan) &&
     ehloBlocks.length > 0;
   return {
     replies,
@@ -346,26 +348,27 @@ export function extract(text: string): Extracted {
     enhancedCodes: [...new Set(replies.map((r) => r.enhanced).filter((c): c is string => c !== null))],
     stage: detectStage(normalized, replies),
     authMechanism: mech,
-    oauth: detectOAuth(normalized, mech),
-    serverId: suffix?.[1] ?? /Hostname=([A-Z0-9.]+\.(?:outlook\.com|outlook\.cn))/iu.exec(normalized)?.[1] ?? null,
+    oauth: detectOAuth(scan, mech),
+    serverId: suffix?.[1] ?? /Hostname=([A-Z0-9.]+\.(?:outlook\.com|outlook\.cn))/iu.exec(scan)?.[1] ?? null,
     timestamp: suffix?.[2] ?? null,
-    requestId: suffix?.[3] ?? /\[([0-9A-F]{16})\]/u.exec(normalized)?.[1] ?? null,
+    requestId: suffix?.[3] ?? /\[([0-9A-F]{16})\]/u.exec(scan)?.[1] ?? null,
     host: hostName === null ? null : hostName.toLowerCase(),
     port: portMatch?.[1] !== undefined ? Number(portMatch[1]) : null,
-    client: detectClient(normalized),
+    client: detectClient(scan),
     tlsError,
     networkError: net,
     tlsStarted:
-      /STARTTLS[\s\S]{0,400}220 2\.0\.0 SMTP server ready|Connection upgraded with STARTTLS|Successfully negotiated SMTP STARTTLS|250[- ]AUTH\b/u.test(
-        normalized,
+      /STARTTLS[\s\S]{0,400}220 2\.0\.0 SMTP server ready|Connection upgraded with STARTTLS|Successfully negotiated SMTP STARTTLS|250[- ]AUTH\b/iu.test(
+        scan,
       ),
     authNotOffered,
     consumerAccount:
       addresses.some((a) => CONSUMER_DOMAIN.test(a)) ||
       /smtp-mail\.outlook\.com|smtp\.live\.com|\bhotmail\b|outlook\.com personal|personal (?:Microsoft |outlook )?account/iu.test(
-        normalized,
+        scan,
       ),
     addresses,
     normalized,
+    norm,
   };
 }

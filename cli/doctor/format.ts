@@ -2,7 +2,9 @@
  * Renders a Diagnosis for people (ranked causes with reason, check and fix) and for machines
  * (`--json`: `{"causes":[{"id","confidence",…}],"ambiguity"?,"extracted"}`). Pure functions.
  */
-import type { Diagnosis } from "./diagnose.ts";
+import { BASIC_AUTH_SCHEDULE } from "../../m365/schedule.ts";
+import { OAUTH_PATH } from "./causes.ts";
+import type { DiagnosedCause, Diagnosis } from "./diagnose.ts";
 
 /** The `--json` document. Field names are part of the CLI contract. */
 export interface DiagnosisJson {
@@ -17,6 +19,8 @@ export interface DiagnosisJson {
     weakensTenant: boolean;
   }>;
   ambiguity?: string;
+  /** The one question that tells the top causes apart (added in issue 14; optional). */
+  question?: string;
   extracted: {
     replies: Array<{ code: number | null; enhanced: string | null; text: string; echoed: boolean }>;
     stage: string;
@@ -60,6 +64,7 @@ export function toJson(d: Diagnosis): DiagnosisJson {
     },
   };
   if (d.ambiguity !== undefined) doc.ambiguity = d.ambiguity;
+  if (d.question !== undefined) doc.question = d.question;
   return doc;
 }
 
@@ -75,10 +80,46 @@ function indent(text: string, prefix: string): string {
     .join("\n");
 }
 
-/** Human output: what was read, then the causes, most likely first. */
-export function formatHuman(d: Diagnosis): string {
-  const e = d.extracted;
+/** Word-wrap one paragraph to `width`, every line after the first indented by `hang`. */
+export function wrap(text: string, width: number, first: string, hang: string): string {
+  const words = text.split(/\s+/u).filter((w) => w !== "");
   const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const w of words) {
+    if (!empty && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = hang + w;
+    } else {
+      line += (empty ? "" : " ") + w;
+    }
+    empty = false;
+  }
+  lines.push(line);
+  return lines.join("\n");
+}
+
+/** Options for {@link formatHuman}. */
+export interface HumanOptions {
+  /** Everything: what was read, every cause with its checks, the evidence that fired. */
+  verbose?: boolean;
+  /** Terminal width to wrap to (default 100). */
+  width?: number;
+  /** The doctor command that produced the diagnosis: checks telling the user to run it are dropped. */
+  command?: "diagnose" | "probe";
+}
+
+// The OAuth path and Microsoft's schedule are in several causes' fixes; said once, as a note
+// (in full with --verbose, in two lines otherwise).
+const NOTE = `${OAUTH_PATH} ${BASIC_AUTH_SCHEDULE}`;
+const SHORT_NOTE =
+  "the OAuth path (AUTH XOAUTH2 with an app granted SMTP.SendAsApp) keeps security defaults and MFA on; Basic SMTP AUTH is off by default for existing tenants from the end of December 2026 and removed in the second half of 2027.";
+const withoutNote = (fix: string): string =>
+  fix.replace(OAUTH_PATH, "").replace(BASIC_AUTH_SCHEDULE, "").replace(/\s+/gu, " ").trim();
+const needsNote = (c: DiagnosedCause): boolean => c.fix.includes(OAUTH_PATH) || c.fix.includes(BASIC_AUTH_SCHEDULE);
+
+function readLine(d: Diagnosis): string {
+  const e = d.extracted;
   const seen = e.replies.map(
     (r) => `${[r.code, r.enhanced].filter((x) => x !== null).join(" ")}${r.echoed ? " (echoed)" : ""}`,
   );
@@ -88,25 +129,62 @@ export function formatHuman(d: Diagnosis): string {
     e.client !== "unknown" ? `client ${e.client}` : null,
     e.authMechanism !== null ? `AUTH ${e.authMechanism}` : e.oauth ? "OAuth" : null,
     e.serverId !== null ? `server ${e.serverId}${e.timestamp !== null ? ` at ${e.timestamp}` : ""}` : null,
+    e.addresses[0] !== undefined ? `mailbox ${e.addresses[0]}` : null,
   ].filter((x): x is string => x !== null);
-  lines.push(`Read: ${facts.join("; ")}`);
-  lines.push("");
-  d.causes.forEach((c, i) => {
-    lines.push(`${i + 1}. ${c.id}  (${Math.round(c.confidence * 100)}%)  ${c.title}`);
-    lines.push(`   why:   ${c.reason}`);
-    lines.push("   check:");
-    for (const x of c.check) lines.push(`     - ${x}`);
-    lines.push(`   fix:   ${c.fix}`);
+  return `Read: ${facts.join("; ")}`;
+}
+
+/**
+ * Human output. By default it fits one screen: the most likely cause with why and the fix, the
+ * runners-up on one line each, the one question that tells them apart, and the OAuth/retirement
+ * note once. `verbose` adds what was read, every cause's checks and the evidence that fired.
+ */
+export function formatHuman(d: Diagnosis, opts: HumanOptions = {}): string {
+  const width = Math.max(40, opts.width ?? 100);
+  const ranCommand = opts.command !== undefined ? `doctor ${opts.command}` : null;
+  const checks = (list: string[]) => (ranCommand === null ? list : list.filter((x) => !x.includes(ranCommand)));
+  const lines: string[] = [];
+  if (opts.verbose === true) lines.push(wrap(readLine(d), width, "", "      "), "");
+  else if (d.mailbox !== undefined) lines.push(`Mailbox: ${d.mailbox}`, "");
+  const verbose = opts.verbose === true;
+  const shown = verbose ? d.causes : d.causes.slice(0, 1);
+  shown.forEach((c, i) => {
+    const head = `${i + 1}. ${c.id}  (${Math.round(c.confidence * 100)}%)`;
+    if (head.length + 2 + c.title.length <= width) lines.push(`${head}  ${c.title}`);
+    else lines.push(head, wrap(c.title, width, "   ", "   "));
+    lines.push(wrap(c.reason, width, "   why:   ", "          "));
+    if (opts.verbose === true) {
+      const cs = checks(c.check);
+      if (cs.length > 0) {
+        lines.push("   check:");
+        for (const x of cs) lines.push(wrap(x, width, "     - ", "       "));
+      }
+    }
+    lines.push(wrap(withoutNote(c.fix), width, "   fix:   ", "          "));
     if (c.tenantYaml !== undefined) {
       lines.push("   tenant.yaml:");
       lines.push(indent(c.tenantYaml, "     "));
     }
-    lines.push("");
+    if (opts.verbose === true) lines.push("");
   });
-  if (d.ambiguity !== undefined) {
-    lines.push("Not decidable from the text alone:");
-    lines.push(indent(d.ambiguity, "  "));
+  if (!verbose) {
+    const also = d.causes.slice(1, 3).map((c) => `${c.id} (${Math.round(c.confidence * 100)}%)`);
+    if (also.length > 0) lines.push(wrap(also.join(", "), width, "Also possible: ", "               "));
     lines.push("");
+  }
+  if (d.question !== undefined) lines.push(wrap(d.question, width, "Question: ", "          "), "");
+  if (opts.verbose === true && d.ambiguity !== undefined) {
+    lines.push("Not decidable from the text alone:");
+    lines.push(wrap(d.ambiguity, width, "  ", "  "));
+    lines.push("");
+  }
+  if (d.causes.slice(0, verbose ? undefined : 3).some(needsNote))
+    lines.push(wrap(verbose ? NOTE : SHORT_NOTE, width, "Note: ", "      "), "");
+  if (opts.verbose === true) {
+    lines.push("Evidence (rule, strength, source):");
+    for (const f of d.fired) lines.push(wrap(`${f.id} ${f.strength} — ${f.source}`, width, "  ", "    "));
+  } else {
+    lines.push("(--verbose: what was read, what to check, every cause and the evidence)");
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }

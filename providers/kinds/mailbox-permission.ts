@@ -7,7 +7,7 @@
  * ManagementObjectNotFound) reports it deleted, so the next `up` puts it back; any other failed read
  * throws.
  */
-import { holdsAll, isNotFound, mailboxRights } from "../../tenant/exchange-reads.ts";
+import { findExchangeServicePrincipal, holdsAll, isNotFound, mailboxRights } from "../../tenant/exchange-reads.ts";
 import {
   adopt,
   diffProps,
@@ -18,6 +18,7 @@ import {
   type KindProvider,
   GUID,
   mailboxExists,
+  type ProviderContext,
 } from "../context.ts";
 
 const KIND = "MailboxPermission";
@@ -25,6 +26,16 @@ import type { MailboxPermissionInputs, Presence } from "../types.ts";
 
 export interface MailboxPermissionOutputs extends MailboxPermissionInputs {
   prior: Presence;
+}
+
+/**
+ * Every form Exchange may show the service principal in as Get-MailboxPermission's `User`: the declared
+ * object id and app id, plus what Get-ServicePrincipal reports (Identity, ObjectId/ServiceId, AppId,
+ * DisplayName, Name). Microsoft publishes no sample for a service-principal trustee (fidelity finding 13).
+ */
+async function trusteeForms(ctx: ProviderContext, user: string, appId: string): Promise<string[]> {
+  const sp = await findExchangeServicePrincipal(ctx.api, user);
+  return [user, appId, ...(sp?.trusteeForms ?? [])];
 }
 
 export const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPermissionOutputs> = {
@@ -52,7 +63,7 @@ export const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPer
   },
   async create(ctx, inputs) {
     const id = `${inputs.mailbox}/${inputs.user}`;
-    const held = await mailboxRights(ctx.api, inputs.mailbox, [inputs.user, inputs.appId]);
+    const held = await mailboxRights(ctx.api, inputs.mailbox, await trusteeForms(ctx, inputs.user, inputs.appId));
     const present = holdsAll(held, inputs.accessRights);
     const add = async () => {
       await ctx.api.invoke("Add-MailboxPermission", {
@@ -68,7 +79,7 @@ export const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPer
   },
   async read(ctx, id, props) {
     // A missing mailbox throws (NOT_FOUND): the resource's target is gone, which is an error to see.
-    const held = await mailboxRights(ctx.api, props.mailbox, [props.user, props.appId]);
+    const held = await mailboxRights(ctx.api, props.mailbox, await trusteeForms(ctx, props.user, props.appId));
     await settled(ctx, KIND, `${props.mailbox}/${props.user}`);
     if (!holdsAll(held, props.accessRights)) return { id: "", props, inputs: inputKeys(props) };
     return { id, props, inputs: inputKeys(props) };

@@ -23,10 +23,11 @@ export interface MailboxSmtpAuthOutputs extends MailboxSmtpAuthInputs {
   prior: MailboxSmtpAuthState;
 }
 
+/** The mailbox's state as we report it: the read, unless a lagging replica still hides a recent write of ours. */
 async function readMailbox(ctx: ProviderContext, mailbox: string): Promise<CasMailbox> {
   const found = await ctx.mailboxes.load(mailbox);
   if (!found) throw notFound("POST", "Get-CASMailbox", `Exchange has no mailbox ${mailbox}`);
-  return found;
+  return { ...found, state: ctx.readBack.reconcile(mailbox, found.state) };
 }
 
 export const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAuthOutputs> = {
@@ -49,7 +50,7 @@ export const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAut
   },
   async create(ctx, inputs) {
     const { state: current } = await readMailbox(ctx, inputs.mailbox);
-    const write = current === inputs.state ? undefined : () => setMailbox(ctx, inputs.mailbox, inputs.state);
+    const write = current === inputs.state ? undefined : () => setMailbox(ctx, inputs.mailbox, inputs.state, current);
     const prior = await adopt(ctx, "MailboxSmtpAuth", inputs.mailbox, current, write);
     return { id: inputs.mailbox, outs: { ...inputs, prior } };
   },
@@ -60,13 +61,13 @@ export const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAut
     return { id, props: outs, inputs: inputKeys(outs) };
   },
   async update(ctx, _id, olds, news) {
-    if (olds.state !== news.state) await setMailbox(ctx, news.mailbox, news.state);
+    if (olds.state !== news.state) await setMailbox(ctx, news.mailbox, news.state, olds.state);
     await settled(ctx, "MailboxSmtpAuth", news.mailbox);
     return { outs: { ...news, prior: olds.prior } };
   },
   async delete(ctx, _id, props) {
     const prior = restorable(ctx, "MailboxSmtpAuth", props.mailbox, props.prior);
-    if (ctx.onDelete === "restore" && prior !== props.state) await setMailbox(ctx, props.mailbox, prior);
+    if (ctx.onDelete === "restore" && prior !== props.state) await setMailbox(ctx, props.mailbox, prior, props.state);
     await settled(ctx, "MailboxSmtpAuth", props.mailbox);
   },
 };

@@ -15,9 +15,12 @@ export interface OtherMailboxesSmtpAuthOutputs extends OtherMailboxesSmtpAuthInp
 
 type Reset = OtherMailboxesSmtpAuthOutputs["reset"];
 
+/** Mailboxes with their own value, not declared; a recent reset of ours hidden by a lagging replica counts as done. */
 async function findStrays(ctx: ProviderContext, declared: string[]): Promise<CasMailbox[]> {
   const keep = new Set(declared);
-  return (await ctx.api.listCasMailboxes(true)).filter((m) => m.state !== "inherit" && !keep.has(m.mailbox));
+  return (await ctx.api.listCasMailboxes(true))
+    .map((m) => ({ ...m, state: ctx.readBack.reconcile(m.mailbox, m.state) }))
+    .filter((m) => m.state !== "inherit" && !keep.has(m.mailbox));
 }
 
 /**
@@ -32,7 +35,7 @@ async function resetStrays(ctx: ProviderContext, strays: CasMailbox[], known: Re
     strays.map(async (stray) => {
       if (!journaled.has(stray.mailbox)) journaled.set(stray.mailbox, stray.state);
       if (!recorded.has(stray.mailbox)) await ctx.journal.record(KIND, stray.mailbox, journaled.get(stray.mailbox)!);
-      await setMailbox(ctx, stray.mailbox, "inherit");
+      await setMailbox(ctx, stray.mailbox, "inherit", stray.state);
     }),
   );
   return [...journaled].filter(([mailbox]) => !recorded.has(mailbox)).map(([mailbox, prior]) => ({ mailbox, prior }));
@@ -66,7 +69,9 @@ export const otherMailboxesSmtpAuth: KindProvider<OtherMailboxesSmtpAuthInputs, 
     return { outs: { ...news, strays: [], reset: [...olds.reset, ...reset] } };
   },
   async delete(ctx, _id, props) {
-    if (ctx.onDelete === "restore") await Promise.all(props.reset.map((r) => setMailbox(ctx, r.mailbox, r.prior)));
+    if (ctx.onDelete === "restore") {
+      await Promise.all(props.reset.map((r) => setMailbox(ctx, r.mailbox, r.prior, "inherit")));
+    }
     await settleAll(ctx, props.reset);
   },
 };

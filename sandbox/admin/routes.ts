@@ -4,36 +4,19 @@
  * for tests, read accepted SMTP messages. Not part of Microsoft 365.
  */
 import type { TenantState, TenantUser } from "../model.ts";
-import { MUTABLE_STATE_KEYS } from "../model.ts";
+import { stateProblem, statePatchProblem } from "./validate-state.ts";
 import type { HandlerContext } from "../protocol/context.ts";
 import { json, noContent } from "../protocol/context.ts";
 import type { Route } from "../protocol/router.ts";
 import { SandboxHttpError } from "../errors/http-error.ts";
-import type { TenantStore } from "../store/store.ts";
-import type { RequestLog } from "../runtime/request-log.ts";
-import type { FaultInjector, FaultRuleInput } from "../runtime/faults.ts";
-import type { Throttler, ThrottleBudgets } from "../runtime/throttle.ts";
-import type { Latency } from "../runtime/latency.ts";
-import { RESOURCES, type TokenService } from "../token/service.ts";
+import type { FaultRuleInput } from "../runtime/faults.ts";
+import type { ThrottleBudgets } from "../runtime/throttle.ts";
+import { RESOURCES } from "../token/service.ts";
+import type { SandboxServices } from "../services.ts";
+import { updateExchangeBehaviour } from "../exchange/behaviour.ts";
 
-/** An SMTP message the sandbox accepted (from the SMTP server's onMessage). */
-export interface RecordedMessage {
-  from: string;
-  to: string[];
-  raw: string;
-  authUser: string;
-  mechanism: string;
-  receivedAt: string;
-}
-
-export interface AdminDeps {
-  store: TenantStore;
-  requestLog: RequestLog;
-  faults: FaultInjector;
-  throttler: Throttler;
-  latency: Latency;
-  tokens: TokenService;
-  messages: RecordedMessage[];
+/** The services bag plus the running sandbox's public facts (for GET /_sandbox/info). */
+export interface AdminDeps extends SandboxServices {
   info: () => Record<string, unknown>;
 }
 
@@ -71,9 +54,11 @@ export function adminRoutes(d: AdminDeps): Route[] {
       method: "PUT",
       pattern: "/_sandbox/state",
       handler: (ctx) => {
-        const b = obj(ctx) as unknown as TenantState;
-        if (b.tenantId !== d.store.tenantId) throw adminError(400, "[tenantId] cannot change");
-        d.store.replace(b);
+        const b = obj(ctx);
+        // The whole body is checked before any of it is applied (issue 17 item 5).
+        const problem = stateProblem(b, d.store.tenantId);
+        if (problem) throw adminError(400, problem);
+        d.store.replace(b as unknown as TenantState);
         return noContent();
       },
     },
@@ -83,9 +68,9 @@ export function adminRoutes(d: AdminDeps): Route[] {
       pattern: "/_sandbox/state",
       handler: (ctx) => {
         const b = obj(ctx);
-        for (const k of Object.keys(b))
-          if (!(MUTABLE_STATE_KEYS as readonly string[]).includes(k))
-            throw adminError(400, `[${k}] is not a changeable state key`);
+        // The whole patch is checked before any of it is applied (issue 17 item 5).
+        const problem = statePatchProblem(b);
+        if (problem) throw adminError(400, problem);
         d.store.patch(b);
         return noContent();
       },
@@ -100,6 +85,7 @@ export function adminRoutes(d: AdminDeps): Route[] {
         d.throttler.restore();
         d.requestLog.clear();
         d.messages.length = 0;
+        d.exchange.reset();
         return noContent();
       },
     },
@@ -181,6 +167,18 @@ export function adminRoutes(d: AdminDeps): Route[] {
           ...(b.budgets ? { budgets: b.budgets } : {}),
         });
         return json(200, { enabled: d.throttler.enabled, budgets: d.throttler.budgets() });
+      },
+    },
+    { ...a, method: "GET", pattern: "/_sandbox/exchange", handler: () => json(200, d.exchange.behaviour) },
+    {
+      ...a,
+      method: "PUT",
+      pattern: "/_sandbox/exchange",
+      handler: (ctx) => {
+        const patch = obj(ctx);
+        // Validate on a copy first, so a bad key changes nothing.
+        guard(() => updateExchangeBehaviour({ ...d.exchange.behaviour }, patch));
+        return json(200, updateExchangeBehaviour(d.exchange.behaviour, patch));
       },
     },
     {

@@ -6,12 +6,14 @@
  */
 import { SandboxHttpError } from "./http-error.ts";
 import { notModelled } from "./graph.ts";
+import type { ErrorIn200Shape } from "../runtime/faults.ts";
 
 /** The server name the sandbox puts in Exchange's "couldn't be found on '<server>'" texts. */
 export const EXCHANGE_SERVER_NAME = "SANDBOX01PR01A001.PROD.OUTLOOK.COM";
 
 export const ExchangeCodes = {
   notFound: "NotFound",
+  unauthorized: "Unauthorized",
   badRequest: "BadRequest",
   forbidden: "Forbidden",
   throttled: "TooManyRequests",
@@ -27,6 +29,7 @@ export const ExchangeExceptions = {
   parameterBinding: "System.Management.Automation.ParameterBindingException",
   commandNotFound: "System.Management.Automation.CommandNotFoundException",
   accessDenied: "Microsoft.Exchange.Configuration.Tasks.CmdletAccessDeniedException",
+  authzAccessDenied: "Microsoft.Exchange.Configuration.Authorization.CmdletAccessDeniedException",
   alreadyExists: "Microsoft.Exchange.Configuration.Tasks.ManagementObjectAlreadyExistsException",
   invalidArgument: "System.ArgumentException",
   invalidFilter: "Microsoft.Exchange.Management.Tasks.InvalidFilterException",
@@ -122,6 +125,15 @@ export const ExchangeErrors = {
       `Cannot bind parameter 'Filter' to the target. Invalid filter syntax: "${filter}".`,
       "Ex8B7E2C",
     ),
+  /** 400: -Filter on a property that is not filterable, with Exchange's text. */
+  notFilterable: (property: string, filterable: readonly string[]) =>
+    cmdletError(
+      400,
+      ExchangeCodes.badRequest,
+      ExchangeExceptions.parameterBinding,
+      `Cannot bind parameter 'Filter' to the target. Exception setting "Filter": ""${property}" is not a recognized filterable property. Valid property names are: ${filterable.join(", ")}."`,
+      "Ex8B7E2D",
+    ),
   /** 400: the object already exists (New-ServicePrincipal for a registered app). */
   alreadyExists: (identity: string) =>
     cmdletError(
@@ -142,7 +154,54 @@ export const ExchangeErrors = {
     ),
   /** 400: the body is not `{ CmdletInput: { CmdletName, Parameters } }`. */
   invalidBody: (detail: string) => plainError(400, ExchangeCodes.badRequest, detail),
-  /** 403: the app lacks Exchange.ManageAsApp or an Exchange admin role for this cmdlet. */
+  /**
+   * 401 with a JSON body: the REST gateway's answer to an app-only caller whose roles do not include
+   * the cmdlet (office-docs-powershell issue #7970). Not a token problem: no WWW-Authenticate.
+   */
+  notAllowedToCall: (cmdlet: string) =>
+    plainError(401, ExchangeCodes.unauthorized, `User is not allowed to call ${cmdlet}`),
+  /** 400: the caller holds no Exchange management role at all (AuthZ-CmdletAccessDeniedException). */
+  noManagementRoles: () =>
+    cmdletError(
+      400,
+      ExchangeCodes.badRequest,
+      ExchangeExceptions.authzAccessDenied,
+      "[FailureCategory=AuthZ-CmdletAccessDeniedException] The user isn't assigned to any management roles.",
+      "Ex4C8E1D",
+    ),
+  /**
+   * HTTP 200 with the cmdlet's failure in the body, in one of the three places clients look for it:
+   * `error` or `@odata.error` (ScubaGear's functional tests, PR #2277) or the non-terminating
+   * `@adminapi.errors` list next to an empty `value` (the EXO module's ShowResultAndCheckForNextPage).
+   */
+  errorInOk: (shape: ErrorIn200Shape) => {
+    const text = "The operation couldn't be performed because of a transient directory error. Please try again.";
+    const detail = `Ex9D1A2B|Microsoft.Exchange.Data.Directory.ADTransientException|${text}`;
+    const envelope = {
+      code: ExchangeCodes.internal,
+      message: "Error executing cmdlet",
+      details: [{ code: "Server", target: "", message: detail }],
+    };
+    const body =
+      shape === "adminapi.errors"
+        ? { value: [], "@adminapi.errors": [text] }
+        : shape === "odata.error"
+          ? { "@odata.error": envelope }
+          : { error: envelope };
+    return new SandboxHttpError({ status: 200, code: ExchangeCodes.internal, message: detail, body });
+  },
+  /** The same error with its body as plain text (the detail text), as some gateway answers arrive. */
+  asPlainText: (e: SandboxHttpError) =>
+    e.status >= 400 && typeof e.body === "object" && e.body !== null
+      ? new SandboxHttpError({
+          status: e.status,
+          code: e.code,
+          message: e.message,
+          body: e.message.split("|").pop() ?? e.message,
+          headers: e.headers,
+        })
+      : e,
+  /** 403 (the sandbox's old answer, behind the roleRefusal "403" switch): Exchange.ManageAsApp or a role missing. */
   accessDenied: (cmdlet: string, missing: string) =>
     cmdletError(
       403,

@@ -3,12 +3,19 @@
  * declared parameter list (PowerShell binding is case-insensitive). Output objects carry the
  * properties the project reads, named as Exchange names them.
  */
-import type { AuthenticationPolicy, ExchangeServicePrincipal, TenantUser } from "../model.ts";
+import type { ExchangeServicePrincipal, TenantUser } from "../model.ts";
 import type { HandlerContext } from "../protocol/context.ts";
 import type { TenantStore } from "../store/store.ts";
 import { ExchangeErrors } from "../errors/exchange.ts";
-import { stableGuid } from "../store/ids.ts";
-import { matchesOpath, OpathSyntax, OpathUnsupported, parseOpath, type OpathValue } from "./filter.ts";
+import {
+  matchesOpath,
+  OpathNotFilterable,
+  OpathSyntax,
+  OpathUnsupported,
+  parseOpath,
+  type OpathValue,
+} from "./filter.ts";
+import { alias, authPolicy, casMailbox, exoUser, permissionRow, servicePrincipal } from "./objects.ts";
 
 export type ParamType = "string" | "nullableString" | "bool" | "nullableBool" | "resultSize" | "stringList" | "switch";
 
@@ -42,9 +49,22 @@ const NOT_MODIFIED = (identity: string) =>
 
 // ---- identity resolution --------------------------------------------------------------------------
 
-function alias(u: TenantUser): string {
-  return u.userPrincipalName.split("@")[0]!;
-}
+/** A user only for listing the properties of output objects. */
+const PROBE_USER: TenantUser = {
+  id: "00000000-0000-0000-0000-000000000000",
+  userPrincipalName: "probe@probe",
+  displayName: "",
+  mail: "probe@probe",
+  accountEnabled: true,
+  licenses: [],
+  hasMailbox: true,
+  directoryRoles: [],
+  perUserMfa: "disabled",
+  mfaMethodRegistered: false,
+  locked: false,
+  smtpClientAuthenticationDisabled: null,
+  authenticationPolicy: null,
+};
 
 /** Resolves a recipient identity (UPN, primary SMTP, object id, alias or display name). */
 function findRecipient(store: TenantStore, identity: string, mailboxOnly: boolean): TenantUser | undefined {
@@ -74,83 +94,6 @@ function findServicePrincipal(store: TenantStore, identity: string): ExchangeSer
     );
 }
 
-// ---- output objects --------------------------------------------------------------------------------
-
-function casMailbox(u: TenantUser): Record<string, unknown> {
-  return {
-    Identity: alias(u),
-    Name: alias(u),
-    DisplayName: u.displayName,
-    PrimarySmtpAddress: u.mail,
-    ExternalDirectoryObjectId: u.id,
-    Guid: stableGuid(u.id, "mailbox"),
-    ActiveSyncEnabled: true,
-    OWAEnabled: true,
-    PopEnabled: true,
-    ImapEnabled: true,
-    MAPIEnabled: true,
-    EwsEnabled: true,
-    ECPEnabled: true,
-    SmtpClientAuthenticationDisabled: u.smtpClientAuthenticationDisabled,
-  };
-}
-
-function exoUser(u: TenantUser): Record<string, unknown> {
-  return {
-    Identity: alias(u),
-    Name: alias(u),
-    DisplayName: u.displayName,
-    UserPrincipalName: u.userPrincipalName,
-    ExternalDirectoryObjectId: u.id,
-    RecipientType: u.hasMailbox ? "UserMailbox" : "User",
-    RecipientTypeDetails: u.hasMailbox ? "UserMailbox" : "User",
-    AccountDisabled: !u.accountEnabled,
-    AuthenticationPolicy: u.authenticationPolicy,
-  };
-}
-
-function authPolicy(p: AuthenticationPolicy): Record<string, unknown> {
-  return {
-    Identity: p.name,
-    Name: p.name,
-    AllowBasicAuthActiveSync: false,
-    AllowBasicAuthAutodiscover: false,
-    AllowBasicAuthImap: false,
-    AllowBasicAuthMapi: false,
-    AllowBasicAuthOfflineAddressBook: false,
-    AllowBasicAuthOutlookService: false,
-    AllowBasicAuthPop: false,
-    AllowBasicAuthReportingWebServices: false,
-    AllowBasicAuthRest: false,
-    AllowBasicAuthRpc: false,
-    AllowBasicAuthSmtp: p.allowBasicAuthSmtp,
-    AllowBasicAuthWebServices: false,
-    AllowBasicAuthPowershell: false,
-  };
-}
-
-function servicePrincipal(s: ExchangeServicePrincipal): Record<string, unknown> {
-  return {
-    Identity: s.objectId,
-    DisplayName: s.displayName,
-    AppId: s.appId,
-    ObjectId: s.objectId,
-    ServiceId: s.objectId,
-    Name: s.objectId,
-  };
-}
-
-function permissionRow(mailboxUser: TenantUser, user: string, accessRights: string[]): Record<string, unknown> {
-  return {
-    Identity: alias(mailboxUser),
-    User: user,
-    AccessRights: accessRights,
-    IsInherited: false,
-    Deny: false,
-    InheritanceType: "All",
-  };
-}
-
 function applyResultSize(items: Record<string, unknown>[], p: Record<string, unknown>): CmdletOutput {
   const rs = p.ResultSize as number | "Unlimited" | undefined;
   const limit = rs === undefined ? 1000 : rs === "Unlimited" ? Infinity : rs;
@@ -158,12 +101,24 @@ function applyResultSize(items: Record<string, unknown>[], p: Record<string, unk
   return { value: items.slice(0, limit), warnings: [rs === undefined ? DEFAULT_RESULT_SIZE_WARNING : MORE_RESULTS] };
 }
 
-function filterFor(ctx: HandlerContext, p: Record<string, unknown>, properties: readonly string[]) {
+/**
+ * Parses -Filter against the cmdlet's filterable properties. A property the output has but Microsoft
+ * does not list as filterable (filter-properties.md; e.g. SmtpClientAuthenticationDisabled) is
+ * refused as Exchange refuses it, whatever the mode.
+ */
+function filterFor(
+  ctx: HandlerContext,
+  p: Record<string, unknown>,
+  filterable: readonly string[],
+  outputProperties: readonly string[],
+) {
   const f = p.Filter as string | undefined;
   if (f === undefined) return null;
   try {
-    return parseOpath(f, properties);
+    return parseOpath(f, filterable);
   } catch (e) {
+    if (e instanceof OpathNotFilterable && outputProperties.some((o) => o.toLowerCase() === e.property.toLowerCase()))
+      throw ExchangeErrors.notFilterable(e.property, filterable);
     if (e instanceof OpathUnsupported) {
       if (ctx.loose) throw ExchangeErrors.invalidFilter(f);
       throw ExchangeErrors.notImplemented(`${e.message} (Get-CASMailbox/Get-User -Filter)`);
@@ -175,23 +130,30 @@ function filterFor(ctx: HandlerContext, p: Record<string, unknown>, properties: 
 
 // ---- the cmdlets -----------------------------------------------------------------------------------
 
+/**
+ * Get-CASMailbox -Filter properties: those Microsoft lists as confirmed to work with -Filter
+ * (office-docs-powershell exchange/docs-conceptual/filter-properties.md). SmtpClientAuthenticationDisabled
+ * is not among them (fidelity review finding 1).
+ */
+const CAS_FILTERABLE = ["PrimarySmtpAddress", "Name", "ExternalDirectoryObjectId"] as const;
+const CAS_PROPERTIES = Object.keys(casMailbox(PROBE_USER, null)).filter((k) => !k.includes("@"));
+const USER_PROPERTIES = Object.keys(exoUser(PROBE_USER));
+
 export const CMDLETS: readonly CmdletDefinition[] = [
   {
     name: "Get-CASMailbox",
     kind: "get",
     params: { Identity: "string", ResultSize: "resultSize", Filter: "string" },
     run(ctx, p) {
-      if (p.Identity !== undefined) return { value: [casMailbox(mailbox(ctx.store, p.Identity as string))] };
-      const clauses = filterFor(ctx, p, [
-        "SmtpClientAuthenticationDisabled",
-        "PrimarySmtpAddress",
-        "Name",
-        "ExternalDirectoryObjectId",
-      ]);
+      // What the answering replica holds: the value from before a recent write, while lag is on.
+      const row = (u: TenantUser) =>
+        casMailbox(u, ctx.exchange.lag.read(`cas:${u.id}`, u.smtpClientAuthenticationDisabled));
+      if (p.Identity !== undefined) return { value: [row(mailbox(ctx.store, p.Identity as string))] };
+      const clauses = filterFor(ctx, p, CAS_FILTERABLE, CAS_PROPERTIES);
       let rows = ctx.store
         .users()
         .filter((u) => u.hasMailbox)
-        .map(casMailbox);
+        .map(row);
       if (clauses) rows = rows.filter((r) => matchesOpath(clauses, (prop) => r[prop] as OpathValue));
       return applyResultSize(rows, p);
     },
@@ -209,6 +171,7 @@ export const CMDLETS: readonly CmdletDefinition[] = [
       ) {
         return { value: [], warnings: [NOT_MODIFIED(p.Identity as string)] };
       }
+      ctx.exchange.lag.wrote(`cas:${u.id}`, u.smtpClientAuthenticationDisabled);
       ctx.store.updateUser(u.id, {
         smtpClientAuthenticationDisabled: p.SmtpClientAuthenticationDisabled as boolean | null,
       });
@@ -226,7 +189,10 @@ export const CMDLETS: readonly CmdletDefinition[] = [
           {
             Identity: "Transport Settings",
             Name: "Transport Settings",
-            SmtpClientAuthenticationDisabled: s.organizationSmtpClientAuthenticationDisabled,
+            SmtpClientAuthenticationDisabled: ctx.exchange.lag.read(
+              "transport",
+              s.organizationSmtpClientAuthenticationDisabled,
+            ),
             AllowLegacyTLSClients: false,
           },
         ],
@@ -241,6 +207,7 @@ export const CMDLETS: readonly CmdletDefinition[] = [
       const v = p.SmtpClientAuthenticationDisabled as boolean | undefined;
       if (v === undefined || v === ctx.store.read().organizationSmtpClientAuthenticationDisabled)
         return { value: [], warnings: [NOT_MODIFIED("Transport Settings")] };
+      ctx.exchange.lag.wrote("transport", ctx.store.read().organizationSmtpClientAuthenticationDisabled);
       ctx.store.setOrganizationSmtpAuthDisabled(v);
       return { value: [] };
     },
@@ -326,12 +293,12 @@ export const CMDLETS: readonly CmdletDefinition[] = [
         if (!u) throw ExchangeErrors.objectNotFound(p.Identity as string);
         return { value: [exoUser(u)] };
       }
-      const clauses = filterFor(ctx, p, [
-        "AuthenticationPolicy",
-        "UserPrincipalName",
-        "Name",
-        "ExternalDirectoryObjectId",
-      ]);
+      const clauses = filterFor(
+        ctx,
+        p,
+        ["AuthenticationPolicy", "UserPrincipalName", "Name", "ExternalDirectoryObjectId"],
+        USER_PROPERTIES,
+      );
       let rows = ctx.store.users().map(exoUser);
       if (clauses) rows = rows.filter((r) => matchesOpath(clauses, (prop) => r[prop] as OpathValue));
       return applyResultSize(rows, p);
@@ -406,14 +373,26 @@ export const CMDLETS: readonly CmdletDefinition[] = [
     required: ["Identity"],
     run(ctx, p) {
       const u = mailbox(ctx.store, p.Identity as string);
-      const rows = [permissionRow(u, "NT AUTHORITY\\SELF", ["FullAccess", "ReadPermission"])];
+      const rows = [
+        {
+          trustee: "NT AUTHORITY\\SELF",
+          row: permissionRow(u, "NT AUTHORITY\\SELF", ["FullAccess", "ReadPermission"]),
+        },
+      ];
       for (const perm of ctx.store.read().mailboxPermissions) {
-        if (perm.mailbox.toLowerCase() === u.mail.toLowerCase())
-          rows.push(permissionRow(u, perm.user, [...perm.accessRights]));
+        if (perm.mailbox.toLowerCase() !== u.mail.toLowerCase()) continue;
+        const sp = findServicePrincipal(ctx.store, perm.user);
+        const row = permissionRow(
+          u,
+          perm.user,
+          [...perm.accessRights],
+          sp && { sp, behaviour: ctx.exchange.behaviour },
+        );
+        rows.push({ trustee: perm.user, row });
       }
-      if (p.User === undefined) return { value: rows };
+      if (p.User === undefined) return { value: rows.map((r) => r.row) };
       const trustee = resolveTrustee(ctx.store, p.User as string);
-      return { value: rows.filter((r) => String(r.User).toLowerCase() === trustee.toLowerCase()) };
+      return { value: rows.filter((r) => r.trustee.toLowerCase() === trustee.toLowerCase()).map((r) => r.row) };
     },
   },
   {
@@ -496,67 +475,4 @@ function resolveTrustee(store: TenantStore, identity: string): string {
 /** By name, case-insensitive. */
 export function findCmdlet(name: string): CmdletDefinition | undefined {
   return CMDLETS.find((c) => c.name.toLowerCase() === name.toLowerCase());
-}
-
-/**
- * Binds JSON parameters to the cmdlet's declared ones (names case-insensitive, types checked).
- * Unknown parameters: 501 in strict mode (the sandbox cannot know every real parameter), 400
- * ParameterBindingException in loose mode.
- */
-export function bindParameters(
-  ctx: HandlerContext,
-  def: CmdletDefinition,
-  raw: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    const aliasTarget = Object.entries(def.aliases ?? {}).find(([a]) => a.toLowerCase() === k.toLowerCase())?.[1];
-    const name = aliasTarget ?? Object.keys(def.params).find((p) => p.toLowerCase() === k.toLowerCase());
-    if (!name) {
-      if ((def.ignored ?? []).some((i) => i.toLowerCase() === k.toLowerCase())) continue;
-      if (ctx.loose) throw ExchangeErrors.unknownParameter(k);
-      throw ExchangeErrors.notImplemented(`the parameter -${k} of ${def.name}`);
-    }
-    out[name] = coerce(name, def.params[name]!, v);
-  }
-  for (const r of def.required ?? [])
-    if (!(r in out) || out[r] === undefined) throw ExchangeErrors.missingParameter(def.name, r);
-  return out;
-}
-
-function coerce(name: string, type: ParamType, v: unknown): unknown {
-  const bad = (detail: string) => ExchangeErrors.invalidArgument(name, detail);
-  switch (type) {
-    case "string":
-      if (typeof v !== "string" || v === "")
-        throw bad("The argument is null or empty. Provide an argument that is not null or empty.");
-      return v;
-    case "nullableString":
-      if (v === null || v === "") return null;
-      if (typeof v !== "string") throw bad("Cannot convert the value to type System.String.");
-      return v;
-    case "bool":
-    case "switch":
-      if (typeof v !== "boolean")
-        throw bad(
-          `Cannot convert value ${JSON.stringify(v)} to type "System.Boolean". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.`,
-        );
-      return v;
-    case "nullableBool":
-      if (v === null) return null;
-      if (typeof v !== "boolean")
-        throw bad(`Cannot convert value ${JSON.stringify(v)} to type "System.Nullable[System.Boolean]".`);
-      return v;
-    case "resultSize":
-      if (typeof v === "string" && v.toLowerCase() === "unlimited") return "Unlimited";
-      if (typeof v === "number" && Number.isInteger(v) && v > 0) return v;
-      if (typeof v === "string" && /^\d+$/.test(v) && Number(v) > 0) return Number(v);
-      throw bad(
-        `Cannot convert value ${JSON.stringify(v)} to type "Microsoft.Exchange.Data.Unlimited\`1[System.UInt32]".`,
-      );
-    case "stringList":
-      if (typeof v === "string") return [v];
-      if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v;
-      throw bad("Cannot convert the value to type System.String[].");
-  }
 }

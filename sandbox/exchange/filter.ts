@@ -11,6 +11,14 @@ export interface OpathClause {
 }
 
 export class OpathUnsupported extends Error {}
+/** A clause on a property outside the cmdlet's filterable list. */
+export class OpathNotFilterable extends OpathUnsupported {
+  readonly property: string;
+  constructor(property: string) {
+    super(`-Filter on the property '${property}'`);
+    this.property = property;
+  }
+}
 export class OpathSyntax extends Error {}
 
 /** Parses the filter; throws OpathSyntax for text it cannot read, OpathUnsupported for valid OPATH it does not model. */
@@ -26,7 +34,7 @@ export function parseOpath(src: string, properties: readonly string[]): OpathCla
     const m = /^([A-Za-z][A-Za-z0-9]*)\s+-(eq|ne)\s+(.+)$/i.exec(t);
     if (!m) throw new OpathSyntax(src);
     const prop = properties.find((x) => x.toLowerCase() === m[1]!.toLowerCase());
-    if (!prop) throw new OpathUnsupported(`-Filter on the property '${m[1]}'`);
+    if (!prop) throw new OpathNotFilterable(m[1]!);
     const raw = m[3]!.trim();
     let value: OpathValue;
     if (/^\$true$/i.test(raw)) value = true;

@@ -2,13 +2,17 @@
  * The InvokeCommand gateway (POST /adminapi/beta/{tenant}/InvokeCommand): parses
  * `{ CmdletInput: { CmdletName, Parameters } }`, runs the cmdlet, and pages Get-* output with
  * `Prefer: odata.maxpagesize=N` (at most 1000) and an absolute @odata.nextLink that the client
- * POSTs the same body to. Response: `{ "@odata.context", ["@adminapi.warnings"], value, ["@odata.nextLink"] }`.
+ * POSTs the same body to (it keeps `$select`). `?$select=A,B` cuts output rows down to those
+ * properties, as CIPP and ExoHelper use it. Response:
+ * `{ "@odata.context", ["@adminapi.warnings"], value, ["@odata.nextLink"] }`.
  */
 import type { HandlerContext, HandlerResult } from "../protocol/context.ts";
 import { json } from "../protocol/context.ts";
 import { ExchangeErrors } from "../errors/exchange.ts";
 import { isOperationName, type OperationName } from "../../m365/permissions.ts";
-import { bindParameters, findCmdlet, type CmdletDefinition } from "./cmdlets.ts";
+import { findCmdlet, type CmdletDefinition } from "./cmdlets.ts";
+import { bindParameters } from "./binding.ts";
+import { selectProperties } from "./objects.ts";
 
 export const MAX_PAGE_SIZE = 1000;
 
@@ -87,6 +91,9 @@ function skipToken(ctx: HandlerContext, cmdlet: string): number {
 export function invokeCommand(ctx: HandlerContext): HandlerResult {
   const inv = parseInvocation(ctx);
   if (!inv.def) throw ExchangeErrors.unknownCmdlet(inv.name);
+  const tenantParam = ctx.params.tenant ?? "";
+  if (ctx.exchange.behaviour.tenantInUrl === "guid" && tenantParam.toLowerCase() !== ctx.store.tenantId.toLowerCase())
+    throw ExchangeErrors.wrongTenant(tenantParam);
   const params = bindParameters(ctx, inv.def, inv.parameters);
   const out = inv.def.run(ctx, params);
   const tenant = ctx.params.tenant ?? ctx.store.tenantId;
@@ -94,16 +101,19 @@ export function invokeCommand(ctx: HandlerContext): HandlerResult {
     "@odata.context": `${ctx.baseUrl}/adminapi/beta/${tenant}/$metadata#Collection(Exchange.GenericHashTable)`,
   };
   if (out.warnings?.length) body["@adminapi.warnings"] = out.warnings;
+  const select = ctx.query.get("$select");
+  const rows = out.value.map((r) => selectProperties(r, select));
   if (inv.def.kind === "get") {
     const offset = skipToken(ctx, inv.def.name);
     const size = pageSize(ctx);
-    body.value = out.value.slice(offset, offset + size);
-    if (offset + size < out.value.length) {
+    body.value = rows.slice(offset, offset + size);
+    if (offset + size < rows.length) {
       const token = Buffer.from(JSON.stringify({ o: offset + size, c: inv.def.name })).toString("base64url");
-      body["@odata.nextLink"] = `${ctx.baseUrl}/adminapi/beta/${tenant}/InvokeCommand?$skiptoken=${token}`;
+      const keep = select === null ? "" : `&$select=${encodeURIComponent(select)}`;
+      body["@odata.nextLink"] = `${ctx.baseUrl}/adminapi/beta/${tenant}/InvokeCommand?$skiptoken=${token}${keep}`;
     }
   } else {
-    body.value = out.value;
+    body.value = rows;
   }
   return json(200, body);
 }

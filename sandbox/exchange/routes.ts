@@ -1,6 +1,6 @@
 /** Exchange admin API routes: the InvokeCommand gateway. */
 import type { Route } from "../protocol/router.ts";
-import { describeInvocation, invokeCommand } from "./invoke.ts";
+import { describeInvocation, invokeCommand, unmodelledCmdlet } from "./invoke.ts";
 
 export function exchangeRoutes(): Route[] {
   return [
@@ -10,8 +10,12 @@ export function exchangeRoutes(): Route[] {
       budget: "exchange",
       method: "POST",
       pattern: "/adminapi/beta/{tenant}/InvokeCommand",
-      query: ["$skiptoken"],
+      query: ["$skiptoken", "$select"],
       describe: describeInvocation,
+      unmodelled: (ctx) => {
+        const name = unmodelledCmdlet(ctx);
+        return name === null ? null : `the cmdlet ${name}`;
+      },
       handler: invokeCommand,
     },
   ];

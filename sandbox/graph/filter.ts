@@ -2,7 +2,9 @@
  * A small OData $filter parser and evaluator for directory objects (users), covering the forms the
  * project uses: `prop eq 'v'`, `prop eq true|false|null`, `startswith(prop,'v')`, `prop in ('a','b')`,
  * joined with and/or and parentheses; `ne`, `not` and `endswith` are advanced queries (they need
- * ConsistencyLevel: eventual and $count=true, as on Graph). Anything else is reported as unmodelled.
+ * ConsistencyLevel: eventual and $count=true, as on Graph). On a string collection (proxyAddresses) the
+ * lambda `prop/any(x:x eq 'v')` and `prop/any(x:startswith(x,'v'))` are modelled; other lambdas
+ * (over objects such as assignedLicenses) are reported as unmodelled, like anything else.
  */
 
 export type Literal = string | number | boolean | null;
@@ -11,6 +13,7 @@ export type FilterNode =
   | { kind: "cmp"; op: "eq" | "ne"; prop: string; value: Literal }
   | { kind: "in"; prop: string; values: Literal[] }
   | { kind: "fn"; fn: "startswith" | "endswith"; prop: string; value: string }
+  | { kind: "any"; prop: string; op: "eq" | "startswith"; value: string }
   | { kind: "not"; expr: FilterNode }
   | { kind: "and" | "or"; left: FilterNode; right: FilterNode };
 
@@ -23,7 +26,7 @@ type Tok =
   | { t: "str"; v: string }
   | { t: "word"; v: string }
   | { t: "num"; v: number }
-  | { t: "punct"; v: "(" | ")" | "," | "/" };
+  | { t: "punct"; v: "(" | ")" | "," | "/" | ":" };
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
@@ -50,7 +53,7 @@ function tokenize(src: string): Tok[] {
         i++;
       }
       out.push({ t: "str", v: s });
-    } else if (c === "(" || c === ")" || c === "," || c === "/") {
+    } else if (c === "(" || c === ")" || c === "," || c === "/" || c === ":") {
       out.push({ t: "punct", v: c });
       i++;
     } else if (/[-0-9]/.test(c)) {
@@ -71,7 +74,9 @@ function tokenize(src: string): Tok[] {
 
 /** Parses a $filter expression. Throws FilterSyntaxError or FilterUnsupportedError. */
 export function parseFilter(src: string): FilterNode {
-  if (/\/\s*(any|all)\s*\(/i.test(src)) throw new FilterUnsupportedError("lambda operators (any/all)");
+  // Lambdas over anything but a string collection (e.g. assignedLicenses/any(x:x/skuId eq …)) are not modelled.
+  if (/(?<!proxyAddresses)\/\s*(any|all)\s*\(|proxyAddresses\/\s*all\s*\(/i.test(src))
+    throw new FilterUnsupportedError("lambda operators (any/all)");
   const toks = tokenize(src);
   let pos = 0;
   const peek = (): Tok | undefined => toks[pos];
@@ -95,12 +100,52 @@ export function parseFilter(src: string): FilterNode {
     }
     throw new FilterSyntaxError("expected a literal");
   };
+  const isPunct = (p: string, at = pos) => {
+    const t = toks[at];
+    return t?.t === "punct" && t.v === p;
+  };
   const property = (): string => {
     const t = toks[pos++];
     if (t?.t !== "word") throw new FilterSyntaxError("expected a property name");
-    if (peek()?.t === "punct" && (peek() as { v: string }).v === "/")
-      throw new FilterUnsupportedError(`$filter on navigation path '${t.v}/…'`);
+    if (isPunct("/")) throw new FilterUnsupportedError(`$filter on navigation path '${t.v}/…'`);
     return t.v;
+  };
+  /** `prop/any(x:x eq 'v')` or `prop/any(x:startswith(x,'v'))`, positioned at `prop`. */
+  const lambda = (): FilterNode => {
+    const prop = (toks[pos] as { v: string }).v;
+    const fn = toks[pos + 2];
+    if (fn?.t !== "word" || fn.v.toLowerCase() !== "any")
+      throw new FilterUnsupportedError("lambda operators (any/all)");
+    pos += 3;
+    expectPunct("(");
+    const v = toks[pos++];
+    if (v?.t !== "word") throw new FilterSyntaxError("expected a lambda variable");
+    expectPunct(":");
+    const t = peek();
+    let node: FilterNode;
+    if (t?.t === "word" && t.v.toLowerCase() === "startswith" && isPunct("(", pos + 1)) {
+      pos += 2;
+      const arg = toks[pos++];
+      if (arg?.t !== "word" || arg.v !== v.v) throw new FilterUnsupportedError("lambda operators (any/all)");
+      expectPunct(",");
+      const lit = literal();
+      expectPunct(")");
+      if (typeof lit !== "string") throw new FilterSyntaxError("startswith needs a string");
+      node = { kind: "any", prop, op: "startswith", value: lit };
+    } else {
+      const arg = toks[pos++];
+      // x/skuId eq …: a lambda over objects, not modelled.
+      if (arg?.t !== "word" || arg.v !== v.v || isPunct("/"))
+        throw new FilterUnsupportedError("lambda operators (any/all)");
+      const op = toks[pos++];
+      if (op?.t !== "word" || op.v.toLowerCase() !== "eq")
+        throw new FilterUnsupportedError("lambda operators (any/all)");
+      const lit = literal();
+      if (typeof lit !== "string") throw new FilterSyntaxError("expected a string");
+      node = { kind: "any", prop, op: "eq", value: lit };
+    }
+    expectPunct(")");
+    return node;
   };
 
   const primary = (): FilterNode => {
@@ -126,6 +171,7 @@ export function parseFilter(src: string): FilterNode {
       expectPunct(")");
       return { kind: "fn", fn, prop, value: v };
     }
+    if (t?.t === "word" && isPunct("/", pos + 1)) return lambda();
     const prop = property();
     const opTok = toks[pos++];
     if (opTok?.t !== "word") throw new FilterSyntaxError("expected an operator");
@@ -197,7 +243,7 @@ export function isAdvancedFilter(n: FilterNode): boolean {
 }
 
 /** Evaluates the tree against an object's properties (string comparisons are case-insensitive, as in Entra). */
-export function evaluateFilter(n: FilterNode, get: (prop: string) => Literal): boolean {
+export function evaluateFilter(n: FilterNode, get: (prop: string) => Literal | readonly string[]): boolean {
   const norm = (v: Literal) => (typeof v === "string" ? v.toLowerCase() : v);
   switch (n.kind) {
     case "and":
@@ -206,14 +252,20 @@ export function evaluateFilter(n: FilterNode, get: (prop: string) => Literal): b
       return evaluateFilter(n.left, get) || evaluateFilter(n.right, get);
     case "not":
       return !evaluateFilter(n.expr, get);
+    case "any": {
+      const values = get(n.prop);
+      if (!Array.isArray(values)) return false;
+      const want = n.value.toLowerCase();
+      return values.some((v: string) => (n.op === "eq" ? v.toLowerCase() === want : v.toLowerCase().startsWith(want)));
+    }
     case "cmp": {
-      const eq = norm(get(n.prop)) === norm(n.value);
+      const eq = norm(get(n.prop) as Literal) === norm(n.value);
       return n.op === "eq" ? eq : !eq;
     }
     case "in":
-      return n.values.map(norm).includes(norm(get(n.prop)));
+      return n.values.map(norm).includes(norm(get(n.prop) as Literal));
     case "fn": {
-      const v = get(n.prop);
+      const v = get(n.prop) as Literal;
       if (typeof v !== "string") return false;
       return n.fn === "startswith"
         ? v.toLowerCase().startsWith(n.value.toLowerCase())

@@ -78,22 +78,30 @@ export function toGraphCaPolicy(p: ConditionalAccessPolicy): Record<string, unkn
       userRiskLevels: [],
       signInRiskLevels: [],
       clientAppTypes: [...p.clientAppTypes],
-      platforms: null,
-      locations: null,
+      platforms:
+        p.includePlatforms || p.excludePlatforms
+          ? { includePlatforms: [...(p.includePlatforms ?? [])], excludePlatforms: [...(p.excludePlatforms ?? [])] }
+          : null,
+      locations:
+        p.includeLocations || p.excludeLocations
+          ? { includeLocations: [...(p.includeLocations ?? [])], excludeLocations: [...(p.excludeLocations ?? [])] }
+          : null,
       devices: null,
       applications: {
-        includeApplications: ["All"],
-        excludeApplications: [],
+        includeApplications: [...(p.includeApplications ?? ["All"])],
+        excludeApplications: [...(p.excludeApplications ?? [])],
         includeUserActions: [],
         includeAuthenticationContextClassReferences: [],
       },
       users: {
         includeUsers: [...p.includeUsers],
         excludeUsers: [...p.excludeUsers],
-        includeGroups: [],
-        excludeGroups: [],
-        includeRoles: [],
-        excludeRoles: [],
+        includeGroups: [...(p.includeGroups ?? [])],
+        excludeGroups: [...(p.excludeGroups ?? [])],
+        includeRoles: [...(p.includeRoles ?? [])],
+        excludeRoles: [...(p.excludeRoles ?? [])],
+        includeGuestsOrExternalUsers: null,
+        excludeGuestsOrExternalUsers: null,
       },
     },
     grantControls: {

@@ -2,9 +2,11 @@
 import type { HandlerContext } from "../protocol/context.ts";
 import type { Route } from "../protocol/router.ts";
 import { countUsers, getUser, listLicenseDetails, listUsers } from "./users.ts";
+import { listTransitiveMemberOf } from "./memberof.ts";
 import { getCaPolicy, getSecurityDefaults, listCaPolicies, patchSecurityDefaults } from "./policies.ts";
 import { getRequirements, patchRequirements, requirementsNotInV1 } from "./mfa.ts";
 import { createBatchHandler, type BatchDispatcher } from "./batch.ts";
+import { listSignIns } from "./signins.ts";
 
 /** Resource-unit cost per the identity & access table: base, −1 with $select, −1 with $top < 20, minimum 1. */
 function ru(base: number) {
@@ -75,6 +77,15 @@ export function graphRoutes(dispatchBatchItem: BatchDispatcher): Route[] {
     {
       ...g,
       method: "GET",
+      pattern: "/{version}/users/{id}/transitiveMemberOf",
+      operation: "graph.memberOf.read",
+      query: ["$select"],
+      cost: ru(2),
+      handler: listTransitiveMemberOf,
+    },
+    {
+      ...g,
+      method: "GET",
       pattern: "/{version}/users/{id}/authentication/requirements",
       versions: ["beta"],
       operation: "graph.perUserMfa.read",
@@ -125,6 +136,14 @@ export function graphRoutes(dispatchBatchItem: BatchDispatcher): Route[] {
       operation: "graph.conditionalAccess.read",
       query: [],
       handler: getCaPolicy,
+    },
+    {
+      ...g,
+      method: "GET",
+      pattern: "/{version}/auditLogs/signIns",
+      operation: "graph.signIns.read",
+      query: ["$filter", "$top", "$skiptoken"],
+      handler: listSignIns,
     },
     // $batch itself needs no permission and costs nothing: each item is authorised and charged on its own.
     {

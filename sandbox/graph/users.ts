@@ -6,7 +6,7 @@ import type { TenantUser } from "../model.ts";
 import type { HandlerContext, HandlerResult } from "../protocol/context.ts";
 import { json } from "../protocol/context.ts";
 import { GraphErrors } from "../errors/graph.ts";
-import { findSku } from "../store/skus.ts";
+import { findSku, licenseDetailsOf } from "../store/skus.ts";
 import { stableGuid } from "../store/ids.ts";
 import { contextUrl, decodeSkipToken, nextLink, parseSelect, project } from "./odata.ts";
 import {
@@ -54,6 +54,7 @@ const FILTERABLE = [
   "userType",
   "givenName",
   "surname",
+  "proxyAddresses",
 ] as const;
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -75,16 +76,21 @@ export function toGraphUser(u: TenantUser): Record<string, unknown> {
     surname: rest.length ? rest.join(" ") : null,
     userPrincipalName: u.userPrincipalName,
     accountEnabled: u.accountEnabled,
-    assignedLicenses: u.licenses.map((l) => ({ disabledPlans: [], skuId: findSku(l)?.skuId ?? null })),
-    userType: "Member",
+    assignedLicenses: u.licenses.map((l) => {
+      const sku = findSku(l);
+      const disabled = (sku?.servicePlans ?? []).filter((p) => u.planStatus?.[p.servicePlanName] === "Disabled");
+      return { disabledPlans: disabled.map((p) => p.servicePlanId), skuId: sku?.skuId ?? null };
+    }),
+    userType: u.userType ?? "Member",
     usageLocation: u.licenses.length ? "US" : null,
     proxyAddresses: u.hasMailbox ? [`SMTP:${u.mail}`] : [],
   };
 }
 
-function filterValue(u: TenantUser, prop: string): Literal {
+function filterValue(u: TenantUser, prop: string): Literal | readonly string[] {
   const g = toGraphUser(u);
   const v = g[prop];
+  if (prop === "proxyAddresses") return v as string[];
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" || v === null ? v : null;
 }
 
@@ -193,19 +199,16 @@ export function listLicenseDetails(ctx: HandlerContext): HandlerResult {
   const u = userFromPath(ctx);
   return json(200, {
     "@odata.context": contextUrl(ctx, `users('${encodeURIComponent(ctx.params.id ?? u.id)}')/licenseDetails`),
-    value: u.licenses.map((l) => {
-      const sku = findSku(l)!;
-      return {
-        id: stableGuid(u.id, "licenseDetails", sku.skuId).replaceAll("-", "").slice(0, 43),
-        skuId: sku.skuId,
-        skuPartNumber: sku.skuPartNumber,
-        servicePlans: sku.servicePlans.map((p) => ({
-          servicePlanId: p.servicePlanId,
-          servicePlanName: p.servicePlanName,
-          provisioningStatus: "Success",
-          appliesTo: "User",
-        })),
-      };
-    }),
+    value: licenseDetailsOf(u).map(({ sku, servicePlans }) => ({
+      id: stableGuid(u.id, "licenseDetails", sku.skuId).replaceAll("-", "").slice(0, 43),
+      skuId: sku.skuId,
+      skuPartNumber: sku.skuPartNumber,
+      servicePlans: servicePlans.map((p) => ({
+        servicePlanId: p.servicePlanId,
+        servicePlanName: p.servicePlanName,
+        provisioningStatus: p.provisioningStatus,
+        appliesTo: p.appliesTo,
+      })),
+    })),
   });
 }

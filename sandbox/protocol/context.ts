@@ -4,6 +4,7 @@
  * `$batch` item) and serialises the result.
  */
 import type { TenantStore } from "../store/store.ts";
+import type { ExchangeRuntime } from "../exchange/behaviour.ts";
 
 /** The API surface a route belongs to; each has its own error catalogue and throttling budget. */
 export type ApiName = "token" | "graph" | "exchange" | "admin";
@@ -36,6 +37,8 @@ export interface HandlerContext {
   /** Verified token claims, set by the auth stage; null for unauthenticated routes. */
   caller: Caller | null;
   store: TenantStore;
+  /** Exchange fidelity switches and replica lag (Exchange handlers only read them). */
+  exchange: ExchangeRuntime;
   /** `--loose`: unmodelled query options, headers and parameters are ignored instead of answering 501. */
   loose: boolean;
   now(): Date;

@@ -34,6 +34,11 @@ export interface Route {
    * endpoint name, the operation and the latency class).
    */
   describe?: (ctx: HandlerContext) => { endpoint: string; operation: OperationName | null; latency: string };
+  /**
+   * Strict mode: names a feature of this request the sandbox does not model (InvokeCommand: a cmdlet
+   * outside the cmdlet table), which the pipeline answers with the surface's 501; null when modelled.
+   */
+  unmodelled?: (ctx: HandlerContext) => string | null;
   handler: Handler;
 }
 

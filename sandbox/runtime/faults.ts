@@ -1,11 +1,17 @@
 /**
- * Fault injection, controllable per test: rules that answer 429/503/504, reset the connection, or
- * never answer (timeout), at a rate, optionally only for requests matching a pattern and only a
+ * Fault injection, controllable per test: rules that answer 429/503/504, reset the connection, never
+ * answer (timeout), or answer 200 with an error in the body without running the handler
+ * ("error-in-200", as Exchange's InvokeCommand does for some failed cmdlets), at a rate, optionally only for requests matching a pattern and only a
  * number of times. Deterministic: a seeded PRNG decides rates below 1.
  */
 import { seededRandom } from "../store/ids.ts";
 
-export type FaultKind = "429" | "503" | "504" | "reset" | "timeout";
+export const FAULT_KINDS = ["429", "503", "504", "reset", "timeout", "error-in-200"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Where an "error-in-200" answer puts the error (ScubaGear checks `error`/`@odata.error`; the EXO module `@adminapi.errors`). */
+export const ERROR_IN_200_SHAPES = ["error", "odata.error", "adminapi.errors"] as const;
+export type ErrorIn200Shape = (typeof ERROR_IN_200_SHAPES)[number];
 
 export interface FaultRuleInput {
   kind: FaultKind;
@@ -20,6 +26,8 @@ export interface FaultRuleInput {
   times?: number;
   /** Retry-After seconds for 429/503; default 1 for 429, none for 503. */
   retryAfter?: number;
+  /** "error-in-200" only: where the error goes; default "error". */
+  shape?: ErrorIn200Shape;
 }
 
 export interface FaultRule extends FaultRuleInput {
@@ -39,8 +47,10 @@ export class FaultInjector {
 
   /** Adds a rule; returns it (with its id, for removal). Throws on an invalid rule. */
   add(input: FaultRuleInput): FaultRule {
-    if (!["429", "503", "504", "reset", "timeout"].includes(input.kind))
-      throw new Error(`[kind] must be one of 429, 503, 504, reset, timeout`);
+    if (!(FAULT_KINDS as readonly string[]).includes(input.kind))
+      throw new Error(`[kind] must be one of ${FAULT_KINDS.join(", ")}`);
+    if (input.shape !== undefined && !(ERROR_IN_200_SHAPES as readonly string[]).includes(input.shape))
+      throw new Error(`[shape] must be one of ${ERROR_IN_200_SHAPES.join(", ")}`);
     if (input.rate !== undefined && !(input.rate >= 0 && input.rate <= 1))
       throw new Error(`[rate] must be between 0 and 1`);
     if (input.match !== undefined) new RegExp(input.match, "i");

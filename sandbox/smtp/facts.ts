@@ -5,6 +5,8 @@
 import { UNKNOWN, type Fact, type GateFacts, type Mechanism } from "../../m365/gates.ts";
 import { SmtpReplies, type SmtpReply } from "../../m365/smtp-replies.ts";
 import type { TenantState, TenantUser } from "../model.ts";
+import { holdsMailboxLicence } from "../store/skus.ts";
+import { transitiveGroups, userRoleTemplateIds } from "../store/directory.ts";
 
 /** Finds a user by UPN or primary SMTP address, case-insensitively. */
 export function findUser(state: TenantState, address: string): TenantUser | undefined {
@@ -48,7 +50,7 @@ export function factsFromTenant(
     mechanism,
     userId: user ? user.id : UNKNOWN,
     mailboxExists: user ? user.hasMailbox : false,
-    licensed: user ? user.licenses.length > 0 : UNKNOWN,
+    licensed: user ? holdsMailboxLicence(user) : UNKNOWN,
     accountEnabled: user ? user.accountEnabled : UNKNOWN,
     passwordCorrect:
       user && opts.password !== undefined
@@ -57,6 +59,9 @@ export function factsFromTenant(
     accountLocked: user ? user.locked : UNKNOWN,
     securityDefaultsEnabled: state.securityDefaultsEnabled,
     conditionalAccessPolicies: state.conditionalAccessPolicies,
+    userType: user ? (user.userType ?? "Member") : UNKNOWN,
+    memberOfGroups: user ? transitiveGroups(state, user).map((g) => g.id) : UNKNOWN,
+    roleTemplateIds: user ? userRoleTemplateIds(user) : UNKNOWN,
     perUserMfa: user ? user.perUserMfa : UNKNOWN,
     mfaMethodRegistered: user ? user.mfaMethodRegistered : UNKNOWN,
     mailboxSmtpAuthDisabled: user ? user.smtpClientAuthenticationDisabled : UNKNOWN,

@@ -15,7 +15,7 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { randomUUID } from "node:crypto";
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerSession } from "smtp-server";
-import { evaluateGates, type Mechanism } from "../../m365/gates.ts";
+import { evaluateGates } from "../../m365/gates.ts";
 import { SmtpReplies, type SmtpReply } from "../../m365/smtp-replies.ts";
 import { checkSender, factsFromTenant } from "./facts.ts";
 import type { TenantState } from "../model.ts";
@@ -150,47 +150,11 @@ export function startSmtpServer(opts: SmtpServerOptions): Promise<SmtpServerHand
     // 3. AUTH
     onAuth(auth: SMTPServerAuthentication, session, callback) {
       const c = conn(session);
-      const tenant = opts.getTenant();
-      const fail = (r: SmtpReply) => callback(Object.assign(new Error(""), c.authFailure(r)));
-
-      let mechanism: Mechanism;
-      let user: string;
-      let appId: string | undefined;
-      let facts;
-      if (auth.method === "XOAUTH2") {
-        mechanism = "oauth";
-        user = auth.username ?? "";
-        const claims = opts.verifyBearerToken(auth.accessToken ?? "");
-        if (
-          !claims ||
-          claims.tenantId.toLowerCase() !== tenant.tenantId.toLowerCase() ||
-          !EXCHANGE_AUDIENCES.includes(claims.audience.replace(/\/$/, "")) ||
-          !claims.roles.includes(SMTP_SEND_AS_APP)
-        ) {
-          return fail(SmtpReplies.authenticationUnsuccessful);
-        }
-        appId = claims.appId;
-        facts = factsFromTenant(tenant, user, "oauth", { appId });
-        // Registered with another object id (typically the app registration's, not the enterprise
-        // application's): Exchange does not recognise the token's principal (fact sheet §6).
-        const registered = tenant.exchangeServicePrincipals.find(
-          (s) => s.appId.toLowerCase() === claims.appId.toLowerCase(),
-        );
-        if (registered && claims.objectId && registered.objectId.toLowerCase() !== claims.objectId.toLowerCase()) {
-          facts = { ...facts, exchangeServicePrincipalRegistered: false, mailboxPermissionGranted: false };
-        }
-      } else {
-        mechanism = "basic";
-        user = auth.username ?? "";
-        facts = factsFromTenant(tenant, user, "basic", { password: auth.password ?? "" });
-      }
-      const verdict = evaluateGates(facts);
-      if (verdict.reply) return fail(verdict.reply);
-      if (!verdict.allowed) return fail(SmtpReplies.authenticationUnsuccessful); // a fact the tenant cannot answer
-      const identity: AuthIdentity = appId === undefined ? { mechanism, user } : { mechanism, user, appId };
-      c.identity = identity;
+      const judged = judgeAuth(opts, auth);
+      if ("reply" in judged) return callback(Object.assign(new Error(""), c.authFailure(judged.reply)));
+      c.identity = judged.identity;
       c.lastAuthFailure = undefined;
-      callback(null, { user: identity });
+      callback(null, { user: judged.identity });
     },
 
     // 4. MAIL FROM / RCPT TO: smtp-server only calls these once authenticated.
@@ -257,6 +221,44 @@ export function startSmtpServer(opts: SmtpServerOptions): Promise<SmtpServerHand
       });
     });
   });
+}
+
+/**
+ * Stage 3, AUTH: the identity an AUTH command authenticates, or Exchange's reply refusing it. The
+ * gates (m365/gates.ts) decide, on facts read from the sandbox tenant at this moment.
+ */
+function judgeAuth(
+  opts: SmtpServerOptions,
+  auth: SMTPServerAuthentication,
+): { identity: AuthIdentity } | { reply: SmtpReply } {
+  const tenant = opts.getTenant();
+  const user = auth.username ?? "";
+  if (auth.method !== "XOAUTH2") {
+    const verdict = evaluateGates(factsFromTenant(tenant, user, "basic", { password: auth.password ?? "" }));
+    if (verdict.reply) return { reply: verdict.reply };
+    if (!verdict.allowed) return { reply: SmtpReplies.authenticationUnsuccessful }; // a fact the tenant cannot answer
+    return { identity: { mechanism: "basic", user } };
+  }
+  const claims = opts.verifyBearerToken(auth.accessToken ?? "");
+  if (
+    !claims ||
+    claims.tenantId.toLowerCase() !== tenant.tenantId.toLowerCase() ||
+    !EXCHANGE_AUDIENCES.includes(claims.audience.replace(/\/$/, "")) ||
+    !claims.roles.includes(SMTP_SEND_AS_APP)
+  ) {
+    return { reply: SmtpReplies.authenticationUnsuccessful };
+  }
+  let facts = factsFromTenant(tenant, user, "oauth", { appId: claims.appId });
+  // Registered with another object id (typically the app registration's, not the enterprise
+  // application's): Exchange does not recognise the token's principal (fact sheet §6).
+  const registered = tenant.exchangeServicePrincipals.find((s) => s.appId.toLowerCase() === claims.appId.toLowerCase());
+  if (registered && claims.objectId && registered.objectId.toLowerCase() !== claims.objectId.toLowerCase()) {
+    facts = { ...facts, exchangeServicePrincipalRegistered: false, mailboxPermissionGranted: false };
+  }
+  const verdict = evaluateGates(facts);
+  if (verdict.reply) return { reply: verdict.reply };
+  if (!verdict.allowed) return { reply: SmtpReplies.authenticationUnsuccessful };
+  return { identity: { mechanism: "oauth", user, appId: claims.appId } };
 }
 
 /** The message's own Message-ID, or one Exchange-style when it has none. */

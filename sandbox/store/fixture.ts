@@ -10,9 +10,12 @@ import type {
   AppRegistration,
   AuthenticationPolicy,
   ConditionalAccessPolicy,
+  DirectoryGroup,
   ExchangeServicePrincipal,
   FederatedCredential,
   MailboxPermission,
+  SignInLogs,
+  SignInRecord,
   TenantState,
   TenantUser,
 } from "../model.ts";
@@ -20,6 +23,7 @@ import { MUTABLE_STATE_KEYS } from "../model.ts";
 import { findSku, SKUS } from "./skus.ts";
 import { stableGuid } from "./ids.ts";
 import { generateUsers } from "./generate.ts";
+import { roleTemplateId } from "./directory.ts";
 
 /** Absolute path of a bundled fixture by name, e.g. fixturePath("contoso-failing"). */
 export function fixturePath(name: string): string {
@@ -45,6 +49,19 @@ export function parseFixture(text: string, file = "<fixture>"): TenantState {
 }
 
 type Path = (string | number)[];
+
+const SIGN_IN_KEYS = [
+  "daysAgo",
+  "time",
+  "eventType",
+  "userPrincipalName",
+  "appId",
+  "appDisplayName",
+  "clientAppUsed",
+  "resourceDisplayName",
+  "ipAddress",
+  "errorCode",
+] as const;
 
 class Validator {
   readonly #doc: Document;
@@ -125,6 +142,7 @@ class Validator {
       if (seen.has(k)) this.fail(["users", i, "userPrincipalName"], `duplicate user '${u.userPrincipalName}'`);
       seen.add(k);
     });
+    const groups = this.groups(o.groups, users, tenantId);
     const authenticationPolicies = this.list(o.authenticationPolicies, ["authenticationPolicies"]).map((p, i) =>
       this.authPolicy(p, ["authenticationPolicies", i]),
     );
@@ -158,8 +176,9 @@ class Validator {
       users,
       authenticationPolicies,
       conditionalAccessPolicies: this.list(o.conditionalAccessPolicies, ["conditionalAccessPolicies"]).map((p, i) =>
-        this.caPolicy(p, ["conditionalAccessPolicies", i], tenantId),
+        this.caPolicy(p, ["conditionalAccessPolicies", i], tenantId, groups, users),
       ),
+      ...(groups.length > 0 ? { groups } : {}),
       apps: this.list(o.apps, ["apps"]).map((a, i) => this.app(a, ["apps", i], tenantId)),
       exchangeServicePrincipals: this.list(o.exchangeServicePrincipals, ["exchangeServicePrincipals"]).map((s, i) =>
         this.sp(s, ["exchangeServicePrincipals", i]),
@@ -167,7 +186,47 @@ class Validator {
       mailboxPermissions: this.list(o.mailboxPermissions, ["mailboxPermissions"]).map((m, i) =>
         this.mailboxPermission(m, ["mailboxPermissions", i]),
       ),
+      ...(o.signInLogs === undefined ? {} : { signInLogs: this.signInLogs(o.signInLogs, ["signInLogs"]) }),
     };
+  }
+
+  signInLogs(v: unknown, path: Path): SignInLogs {
+    const o = this.obj(v, path);
+    this.known(o, path, ["premium", "records"]);
+    const records = this.list(o.records, [...path, "records"]).map((r, i): SignInRecord => {
+      const at = [...path, "records", i];
+      const x = this.obj(r, at);
+      this.known(x, at, [...SIGN_IN_KEYS]);
+      const daysAgo = x.daysAgo;
+      if (typeof daysAgo !== "number" || !Number.isInteger(daysAgo) || daysAgo < 0)
+        this.fail([...at, "daysAgo"], "must be a whole number of days (0 = today)");
+      const time = this.str(x.time, [...at, "time"]);
+      if (!/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(time)) this.fail([...at, "time"], "must be HH:MM:SS (UTC)");
+      const eventType = x.eventType ?? "interactiveUser";
+      if (eventType !== "interactiveUser" && eventType !== "nonInteractiveUser" && eventType !== "servicePrincipal")
+        this.fail([...at, "eventType"], "must be interactiveUser, nonInteractiveUser or servicePrincipal");
+      const errorCode = x.errorCode ?? 0;
+      if (typeof errorCode !== "number" || !Number.isInteger(errorCode))
+        this.fail([...at, "errorCode"], "must be a whole number (0 for success)");
+      // Defaults describe an SMTP AUTH sign-in: Exchange Online's app and resource, client "Authenticated SMTP".
+      const exo = "Office 365 Exchange Online";
+      const opt = (k: (typeof SIGN_IN_KEYS)[number], fallback: string) =>
+        x[k] === undefined ? fallback : this.str(x[k], [...at, k]);
+      return {
+        daysAgo,
+        time,
+        eventType,
+        userPrincipalName:
+          x.userPrincipalName == null ? null : this.str(x.userPrincipalName, [...at, "userPrincipalName"]),
+        appId: opt("appId", "00000002-0000-0ff1-ce00-000000000000"),
+        appDisplayName: opt("appDisplayName", exo),
+        clientAppUsed: opt("clientAppUsed", eventType === "servicePrincipal" ? "" : "Authenticated SMTP"),
+        resourceDisplayName: opt("resourceDisplayName", exo),
+        ipAddress: this.str(x.ipAddress, [...at, "ipAddress"]),
+        errorCode,
+      };
+    });
+    return { premium: o.premium === undefined ? true : this.bool(o.premium, [...path, "premium"]), records };
   }
 
   user(v: unknown, path: Path, tenantId: string): TenantUser {
@@ -187,6 +246,8 @@ class Validator {
       "locked",
       "smtpClientAuthenticationDisabled",
       "authenticationPolicy",
+      "userType",
+      "planStatus",
     ]);
     const upn = this.str(o.userPrincipalName, [...path, "userPrincipalName"]);
     if (!/^[^@\s]+@[^@\s]+$/.test(upn)) this.fail([...path, "userPrincipalName"], "must look like name@domain");
@@ -226,6 +287,19 @@ class Validator {
       authenticationPolicy:
         o.authenticationPolicy == null ? null : this.str(o.authenticationPolicy, [...path, "authenticationPolicy"]),
     };
+    if (o.userType !== undefined) {
+      if (o.userType !== "Member" && o.userType !== "Guest")
+        this.fail([...path, "userType"], "must be Member or Guest");
+      user.userType = o.userType;
+    }
+    if (o.planStatus !== undefined) {
+      const ps = this.obj(o.planStatus, [...path, "planStatus"]);
+      const allowed = ["Disabled", "PendingProvisioning", "PendingInput", "PendingActivation", "Error"] as const;
+      for (const [plan, status] of Object.entries(ps))
+        if (!(allowed as readonly unknown[]).includes(status))
+          this.fail([...path, "planStatus", plan], `must be one of ${allowed.join(", ")}`);
+      user.planStatus = ps as NonNullable<TenantUser["planStatus"]>;
+    }
     if (o.smtpPassword !== undefined) user.smtpPassword = this.str(o.smtpPassword, [...path, "smtpPassword"]);
     return user;
   }
@@ -240,8 +314,26 @@ class Validator {
     };
   }
 
-  caPolicy(v: unknown, path: Path, tenantId: string): ConditionalAccessPolicy {
+  caPolicy(
+    v: unknown,
+    path: Path,
+    tenantId: string,
+    groups: DirectoryGroup[],
+    users: TenantUser[],
+  ): ConditionalAccessPolicy {
     const o = this.obj(v, path);
+    const lists = [
+      "includeGroups",
+      "excludeGroups",
+      "includeRoles",
+      "excludeRoles",
+      "includeApplications",
+      "excludeApplications",
+      "includeLocations",
+      "excludeLocations",
+      "includePlatforms",
+      "excludePlatforms",
+    ] as const;
     this.known(o, path, [
       "id",
       "displayName",
@@ -250,13 +342,15 @@ class Validator {
       "includeUsers",
       "excludeUsers",
       "builtInControls",
+      ...lists,
     ]);
     const displayName = this.str(o.displayName, [...path, "displayName"]);
     const state = o.state ?? "enabled";
     if (state !== "enabled" && state !== "disabled" && state !== "enabledForReportingButNotEnforced") {
       this.fail([...path, "state"], "must be enabled, disabled or enabledForReportingButNotEnforced");
     }
-    return {
+    const byId = (x: string) => users.find((u) => u.userPrincipalName.toLowerCase() === x.toLowerCase())?.id ?? x;
+    const policy: ConditionalAccessPolicy = {
       id: o.id === undefined ? stableGuid(tenantId, "ca", displayName) : this.str(o.id, [...path, "id"]),
       displayName,
       state,
@@ -264,11 +358,47 @@ class Validator {
         o.clientAppTypes === undefined
           ? ["exchangeActiveSync", "other"]
           : this.strs(o.clientAppTypes, [...path, "clientAppTypes"]),
-      includeUsers: o.includeUsers === undefined ? ["All"] : this.strs(o.includeUsers, [...path, "includeUsers"]),
-      excludeUsers: o.excludeUsers === undefined ? [] : this.strs(o.excludeUsers, [...path, "excludeUsers"]),
+      // Users may be written by UPN; the policy holds object ids, as Graph does.
+      includeUsers:
+        o.includeUsers === undefined ? ["All"] : this.strs(o.includeUsers, [...path, "includeUsers"]).map(byId),
+      excludeUsers: o.excludeUsers === undefined ? [] : this.strs(o.excludeUsers, [...path, "excludeUsers"]).map(byId),
       builtInControls:
         o.builtInControls === undefined ? ["block"] : this.strs(o.builtInControls, [...path, "builtInControls"]),
     };
+    for (const key of lists) {
+      if (o[key] === undefined) continue;
+      // Groups and roles may be written by display name; the policy holds ids, as Graph does.
+      policy[key] = this.strs(o[key], [...path, key]).map((x, i) => {
+        if (key.endsWith("Groups")) {
+          const g = groups.find((g) => g.id === x || g.displayName.toLowerCase() === x.toLowerCase());
+          return g ? g.id : this.fail([...path, key, i], `names no group in groups`);
+        }
+        if (key.endsWith("Roles")) return roleTemplateId(x) ?? this.fail([...path, key, i], "unknown directory role");
+        return x;
+      });
+    }
+    return policy;
+  }
+
+  /** Groups; members are user UPNs or ids, or the display names of other groups. */
+  groups(v: unknown, users: TenantUser[], tenantId: string): DirectoryGroup[] {
+    const raw = this.list(v, ["groups"]).map((g, i) => {
+      const path = ["groups", i];
+      const o = this.obj(g, path);
+      this.known(o, path, ["id", "displayName", "members"]);
+      const displayName = this.str(o.displayName, [...path, "displayName"]);
+      const id = o.id === undefined ? stableGuid(tenantId, "group", displayName) : this.str(o.id, [...path, "id"]);
+      return { id, displayName, members: o.members === undefined ? [] : this.strs(o.members, [...path, "members"]) };
+    });
+    return raw.map((g, i) => ({
+      ...g,
+      members: g.members.map((m, j) => {
+        const key = m.toLowerCase();
+        const u = users.find((u) => u.id === key || u.userPrincipalName.toLowerCase() === key);
+        const nested = raw.find((x) => x.displayName.toLowerCase() === key || x.id === key);
+        return u?.id ?? nested?.id ?? this.fail(["groups", i, "members", j], "names no user or group");
+      }),
+    }));
   }
 
   app(v: unknown, path: Path, tenantId: string): AppRegistration {

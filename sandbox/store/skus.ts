@@ -1,12 +1,17 @@
 /**
  * Licence catalogue for licenseDetails: SKU part numbers with their GUIDs and service plans, from
  * Microsoft's "Product names and service plan identifiers for licensing" list. Only the plans that
- * matter here (Exchange Online) are listed per SKU.
+ * matter here (Exchange Online) are listed per SKU, plus EXCHANGE_S_FOUNDATION where Graph's own
+ * examples show it (AAD_PREMIUM, POWER_BI_PRO): a tenant-level plan that carries no mailbox.
  */
+import { isMailboxPlanInForce, PROVISIONED } from "../../m365/licences.ts";
+import type { TenantUser } from "../model.ts";
 
 export interface ServicePlan {
   servicePlanId: string;
   servicePlanName: string;
+  /** licenseDetails appliesTo: "User", or "Company" for tenant-level plans such as Exchange Foundation. */
+  appliesTo?: "User" | "Company";
 }
 
 export interface Sku {
@@ -32,6 +37,15 @@ const EXCHANGE_S_DESKLESS: ServicePlan = {
 const AAD_PREMIUM: ServicePlan = {
   servicePlanId: "41781fb2-bc02-4b7c-bd55-b576c07bb09d",
   servicePlanName: "AAD_PREMIUM",
+};
+const EXCHANGE_S_FOUNDATION: ServicePlan = {
+  servicePlanId: "113feb6c-3fe4-4440-bddc-54d774bf0318",
+  servicePlanName: "EXCHANGE_S_FOUNDATION",
+  appliesTo: "Company",
+};
+const BI_AZURE_P2: ServicePlan = {
+  servicePlanId: "70d33638-9c74-4d01-bfd3-562de28bd4ba",
+  servicePlanName: "BI_AZURE_P2",
 };
 const FLOW_P2_VIRAL: ServicePlan = {
   servicePlanId: "50e68c76-46c6-4674-81f9-75456511b170",
@@ -85,7 +99,13 @@ export const SKUS: readonly Sku[] = [
     skuPartNumber: "AAD_PREMIUM",
     skuId: "078d2b04-f1bd-4111-bbd4-b4b1b354cef4",
     exchange: false,
-    servicePlans: [AAD_PREMIUM],
+    servicePlans: [EXCHANGE_S_FOUNDATION, AAD_PREMIUM],
+  },
+  {
+    skuPartNumber: "POWER_BI_PRO",
+    skuId: "f8a1db68-be16-40ed-86d5-cb42ce701560",
+    exchange: false,
+    servicePlans: [EXCHANGE_S_FOUNDATION, BI_AZURE_P2],
   },
   {
     skuPartNumber: "FLOW_FREE",
@@ -99,4 +119,27 @@ export const SKUS: readonly Sku[] = [
 export function findSku(partNumber: string): Sku | undefined {
   const key = partNumber.toUpperCase();
   return SKUS.find((s) => s.skuPartNumber === key);
+}
+
+/** The licenseDetails rows of a sandbox user: each SKU's plans with the user's provisioning status. */
+export function licenseDetailsOf(u: Pick<TenantUser, "licenses" | "planStatus">): {
+  sku: Sku;
+  servicePlans: (ServicePlan & { provisioningStatus: string; appliesTo: "User" | "Company" })[];
+}[] {
+  return u.licenses.map((l) => {
+    const sku = findSku(l)!;
+    return {
+      sku,
+      servicePlans: sku.servicePlans.map((p) => ({
+        ...p,
+        appliesTo: p.appliesTo ?? "User",
+        provisioningStatus: u.planStatus?.[p.servicePlanName] ?? PROVISIONED,
+      })),
+    };
+  });
+}
+
+/** True when the user holds a mailbox plan in force: the rule the live reader applies (m365/licences.ts). */
+export function holdsMailboxLicence(u: Pick<TenantUser, "licenses" | "planStatus">): boolean {
+  return licenseDetailsOf(u).some((d) => d.servicePlans.some((p) => isMailboxPlanInForce(p)));
 }

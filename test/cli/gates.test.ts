@@ -52,7 +52,8 @@ const CASES: Case[] = [
     gate: "account_disabled",
     cause: "account_locked",
     mechanism: "basic",
-    textAlone: false,
+    // "account has an issue" is a rule of its own since issue 14 (cli/doctor/replies.ts).
+    textAlone: true,
     mutate: (_t, s) => void (s.accountEnabled = false),
   },
   {

@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { CAUSE_IDS } from "../../cli/doctor/causes.ts";
 import { runDiagnose } from "../../cli/doctor/diagnose-command.ts";
+import { diagnose } from "../../cli/doctor/diagnose.ts";
+import { formatHuman } from "../../cli/doctor/format.ts";
 
-function run(args: string[], stdin: string | null = null) {
+function run(args: string[], stdin: string | null = null, columns?: number) {
   let out = "";
   let err = "";
-  const code = runDiagnose(args, { stdin, stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  const code = runDiagnose(args, {
+    stdin,
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    ...(columns !== undefined ? { columns } : {}),
+  });
   return { code, out, err };
 }
 
@@ -22,7 +29,8 @@ describe("runDiagnose", () => {
       extracted: Record<string, unknown>;
       ambiguity?: string;
     };
-    expect(doc.causes[0]).toMatchObject({ id: "smtp_auth_disabled_tenant", confidence: 0.86, weakensTenant: false });
+    expect(doc.causes[0]).toMatchObject({ id: "smtp_auth_disabled_tenant", weakensTenant: false });
+    expect(doc.causes[0]!.confidence as number).toBeGreaterThan(0.9);
     for (const c of doc.causes) {
       expect(CAUSE_IDS).toContain(c.id);
       expect(typeof c.confidence).toBe("number");
@@ -51,10 +59,19 @@ describe("runDiagnose", () => {
   it("reads stdin when no text is given, and prints ranked human output", () => {
     const r = run([], `Error: Invalid login: ${TENANT}\n`);
     expect(r.code).toBe(0);
-    expect(r.out.split("\n")[0]).toBe("Read: reply 535 5.7.139; stage auth; client nodemailer");
-    expect(r.out).toContain("1. smtp_auth_disabled_tenant  (86%)  SMTP AUTH is disabled for the organisation");
+    expect(r.out.split("\n")[0]).toMatch(
+      /^1\. smtp_auth_disabled_tenant {2}\(9\d%\) {2}SMTP AUTH is disabled for the organisation$/u,
+    );
+    expect(r.out).toContain(
+      "   why:   535 5.7.139: SMTP AUTH is off for the organisation and the mailbox inherits it.",
+    );
     expect(r.out).toContain("tenant.yaml:");
     expect(r.out).toContain("organization: disabled");
+    expect(r.out).not.toContain("check:");
+    const v = run(["--verbose"], `Error: Invalid login: ${TENANT}\n`);
+    expect(v.out.split("\n")[0]).toBe("Read: reply 535 5.7.139; stage auth; client nodemailer");
+    expect(v.out).toContain("   check:");
+    expect(v.out).toContain("Evidence (rule, strength, source):\n  code-5.7.139 1 — ");
   });
 
   it("joins several arguments into one text; -- allows text starting with '-'", () => {
@@ -67,9 +84,11 @@ describe("runDiagnose", () => {
   it("unknown text still exits 0 with the unknown cause", () => {
     const r = run(["--json", "the printer says no"]);
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.out) as { causes: Array<{ id: string; confidence: number }> }).causes).toEqual([
-      expect.objectContaining({ id: "unknown", confidence: 1 }),
-    ]);
+    const causes = (JSON.parse(r.out) as { causes: Array<{ id: string; confidence: number }> }).causes;
+    expect(causes.map((c) => c.id)).toEqual(["unknown"]);
+    // A modest prior, never certainty.
+    expect(causes[0]!.confidence).toBeGreaterThan(0.2);
+    expect(causes[0]!.confidence).toBeLessThan(0.9);
   });
 
   it("bad arguments: clear message, exit 2, no stack trace", () => {
@@ -77,7 +96,7 @@ describe("runDiagnose", () => {
     expect(r.code).toBe(2);
     expect(r.out).toBe("");
     expect(r.err).toBe(
-      "m365-smtp-auth doctor diagnose: unknown option '--jsn' (use --json, or -- before text that starts with '-')\n",
+      "m365-smtp-auth doctor diagnose: unknown option '--jsn' (use --json, --verbose, --context, or -- before text that starts with '-')\n",
     );
     expect(r.err).not.toMatch(/\n\s+at /u);
   });
@@ -93,6 +112,37 @@ describe("runDiagnose", () => {
       expect(r.err).toContain("no error text given");
       expect(r.err).toContain("usage: m365-smtp-auth doctor diagnose");
     }
+  });
+
+  it("--context is read as evidence and names the mailbox", () => {
+    const bare = run(["535 5.7.3 Authentication unsuccessful"]);
+    expect(bare.out.split("\n")[0]).toMatch(/^1\. wrong_credentials /u);
+    const r = run(["--context", "MFA is on for scanner@contoso.com", "535 5.7.3 Authentication unsuccessful"]);
+    expect(r.out.split("\n")[0]).toBe("Mailbox: scanner@contoso.com");
+    expect(r.out.split("\n")[2]).toMatch(/^1\. per_user_mfa /u);
+    expect(r.out).toContain("why:   You mention MFA");
+    expect(r.out).toContain("scanner@contoso.com");
+    expect(run(["--context"]).code).toBe(2);
+  });
+
+  it("fits one 80×24 screen: wrapped to its width, the OAuth/retirement note once, the runners-up on one line", () => {
+    const r = run(["535 5.7.139 Authentication unsuccessful, the request did not meet the criteria"], null, 80);
+    const lines = r.out.trimEnd().split("\n");
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(r.out.match(/second\s+half\s+of\s+2027/gu)).toHaveLength(1);
+    expect(r.out.match(/^\d\. /gmu)).toHaveLength(1);
+    expect(r.out).toMatch(/^Also possible: conditional_access_block \(\d+%\), security_defaults_enabled \(\d+%\)$/mu);
+    expect(r.out).toContain("Question: Is MFA or Security Defaults on for this account");
+    expect(lines.length).toBeLessThanOrEqual(24);
+  });
+
+  it("never tells the user to run the command they just ran", () => {
+    const r = run(["--verbose", "the printer says no"]);
+    expect(r.out).not.toMatch(/doctor diagnose/u);
+    // The same text from a probe: the check that says "run doctor probe" is dropped.
+    const d = diagnose("the printer says no");
+    expect(formatHuman(d, { verbose: true })).toMatch(/doctor probe/u);
+    expect(formatHuman(d, { verbose: true, command: "probe" })).not.toMatch(/doctor probe/u);
   });
 
   it("--help prints usage and exits 0", () => {

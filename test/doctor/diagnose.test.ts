@@ -93,6 +93,9 @@ describe("diagnose: one rule each", () => {
   it("tenant-disabled also lists the mailbox override", () => {
     expect(
       ids("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."),
+    ).toEqual(expect.arrayContaining(["smtp_auth_disabled_tenant", "smtp_auth_disabled_mailbox"]));
+    expect(
+      ids("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.").slice(0, 2),
     ).toEqual(["smtp_auth_disabled_tenant", "smtp_auth_disabled_mailbox"]);
   });
 
@@ -100,12 +103,15 @@ describe("diagnose: one rule each", () => {
     const d = diagnose(
       "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.",
     );
-    expect(d.causes.map((c) => c.id)).toEqual([
+    expect(d.causes.map((c) => c.id).slice(0, 3)).toEqual([
       "per_user_mfa",
       "conditional_access_block",
       "security_defaults_enabled",
     ]);
     expect(d.ambiguity).toContain("Sign-in logs");
+    expect(d.question).toBe(
+      "Is MFA or Security Defaults on for this account, or does its sign-in log name a Conditional Access policy?",
+    );
   });
 
   it("'basic authentication is disabled': personal account → retired; old work tenant → authentication policy", () => {
@@ -127,12 +133,20 @@ describe("diagnose: one rule each", () => {
 
   it("bare 535 5.7.3 is ambiguous and says which causes remain", () => {
     const d = diagnose("535 5.7.3 Authentication unsuccessful [SN4PR0501CA0054.namprd05.prod.outlook.com]");
-    expect(d.causes.map((c) => c.id).slice(0, 3)).toEqual([
-      "wrong_credentials",
-      "smtp_auth_disabled_mailbox",
+    expect(d.causes[0]!.id).toBe("wrong_credentials");
+    expect(
+      d.causes
+        .map((c) => c.id)
+        .slice(1, 5)
+        .sort(),
+    ).toEqual([
+      "mailbox_unlicensed_or_missing",
+      "per_user_mfa",
       "security_defaults_enabled",
+      "smtp_auth_disabled_mailbox",
     ]);
     expect(d.causes[0]!.confidence).toBeLessThan(0.5);
+    expect(d.question).toMatch(/Outlook on the web/u);
     expect(d.ambiguity).toContain("Get-CASMailbox");
     expect(d.ambiguity).toContain("XOAUTH2");
   });
@@ -195,5 +209,90 @@ describe("diagnose: one rule each", () => {
       "smtpAuth:\n  mailboxes:\n    scanner@contoso.com: { state: enabled, owner: <owner>, ticket: <ticket>, expires: <yyyy-mm-dd> }",
     );
     expect(d.causes[0]!.check[0]).toContain("Get-CASMailbox -Identity scanner@contoso.com");
+  });
+});
+
+describe("client-library wording with no Exchange reply", () => {
+  it.each([
+    ["smtplib.SMTPNotSupportedError: SMTP AUTH extension not supported by server.", "starttls_required"],
+    ["smtp: server doesn't support AUTH", "starttls_required"],
+    [
+      "javax.mail.AuthenticationFailedException: No authentication mechanisms supported by both server and client",
+      "starttls_required",
+    ],
+    ["panic: unencrypted connection", "starttls_required"],
+    ["ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1056)", "starttls_required"],
+    ["javax.net.ssl.SSLException: Unrecognized SSL message, plaintext connection?", "starttls_required"],
+    [
+      "MailKit.Security.SslHandshakeException: An error occurred while attempting to establish an SSL or TLS connection. When connecting to an SMTP service, port 587 is typically reserved for plain-text connections.",
+      "starttls_required",
+    ],
+    ["Error: Greeting never received", "starttls_required"],
+    [
+      "javax.mail.MessagingException: Could not convert socket to TLS; nested exception is: javax.net.ssl.SSLHandshakeException: No appropriate protocol (protocol is disabled or cipher suites are inappropriate)",
+      "tls_version",
+    ],
+    [
+      "System.Net.Mail.SmtpException: Failure sending mail. ---> System.Security.Authentication.AuthenticationException: Authentication failed because the remote party has closed the transport stream.",
+      "tls_version",
+    ],
+    ["error:1409442E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version", "tls_version"],
+    ["Outlook: Sending reported error (0x800CCC0E): Cannot connect to the server.", "transient"],
+    ["SMTP Error: Could not connect to SMTP host. Failed to connect to server", "transient"],
+    // this doctor's own probe timing out: a network or port block, never "run the probe"
+    ["no answer from smtp.office365.com:587 within 30000 ms", "transient"],
+    ["550 5.1.8 Access denied, bad outbound sender", "sender_restricted"],
+    ["554 5.2.0 STOREDRV.Submission.Exception:OutboundSpamException; Failed to process message", "sender_restricted"],
+    ["550 5.7.1 Unable to relay", "not_authenticated_anonymous_send"],
+    ["535 5.7.8 Error: authentication failed: authentication failure", "wrong_credentials"],
+  ])("%s → %s", (text, expected) => {
+    expect(top(text)).toBe(expected);
+  });
+
+  it("a transcript with AUTH right after EHLO and no STARTTLS puts STARTTLS first, even on a 504", () => {
+    const d = diagnose(
+      "S: 220 SN4PR0501CA0054.outlook.office365.com Microsoft ESMTP MAIL Service ready\nC: EHLO printer\nS: 250-SN4PR0501CA0054.outlook.office365.com Hello\nS: 250 SIZE 157286400\nC: AUTH LOGIN\nS: 504 5.7.4 Unrecognized authentication type",
+    );
+    expect(d.causes[0]!.id).toBe("starttls_required");
+  });
+
+  it("reads the command order from nodemailer's debug log too (marker after a timestamp and a session id)", () => {
+    const log = [
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] S: 220 AS4P192CA0006.outlook.office365.com Microsoft ESMTP MAIL Service ready",
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] C: EHLO host.local",
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] S: 250-STARTTLS",
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] S: 250 SMTPUTF8",
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] C: AUTH LOGIN",
+      "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] S: 504 5.7.4 Unrecognized authentication type",
+    ].join("\n");
+    expect(top(log)).toBe("starttls_required");
+    // The same log after STARTTLS: the mechanism, not TLS.
+    const afterTls = log.replace(
+      "C: AUTH LOGIN",
+      "C: STARTTLS\n[x] S: 220 2.0.0 SMTP server ready\n[x] C: EHLO host.local\n[x] S: 250-AUTH LOGIN XOAUTH2\n[x] C: AUTH PLAIN AGZvbwBiYXI=",
+    );
+    expect(top(afterTls)).toBe("auth_mechanism_unsupported");
+  });
+
+  it("the user's own words move a generic code (review class E/F)", () => {
+    expect(top("530 5.7.57 Client not authenticated to send mail")).toBe("not_authenticated_anonymous_send");
+    expect(
+      diagnose("530 5.7.57 Client not authenticated to send mail", {
+        context: "another app works with TLS on",
+      }).causes[0]!.id,
+    ).toBe("starttls_required");
+    expect(
+      diagnose("535 5.7.3 Authentication unsuccessful", { context: "Security Defaults are on" }).causes[0]!.id,
+    ).toBe("security_defaults_enabled");
+  });
+});
+
+describe("large pastes", () => {
+  it("a 3000-line debug log with the reply at the end diagnoses in well under two seconds", () => {
+    const line = "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] S: 250-PIPELINING 'quoted' value...";
+    const text = `${Array.from({ length: 3000 }, (_, i) => `${line} ${i}`).join("\n")}\n535 5.7.139 Authentication unsuccessful, the request did not meet the criteria`;
+    const t0 = performance.now();
+    expect(diagnose(text).causes[0]!.id).toBe("per_user_mfa");
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 });

@@ -34,14 +34,14 @@ const denied = (op: ConstructorParameters<typeof PermissionError>[0]) =>
 /** A TenantApi whose reads answer from `over` (or a healthy default); anything else throws. */
 function fakeApi(over: Partial<Record<string, () => Promise<unknown>>> = {}): TenantApi {
   const defaults: Record<string, () => Promise<unknown>> = {
-    getUser: () => Promise.resolve(USER),
+    findUser: () => Promise.resolve(USER),
     getCasMailbox: () => Promise.resolve({ mailbox: M, state: "enabled" }),
     getSecurityDefaults: () => Promise.resolve(false),
     getOrganizationSmtpAuthDisabled: () => Promise.resolve(true),
     getPerUserMfa: () => Promise.resolve("disabled"),
     "graphList:/v1.0/identity/conditionalAccess/policies": () => Promise.resolve([]),
     "graphList:/v1.0/users/u-1/licenseDetails": () =>
-      Promise.resolve([{ servicePlans: [{ servicePlanName: "EXCHANGE_S_STANDARD" }] }]),
+      Promise.resolve([{ servicePlans: [{ servicePlanName: "EXCHANGE_S_STANDARD", provisioningStatus: "Success" }] }]),
     "invoke:Get-OrganizationConfig": () => Promise.resolve([{ DefaultAuthenticationPolicy: null }]),
     "invoke:Get-AuthenticationPolicy": () => Promise.resolve([{ Name: "Allow Basic SMTP", AllowBasicAuthSmtp: true }]),
     "invoke:Get-User": () => Promise.resolve([{ AuthenticationPolicy: null }]),
@@ -136,7 +136,7 @@ describe("gatherFacts", () => {
       attempts: 1,
     });
     const g = await gather(
-      fakeApi({ getUser: () => Promise.reject(notFound), getCasMailbox: () => Promise.reject(notFound) }),
+      fakeApi({ findUser: () => Promise.resolve(null), getCasMailbox: () => Promise.reject(notFound) }),
     );
     expect(buildReport(M, g, { today }).blockingGate).toBe("mailbox_unlicensed_or_missing");
   });

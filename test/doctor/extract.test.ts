@@ -23,12 +23,12 @@ describe("extract: client wrappings", () => {
     expect(e.requestId).toBe("08DD3DD7D75D7743");
   });
 
-  it(".NET SmtpException: the echoed 535 inside 5.7.57", () => {
+  it(".NET SmtpException: the echoed 535 inside 5.7.57 (the dropped 530 is read back from .NET's sentence)", () => {
     const e = extract(
       "System.Net.Mail.SmtpException: The SMTP server requires a secure connection or the client was not authenticated. The server response was: 5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [XX0PR01CA0001.eurprd01.prod.exchangelabs.com 2025-01-26T18:54:30.055Z 08DD3DD7D75D7743]",
     );
     expect(e.replies).toEqual([
-      { code: null, enhanced: "5.7.57", text: "Client not authenticated to send mail.", echoed: false },
+      { code: 530, enhanced: "5.7.57", text: "Client not authenticated to send mail.", echoed: false },
       {
         code: 535,
         enhanced: "5.7.139",
@@ -187,7 +187,11 @@ describe("extract: client wrappings", () => {
   });
 
   it("unescapeText handles JSON-in-JSON and Python reprs", () => {
-    expect(unescapeText("a\\\\nb \\'c\\' b'x'")).toBe("a\nb 'c'  x'");
+    expect(unescapeText("a\\\\nb \\'c\\'")).toBe("a\nb 'c'");
+    // Python joins adjacent bytes literals split over lines; so does the normaliser.
+    expect(
+      unescapeText("(535, b'5.7.139 Authentication unsuccessful, the request did not meet the '\n    b'criteria')"),
+    ).toBe("(535, 5.7.139 Authentication unsuccessful, the request did not meet the criteria')");
   });
 
   it("never throws on odd input", () => {

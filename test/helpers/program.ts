@@ -10,18 +10,7 @@ import { projectRoot } from "../../engine/pulumi-env.ts";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/server.ts";
 import { pulumiProject, type CliResult, type PulumiProject } from "./pulumi-cli.ts";
 
-// Every folder the program and its providers import at run time (issue 12 layout).
-const PROGRAM_FILES = [
-  "Pulumi.yaml",
-  "package.json",
-  "index.ts",
-  "providers",
-  "desired",
-  "m365",
-  "tenant",
-  "program",
-  "sandbox",
-];
+const PROGRAM_FILES = ["Pulumi.yaml", "package.json", "index.ts", "m365", "tenant", "providers", "program", "desired"];
 
 export interface ProgramUnderTest {
   sandbox: Sandbox;

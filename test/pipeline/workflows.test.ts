@@ -87,8 +87,8 @@ describe("GitHub Actions workflows", () => {
     expect(lint.status).toBe(0);
   });
 
-  it("are exactly preview, apply and drift", () => {
-    expect(readdirSync(workflowsDir).sort()).toEqual(["apply.yml", "drift.yml", "preview.yml"]);
+  it("are exactly preview, apply, drift and readiness", () => {
+    expect(readdirSync(workflowsDir).sort()).toEqual(["apply.yml", "drift.yml", "preview.yml", "readiness.yml"]);
   });
 
   it("preview runs on pull requests into main and signs in with an OIDC token per stack", () => {

@@ -20,6 +20,9 @@ function fakeApi(methods: Partial<TenantApi>): TenantApi {
   });
 }
 
+/** Read-back of mailbox writes (read-back.ts) without its real delays. */
+const NO_WAIT = { sleep: async () => undefined };
+
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const tmp = () => (dir = mkdtempSync(path.join(tmpdir(), "journal-")));
@@ -64,6 +67,7 @@ describe("the prior-value journal", () => {
         setPerUserMfa: async (user: string) => void writes.push(user),
       }),
       "restore",
+      {},
       broken,
     );
     await expect(KIND_PROVIDERS.PerUserMfa.create(ctx, { user: "a@contoso.com", state: "enforced" })).rejects.toThrow(
@@ -94,11 +98,11 @@ describe("creates take a killed run's journaled prior, deletes restore it", () =
       setPerUserMfa: async (user: string, state: PerUserMfaState) => void tenant.set(user, state),
     });
     // The killed run: create journaled and wrote, the engine never checkpointed it.
-    const killed = createProviderContext(api, "restore", openFileJournal(file));
+    const killed = createProviderContext(api, "restore", NO_WAIT, openFileJournal(file));
     await KIND_PROVIDERS.PerUserMfa.create(killed, { user: "a@contoso.com", state: "enforced" });
     expect(tenant.get("a@contoso.com")).toBe("enforced");
     // The next run (a new process) adopts again.
-    const next = createProviderContext(api, "restore", openFileJournal(file));
+    const next = createProviderContext(api, "restore", NO_WAIT, openFileJournal(file));
     const { outs } = await KIND_PROVIDERS.PerUserMfa.create(next, { user: "a@contoso.com", state: "enforced" });
     expect(outs.prior).toBe("disabled");
     await KIND_PROVIDERS.PerUserMfa.delete(next, "a@contoso.com", outs);
@@ -117,10 +121,10 @@ describe("creates take a killed run's journaled prior, deletes restore it", () =
       listCasMailboxes: async () => [...tenant].map(([mailbox, state]) => ({ mailbox, state })),
       setCasMailbox: async (mailbox: string, state: CasMailbox["state"]) => void tenant.set(mailbox, state),
     });
-    const killed = createProviderContext(api, "restore", openFileJournal(file));
+    const killed = createProviderContext(api, "restore", NO_WAIT, openFileJournal(file));
     await KIND_PROVIDERS.OtherMailboxesSmtpAuth.create(killed, { declared: [], strays: [] });
     expect([...tenant.values()]).toEqual(["inherit", "inherit", "inherit"]);
-    const next = createProviderContext(api, "restore", openFileJournal(file));
+    const next = createProviderContext(api, "restore", NO_WAIT, openFileJournal(file));
     const { outs } = await KIND_PROVIDERS.OtherMailboxesSmtpAuth.create(next, { declared: [], strays: [] });
     expect([...outs.reset].sort((x, y) => x.mailbox.localeCompare(y.mailbox))).toEqual([
       { mailbox: "a@contoso.com", prior: "enabled" },
@@ -149,9 +153,12 @@ describe("creates take a killed run's journaled prior, deletes restore it", () =
       },
     });
     const inputs = { state: "enforced" as const, declared: ["d@contoso.com"], strays: [] };
-    await KIND_PROVIDERS.OtherUsersMfa.create(createProviderContext(api, "restore", openFileJournal(file)), inputs);
+    await KIND_PROVIDERS.OtherUsersMfa.create(
+      createProviderContext(api, "restore", NO_WAIT, openFileJournal(file)),
+      inputs,
+    );
     expect([...tenant.values()]).toEqual(["enforced", "enforced", "enforced", "disabled"]);
-    const next = createProviderContext(api, "restore", openFileJournal(file));
+    const next = createProviderContext(api, "restore", NO_WAIT, openFileJournal(file));
     const { outs } = await KIND_PROVIDERS.OtherUsersMfa.create(next, inputs);
     expect(outs.reset).toEqual([
       { user: "a@contoso.com", prior: "disabled" },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { EXCHANGE_SERVER_NAME, ExchangeCodes, ExchangeExceptions } from "../../sandbox/errors/exchange.ts";
-import { FIXTURE, call, fetchToken, invoke, LIVE, startTestSandbox } from "./helpers.ts";
+import { FIXTURE, admin, call, fetchToken, invoke, LIVE, startTestSandbox } from "./helpers.ts";
 
 const EXO = "https://outlook.office365.com/.default";
 
@@ -37,31 +37,52 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
   });
 
   describe("Get-CASMailbox / Set-CASMailbox", () => {
-    it("gets one mailbox by identity in the gateway's response shape", async () => {
+    it("gets one mailbox by identity in the gateway's response shape: a real-sized object with @odata.type annotations", async () => {
       const r = await invoke(sb, token, "Get-CASMailbox", { Identity: "scanner@contoso.com" });
       expect(r.status).toBe(200);
-      expect(r.json).toEqual({
-        "@odata.context": context,
-        value: [
-          {
-            Identity: "scanner",
-            Name: "scanner",
-            DisplayName: "Scanner (3rd floor)",
-            PrimarySmtpAddress: "scanner@contoso.com",
-            ExternalDirectoryObjectId: FIXTURE.scanner.id,
-            Guid: expect.stringMatching(/^[0-9a-f-]{36}$/),
-            ActiveSyncEnabled: true,
-            OWAEnabled: true,
-            PopEnabled: true,
-            ImapEnabled: true,
-            MAPIEnabled: true,
-            EwsEnabled: true,
-            ECPEnabled: true,
-            SmtpClientAuthenticationDisabled: true,
-          },
-        ],
+      const body = r.json as InvokeBody;
+      expect(body["@odata.context"]).toBe(context);
+      const row = body.value[0]!;
+      expect(row).toMatchObject({
+        Identity: "scanner",
+        Name: "scanner",
+        DisplayName: "Scanner (3rd floor)",
+        PrimarySmtpAddress: "scanner@contoso.com",
+        ExternalDirectoryObjectId: FIXTURE.scanner.id,
+        Guid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        "Guid@odata.type": "#Guid",
+        EmailAddresses: ["SMTP:scanner@contoso.com", "smtp:scanner@contoso.onmicrosoft.com"],
+        "EmailAddresses@odata.type": "#Collection(String)",
+        "WhenChanged@odata.type": "#DateTimeOffset",
+        SmtpClientAuthenticationDisabled: true,
       });
+      expect(Object.keys(row).filter((k) => !k.includes("@"))).toHaveLength(69);
+      expect(Object.keys(row).filter((k) => k.endsWith("@odata.type"))).toHaveLength(9);
       expect(sb.requestLog.counts()).toEqual({ "InvokeCommand Get-CASMailbox": 1 });
+    });
+
+    it("$select returns only the named properties (and their annotations), on every page", async () => {
+      const url = `${sb.baseUrl}/adminapi/beta/${sb.tenantId}/InvokeCommand?$select=PrimarySmtpAddress,smtpclientauthenticationdisabled,Guid`;
+      const first = (await invoke(sb, token, "Get-CASMailbox", { ResultSize: "Unlimited" }, { url }))
+        .json as InvokeBody;
+      expect(first.value[0]).toEqual({
+        PrimarySmtpAddress: expect.any(String),
+        SmtpClientAuthenticationDisabled: null,
+        Guid: expect.any(String),
+        "Guid@odata.type": "#Guid",
+      });
+      expect(first["@odata.nextLink"]).toContain(
+        "$select=PrimarySmtpAddress%2Csmtpclientauthenticationdisabled%2CGuid",
+      );
+      const next = (
+        await invoke(sb, token, "Get-CASMailbox", { ResultSize: "Unlimited" }, { url: first["@odata.nextLink"]! })
+      ).json as InvokeBody;
+      expect(Object.keys(next.value[0]!).sort()).toEqual([
+        "Guid",
+        "Guid@odata.type",
+        "PrimarySmtpAddress",
+        "SmtpClientAuthenticationDisabled",
+      ]);
     });
 
     it("resolves identities by UPN, alias, object id and display name, case-insensitively", async () => {
@@ -92,45 +113,28 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
       expect(r.status).toBe(404);
     });
 
-    it.each([
-      ["SmtpClientAuthenticationDisabled -eq $true", ["scanner@contoso.com"]],
-      ["SmtpClientAuthenticationDisabled -eq $false", ["bob@contoso.com"]],
-    ])('filters with -Filter "%s"', async (filter, expected) => {
-      // Only the fixture's hand-written users; the generated ones are excluded by a second clause.
-      const r = await invoke(sb, token, "Get-CASMailbox", {
-        Filter: `${filter} -and Name -ne 'x'`,
-        ResultSize: "Unlimited",
-      });
-      const addrs = (r.json as InvokeBody).value
-        .map((m) => m.PrimarySmtpAddress as string)
-        .filter((a) => !a.startsWith("user"));
-      expect(addrs).toEqual(expected);
+    it.each([["SmtpClientAuthenticationDisabled -eq $true"], ["SmtpClientAuthenticationDisabled -ne $null"]])(
+      'refuses -Filter "%s" as Exchange does: the property is not filterable (400)',
+      async (filter) => {
+        const r = await invoke(sb, token, "Get-CASMailbox", { Filter: filter, ResultSize: "Unlimited" });
+        expect(r.status).toBe(400);
+        expect((r.json as ExoError).error.details[0]!.message).toBe(
+          `Ex8B7E2D|${ExchangeExceptions.parameterBinding}|Cannot bind parameter 'Filter' to the target. Exception setting "Filter": ""SmtpClientAuthenticationDisabled" is not a recognized filterable property. Valid property names are: PrimarySmtpAddress, Name, ExternalDirectoryObjectId."`,
+        );
+      },
+    );
+
+    it("filters on a filterable property", async () => {
+      const r = await invoke(sb, token, "Get-CASMailbox", { Filter: "PrimarySmtpAddress -eq 'bob@contoso.com'" });
+      expect((r.json as InvokeBody).value.map((m) => m.PrimarySmtpAddress)).toEqual(["bob@contoso.com"]);
     });
 
-    it("-Filter on $null returns mailboxes that inherit the organisation setting", async () => {
-      const first = (
-        await invoke(sb, token, "Get-CASMailbox", {
-          Filter: "SmtpClientAuthenticationDisabled -eq $null",
-          ResultSize: "Unlimited",
-        })
-      ).json as InvokeBody;
-      expect(first.value).toHaveLength(1000);
-      const rest = (
-        await invoke(
-          sb,
-          token,
-          "Get-CASMailbox",
-          { Filter: "SmtpClientAuthenticationDisabled -eq $null", ResultSize: "Unlimited" },
-          { url: first["@odata.nextLink"]! },
-        )
-      ).json as InvokeBody;
-      expect(rest["@odata.nextLink"]).toBeUndefined();
-      const values = [...first.value, ...rest.value];
-      const expected = sb.store
-        .users()
-        .filter((u) => u.hasMailbox && u.smtpClientAuthenticationDisabled === null).length;
-      expect(values).toHaveLength(expected);
-      expect(values.every((m) => m.SmtpClientAuthenticationDisabled === null)).toBe(true);
+    it("an empty or $null -Identity on a Get-* cmdlet returns every object, as Exchange documents", async () => {
+      for (const Identity of ["", null]) {
+        const r = await invoke(sb, token, "Get-CASMailbox", { Identity, ResultSize: 5 });
+        expect(r.status).toBe(200);
+        expect((r.json as InvokeBody).value).toHaveLength(5);
+      }
     });
 
     it("pages with Prefer: odata.maxpagesize and an @odata.nextLink POSTed with the same body", async () => {
@@ -402,6 +406,84 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
           })
         ).status,
       ).toBe(404);
+    });
+  });
+
+  describe("real-service behaviours behind switches", () => {
+    const DETAIL =
+      "Ex9D1A2B|Microsoft.Exchange.Data.Directory.ADTransientException|The operation couldn't be performed because of a transient directory error. Please try again.";
+    const ENVELOPE = {
+      code: ExchangeCodes.internal,
+      message: "Error executing cmdlet",
+      details: [{ code: "Server", target: "", message: DETAIL }],
+    };
+    it.each([
+      ["error", { error: ENVELOPE }],
+      ["odata.error", { "@odata.error": ENVELOPE }],
+      [
+        "adminapi.errors",
+        {
+          value: [],
+          "@adminapi.errors": [
+            "The operation couldn't be performed because of a transient directory error. Please try again.",
+          ],
+        },
+      ],
+    ] as const)("error-in-200 (%s): HTTP 200, the error in the body, the cmdlet not run", async (shape, body) => {
+      const added = await admin(sb, "POST", "/faults", {
+        kind: "error-in-200",
+        match: "Set-CASMailbox",
+        shape,
+        times: 1,
+      });
+      expect(added.status).toBe(201);
+      const r = await invoke(sb, token, "Set-CASMailbox", {
+        Identity: "scanner@contoso.com",
+        SmtpClientAuthenticationDisabled: false,
+      });
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual(body);
+      expect(sb.store.findUser("scanner@contoso.com")!.smtpClientAuthenticationDisabled).toBe(true);
+      sb.faults.clear();
+    });
+
+    it("PUT /_sandbox/exchange changes the switches and names a bad key or value, changing nothing", async () => {
+      try {
+        expect((await admin(sb, "PUT", "/exchange", { replicaLagSeconds: 5, errorBodies: "text" })).json).toEqual({
+          roleRefusal: "401",
+          replicaLagSeconds: 5,
+          servicePrincipalTrustee: "objectId",
+          errorBodies: "text",
+          tenantInUrl: "any",
+        });
+        const bad = await admin(sb, "PUT", "/exchange", { roleRefusal: "418", replicaLagSeconds: 9 });
+        expect(bad.status).toBe(400);
+        expect((bad.json as { error: { message: string } }).error.message).toBe(
+          "[roleRefusal] must be one of 401, 400-authz, command-not-found, 403",
+        );
+        expect((await admin(sb, "PUT", "/exchange", { lag: 1 })).status).toBe(400);
+        expect(sb.exchange.behaviour.replicaLagSeconds).toBe(5);
+        // errorBodies: text — the detail text alone, as text/plain.
+        const r = await invoke(sb, token, "Get-CASMailbox", { Identity: "ghost@contoso.com" });
+        expect(r.status).toBe(404);
+        expect(r.headers["content-type"]).toBe("text/plain; charset=utf-8");
+        expect(r.text).toBe(
+          `The operation couldn't be performed because object 'ghost@contoso.com' couldn't be found on '${EXCHANGE_SERVER_NAME}'.`,
+        );
+      } finally {
+        sb.exchange.reset();
+      }
+    });
+
+    it("tenantInUrl: guid refuses the tenant's domain in the URL (403) and accepts its id", async () => {
+      sb.exchange.behaviour.tenantInUrl = "guid";
+      try {
+        const url = `${sb.baseUrl}/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand`;
+        expect((await invoke(sb, token, "Get-TransportConfig", {}, { url })).status).toBe(403);
+        expect((await invoke(sb, token, "Get-TransportConfig", {})).status).toBe(200);
+      } finally {
+        sb.exchange.reset();
+      }
     });
   });
 

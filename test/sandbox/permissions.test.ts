@@ -1,6 +1,7 @@
 /**
  * The permission matrix: every operation in m365/permissions.ts refuses a token without its
- * application permission (Graph 403 Authorization_RequestDenied, Exchange 403 CmdletAccessDenied)
+ * application permission (Graph 403 Authorization_RequestDenied; Exchange 401 "User is not allowed to
+ * call …" by default, the other real shapes and the old 403 behind the roleRefusal switch)
  * and accepts a token holding only the least-privileged one.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,6 +40,8 @@ const CASES: Record<OperationName, Case> = {
     body: { perUserMfaState: "enforced" },
   },
   "graph.conditionalAccess.read": { method: "GET", path: "/v1.0/identity/conditionalAccess/policies" },
+  "graph.signIns.read": { method: "GET", path: "/v1.0/auditLogs/signIns?$top=1" },
+  "graph.memberOf.read": { method: "GET", path: "/v1.0/users/scanner@contoso.com/transitiveMemberOf" },
   "exchange.Get-CASMailbox": { method: "Get-CASMailbox", path: "", body: { Identity: "scanner@contoso.com" } },
   "exchange.Set-CASMailbox": {
     method: "Set-CASMailbox",
@@ -167,17 +170,51 @@ describe.skipIf(LIVE)("permission matrix against the sandbox", () => {
   );
 
   it.each(OPS.filter((op) => op.startsWith("exchange.")))(
-    "%s refuses an app without any permission (403 CmdletAccessDenied)",
+    "%s refuses an app without any permission as Exchange does: 401 User is not allowed to call",
     async (op) => {
       const r = await send(op, tokenFor(FIXTURE.nobody.appId, op));
+      expect(r.status).toBe(401);
+      expect(r.json).toEqual({
+        error: {
+          code: ExchangeCodes.unauthorized,
+          message: `User is not allowed to call ${op.slice("exchange.".length)}`,
+        },
+      });
+      // Not a token refusal: no WWW-Authenticate challenge.
+      expect(r.headers["www-authenticate"]).toBeUndefined();
+    },
+  );
+
+  it("the other real refusal shapes and the old 403, behind the roleRefusal switch", async () => {
+    const op = "exchange.Get-CASMailbox" as const;
+    const token = tokenFor(FIXTURE.nobody.appId, op);
+    const detail = (r: { json: unknown }) =>
+      (r.json as { error: { details: { message: string }[] } }).error.details[0]!.message;
+    try {
+      sb.exchange.behaviour.roleRefusal = "400-authz";
+      let r = await send(op, token);
+      expect(r.status).toBe(400);
+      expect(detail(r)).toBe(
+        `Ex4C8E1D|${ExchangeExceptions.authzAccessDenied}|[FailureCategory=AuthZ-CmdletAccessDeniedException] The user isn't assigned to any management roles.`,
+      );
+      sb.exchange.behaviour.roleRefusal = "command-not-found";
+      r = await send(op, token);
+      expect(r.status).toBe(400);
+      expect(detail(r)).toBe(
+        `Ex1C2D3E|${ExchangeExceptions.commandNotFound}|The term 'Get-CASMailbox' is not recognized as a name of a cmdlet, function, script file, or executable program.`,
+      );
+      sb.exchange.behaviour.roleRefusal = "403";
+      r = await send(op, token);
       expect(r.status).toBe(403);
       const err = (r.json as { error: { code: string; details: { message: string }[] } }).error;
       expect(err.code).toBe(ExchangeCodes.forbidden);
       expect(err.details[0]!.message).toContain(
-        `${ExchangeExceptions.accessDenied}|The caller doesn't have the permission to run '${op.slice("exchange.".length)}'. Missing: the application permission Exchange.ManageAsApp`,
+        `${ExchangeExceptions.accessDenied}|The caller doesn't have the permission to run 'Get-CASMailbox'. Missing: the application permission Exchange.ManageAsApp`,
       );
-    },
-  );
+    } finally {
+      sb.exchange.reset();
+    }
+  });
 
   it.each(OPS)("%s accepts a token holding only its least-privileged permission", async (op) => {
     sb.store.reset();
@@ -190,7 +227,7 @@ describe.skipIf(LIVE)("permission matrix against the sandbox", () => {
     "%s refuses the read-only audit app",
     async (op) => {
       const r = await send(op, tokenFor(FIXTURE.reader.appId, op));
-      expect(r.status).toBe(403);
+      expect(r.status).toBe(op.startsWith("exchange.") ? 401 : 403);
     },
   );
 

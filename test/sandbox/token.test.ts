@@ -116,6 +116,7 @@ describe.skipIf(LIVE)("token service", () => {
         "Policy.ReadWrite.SecurityDefaults",
         "Policy.ReadWrite.AuthenticationMethod",
         "User.Read.All",
+        "AuditLog.Read.All",
       ],
     });
     expect((c.exp as number) - (c.iat as number)).toBe(3599 + 5);

@@ -19,13 +19,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
 
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -57,6 +58,9 @@ func main() {
 			engineAddress = a
 		}
 	}
+
+	// Exit with the engine, even when the CLI is killed outright (issue 17 item 4).
+	watchEngine(engineAddress)
 
 	host := &nodeHost{engineAddress: engineAddress, tracing: tracing}
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
@@ -210,6 +214,10 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 	cmd.Env = env
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
+	// The program dies with this host; the parent-death signal is tied to the forking thread.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	dieWithParent(cmd)
 	if err := cmd.Run(); err != nil {
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) {
@@ -264,6 +272,10 @@ func (h *nodeHost) RunPlugin(
 	cmd := exec.CommandContext(server.Context(), node, args...)
 	cmd.Dir = programDir
 	cmd.Env = append(append([]string{}, req.GetEnv()...), typescriptEnv(options)...)
+	// The plugin dies with this host; the parent-death signal is tied to the forking thread.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	dieWithParent(cmd)
 
 	var mu sync.Mutex
 	send := func(resp *pulumirpc.RunPluginResponse) error {

@@ -1,0 +1,357 @@
+/**
+ * Client-library and TLS-stack wording (issue 14 item 4): how each library words the failures that
+ * come with no Exchange reply at all. Every phrase is taken from the library's own source, cited
+ * per rule. These name STARTTLS, port, TLS-version and network causes.
+ */
+import type { Evidence } from "./evidence.ts";
+import type { Rule } from "./rule-kit.ts";
+
+function phrases(list: readonly string[], minPrefix = 14): (ev: Evidence) => number {
+  return (ev) => {
+    let best = 0;
+    for (const p of list) best = Math.max(best, ev.phrase(p, minPrefix));
+    return best;
+  };
+}
+
+/** The server did not advertise AUTH: before STARTTLS, Exchange Online offers none. */
+const AUTH_NOT_ADVERTISED = [
+  // CPython Lib/smtplib.py SMTP.login(): raise SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+  "smtp auth extension not supported by server",
+  // Go src/net/smtp/smtp.go SendMail(): errors.New("smtp: server doesn't support AUTH")
+  "smtp: server doesn't support auth",
+  // Jakarta/Angus Mail com/sun/mail/smtp/SMTPTransport.authenticate()
+  "no authentication mechanisms supported by both server and client",
+  // MailKit SmtpClient.Authenticate(): "The SMTP server does not support authentication."
+  "the smtp server does not support authentication",
+  // PHPMailer SMTP::authenticate(): 'No supported authentication methods found'
+  "no supported authentication methods found",
+  // PHPMailer SMTP::authenticate(): 'Authentication is not allowed before HELO/EHLO' / 'at this stage'
+  "authentication is not allowed at this stage",
+  // nodemailer lib/smtp-connection: when AUTH is missing from the EHLO reply
+  "authentication not supported",
+];
+
+/** The client refused to send credentials in clear, or the server insisted on STARTTLS. */
+const NEEDS_STARTTLS = [
+  // Go src/net/smtp/auth.go PlainAuth.Start(): errors.New("unencrypted connection")
+  "unencrypted connection",
+  // Jakarta Mail SMTPTransport: "STARTTLS is required but host does not support STARTTLS"
+  "starttls is required but host does not support starttls",
+  // .NET System.Net.Mail SR.MailServerDoesNotSupportStartTls
+  "server does not support secure connections",
+];
+
+/** Implicit TLS spoken to a STARTTLS port (or plain text to a TLS port): record-layer errors. */
+const IMPLICIT_TLS_MISMATCH = [
+  // OpenSSL crypto/err/openssl.txt SSL_R_WRONG_VERSION_NUMBER, SSL_R_PACKET_LENGTH_TOO_LONG, SSL_R_UNKNOWN_PROTOCOL
+  "wrong version number",
+  "packet length too long",
+  "unknown protocol",
+  "record layer failure",
+  "ssl3_get_record",
+  // Go crypto/tls conn.go: "tls: first record does not look like a TLS handshake"
+  "first record does not look like a tls handshake",
+  // Java JSSE SSLSocketInputRecord: "Unrecognized SSL message, plaintext connection?"
+  "unrecognized ssl message, plaintext connection",
+  // MailKit SslHandshakeException help text for port 587
+  "port 587 is typically reserved for plain-text connections",
+  // .NET SslStream when the peer does not speak TLS
+  "cannot determine the frame size or a corrupted frame was received",
+];
+
+/** No common TLS version or cipher: the client offers only TLS 1.0/1.1. */
+const TLS_TOO_OLD = [
+  // Schannel SEC_E_ALGORITHM_MISMATCH text as .NET shows it
+  "do not possess a common algorithm",
+  "sec_e_algorithm_mismatch",
+  // OpenSSL SSL_R_TLSV1_ALERT_PROTOCOL_VERSION, SSL_R_UNSUPPORTED_PROTOCOL, SSL_R_NO_PROTOCOLS_AVAILABLE
+  "tlsv1 alert protocol version",
+  "unsupported protocol",
+  "no protocols available",
+  // Java JSSE: "No appropriate protocol (protocol is disabled or cipher suites are inappropriate)"
+  "no appropriate protocol",
+  // Go crypto/tls: "tls: protocol version not supported"
+  "protocol version not supported",
+  "sslv3 alert handshake failure",
+];
+
+/** TLS failures as printer and scanner firmware words them (no library source; device manuals). */
+const DEVICE_TLS = [
+  "ssl/tls communication error",
+  "ssl/tls connection error",
+  "tls communication error",
+  "ssl communication error",
+  "starttls error",
+  "secure connection failed",
+];
+
+/** A handshake that failed without saying why. */
+const HANDSHAKE_GENERIC = [
+  // MailKit SslHandshakeException message
+  "an error occurred while attempting to establish an ssl or tls connection",
+  // Jakarta Mail SMTPTransport.startTLS(): "Could not convert socket to TLS"
+  "could not convert socket to tls",
+  // nodemailer lib/smtp-connection ETLS: "Error initiating TLS"
+  "error initiating tls",
+  "sslhandshakeexception",
+  "handshake failed",
+  "ssl handshake",
+  "the ssl connection could not be established",
+  // .NET SslStream: the server closed during the handshake (see client-dotnet-handshake-closed)
+  "authentication failed because the remote party has closed the transport stream",
+  ...DEVICE_TLS,
+];
+
+/** No connection: timeouts, refusals, blocked egress (Outlook 0x800CCC0E / 0x80042109 = cannot connect). */
+const CANNOT_CONNECT = [
+  "connection timed out",
+  "operation timed out",
+  "the operation has timed out",
+  "etimedout",
+  "econnrefused",
+  "connection refused",
+  "ehostunreach",
+  "enetunreach",
+  "no route to host",
+  "network is unreachable",
+  // nodemailer lib/smtp-connection: "Connection timeout"
+  "connection timeout",
+  // PHPMailer language/phpmailer.lang-en.php 'connect_host' / 'smtp_connect_failed'
+  "could not connect to smtp host",
+  "smtp connect() failed",
+  // Jakarta Mail: "Couldn't connect to host, port"
+  "couldn't connect to host",
+  // .NET: "Unable to connect to the remote server"
+  "unable to connect to the remote server",
+  // Outlook/Windows Mail: cannot connect to the outgoing server
+  "0x800ccc0e",
+  "0x80042109",
+  "0x8004210b",
+  // printer and scanner firmware wording
+  "cannot connect to the smtp server",
+  "could not connect to the smtp server",
+  "connection to the smtp server failed",
+  "unable to connect to the email server",
+  "smtp server connection error",
+  // this doctor's own probe (smtp-session.ts): the server never answered within the step timeout
+  "no answer from",
+];
+
+/**
+ * nodemailer lib/smtp-connection: "Greeting never received" — connected, but no 220 greeting came:
+ * most often a plain-text client on the implicit-TLS port (secure:false on 465), else a proxy.
+ */
+const NO_GREETING = ["greeting never received"];
+
+/** The connection dropped mid-conversation (often TLS, sometimes a proxy or a limit). */
+const CONNECTION_DROPPED = [
+  // .NET System.Net.Mail SR.net_io_connectionclosed
+  "net_io_connectionclosed",
+  "unable to read data from the transport connection",
+  // CPython smtplib: SMTPServerDisconnected("Connection unexpectedly closed")
+  "connection unexpectedly closed",
+  // nodemailer: "Connection closed unexpectedly"
+  "connection closed unexpectedly",
+  "unexpected socket close",
+  "econnreset",
+];
+
+/** Generic "authentication failed" wording of clients and device firmware, no server reason. */
+const AUTH_FAILED_GENERIC = [
+  // PHPMailer language/phpmailer.lang-en.php 'authenticate' => 'SMTP Error: Could not authenticate.'
+  "could not authenticate",
+  // nodemailer EAUTH "Invalid login"
+  "invalid login",
+  "authentication failed",
+  "authentication unsuccessful",
+  "authenticationinvalidcredentials",
+  "username and password not accepted",
+  "password not accepted",
+  "smtp authentication failed",
+  "authentication error",
+  "login failed",
+];
+
+const port = (ev: Evidence): number | null =>
+  ev.ex.port ??
+  (/\b(465|587|25)\b/u.exec(ev.words)?.[1] !== undefined ? Number(/\b(465|587|25)\b/u.exec(ev.words)![1]) : null);
+
+/** The client-library table. */
+export const CLIENT_RULES: readonly Rule[] = [
+  {
+    id: "client-auth-not-advertised",
+    source: "CPython smtplib.py, Go net/smtp, Jakarta Mail SMTPTransport, MailKit SmtpClient, PHPMailer SMTP.php",
+    kind: "client",
+    evidence: phrases(AUTH_NOT_ADVERTISED),
+    weights: { starttls_required: 4.2, auth_mechanism_unsupported: 1.2, unknown: -3 },
+    why: "The client found no AUTH in the server's EHLO reply: Exchange Online offers AUTH only after STARTTLS, so the client never started TLS (or spoke to the direct-send endpoint)",
+    question: "Does your log show STARTTLS before AUTH? (Python: call starttls() and ehlo() before login())",
+  },
+  {
+    id: "client-needs-starttls",
+    source: "Go net/smtp auth.go (PlainAuth), Jakarta Mail SMTPTransport, .NET System.Net.Mail SR strings",
+    kind: "client",
+    evidence: phrases(NEEDS_STARTTLS),
+    weights: { starttls_required: 4.5, unknown: -3 },
+    why: "The client would not send credentials on an unencrypted session: STARTTLS was not used",
+  },
+  {
+    id: "client-implicit-tls-mismatch",
+    source: "OpenSSL ssl_err.c reason strings, Go crypto/tls, Java JSSE, MailKit SslHandshakeException, .NET SslStream",
+    kind: "client",
+    evidence: (ev) =>
+      Math.max(
+        phrases(IMPLICIT_TLS_MISMATCH, 16)(ev),
+        ev.ex.tlsError === "wrong-version-number" || ev.ex.tlsError === "not-tls-handshake" ? 1 : 0,
+      ),
+    weights: { starttls_required: 4.6, tls_version: 0.8, transient: -2, unknown: -3 },
+    why: "TLS was started at connect (implicit TLS / secure=true / SSL) but port 587 answers in plain text and expects STARTTLS",
+    question: "Is the client set to SSL/TLS on connect (or secure=true)? Port 587 needs STARTTLS instead.",
+  },
+  {
+    id: "client-tls-too-old",
+    source: "Schannel SEC_E_ALGORITHM_MISMATCH, OpenSSL alert strings, Java JSSE, Go crypto/tls",
+    kind: "client",
+    evidence: (ev) => Math.max(phrases(TLS_TOO_OLD, 16)(ev), ev.ex.tlsError === "no-common-algorithm" ? 1 : 0),
+    weights: { tls_version: 5, starttls_required: 0.5, transient: -2, unknown: -3 },
+    why: "The TLS handshake found no common protocol or cipher: the client offers only TLS 1.0/1.1 or old ciphers",
+  },
+  {
+    id: "client-handshake-generic",
+    source: "MailKit SslHandshakeException, Jakarta Mail startTLS(), nodemailer ETLS",
+    kind: "client",
+    evidence: (ev) => Math.max(phrases(HANDSHAKE_GENERIC, 16)(ev), ev.ex.tlsError === "handshake-failed" ? 1 : 0),
+    weights: { starttls_required: 2.6, tls_version: 2.0, transient: -1.5, unknown: -3 },
+    why: "The TLS handshake failed: most often implicit TLS against the STARTTLS port, else an old TLS version or an intercepting proxy",
+    question: "Is the client set to STARTTLS on port 587 (not SSL/TLS on connect), with TLS 1.2 enabled?",
+  },
+  {
+    id: "client-dotnet-handshake-closed",
+    source:
+      ".NET System.Net.Mail uses STARTTLS on 587 (EnableSsl), so a handshake the server closes is an old TLS version (SslProtocols / SCHANNEL without TLS 1.2)",
+    kind: "client",
+    evidence: (ev) =>
+      ev.ex.client === "dotnet" && !/mailkit/iu.test(ev.words)
+        ? phrases(["remote party has closed the transport stream", "do not possess a common algorithm"], 16)(ev)
+        : 0,
+    weights: { tls_version: 1.8, starttls_required: -1 },
+    why: "System.Net.Mail already uses STARTTLS on 587: the server closed the handshake because the client offered only TLS 1.0/1.1",
+  },
+  {
+    id: "client-no-greeting",
+    source: "nodemailer lib/smtp-connection ('Greeting never received')",
+    kind: "client",
+    evidence: phrases(NO_GREETING, 14),
+    weights: { starttls_required: 2.6, transient: 2.0, unknown: -3 },
+    why: "Connected, but the server's greeting never came: a plain-text client on the implicit-TLS port (secure:false on 465), or a proxy in the way",
+    question:
+      "Which port and TLS setting does the client use? (smtp.office365.com needs 587 with STARTTLS: secure:false, requireTLS:true)",
+  },
+  {
+    id: "client-cannot-connect",
+    source:
+      "nodemailer smtp-connection, PHPMailer phpmailer.lang-en.php, Jakarta Mail, .NET, Outlook 0x800CCC0E/0x80042109, device firmware",
+    kind: "client",
+    // extract() files "Greeting never received" as a timeout; client-no-greeting reads it instead.
+    evidence: (ev) =>
+      Math.max(
+        phrases(CANNOT_CONNECT, 12)(ev),
+        ev.ex.networkError !== null && phrases(NO_GREETING, 14)(ev) === 0 ? 1 : 0,
+      ),
+    weights: { transient: 3.0, unknown: -3 },
+    why: "No SMTP conversation: the connection to the server timed out or was refused — a firewall or hosting provider blocks outbound port 587, or a temporary outage",
+    question: "Does Test-NetConnection smtp.office365.com -Port 587 succeed from the sending host?",
+  },
+  {
+    id: "client-wrong-port",
+    source:
+      "Microsoft 'How to set up a multifunction device or application to send email' (smtp.office365.com:587 with STARTTLS; 25 only for relay and direct send)",
+    kind: "client",
+    // No conversation on a port other than 587 or 25 (465, 443, 993 …): the port and TLS mode are wrong.
+    evidence: (ev) => {
+      const p = port(ev);
+      if (p === null || p === 587 || p === 25) return 0;
+      return phrases([...CANNOT_CONNECT, ...NO_GREETING], 12)(ev) > 0 ||
+        ev.ex.networkError !== null ||
+        phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0
+        ? 1
+        : 0;
+    },
+    weights: { starttls_required: 4.5, transient: -1.5 },
+    why: "That port is not the submission port of smtp.office365.com: use 587 with STARTTLS (465 implicit TLS and 443 HTTPS do not answer SMTP)",
+  },
+  {
+    id: "client-cannot-connect-25",
+    source:
+      "Microsoft 'How to set up a multifunction device …' (port 25 is direct send / relay, often blocked by ISPs)",
+    kind: "client",
+    evidence: (ev) => (port(ev) === 25 && phrases(CANNOT_CONNECT, 12)(ev) > 0 ? 1 : 0),
+    weights: { transient: 1.0 },
+    why: "Port 25 is often blocked outbound by ISPs and clouds; authenticated submission uses 587",
+  },
+  {
+    id: "client-connection-dropped",
+    source: ".NET System.Net.Mail SR.net_io_connectionclosed, CPython smtplib SMTPServerDisconnected, nodemailer",
+    kind: "client",
+    evidence: phrases(CONNECTION_DROPPED, 14),
+    weights: { starttls_required: 1.6, transient: 1.4, tls_version: 1.2, unknown: -2 },
+    why: "The server closed the connection mid-conversation: often a TLS mismatch (implicit TLS, old TLS), sometimes a limit",
+    question: "Does the client use STARTTLS on 587 with TLS 1.2, and does it fail on every attempt or only some?",
+  },
+  {
+    id: "client-auth-failed-generic",
+    source: "PHPMailer 'SMTP Error: Could not authenticate.', nodemailer EAUTH 'Invalid login', device firmware",
+    kind: "client",
+    // Next to a server reply with its own code, the client's sentence adds little.
+    evidence: (ev) => phrases(AUTH_FAILED_GENERIC, 12)(ev) * (ev.ex.replies.length > 0 ? 0.3 : 1),
+    weights: {
+      wrong_credentials: 1.6,
+      security_defaults_enabled: 0.5,
+      smtp_auth_disabled_mailbox: 0.5,
+      per_user_mfa: 0.4,
+      smtp_auth_disabled_tenant: 0.3,
+      unknown: -2,
+    },
+    why: "The client reports a failed login without the server's reason",
+    question:
+      "Does the same user name and password sign in to Outlook on the web? (If yes, is MFA or Security Defaults on for it?)",
+  },
+  {
+    id: "transcript-auth-before-starttls",
+    source: "RFC 3207; Exchange Online advertises AUTH only after STARTTLS (the EHLO reply before TLS lists no AUTH)",
+    kind: "transcript",
+    evidence: (ev) => {
+      const o = ev.order;
+      // Only a transcript that shows the capability exchange can show STARTTLS missing.
+      if (o.auth < 0 || o.ehlo < 0 || o.ehlo > o.auth || port(ev) === 465 || ev.ex.tlsStarted) return 0;
+      return o.starttls < 0 || o.starttls > o.auth ? 1 : 0;
+    },
+    weights: { starttls_required: 3.2, auth_mechanism_unsupported: -1, not_authenticated_anonymous_send: -0.5 },
+    why: "The transcript shows AUTH sent with no STARTTLS before it: the session was still plain text",
+  },
+  {
+    id: "transcript-auth-not-offered",
+    source: "Exchange Online's pre-TLS EHLO reply: 250-STARTTLS and no 250-AUTH",
+    kind: "transcript",
+    evidence: (ev) => (ev.ex.authNotOffered ? 1 : 0),
+    weights: { starttls_required: 3.0, auth_mechanism_unsupported: -0.5 },
+    why: "The EHLO reply the client answered lists STARTTLS but no AUTH: TLS was never started",
+  },
+  {
+    id: "transcript-starttls-done",
+    source: "a transcript with STARTTLS → 220 before AUTH",
+    kind: "transcript",
+    evidence: (ev) => (ev.ex.tlsStarted && ev.order.auth >= 0 ? 1 : 0),
+    weights: { starttls_required: -2, tls_version: -1 },
+    why: "STARTTLS succeeded before AUTH, so TLS is not the problem",
+  },
+  {
+    id: "transcript-auth-before-ehlo",
+    source: "RFC 4954 §4 (AUTH is only valid after EHLO); PHPMailer 'Authentication is not allowed before HELO/EHLO'",
+    kind: "transcript",
+    evidence: (ev) => (ev.order.auth >= 0 && ev.order.ehlo > ev.order.auth && ev.order.starttls < 0 ? 0.6 : 0),
+    weights: { starttls_required: 1.0, auth_mechanism_unsupported: 0.6 },
+    why: "AUTH came before EHLO: the client skipped the capability exchange",
+  },
+];

@@ -1,0 +1,137 @@
+/**
+ * What the rules read from a paste: the extracted replies, every status code found anywhere in the
+ * text, phrase tests that survive truncation and wrapping, the order of the client's commands in a
+ * transcript, and the user's own words. Pure: no I/O, never throws.
+ */
+import { extract, type Extracted } from "./extract.ts";
+import { dotnetWrapperCode } from "./normalise.ts";
+
+/** The evidence one diagnosis is made from. */
+export interface Evidence {
+  ex: Extracted;
+  /** Basic reply codes found anywhere (4xx/5xx), in order, deduplicated. */
+  basic: number[];
+  /** Enhanced status codes found anywhere (class 2/4/5), in order, deduplicated. */
+  enhanced: string[];
+  /**
+   * 1 when `phrase` occurs (case, whitespace, wrapping and escaping ignored); between 0.5 and 1 when
+   * the text is cut off inside it (a UI field limit or a log column) after at least its first
+   * `minPrefix` characters; 0 otherwise.
+   */
+  phrase: (phrase: string, minPrefix?: number) => number;
+  /** The user's own words, lower-cased: `--context` plus the paste itself. */
+  words: string;
+  /** Index of the first client command of each kind in the transcript, or -1. */
+  order: { ehlo: number; starttls: number; auth: number; mail: number };
+}
+
+// Enhanced codes anywhere: not inside an IP address, a version ("nodemailer@4.6.8", "v5.0.0") or a path.
+const ENHANCED_ANYWHERE = /(?<![\w./@:-]|\d\.)([245])\.(\d{1,3})\.(\d{1,3})(?![\w-]|\.\d)/gu;
+const BASIC_ANYWHERE =
+  /(?<![\w.:/@#-])(421|450|451|452|454|500|501|502|503|504|530|534|535|550|551|552|553|554)(?![\w.]|:\d)/gu;
+
+function codesAnywhere(flat: string): { basic: number[]; enhanced: string[] } {
+  const enhanced = [...new Set([...flat.matchAll(ENHANCED_ANYWHERE)].map((m) => `${m[1]}.${m[2]}.${m[3]}`))];
+  const basic: number[] = [];
+  for (const m of flat.matchAll(BASIC_ANYWHERE)) {
+    // "line 535, in login" is a Python traceback line number, not a reply.
+    if (/\bline\s*$/iu.test(flat.slice(Math.max(0, m.index - 6), m.index))) continue;
+    const n = Number(m[1]);
+    if (!basic.includes(n)) basic.push(n);
+  }
+  return { basic, enhanced };
+}
+
+// Where a paste is cut off: the end, an ellipsis, the end of a line or of a quoted string.
+function truncationTails(text: string): string[] {
+  const tails = new Set<string>();
+  const lower = text.toLowerCase();
+  const ends = [lower.length];
+  for (const m of lower.matchAll(/…|\.\.\.|\n|['"](?=\s*[,)}\]]|\s*$)/gu)) ends.push(m.index);
+  for (const end of ends) {
+    const tail = lower
+      .slice(Math.max(0, end - 90), end)
+      .replace(/\s+/gu, "")
+      .replace(/[.…'"]+$/u, "");
+    if (tail.length > 0) tails.add(tail);
+  }
+  return [...tails];
+}
+
+// A client command in a transcript: after a client marker anywhere early on the line (nodemailer's
+// "[time] DEBUG [id] C:", PHPMailer's "CLIENT -> SERVER:", smtplib's "send: '", "Tx '"), or at
+// the start of a line after an optional timestamp (JavaMail's DEBUG output). Server lines
+// ("S: 250-AUTH LOGIN") carry no client marker, so their capability words do not count.
+const CLIENT_CMD =
+  /^(?:[^\n]{0,60}?(?:\bC:|CLIENT -> SERVER:|\bsend:|>>>?|-->|\[C\]|\bTx\b|\bSent:)|\s*(?:[\d:.\-TZ ]{8,}\s+)?)\s*['"]?b?['"]?(EHLO|HELO|STARTTLS|AUTH|MAIL FROM)\b/gimu;
+
+function commandOrder(text: string): Evidence["order"] {
+  const order = { ehlo: -1, starttls: -1, auth: -1, mail: -1 };
+  for (const m of text.matchAll(CLIENT_CMD)) {
+    const key = ({ EHLO: "ehlo", HELO: "ehlo", STARTTLS: "starttls", AUTH: "auth", "MAIL FROM": "mail" } as const)[
+      m[1]!.toUpperCase() as "EHLO"
+    ];
+    if (order[key] === -1) order[key] = m.index;
+  }
+  return order;
+}
+
+/** Build the evidence for `text`, with the user's own account of it in `context`. Never throws. */
+export function gatherEvidence(text: string, context = ""): Evidence {
+  const ex = extract(text);
+  const { body, glued } = ex.norm;
+  const { basic, enhanced } = codesAnywhere(ex.norm.flat);
+  // .NET says the basic code in words ("Mailbox unavailable." = 550) even when no code is printed.
+  const wrapper = dotnetWrapperCode(ex.norm.text);
+  if (wrapper !== null && !basic.includes(wrapper)) basic.push(wrapper);
+  const tails = truncationTails(ex.norm.text.replace(/\[[^\]\n]*\]/gu, "\n"));
+  const cache = new Map<string, number>();
+  // The places the text may be cut off, by their last 8 characters (every phrase prefix tried is
+  // at least 8 long), built on first use: a phrase prefix can only match tails in its own bucket.
+  let byEnd: Map<string, string[]> | undefined;
+  const tailsEndingLike = (prefix: string): readonly string[] => {
+    if (byEnd === undefined) {
+      byEnd = new Map();
+      for (const t of tails) {
+        const key = t.slice(-8);
+        const list = byEnd.get(key);
+        if (list === undefined) byEnd.set(key, [t]);
+        else list.push(t);
+      }
+    }
+    return byEnd.get(prefix.slice(-8)) ?? [];
+  };
+  const phrase = (p: string, minPrefix = 10): number => {
+    const key = `${p}|${minPrefix}`;
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+    const q = p.toLowerCase();
+    const qg = q.replace(/\s+/gu, "");
+    let v = 0;
+    if (body.includes(q) || glued.includes(qg)) v = 1;
+    else if (qg.length > minPrefix) {
+      // A cut-off phrase must reach into its second word: a text that merely ends in a common
+      // first word ("… legacy authentication") is not "authentication not supported" cut short.
+      const words = q.split(/\s+/u);
+      const least = Math.max(minPrefix, words.length > 1 ? words[0]!.length + 1 : minPrefix);
+      for (let k = qg.length - 1; k >= Math.max(least, 8); k--) {
+        const prefix = qg.slice(0, k);
+        if (tailsEndingLike(prefix).some((t) => t.endsWith(prefix))) {
+          v = 0.5 + (0.5 * k) / qg.length;
+          break;
+        }
+      }
+    }
+    cache.set(key, v);
+    return v;
+  };
+  return {
+    ex,
+    basic: [...new Set([...ex.codes, ...basic])],
+    enhanced: [...new Set([...ex.enhancedCodes, ...enhanced])],
+    phrase,
+    // Also the line-joined text, so the user's words survive a hard wrap (even mid-word).
+    words: `${context}\n${body}\n${ex.norm.joined}`.toLowerCase(),
+    order: commandOrder(ex.norm.text),
+  };
+}

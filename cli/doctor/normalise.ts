@@ -1,0 +1,184 @@
+/**
+ * Normalises an SMTP error as people paste it, before anything reads it (issue 14 item 1).
+ *
+ * Pastes arrive HTML-escaped (web forms, forum posts), JSON-quoted (logs, `console.log(err)`),
+ * as Python bytes reprs split over lines (`(535, b'5.7.139 … '\n b'successfully.')`), with
+ * non-breaking or zero-width spaces, hard-wrapped at a log column (sometimes mid-word), inside
+ * markdown fences or `> ` quotes. All of that is undone here, so the rules see one text.
+ *
+ * Pure and total: any string in, a {@link Normalised} out, never a throw.
+ */
+
+/** The text in the forms the rules read. */
+export interface Normalised {
+  /** Unescaped text with line structure kept (transcripts need their lines). */
+  text: string;
+  /**
+   * The unescaped text with every line break (and the indentation after it) removed, so a token a
+   * log column split mid-word reads whole again. Used to detect hints, never to split replies.
+   */
+  joined: string;
+  /** `text` on one line: every whitespace run (newlines included) is one space. */
+  flat: string;
+  /**
+   * `body` with every whitespace removed, so a phrase broken by a log column (even mid-word:
+   * "crit\neria"), doubled or odd spaces still reads whole. Used only for phrase matching.
+   */
+  glued: string;
+  /**
+   * `flat` without client wrapper sentences that carry no cause ("Mailbox unavailable. The server
+   * response was:"), lower-cased: the text phrase evidence is read from.
+   */
+  body: string;
+}
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  hellip: "…",
+  ndash: "–",
+  mdash: "—",
+  lsquo: "'",
+  rsquo: "'",
+  ldquo: '"',
+  rdquo: '"',
+};
+
+/** `&amp;`, `&#39;`, `&#x27;`, `&nbsp;` … → characters; HTML line breaks → newlines; other tags dropped. */
+function unescapeHtml(s: string): string {
+  if (!/[&<]/u.test(s)) return s;
+  let out = s
+    .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/li>/giu, "\n")
+    .replace(/<\/?(?:p|div|span|code|pre|b|i|strong|em|li|ul|ol|tt|kbd)(?:\s[^>]*)?>/giu, "");
+  // Twice, for double-escaped text ("&amp;#39;").
+  for (let i = 0; i < 2; i++) {
+    out = out.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/giu, (m, e: string) => {
+      if (e.startsWith("#x") || e.startsWith("#X")) return String.fromCodePoint(Number.parseInt(e.slice(2), 16));
+      if (e.startsWith("#")) return String.fromCodePoint(Number(e.slice(1)));
+      return NAMED_ENTITIES[e.toLowerCase()] ?? m;
+    });
+  }
+  return out;
+}
+
+/** JSON / Python string escapes: `\\n`, `\\r\\n`, `\\t`, `\\"`, `\\'`, `\\uXXXX`, `\\xHH`, `\\/`, and JSON-in-JSON doubling. */
+function unescapeStrings(s: string): string {
+  let out = s.replace(/\\\\(?=[nrt'"u/x])/gu, "\\");
+  out = out
+    .replace(/\\u([0-9a-fA-F]{4})/gu, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
+    .replace(/\\x([0-9a-fA-F]{2})/gu, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
+    .replace(/\\r\\n|\\n|\\r/gu, "\n")
+    .replace(/\\t/gu, "\t")
+    .replace(/\\([/'"])/gu, "$1");
+  return out;
+}
+
+/**
+ * Python bytes reprs: adjacent literals (`'… '\n    b'…'`) are joined, as Python itself joins them,
+ * then the `b'` prefixes are dropped. smtplib raises `SMTPAuthenticationError(535, b'5.7.139 …')`.
+ */
+function unwrapPythonBytes(s: string): string {
+  if (!/\bb['"]/u.test(s)) return s;
+  return s.replace(/(['"])\s*\n?\s*b\1/gu, "").replace(/(^|[\s(,[=:])b['"]/gu, "$1");
+}
+
+// Unicode spaces (NBSP, thin, ideographic …) become a space; zero-width characters and soft hyphens vanish.
+const UNICODE_SPACE = /[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/gu;
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff\u00ad]/gu;
+
+/** Markdown fences and quote markers, and e-mail style `> ` quoting. */
+function stripMarkdown(s: string): string {
+  // Quote markers first: a fence inside a quoted reply is "> ```".
+  return s
+    .replace(/^[ \t]*(?:>[ \t]?)+/gmu, "")
+    .replace(/^[ \t]*(?:```|~~~)[\w-]*[ \t]*$/gmu, "")
+    .replace(/`{1,3}([^`\n]+)`{1,3}/gu, "$1");
+}
+
+/**
+ * Client sentences that wrap the server's reply and name no cause. .NET System.Net.Mail maps the
+ * basic code to a fixed sentence (SR.SmtpMailboxUnavailable "Mailbox unavailable." for 550,
+ * SR.SmtpTransactionFailed "Transaction failed." for 554, …, dotnet/runtime
+ * src/libraries/System.Net.Mail/src/Resources/Strings.resx); left in, "Mailbox unavailable" would
+ * read as a mailbox problem. {@link dotnetWrapperCode} keeps the code they stand for.
+ */
+const WRAPPERS: ReadonlyArray<readonly [RegExp, number]> = [
+  [/mailbox unavailable\.?\s*the server response was:?/giu, 550],
+  [/transaction failed\.?\s*the server response was:?/giu, 554],
+  [/error in processing\.?\s*the server response was:?/giu, 451],
+  [/service not available, closing transmission channel\.?\s*the server response was:?/giu, 421],
+  [/syntax error, command unrecognized\.?\s*the server response was:?/giu, 500],
+  [/bad sequence of commands\.?\s*the server response was:?/giu, 503],
+  [/command parameter not implemented\.?\s*the server response was:?/giu, 504],
+  [
+    /the smtp server requires a secure connection or the client was not authenticated\.?\s*the server response was:?/giu,
+    530,
+  ],
+];
+
+/** Log and exception prefixes that carry no cause of their own (the client is read before they go). */
+const PREFIXES =
+  /(?<![\w.])(?:the server response was:?|smtplib\.)?(?:SMTPAuthenticationError|SMTPSenderRefused|SMTPDataError|SMTPResponseException|SMTPException):\s*|\b(?:javax|jakarta)\.mail\.[\w.]*Exception:\s*|\bcom\.sun\.mail\.smtp\.SMTP\w*Exception:\s*|the server response was:?\s*/giu;
+
+/** The basic code a .NET wrapper sentence stands for, when the text has one. */
+export function dotnetWrapperCode(text: string): number | null {
+  for (const [re, code] of WRAPPERS) {
+    re.lastIndex = 0;
+    if (re.test(text)) return code;
+  }
+  return null;
+}
+
+/**
+ * Join hard-wrapped lines: a line that ends inside a sentence (no terminal punctuation, at least 30
+ * characters) and is followed by a line starting in lower case is one sentence. Transcript lines
+ * (`S: 250-…`, `C: AUTH`) start with a code or a marker and are left alone.
+ */
+function joinWrapped(s: string): string {
+  const lines = s.split("\n");
+  const out: string[] = [];
+  for (const line of lines) {
+    const prev = out[out.length - 1];
+    if (
+      prev !== undefined &&
+      prev.trimEnd().length >= 30 &&
+      !/[.:;!?)\]}>]\s*$/u.test(prev) &&
+      /^\s*\p{Ll}/u.test(line) &&
+      !/^\s*(?:[CS]:|\d{3}[ -]|at\s)/u.test(line)
+    ) {
+      out[out.length - 1] = `${prev.trimEnd()} ${line.trim()}`;
+    } else {
+      out.push(line);
+    }
+  }
+  return out.join("\n");
+}
+
+/** Normalise pasted text. Never throws. */
+export function normalise(input: string): Normalised {
+  let s = input.replace(/\r\n?/gu, "\n");
+  s = unescapeHtml(s);
+  s = unescapeStrings(s);
+  s = unwrapPythonBytes(s);
+  s = s
+    .replace(UNICODE_SPACE, " ")
+    .replace(ZERO_WIDTH, "")
+    .replace(/[\u2018\u2019\u201a\u2032]/gu, "'")
+    .replace(/[\u201c\u201d\u201e\u2033]/gu, '"');
+  s = stripMarkdown(s);
+  s = s.replace(/[ \t]+/gu, " ").replace(/ +\n/gu, "\n");
+  const joined = s.replace(/\n\s*/gu, "");
+  s = joinWrapped(s);
+  const flat = s.replace(/\s+/gu, " ").trim();
+  let unwrapped = s;
+  for (const [re] of WRAPPERS) unwrapped = unwrapped.replace(re, " ");
+  unwrapped = unwrapped.replace(PREFIXES, " ");
+  const body = unwrapped.replace(/\s+/gu, " ").trim().toLowerCase();
+  // Without any whitespace, a phrase broken by a wrap column (even mid-word) or by odd spaces still reads whole.
+  const glued = body.replace(/\s+/gu, "");
+  return { text: s, joined, flat, glued, body };
+}

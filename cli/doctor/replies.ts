@@ -1,0 +1,453 @@
+/**
+ * Exchange Online's reply phrases and what the transcript shows (issue 14 item 4): phrases are
+ * evidence that survives truncation and wrapping (Evidence.phrase), in the languages Exchange and
+ * its admin surfaces answer in; the mechanism rules take the OAuth-applicable gates from the gates
+ * module (gate-causes.ts).
+ */
+import { BASIC_ONLY_CAUSES, OAUTH_ONLY_CAUSES } from "./gate-causes.ts";
+import { REASONS } from "./reasons.ts";
+import { anyPhrase, type Rule, type Weights } from "./rule-kit.ts";
+
+export { REASONS };
+
+// "SmtpClientAuthentication is disabled for the " (whitespace removed) is shared by the Tenant and
+// Mailbox replies: a prefix must reach past it to say which.
+const PAST_SHARED_START = "smtpclientauthenticationisdisabledforthe".length + 1;
+
+const OAUTH_GATE_WEIGHTS: Weights = Object.fromEntries([
+  ...BASIC_ONLY_CAUSES.map((c) => [c, -2.5] as const),
+  ...OAUTH_ONLY_CAUSES.map((c) => [c, 1.5] as const),
+]);
+
+// Outlook.com personal accounts: Basic auth off from 16 September 2024. After that date the reply is
+// mostly the personal-account retirement even when the text does not show the account type
+// (nodemailer #1714, twikoo #840).
+const CONSUMER_BASIC_OFF = Date.UTC(2024, 8, 16);
+
+/** The reply-phrase and transcript table. */
+export const REPLY_RULES: readonly Rule[] = [
+  {
+    id: "phrase-smtp-auth-disabled",
+    source: "m365 SmtpReplies.smtpAuthDisabledTenant/Mailbox (shared start, and the aka.ms link both carry)",
+    kind: "phrase",
+    evidence: anyPhrase(
+      ["smtpclientauthentication", "smtp client authentication is disabled", "aka.ms/smtp_auth_disabled"],
+      12,
+    ),
+    weights: { smtp_auth_disabled_tenant: 3.4, smtp_auth_disabled_mailbox: 3.4, unknown: -3 },
+    why: "{reply}: SMTP AUTH is switched off (SmtpClientAuthenticationDisabled)",
+    question:
+      "Does Get-CASMailbox <mailbox> show SmtpClientAuthenticationDisabled True (mailbox) or blank (inherits the organisation)?",
+  },
+  {
+    id: "phrase-tenant-disabled",
+    source: "m365 SmtpReplies.smtpAuthDisabledTenant",
+    kind: "phrase",
+    // A cut-off prefix counts only past the point where the Tenant and Mailbox texts differ.
+    evidence: (ev) =>
+      Math.max(
+        anyPhrase(REASONS.tenantDisabled, PAST_SHARED_START)(ev),
+        anyPhrase(["disabled for the tenant"], 15)(ev),
+      ),
+    // The mailbox override stays listed: enabling SMTP AUTH on the mailbox is the fix.
+    weights: { smtp_auth_disabled_tenant: 2.0 },
+    why: "{reply}: SMTP AUTH is off for the organisation and the mailbox inherits it",
+  },
+  {
+    id: "phrase-mailbox-disabled",
+    source: "m365 SmtpReplies.smtpAuthDisabledMailbox",
+    kind: "phrase",
+    evidence: (ev) =>
+      Math.max(
+        anyPhrase(REASONS.mailboxDisabled, PAST_SHARED_START)(ev),
+        anyPhrase(["disabled for the mailbox"], 15)(ev),
+      ),
+    weights: { smtp_auth_disabled_mailbox: 2.5, smtp_auth_disabled_tenant: -1 },
+    why: "{reply}: SMTP AUTH is disabled on this mailbox (CASMailbox SmtpClientAuthenticationDisabled $true)",
+  },
+  {
+    id: "phrase-security-defaults",
+    source: "m365 SmtpReplies.securityDefaults",
+    kind: "phrase",
+    evidence: anyPhrase([...REASONS.securityDefaults, "user is locked by your organi"], 12),
+    weights: { security_defaults_enabled: 5.5, account_locked: -1, unknown: -3 },
+    why: "{reply}: Entra security defaults block Basic sign-ins for this account",
+  },
+  {
+    id: "phrase-criteria",
+    source: "m365 SmtpReplies.criteriaNotMet; gophish #3220 (localised); Dynamics 365 email troubleshooting (MFA)",
+    kind: "phrase",
+    evidence: anyPhrase(REASONS.criteria, 12),
+    weights: { per_user_mfa: 4.6, conditional_access_block: 4.3, security_defaults_enabled: 3.0, unknown: -3 },
+    why: "{reply}: Entra refused the password sign-in after the password was accepted — per-user MFA, a Conditional Access policy or security defaults",
+    question:
+      "Is MFA or Security Defaults on for this account, or does its sign-in log name a Conditional Access policy?",
+  },
+  {
+    id: "phrase-basic-disabled",
+    source: "m365 SmtpReplies.basicAuthDisabled (nodemailer #1714, mailR #107)",
+    kind: "phrase",
+    evidence: anyPhrase([...REASONS.basicDisabled, "basic authentication is not supported"], 10),
+    weights: { basic_auth_disabled_or_retired: 4.8, authentication_policy_blocks_basic_smtp: 4.3, unknown: -3 },
+    why: "{reply}: Basic (password) authentication is refused for the account before the password is checked",
+    question:
+      "Is this a personal Outlook.com/Hotmail account, or a work account with an Exchange authentication policy?",
+  },
+  {
+    id: "phrase-basic-disabled-personal",
+    source: "Microsoft support: Basic auth off for Outlook.com personal accounts from 16 September 2024",
+    kind: "context",
+    evidence: (ev) => (ev.ex.consumerAccount ? anyPhrase(REASONS.basicDisabled, 10)(ev) : 0),
+    weights: { basic_auth_disabled_or_retired: 2.5, authentication_policy_blocks_basic_smtp: -2 },
+    why: "A personal Outlook.com/Hotmail account: Basic auth is retired for it; only OAuth works",
+  },
+  {
+    id: "phrase-basic-disabled-dated",
+    source:
+      "the reply's diagnostic suffix dated before Microsoft turned Basic off for personal accounts (16 September 2024)",
+    kind: "context",
+    evidence: (ev) => {
+      if (ev.ex.consumerAccount || anyPhrase(REASONS.basicDisabled, 10)(ev) === 0) return 0;
+      const when = ev.ex.timestamp !== null ? Date.parse(ev.ex.timestamp) : Number.NaN;
+      return (!Number.isNaN(when) && when < CONSUMER_BASIC_OFF) || (Number.isNaN(when) && ev.ex.serverId !== null)
+        ? 1
+        : 0;
+    },
+    weights: { authentication_policy_blocks_basic_smtp: 1.2 },
+    why: "A reply dated before the personal-account retirement: an Exchange authentication policy (AllowBasicAuthSmtp $false)",
+  },
+  {
+    id: "phrase-credentials",
+    source: "m365 SmtpReplies.credentialsIncorrect",
+    kind: "phrase",
+    evidence: anyPhrase(REASONS.credentials, 14),
+    weights: { wrong_credentials: 5.5, account_locked: 1.0, unknown: -3 },
+    why: "{reply}: Entra rejected the user name or password",
+  },
+  {
+    id: "phrase-account-locked",
+    source: "m365 SmtpReplies.accountLocked; Entra AADSTS50053",
+    kind: "phrase",
+    evidence: (ev) =>
+      Math.max(
+        anyPhrase(
+          [
+            "account locked",
+            "account is locked",
+            "aadsts50053",
+            "konto ist gesperrt",
+            "compte verrouillé",
+            "cuenta bloqueada",
+            "conta bloqueada",
+          ],
+          10,
+        )(ev),
+        0,
+      ),
+    weights: { account_locked: 5.5, unknown: -3 },
+    why: "{reply}: the account is locked (Entra smart lockout or blocked sign-in)",
+  },
+  {
+    id: "phrase-account-issue",
+    source: "m365 SmtpReplies.accountHasAnIssue (gate account_disabled; mapping INFERRED there)",
+    kind: "phrase",
+    evidence: anyPhrase(["account has an issue"], 12),
+    weights: { account_locked: 3.5, wrong_credentials: 1.0, unknown: -3 },
+    why: "{reply}: Entra refuses the account itself (disabled or blocked sign-in)",
+  },
+  {
+    id: "phrase-basic-retired",
+    source: "Exchange Team blog 2024-04-15 (Client Submission retirement reply)",
+    kind: "phrase",
+    evidence: anyPhrase(["basic authentication is not supported for client submission"], 30),
+    weights: { basic_auth_disabled_or_retired: 4, authentication_policy_blocks_basic_smtp: -2 },
+    why: "{reply}: Basic authentication for SMTP AUTH has been removed; only OAuth works",
+  },
+  {
+    id: "phrase-send-as",
+    source: "OfficeDocs-Support #1187, FusionAuth #220, gophish #1600/#2900; de-de continuous-error throttling doc",
+    kind: "phrase",
+    evidence: anyPhrase(REASONS.sendAs, 12),
+    weights: { send_as_permission: 5, mailbox_unlicensed_or_missing: -1, unknown: -3 },
+    why: "{reply}: the authenticated account may not send as the From address",
+  },
+  {
+    id: "phrase-tls-old",
+    source:
+      "m365 SmtpReplies.tlsVersionNotSupported; Microsoft 'Opt in to the Exchange Online endpoint for legacy TLS clients'",
+    kind: "phrase",
+    evidence: anyPhrase(
+      ["tls 1.0 and 1.1 are not supported", "aka.ms/smtp_auth_tls", "upgrade/update your client to support tls 1.2"],
+      12,
+    ),
+    weights: { tls_version: 5.5, transient: -2, unknown: -3 },
+    why: "{reply}: the client negotiated TLS 1.0/1.1; Exchange Online requires TLS 1.2",
+  },
+  {
+    id: "phrase-starttls-required",
+    source: "Exchange '451 5.7.3 STARTTLS is required to send mail', '530 5.7.0 Must issue a STARTTLS command first'",
+    kind: "phrase",
+    evidence: anyPhrase(
+      ["starttls is required", "must issue a starttls command first", "需要 starttls", "starttls erforderlich"],
+      12,
+    ),
+    weights: { starttls_required: 5.5, transient: -2, unknown: -3 },
+    why: "{reply}: the client sent mail commands on a plain-text session; it must issue STARTTLS first",
+  },
+  {
+    id: "phrase-tls-negotiation",
+    source: "RFC 3207 §4 (454 TLS not available due to temporary reason); Exchange 'TLS negotiation failed' replies",
+    kind: "phrase",
+    evidence: anyPhrase(
+      ["tls negotiation", "tls not available", "starttls failed", "tls handshake failed", "failed to negotiate tls"],
+      12,
+    ),
+    weights: { starttls_required: 2.6, tls_version: 2.4, transient: -1.5 },
+    why: "{reply}: TLS negotiation failed — a client TLS setting (STARTTLS mode or TLS version), not a passing fault",
+    question: "Does the client use STARTTLS on port 587 (not SSL/TLS on connect), with TLS 1.2 enabled?",
+  },
+  {
+    id: "phrase-unrecognized-auth",
+    source: "m365 SmtpReplies.unrecognizedAuthType",
+    kind: "phrase",
+    evidence: anyPhrase(["unrecognized authentication type"], 14),
+    weights: { auth_mechanism_unsupported: 1.0, starttls_required: 0.8, unknown: -3 },
+    why: "{reply}: the AUTH mechanism was not offered at that point",
+  },
+  {
+    id: "phrase-not-authenticated",
+    source: "m365 SmtpReplies.clientNotAuthenticated; .NET SR.SmtpMustIssueStartTlsFirst wording",
+    kind: "phrase",
+    evidence: anyPhrase(
+      [
+        "client not authenticated to send",
+        "client was not authenticated to send",
+        "not authenticated to send anonymous mail",
+      ],
+      14,
+    ),
+    weights: { not_authenticated_anonymous_send: 1.2, unknown: -3 },
+    why: "{reply}: MAIL FROM came on a session with no successful AUTH",
+  },
+  {
+    id: "echoed-auth-error",
+    source: "Exchange appends the AUTH error to 530 5.7.57 ('… Error: 535 5.7.139 …'); .NET skips a failed AUTH",
+    kind: "transcript",
+    evidence: (ev) => (ev.ex.replies.some((r) => r.echoed || r.code === 535) && ev.enhanced.includes("5.7.57") ? 1 : 0),
+    weights: { not_authenticated_anonymous_send: -5 },
+    why: "The 530 5.7.57 quotes an earlier AUTH error: that error is the real failure",
+  },
+  {
+    id: "phrase-relay-denied",
+    source:
+      "Exchange '550 5.7.1 Unable to relay', '5.7.64 TenantAttribution; Relay Access Denied' (relay or direct send without AUTH)",
+    kind: "phrase",
+    evidence: anyPhrase(
+      [
+        "unable to relay",
+        "relay access denied",
+        "relaying denied",
+        "relay not permitted",
+        // RFC 4954 §6 530 5.7.0 "Authentication required" and the variants servers word it as
+        "must authenticate",
+        "authentication required",
+        "authentication is required",
+        "please authenticate",
+        "authenticate before sending",
+      ],
+      12,
+    ),
+    weights: { not_authenticated_anonymous_send: 2.8, auth_mechanism_unsupported: 0.5, unknown: -3 },
+    why: "{reply}: the server took the session as unauthenticated, so it would not relay — the client did not (successfully) authenticate",
+  },
+  {
+    id: "phrase-4xx-names-tls",
+    source:
+      "review class D: a temporary-coded reply that names TLS is a TLS/STARTTLS client setting, not a passing fault (RFC 3207 454, Exchange 'TLS channel' replies)",
+    kind: "phrase",
+    evidence: (ev) =>
+      ev.ex.replies.some(
+        (r) =>
+          ((r.code !== null && r.code >= 400 && r.code < 500) || r.enhanced?.startsWith("4.") === true) &&
+          /\b(?:tls|starttls|ssl)\b/iu.test(r.text),
+      )
+        ? 1
+        : 0,
+    weights: { starttls_required: 2.6, tls_version: 2.0, transient: -3 },
+    why: "{reply} is temporary-coded but names TLS: a TLS or STARTTLS setting of the client, which retrying does not fix",
+    question: "Does the client use STARTTLS on port 587 (not SSL/TLS on connect), with TLS 1.2 enabled?",
+  },
+  {
+    id: "phrase-mailbox-logon",
+    source: "Exchange STOREDRV mailbox logon failures; nodemailer #949; continuous-error throttling (invalid license)",
+    kind: "phrase",
+    evidence: anyPhrase(
+      [
+        "mailbox cannot be accessed",
+        "mapiexceptionlogonfailed",
+        "mailbox logon failure",
+        "cannot open mailbox",
+        "invalid license",
+        "mailboxnotenabledforrestapi",
+        "mailbox does not exist",
+        "mailbox not found",
+      ],
+      14,
+    ),
+    weights: { mailbox_unlicensed_or_missing: 3.8, transient: 0.6, unknown: -3 },
+    why: "{reply}: Exchange could not open the authenticating mailbox (missing, unlicensed, shared or not in Exchange Online)",
+  },
+  {
+    id: "phrase-throttled",
+    source: "Exchange Online sending limits; RFC 5321 4yz; 432 4.3.2 STOREDRV.ClientSubmit sender thread limit",
+    kind: "phrase",
+    evidence: anyPhrase(
+      [
+        "try again later",
+        "server busy",
+        "submissionquotaexceeded",
+        "sender thread limit",
+        "concurrent connections",
+        "too many connections",
+        "throttled",
+        "rate limit",
+        "temporary server error",
+      ],
+      12,
+    ),
+    weights: { transient: 2.6 },
+    why: "{reply}: a submission limit or a busy server; it resets with time",
+  },
+  {
+    id: "phrase-sender-restricted",
+    source:
+      "Exchange Online NDR 5.1.8 'Access denied, bad outbound sender'; 5.7.708 'traffic not accepted from this IP'",
+    kind: "phrase",
+    evidence: anyPhrase(
+      [
+        "bad outbound sender",
+        "traffic not accepted from this ip",
+        "outboundspamexception",
+        "spam abuse detected",
+        // providers' outbound content filters
+        "spam message rejected",
+        "rejected as spam",
+        "identified as spam",
+        "detected as spam",
+        "banned sender",
+        "restricted from sending",
+        "weren't recognized as a valid sender",
+      ],
+      14,
+    ),
+    weights: { sender_restricted: 4, unknown: -3 },
+    why: "{reply}: Exchange Online restricts this sender or tenant from sending",
+  },
+  {
+    id: "phrase-recipient",
+    source: "RFC 5321 550 mailbox unavailable (recipient); Exchange 5.1.10 RecipientNotFound",
+    kind: "phrase",
+    evidence: anyPhrase(
+      ["recipient address rejected", "recipientnotfound", "user unknown", "resolver.adr.recipientnotfound"],
+      12,
+    ),
+    weights: { recipient_rejected: 3.5, unknown: -3 },
+    why: "{reply}: a recipient was refused; the message got past SMTP AUTH",
+  },
+  {
+    id: "aadsts-mfa",
+    source: "Entra AADSTS50076/50079",
+    kind: "phrase",
+    evidence: (ev) => (/aadsts5007[69]\b/u.test(ev.words) ? 1 : 0),
+    weights: { per_user_mfa: 4.5, conditional_access_block: 4.0, unknown: -3 },
+    why: "AADSTS50076/50079: the account must complete MFA, which a non-interactive sign-in cannot",
+    question: "Is MFA enforced per user for this account, or required by a Conditional Access policy?",
+  },
+  {
+    id: "aadsts-ca",
+    source: "Entra AADSTS53003",
+    kind: "phrase",
+    evidence: (ev) => (/aadsts53003\b/u.test(ev.words) ? 1 : 0),
+    weights: { conditional_access_block: 6, unknown: -3 },
+    why: "AADSTS53003: access was blocked by a Conditional Access policy",
+  },
+  {
+    id: "aadsts-password",
+    source: "Entra AADSTS50126",
+    kind: "phrase",
+    evidence: (ev) => (/aadsts50126\b/u.test(ev.words) ? 1 : 0),
+    weights: { wrong_credentials: 6, unknown: -3 },
+    why: "AADSTS50126: invalid user name or password",
+  },
+  {
+    id: "aadsts-app",
+    source: "Entra AADSTS700016/7000215/7000222/70011/65001/500011/50194/700027",
+    kind: "phrase",
+    evidence: (ev) => (/aadsts(?:700016|7000215|7000222|70011|65001|500011|50194|700027)\b/u.test(ev.words) ? 1 : 0),
+    weights: { oauth_misconfigured_app_or_sp: 6, unknown: -3 },
+    why: "The token request failed at Entra (app id, secret, scope or consent): the OAuth app registration is misconfigured",
+  },
+  {
+    id: "oauth-in-use",
+    source: "m365 gates: a gate skipped for mechanism 'oauth' cannot block an XOAUTH2 login (derived, gate-causes.ts)",
+    kind: "transcript",
+    evidence: (ev) => (ev.ex.oauth ? 1 : 0),
+    weights: OAUTH_GATE_WEIGHTS,
+    why: "The login uses OAuth (XOAUTH2): Exchange refused the token — permission, service principal or mailbox access",
+    question:
+      "Is this an OAuth (XOAUTH2) login, and does the token carry SMTP.SendAsApp for https://outlook.office365.com?",
+  },
+  {
+    id: "oauth-5.7.3",
+    source:
+      "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth' (535 5.7.3 for a refused token); MailKit #1712/#1733",
+    kind: "transcript",
+    evidence: (ev) => (ev.ex.oauth && (ev.enhanced.includes("5.7.3") || ev.basic.includes(535)) ? 1 : 0),
+    weights: { oauth_misconfigured_app_or_sp: 3, mailbox_unlicensed_or_missing: 0.5 },
+    why: "{reply} to AUTH XOAUTH2: Exchange refused the token — SMTP.SendAsApp, the Exchange service principal or the mailbox permission is missing",
+    question:
+      "Does the token carry SMTP.SendAsApp for https://outlook.office365.com, and does Get-ServicePrincipal list the app?",
+  },
+  {
+    id: "oauth-mailbox-logon",
+    source: "email-oauth2-proxy #271 pattern: STOREDRV logon failure after an app-only AUTH succeeded",
+    kind: "transcript",
+    evidence: (ev) =>
+      ev.ex.oauth ? anyPhrase(["mailbox logon failure", "mapiexceptionlogonfailed", "cannot open mailbox"], 14)(ev) : 0,
+    weights: { oauth_misconfigured_app_or_sp: 2.5, mailbox_unlicensed_or_missing: -0.5 },
+    why: "{reply} after an app-only token was accepted: the service principal has no permission on the mailbox (Add-MailboxPermission)",
+  },
+  {
+    id: "last-reply-temporary",
+    source: "RFC 5321 §4.2: the last reply of a session is the failure that ended it",
+    kind: "transcript",
+    evidence: (ev) => {
+      const code = ev.ex.replies.length > 1 ? ev.ex.replies[ev.ex.replies.length - 1] : undefined;
+      if (code === undefined || code.code === null) return 0;
+      return code.code >= 400 && code.code < 500 && !/tls/iu.test(code.text) ? 1 : 0;
+    },
+    weights: { transient: 1.8, not_authenticated_anonymous_send: -1.5 },
+    why: "The session ended on a temporary reply; earlier refusals came before it",
+  },
+  {
+    id: "auth-mechanism-not-offered",
+    source: "Exchange Online offers AUTH LOGIN and XOAUTH2 only (EHLO after STARTTLS)",
+    kind: "transcript",
+    evidence: (ev) =>
+      ["PLAIN", "CRAM-MD5", "NTLM"].includes(ev.ex.authMechanism ?? "") && ev.enhanced.includes("5.7.4") ? 1 : 0,
+    weights: { auth_mechanism_unsupported: 3, starttls_required: -1 },
+    why: "The client used AUTH {mechanism}; Exchange Online offers only LOGIN and XOAUTH2",
+  },
+  {
+    id: "direct-send-endpoint",
+    source: "Microsoft 'How to set up a multifunction device … to send email' (direct send takes no AUTH)",
+    kind: "transcript",
+    evidence: (ev) =>
+      /protection\.outlook\.com|\beop-/iu.test(`${ev.ex.host ?? ""} ${ev.ex.serverId ?? ""}`) &&
+      ev.enhanced.includes("5.7.4")
+        ? 1
+        : 0,
+    weights: { auth_mechanism_unsupported: 3, starttls_required: -1.5 },
+    why: "The MX/direct-send endpoint (*.mail.protection.outlook.com) offers no AUTH: use smtp.office365.com:587",
+  },
+];

@@ -1,0 +1,60 @@
+/**
+ * The shape of the doctor's rules (rules.ts assembles the tables) and the small evidence helpers
+ * the tables are written with. No rule lives here.
+ */
+import type { CauseId } from "./causes.ts";
+import type { Evidence } from "./evidence.ts";
+
+/** Log-odds per cause. */
+export type Weights = Partial<Record<CauseId, number>>;
+
+/** One rule of the table. */
+export interface Rule {
+  /** Stable, unique id (shown with --verbose). */
+  id: string;
+  /** Where the wording or the mapping comes from. */
+  source: string;
+  kind: "code" | "phrase" | "client" | "transcript" | "context";
+  /** How strongly the evidence is present, 0 (absent) … 1. Must not throw. */
+  evidence: (ev: Evidence) => number;
+  /** Log-odds added per cause, times the evidence strength. */
+  weights: Weights;
+  /** One line: what this evidence says. `{reply}` becomes the reply's codes. */
+  why: string;
+  /** The one question that tells this rule's causes apart when the result stays close. */
+  question?: string;
+}
+
+/** Strongest of several phrases (all languages of one reason); see Evidence.phrase. */
+export function anyPhrase(phrases: readonly string[], minPrefix?: number): (ev: Evidence) => number {
+  return (ev) => {
+    let best = 0;
+    for (const p of phrases) {
+      const v = ev.phrase(p, minPrefix);
+      if (v > best) best = v;
+      if (best === 1) break;
+    }
+    return best;
+  };
+}
+
+export const enh =
+  (...codes: string[]) =>
+  (ev: Evidence): number =>
+    codes.some((c) => ev.enhanced.includes(c)) ? 1 : 0;
+export const enhPrefix =
+  (prefix: string) =>
+  (ev: Evidence): number =>
+    ev.enhanced.some((c) => c.startsWith(prefix)) ? 1 : 0;
+export const basic =
+  (...codes: number[]) =>
+  (ev: Evidence): number =>
+    codes.some((c) => ev.basic.includes(c)) ? 1 : 0;
+export const both =
+  (a: (ev: Evidence) => number, b: (ev: Evidence) => number) =>
+  (ev: Evidence): number =>
+    Math.min(a(ev), b(ev));
+export const not =
+  (a: (ev: Evidence) => number) =>
+  (ev: Evidence): number =>
+    1 - a(ev);

@@ -1,0 +1,152 @@
+/**
+ * The user's own words (issue 14 item 5): what people add around a paste, or pass with
+ * `--context "<text>"` — MFA is on, it worked until last week, it works with TLS on, it is a shared
+ * mailbox. A stated fact ("MFA is on", "security defaults are on") moves a generic code's ranking
+ * (review class F); it never outweighs a reply that names its own reason (log-odds ≤ 2.8 against
+ * 4–6 for a decisive phrase).
+ */
+import type { Evidence } from "./evidence.ts";
+import type { Rule } from "./rule-kit.ts";
+
+const said =
+  (re: RegExp) =>
+  (ev: Evidence): number =>
+    re.test(ev.words) ? 1 : 0;
+
+/** The user-words table. */
+export const USER_WORD_RULES: readonly Rule[] = [
+  {
+    id: "words-mfa",
+    source: "review class F/E: MFA named by the reporter",
+    kind: "context",
+    evidence: said(/\b(?:mfa|2fa|multi-?factor|two-?factor|authenticator app|zwei-faktor|double authentification)\b/u),
+    weights: { per_user_mfa: 2.4, conditional_access_block: 0.6, wrong_credentials: -0.8 },
+    why: "You mention MFA: a password-only SMTP sign-in cannot satisfy it",
+  },
+  {
+    id: "words-app-password",
+    source: "app passwords exist only for accounts with per-user MFA",
+    kind: "context",
+    evidence: said(/\bapp[- ]?passwor[dt]s?\b/u),
+    weights: { per_user_mfa: 1.0, security_defaults_enabled: 0.4 },
+    why: "You mention an app password: the account has per-user MFA",
+  },
+  {
+    id: "words-security-defaults",
+    source: "review class E: 'Security Defaults are on' in the reporter's words",
+    kind: "context",
+    evidence: said(/security defaults? (?:is |are )?(?:on|enabled|active)|(?:enabled|turned on) security defaults/u),
+    weights: { security_defaults_enabled: 2.4, wrong_credentials: -0.5 },
+    why: "You say security defaults are on: they block Basic SMTP AUTH",
+  },
+  {
+    id: "words-conditional-access",
+    source: "reporter names Conditional Access",
+    kind: "context",
+    evidence: said(/conditional access|legacy auth(?:entication)? (?:is )?block|block legacy/u),
+    weights: { conditional_access_block: 2.8, wrong_credentials: -0.5 },
+    why: "You mention Conditional Access / blocking legacy authentication",
+  },
+  {
+    id: "words-oauth",
+    source: "reporter names OAuth / tokens",
+    kind: "context",
+    evidence: (ev) =>
+      !ev.ex.oauth &&
+      /\b(?:oauth2?|xoauth2|access token|client credentials|modern auth(?:entication)?)\b/u.test(ev.words)
+        ? 1
+        : 0,
+    weights: { oauth_misconfigured_app_or_sp: 1.2, security_defaults_enabled: -0.5, per_user_mfa: -0.5 },
+    why: "You mention OAuth: with XOAUTH2 the token, its permission or the service principal are the usual gaps",
+  },
+  {
+    id: "words-shared-mailbox",
+    source: "a shared mailbox has no password sign-in and no licence",
+    kind: "context",
+    evidence: said(/shared mailbox|freigegebenes postfach|boîte aux lettres partagée|buzón compartido/u),
+    weights: { mailbox_unlicensed_or_missing: 1.2, send_as_permission: 0.6 },
+    why: "You mention a shared mailbox: it cannot sign in itself; authenticate as a licensed user with Send As",
+  },
+  {
+    id: "words-worked-until",
+    source: "review class F/G: 'worked until <date>' points at a tenant change or the retirement",
+    kind: "context",
+    evidence: said(
+      /worked (?:fine )?(?:until|till|for (?:years|months))|stopped working|used to work|suddenly (?:stopped|fail)|since (?:yesterday|last week|today)/u,
+    ),
+    weights: {
+      basic_auth_disabled_or_retired: 0.7,
+      security_defaults_enabled: 0.5,
+      smtp_auth_disabled_tenant: 0.5,
+      wrong_credentials: 0.2,
+    },
+    why: "It worked before: something changed on the tenant side (a switch, security defaults, Basic auth retirement) or the password",
+  },
+  {
+    id: "words-password-changed",
+    source: "reporter changed or reset the password",
+    kind: "context",
+    evidence: said(/password (?:was )?(?:changed|reset|expired)|changed (?:the|my) password|new password/u),
+    weights: { wrong_credentials: 1.0, account_locked: 0.5 },
+    why: "The password changed: a device still holding the old one fails (and may lock the account)",
+  },
+  {
+    id: "words-works-with-tls",
+    source: "review class E: 'another app succeeds with encryption switched on'",
+    kind: "context",
+    evidence: said(
+      /works? (?:fine )?(?:with|when) (?:tls|ssl|starttls|encryption)|(?:tls|ssl|starttls|encryption) (?:enabled|on),? (?:it )?works/u,
+    ),
+    weights: { starttls_required: 3.0, not_authenticated_anonymous_send: -0.5 },
+    why: "It works with TLS switched on: the failing client does not start TLS",
+  },
+  {
+    id: "words-port-25-direct-send",
+    source: "Microsoft: direct send (port 25 to the MX endpoint) takes no AUTH",
+    kind: "context",
+    evidence: said(/direct send|port 25\b|:25\b|mail\.protection\.outlook\.com/u),
+    weights: { auth_mechanism_unsupported: 0.8, not_authenticated_anonymous_send: 0.4 },
+    why: "Port 25 / direct send: that endpoint offers no AUTH; authenticated submission is smtp.office365.com:587",
+  },
+  {
+    id: "words-basic-auth-off",
+    source: "reporters' own account: 'basic authentication has been disabled / deprecated' (zotero-arxiv-daily #46)",
+    kind: "context",
+    // Not Exchange's own reply ("basic authentication is disabled"), which the reply rules read.
+    evidence: said(
+      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled|deprecated|retired|removed)\s+basic auth/u,
+    ),
+    weights: {
+      basic_auth_disabled_or_retired: 2.5,
+      authentication_policy_blocks_basic_smtp: 1.2,
+      wrong_credentials: -0.5,
+    },
+    why: "You say Basic authentication was turned off: only OAuth (or an authentication policy exception) will work",
+  },
+  {
+    id: "words-personal-account",
+    source: "Outlook.com personal accounts: Basic auth off since 16 September 2024",
+    kind: "context",
+    evidence: (ev) => (ev.ex.consumerAccount ? 1 : 0),
+    weights: {
+      basic_auth_disabled_or_retired: 1.0,
+      smtp_auth_disabled_tenant: -1,
+      smtp_auth_disabled_mailbox: -0.5,
+      security_defaults_enabled: -0.5,
+    },
+    why: "A personal Outlook.com/Hotmail account: only OAuth works; there are no tenant switches",
+  },
+  {
+    id: "words-owa-works",
+    source: "the same credentials work interactively",
+    kind: "context",
+    evidence: said(/(?:can|could) (?:log ?in|sign ?in)|(?:login|sign-?in) works|password is (?:correct|right)/u),
+    weights: {
+      wrong_credentials: -0.8,
+      security_defaults_enabled: 0.4,
+      per_user_mfa: 0.4,
+      smtp_auth_disabled_mailbox: 0.4,
+    },
+    why: "The same credentials sign in elsewhere, so a policy or switch refuses SMTP AUTH rather than the password",
+  },
+];

@@ -1,0 +1,82 @@
+/**
+ * Scalar checks and renderings shared by the tenant.yaml walker and its sections: mail addresses,
+ * dates, safe quoting of values in messages, and "did you mean" suggestions for misspelt keys.
+ */
+import { isMap, isScalar, isSeq } from "yaml";
+
+/** A pragmatic address check: one @, a dot-atom local part, and a domain with a dotted, alphabetic TLD. */
+const ADDRESS =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** @internal */
+export function isMailAddress(s: string): boolean {
+  return s.length <= 254 && ADDRESS.test(s) && (s.split("@")[0]?.length ?? 0) <= 64;
+}
+
+/** @internal */
+export function isValidDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+/** True for a value written as nothing at all (`key:` with nothing after it). */
+export function isEmpty(node: unknown): boolean {
+  return node === null || node === undefined || (isScalar(node) && node.value === null && node.source === "");
+}
+
+/** A short, safe rendering of a scalar from the file: strings are quoted and capped, never dumped whole. */
+export function show(value: unknown): string {
+  if (typeof value === "string") {
+    if (value.length > 40) return `a ${value.length}-character string`;
+    return JSON.stringify(value);
+  }
+  if (value === null || value === undefined) return "nothing";
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return "a value";
+}
+
+/** Describes a node's kind for "must be X, not Y" messages, quoting scalars with show(). */
+export function describe(node: unknown): string {
+  if (isMap(node)) return "a mapping";
+  if (isSeq(node)) return "a list";
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return "an empty value";
+    if (typeof v === "string") return `the string ${show(v)}`;
+    if (typeof v === "number") return `the number ${show(v)}`;
+    if (typeof v === "boolean") return `the boolean ${show(v)}`;
+    return show(v);
+  }
+  return "an empty value";
+}
+
+/** Plain Levenshtein distance, enough for typo suggestions on short key names. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] ?? 0;
+      row[j] = Math.min(cur + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/** @internal The closest known key to a misspelt one, or undefined when none is close. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = distance(lower, k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  const limit = Math.max(2, Math.floor((best?.length ?? 0) / 3));
+  return bestD <= limit ? best : undefined;
+}

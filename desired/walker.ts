@@ -1,0 +1,344 @@
+/**
+ * A position-aware walker over a parsed tenant.yaml: typed reads of mappings, address maps and scalars
+ * that record every problem with file, line, column and key path (they never throw), and the
+ * location of each key for the doctor and the PR comment. The sections (./sections/) are written
+ * with it; ./tenant-yaml.ts runs them.
+ */
+import { LineCounter, isAlias, isMap, isScalar, isSeq } from "yaml";
+import type { ExceptionRecord } from "../providers/types.ts";
+import type { DesiredStateIssue, SourcePosition } from "./types.ts";
+import { closestKey, describe, isEmpty, isMailAddress, isValidDate, show } from "./values.ts";
+
+/** One key of a mapping with its value, the nodes for positions, and its key path. */
+export interface Entry {
+  key: string;
+  path: string;
+  keyNode: unknown;
+  value: unknown;
+}
+
+export const EXCEPTION_KEYS = ["state", "owner", "ticket", "expires"] as const;
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Where a key that is unknown at one level belongs, when it is a known key elsewhere. */
+const BELONGS_UNDER: Record<string, string> = {
+  organization: "smtpAuth",
+  mailboxes: "smtpAuth",
+  others: "smtpAuth",
+  users: "mfa",
+  apps: "oauth",
+  serviceAccounts: "conditionalAccessBaseline",
+  breakGlass: "conditionalAccessBaseline",
+  state: "an entry under smtpAuth.mailboxes or mfa.users",
+};
+
+export class YamlWalker {
+  readonly issues: DesiredStateIssue[] = [];
+  readonly locations = new Map<string, SourcePosition>();
+  readonly lines = new LineCounter();
+  readonly file: string;
+  /** Today's date (UTC, YYYY-MM-DD): expiry dates before it are reported. */
+  readonly today: string;
+
+  constructor(file: string, today: string) {
+    this.file = file;
+    this.today = today;
+  }
+
+  sortedIssues(): DesiredStateIssue[] {
+    // Stable sort: problems at one position keep the order in which they were found.
+    return [...this.issues].sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  /** A list of mail addresses, lower-cased; duplicates (ignoring case) are reported. */
+  addressList(e: Entry): string[] | undefined {
+    if (!isSeq(e.value)) {
+      this.issueAtValue(
+        e.value,
+        e.keyNode,
+        e.path,
+        `must be a list of mail addresses, not ${describe(e.value)}; write [] for none`,
+      );
+      return undefined;
+    }
+    const out: string[] = [];
+    let ok = true;
+    e.value.items.forEach((item, i) => {
+      const a = this.address({ key: String(i), path: `${e.path}[${i}]`, keyNode: item, value: item });
+      if (a === undefined) ok = false;
+      else if (out.includes(a)) {
+        this.issueAtNode(
+          item,
+          `${e.path}[${i}]`,
+          `duplicate address ${show(a)} (addresses are compared ignoring case)`,
+        );
+        ok = false;
+      } else out.push(a);
+    });
+    return ok ? out : undefined;
+  }
+
+  guid(e: Entry, what: string): string | undefined {
+    const s = this.string(e);
+    if (s === undefined) return undefined;
+    if (!GUID.test(s)) {
+      this.issueAtValue(
+        e.value,
+        e.keyNode,
+        e.path,
+        `must be ${what}, a GUID such as 00000000-0000-0000-0000-000000000000, not ${show(s)}`,
+      );
+      return undefined;
+    }
+    return s.toLowerCase();
+  }
+
+  /**
+   * A per-address entry: a bare state (short form) or { state, owner?, ticket?, expires? } (long form).
+   * `valid` is false when any field was reported; the state is still returned so that rules that
+   * depend on it (an exception needs an owner and an expiry) are checked too.
+   */
+  stateEntry<S extends string>(
+    entry: Entry,
+    allowed: readonly S[],
+  ): { state: S; short: boolean; valid: boolean; present: Set<string>; extras: ExceptionRecord } | undefined {
+    if (isMap(entry.value)) {
+      const m = this.mapping(entry.value, entry.path, EXCEPTION_KEYS, entry.keyNode);
+      if (!m) return undefined;
+      const stateEntry = m.get("state");
+      let state: S | undefined;
+      if (stateEntry) state = this.oneOf(stateEntry, allowed, "state");
+      else this.issueAtNode(entry.keyNode, `${entry.path}.state`, `missing state; allowed: ${allowed.join(", ")}`);
+      const extras: ExceptionRecord = {};
+      const owner = m.get("owner");
+      if (owner) {
+        const a = this.address(owner);
+        if (a !== undefined) extras.owner = a;
+      }
+      const valid = this.exceptionExtras(m, extras) && (!owner || extras.owner !== undefined);
+      return state ? { state, short: false, valid, present: new Set(m.keys()), extras } : undefined;
+    }
+    const state = this.oneOf(entry, allowed, "state", ` or a mapping { ${EXCEPTION_KEYS.join(", ")} }`);
+    return state ? { state, short: true, valid: true, present: new Set(), extras: {} } : undefined;
+  }
+
+  /** ticket and expires, shared by exceptions and risk acceptances. False when either is invalid. */
+  exceptionExtras(m: Map<string, Entry>, out: { ticket?: string; expires?: string }): boolean {
+    let ok = true;
+    const ticket = m.get("ticket");
+    if (ticket) {
+      const t = this.string(ticket, '; write a ticket id such as CHG-1042, and quote a number ("1042")');
+      if (t === undefined) ok = false;
+      else out.ticket = t;
+    }
+    const expires = m.get("expires");
+    if (expires) {
+      const d = this.date(expires);
+      if (d === undefined) ok = false;
+      else out.expires = d;
+    }
+    return ok;
+  }
+
+  /**
+   * A mapping with a fixed set of keys: reports a non-mapping, non-string keys, duplicates and unknown
+   * keys (with the closest known key), records each known key's location, and returns them by name.
+   */
+  mapping(node: unknown, path: string, known: readonly string[], keyNode?: unknown): Map<string, Entry> | undefined {
+    if (!isMap(node)) {
+      const message = isEmpty(node)
+        ? `is empty; write one of the keys ${known.join(", ")}, or remove it to leave it unmanaged`
+        : `must be a mapping with the keys ${known.join(", ")}, not ${describe(node)}; remove it to leave it unmanaged`;
+      this.issueAtValue(node, keyNode, path, message);
+      return undefined;
+    }
+    const out = new Map<string, Entry>();
+    for (const pair of node.items) {
+      const k = this.keyName(pair.key, pair.value, path);
+      if (k === undefined) continue;
+      const p = path ? `${path}.${k}` : k;
+      if (!known.includes(k)) {
+        const suggestion = closestKey(k, known);
+        const elsewhere = BELONGS_UNDER[k];
+        const hint = suggestion
+          ? `did you mean "${suggestion}"? `
+          : elsewhere
+            ? `"${k}" belongs under ${elsewhere}. `
+            : isMailAddress(k) && known.includes("mailboxes")
+              ? "mailbox addresses belong under smtpAuth.mailboxes. "
+              : "";
+        this.issueAtNode(pair.key, p, `unknown key; ${hint}Known keys here: ${known.join(", ")}`);
+        continue;
+      }
+      const first = out.get(k);
+      if (first) {
+        this.issueAtNode(pair.key, p, `duplicate key; first declared at line ${this.pos(first.keyNode).line}`);
+        continue;
+      }
+      out.set(k, { key: k, path: p, keyNode: pair.key, value: pair.value });
+      this.locations.set(p, this.pos(pair.key));
+    }
+    return out;
+  }
+
+  /** A mapping keyed by mail address: validates and lower-cases each, and rejects case-insensitive duplicates. */
+  addressMap(e: Entry, what: "mailbox" | "user"): Entry[] {
+    if (!isMap(e.value)) {
+      this.issueAtValue(
+        e.value,
+        e.keyNode,
+        e.path,
+        `must be a mapping of ${what} addresses, not ${describe(e.value)}; write {} for none`,
+      );
+      return [];
+    }
+    const out: Entry[] = [];
+    const seen = new Map<string, Entry>();
+    for (const pair of e.value.items) {
+      const raw = this.keyName(pair.key, pair.value, e.path);
+      if (raw === undefined) continue;
+      if (!isMailAddress(raw)) {
+        this.issueAtNode(pair.key, `${e.path}.${raw}`, `${show(raw)} is not a valid mail address`);
+        continue;
+      }
+      const key = raw.toLowerCase();
+      const entry: Entry = { key, path: `${e.path}.${key}`, keyNode: pair.key, value: pair.value };
+      const first = seen.get(key);
+      if (first) {
+        const line = this.pos(first.keyNode).line;
+        const how =
+          first.keyNode && isScalar(first.keyNode) && first.keyNode.value === raw
+            ? ""
+            : " (addresses are compared ignoring case)";
+        this.issueAtNode(pair.key, entry.path, `duplicate ${what}; already declared at line ${line}${how}`);
+        continue;
+      }
+      seen.set(key, entry);
+      out.push(entry);
+      this.locations.set(entry.path, this.pos(pair.key));
+    }
+    return out;
+  }
+
+  /** A map key as a plain string; anything else (a number, a list, an empty key) is reported. */
+  keyName(key: unknown, value: unknown, path: string): string | undefined {
+    if (isScalar(key) && typeof key.value === "string" && key.value !== "") return key.value;
+    const where = key ?? value;
+    if (isScalar(key) && (typeof key.value === "number" || typeof key.value === "boolean")) {
+      const name = String(key.value);
+      this.issueAtNode(
+        key,
+        path ? `${path}.${name}` : name,
+        `keys must be names or mail addresses, not ${describe(key)}`,
+      );
+    } else if (isAlias(key)) {
+      this.issueAtNode(key, path, "aliases (*name) are not supported; write the value out");
+    } else {
+      this.issueAtNode(where, path, `keys must be names or mail addresses, not ${describe(key)}`);
+    }
+    return undefined;
+  }
+
+  /** The scalar value of an entry, or a reported "must be …" problem (aliases and collections are refused). */
+  scalar(e: Entry, expected: string): { ok: true; value: unknown } | { ok: false } {
+    if (isAlias(e.value)) {
+      this.issueAtNode(e.value, e.path, "aliases (*name) are not supported; write the value out");
+      return { ok: false };
+    }
+    if (isScalar(e.value)) return { ok: true, value: e.value.value };
+    if (e.value === null) return { ok: true, value: null };
+    this.issueAtValue(e.value, e.keyNode, e.path, `must be ${expected}, not ${describe(e.value)}`);
+    return { ok: false };
+  }
+
+  bool(e: Entry): boolean | undefined {
+    const s = this.scalar(e, "true or false");
+    if (!s.ok) return undefined;
+    if (typeof s.value === "boolean") return s.value;
+    this.issueAtValue(e.value, e.keyNode, e.path, `must be true or false, not ${describe(e.value)}`);
+    return undefined;
+  }
+
+  /** A non-empty string, trimmed; `hint` follows the "must be a string, not …" message. */
+  string(e: Entry, hint = ""): string | undefined {
+    const s = this.scalar(e, "a string");
+    if (!s.ok) return undefined;
+    if (typeof s.value !== "string") {
+      this.issueAtValue(e.value, e.keyNode, e.path, `must be a string, not ${describe(e.value)}${hint}`);
+      return undefined;
+    }
+    const t = s.value.trim();
+    if (t === "") {
+      this.issueAtValue(e.value, e.keyNode, e.path, "must not be empty");
+      return undefined;
+    }
+    return t;
+  }
+
+  oneOf<S extends string>(e: Entry, allowed: readonly S[], what: string, alt = ""): S | undefined {
+    const s = this.scalar(e, `one of ${allowed.join(", ")}${alt}`);
+    if (!s.ok) return undefined;
+    if (typeof s.value === "string" && (allowed as readonly string[]).includes(s.value)) return s.value as S;
+    if (s.value === null) {
+      this.issueAtValue(e.value, e.keyNode, e.path, `missing ${what}; allowed: ${allowed.join(", ")}${alt}`);
+      return undefined;
+    }
+    const message =
+      typeof s.value === "string"
+        ? `invalid ${what} ${show(s.value)}; allowed: ${allowed.join(", ")}${alt}`
+        : `must be one of ${allowed.join(", ")}${alt}, not ${describe(e.value)}`;
+    this.issueAtValue(e.value, e.keyNode, e.path, message);
+    return undefined;
+  }
+
+  address(e: Entry): string | undefined {
+    const s = this.string(e);
+    if (s === undefined) return undefined;
+    if (!isMailAddress(s)) {
+      this.issueAtValue(e.value, e.keyNode, e.path, `${show(s)} is not a valid mail address`);
+      return undefined;
+    }
+    return s.toLowerCase();
+  }
+
+  date(e: Entry): string | undefined {
+    const s = this.scalar(e, "a date YYYY-MM-DD");
+    if (!s.ok) return undefined;
+    if (typeof s.value !== "string" || !isValidDate(s.value)) {
+      const got = typeof s.value === "string" ? show(s.value) : describe(e.value);
+      this.issueAtValue(e.value, e.keyNode, e.path, `must be a date YYYY-MM-DD, not ${got}`);
+      return undefined;
+    }
+    if (s.value < this.today) {
+      this.issueAtValue(
+        e.value,
+        e.keyNode,
+        e.path,
+        `expired on ${s.value} (today is ${this.today}, UTC); renew it or remove the exception`,
+      );
+      return undefined;
+    }
+    return s.value;
+  }
+
+  pos(node: unknown): SourcePosition {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    const lp = this.lines.linePos(range ? range[0] : 0);
+    return { line: lp.line, column: lp.col };
+  }
+
+  issueAt(offset: number, key: string, message: string): void {
+    const lp = this.lines.linePos(offset);
+    this.issues.push({ file: this.file, line: lp.line, column: lp.col, key, message });
+  }
+
+  issueAtNode(node: unknown, key: string, message: string): void {
+    const { line, column } = this.pos(node);
+    this.issues.push({ file: this.file, line, column, key, message });
+  }
+
+  /** At the value when it is written out; at its key when the value is empty (`state:` with nothing after it). */
+  issueAtValue(value: unknown, keyNode: unknown, key: string, message: string): void {
+    this.issueAtNode(isEmpty(value) && keyNode ? keyNode : value, key, message);
+  }
+}

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { DesiredStateError, loadDesiredState, parseDesiredState } from "../../desired/tenant-yaml.ts";
+import { DESIRED_STATE_LIMITS } from "../../desired/limits.ts";
+
+const TODAY = "2026-07-01";
+const VALID = [
+  "securityDefaults:",
+  "  enabled: false",
+  '  reason: "The scanner can only use a password"',
+  "  riskAcceptance: { owner: it@contoso.com, ticket: RISK-1, expires: 2027-01-31 }",
+  "",
+].join("\n");
+
+/** Writes `content` to a fresh tenant.yaml and returns the error loading it throws. */
+function loadError(content: string | Buffer): { message: string; issues: DesiredStateError["issues"]; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), "limits-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "tenant.yaml");
+  writeFileSync(file, content);
+  try {
+    loadDesiredState(file, { today: TODAY });
+  } catch (err) {
+    if (err instanceof DesiredStateError) return { message: err.message, issues: err.issues, file };
+    throw err;
+  }
+  throw new Error("expected a DesiredStateError");
+}
+
+describe("hostile desired state is refused before the YAML is composed, with a position", () => {
+  it("accepts a valid file (the limits do not get in the way)", () => {
+    expect(parseDesiredState(VALID, "t.yaml", { today: TODAY }).securityDefaults?.enabled).toBe(false);
+  });
+
+  it("refuses invalid UTF-8 at the first bad byte, instead of replacing it with U+FFFD", () => {
+    const bytes = Buffer.concat([Buffer.from(VALID), Buffer.from("mfa:\n  users:\n    a"), Buffer.from([0xc3, 0x28])]);
+    const { issues, file } = loadError(bytes);
+    expect(issues).toEqual([
+      {
+        file,
+        line: 7,
+        column: 6,
+        key: "",
+        message: `the file is not valid UTF-8 (byte 0xc3 at offset ${VALID.length + 19}); save it as UTF-8`,
+      },
+    ]);
+  });
+
+  it("refuses a 2 MB line: the string is over the limit, at its key", () => {
+    const text = VALID.replace('"The scanner can only use a password"', "x".repeat(2_000_000));
+    const { issues, file, message } = loadError(text);
+    expect(issues).toEqual([
+      {
+        file,
+        line: 3,
+        column: 11,
+        key: "securityDefaults.reason",
+        message: "a 2,000,000-character string; the limit is 1,024 characters",
+      },
+    ]);
+    expect(message.length).toBeLessThan(500);
+  });
+
+  it("refuses a file over the size limit at the byte where it passes the limit", () => {
+    const line = `# ${"y".repeat(98)}\n`; // 101 bytes a line
+    const text = VALID + line.repeat(Math.ceil(DESIRED_STATE_LIMITS.fileBytes / line.length));
+    const { issues, file } = loadError(text);
+    const over = DESIRED_STATE_LIMITS.fileBytes - VALID.length;
+    expect(issues).toEqual([
+      {
+        file,
+        line: 5 + Math.floor(over / line.length),
+        column: (over % line.length) + 1,
+        key: "",
+        message: `the file is ${text.length.toLocaleString("en-US")} bytes; the limit is 4,194,304 bytes (4 MiB), passed here`,
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      "flow lists",
+      `mfa:\n  users: ${"[".repeat(5000)}${"]".repeat(5000)}\n`,
+      2,
+      28,
+      "mfa.users.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",
+    ],
+    [
+      "block lists",
+      `mfa:\n  users:\n    ${"- ".repeat(5000)}x\n`,
+      3,
+      41,
+      "mfa.users.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",
+    ],
+    [
+      // 2,000 deep: each level indents one more space, so 5,000 would pass the file size limit first.
+      "block mappings",
+      "smtpAuth:\n" + Array.from({ length: 2000 }, (_, i) => `${" ".repeat(i + 1)}k${i}:`).join("\n") + " x\n",
+      21,
+      21,
+      "smtpAuth." + Array.from({ length: 19 }, (_, i) => `k${i}`).join("."),
+    ],
+  ])("refuses deeply nested %s at the 21st level, without a stack overflow", (_, text, line, column, key) => {
+    const { issues, file } = loadError(text);
+    expect(issues).toEqual([
+      { file, line, column, key, message: "nested more than 20 levels deep; a tenant.yaml needs at most 5" },
+    ]);
+  });
+
+  it("refuses more than 100 anchors and aliases (billion laughs), at the 101st", () => {
+    const anchors = Array.from({ length: 60 }, (_, i) => `    a${i}@contoso.com: &m${i} disabled`);
+    const aliases = Array.from({ length: 60 }, (_, i) => `    b${i}@contoso.com: *m${i}`);
+    const { issues, file } = loadError(["mfa:", "  users:", ...anchors, ...aliases, ""].join("\n"));
+    expect(issues).toEqual([
+      {
+        file,
+        line: 103,
+        column: 22,
+        key: "",
+        message: "120 anchors and aliases; the limit is 100 (write the values out instead)",
+      },
+    ]);
+  });
+
+  it("lists at most 10 problems of one kind and counts the rest", () => {
+    const users = Array.from({ length: 12 }, (_, i) => `    u${i}@contoso.com: ${"z".repeat(1025)}`);
+    const { issues } = loadError(["mfa:", "  users:", ...users, ""].join("\n"));
+    expect(issues.map((i) => `${i.line}:${i.column} ${i.key}`)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `${i + 3}:${20 + String(i).length} mfa.users.u${i}@contoso.com`),
+    );
+    expect(issues.at(-1)?.message).toBe(
+      "a 1,025-character string; the limit is 1,024 characters (2 more problems like these are not listed)",
+    );
+  });
+});

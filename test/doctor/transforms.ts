@@ -1,0 +1,77 @@
+/**
+ * Meaning-preserving transforms of a pasted error, for the metamorphic tests: each returns the
+ * text as another UI, log or client would have shown it, or null when it does not apply.
+ */
+import { REASONS } from "../../cli/doctor/rules.ts";
+
+export type Transform = (text: string) => string | null;
+
+const wrapAt = (text: string, cols: number): string =>
+  text
+    .split("\n")
+    .map((line) => line.match(new RegExp(`.{1,${cols}}`, "gu"))?.join("\n") ?? line)
+    .join("\n");
+
+const LANGS = [
+  {
+    name: "de",
+    pick: (list: readonly string[]) =>
+      list.find((p) => /[äöüß]|ist |deaktiviert|sicherheits|kriterien|verweigert|falsch/u.test(p)),
+  },
+  {
+    name: "fr",
+    pick: (list: readonly string[]) => list.find((p) => /[éèà]|critères|désactiv|par défaut|envoyer/u.test(p)),
+  },
+];
+
+/** The transforms, by name. */
+export const TRANSFORMS: Readonly<Record<string, Transform>> = {
+  "double spaces": (t) => t.replaceAll(" ", "  "),
+  "non-breaking spaces": (t) => t.replaceAll(" ", "\u00a0"),
+  "hard wrap at 40 columns": (t) => wrapAt(t, 40),
+  "upper case": (t) => t.toUpperCase(),
+  "lower case": (t) => t.toLowerCase(),
+  "HTML-escaped": (t) =>
+    t
+      .replaceAll("&", "&amp;")
+      .replaceAll("<", "&lt;")
+      .replaceAll(">", "&gt;")
+      .replaceAll('"', "&quot;")
+      .replaceAll("'", "&#39;"),
+  "JSON-quoted": (t) => JSON.stringify({ error: t }),
+  "log prefix": (t) =>
+    t
+      .split("\n")
+      .map((l) => `2026-11-30T09:41:07.512Z ERROR [mailer] ${l}`)
+      .join("\n"),
+  "markdown fence": (t) => `Here is the error:\n\n\`\`\`text\n${t}\n\`\`\`\n`,
+  ".NET Mailbox unavailable wrapper": (t) =>
+    /^\s*\d{3}[ -]\d\.\d+\.\d+ /u.test(t) && !t.includes("\n")
+      ? `System.Net.Mail.SmtpException: Mailbox unavailable. The server response was: ${t.replace(/^\s*\d{3}[ -]/u, "")}`
+      : null,
+  "Python bytes split over lines": (t) => {
+    const m = /^\s*(\d{3})[ -](\d\.\d+\.\d+ .{20,})$/u.exec(t);
+    if (m === null) return null;
+    const body = m[2]!.replaceAll("'", "\\'");
+    const cut = body.lastIndexOf(" ", Math.floor(body.length / 2)) + 1;
+    return `smtplib.SMTPAuthenticationError: (${m[1]}, b'${body.slice(0, cut)}'\n    b'${body.slice(cut)}')`;
+  },
+  ...Object.fromEntries(
+    LANGS.map(({ name, pick }) => [
+      `reason translated (${name})`,
+      (t: string): string | null => {
+        let out = t;
+        let changed = false;
+        for (const list of Object.values(REASONS)) {
+          const target = pick(list);
+          const english = list[0];
+          const at = out.toLowerCase().indexOf(english);
+          if (target === undefined || at < 0) continue;
+          out = out.slice(0, at) + target + out.slice(at + english.length);
+          changed = true;
+        }
+        return changed ? out : null;
+      },
+    ]),
+  ),
+};
