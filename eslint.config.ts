@@ -15,6 +15,8 @@ export default defineConfig(
       "policies/node_modules/",
       "**/*.js",
       "**/*.mjs",
+      "**/*.cjs",
+      "dist/",
     ],
   },
   {

@@ -20,6 +20,7 @@ import {
 } from "./providers/shim.ts";
 import { RegistrationWindow } from "./program/registration-window.ts";
 import { failingAsSentence } from "./program/failure.ts";
+import { reportCurrentValues } from "./program/current.ts";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 const tenantFile = config.get("tenantFile") ?? path.join("stacks", pulumi.getStack(), "tenant.yaml");
@@ -115,6 +116,17 @@ export const oauthApps = desired.oauthApps.length
     )
   : {};
 
+// Issue 16.1: a preview says what each change overwrites (program/current.ts); never during an
+// update. It runs alongside the `effective` reads below and is awaited at the end.
+const currentReport = pulumi.runtime.isDryRun()
+  ? reportCurrentValues(
+      () => connectTenant(readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`))),
+      desired,
+      (m) => void pulumi.log.info(m),
+      (m) => void pulumi.log.warn(m),
+    )
+  : undefined;
+
 // Whether each device mailbox (declared `enabled`) will be able to send once this is applied.
 const effectiveVerdicts = (async () => {
   // Secret config is read as plain text here only to build the credential; it is never exported.
@@ -135,3 +147,5 @@ const effectiveVerdicts = (async () => {
  * failure ends the run with its message on one line (program/failure.ts), not a stack trace.
  */
 export const effective = failingAsSentence(effectiveVerdicts);
+
+await currentReport;

@@ -47,11 +47,11 @@ const PROGRAM_FILES = [
   "Pulumi.yaml",
   "package.json",
   "index.ts",
-  "providers",
-  "desired",
   "m365",
   "tenant",
   "program",
+  "providers",
+  "desired",
   "sandbox",
 ];
 

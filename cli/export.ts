@@ -139,7 +139,7 @@ function roundTripProblems(tenant: ExportedTenant, state: DesiredState): string[
 export async function runExport(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, OPTIONS);
   if (values.help) {
-    io.stdout(EXPORT_USAGE);
+    io.stdout(`${EXPORT_USAGE}\n`);
     return 0;
   }
   const out = str(values, "out");

@@ -30,8 +30,10 @@ Commands:
   export --out FILE --owner MAIL …     write tenant.yaml from the live tenant (adopt an existing tenant)
   usage [--days 30] …                  who signs in to SMTP AUTH, and what breaks at the 2026/2027 deadlines
   conformance [--stack NAME] …         check, read-only, every call and permission the tool needs
+  validate [FILE…]                     check tenant.yaml files as a preview would, in well under a second
+  preview-comment [FILE]               turn 'pulumi preview --json' output into the pull-request comment
 
-Run 'm365-smtp-auth doctor <command> --help' for a command's options.
+Run 'm365-smtp-auth doctor <command> --help' (or '<command> --help') for a command's options.
 Exit codes: 0 done, 1 failure (unreachable host or tenant, missing permission or setting, a probe
 step failed), 2 bad arguments.
 `;
@@ -55,8 +57,9 @@ export async function runCli(argv: string[], io: MainIo): Promise<number> {
     io.stdout(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command !== "doctor" && command !== "export" && command !== "usage" && command !== "conformance")
-    return usageError(io, `unknown command '${command}'`, USAGE);
+  if (command === "preview-comment") return runPreviewCommentCommand(argv.slice(1), io);
+  const commands = ["doctor", "export", "usage", "conformance", "validate"];
+  if (!commands.includes(command)) return usageError(io, `unknown command '${command}'`, USAGE);
   if (command === "doctor" && (sub === undefined || sub === "-h" || sub === "--help")) {
     io.stdout(DOCTOR_USAGE);
     return sub === undefined ? 2 : 0;
@@ -67,6 +70,7 @@ export async function runCli(argv: string[], io: MainIo): Promise<number> {
     if (command === "usage") return await (await import("./usage/command.ts")).runUsageCommand(argv.slice(1), io);
     if (command === "conformance")
       return await (await import("./conformance/command.ts")).runConformanceCommand(argv.slice(1), io);
+    if (command === "validate") return (await import("./validate.ts")).runValidate(argv.slice(1), io);
     switch (sub) {
       case "diagnose": {
         const { argsHaveText, runDiagnose } = await import("./doctor/diagnose-command.ts");
@@ -108,6 +112,21 @@ export async function runCli(argv: string[], io: MainIo): Promise<number> {
     io.stderr(`${prefix}: ${errorLine(err)}\n`);
     return 1;
   }
+}
+
+/** `preview-comment`: its own parser and exit codes (cli/preview-comment/command.ts). */
+async function runPreviewCommentCommand(args: string[], io: CliIo): Promise<number> {
+  const { runPreviewComment } = await import("./preview-comment/command.ts");
+  const { readFileSync } = await import("node:fs");
+  const wantsStdin = !args.some((a) => a === "-h" || a === "--help" || (!a.startsWith("-") && a !== "-"));
+  return runPreviewComment(args, {
+    stdin: wantsStdin ? await io.readStdin() : null,
+    readFile: (file) => readFileSync(file, "utf8"),
+    stdout: io.stdout,
+    stderr: io.stderr,
+    today: () => io.now().toISOString().slice(0, 10),
+    env: io.env,
+  });
 }
 
 /** The process's I/O. */

@@ -12,13 +12,13 @@ import { mfaSection, securityDefaultsSection, smtpAuthSection } from "./sections
 import type { DesiredState, DesiredStateIssue, DesiredStateOptions } from "./types.ts";
 import { describe, isValidDate, show } from "./values.ts";
 import { YamlWalker } from "./walker.ts";
+import { TOP_KEYS } from "./keys.ts";
 import { checkDesiredStateLimits, decodeDesiredStateBytes } from "./limits.ts";
 
 export * from "./types.ts";
+export * from "./keys.ts";
 export { closestKey, isMailAddress, isValidDate } from "./values.ts";
 export { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_STATES };
-
-const TOP_KEYS = ["securityDefaults", "smtpAuth", "mfa", "oauth", "conditionalAccessBaseline"] as const;
 
 /**
  * Thrown when a tenant.yaml is unreadable or invalid. It carries every problem found, not just the

@@ -6,6 +6,7 @@
  */
 import { LineCounter, isAlias, isMap, isScalar, isSeq } from "yaml";
 import type { ExceptionRecord } from "../providers/types.ts";
+import { EXCEPTION_KEYS, GUID } from "./keys.ts";
 import type { DesiredStateIssue, SourcePosition } from "./types.ts";
 import { closestKey, describe, isEmpty, isMailAddress, isValidDate, show } from "./values.ts";
 
@@ -16,9 +17,6 @@ export interface Entry {
   keyNode: unknown;
   value: unknown;
 }
-
-export const EXCEPTION_KEYS = ["state", "owner", "ticket", "expires"] as const;
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where a key that is unknown at one level belongs, when it is a known key elsewhere. */
 const BELONGS_UNDER: Record<string, string> = {

@@ -11,6 +11,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { findAllOnPath } from "./find-on-path.ts";
 
 /** The oldest CLI we accept from PATH: policy packs run through the language host from 3.221, and
  * dynamic providers serialize `import * as` correctly from 3.229 (pulumi/pulumi#22388). */
@@ -32,9 +33,9 @@ export function versionAtLeast(version: string, minimum: string): boolean {
 }
 
 function pulumiOnPath(): string | undefined {
-  const found = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" });
-  const bin = found.stdout.trim();
-  if (found.status !== 0 || bin === "" || bin.startsWith(toolsBin)) return undefined;
+  // Searched in Node, not with `sh -c "command -v"`: Windows has no sh (issue 16.4).
+  const bin = findAllOnPath("pulumi").find((b) => !b.startsWith(toolsBin));
+  if (bin === undefined) return undefined;
   try {
     const version = execFileSync(bin, ["version"], {
       encoding: "utf8",
@@ -53,6 +54,14 @@ function pulumiOnPath(): string | undefined {
 export function resolvePulumiBinary(): string {
   const fromPath = pulumiOnPath();
   if (fromPath) return fromPath;
+  const built = path.join(toolsBin, process.platform === "win32" ? "pulumi.exe" : "pulumi");
+  if (process.platform === "win32") {
+    // The Go build is a bash script; on Windows the CLI comes from the official installer.
+    if (existsSync(built)) return built;
+    throw new Error(
+      `no Pulumi CLI ${MIN_PULUMI_VERSION} or newer on PATH: install it (winget install pulumi, or https://www.pulumi.com/docs/install/) and open a new terminal`,
+    );
+  }
   const build = spawnSync("bash", [path.join(projectRoot, "tools", "build-pulumi.sh")], {
     stdio: ["ignore", process.stderr, process.stderr],
   });
@@ -68,8 +77,9 @@ export function resolvePulumiBinary(): string {
  * empty one and every later command fails with "failed to load checkpoint: EOF". The checkpoint itself
  * is written to a temporary file and renamed, which is safe.
  */
-export function fileBackendUrl(dir: string): string {
-  return `file://${dir}?metadata=skip`;
+export function fileBackendUrl(dir: string, platform: NodeJS.Platform = process.platform): string {
+  // Windows: `file://C:/path`, the form Pulumi's file backend takes there (pulumi/pulumi#2747).
+  return `file://${platform === "win32" ? dir.replaceAll("\\", "/") : dir}?metadata=skip`;
 }
 
 /**
@@ -96,11 +106,16 @@ export function pulumiEnv(base: NodeJS.ProcessEnv, pulumiBin: string): NodeJS.Pr
   mkdirSync(stateDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...base,
-    // Node 24 from node_modules first, so the program and every provider run on it; then the CLI's
+    // Node 24 from node_modules first, so the program and every provider run on it (its own folder
+    // before .bin: on Windows .bin has only a node.cmd shim, the folder has node.exe); then the CLI's
     // own folder, where the language host and the dynamic-provider launcher live.
-    PATH: [path.join(projectRoot, "node_modules", ".bin"), path.dirname(pulumiBin), toolsBin, base.PATH ?? ""].join(
-      path.delimiter,
-    ),
+    PATH: [
+      path.join(projectRoot, "node_modules", "node", "bin"),
+      path.join(projectRoot, "node_modules", ".bin"),
+      path.dirname(pulumiBin),
+      toolsBin,
+      base.PATH ?? "",
+    ].join(path.delimiter),
     PULUMI_HOME: base.PULUMI_HOME ?? home,
     PULUMI_BACKEND_URL: base.PULUMI_BACKEND_URL ?? fileBackendUrl(stateDir),
     PULUMI_SKIP_UPDATE_CHECK: "true",

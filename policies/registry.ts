@@ -3,6 +3,7 @@
  * duplicate would make one policy's config silently apply to another: the registry refuses it.
  */
 import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { smtpAuthMfaBlastRadius } from "./blastRadius.ts";
 import { perUserMfaDisabledOnlyForExceptions } from "./mfa.ts";
 import { securityDefaultsOffNeedsJustification } from "./securityDefaults.ts";
 import { organizationSmtpAuthEnableDenied, smtpAuthExceptionOwnedAndExpiring } from "./smtpAuth.ts";
@@ -39,4 +40,5 @@ export const m365Policies = new PolicyRegistry([
   smtpAuthExceptionOwnedAndExpiring,
   organizationSmtpAuthEnableDenied,
   perUserMfaDisabledOnlyForExceptions,
+  smtpAuthMfaBlastRadius,
 ]);

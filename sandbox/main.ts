@@ -2,15 +2,37 @@
  * `npm run sandbox`: runs the sandbox tenant in the foreground, prints its endpoints and the
  * environment a client needs, and stops cleanly on Ctrl-C (state is flushed to --state-dir).
  *
- *   node sandbox/main.ts [--port 8443] [--smtp-port 2587] [--fixture contoso-failing|path.yaml]
+ *   node sandbox/main.ts [--resume] [--port 8443] [--smtp-port 2587] [--fixture contoso-failing|path.yaml]
  *                        [--state-dir .sandbox] [--loose] [--latency none|realistic]
  *                        [--generate 10000[:seed]] [--no-throttle] [--admin-token TOKEN]
+ *
+ * `--resume` (issue 16.8) starts the tenant `npm start` left in .sandbox/, on the ports it recorded,
+ * so that `npm run preview -- --stack sandbox` and `npm run up -- --stack sandbox` work by hand.
  */
+import path from "node:path";
 import { parseArgs } from "node:util";
+import { portInUseMessage, readPorts, writePorts } from "./ports-file.ts";
 import { startSandbox, type SandboxOptions } from "./server.ts";
 
-const USAGE = `usage: npm run sandbox -- [--port N] [--smtp-port N] [--fixture NAME|FILE] [--state-dir DIR] [--loose]
-                           [--latency none|realistic] [--generate USERS[:SEED]] [--no-throttle] [--admin-token TOKEN]`;
+const USAGE = `usage: npm run sandbox -- [options]
+
+Runs the sandbox tenant (a Microsoft 365 stand-in on 127.0.0.1: token service, Graph, Exchange admin
+API, SMTP) in the foreground and prints its endpoints and the environment clients need.
+
+  --resume                  the tenant npm start left: state in .sandbox/ (or --state-dir), on the
+                            ports it recorded in ports.json; then 'npm run preview -- --stack sandbox'
+  --port N                  HTTPS port (default: a free one; with --resume, the recorded one)
+  --smtp-port N             SMTP port, STARTTLS (default: a free one; with --resume, the recorded one)
+  --fixture NAME|FILE       seed tenant: contoso-failing (default), contoso-large, or a fixture YAML file
+  --state-dir DIR           keep the state in DIR across runs (default: memory; .sandbox with --resume)
+  --loose                   answer endpoints and query options it does not model, instead of 501
+  --latency none|realistic  add Microsoft-like response times (default none)
+  --generate USERS[:SEED]   add USERS generated users (deterministic for a SEED, default 1)
+  --no-throttle             never answer 429
+  --admin-token TOKEN       bearer token of the /_sandbox/ admin API (default: a random one, printed)
+  -h, --help                show this help
+
+Ctrl-C stops it; the state is flushed to the state dir.`;
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -38,6 +60,7 @@ async function main(): Promise<void> {
         generate: { type: "string" },
         "no-throttle": { type: "boolean" },
         "admin-token": { type: "string" },
+        resume: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -49,17 +72,33 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const resume = values.resume === true;
+  const stateDir = values["state-dir"] ?? (resume ? ".sandbox" : undefined);
+  let recorded = { https: 0, smtp: 0 };
+  if (resume && stateDir) {
+    try {
+      recorded = readPorts(stateDir);
+    } catch (e) {
+      console.error(`npm run sandbox: ${(e as Error).message}`);
+      process.exit(1);
+    }
+    if (recorded.https === 0) {
+      console.log(
+        `No ports recorded in ${path.join(stateDir, "ports.json")}: starting on new ones (run npm start once to record them for the sandbox stack).`,
+      );
+    }
+  }
   const latency = values.latency ?? "none";
   if (latency !== "none" && latency !== "realistic") fail(`--latency must be none or realistic (got '${latency}')`);
   const opts: SandboxOptions = {
-    port: int("port", values.port) ?? 0,
-    smtp: { port: int("smtp-port", values["smtp-port"]) ?? 0 },
+    port: int("port", values.port) ?? recorded.https,
+    smtp: { port: int("smtp-port", values["smtp-port"]) ?? recorded.smtp },
     fixture: values.fixture ?? "contoso-failing",
     loose: values.loose ?? false,
     latency,
     throttle: !values["no-throttle"],
   };
-  if (values["state-dir"]) opts.stateDir = values["state-dir"];
+  if (stateDir) opts.stateDir = stateDir;
   if (values["admin-token"]) opts.adminToken = values["admin-token"];
   if (values.generate) {
     const m = /^(\d+)(?::(\d+))?$/.exec(values.generate);
@@ -67,7 +106,15 @@ async function main(): Promise<void> {
     opts.generate = { users: Number(m[1]), seed: Number(m[2] ?? 1) };
   }
 
-  const sb = await startSandbox(opts);
+  let sb;
+  try {
+    sb = await startSandbox(opts);
+  } catch (e) {
+    const busy = stateDir ? portInUseMessage(e, stateDir) : undefined;
+    console.error(`npm run sandbox: ${busy ?? (e instanceof Error ? e.message : String(e))}`);
+    process.exit(1);
+  }
+  if (resume && stateDir) writePorts(stateDir, { https: Number(new URL(sb.baseUrl).port), smtp: sb.smtp?.port ?? 0 });
   const lines = [
     `Sandbox tenant ${sb.tenantId} (fixture ${typeof opts.fixture === "string" ? opts.fixture : "inline"}, ${sb.store.users().length} users${opts.loose ? ", loose" : ", strict"}, latency ${latency})`,
     "",
@@ -82,6 +129,14 @@ async function main(): Promise<void> {
     "Environment for clients and child processes:",
     ...Object.entries(sb.env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
     "",
+    ...(resume
+      ? [
+          "Next, in another terminal at the repository root (the sandbox stack was set up by npm start):",
+          `  export NODE_EXTRA_CA_CERTS=${shellQuote(path.resolve(sb.caCertPath))}`,
+          "  npm run preview -- --stack sandbox",
+          "",
+        ]
+      : []),
     "Ctrl-C stops the sandbox.",
   ];
   console.log(lines.join("\n"));

@@ -14,13 +14,15 @@
  * registered in Exchange and given FullAccess, and the device sends with AUTH XOAUTH2.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import { diagnose } from "../cli/doctor/diagnose.ts";
 import { loadDesiredState } from "../desired/tenant-yaml.ts";
+import { portInUseMessage, readPorts, writePorts } from "../sandbox/ports-file.ts";
 import { startSandbox, type Sandbox } from "../sandbox/server.ts";
+import { policyPackProblem } from "../engine/policy-pack.ts";
 import { projectRoot, pulumiEnv, resolvePulumiBinary } from "../engine/pulumi-env.ts";
+import { previewProgress } from "./preview-progress.ts";
 import { sendWithXoauth2, type SendResult } from "./xoauth2.ts";
 
 const OAUTH = process.argv.slice(2).includes("--oauth");
@@ -93,8 +95,17 @@ async function report(sandbox: Sandbox, when: string) {
   return false;
 }
 
-/** Runs the CLI; `stdin`, when given, is written to its standard input (how secrets are passed). */
-function pulumi(bin: string, env: NodeJS.ProcessEnv, args: string[], capture = false, stdin?: string) {
+/**
+ * Runs the CLI. `capture` keeps stdout (and hands each line to `onLine`); `stdin`, when given, is
+ * written to its standard input (how secrets are passed).
+ */
+function pulumi(
+  bin: string,
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  opts: { capture?: boolean; stdin?: string; onLine?: (line: string) => void } = {},
+) {
+  const { capture = false, stdin, onLine } = opts;
   return new Promise<{ code: number; stdout: string }>((resolve, reject) => {
     const stackArgs = args[0] === "stack" ? [] : ["--stack", STACK];
     const child = spawn(bin, [...args, ...stackArgs, "--non-interactive"], {
@@ -104,7 +115,14 @@ function pulumi(bin: string, env: NodeJS.ProcessEnv, args: string[], capture = f
     });
     child.stdin?.end(stdin);
     let stdout = "";
-    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    let partial = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      if (!onLine) return;
+      const lines = (partial + d.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) onLine(line);
+    });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? 1, stdout }));
   });
@@ -112,21 +130,25 @@ function pulumi(bin: string, env: NodeJS.ProcessEnv, args: string[], capture = f
 
 async function main(): Promise<number> {
   const bin = resolvePulumiBinary();
+  const packProblem = policyPackProblem(path.join(projectRoot, "policies"));
+  if (packProblem) throw new Error(packProblem);
   say(`Starting the sandbox tenant (Microsoft 365 stand-in on 127.0.0.1; state in ${path.basename(stateDir)}/)`);
   // The stack's provider config records the endpoints, and refresh uses the recorded ones, so the
   // sandbox keeps the ports it got the first time.
-  const portsFile = path.join(stateDir, "ports.json");
-  const ports = existsSync(portsFile)
-    ? (JSON.parse(readFileSync(portsFile, "utf8")) as { https: number; smtp: number })
-    : { https: 0, smtp: 0 };
-  const sandbox = await startSandbox({
-    fixture: "contoso-failing",
-    stateDir,
-    latency: "none",
-    port: ports.https,
-    smtp: { port: ports.smtp },
-  });
-  writeFileSync(portsFile, JSON.stringify({ https: Number(new URL(sandbox.baseUrl).port), smtp: sandbox.smtp?.port }));
+  const ports = readPorts(stateDir);
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({
+      fixture: "contoso-failing",
+      stateDir,
+      latency: "none",
+      port: ports.https,
+      smtp: { port: ports.smtp },
+    });
+  } catch (err) {
+    throw new Error(portInUseMessage(err, stateDir) ?? (err instanceof Error ? err.message : String(err)));
+  }
+  writePorts(stateDir, { https: Number(new URL(sandbox.baseUrl).port), smtp: sandbox.smtp?.port ?? 0 });
   try {
     say(
       `  token service, Graph and Exchange admin API at ${sandbox.baseUrl}; SMTP at ${sandbox.smtp?.host}:${sandbox.smtp?.port}`,
@@ -142,7 +164,7 @@ async function main(): Promise<number> {
       say(`pulumi ${step} failed (exit ${code})`);
       return code;
     };
-    let r = await pulumi(bin, env, ["stack", "select", "--create", STACK], true);
+    let r = await pulumi(bin, env, ["stack", "select", "--create", STACK], { capture: true });
     if (r.code !== 0) return fail("stack select", r.code);
     const e = sandbox.env;
     r = await pulumi(bin, env, [
@@ -161,23 +183,26 @@ async function main(): Promise<number> {
     ]);
     if (r.code !== 0) return fail("config set-all", r.code);
     // The secret goes through standard input, never the command line (visible in ps and CI logs).
-    r = await pulumi(
-      bin,
-      env,
-      ["config", "set", "--secret", "m365-smtp-auth:clientSecret"],
-      true,
-      e.M365_CLIENT_SECRET,
-    );
+    r = await pulumi(bin, env, ["config", "set", "--secret", "m365-smtp-auth:clientSecret"], {
+      capture: true,
+      stdin: e.M365_CLIENT_SECRET,
+    });
     if (r.code !== 0) return fail("config set --secret", r.code);
 
     const policyPack = ["--policy-pack", path.join(projectRoot, "policies")];
-    const preview = await pulumi(bin, env, ["preview", "--refresh", "--json", ...policyPack], true);
+    // Issue 16.8: never silent. The event stream says what the preview finds as it finds it.
+    say("  previewing (refresh + policy pack)…");
+    const progress = previewProgress((line) => say(`    ${line}`));
+    const streaming = { ...env, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" };
+    const preview = await pulumi(bin, streaming, ["preview", "--refresh", "--json", ...policyPack], {
+      capture: true,
+      onLine: (l) => progress.line(l),
+    });
     if (preview.code !== 0) {
-      process.stdout.write(preview.stdout);
+      for (const problem of progress.problems()) say(`  ${problem}`);
       return fail("preview", preview.code);
     }
-    const summary = (JSON.parse(preview.stdout) as { changeSummary?: Record<string, number> }).changeSummary ?? {};
-    const changes = Object.entries(summary).filter(([op, n]) => op !== "same" && n > 0);
+    const changes = Object.entries(progress.changes()).filter(([op, n]) => op !== "same" && n > 0);
     if (changes.length === 0) {
       say("  Nothing to change: the tenant already matches the desired state.");
     } else {

@@ -23,7 +23,7 @@ import { SCOPES } from "../../tenant/connection.ts";
 
 export const EXPLAIN_USAGE = `usage: m365-smtp-auth doctor explain <mailbox> [options]
 
-Reads the tenant, walks the SMTP AUTH gates for the mailbox (DESIGN.md), marks the one that blocks
+Reads the tenant, walks the SMTP AUTH gates for the mailbox (cli/doctor/README.md), marks the one that blocks
 and names the tenant.yaml entry (file:line with --tenant-file) or the resource or action that
 changes it; says whether the OAuth path avoids weakening the tenant and how long Basic SMTP AUTH
 has left on Microsoft's schedule.

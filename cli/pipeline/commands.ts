@@ -13,23 +13,20 @@
  * Nothing here prints a secret: the CLI masks secret values, and only file names, counts and the
  * rendered Markdown are printed.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { policyPackProblem } from "../../engine/policy-pack.ts";
 import { projectRoot } from "../../engine/pulumi-env.ts";
 import { isValidDate } from "../../desired/tenant-yaml.ts";
 import { parse, str, UsageError } from "../io.ts";
 import { parsePreviewOutput, readPreview } from "../preview-comment/model.ts";
 import { commentMarker, renderPreviewComment } from "../preview-comment/render.ts";
 import { renderDriftReport } from "./drift.ts";
-import {
-  EXPIRY_WARNING_DAYS,
-  renderExpiryReport,
-  scanExceptions,
-  whenText,
-  whereText,
-  type ExpiryScan,
-} from "./exceptions.ts";
+import { EXPIRY_WARNING_DAYS, renderExpiryReport, scanExceptions, whereText } from "./exceptions.ts";
 import type { PulumiRunner } from "./pulumi.ts";
+import { annotate, jobSummary, printCurrent } from "./job-log.ts";
+import { runUrlFromEnv } from "./run-link.ts";
+import { driftCard, expiryCard, notifyTeams, TEAMS_WEBHOOK_ENV } from "./teams.ts";
 
 /** What the commands need from the process; main.ts passes the real one, tests may pass fakes. */
 export interface PipelineIo {
@@ -56,12 +53,17 @@ Options:
   --stack NAME               the stack (one per tenant)
   --out DIR                  where files are written (default .pipeline/<stack>; for expiring, none)
   --policy-pack DIR          the policy pack (default: this repository's policies/)
-  --policy-pack-config FILE  enforcement levels and settings for the pack
+  --policy-pack-config FILE  enforcement levels and settings for the pack (default: stacks/<stack>/policy-config.json
+                             when the stack has one, e.g. a reviewed blast-radius acknowledgement)
   --plan FILE                apply: the reviewed plan (default <out>/plan.json)
   --tenant-file FILE         drift: the stack's tenant.yaml (default: stack config tenantFile, else stacks/<stack>/tenant.yaml)
   --days N                   drift, expiring: the warning window in days (default ${EXPIRY_WARNING_DAYS})
   --today YYYY-MM-DD         the day expiries are judged against (default: today, UTC)
   --report FILE              expiring: also write the Markdown report to FILE
+
+Notifications: with ${TEAMS_WEBHOOK_ENV} set (a Teams Workflows webhook, kept as a pipeline secret),
+drift posts a card when the stack is not clean and expiring posts one naming each due exception's
+owner with an @-mention; a post that fails makes the command exit 1.
 
 Exit codes: preview and apply pass the Pulumi CLI's code through; drift and expiring exit 0 when
 clean and 1 on drift, an expired exception or a failure; 2 means bad arguments.
@@ -116,28 +118,16 @@ function common(values: Values, io: PipelineIo): Common {
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack must be a stack name, got '${stack}'`);
   const out = path.resolve(io.cwd, str(values, "out") ?? path.join(".pipeline", stack));
   const pack = path.resolve(io.cwd, str(values, "policy-pack") ?? path.join(projectRoot, "policies"));
+  // Issue 16.8: one sentence, before the engine prints a stack trace per policy.
+  const packProblem = policyPackProblem(pack);
+  if (packProblem) throw new Error(packProblem);
   const packArgs = ["--policy-pack", pack];
-  const packConfig = str(values, "policy-pack-config");
+  // A stack's committed pack config (e.g. a reviewed blast-radius acknowledgement) applies by default.
+  const stackConfig = path.join("stacks", stack, "policy-config.json");
+  const packConfig =
+    str(values, "policy-pack-config") ?? (existsSync(path.resolve(io.cwd, stackConfig)) ? stackConfig : undefined);
   if (packConfig !== undefined) packArgs.push("--policy-pack-config", path.resolve(io.cwd, packConfig));
   return { stack, out, today: todayOf(values, io), packArgs };
-}
-
-/** Appends Markdown to the GitHub job summary when the runner provides one. */
-function jobSummary(io: PipelineIo, markdown: string): void {
-  const file = io.env.GITHUB_STEP_SUMMARY;
-  if (file) appendFileSync(file, `${markdown}\n`);
-}
-
-/** GitHub workflow commands (annotations) for the dated exceptions, when running on Actions. */
-function annotate(io: PipelineIo, scan: ExpiryScan): void {
-  if (io.env.GITHUB_ACTIONS !== "true") return;
-  const esc = (s: string) => s.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
-  for (const e of scan.exceptions) {
-    if (e.status === "ok") continue;
-    const level = e.status === "expired" ? "error" : "warning";
-    const where = e.line > 0 ? `file=${e.file},line=${e.line}` : `file=${e.file}`;
-    io.stdout(`::${level} ${where}::${esc(`${e.what}: ${whenText(e)}${e.owner ? `, owner ${e.owner}` : ""}`)}\n`);
-  }
 }
 
 /** The preview's JSON event stream, parsed; null when the CLI printed nothing parseable. */
@@ -160,6 +150,7 @@ async function previewCommand(values: Values, io: PipelineIo): Promise<number> {
     stream: path.join(c.out, "preview.json"),
     plan: path.join(c.out, "plan.json"),
     comment: path.join(c.out, "comment.md"),
+    commentFull: path.join(c.out, "comment-full.md"),
     result: path.join(c.out, "result.json"),
   };
   for (const f of Object.values(files)) rmSync(f, { force: true }); // never leave a stale plan behind
@@ -176,13 +167,18 @@ async function previewCommand(values: Values, io: PipelineIo): Promise<number> {
   let summary: { changes: number; violations: number; mandatory: number } | undefined;
   try {
     if (parsed === null) throw new Error("no JSON output");
-    comment = renderPreviewComment(parsed, { today: c.today, stack: c.stack });
+    const runUrl = runUrlFromEnv(io.env);
+    const opts = { today: c.today, stack: c.stack, ...(runUrl ? { runUrl } : {}) };
+    comment = renderPreviewComment(parsed, opts);
+    // The comment fits GitHub's limit; the artifact keeps every row it had to leave out.
+    writeFileSync(files.commentFull, renderPreviewComment(parsed, { ...opts, budget: Infinity }));
     const model = readPreview(parsed);
     summary = {
       changes: model.steps.filter((s) => s.op !== "same").length,
       violations: model.violations.length,
       mandatory: model.violations.filter((v) => v.enforcementLevel === "mandatory").length,
     };
+    printCurrent(io, [...model.current.values()]);
   } catch {
     comment = [
       commentMarker(c.stack),
@@ -284,14 +280,12 @@ async function driftCommand(values: Values, io: PipelineIo): Promise<number> {
     { cwd: io.cwd, env: STREAMING, captureStdout: true, stderr: io.stderr, stdout: io.stdout },
   );
   writeFileSync(path.join(c.out, "drift-preview.json"), run.stdout);
-  const { markdown, verdict } = renderDriftReport({
-    stack: c.stack,
-    previewJson: parseStream(run.stdout),
-    previewCode: run.code,
-    scan,
-  });
+  const input = { stack: c.stack, previewJson: parseStream(run.stdout), previewCode: run.code, scan };
+  const { markdown, verdict } = renderDriftReport(input);
   const report = path.join(c.out, "drift.md");
   writeFileSync(report, markdown);
+  // drift.md fits an issue body; the artifact keeps every row.
+  writeFileSync(path.join(c.out, "drift-full.md"), renderDriftReport({ ...input, budget: Infinity }).markdown);
   writeFileSync(
     path.join(c.out, "drift.json"),
     JSON.stringify({ stack: c.stack, previewExitCode: run.code, ...verdict }, null, 2) + "\n",
@@ -300,7 +294,8 @@ async function driftCommand(values: Values, io: PipelineIo): Promise<number> {
   io.stdout(
     `ci:drift ${c.stack}: ${verdict.ok ? "clean" : "NOT clean"} (drift ${verdict.drift.length}, expired ${verdict.expired}, preview exit ${run.code}); report ${path.relative(io.cwd, report)}\n`,
   );
-  return verdict.ok ? 0 : 1;
+  const posted = await notifyTeams(io, "drift", driftCard(c.stack, verdict, runUrlFromEnv(io.env)));
+  return verdict.ok && posted ? 0 : 1;
 }
 
 /** Every stacks/<name>/tenant.yaml under cwd, sorted, relative to cwd. */
@@ -333,7 +328,7 @@ function stacksCommand(values: Values, io: PipelineIo): number {
 }
 
 /** `expiring`: see the module comment. Exit 0 none expired, 1 some expired or unreadable. */
-function expiringCommand(values: Values, positionals: string[], io: PipelineIo): number {
+async function expiringCommand(values: Values, positionals: string[], io: PipelineIo): Promise<number> {
   allowOnly(values, ["days", "today", "report"], "expiring");
   const days = daysOf(values);
   const today = todayOf(values, io);
@@ -352,7 +347,8 @@ function expiringCommand(values: Values, positionals: string[], io: PipelineIo):
   for (const e of scan.exceptions.filter((x) => x.status === "expired")) {
     io.stderr(`ci:expiring: ${whereText(e)} ${e.what} expired on ${e.expires}\n`);
   }
-  return scan.exceptions.some((e) => e.status === "expired") || scan.problems.length > 0 ? 1 : 0;
+  const posted = await notifyTeams(io, "expiring", expiryCard(scan, runUrlFromEnv(io.env)));
+  return scan.exceptions.some((e) => e.status === "expired") || scan.problems.length > 0 || !posted ? 1 : 0;
 }
 
 /** Runs a pipeline command with `argv` (command first). Returns the exit code; throws nothing expected. */
@@ -379,7 +375,7 @@ export async function runPipeline(argv: string[], io: PipelineIo): Promise<numbe
       case "drift":
         return await driftCommand(values, io);
       case "expiring":
-        return expiringCommand(values, positionals, io);
+        return await expiringCommand(values, positionals, io);
       case "stacks":
         return stacksCommand(values, io);
       default:

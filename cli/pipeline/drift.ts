@@ -10,7 +10,8 @@ import {
   type Props,
   type ResourceStep,
 } from "../preview-comment/model.ts";
-import { exceptionTable, scanSummary, type ExpiryScan } from "./exceptions.ts";
+import { DEFAULT_BUDGET, layoutComment, type Section } from "../preview-comment/layout.ts";
+import { EXCEPTION_TABLE_HEAD, exceptionRows, scanSummary, type ExpiryScan } from "./exceptions.ts";
 
 /** The first line of every drift report, so a pipeline can find the issue it opened before. */
 export function driftMarker(stack: string): string {
@@ -94,6 +95,8 @@ export function renderDriftReport(input: {
   previewJson: unknown;
   previewCode: number;
   scan: ExpiryScan;
+  /** Characters the report may take (an issue body, like a comment, is refused over 65,536); default 60,000. */
+  budget?: number;
 }): { markdown: string; verdict: DriftVerdict } {
   const { stack, scan } = input;
   let model: PreviewModel | undefined;
@@ -125,36 +128,48 @@ export function renderDriftReport(input: {
     );
   }
 
-  const lines = [driftMarker(stack), `### Drift check: \`${stack}\` (${scan.today})`, "", status.join(" · "), ""];
+  const top = [driftMarker(stack), `### Drift check: \`${stack}\` (${scan.today})`, "", status.join(" · "), ""];
+  // Issue 16.1: the report is an issue body, so it is bounded like the PR comment (layout.ts).
+  const sections: Section[] = [];
   if (drift.length > 0) {
-    lines.push(
-      "#### Drift (in the tenant → declared in tenant.yaml)",
-      "",
-      "| Item | Kind | Step | Differences |",
-      "|---|---|---|---|",
-    );
-    for (const d of drift) {
-      lines.push(`| ${cell(d.item)} | ${cell(d.kind)} | ${d.op} | ${cell(d.differences.join("; ") || "—")} |`);
-    }
-    lines.push(
-      "",
-      "Someone changed the tenant outside this repository. Either run the apply pipeline (`pulumi up --refresh`) to put the declared values back, or change tenant.yaml in a pull request to accept what is there now.",
-      "",
-    );
+    sections.push({
+      title: "Drift (in the tenant → declared in tenant.yaml)",
+      head: ["| Item | Kind | Step | Differences |", "|---|---|---|---|"],
+      rows: drift.map(
+        (d) => `| ${cell(d.item)} | ${cell(d.kind)} | ${d.op} | ${cell(d.differences.join("; ") || "—")} |`,
+      ),
+      tail: [
+        "Someone changed the tenant outside this repository. Either run the apply pipeline (`pulumi up --refresh`) to put the declared values back, or change tenant.yaml in a pull request to accept what is there now.",
+      ],
+    });
   }
-  lines.push(...exceptionTable(scan));
+  const dueRows = exceptionRows(scan);
+  if (dueRows.length > 0) {
+    sections.push({ title: "Exceptions expired or expiring", head: EXCEPTION_TABLE_HEAD, rows: dueRows });
+  }
+  if (scan.problems.length > 0) {
+    sections.push({
+      title: "Problems reading tenant.yaml",
+      head: [],
+      rows: scan.problems.map((p) => p.message),
+      fence: "",
+    });
+  }
   if (violations.length > 0) {
-    lines.push("#### Policy violations", "", "| Policy | Level | Message |", "|---|---|---|");
-    for (const v of violations)
-      lines.push(`| \`${cell(v.policyName)}\` | ${cell(v.enforcementLevel)} | ${cell(v.message)} |`);
-    lines.push("");
+    sections.push({
+      title: "Policy violations",
+      head: ["| Policy | Level | Message |", "|---|---|---|"],
+      rows: violations.map((v) => `| \`${cell(v.policyName)}\` | ${cell(v.enforcementLevel)} | ${cell(v.message)} |`),
+    });
   }
   const errors = model?.errors ?? [];
-  if (errors.length > 0) lines.push("#### Errors", "", "```", ...errors, "```", "");
-  else if (failed)
-    lines.push(`The preview exited ${input.previewCode} without a readable result; see the job log.`, "");
+  if (errors.length > 0) sections.push({ title: "Errors", head: [], rows: errors, fence: "" });
+  else if (failed) top.push(`The preview exited ${input.previewCode} without a readable result; see the job log.`, "");
   return {
-    markdown: lines.join("\n").trimEnd() + "\n",
+    markdown: layoutComment(top, sections, undefined, {
+      budget: input.budget ?? DEFAULT_BUDGET,
+      whereTrimmed: "the run's artifact `drift-full.md`",
+    }),
     verdict: { ok, drift, expired, mandatoryViolations: mandatory, failed },
   };
 }

@@ -152,22 +152,27 @@ export function scanSummary(scan: ExpiryScan): string {
   return parts.join(" · ");
 }
 
+/** The table rows of the expired and expiring exceptions (those further out are left off). */
+export function exceptionRows(scan: ExpiryScan): string[] {
+  return scan.exceptions
+    .filter((e) => e.status !== "ok")
+    .map(
+      (e) =>
+        `| ${e.status === "expired" ? "❌" : "⏳"} | ${cell(e.what)} | ${cell(e.owner ?? "—")} | ${cell(e.ticket ?? "—")} | ${whenText(e)} | \`${cell(whereText(e))}\` |`,
+    );
+}
+
+/** The header of {@link exceptionRows}' table. */
+export const EXCEPTION_TABLE_HEAD = ["| | Exception | Owner | Ticket | Expires | Where |", "|---|---|---|---|---|---|"];
+
 /**
  * The Markdown table of expired and expiring exceptions (those further out are left off), or an
  * empty list when there are none. `heading` is the level-4 heading used.
  */
 export function exceptionTable(scan: ExpiryScan, heading = "Exceptions expired or expiring"): string[] {
-  const shown = scan.exceptions.filter((e) => e.status !== "ok");
+  const rows = exceptionRows(scan);
   const out: string[] = [];
-  if (shown.length > 0) {
-    out.push(`#### ${heading}`, "", "| | Exception | Owner | Ticket | Expires | Where |", "|---|---|---|---|---|---|");
-    for (const e of shown) {
-      out.push(
-        `| ${e.status === "expired" ? "❌" : "⏳"} | ${cell(e.what)} | ${cell(e.owner ?? "—")} | ${cell(e.ticket ?? "—")} | ${whenText(e)} | \`${cell(whereText(e))}\` |`,
-      );
-    }
-    out.push("");
-  }
+  if (rows.length > 0) out.push(`#### ${heading}`, "", ...EXCEPTION_TABLE_HEAD, ...rows, "");
   if (scan.problems.length > 0) {
     out.push("#### Problems reading tenant.yaml", "", "```", ...scan.problems.map((p) => p.message), "```", "");
   }

@@ -7,6 +7,7 @@
 import { parsePreviewOutput } from "./model.ts";
 import { renderPreviewComment } from "./render.ts";
 import { readPreview } from "./model.ts";
+import { runUrlFromEnv } from "../pipeline/run-link.ts";
 
 /** What runPreviewComment needs from the process; tests pass fakes. */
 export interface PreviewCommentIo {
@@ -18,15 +19,18 @@ export interface PreviewCommentIo {
   stderr: (s: string) => void;
   /** Today as YYYY-MM-DD (UTC), when --today is not given. */
   today: () => string;
+  /** The environment, for the run's link (GitHub Actions or Azure Pipelines variables); none when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
-export const PREVIEW_COMMENT_USAGE = `usage: m365-smtp-auth preview-comment [--stack NAME] [--today YYYY-MM-DD] [FILE | -]
+export const PREVIEW_COMMENT_USAGE = `usage: m365-smtp-auth preview-comment [--stack NAME] [--today YYYY-MM-DD] [--run-url URL] [FILE | -]
 
 Turns \`pulumi preview --json\` output into the Markdown comment for a pull request. Run the preview
 with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true so that the output carries the policy results.
 
   --stack NAME        the stack named in the comment (default: the stack in the preview's URNs)
   --today YYYY-MM-DD  the day expiries are judged against (default: today, UTC)
+  --run-url URL       the pipeline run to link (default: the GitHub Actions or Azure Pipelines run, if any)
   -h, --help          show this help
 `;
 
@@ -37,19 +41,21 @@ export function runPreviewComment(args: string[], io: PreviewCommentIo): number 
   let stack: string | undefined;
   let today: string | undefined;
   let file: string | undefined;
+  let runUrl: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "-h" || a === "--help") {
       io.stdout(PREVIEW_COMMENT_USAGE);
       return 0;
     }
-    if (a === "--stack" || a === "--today") {
+    if (a === "--stack" || a === "--today" || a === "--run-url") {
       const value = args[++i];
       if (value === undefined || value === "") {
         io.stderr(`${NAME}: ${a} needs a value\n`);
         return 2;
       }
       if (a === "--stack") stack = value;
+      else if (a === "--run-url") runUrl = value;
       else today = value;
     } else if (a.startsWith("-") && a !== "-") {
       io.stderr(`${NAME}: unknown option '${a}'\n${PREVIEW_COMMENT_USAGE}`);
@@ -91,7 +97,14 @@ export function runPreviewComment(args: string[], io: PreviewCommentIo): number 
     return 2;
   }
   try {
-    io.stdout(renderPreviewComment(preview, { today: today ?? io.today(), stack: stack ?? "unknown" }));
+    runUrl ??= io.env ? runUrlFromEnv(io.env) : undefined;
+    io.stdout(
+      renderPreviewComment(preview, {
+        today: today ?? io.today(),
+        stack: stack ?? "unknown",
+        ...(runUrl ? { runUrl } : {}),
+      }),
+    );
     return 0;
   } catch (err: unknown) {
     io.stderr(`${NAME}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);

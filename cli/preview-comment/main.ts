@@ -12,4 +12,5 @@ process.exitCode = runPreviewComment(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   today: () => new Date().toISOString().slice(0, 10),
+  env: process.env,
 });

@@ -8,6 +8,8 @@
  * that policy results are missing rather than that there were none.
  */
 
+import { CURRENT_SUMMARY, parseCurrentLine, type CurrentChange } from "../../program/current.ts";
+
 /** The sentinel the engine puts in place of a value unknown at preview (a string, in JSON). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -50,6 +52,18 @@ export interface PreviewModel {
   /** The stack name, from the URNs. */
   stack?: string;
   failed: boolean;
+  /**
+   * Issue 16.1: the tenant's current value of each declared item that differs from tenant.yaml,
+   * keyed `<kind>:<item>` (program/current.ts); only items the preview reported.
+   */
+  current: Map<string, CurrentChange>;
+  /** True when the program said it read the current values: an item without an entry is already as declared. */
+  currentRead: boolean;
+}
+
+/** The key of {@link PreviewModel.current} for a kind and item. */
+export function currentKey(kind: string, item: string): string {
+  return `${kind}:${item.toLowerCase()}`;
 }
 
 const isObject = (v: unknown): v is Props => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -109,6 +123,15 @@ class Builder {
   stack: string | undefined;
   failed = false;
   sawPolicy = false;
+  readonly current = new Map<string, CurrentChange>();
+  currentRead = false;
+
+  /** An info diagnostic: the program's report of current values, or nothing of ours. */
+  info(message: string): void {
+    const change = parseCurrentLine(message);
+    if (change) this.current.set(currentKey(change.kind, change.item), change);
+    else if (CURRENT_SUMMARY.test(message.trim())) this.currentRead = true;
+  }
 
   step(op: string, urn: string, type: string, oldState: unknown, newState: unknown): void {
     this.stack ??= stackOf(urn);
@@ -168,6 +191,9 @@ class Builder {
     if (isObject(event.diagnosticEvent) && event.diagnosticEvent.severity === "error") {
       this.error(str(event.diagnosticEvent.message));
     }
+    if (isObject(event.diagnosticEvent) && event.diagnosticEvent.severity === "info") {
+      this.info(str(event.diagnosticEvent.message));
+    }
     if (isObject(event.summaryEvent) && event.summaryEvent.result === "failed") this.failed = true;
   }
 
@@ -180,6 +206,8 @@ class Builder {
       errors: this.errors,
       ...(this.stack === undefined ? {} : { stack: this.stack }),
       failed: this.failed || this.errors.length > 0,
+      current: this.current,
+      currentRead: this.currentRead,
     };
   }
 }
@@ -204,6 +232,7 @@ export function readPreview(preview: unknown): PreviewModel {
     if (Array.isArray(preview.diagnostics)) {
       for (const d of preview.diagnostics) {
         if (isObject(d) && d.severity === "error") b.error(str(d.message));
+        if (isObject(d) && d.severity === "info") b.info(str(d.message));
       }
     }
     return b.model("not-in-digest");

@@ -1,9 +1,13 @@
 /**
  * Turns `pulumi preview --json` output into the Markdown comment posted on a pull request: a summary
  * line, one table per resource kind, the policy violations and the warnings a reviewer needs
- * (issue 6, items 2 and 4).
+ * (issue 6, items 2 and 4). Issue 16.1: a failed preview's error first, the tenant's current value
+ * next to the declared one, OAuth kinds in their own sections, a link to the run, a collapsed raw
+ * preview, and a size that stays under GitHub's limit (layout.ts).
  */
+import { DEFAULT_BUDGET, layoutComment, type Section } from "./layout.ts";
 import {
+  currentKey,
   readPreview,
   UNKNOWN_VALUE,
   type PolicyViolation,
@@ -11,6 +15,7 @@ import {
   type Props,
   type ResourceStep,
 } from "./model.ts";
+import { cell, OAUTH_KINDS, oauthSections } from "./oauth.ts";
 
 /** Options of {@link renderPreviewComment}. */
 export interface PreviewCommentOptions {
@@ -18,6 +23,12 @@ export interface PreviewCommentOptions {
   today: string;
   /** The stack the preview ran on, shown in the summary and the comment's marker. */
   stack: string;
+  /** The pipeline run's page, linked under the summary (see runUrlFromEnv). */
+  runUrl?: string;
+  /** Characters the comment may take (default {@link DEFAULT_BUDGET}); Infinity for the full artifact copy. */
+  budget?: number;
+  /** Where trimmed rows are, named in the "N more" lines. */
+  whereTrimmed?: string;
 }
 
 /** Days before an exception's expiry from which the comment warns. */
@@ -47,14 +58,6 @@ function daysBetween(from: string, to: string): number {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-/** A table cell: no pipes or line breaks from the data. */
-function cell(text: string): string {
-  return text
-    .replaceAll("\\", "\\\\")
-    .replaceAll("|", "\\|")
-    .replace(/\s*\n\s*/g, " ");
 }
 
 function text(value: unknown): string | undefined {
@@ -109,9 +112,23 @@ function declaredChange(step: ResourceStep): string {
   return all.length === 0 ? "" : ` (listed by name: ${all.join(" ")})`;
 }
 
-function change(step: ResourceStep, kind: string): string {
-  const before = step.before ? valueOf(step.before, kind) : "—";
+/** The tenant's current value in the words valueOf uses, from program/current.ts's report. */
+function currentWords(kind: string, value: string): string {
+  if (kind === "SecurityDefaults") return value === "enabled" ? "on" : value === "disabled" ? "off" : value;
+  return value;
+}
+
+function change(step: ResourceStep, kind: string, model: PreviewModel): string {
   const after = step.after ? valueOf(step.after, kind) : "—";
+  const now = model.current.get(currentKey(kind, itemOf(step, kind)));
+  if ((step.op === "create" || step.op === "update") && now) {
+    return `${currentWords(kind, now.current)} → **${after}**`;
+  }
+  if (step.op === "create" && model.currentRead && kind !== "OtherMailboxesSmtpAuth") {
+    // Read and found as declared: the first update only records it.
+    return `already ${after} (recorded, no write)`;
+  }
+  const before = step.before ? valueOf(step.before, kind) : "—";
   if (step.op === "same") return `${after} (no change)`;
   if (kind === "OtherMailboxesSmtpAuth" && step.op === "update")
     return `${before} → **${after}**${declaredChange(step)}`;
@@ -205,37 +222,49 @@ function summaryLine(model: PreviewModel, stack: string): string {
   return `**Stack \`${stack}\`:** ${parts.join(" · ")} · ${policy}${status}`;
 }
 
-function kindTables(model: PreviewModel, today: string): string[] {
-  const out: string[] = [];
+/** The effective-SMTP-AUTH cell: what the change does to SMTP AUTH, then the program's verdict after. */
+function effectCell(step: ResourceStep, item: string, model: PreviewModel, effective: Map<string, unknown>): string {
+  if (step.op === "delete") return "—";
+  const effect = model.current.get(currentKey("MailboxSmtpAuth", item))?.effect;
+  if (effect === "loses") return "⛔ loses SMTP AUTH";
+  const after = verdictCell(effective.get(item.toLowerCase()));
+  if (effect === "gains") return after === "—" ? "✅ gains SMTP AUTH" : `gains SMTP AUTH · ${after}`;
+  return after;
+}
+
+function kindSections(model: PreviewModel, today: string): Section[] {
+  const out: Section[] = [];
   const effective = verdicts(model.stackOutputs);
-  const known = new Set(KINDS.map(([k]) => k));
+  const known = new Set([...KINDS.map(([k]) => k), ...OAUTH_KINDS]);
+  const withCurrent = model.currentRead || model.current.size > 0;
   for (const [kind, heading] of KINDS) {
     const steps = model.steps
       .filter((s) => kindOf(s) === kind)
       .sort((a, b) => itemOf(a, kind).localeCompare(itemOf(b, kind)));
     if (steps.length === 0) continue;
-    out.push(
-      `#### ${heading}`,
-      "",
-      "| Item | Before → after | Effective SMTP AUTH after | Owner | Expiry |",
-      "|---|---|---|---|---|",
-    );
-    for (const step of steps) {
+    const rows = steps.map((step) => {
       const item = itemOf(step, kind);
       const exception = exceptionOf(step.after);
-      const verdict =
-        kind === "MailboxSmtpAuth" && step.op !== "delete" ? verdictCell(effective.get(item.toLowerCase())) : "—";
-      out.push(
-        `| ${cell(item)} | ${cell(change(step, kind))} | ${cell(verdict)} | ${cell(exception.owner ?? "—")} | ${cell(expiryCell(exception.expires, today))} |`,
-      );
-    }
-    out.push("");
+      const verdict = kind === "MailboxSmtpAuth" ? effectCell(step, item, model, effective) : "—";
+      return `| ${cell(item)} | ${cell(change(step, kind, model))} | ${cell(verdict)} | ${cell(exception.owner ?? "—")} | ${cell(expiryCell(exception.expires, today))} |`;
+    });
+    out.push({
+      title: heading,
+      head: [
+        `| Item | ${withCurrent ? "Tenant now → declared" : "Before → after"} | Effective SMTP AUTH | Owner | Expiry |`,
+        "|---|---|---|---|---|",
+      ],
+      rows,
+    });
   }
+  out.push(...oauthSections(model.steps));
   const others = model.steps.filter((s) => !known.has(kindOf(s) ?? ""));
   if (others.length > 0) {
-    out.push("#### Other resources", "", "| Resource | Type | Step |", "|---|---|---|");
-    for (const step of others) out.push(`| ${cell(step.name)} | \`${cell(step.type)}\` | ${step.op} |`);
-    out.push("");
+    out.push({
+      title: "Other resources",
+      head: ["| Resource | Type | Step |", "|---|---|---|"],
+      rows: others.map((step) => `| ${cell(step.name)} | \`${cell(step.type)}\` | ${step.op} |`),
+    });
   }
   return out;
 }
@@ -249,9 +278,9 @@ function resourceLabel(urn: string | undefined, model: PreviewModel): string {
   return `${kind} \`${step?.name ?? urn.split("::").at(-1)}\``;
 }
 
-function violationTable(violations: PolicyViolation[], model: PreviewModel): string[] {
+function violationSection(violations: PolicyViolation[], model: PreviewModel): Section[] {
   if (violations.length === 0) return [];
-  const out = ["#### Policy violations", "", "| Policy | Level | Resource | Message |", "|---|---|---|---|"];
+  const rows: string[] = [];
   const order = (v: PolicyViolation) => (v.enforcementLevel === "mandatory" ? 0 : 1);
   const sorted = [...violations].sort(
     (a, b) =>
@@ -262,15 +291,17 @@ function violationTable(violations: PolicyViolation[], model: PreviewModel): str
   );
   for (const v of sorted) {
     const level = v.enforcementLevel === "mandatory" ? "❌ mandatory" : `⚠️ ${v.enforcementLevel}`;
-    out.push(
+    rows.push(
       `| \`${cell(v.policyName)}\` | ${level} | ${cell(resourceLabel(v.resourceUrn, model))} | ${cell(v.message)} |`,
     );
   }
-  out.push("");
-  return out;
+  return [{ title: "Policy violations", head: ["| Policy | Level | Resource | Message |", "|---|---|---|---|"], rows }];
 }
 
-function warnings(model: PreviewModel, today: string): string[] {
+/** At most this many mailboxes are named in the retirement warning. */
+const NAMED_IN_WARNING = 10;
+
+function warnings(model: PreviewModel, today: string): Section[] {
   const list: string[] = [];
   const live = model.steps.filter((s) => s.op !== "delete" && s.after);
   const enabledMailboxes = live
@@ -279,7 +310,9 @@ function warnings(model: PreviewModel, today: string): string[] {
     .sort();
   const organisationEnabled = live.some((s) => kindOf(s) === "OrganizationSmtpAuth" && s.after?.state === "enabled");
   if (enabledMailboxes.length > 0 || organisationEnabled) {
-    const who = [...(organisationEnabled ? ["the whole organisation"] : []), ...enabledMailboxes].join(", ");
+    const named = [...(organisationEnabled ? ["the whole organisation"] : []), ...enabledMailboxes];
+    const rest = named.length - NAMED_IN_WARNING;
+    const who = named.slice(0, NAMED_IN_WARNING).join(", ") + (rest > 0 ? ` and ${rest} more` : "");
     list.push(
       `⚠️ **Basic authentication for SMTP AUTH is being retired.** Microsoft keeps it available through December 2026, turns it off by default for existing tenants from the end of December 2026 and removes it in the second half of 2027. After this change SMTP AUTH is enabled for: ${who}. Plan the move to OAuth 2.0 (client credentials) for SMTP.`,
     );
@@ -316,8 +349,24 @@ function warnings(model: PreviewModel, today: string): string[] {
   expiring.sort((a, b) => a.expires.localeCompare(b.expires) || a.item.localeCompare(b.item));
   list.push(...expiring.map((e) => e.text));
   if (list.length === 0) return [];
-  return ["#### Warnings", "", ...list.map((w) => `- ${w}`), ""];
+  return [{ title: "Warnings", head: [], rows: list.map((w) => `- ${w}`) }];
 }
+
+const OP_SYMBOL: Record<string, string> = { create: "+", update: "~", delete: "-", replace: "+-", same: " " };
+
+/** The raw preview, one line per resource step, as the CLI lists them. */
+function rawSection(model: PreviewModel): Section {
+  return {
+    title: "Raw preview",
+    head: [],
+    rows: model.steps.map((s) => `${(OP_SYMBOL[s.op] ?? "?").padEnd(2)} ${s.op.padEnd(7)} ${s.type}  ${s.name}`),
+    collapsed: true,
+    fence: "text",
+  };
+}
+
+/** Errors are shown first and in full up to this many characters each. */
+const ERROR_CHARS = 4_000;
 
 /**
  * Renders the pull-request comment for parsed `pulumi preview --json` output (see
@@ -328,18 +377,30 @@ function warnings(model: PreviewModel, today: string): string[] {
 export function renderPreviewComment(previewJson: unknown, opts: PreviewCommentOptions): string {
   if (!DAY.test(opts.today)) throw new Error(`[today] not a YYYY-MM-DD date: ${JSON.stringify(opts.today)}`);
   const model = readPreview(previewJson);
-  const lines = [
-    commentMarker(opts.stack),
-    `### Pulumi preview: \`${opts.stack}\``,
-    "",
-    summaryLine(model, opts.stack),
-    "",
-  ];
-  lines.push(...kindTables(model, opts.today));
-  lines.push(...violationTable(model.violations, model));
-  lines.push(...warnings(model, opts.today));
-  if (model.errors.length > 0) {
-    lines.push("#### Errors", "", "```", ...model.errors, "```", "");
+  const top = [commentMarker(opts.stack), `### Pulumi preview: \`${opts.stack}\``, ""];
+  if (model.failed) {
+    // A failed preview's error first: it is what the reviewer needs to act on.
+    const errors = model.errors.slice(0, 5).map((e) => (e.length > ERROR_CHARS ? `${e.slice(0, ERROR_CHARS)} …` : e));
+    const mandatory = model.violations.some((v) => v.enforcementLevel === "mandatory");
+    const why =
+      errors.length === 0 && mandatory ? " A mandatory policy refused it: see the policy violations below." : "";
+    top.push(`**❌ The preview failed.**${why}`, "");
+    if (errors.length > 0) top.push("```", ...errors.map((e) => e.replaceAll("```", "` ` `")), "```", "");
+    if (model.errors.length > errors.length) {
+      top.push(`_… ${model.errors.length - errors.length} more errors in the job log._`, "");
+    }
   }
-  return lines.join("\n").trimEnd() + "\n";
+  top.push(summaryLine(model, opts.stack), "");
+  if (opts.runUrl) {
+    top.push(`[The pipeline run](${opts.runUrl}) has the full preview (\`preview.json\`, \`comment-full.md\`).`, "");
+  }
+  const sections = [
+    ...kindSections(model, opts.today),
+    ...violationSection(model.violations, model),
+    ...warnings(model, opts.today),
+  ];
+  return layoutComment(top, sections, model.steps.length > 0 ? rawSection(model) : undefined, {
+    budget: opts.budget ?? DEFAULT_BUDGET,
+    whereTrimmed: opts.runUrl ? "the run's artifact `comment-full.md`" : "the artifact `comment-full.md`",
+  });
 }

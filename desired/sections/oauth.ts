@@ -15,15 +15,8 @@ import {
   type OAuthCredential,
 } from "../types.ts";
 import { describe, show } from "../values.ts";
+import { APP_NAME, CA_BASELINE_KEYS, CREDENTIAL_KEYS, CREDENTIAL_TYPES, OAUTH_APP_KEYS, OAUTH_KEYS } from "../keys.ts";
 import type { Entry, YamlWalker } from "../walker.ts";
-
-const OAUTH_KEYS = ["apps"] as const;
-const OAUTH_APP_KEYS = ["mailbox", "appId", "servicePrincipalObjectId", "create", "displayName", "credential"] as const;
-const CREDENTIAL_KEYS = ["type", "file", "expires"] as const;
-const CREDENTIAL_TYPES = ["password", "certificate"] as const;
-const CA_BASELINE_KEYS = ["state", "serviceAccounts", "breakGlass"] as const;
-/** App names become resource names: `exchange-sp-<name>`, `oauth-app-<name>`. */
-const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/i;
 
 export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
   const m = w.mapping(e.value, e.path, OAUTH_KEYS, e.keyNode);

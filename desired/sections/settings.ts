@@ -5,12 +5,8 @@
 import { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_STATES } from "../../m365/model.ts";
 import type { MailboxSmtpAuthInputs, SecurityDefaultsInputs } from "../../providers/types.ts";
 import { MFA_OTHERS_POLICIES, OTHERS_POLICIES, type DesiredState } from "../types.ts";
+import { MFA_KEYS, RISK_ACCEPTANCE_KEYS, SECURITY_DEFAULTS_KEYS, SMTP_AUTH_KEYS } from "../keys.ts";
 import type { Entry, YamlWalker } from "../walker.ts";
-
-const SECURITY_DEFAULTS_KEYS = ["enabled", "reason", "conditionalAccessBaseline", "riskAcceptance"] as const;
-const RISK_ACCEPTANCE_KEYS = ["owner", "ticket", "expires"] as const;
-const SMTP_AUTH_KEYS = ["organization", "mailboxes", "others"] as const;
-const MFA_KEYS = ["users", "others"] as const;
 
 export function securityDefaultsSection(w: YamlWalker, e: Entry): SecurityDefaultsInputs | undefined {
   const m = w.mapping(e.value, e.path, SECURITY_DEFAULTS_KEYS, e.keyNode);

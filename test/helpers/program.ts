@@ -10,7 +10,17 @@ import { projectRoot } from "../../engine/pulumi-env.ts";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/server.ts";
 import { pulumiProject, type CliResult, type PulumiProject } from "./pulumi-cli.ts";
 
-const PROGRAM_FILES = ["Pulumi.yaml", "package.json", "index.ts", "m365", "tenant", "providers", "program", "desired"];
+const PROGRAM_FILES = [
+  "Pulumi.yaml",
+  "package.json",
+  "index.ts",
+  "m365",
+  "tenant",
+  "providers",
+  "program",
+  "desired",
+  "sandbox",
+];
 
 export interface ProgramUnderTest {
   sandbox: Sandbox;

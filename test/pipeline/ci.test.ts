@@ -59,6 +59,13 @@ describe("the pipeline commands through the real CLI", { timeout: 300_000 }, () 
     expect(comment).toContain(
       `- ⏳ The risk acceptance for turning security defaults off expires on ${soon}, in 12 days (owner it-security@contoso.com, ticket RISK-2031): renew it with a new ticket and expiry, or move the sender to OAuth.`,
     );
+    // Issue 16.1: what the change overwrites, read from the tenant at preview (program/current.ts).
+    expect(comment).toContain(`| tenant | on → **off** | — | it-security@contoso.com | ${soon} (in 12 days) |`);
+    expect(comment).toContain("| tenant | already disabled (recorded, no write) | — | — | — |");
+    expect(comment).toContain(
+      `| ${SCANNER} | disabled → **enabled** | gains SMTP AUTH · ✅ can send | facilities@contoso.com | 2027-06-30 (in `,
+    );
+    expect(comment).toContain(`| ${SCANNER} | enforced → **disabled** | — | — | — |`);
     // The mailbox exception (2027-06-30) is further out than 30 days: no warning for it.
     expect(comment).not.toContain(`⏳ The SMTP AUTH exception for ${SCANNER}`);
     const plan = read("plan.json");

@@ -87,8 +87,33 @@ describe("GitHub Actions workflows", () => {
     expect(lint.status).toBe(0);
   });
 
-  it("are exactly preview, apply, drift and readiness", () => {
-    expect(readdirSync(workflowsDir).sort()).toEqual(["apply.yml", "drift.yml", "preview.yml", "readiness.yml"]);
+  it("are exactly preview, apply, drift, readiness and the Windows check", () => {
+    expect(readdirSync(workflowsDir).sort()).toEqual([
+      "apply.yml",
+      "drift.yml",
+      "preview.yml",
+      "readiness.yml",
+      "windows.yml",
+    ]);
+  });
+
+  it("windows runs the admin's commands on windows-latest with PowerShell only", () => {
+    const text = readFileSync(path.join(workflowsDir, "windows.yml"), "utf8");
+    const windows = load<Workflow>(".github/workflows/windows.yml");
+    const job = windows.jobs.windows!;
+    const { "runs-on": runsOn, defaults } = job as { "runs-on"?: unknown; defaults?: unknown };
+    expect(runsOn).toBe("windows-latest");
+    expect(defaults).toEqual({ run: { shell: "pwsh" } });
+    expect(text).not.toMatch(/shell: *(bash|sh)\b|\.sh\b|\.github\/actions\/setup/);
+    for (const command of [
+      "npm run pulumi -- version",
+      "node cli/bin.js doctor diagnose",
+      "npm start",
+      "npm run validate",
+      "npm run ci:stacks",
+    ]) {
+      expect(text).toContain(command);
+    }
   });
 
   it("preview runs on pull requests into main and signs in with an OIDC token per stack", () => {
@@ -205,7 +230,12 @@ describe("every CI definition", () => {
   });
 
   it("calls only the ci:* npm scripts, which package.json defines", () => {
-    const called = new Set(files().flatMap((f) => npmScripts(readFileSync(f, "utf8"))));
+    // windows.yml runs the user-facing commands on purpose; the deployment workflows run only ci:*.
+    const called = new Set(
+      files()
+        .filter((f) => !f.endsWith("windows.yml"))
+        .flatMap((f) => npmScripts(readFileSync(f, "utf8"))),
+    );
     expect([...called].sort()).toEqual(["ci:apply", "ci:drift", "ci:expiring", "ci:preview", "ci:stacks"]);
     const pkg = JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")) as {
       scripts: Record<string, string>;

@@ -12,13 +12,14 @@ const policy = (name: string): ResourceValidationPolicy => ({
 });
 
 describe("the policy registry", () => {
-  it("holds the pack's four policies, each with an enforcement level and config defaults", () => {
+  it("holds the pack's five policies, each with an enforcement level and config defaults", () => {
     const policies = m365Policies.policies();
     expect(policies.map((p) => p.name)).toEqual([
       "security-defaults-off-needs-justification",
       "smtp-auth-exception-owned-and-expiring",
       "organization-smtp-auth-enable-denied",
       "per-user-mfa-disabled-only-for-exceptions",
+      "smtp-auth-mfa-blast-radius",
     ]);
     for (const p of policies) {
       expect(p.enforcementLevel).toBe("mandatory");

@@ -140,17 +140,23 @@ describe("renderPreviewComment details", () => {
     expect(markdown).toBe(`${commentMarker("prod")}
 ### Pulumi preview: \`prod\`
 
+**❌ The preview failed.**
+
+\`\`\`
+boom
+\`\`\`
+
 **Stack \`prod\`:** 1 to update · 1 to replace · ⚠️ 1 advisory policy violation · ❌ preview failed
 
 #### SMTP AUTH per mailbox
 
-| Item | Before → after | Effective SMTP AUTH after | Owner | Expiry |
+| Item | Before → after | Effective SMTP AUTH | Owner | Expiry |
 |---|---|---|---|---|
 | x\\|y@contoso.com | disabled → **enabled** | — | o | 2026-11-29 (today) |
 
 #### Per-user MFA
 
-| Item | Before → after | Effective SMTP AUTH after | Owner | Expiry |
+| Item | Before → after | Effective SMTP AUTH | Owner | Expiry |
 |---|---|---|---|---|
 | a@contoso.com | enforced → **(known after apply)** (replace) | — | — | — |
 
@@ -165,11 +171,15 @@ describe("renderPreviewComment details", () => {
 - ⚠️ **Basic authentication for SMTP AUTH is being retired.** Microsoft keeps it available through December 2026, turns it off by default for existing tenants from the end of December 2026 and removes it in the second half of 2027. After this change SMTP AUTH is enabled for: x|y@contoso.com. Plan the move to OAuth 2.0 (client credentials) for SMTP.
 - ⏳ The SMTP AUTH exception for x|y@contoso.com expires today (2026-11-29) (owner o, ticket t): renew it with a new ticket and expiry, or move the sender to OAuth.
 
-#### Errors
+<details>
+<summary><b>Raw preview</b> (2)</summary>
 
+\`\`\`text
++- replace pulumi-nodejs:dynamic/m365:PerUserMfa  mfa-a
+~  update  pulumi-nodejs:dynamic/m365:MailboxSmtpAuth  mb
 \`\`\`
-boom
-\`\`\`
+
+</details>
 `);
   });
 
