@@ -14,6 +14,7 @@ import {
   MailboxSmtpAuth,
   OrganizationSmtpAuth,
   OtherMailboxesSmtpAuth,
+  OtherUsersMfa,
   PerUserMfa,
   SecurityDefaults,
 } from "./providers/shim.ts";
@@ -36,7 +37,9 @@ try {
 }
 
 if (desired.securityDefaults) {
-  new SecurityDefaults("security-defaults", desired.securityDefaults);
+  // Issue 15.5: the policy pack accepts security defaults off when mfa.others enforces MFA for everyone else.
+  const mfaOthers = desired.mfaOthers === "unmanaged" ? {} : { mfaOthers: desired.mfaOthers };
+  new SecurityDefaults("security-defaults", { ...desired.securityDefaults, ...mfaOthers });
 }
 if (desired.organizationSmtpAuth) {
   new OrganizationSmtpAuth("organization-smtp-auth", desired.organizationSmtpAuth);
@@ -54,6 +57,13 @@ if (desired.othersPolicy === "inherit") {
 }
 for (const user of desired.mfaUsers) {
   await registrations.declare(() => new PerUserMfa(`mfa-${user.user}`, user));
+}
+if (desired.mfaOthers !== "unmanaged") {
+  new OtherUsersMfa("other-users-mfa", {
+    state: desired.mfaOthers,
+    declared: desired.mfaUsers.map((u) => u.user).sort(),
+    strays: [],
+  });
 }
 
 // Issue 8: OAuth (XOAUTH2) for SMTP and the Conditional Access baseline. The Entra side is declared

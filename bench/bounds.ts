@@ -41,8 +41,10 @@ export interface PhaseNeeds {
   mailboxes: number;
   /** `others: inherit` needs one filtered listing of the exceptions. */
   othersListing: boolean;
-  /** Declared users whose per-user MFA is read (1 RU each, 20 to a $batch). */
+  /** Users whose per-user MFA is read (1 RU each, 20 to a $batch): declared ones, and with `mfa.others` all the others. */
   mfaUsers: number;
+  /** Pages of the users listing `mfa.others` reads (999 a page, 1 RU each); 0 without `mfa.others`. */
+  userListingPages: number;
   /** Set-CASMailbox calls. */
   mailboxWrites: number;
   /** PATCHes of per-user MFA. */
@@ -60,7 +62,7 @@ export function minimumCost(n: PhaseNeeds): Cost {
   const effectiveGraph = n.devices * 3;
   return {
     exchange: exchangeReads + n.mailboxWrites + effectiveExchange,
-    graphResourceUnits: n.mfaUsers + n.mfaWrites + effectiveGraph,
+    graphResourceUnits: n.mfaUsers + n.userListingPages + n.mfaWrites + effectiveGraph,
     graphWrites: n.mfaWrites,
     conditionalAccess: n.devices > 0 ? 1 : 0,
   };

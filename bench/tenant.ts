@@ -8,12 +8,14 @@
  *   write them from the live tenant, plus 20 device exceptions (SMTP AUTH enabled, MFA disabled).
  * - "B" (the common shape): the 20 device exceptions, `others: inherit` (strays are reset) and an
  *   MFA state for every user.
+ * - "C" (the realistic large tenant, issue 15.5): only the 20 device exceptions (SMTP AUTH enabled,
+ *   MFA disabled), `smtpAuth.others: inherit` and `mfa.others: enforced`: 42 resources whatever N.
  */
 import { fixturePath, loadFixture } from "../sandbox/store/fixture.ts";
 import { generateUsers } from "../sandbox/store/generate.ts";
 import type { TenantState, TenantUser } from "../sandbox/model.ts";
 
-export type DesiredShape = "A" | "B";
+export type DesiredShape = "A" | "B" | "C";
 
 export const DEVICE_COUNT = 20;
 
@@ -64,11 +66,16 @@ export function desiredYaml(state: TenantState, shape: DesiredShape): { yaml: st
     }
   }
   lines.push(`  others: ${shape === "A" ? "unmanaged" : "inherit"}`);
-  if (shape === "B") items++;
+  if (shape !== "A") items++;
   lines.push("mfa:", "  users:");
   for (const u of state.users) {
     const upn = u.userPrincipalName.toLowerCase();
+    if (shape === "C" && !deviceSet.has(upn)) continue;
     lines.push(`    ${upn}: ${deviceSet.has(upn) ? "disabled" : u.perUserMfa}`);
+    items++;
+  }
+  if (shape === "C") {
+    lines.push("  others: enforced");
     items++;
   }
   return { yaml: lines.join("\n") + "\n", items };

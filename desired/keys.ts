@@ -8,7 +8,7 @@ export const SECURITY_DEFAULTS_KEYS = ["enabled", "reason", "conditionalAccessBa
 export const RISK_ACCEPTANCE_KEYS = ["owner", "ticket", "expires"] as const;
 export const SMTP_AUTH_KEYS = ["organization", "mailboxes", "others"] as const;
 export const EXCEPTION_KEYS = ["state", "owner", "ticket", "expires"] as const;
-export const MFA_KEYS = ["users"] as const;
+export const MFA_KEYS = ["users", "others"] as const;
 export const OAUTH_KEYS = ["apps"] as const;
 export const OAUTH_APP_KEYS = [
   "mailbox",

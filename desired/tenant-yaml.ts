@@ -116,6 +116,7 @@ function validate(w: YamlWalker, text: string): DesiredState | undefined {
     mailboxes: [],
     othersPolicy: "unmanaged",
     mfaUsers: [],
+    mfaOthers: "unmanaged",
     oauthApps: [],
     locations: w.locations,
   };
@@ -124,7 +125,7 @@ function validate(w: YamlWalker, text: string): DesiredState | undefined {
   const smtp = top?.get("smtpAuth");
   if (smtp) smtpAuthSection(w, smtp, state);
   const mfa = top?.get("mfa");
-  if (mfa) state.mfaUsers = mfaSection(w, mfa);
+  if (mfa) mfaSection(w, mfa, state);
   const oauth = top?.get("oauth");
   if (oauth) state.oauthApps = oauthSection(w, oauth);
   const cab = top?.get("conditionalAccessBaseline");

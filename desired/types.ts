@@ -19,6 +19,10 @@ export interface SourcePosition {
 export const OTHERS_POLICIES = ["unmanaged", "inherit"] as const;
 export type OthersPolicy = (typeof OTHERS_POLICIES)[number];
 
+/** What `mfa.others` asks for users that are not listed under `mfa.users` (issue 15.5). */
+export const MFA_OTHERS_POLICIES = ["unmanaged", "enabled", "enforced"] as const;
+export type MfaOthersPolicy = (typeof MFA_OTHERS_POLICIES)[number];
+
 /**
  * A validated tenant.yaml. An absent section is unmanaged: its inputs are `undefined` (or an empty
  * list), and the program declares no resource for it. Addresses are lower case; lists keep file order.
@@ -31,6 +35,8 @@ export interface DesiredState {
   mailboxes: MailboxSmtpAuthInputs[];
   othersPolicy: OthersPolicy;
   mfaUsers: PerUserMfaInputs[];
+  /** `mfa.others`: per-user MFA for every user not listed under `mfa.users`; default `unmanaged`. */
+  mfaOthers: MfaOthersPolicy;
   /** Issue 8: apps that send over SMTP with OAuth (XOAUTH2), in file order; `[]` when `oauth` is absent. */
   oauthApps: OAuthAppDeclaration[];
   /** Issue 8: the Conditional Access baseline, when declared. */

@@ -10,15 +10,17 @@ import { TYPE_TOKENS } from "./tokens.ts";
 export type SecurityDefaultsConfig = TodayConfig;
 
 /**
- * SecurityDefaults with `enabled: false` needs a non-blank `reason`, and either
- * `conditionalAccessBaseline: true` or a `riskAcceptance` with an owner whose `expires` (when set)
- * has not passed. A baseline makes the risk acceptance optional and unchecked. Unknown values skip
- * the check they feed.
+ * SecurityDefaults with `enabled: false` needs a non-blank `reason`, and a compensating control:
+ * `conditionalAccessBaseline: true`, `mfaOthers: enforced` (tenant.yaml `mfa.others: enforced`,
+ * per-user MFA enforced for every user not listed; issue 15.5), or a `riskAcceptance` with an owner
+ * whose `expires` (when set) has not passed. A baseline or `mfa.others: enforced` makes the risk
+ * acceptance optional and unchecked; `mfa.others: enabled` does not (a user without a registered
+ * method is not asked for MFA). Unknown values skip the check they feed.
  */
 export const securityDefaultsOffNeedsJustification: ResourceValidationPolicy = {
   name: "security-defaults-off-needs-justification",
   description:
-    "Turning security defaults off needs a stated reason and either a Conditional Access baseline or an owned, unexpired risk acceptance.",
+    "Turning security defaults off needs a stated reason and a Conditional Access baseline, per-user MFA enforced for everyone else, or an owned, unexpired risk acceptance.",
   enforcementLevel: "mandatory",
   configSchema: { properties: { today: TODAY_SCHEMA } },
   validateResource: (args, reportViolation) => {
@@ -33,11 +35,13 @@ export const securityDefaultsOffNeedsJustification: ResourceValidationPolicy = {
 
     const baseline = known(() => props.conditionalAccessBaseline);
     if (baseline === true || baseline === UNKNOWN) return;
+    const mfaOthers = known(() => props.mfaOthers);
+    if (mfaOthers === "enforced" || mfaOthers === UNKNOWN) return;
     const acceptance = known(() => props.riskAcceptance);
     if (acceptance === UNKNOWN) return;
     if (acceptance === undefined || acceptance === null) {
       reportViolation(
-        "Security defaults are turned off with neither a Conditional Access baseline nor a risk acceptance: set securityDefaults.conditionalAccessBaseline to true, or securityDefaults.riskAcceptance with an owner.",
+        "Security defaults are turned off with no Conditional Access baseline, no mfa.others: enforced and no risk acceptance: set securityDefaults.conditionalAccessBaseline to true, mfa.others to enforced, or securityDefaults.riskAcceptance with an owner.",
       );
       return;
     }

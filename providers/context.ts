@@ -10,6 +10,7 @@ import { PermissionError, type CasMailbox, type TenantApi } from "../tenant/api.
 import { isNotFound } from "../tenant/exchange-reads.ts";
 import { createCoalescer, createSnapshot, type Coalescer, type Snapshot } from "./coalesce.ts";
 import { createReadBack, type ReadBack, type ReadBackOptions } from "./read-back.ts";
+import { memoryJournal, type PriorJournal, type PriorValue } from "./journal.ts";
 
 export interface ProviderContext {
   api: TenantApi;
@@ -26,6 +27,8 @@ export interface ProviderContext {
   wroteMailbox(mailbox: string, state: MailboxSmtpAuthState): void;
   /** Read-back confirmation of mailbox writes and the journal that keeps lagging replicas from showing false drift. */
   readBack: ReadBack;
+  /** The write-ahead journal of prior values (journal.ts); see {@link adopt} and {@link restorable}. */
+  journal: PriorJournal;
 }
 
 /** Above this many mailboxes in one window, one paged listing is cheaper than one call each. */
@@ -41,10 +44,15 @@ export const LISTING_MAX_AGE_MS = 30_000;
 /** Existence checks (check) tolerate an older directory: users and mailboxes rarely come and go. */
 export const DIRECTORY_MAX_AGE_MS = 300_000;
 
+/**
+ * `readBackOptions` tune the read-back of mailbox writes (read-back.ts); `journal` defaults to one
+ * held in memory (unit tests), the provider process passes the file journal (journal.ts).
+ */
 export function createProviderContext(
   api: TenantApi,
   onDelete: "restore" | "leave",
   readBackOptions: ReadBackOptions = {},
+  journal: PriorJournal = memoryJournal(),
 ): ProviderContext {
   const mailboxListing = createSnapshot(
     async () => new Map((await api.listCasMailboxes(false)).map((m) => [m.mailbox, m])),
@@ -56,6 +64,7 @@ export function createProviderContext(
   return {
     api,
     onDelete,
+    journal,
     mailboxListing,
     mailboxes: createCoalescer(async (keys) => {
       const found = new Map<string, CasMailbox>();
@@ -143,6 +152,40 @@ export async function setMailbox(
   await ctx.readBack.confirm(mailbox, state, replaced);
 }
 
+/**
+ * The adopt step of every create, write-ahead (issue 17.1). The prior is the one a killed run
+ * journaled for `kind`/`id` if there is one (the tenant may show that run's write now), else
+ * `current`. When `write` is given, the prior is on disk before it runs; if journaling fails the
+ * write does not happen and the error propagates (nothing changed, nothing recorded).
+ */
+export async function adopt<T extends PriorValue>(
+  ctx: ProviderContext,
+  kind: string,
+  id: string,
+  current: T,
+  write?: () => Promise<void>,
+): Promise<T> {
+  const prior = (ctx.journal.get(kind, id) as T | undefined) ?? current;
+  if (write) {
+    await ctx.journal.record(kind, id, prior);
+    await write();
+  }
+  return prior;
+}
+
+/**
+ * The value delete restores for `kind`/`id`: the journaled prior when there is one (the tenant's
+ * original value, never a killed run's), else the one in the state.
+ */
+export function restorable<T extends PriorValue>(ctx: ProviderContext, kind: string, id: string, recorded: T): T {
+  return (ctx.journal.get(kind, id) as T | undefined) ?? recorded;
+}
+
+/** The checkpoint holds the prior of `kind`/`id` (read, update and delete were given it): forget it. */
+export function settled(ctx: ProviderContext, kind: string, id: string): Promise<void> {
+  return ctx.journal.drop(kind, id);
+}
+
 export type Failure = dynamic.CheckFailure;
 
 /**
@@ -166,8 +209,9 @@ export interface KindProvider<I, O> {
    */
   diff(olds: O, news: I): dynamic.DiffResult;
   /**
-   * Adopts: reads the current value, records it as `prior`, then sets the declared one only when it
-   * differs. Transactional: if it throws, nothing was recorded, so the write must come last.
+   * Adopts: reads the current value, records it as `prior` (or the prior a killed run journaled,
+   * see {@link adopt}), journals it, then sets the declared one only when it differs.
+   * Transactional: if it throws, nothing was recorded, so the write must come last.
    */
   create(ctx: ProviderContext, inputs: I): Promise<{ id: string; outs: O }>;
   /**
@@ -178,8 +222,9 @@ export interface KindProvider<I, O> {
   /** Sets the declared value when it differs; keeps `prior` from the first create. */
   update(ctx: ProviderContext, id: string, olds: O, news: I): Promise<{ outs: O }>;
   /**
-   * Puts `prior` back when stack config `onDelete` is `restore` (the default); does nothing with
-   * `leave`. Removes only objects this stack added; an object already gone is success.
+   * Puts `prior` back (the journaled one when there is one, see {@link restorable}) when stack
+   * config `onDelete` is `restore` (the default); does nothing with `leave`. Removes only objects
+   * this stack added; an object already gone is success.
    */
   delete(ctx: ProviderContext, id: string, props: O): Promise<void>;
 }

@@ -7,25 +7,36 @@
  */
 import { join } from "node:path";
 import type { dynamic } from "@pulumi/pulumi";
+import { homedir } from "node:os";
 import { connectTenant } from "../tenant/connect.ts";
 import { CONFIG_NAMESPACE, readConnectionSettings } from "../tenant/connection.ts";
 import { createProviderContext, type KindProvider, type ProviderContext } from "./context.ts";
+import { journalPath, openFileJournal, type PriorJournal } from "./journal.ts";
 import { KIND_PROVIDERS } from "./kinds/index.ts";
 import { RESOURCE_KINDS, type ResourceKind } from "./types.ts";
 
 let context: Promise<ProviderContext> | undefined;
+const journals = new Map<string, PriorJournal>();
 
 /** configure(): called by the engine with the stack's config before any other method. */
 function configure(req: dynamic.ConfigureRequest): void {
   const settings = readConnectionSettings((key) => req.config.get(`${CONFIG_NAMESPACE}:${key}`));
   // The write journal lives beside the local state, one file per tenant, for later commands' refreshes.
-  const journal = join(
-    process.cwd(),
-    ".state",
-    "exchange-writes",
-    `${settings.tenantId.replace(/[^\w.-]/g, "_")}.json`,
-  );
-  context = connectTenant(settings).then((api) => createProviderContext(api, settings.onDelete, { file: journal }));
+  const writes = join(process.cwd(), ".state", "exchange-writes", `${settings.tenantId.replace(/[^\w.-]/g, "_")}.json`);
+  // Issue 17.1: the journal of prior values lives beside the state (journal.ts says where and why).
+  // configure() runs once per kind in one process: every kind shares one journal per file.
+  const file = journalPath({
+    tenantId: settings.tenantId,
+    configured: req.config.get(`${CONFIG_NAMESPACE}:priorJournal`),
+    env: process.env,
+    cwd: process.cwd(),
+    home: homedir(),
+  });
+  context = connectTenant(settings).then((api) => {
+    let journal = journals.get(file);
+    if (!journal) journals.set(file, (journal = openFileJournal(file)));
+    return createProviderContext(api, settings.onDelete, { file: writes }, journal);
+  });
   // Keep an unhandled rejection from killing the process before a method reports the error.
   context.catch(() => undefined);
 }

@@ -16,6 +16,7 @@ import {
   type MailboxSmtpAuthInputs,
   type OrganizationSmtpAuthInputs,
   type OtherMailboxesSmtpAuthInputs,
+  type OtherUsersMfaInputs,
   type PerUserMfaInputs,
   type ResourceKind,
   type SecurityDefaultsInputs,
@@ -48,6 +49,8 @@ export const MailboxSmtpAuth = declare<MailboxSmtpAuthInputs>("MailboxSmtpAuth")
 export const OtherMailboxesSmtpAuth = declare<OtherMailboxesSmtpAuthInputs>("OtherMailboxesSmtpAuth");
 /** Legacy per-user MFA (Graph beta users/{id}/authentication/requirements). */
 export const PerUserMfa = declare<PerUserMfaInputs>("PerUserMfa");
+/** `mfa.others`: per-user MFA for every user not declared by name (issue 15.5). */
+export const OtherUsersMfa = declare<OtherUsersMfaInputs>("OtherUsersMfa");
 
 // Issue 8: the Exchange side of OAuth (XOAUTH2) for SMTP.
 /** An Entra app's service principal registered in Exchange Online (New-ServicePrincipal). */

@@ -16,6 +16,8 @@ export const RESOURCE_KINDS = [
   "MailboxSmtpAuth",
   "OtherMailboxesSmtpAuth",
   "PerUserMfa",
+  // Issue 15.5: `mfa.others`, per-user MFA for every user not declared by name.
+  "OtherUsersMfa",
   // Issue 8: the Exchange side of OAuth (XOAUTH2) for SMTP.
   "ExchangeServicePrincipal",
   "MailboxPermission",
@@ -46,6 +48,8 @@ export interface SecurityDefaultsInputs {
   conditionalAccessBaseline?: boolean;
   /** An explicit, owned risk acceptance instead of a Conditional Access baseline. */
   riskAcceptance?: { owner: string; ticket?: string; expires?: string };
+  /** Issue 15.5: `mfa.others` when declared (per-user MFA for everyone not listed), for the policy pack. */
+  mfaOthers?: OtherUsersMfaState;
 }
 
 /** Exchange Set-TransportConfig -SmtpClientAuthenticationDisabled. One per tenant. */
@@ -76,6 +80,22 @@ export interface PerUserMfaInputs extends ExceptionRecord {
   state: PerUserMfaState;
   /** Entra directory roles the user holds (read from the tenant by the program), for the policy pack. */
   directoryRoles?: string[];
+}
+
+/** What `mfa.others` may declare for the users not listed under `mfa.users` (`unmanaged`: no resource). */
+export type OtherUsersMfaState = Exclude<PerUserMfaState, "disabled">;
+
+/**
+ * `mfa.others: enabled | enforced`: per-user MFA for every user not declared under `mfa.users`.
+ * One resource per tenant; refresh lists the users whose MFA falls short (`enabled` is satisfied by
+ * `enforced`), update raises them.
+ */
+export interface OtherUsersMfaInputs {
+  state: OtherUsersMfaState;
+  /** Users declared by name under mfa.users (lower case, sorted): they are left alone. */
+  declared: string[];
+  /** Undeclared users whose MFA falls short of `state`; the program always declares none. */
+  strays: string[];
 }
 
 // ---- Issue 8: OAuth (XOAUTH2) for SMTP, the Exchange side ---------------------------------------

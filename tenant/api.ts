@@ -144,6 +144,11 @@ export interface TenantApi {
   /** Per-user MFA for many users through Graph $batch (20 a request). Missing users are left out. */
   getPerUserMfaMany(upns: string[]): Promise<Map<string, PerUserMfaState>>;
   /**
+   * Sets per-user MFA for many users through Graph $batch (20 PATCHes a request). Resolves with the
+   * users written; a user Graph does not know (404) is left out. Any other refusal throws.
+   */
+  setPerUserMfaMany(changes: { upn: string; state: PerUserMfaState }[]): Promise<Set<string>>;
+  /**
    * Raw Exchange cmdlet call, every page; for reads the doctor and export need. `select` asks for only
    * those output properties (`?$select=`). Throws before sending when an Identity/User parameter is
    * empty; throws ApiError when Exchange answers 200 with an error in the body.
@@ -217,15 +222,16 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
     upn: string,
     r: { status: number; body?: unknown; headers?: Record<string, string> },
     attempts: number,
+    method: "GET" | "PATCH" = "GET",
   ) => {
     const reason = (r.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     const why = reason ? ` ${String(reason.code)}: ${String(reason.message)}` : "";
     return new ApiError({
       code: r.status === 403 ? "PERMISSION_DENIED" : r.status === 429 ? "THROTTLED" : "SERVER_ERROR",
-      message: `GET /beta/users/${upn}/authentication/requirements (in $batch) answered ${r.status}${why}${
+      message: `${method} /beta/users/${upn}/authentication/requirements (in $batch) answered ${r.status}${why}${
         attempts > 1 ? ` (after ${attempts} attempts)` : ""
       }`,
-      method: "GET",
+      method,
       url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
       status: r.status,
       requestId: headerOf(r.headers, "request-id"),
@@ -447,63 +453,89 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
     async getPerUserMfaMany(upns) {
       return withPermission("graph.perUserMfa.read", async () => {
         const result = new Map<string, PerUserMfaState>();
-        const chunks: string[][] = [];
-        for (let i = 0; i < upns.length; i += 20) chunks.push(upns.slice(i, i + 20));
-        await Promise.all(
-          chunks.map(async (chunk) => {
-            let pending = chunk.map((upn, i) => ({ id: String(i + 1), upn }));
-            const started = Date.now();
-            // Requests inside a batch are throttled one by one: retry those answered 429/503 with the
-            // one retry policy (Retry-After in any header case, within the request budget).
-            for (let round = 1; pending.length > 0; round++) {
-              const res = await graph.send({
-                method: "POST",
-                url: `${graphUrl}/beta/$batch`,
-                body: {
-                  requests: pending.map((p) => ({
-                    id: p.id,
-                    method: "GET",
-                    url: `/users/${user(p.upn)}/authentication/requirements`,
-                  })),
-                },
-                idempotent: true,
-              });
-              const responses = (
-                res.body as {
-                  responses: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[];
-                }
-              ).responses;
-              const again: typeof pending = [];
-              let wait: number | undefined = 0;
-              for (const p of pending) {
-                const r = responses.find((x) => x.id === p.id);
-                if (!r) throw new Error(`Graph $batch answered without response ${p.id}`);
-                if (r.status === 200) result.set(p.upn, parseMfaState(r.body, p.upn));
-                else if (r.status === 404) continue;
-                else {
-                  const delay =
-                    r.status === 429 || r.status === 503
-                      ? retryDelayMs(
-                          round,
-                          headerOf(r.headers, "retry-after"),
-                          Date.now() - started,
-                          batchRetry,
-                          Date.now(),
-                          Math.random(),
-                        )
-                      : undefined;
-                  if (delay === undefined || wait === undefined) throw batchItemError(p.upn, r, round);
-                  again.push(p);
-                  wait = Math.max(wait, delay);
-                }
-              }
-              if (again.length > 0) await batchSleep(wait);
-              pending = again;
-            }
-          }),
-        );
+        const bodies = await mfaBatch(upns.map((upn) => ({ upn })));
+        for (const [upn, body] of bodies) result.set(upn, parseMfaState(body, upn));
         return result;
       });
     },
+
+    async setPerUserMfaMany(changes) {
+      return withPermission("graph.perUserMfa.write", async () => new Set((await mfaBatch(changes)).keys()));
+    },
   };
+
+  /**
+   * Per-user MFA requests through Graph $batch, 20 a request, every chunk at once (the HTTP layer
+   * bounds how many are in flight). A GET for each `{ upn }`, a PATCH for each `{ upn, state }`.
+   * Items answered 429/503 are retried, up to 5 rounds, after the longest Retry-After (capped at
+   * 30 s); 404 (no such user) is left out of the result; any other status throws an ApiError.
+   * Resolves with each answered user's response body.
+   */
+  async function mfaBatch(items: { upn: string; state?: PerUserMfaState }[]): Promise<Map<string, unknown>> {
+    const result = new Map<string, unknown>();
+    const chunks: (typeof items)[] = [];
+    for (let i = 0; i < items.length; i += 20) chunks.push(items.slice(i, i + 20));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let pending = chunk.map((item, i) => ({ id: String(i + 1), ...item }));
+        const started = Date.now();
+        for (let round = 1; pending.length > 0; round++) {
+          const res = await graph.send({
+            method: "POST",
+            url: `${graphUrl}/beta/$batch`,
+            body: {
+              requests: pending.map((p) =>
+                p.state === undefined
+                  ? { id: p.id, method: "GET", url: `/users/${user(p.upn)}/authentication/requirements` }
+                  : {
+                      id: p.id,
+                      method: "PATCH",
+                      url: `/users/${user(p.upn)}/authentication/requirements`,
+                      headers: { "content-type": "application/json" },
+                      body: { perUserMfaState: p.state },
+                    },
+              ),
+            },
+            // Each item is a read or an absolute PATCH: sending the batch twice is safe.
+            idempotent: true,
+          });
+          const responses = (
+            res.body as {
+              responses: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[];
+            }
+          ).responses;
+          const retry: typeof pending = [];
+          let wait: number | undefined = 0;
+          for (const p of pending) {
+            const method = p.state === undefined ? "GET" : "PATCH";
+            const r = responses.find((x) => x.id === p.id);
+            if (!r) throw new Error(`Graph $batch answered without response ${p.id}`);
+            if (r.status >= 200 && r.status < 300) result.set(p.upn, r.body);
+            else if (r.status === 404) continue;
+            else {
+              // Items are throttled one by one: retry those answered 429/503 with the one retry
+              // policy (Retry-After in any header case, within the request budget).
+              const delay =
+                r.status === 429 || r.status === 503
+                  ? retryDelayMs(
+                      round,
+                      headerOf(r.headers, "retry-after"),
+                      Date.now() - started,
+                      batchRetry,
+                      Date.now(),
+                      Math.random(),
+                    )
+                  : undefined;
+              if (delay === undefined || wait === undefined) throw batchItemError(p.upn, r, round, method);
+              retry.push(p);
+              wait = Math.max(wait, delay);
+            }
+          }
+          if (retry.length > 0) await batchSleep(wait);
+          pending = retry;
+        }
+      }),
+    );
+    return result;
+  }
 }

@@ -3,8 +3,8 @@
  * others) and `mfa.users`. Each reads its part with the walker and reports every problem it finds.
  */
 import { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_STATES } from "../../m365/model.ts";
-import type { MailboxSmtpAuthInputs, PerUserMfaInputs, SecurityDefaultsInputs } from "../../providers/types.ts";
-import { OTHERS_POLICIES, type DesiredState } from "../types.ts";
+import type { MailboxSmtpAuthInputs, SecurityDefaultsInputs } from "../../providers/types.ts";
+import { MFA_OTHERS_POLICIES, OTHERS_POLICIES, type DesiredState } from "../types.ts";
 import { MFA_KEYS, RISK_ACCEPTANCE_KEYS, SECURITY_DEFAULTS_KEYS, SMTP_AUTH_KEYS } from "../keys.ts";
 import type { Entry, YamlWalker } from "../walker.ts";
 
@@ -91,14 +91,18 @@ export function smtpAuthSection(w: YamlWalker, e: Entry, state: DesiredState): v
   }
 }
 
-export function mfaSection(w: YamlWalker, e: Entry): PerUserMfaInputs[] {
+/** `mfa`: the listed users into `state.mfaUsers`, and `others` (issue 15.5) into `state.mfaOthers`. */
+export function mfaSection(w: YamlWalker, e: Entry, state: DesiredState): void {
   const m = w.mapping(e.value, e.path, MFA_KEYS, e.keyNode);
+  const others = m?.get("others");
+  if (others) {
+    const o = w.oneOf(others, MFA_OTHERS_POLICIES, "value");
+    if (o) state.mfaOthers = o;
+  }
   const users = m?.get("users");
-  if (!users) return [];
-  const out: PerUserMfaInputs[] = [];
+  if (!users) return;
   for (const entry of w.addressMap(users, "user")) {
     const r = w.stateEntry(entry, PER_USER_MFA_STATES);
-    if (r?.valid) out.push({ user: entry.key, state: r.state, ...r.extras });
+    if (r?.valid) state.mfaUsers.push({ user: entry.key, state: r.state, ...r.extras });
   }
-  return out;
 }

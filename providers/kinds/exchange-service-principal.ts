@@ -8,7 +8,9 @@
  * throws.
  */
 import { findExchangeServicePrincipal, isNotFound } from "../../tenant/exchange-reads.ts";
-import { diffProps, inputKeys, type Failure, type KindProvider, GUID } from "../context.ts";
+import { adopt, diffProps, inputKeys, restorable, settled, type Failure, type KindProvider, GUID } from "../context.ts";
+
+const KIND = "ExchangeServicePrincipal";
 import type { ExchangeServicePrincipalInputs, Presence } from "../types.ts";
 
 export interface ExchangeServicePrincipalOutputs extends ExchangeServicePrincipalInputs {
@@ -46,28 +48,38 @@ export const exchangeServicePrincipal: KindProvider<ExchangeServicePrincipalInpu
             `(not the app registration's). Remove the wrong one with Remove-ServicePrincipal, or declare the right id`,
         );
       }
-      return { id: inputs.objectId, outs: { ...inputs, prior: "present" } };
+      // A killed run that registered it journaled "absent": this stack still owns it.
+      const prior = await adopt<Presence>(ctx, KIND, inputs.objectId, "present");
+      return { id: inputs.objectId, outs: { ...inputs, prior } };
     }
     const params: Record<string, unknown> = { AppId: inputs.appId, ObjectId: inputs.objectId };
     if (inputs.displayName !== undefined) params.DisplayName = inputs.displayName;
-    await ctx.api.invoke("New-ServicePrincipal", params);
-    return { id: inputs.objectId, outs: { ...inputs, prior: "absent" } };
+    const prior = await adopt<Presence>(ctx, KIND, inputs.objectId, "absent", async () => {
+      await ctx.api.invoke("New-ServicePrincipal", params);
+    });
+    return { id: inputs.objectId, outs: { ...inputs, prior } };
   },
   async read(ctx, id, props) {
     const found = await findExchangeServicePrincipal(ctx.api, props.objectId ?? id);
+    await settled(ctx, KIND, props.objectId ?? id);
     if (!found) return { id: "", props, inputs: inputKeys(props) };
     const outs = { ...props, appId: found.appId, objectId: found.objectId };
     return { id, props: outs, inputs: inputKeys(outs) };
   },
-  async update(_ctx, _id, olds, news) {
+  async update(ctx, _id, olds, news) {
+    await settled(ctx, KIND, news.objectId);
     return { outs: { ...news, prior: olds.prior } };
   },
   async delete(ctx, _id, props) {
-    if (ctx.onDelete !== "restore" || props.prior === "present") return;
+    if (ctx.onDelete !== "restore" || restorable(ctx, KIND, props.objectId, props.prior) === "present") {
+      await settled(ctx, KIND, props.objectId);
+      return;
+    }
     try {
       await ctx.api.invoke("Remove-ServicePrincipal", { Identity: props.objectId, Confirm: false });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
+    await settled(ctx, KIND, props.objectId);
   },
 };

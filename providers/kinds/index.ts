@@ -9,6 +9,7 @@ import { mailboxPermission } from "./mailbox-permission.ts";
 import { mailboxSmtpAuth } from "./mailbox-smtp-auth.ts";
 import { organizationSmtpAuth } from "./organization-smtp-auth.ts";
 import { otherMailboxesSmtpAuth } from "./other-mailboxes-smtp-auth.ts";
+import { otherUsersMfa } from "./other-users-mfa.ts";
 import { perUserMfa } from "./per-user-mfa.ts";
 import { securityDefaults } from "./security-defaults.ts";
 
@@ -18,6 +19,7 @@ export const KIND_PROVIDERS = {
   MailboxSmtpAuth: mailboxSmtpAuth,
   OtherMailboxesSmtpAuth: otherMailboxesSmtpAuth,
   PerUserMfa: perUserMfa,
+  OtherUsersMfa: otherUsersMfa,
   ExchangeServicePrincipal: exchangeServicePrincipal,
   MailboxPermission: mailboxPermission,
 } as const satisfies Record<ResourceKind, unknown>;

@@ -9,14 +9,19 @@
  */
 import { findExchangeServicePrincipal, holdsAll, isNotFound, mailboxRights } from "../../tenant/exchange-reads.ts";
 import {
+  adopt,
   diffProps,
   inputKeys,
+  restorable,
+  settled,
   type Failure,
   type KindProvider,
   GUID,
   mailboxExists,
   type ProviderContext,
 } from "../context.ts";
+
+const KIND = "MailboxPermission";
 import type { MailboxPermissionInputs, Presence } from "../types.ts";
 
 export interface MailboxPermissionOutputs extends MailboxPermissionInputs {
@@ -57,29 +62,38 @@ export const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPer
     return diffProps(olds, news as MailboxPermissionOutputs, ["appId"]);
   },
   async create(ctx, inputs) {
+    const id = `${inputs.mailbox}/${inputs.user}`;
     const held = await mailboxRights(ctx.api, inputs.mailbox, await trusteeForms(ctx, inputs.user, inputs.appId));
-    if (holdsAll(held, inputs.accessRights)) {
-      return { id: `${inputs.mailbox}/${inputs.user}`, outs: { ...inputs, prior: "present" } };
-    }
-    await ctx.api.invoke("Add-MailboxPermission", {
-      Identity: inputs.mailbox,
-      User: inputs.user,
-      AccessRights: inputs.accessRights,
-      AutoMapping: false,
-    });
-    return { id: `${inputs.mailbox}/${inputs.user}`, outs: { ...inputs, prior: "absent" } };
+    const present = holdsAll(held, inputs.accessRights);
+    const add = async () => {
+      await ctx.api.invoke("Add-MailboxPermission", {
+        Identity: inputs.mailbox,
+        User: inputs.user,
+        AccessRights: inputs.accessRights,
+        AutoMapping: false,
+      });
+    };
+    // A killed run that added it journaled "absent": this stack still owns it.
+    const prior = await adopt<Presence>(ctx, KIND, id, present ? "present" : "absent", present ? undefined : add);
+    return { id, outs: { ...inputs, prior } };
   },
   async read(ctx, id, props) {
     // A missing mailbox throws (NOT_FOUND): the resource's target is gone, which is an error to see.
     const held = await mailboxRights(ctx.api, props.mailbox, await trusteeForms(ctx, props.user, props.appId));
+    await settled(ctx, KIND, `${props.mailbox}/${props.user}`);
     if (!holdsAll(held, props.accessRights)) return { id: "", props, inputs: inputKeys(props) };
     return { id, props, inputs: inputKeys(props) };
   },
-  async update(_ctx, _id, olds, news) {
+  async update(ctx, _id, olds, news) {
+    await settled(ctx, KIND, `${news.mailbox}/${news.user}`);
     return { outs: { ...news, prior: olds.prior } };
   },
   async delete(ctx, _id, props) {
-    if (ctx.onDelete !== "restore" || props.prior === "present") return;
+    const id = `${props.mailbox}/${props.user}`;
+    if (ctx.onDelete !== "restore" || restorable(ctx, KIND, id, props.prior) === "present") {
+      await settled(ctx, KIND, id);
+      return;
+    }
     try {
       await ctx.api.invoke("Remove-MailboxPermission", {
         Identity: props.mailbox,
@@ -91,5 +105,6 @@ export const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPer
       // The mailbox or the service principal is gone already: so is the permission.
       if (!isNotFound(err)) throw err;
     }
+    await settled(ctx, KIND, id);
   },
 };

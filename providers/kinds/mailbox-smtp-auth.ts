@@ -5,13 +5,16 @@
 import { MAILBOX_SMTP_AUTH_STATES, isOneOf } from "../../m365/model.ts";
 import type { CasMailbox } from "../../tenant/api.ts";
 import {
+  adopt,
   diffProps,
   inputKeys,
   type Failure,
   type KindProvider,
   mailboxExists,
   notFound,
+  restorable,
   setMailbox,
+  settled,
   type ProviderContext,
 } from "../context.ts";
 import type { MailboxSmtpAuthInputs, MailboxSmtpAuthState } from "../types.ts";
@@ -46,22 +49,25 @@ export const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAut
     return diffProps(olds, news as MailboxSmtpAuthOutputs, ["state", "owner", "ticket", "expires"]);
   },
   async create(ctx, inputs) {
-    const { state: prior } = await readMailbox(ctx, inputs.mailbox);
-    if (prior !== inputs.state) await setMailbox(ctx, inputs.mailbox, inputs.state, prior);
+    const { state: current } = await readMailbox(ctx, inputs.mailbox);
+    const write = current === inputs.state ? undefined : () => setMailbox(ctx, inputs.mailbox, inputs.state, current);
+    const prior = await adopt(ctx, "MailboxSmtpAuth", inputs.mailbox, current, write);
     return { id: inputs.mailbox, outs: { ...inputs, prior } };
   },
   async read(ctx, id, props) {
     const { state } = await readMailbox(ctx, props.mailbox ?? id);
     const outs = { ...props, state };
+    await settled(ctx, "MailboxSmtpAuth", props.mailbox ?? id);
     return { id, props: outs, inputs: inputKeys(outs) };
   },
   async update(ctx, _id, olds, news) {
     if (olds.state !== news.state) await setMailbox(ctx, news.mailbox, news.state, olds.state);
+    await settled(ctx, "MailboxSmtpAuth", news.mailbox);
     return { outs: { ...news, prior: olds.prior } };
   },
   async delete(ctx, _id, props) {
-    if (ctx.onDelete === "restore" && props.prior !== props.state) {
-      await setMailbox(ctx, props.mailbox, props.prior, props.state);
-    }
+    const prior = restorable(ctx, "MailboxSmtpAuth", props.mailbox, props.prior);
+    if (ctx.onDelete === "restore" && prior !== props.state) await setMailbox(ctx, props.mailbox, prior, props.state);
+    await settled(ctx, "MailboxSmtpAuth", props.mailbox);
   },
 };

@@ -5,11 +5,14 @@
 import { mfaSatisfies } from "../../m365/gates.ts";
 import { PER_USER_MFA_STATES, isOneOf } from "../../m365/model.ts";
 import {
+  adopt,
   diffProps,
   inputKeys,
   type Failure,
   type KindProvider,
   notFound,
+  restorable,
+  settled,
   userExists,
   type ProviderContext,
 } from "../context.ts";
@@ -40,14 +43,18 @@ export const perUserMfa: KindProvider<PerUserMfaInputs, PerUserMfaOutputs> = {
     return diffProps(olds, news as PerUserMfaOutputs, ["state", "owner", "ticket", "expires", "directoryRoles"]);
   },
   async create(ctx, inputs) {
-    const prior = await readMfa(ctx, inputs.user);
-    if (!mfaSatisfies(inputs.state, prior)) await ctx.api.setPerUserMfa(inputs.user, inputs.state);
+    const current = await readMfa(ctx, inputs.user);
+    const write = mfaSatisfies(inputs.state, current)
+      ? undefined
+      : () => ctx.api.setPerUserMfa(inputs.user, inputs.state);
+    const prior = await adopt(ctx, "PerUserMfa", inputs.user, current, write);
     return { id: inputs.user, outs: { ...inputs, prior } };
   },
   async read(ctx, id, props) {
     const actual = await readMfa(ctx, props.user ?? id);
     const state = mfaSatisfies(props.state, actual) ? props.state : actual;
     const outs = { ...props, state };
+    await settled(ctx, "PerUserMfa", props.user ?? id);
     return { id, props: outs, inputs: inputKeys(outs) };
   },
   async update(ctx, _id, olds, news) {
@@ -55,9 +62,12 @@ export const perUserMfa: KindProvider<PerUserMfaInputs, PerUserMfaOutputs> = {
       const actual = await readMfa(ctx, news.user);
       if (!mfaSatisfies(news.state, actual)) await ctx.api.setPerUserMfa(news.user, news.state);
     }
+    await settled(ctx, "PerUserMfa", news.user);
     return { outs: { ...news, prior: olds.prior } };
   },
   async delete(ctx, _id, props) {
-    if (ctx.onDelete === "restore" && props.prior !== props.state) await ctx.api.setPerUserMfa(props.user, props.prior);
+    const prior = restorable(ctx, "PerUserMfa", props.user, props.prior);
+    if (ctx.onDelete === "restore" && prior !== props.state) await ctx.api.setPerUserMfa(props.user, prior);
+    await settled(ctx, "PerUserMfa", props.user);
   },
 };

@@ -46,6 +46,7 @@ describe("valid desired state", () => {
         },
       ],
       othersPolicy: "unmanaged",
+      mfaOthers: "unmanaged",
       mfaUsers: [{ user: "scanner@contoso.com", state: "disabled" }],
       oauthApps: [],
       locations: undefined,
@@ -97,6 +98,7 @@ describe("valid desired state", () => {
         { mailbox: "old-printer@contoso.com", state: "inherit" },
       ],
       othersPolicy: "inherit",
+      mfaOthers: "unmanaged",
       mfaUsers: [
         { user: "scanner@contoso.com", state: "disabled" },
         { user: "admin@contoso.com", state: "enforced" },
@@ -147,6 +149,7 @@ describe("valid desired state", () => {
       file: "t.yaml",
       mailboxes: [],
       othersPolicy: "unmanaged",
+      mfaOthers: "unmanaged",
       mfaUsers: [],
       oauthApps: [],
       locations: ["mfa", "mfa.users"],
@@ -158,6 +161,7 @@ describe("valid desired state", () => {
       file: "t.yaml",
       mailboxes: [],
       othersPolicy: "unmanaged",
+      mfaOthers: "unmanaged",
       mfaUsers: [],
       oauthApps: [],
       locations: new Map(),
@@ -168,6 +172,20 @@ describe("valid desired state", () => {
     const state = parseDesiredState("smtpAuth: { others: inherit }\n", "t.yaml", { today: TODAY });
     expect([state.othersPolicy, state.mailboxes, state.organizationSmtpAuth]).toEqual(["inherit", [], undefined]);
   });
+
+  it.each(["enabled", "enforced", "unmanaged"] as const)(
+    "accepts `mfa.others: %s` beside the listed users (issue 15.5)",
+    (others) => {
+      const state = parseDesiredState(
+        `mfa:\n  others: ${others}\n  users:\n    scanner@contoso.com: disabled\n`,
+        "t.yaml",
+        {
+          today: TODAY,
+        },
+      );
+      expect([state.mfaOthers, state.mfaUsers]).toEqual([others, [{ user: "scanner@contoso.com", state: "disabled" }]]);
+    },
+  );
 
   it("accepts an expiry more than 12 months ahead (the policy pack judges the length)", () => {
     const state = parseDesiredState(

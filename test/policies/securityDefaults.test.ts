@@ -21,7 +21,7 @@ const run = (props: Record<string, unknown>, cfg: object = config) =>
 
 const NO_REASON = "Security defaults are turned off without a reason: set securityDefaults.reason in tenant.yaml.";
 const NO_JUSTIFICATION =
-  "Security defaults are turned off with neither a Conditional Access baseline nor a risk acceptance: set securityDefaults.conditionalAccessBaseline to true, or securityDefaults.riskAcceptance with an owner.";
+  "Security defaults are turned off with no Conditional Access baseline, no mfa.others: enforced and no risk acceptance: set securityDefaults.conditionalAccessBaseline to true, mfa.others to enforced, or securityDefaults.riskAcceptance with an owner.";
 const NO_OWNER =
   "The risk acceptance for turning security defaults off has no owner: set securityDefaults.riskAcceptance.owner.";
 
@@ -45,6 +45,21 @@ describe("security-defaults-off-needs-justification", () => {
         }),
       ),
     ).toEqual([]);
+  });
+
+  it("passes mfa.others: enforced as the compensating control, not mfa.others: enabled (issue 15.5)", async () => {
+    expect(messages(await run({ enabled: false, reason: "scanner", mfaOthers: "enforced" }))).toEqual([]);
+    // Enforced MFA covers the rest of the tenant, so an expired or ownerless acceptance beside it is not judged.
+    expect(
+      messages(
+        await run({ ...happyPath(), mfaOthers: "enforced", riskAcceptance: { owner: "", expires: "2001-01-01" } }),
+      ),
+    ).toEqual([]);
+    // `enabled` does not ask a user without a registered method for MFA: it is no compensating control.
+    expect(messages(await run({ enabled: false, reason: "scanner", mfaOthers: "enabled" }))).toEqual([
+      NO_JUSTIFICATION,
+    ]);
+    expect(messages(await run({ enabled: false, reason: "scanner", mfaOthers: UNKNOWN_SENTINELS.string }))).toEqual([]);
   });
 
   it("ignores security defaults that stay on, and other resource types", async () => {

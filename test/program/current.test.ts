@@ -33,6 +33,7 @@ function desired(part: Partial<DesiredState>): DesiredState {
     mailboxes: [],
     othersPolicy: "unmanaged",
     mfaUsers: [],
+    mfaOthers: "unmanaged",
     oauthApps: [],
     locations: new Map(),
     ...part,

@@ -1,0 +1,92 @@
+/**
+ * OtherUsersMfa (`mfa.others: enabled | enforced`, issue 15.5): per-user MFA for every user not
+ * declared under `mfa.users`, as one resource. Reads are one users listing plus Graph $batch reads
+ * (20 a request); writes are $batch PATCHes. Refresh lists the users that fall short (strays),
+ * update raises them, delete puts back what each had.
+ *
+ * Every user in the directory listing counts (members, guests, disabled accounts): declare a user
+ * under `mfa.users` to keep it out. Each raised user's prior is journaled before the write
+ * (journal.ts), so a killed run loses none.
+ */
+import { mfaSatisfies } from "../../m365/gates.ts";
+import { isOneOf } from "../../m365/model.ts";
+import { diffProps, settled, type Failure, type KindProvider, type ProviderContext } from "../context.ts";
+import type { OtherUsersMfaInputs, PerUserMfaState } from "../types.ts";
+
+const KIND = "OtherUsersMfa";
+const OTHER_USERS_MFA_STATES = ["enabled", "enforced"] as const;
+const ID = "other-users-mfa";
+
+export interface OtherUsersMfaOutputs extends OtherUsersMfaInputs {
+  /** Users this resource raised, with the state each had, for delete to restore. */
+  reset: { user: string; prior: PerUserMfaState }[];
+}
+
+type Reset = OtherUsersMfaOutputs["reset"];
+
+/** Undeclared users whose MFA does not satisfy `state`, with what they have. */
+async function findStrays(ctx: ProviderContext, inputs: OtherUsersMfaInputs): Promise<Map<string, PerUserMfaState>> {
+  const keep = new Set(inputs.declared);
+  const users = (await ctx.api.listUserPrincipalNames()).map((u) => u.toLowerCase()).filter((u) => !keep.has(u));
+  const states = await ctx.api.getPerUserMfaMany(users);
+  return new Map([...states].filter(([, actual]) => !mfaSatisfies(inputs.state, actual)));
+}
+
+/**
+ * Raises every stray to `state`: each one's prior is journaled first (one group commit), then one
+ * $batch write. Returns what was raised plus what a killed run had raised (journaled, no longer a
+ * stray), minus the users `known` already records.
+ */
+async function raise(
+  ctx: ProviderContext,
+  state: OtherUsersMfaInputs["state"],
+  strays: Map<string, PerUserMfaState>,
+  known: Reset = [],
+): Promise<Reset> {
+  const recorded = new Set(known.map((r) => r.user));
+  const journaled = new Map(ctx.journal.entries(KIND).map((e) => [e.id, e.prior as PerUserMfaState] as const));
+  for (const [user, actual] of strays) if (!journaled.has(user)) journaled.set(user, actual);
+  await Promise.all(
+    [...strays.keys()].filter((u) => !recorded.has(u)).map((u) => ctx.journal.record(KIND, u, journaled.get(u)!)),
+  );
+  if (strays.size > 0) await ctx.api.setPerUserMfaMany([...strays.keys()].map((upn) => ({ upn, state })));
+  return [...journaled].filter(([user]) => !recorded.has(user)).map(([user, prior]) => ({ user, prior }));
+}
+
+async function settleAll(ctx: ProviderContext, reset: Reset): Promise<void> {
+  await Promise.all(reset.map((r) => settled(ctx, KIND, r.user)));
+}
+
+export const otherUsersMfa: KindProvider<OtherUsersMfaInputs, OtherUsersMfaOutputs> = {
+  async check(_ctx, _olds, news) {
+    const failures: Failure[] = [];
+    if (!isOneOf(OTHER_USERS_MFA_STATES, news.state)) {
+      failures.push({ property: "state", reason: "must be enabled or enforced" });
+    }
+    const declared = (Array.isArray(news.declared) ? news.declared : []).map((u) => String(u).toLowerCase()).sort();
+    return { inputs: { state: news.state, declared, strays: news.strays ?? [] }, failures };
+  },
+  diff(olds, news) {
+    return diffProps(olds, news as OtherUsersMfaOutputs, ["state", "declared", "strays"]);
+  },
+  async create(ctx, inputs) {
+    const reset = await raise(ctx, inputs.state, await findStrays(ctx, inputs));
+    return { id: ID, outs: { ...inputs, strays: [], reset } };
+  },
+  async read(ctx, id, props) {
+    const strays = [...(await findStrays(ctx, props)).keys()].sort();
+    await settleAll(ctx, props.reset);
+    return { id, props: { ...props, strays }, inputs: { state: props.state, declared: props.declared, strays } };
+  },
+  async update(ctx, _id, olds, news) {
+    await settleAll(ctx, olds.reset);
+    const reset = await raise(ctx, news.state, await findStrays(ctx, news), olds.reset);
+    return { outs: { ...news, strays: [], reset: [...olds.reset, ...reset] } };
+  },
+  async delete(ctx, _id, props) {
+    if (ctx.onDelete === "restore" && props.reset.length > 0) {
+      await ctx.api.setPerUserMfaMany(props.reset.map((r) => ({ upn: r.user, state: r.prior })));
+    }
+    await settleAll(ctx, props.reset);
+  },
+};
