@@ -148,51 +148,7 @@ export async function runProbeCommand(args: string[], io: CliIo): Promise<number
     throw new UsageError("--from and --to only apply with --send-test");
   }
 
-  let auth: ProbeAuth = null;
-  if (user !== undefined) {
-    if (mechanism === "login") {
-      const passwordEnv = str(values, "password-env");
-      if (passwordEnv !== undefined && values["password-stdin"] === true) {
-        throw new UsageError("give either --password-env or --password-stdin, not both");
-      }
-      let password: string;
-      if (passwordEnv !== undefined) password = secretFromEnv(io, passwordEnv, "--password-env");
-      else if (values["password-stdin"] === true) {
-        const stdin = (await io.readStdin()) ?? "";
-        password = stdin.split(/\r?\n/u)[0] ?? "";
-        if (password === "") throw new UsageError("--password-stdin: no password on stdin");
-      } else {
-        throw new UsageError("AUTH LOGIN needs a password: --password-env VAR or --password-stdin");
-      }
-      auth = { mechanism: "LOGIN", user, password };
-    } else {
-      const tokenEnv = str(values, "token-env");
-      let token: string;
-      if (tokenEnv !== undefined) token = secretFromEnv(io, tokenEnv, "--token-env");
-      else {
-        if (str(values, "client-id") === undefined)
-          throw new UsageError("--auth xoauth2 needs --client-id (or --token-env)");
-        if (str(values, "client-secret-env") === undefined)
-          throw new UsageError("--auth xoauth2 needs --client-secret-env VAR (or --token-env)");
-        const settings = settingsFrom(values, io, false);
-        try {
-          token = await clientCredentialsToken(settings, scopesFor(settings).exchange);
-        } catch (err) {
-          if (!(err instanceof TokenError)) throw err;
-          // The token service's refusal (AADSTS…) is itself diagnosable.
-          io.stdout(
-            values.json === true
-              ? formatJson(diagnose(err.message))
-              : `Diagnosis:\n${formatHuman(diagnose(err.message))}`,
-          );
-          throw err;
-        }
-      }
-      auth = { mechanism: "XOAUTH2", user, token };
-    }
-  } else if (str(values, "password-env") !== undefined || values["password-stdin"] === true) {
-    throw new UsageError("--password-env/--password-stdin need --user");
-  }
+  const auth = await probeAuth(values, io, user, mechanism);
   const secrets = secretForms(auth);
 
   const from = str(values, "from") ?? user ?? "";
@@ -294,4 +250,59 @@ export async function runProbeCommand(args: string[], io: CliIo): Promise<number
   }
   if (!result.ok) return 1;
   return 0;
+}
+
+/** The credentials the probe presents: a password (AUTH LOGIN) or a token (XOAUTH2), never from argv. */
+async function probeAuth(
+  values: ReturnType<typeof parse>["values"],
+  io: CliIo,
+  user: string | undefined,
+  mechanism: string,
+): Promise<ProbeAuth> {
+  let auth: ProbeAuth = null;
+  if (user !== undefined) {
+    if (mechanism === "login") {
+      const passwordEnv = str(values, "password-env");
+      if (passwordEnv !== undefined && values["password-stdin"] === true) {
+        throw new UsageError("give either --password-env or --password-stdin, not both");
+      }
+      let password: string;
+      if (passwordEnv !== undefined) password = secretFromEnv(io, passwordEnv, "--password-env");
+      else if (values["password-stdin"] === true) {
+        const stdin = (await io.readStdin()) ?? "";
+        password = stdin.split(/\r?\n/u)[0] ?? "";
+        if (password === "") throw new UsageError("--password-stdin: no password on stdin");
+      } else {
+        throw new UsageError("AUTH LOGIN needs a password: --password-env VAR or --password-stdin");
+      }
+      auth = { mechanism: "LOGIN", user, password };
+    } else {
+      const tokenEnv = str(values, "token-env");
+      let token: string;
+      if (tokenEnv !== undefined) token = secretFromEnv(io, tokenEnv, "--token-env");
+      else {
+        if (str(values, "client-id") === undefined)
+          throw new UsageError("--auth xoauth2 needs --client-id (or --token-env)");
+        if (str(values, "client-secret-env") === undefined)
+          throw new UsageError("--auth xoauth2 needs --client-secret-env VAR (or --token-env)");
+        const settings = settingsFrom(values, io, false);
+        try {
+          token = await clientCredentialsToken(settings, scopesFor(settings).exchange);
+        } catch (err) {
+          if (!(err instanceof TokenError)) throw err;
+          // The token service's refusal (AADSTS…) is itself diagnosable.
+          io.stdout(
+            values.json === true
+              ? formatJson(diagnose(err.message))
+              : `Diagnosis:\n${formatHuman(diagnose(err.message))}`,
+          );
+          throw err;
+        }
+      }
+      auth = { mechanism: "XOAUTH2", user, token };
+    }
+  } else if (str(values, "password-env") !== undefined || values["password-stdin"] === true) {
+    throw new UsageError("--password-env/--password-stdin need --user");
+  }
+  return auth;
 }
