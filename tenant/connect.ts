@@ -9,7 +9,8 @@
 import { redirectAllowed } from "./clouds.ts";
 import { useEnvProxy } from "./proxy.ts";
 import { TokenServiceError, untrustedCertificateAdvice, untrustedCertificateCode } from "./token-errors.ts";
-import { createCredential, scopesFor, type ConnectionSettings } from "./connection.ts";
+import type { TokenCredential } from "@azure/identity";
+import { createCredential, scopesFor, type ConnectionSettings, type SignInIdentity } from "./connection.ts";
 import type { HttpClientOptions } from "./http.ts";
 import { createTenantApi, type TenantApi } from "./api.ts";
 
@@ -38,17 +39,39 @@ export async function probeCertificate(authorityHost: string, timeoutMs = 5_000)
  * A tenant API on the settings' credential, cloud, endpoints and retry policy. Turns on the
  * HTTPS_PROXY/NO_PROXY proxy for the process when one is set. Token requests are bounded by the
  * HTTP layer's token timeout; an untrusted certificate on the token service fails at once.
+ *
+ * With a read-only app configured (settings.reader), every read signs in as that app and only a
+ * write signs in as the write app, whose credential is built at the first write: a preview, a
+ * refresh or a drift check never needs it (issue 16.5).
  */
 export async function connectTenant(
   settings: ConnectionSettings,
   http?: Omit<HttpClientOptions, "getToken">,
 ): Promise<TenantApi> {
   useEnvProxy();
-  const credential = await createCredential(settings);
+  const writer = apiSigningInAs(settings, settings, http);
+  if (!settings.reader) return writer;
+  return readsAndWrites(apiSigningInAs(settings, settings.reader, http), writer);
+}
+
+/** A tenant API whose tokens come from `identity`; its credential is made at the first token request. */
+function apiSigningInAs(
+  settings: ConnectionSettings,
+  identity: SignInIdentity,
+  http: Omit<HttpClientOptions, "getToken"> | undefined,
+): TenantApi {
   const scopes = scopesFor(settings);
+  let credential: Promise<TokenCredential> | undefined;
   const token = (scope: string) => async (signal: AbortSignal) => {
+    // The write app of a read-only setup may have no usable credential here: say so at the write.
+    if (identity === settings && settings.writeProblem) throw settings.writeProblem;
+    credential ??= createCredential({
+      ...identity,
+      tenantId: settings.tenantId,
+      authorityHost: settings.authorityHost,
+    });
     try {
-      const result = await credential.getToken(scope, { abortSignal: signal });
+      const result = await (await credential).getToken(scope, { abortSignal: signal });
       if (!result) throw new Error(`@azure/identity returned no token for ${scope}`);
       return result.token;
     } catch (error) {
@@ -76,4 +99,25 @@ export async function connectTenant(
       ...http,
     },
   });
+}
+
+/** The client's writes; every other call is a read. */
+const WRITES = new Set<keyof TenantApi>([
+  "setSecurityDefaults",
+  "setOrganizationSmtpAuthDisabled",
+  "setCasMailbox",
+  "setPerUserMfa",
+  "setPerUserMfaMany",
+]);
+
+/** Reads go to `reader`, writes (and any cmdlet but Get-*) to `writer`. */
+export function readsAndWrites(reader: TenantApi, writer: TenantApi): TenantApi {
+  const api = {} as Record<keyof TenantApi, unknown>;
+  for (const name of Object.keys(reader) as (keyof TenantApi)[]) {
+    const target = WRITES.has(name) ? writer : reader;
+    api[name] = (...args: unknown[]) => (target[name] as (...a: unknown[]) => unknown)(...args);
+  }
+  api.invoke = (cmdlet: string, parameters: Record<string, unknown>, options?: { select?: readonly string[] }) =>
+    (/^Get-/u.test(cmdlet) ? reader : writer).invoke(cmdlet, parameters, options);
+  return api as TenantApi;
 }

@@ -18,14 +18,23 @@ export const MICROSOFT_ENDPOINTS = {
 
 export type CredentialKind = "clientSecret" | "certificate" | "workloadIdentity" | "default";
 
-export interface ConnectionSettings {
-  tenantId: string;
+/** How one app registration signs in. */
+export interface SignInIdentity {
   clientId: string | undefined;
   credential: CredentialKind;
   clientSecret: string | undefined;
   /** PEM holding the certificate and its private key, or a path to such a file. */
   clientCertificate: string | undefined;
   clientCertificatePath: string | undefined;
+}
+
+/** The write app's identity (the top-level fields), and optionally a read-only app's. */
+export interface ConnectionSettings extends SignInIdentity {
+  tenantId: string;
+  /** A read-only app (stack config readClientId, readCredential, readClientSecret …) used for every read. */
+  reader?: SignInIdentity;
+  /** With a reader: why the write app cannot sign in (thrown at the first write, never at a read). */
+  writeProblem?: ConnectionConfigError;
   /** Microsoft cloud: sets the three endpoints below unless they are given explicitly. */
   cloud: CloudName;
   authorityHost: string;
@@ -68,46 +77,23 @@ export function readConnectionSettings(get: (key: string) => string | undefined)
       `stack config ${key("tenantId")} is not set (the tenant's id or primary domain)`,
     );
   }
-  const clientSecret = get("clientSecret");
-  const clientCertificate = get("clientCertificate");
-  const clientCertificatePath = get("clientCertificatePath");
-  const declared = get("credential");
-  const credential: CredentialKind =
-    declared === undefined
-      ? clientSecret
-        ? "clientSecret"
-        : clientCertificate || clientCertificatePath
-          ? "certificate"
-          : "default"
-      : (declared as CredentialKind);
-  if (!["clientSecret", "certificate", "workloadIdentity", "default"].includes(credential)) {
-    throw new ConnectionConfigError(
-      "credential",
-      "invalid",
-      `stack config ${key("credential")} must be clientSecret, certificate, workloadIdentity or default`,
-    );
-  }
-  const clientId = get("clientId");
-  if (credential !== "default" && !clientId) {
-    throw new ConnectionConfigError(
-      "clientId",
-      "missing",
-      `stack config ${key("clientId")} is not set (the app registration's client id)`,
-    );
-  }
-  if (credential === "clientSecret" && !clientSecret) {
-    throw new ConnectionConfigError(
-      "clientSecret",
-      "missing",
-      `stack config ${key("clientSecret")} is not set: run 'pulumi config set --secret ${key("clientSecret")}'`,
-    );
-  }
-  if (credential === "certificate" && !clientCertificate && !clientCertificatePath) {
-    throw new ConnectionConfigError(
-      "clientCertificatePath",
-      "missing",
-      `stack config ${key("clientCertificatePath")} or ${key("clientCertificate")} (secret) is not set`,
-    );
+  // Issue 16.5: a second, read-only app (readClientId …) signs in for every read; the write app is
+  // then needed only by a write, so a preview or drift check runs without the write app's secret.
+  const reader = get("readClientId") !== undefined ? identityFrom(get, "read") : undefined;
+  let writer: SignInIdentity;
+  let writeProblem: ConnectionConfigError | undefined;
+  try {
+    writer = identityFrom(get, "");
+  } catch (err) {
+    if (!(reader && err instanceof ConnectionConfigError)) throw err;
+    writeProblem = err;
+    writer = {
+      clientId: get("clientId"),
+      credential: "default",
+      clientSecret: undefined,
+      clientCertificate: undefined,
+      clientCertificatePath: undefined,
+    };
   }
   const onDelete = get("onDelete") ?? "restore";
   if (onDelete !== "restore" && onDelete !== "leave") {
@@ -143,11 +129,9 @@ export function readConnectionSettings(get: (key: string) => string | undefined)
   return {
     retry,
     tenantId,
-    clientId,
-    credential,
-    clientSecret,
-    clientCertificate,
-    clientCertificatePath,
+    ...writer,
+    ...(reader ? { reader } : {}),
+    ...(writeProblem ? { writeProblem } : {}),
     cloud,
     authorityHost: url("authorityHost"),
     graphUrl: url("graphUrl"),
@@ -156,8 +140,64 @@ export function readConnectionSettings(get: (key: string) => string | undefined)
   };
 }
 
+/**
+ * The sign-in identity under config keys with `prefix` ("" → clientId, credential, clientSecret …;
+ * "read" → readClientId, readCredential, readClientSecret …). The credential kind is inferred from
+ * what is set when not declared. Throws ConnectionConfigError naming the missing or invalid key.
+ */
+function identityFrom(get: (key: string) => string | undefined, prefix: "" | "read"): SignInIdentity {
+  const name = (k: string) => (prefix ? `${prefix}${k[0]!.toUpperCase()}${k.slice(1)}` : k);
+  const key = (k: string) => `${CONFIG_NAMESPACE}:${name(k)}`;
+  const clientSecret = get(name("clientSecret"));
+  const clientCertificate = get(name("clientCertificate"));
+  const clientCertificatePath = get(name("clientCertificatePath"));
+  const declared = get(name("credential"));
+  const credential: CredentialKind =
+    declared === undefined
+      ? clientSecret
+        ? "clientSecret"
+        : clientCertificate || clientCertificatePath
+          ? "certificate"
+          : prefix === "read"
+            ? "workloadIdentity"
+            : "default"
+      : (declared as CredentialKind);
+  if (!["clientSecret", "certificate", "workloadIdentity", "default"].includes(credential)) {
+    throw new ConnectionConfigError(
+      name("credential"),
+      "invalid",
+      `stack config ${key("credential")} must be clientSecret, certificate, workloadIdentity or default`,
+    );
+  }
+  const clientId = get(name("clientId"));
+  if (credential !== "default" && !clientId) {
+    throw new ConnectionConfigError(
+      name("clientId"),
+      "missing",
+      `stack config ${key("clientId")} is not set (the app registration's client id)`,
+    );
+  }
+  if (credential === "clientSecret" && !clientSecret) {
+    throw new ConnectionConfigError(
+      name("clientSecret"),
+      "missing",
+      `stack config ${key("clientSecret")} is not set: pipe it to 'pulumi config set --secret ${key("clientSecret")}'`,
+    );
+  }
+  if (credential === "certificate" && !clientCertificate && !clientCertificatePath) {
+    throw new ConnectionConfigError(
+      name("clientCertificatePath"),
+      "missing",
+      `stack config ${key("clientCertificatePath")} or ${key("clientCertificate")} (secret) is not set`,
+    );
+  }
+  return { clientId, credential, clientSecret, clientCertificate, clientCertificatePath };
+}
+
 /** The @azure/identity credential for the settings. Loaded lazily: @azure/identity is large. */
-export async function createCredential(settings: ConnectionSettings): Promise<TokenCredential> {
+export async function createCredential(
+  settings: SignInIdentity & Pick<ConnectionSettings, "tenantId" | "authorityHost">,
+): Promise<TokenCredential> {
   const identity = await import("@azure/identity");
   const options = {
     authorityHost: settings.authorityHost,
