@@ -45,6 +45,7 @@ function itemOf(step: ResourceStep, kind: string): string {
   if (typeof props.mailbox === "string") return props.mailbox;
   if (typeof props.user === "string") return props.user;
   if (kind === "OtherMailboxesSmtpAuth") return "mailboxes not listed by name";
+  if (kind === "OtherUsersMfa") return "users not listed by name";
   if (kind === "SecurityDefaults" || kind === "OrganizationSmtpAuth") return "tenant";
   return step.name;
 }

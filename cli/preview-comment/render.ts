@@ -43,6 +43,7 @@ const KINDS: [kind: string, heading: string][] = [
   ["MailboxSmtpAuth", "SMTP AUTH per mailbox"],
   ["OtherMailboxesSmtpAuth", "SMTP AUTH for other mailboxes"],
   ["PerUserMfa", "Per-user MFA"],
+  ["OtherUsersMfa", "Per-user MFA for other users"],
 ];
 
 /** The first line of every comment, so a pipeline can find and update its earlier comment. */
@@ -80,6 +81,8 @@ function itemOf(step: ResourceStep, kind: string): string {
       return text(props.user) ?? step.name;
     case "OtherMailboxesSmtpAuth":
       return "mailboxes not listed by name";
+    case "OtherUsersMfa":
+      return "users not listed by name";
     default:
       return "tenant";
   }
@@ -94,6 +97,12 @@ function valueOf(props: Props, kind: string): string {
       if (props.strays === UNKNOWN_VALUE) return "inherit (strays known after apply)";
       const strays = Array.isArray(props.strays) ? props.strays.map(String) : [];
       return strays.length === 0 ? "inherit" : `inherit (resets ${strays.join(", ")})`;
+    }
+    case "OtherUsersMfa": {
+      const state = text(props.state) ?? "—";
+      if (props.strays === UNKNOWN_VALUE) return `${state} (users to raise known after apply)`;
+      const strays = Array.isArray(props.strays) ? props.strays.map(String) : [];
+      return strays.length === 0 ? state : `${state} (raises ${plural(strays.length, "user")})`;
     }
     default:
       return text(props.state) ?? "—";
@@ -124,14 +133,13 @@ function change(step: ResourceStep, kind: string, model: PreviewModel): string {
   if ((step.op === "create" || step.op === "update") && now) {
     return `${currentWords(kind, now.current)} → **${after}**`;
   }
-  if (step.op === "create" && model.currentRead && kind !== "OtherMailboxesSmtpAuth") {
+  if (step.op === "create" && model.currentRead && !kind.startsWith("Other")) {
     // Read and found as declared: the first update only records it.
     return `already ${after} (recorded, no write)`;
   }
   const before = step.before ? valueOf(step.before, kind) : "—";
   if (step.op === "same") return `${after} (no change)`;
-  if (kind === "OtherMailboxesSmtpAuth" && step.op === "update")
-    return `${before} → **${after}**${declaredChange(step)}`;
+  if (kind.startsWith("Other") && step.op === "update") return `${before} → **${after}**${declaredChange(step)}`;
   if (step.op === "delete") return `${before} → — (removed from tenant.yaml)`;
   if (step.op === "replace") return `${before} → **${after}** (replace)`;
   return `${before} → **${after}**`;

@@ -242,3 +242,22 @@ describe("runPreviewComment", () => {
     expect(t.out.join("")).toContain("usage: m365-smtp-auth preview-comment");
   });
 });
+
+describe("mfa.others in the comment", () => {
+  it("has its own section naming the users not listed and how many it raises", () => {
+    const markdown = renderPreviewComment(
+      [
+        pre(
+          "update",
+          "OtherUsersMfa",
+          "other-users-mfa",
+          { state: "enforced", declared: ["scanner@contoso.com"], strays: ["alice@contoso.com", "bob@contoso.com"] },
+          { state: "enforced", declared: ["scanner@contoso.com"], strays: [] },
+        ),
+      ],
+      { today: TODAY, stack: "dev" },
+    );
+    expect(markdown).toContain("Per-user MFA for other users");
+    expect(markdown).toMatch(/\| users not listed by name \| enforced \(raises 2 users\) → \*\*enforced\*\* \|/u);
+  });
+});
