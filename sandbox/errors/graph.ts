@@ -56,6 +56,16 @@ export const GraphCodes = {
   internal: "InternalServerError",
 } as const;
 
+/** Graph's 404 for any id it does not know: users and policies answer alike. */
+function resourceNotFound(ctx: ErrorContext, id: string): SandboxHttpError {
+  return make(
+    ctx,
+    404,
+    GraphCodes.notFound,
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
+}
+
 export const GraphErrors = {
   /** 401: no Authorization header, or an empty bearer token. */
   tokenMissing: (ctx: ErrorContext) =>
@@ -75,21 +85,9 @@ export const GraphErrors = {
   denied: (ctx: ErrorContext) =>
     make(ctx, 403, GraphCodes.denied, "Insufficient privileges to complete the operation."),
   /** 404 for a directory object (user) that does not exist. */
-  userNotFound: (ctx: ErrorContext, id: string) =>
-    make(
-      ctx,
-      404,
-      GraphCodes.notFound,
-      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-    ),
+  userNotFound: (ctx: ErrorContext, id: string) => resourceNotFound(ctx, id),
   /** 404 for a policy id that does not exist. */
-  policyNotFound: (ctx: ErrorContext, id: string) =>
-    make(
-      ctx,
-      404,
-      GraphCodes.notFound,
-      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-    ),
+  policyNotFound: (ctx: ErrorContext, id: string) => resourceNotFound(ctx, id),
   /** 400 for a URL segment Graph does not know in this version (e.g. authentication/requirements on v1.0). */
   segmentNotFound: (ctx: ErrorContext, segment: string) =>
     make(ctx, 400, GraphCodes.badRequestGeneric, `Resource not found for the segment '${segment}'.`),

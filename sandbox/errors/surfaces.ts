@@ -143,18 +143,7 @@ const token: ApiErrors = {
   unauthorized: tokenServerError,
   wrongTenant: tokenServerError,
   denied: tokenServerError,
-  throttled: (_ectx, ra) =>
-    new SandboxHttpError({
-      status: 429,
-      code: "temporarily_unavailable",
-      message: "throttled",
-      body: {
-        error: "temporarily_unavailable",
-        error_description:
-          "AADSTS50196: The server terminated an operation because it encountered a client request loop.",
-      },
-      headers: { "Retry-After": String(ra ?? 1) },
-    }),
+  throttled: (_ectx, ra) => TokenErrors.throttled(String(ra ?? 1)),
   // Entra's token endpoint answers outages in Graph's shape only loosely; the sandbox keeps Graph's.
   serviceUnavailable: (ectx, ra) => GraphErrors.serviceUnavailable(ectx, ra),
   gatewayTimeout: (ectx) => GraphErrors.gatewayTimeout(ectx),

@@ -145,4 +145,17 @@ export const TokenErrors = {
       message: notModelled(feature),
       body: { error: "not_implemented", error_description: notModelled(feature) },
     }),
+  /** Entra's throttling answer: 429 temporarily_unavailable with AADSTS50196 (the request-loop guard). */
+  throttled: (retryAfter: string) =>
+    new SandboxHttpError({
+      status: 429,
+      code: "temporarily_unavailable",
+      message: "throttled",
+      body: {
+        error: "temporarily_unavailable",
+        error_description:
+          "AADSTS50196: The server terminated an operation because it encountered a client request loop.",
+      },
+      headers: { "Retry-After": retryAfter },
+    }),
 };

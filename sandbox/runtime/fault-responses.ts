@@ -11,6 +11,7 @@
  */
 import { ExchangeErrors } from "../errors/exchange.ts";
 import { GraphErrors } from "../errors/graph.ts";
+import { TokenErrors } from "../errors/token.ts";
 import { SandboxHttpError, type ErrorContext } from "../errors/http-error.ts";
 import type { ApiName } from "../protocol/context.ts";
 import type { FaultRule } from "./faults.ts";
@@ -65,20 +66,6 @@ function statusFault(api: ApiName, status: 408 | 500 | 502, ectx: ErrorContext):
   return plain(status, code, message);
 }
 
-function tokenThrottled(retryAfter: string): SandboxHttpError {
-  return new SandboxHttpError({
-    status: 429,
-    code: "temporarily_unavailable",
-    message: "throttled",
-    body: {
-      error: "temporarily_unavailable",
-      error_description:
-        "AADSTS50196: The server terminated an operation because it encountered a client request loop.",
-    },
-    headers: { "Retry-After": retryAfter },
-  });
-}
-
 function withRetryAfter(err: SandboxHttpError, retryAfter: number | string | undefined): SandboxHttpError {
   if (retryAfter === undefined) return err;
   // Replace whatever spelling the catalogue used, so a string (an HTTP date) or "2.128" goes out verbatim.
@@ -117,7 +104,7 @@ export function faultResponse(
     switch (f.kind) {
       case "429": {
         const ra = f.retryAfter ?? 1;
-        if (api === "token") return tokenThrottled(String(ra));
+        if (api === "token") return TokenErrors.throttled(String(ra));
         const base =
           api === "exchange"
             ? ExchangeErrors.throttled(1)
