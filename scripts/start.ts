@@ -15,7 +15,6 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import nodemailer from "nodemailer";
 import { diagnose } from "../cli/doctor/diagnose.ts";
 import { loadDesiredState } from "../desired/tenant-yaml.ts";
 import { portInUseMessage, readPorts, writePorts } from "../sandbox/ports-file.ts";
@@ -23,7 +22,7 @@ import { startSandbox, type Sandbox } from "../sandbox/server.ts";
 import { policyPackProblem } from "../engine/policy-pack.ts";
 import { projectRoot, pulumiEnv, resolvePulumiBinary } from "../engine/pulumi-env.ts";
 import { previewProgress } from "./preview-progress.ts";
-import { sendWithXoauth2, type SendResult } from "./xoauth2.ts";
+import { sendOnce, sendWithXoauth2, type SendResult } from "./xoauth2.ts";
 
 const OAUTH = process.argv.slice(2).includes("--oauth");
 const STACK = OAUTH ? "sandbox-oauth" : "sandbox";
@@ -35,30 +34,25 @@ function say(line = "") {
 }
 
 /** One SMTP submission as the device does it: STARTTLS, AUTH LOGIN, one message. */
-async function sendAsDevice(sandbox: Sandbox): Promise<{ ok: true; response: string } | { ok: false; reply: string }> {
+async function sendAsDevice(sandbox: Sandbox): Promise<SendResult> {
   const device = sandbox.store.findUser(DEVICE);
   if (!device?.smtpPassword || !sandbox.smtp) throw new Error(`the sandbox has no SMTP password for ${DEVICE}`);
-  const transport = nodemailer.createTransport({
-    host: sandbox.smtp.host,
-    port: sandbox.smtp.port,
-    secure: false,
-    requireTLS: true,
-    tls: { ca: sandbox.caPem, servername: "localhost" },
-    auth: { user: DEVICE, pass: device.smtpPassword },
-  });
-  try {
-    const info = await transport.sendMail({
+  return sendOnce(
+    {
+      host: sandbox.smtp.host,
+      port: sandbox.smtp.port,
+      secure: false,
+      requireTLS: true,
+      tls: { ca: sandbox.caPem, servername: "localhost" },
+      auth: { user: DEVICE, pass: device.smtpPassword },
+    },
+    {
       from: DEVICE,
       to: "alice@contoso.com",
       subject: "Scanned document",
       text: "Scan-to-email test from m365-smtp-auth's sandbox.",
-    });
-    return { ok: true, response: info.response };
-  } catch (err) {
-    return { ok: false, reply: (err as { response?: string }).response ?? (err as Error).message };
-  } finally {
-    transport.close();
-  }
+    },
+  );
 }
 
 /** --oauth: the device's app from the stack's tenant.yaml sends with XOAUTH2; its secret is sandbox test data. */

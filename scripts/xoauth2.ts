@@ -8,7 +8,8 @@
  * nor the token appears in what this returns.
  */
 import { ClientSecretCredential } from "@azure/identity";
-import nodemailer from "nodemailer";
+import nodemailer, { type SendMailOptions } from "nodemailer";
+import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 
 /** The scope of an app-only token for SMTP, POP and IMAP. */
 export const EXCHANGE_SCOPE = "https://outlook.office365.com/.default";
@@ -46,21 +47,32 @@ export async function sendWithXoauth2(o: Xoauth2SendOptions): Promise<SendResult
   } catch (err) {
     return { ok: false, reply: `token request refused: ${(err as Error).message.split("\n")[0] ?? ""}` };
   }
-  const transport = nodemailer.createTransport({
-    host: o.smtpHost,
-    port: o.smtpPort,
-    secure: false,
-    requireTLS: true,
-    tls: { ...(o.ca ? { ca: o.ca } : {}), ...(o.servername ? { servername: o.servername } : {}) },
-    auth: { type: "OAuth2", user: o.mailbox, accessToken },
-  });
-  try {
-    const info = await transport.sendMail({
+  return sendOnce(
+    {
+      host: o.smtpHost,
+      port: o.smtpPort,
+      secure: false,
+      requireTLS: true,
+      tls: { ...(o.ca ? { ca: o.ca } : {}), ...(o.servername ? { servername: o.servername } : {}) },
+      auth: { type: "OAuth2", user: o.mailbox, accessToken },
+    },
+    {
       from: o.mailbox,
       to: o.to,
       subject: "Scanned document (OAuth)",
       text: "Scan-to-email test over SMTP AUTH XOAUTH2 from m365-smtp-auth's sandbox.",
-    });
+    },
+  );
+}
+
+/** Sends one message over a fresh SMTP connection; the server's refusal is `{ ok: false, reply }`, not a throw. */
+export async function sendOnce(
+  transportOptions: SMTPTransport.Options,
+  message: SendMailOptions,
+): Promise<SendResult> {
+  const transport = nodemailer.createTransport(transportOptions);
+  try {
+    const info = await transport.sendMail(message);
     return { ok: true, response: info.response };
   } catch (err) {
     return { ok: false, reply: (err as { response?: string }).response ?? (err as Error).message };
