@@ -21,6 +21,7 @@ import { portInUseMessage, readPorts, writePorts } from "../sandbox/ports-file.t
 import { startSandbox, type Sandbox } from "../sandbox/server.ts";
 import { policyPackProblem } from "../engine/policy-pack.ts";
 import { projectRoot, pulumiEnv, resolvePulumiBinary } from "../engine/pulumi-env.ts";
+import { printReadinessSummary } from "../cli/usage/summary.ts";
 import { previewProgress } from "./preview-progress.ts";
 import { sendOnce, sendWithXoauth2, type SendResult } from "./xoauth2.ts";
 
@@ -215,6 +216,16 @@ async function main(): Promise<number> {
           : `  with a password (AUTH LOGIN) it is still refused, as it should be: ${basic.reply}`,
       );
     }
+    // Issue 15: the question every admin has before the end of December 2026, answered from the
+    // tenant's sign-in logs (read-only), with this stack's declared exceptions.
+    say();
+    say("4. Who still signs in to SMTP AUTH, and what breaks at the deadlines");
+    await printReadinessSummary({
+      env: sandbox.env,
+      caPem: sandbox.caPem,
+      tenantFile: path.join("stacks", STACK, "tenant.yaml"),
+      write: (line) => say(`  ${line}`),
+    });
     return ok ? 0 : 1;
   } finally {
     await sandbox.stop();

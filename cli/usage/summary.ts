@@ -39,10 +39,10 @@ export function summaryLines(r: UsageReport, tenantFile: string): string[] {
   ];
   if (r.undeclared.length > 0)
     lines.push(
-      `  using SMTP AUTH without a declared exception: ${r.undeclared.join(", ")} (npx m365-smtp-auth usage --propose --tenant-file ${tenantFile})`,
+      `  using SMTP AUTH without a declared exception: ${r.undeclared.join(", ")} (npm run usage -- --propose --tenant-file ${tenantFile})`,
     );
   for (const u of r.unused) lines.push(`  declared but unused for ${r.days} days: ${u.mailbox} (remove the exception)`);
-  lines.push(`  full report: npx m365-smtp-auth usage --tenant-file ${tenantFile} [--format md|html --out FILE]`);
+  lines.push(`  full report: npm run usage -- --tenant-file ${tenantFile} [--format md|html --out FILE]`);
   return lines;
 }
 
@@ -75,7 +75,7 @@ export async function printReadinessSummary(opts: ReadinessSummaryOptions): Prom
     return true;
   } catch (err) {
     const why = err instanceof DesiredStateError ? err.message.split("\n")[0]! : errorLine(err);
-    opts.write(`SMTP AUTH readiness: not available (${why}); see npx m365-smtp-auth usage --help`);
+    opts.write(`SMTP AUTH readiness: not available (${why}); see npm run usage -- --help`);
     return false;
   }
 }

@@ -53,6 +53,7 @@ const CI_SCRIPTS: Record<string, string> = {
   "ci:drift": "node cli/pipeline/main.ts drift",
   "ci:expiring": "node cli/pipeline/main.ts expiring",
   "ci:stacks": "node cli/pipeline/main.ts stacks",
+  "ci:readiness": "node cli/main.ts usage",
   "lint:workflows": "bash tools/build-actionlint.sh && .tools/bin/actionlint",
 };
 
@@ -236,7 +237,14 @@ describe("every CI definition", () => {
         .filter((f) => !f.endsWith("windows.yml"))
         .flatMap((f) => npmScripts(readFileSync(f, "utf8"))),
     );
-    expect([...called].sort()).toEqual(["ci:apply", "ci:drift", "ci:expiring", "ci:preview", "ci:stacks"]);
+    expect([...called].sort()).toEqual([
+      "ci:apply",
+      "ci:drift",
+      "ci:expiring",
+      "ci:preview",
+      "ci:readiness",
+      "ci:stacks",
+    ]);
     const pkg = JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")) as {
       scripts: Record<string, string>;
     };

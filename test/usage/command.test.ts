@@ -198,8 +198,8 @@ describe("printReadinessSummary (the end of npm start)", () => {
     expect(lines).toEqual([
       "SMTP AUTH readiness (last 30 days of sign-in logs): 4 accounts signed in, 3 with a password (Basic), 1 with OAuth.",
       "  can send today: 1; after 2026-12-31: 0 (+1 only if Basic is re-enabled); after the 2027 removal: 0.",
-      "  using SMTP AUTH without a declared exception: printer@contoso.com (npx m365-smtp-auth usage --propose --tenant-file stacks/sandbox/tenant.yaml)",
-      "  full report: npx m365-smtp-auth usage --tenant-file stacks/sandbox/tenant.yaml [--format md|html --out FILE]",
+      "  using SMTP AUTH without a declared exception: printer@contoso.com (npm run usage -- --propose --tenant-file stacks/sandbox/tenant.yaml)",
+      "  full report: npm run usage -- --tenant-file stacks/sandbox/tenant.yaml [--format md|html --out FILE]",
     ]);
   });
 

@@ -35,7 +35,9 @@ describe("GitHub readiness workflow", () => {
   });
 
   it("runs usage per stack through the OIDC wrapper and writes Markdown and JSON", () => {
-    expect(text).toContain('.github/scripts/with-azure-oidc.sh npx m365-smtp-auth usage --stack "$STACK" --days 30');
+    expect(text).toContain(
+      '.github/scripts/with-azure-oidc.sh npm run --silent ci:readiness -- --stack "$STACK" --days 30',
+    );
     expect(text).toContain('--format md --out ".pipeline/$STACK/readiness.md"');
     expect(text).toContain("--owner-handles .github/exception-owners.json");
     expect(text).not.toMatch(/--propose|pulumi up|ci:apply/);
@@ -70,7 +72,7 @@ describe("Azure DevOps readiness pipeline", () => {
       addSpnToEnvironment: true,
     });
     expect(cli.inputs?.inlineScript).toMatch(
-      /^pipelines\/with-ado-oidc\.sh npx m365-smtp-auth usage --stack "\$\(stack\)" /,
+      /^pipelines\/with-ado-oidc\.sh npm run --silent ci:readiness -- --stack "\$\(stack\)" /,
     );
     const post = steps.find((s) => s.bash?.startsWith("pipelines/readiness-work-item.sh"))!;
     expect(post.env).toEqual({ AZURE_DEVOPS_EXT_PAT: "$(System.AccessToken)" });
