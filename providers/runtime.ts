@@ -18,9 +18,20 @@ import { RESOURCE_KINDS, type ResourceKind } from "./types.ts";
 let context: Promise<ProviderContext> | undefined;
 const journals = new Map<string, PriorJournal>();
 
-/** configure(): called by the engine with the stack's config before any other method. */
+/**
+ * configure(): called by the engine with the stack's config before any other method. A bad config
+ * never throws here (the host would print the error's stack frames): every method then reports it
+ * as one line.
+ */
 function configure(req: dynamic.ConfigureRequest): void {
-  const settings = readConnectionSettings((key) => req.config.get(`${CONFIG_NAMESPACE}:${key}`));
+  let settings;
+  try {
+    settings = readConnectionSettings((key) => req.config.get(`${CONFIG_NAMESPACE}:${key}`));
+  } catch (err) {
+    context = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    context.catch(() => undefined);
+    return;
+  }
   // The write journal lives beside the local state, one file per tenant, for later commands' refreshes.
   const writes = join(process.cwd(), ".state", "exchange-writes", `${settings.tenantId.replace(/[^\w.-]/g, "_")}.json`);
   // Issue 17.1: the journal of prior values lives beside the state (journal.ts says where and why).
@@ -53,13 +64,30 @@ type AnyKindProvider = KindProvider<object, object>;
 export function providerFor(kind: string): dynamic.ResourceProvider {
   return {
     configure: async (req) => configure(req),
-    check: (olds: object, news: object) => dispatch(kind, { method: "check", olds, news }),
-    diff: (_id: string, olds: object, news: object) => dispatch(kind, { method: "diff", olds, news }),
-    create: (inputs: object) => dispatch(kind, { method: "create", inputs }),
-    read: (id: string, props: object) => dispatch(kind, { method: "read", id, props }),
-    update: (id: string, olds: object, news: object) => dispatch(kind, { method: "update", id, olds, news }),
-    delete: (id: string, props: object) => dispatch(kind, { method: "delete", id, props }),
+    check: (olds: object, news: object) => oneLine(dispatch(kind, { method: "check", olds, news })),
+    diff: (_id: string, olds: object, news: object) => oneLine(dispatch(kind, { method: "diff", olds, news })),
+    create: (inputs: object) => oneLine(dispatch(kind, { method: "create", inputs })),
+    read: (id: string, props: object) => oneLine(dispatch(kind, { method: "read", id, props })),
+    update: (id: string, olds: object, news: object) => oneLine(dispatch(kind, { method: "update", id, olds, news })),
+    delete: (id: string, props: object) => oneLine(dispatch(kind, { method: "delete", id, props })),
   } as dynamic.ResourceProvider;
+}
+
+/**
+ * A provider failure as the user sees it: the dynamic-provider host reports an error's `stack`, so a
+ * plain Error (a configuration problem, a thrown check) would show its frames. Keep the error, and
+ * make its stack the one-line message (issue 17 item 8); ApiError does this itself.
+ */
+async function oneLine<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof Error) {
+      const line = err.message.replace(/\s*\n\s*/gu, " ").trim();
+      err.stack = `${err.name}: ${line}`;
+    }
+    throw err;
+  }
 }
 
 /** One provider call as the engine makes it, by method. */
