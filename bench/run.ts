@@ -182,6 +182,10 @@ async function scenario(n: number, shape: DesiredShape) {
     smtp: false,
     log: () => {},
   });
+  // Issue 13: the real service's shape — full-size Exchange objects (the sandbox's default now) and a
+  // per-tenant cap on concurrent Exchange requests (9, Exchange Online PowerShell's last published
+  // PowerShellMaxTenantConcurrency); refusals beyond it are retried by the client like the real ones.
+  sandbox.throttler.configure({ exchangeConcurrency: 9 });
   const { yaml, items } = desiredYaml(tenant, shape);
   let project: BenchProject | undefined;
   try {
