@@ -12,6 +12,7 @@
 import type { MailboxSmtpAuthState, PerUserMfaState } from "../m365/model.ts";
 import { createExchangeApi, type CasMailbox } from "./exchange.ts";
 import { createGraphApi, type GraphUser } from "./graph.ts";
+import { createPerUserMfaApi } from "./per-user-mfa.ts";
 import { createHttpClient, type HttpClient, type HttpClientOptions } from "./http.ts";
 
 export { PermissionError } from "./permission-error.ts";
@@ -92,7 +93,8 @@ export function createTenantApi(options: TenantApiOptions): TenantApi {
     getToken: options.getGraphToken,
   });
   return {
-    ...createGraphApi(graph, options.graphUrl, options.http?.retry, options.http?.sleep),
+    ...createGraphApi(graph, options.graphUrl),
+    ...createPerUserMfaApi(graph, options.graphUrl, options.http?.retry, options.http?.sleep),
     ...createExchangeApi(options, options.http?.concurrency ?? DEFAULT_CONCURRENCY.exchange),
   };
 }

@@ -1,0 +1,164 @@
+/**
+ * Legacy per-user MFA through Microsoft Graph beta `users/{id}/authentication/requirements`: one
+ * user at a time, or many through $batch (20 a request) with items throttled one by one retried by
+ * the one retry policy. A 403 becomes a PermissionError naming the permission.
+ */
+import { PER_USER_MFA_STATES, isOneOf, type PerUserMfaState } from "../m365/model.ts";
+import type { TenantApi } from "./api.ts";
+import { ApiError, type HttpClient, type RetryOptions } from "./http.ts";
+import { withPermission } from "./permission-error.ts";
+import { DEFAULT_RETRY, headerOf, retryDelayMs } from "./retry-policy.ts";
+
+/** The per-user MFA operations of the tenant client (see TenantApi in ./api.ts for each contract). */
+export type PerUserMfaApi = Pick<
+  TenantApi,
+  "getPerUserMfa" | "setPerUserMfa" | "getPerUserMfaMany" | "setPerUserMfaMany"
+>;
+
+function parseMfaState(body: unknown, upn: string): PerUserMfaState {
+  const state = (body as { perUserMfaState?: unknown } | undefined)?.perUserMfaState;
+  if (!isOneOf(PER_USER_MFA_STATES, state)) {
+    throw new Error(`Graph returned an unexpected perUserMfaState ${JSON.stringify(state)} for ${upn}`);
+  }
+  return state;
+}
+
+/** Per-user MFA calls on `graph` (an HTTP client with the Graph token) against `graphUrl`. */
+export function createPerUserMfaApi(
+  graph: HttpClient,
+  graphUrl: string,
+  retry?: RetryOptions,
+  sleep?: (ms: number) => Promise<void>,
+): PerUserMfaApi {
+  const batchRetry = retry ?? DEFAULT_RETRY;
+  const batchSleep = sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const batchItemError = (
+    upn: string,
+    r: { status: number; body?: unknown; headers?: Record<string, string> },
+    attempts: number,
+    method: "GET" | "PATCH" = "GET",
+  ) => {
+    const reason = (r.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const why = reason ? ` ${String(reason.code)}: ${String(reason.message)}` : "";
+    return new ApiError({
+      code: r.status === 403 ? "PERMISSION_DENIED" : r.status === 429 ? "THROTTLED" : "SERVER_ERROR",
+      message: `${method} /beta/users/${upn}/authentication/requirements (in $batch) answered ${r.status}${why}${
+        attempts > 1 ? ` (after ${attempts} attempts)` : ""
+      }`,
+      method,
+      url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
+      status: r.status,
+      requestId: headerOf(r.headers, "request-id"),
+      attempts,
+    });
+  };
+  const user = (upn: string) => encodeURIComponent(upn);
+  return {
+    async getPerUserMfa(upn) {
+      return withPermission("graph.perUserMfa.read", async () => {
+        const res = await graph.send({
+          method: "GET",
+          url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
+          idempotent: true,
+        });
+        return parseMfaState(res.body, upn);
+      });
+    },
+    async setPerUserMfa(upn, state) {
+      await withPermission("graph.perUserMfa.write", () =>
+        graph.send({
+          method: "PATCH",
+          url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
+          body: { perUserMfaState: state },
+          idempotent: true,
+        }),
+      );
+    },
+    async getPerUserMfaMany(upns) {
+      return withPermission("graph.perUserMfa.read", async () => {
+        const result = new Map<string, PerUserMfaState>();
+        const bodies = await mfaBatch(upns.map((upn) => ({ upn })));
+        for (const [upn, body] of bodies) result.set(upn, parseMfaState(body, upn));
+        return result;
+      });
+    },
+    async setPerUserMfaMany(changes) {
+      return withPermission("graph.perUserMfa.write", async () => new Set((await mfaBatch(changes)).keys()));
+    },
+  };
+
+  /**
+   * Per-user MFA requests through Graph $batch, 20 a request, every chunk at once (the HTTP layer
+   * bounds how many are in flight). A GET for each `{ upn }`, a PATCH for each `{ upn, state }`.
+   * Items answered 429/503 are retried, up to 5 rounds, after the longest Retry-After (capped at
+   * 30 s); 404 (no such user) is left out of the result; any other status throws an ApiError.
+   * Resolves with each answered user's response body.
+   */
+  async function mfaBatch(items: { upn: string; state?: PerUserMfaState }[]): Promise<Map<string, unknown>> {
+    const result = new Map<string, unknown>();
+    const chunks: (typeof items)[] = [];
+    for (let i = 0; i < items.length; i += 20) chunks.push(items.slice(i, i + 20));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let pending = chunk.map((item, i) => ({ id: String(i + 1), ...item }));
+        const started = Date.now();
+        for (let round = 1; pending.length > 0; round++) {
+          const res = await graph.send({
+            method: "POST",
+            url: `${graphUrl}/beta/$batch`,
+            body: {
+              requests: pending.map((p) =>
+                p.state === undefined
+                  ? { id: p.id, method: "GET", url: `/users/${user(p.upn)}/authentication/requirements` }
+                  : {
+                      id: p.id,
+                      method: "PATCH",
+                      url: `/users/${user(p.upn)}/authentication/requirements`,
+                      headers: { "content-type": "application/json" },
+                      body: { perUserMfaState: p.state },
+                    },
+              ),
+            },
+            // Each item is a read or an absolute PATCH: sending the batch twice is safe.
+            idempotent: true,
+          });
+          const responses = (
+            res.body as {
+              responses: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[];
+            }
+          ).responses;
+          const retry: typeof pending = [];
+          let wait: number | undefined = 0;
+          for (const p of pending) {
+            const method = p.state === undefined ? "GET" : "PATCH";
+            const r = responses.find((x) => x.id === p.id);
+            if (!r) throw new Error(`Graph $batch answered without response ${p.id}`);
+            if (r.status >= 200 && r.status < 300) result.set(p.upn, r.body);
+            else if (r.status === 404) continue;
+            else {
+              // Items are throttled one by one: retry those answered 429/503 with the one retry
+              // policy (Retry-After in any header case, within the request budget).
+              const delay =
+                r.status === 429 || r.status === 503
+                  ? retryDelayMs(
+                      round,
+                      headerOf(r.headers, "retry-after"),
+                      Date.now() - started,
+                      batchRetry,
+                      Date.now(),
+                      Math.random(),
+                    )
+                  : undefined;
+              if (delay === undefined || wait === undefined) throw batchItemError(p.upn, r, round, method);
+              retry.push(p);
+              wait = Math.max(wait, delay);
+            }
+          }
+          if (retry.length > 0) await batchSleep(wait);
+          pending = retry;
+        }
+      }),
+    );
+    return result;
+  }
+}
