@@ -66,10 +66,7 @@ export async function sendWithXoauth2(o: Xoauth2SendOptions): Promise<SendResult
 }
 
 /** Sends one message over a fresh SMTP connection; the server's refusal is `{ ok: false, reply }`, not a throw. */
-export async function sendOnce(
-  transportOptions: SMTPTransport.Options,
-  message: SendMailOptions,
-): Promise<SendResult> {
+export async function sendOnce(transportOptions: SMTPTransport.Options, message: SendMailOptions): Promise<SendResult> {
   const transport = nodemailer.createTransport(transportOptions);
   try {
     const info = await transport.sendMail(message);
