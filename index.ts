@@ -20,7 +20,7 @@ import {
 } from "./providers/shim.ts";
 import { RegistrationWindow } from "./program/registration-window.ts";
 import { failingAsSentence } from "./program/failure.ts";
-import { reportCurrentValues } from "./program/current.ts";
+import { CURRENT_VALUES_ENV, reportCurrentValues } from "./program/current.ts";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 const tenantFile = config.get("tenantFile") ?? path.join("stacks", pulumi.getStack(), "tenant.yaml");
@@ -118,14 +118,15 @@ export const oauthApps = desired.oauthApps.length
 
 // Issue 16.1: a preview says what each change overwrites (program/current.ts); never during an
 // update. It runs alongside the `effective` reads below and is awaited at the end.
-const currentReport = pulumi.runtime.isDryRun()
-  ? reportCurrentValues(
-      () => connectTenant(readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`))),
-      desired,
-      (m) => void pulumi.log.info(m),
-      (m) => void pulumi.log.warn(m),
-    )
-  : undefined;
+const currentReport =
+  pulumi.runtime.isDryRun() && process.env[CURRENT_VALUES_ENV] !== "off"
+    ? reportCurrentValues(
+        () => connectTenant(readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`))),
+        desired,
+        (m) => void pulumi.log.info(m),
+        (m) => void pulumi.log.warn(m),
+      )
+    : undefined;
 
 // Whether each device mailbox (declared `enabled`) will be able to send once this is applied.
 const effectiveVerdicts = (async () => {

@@ -18,6 +18,12 @@ import type { DesiredState } from "../desired/tenant-yaml.ts";
 import type { MailboxSmtpAuthState, PerUserMfaState } from "../providers/types.ts";
 import { PermissionError, type TenantApi } from "../tenant/api.ts";
 
+/**
+ * Set to "off" to skip the current-value report (ci:drift does: a drift check compares the state with
+ * the tenant, and this report would read every declared switch a second time).
+ */
+export const CURRENT_VALUES_ENV = "M365_SMTP_AUTH_CURRENT_VALUES";
+
 /** Kinds whose current value is reported. */
 export type CurrentKind = "SecurityDefaults" | "OrganizationSmtpAuth" | "MailboxSmtpAuth" | "PerUserMfa";
 

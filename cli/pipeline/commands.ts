@@ -21,6 +21,7 @@ import { isValidDate } from "../../desired/tenant-yaml.ts";
 import { parse, str, UsageError } from "../io.ts";
 import { parsePreviewOutput, readPreview } from "../preview-comment/model.ts";
 import { commentMarker, renderPreviewComment } from "../preview-comment/render.ts";
+import { CURRENT_VALUES_ENV } from "../../program/current.ts";
 import { renderDriftReport } from "./drift.ts";
 import { EXPIRY_WARNING_DAYS, renderExpiryReport, scanExceptions, whereText } from "./exceptions.ts";
 import type { PulumiRunner } from "./pulumi.ts";
@@ -277,7 +278,15 @@ async function driftCommand(values: Values, io: PipelineIo): Promise<number> {
   annotate(io, scan);
   const run = await io.pulumi(
     ["preview", "--stack", c.stack, "--refresh", "--expect-no-changes", "--json", ...c.packArgs],
-    { cwd: io.cwd, env: STREAMING, captureStdout: true, stderr: io.stderr, stdout: io.stdout },
+    // The drift check compares state with the tenant; the review's "tenant now" lines (a second read
+    // of every declared switch) are for pull requests only.
+    {
+      cwd: io.cwd,
+      env: { ...STREAMING, [CURRENT_VALUES_ENV]: "off" },
+      captureStdout: true,
+      stderr: io.stderr,
+      stdout: io.stdout,
+    },
   );
   writeFileSync(path.join(c.out, "drift-preview.json"), run.stdout);
   const input = { stack: c.stack, previewJson: parseStream(run.stdout), previewCode: run.code, scan };
