@@ -12,9 +12,10 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Document, Scalar, isMap, isScalar, type YAMLMap } from "yaml";
 import { DesiredStateError, formatIssue, parseDesiredState, type DesiredState } from "../desired/tenant-yaml.ts";
-import type { TenantApi } from "../tenant/api.ts";
+import { PermissionError, type TenantApi } from "../tenant/api.ts";
+import { ApiError } from "../tenant/http.ts";
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, settingsFrom } from "./connection.ts";
-import { UsageError, parse, str, type CliIo } from "./io.ts";
+import { CliError, UsageError, parse, str, type CliIo } from "./io.ts";
 
 export const EXPORT_USAGE = `usage: m365-smtp-auth export --out FILE --owner MAIL [options]
 
@@ -44,14 +45,48 @@ export interface ExportedTenant {
   mfa: { user: string; state: "enabled" | "enforced" }[];
 }
 
-/** Reads what tenant.yaml can declare; every read that fails is an error. */
+/**
+ * Reads what tenant.yaml can declare; every read that fails is an error. Reads the app lacks the
+ * permission for are all reported at once, in one error naming each permission (issue 16.5), so a
+ * read-only app is set up in one round trip, not one per missing grant.
+ */
 export async function readTenant(api: TenantApi): Promise<ExportedTenant> {
-  const [securityDefaultsEnabled, organizationSmtpAuthDisabled, mailboxes, users] = await Promise.all([
+  const settled = await Promise.allSettled([
     api.getSecurityDefaults(),
     api.getOrganizationSmtpAuthDisabled(),
     api.listCasMailboxes(true),
     api.graphList("/v1.0/users?$select=id,userPrincipalName&$top=999"),
   ]);
+  const missing: string[] = [];
+  const value = <T>(r: PromiseSettledResult<T>): T => {
+    if (r.status === "fulfilled") return r.value;
+    throw r.reason;
+  };
+  settled.forEach((r, i) => {
+    if (r.status === "fulfilled") return;
+    const reason: unknown = r.reason;
+    // graphList is a raw read: its 403 is the users-read permission.
+    const err =
+      reason instanceof ApiError && reason.status === 403 && i === 3
+        ? new PermissionError("graph.users.read", reason)
+        : reason;
+    if (err instanceof PermissionError) missing.push(err.message);
+  });
+  if (missing.length > 0) {
+    const mfa =
+      settled[3].status === "rejected"
+        ? ["per-user MFA (Policy.Read.All) could not be tried without the users list"]
+        : [];
+    throw new CliError(
+      `the app cannot read everything export needs; grant all of these, then run export again:\n${[...missing, ...mfa].map((m) => `  - ${m}`).join("\n")}`,
+    );
+  }
+  const [securityDefaultsEnabled, organizationSmtpAuthDisabled, mailboxes, users] = [
+    value(settled[0]),
+    value(settled[1]),
+    value(settled[2]),
+    value(settled[3]),
+  ];
   const upns = users.map((u) => String(u.userPrincipalName).toLowerCase());
   const mfaStates = await api.getPerUserMfaMany(upns);
   return {

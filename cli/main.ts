@@ -9,7 +9,7 @@
  */
 // Subcommands are imported when run (issue 14): a pasted diagnosis must not load the tenant
 // clients, so `doctor diagnose` starts in a fraction of the time `probe`/`explain` need.
-import { UsageError, errorLine, type CliIo } from "./io.ts";
+import { CliError, UsageError, errorLine, type CliIo } from "./io.ts";
 
 export type { CliIo };
 
@@ -109,7 +109,8 @@ export async function runCli(argv: string[], io: MainIo): Promise<number> {
       io.stderr(`${prefix}: ${errorLine(err)}${hint}\n`);
       return 1;
     }
-    io.stderr(`${prefix}: ${errorLine(err)}\n`);
+    // The CLI's own errors are sentences it wrote, a list included; anything else shows its first line.
+    io.stderr(`${prefix}: ${err instanceof CliError ? err.message : errorLine(err)}\n`);
     return 1;
   }
 }

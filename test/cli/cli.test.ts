@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ClientSecretCredential } from "@azure/identity";
@@ -213,6 +213,39 @@ describe("unreachable hosts and missing permissions", () => {
     expect(r.err.split("\n")).toHaveLength(2);
     noStack(r.err);
   }, 60_000);
+
+  it("export with an app that has no permissions names every missing grant at once and writes nothing", async () => {
+    trustCa(sb.caPem); // export takes no --ca: the sandbox CA as NODE_EXTRA_CA_CERTS would give it
+    const out = join(mkdtempSync(join(tmpdir(), "export-")), "tenant.yaml");
+    const r = await run(
+      sb,
+      [
+        "export",
+        "--out",
+        out,
+        "--owner",
+        "it@contoso.com",
+        "--client-id",
+        NOBODY_APP.appId,
+        "--client-secret-env",
+        "NOBODY",
+      ],
+      { NOBODY: NOBODY_APP.secret },
+    );
+    expect(r.code, r.err).toBe(1);
+    const lines = r.err.split("\n").filter((l) => l.startsWith("  - "));
+    expect(lines).toHaveLength(5);
+    expect(r.err).toContain("the app cannot read everything export needs; grant all of these, then run export again:");
+    expect(r.err).toMatch(
+      /lacks permission for graph\.securityDefaults\.read: grant the Microsoft Graph application permission Policy\.Read\.All/u,
+    );
+    expect(r.err).toMatch(/lacks permission for graph\.users\.read/u);
+    expect(r.err).toMatch(/Get-TransportConfig/u);
+    expect(r.err).toMatch(/Get-CASMailbox/u);
+    expect(r.err).toContain("per-user MFA (Policy.Read.All) could not be tried without the users list");
+    expect(existsSync(out)).toBe(false);
+    noStack(r.err);
+  });
 
   it("explain with an app that has no permissions: every read gate is unknown, naming the permission; exit 0", async () => {
     const r = await run(
