@@ -8,23 +8,17 @@ import {
   reportCurrentValues,
   type CurrentChange,
 } from "../../program/current.ts";
-import { createTenantApi, type TenantApi } from "../../tenant/api.ts";
+import type { TenantApi } from "../../tenant/api.ts";
 import type { MailboxSmtpAuthInputs } from "../../providers/types.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
-import { FIXTURE, secretCredential, startTestSandbox, targetOf } from "../sandbox/helpers.ts";
+import { FIXTURE, projectApi, startTestSandbox } from "../sandbox/helpers.ts";
 
 function api(sb: Sandbox, appId: string, secret: string): TenantApi {
-  const t = targetOf(sb);
-  const cred = secretCredential(t, appId, secret);
-  const token = (scope: string) => async () => (await cred.getToken(scope))!.token;
-  return createTenantApi({
-    graphUrl: t.graphUrl,
-    exchangeUrl: t.exchangeUrl,
-    tenantId: t.tenantId,
-    getGraphToken: token("https://graph.microsoft.com/.default"),
-    getExchangeToken: token("https://outlook.office365.com/.default"),
-    http: { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, budgetMs: 10_000 } },
-  });
+  return projectApi(
+    sb,
+    { appId, secret },
+    { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, budgetMs: 10_000 } },
+  );
 }
 
 function desired(part: Partial<DesiredState>): DesiredState {

@@ -18,6 +18,7 @@ import {
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
 import { ClientSecretCredential, type TokenCredential } from "@azure/identity";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/server.ts";
+import { createTenantApi, type TenantApi, type TenantApiOptions } from "../../tenant/api.ts";
 
 /** M365_LIVE_TENANT=1 runs the client-level tests against the tenant in M365_TENANT_ID / M365_CLIENT_ID / M365_CLIENT_SECRET. */
 export const LIVE = process.env.M365_LIVE_TENANT === "1";
@@ -242,4 +243,26 @@ export function errorShape(body: unknown): unknown {
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<guid>")
       .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/g, "<date>"),
   );
+}
+
+/**
+ * The project's own tenant client (tenant/api.ts) signed in as a fixture app against the sandbox,
+ * with the sandbox's endpoints; `http` overrides the client's HTTP options (e.g. retries off).
+ */
+export function projectApi(
+  sb: Sandbox | null,
+  app: { appId: string; secret: string } = FIXTURE.automation,
+  http?: TenantApiOptions["http"],
+): TenantApi {
+  const t = targetOf(sb);
+  const cred = secretCredential(t, app.appId, app.secret);
+  const token = (scope: string) => async () => (await cred.getToken(scope))!.token;
+  return createTenantApi({
+    graphUrl: t.graphUrl,
+    exchangeUrl: t.exchangeUrl,
+    tenantId: t.tenantId,
+    getGraphToken: token("https://graph.microsoft.com/.default"),
+    getExchangeToken: token("https://outlook.office365.com/.default"),
+    ...(http ? { http } : {}),
+  });
 }

@@ -1,21 +1,15 @@
 /** The project's own Graph/Exchange client (tenant/api.ts) against the sandbox, retries off. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenantApi, PermissionError, type TenantApi } from "../../tenant/api.ts";
+import { PermissionError, type TenantApi } from "../../tenant/api.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
-import { FIXTURE, LIVE, secretCredential, startTestSandbox, targetOf } from "./helpers.ts";
+import { FIXTURE, LIVE, projectApi, startTestSandbox } from "./helpers.ts";
 
 function api(sb: Sandbox, appId: string, secret: string): TenantApi {
-  const t = targetOf(sb);
-  const cred = secretCredential(t, appId, secret);
-  const token = (scope: string) => async () => (await cred.getToken(scope))!.token;
-  return createTenantApi({
-    graphUrl: t.graphUrl,
-    exchangeUrl: t.exchangeUrl,
-    tenantId: t.tenantId,
-    getGraphToken: token("https://graph.microsoft.com/.default"),
-    getExchangeToken: token("https://outlook.office365.com/.default"),
-    http: { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, budgetMs: 10_000 } },
-  });
+  return projectApi(
+    sb,
+    { appId, secret },
+    { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, budgetMs: 10_000 } },
+  );
 }
 
 describe.skipIf(LIVE)("project client (tenant/api.ts) against the sandbox", () => {

@@ -10,29 +10,18 @@ import { readdirSync } from "node:fs";
 import { parseDesiredState } from "../../desired/tenant-yaml.ts";
 import { evaluateGates, type GateId } from "../../m365/gates.ts";
 import { effectiveSmtpAuth } from "../../program/effective.ts";
-import { createTenantApi, type TenantApi } from "../../tenant/api.ts";
+import type { TenantApi } from "../../tenant/api.ts";
 import { gatherFacts } from "../../tenant/facts.ts";
 import { buildReport } from "../../cli/doctor/explain.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
-import { FIXTURE, secretCredential, startTestSandbox, targetOf } from "../sandbox/helpers.ts";
+import { projectApi, startTestSandbox } from "../sandbox/helpers.ts";
 
 const PROBE_ONLY: GateId[] = ["wrong_credentials", "account_locked"];
 const FIXTURES = readdirSync(new URL("../../sandbox/fixtures/", import.meta.url)).filter((f) => f.endsWith(".yaml"));
 /** Before and after the end-of-December 2026 default change: the retirement rule differs. */
 const DAYS = ["2026-11-30", "2027-01-15"];
 
-function apiFor(sb: Sandbox): TenantApi {
-  const t = targetOf(sb);
-  const cred = secretCredential(t, FIXTURE.automation.appId, FIXTURE.automation.secret);
-  const token = (scope: string) => async () => (await cred.getToken(scope))!.token;
-  return createTenantApi({
-    graphUrl: t.graphUrl,
-    exchangeUrl: t.exchangeUrl,
-    tenantId: t.tenantId,
-    getGraphToken: token("https://graph.microsoft.com/.default"),
-    getExchangeToken: token("https://outlook.office365.com/.default"),
-  });
-}
+const apiFor = (sb: Sandbox): TenantApi => projectApi(sb);
 
 const nothingDeclared = parseDesiredState("{}\n", "empty.yaml");
 

@@ -12,28 +12,18 @@ import { parseDesiredState } from "../../desired/tenant-yaml.ts";
 import { evaluateGates, type GateId } from "../../m365/gates.ts";
 import { effectiveSmtpAuth } from "../../program/effective.ts";
 import { buildReport } from "../../cli/doctor/explain.ts";
-import { createTenantApi, type TenantApi } from "../../tenant/api.ts";
+import type { TenantApi } from "../../tenant/api.ts";
 import { gatherFacts } from "../../tenant/facts.ts";
 import { factsFromTenant } from "../../sandbox/smtp/facts.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
-import { FIXTURE, secretCredential, startTestSandbox, targetOf } from "../sandbox/helpers.ts";
+import { FIXTURE, projectApi, startTestSandbox } from "../sandbox/helpers.ts";
 import { SmtpReplies, formatReply } from "../../m365/smtp-replies.ts";
 
 const today = "2026-11-30";
 const nothingDeclared = parseDesiredState("{}\n", "empty.yaml");
 
-function apiFor(sb: Sandbox, app: { appId: string; secret: string } = FIXTURE.automation): TenantApi {
-  const t = targetOf(sb);
-  const cred = secretCredential(t, app.appId, app.secret);
-  const token = (scope: string) => async () => (await cred.getToken(scope))!.token;
-  return createTenantApi({
-    graphUrl: t.graphUrl,
-    exchangeUrl: t.exchangeUrl,
-    tenantId: t.tenantId,
-    getGraphToken: token("https://graph.microsoft.com/.default"),
-    getExchangeToken: token("https://outlook.office365.com/.default"),
-  });
-}
+const apiFor = (sb: Sandbox, app: { appId: string; secret: string } = FIXTURE.automation): TenantApi =>
+  projectApi(sb, app);
 
 /** Status of one gate in the live reader's verdict (password right, account unlocked, as the program takes them). */
 async function liveGates(api: TenantApi, mailbox: string) {
