@@ -54,8 +54,16 @@ export async function benchProject(opts: {
     runMeasured(bin, [...args, "--stack", "bench", "--non-interactive"], { cwd: dir, env });
   const ok = async (args: string[]) => {
     const r = await run(args);
-    if (r.code !== 0)
-      throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
+    if (r.code !== 0) {
+      // The errors, not the tail: at 10,000 items the tail is the `effective` output.
+      const errors = r.stdout
+        .split("\n")
+        .filter((l) => /\berror\b/i.test(l))
+        .slice(0, 40);
+      throw new Error(
+        `pulumi ${args.join(" ")} exited ${r.code}\n${errors.join("\n")}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-4000)}`,
+      );
+    }
     return r;
   };
   execFileSync(bin, ["stack", "init", "bench", "--non-interactive"], { cwd: dir, env, stdio: "pipe" });
