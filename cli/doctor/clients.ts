@@ -32,6 +32,20 @@ const AUTH_NOT_ADVERTISED = [
   "authentication not supported",
 ];
 
+/**
+ * The server advertised AUTH, but no mechanism the client is willing to use: a mechanism mismatch,
+ * not a missing STARTTLS (Exchange Online offers LOGIN and XOAUTH2 only; on-premises often NTLM only).
+ */
+const MECHANISM_MISMATCH = [
+  // MailKit SmtpClient.Authenticate(): throw new NotSupportedException ("No compatible authentication mechanisms found.")
+  "no compatible authentication mechanisms found",
+  // postfix src/smtp/smtp_sasl_glue.c: "%s offered no supported AUTH mechanisms: '%s'"
+  "offered no supported auth mechanisms",
+  // Go src/net/smtp/auth.go PlainAuth.Start() is fine; gomail / go-mail: "smtp: unsupported auth mechanism"
+  "unsupported auth mechanism",
+  "unsupported authentication mechanism",
+];
+
 /** The client refused to send credentials in clear, or the server insisted on STARTTLS. */
 const NEEDS_STARTTLS = [
   // Go src/net/smtp/auth.go PlainAuth.Start(): errors.New("unencrypted connection")
@@ -187,6 +201,15 @@ export const CLIENT_RULES: readonly Rule[] = [
     weights: { starttls_required: 4.2, auth_mechanism_unsupported: 1.2, unknown: -3 },
     why: "The client found no AUTH in the server's EHLO reply: Exchange Online offers AUTH only after STARTTLS, so the client never started TLS (or spoke to the direct-send endpoint)",
     question: "Does your log show STARTTLS before AUTH? (Python: call starttls() and ehlo() before login())",
+  },
+  {
+    id: "client-mechanism-mismatch",
+    source: "MailKit SmtpClient.Authenticate (NotSupportedException), postfix smtp_sasl_glue.c, go-mail",
+    kind: "client",
+    evidence: phrases(MECHANISM_MISMATCH),
+    weights: { auth_mechanism_unsupported: 4.4, starttls_required: 0.6, transient: -2, unknown: -3 },
+    why: "The server offered AUTH, but none of its mechanisms is one the client will use: Exchange Online offers only LOGIN and XOAUTH2 (on-premises Exchange often only NTLM)",
+    question: "Which AUTH mechanisms does the EHLO reply after STARTTLS list, and which one is the client set to use?",
   },
   {
     id: "client-needs-starttls",

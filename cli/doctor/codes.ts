@@ -248,9 +248,10 @@ export const CODE_RULES: readonly Rule[] = [
   {
     id: "code-sender-restricted",
     source:
-      "Exchange Online NDR reference 5.1.8 (bad outbound sender), 5.7.501–5.7.503 (spam abuse), 5.7.511 (banned sender), 5.7.700–5.7.750",
+      "Exchange Online NDR reference 5.1.8 (bad outbound sender), 5.7.501–5.7.503 (spam abuse), 5.7.511 (banned sender), 5.7.606–5.7.649 (banned sending IP), 5.7.700–5.7.750 (learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online)",
     kind: "code",
-    evidence: (ev) => (ev.enhanced.some((c) => c === "5.1.8" || /^5\.7\.(?:7\d\d|50[1-3]|511)$/u.test(c)) ? 1 : 0),
+    evidence: (ev) =>
+      ev.enhanced.some((c) => c === "5.1.8" || /^5\.7\.(?:7\d\d|50[1-3]|511|60[6-9]|6[1-4]\d)$/u.test(c)) ? 1 : 0,
     weights: { sender_restricted: 6, unknown: -5 },
     why: "{reply}: Exchange Online restricts this sender or tenant from sending (spam or reputation)",
   },

@@ -227,6 +227,13 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
   }
   if (last !== null) return last as Extracted["authMechanism"];
   if (/auth_plain|authtype\s*:?\s*plain|AUTH PLAIN/iu.test(s)) return "PLAIN";
+  // The mechanism as a client is configured with it: nodemailer `authMethod: 'PLAIN'`
+  // (lib/smtp-connection), Mailpit/msmtp-style `auth: plain`, Ruby Mail `authentication: :plain`.
+  const configured =
+    /\b(?:authMethod|auth_?method|authentication|auth_?type|auth)\b['"]?\s*[:=]\s*['":]*\s*(plain|cram[-_]md5|ntlm)\b/iu.exec(
+      s,
+    )?.[1];
+  if (configured !== undefined) return configured.toUpperCase().replace("_", "-") as Extracted["authMechanism"];
   if (/auth_login|AUTH LOGIN/iu.test(s)) return "LOGIN";
   if (/xoauth2|SaslMechanismOAuth2|oauth2/iu.test(s)) return "XOAUTH2";
   return null;
@@ -312,7 +319,7 @@ export function extract(text: string): Extracted {
   const suffix = SUFFIX_RE.exec(scan);
   const hostName =
     /\b(smtp\.office365\.com|smtp-mail\.outlook\.com|smtp\.live\.com|smtp-legacy\.office365\.com|outlook\.office365\.com|smtp\.partner\.outlook\.cn|smtp\.office365\.us|[a-z0-9-]+\.mail\.protection\.outlook\.com|smtp\.azurecomm\.net)\b/iu.exec(
-      normalized,
+      scan,
     )?.[1] ?? null;
   const portMatch =
     /(?:smtp[\w.-]*\.(?:com|cn|us|net)|\d+\.\d+\.\d+\.\d+)(?:\[[\d.]+\])?:(\d{2,4})\b/u.exec(scan) ??

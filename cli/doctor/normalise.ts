@@ -115,14 +115,56 @@ const WRAPPERS: ReadonlyArray<readonly [RegExp, number]> = [
   [/bad sequence of commands\.?\s*the server response was:?/giu, 503],
   [/command parameter not implemented\.?\s*the server response was:?/giu, 504],
   [
-    /the smtp server requires a secure connection or the client was not authenticated\.?\s*the server response was:?/giu,
+    /the smtp server requires a secure connection or the client was not authenticated\.?\s*the server response (?:was|is):?/giu,
     530,
   ],
+  // The same two sentences as localised .NET Framework builds print them, copied from captured
+  // exception texts in Microsoft's localised SQL Server docs ("Monitor Reporting Services
+  // subscriptions", docs/reporting-services/subscriptions/monitor-reporting-services-subscriptions.md
+  // in zelanko/sql-docs.de-de, MicrosoftDocs/sql-docs.fr-fr, MicrosoftDocs/sql-docs.es-es,
+  // zelanko/sql-docs.it-it, zelanko/sql-docs.pt-br, zelanko/sql-docs.ja-jp) and, for zh-Hans, a
+  // captured "邮箱不可用。 服务器响应为:Mailbox not found." in a public C# DKIM mail README. No captured
+  // Dutch text was found. Spacing and the colon vary, so both are optional.
+  [
+    /für den smtp-server ist eine sichere verbindung erforderlich,? oder der client wurde nicht authentifiziert\.?\s*die serverantwort war:?/giu,
+    530,
+  ],
+  [
+    /der smtp-server erfordert eine sichere verbindung,? oder der client (?:war|wurde) nicht authentifiziert\.?\s*die serverantwort war:?/giu,
+    530,
+  ],
+  [/postfach nicht verfügbar\.?\s*die serverantwort war:?/giu, 550],
+  [
+    /le serveur smtp requiert une connexion sécurisée ou le client n['’]était pas authentifié\.?\s*la réponse du serveur était\s*:?/giu,
+    530,
+  ],
+  [/bo[iî]te aux lettres non disponible\.?\s*la réponse du serveur était\s*:?/giu, 550],
+  [
+    /el servidor smtp requiere una conexión segura o el cliente no se autenticó\.?\s*la respuesta del servidor fue:?/giu,
+    530,
+  ],
+  [/buzón de correo no disponible\.?\s*la respuesta del servidor fue:?/giu, 550],
+  [
+    /il server smtp richiede una connessione protetta oppure il client non è stato autenticato\.?\s*risposta del server:?/giu,
+    530,
+  ],
+  [
+    /o servidor smtp requer uma conexão segura ou o cliente não foi autenticado\.?\s*a resposta do servidor foi:?/giu,
+    530,
+  ],
+  [/caixa de correio indisponível\.?\s*a resposta do servidor foi:?/giu, 550],
+  [
+    /smtp\s*サーバーにセキュリティで保護された接続が必要であるか、またはクライアントが認証されていません。?\s*サーバーの応答内容\s*[:：]?/giu,
+    530,
+  ],
+  [/メールボックスが使用できません。?\s*サーバーの応答内容\s*[:：]?/giu, 550],
+  [/smtp\s*服务器要求安全连接(?:\(ssl\))?或客户端未通过身份验证。?\s*服务器响应为\s*[:：]?/giu, 530],
+  [/邮箱不可用。?\s*服务器响应为\s*[:：]?/giu, 550],
 ];
 
 /** Log and exception prefixes that carry no cause of their own (the client is read before they go). */
 const PREFIXES =
-  /(?<![\w.])(?:the server response was:?|smtplib\.)?(?:SMTPAuthenticationError|SMTPSenderRefused|SMTPDataError|SMTPResponseException|SMTPException):\s*|\b(?:javax|jakarta)\.mail\.[\w.]*Exception:\s*|\bcom\.sun\.mail\.smtp\.SMTP\w*Exception:\s*|the server response was:?\s*/giu;
+  /(?<![\w.])(?:the server response was:?|smtplib\.)?(?:SMTPAuthenticationError|SMTPSenderRefused|SMTPDataError|SMTPResponseException|SMTPException):\s*|\b(?:javax|jakarta)\.mail\.[\w.]*Exception:\s*|\bcom\.sun\.mail\.smtp\.SMTP\w*Exception:\s*|the server response was:?\s*|(?:die serverantwort war|la réponse du serveur était|la respuesta del servidor fue|risposta del server|a resposta do servidor foi)\s*:?\s*|(?:サーバーの応答内容|服务器响应为)\s*[:：]?\s*/giu;
 
 /** The basic code a .NET wrapper sentence stands for, when the text has one. */
 export function dotnetWrapperCode(text: string): number | null {

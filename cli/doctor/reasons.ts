@@ -14,7 +14,10 @@
 //     (it-connect.fr "fin de vie pour l'authentification basique SMTP" quotes both).
 // it, nl, ja, zh: the product terms of Microsoft Learn's localised pages (security defaults,
 //     basic authentication, send as). No public capture of a fully translated 5.7.139 reply was
-//     found for these; the terms are what a localised wrapper or NDR shows.
+//     found for these (searched again for fresh-threads-2.yaml: code, issue and page indexes); the
+//     terms are what a localised wrapper or NDR shows. What real localised captures exist are of the
+//     .NET client's wrapper sentences around an English reply (de, fr, es, it, pt, ja, zh; none for
+//     nl): they are read in normalise.ts WRAPPERS, with their sources.
 // ---------------------------------------------------------------------------------------------
 
 /** Phrases per reason, every language; exported for the metamorphic tests' translated transform. */

@@ -335,6 +335,8 @@ export const REPLY_RULES: readonly Rule[] = [
         "identified as spam",
         "detected as spam",
         "banned sender",
+        // Exchange Online NDR 5.7.606–5.7.649 "Access denied, banned sending IP [<IP>]"
+        "banned sending ip",
         "restricted from sending",
         "weren't recognized as a valid sender",
       ],
@@ -431,23 +433,42 @@ export const REPLY_RULES: readonly Rule[] = [
   },
   {
     id: "auth-mechanism-not-offered",
-    source: "Exchange Online offers AUTH LOGIN and XOAUTH2 only (EHLO after STARTTLS)",
+    source:
+      "Exchange Online offers AUTH LOGIN and XOAUTH2 only (EHLO after STARTTLS); RFC 4954 §6 504 5.7.4, RFC 5321 502/504 (command or parameter not implemented)",
     kind: "transcript",
+    // The client used (or is configured with) a mechanism Exchange does not offer, and the AUTH was
+    // refused: 504 5.7.4, a 502/504 "not implemented", or a relay refusal because the session
+    // stayed unauthenticated (nodemailer #1480, #878).
     evidence: (ev) =>
-      ["PLAIN", "CRAM-MD5", "NTLM"].includes(ev.ex.authMechanism ?? "") && ev.enhanced.includes("5.7.4") ? 1 : 0,
-    weights: { auth_mechanism_unsupported: 3, starttls_required: -1 },
+      ["PLAIN", "CRAM-MD5", "NTLM"].includes(ev.ex.authMechanism ?? "") &&
+      (ev.enhanced.includes("5.7.4") ||
+        ev.basic.includes(502) ||
+        ev.basic.includes(504) ||
+        anyPhrase(["not implemented", "unable to relay", "relaying denied", "relay access denied"], 12)(ev) > 0)
+        ? 1
+        : 0,
+    weights: { auth_mechanism_unsupported: 3, starttls_required: -1, not_authenticated_anonymous_send: -1.5 },
     why: "The client used AUTH {mechanism}; Exchange Online offers only LOGIN and XOAUTH2",
   },
   {
     id: "direct-send-endpoint",
     source: "Microsoft 'How to set up a multifunction device … to send email' (direct send takes no AUTH)",
     kind: "transcript",
+    // A 504 5.7.4 from it, or a client saying the server offers no AUTH at all (MailKit #624).
     evidence: (ev) =>
       /protection\.outlook\.com|\beop-/iu.test(`${ev.ex.host ?? ""} ${ev.ex.serverId ?? ""}`) &&
-      ev.enhanced.includes("5.7.4")
+      (ev.enhanced.includes("5.7.4") ||
+        anyPhrase(
+          [
+            "the smtp server does not support authentication",
+            "smtp auth extension not supported by server",
+            "smtp: server doesn't support auth",
+          ],
+          14,
+        )(ev) > 0)
         ? 1
         : 0,
-    weights: { auth_mechanism_unsupported: 3, starttls_required: -1.5 },
+    weights: { auth_mechanism_unsupported: 5, starttls_required: -3 },
     why: "The MX/direct-send endpoint (*.mail.protection.outlook.com) offers no AUTH: use smtp.office365.com:587",
   },
 ];

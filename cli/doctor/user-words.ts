@@ -94,11 +94,24 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-works-with-tls",
     source: "review class E: 'another app succeeds with encryption switched on'",
     kind: "context",
+    // Also the past tense and "with TLS enabled" (glowroot #226: "it worked with TLS enabled, but
+    // when TLS was disabled it gave the same error").
     evidence: said(
-      /works? (?:fine )?(?:with|when) (?:tls|ssl|starttls|encryption)|(?:tls|ssl|starttls|encryption) (?:enabled|on),? (?:it )?works/u,
+      /work(?:s|ed|ing)? (?:fine )?(?:with|when) (?:tls|ssl|starttls|encryption)|(?:tls|ssl|starttls|encryption) (?:enabled|on),? (?:it )?work(?:s|ed)|when (?:tls|ssl|starttls|encryption) (?:was|is) (?:disabled|off)/u,
     ),
     weights: { starttls_required: 3.0, not_authenticated_anonymous_send: -0.5 },
     why: "It works with TLS switched on: the failing client does not start TLS",
+  },
+  {
+    id: "words-tls12-only",
+    source:
+      "reporters' own account that the server accepts only TLS 1.2 (DSpace #7964 'TLSv1.2+ only servers'); Microsoft 'Preparing for TLS 1.2 in Office 365'",
+    kind: "context",
+    evidence: said(
+      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)/u,
+    ),
+    weights: { tls_version: 3.6, transient: -0.5 },
+    why: "You say the server accepts only TLS 1.2: the client (or its runtime) offers only TLS 1.0/1.1",
   },
   {
     id: "words-port-25-direct-send",

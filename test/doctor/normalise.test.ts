@@ -2,6 +2,7 @@
  * normalise(): what pastes do to a reply, undone, with exact outputs.
  */
 import { describe, expect, it } from "vitest";
+import { diagnose } from "../../cli/doctor/diagnose.ts";
 import { dotnetWrapperCode, normalise } from "../../cli/doctor/normalise.ts";
 
 const REASON = "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria";
@@ -79,5 +80,62 @@ describe("normalise", () => {
     expect(normalise("organization\u2019s \u201csecurity defaults\u201d").flat).toBe(
       'organization\'s "security defaults"',
     );
+  });
+
+  // Localised .NET Framework sentences as captured in Microsoft's localised docs (sources in normalise.ts).
+  it.each([
+    [
+      "de",
+      "Für den SMTP-Server ist eine sichere Verbindung erforderlich, oder der Client wurde nicht authentifiziert. Die Serverantwort war:",
+      530,
+    ],
+    [
+      "fr",
+      "Le serveur SMTP requiert une connexion sécurisée ou le client n'était pas authentifié. La réponse du serveur était :",
+      530,
+    ],
+    [
+      "es",
+      "El servidor SMTP requiere una conexión segura o el cliente no se autenticó. La respuesta del servidor fue:",
+      530,
+    ],
+    [
+      "it",
+      "Il server SMTP richiede una connessione protetta oppure il client non è stato autenticato. Risposta del server:",
+      530,
+    ],
+    [
+      "pt",
+      "o servidor SMTP requer uma conexão segura ou o cliente não foi autenticado. A resposta do servidor foi:",
+      530,
+    ],
+    [
+      "ja",
+      "SMTP サーバーにセキュリティで保護された接続が必要であるか、またはクライアントが認証されていません。 サーバーの応答内容:",
+      530,
+    ],
+    ["zh", "SMTP 服务器要求安全连接或客户端未通过身份验证。 服务器响应为:", 530],
+  ] as const)(
+    "reads the %s 'secure connection' sentence as 530 and diagnoses the reply it wraps",
+    (_lang, wrapper, code) => {
+      const text = `System.Net.Mail.SmtpException: ${wrapper} 5.7.57 SMTP; Client was not authenticated to send anonymous mail during MAIL FROM`;
+      expect(dotnetWrapperCode(text)).toBe(code);
+      expect(normalise(text).body).toBe(
+        "system.net.mail.smtpexception: 5.7.57 smtp; client was not authenticated to send anonymous mail during mail from",
+      );
+      expect(diagnose(text).causes[0]!.id).toBe("not_authenticated_anonymous_send");
+    },
+  );
+
+  it.each([
+    ["de", "Postfach nicht verfügbar. Die Serverantwort war:"],
+    ["fr", "boîte aux lettres non disponible. La réponse du serveur était :"],
+    ["pt", "caixa de correio indisponível. A resposta do servidor foi:"],
+    ["ja", "メールボックスが使用できません。 サーバーの応答内容:"],
+    ["zh", "邮箱不可用。 服务器响应为:"],
+  ] as const)("reads the %s 'Mailbox unavailable' sentence as 550, not as a mailbox problem", (_lang, wrapper) => {
+    const text = `System.Net.Mail.SmtpException: ${wrapper} 5.7.60 SMTP; Client does not have permissions to send as this sender`;
+    expect(dotnetWrapperCode(text)).toBe(550);
+    expect(diagnose(text).causes[0]!.id).toBe("send_as_permission");
   });
 });
