@@ -21,6 +21,7 @@ import {
 import { RegistrationWindow } from "./program/registration-window.ts";
 import { failingAsSentence } from "./program/failure.ts";
 import { CURRENT_VALUES_ENV, reportCurrentValues } from "./program/current.ts";
+import { coverageWarning, readMfaCoverage } from "./program/mfa-coverage.ts";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 const tenantFile = config.get("tenantFile") ?? path.join("stacks", pulumi.getStack(), "tenant.yaml");
@@ -128,11 +129,15 @@ const currentReport =
       )
     : undefined;
 
+// The tenant client for the program's own reads (`effective`, `mfaCoverage`), connected once.
+// Secret config is read as plain text here only to build the credential; it is never exported.
+let tenant: ReturnType<typeof connectTenant> | undefined;
+const connectOnce = () =>
+  (tenant ??= connectTenant(readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`))));
+
 // Whether each device mailbox (declared `enabled`) will be able to send once this is applied.
 const effectiveVerdicts = (async () => {
-  // Secret config is read as plain text here only to build the credential; it is never exported.
-  const settings = readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`));
-  const result = await effectiveSmtpAuth(await connectTenant(settings), desired);
+  const result = await effectiveSmtpAuth(await connectOnce(), desired);
   for (const [mailbox, verdict] of Object.entries(result)) {
     if (verdict.status === "blocked") {
       void pulumi.log.warn(`${mailbox} is declared to send but will still not be able to: ${verdict.reason}`);
@@ -148,5 +153,26 @@ const effectiveVerdicts = (async () => {
  * failure ends the run with its message on one line (program/failure.ts), not a stack trace.
  */
 export const effective = failingAsSentence(effectiveVerdicts);
+
+/**
+ * Issue 15.5: with security defaults declared off, who is left without MFA (program/mfa-coverage.ts);
+ * absent otherwise. A failed read is a warning and `{ error }`: it must not stop an apply that
+ * declares the compensating control.
+ */
+export const mfaCoverage =
+  desired.securityDefaults?.enabled === false
+    ? (async () => {
+        try {
+          const coverage = await readMfaCoverage(await connectOnce(), desired);
+          const warning = coverage && coverageWarning(coverage);
+          if (warning) void pulumi.log.warn(warning);
+          return coverage;
+        } catch (err) {
+          const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+          void pulumi.log.warn(`MFA coverage with security defaults off could not be read: ${why}`);
+          return { securityDefaults: "disabled", error: why };
+        }
+      })()
+    : undefined;
 
 await currentReport;

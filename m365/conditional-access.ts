@@ -68,8 +68,8 @@ function narrowed(include: readonly string[] | undefined, exclude: readonly stri
  * - only `enabled` policies count (`enabledForReportingButNotEnforced` only logs);
  * - SMTP AUTH is an "Other clients" (legacy) sign-in, so `clientAppTypes` must contain `other`
  *   or `all`; `exchangeActiveSync` alone does not cover SMTP;
- * - the grant is `block`, or a control a password-only client cannot satisfy (e.g. `mfa`): Entra
- *   fails such sign-ins the same way;
+ * - the grant is `block`, an authentication strength, or a control a password-only client cannot
+ *   satisfy (e.g. `mfa`): Entra fails such sign-ins the same way;
  * - the applications include Exchange Online (`All`, `Office365` or its app id) and do not exclude it;
  * - the user is included (`All`, their id, `GuestsOrExternalUsers` for a guest, a group they belong
  *   to transitively, a role template they hold) and not excluded by any of the same;
@@ -83,7 +83,8 @@ export function judgeConditionalAccess(
 ): { blocks: Fact<boolean>; why?: string } {
   if (policy.state !== "enabled") return { blocks: false };
   if (!policy.clientAppTypes.some((t) => LEGACY_CLIENT_APP_TYPES.has(t))) return { blocks: false };
-  if (!policy.builtInControls.some((c) => UNSATISFIABLE_BY_LEGACY.has(c))) return { blocks: false };
+  if (!policy.requiresAuthenticationStrength && !policy.builtInControls.some((c) => UNSATISFIABLE_BY_LEGACY.has(c)))
+    return { blocks: false };
   const includeApps = (policy.includeApplications ?? ["All"]).map((a) => a.toLowerCase());
   const excludeApps = (policy.excludeApplications ?? []).map((a) => a.toLowerCase());
   if (!includeApps.some((a) => COVERS_EXCHANGE.has(a))) return { blocks: false };
@@ -114,4 +115,35 @@ export function conditionalAccessBlocksLegacy(
       ? { userId: subject, userType: UNKNOWN, groups: UNKNOWN, roleTemplateIds: UNKNOWN }
       : subject;
   return judgeConditionalAccess(policy, s).blocks;
+}
+
+/** Client app types that, together, cover a user's modern sign-ins (browser and apps). */
+const MODERN_CLIENT_APP_TYPES = ["browser", "mobileAppsAndDesktopClients"];
+
+/**
+ * Whether a Conditional Access policy requires MFA of a user's ordinary (modern) sign-ins to every
+ * cloud app: the control security defaults provide, so a user it covers keeps MFA once security
+ * defaults are off (issue 15.5). Our reading:
+ * - only `enabled` policies count (report-only asks nothing);
+ * - the grant includes `mfa` or an authentication strength (every built-in strength is multifactor);
+ * - the client apps are `all`, or both browser and mobile/desktop clients;
+ * - the applications include `All` (a policy for some apps leaves the others without MFA);
+ * - the user is included and not excluded, as {@link judgeConditionalAccess} judges it;
+ * - a locations or platforms condition leaves some sign-ins out: `unknown`, since coverage then
+ *   depends on where and how the user signs in.
+ */
+export function conditionalAccessRequiresMfa(policy: ConditionalAccessPolicy, subject: CaSubject): Fact<boolean> {
+  if (policy.state !== "enabled") return false;
+  if (!policy.requiresAuthenticationStrength && !policy.builtInControls.includes("mfa")) return false;
+  const apps = policy.clientAppTypes;
+  if (!(apps.includes("all") || MODERN_CLIENT_APP_TYPES.every((t) => apps.includes(t)))) return false;
+  if (!(policy.includeApplications ?? ["All"]).some((a) => a.toLowerCase() === "all")) return false;
+  const included = matchesUsers(policy.includeUsers, policy.includeGroups ?? [], policy.includeRoles ?? [], subject);
+  if (included === false) return false;
+  const excluded = matchesUsers(policy.excludeUsers, policy.excludeGroups ?? [], policy.excludeRoles ?? [], subject);
+  if (excluded === true) return false;
+  if (included === UNKNOWN || excluded === UNKNOWN) return UNKNOWN;
+  if (narrowed(policy.includeLocations, policy.excludeLocations)) return UNKNOWN;
+  if (narrowed(policy.includePlatforms, policy.excludePlatforms)) return UNKNOWN;
+  return true;
 }

@@ -45,6 +45,11 @@ export interface ConditionalAccessPolicy {
   excludeUsers: string[];
   /** grantControls.builtInControls, e.g. ["block"] or ["mfa"]. */
   builtInControls: string[];
+  /**
+   * grantControls.authenticationStrength is set: the grant asks for a multifactor method of a given
+   * strength (every built-in strength is multifactor), which a password alone never satisfies.
+   */
+  requiresAuthenticationStrength?: boolean;
   /** conditions.users.includeGroups / excludeGroups: group object ids, matched by transitive membership. */
   includeGroups?: string[];
   excludeGroups?: string[];

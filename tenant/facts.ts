@@ -355,7 +355,7 @@ export function conditionalAccessFromGraph(p: Record<string, unknown>): Conditio
   const apps = conditions.applications ?? {};
   const locations = conditions.locations ?? {};
   const platforms = conditions.platforms ?? {};
-  const grant = (p.grantControls ?? {}) as { builtInControls?: string[] };
+  const grant = (p.grantControls ?? {}) as { builtInControls?: string[]; authenticationStrength?: unknown };
   const policy: ConditionalAccessPolicy = {
     id: String(p.id),
     displayName: typeof p.displayName === "string" ? p.displayName : "",
@@ -364,6 +364,7 @@ export function conditionalAccessFromGraph(p: Record<string, unknown>): Conditio
     includeUsers: strings(users.includeUsers) ?? [],
     excludeUsers: strings(users.excludeUsers) ?? [],
     builtInControls: grant.builtInControls ?? [],
+    ...(grant.authenticationStrength ? { requiresAuthenticationStrength: true } : {}),
   };
   const optional = {
     includeGroups: users.includeGroups,

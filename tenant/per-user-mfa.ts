@@ -23,6 +23,12 @@ function parseMfaState(body: unknown, upn: string): PerUserMfaState {
   return state;
 }
 
+/**
+ * $batch requests one per-user MFA call keeps in flight: the Graph client's concurrency
+ * (DEFAULT_CONCURRENCY.graph in ./api.ts), as many as it would send at once anyway.
+ */
+export const BATCH_REQUESTS_IN_FLIGHT = 8;
+
 /** Per-user MFA calls on `graph` (an HTTP client with the Graph token) against `graphUrl`. */
 export function createPerUserMfaApi(
   graph: HttpClient,
@@ -88,77 +94,113 @@ export function createPerUserMfaApi(
   };
 
   /**
-   * Per-user MFA requests through Graph $batch, 20 a request, every chunk at once (the HTTP layer
-   * bounds how many are in flight). A GET for each `{ upn }`, a PATCH for each `{ upn, state }`.
-   * Items answered 429/503 are retried, up to 5 rounds, after the longest Retry-After (capped at
-   * 30 s); 404 (no such user) is left out of the result; any other status throws an ApiError.
-   * Resolves with each answered user's response body.
+   * Per-user MFA requests through Graph $batch, 20 a request, {@link BATCH_REQUESTS_IN_FLIGHT} requests
+   * of one call at a time. A GET for each `{ upn }`, a PATCH for each `{ upn, state }`. Items answered
+   * 429/503 are retried with the one retry policy (Retry-After honoured); 404 (no such user) is left
+   * out of the result; any other status throws an ApiError. Resolves with each answered user's body.
+   *
+   * Why the pool and the shared pause: Graph's write budget (20 a second) paces a 10,000-user change
+   * over minutes, so the retry allowance must measure a chunk's own time, not its wait in a queue
+   * behind every other chunk, and a round in which some items of the call got through is progress, not
+   * a failed attempt (the allowance starts again): the budget is shared, so which chunk wins a refill
+   * is chance. An item answered 429 holds the call's other requests back until its Retry-After has
+   * passed, instead of spending their attempts on the same refusal. The call fails only when none of
+   * its items is answered for a whole retry allowance.
    */
   async function mfaBatch(items: { upn: string; state?: PerUserMfaState }[]): Promise<Map<string, unknown>> {
     const result = new Map<string, unknown>();
     const chunks: (typeof items)[] = [];
     for (let i = 0; i < items.length; i += 20) chunks.push(items.slice(i, i + 20));
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        let pending = chunk.map((item, i) => ({ id: String(i + 1), ...item }));
-        const started = Date.now();
-        for (let round = 1; pending.length > 0; round++) {
-          const res = await graph.send({
-            method: "POST",
-            url: `${graphUrl}/beta/$batch`,
-            body: {
-              requests: pending.map((p) =>
-                p.state === undefined
-                  ? { id: p.id, method: "GET", url: `/users/${user(p.upn)}/authentication/requirements` }
-                  : {
-                      id: p.id,
-                      method: "PATCH",
-                      url: `/users/${user(p.upn)}/authentication/requirements`,
-                      headers: { "content-type": "application/json" },
-                      body: { perUserMfaState: p.state },
-                    },
-              ),
-            },
-            // Each item is a read or an absolute PATCH: sending the batch twice is safe.
-            idempotent: true,
-          });
-          const responses = (
-            res.body as {
-              responses: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[];
-            }
-          ).responses;
-          const retry: typeof pending = [];
-          let wait: number | undefined = 0;
-          for (const p of pending) {
-            const method = p.state === undefined ? "GET" : "PATCH";
-            const r = responses.find((x) => x.id === p.id);
-            if (!r) throw new Error(`Graph $batch answered without response ${p.id}`);
-            if (r.status >= 200 && r.status < 300) result.set(p.upn, r.body);
-            else if (r.status === 404) continue;
-            else {
-              // Items are throttled one by one: retry those answered 429/503 with the one retry
-              // policy (Retry-After in any header case, within the request budget).
-              const delay =
-                r.status === 429 || r.status === 503
-                  ? retryDelayMs(
-                      round,
-                      headerOf(r.headers, "retry-after"),
-                      Date.now() - started,
-                      batchRetry,
-                      Date.now(),
-                      Math.random(),
-                    )
-                  : undefined;
-              if (delay === undefined || wait === undefined) throw batchItemError(p.upn, r, round, method);
-              retry.push(p);
-              wait = Math.max(wait, delay);
-            }
+    let pausedUntil = 0;
+    let failed = false;
+    /** Items of this call answered so far (any status but 429/503): the call's progress. */
+    let answered = 0;
+    let next = 0;
+
+    const runChunk = async (chunk: typeof items) => {
+      let pending = chunk.map((item, i) => ({ id: String(i + 1), ...item }));
+      let started = Date.now();
+      let attempt = 1;
+      let ownPause = -1;
+      let answeredBefore = answered;
+      while (pending.length > 0) {
+        // Another chunk's 429 holds this one back; a chunk has already waited out its own.
+        if (pausedUntil > Date.now() && pausedUntil !== ownPause) await batchSleep(pausedUntil - Date.now());
+        const res = await graph.send({
+          method: "POST",
+          url: `${graphUrl}/beta/$batch`,
+          body: {
+            requests: pending.map((p) =>
+              p.state === undefined
+                ? { id: p.id, method: "GET", url: `/users/${user(p.upn)}/authentication/requirements` }
+                : {
+                    id: p.id,
+                    method: "PATCH",
+                    url: `/users/${user(p.upn)}/authentication/requirements`,
+                    headers: { "content-type": "application/json" },
+                    body: { perUserMfaState: p.state },
+                  },
+            ),
+          },
+          // Each item is a read or an absolute PATCH: sending the batch twice is safe.
+          idempotent: true,
+        });
+        const responses = (
+          res.body as {
+            responses: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[];
           }
-          if (retry.length > 0) await batchSleep(wait);
-          pending = retry;
+        ).responses;
+        const throttled: { p: (typeof pending)[number]; r: (typeof responses)[number] }[] = [];
+        for (const p of pending) {
+          const method = p.state === undefined ? "GET" : "PATCH";
+          const r = responses.find((x) => x.id === p.id);
+          if (!r) throw new Error(`Graph $batch answered without response ${p.id}`);
+          if (r.status >= 200 && r.status < 300) result.set(p.upn, r.body);
+          else if (r.status === 404) continue;
+          else if (r.status === 429 || r.status === 503) throttled.push({ p, r });
+          else throw batchItemError(p.upn, r, attempt, method);
         }
-      }),
-    );
+        if (throttled.length === 0) return;
+        answered += pending.length - throttled.length;
+        if (answered > answeredBefore) {
+          // The call made progress since this chunk's last round (here or in another chunk sharing
+          // the same budget): the retry allowance starts again for the items left.
+          attempt = 1;
+          started = Date.now();
+        }
+        answeredBefore = answered;
+        let wait = 0;
+        for (const { p, r } of throttled) {
+          const delay = retryDelayMs(
+            attempt,
+            headerOf(r.headers, "retry-after"),
+            Date.now() - started,
+            batchRetry,
+            Date.now(),
+            Math.random(),
+          );
+          if (delay === undefined) throw batchItemError(p.upn, r, attempt, p.state === undefined ? "GET" : "PATCH");
+          wait = Math.max(wait, delay);
+        }
+        if (Date.now() + wait > pausedUntil) pausedUntil = ownPause = Date.now() + wait;
+        await batchSleep(wait);
+        attempt++;
+        pending = throttled.map((t) => t.p);
+      }
+    };
+
+    const worker = async () => {
+      while (!failed && next < chunks.length) {
+        const chunk = chunks[next++]!;
+        try {
+          await runChunk(chunk);
+        } catch (err) {
+          failed = true; // no new chunk starts once the call has failed
+          throw err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCH_REQUESTS_IN_FLIGHT, chunks.length) }, worker));
     return result;
   }
 }

@@ -356,8 +356,58 @@ function warnings(model: PreviewModel, today: string): Section[] {
   // Soonest first; the engine reports resources in no fixed order.
   expiring.sort((a, b) => a.expires.localeCompare(b.expires) || a.item.localeCompare(b.item));
   list.push(...expiring.map((e) => e.text));
+  const coverage = mfaCoverageWarning(model);
+  if (coverage) list.unshift(coverage);
   if (list.length === 0) return [];
   return [{ title: "Warnings", head: [], rows: list.map((w) => `- ${w}`) }];
+}
+
+/** At most this many accounts are named in the MFA-coverage warning. */
+const NAMED_WITHOUT_MFA = 20;
+
+/**
+ * Issue 15.5: the program's `mfaCoverage` output (program/mfa-coverage.ts) as the reviewer needs it:
+ * who has no MFA once security defaults are off, and, when the preview read them on, that these
+ * users *lose* it with this change. Accounts tenant.yaml leaves without MFA on purpose are named apart.
+ */
+function mfaCoverageWarning(model: PreviewModel): string | undefined {
+  const c = model.stackOutputs.mfaCoverage;
+  if (typeof c !== "object" || c === null || Array.isArray(c)) return undefined;
+  const coverage = c as Props;
+  if (typeof coverage.error === "string") {
+    return `🔓 **MFA coverage with security defaults off could not be read:** ${text(coverage.error)}`;
+  }
+  const without = coverage.withoutMfa as
+    { count?: number; declaredCount?: number; users?: string[]; declared?: string[] } | undefined;
+  const unknown = coverage.unknown as { count?: number; why?: string[] } | undefined;
+  const count = without?.count ?? 0;
+  const declaredCount = without?.declaredCount ?? 0;
+  const accidentalCount = count - declaredCount;
+  const declared = new Set(without?.declared ?? []);
+  const accidental = (without?.users ?? []).filter((u) => !declared.has(u));
+  const losing = model.current.get(currentKey("SecurityDefaults", "tenant"))?.current === "enabled";
+  const verb = losing ? "lose MFA with this change" : "have no MFA";
+  const named = (list: string[], n: number) => {
+    const shown = list.slice(0, NAMED_WITHOUT_MFA);
+    return shown.join(", ") + (n > shown.length ? ` and ${n - shown.length} more` : "");
+  };
+  const parts: string[] = [];
+  if (accidentalCount > 0) {
+    parts.push(
+      `${plural(accidentalCount, "account")} of ${typeof coverage.accounts === "number" ? coverage.accounts : "?"} ${verb}: ${named(accidental, accidentalCount)}. Cover them with \`mfa.others: enforced\`, per-user MFA or \`conditionalAccessBaseline: { state: on }\`.`,
+    );
+  }
+  if (declaredCount > 0) {
+    parts.push(`Declared without MFA in tenant.yaml: ${named([...declared], declaredCount)}.`);
+  }
+  if ((unknown?.count ?? 0) > 0) {
+    parts.push(`${plural(unknown!.count!, "account")} could not be judged (${(unknown!.why ?? []).join("; ")}).`);
+  }
+  if (parts.length === 0) {
+    return losing ? "🔐 **MFA coverage:** security defaults go off, and every account keeps MFA." : undefined;
+  }
+  const head = losing ? "Security defaults go from on to off." : "Security defaults are off.";
+  return `🔓 **MFA coverage.** ${head} ${parts.join(" ")}`;
 }
 
 const OP_SYMBOL: Record<string, string> = { create: "+", update: "~", delete: "-", replace: "+-", same: " " };

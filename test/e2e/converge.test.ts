@@ -82,6 +82,15 @@ describe("converging the support article's failing tenant", { timeout: 240_000 }
       "create organization-smtp-auth",
       "create security-defaults",
     ]);
+    // Issue 15.5: turning security defaults off names everyone it leaves without MFA.
+    const warnings = (
+      (JSON.parse(preview.stdout) as { diagnostics?: { severity: string; message: string }[] }).diagnostics ?? []
+    )
+      .filter((d) => d.severity === "warning")
+      .map((d) => d.message.trim());
+    expect(warnings).toContain(
+      "warning: Security defaults off: 4 of 6 accounts will have no MFA: admin@contoso.com, alice@contoso.com, bob@contoso.com, contractor@contoso.com; declared without MFA in tenant.yaml: scanner@contoso.com. Cover them with mfa.others: enforced, per-user MFA, or conditionalAccessBaseline: { state: on }.",
+    );
   });
 
   it("up converges the tenant, records prior values and the device then sends", async () => {
@@ -104,6 +113,12 @@ describe("converging the support article's failing tenant", { timeout: 240_000 }
         reason: "every gate passes",
         unknown: [],
       },
+    });
+    expect(out.mfaCoverage.withoutMfa).toEqual({
+      count: 5,
+      declaredCount: 1,
+      users: ["admin@contoso.com", "alice@contoso.com", "bob@contoso.com", "contractor@contoso.com", SCANNER],
+      declared: [SCANNER],
     });
   });
 

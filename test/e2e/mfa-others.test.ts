@@ -45,6 +45,21 @@ describe("mfa.others: enforced", { timeout: 240_000 }, () => {
     ]);
   });
 
+  it("exports who is left without MFA once security defaults are off: only the declared device", async () => {
+    const out = JSON.parse((await program.ok(["stack", "output", "--json"])).stdout) as {
+      mfaCoverage: { accounts: number; coveredBy: Record<string, number>; withoutMfa: unknown };
+    };
+    const enabledAccounts = program.sandbox.store.users().filter((u) => u.accountEnabled).length;
+    expect(out.mfaCoverage.accounts).toBe(enabledAccounts);
+    expect(out.mfaCoverage.coveredBy.perUserMfa).toBe(enabledAccounts - 1);
+    expect(out.mfaCoverage.withoutMfa).toEqual({
+      count: 1,
+      declaredCount: 1,
+      users: ["scanner@contoso.com"],
+      declared: ["scanner@contoso.com"],
+    });
+  });
+
   it("records each raised user's prior, and a refreshed preview shows no change", async () => {
     const exported = JSON.parse((await program.ok(["stack", "export"])).stdout) as {
       deployment: { resources: { type: string; outputs?: { reset?: { user: string; prior: string }[] } }[] };

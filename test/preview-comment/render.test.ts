@@ -261,3 +261,85 @@ describe("mfa.others in the comment", () => {
     expect(markdown).toMatch(/\| users not listed by name \| enforced \(raises 2 users\) → \*\*enforced\*\* \|/u);
   });
 });
+
+describe("MFA coverage in the comment (issue 15.5)", () => {
+  const stack = (outputs: object) => ({
+    resourcePreEvent: {
+      metadata: {
+        op: "same",
+        urn: "urn:pulumi:prod::m365::pulumi:pulumi:Stack::m365-prod",
+        type: "pulumi:pulumi:Stack",
+        new: { outputs },
+      },
+    },
+  });
+  const coverage = {
+    securityDefaults: "disabled",
+    accounts: 6,
+    coveredBy: { securityDefaults: 0, perUserMfa: 1, baseline: 0, conditionalAccess: 0 },
+    withoutMfa: {
+      count: 3,
+      declaredCount: 1,
+      users: ["alice@contoso.com", "bob@contoso.com", "scanner@contoso.com"],
+      declared: ["scanner@contoso.com"],
+    },
+    unknown: { count: 0, users: [], why: [] },
+  };
+  const securityDefaultsOff = pre(
+    "update",
+    "SecurityDefaults",
+    "security-defaults",
+    { enabled: true },
+    { enabled: false },
+  );
+  const tenantNow = (current: string) => ({
+    diagnosticEvent: {
+      severity: "info",
+      message: `tenant security defaults: ${current} → disabled (tenant now → declared)\n`,
+    },
+  });
+
+  it("names the users who lose MFA with the change, the declared exception apart", () => {
+    const markdown = renderPreviewComment(
+      [securityDefaultsOff, tenantNow("enabled"), stack({ mfaCoverage: coverage })],
+      {
+        today: TODAY,
+        stack: "dev",
+      },
+    );
+    expect(markdown).toContain(
+      "- 🔓 **MFA coverage.** Security defaults go from on to off. 2 accounts of 6 lose MFA with this change: alice@contoso.com, bob@contoso.com. Cover them with `mfa.others: enforced`, per-user MFA or `conditionalAccessBaseline: { state: on }`. Declared without MFA in tenant.yaml: scanner@contoso.com.",
+    );
+  });
+
+  it("says 'have no MFA' when security defaults are already off, and nothing when nobody is left out", () => {
+    const already = renderPreviewComment([tenantNow("disabled"), stack({ mfaCoverage: coverage })], {
+      today: TODAY,
+      stack: "dev",
+    });
+    expect(already).toContain(
+      "Security defaults are off. 2 accounts of 6 have no MFA: alice@contoso.com, bob@contoso.com.",
+    );
+    const none = { ...coverage, withoutMfa: { count: 0, declaredCount: 0, users: [], declared: [] } };
+    expect(renderPreviewComment([stack({ mfaCoverage: none })], { today: TODAY, stack: "dev" })).not.toContain(
+      "MFA coverage",
+    );
+    expect(
+      renderPreviewComment([securityDefaultsOff, tenantNow("enabled"), stack({ mfaCoverage: none })], {
+        today: TODAY,
+        stack: "dev",
+      }),
+    ).toContain("🔐 **MFA coverage:** security defaults go off, and every account keeps MFA.");
+  });
+
+  it("shows a failed read instead of guessing", () => {
+    const markdown = renderPreviewComment(
+      [stack({ mfaCoverage: { securityDefaults: "disabled", error: "Graph answered 503" } })],
+      {
+        today: TODAY,
+        stack: "dev",
+      },
+    );
+    expect(markdown).toContain("🔓 **MFA coverage with security defaults off could not be read:** Graph answered 503");
+  });
+});
