@@ -80,7 +80,12 @@ export const CODE_RULES: readonly Rule[] = [
     evidence: (ev) => (ev.basic.includes(535) && !ev.enhanced.includes("5.7.139") ? 1 : 0),
     // Measured mix, 535 without 5.7.139 (23 cases): wrong_credentials 10, OAuth 7, mailbox switch 3,
     // MFA 1, security defaults 1, Basic refused 1 (jenkins-infra/helpdesk #2856); unlicensed 0.
-    weights: { wrong_credentials: 1.0, basic_auth_disabled_or_retired: 0.3, mailbox_unlicensed_or_missing: 0.2, unknown: -4 },
+    weights: {
+      wrong_credentials: 1.0,
+      basic_auth_disabled_or_retired: 0.3,
+      mailbox_unlicensed_or_missing: 0.2,
+      unknown: -4,
+    },
     why: "{reply}: the server refused the credentials",
     question:
       "Does the same user name and password sign in to the provider's web mail, and does the provider still accept password (Basic) logins for this account?",
