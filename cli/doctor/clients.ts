@@ -112,8 +112,12 @@ const HANDSHAKE_GENERIC = [
   "handshake failed",
   "ssl handshake",
   "the ssl connection could not be established",
-  // .NET SslStream: the server closed during the handshake (see client-dotnet-handshake-closed)
-  "authentication failed because the remote party has closed the transport stream",
+  // .NET SslStream: "Authentication failed because the remote party has closed the transport
+  // stream." (see client-dotnet-handshake-closed). Only its distinctive part is matched: the opening
+  // "Authentication failed" is itself a complete, generic sentence (PHPMailer, Brevo, Exchange's
+  // "5.0.0 Authentication Failed"), which truncation matching would otherwise read as this phrase
+  // cut off, and a bare "535 Authentication failed" came out as a TLS handshake.
+  "remote party has closed the transport stream",
   ...DEVICE_TLS,
 ];
 

@@ -34,6 +34,7 @@ export function ambiguityFor(ruleId: string, oauth: boolean, dotnet: boolean): s
     case "phrase-basic-disabled":
       return AMBIGUOUS_BASIC_DISABLED;
     case "code-5.7.57":
+    case "code-530":
     case "dotnet-5.7.57":
       return dotnet ? AMBIGUOUS_5757_DOTNET : undefined;
     case "code-504-5.7.4":

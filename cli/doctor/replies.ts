@@ -87,7 +87,18 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "phrase-basic-disabled",
     source: "m365 SmtpReplies.basicAuthDisabled (nodemailer #1714, mailR #107)",
     kind: "phrase",
-    evidence: anyPhrase([...REASONS.basicDisabled, "basic authentication is not supported"], 10),
+    // Other servers word the same refusal as "not allowed": SendGrid's "535 Authentication failed:
+    // Basic authentication is not allowed with 2FA enabled" (jenkins-infra/helpdesk #2856; SendGrid
+    // docs 'Basic authentication' — password logins are refused, an API key is required).
+    evidence: anyPhrase(
+      [
+        ...REASONS.basicDisabled,
+        "basic authentication is not supported",
+        "basic authentication is not allowed",
+        "basic auth is not allowed",
+      ],
+      10,
+    ),
     weights: { basic_auth_disabled_or_retired: 4.8, authentication_policy_blocks_basic_smtp: 4.3, unknown: -3 },
     why: "{reply}: Basic (password) authentication is refused for the account before the password is checked",
     question:
@@ -454,7 +465,10 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "direct-send-endpoint",
     source: "Microsoft 'How to set up a multifunction device … to send email' (direct send takes no AUTH)",
     kind: "transcript",
-    // A 504 5.7.4 from it, or a client saying the server offers no AUTH at all (MailKit #624).
+    // A 504 5.7.4 from it, a client saying the server offers no AUTH at all (MailKit #624), or a
+    // client's own "could not authenticate" / "authentication failed" there (ProjectSend #1175:
+    // PHPMailer against <domain>.mail.protection.outlook.com:25, fixed by a submission host): the
+    // endpoint advertises no AUTH, so every login attempt on it fails whatever the credentials.
     evidence: (ev) =>
       /protection\.outlook\.com|\beop-/iu.test(`${ev.ex.host ?? ""} ${ev.ex.serverId ?? ""}`) &&
       (ev.enhanced.includes("5.7.4") ||
@@ -463,6 +477,9 @@ export const REPLY_RULES: readonly Rule[] = [
             "the smtp server does not support authentication",
             "smtp auth extension not supported by server",
             "smtp: server doesn't support auth",
+            "could not authenticate",
+            "authentication failed",
+            "invalid login",
           ],
           14,
         )(ev) > 0)

@@ -58,8 +58,8 @@ describe("corpus accuracy", () => {
     console.log(
       `doctor corpus: ${results.length} cases, top-1 ${rate("top1").toFixed(3)}, top-2 ${rate("top2").toFixed(3)}, top-1 incl. acceptable ${rate("lenient").toFixed(3)}\n  not top-1:\n    ${misses.join("\n    ")}`,
     );
-    // 0.95 since fresh-threads-2.yaml: three bare-5.7.3 / context-only cases stay misses by design.
-    expect(rate("top1")).toBeGreaterThanOrEqual(0.95);
-    expect(rate("top2")).toBeGreaterThanOrEqual(0.98);
+    // Measured 0.963 / 0.994 after fresh-threads-3.yaml: six context-only cases stay top-1 misses by design.
+    expect(rate("top1")).toBeGreaterThanOrEqual(0.96);
+    expect(rate("top2")).toBeGreaterThanOrEqual(0.99);
   });
 });
