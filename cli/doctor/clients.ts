@@ -191,6 +191,16 @@ const AUTH_FAILED_GENERIC = [
   "login failed",
 ];
 
+/**
+ * A client's generic "sending failed" naming the host and port it used, with no server reply: with a
+ * port other than 587 or 25 it is the port/TLS-mode class of client-wrong-port (blastula #1:
+ * smtp.office365.com:465).
+ */
+const SEND_FAILED_TO_HOST = [
+  // Apache Commons Email Email.sendMimeMessage(): "Sending the email to the following server failed : " + host + ":" + port
+  "sending the email to the following server failed",
+];
+
 const port = (ev: Evidence): number | null =>
   ev.ex.port ??
   (/\b(465|587|25)\b/u.exec(ev.words)?.[1] !== undefined ? Number(/\b(465|587|25)\b/u.exec(ev.words)![1]) : null);
@@ -299,7 +309,7 @@ export const CLIENT_RULES: readonly Rule[] = [
     evidence: (ev) => {
       const p = port(ev);
       if (p === null || p === 587 || p === 25) return 0;
-      return phrases([...CANNOT_CONNECT, ...NO_GREETING], 12)(ev) > 0 ||
+      return phrases([...CANNOT_CONNECT, ...NO_GREETING, ...SEND_FAILED_TO_HOST], 12)(ev) > 0 ||
         ev.ex.networkError !== null ||
         phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0
         ? 1

@@ -239,10 +239,19 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
   return null;
 }
 
+/**
+ * OAuth named as the remedy or a wish, not as the login in use: "moved to OAuth for SMTP",
+ * "requires OAuth2", "add OAuth support" (hoppscotch #4401, pingvin-share #761, the Outlook.com
+ * Basic retirement threads). Removed before the generic "OAuth" test; XOAUTH2, tokens and
+ * SaslMechanismOAuth2 still count.
+ */
+const OAUTH_AS_REMEDY =
+  /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b/giu;
+
 function detectOAuth(s: string, mech: Extracted["authMechanism"]): boolean {
   if (mech === "XOAUTH2") return true;
   return /XOAUTH2|SaslMechanismOAuth2|\bOAuth\s*2?\b|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow/iu.test(
-    s,
+    s.replace(OAUTH_AS_REMEDY, " "),
   );
 }
 

@@ -25,6 +25,22 @@ const OAUTH_GATE_WEIGHTS: Weights = Object.fromEntries([
 const CONSUMER_BASIC_OFF = Date.UTC(2024, 8, 16);
 
 /** The reply-phrase and transcript table. */
+/** "Security defaults … turned off", the noun in any of the reason's languages (azure-docs #54776). */
+const SECURITY_DEFAULTS_TURNED_OFF = new RegExp(
+  `(?:${["secure defaults", ...REASONS.securityDefaults.filter((p) => !p.includes("locked"))].join("|")})[^.!?\\n]{0,80}?(?:turned off|switched off|disabled|deaktiviert|désactivés?|desactivad[oa]s?|desativad[oa]s?|disattivat[ei])`,
+  "u",
+);
+
+/** Exchange's own security-defaults reason, decisive without a code (and cut off after "organi…"). */
+const SECURITY_DEFAULTS_REPLY = anyPhrase(
+  [
+    "locked by your organization's security defaults",
+    "locked by your organisation's security defaults",
+    "user is locked by your organi",
+  ],
+  12,
+);
+
 export const REPLY_RULES: readonly Rule[] = [
   {
     id: "phrase-smtp-auth-disabled",
@@ -69,7 +85,19 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "phrase-security-defaults",
     source: "m365 SmtpReplies.securityDefaults",
     kind: "phrase",
-    evidence: anyPhrase([...REASONS.securityDefaults, "user is locked by your organi"], 12),
+    // The whole reason ("locked by your organization's security defaults policy") is decisive on
+    // its own; the bare name "security defaults" (and its translations) only next to a status code,
+    // since with no reply it is the reporter's noun, which the user-words rules read, negations
+    // included ("had security defaults on … then turned off", azure-docs #54776).
+    evidence: (ev) =>
+      Math.max(
+        SECURITY_DEFAULTS_REPLY(ev),
+        ev.basic.length > 0 || ev.enhanced.length > 0
+          ? anyPhrase(REASONS.securityDefaults, 12)(ev)
+          : SECURITY_DEFAULTS_TURNED_OFF.test(ev.words)
+            ? 0
+            : 0.6 * anyPhrase(REASONS.securityDefaults, 12)(ev),
+      ),
     weights: { security_defaults_enabled: 5.5, account_locked: -1, unknown: -3 },
     why: "{reply}: Entra security defaults block Basic sign-ins for this account",
   },

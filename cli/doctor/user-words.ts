@@ -3,7 +3,10 @@
  * `--context "<text>"` — MFA is on, it worked until last week, it works with TLS on, it is a shared
  * mailbox. A stated fact ("MFA is on", "security defaults are on") moves a generic code's ranking
  * (review class F); it never outweighs a reply that names its own reason (log-odds ≤ 2.8 against
- * 4–6 for a decisive phrase).
+ * 4–6 for a decisive phrase). A rule that names a cause also lowers `unknown` by 1.5: with no reply
+ * pasted, the reporter's "security defaults are on" or "Outlook does not support PLAIN" is evidence,
+ * and the cause it names ranks first at a modest confidence instead of `unknown` (the ninth batch,
+ * fresh-threads-4.yaml: five reports carried only the reporter's words).
  */
 import type { Evidence } from "./evidence.ts";
 import type { Rule } from "./rule-kit.ts";
@@ -13,6 +16,13 @@ const said =
   (ev: Evidence): number =>
     re.test(ev.words) ? 1 : 0;
 
+/** "Security defaults are on", also as "secure defaults" and in quotes. */
+const SECURITY_DEFAULTS_ON =
+  /secur(?:ity|e) defaults?"? (?:is |are |were |was )?(?:on|enabled|active)|(?:enabled|turned on|adding|added|enabling) "?secur(?:ity|e) defaults/u;
+/** "Security defaults … turned off / disabled", in one sentence. */
+const SECURITY_DEFAULTS_OFF =
+  /secur(?:ity|e) defaults?[^.!?\n]{0,80}?\b(?:turned off|switched off|disabled|(?:is|are|was|were) off)\b|(?:disabled|turned off|switched off) "?secur(?:ity|e) defaults/u;
+
 /** The user-words table. */
 export const USER_WORD_RULES: readonly Rule[] = [
   {
@@ -20,7 +30,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "review class F/E: MFA named by the reporter",
     kind: "context",
     evidence: said(/\b(?:mfa|2fa|multi-?factor|two-?factor|authenticator app|zwei-faktor|double authentification)\b/u),
-    weights: { per_user_mfa: 2.4, conditional_access_block: 0.6, wrong_credentials: -0.8 },
+    weights: { unknown: -1.5, per_user_mfa: 2.4, conditional_access_block: 0.6, wrong_credentials: -0.8 },
     why: "You mention MFA: a password-only SMTP sign-in cannot satisfy it",
   },
   {
@@ -35,16 +45,36 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-security-defaults",
     source: "review class E: 'Security Defaults are on' in the reporter's words",
     kind: "context",
-    evidence: said(/security defaults? (?:is |are )?(?:on|enabled|active)|(?:enabled|turned on) security defaults/u),
-    weights: { security_defaults_enabled: 2.4, wrong_credentials: -0.5 },
+    // "Secure defaults" is how admins often name them (OfficeDocs-Exchange #2075); a sentence that goes
+    // on to say they were turned off does not count (azure-docs #54776: "had security defaults on …
+    // then was subsequently turned off").
+    evidence: (ev) => (SECURITY_DEFAULTS_ON.test(ev.words) && !SECURITY_DEFAULTS_OFF.test(ev.words) ? 1 : 0),
+    // Security defaults make every user register for MFA, so an MFA or app-password mention next
+    // to them is explained by them (azure-docs #46622: "added 2FA and an app password, but the
+    // Security Defaults still didn't work").
+    weights: { unknown: -1.5, security_defaults_enabled: 2.4, per_user_mfa: -1.2, wrong_credentials: -0.5 },
     why: "You say security defaults are on: they block Basic SMTP AUTH",
+  },
+  {
+    id: "words-security-defaults-off",
+    source:
+      "Microsoft 'Enable or disable SMTP AUTH in Exchange Online': SMTP AUTH is disabled for organizations created after January 2020 and is enabled per mailbox; turning security defaults off does not turn it on (azure-docs #54776)",
+    kind: "context",
+    evidence: said(SECURITY_DEFAULTS_OFF),
+    weights: {
+      unknown: -1.5,
+      security_defaults_enabled: -2.4,
+      smtp_auth_disabled_mailbox: 1.8,
+      smtp_auth_disabled_tenant: 0.6,
+    },
+    why: "You say security defaults are off: then the mailbox's (or the organization's) SMTP AUTH switch is the next gate",
   },
   {
     id: "words-conditional-access",
     source: "reporter names Conditional Access",
     kind: "context",
     evidence: said(/conditional access|legacy auth(?:entication)? (?:is )?block|block legacy/u),
-    weights: { conditional_access_block: 2.8, wrong_credentials: -0.5 },
+    weights: { unknown: -1.5, conditional_access_block: 2.8, wrong_credentials: -0.5 },
     why: "You mention Conditional Access / blocking legacy authentication",
   },
   {
@@ -123,18 +153,32 @@ export const USER_WORD_RULES: readonly Rule[] = [
   },
   {
     id: "words-basic-auth-off",
-    source: "reporters' own account: 'basic authentication has been disabled / deprecated' (zotero-arxiv-daily #46)",
+    source:
+      "reporters' own account: 'basic authentication has been disabled / deprecated' (zotero-arxiv-daily #46), also the bare verb ('has disable basic auth', hoppscotch #4401) and Chinese 禁用 (SmsForwarder #527)",
     kind: "context",
     // Not Exchange's own reply ("basic authentication is disabled"), which the reply rules read.
     evidence: said(
-      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled|deprecated|retired|removed)\s+basic auth/u,
+      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|禁用[^。\n]{0,16}basic auth|basic auth(?:entication)?[^。\n]{0,16}(?:禁用|停用)/u,
     ),
     weights: {
+      unknown: -1.5,
       basic_auth_disabled_or_retired: 2.5,
       authentication_policy_blocks_basic_smtp: 1.2,
       wrong_credentials: -0.5,
     },
     why: "You say Basic authentication was turned off: only OAuth (or an authentication policy exception) will work",
+  },
+  {
+    id: "words-no-plain",
+    source:
+      "Exchange Online offers only AUTH LOGIN and XOAUTH2 after STARTTLS (Microsoft 'Authenticated client SMTP submission'); reporters say it in their own words (hasura-auth #612, seatsurfing PR #1337)",
+    kind: "context",
+    evidence: said(
+      /(?:does ?n[o']t|do ?n[o']t|not) support (?:the )?(?:auth )?plain\b|\bplain (?:auth(?:entication)? |method )?(?:is )?not supported|only (?:supports? |accepts? )?(?:auth )?login\b/u,
+    ),
+    weights: { unknown: -1.5, auth_mechanism_unsupported: 2.6, wrong_credentials: -0.5 },
+    why: "You say PLAIN is not supported: Exchange Online offers only AUTH LOGIN and XOAUTH2",
+    question: "Which AUTH mechanism does the client send? (Exchange Online offers LOGIN and XOAUTH2 only)",
   },
   {
     id: "words-personal-account",
