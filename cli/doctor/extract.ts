@@ -248,11 +248,16 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
 const OAUTH_AS_REMEDY =
   /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b/giu;
 
-function detectOAuth(s: string, mech: Extracted["authMechanism"]): boolean {
-  if (mech === "XOAUTH2") return true;
-  return /XOAUTH2|SaslMechanismOAuth2|\bOAuth\s*2?\b|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow/iu.test(
-    s.replace(OAUTH_AS_REMEDY, " "),
-  );
+/** OAuth tokens, mechanisms and flows: never a remedy sentence. */
+const OAUTH_STRONG =
+  /XOAUTH2|SaslMechanismOAuth2|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow/iu;
+
+function detectOAuth(readings: readonly string[], mech: Extracted["authMechanism"]): boolean {
+  if (mech === "XOAUTH2" || readings.some((r) => OAUTH_STRONG.test(r))) return true;
+  // The bare word "OAuth" counts only when it is still there once the remedies are removed from every
+  // reading: a log or UI that wraps at a fixed column can cut the verb itself ("… and mo⏎ve to oauth for
+  // smtp login", hoppscotch #4401 wrapped at 40 columns), which only the joined reading puts back.
+  return readings.every((r) => /\bOAuth\s*2?\b/iu.test(r.replace(OAUTH_AS_REMEDY, " ")));
 }
 
 function detectStage(s: string, replies: Reply[]): Stage {
@@ -364,7 +369,7 @@ export function extract(text: string): Extracted {
     enhancedCodes: [...new Set(replies.map((r) => r.enhanced).filter((c): c is string => c !== null))],
     stage: detectStage(normalized, replies),
     authMechanism: mech,
-    oauth: detectOAuth(scan, mech),
+    oauth: detectOAuth([normalized, norm.joined], mech),
     serverId: suffix?.[1] ?? /Hostname=([A-Z0-9.]+\.(?:outlook\.com|outlook\.cn))/iu.exec(scan)?.[1] ?? null,
     timestamp: suffix?.[2] ?? null,
     requestId: suffix?.[3] ?? /\[([0-9A-F]{16})\]/u.exec(scan)?.[1] ?? null,

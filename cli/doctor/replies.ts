@@ -4,6 +4,7 @@
  * its admin surfaces answer in; the mechanism rules take the OAuth-applicable gates from the gates
  * module (gate-causes.ts).
  */
+import { SECURITY_DEFAULTS_OFF, SECURITY_DEFAULTS_ON } from "./user-words.ts";
 import { BASIC_ONLY_CAUSES, OAUTH_ONLY_CAUSES } from "./gate-causes.ts";
 import { REASONS } from "./reasons.ts";
 import { anyPhrase, type Rule, type Weights } from "./rule-kit.ts";
@@ -25,12 +26,6 @@ const OAUTH_GATE_WEIGHTS: Weights = Object.fromEntries([
 const CONSUMER_BASIC_OFF = Date.UTC(2024, 8, 16);
 
 /** The reply-phrase and transcript table. */
-/** "Security defaults … turned off", the noun in any of the reason's languages (azure-docs #54776). */
-const SECURITY_DEFAULTS_TURNED_OFF = new RegExp(
-  `(?:${["secure defaults", ...REASONS.securityDefaults.filter((p) => !p.includes("locked"))].join("|")})[^.!?\\n]{0,80}?(?:turned off|switched off|disabled|deaktiviert|désactivés?|desactivad[oa]s?|desativad[oa]s?|disattivat[ei])`,
-  "u",
-);
-
 /** Exchange's own security-defaults reason, decisive without a code (and cut off after "organi…"). */
 const SECURITY_DEFAULTS_REPLY = anyPhrase(
   [
@@ -92,10 +87,15 @@ export const REPLY_RULES: readonly Rule[] = [
     evidence: (ev) =>
       Math.max(
         SECURITY_DEFAULTS_REPLY(ev),
-        ev.basic.length > 0 || ev.enhanced.length > 0
-          ? anyPhrase(REASONS.securityDefaults, 12)(ev)
-          : SECURITY_DEFAULTS_TURNED_OFF.test(ev.words)
-            ? 0
+        // A sentence saying they were turned off is the reporter's, with or without a status code
+        // ("we disabled security defaults, still 535 5.7.3"); the full reason above still counts. With a
+        // code and the words also saying they were on, it is a before/after account ("enabled: 535 …;
+        // disabled: sent", sasl-xoauth2 #69), which names them.
+        SECURITY_DEFAULTS_OFF.test(ev.words) &&
+          (ev.basic.length + ev.enhanced.length === 0 || !SECURITY_DEFAULTS_ON.test(ev.words))
+          ? 0
+          : ev.basic.length > 0 || ev.enhanced.length > 0
+            ? anyPhrase(REASONS.securityDefaults, 12)(ev)
             : 0.6 * anyPhrase(REASONS.securityDefaults, 12)(ev),
       ),
     weights: { security_defaults_enabled: 5.5, account_locked: -1, unknown: -3 },

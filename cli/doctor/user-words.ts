@@ -16,12 +16,27 @@ const said =
   (ev: Evidence): number =>
     re.test(ev.words) ? 1 : 0;
 
+/** A personal Microsoft account's address (the consumer domains of extract.ts). */
+const PERSONAL_ADDRESS = /@(?:outlook\.[a-z.]+|hotmail\.[a-z.]+|live\.[a-z.]+|msn\.com)\b/iu;
+/** Microsoft turned Basic authentication off for personal accounts on 16 September 2024. */
+const PERSONAL_BASIC_OFF = Date.UTC(2024, 8, 16);
+
 /** "Security defaults are on", also as "secure defaults" and in quotes. */
-const SECURITY_DEFAULTS_ON =
-  /secur(?:ity|e) defaults?"? (?:is |are |were |was )?(?:on|enabled|active)|(?:enabled|turned on|adding|added|enabling) "?secur(?:ity|e) defaults/u;
+/**
+ * The noun "security defaults" as the reporter writes it: English (also "secure defaults") and the
+ * product term of Microsoft Learn's localised pages (the same list as reasons.ts: de, fr, es, pt, it,
+ * nl, ja, zh), so a translated "security defaults … turned off" is read as it is in English.
+ */
+const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|sicherheitsstandards|paramètres de sécurité par défaut|valores predeterminados de seguridad|padrões de segurança|impostazioni predefinite per la sicurezza|standaardinstellingen voor beveiliging|セキュリティの既定値|安全默认值)`;
+export const SECURITY_DEFAULTS_ON = new RegExp(
+  String.raw`${SD_NOUN}"? (?:is |are |were |was |sind |sont )?(?:on|enabled|active|aktiviert|activés?)|(?:enabled|turned on|adding|added|enabling) "?${SD_NOUN}`,
+  "u",
+);
 /** "Security defaults … turned off / disabled", in one sentence. */
-const SECURITY_DEFAULTS_OFF =
-  /secur(?:ity|e) defaults?[^.!?\n]{0,80}?\b(?:turned off|switched off|disabled|(?:is|are|was|were) off)\b|(?:disabled|turned off|switched off) "?secur(?:ity|e) defaults/u;
+export const SECURITY_DEFAULTS_OFF = new RegExp(
+  String.raw`${SD_NOUN}[^.!?\n。]{0,80}?(?:\b(?:turned off|switched off|disabled|(?:is|are|was|were) off|deaktiviert|ausgeschaltet|désactivés?|desactivad[oa]s?|desativad[oa]s?|disattivat[ei]|uitgeschakeld)\b|無効|禁用|关闭)|(?:disabled|turned off|switched off|deaktivierte?n?|désactivé) "?${SD_NOUN}`,
+  "u",
+);
 
 /** The user-words table. */
 export const USER_WORD_RULES: readonly Rule[] = [
@@ -192,6 +207,52 @@ export const USER_WORD_RULES: readonly Rule[] = [
       security_defaults_enabled: -0.5,
     },
     why: "A personal Outlook.com/Hotmail account: only OAuth works; there are no tenant switches",
+  },
+  {
+    id: "words-personal-account-auth-failure",
+    source:
+      "Microsoft support, 'Modern authentication methods now needed to continue syncing Outlook email in non-Microsoft email apps': Basic authentication (app passwords included) off for personal Outlook.com/Hotmail/Live accounts from 16 September 2024; nodemailer #1726, vaultwarden (hassio-addons #402), twikoo #840",
+    kind: "context",
+    // A personal account's address (or the reporter's "personal account" / Hotmail) next to a generic
+    // authentication failure — a bare 535 5.7.3, a 5.7.139 whatever its wording, "Authentication
+    // failed", "Invalid login" — on smtp-mail.outlook.com or smtp.office365.com: after 16 September 2024
+    // that is the retirement, not a wrong password. Not for a reply dated before that day, not with
+    // OAuth in use, and not when Exchange names another reason (locked, criteria, credentials, tenant).
+    evidence: (ev) => {
+      const personal =
+        ev.ex.addresses.some((a) => PERSONAL_ADDRESS.test(a)) ||
+        /personal (?:microsoft |outlook(?:\.com)? )?account|\bhotmail\b|\bpersönliche[ns]? konto|compte personnel/u.test(
+          ev.words,
+        );
+      if (!personal || ev.ex.oauth) return 0;
+      const authFailure =
+        ev.basic.includes(535) ||
+        ev.enhanced.some((c) => c === "5.7.3" || c === "5.7.139" || c === "5.7.8") ||
+        /authentication (?:unsuccessful|failed)|could not authenticate|invalid login|authenticationfailed|username and password not accepted/u.test(
+          ev.words,
+        );
+      if (!authFailure) return 0;
+      if (
+        /credentials were incorrect|account locked|locked by|did not meet the criteria|smtpclientauthentication is disabled|security defaults|starttls/u.test(
+          ev.words,
+        )
+      )
+        return 0;
+      const when = ev.ex.timestamp !== null ? Date.parse(ev.ex.timestamp) : Number.NaN;
+      return !Number.isNaN(when) && when < PERSONAL_BASIC_OFF ? 0 : 1;
+    },
+    weights: {
+      unknown: -1.5,
+      basic_auth_disabled_or_retired: 2.6,
+      authentication_policy_blocks_basic_smtp: -1.5,
+      wrong_credentials: -1.2,
+      mailbox_unlicensed_or_missing: -1,
+      smtp_auth_disabled_mailbox: -0.8,
+      per_user_mfa: -0.6,
+    },
+    why: "A personal Outlook.com/Hotmail account refused at AUTH: Microsoft turned Basic authentication (app passwords included) off for personal accounts on 16 September 2024; only OAuth works",
+    question:
+      "Is the account a personal Outlook.com/Hotmail/Live one? Then only OAuth (XOAUTH2) works; no password or app password will.",
   },
   {
     id: "words-owa-works",
