@@ -2,8 +2,9 @@
  * Issue 16.8: `npm start` shows what its preview does while it runs. Fed the lines of `pulumi
  * preview --json` with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true (one engine event a line), it
  * prints one line per planned change as the engine plans it (and the tenant's current value of each
- * declared switch it changes, from the program's info lines), and keeps the change counts and, for a
- * failed preview, its errors and mandatory policy violations as single lines without ANSI codes.
+ * declared switch it changes, from the program's info lines, and each of the program's warnings once),
+ * and keeps the change counts and, for a failed preview, its errors and mandatory policy violations as
+ * single lines without ANSI codes.
  */
 
 type Json = Record<string, unknown>;
@@ -39,6 +40,7 @@ export function previewProgress(print: (line: string) => void, maxLines = 20): P
   const counted: Record<string, number> = {};
   let summary: Record<string, number> | undefined;
   const problems: string[] = [];
+  const warned = new Set<string>();
   let shown = 0;
   let refreshing = false;
   return {
@@ -69,6 +71,15 @@ export function previewProgress(print: (line: string) => void, maxLines = 20): P
       if (isObject(diagnostic) && diagnostic.severity === "error" && typeof diagnostic.message === "string") {
         const message = oneLine(diagnostic.message);
         if (message !== "" && message !== "preview failed" && !problems.includes(message)) problems.push(message);
+      }
+      // The program's warnings (a device that still cannot send, accounts left without MFA): the
+      // first hour should see them before the change is applied, not only in the up's output.
+      if (isObject(diagnostic) && diagnostic.severity === "warning" && typeof diagnostic.message === "string") {
+        const message = oneLine(diagnostic.message);
+        if (message !== "" && !warned.has(message)) {
+          warned.add(message);
+          print(`warning: ${message}`);
+        }
       }
       // What each change overwrites, as the program read it from the tenant (program/current.ts).
       if (isObject(diagnostic) && diagnostic.severity === "info" && typeof diagnostic.message === "string") {

@@ -74,6 +74,10 @@ describe("npm start", { timeout: 400_000 }, () => {
       const run = await runStart();
       expect(run.code, run.out).toBe(0);
       expect(run.out).toContain("3. The device tries again");
+      // Issue 15.5: before the apply, the article's blind spot is named: who else loses MFA.
+      expect(run.out).toContain(
+        "warning: Security defaults off: 4 of 6 accounts will have no MFA: admin@contoso.com, alice@contoso.com, bob@contoso.com, contractor@contoso.com; declared without MFA in tenant.yaml: scanner@contoso.com.",
+      );
 
       const argv = readFileSync(log, "utf8").split("\n").filter(Boolean);
       expect(argv).toContainEqual(

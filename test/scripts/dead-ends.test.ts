@@ -173,6 +173,20 @@ describe("npm start's preview progress", () => {
     failed.line("not json");
     expect(failed.problems()).toEqual(["boom at x"]);
   });
+
+  it("prints each of the program's warnings once, on one line, before the change is applied", () => {
+    const printed: string[] = [];
+    const progress = previewProgress((l) => printed.push(l));
+    const warning = {
+      diagnosticEvent: {
+        severity: "warning",
+        message: "\u001b[33mSecurity defaults off: 4 of 6 accounts will have no MFA:\n  admin@contoso.com\n",
+      },
+    };
+    progress.line(JSON.stringify(warning));
+    progress.line(JSON.stringify(warning));
+    expect(printed).toEqual(["warning: Security defaults off: 4 of 6 accounts will have no MFA: admin@contoso.com"]);
+  });
 });
 
 describe("help texts through the real CLI", () => {
