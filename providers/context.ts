@@ -200,7 +200,11 @@ export interface KindProvider<I, O> {
   /**
    * Normalises `news` (lower-case addresses, sorted lists) and returns one failure per bad property,
    * naming it. May read the tenant to say that a mailbox or user does not exist (from the shared
-   * listings, never one call per resource). Must not write.
+   * listings, never one call per resource), but only for an item the state does not already hold
+   * (`olds` names another or none): for one it holds, refresh's `read` is what notices it is gone, and
+   * the engine calls check one resource after another, so a drift check of a few declared items
+   * would otherwise wait for listings of the whole tenant (issue 15.5's 10,000-user drift check).
+   * Must not write.
    */
   check(ctx: ProviderContext, olds: Partial<O>, news: I): Promise<{ inputs: I; failures: Failure[] }>;
   /**

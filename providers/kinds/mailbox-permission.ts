@@ -39,7 +39,7 @@ async function trusteeForms(ctx: ProviderContext, user: string, appId: string): 
 }
 
 export const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPermissionOutputs> = {
-  async check(ctx, _olds, news) {
+  async check(ctx, olds, news) {
     const failures: Failure[] = [];
     const mailbox = String(news.mailbox ?? "").toLowerCase();
     const user = String(news.user ?? "").toLowerCase();
@@ -49,7 +49,7 @@ export const mailboxPermission: KindProvider<MailboxPermissionInputs, MailboxPer
     if (accessRights.length !== 1 || accessRights[0] !== "FullAccess") {
       failures.push({ property: "accessRights", reason: "must be [FullAccess]" });
     }
-    if (!(await mailboxExists(ctx, mailbox))) {
+    if (olds.mailbox !== mailbox && !(await mailboxExists(ctx, mailbox))) {
       failures.push({ property: "mailbox", reason: `no Exchange Online mailbox ${mailbox} in the tenant` });
     }
     return { inputs: { mailbox, user, appId, accessRights }, failures };

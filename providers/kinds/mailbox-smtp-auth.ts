@@ -31,13 +31,13 @@ async function readMailbox(ctx: ProviderContext, mailbox: string): Promise<CasMa
 }
 
 export const mailboxSmtpAuth: KindProvider<MailboxSmtpAuthInputs, MailboxSmtpAuthOutputs> = {
-  async check(ctx, _olds, news) {
+  async check(ctx, olds, news) {
     const failures: Failure[] = [];
     const mailbox = String(news.mailbox ?? "").toLowerCase();
     if (!isOneOf(MAILBOX_SMTP_AUTH_STATES, news.state)) {
       failures.push({ property: "state", reason: "must be inherit, enabled or disabled" });
     }
-    if (!(await mailboxExists(ctx, mailbox))) {
+    if (olds.mailbox !== mailbox && !(await mailboxExists(ctx, mailbox))) {
       failures.push({ property: "mailbox", reason: `no Exchange Online mailbox ${mailbox} in the tenant` });
     }
     return { inputs: { ...news, mailbox }, failures };

@@ -29,13 +29,14 @@ async function readMfa(ctx: ProviderContext, user: string): Promise<PerUserMfaSt
 }
 
 export const perUserMfa: KindProvider<PerUserMfaInputs, PerUserMfaOutputs> = {
-  async check(ctx, _olds, news) {
+  async check(ctx, olds, news) {
     const failures: Failure[] = [];
     const user = String(news.user ?? "").toLowerCase();
     if (!isOneOf(PER_USER_MFA_STATES, news.state)) {
       failures.push({ property: "state", reason: "must be disabled, enabled or enforced" });
     }
-    if (!(await userExists(ctx, user))) failures.push({ property: "user", reason: `no user ${user} in the tenant` });
+    if (olds.user !== user && !(await userExists(ctx, user)))
+      failures.push({ property: "user", reason: `no user ${user} in the tenant` });
     return { inputs: { ...news, user }, failures };
   },
   diff(olds, news) {

@@ -111,6 +111,26 @@ describe("provider context: bulk reads", () => {
     expect(listCasMailboxes).toHaveBeenCalledTimes(1);
   });
 
+  it("does not look up a mailbox or user the state already holds: refresh's read does", async () => {
+    const listCasMailboxes = vi.fn(async () => mailboxes(10));
+    const listUserPrincipalNames = vi.fn(async () => ["alice@contoso.com"]);
+    const ctx = createProviderContext(fakeApi({ listCasMailboxes, listUserPrincipalNames }), "restore");
+    const { MailboxSmtpAuth: mailbox, PerUserMfa: mfa } = KIND_PROVIDERS;
+    const held = { mailbox: "gone@contoso.com", state: "enabled" as const, prior: "inherit" as const };
+    expect((await mailbox.check(ctx, held, { mailbox: "Gone@Contoso.com", state: "disabled" })).failures).toEqual([]);
+    const heldUser = { user: "gone@contoso.com", state: "enabled" as const, prior: "disabled" as const };
+    expect((await mfa.check(ctx, heldUser, { user: "gone@contoso.com", state: "enforced" })).failures).toEqual([]);
+    expect(listCasMailboxes).not.toHaveBeenCalled();
+    expect(listUserPrincipalNames).not.toHaveBeenCalled();
+    // Another item than the one held is new: looked up, and its absence named.
+    expect((await mailbox.check(ctx, held, { mailbox: "other@contoso.com", state: "disabled" })).failures).toEqual([
+      { property: "mailbox", reason: "no Exchange Online mailbox other@contoso.com in the tenant" },
+    ]);
+    expect((await mfa.check(ctx, heldUser, { user: "other@contoso.com", state: "enforced" })).failures).toEqual([
+      { property: "user", reason: "no user other@contoso.com in the tenant" },
+    ]);
+  });
+
   it("checks users against the users listing, or one MFA read each without User.Read.All", async () => {
     const listUserPrincipalNames = vi.fn(async () => ["Alice@contoso.com"]);
     const ctx = createProviderContext(fakeApi({ listUserPrincipalNames }), "restore");
