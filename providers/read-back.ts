@@ -86,17 +86,38 @@ export function createReadBack(reads: FreshReads, opts: ReadBackOptions = {}): R
   }
 
   // Writes made by this process (a sequence number each), and the listing shared by read-back rounds:
-  // a round may use a listing only if it started after the round's last write.
+  // a round may use a listing only if it started after the round's last write. At most one listing is
+  // in flight: while one runs, rounds needing a later one share the next, which starts when it ends.
+  // (Writes trickle in for minutes in a 1,000-write apply; a listing per round meant hundreds of
+  // 10,000-mailbox listings competing with the writes themselves.)
+  type Listing = { afterWrite: number; values: Promise<Map<string, MailboxSmtpAuthState>>; done: boolean };
   let writes = 0;
-  let listing: { afterWrite: number; values: Promise<Map<string, MailboxSmtpAuthState>> } | undefined;
+  let listing: Listing | undefined;
+  let queued: Promise<Map<string, MailboxSmtpAuthState>> | undefined;
+  function startListing(): Listing {
+    const entry: Listing = { afterWrite: writes, values: reads.all(), done: false };
+    listing = entry;
+    entry.values.then(
+      () => (entry.done = true),
+      () => {
+        entry.done = true;
+        if (listing === entry) listing = undefined;
+      },
+    );
+    return entry;
+  }
   function listingAfter(write: number): Promise<Map<string, MailboxSmtpAuthState>> {
     if (listing && listing.afterWrite >= write) return listing.values;
-    const entry = { afterWrite: writes, values: reads.all() };
-    listing = entry;
-    entry.values.catch(() => {
-      if (listing === entry) listing = undefined;
-    });
-    return entry.values;
+    if (!listing || listing.done) return startListing().values;
+    // One is in flight but started before this write: share the one that starts when it ends.
+    const running = listing.values;
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return startListing().values;
+      });
+    return queued;
   }
 
   // Reads confirm entries one by one (a refresh reads thousands): write the file once per burst.
