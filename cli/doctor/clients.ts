@@ -291,11 +291,20 @@ export const CLIENT_RULES: readonly Rule[] = [
       "nodemailer smtp-connection, PHPMailer phpmailer.lang-en.php, Jakarta Mail, .NET, Outlook 0x800CCC0E/0x80042109, device firmware",
     kind: "client",
     // extract() files "Greeting never received" as a timeout; client-no-greeting reads it instead.
-    evidence: (ev) =>
-      Math.max(
-        phrases(CANNOT_CONNECT, 12)(ev),
+    // "Unauthorized password or connection refused" (an application's either/or message, SuiteCRM
+    // #9789) names a refused login as much as a refused connection: with no socket error code in the
+    // paste, a credential refusal beside it leaves the connection words little weight.
+    evidence: (ev) => {
+      const loginRefused =
+        ev.ex.networkError === null &&
+        /unauthori[sz]ed (?:password|login|user)|invalid (?:login|password|credentials)|(?:password|credentials) (?:rejected|incorrect|not accepted)|authentication (?:failed|unsuccessful)/u.test(
+          ev.words,
+        );
+      return Math.max(
+        phrases(CANNOT_CONNECT, 12)(ev) * (loginRefused ? 0.25 : 1),
         ev.ex.networkError !== null && phrases(NO_GREETING, 14)(ev) === 0 ? 1 : 0,
-      ),
+      );
+    },
     weights: { transient: 3.0, unknown: -3 },
     why: "No SMTP conversation: the connection to the server timed out or was refused — a firewall or hosting provider blocks outbound port 587, or a temporary outage",
     question: "Does Test-NetConnection smtp.office365.com -Port 587 succeed from the sending host?",
@@ -353,6 +362,26 @@ export const CLIENT_RULES: readonly Rule[] = [
     why: "The client reports a failed login without the server's reason",
     question:
       "Does the same user name and password sign in to Outlook on the web? (If yes, is MFA or Security Defaults on for it?)",
+  },
+  {
+    id: "config-starttls-off",
+    source:
+      "PHPMailer: SMTPSecure takes '', 'ssl' or 'tls' (PHPMailer::ENCRYPTION_STARTTLS = 'tls'), any other value starts no TLS (SuiteCRM #2829: 'tsl' was the reason); enough_mail: connectToServer() then startTls() before login (enough_mail #106, the call commented out); Exchange Online offers AUTH only after STARTTLS",
+    kind: "client",
+    // The pasted client configuration itself turns STARTTLS off: a STARTTLS call commented out, or
+    // PHPMailer's SMTPSecure set to a value it does not know (a typo such as 'tsl'). Not `secure:
+    // false` (nodemailer and MailKit upgrade on 587 by themselves) and not an empty SMTPSecure
+    // (PHPMailer's SMTPAutoTLS upgrades when the server offers STARTTLS).
+    evidence: (ev) => {
+      // ev.words joins lines, so the comment marker must stand right before the call.
+      if (/(?:\/\/|#|--)\s*(?:await\s+)?[\w.$>-]*\bstart_?tls\s*\(/u.test(ev.words)) return 1;
+      const secure = /smtpsecure\s*=\s*["']([^"'\n]*)["']/u.exec(ev.words);
+      return secure !== null && !["", "tls", "ssl"].includes(secure[1]!.trim()) ? 1 : 0;
+    },
+    weights: { starttls_required: 3.2, wrong_credentials: -0.8, unknown: -3 },
+    why: "The client configuration you pasted never starts TLS (STARTTLS call commented out, or an encryption value the library does not know): on 587 Exchange offers AUTH only after STARTTLS",
+    question:
+      "Does the client issue STARTTLS on 587 before it logs in? (PHPMailer SMTPSecure = 'tls'; call startTls() before login)",
   },
   {
     id: "transcript-auth-before-starttls",

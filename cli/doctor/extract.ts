@@ -235,18 +235,20 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
     )?.[1];
   if (configured !== undefined) return configured.toUpperCase().replace("_", "-") as Extracted["authMechanism"];
   if (/auth_login|AUTH LOGIN/iu.test(s)) return "LOGIN";
-  if (/xoauth2|SaslMechanismOAuth2|oauth2/iu.test(s)) return "XOAUTH2";
+  // "OAuth2" named as the remedy or as what the client lacks is not the mechanism in use (twikoo #756).
+  if (/xoauth2|SaslMechanismOAuth2|oauth2/iu.test(s.replace(OAUTH_AS_REMEDY, " "))) return "XOAUTH2";
   return null;
 }
 
 /**
  * OAuth named as the remedy or a wish, not as the login in use: "moved to OAuth for SMTP",
  * "requires OAuth2", "add OAuth support" (hoppscotch #4401, pingvin-share #761, the Outlook.com
- * Basic retirement threads). Removed before the generic "OAuth" test; XOAUTH2, tokens and
- * SaslMechanismOAuth2 still count.
+ * Basic retirement threads), also OAuth named as what the client lacks ("cannot use OAuth2", Chinese
+ * 无法使用OAuth2 / 不支持 / 改为, twikoo #756, SmsForwarder #631). Removed before the generic "OAuth"
+ * test; XOAUTH2, tokens and SaslMechanismOAuth2 still count.
  */
 const OAUTH_AS_REMEDY =
-  /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b/giu;
+  /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b|\b(?:can ?not|can't|unable to|does ?n[o']t|do ?n[o']t|no)\s+(?:use\s+|support\s+)?oauth\s*2?(?:\.0)?\b|(?:无法|不能|不支持|需要|改为|更改为|換成|换成)\s*(?:使用\s*)?oauth\s*2?(?:\.0)?/giu;
 
 /** OAuth tokens, mechanisms and flows: never a remedy sentence. */
 const OAUTH_STRONG =

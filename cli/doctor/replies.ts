@@ -358,6 +358,16 @@ export const REPLY_RULES: readonly Rule[] = [
     why: "{reply}: a submission limit or a busy server; it resets with time",
   },
   {
+    id: "phrase-transient-verdict",
+    source:
+      "Exchange Online's WASCL verdict on a submission it defers (Outlook REST/Graph sendMail, as FluentSMTP logs it): 'Cannot send this mail due to a transient error. Please try again later (0x00004000)., WASCL UserAction verdict is not None. Actual verdict is TransientError.' (FluentSMTP #101: a resend went through)",
+    kind: "phrase",
+    // Exchange's own words with no status code: the submission was deferred, not refused.
+    evidence: anyPhrase(["due to a transient error", "actual verdict is transienterror"], 16),
+    weights: { transient: 3.0, unknown: -3 },
+    why: "{reply}: Exchange deferred the submission (verdict TransientError); resending later works",
+  },
+  {
     id: "phrase-sender-restricted",
     source:
       "Exchange Online NDR 5.1.8 'Access denied, bad outbound sender'; 5.7.708 'traffic not accepted from this IP'",

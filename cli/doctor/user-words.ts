@@ -9,12 +9,22 @@
  * fresh-threads-4.yaml: five reports carried only the reporter's words).
  */
 import type { Evidence } from "./evidence.ts";
+import { REASONS } from "./reasons.ts";
 import type { Rule } from "./rule-kit.ts";
 
 const said =
   (re: RegExp) =>
   (ev: Evidence): number =>
     re.test(ev.words) ? 1 : 0;
+
+/** `said`, once the given phrases (Exchange's own reply wording) are removed from the words. */
+const saidBeside =
+  (phrases: readonly string[], re: RegExp) =>
+  (ev: Evidence): number => {
+    let words = ev.words;
+    for (const p of phrases) words = words.split(p).join(" ");
+    return re.test(words) ? 1 : 0;
+  };
 
 /** A personal Microsoft account's address (the consumer domains of extract.ts). */
 const PERSONAL_ADDRESS = /@(?:outlook\.[a-z.]+|hotmail\.[a-z.]+|live\.[a-z.]+|msn\.com)\b/iu;
@@ -159,6 +169,30 @@ export const USER_WORD_RULES: readonly Rule[] = [
     why: "You say the server accepts only TLS 1.2: the client (or its runtime) offers only TLS 1.0/1.1",
   },
   {
+    id: "words-client-lacks-starttls",
+    source:
+      "reporters asking the client for STARTTLS on 587 (cloudreve #857 '建议添加支持', vmPing #73 'I need to add an option for enabling STARTTLS', gitbucket #1410/#1412, glowroot #226, v2board-admin #7 '适配 … STARTTLS'); Microsoft: smtp.office365.com:587 needs STARTTLS. Measured on the threads with a known fix: STARTTLS was it in 4 of 6 (new-api #604: the mechanism; emailengine #98: the mailbox switch)",
+    kind: "context",
+    // The reporter says the client has no STARTTLS (or asks for it): a client that speaks only implicit
+    // TLS or plain text to 587. Not a configuration key ("enable_starttls_auto", "starttls.enable").
+    evidence: said(
+      /(?:support|add|enable|need|option for|no option for|lacks?|missing|without)\s+(?:for\s+)?(?:the\s+)?starttls|starttls\s+(?:support|option|checkbox)|(?:支持|添加|适配|没有)[^。\n]{0,16}starttls|starttls[^。\n]{0,8}(?:协议|選項|选项)/u,
+    ),
+    weights: { starttls_required: 2.2, auth_mechanism_unsupported: 0.4, unknown: -1.5 },
+    why: "You say the client lacks STARTTLS: smtp.office365.com:587 answers in plain text and needs STARTTLS (not TLS on connect)",
+    question: "Does the client offer STARTTLS on 587 (not 'SSL/TLS on connect')?",
+  },
+  {
+    id: "words-s-client-starttls",
+    source:
+      "OpenSSL s_client: without -starttls smtp it negotiates TLS at connect; rustdesk-server-pro #26 ('fails … while -starttls smtp -connect smtp.office365.com:587 works')",
+    kind: "context",
+    // The reporter's own probe: TLS at connect to 587 fails where STARTTLS works.
+    evidence: (ev) => (/s_client\b[^\n]{0,60}:587/u.test(ev.words) && /-starttls\s+smtp/u.test(ev.words) ? 1 : 0),
+    weights: { starttls_required: 3.0, tls_version: -0.5, unknown: -2 },
+    why: "Your own s_client test: TLS at connect to 587 fails and STARTTLS works, so the client must use STARTTLS",
+  },
+  {
     id: "words-port-25-direct-send",
     source: "Microsoft: direct send (port 25 to the MX endpoint) takes no AUTH",
     kind: "context",
@@ -169,11 +203,13 @@ export const USER_WORD_RULES: readonly Rule[] = [
   {
     id: "words-basic-auth-off",
     source:
-      "reporters' own account: 'basic authentication has been disabled / deprecated' (zotero-arxiv-daily #46), also the bare verb ('has disable basic auth', hoppscotch #4401) and Chinese 禁用 (SmsForwarder #527)",
+      "reporters' own account: 'basic authentication has been disabled / deprecated' (zotero-arxiv-daily #46), also the bare verb ('has disable basic auth', hoppscotch #4401), Chinese 禁用 (SmsForwarder #527) and 移除 ('Hotmail把basic authentication移除了', twikoo #756); the other languages with the term Microsoft's localised 'Deprecation of Basic authentication in Exchange Online' uses (Standardauthentifizierung, authentification de base, autenticación básica, autenticação básica, autenticazione di base, basisverificatie, 基本認証); and the reporter's reading of that deprecation as 'Microsoft no longer supports the email protocols' (SuiteCRM #9789)",
     kind: "context",
-    // Not Exchange's own reply ("basic authentication is disabled"), which the reply rules read.
-    evidence: said(
-      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|禁用[^。\n]{0,16}basic auth|basic auth(?:entication)?[^。\n]{0,16}(?:禁用|停用)/u,
+    // Not Exchange's own reply ("basic authentication is disabled", or its localised wording: "die
+    // Standardauthentifizierung ist deaktiviert"), which the reply rules read: those are removed first.
+    evidence: saidBeside(
+      REASONS.basicDisabled,
+      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport/u,
     ),
     weights: {
       unknown: -1.5,
