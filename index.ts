@@ -117,23 +117,24 @@ export const oauthApps = desired.oauthApps.length
     )
   : {};
 
+// The tenant client for the program's own reads (the current values, `effective`, `mfaCoverage`),
+// connected once.
+// Secret config is read as plain text here only to build the credential; it is never exported.
+let tenant: ReturnType<typeof connectTenant> | undefined;
+const connectOnce = () =>
+  (tenant ??= connectTenant(readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`))));
+
 // Issue 16.1: a preview says what each change overwrites (program/current.ts); never during an
 // update. It runs alongside the `effective` reads below and is awaited at the end.
 const currentReport =
   pulumi.runtime.isDryRun() && process.env[CURRENT_VALUES_ENV] !== "off"
     ? reportCurrentValues(
-        () => connectTenant(readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`))),
+        connectOnce,
         desired,
         (m) => void pulumi.log.info(m),
         (m) => void pulumi.log.warn(m),
       )
     : undefined;
-
-// The tenant client for the program's own reads (`effective`, `mfaCoverage`), connected once.
-// Secret config is read as plain text here only to build the credential; it is never exported.
-let tenant: ReturnType<typeof connectTenant> | undefined;
-const connectOnce = () =>
-  (tenant ??= connectTenant(readConnectionSettings((key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`))));
 
 // Whether each device mailbox (declared `enabled`) will be able to send once this is applied.
 const effectiveVerdicts = (async () => {

@@ -16,7 +16,9 @@
  */
 import type { DesiredState } from "../desired/tenant-yaml.ts";
 import type { MailboxSmtpAuthState, PerUserMfaState } from "../providers/types.ts";
-import { PermissionError, type TenantApi } from "../tenant/api.ts";
+import { UNKNOWN } from "../m365/model.ts";
+import type { TenantApi } from "../tenant/api.ts";
+import { unknownIfRefused } from "../tenant/permission-error.ts";
 
 /**
  * Set to "off" to skip the current-value report (ci:drift does: a drift check compares the state with
@@ -80,18 +82,6 @@ export function parseCurrentLine(message: string): CurrentChange | undefined {
   };
 }
 
-const UNKNOWN = "unknown";
-
-async function orUnknown<T>(read: () => Promise<T>): Promise<T | typeof UNKNOWN> {
-  try {
-    return await read();
-  } catch (err) {
-    // A missing read permission leaves the value unknown; the providers report their own failures.
-    if (err instanceof PermissionError) return UNKNOWN;
-    throw err;
-  }
-}
-
 const onOff = (on: boolean) => (on ? "enabled" : "disabled");
 
 /** A mailbox's SMTP AUTH in effect: its own value, else the organisation's. */
@@ -109,12 +99,13 @@ export async function readCurrentChanges(
   api: TenantApi,
   desired: DesiredState,
 ): Promise<{ read: number; changes: CurrentChange[] }> {
+  // A missing read permission leaves a value unknown; the providers report their own failures.
   const [securityDefaults, orgDisabled, exceptions, mfa] = await Promise.all([
-    desired.securityDefaults ? orUnknown(() => api.getSecurityDefaults()) : undefined,
-    orUnknown(() => api.getOrganizationSmtpAuthDisabled()),
-    desired.mailboxes.length > 0 ? orUnknown(() => api.listCasMailboxes(true)) : [],
+    desired.securityDefaults ? unknownIfRefused(() => api.getSecurityDefaults()) : undefined,
+    unknownIfRefused(() => api.getOrganizationSmtpAuthDisabled()),
+    desired.mailboxes.length > 0 ? unknownIfRefused(() => api.listCasMailboxes(true)) : [],
     desired.mfaUsers.length > 0
-      ? orUnknown(() => api.getPerUserMfaMany(desired.mfaUsers.map((u) => u.user)))
+      ? unknownIfRefused(() => api.getPerUserMfaMany(desired.mfaUsers.map((u) => u.user)))
       : undefined,
   ]);
   const changes: CurrentChange[] = [];

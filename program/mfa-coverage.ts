@@ -24,9 +24,9 @@ import {
   type CoverageSubject,
   type MfaCoverageSummary,
 } from "../m365/mfa-coverage.ts";
-import { PermissionError, type TenantApi } from "../tenant/api.ts";
+import type { TenantApi } from "../tenant/api.ts";
 import { conditionalAccessFromGraph, membershipsFrom } from "../tenant/facts.ts";
-import { ApiError } from "../tenant/http.ts";
+import { unknownIfRefused as orUnknown } from "../tenant/permission-error.ts";
 
 /** Group and role memberships are read for at most this many uncovered users (one request each). */
 export const MEMBERSHIP_READS = 100;
@@ -41,16 +41,6 @@ interface Account {
   upn: string;
   mail: string;
   userType: Fact<string>;
-}
-
-/** A missing read permission (a raw Graph 403, or the client's PermissionError) makes a fact unknown. */
-async function orUnknown<T>(read: () => Promise<T>): Promise<Fact<T>> {
-  try {
-    return await read();
-  } catch (err) {
-    if (err instanceof PermissionError || (err instanceof ApiError && err.status === 403)) return UNKNOWN;
-    throw err;
-  }
 }
 
 /**
@@ -76,8 +66,10 @@ export async function readMfaCoverage(api: TenantApi, desired: DesiredState): Pr
     rawPolicies === UNKNOWN ? UNKNOWN : rawPolicies.map((p) => conditionalAccessFromGraph(p));
 
   const mfa = await perUserMfaAfter(api, desired, accounts);
-  const upnOf = (address: string) =>
-    accounts.find((a) => a.upn === address || a.mail === address)?.upn ?? address.toLowerCase();
+  // A declared address may be the mail address of a user whose UPN differs (fidelity finding 11).
+  const byAddress = new Map(accounts.flatMap((a) => (a.mail ? [[a.mail, a.upn] as const] : [])));
+  for (const a of accounts) byAddress.set(a.upn, a.upn);
+  const upnOf = (address: string) => byAddress.get(address.toLowerCase()) ?? address.toLowerCase();
   const devices = desired.mailboxes.filter((m) => m.state === "enabled").map((m) => upnOf(m.mailbox));
   const baseline = desired.conditionalAccessBaseline;
   const ctx: CoverageContext = {

@@ -3,6 +3,7 @@
  * (./exchange-errors.ts) become a PermissionError that names the application permission (and
  * Exchange role) the operation needs, from the permission table (m365/permissions.ts).
  */
+import { UNKNOWN } from "../m365/model.ts";
 import { PERMISSIONS } from "../m365/permissions.ts";
 import { exchangeRefusal } from "./exchange-errors.ts";
 import { ApiError } from "./http.ts";
@@ -57,6 +58,19 @@ export async function withPermission<T>(
     // Exchange refuses with 401/400 shapes too; each names the cmdlet's permission the same way.
     if (operation.startsWith("exchange.") && exchangeRefusal(err))
       throw new PermissionError(operation, err as ApiError);
+    throw err;
+  }
+}
+
+/**
+ * A read whose refusal for lack of permission (the client's PermissionError, or a raw Graph 403 from
+ * graphList) leaves the value unknown rather than failing the caller; any other failure is thrown.
+ */
+export async function unknownIfRefused<T>(read: () => Promise<T>): Promise<T | typeof UNKNOWN> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof PermissionError || (err instanceof ApiError && err.status === 403)) return UNKNOWN;
     throw err;
   }
 }

@@ -1,6 +1,5 @@
 /** program/current.ts: the tenant's current values at preview, read through the project's client from the sandbox over TLS. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DesiredState } from "../../desired/tenant-yaml.ts";
 import {
   currentLine,
   parseCurrentLine,
@@ -12,6 +11,7 @@ import type { TenantApi } from "../../tenant/api.ts";
 import type { MailboxSmtpAuthInputs } from "../../providers/types.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { FIXTURE, projectApi, startTestSandbox } from "../sandbox/helpers.ts";
+import { desiredState as desired } from "../helpers/fakes.ts";
 
 function api(sb: Sandbox, appId: string, secret: string): TenantApi {
   return projectApi(
@@ -19,19 +19,6 @@ function api(sb: Sandbox, appId: string, secret: string): TenantApi {
     { appId, secret },
     { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, budgetMs: 10_000 } },
   );
-}
-
-function desired(part: Partial<DesiredState>): DesiredState {
-  return {
-    file: "t.yaml",
-    mailboxes: [],
-    othersPolicy: "unmanaged",
-    mfaUsers: [],
-    mfaOthers: "unmanaged",
-    oauthApps: [],
-    locations: new Map(),
-    ...part,
-  };
 }
 
 const exception = { owner: "facilities@contoso.com", ticket: "CHG-1", expires: "2027-01-31" };

@@ -12,6 +12,7 @@ import { coverageWarning, readMfaCoverage } from "../../program/mfa-coverage.ts"
 import { fixturePath, parseFixture } from "../../sandbox/store/fixture.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { FIXTURE, projectApi, startTestSandbox } from "../sandbox/helpers.ts";
+import { desiredState as desired } from "../helpers/fakes.ts";
 
 const requireMfaForAll: ConditionalAccessPolicy = {
   id: "p1",
@@ -136,20 +137,14 @@ describe("MFA coverage per user (m365/mfa-coverage.ts)", () => {
   });
 });
 
-function desired(part: Partial<DesiredState>): DesiredState {
-  return {
-    file: "t.yaml",
-    mailboxes: [],
-    othersPolicy: "unmanaged",
-    mfaUsers: [],
-    mfaOthers: "unmanaged",
-    oauthApps: [],
-    locations: new Map(),
-    ...part,
-  };
-}
 const off = { enabled: false, reason: "scanner", riskAcceptance: { owner: "it@contoso.com" } };
 const exception = { owner: "facilities@contoso.com", ticket: "CHG-1", expires: "2027-01-31" };
+/** The sandbox stack's declaration: security defaults off, the scanner's SMTP AUTH on and its MFA off. */
+const scannerException: Partial<DesiredState> = {
+  securityDefaults: off,
+  mailboxes: [{ mailbox: "scanner@contoso.com", state: "enabled", ...exception }],
+  mfaUsers: [{ user: "scanner@contoso.com", state: "disabled" }],
+};
 
 describe("MFA coverage read from the sandbox (program/mfa-coverage.ts)", () => {
   let contoso: Sandbox;
@@ -187,9 +182,7 @@ describe("MFA coverage read from the sandbox (program/mfa-coverage.ts)", () => {
     const coverage = await readMfaCoverage(
       projectApi(contoso),
       desired({
-        securityDefaults: off,
-        mailboxes: [{ mailbox: "scanner@contoso.com", state: "enabled", ...exception }],
-        mfaUsers: [{ user: "scanner@contoso.com", state: "disabled" }],
+        ...scannerException,
       }),
     );
     // contoso-failing: printer is per-user MFA enabled; admin, alice, bob, contractor have none;
@@ -222,9 +215,7 @@ describe("MFA coverage read from the sandbox (program/mfa-coverage.ts)", () => {
     const coverage = await readMfaCoverage(
       projectApi(contoso),
       desired({
-        securityDefaults: off,
-        mailboxes: [{ mailbox: "scanner@contoso.com", state: "enabled", ...exception }],
-        mfaUsers: [{ user: "scanner@contoso.com", state: "disabled" }],
+        ...scannerException,
         mfaOthers: "enforced",
       }),
     );

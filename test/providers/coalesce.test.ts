@@ -3,19 +3,8 @@ import { createCoalescer, createSnapshot } from "../../providers/coalesce.ts";
 import { ApiError } from "../../tenant/http.ts";
 import { createProviderContext } from "../../providers/context.ts";
 import { KIND_PROVIDERS } from "../../providers/kinds/index.ts";
-import { PermissionError, type CasMailbox, type TenantApi } from "../../tenant/api.ts";
-
-/** A TenantApi whose every method throws unless the test scripts it (STYLE.md guideline 10). */
-function fakeApi(methods: Partial<TenantApi>): TenantApi {
-  return new Proxy(methods as TenantApi, {
-    get(target, name: string) {
-      if (name in target) return (target as unknown as Record<string, unknown>)[name];
-      return () => {
-        throw new Error(`not scripted: TenantApi.${name}`);
-      };
-    },
-  });
-}
+import { PermissionError, type CasMailbox } from "../../tenant/api.ts";
+import { fakeApi } from "../helpers/fakes.ts";
 
 const mailboxes = (n: number): CasMailbox[] =>
   Array.from({ length: n }, (_, i) => ({

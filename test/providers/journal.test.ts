@@ -5,20 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createProviderContext } from "../../providers/context.ts";
 import { fileBackendDir, journalPath, openFileJournal, replayJournal } from "../../providers/journal.ts";
 import { KIND_PROVIDERS } from "../../providers/kinds/index.ts";
-import type { CasMailbox, TenantApi } from "../../tenant/api.ts";
+import type { CasMailbox } from "../../tenant/api.ts";
 import type { PerUserMfaState } from "../../m365/model.ts";
-
-/** A TenantApi whose every method throws unless the test scripts it (STYLE.md guideline 10). */
-function fakeApi(methods: Partial<TenantApi>): TenantApi {
-  return new Proxy(methods as TenantApi, {
-    get(target, name: string) {
-      if (name in target) return (target as unknown as Record<string, unknown>)[name];
-      return () => {
-        throw new Error(`not scripted: TenantApi.${name}`);
-      };
-    },
-  });
-}
+import { fakeApi } from "../helpers/fakes.ts";
 
 /** Read-back of mailbox writes (read-back.ts) without its real delays. */
 const NO_WAIT = { sleep: async () => undefined };
