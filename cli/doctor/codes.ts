@@ -3,7 +3,21 @@
  * text gives a prior over causes (RFC 3463 classes, Exchange Online's NDR reference). A recognised
  * code always pushes `unknown` down, so it can never come first.
  */
-import { basic, both, enh, enhPrefix, not, type Rule } from "./rule-kit.ts";
+import type { Evidence } from "./evidence.ts";
+import { REASONS } from "./reasons.ts";
+import { anyPhrase, basic, both, enh, enhPrefix, not, type Rule } from "./rule-kit.ts";
+
+const ANY_REASON = anyPhrase(Object.values(REASONS).flat(), 10);
+// What a 5.7.139 reply says around its reason: the generic words, the diagnostic suffix, the link.
+const REPLY_FRAME =
+  /authentication unsuccessful|\[[^\]]*\]?|contact your administrator|visit \S+(?: for more information)?|[\s,.;:'"()]+/giu;
+
+/** 1 when a 5.7.139 is present but its reason is not: no reason phrase, no words after the frame. */
+function bare5739(ev: Evidence): number {
+  if (!ev.enhanced.includes("5.7.139") || ANY_REASON(ev) > 0) return 0;
+  const replies = ev.ex.replies.filter((r) => r.enhanced === "5.7.139");
+  return replies.every((r) => r.text.replace(REPLY_FRAME, "") === "") ? 1 : 0;
+}
 
 /*
  * Priors of the generic families are set from the measured resolved-cause mix of the corpus
@@ -34,7 +48,30 @@ export const CODE_RULES: readonly Rule[] = [
       unknown: -5,
     },
     why: "{reply} is the account/tenant policy family: Exchange refused the sign-in for a named reason",
-    question: "Is MFA or Security Defaults on for this account, and is SMTP AUTH enabled for the mailbox?",
+    question:
+      "What reason follows '5.7.139 Authentication unsuccessful,' in the full reply (the device's SMTP log or the message trace)? It names the gate: basic authentication disabled, SmtpClientAuthentication disabled for the tenant or the mailbox, security defaults, or the sign-in criteria.",
+  },
+  {
+    id: "code-5.7.139-no-reason",
+    source:
+      "Measured over the corpus's 5.7.139 cases (test/doctor/corpus); m365-api-facts §7 (Basic SMTP AUTH off by default from December 2026)",
+    kind: "code",
+    // A 5.7.139 always names its reason after the comma; a printer screen, a UI field limit or a
+    // log column can leave only the code. Then the ranking is the measured mix of the reasons over
+    // every corpus case with the code (26 cases, 26 threads): basic authentication disabled 12, the
+    // tenant switch 4, security defaults 3, MFA 2, account locked 2, the mailbox switch, an
+    // authentication policy and a wrong password 1 each. Added to code-5.7.139's family weights,
+    // which stay as they are so that a reason that is present decides as before.
+    evidence: bare5739,
+    weights: {
+      basic_auth_disabled_or_retired: 1.1,
+      authentication_policy_blocks_basic_smtp: 0.5,
+      smtp_auth_disabled_tenant: 0.4,
+      account_locked: 0.9,
+    },
+    why: "{reply} without its reason: most often Basic authentication disabled for the account, then SMTP AUTH off for the tenant, security defaults or MFA",
+    question:
+      "What reason follows '5.7.139 Authentication unsuccessful,' in the full reply (the device's SMTP log or the message trace)? It names the gate: basic authentication disabled, SmtpClientAuthentication disabled for the tenant or the mailbox, security defaults, or the sign-in criteria.",
   },
   {
     id: "code-5.7.3-auth",

@@ -84,6 +84,7 @@ const GENERIC_CODE_RULES = new Set([
   "code-504-5.7.4",
   "code-5.7.57",
   "code-5.7.139",
+  "code-5.7.139-no-reason",
   "code-5.2.x",
   "code-5.5.x",
   "code-535",

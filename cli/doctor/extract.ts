@@ -329,9 +329,10 @@ export function extract(text: string): Extracted {
   // .NET drops the basic code and says it in words ("Mailbox unavailable." = 550): put it back.
   const wrapperCode = dotnetWrapperCode(normalized);
   if (wrapperCode !== null) for (const r of replies) if (r.code === null && !r.echoed) r.code = wrapperCode;
-  // Hints are read from the text and from a copy with hard-wrap breaks removed, so a token split by
-  // a log column ("client_cred\nentials", a wrapped diagnostic suffix) is still seen.
-  const scan = `${normalized}\n${norm.joined}`;
+  // Hints are read from the text, from a copy with hard-wrap breaks removed, so a token split by
+  // a log column ("client_cred\nentials", a wrapped diagnostic suffix) is still seen, and from the
+  // one-line copy, so words wrapped at their boundary ("Timed\nOut") still read as words.
+  const scan = `${normalized}\n${norm.joined}\n${norm.flat}`;
   const suffix = SUFFIX_RE.exec(scan);
   const hostName =
     /\b(smtp\.office365\.com|smtp-mail\.outlook\.com|smtp\.live\.com|smtp-legacy\.office365\.com|outlook\.office365\.com|smtp\.partner\.outlook\.cn|smtp\.office365\.us|[a-z0-9-]+\.mail\.protection\.outlook\.com|smtp\.azurecomm\.net)\b/iu.exec(

@@ -67,7 +67,8 @@ function unescapeHtml(s: string): string {
 
 /** JSON / Python string escapes: `\\n`, `\\r\\n`, `\\t`, `\\"`, `\\'`, `\\uXXXX`, `\\xHH`, `\\/`, and JSON-in-JSON doubling. */
 function unescapeStrings(s: string): string {
-  let out = s.replace(/\\\\(?=[nrt'"u/x])/gu, "\\");
+  // JSON in JSON (in JSON …) escapes the escape each time: "\\\\\\"" is a quote two levels down.
+  let out = s.replace(/\\{2,}(?=[nrt'"u/x])/gu, "\\");
   out = out
     .replace(/\\u([0-9a-fA-F]{4})/gu, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
     .replace(/\\x([0-9a-fA-F]{2})/gu, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
@@ -185,13 +186,13 @@ function joinWrapped(s: string): string {
   const out: string[] = [];
   for (const line of lines) {
     const prev = out[out.length - 1];
-    if (
-      prev !== undefined &&
-      prev.trimEnd().length >= 30 &&
-      !/[.:;!?)\]}>]\s*$/u.test(prev) &&
-      /^\s*\p{Ll}/u.test(line) &&
-      !/^\s*(?:[CS]:|\d{3}[ -]|at\s)/u.test(line)
-    ) {
+    const sentence =
+      prev !== undefined && prev.trimEnd().length >= 30 && !/[.:;!?)\]}>]\s*$/u.test(prev) && /^\s*\p{Ll}/u.test(line);
+    // A reply wrapped right after its code ("… \"5.7.57" / "Client not authenticated …").
+    // The code must read as one (after a basic code, a quote, a colon or alone), not a version
+    // number ending a line ("Microsoft.Identity.Client, 4.59.0").
+    const afterCode = prev !== undefined && /(?:^\s*|[45]\d\d |["'(:]\s*)[45]\.[0-7]\.\d{1,3}\s*$/u.test(prev);
+    if ((sentence || (afterCode && /^\s*\p{L}/u.test(line))) && !/^\s*(?:[CS]:|\d{3}[ -]|at\s)/u.test(line)) {
       out[out.length - 1] = `${prev.trimEnd()} ${line.trim()}`;
     } else {
       out.push(line);
@@ -199,6 +200,34 @@ function joinWrapped(s: string): string {
   }
   return out.join("\n");
 }
+
+/**
+ * Join a multi-line reply: "535-5.7.8 first part" + "535 5.7.8 second part" is one reply (RFC 5321
+ * 4.2.1: every line but the last has a hyphen after the code; Gmail-style relays and postfix logs
+ * print the enhanced code again on each line). Only 4xx/5xx lines are joined: a transcript's
+ * "250-AUTH LOGIN" capability lines must stay apart. A log prefix before the code may repeat.
+ */
+function joinContinuations(s: string): string {
+  const lines = s.split("\n");
+  const out: string[] = [];
+  let open: { code: string; enhanced: string | undefined } | undefined;
+  for (const line of lines) {
+    const m = /^(.{0,80}?)\b([45]\d\d)([ -])(\d\.\d{1,3}\.\d{1,3}(?= ))?\s?(.*)$/u.exec(line);
+    if (open !== undefined && m !== null && m[2] === open.code && (m[4] === undefined || m[4] === open.enhanced)) {
+      out[out.length - 1] = `${out[out.length - 1]!.trimEnd()} ${m[5]!.trim()}`;
+      open = m[3] === "-" ? open : undefined;
+      continue;
+    }
+    out.push(line);
+    open = m !== null && m[3] === "-" ? { code: m[2]!, enhanced: m[4] } : undefined;
+    // The first line keeps its code with a space, as a one-line reply reads.
+    if (open !== undefined) out[out.length - 1] = line.replace(`${m![2]}-`, `${m![2]} `);
+  }
+  return out.join("\n");
+}
+
+const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u3000-\\u303f\\uff00-\\uffef";
+const CJK_LINE_BREAK = new RegExp(`(?<=[${CJK}])[ \\t]*\\n[ \\t]*(?=[${CJK}])`, "gu");
 
 /** Normalise pasted text. Never throws. */
 export function normalise(input: string): Normalised {
@@ -213,8 +242,11 @@ export function normalise(input: string): Normalised {
     .replace(/[\u201c\u201d\u201e\u2033]/gu, '"');
   s = stripMarkdown(s);
   s = s.replace(/[ \t]+/gu, " ").replace(/ +\n/gu, "\n");
+  s = joinContinuations(s);
   const joined = s.replace(/\n\s*/gu, "");
-  s = joinWrapped(s);
+  // Chinese and Japanese put no space between words: a line broken between two of their characters
+  // is one word broken ("无\n法" is 无法 "cannot", not 无 "no" + 法).
+  s = joinWrapped(s).replace(CJK_LINE_BREAK, "");
   const flat = s.replace(/\s+/gu, " ").trim();
   let unwrapped = s;
   for (const [re] of WRAPPERS) unwrapped = unwrapped.replace(re, " ");

@@ -90,6 +90,35 @@ describe("diagnose: one rule each", () => {
     expect(top(text)).toBe(expected);
   });
 
+  it("a 5.7.139 cut before its reason ranks the measured mix of reasons and asks for the full reply", () => {
+    for (const text of [
+      "535 5.7.139",
+      "5.7.139",
+      "535 5.7.139 Authentication unsuccessful, [AB1PR01CA0001.outlook.com]",
+    ]) {
+      const d = diagnose(text);
+      expect(
+        d.causes.slice(0, 3).map((c) => c.id),
+        text,
+      ).toEqual(["basic_auth_disabled_or_retired", "smtp_auth_disabled_tenant", "security_defaults_enabled"]);
+      expect(d.causes[0]!.confidence, text).toBeLessThan(0.3);
+      expect(d.question, text).toMatch(/^What reason follows '5\.7\.139 Authentication unsuccessful,'/u);
+    }
+    // A reason that survives, even cut off, decides as before.
+    expect(top("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Ten")).toBe(
+      "smtp_auth_disabled_tenant",
+    );
+    expect(top("535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defa")).toBe(
+      "security_defaults_enabled",
+    );
+  });
+
+  it("reads a timeout wrapped between its words as a timeout", () => {
+    expect(
+      top("exception 'Swift_TransportException' with message\n'Connection to tcp://smtp.office365.com:587 Timed\nOut'"),
+    ).toBe("transient");
+  });
+
   it("tenant-disabled also lists the mailbox override", () => {
     expect(
       ids("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."),

@@ -76,6 +76,37 @@ describe("normalise", () => {
     expect(dotnetWrapperCode("535 5.7.3 Authentication unsuccessful")).toBeNull();
   });
 
+  it("joins a multi-line reply (535-… then 535 …) into one, and leaves 250- capability lines apart", () => {
+    expect(
+      normalise(
+        "535-5.7.139 Authentication unsuccessful, the user\n535 5.7.139 credentials were incorrect. [AB1PR01CA0001.outlook.com]",
+      ).text,
+    ).toBe("535 5.7.139 Authentication unsuccessful, the user credentials were incorrect. [AB1PR01CA0001.outlook.com]");
+    expect(normalise("S: 535-5.7.8 Username and Password not accepted.\nS: 535 5.7.8 Learn more at x").text).toBe(
+      "S: 535 5.7.8 Username and Password not accepted. Learn more at x",
+    );
+    expect(normalise("S: 250-STARTTLS\nS: 250 SIZE 157286400").text).toBe("S: 250-STARTTLS\nS: 250 SIZE 157286400");
+  });
+
+  it("joins a reply wrapped right after its code, but not a version number ending a line", () => {
+    expect(normalise('error via SMTP: "5.7.57\nClient not authenticated to send mail"').flat).toBe(
+      'error via SMTP: "5.7.57 Client not authenticated to send mail"',
+    );
+    expect(normalise("Microsoft.Identity.Client, 4.59.0\nOpenCTI 5.7.3\nport: 587").text).toBe(
+      "Microsoft.Identity.Client, 4.59.0\nOpenCTI 5.7.3\nport: 587",
+    );
+  });
+
+  it("joins Chinese or Japanese broken across a line without a space (无\\n法 is one word)", () => {
+    expect(normalise("但是twikoo无\n法使用oauth2认证方式").flat).toBe("但是twikoo无法使用oauth2认证方式");
+    expect(normalise("認証に\n失敗しました").flat).toBe("認証に失敗しました");
+  });
+
+  it("unescapes JSON nested two levels down", () => {
+    const twice = JSON.stringify(JSON.stringify({ response: 'we enabled "secure defaults"\nrecently' }));
+    expect(normalise(twice).flat).toBe('"{"response":"we enabled "secure defaults" recently"}"');
+  });
+
   it("turns smart quotes into plain ones", () => {
     expect(normalise("organization\u2019s \u201csecurity defaults\u201d").flat).toBe(
       'organization\'s "security defaults"',

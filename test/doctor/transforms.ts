@@ -56,6 +56,25 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
     const cut = body.lastIndexOf(" ", Math.floor(body.length / 2)) + 1;
     return `smtplib.SMTPAuthenticationError: (${m[1]}, b'${body.slice(0, cut)}'\n    b'${body.slice(cut)}')`;
   },
+  "multi-line reply (535-…)": (t) => {
+    const m = /^\s*([45]\d\d) (\d\.\d+\.\d+) (\S.*\s\S.*)$/u.exec(t);
+    if (m === null || t.includes("\n")) return null;
+    const words = m[3]!.split(" ");
+    const half = Math.ceil(words.length / 2);
+    return `${m[1]}-${m[2]} ${words.slice(0, half).join(" ")}\n${m[1]} ${m[2]} ${words.slice(half).join(" ")}`;
+  },
+  "smart quotes": (t) => t.replaceAll("'", "\u2019").replace(/"([^"\n]*)"/gu, "\u201c$1\u201d"),
+  tabs: (t) => t.replaceAll(" ", "\t"),
+  "CRLF, wrapped at 76": (t) => wrapAt(t, 76).replaceAll("\n", "\r\n"),
+  "HTML line breaks": (t) => `<p>${wrapAt(t, 50).replaceAll("\n", "<br/>")}</p>`,
+  "JSON in JSON": (t) => JSON.stringify(JSON.stringify({ response: t })),
+  "UI wrapper (vi)": (t) => `Lỗi gửi thư: ${t}`,
+  "UI wrapper (ja)": (t) => `メール送信エラー: ${t}`,
+  "UI wrapper (zh)": (t) => `邮件发送失败：${t}`,
+  "postfix log": (t) =>
+    /^\s*[45]\d\d[ -]\d\.\d+\.\d+ /u.test(t) && !t.includes("\n")
+      ? `Nov 30 09:41:07 nas01 postfix/smtp[1234]: 1A2B3C4D: SASL authentication failed; server smtp.office365.com[52.96.1.1] said: ${t}`
+      : null,
   ...Object.fromEntries(
     LANGS.map(({ name, pick }) => [
       `reason translated (${name})`,
