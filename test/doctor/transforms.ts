@@ -24,6 +24,25 @@ const LANGS = [
   },
 ];
 
+/**
+ * The first line of the text that is a server reply ("535 5.7.139 …") rewritten by `wrap`, as a
+ * client library would report it; null when the text has no such line or `wrap` declines.
+ */
+const wrapReply =
+  (wrap: (code: number, rest: string) => string | null) =>
+  (t: string): string | null => {
+    const lines = t.split("\n");
+    const i = lines.findIndex((l) => /^\s*[45]\d\d[ -]\d\.\d+\.\d+ \S/u.test(l));
+    if (i < 0) return null;
+    const m = /^\s*([45]\d\d)[ -](.*)$/u.exec(lines[i]!)!;
+    const wrapped = wrap(Number(m[1]), m[2]!.trim());
+    if (wrapped === null) return null;
+    lines[i] = wrapped;
+    return lines.join("\n");
+  };
+// Replies a client gets to its AUTH command, which the libraries report as a failed login.
+const AUTH_STAGE = new Set([535, 534, 504, 454]);
+
 /** The transforms, by name. */
 export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   "double spaces": (t) => t.replaceAll(" ", "  "),
@@ -75,6 +94,38 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
     /^\s*[45]\d\d[ -]\d\.\d+\.\d+ /u.test(t) && !t.includes("\n")
       ? `Nov 30 09:41:07 nas01 postfix/smtp[1234]: 1A2B3C4D: SASL authentication failed; server smtp.office365.com[52.96.1.1] said: ${t}`
       : null,
+  // How each client library reports a server reply, from the libraries' own source.
+  // nodemailer lib/smtp-connection _actionAUTHComplete: "Invalid login: " + the reply, code EAUTH.
+  "nodemailer EAUTH": wrapReply((code, rest) => {
+    if (!AUTH_STAGE.has(code)) return null;
+    return `Error: Invalid login: ${code} ${rest}\n    at SMTPConnection._formatError (/app/node_modules/nodemailer/lib/smtp-connection/index.js:809:19) {\n  code: 'EAUTH',\n  response: '${code} ${rest.replaceAll("'", "\\'")}',\n  responseCode: ${code},\n  command: 'AUTH LOGIN'\n}`;
+  }),
+  // Jakarta/Java Mail SMTPTransport: AuthenticationFailedException at AUTH, SMTPSendFailedException after.
+  "Jakarta Mail": wrapReply((code, rest) => {
+    const cls = AUTH_STAGE.has(code)
+      ? "jakarta.mail.AuthenticationFailedException"
+      : "org.eclipse.angus.mail.smtp.SMTPSendFailedException";
+    return `${cls}: ${code} ${rest}\n\n\tat org.eclipse.angus.mail.smtp.SMTPTransport$Authenticator.authenticate(SMTPTransport.java:954)`;
+  }),
+  // MailKit SmtpClient.Authenticate: AuthenticationException("{code}: {text}").
+  "MailKit AuthenticationException": wrapReply((code, rest) => {
+    if (code !== 535) return null;
+    return `MailKit.Security.AuthenticationException: ${code}: ${rest}\n   at MailKit.Net.Smtp.SmtpClient.AuthenticateAsync(Encoding encoding, ICredentials credentials, Boolean doAsync, CancellationToken cancellationToken)`;
+  }),
+  // Ruby net-smtp: SMTPAuthenticationError for AUTH replies, SMTPFatalError for other 5xx, SMTPServerBusy for 4xx.
+  "Ruby Net::SMTP": wrapReply((code, rest) => {
+    const cls = AUTH_STAGE.has(code)
+      ? "Net::SMTPAuthenticationError"
+      : code >= 500
+        ? "Net::SMTPFatalError"
+        : "Net::SMTPServerBusy";
+    return `${cls} (${code} ${rest}\n)`;
+  }),
+  // PHPMailer with SMTPDebug 2: the server line, then its own sentence (phpmailer.lang-en.php 'authenticate').
+  "PHPMailer debug": wrapReply((code, rest) => {
+    if (!AUTH_STAGE.has(code)) return null;
+    return `2026-11-30 09:41:07 SERVER -> CLIENT: ${code} ${rest}\n2026-11-30 09:41:07 SMTP ERROR: Password command failed: ${code} ${rest}\nSMTP Error: Could not authenticate.`;
+  }),
   ...Object.fromEntries(
     LANGS.map(({ name, pick }) => [
       `reason translated (${name})`,
