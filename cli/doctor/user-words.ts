@@ -54,7 +54,10 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-mfa",
     source: "review class F/E: MFA named by the reporter",
     kind: "context",
-    evidence: said(/\b(?:mfa|2fa|multi-?factor|two-?factor|authenticator app|zwei-faktor|double authentification)\b/u),
+    // Also the product term of Microsoft Learn's localised pages (de, fr, es, pt, it, nl, ja, zh).
+    evidence: said(
+      /\b(?:mfa|2fa|multi-?factor|two-?factor|(?:2|two)-?step verification|authenticator app|zwei-faktor|multi-faktor|mehrstufige authentifizierung|double authentification|authentification multifacteur|autenticación multifactor|autenticação multifator|autenticazione a più fattori|meervoudige verificatie)\b|多要素認証|多重身份验证|多因素/u,
+    ),
     weights: { unknown: -1.5, per_user_mfa: 2.4, conditional_access_block: 0.6, wrong_credentials: -0.8 },
     why: "You mention MFA: a password-only SMTP sign-in cannot satisfy it",
   },
@@ -62,7 +65,9 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-app-password",
     source: "app passwords exist only for accounts with per-user MFA",
     kind: "context",
-    evidence: said(/\bapp[- ]?passwor[dt]s?\b/u),
+    evidence: said(
+      /\bapp[- ]?passwor[dt]s?\b|\bapp-kennwort|mot de passe d'application|contraseña de aplicación|senha de aplicativo|password (?:per l'|dell')app|app-wachtwoord|アプリ ?パスワード|应用(?:专用)?密码/u,
+    ),
     weights: { per_user_mfa: 1.0, security_defaults_enabled: 0.4 },
     why: "You mention an app password: the account has per-user MFA",
   },
@@ -98,7 +103,11 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-conditional-access",
     source: "reporter names Conditional Access",
     kind: "context",
-    evidence: said(/conditional access|legacy auth(?:entication)? (?:is )?block|block legacy/u),
+    // Also "CA policy", as admins abbreviate it, and the localised product terms (nl and it checked
+    // in Microsoft's localised docs; the others are Microsoft Learn's page titles).
+    evidence: said(
+      /conditional access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|条件付きアクセス|条件访问/u,
+    ),
     weights: { unknown: -1.5, conditional_access_block: 2.8, wrong_credentials: -0.5 },
     why: "You mention Conditional Access / blocking legacy authentication",
   },
@@ -118,7 +127,9 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-shared-mailbox",
     source: "a shared mailbox has no password sign-in and no licence",
     kind: "context",
-    evidence: said(/shared mailbox|freigegebenes postfach|boîte aux lettres partagée|buzón compartido/u),
+    evidence: said(
+      /shared mailbox|freigegebenes postfach|boîte aux lettres partagée|buzón compartido|caixa de correio compartilhada|cassetta postale condivisa|gedeeld postvak|共有メールボックス|共享邮箱/u,
+    ),
     weights: { mailbox_unlicensed_or_missing: 1.2, send_as_permission: 0.6 },
     why: "You mention a shared mailbox: it cannot sign in itself; authenticate as a licensed user with Send As",
   },
