@@ -366,7 +366,7 @@ export const CLIENT_RULES: readonly Rule[] = [
   {
     id: "config-starttls-off",
     source:
-      "PHPMailer: SMTPSecure takes '', 'ssl' or 'tls' (PHPMailer::ENCRYPTION_STARTTLS = 'tls'), any other value starts no TLS (SuiteCRM #2829: 'tsl' was the reason); enough_mail: connectToServer() then startTls() before login (enough_mail #106, the call commented out); Exchange Online offers AUTH only after STARTTLS",
+      "PHPMailer: SMTPSecure takes '', 'ssl' or 'tls' (PHPMailer::ENCRYPTION_STARTTLS = 'tls'), any other value starts no TLS (SuiteCRM #2829: 'tsl' was the reason); enough_mail: connectToServer() then startTls() before login (enough_mail #106, the call commented out); PHP streams: 'Unable to find the socket transport \"%s\"' when the library's encryption value is no stream transport (SwiftMailer StreamBuffer builds `<encryption>://host`, its STARTTLS value is 'tls'; SSRPanel #1020 set 'starttls'); Exchange Online offers AUTH only after STARTTLS",
     kind: "client",
     // The pasted client configuration itself turns STARTTLS off: a STARTTLS call commented out, or
     // PHPMailer's SMTPSecure set to a value it does not know (a typo such as 'tsl'). Not `secure:
@@ -375,6 +375,10 @@ export const CLIENT_RULES: readonly Rule[] = [
     evidence: (ev) => {
       // ev.words joins lines, so the comment marker must stand right before the call.
       if (/(?:\/\/|#|--)\s*(?:await\s+)?[\w.$>-]*\bstart_?tls\s*\(/u.test(ev.words)) return 1;
+      // PHP's stream layer cannot open the transport the library built from its encryption setting
+      // (SwiftMailer passes `encryption` as the stream transport; its STARTTLS value is 'tls', so
+      // 'starttls' names no transport; 'ssl'/'tls' missing means a PHP built without OpenSSL).
+      if (/unable to find the socket transport\s*\\?["'](?:starttls|tls|ssl)/u.test(ev.words)) return 1;
       const secure = /smtpsecure\s*=\s*["']([^"'\n]*)["']/u.exec(ev.words);
       return secure !== null && !["", "tls", "ssl"].includes(secure[1]!.trim()) ? 1 : 0;
     },

@@ -382,7 +382,7 @@ export function extract(text: string): Extracted {
     tlsError,
     networkError: net,
     tlsStarted:
-      /STARTTLS[\s\S]{0,400}220 2\.0\.0 SMTP server ready|Connection upgraded with STARTTLS|Successfully negotiated SMTP STARTTLS|250[- ]AUTH\b/iu.test(
+      /STARTTLS[\s\S]{0,400}220 2\.0\.0 SMTP server ready|Connection upgraded with STARTTLS|Successfully negotiated SMTP STARTTLS|250[- ]AUTH\b|s_client\b[^\n]*-starttls\s+smtp/iu.test(
         scan,
       ),
     authNotOffered,

@@ -196,10 +196,19 @@ export const USER_WORD_RULES: readonly Rule[] = [
   {
     id: "words-s-client-starttls",
     source:
-      "OpenSSL s_client: without -starttls smtp it negotiates TLS at connect; rustdesk-server-pro #26 ('fails … while -starttls smtp -connect smtp.office365.com:587 works')",
+      "OpenSSL s_client: without -starttls smtp it negotiates TLS at connect; rustdesk-server-pro #26 ('fails … while -starttls smtp -connect smtp.office365.com:587 works'); pocket-id #276 (a lone -starttls session is no TLS-mode finding)",
     kind: "context",
-    // The reporter's own probe: TLS at connect to 587 fails where STARTTLS works.
-    evidence: (ev) => (/s_client\b[^\n]{0,60}:587/u.test(ev.words) && /-starttls\s+smtp/u.test(ev.words) ? 1 : 0),
+    // The reporter's own probe: TLS at connect to 587 fails where STARTTLS works. Both probes must be
+    // there: an s_client line to 587 without -starttls (the failing one) and one with it. A lone
+    // `s_client -starttls smtp … :587` session is only a working test of the server (pocket-id #276:
+    // AUTH LOGIN answered 235 inside it while the application got 504 5.7.4), not a TLS-mode finding.
+    evidence: (ev) => {
+      // Each s_client invocation up to the next one (ev.words may join or hard-wrap lines).
+      const runs = [...ev.words.matchAll(/s_client\b(?:(?!s_client)[\s\S]){0,120}/gu)]
+        .map((m) => m[0])
+        .filter((r) => /:587/u.test(r));
+      return runs.some((r) => /-starttls\s+smtp/u.test(r)) && runs.some((r) => !/-starttls/u.test(r)) ? 1 : 0;
+    },
     weights: { starttls_required: 3.0, tls_version: -0.5, unknown: -2 },
     why: "Your own s_client test: TLS at connect to 587 fails and STARTTLS works, so the client must use STARTTLS",
   },
