@@ -193,7 +193,9 @@ function joinWrapped(s: string): string {
     // number ending a line ("Microsoft.Identity.Client, 4.59.0").
     const afterCode = prev !== undefined && /(?:^\s*|[45]\d\d |["'(:]\s*)[45]\.[0-7]\.\d{1,3}\s*$/u.test(prev);
     if ((sentence || (afterCode && /^\s*\p{L}/u.test(line))) && !/^\s*(?:[CS]:|\d{3}[ -]|at\s)/u.test(line)) {
-      out[out.length - 1] = `${prev.trimEnd()} ${line.trim()}`;
+      // A line broken at a hyphen ("-\nstarttls", "multi-\nfactor") was one word or option.
+      const glue = prev.trimEnd().endsWith("-") ? "" : " ";
+      out[out.length - 1] = `${prev.trimEnd()}${glue}${line.trim()}`;
     } else {
       out.push(line);
     }

@@ -97,6 +97,12 @@ describe("normalise", () => {
     );
   });
 
+  it("joins a line broken at a hyphen without a space", () => {
+    expect(normalise("openssl s_client -connect smtp.office365.com:587 -\nstarttls smtp -quiet").flat).toBe(
+      "openssl s_client -connect smtp.office365.com:587 -starttls smtp -quiet",
+    );
+  });
+
   it("joins Chinese or Japanese broken across a line without a space (无\\n法 is one word)", () => {
     expect(normalise("但是twikoo无\n法使用oauth2认证方式").flat).toBe("但是twikoo无法使用oauth2认证方式");
     expect(normalise("認証に\n失敗しました").flat).toBe("認証に失敗しました");
