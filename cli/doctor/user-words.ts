@@ -138,7 +138,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "review class F/G: 'worked until <date>' points at a tenant change or the retirement",
     kind: "context",
     evidence: said(
-      /worked (?:fine )?(?:until|till|for (?:years|months))|stopped working|used to work|suddenly (?:stopped|fail)|since (?:yesterday|last week|today)/u,
+      /worked (?:fine )?(?:until|till|for (?:years|months))|stopped (?:working|sending)|no longer (?:works?|sends?|able to send)|used to work|suddenly (?:stopped|fail)|since (?:yesterday|last (?:week|night|month)|today|this morning)/u,
     ),
     weights: {
       basic_auth_disabled_or_retired: 0.7,
@@ -171,10 +171,10 @@ export const USER_WORD_RULES: readonly Rule[] = [
   {
     id: "words-tls12-only",
     source:
-      "reporters' own account that the server accepts only TLS 1.2 (DSpace #7964 'TLSv1.2+ only servers'); Microsoft 'Preparing for TLS 1.2 in Office 365'",
+      "reporters' own account that the server accepts only TLS 1.2 (DSpace #7964 'TLSv1.2+ only servers'), or that the device speaks only TLS 1.0/1.1; Microsoft 'Preparing for TLS 1.2 in Office 365'",
     kind: "context",
     evidence: said(
-      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)/u,
+      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support/u,
     ),
     weights: { tls_version: 3.6, transient: -0.5 },
     why: "You say the server accepts only TLS 1.2: the client (or its runtime) offers only TLS 1.0/1.1",
@@ -229,7 +229,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Standardauthentifizierung ist deaktiviert"), which the reply rules read: those are removed first.
     evidence: saidBeside(
       REASONS.basicDisabled,
-      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport/u,
+      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|(?:retirement|deprecation|removal) of basic auth|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport/u,
     ),
     weights: {
       unknown: -1.5,
@@ -314,7 +314,9 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-owa-works",
     source: "the same credentials work interactively",
     kind: "context",
-    evidence: said(/(?:can|could) (?:log ?in|sign ?in)|(?:login|sign-?in) works|password is (?:correct|right)/u),
+    evidence: said(
+      /(?:can|could) (?:log ?in|sign ?in)|(?:login|sign-?in) works|(?:password|credentials) (?:is|are) (?:correct|right|valid)|correct (?:password|credentials)/u,
+    ),
     weights: {
       wrong_credentials: -0.8,
       security_defaults_enabled: 0.4,
@@ -322,5 +324,18 @@ export const USER_WORD_RULES: readonly Rule[] = [
       smtp_auth_disabled_mailbox: 0.4,
     },
     why: "The same credentials sign in elsewhere, so a policy or switch refuses SMTP AUTH rather than the password",
+  },
+  {
+    id: "words-smtp-auth-on",
+    source:
+      "Microsoft 'Enable or disable SMTP AUTH in Exchange Online': the mailbox setting (Authenticated SMTP in the admin center, Set-CASMailbox -SmtpClientAuthenticationDisabled $false) overrides the organisation's",
+    kind: "context",
+    // The reporter has already turned Authenticated SMTP on for the mailbox: that switch, and with it
+    // the organisation's, is not the gate. A negation ("is not enabled") does not match.
+    evidence: said(
+      /(?:smtp auth(?:entication)?|authenticated smtp)(?:\s+(?:for|on)\s+(?:the\s+|this\s+|that\s+)?(?:mailbox|account|user))?\s+(?:is|was|has been|are)\s+(?:already\s+)?(?:enabled|turned on|activated|on)\b|(?:enabled|turned on|activated|ticked|checked)\s+(?:the\s+)?(?:smtp auth(?:entication)?|authenticated smtp)\b/u,
+    ),
+    weights: { smtp_auth_disabled_mailbox: -1.5, smtp_auth_disabled_tenant: -0.8 },
+    why: "You say Authenticated SMTP is on for the mailbox: the mailbox setting overrides the organisation's, so neither switch is the gate",
   },
 ];

@@ -314,6 +314,54 @@ describe("client-library wording with no Exchange reply", () => {
       diagnose("535 5.7.3 Authentication unsuccessful", { context: "Security Defaults are on" }).causes[0]!.id,
     ).toBe("security_defaults_enabled");
   });
+
+  const ids2 = (text: string, context?: string) =>
+    diagnose(text, { context })
+      .causes.slice(0, 2)
+      .map((c) => c.id);
+
+  it.each([
+    // The reporter's words in the languages Exchange answers in (Microsoft's localised product terms).
+    [
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria",
+      "We have a CA policy blocking legacy authentication",
+      "conditional_access_block",
+    ],
+    [
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria",
+      "Wir nutzen Bedingten Zugriff für alle Konten",
+      "conditional_access_block",
+    ],
+    [
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria",
+      "我们启用了条件访问",
+      "conditional_access_block",
+    ],
+    [
+      "535 5.7.3 Authentication unsuccessful",
+      "l'authentification multifacteur est activée pour ce compte",
+      "per_user_mfa",
+    ],
+    ["535 5.7.3 Authentication unsuccessful", "この アカウントは多要素認証を使っています", "per_user_mfa"],
+    [
+      "The scanner cannot send through smtp.office365.com",
+      "Microsoft says basic auth for SMTP is being retired",
+      "basic_auth_disabled_or_retired",
+    ],
+    ["Cannot send to smtp.office365.com", "The device supports only TLS 1.0", "tls_version"],
+  ])("%s + '%s' → %s", (text, context, want) => {
+    expect(diagnose(text, { context }).causes[0]!.id).toBe(want);
+  });
+
+  it("'Authenticated SMTP is on' takes the mailbox switch out of the top two; a negation does not", () => {
+    expect(ids2("535 5.7.3 Authentication unsuccessful")).toContain("smtp_auth_disabled_mailbox");
+    expect(ids2("535 5.7.3 Authentication unsuccessful", "SMTP AUTH is enabled on the mailbox")).not.toContain(
+      "smtp_auth_disabled_mailbox",
+    );
+    expect(ids2("535 5.7.3 Authentication unsuccessful", "SMTP AUTH is not enabled on the mailbox")).toContain(
+      "smtp_auth_disabled_mailbox",
+    );
+  });
 });
 
 describe("large pastes", () => {
