@@ -251,8 +251,11 @@ const OAUTH_AS_REMEDY =
   /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b|\b(?:can ?not|can't|unable to|does ?n[o']t|do ?n[o']t|no)\s+(?:use\s+|support\s+)?oauth\s*2?(?:\.0)?\b|(?:无法|不能|不支持|需要|改为|更改为|換成|换成)\s*(?:使用\s*)?oauth\s*2?(?:\.0)?/giu;
 
 /** OAuth tokens, mechanisms and flows: never a remedy sentence. */
+// Also the OAuth proxies whose upstream AUTH is always XOAUTH2 (email-oauth2-proxy's emailproxy.py and
+// sasl-xoauth2: their READMEs; email-oauth2-proxy #297, a 535 5.7.3 through the proxy that was the token's
+// client id).
 const OAUTH_STRONG =
-  /XOAUTH2|SaslMechanismOAuth2|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow/iu;
+  /XOAUTH2|SaslMechanismOAuth2|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow|emailproxy\.py|email-?oauth2-proxy|Email OAuth 2\.0 Proxy|sasl-xoauth2/iu;
 
 function detectOAuth(readings: readonly string[], mech: Extracted["authMechanism"]): boolean {
   if (mech === "XOAUTH2" || readings.some((r) => OAUTH_STRONG.test(r))) return true;

@@ -182,12 +182,12 @@ export const USER_WORD_RULES: readonly Rule[] = [
   {
     id: "words-client-lacks-starttls",
     source:
-      "reporters asking the client for STARTTLS on 587 (cloudreve #857 '建议添加支持', vmPing #73 'I need to add an option for enabling STARTTLS', gitbucket #1410/#1412, glowroot #226, v2board-admin #7 '适配 … STARTTLS'); Microsoft: smtp.office365.com:587 needs STARTTLS. Measured on the threads with a known fix: STARTTLS was it in 4 of 6 (new-api #604: the mechanism; emailengine #98: the mailbox switch)",
+      "reporters asking the client for STARTTLS on 587 (cloudreve #857 '建议添加支持', vmPing #73 'I need to add an option for enabling STARTTLS', gitbucket #1410/#1412, glowroot #226, v2board-admin #7 '适配 … STARTTLS'), or asking where its TLS/SSL settings are (zammad #240 'Where are the settings for TLS/SSL?', fixed by adding port 587 and STARTTLS); Microsoft: smtp.office365.com:587 needs STARTTLS. Measured on the threads with a known fix: STARTTLS was it in 4 of 6 (new-api #604: the mechanism; emailengine #98: the mailbox switch)",
     kind: "context",
     // The reporter says the client has no STARTTLS (or asks for it): a client that speaks only implicit
     // TLS or plain text to 587. Not a configuration key ("enable_starttls_auto", "starttls.enable").
     evidence: said(
-      /(?:support|add|enable|need|option for|no option for|lacks?|missing|without)\s+(?:for\s+)?(?:the\s+)?starttls|starttls\s+(?:support|option|checkbox)|(?:支持|添加|适配|没有)[^。\n]{0,16}starttls|starttls[^。\n]{0,8}(?:协议|選項|选项)/u,
+      /(?:support|add|enable|need|option for|no option for|lacks?|missing|without)\s+(?:for\s+)?(?:the\s+)?starttls|starttls\s+(?:support|option|checkbox)|(?:支持|添加|适配|没有)[^。\n]{0,16}starttls|starttls[^。\n]{0,8}(?:协议|選項|选项)|where (?:are|is) the (?:settings?|options?) for (?:tls|ssl|starttls|encryption)|(?:no|missing) (?:settings?|options?) for (?:tls|ssl|encryption)\b/u,
     ),
     weights: { starttls_required: 2.2, auth_mechanism_unsupported: 0.4, unknown: -1.5 },
     why: "You say the client lacks STARTTLS: smtp.office365.com:587 answers in plain text and needs STARTTLS (not TLS on connect)",
@@ -309,6 +309,59 @@ export const USER_WORD_RULES: readonly Rule[] = [
     why: "A personal Outlook.com/Hotmail account refused at AUTH: Microsoft turned Basic authentication (app passwords included) off for personal accounts on 16 September 2024; only OAuth works",
     question:
       "Is the account a personal Outlook.com/Hotmail/Live one? Then only OAuth (XOAUTH2) works; no password or app password will.",
+  },
+  {
+    id: "words-smtp-auth-off",
+    source:
+      "reporters' own paraphrase of the SMTP AUTH switch ('SMTPclient is disabled for the tenant', 'SMTP Authentication is disabled', oauth2ms #20); Microsoft 'Enable or disable SMTP AUTH in Exchange Online': SmtpClientAuthenticationDisabled, per organisation and per mailbox",
+    kind: "context",
+    // The reporter says SMTP (client) authentication is off, in their own words. Exchange's own reason
+    // texts ("SmtpClientAuthentication is disabled for the Tenant/Mailbox") are removed first: the reply
+    // rules read those. A mailbox or user named beside it points at the per-mailbox switch instead.
+    evidence: saidBeside(
+      [...REASONS.tenantDisabled, ...REASONS.mailboxDisabled],
+      /smtp ?client (?:auth(?:entication)? )?(?:is |was |has been )?(?:disabled|turned off|off)|smtp ?auth(?:entication)? (?:is |was |has been )?(?:disabled|turned off|switched off)|(?:disabled|turned off) (?:the )?smtp ?auth(?:entication)?\b/u,
+    ),
+    weights: {
+      unknown: -1.5,
+      smtp_auth_disabled_tenant: 1.6,
+      smtp_auth_disabled_mailbox: 1.2,
+      wrong_credentials: -0.5,
+    },
+    why: "You say SMTP AUTH (client authentication) is disabled: the organisation's or the mailbox's switch refuses it",
+    question:
+      "Is SMTP AUTH off for the whole organisation (Get-TransportConfig) or only for this mailbox (Get-CASMailbox)?",
+  },
+  {
+    id: "words-never-authenticates",
+    source:
+      "reporters' and maintainers' account that the client sends without logging in (email-oauth2-proxy #352: 'not authenticated to send emails over SMTP', the client closed the session after EHLO; #295 'trying to send email without logging in'); Microsoft: 530 5.7.57 for MAIL FROM before AUTH",
+    kind: "context",
+    // The reporter's own sentence, not Exchange's 530 5.7.57 wording (the reply rules read that).
+    evidence: saidBeside(
+      [
+        "client not authenticated to send mail",
+        "client was not authenticated to send anonymous mail",
+        "client was not authenticated",
+      ],
+      /\b(?:am|is|are|was|were) not authenticated to send|send(?:s|ing)? (?:e-?mails? )?without (?:first )?(?:logging in|authenticating|auth(?:entication)?)\b|never (?:sends?|issues?) (?:an? )?auth\b|(?:does ?n[o']t|did ?n[o']t|not) (?:actually )?(?:send|issue)(?:ing)? (?:the )?auth(?:entication)? (?:command|request)/u,
+    ),
+    weights: { unknown: -1.5, not_authenticated_anonymous_send: 2.2, wrong_credentials: -0.5 },
+    why: "You say the client sends without authenticating: Exchange Online refuses MAIL FROM before a successful AUTH",
+    question: "Does your log show an AUTH command (and a 235 reply) before MAIL FROM?",
+  },
+  {
+    id: "words-from-is-login",
+    source:
+      "reporters' workaround of making the From address the SMTP login (opencart #11549: From set to smtp_username; PHPMailer #1231: 'If I set username and From email same then its working'); Microsoft 'How to set up a multifunction device…', Option 1: the From address must be the mailbox or one it has Send As for",
+    kind: "context",
+    // The From (or sender) set to, or compared with, the SMTP user name / login.
+    evidence: said(
+      /\bfrom\b[^\n]{0,80}(?:smtp_?user(?:_?name)?|smtp_?login)\b|(?:set|same|match(?:es|ing)?)\b[^\n.]{0,30}\b(?:username|user name|login)\b[^\n.]{0,15}\bfrom\b|\bfrom (?:address|email|e-mail)\b[^\n.]{0,30}\b(?:same as|match(?:es)?|equal to)\b[^\n.]{0,20}\b(?:username|user name|login|smtp user)/u,
+    ),
+    weights: { unknown: -1.5, send_as_permission: 2.2 },
+    why: "Sending works when the From address is the login itself: the mailbox may not send as the other address",
+    question: "Is the From address exactly the mailbox you sign in as (or one it has Send As for)?",
   },
   {
     id: "words-owa-works",
