@@ -127,7 +127,25 @@ export function checkDesiredStateLimits(text: string, file: string): DesiredStat
     for (const t of tokens ?? []) if (t.type === "anchor") anchorOffsets.push(t.offset);
   };
 
+  // Offsets of the control characters already reported inside a key or value (by its key path).
+  const controlsInScalars = new Set<number>();
+  const checkControl = (token: CST.FlowScalar | CST.BlockScalar, path: string) => {
+    const raw = NON_PRINTABLE.exec(token.source);
+    if (raw !== null) {
+      controlsInScalars.add(token.offset + raw.index);
+      add("control", token.offset + raw.index, path, controlMessage(raw[0]));
+      return;
+    }
+    // A double-quoted escape ("\0", "\e", "\x1b") makes one out of printable source.
+    if (token.type === "double-quoted-scalar" && token.source.includes("\\")) {
+      const value = CST.resolveAsScalar(token)?.value ?? "";
+      const escaped = NON_PRINTABLE.exec(value);
+      if (escaped !== null) add("control", token.offset, path, controlMessage(escaped[0]));
+    }
+  };
+
   const checkString = (token: CST.FlowScalar | CST.BlockScalar, path: string) => {
+    checkControl(token, path);
     const limit = DESIRED_STATE_LIMITS.stringChars;
     // The source is at least as long as the value but for escapes, so only long ones are resolved.
     if (token.source.length <= limit) return;
@@ -192,6 +210,9 @@ export function checkDesiredStateLimits(text: string, file: string): DesiredStat
         break;
     }
   }
+  // Outside any key or value (a comment, the indentation): positioned, with no key.
+  for (const m of text.matchAll(NON_PRINTABLE_ALL))
+    if (!controlsInScalars.has(m.index)) add("control", m.index, "", controlMessage(m[0]));
   const anchorLimit = DESIRED_STATE_LIMITS.anchorsAndAliases;
   if (anchorOffsets.length > anchorLimit)
     add(
@@ -205,6 +226,19 @@ export function checkDesiredStateLimits(text: string, file: string): DesiredStat
   const last = issues.at(-1);
   if (more > 0 && last) last.message += ` (${more} more problems like these are not listed)`;
   return issues;
+}
+
+/**
+ * Characters YAML does not allow (YAML 1.2 §5.1 allows tab, line breaks, U+0020–U+007E, U+0085,
+ * U+00A0 and up except U+FFFE/U+FFFF). The yaml library lets a NUL or an escape character through
+ * into a string, where it would reach Graph, the state and the logs unseen.
+ */
+const NON_PRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/u;
+const NON_PRINTABLE_ALL = new RegExp(NON_PRINTABLE.source, "gu");
+
+function controlMessage(char: string): string {
+  const code = char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+  return `contains the control character U+${code}; YAML allows only printable characters, tabs and line breaks: remove it`;
 }
 
 function keyName(key: CST.Token): string | undefined {

@@ -48,6 +48,36 @@ describe("hostile desired state is refused before the YAML is composed, with a p
     ]);
   });
 
+  it("refuses a control character (a NUL, an escape) at its line, column and key, naming it", () => {
+    const message =
+      "contains the control character U+0000; YAML allows only printable characters, tabs and line breaks: remove it";
+    const { issues, file } = loadError(VALID.replace("RISK-1", "RISK\u0000-1"));
+    expect(issues).toEqual([{ file, line: 4, column: 56, key: "securityDefaults.riskAcceptance.ticket", message }]);
+    // Written as a double-quoted escape, in a comment, in a key.
+    expect(loadError(VALID.replace('"The scanner', '"The \\e scanner')).issues).toEqual([
+      {
+        file: expect.any(String),
+        line: 3,
+        column: 11,
+        key: "securityDefaults.reason",
+        message: message.replace("0000", "001B"),
+      },
+    ]);
+    expect(loadError(`${VALID}# a comment \u0007\n`).issues).toEqual([
+      { file: expect.any(String), line: 5, column: 13, key: "", message: message.replace("0000", "0007") },
+    ]);
+    expect(loadError(VALID.replace("enabled", "ena\u0001bled")).issues[0]).toMatchObject({
+      line: 2,
+      column: 6,
+      key: "securityDefaults.ena\u0001bled",
+    });
+    // Tabs, CRLF line ends and a byte-order mark are fine.
+    expect(
+      parseDesiredState(`\ufeff${VALID.replaceAll("\n", "\r\n")}`, "t.yaml", { today: TODAY }).securityDefaults
+        ?.enabled,
+    ).toBe(false);
+  });
+
   it("refuses a 2 MB line: the string is over the limit, at its key", () => {
     const text = VALID.replace('"The scanner can only use a password"', "x".repeat(2_000_000));
     const { issues, file, message } = loadError(text);
