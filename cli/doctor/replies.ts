@@ -506,7 +506,9 @@ export const REPLY_RULES: readonly Rule[] = [
     // A 504 5.7.4 from it, a client saying the server offers no AUTH at all (MailKit #624), or a
     // client's own "could not authenticate" / "authentication failed" there (ProjectSend #1175:
     // PHPMailer against <domain>.mail.protection.outlook.com:25, fixed by a submission host): the
-    // endpoint advertises no AUTH, so every login attempt on it fails whatever the credentials.
+    // endpoint advertises no AUTH, so every login attempt on it fails whatever the credentials. A
+    // client's own "no compatible authentication mechanism" there (vaultwarden #3511, lettre, EHLO
+    // from *.mail.protection.outlook.com; batch 14) is the same finding.
     evidence: (ev) =>
       /protection\.outlook\.com|\beop-/iu.test(`${ev.ex.host ?? ""} ${ev.ex.serverId ?? ""}`) &&
       (ev.enhanced.includes("5.7.4") ||
@@ -518,6 +520,8 @@ export const REPLY_RULES: readonly Rule[] = [
             "could not authenticate",
             "authentication failed",
             "invalid login",
+            "no compatible authentication mechanism",
+            "no authentication mechanisms supported",
           ],
           14,
         )(ev) > 0)

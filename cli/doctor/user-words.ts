@@ -134,6 +134,19 @@ export const USER_WORD_RULES: readonly Rule[] = [
     why: "You mention a shared mailbox: it cannot sign in itself; authenticate as a licensed user with Send As",
   },
   {
+    id: "words-no-licence",
+    source:
+      "Microsoft 'Authenticated client SMTP submission': the account must have a licensed Exchange Online mailbox; reporters who name the missing licence themselves (zammad-docker-compose #210 'since it does not have a license, I cannot send emails', batch 14; parsedmarc #194, resolved as a shared mailbox without a licence)",
+    kind: "context",
+    // The reporter says the sending account has no licence ("unlicensed", "does not have a license",
+    // "without an Exchange Online licence"). Not "licence" alone (a product key, a software licence).
+    evidence: said(
+      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b/u,
+    ),
+    weights: { unknown: -1.5, mailbox_unlicensed_or_missing: 2.4, send_as_permission: 0.4 },
+    why: "You say the account has no licence: SMTP AUTH needs a licensed Exchange Online mailbox (a shared mailbox needs a licensed user with Send As)",
+  },
+  {
     id: "words-worked-until",
     source: "review class F/G: 'worked until <date>' points at a tenant change or the retirement",
     kind: "context",
@@ -182,12 +195,12 @@ export const USER_WORD_RULES: readonly Rule[] = [
   {
     id: "words-client-lacks-starttls",
     source:
-      "reporters asking the client for STARTTLS on 587 (cloudreve #857 '建议添加支持', vmPing #73 'I need to add an option for enabling STARTTLS', gitbucket #1410/#1412, glowroot #226, v2board-admin #7 '适配 … STARTTLS'), or asking where its TLS/SSL settings are (zammad #240 'Where are the settings for TLS/SSL?', fixed by adding port 587 and STARTTLS); Microsoft: smtp.office365.com:587 needs STARTTLS. Measured on the threads with a known fix: STARTTLS was it in 4 of 6 (new-api #604: the mechanism; emailengine #98: the mailbox switch)",
+      "reporters asking the client for STARTTLS on 587 (cloudreve #857 '建议添加支持', vmPing #73 'I need to add an option for enabling STARTTLS', gitbucket #1410/#1412, glowroot #226, v2board-admin #7 '适配 … STARTTLS'), or asking where its TLS/SSL settings are (zammad #240 'Where are the settings for TLS/SSL?', fixed by adding port 587 and STARTTLS), or saying the server wants STARTTLS rather than SSL (gitbucket #1410 'Office 365 SMTP requires STARTTLS instead of SSL … no option to enable that', fixed by #1412, batch 14); Microsoft: smtp.office365.com:587 needs STARTTLS. Measured on the threads with a known fix: STARTTLS was it in 4 of 6 (new-api #604: the mechanism; emailengine #98: the mailbox switch)",
     kind: "context",
     // The reporter says the client has no STARTTLS (or asks for it): a client that speaks only implicit
     // TLS or plain text to 587. Not a configuration key ("enable_starttls_auto", "starttls.enable").
     evidence: said(
-      /(?:support|add|enable|need|option for|no option for|lacks?|missing|without)\s+(?:for\s+)?(?:the\s+)?starttls|starttls\s+(?:support|option|checkbox)|(?:支持|添加|适配|没有)[^。\n]{0,16}starttls|starttls[^。\n]{0,8}(?:协议|選項|选项)|where (?:are|is) the (?:settings?|options?) for (?:tls|ssl|starttls|encryption)|(?:no|missing) (?:settings?|options?) for (?:tls|ssl|encryption)\b/u,
+      /(?:support|add|enable|need|option for|no option for|lacks?|missing|without)\s+(?:for\s+)?(?:the\s+)?starttls|starttls\s+(?:support|option|checkbox)|(?:支持|添加|适配|没有)[^。\n]{0,16}starttls|starttls[^。\n]{0,8}(?:协议|選項|选项)|where (?:are|is) the (?:settings?|options?) for (?:tls|ssl|starttls|encryption)|(?:no|missing) (?:settings?|options?) for (?:tls|ssl|encryption)\b|starttls instead of (?:ssl|tls|smtps)\b/u,
     ),
     weights: { starttls_required: 2.2, auth_mechanism_unsupported: 0.4, unknown: -1.5 },
     why: "You say the client lacks STARTTLS: smtp.office365.com:587 answers in plain text and needs STARTTLS (not TLS on connect)",
@@ -223,13 +236,13 @@ export const USER_WORD_RULES: readonly Rule[] = [
   {
     id: "words-basic-auth-off",
     source:
-      "reporters' own account: 'basic authentication has been disabled / deprecated' (zotero-arxiv-daily #46), also the bare verb ('has disable basic auth', hoppscotch #4401), Chinese 禁用 (SmsForwarder #527) and 移除 ('Hotmail把basic authentication移除了', twikoo #756); the other languages with the term Microsoft's localised 'Deprecation of Basic authentication in Exchange Online' uses (Standardauthentifizierung, authentification de base, autenticación básica, autenticação básica, autenticazione di base, basisverificatie, 基本認証); and the reporter's reading of that deprecation as 'Microsoft no longer supports the email protocols' (SuiteCRM #9789)",
+      "reporters' own account: 'basic authentication has been disabled / deprecated' (zotero-arxiv-daily #46), also the bare verb ('has disable basic auth', hoppscotch #4401), Chinese 禁用 (SmsForwarder #527) and 移除 ('Hotmail把basic authentication移除了', twikoo #756); the other languages with the term Microsoft's localised 'Deprecation of Basic authentication in Exchange Online' uses (Standardauthentifizierung, authentification de base, autenticación básica, autenticação básica, autenticazione di base, basisverificatie, 基本認証); and the reporter's reading of that deprecation as 'Microsoft no longer supports the email protocols' (SuiteCRM #9789), or as username and password sign-in no longer possible ('it will not be possible to use simply Username+Password after 16.September 2024', ioBroker.email #261, fixed by adding OAuth2; batch 14)",
     kind: "context",
     // Not Exchange's own reply ("basic authentication is disabled", or its localised wording: "die
     // Standardauthentifizierung ist deaktiviert"), which the reply rules read: those are removed first.
     evidence: saidBeside(
       REASONS.basicDisabled,
-      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|(?:retirement|deprecation|removal) of basic auth|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport/u,
+      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|(?:retirement|deprecation|removal) of basic auth|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport|(?:not be possible|no longer (?:be )?possible|no longer (?:allowed|work(?:s|ing)?))\s+(?:to\s+)?(?:use\s+)?(?:simply\s+|just\s+)?(?:a\s+)?user(?:name)?\s*(?:\+|and|&|\/)\s*password/u,
     ),
     weights: {
       unknown: -1.5,
