@@ -39,6 +39,10 @@ const AUTH_NOT_ADVERTISED = [
 const MECHANISM_MISMATCH = [
   // MailKit SmtpClient.Authenticate(): throw new NotSupportedException ("No compatible authentication mechanisms found.")
   "no compatible authentication mechanisms found",
+  // PHPMailer SMTP::authenticate(): 'Requested auth method not available: %s' and
+  // 'The requested authentication method "%s" is not supported by the server'
+  "requested auth method not available",
+  "the requested authentication method",
   // postfix src/smtp/smtp_sasl_glue.c: "%s offered no supported AUTH mechanisms: '%s'"
   "offered no supported auth mechanisms",
   // Go src/net/smtp/auth.go PlainAuth.Start() is fine; gomail / go-mail: "smtp: unsupported auth mechanism"
@@ -205,6 +209,17 @@ const port = (ev: Evidence): number | null =>
   ev.ex.port ??
   (/\b(465|587|25)\b/u.exec(ev.words)?.[1] !== undefined ? Number(/\b(465|587|25)\b/u.exec(ev.words)![1]) : null);
 
+/** PHPMailer asked for a mechanism the server's list does not have. */
+function requestedNotOffered(text: string): boolean {
+  const requested = /Auth method requested: ([A-Z0-9-]+)/iu.exec(text)?.[1]?.toUpperCase();
+  const offered = /Auth methods available on the server: ([A-Z0-9, -]+)/iu.exec(text)?.[1];
+  if (requested === undefined || offered === undefined || /^(?:UNSPECIFIED|UNKNOWN)$/u.test(requested)) return false;
+  return !offered
+    .toUpperCase()
+    .split(/[\s,]+/u)
+    .includes(requested);
+}
+
 /** The client-library table. */
 export const CLIENT_RULES: readonly Rule[] = [
   {
@@ -220,7 +235,9 @@ export const CLIENT_RULES: readonly Rule[] = [
     id: "client-mechanism-mismatch",
     source: "MailKit SmtpClient.Authenticate (NotSupportedException), postfix smtp_sasl_glue.c, go-mail",
     kind: "client",
-    evidence: phrases(MECHANISM_MISMATCH),
+    // Also PHPMailer's debug pair "Auth method requested: CRAM-MD5" / "Auth methods available on the
+    // server: LOGIN,XOAUTH2" with the requested one missing from the list.
+    evidence: (ev) => Math.max(phrases(MECHANISM_MISMATCH)(ev), requestedNotOffered(ev.ex.normalized) ? 1 : 0),
     weights: { auth_mechanism_unsupported: 4.4, starttls_required: 0.6, transient: -2, unknown: -3 },
     why: "The server offered AUTH, but none of its mechanisms is one the client will use: Exchange Online offers only LOGIN and XOAUTH2 (on-premises Exchange often only NTLM)",
     question: "Which AUTH mechanisms does the EHLO reply after STARTTLS list, and which one is the client set to use?",

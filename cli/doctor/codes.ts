@@ -10,7 +10,7 @@ import { anyPhrase, basic, both, enh, enhPrefix, not, type Rule } from "./rule-k
 const ANY_REASON = anyPhrase(Object.values(REASONS).flat(), 10);
 // What a 5.7.139 reply says around its reason: the generic words, the diagnostic suffix, the link.
 const REPLY_FRAME =
-  /authentication unsuccessful|\[[^\]]*\]?|contact your administrator|visit \S+(?: for more information)?|[\s,.;:'"()]+/giu;
+  /authentication unsuccessful|\[[^\][]{0,300}\]?|contact your administrator|visit \S+(?: for more information)?|[\s,.;:'"()]+/giu;
 
 /** 1 when a 5.7.139 is present but its reason is not: no reason phrase, no words after the frame. */
 function bare5739(ev: Evidence): number {

@@ -3,7 +3,7 @@
  * text, phrase tests that survive truncation and wrapping, the order of the client's commands in a
  * transcript, and the user's own words. Pure: no I/O, never throws.
  */
-import { extract, type Extracted } from "./extract.ts";
+import { extract, HTTP_REASON, type Extracted } from "./extract.ts";
 import { dotnetWrapperCode } from "./normalise.ts";
 
 /** The evidence one diagnosis is made from. */
@@ -36,6 +36,8 @@ function codesAnywhere(flat: string): { basic: number[]; enhanced: string[] } {
   for (const m of flat.matchAll(BASIC_ANYWHERE)) {
     // "line 535, in login" is a Python traceback line number, not a reply.
     if (/\bline\s*$/iu.test(flat.slice(Math.max(0, m.index - 6), m.index))) continue;
+    // "503 Service Unavailable" is an HTTP status line, not an SMTP reply.
+    if (HTTP_REASON.test(flat.slice(m.index + m[0].length).trimStart())) continue;
     const n = Number(m[1]);
     if (!basic.includes(n)) basic.push(n);
   }
@@ -84,7 +86,7 @@ export function gatherEvidence(text: string, context = ""): Evidence {
   // .NET says the basic code in words ("Mailbox unavailable." = 550) even when no code is printed.
   const wrapper = dotnetWrapperCode(ex.norm.text);
   if (wrapper !== null && !basic.includes(wrapper)) basic.push(wrapper);
-  const tails = truncationTails(ex.norm.text.replace(/\[[^\]\n]*\]/gu, "\n"));
+  const tails = truncationTails(ex.norm.text.replace(/\[[^\]\n[]{0,300}\]/gu, "\n"));
   const cache = new Map<string, number>();
   // The places the text may be cut off, by their last 8 characters (every phrase prefix tried is
   // at least 8 long), built on first use: a phrase prefix can only match tails in its own bucket.

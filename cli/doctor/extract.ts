@@ -93,6 +93,13 @@ export function unescapeText(input: string): string {
 const REPLY_RE =
   /(?<![\w.\/:-])(?:([45][0-5]\d)(?:[ -]|[:,]\s?|\.(?=[245]\.\d))\s*)?([245]\.\d{1,3}\.\d{1,3})(?=[ \t]+[\p{L}"'\[(])|(?<![\w.\/:-])([45][0-5]\d)(?:[ -])(?=[\p{L}"'\[])/gmu;
 
+/**
+ * An HTTP status line ("403 Forbidden", "503 Service Unavailable" from Graph or a web API) is not an
+ * SMTP reply: SMTP has no such reason phrases (RFC 9110 §15 has them).
+ */
+export const HTTP_REASON =
+  /^(?:Bad Request|Unauthorized|Payment Required|Forbidden|Not Found|Method Not Allowed|Not Acceptable|Request Time-?out|Conflict|Gone|Precondition Failed|Payload Too Large|Too Many Requests|Internal Server Error|Not Implemented|Bad Gateway|Service Unavailable|Gateway Time-?out)\b/iu;
+
 function cleanReplyText(raw: string): string {
   let t = raw.trim();
   // Cut at the end of a quoted repr / JSON string: a quote followed by , ) } or ].
@@ -141,6 +148,7 @@ export function findReplies(normalized: string): Reply[] {
       found[i - 1] !== undefined &&
       isEchoIntro(normalized, found[i - 1]!.end, f.index);
     const reply: Reply = { code: f.code, enhanced: f.enhanced, text: cleanReplyText(text), echoed };
+    if (reply.enhanced === null && HTTP_REASON.test(reply.text)) continue;
     // Merge continuation lines: "535-5.7.139 first part" + "535 5.7.139 second part".
     if (prev !== undefined && prev.continued && prev.reply.code === reply.code) {
       prev.reply.text = `${prev.reply.text} ${reply.text}`.trim();
@@ -216,7 +224,24 @@ function detectClient(s: string): ClientHint {
   return "unknown";
 }
 
+/**
+ * Lines that list the mechanisms on offer, not the one in use: the server's EHLO capability
+ * ("250-AUTH LOGIN XOAUTH2"), Jakarta Mail's "DEBUG SMTP: Attempt to authenticate using mechanisms:
+ * LOGIN PLAIN DIGEST-MD5 NTLM XOAUTH2" (SMTPTransport.authenticate) and PHPMailer's "Auth methods
+ * available on the server: LOGIN,XOAUTH2" (SMTP::authenticate). XOAUTH2 in them is not OAuth in use.
+ */
+// The marker and the list of names after it, bounded: no backtracking over a long joined reading.
+const MECHANISM_LISTS =
+  /(?:\b250[- ]AUTH\b|using mechanisms:|auth methods available on the server:|\bAUTH=)[ \t]*[A-Z0-9, \t-]{0,120}/giu;
+
 function detectMechanism(s: string): Extracted["authMechanism"] {
+  // The client's own account of the mechanism it chose: Jakarta Mail "DEBUG SMTP: Using mechanism
+  // LOGIN", PHPMailer "Auth method selected: LOGIN" / "Auth method requested: CRAM-MD5".
+  const chosen =
+    /\bUsing mechanism (XOAUTH2|LOGIN|PLAIN|CRAM-MD5|NTLM)\b|\bAuth method (?:selected|requested): (XOAUTH2|LOGIN|PLAIN|CRAM-MD5|NTLM)\b/iu.exec(
+      s,
+    );
+  if (chosen !== null) return (chosen[1] ?? chosen[2])!.toUpperCase() as Extracted["authMechanism"];
   const cmd = /\bAUTH\s+(XOAUTH2|LOGIN|PLAIN|CRAM-MD5|NTLM)\b(?!\s+(?:XOAUTH2|LOGIN|PLAIN)\b[^\n]*\n?\s*250)/giu;
   let last: string | null = null;
   for (const m of s.matchAll(cmd)) {
@@ -236,7 +261,8 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
   if (configured !== undefined) return configured.toUpperCase().replace("_", "-") as Extracted["authMechanism"];
   if (/auth_login|AUTH LOGIN/iu.test(s)) return "LOGIN";
   // "OAuth2" named as the remedy or as what the client lacks is not the mechanism in use (twikoo #756).
-  if (/xoauth2|SaslMechanismOAuth2|oauth2/iu.test(s.replace(OAUTH_AS_REMEDY, " "))) return "XOAUTH2";
+  if (/xoauth2|SaslMechanismOAuth2|oauth2/iu.test(s.replace(OAUTH_AS_REMEDY, " ").replace(MECHANISM_LISTS, " ")))
+    return "XOAUTH2";
   return null;
 }
 
@@ -258,7 +284,7 @@ const OAUTH_STRONG =
   /XOAUTH2|SaslMechanismOAuth2|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow|emailproxy\.py|email-?oauth2-proxy|Email OAuth 2\.0 Proxy|sasl-xoauth2/iu;
 
 function detectOAuth(readings: readonly string[], mech: Extracted["authMechanism"]): boolean {
-  if (mech === "XOAUTH2" || readings.some((r) => OAUTH_STRONG.test(r))) return true;
+  if (mech === "XOAUTH2" || readings.some((r) => OAUTH_STRONG.test(r.replace(MECHANISM_LISTS, " ")))) return true;
   // The bare word "OAuth" counts only when it is still there once the remedies are removed from every
   // reading: a log or UI that wraps at a fixed column can cut the verb itself ("… and mo⏎ve to oauth for
   // smtp login", hoppscotch #4401 wrapped at 40 columns), which only the joined reading puts back.
@@ -338,15 +364,15 @@ export function extract(text: string): Extracted {
   const scan = `${normalized}\n${norm.joined}\n${norm.flat}`;
   const suffix = SUFFIX_RE.exec(scan);
   const hostName =
-    /\b(smtp\.office365\.com|smtp-mail\.outlook\.com|smtp\.live\.com|smtp-legacy\.office365\.com|outlook\.office365\.com|smtp\.partner\.outlook\.cn|smtp\.office365\.us|[a-z0-9-]+\.mail\.protection\.outlook\.com|smtp\.azurecomm\.net)\b/iu.exec(
+    /\b(smtp\.office365\.com|smtp-mail\.outlook\.com|smtp\.live\.com|smtp-legacy\.office365\.com|outlook\.office365\.com|smtp\.partner\.outlook\.cn|smtp\.office365\.us|[a-z0-9-]{1,63}\.mail\.protection\.outlook\.com|smtp\.azurecomm\.net)\b/iu.exec(
       scan,
     )?.[1] ?? null;
   const portMatch =
-    /(?:smtp[\w.-]*\.(?:com|cn|us|net)|\d+\.\d+\.\d+\.\d+)(?:\[[\d.]+\])?:(\d{2,4})\b/u.exec(scan) ??
+    /(?:smtp[\w.-]{0,253}\.(?:com|cn|us|net)|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:\[[\d.]{7,15}\])?:(\d{2,4})\b/u.exec(scan) ??
     /\bport['"]?\s*[:=]\s*['"]?(\d{2,4})\b/iu.exec(scan);
   const mech = detectMechanism(scan);
   const addresses = [
-    ...new Set([...normalized.matchAll(/\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/gu)].map((m) => m[0])),
+    ...new Set([...normalized.matchAll(/\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b/gu)].map((m) => m[0])),
   ].filter((a) => !/^(?:git@|noreply@github)/iu.test(a));
   let tlsError: Extracted["tlsError"] = null;
   if (/wrong version number|WRONG_VERSION_NUMBER/iu.test(scan)) tlsError = "wrong-version-number";
@@ -357,7 +383,10 @@ export function extract(text: string): Extracted {
   )
     tlsError = "no-common-algorithm";
   else if (/first record does not look like a TLS handshake/iu.test(scan)) tlsError = "not-tls-handshake";
-  else if (/SSLHandshakeException|handshake failed|SSL or TLS connection/iu.test(scan)) tlsError = "handshake-failed";
+  else if (
+    /SSLHandshakeException|handshake failed|SSL or TLS connection|(?:ssl|tls) negotiation (?:failed|error)/iu.test(scan)
+  )
+    tlsError = "handshake-failed";
   const net =
     /\b(ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/iu.exec(scan)?.[1]?.toUpperCase() ??
     (/Connection timeout|Greeting never received|Timed Out|timed out|Operation timed out/iu.test(scan)
@@ -391,7 +420,7 @@ export function extract(text: string): Extracted {
     authNotOffered,
     consumerAccount:
       addresses.some((a) => CONSUMER_DOMAIN.test(a)) ||
-      /smtp-mail\.outlook\.com|smtp\.live\.com|\bhotmail\b|outlook\.com personal|personal (?:Microsoft |outlook )?account/iu.test(
+      /smtp-mail\.outlook\.com|smtp\.live\.com|\bhotmail\b|outlook\.com personal|personal (?:Microsoft |outlook )?account|(?:^|[\s(])@(?:outlook|hotmail|live)\.[a-z.]+\b|\b(?:personal|pessoal|persönliche?s?|privat(?:e|es)?|personnel(?:le)?|personale)\b[^.\n]{0,30}\b(?:outlook\.com|hotmail|live\.com)\b/iu.test(
         scan,
       ),
     addresses,

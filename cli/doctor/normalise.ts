@@ -182,24 +182,36 @@ export function dotnetWrapperCode(text: string): number | null {
  * (`S: 250-…`, `C: AUTH`) start with a code or a marker and are left alone.
  */
 function joinWrapped(s: string): string {
-  const lines = s.split("\n");
   const out: string[] = [];
-  for (const line of lines) {
-    const prev = out[out.length - 1];
-    const sentence =
-      prev !== undefined && prev.trimEnd().length >= 30 && !/[.:;!?)\]}>]\s*$/u.test(prev) && /^\s*\p{Ll}/u.test(line);
-    // A reply wrapped right after its code ("… \"5.7.57" / "Client not authenticated …").
-    // The code must read as one (after a basic code, a quote, a colon or alone), not a version
-    // number ending a line ("Microsoft.Identity.Client, 4.59.0").
-    const afterCode = prev !== undefined && /(?:^\s*|[45]\d\d |["'(:]\s*)[45]\.[0-7]\.\d{1,3}\s*$/u.test(prev);
-    if ((sentence || (afterCode && /^\s*\p{L}/u.test(line))) && !/^\s*(?:[CS]:|\d{3}[ -]|at\s)/u.test(line)) {
-      // A line broken at a hyphen ("-\nstarttls", "multi-\nfactor") was one word or option.
-      const glue = prev.trimEnd().endsWith("-") ? "" : " ";
-      out[out.length - 1] = `${prev.trimEnd()}${glue}${line.trim()}`;
-    } else {
-      out.push(line);
+  // The output line being built, in parts, and its last characters (trimmed at the end): the tests
+  // read only the tail, so a paste that joins into one long line stays linear.
+  let parts: string[] | undefined;
+  let tail = "";
+  let long = false;
+  for (const line of s.split("\n")) {
+    if (parts !== undefined) {
+      const sentence = long && !/[.:;!?)\]}>]$/u.test(tail) && /^\s*\p{Ll}/u.test(line);
+      // A reply wrapped right after its code ("… \"5.7.57" / "Client not authenticated …").
+      // The code must read as one (after a basic code, a quote, a colon or alone), not a version
+      // number ending a line ("Microsoft.Identity.Client, 4.59.0").
+      const afterCode = /(?:^\s*|[45]\d\d |["'(:]\s*)[45]\.[0-7]\.\d{1,3}$/u.test(tail) && /^\s*\p{L}/u.test(line);
+      if ((sentence || afterCode) && !/^\s*(?:[CS]:|\d{3}[ -]|at\s)/u.test(line)) {
+        // A line broken at a hyphen ("-\nstarttls", "multi-\nfactor") was one word or option.
+        const glue = tail.endsWith("-") ? "" : " ";
+        const added = line.trim();
+        parts[parts.length - 1] = parts[parts.length - 1]!.trimEnd();
+        parts.push(glue, added);
+        tail = `${tail}${glue}${added}`.slice(-120);
+        long ||= tail.length >= 30;
+        continue;
+      }
+      out.push(parts.join(""));
     }
+    parts = [line];
+    tail = line.trimEnd().slice(-120);
+    long = line.trimEnd().length >= 30;
   }
+  if (parts !== undefined) out.push(parts.join(""));
   return out.join("\n");
 }
 

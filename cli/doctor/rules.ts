@@ -9,9 +9,11 @@
  * cause's odds by e; ±4 or more is decisive.
  *
  * The tables: status-code families (codes.ts), Exchange reply phrases and transcript order
- * (replies.ts), client-library wording (clients.ts) and the user's own words (user-words.ts), all
+ * (replies.ts), client-library wording (clients.ts), the user's own words (user-words.ts) and the
+ * pasted answers to the doctor's own checks (check-answers.ts), all
  * of the shape in rule-kit.ts, concatenated into {@link RULES}.
  */
+import { CHECK_ANSWER_RULES } from "./check-answers.ts";
 import { CLIENT_RULES } from "./clients.ts";
 import { CODE_RULES } from "./codes.ts";
 import { REPLY_RULES } from "./replies.ts";
@@ -23,4 +25,10 @@ export { anyPhrase } from "./rule-kit.ts";
 export { REASONS } from "./replies.ts";
 
 /** Every rule, in table order. Ids are unique (tested). */
-export const RULES: readonly Rule[] = [...CODE_RULES, ...REPLY_RULES, ...CLIENT_RULES, ...USER_WORD_RULES];
+export const RULES: readonly Rule[] = [
+  ...CODE_RULES,
+  ...REPLY_RULES,
+  ...CLIENT_RULES,
+  ...USER_WORD_RULES,
+  ...CHECK_ANSWER_RULES,
+];

@@ -26,6 +26,27 @@ const saidBeside =
     return re.test(words) ? 1 : 0;
   };
 
+/**
+ * A noun the reporter mentions can be negated: "no Conditional Access policies", "CA excludes this
+ * account", "MFA is disabled for it", "without MFA". Such a mention says the cause is absent, not
+ * present. `negatedMentions` cuts those spans out of the words (so the positive test no longer sees
+ * them) and says whether there was one. English only: the other languages' negations are not read.
+ */
+const NEGATION_BEFORE = String.raw`\b(?:no|without|not using|never used|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?)\s+(?:any\s+|the\s+|an?\s+)?`;
+const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n]{0,25}?\b(?:exclude[sd]?\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b)`;
+
+function negatedMentions(words: string, noun: string): { rest: string; negated: boolean } {
+  const re = new RegExp(
+    String.raw`${NEGATION_BEFORE}(?:${noun})(?:\s+polic(?:y|ies))?|(?:${noun})${NEGATION_AFTER}|excluded from (?:the |all |any )?(?:${noun})`,
+    "gu",
+  );
+  const rest = words.replace(re, " ");
+  return { rest, negated: rest !== words };
+}
+
+const MFA_NOUN = String.raw`\b(?:mfa|2fa|multi-?factor(?: authentication)?|two-?factor(?: authentication)?|(?:2|two)-?step verification)\b`;
+const CA_NOUN = String.raw`conditional access|\bca\b`;
+
 /** A personal Microsoft account's address (the consumer domains of extract.ts). */
 const PERSONAL_ADDRESS = /@(?:outlook\.[a-z.]+|hotmail\.[a-z.]+|live\.[a-z.]+|msn\.com)\b/iu;
 /** Microsoft turned Basic authentication off for personal accounts on 16 September 2024. */
@@ -44,7 +65,7 @@ export const SECURITY_DEFAULTS_ON = new RegExp(
 );
 /** "Security defaults … turned off / disabled", in one sentence. */
 export const SECURITY_DEFAULTS_OFF = new RegExp(
-  String.raw`${SD_NOUN}[^.!?\n。]{0,80}?(?:\b(?:turned off|switched off|disabled|(?:is|are|was|were) off|deaktiviert|ausgeschaltet|désactivés?|desactivad[oa]s?|desativad[oa]s?|disattivat[ei]|uitgeschakeld)\b|無効|禁用|关闭)|(?:disabled|turned off|switched off|deaktivierte?n?|désactivé) "?${SD_NOUN}`,
+  String.raw`${SD_NOUN}[^.!?\n。]{0,80}?(?:\b(?:turned off|switched off|disabled|(?:is|are|was|were) off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|désactivés?|desactivad[oa]s?|desativad[oa]s?|disattivat[ei]|uitgeschakeld)\b|無効|禁用|关闭)|(?:disabled|turned off|switched off|deaktivierte?n?|désactivé) "?${SD_NOUN}|\b(?:no|without|not using|(?:do|does|did)(?: not|n't) (?:have|use))\s+(?:the\s+)?"?${SD_NOUN}`,
   "u",
 );
 
@@ -55,11 +76,26 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "review class F/E: MFA named by the reporter",
     kind: "context",
     // Also the product term of Microsoft Learn's localised pages (de, fr, es, pt, it, nl, ja, zh).
-    evidence: said(
-      /\b(?:mfa|2fa|multi-?factor|two-?factor|(?:2|two)-?step verification|authenticator app|zwei-faktor|multi-faktor|mehrstufige authentifizierung|double authentification|authentification multifacteur|autenticación multifactor|autenticação multifator|autenticazione a più fattori|meervoudige verificatie)\b|多要素認証|多重身份验证|多因素/u,
-    ),
+    // A negated mention ("MFA is disabled", "no MFA") is read by words-no-mfa instead.
+    evidence: (ev) =>
+      /\b(?:mfa|2fa|multi-?factor|two-?factor|(?:2|two)-?step verification|authenticator app|zwei-faktor|multi-faktor|mehrstufige authentifizierung|double authentification|authentification multifacteur|autenticación multifactor|autenticação multifator|autenticazione a più fattori|meervoudige verificatie)\b|多要素認証|多重身份验证|多因素/u.test(
+        negatedMentions(ev.words, MFA_NOUN).rest,
+      )
+        ? 1
+        : 0,
     weights: { unknown: -1.5, per_user_mfa: 2.4, conditional_access_block: 0.6, wrong_credentials: -0.8 },
     why: "You mention MFA: a password-only SMTP sign-in cannot satisfy it",
+  },
+  {
+    id: "words-no-mfa",
+    source: "the reporter says MFA is off for the account ('MFA is disabled for it', 'no MFA')",
+    kind: "context",
+    evidence: (ev) => {
+      const { rest, negated } = negatedMentions(ev.words, MFA_NOUN);
+      return negated && !new RegExp(MFA_NOUN, "u").test(rest) ? 1 : 0;
+    },
+    weights: { per_user_mfa: -1.5 },
+    why: "You say MFA is off for the account",
   },
   {
     id: "words-app-password",
@@ -105,11 +141,26 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // Also "CA policy", as admins abbreviate it, and the localised product terms (nl and it checked
     // in Microsoft's localised docs; the others are Microsoft Learn's page titles).
-    evidence: said(
-      /conditional access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|条件付きアクセス|条件访问/u,
-    ),
+    // A negated mention ("no CA policies", "CA excludes this account") is read by words-no-conditional-access.
+    evidence: (ev) =>
+      /conditional access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|条件付きアクセス|条件访问/u.test(
+        negatedMentions(ev.words, CA_NOUN).rest,
+      )
+        ? 1
+        : 0,
     weights: { unknown: -1.5, conditional_access_block: 2.8, wrong_credentials: -0.5 },
     why: "You mention Conditional Access / blocking legacy authentication",
+  },
+  {
+    id: "words-no-conditional-access",
+    source: "the reporter says no Conditional Access policy applies ('no CA policies', 'CA excludes this account')",
+    kind: "context",
+    evidence: (ev) => {
+      const { rest, negated } = negatedMentions(ev.words, CA_NOUN);
+      return negated && !/conditional access|\bca polic(?:y|ies)\b/u.test(rest) ? 1 : 0;
+    },
+    weights: { conditional_access_block: -2.5 },
+    why: "You say no Conditional Access policy applies to the account",
   },
   {
     id: "words-oauth",
@@ -140,10 +191,15 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The reporter says the sending account has no licence ("unlicensed", "does not have a license",
     // "without an Exchange Online licence"). Not "licence" alone (a product key, a software licence).
+    // Also a licence removed or expired, in the languages Exchange answers in (ja ライセンスを外す/削除,
+    // zh 移除/删除许可证, de Lizenz entfernt, fr licence retirée, es licencia quitada/eliminada, pt licença
+    // removida, it licenza rimossa, nl licentie verwijderd), and a mailbox that is still on-premises
+    // (a hybrid account Exchange Online holds no mailbox for).
     evidence: said(
-      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b/u,
+      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b|\b(?:removed|unassigned|took away|revoked)\b[^.\n]{0,40}\blicen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|mailbox (?:is )?(?:still )?(?:on|in) (?:our |the )?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
     ),
-    weights: { unknown: -1.5, mailbox_unlicensed_or_missing: 2.4, send_as_permission: 0.4 },
+    // A stated fact about the account, not a guess: it outweighs a bare code's prior (wrong credentials).
+    weights: { unknown: -1.5, mailbox_unlicensed_or_missing: 3.2, send_as_permission: 0.4 },
     why: "You say the account has no licence: SMTP AUTH needs a licensed Exchange Online mailbox (a shared mailbox needs a licensed user with Send As)",
   },
   {
@@ -187,7 +243,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "reporters' own account that the server accepts only TLS 1.2 (DSpace #7964 'TLSv1.2+ only servers'), or that the device speaks only TLS 1.0/1.1; Microsoft 'Preparing for TLS 1.2 in Office 365'",
     kind: "context",
     evidence: said(
-      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support/u,
+      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)/u,
     ),
     weights: { tls_version: 3.6, transient: -0.5 },
     why: "You say the server accepts only TLS 1.2: the client (or its runtime) offers only TLS 1.0/1.1",
@@ -377,6 +433,41 @@ export const USER_WORD_RULES: readonly Rule[] = [
     question: "Is the From address exactly the mailbox you sign in as (or one it has Send As for)?",
   },
   {
+    id: "words-auth-policy",
+    source:
+      "Microsoft 'Disable Basic authentication in Exchange Online': an authentication policy (New-AuthenticationPolicy, AllowBasicAuthSmtp) assigned to the user or as the organisation's default",
+    kind: "context",
+    // The reporter names an Exchange authentication policy or its SMTP switch (not a Conditional Access
+    // or authentication-methods policy).
+    // Its SMTP switch named (AllowBasicAuthSmtp, "AllowBasicAuth* … False") is the reporter's finding;
+    // the policy merely named is a lead.
+    evidence: (ev) =>
+      /\ballowbasicauth(?:smtp|\*)?\b/u.test(ev.words)
+        ? 1
+        : /\b(?:exchange )?auth(?:entication)? polic(?:y|ies)\b(?![^.\n]{0,20}\bmethods?\b)|\bdefaultauthenticationpolicy\b|\b(?:new|set|get)-authenticationpolicy\b/u.test(
+              ev.words,
+            )
+          ? 0.7
+          : 0,
+    weights: { unknown: -1.5, authentication_policy_blocks_basic_smtp: 4.0, basic_auth_disabled_or_retired: 0.3 },
+    why: "You name an Exchange authentication policy: one with AllowBasicAuthSmtp $false refuses Basic SMTP AUTH for the users it applies to",
+  },
+  {
+    id: "words-account-locked",
+    source:
+      "Entra smart lockout (sign-in error 50053 'account is locked'); the Outlook on the web banner 'Your account has been locked'",
+    kind: "context",
+    // The reporter's account of a lockout, not Exchange's security-defaults reason ("user is locked by
+    // your organization's security defaults policy"), which the reply rules read.
+    evidence: saidBeside(
+      REASONS.securityDefaults,
+      /\baccount (?:has been |is |was |got |gets )?locked(?: out)?\b|\blocked out\b|\bsmart lockout\b|\b(?:error(?: code)?|sign-?in error)\s*:?\s*50053\b|konto (?:ist |wurde )?gesperrt|compte (?:est )?verrouillé|cuenta (?:está )?bloqueada|conta (?:está )?bloqueada|account (?:è )?bloccato|account (?:is )?geblokkeerd|アカウントがロック|帐户(?:已)?(?:被)?锁定|账户(?:已)?(?:被)?锁定/u,
+    ),
+    // The lockout banner or error 50053 quoted is as decisive as Exchange's own "account locked".
+    weights: { unknown: -1.5, account_locked: 5.0 },
+    why: "You say the account is locked: Entra smart lockout refuses every sign-in, the correct password included, until it expires",
+  },
+  {
     id: "words-owa-works",
     source: "the same credentials work interactively",
     kind: "context",
@@ -399,7 +490,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter has already turned Authenticated SMTP on for the mailbox: that switch, and with it
     // the organisation's, is not the gate. A negation ("is not enabled") does not match.
     evidence: said(
-      /(?:smtp auth(?:entication)?|authenticated smtp)(?:\s+(?:for|on)\s+(?:the\s+|this\s+|that\s+)?(?:mailbox|account|user))?\s+(?:is|was|has been|are)\s+(?:already\s+)?(?:enabled|turned on|activated|on)\b|(?:enabled|turned on|activated|ticked|checked)\s+(?:the\s+)?(?:smtp auth(?:entication)?|authenticated smtp)\b/u,
+      /(?:smtp auth(?:entication)?|authenticated smtp)(?:\s+(?:for|on)\s+(?:the\s+|this\s+|that\s+)?(?:mailbox|account|user))?\s+(?:(?:is|was|has been|are)\s+)?(?:already\s+)?(?:enabled|turned on|activated|ticked|checked|on\b(?!\s+(?:the|this|that|an?|our|my|your|its|for|mailbox|account|user)\b))|(?:enabled|turned on|activated|ticked|checked)\s+(?:the\s+)?(?:smtp auth(?:entication)?|authenticated smtp)\b/u,
     ),
     weights: { smtp_auth_disabled_mailbox: -1.5, smtp_auth_disabled_tenant: -0.8 },
     why: "You say Authenticated SMTP is on for the mailbox: the mailbox setting overrides the organisation's, so neither switch is the gate",

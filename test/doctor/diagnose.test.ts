@@ -364,7 +364,118 @@ describe("client-library wording with no Exchange reply", () => {
   });
 });
 
+describe("the answers to the doctor's own checks, pasted back", () => {
+  const bare = "535 5.7.3 Authentication unsuccessful [AB1PR01CA0001.eurprd01.prod.outlook.com]";
+  it.each([
+    [
+      "PS> Get-TransportConfig | fl SmtpClientAuthenticationDisabled\nSmtpClientAuthenticationDisabled : True\n\nPS> Get-CASMailbox printer@contoso.com | fl SmtpClientAuthenticationDisabled\nSmtpClientAuthenticationDisabled :\n",
+      "smtp_auth_disabled_tenant",
+    ],
+    [
+      "Get-CASMailbox printer@contoso.com | Format-List SmtpClientAuthenticationDisabled\n\nSmtpClientAuthenticationDisabled : True\n",
+      "smtp_auth_disabled_mailbox",
+    ],
+    [
+      "Get-User printer@contoso.com | fl AuthenticationPolicy\nAuthenticationPolicy : Block Basic Auth\nGet-AuthenticationPolicy 'Block Basic Auth' | fl AllowBasicAuthSmtp\nAllowBasicAuthSmtp : False\n",
+      "authentication_policy_blocks_basic_smtp",
+    ],
+    [
+      'GET https://graph.microsoft.com/v1.0/policies/identitySecurityDefaultsEnforcementPolicy\n{ "id": "00000000-0000-0000-0000-000000000005", "displayName": "Security Defaults", "isEnabled": true }',
+      "security_defaults_enabled",
+    ],
+    [
+      'GET /beta/users/printer@contoso.com/authentication/requirements\n{ "perUserMfaState": "enforced" }',
+      "per_user_mfa",
+    ],
+  ])("%s → %s", (answer, want) => {
+    expect(diagnose(`${bare}\n${answer}`).causes[0]!.id).toBe(want);
+  });
+
+  it("switches that are open take both SMTP AUTH switches out of the ranking", () => {
+    const open =
+      "Get-CASMailbox printer@contoso.com | fl SmtpClientAuthenticationDisabled\nSmtpClientAuthenticationDisabled : False\n";
+    const ids = diagnose(`${bare}\n${open}`).causes.map((c) => c.id);
+    expect(ids).not.toContain("smtp_auth_disabled_mailbox");
+    expect(ids).not.toContain("smtp_auth_disabled_tenant");
+  });
+});
+
+describe("what a report says is absent, or only on offer", () => {
+  const criteria =
+    "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.";
+  it("'no Conditional Access policies' lowers Conditional Access; a positive mention still raises it", () => {
+    expect(diagnose(criteria, { context: "We have a CA policy blocking legacy authentication" }).causes[0]!.id).toBe(
+      "conditional_access_block",
+    );
+    expect(
+      diagnose(criteria, { context: "We have no Conditional Access policies at all; the account is excluded" })
+        .causes[0]!.id,
+    ).toBe("per_user_mfa");
+    expect(
+      diagnose(criteria, { context: "CA excludes this account" }).causes.find(
+        (c) => c.id === "conditional_access_block",
+      )?.confidence ?? 0,
+    ).toBeLessThan(0.1);
+  });
+
+  it("'no security defaults' beside a bare 5.7.3 is not security defaults", () => {
+    expect(
+      diagnose("535 5.7.3 Authentication unsuccessful", { context: "no security defaults, CA excludes this account" })
+        .causes[0]!.id,
+    ).not.toBe("security_defaults_enabled");
+  });
+
+  it("XOAUTH2 in a list of mechanisms on offer is not OAuth in use (Jakarta Mail, PHPMailer, EHLO)", () => {
+    const javamail = [
+      "DEBUG SMTP: Attempt to authenticate using mechanisms: LOGIN PLAIN DIGEST-MD5 NTLM XOAUTH2",
+      "DEBUG SMTP: Using mechanism LOGIN",
+      "DEBUG SMTP: AUTH LOGIN failed",
+      "javax.mail.AuthenticationFailedException: 535 5.7.3 Authentication unsuccessful [VI1PR08CA0254.eurprd08.prod.outlook.com]",
+    ].join("\n");
+    const d = diagnose(javamail);
+    expect(d.extracted.oauth).toBe(false);
+    expect(d.extracted.authMechanism).toBe("LOGIN");
+    expect(d.causes[0]!.id).toBe("wrong_credentials");
+    expect(diagnose(javamail.replace("Using mechanism LOGIN", "Using mechanism XOAUTH2")).extracted.oauth).toBe(true);
+  });
+
+  it("PHPMailer asking for a mechanism the server does not list is the mechanism", () => {
+    const log = [
+      "2026-11-02 14:01:20 Auth method requested: CRAM-MD5",
+      "2026-11-02 14:01:20 Auth methods available on the server: LOGIN,XOAUTH2",
+      "2026-11-02 14:01:20 SMTP Error: Could not authenticate.",
+    ].join("\n");
+    expect(diagnose(log).causes[0]!.id).toBe("auth_mechanism_unsupported");
+    expect(diagnose(log.replace("CRAM-MD5", "LOGIN")).causes[0]!.id).not.toBe("auth_mechanism_unsupported");
+  });
+
+  it("an HTTP status line is not an SMTP reply", () => {
+    const d = diagnose(
+      'POST https://graph.microsoft.com/v1.0/users/noreply@contoso.com/sendMail\n403 Forbidden\n{"error":{"code":"ErrorAccessDenied"}}',
+    );
+    expect(d.extracted.replies).toEqual([]);
+    expect(d.causes[0]!.id).toBe("unknown");
+    expect(diagnose("503 Service Unavailable").causes[0]!.id).toBe("unknown");
+    expect(diagnose("503 5.5.1 Bad sequence of commands").causes[0]!.id).not.toBe("unknown");
+  });
+});
+
 describe("large pastes", () => {
+  // Each of these once made a regular expression backtrack quadratically (an unbounded class before
+  // a literal): 100 KB of them took seconds to minutes.
+  it.each([
+    ["one hyphenated token", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-\n".repeat(2800)],
+    ["'smtp.' repeated", "smtp.".repeat(20000)],
+    ["lines of '220'", "\n220".repeat(25000)],
+    ["open brackets", "[".repeat(100000)],
+    ["capability lists on one line", "S: 250-AUTH LOGIN XOAUTH2 ".repeat(4000)],
+    ["lower-case lines that all join", "abcdefghijklmnopqrstuvwxyzabcdefgh\n".repeat(3000)],
+  ])("%s (100 KB) diagnoses in well under two seconds", (_name, text) => {
+    const t0 = performance.now();
+    expect(diagnose(text).causes.length).toBeGreaterThan(0);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
   it("a 3000-line debug log with the reply at the end diagnoses in well under two seconds", () => {
     const line = "[2023-08-02 09:15:05] DEBUG [s3DxqcEUUk] S: 250-PIPELINING 'quoted' value...";
     const text = `${Array.from({ length: 3000 }, (_, i) => `${line} ${i}`).join("\n")}\n535 5.7.139 Authentication unsuccessful, the request did not meet the criteria`;

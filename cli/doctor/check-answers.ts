@@ -1,0 +1,148 @@
+/**
+ * The answers to the doctor's own checks, pasted back: each cause lists what to run (causes.ts
+ * `check`), and an admin who has run some of it pastes the output beside the error. The output of
+ * Get-TransportConfig / Get-CASMailbox (SmtpClientAuthenticationDisabled), Get-User and
+ * Get-AuthenticationPolicy (AuthenticationPolicy, AllowBasicAuthSmtp), Graph's security-defaults
+ * policy (isEnabled) and per-user MFA state (perUserMfaState, or "Enforced" on the per-user MFA
+ * page) says which gate is shut, or that one is open. Format-List prints `Name : Value`, a blank
+ * value for $null (Microsoft Learn: Get-CASMailbox, Get-TransportConfig, Get-AuthenticationPolicy).
+ */
+import type { Evidence } from "./evidence.ts";
+import type { Rule } from "./rule-kit.ts";
+
+/** `SmtpClientAuthenticationDisabled : <value>` after the cmdlet named, within a few lines; undefined when absent. */
+function switchAnswer(text: string, cmdlet: string): "true" | "false" | "blank" | undefined {
+  const re = new RegExp(
+    String.raw`${cmdlet}\b[^\n]*\n(?:[^\n]*\n){0,6}?[ \t]*SmtpClientAuthenticationDisabled[ \t]*:[ \t]*(\$?true|\$?false)?[ \t]*(?:\n|$)`,
+    "iu",
+  );
+  const m = re.exec(text);
+  if (m === null) return undefined;
+  const v = m[1]?.replace("$", "").toLowerCase();
+  return v === "true" ? "true" : v === "false" ? "false" : "blank";
+}
+
+/** The pasted values of the organisation's and the mailbox's switch, where present. */
+function switches(ev: Evidence): { org?: "true" | "false" | "blank"; mailbox?: "true" | "false" | "blank" } {
+  const text = ev.ex.normalized;
+  return { org: switchAnswer(text, "Get-TransportConfig"), mailbox: switchAnswer(text, "Get-CASMailbox") };
+}
+
+const POLICY_ASSIGNED = /\bAuthenticationPolicy[ \t]*:[ \t]*(\S[^\n]*)/iu;
+const ALLOW_BASIC_SMTP = /\bAllowBasicAuthSmtp[ \t]*:[ \t]*\$?(true|false)\b/iu;
+const SECURITY_DEFAULTS_ANSWER =
+  /identitySecurityDefaultsEnforcementPolicy[\s\S]{0,600}?"?isEnabled"?\s*[:=]\s*\$?(true|false)\b/iu;
+const PER_USER_MFA_ANSWER = /"?perUserMfaState"?\s*[:=]\s*"?(enforced|enabled|disabled)\b/iu;
+// The per-user MFA page's status column, as an admin reports it ("shows Enforced on the per-user
+// multifactor authentication page", "per-user MFA status: Enabled").
+const PER_USER_MFA_PAGE =
+  /per-?user (?:mfa|multi-?factor(?: authentication)?)[^.\n]{0,60}?\b(enforced|enabled|disabled)\b|\b(enforced|enabled|disabled)\b[^.\n]{0,50}?\bper-?user (?:mfa|multi-?factor)/iu;
+
+/** The answers-to-checks table. */
+export const CHECK_ANSWER_RULES: readonly Rule[] = [
+  {
+    id: "answer-mailbox-switch-off",
+    source:
+      "Get-CASMailbox | Format-List SmtpClientAuthenticationDisabled (True = disabled; Microsoft 'Enable or disable SMTP AUTH in Exchange Online')",
+    kind: "context",
+    evidence: (ev) => (switches(ev).mailbox === "true" ? 1 : 0),
+    weights: { smtp_auth_disabled_mailbox: 4.5, smtp_auth_disabled_tenant: -1, unknown: -2 },
+    why: "Get-CASMailbox shows SmtpClientAuthenticationDisabled True: SMTP AUTH is off for this mailbox",
+  },
+  {
+    id: "answer-org-switch-off-inherited",
+    source:
+      "Get-TransportConfig | Format-List SmtpClientAuthenticationDisabled True with Get-CASMailbox blank ($null: the mailbox inherits the organisation)",
+    kind: "context",
+    evidence: (ev) => {
+      const { org, mailbox } = switches(ev);
+      if (org !== "true") return 0;
+      return mailbox === "blank" ? 1 : mailbox === undefined ? 0.6 : 0;
+    },
+    weights: { smtp_auth_disabled_tenant: 4.5, smtp_auth_disabled_mailbox: -0.5, unknown: -2 },
+    why: "Get-TransportConfig shows SmtpClientAuthenticationDisabled True and the mailbox has no value of its own: the organisation's switch refuses SMTP AUTH",
+  },
+  {
+    id: "answer-switches-open",
+    source:
+      "Get-CASMailbox SmtpClientAuthenticationDisabled False overrides the organisation; Get-TransportConfig False with the mailbox blank",
+    kind: "context",
+    evidence: (ev) => {
+      const { org, mailbox } = switches(ev);
+      return mailbox === "false" || (org === "false" && mailbox !== "true") ? 1 : 0;
+    },
+    weights: { smtp_auth_disabled_mailbox: -5, smtp_auth_disabled_tenant: -5 },
+    why: "The pasted SmtpClientAuthenticationDisabled values leave SMTP AUTH on for this mailbox: neither switch is the gate",
+  },
+  {
+    id: "answer-auth-policy",
+    source:
+      "Get-User | Format-List AuthenticationPolicy; Get-AuthenticationPolicy | Format-List AllowBasicAuthSmtp (Microsoft 'Disable Basic authentication in Exchange Online')",
+    kind: "context",
+    evidence: (ev) => {
+      const allow = ALLOW_BASIC_SMTP.exec(ev.ex.normalized)?.[1]?.toLowerCase();
+      if (allow === "false") return 1;
+      if (allow === "true") return 0;
+      return POLICY_ASSIGNED.test(ev.ex.normalized) ? 0.6 : 0;
+    },
+    weights: { authentication_policy_blocks_basic_smtp: 4.5, basic_auth_disabled_or_retired: 0.5, unknown: -2 },
+    why: "An authentication policy with AllowBasicAuthSmtp False applies to the account: it refuses Basic SMTP AUTH",
+  },
+  {
+    id: "answer-auth-policy-allows",
+    source: "Get-AuthenticationPolicy | Format-List AllowBasicAuthSmtp True",
+    kind: "context",
+    evidence: (ev) => (ALLOW_BASIC_SMTP.exec(ev.ex.normalized)?.[1]?.toLowerCase() === "true" ? 1 : 0),
+    weights: { authentication_policy_blocks_basic_smtp: -3 },
+    why: "The account's authentication policy allows Basic SMTP AUTH",
+  },
+  {
+    id: "answer-security-defaults",
+    source: "Graph GET /policies/identitySecurityDefaultsEnforcementPolicy → isEnabled",
+    kind: "context",
+    evidence: (ev) => (SECURITY_DEFAULTS_ANSWER.exec(ev.ex.normalized)?.[1]?.toLowerCase() === "true" ? 1 : 0),
+    weights: { security_defaults_enabled: 4.5, unknown: -2 },
+    why: "Graph shows the security-defaults policy isEnabled true: it blocks Basic SMTP AUTH",
+  },
+  {
+    id: "answer-security-defaults-off",
+    source: "Graph GET /policies/identitySecurityDefaultsEnforcementPolicy → isEnabled false",
+    kind: "context",
+    evidence: (ev) => (SECURITY_DEFAULTS_ANSWER.exec(ev.ex.normalized)?.[1]?.toLowerCase() === "false" ? 1 : 0),
+    weights: { security_defaults_enabled: -3 },
+    why: "Graph shows security defaults off",
+  },
+  {
+    id: "answer-per-user-mfa",
+    source:
+      "Graph beta GET /users/{id}/authentication/requirements → perUserMfaState; Entra admin center > Per-user multifactor authentication (Disabled / Enabled / Enforced)",
+    kind: "context",
+    evidence: (ev) => {
+      const state = (
+        PER_USER_MFA_ANSWER.exec(ev.ex.normalized)?.[1] ??
+        PER_USER_MFA_PAGE.exec(ev.words)
+          ?.slice(1)
+          .find((x) => x !== undefined)
+      )?.toLowerCase();
+      return state === "enforced" || state === "enabled" ? 1 : 0;
+    },
+    weights: { per_user_mfa: 4.5, conditional_access_block: -1, unknown: -2 },
+    why: "Per-user MFA is enabled or enforced for the account: a password-only SMTP sign-in cannot satisfy it",
+  },
+  {
+    id: "answer-per-user-mfa-off",
+    source: "perUserMfaState disabled / 'Disabled' on the per-user MFA page",
+    kind: "context",
+    evidence: (ev) => {
+      const state = (
+        PER_USER_MFA_ANSWER.exec(ev.ex.normalized)?.[1] ??
+        PER_USER_MFA_PAGE.exec(ev.words)
+          ?.slice(1)
+          .find((x) => x !== undefined)
+      )?.toLowerCase();
+      return state === "disabled" ? 1 : 0;
+    },
+    weights: { per_user_mfa: -2.5 },
+    why: "Per-user MFA is disabled for the account",
+  },
+];
