@@ -221,7 +221,8 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis
   const { scores, contributions } = score(ev);
   const probs = softmax(scores, temperatureFor(contributions, options.temperature ?? TEMPERATURE));
   const mailbox =
-    ev.ex.addresses[0] ?? /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b/u.exec(options.context ?? "")?.[0];
+    ev.ex.addresses[0] ??
+    /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b/u.exec(options.context ?? "")?.[0];
   const supported = new Set<CauseId>();
   for (const { rule } of contributions)
     for (const [c, w] of Object.entries(rule.weights) as Array<[CauseId, number]>) if (w > 0) supported.add(c);

@@ -368,11 +368,14 @@ export function extract(text: string): Extracted {
       scan,
     )?.[1] ?? null;
   const portMatch =
-    /(?:smtp[\w.-]{0,253}\.(?:com|cn|us|net)|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:\[[\d.]{7,15}\])?:(\d{2,4})\b/u.exec(scan) ??
-    /\bport['"]?\s*[:=]\s*['"]?(\d{2,4})\b/iu.exec(scan);
+    /(?:smtp[\w.-]{0,253}\.(?:com|cn|us|net)|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:\[[\d.]{7,15}\])?:(\d{2,4})\b/u.exec(
+      scan,
+    ) ?? /\bport['"]?\s*[:=]\s*['"]?(\d{2,4})\b/iu.exec(scan);
   const mech = detectMechanism(scan);
   const addresses = [
-    ...new Set([...normalized.matchAll(/\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b/gu)].map((m) => m[0])),
+    ...new Set(
+      [...normalized.matchAll(/\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b/gu)].map((m) => m[0]),
+    ),
   ].filter((a) => !/^(?:git@|noreply@github)/iu.test(a));
   let tlsError: Extracted["tlsError"] = null;
   if (/wrong version number|WRONG_VERSION_NUMBER/iu.test(scan)) tlsError = "wrong-version-number";
