@@ -10,13 +10,24 @@
 import type { Evidence } from "./evidence.ts";
 import type { Rule } from "./rule-kit.ts";
 
-/** `SmtpClientAuthenticationDisabled : <value>` after the cmdlet named, within a few lines; undefined when absent. */
-function switchAnswer(text: string, cmdlet: string): "true" | "false" | "blank" | undefined {
-  const re = new RegExp(
-    String.raw`${cmdlet}\b[^\n]*\n(?:[^\n]*\n){0,6}?[ \t]*SmtpClientAuthenticationDisabled[ \t]*:[ \t]*(\$?true|\$?false)?[ \t]*(?:\n|$)`,
+/**
+ * `SmtpClientAuthenticationDisabled : <value>` after the cmdlet (or object) named, within a few lines
+ * (Format-List output), or on the same line as people retell it ("Get-CASMailbox x | fl
+ * SmtpClientAuthenticationDisabled -> True", "CASMailbox SmtpClientAuthenticationDisabled False");
+ * undefined when absent.
+ */
+function switchAnswer(text: string, object: string): "true" | "false" | "blank" | undefined {
+  // Format-List output: the property on a line of its own below the command, blank for $null.
+  const listed = new RegExp(
+    String.raw`(?:Get-)?${object}\b[^\n]{0,200}\n(?:[^\n]{0,200}\n){0,6}?[ \t]*SmtpClientAuthenticationDisabled[ \t]*:[ \t]*(\$?true|\$?false)?[ \t]*(?:\n|$)`,
     "iu",
-  );
-  const m = re.exec(text);
+  ).exec(text);
+  // Retold on one line; a value is required (the property named after "| fl" is no answer).
+  const retold = new RegExp(
+    String.raw`(?:Get-)?${object}\b[^\n]{0,200}?SmtpClientAuthenticationDisabled[ \t]*(?::|->|=>|→|=|\bis\b)?[ \t]*(\$?true|\$?false)\b`,
+    "iu",
+  ).exec(text);
+  const m = listed ?? retold;
   if (m === null) return undefined;
   const v = m[1]?.replace("$", "").toLowerCase();
   return v === "true" ? "true" : v === "false" ? "false" : "blank";
@@ -25,7 +36,7 @@ function switchAnswer(text: string, cmdlet: string): "true" | "false" | "blank" 
 /** The pasted values of the organisation's and the mailbox's switch, where present. */
 function switches(ev: Evidence): { org?: "true" | "false" | "blank"; mailbox?: "true" | "false" | "blank" } {
   const text = ev.ex.normalized;
-  return { org: switchAnswer(text, "Get-TransportConfig"), mailbox: switchAnswer(text, "Get-CASMailbox") };
+  return { org: switchAnswer(text, "TransportConfig"), mailbox: switchAnswer(text, "CASMailbox") };
 }
 
 const POLICY_ASSIGNED = /\bAuthenticationPolicy[ \t]*:[ \t]*(\S[^\n]*)/iu;
@@ -35,8 +46,9 @@ const SECURITY_DEFAULTS_ANSWER =
 const PER_USER_MFA_ANSWER = /"?perUserMfaState"?\s*[:=]\s*"?(enforced|enabled|disabled)\b/iu;
 // The per-user MFA page's status column, as an admin reports it ("shows Enforced on the per-user
 // multifactor authentication page", "per-user MFA status: Enabled").
+// Also Japanese, as Microsoft's localised page names it (ユーザーごとの多要素認証, status 強制 / 有効 / 無効).
 const PER_USER_MFA_PAGE =
-  /per-?user (?:mfa|multi-?factor(?: authentication)?)[^.\n]{0,60}?\b(enforced|enabled|disabled)\b|\b(enforced|enabled|disabled)\b[^.\n]{0,50}?\bper-?user (?:mfa|multi-?factor)/iu;
+  /per-?user (?:mfa|multi-?factor(?: authentication)?)[^.\n]{0,60}?\b(enforced|enabled|disabled)\b|\b(enforced|enabled|disabled)\b[^.\n]{0,50}?\bper-?user (?:mfa|multi-?factor)|ユーザーごとの多要素認証[^。\n]{0,40}?(強制|有効|無効)/iu;
 
 /** The answers-to-checks table. */
 export const CHECK_ANSWER_RULES: readonly Rule[] = [
@@ -124,7 +136,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
           ?.slice(1)
           .find((x) => x !== undefined)
       )?.toLowerCase();
-      return state === "enforced" || state === "enabled" ? 1 : 0;
+      return state === "enforced" || state === "enabled" || state === "強制" || state === "有効" ? 1 : 0;
     },
     weights: { per_user_mfa: 4.5, conditional_access_block: -1, unknown: -2 },
     why: "Per-user MFA is enabled or enforced for the account: a password-only SMTP sign-in cannot satisfy it",
@@ -140,7 +152,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
           ?.slice(1)
           .find((x) => x !== undefined)
       )?.toLowerCase();
-      return state === "disabled" ? 1 : 0;
+      return state === "disabled" || state === "無効" ? 1 : 0;
     },
     weights: { per_user_mfa: -2.5 },
     why: "Per-user MFA is disabled for the account",

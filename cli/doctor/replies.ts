@@ -510,7 +510,9 @@ export const REPLY_RULES: readonly Rule[] = [
     // client's own "no compatible authentication mechanism" there (vaultwarden #3511, lettre, EHLO
     // from *.mail.protection.outlook.com; batch 14) is the same finding.
     evidence: (ev) =>
-      /protection\.outlook\.com|\beop-/iu.test(`${ev.ex.host ?? ""} ${ev.ex.serverId ?? ""}`) &&
+      // The endpoint connected to may not be the first host the text names ("instead of smtp.office365.com").
+      (/protection\.outlook\.com|\beop-/iu.test(`${ev.ex.host ?? ""} ${ev.ex.serverId ?? ""}`) ||
+        /\b[a-z0-9-]{1,63}\.mail\.protection\.outlook\.com\b/iu.test(ev.words)) &&
       (ev.enhanced.includes("5.7.4") ||
         anyPhrase(
           [

@@ -35,9 +35,19 @@ const saidBeside =
 const NEGATION_BEFORE = String.raw`\b(?:no|without|not using|never used|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?)\s+(?:any\s+|the\s+|an?\s+)?`;
 const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n]{0,25}?\b(?:exclude[sd]?\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b)`;
 
-function negatedMentions(words: string, noun: string): { rest: string; negated: boolean } {
+// The same in the other languages Exchange answers in, for the localised nouns: "keine … bedingten
+// Zugriff", "pas de … accès conditionnel", "sin acceso condicional", "条件付きアクセスのポリシーは作成していません",
+// "没有条件访问".
+const NEGATION_BEFORE_OTHER = String.raw`\b(?:keine?n?|kein|pas d[e']|aucune?|sin|ningun[ao]?|sem|nenhum[ao]?|nessun[ao]?|geen)\s+(?:\S{1,40}\s+){0,2}?`;
+const NEGATION_AFTER_OTHER = String.raw`[^。\n]{0,24}?(?:していません|ありません|使っていません|なし|無し|未設定)`;
+
+function negatedMentions(words: string, noun: string, localNoun?: string): { rest: string; negated: boolean } {
+  const local =
+    localNoun === undefined
+      ? ""
+      : String.raw`|${NEGATION_BEFORE_OTHER}(?:${localNoun})|(?:${localNoun})${NEGATION_AFTER_OTHER}|(?:没有|未(?:配置|设置|启用)|無し)(?:任何)?(?:${localNoun})`;
   const re = new RegExp(
-    String.raw`${NEGATION_BEFORE}(?:${noun})(?:\s+polic(?:y|ies))?|(?:${noun})${NEGATION_AFTER}|excluded from (?:the |all |any )?(?:${noun})`,
+    String.raw`${NEGATION_BEFORE}(?:${noun})(?:\s+polic(?:y|ies))?|(?:${noun})${NEGATION_AFTER}|excluded from (?:the |all |any )?(?:${noun})${local}`,
     "gu",
   );
   const rest = words.replace(re, " ");
@@ -46,6 +56,8 @@ function negatedMentions(words: string, noun: string): { rest: string; negated: 
 
 const MFA_NOUN = String.raw`\b(?:mfa|2fa|multi-?factor(?: authentication)?|two-?factor(?: authentication)?|(?:2|two)-?step verification)\b`;
 const CA_NOUN = String.raw`conditional access|\bca\b`;
+const CA_NOUN_LOCAL = String.raw`bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|条件付きアクセス|条件访问`;
+const MFA_NOUN_LOCAL = String.raw`multi-faktor|mehrstufige authentifizierung|authentification multifacteur|autenticación multifactor|autenticação multifator|autenticazione a più fattori|meervoudige verificatie|多要素認証|多重身份验证|多因素`;
 
 /** A personal Microsoft account's address (the consumer domains of extract.ts). */
 const PERSONAL_ADDRESS = /@(?:outlook\.[a-z.]+|hotmail\.[a-z.]+|live\.[a-z.]+|msn\.com)\b/iu;
@@ -65,7 +77,7 @@ export const SECURITY_DEFAULTS_ON = new RegExp(
 );
 /** "Security defaults … turned off / disabled", in one sentence. */
 export const SECURITY_DEFAULTS_OFF = new RegExp(
-  String.raw`${SD_NOUN}[^.!?\n。]{0,80}?(?:\b(?:turned off|switched off|disabled|(?:is|are|was|were) off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|désactivés?|desactivad[oa]s?|desativad[oa]s?|disattivat[ei]|uitgeschakeld)\b|無効|禁用|关闭)|(?:disabled|turned off|switched off|deaktivierte?n?|désactivé) "?${SD_NOUN}|\b(?:no|without|not using|(?:do|does|did)(?: not|n't) (?:have|use))\s+(?:the\s+)?"?${SD_NOUN}`,
+  String.raw`${SD_NOUN}[^.!?\n。]{0,80}?(?:\b(?:turned off|switched off|disabled|(?:(?:is|are|was|were) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|désactivés?|desactivad[oa]s?|desativad[oa]s?|disattivat[ei]|uitgeschakeld)\b|無効|禁用|关闭)|(?:disabled|turned off|switched off|deaktivierte?n?|désactivé) "?${SD_NOUN}|\b(?:no|without|not using|(?:do|does|did)(?: not|n't) (?:have|use))\s+(?:the\s+)?"?${SD_NOUN}`,
   "u",
 );
 
@@ -79,7 +91,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // A negated mention ("MFA is disabled", "no MFA") is read by words-no-mfa instead.
     evidence: (ev) =>
       /\b(?:mfa|2fa|multi-?factor|two-?factor|(?:2|two)-?step verification|authenticator app|zwei-faktor|multi-faktor|mehrstufige authentifizierung|double authentification|authentification multifacteur|autenticación multifactor|autenticação multifator|autenticazione a più fattori|meervoudige verificatie)\b|多要素認証|多重身份验证|多因素/u.test(
-        negatedMentions(ev.words, MFA_NOUN).rest,
+        negatedMentions(ev.words, MFA_NOUN, MFA_NOUN_LOCAL).rest,
       )
         ? 1
         : 0,
@@ -91,8 +103,8 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "the reporter says MFA is off for the account ('MFA is disabled for it', 'no MFA')",
     kind: "context",
     evidence: (ev) => {
-      const { rest, negated } = negatedMentions(ev.words, MFA_NOUN);
-      return negated && !new RegExp(MFA_NOUN, "u").test(rest) ? 1 : 0;
+      const { rest, negated } = negatedMentions(ev.words, MFA_NOUN, MFA_NOUN_LOCAL);
+      return negated && !new RegExp(`${MFA_NOUN}|${MFA_NOUN_LOCAL}`, "u").test(rest) ? 1 : 0;
     },
     weights: { per_user_mfa: -1.5 },
     why: "You say MFA is off for the account",
@@ -143,8 +155,8 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // in Microsoft's localised docs; the others are Microsoft Learn's page titles).
     // A negated mention ("no CA policies", "CA excludes this account") is read by words-no-conditional-access.
     evidence: (ev) =>
-      /conditional access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|条件付きアクセス|条件访问/u.test(
-        negatedMentions(ev.words, CA_NOUN).rest,
+      /conditional access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|\b(?:trusted |named )+locations?\b|location-based (?:polic|access|sign-?in)|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|条件付きアクセス|条件访问/u.test(
+        negatedMentions(ev.words, CA_NOUN, CA_NOUN_LOCAL).rest,
       )
         ? 1
         : 0,
@@ -156,8 +168,11 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "the reporter says no Conditional Access policy applies ('no CA policies', 'CA excludes this account')",
     kind: "context",
     evidence: (ev) => {
-      const { rest, negated } = negatedMentions(ev.words, CA_NOUN);
-      return negated && !/conditional access|\bca polic(?:y|ies)\b/u.test(rest) ? 1 : 0;
+      const { rest, negated } = negatedMentions(ev.words, CA_NOUN, CA_NOUN_LOCAL);
+      return negated &&
+        !new RegExp(String.raw`conditional access|\bca polic(?:y|ies)\b|${CA_NOUN_LOCAL}`, "u").test(rest)
+        ? 1
+        : 0;
     },
     weights: { conditional_access_block: -2.5 },
     why: "You say no Conditional Access policy applies to the account",
@@ -196,7 +211,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // removida, it licenza rimossa, nl licentie verwijderd), and a mailbox that is still on-premises
     // (a hybrid account Exchange Online holds no mailbox for).
     evidence: said(
-      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b|\b(?:removed|unassigned|took away|revoked)\b[^.\n]{0,40}\blicen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|mailbox (?:is )?(?:still )?(?:on|in) (?:our |the )?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
+      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b|\b(?:removed|unassigned|took away|revoked)\b[^.\n]{0,40}\blicen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
     ),
     // A stated fact about the account, not a guess: it outweighs a bare code's prior (wrong credentials).
     weights: { unknown: -1.5, mailbox_unlicensed_or_missing: 3.2, send_as_permission: 0.4 },
@@ -243,7 +258,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "reporters' own account that the server accepts only TLS 1.2 (DSpace #7964 'TLSv1.2+ only servers'), or that the device speaks only TLS 1.0/1.1; Microsoft 'Preparing for TLS 1.2 in Office 365'",
     kind: "context",
     evidence: said(
-      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)/u,
+      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)|\b(?:only|nur|seulement|uniquement|solo|solamente|apenas|somente|alleen)\b[^.\n]{0,25}?\b(?:sslv?3|tls\s*v?1(?:\.[01])?)\b(?!\.[23])/u,
     ),
     weights: { tls_version: 3.6, transient: -0.5 },
     why: "You say the server accepts only TLS 1.2: the client (or its runtime) offers only TLS 1.0/1.1",

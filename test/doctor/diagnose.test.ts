@@ -391,6 +391,27 @@ describe("the answers to the doctor's own checks, pasted back", () => {
     expect(diagnose(`${bare}\n${answer}`).causes[0]!.id).toBe(want);
   });
 
+  it("reads the switches retold on one line, and not the property named after '| fl'", () => {
+    const retold = [
+      "Get-TransportConfig | fl SmtpClientAuthenticationDisabled -> False",
+      "Get-CASMailbox scanner@contoso.com | fl SmtpClientAuthenticationDisabled -> True",
+    ].join("\n");
+    expect(diagnose(`${bare}\n${retold}`).causes[0]!.id).toBe("smtp_auth_disabled_mailbox");
+    expect(
+      diagnose(`${bare}\nChecked: TransportConfig SmtpClientAuthenticationDisabled False, CASMailbox False`).causes.map(
+        (c) => c.id,
+      ),
+    ).not.toContain("smtp_auth_disabled_mailbox");
+  });
+
+  it("reads per-user MFA 'Enforced' on Microsoft's Japanese page (ユーザーごとの多要素認証 … 強制)", () => {
+    expect(
+      diagnose(
+        "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.\n管理者が「ユーザーごとの多要素認証」でこのアカウントを「強制」に変更しました。",
+      ).causes[0]!.id,
+    ).toBe("per_user_mfa");
+  });
+
   it("switches that are open take both SMTP AUTH switches out of the ranking", () => {
     const open =
       "Get-CASMailbox printer@contoso.com | fl SmtpClientAuthenticationDisabled\nSmtpClientAuthenticationDisabled : False\n";
@@ -418,7 +439,39 @@ describe("what a report says is absent, or only on offer", () => {
     ).toBeLessThan(0.1);
   });
 
+  it("'no Conditional Access' in the other languages, and a named-locations policy as Conditional Access", () => {
+    expect(diagnose(criteria, { context: "条件付きアクセスのポリシーは作成していません。" }).causes[0]!.id).toBe(
+      "per_user_mfa",
+    );
+    expect(diagnose(criteria, { context: "Wir haben keinen bedingten Zugriff." }).causes[0]!.id).toBe("per_user_mfa");
+    expect(
+      diagnose(criteria, { context: "a policy only allows sign-ins from trusted named locations" }).causes[0]!.id,
+    ).toBe("conditional_access_block");
+  });
+
+  it("an old device's TLS named in German, an on-premises mailbox, the MX host named after the submission host", () => {
+    expect(
+      top(
+        "Drucker kann nicht an smtp.office365.com senden. In den Einstellungen kann man nur SSLv3/TLSv1.0 auswählen.",
+      ),
+    ).toBe("tls_version");
+    expect(
+      diagnose("535 5.7.3 Authentication unsuccessful", {
+        context: "Hybrid: this user's mailbox is still on-prem; migrated users work",
+      }).causes[0]!.id,
+    ).toBe("mailbox_unlicensed_or_missing");
+    expect(
+      top(
+        'Using the MX host instead of smtp.office365.com:\ns = smtplib.SMTP("contoso-com.mail.protection.outlook.com", 25); s.starttls(); s.login(u, p)\nsmtplib.SMTPNotSupportedError: SMTP AUTH extension not supported by server.',
+      ),
+    ).toBe("auth_mechanism_unsupported");
+  });
+
   it("'no security defaults' beside a bare 5.7.3 is not security defaults", () => {
+    expect(
+      diagnose("535 5.7.3 Authentication unsuccessful", { context: "security defaults off, password works in OWA" })
+        .causes[0]!.id,
+    ).not.toBe("security_defaults_enabled");
     expect(
       diagnose("535 5.7.3 Authentication unsuccessful", { context: "no security defaults, CA excludes this account" })
         .causes[0]!.id,
