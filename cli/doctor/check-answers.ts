@@ -157,4 +157,28 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     weights: { per_user_mfa: -2.5 },
     why: "Per-user MFA is disabled for the account",
   },
+  {
+    id: "answer-no-mailbox",
+    source:
+      "Exchange Online PowerShell: Set-CASMailbox/Get-Mailbox on an account with no cloud mailbox fails with ManagementObjectNotFoundException ('The operation couldn't be performed because object '…' couldn't be found on …'); Get-Recipient shows RecipientTypeDetails MailUser (or User) for a hybrid account whose mailbox is on-premises; the admin center's Mail tab says 'This user doesn't have a mailbox'",
+    kind: "context",
+    // The answer of a mailbox cmdlet (not of Get-User, whose object exists without a mailbox), or the
+    // recipient type of an account Exchange Online holds no mailbox for.
+    evidence: (ev) => {
+      const t = ev.ex.normalized;
+      const notFound =
+        /(?:-casmailbox|-mailbox\b|-mailboxpermission|-recipientpermission)[\s\S]{0,400}?(?:managementobjectnotfoundexception|couldn't be found on|could not be found on|object '[^'\n]{1,120}' couldn't be found)/iu.test(
+          t,
+        );
+      const mailUser =
+        /recipienttypedetails\s*[:=]\s*(?:mailuser|user|mailcontact|guestmailuser|remoteusermailbox)\b/iu.test(t);
+      const noMailbox =
+        /\b(?:this user|the user|user|account|it) (?:does ?n[o']t|do ?n[o']t|does not) have an? (?:exchange(?: online)? )?mailbox\b|\bno (?:exchange(?: online)? )?mailbox (?:exists|found|for)\b|\bmailbox (?:doesn't|does not) exist\b/u.test(
+          ev.words,
+        );
+      return notFound || mailUser || noMailbox ? 1 : 0;
+    },
+    weights: { mailbox_unlicensed_or_missing: 4.5, smtp_auth_disabled_mailbox: -1, unknown: -2 },
+    why: "Exchange Online finds no mailbox for the account (not found, a mail user, or 'doesn't have a mailbox'): SMTP AUTH needs a licensed cloud mailbox",
+  },
 ];

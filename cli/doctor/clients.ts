@@ -92,6 +92,9 @@ const TLS_TOO_OLD = [
   // Go crypto/tls: "tls: protocol version not supported"
   "protocol version not supported",
   "sslv3 alert handshake failure",
+  // TLS alert 70 (RFC 8446 §6.2 protocol_version) as Java JSSE ("Received fatal alert: protocol_version"),
+  // firewalls ("SSL alert received: protocol_version (70)") and packet captures name it
+  "protocol_version",
 ];
 
 /** TLS failures as printer and scanner firmware words them (no library source; device manuals). */
@@ -241,6 +244,30 @@ export const CLIENT_RULES: readonly Rule[] = [
     weights: { auth_mechanism_unsupported: 4.4, starttls_required: 0.6, transient: -2, unknown: -3 },
     why: "The server offered AUTH, but none of its mechanisms is one the client will use: Exchange Online offers only LOGIN and XOAUTH2 (on-premises Exchange often only NTLM)",
     question: "Which AUTH mechanisms does the EHLO reply after STARTTLS list, and which one is the client set to use?",
+  },
+  {
+    id: "client-configured-mechanism",
+    source:
+      "Jakarta/Angus Mail SMTPTransport.authenticate(): mail.smtp.auth.mechanisms limits the mechanisms tried, and with none the server offers it fails with 'No authentication mechanisms supported by both server and client'; mail.smtp.auth.login.disable; Exchange Online offers LOGIN and XOAUTH2 only",
+    kind: "client",
+    // The client is configured for mechanisms Exchange Online does not offer (NTLM carried over from
+    // on-premises Exchange, CRAM-MD5, DIGEST-MD5, PLAIN only), and the login failed. Outweighs the
+    // "AUTH not advertised" reading of the same Jakarta message, which the configuration explains.
+    evidence: (ev) => {
+      const configured = /mail\.smtps?\.auth\.mechanisms\s*[=:]\s*["']?([a-z0-9 ,_-]+)/u.exec(ev.words)?.[1];
+      const restricted =
+        (configured !== undefined && !/\b(?:login|xoauth2)\b/u.test(configured)) ||
+        /mail\.smtps?\.auth\.login\.disable\s*[=:]\s*["']?true/u.test(ev.words);
+      if (!restricted) return 0;
+      return phrases([...AUTH_NOT_ADVERTISED, ...MECHANISM_MISMATCH])(ev) > 0 ||
+        ev.enhanced.includes("5.7.4") ||
+        ev.basic.includes(504) ||
+        /authenticationfailedexception/u.test(ev.words)
+        ? 1
+        : 0;
+    },
+    weights: { auth_mechanism_unsupported: 6, starttls_required: -2, unknown: -3 },
+    why: "The client is configured to use only mechanisms Exchange Online does not offer (it offers LOGIN and XOAUTH2): mail.smtp.auth.mechanisms, or LOGIN disabled",
   },
   {
     id: "client-needs-starttls",

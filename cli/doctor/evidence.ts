@@ -5,6 +5,7 @@
  */
 import { extract, HTTP_REASON, type Extracted } from "./extract.ts";
 import { dotnetWrapperCode } from "./normalise.ts";
+import { dropSuperseded } from "./superseded.ts";
 
 /** The evidence one diagnosis is made from. */
 export interface Evidence {
@@ -80,7 +81,8 @@ function commandOrder(text: string): Evidence["order"] {
 
 /** Build the evidence for `text`, with the user's own account of it in `context`. Never throws. */
 export function gatherEvidence(text: string, context = ""): Evidence {
-  const ex = extract(text);
+  // An error the reporter says was fixed, or had earlier, is history, not the failure to diagnose.
+  const ex = extract(dropSuperseded(text));
   const { body, glued } = ex.norm;
   const { basic, enhanced } = codesAnywhere(ex.norm.flat);
   // .NET says the basic code in words ("Mailbox unavailable." = 550) even when no code is printed.

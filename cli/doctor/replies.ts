@@ -4,10 +4,11 @@
  * its admin surfaces answer in; the mechanism rules take the OAuth-applicable gates from the gates
  * module (gate-causes.ts).
  */
-import { SECURITY_DEFAULTS_OFF, SECURITY_DEFAULTS_ON } from "./user-words.ts";
+import { SECURITY_DEFAULTS_OFF } from "./user-words.ts";
 import { BASIC_ONLY_CAUSES, OAUTH_ONLY_CAUSES } from "./gate-causes.ts";
 import { REASONS } from "./reasons.ts";
-import { anyPhrase, type Rule, type Weights } from "./rule-kit.ts";
+import { anyPhrase, inReply, type Rule, type Weights } from "./rule-kit.ts";
+import type { Evidence } from "./evidence.ts";
 
 export { REASONS };
 
@@ -35,6 +36,18 @@ const SECURITY_DEFAULTS_REPLY = anyPhrase(
   ],
   12,
 );
+
+/**
+ * Entra sign-in error codes in the text: "AADSTS50126", and the same number as the sign-in log shows it
+ * ("Sign-in error code: 50126", "errorCode": 50126, the localised labels of the portal's column).
+ */
+const ENTRA_CODE =
+  /\baadsts(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice di errore|foutcode|エラー ?コード|错误代码|錯誤碼)["'\s]*[:=]\s*["']?(\d{5,7})\b/gu;
+
+function hasEntraCode(ev: Evidence, codes: readonly string[]): boolean {
+  for (const m of ev.words.matchAll(ENTRA_CODE)) if (codes.includes((m[1] ?? m[2])!)) return true;
+  return false;
+}
 
 export const REPLY_RULES: readonly Rule[] = [
   {
@@ -81,22 +94,21 @@ export const REPLY_RULES: readonly Rule[] = [
     source: "m365 SmtpReplies.securityDefaults",
     kind: "phrase",
     // The whole reason ("locked by your organization's security defaults policy") is decisive on
-    // its own; the bare name "security defaults" (and its translations) only next to a status code,
-    // since with no reply it is the reporter's noun, which the user-words rules read, negations
-    // included ("had security defaults on … then turned off", azure-docs #54776).
+    // its own, and so is the bare name "security defaults" (or a translation) inside a reply the
+    // server sent. In the reporter's prose it is their noun, which the user-words rules read,
+    // negations included ("we turned security defaults off, still 504 5.7.4"). One prose form counts
+    // here: a before/after account — mail sent once they were off ("enabled: 535 …; disabled:
+    // status=sent", sasl-xoauth2 #69).
     evidence: (ev) =>
       Math.max(
         SECURITY_DEFAULTS_REPLY(ev),
-        // A sentence saying they were turned off is the reporter's, with or without a status code
-        // ("we disabled security defaults, still 535 5.7.3"); the full reason above still counts. With a
-        // code and the words also saying they were on, it is a before/after account ("enabled: 535 …;
-        // disabled: sent", sasl-xoauth2 #69), which names them.
+        inReply(ev, REASONS.securityDefaults) ? 1 : 0,
         SECURITY_DEFAULTS_OFF.test(ev.words) &&
-          (ev.basic.length + ev.enhanced.length === 0 || !SECURITY_DEFAULTS_ON.test(ev.words))
-          ? 0
-          : ev.basic.length > 0 || ev.enhanced.length > 0
-            ? anyPhrase(REASONS.securityDefaults, 12)(ev)
-            : 0.6 * anyPhrase(REASONS.securityDefaults, 12)(ev),
+          /status=sent|\b250 2\.0\.0\b|sent successfully|\b(?:and|now) it works\b|\bit works now\b|\b(?:then|and) it worked\b/u.test(
+            ev.words,
+          )
+          ? 1
+          : 0,
       ),
     weights: { security_defaults_enabled: 5.5, account_locked: -1, unknown: -3 },
     why: "{reply}: Entra security defaults block Basic sign-ins for this account",
@@ -407,34 +419,81 @@ export const REPLY_RULES: readonly Rule[] = [
   },
   {
     id: "aadsts-mfa",
-    source: "Entra AADSTS50076/50079",
+    source:
+      "Entra AADSTS50076/50079/50074/500121 (Microsoft Entra authentication and authorization error codes), also as the sign-in log's 'Sign-in error code' and 'Failure reason'",
     kind: "phrase",
-    evidence: (ev) => (/aadsts5007[69]\b/u.test(ev.words) ? 1 : 0),
+    evidence: (ev) =>
+      hasEntraCode(ev, ["50076", "50079", "50074", "500121"]) ||
+      /you must use multi-?factor authentication to access|you must enroll in multi-?factor authentication|strong authentication is required|authentication failed during strong authentication request/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
     weights: { per_user_mfa: 4.5, conditional_access_block: 4.0, unknown: -3 },
-    why: "AADSTS50076/50079: the account must complete MFA, which a non-interactive sign-in cannot",
+    why: "Entra error 50076/50079: the account must complete MFA, which a non-interactive sign-in cannot",
     question: "Is MFA enforced per user for this account, or required by a Conditional Access policy?",
   },
   {
-    id: "aadsts-ca",
-    source: "Entra AADSTS53003",
+    id: "signin-log-ca-not-applied",
+    source:
+      "Entra sign-in log details: 'Conditional Access: Not Applied' means no policy applied to the sign-in, so an MFA demand came from per-user MFA (or security defaults), not from a policy",
     kind: "phrase",
-    evidence: (ev) => (/aadsts53003\b/u.test(ev.words) ? 1 : 0),
+    evidence: (ev) => (/conditional access\s*:?\s*(?:"|')?not applied/u.test(ev.words) ? 1 : 0),
+    weights: { conditional_access_block: -3, per_user_mfa: 1.0 },
+    why: "The sign-in log says Conditional Access was not applied: the MFA demand is per-user MFA's",
+  },
+  {
+    id: "signin-log-ca-failure",
+    source: "Entra sign-in log details: 'Conditional Access: Failure' (a policy refused the sign-in)",
+    kind: "phrase",
+    evidence: (ev) => (/conditional access\s*:?\s*(?:"|')?failure/u.test(ev.words) ? 1 : 0),
+    weights: { conditional_access_block: 4.5, unknown: -3 },
+    why: "The sign-in log says Conditional Access: Failure — a policy refused the sign-in",
+  },
+  {
+    id: "aadsts-ca",
+    source:
+      "Entra AADSTS53003/53000/53001/53002/53004/50158/50097, also as the sign-in log's error code and failure reason",
+    kind: "phrase",
+    evidence: (ev) =>
+      hasEntraCode(ev, ["53003", "53000", "53001", "53002", "53004", "50158", "50097"]) ||
+      /access has been blocked by conditional access polic/u.test(ev.words)
+        ? 1
+        : 0,
     weights: { conditional_access_block: 6, unknown: -3 },
-    why: "AADSTS53003: access was blocked by a Conditional Access policy",
+    why: "Entra error 53003: access was blocked by a Conditional Access policy",
   },
   {
     id: "aadsts-password",
-    source: "Entra AADSTS50126",
+    source:
+      "Entra AADSTS50126 ('Error validating credentials due to invalid username or password'), 50034 (user not found), 50055 (password expired), 50056, also as the sign-in log's error code and failure reason",
     kind: "phrase",
-    evidence: (ev) => (/aadsts50126\b/u.test(ev.words) ? 1 : 0),
+    evidence: (ev) =>
+      hasEntraCode(ev, ["50126", "50034", "50055", "50056", "50144"]) ||
+      /error validating credentials due to invalid username or password|the user account does not exist in the .{0,20}directory|the password is expired/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
     weights: { wrong_credentials: 6, unknown: -3 },
-    why: "AADSTS50126: invalid user name or password",
+    why: "Entra error 50126: invalid user name or password (or the user name is not the account's UPN)",
+  },
+  {
+    id: "aadsts-account-disabled",
+    source: "Entra AADSTS50057 ('The user account is disabled'), as an AADSTS code or in the sign-in log",
+    kind: "phrase",
+    evidence: (ev) => (hasEntraCode(ev, ["50057"]) || /the user account is disabled/u.test(ev.words) ? 1 : 0),
+    weights: { account_locked: 4.5, wrong_credentials: 1, unknown: -3 },
+    why: "Entra error 50057: the user account is disabled (blocked from signing in)",
   },
   {
     id: "aadsts-app",
-    source: "Entra AADSTS700016/7000215/7000222/70011/65001/500011/50194/700027",
+    source: "Entra AADSTS700016/7000215/7000222/70011/65001/500011/50194/700027/7000218",
     kind: "phrase",
-    evidence: (ev) => (/aadsts(?:700016|7000215|7000222|70011|65001|500011|50194|700027)\b/u.test(ev.words) ? 1 : 0),
+    evidence: (ev) =>
+      hasEntraCode(ev, ["700016", "7000215", "7000222", "70011", "65001", "500011", "50194", "700027", "7000218"])
+        ? 1
+        : 0,
     weights: { oauth_misconfigured_app_or_sp: 6, unknown: -3 },
     why: "The token request failed at Entra (app id, secret, scope or consent): the OAuth app registration is misconfigured",
   },

@@ -58,3 +58,15 @@ export const not =
   (a: (ev: Evidence) => number) =>
   (ev: Evidence): number =>
     1 - a(ev);
+
+/**
+ * True when one of the phrases is inside a reply the server sent (the extracted replies' texts), not
+ * merely in the reporter's prose: "we turned security defaults off, still 504 5.7.4" names them in
+ * the reporter's words, which the user-words rules read (negations included).
+ */
+export function inReply(ev: Evidence, phrases: readonly string[]): boolean {
+  return ev.ex.replies.some((r) => {
+    const t = r.text.toLowerCase().replace(/\s+/gu, " ");
+    return phrases.some((p) => t.includes(p));
+  });
+}

@@ -64,20 +64,30 @@ const PERSONAL_ADDRESS = /@(?:outlook\.[a-z.]+|hotmail\.[a-z.]+|live\.[a-z.]+|ms
 /** Microsoft turned Basic authentication off for personal accounts on 16 September 2024. */
 const PERSONAL_BASIC_OFF = Date.UTC(2024, 8, 16);
 
-/** "Security defaults are on", also as "secure defaults" and in quotes. */
 /**
  * The noun "security defaults" as the reporter writes it: English (also "secure defaults") and the
  * product term of Microsoft Learn's localised pages (the same list as reasons.ts: de, fr, es, pt, it,
- * nl, ja, zh), so a translated "security defaults … turned off" is read as it is in English.
+ * nl, ja, zh; also pl, sv), so a translated "security defaults … turned off" is read as it is in English.
  */
-const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|sicherheitsstandards|paramètres de sécurité par défaut|valores predeterminados de seguridad|padrões de segurança|impostazioni predefinite per la sicurezza|standaardinstellingen voor beveiliging|セキュリティの既定値|安全默认值)`;
+const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|sicherheitsstandards?|paramètres de sécurité par défaut|valores predeterminados de seguridad|padrões de segurança|impostazioni predefinite per la sicurezza|standaardinstellingen voor beveiliging|domyślne ustawienia zabezpieczeń|säkerhetsstandard(?:er|erna)?|セキュリティの既定値|安全默认值|安全默认设置)`;
+
+// A state or a past act, in the languages of SD_NOUN. Not the imperative or the infinitive ("turn off
+// security defaults", "do I need to disable them?"): that is the article's advice or a question, not
+// the tenant's state. A word is matched whole (no "aktiviert" inside "deaktiviert", no "activés" inside
+// "désactivés"); accented endings need (?![a-z]) rather than \b.
+const SD_ON_STATE = String.raw`(?:\b(?:(?:is|are|was|were|be|been|still|now|are now|is now)\s+)*(?:on|enabled|active|activated|turned on|switched on)(?![a-z])(?!\s+(?:the|this|that|an?|our|my|your|its|for|in|at|port|by default)\b)|(?<![a-zé])(?:aktiviert|eingeschaltet|activés?|activad[oa]s?|habilitad[oa]s?|ativad[oa]s?|attivat[ei]|ingeschakeld|aan|włączone|aktiverade?)(?![a-z])|有効|オン|启用|开启|打开)`;
+const SD_OFF_STATE = String.raw`(?:\b(?:turned off|switched off|disabled|deactivated|(?:(?:is|are|was|were|still|now) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|abgeschaltet|aus|uit|uitgeschakeld|uitgezet)(?![a-z])|(?:désactivés?|desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|disattivat[ei]|wyłączone|avstängda?|inaktiverade?)(?![a-z])|無効|オフ|禁用|关闭|关了|关掉|已关|停用)`;
+const SD_ON_ACT = String.raw`(?<![a-zé])(?:enabled|enabling|turned on|turning on|switched on|switching on|activated|activating|added|adding|aktiviert(?:en)?|eingeschaltet|activé|activamos|activé|habilitamos|ativamos|ativei|attivato|abbiamo attivato|ingeschakeld|aangezet|włączyliśmy|aktiverade)`;
+const SD_OFF_ACT = String.raw`(?<![a-zé])(?:disabled|turned off|switched off|deactivated|deaktiviert(?:en)?|ausgeschaltet|abgeschaltet|désactivé|desactivamos|desactivé|deshabilitamos|desativamos|desativei|disattivato|abbiamo disattivato|uitgeschakeld|uitgezet|wyłączyliśmy|inaktiverade|stängde av)`;
+
+/** "Security defaults are on / were turned on / we enabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_ON = new RegExp(
-  String.raw`${SD_NOUN}"? (?:is |are |were |was |sind |sont )?(?:on|enabled|active|aktiviert|activés?)|(?:enabled|turned on|adding|added|enabling) "?${SD_NOUN}`,
+  String.raw`${SD_NOUN}"?[^.!?\n。]{0,50}?${SD_ON_STATE}|${SD_ON_ACT}\s+(?:\S+\s+){0,3}?"?${SD_NOUN}`,
   "u",
 );
-/** "Security defaults … turned off / disabled", in one sentence. */
+/** "Security defaults … turned off / disabled / are off", "we disabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_OFF = new RegExp(
-  String.raw`${SD_NOUN}[^.!?\n。]{0,80}?(?:\b(?:turned off|switched off|disabled|(?:(?:is|are|was|were) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|désactivés?|desactivad[oa]s?|desativad[oa]s?|disattivat[ei]|uitgeschakeld)\b|無効|禁用|关闭)|(?:disabled|turned off|switched off|deaktivierte?n?|désactivé) "?${SD_NOUN}|\b(?:no|without|not using|(?:do|does|did)(?: not|n't) (?:have|use))\s+(?:the\s+)?"?${SD_NOUN}`,
+  String.raw`${SD_NOUN}[^.!?\n。]{0,80}?${SD_OFF_STATE}|${SD_OFF_ACT}\s+(?:\S+\s+){0,3}?"?${SD_NOUN}|\b(?:no|without|not using|(?:do|does|did)(?: not|n't) (?:have|use))\s+(?:the\s+)?"?${SD_NOUN}|${SD_NOUN}[^。\n]{0,12}?也?(?:关了|关掉|关闭了|已关闭|禁用了|已禁用)`,
   "u",
 );
 
@@ -211,7 +221,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // removida, it licenza rimossa, nl licentie verwijderd), and a mailbox that is still on-premises
     // (a hybrid account Exchange Online holds no mailbox for).
     evidence: said(
-      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b|\b(?:removed|unassigned|took away|revoked)\b[^.\n]{0,40}\blicen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
+      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b[^.\n]{0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
     ),
     // A stated fact about the account, not a guess: it outweighs a bare code's prior (wrong credentials).
     weights: { unknown: -1.5, mailbox_unlicensed_or_missing: 3.2, send_as_permission: 0.4 },

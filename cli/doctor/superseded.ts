@@ -1,0 +1,79 @@
+/**
+ * Errors the reporter says are behind them. Real threads carry the history of a failure: "we had
+ * 5.7.57 before, fixed by enabling SMTP AUTH; now we get …", a quoted earlier post marked FIXED, "the
+ * 5.7.139 for the mailbox was fixed last week, now it doesn't even get that far". The earlier reply is
+ * the loudest thing in such a paste and names the wrong cause, so its span is blanked before the
+ * evidence is read — only when the rest of the text still holds an error to diagnose. A quoted reply
+ * without a fix marker (a forwarded ticket) is the current error and stays.
+ */
+
+/** The reporter's account of a fix or of an earlier error (en, de, fr, es, pt, it, nl, ja, zh). */
+const FIXED =
+  /\b(?:fixed|resolved|solved|sorted(?: out)?|got (?:past|rid of)|used to (?:get|see)|previously (?:got|had|saw|received)|initially (?:got|had|we got|i got)|at first (?:we|i) got|the (?:first|earlier|previous|old|original) error|behoben|gelöst|corrigé|résolu|resuelto|solucionado|arreglado|corrigido|resolvido|risolto|opgelost|verholpen)\b|已解决|解决了|修复了|搞定了|解決済|解決しました|直りました/iu;
+
+/** Where the current failure starts after the history: "now", "this time", "but now", localised. */
+const NOW =
+  /(?:^|[\s.;:,(—–-])(?:but now|and now|now|this time|since then|after that|still|but|however|jetzt|nun|immer noch|aber|maintenant|désormais|toujours|mais|ahora|todavía|pero|agora|ainda|adesso|ora|ancora|nu|nog steeds|maar)\b|现在|仍然|还是|但是|今度は|今は|いまは|まだ/giu;
+
+/** An error the rest of the text must still hold before history is dropped. */
+const ERROR_LEFT =
+  /\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[245]\.\d{1,3}\.\d{1,3}\b|exception|error|fail(?:ed|ure|s)?\b|refused|unsuccessful|timed? ?out|fehler|erreur|échec|fallo|falha|errore|fout|エラー|错误|失败/iu;
+
+/** Where a sentence starts, looking back from `at` (the start of the line when none). */
+function sentenceStart(line: string, at: number): number {
+  const before = line.slice(0, at);
+  let start = 0;
+  for (const m of before.matchAll(/[.!?。](?=\s+[A-Z"“(])|[;:](?=\s)/gu)) start = m.index + 1;
+  return start;
+}
+
+// A reply code (the basic codes evidence.ts reads, not a port such as 587 or 465) or an enhanced one.
+const CODE = /\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[245]\.\d{1,3}\.\d{1,3}\b/u;
+
+/** One line with its earlier-error span blanked, or the line itself. */
+function dropInLine(line: string): string {
+  const fix = FIXED.exec(line);
+  if (fix === null) return line;
+  // The reply the fix is about may come first in its sentence ("5.7.57 … was fixed"): start there.
+  const code = CODE.exec(line.slice(Math.max(0, fix.index - 200), fix.index));
+  const at = code !== null ? Math.max(0, fix.index - 200) + code.index : fix.index;
+  const from = sentenceStart(line, at);
+  let to = line.length;
+  for (const m of line.matchAll(NOW)) {
+    if (m.index > fix.index) {
+      to = m.index;
+      break;
+    }
+  }
+  // Only a span that holds an error is history worth dropping; the reporter's other words stay.
+  const span = line.slice(from, to);
+  if (!CODE.test(span) && !ERROR_LEFT.test(span)) return line;
+  return line.slice(0, from) + " ".repeat(to - from) + line.slice(to);
+}
+
+/**
+ * The text with the spans holding errors the reporter calls fixed or earlier blanked (same length and
+ * lines, so positions stay meaningful). Unchanged when nothing is marked, or when blanking would leave
+ * no error to diagnose.
+ */
+export function dropSuperseded(text: string): string {
+  if (!FIXED.test(text)) return text;
+  const lines = text.split("\n");
+  const out = [...lines];
+  // A quoted block ("> …") whose own lines, or the line right after it, mark it fixed.
+  for (let i = 0; i < lines.length;) {
+    if (!/^\s*>/u.test(lines[i]!)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < lines.length && /^\s*>/u.test(lines[j]!)) j++;
+    const block = lines.slice(i, Math.min(j + 1, lines.length)).join("\n");
+    if (FIXED.test(block) && CODE.test(block)) for (let k = i; k < j; k++) out[k] = " ".repeat(lines[k]!.length);
+    i = j;
+  }
+  for (let i = 0; i < out.length; i++) if (!/^\s*$/u.test(out[i]!)) out[i] = dropInLine(out[i]!);
+  const result = out.join("\n");
+  // The current error must survive (a reply code, an exception, error wording).
+  return ERROR_LEFT.test(result) ? result : text;
+}
