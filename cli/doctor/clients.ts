@@ -208,6 +208,10 @@ const SEND_FAILED_TO_HOST = [
   "sending the email to the following server failed",
 ];
 
+/** Any failure word, in the languages device screens and reporters use. */
+const ANY_FAILURE =
+  /\b(?:fail(?:s|ed|ure)?|error|unable|cannot|can't|could not|time-?out|timed out)\b|fehler|fehlgeschlagen|zeitüberschreitung|erreur|échec|impossible|délai|error|fallo|falló|no se puede|erro|falha|não foi possível|errore|impossibile|fout|mislukt|kan niet|time-out|失败|错误|超时|エラー|失敗|タイムアウト/u;
+
 const port = (ev: Evidence): number | null =>
   ev.ex.port ??
   (/\b(465|587|25)\b/u.exec(ev.words)?.[1] !== undefined ? Number(/\b(465|587|25)\b/u.exec(ev.words)![1]) : null);
@@ -364,7 +368,9 @@ export const CLIENT_RULES: readonly Rule[] = [
       if (p === null || p === 587 || p === 25) return 0;
       return phrases([...CANNOT_CONNECT, ...NO_GREETING, ...SEND_FAILED_TO_HOST], 12)(ev) > 0 ||
         ev.ex.networkError !== null ||
-        phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0
+        phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0 ||
+        // smtp.office365.com set to 465 and any failure, in any language: that port never answers it.
+        (p === 465 && /smtp\.office365\.com/u.test(ev.words) && ANY_FAILURE.test(ev.words))
         ? 1
         : 0;
     },

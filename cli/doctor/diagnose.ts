@@ -138,6 +138,9 @@ export function score(ev: Evidence): {
     let s = 0;
     try {
       s = rule.evidence(ev);
+      // The reporter's words count in full when stated, half when only asked or guessed
+      // ("Could it be TLS?", "I think it's the Basic auth retirement").
+      if (s > 0 && rule.kind === "context") s = Math.max(rule.evidence({ ...ev, words: ev.statements }), s / 2);
     } catch {
       s = 0; // a rule must never break a diagnosis
     }

@@ -22,6 +22,11 @@ export interface Evidence {
   phrase: (phrase: string, minPrefix?: number) => number;
   /** The user's own words, lower-cased: `--context` plus the paste itself. */
   words: string;
+  /**
+   * `words` without the reporter's questions and guesses ("Could it be TLS?", "I think it's the
+   * Basic auth retirement", "怀疑是 TLS"): a word there is a hypothesis, not a stated fact.
+   */
+  statements: string;
   /** Index of the first client command of each kind in the transcript, or -1. */
   order: { ehlo: number; starttls: number; auth: number; mail: number };
 }
@@ -79,6 +84,25 @@ function commandOrder(text: string): Evidence["order"] {
   return order;
 }
 
+// A sentence that asks or guesses: it ends in a question mark, or hedges (en, de, fr, es, pt, it, nl, ja, zh).
+const GUESS =
+  /\b(?:i think|i guess|i suspect|i believe|i assume|maybe|perhaps|might be|could (?:it|this|that) be|could be|not sure|isn't sure|is not sure|wonder(?:ing)? (?:if|whether)|thinks? (?:it'?s|it is|that)|suspects?|my guess|theory|vermute|vielleicht|könnte es|peut-être|je pense|je crois|quizás|quizá|tal vez|creo que|acho que|talvez|será que|forse|penso che|credo che|misschien|ik denk|vermoed|denk ik)\b|怀疑|可能是|是不是|かもしれ|でしょうか|のでは/u;
+
+/**
+ * `words` with its guessing clauses and the asking clause of each question blanked (same length).
+ * Clauses split at commas, dashes, colons and "but", so "we enabled security defaults last month,
+ * could that be it?" keeps its fact and "…steht immer noch Aktiviert – …, oder?" its state.
+ */
+function withoutGuesses(words: string): string {
+  return words.replace(/[^.!?。？\n]+(?:[?？]+|(?=[.!。\n]|$))/gu, (sentence) => {
+    const question = /[?？]$/u.test(sentence);
+    const clauses = sentence.split(/(?<=[,;:–—，、])|(?<=\s)(?=but\s|aber\s|mais\s|pero\s|mas\s|ma\s|maar\s)/u);
+    return clauses
+      .map((c, i) => (GUESS.test(c) || (question && i === clauses.length - 1) ? " ".repeat(c.length) : c))
+      .join("");
+  });
+}
+
 /** Build the evidence for `text`, with the user's own account of it in `context`. Never throws. */
 export function gatherEvidence(text: string, context = ""): Evidence {
   // An error the reporter says was fixed, or had earlier, is history, not the failure to diagnose.
@@ -129,13 +153,15 @@ export function gatherEvidence(text: string, context = ""): Evidence {
     cache.set(key, v);
     return v;
   };
+  // Also the line-joined text, so the user's words survive a hard wrap (even mid-word).
+  const words = `${context}\n${body}\n${ex.norm.joined}`.toLowerCase();
   return {
     ex,
     basic: [...new Set([...ex.codes, ...basic])],
     enhanced: [...new Set([...ex.enhancedCodes, ...enhanced])],
     phrase,
-    // Also the line-joined text, so the user's words survive a hard wrap (even mid-word).
-    words: `${context}\n${body}\n${ex.norm.joined}`.toLowerCase(),
+    words,
+    statements: withoutGuesses(words),
     order: commandOrder(ex.norm.text),
   };
 }

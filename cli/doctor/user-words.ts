@@ -91,6 +91,13 @@ export const SECURITY_DEFAULTS_OFF = new RegExp(
   "u",
 );
 
+/** The admin center's Org settings > Modern authentication page, named (en and the localised UI). */
+const MODERN_AUTH_PAGE =
+  /(?:org(?:ani[sz]ation)? settings|configuración de la organización|organisationseinstellungen|paramètres de l'organisation|configurações da organização|impostazioni dell'organizzazione|organisatie-instellingen)[^\n]{0,30}(?:modern auth(?:entication)?|autenticación moderna|moderne authentifizierung|authentification moderne|autenticação moderna|autenticazione moderna|moderne verificatie)/u;
+/** Its Basic-authentication protocol boxes cleared. */
+const BASIC_PROTOCOLS_UNTICKED =
+  /\b(?:unticked|unchecked|cleared|deselected|untick|uncheck)\b|desmarc|abgewählt|deaktiviert|décoché|desmarcou|deselezionat|uitgevinkt/u;
+
 /** The user-words table. */
 export const USER_WORD_RULES: readonly Rule[] = [
   {
@@ -165,7 +172,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // in Microsoft's localised docs; the others are Microsoft Learn's page titles).
     // A negated mention ("no CA policies", "CA excludes this account") is read by words-no-conditional-access.
     evidence: (ev) =>
-      /conditional access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|\b(?:trusted |named )+locations?\b|location-based (?:polic|access|sign-?in)|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|条件付きアクセス|条件访问/u.test(
+      /conditional access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|require (?:mfa|multi-?factor authentication)\b[^\n."]{0,12}\ball users\b|\ball client apps\b|\bgrant controls?\b|verouderde verificatie blokkeren|legacy-authentifizierung blockieren|bloquer l'authentification héritée|bloquear (?:la )?autenticación heredada|\b(?:trusted |named )+locations?\b|location-based (?:polic|access|sign-?in)|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|条件付きアクセス|条件访问/u.test(
         negatedMentions(ev.words, CA_NOUN, CA_NOUN_LOCAL).rest,
       )
         ? 1
@@ -241,6 +248,27 @@ export const USER_WORD_RULES: readonly Rule[] = [
       wrong_credentials: 0.2,
     },
     why: "It worked before: something changed on the tenant side (a switch, security defaults, Basic auth retirement) or the password",
+  },
+  {
+    id: "words-intermittent",
+    source:
+      "a failure that comes and goes with nothing changed is the network or the service (Microsoft: 421 4.3.2 / 451 4.7.0 are temporary; 'An existing connection was forcibly closed' on a share of runs)",
+    kind: "context",
+    // The reporter says it fails only sometimes ("1 in 20 runs", "intermittently", "randomly", "the
+    // rest are fine"): no switch or policy fails only some of the time.
+    evidence: said(
+      /\bintermittent(?:ly)?\b|\b(?:randomly|sporadic(?:ally)?|occasionally|from time to time|every (?:now and then|so often)|once in a while)\b|\b\d+ (?:in|out of) (?:every )?\d+ (?:runs?|times|attempts|mails?|e-?mails|messages|sends?)\b|\b(?:the )?(?:rest|others) (?:are|work|go through)(?: fine| ok)?\b|\bsometimes (?:it )?(?:works|fails|goes through)\b|\bmost (?:mails?|e-?mails|messages|runs) (?:go through|are sent|work)\b|\bab und zu\b|\bsporadisch\b|\bgelegentlich\b|\bde temps en temps\b|\bparfois\b|\ba veces\b|\bintermitente(?:mente)?\b|\bàs vezes\b|\btalvolta\b|\bsoms\b|\baf en toe\b|偶尔|时不时|間欠|時々/u,
+    ),
+    weights: {
+      transient: 2.4,
+      security_defaults_enabled: -1,
+      smtp_auth_disabled_tenant: -1,
+      smtp_auth_disabled_mailbox: -1,
+      per_user_mfa: -0.5,
+      starttls_required: -1,
+      tls_version: -0.5,
+    },
+    why: "It fails only some of the time: no switch or policy does that; the network or the service (a temporary reply, a dropped connection) does",
   },
   {
     id: "words-password-changed",
@@ -467,11 +495,14 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Its SMTP switch named (AllowBasicAuthSmtp, "AllowBasicAuth* … False") is the reporter's finding;
     // the policy merely named is a lead.
     evidence: (ev) =>
-      /\ballowbasicauth(?:smtp|\*)?\b/u.test(ev.words)
+      /\ballowbasicauth(?:smtp|\*)?\b/u.test(ev.words) ||
+      // The admin center's Org settings > Modern authentication with the Basic-auth protocols unticked
+      // writes the organisation's default authentication policy.
+      (MODERN_AUTH_PAGE.test(ev.words) && BASIC_PROTOCOLS_UNTICKED.test(ev.words))
         ? 1
         : /\b(?:exchange )?auth(?:entication)? polic(?:y|ies)\b(?![^.\n]{0,20}\bmethods?\b)|\bdefaultauthenticationpolicy\b|\b(?:new|set|get)-authenticationpolicy\b/u.test(
               ev.words,
-            )
+            ) || MODERN_AUTH_PAGE.test(ev.words)
           ? 0.7
           : 0,
     weights: { unknown: -1.5, authentication_policy_blocks_basic_smtp: 4.0, basic_auth_disabled_or_retired: 0.3 },
@@ -515,7 +546,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter has already turned Authenticated SMTP on for the mailbox: that switch, and with it
     // the organisation's, is not the gate. A negation ("is not enabled") does not match.
     evidence: said(
-      /(?:smtp auth(?:entication)?|authenticated smtp)(?:\s+(?:for|on)\s+(?:the\s+|this\s+|that\s+)?(?:mailbox|account|user))?\s+(?:(?:is|was|has been|are)\s+)?(?:already\s+)?(?:enabled|turned on|activated|ticked|checked|on\b(?!\s+(?:the|this|that|an?|our|my|your|its|for|mailbox|account|user)\b))|(?:enabled|turned on|activated|ticked|checked)\s+(?:the\s+)?(?:smtp auth(?:entication)?|authenticated smtp)\b/u,
+      /(?:smtp auth(?:entication)?|authenticated smtp)(?:\s+(?:for|on)\s+(?:the\s+|this\s+|that\s+)?(?:mailbox|account|user))?\s+(?:(?:is|was|has been|are)\s+)?(?:already\s+)?(?:enabled|turned on|activated|ticked|checked|on\b(?!\s+(?:the|this|that|an?|our|my|your|its|for|mailbox|account|user)\b))|(?:enabled|turned on|activated|ticked|checked)\s+(?:the\s+)?(?:smtp auth(?:entication)?|authenticated smtp)\b|(?:smtp auth(?:entication)?|authenticated smtp)"?\s*[(:=]\s*(?:on|enabled|yes|true|ticked|checked)\b|(?:authentifiziertes smtp|smtp authentifié|smtp autenticado|smtp autenticato|geverifieerde smtp|smtp-verificatie|uwierzytelniony smtp|autentiserad smtp)"?[^.\n]{0,30}?(?<![a-zé])(?:aktiviert|eingeschaltet|activé|activado|habilitado|ativado|attivato|abilitato|ingeschakeld|włączony|aktiverad)(?![a-z])/u,
     ),
     weights: { smtp_auth_disabled_mailbox: -1.5, smtp_auth_disabled_tenant: -0.8 },
     why: "You say Authenticated SMTP is on for the mailbox: the mailbox setting overrides the organisation's, so neither switch is the gate",
