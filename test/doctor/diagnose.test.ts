@@ -537,3 +537,128 @@ describe("large pastes", () => {
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 });
+
+describe("red herrings: history, guesses and what was ruled out", () => {
+  it("'security defaults' in the reporter's prose is their noun, not Exchange's reason", () => {
+    // Turned off (also verb-first and in other languages) beside a decisive reply: the reply decides.
+    expect(
+      top("We already switched off the security defaults. Copier test: 504 5.7.4 Unrecognized authentication type"),
+    ).toBe("auth_mechanism_unsupported");
+    expect(
+      top(
+        "Hemos desactivado los valores predeterminados de seguridad. Error: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox.",
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+    expect(
+      top("安全默认值也关了。smtplib.SMTPSenderRefused: (530, b'5.7.57 Client not authenticated to send mail.')"),
+    ).toBe("not_authenticated_anonymous_send");
+    // Switched on, in any word order, beside a generic code: security defaults.
+    expect(
+      top("535 5.7.3 Authentication unsuccessful. Last week our consultant switched on Security Defaults in Entra."),
+    ).toBe("security_defaults_enabled");
+    expect(
+      top("535 5.7.3 Authentication unsuccessful\nIn Entra steht bei Sicherheitsstandards immer noch 'Aktiviert'."),
+    ).toBe("security_defaults_enabled");
+    // Inside the server's reply it is Exchange's reason.
+    expect(
+      top("535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy."),
+    ).toBe("security_defaults_enabled");
+  });
+
+  it("an error the reporter calls fixed or earlier does not decide; the current one does", () => {
+    expect(
+      top(
+        "Last month: 421 4.7.66 TLS 1.0 and 1.1 are not supported - fixed with the .NET strong crypto registry keys.\nNow the test mail fails with 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
+      ),
+    ).toBe("smtp_auth_disabled_tenant");
+    expect(
+      top(
+        "> Reporting fails with 530 5.7.57 Client not authenticated to send mail\n> -> solved by setting the credentials\n\nNew error since Monday: 554 5.2.252 SendAsDenied; alerts@contoso.com not allowed to send as noreply@contoso.com",
+      ),
+    ).toBe("send_as_permission");
+    // A quoted reply with no fix marker is the current error (a forwarded ticket).
+    expect(
+      top(
+        "> From: Office\n> Sage says 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox",
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+    // "Fixed the password, still …": the current error is kept.
+    expect(
+      top(
+        "I fixed the password but still get 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant",
+      ),
+    ).toBe("smtp_auth_disabled_tenant");
+  });
+
+  it("a guess or a question counts half; a stated fact counts in full", () => {
+    const guessed = diagnose("Our accounting app cannot send mail. Could it be the Basic auth retirement?").causes[0]!;
+    expect(guessed.id).toBe("unknown");
+    expect(top("Our accounting app cannot send mail since Microsoft retired basic authentication for SMTP.")).toBe(
+      "basic_auth_disabled_or_retired",
+    );
+    // A fact before a question's asking clause stays a fact.
+    expect(
+      top("535 5.7.3 Authentication unsuccessful. We enabled security defaults last week, could that be it?"),
+    ).toBe("security_defaults_enabled");
+  });
+
+  it("Entra sign-in log entries without the AADSTS prefix", () => {
+    expect(
+      top(
+        "Sign-in logs: Status Failure, Sign-in error code 50126, Failure reason: Error validating credentials due to invalid username or password.",
+      ),
+    ).toBe("wrong_credentials");
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.\nSign-in error code: 50076\nConditional Access: Not Applied",
+      ),
+    ).toBe("per_user_mfa");
+    expect(
+      top('{"errorCode": 53003, "failureReason": "Access has been blocked by Conditional Access policies."}'),
+    ).toBe("conditional_access_block");
+    expect(top("Sign-in error code: 50057 The user account is disabled.")).toBe("account_locked");
+  });
+
+  it("the client's configuration and the tenant's answers", () => {
+    expect(
+      top(
+        "mail.smtp.auth.mechanisms=CRAM-MD5 DIGEST-MD5\njakarta.mail.AuthenticationFailedException: No authentication mechanisms supported by both server and client",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+    expect(top("javax.net.ssl.SSLHandshakeException: Received fatal alert: protocol_version")).toBe("tls_version");
+    expect(
+      top(
+        "535 5.7.3 Authentication unsuccessful\nPS> Get-CASMailbox printer@contoso.com\nGet-CASMailbox: The operation couldn't be performed because object 'printer@contoso.com' couldn't be found on 'AM0PR01A002DC001.EURPR01A002.PROD.OUTLOOK.COM'.",
+      ),
+    ).toBe("mailbox_unlicensed_or_missing");
+    expect(
+      top(
+        "535 5.7.3 Authentication unsuccessful\nGet-Recipient relay@contoso.com | fl RecipientTypeDetails\nRecipientTypeDetails : MailUser",
+      ),
+    ).toBe("mailbox_unlicensed_or_missing");
+    expect(
+      top("535 5.7.3 Authentication unsuccessful. We didn't assign a licence to the scanner account, it only sends."),
+    ).toBe("mailbox_unlicensed_or_missing");
+    expect(
+      top(
+        "535 5.7.3 Authentication unsuccessful. A colleague went to Org settings > Modern authentication and unticked every Basic authentication protocol.",
+      ),
+    ).toBe("authentication_policy_blocks_basic_smtp");
+    expect(top("Server smtp.office365.com, port 465, SSL on. The scanner says: connection error.")).toBe(
+      "starttls_required",
+    );
+  });
+
+  it("a failure that comes and goes is transient; a template Conditional Access policy is Conditional Access", () => {
+    expect(
+      top(
+        "Send-MailMessage : Unable to read data from the transport connection: net_io_connectionclosed. Happens in about 1 in 30 runs.",
+      ),
+    ).toBe("transient");
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.\nPolicies on: 'Require MFA for all users', scope All client apps.",
+      ),
+    ).toBe("conditional_access_block");
+  });
+});

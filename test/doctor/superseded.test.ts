@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { dropSuperseded } from "../../cli/doctor/superseded.ts";
+
+describe("dropSuperseded", () => {
+  it("blanks an earlier error up to 'now' and keeps the length and lines", () => {
+    const text = "We had 530 5.7.57 before, fixed by enabling auth. Now we get 535 5.7.3 Authentication unsuccessful";
+    const out = dropSuperseded(text);
+    expect(out.length).toBe(text.length);
+    expect(out).not.toContain("5.7.57");
+    expect(out).toContain("Now we get 535 5.7.3 Authentication unsuccessful");
+  });
+
+  it("blanks a quoted block marked fixed, not a quoted block without a marker", () => {
+    const fixed =
+      "> 421 4.7.66 TLS 1.0 and 1.1 are not supported\n> -> FIXED\nToday: 535 5.7.3 Authentication unsuccessful";
+    expect(dropSuperseded(fixed).split("\n")[0]!.trim()).toBe("");
+    const forwarded = "> 535 5.7.3 Authentication unsuccessful\n> Thanks, Karen";
+    expect(dropSuperseded(forwarded)).toBe(forwarded);
+  });
+
+  it("leaves the text alone when nothing is marked, or when no error would be left", () => {
+    expect(dropSuperseded("535 5.7.3 Authentication unsuccessful")).toBe("535 5.7.3 Authentication unsuccessful");
+    const only = "535 5.7.3 Authentication unsuccessful was fixed by resetting the password";
+    expect(dropSuperseded(only)).toBe(only);
+    // A fix sentence without an error in it is the reporter's words, kept.
+    const words = "Fixed the DNS. Still 535 5.7.3 Authentication unsuccessful";
+    expect(dropSuperseded(words)).toBe(words);
+  });
+
+  it("reads a large paste in linear time", () => {
+    const text = "we had 535 5.7.3 before, fixed it, now 421 4.3.2 Service not available\n".repeat(3000);
+    const t0 = performance.now();
+    expect(dropSuperseded(text)).toContain("421 4.3.2");
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
