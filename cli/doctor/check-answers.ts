@@ -167,13 +167,13 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     evidence: (ev) => {
       const t = ev.ex.normalized;
       const notFound =
-        /(?:-casmailbox|-mailbox\b|-mailboxpermission|-recipientpermission)[\s\S]{0,400}?(?:managementobjectnotfoundexception|couldn't be found on|could not be found on|object '[^'\n]{1,120}' couldn't be found)/iu.test(
+        /(?:-casmailbox|-mailbox\b|-mailboxpermission|-recipientpermission)[\s\S]{0,400}?(?:managementobjectnotfoundexception|couldn't be found on|could not be found on|object '[^'\n]{1,120}' couldn't be found|(?:says|said|returns|returned|gives|reports)[^.\n]{0,40}(?:couldn't|could not|can't|cannot) be found)/iu.test(
           t,
         );
       const mailUser =
         /recipienttypedetails\s*[:=]\s*(?:mailuser|user|mailcontact|guestmailuser|remoteusermailbox)\b/iu.test(t);
       const noMailbox =
-        /\b(?:this user|the user|user|account|it) (?:does ?n[o']t|do ?n[o']t|does not) have an? (?:exchange(?: online)? )?mailbox\b|\bno (?:exchange(?: online)? )?mailbox (?:exists|found|for)\b|\bmailbox (?:doesn't|does not) exist\b/u.test(
+        /\b(?:this user|the user|user|account|it) (?:does ?n[o']t|do ?n[o']t|does not) have an? (?:exchange(?: online)? )?mailbox\b|\bno (?:exchange(?: online)? )?mailbox (?:exists|found|for)\b|\bmailbox (?:doesn't|does not) exist\b|\bmailbox (?:doesn't|does not|didn't|did not) (?:show up|appear)\b/u.test(
           ev.words,
         );
       return notFound || mailUser || noMailbox ? 1 : 0;

@@ -48,6 +48,8 @@ const MECHANISM_MISMATCH = [
   // Go src/net/smtp/auth.go PlainAuth.Start() is fine; gomail / go-mail: "smtp: unsupported auth mechanism"
   "unsupported auth mechanism",
   "unsupported authentication mechanism",
+  // Device firmware (Sharp, Kyocera) after a configured CRAM-MD5/NTLM: "Authentication method is not supported by the server"
+  "authentication method is not supported",
 ];
 
 /** The client refused to send credentials in clear, or the server insisted on STARTTLS. */

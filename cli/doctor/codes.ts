@@ -340,9 +340,11 @@ export const CODE_RULES: readonly Rule[] = [
   },
   {
     id: "code-recipient",
-    source: "Exchange Online NDR reference 5.1.1, 5.1.10, 5.4.1",
+    source:
+      "Exchange Online NDR reference 5.1.1, 5.1.10, 5.4.1; RFC 3463 X.1.2/X.1.3 (bad destination system / address syntax); a refusal at RCPT TO (Python's SMTPRecipientsRefused, 'RCPT TO command failed')",
     kind: "code",
-    evidence: enh("5.1.1", "5.1.10", "5.4.1", "5.1.0"),
+    evidence: (ev) =>
+      enh("5.1.1", "5.1.10", "5.4.1", "5.1.0", "5.1.2", "5.1.3")(ev) > 0 ? 1 : ev.ex.stage === "rcpt" ? 0.8 : 0,
     weights: { recipient_rejected: 5, unknown: -5 },
     why: "{reply}: a recipient was refused; the message got past SMTP AUTH",
   },

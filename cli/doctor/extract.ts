@@ -273,8 +273,8 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
  * 无法使用OAuth2 / 不支持 / 改为, twikoo #756, SmsForwarder #631). Removed before the generic "OAuth"
  * test; XOAUTH2, tokens and SaslMechanismOAuth2 still count.
  */
-const OAUTH_AS_REMEDY =
-  /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b|\b(?:can ?not|can't|unable to|does ?n[o']t|do ?n[o']t|no)\s+(?:use\s+|support\s+)?oauth\s*2?(?:\.0)?\b|(?:无法|不能|不支持|需要|改为|更改为|換成|换成)\s*(?:使用\s*)?oauth\s*2?(?:\.0)?/giu;
+export const OAUTH_AS_REMEDY =
+  /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b|\boauth\s*2?(?:\.0)?[- ](?:capable|compatible|enabled|ready|aware)\b|\b(?:can ?not|can't|unable to|does ?n[o']t|do ?n[o']t|no)\s+(?:use\s+|support\s+)?oauth\s*2?(?:\.0)?\b|(?:无法|不能|不支持|需要|改为|更改为|換成|换成)\s*(?:使用\s*)?oauth\s*2?(?:\.0)?/giu;
 
 /** OAuth tokens, mechanisms and flows: never a remedy sentence. */
 // Also the OAuth proxies whose upstream AUTH is always XOAUTH2 (email-oauth2-proxy's emailproxy.py and

@@ -434,6 +434,16 @@ export const REPLY_RULES: readonly Rule[] = [
     question: "Is MFA enforced per user for this account, or required by a Conditional Access policy?",
   },
   {
+    id: "aadsts-security-defaults",
+    source:
+      "Entra AADSTS530035 'Access has been blocked by security defaults. This is due to the request using legacy auth or being deemed unsafe by security defaults policies.' (Microsoft Entra authentication and authorization error codes), as an AADSTS code or in the sign-in log",
+    kind: "phrase",
+    evidence: (ev) =>
+      hasEntraCode(ev, ["530035"]) || /(?:access has been )?blocked by security defaults/u.test(ev.words) ? 1 : 0,
+    weights: { security_defaults_enabled: 6, unknown: -3 },
+    why: "Entra error 530035: access was blocked by security defaults (legacy authentication)",
+  },
+  {
     id: "signin-log-ca-not-applied",
     source:
       "Entra sign-in log details: 'Conditional Access: Not Applied' means no policy applied to the sign-in, so an MFA demand came from per-user MFA (or security defaults), not from a policy",
@@ -470,7 +480,7 @@ export const REPLY_RULES: readonly Rule[] = [
     kind: "phrase",
     evidence: (ev) =>
       hasEntraCode(ev, ["50126", "50034", "50055", "50056", "50144"]) ||
-      /error validating credentials due to invalid username or password|the user account does not exist in the .{0,20}directory|the password is expired/u.test(
+      /error validating credentials due to invalid username or password|\binvalid user ?name or password\b|the user account does not exist in the .{0,20}directory|the password is expired/u.test(
         ev.words,
       )
         ? 1

@@ -9,6 +9,7 @@
  * fresh-threads-4.yaml: five reports carried only the reporter's words).
  */
 import type { Evidence } from "./evidence.ts";
+import { OAUTH_AS_REMEDY } from "./extract.ts";
 import { REASONS } from "./reasons.ts";
 import type { Rule } from "./rule-kit.ts";
 
@@ -32,13 +33,13 @@ const saidBeside =
  * present. `negatedMentions` cuts those spans out of the words (so the positive test no longer sees
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
-const NEGATION_BEFORE = String.raw`\b(?:no|without|not using|never used|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?)\s+(?:any\s+|the\s+|an?\s+)?`;
+const NEGATION_BEFORE = String.raw`\b(?:no|without|nothing\b[^.\n]{0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used)(?: any)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?)\s+(?:any\s+|the\s+|an?\s+)?`;
 const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n]{0,25}?\b(?:exclude[sd]?\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b)`;
 
 // The same in the other languages Exchange answers in, for the localised nouns: "keine … bedingten
 // Zugriff", "pas de … accès conditionnel", "sin acceso condicional", "条件付きアクセスのポリシーは作成していません",
 // "没有条件访问".
-const NEGATION_BEFORE_OTHER = String.raw`\b(?:keine?n?|kein|pas d[e']|aucune?|sin|ningun[ao]?|sem|nenhum[ao]?|nessun[ao]?|geen)\s+(?:\S{1,40}\s+){0,2}?`;
+const NEGATION_BEFORE_OTHER = String.raw`\b(?:keine?n?|kein|pas d[e']|aucune?|ni|sin|ningun[ao]?|sem|nenhum[ao]?|nessun[ao]?|non abbiamo|non ci sono|non usiamo|geen|inga|ingen|brak)\s+(?:\S{1,40}?[\s'’]+){0,2}?`;
 const NEGATION_AFTER_OTHER = String.raw`[^。\n]{0,24}?(?:していません|ありません|使っていません|なし|無し|未設定)`;
 
 function negatedMentions(words: string, noun: string, localNoun?: string): { rest: string; negated: boolean } {
@@ -47,7 +48,8 @@ function negatedMentions(words: string, noun: string, localNoun?: string): { res
       ? ""
       : String.raw`|${NEGATION_BEFORE_OTHER}(?:${localNoun})|(?:${localNoun})${NEGATION_AFTER_OTHER}|(?:没有|未(?:配置|设置|启用)|無し)(?:任何)?(?:${localNoun})`;
   const re = new RegExp(
-    String.raw`${NEGATION_BEFORE}(?:${noun})(?:\s+polic(?:y|ies))?|(?:${noun})${NEGATION_AFTER}|excluded from (?:the |all |any )?(?:${noun})${local}`,
+    // "no CA or MFA": the second noun of a pair is negated too.
+    String.raw`${NEGATION_BEFORE}(?:[\w-]{1,20}\s+(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|(?:${noun})${NEGATION_AFTER}|excluded from (?:the |all |any )?(?:${noun})${local}`,
     "gu",
   );
   const rest = words.replace(re, " ");
@@ -200,7 +202,10 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) =>
       !ev.ex.oauth &&
-      /\b(?:oauth2?|xoauth2|access token|client credentials|modern auth(?:entication)?)\b/u.test(ev.words)
+      // Not OAuth as a remedy or an aside ("move to OAuth", "an OAuth-capable copier").
+      /\b(?:oauth2?|xoauth2|access token|client credentials|modern auth(?:entication)?)\b/u.test(
+        ev.words.replace(OAUTH_AS_REMEDY, " "),
+      )
         ? 1
         : 0,
     weights: { oauth_misconfigured_app_or_sp: 1.2, security_defaults_enabled: -0.5, per_user_mfa: -0.5 },
@@ -228,7 +233,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // removida, it licenza rimossa, nl licentie verwijderd), and a mailbox that is still on-premises
     // (a hybrid account Exchange Online holds no mailbox for).
     evidence: said(
-      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b[^.\n]{0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
+      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b[^.\n]{0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
     ),
     // A stated fact about the account, not a guess: it outweighs a bare code's prior (wrong credentials).
     weights: { unknown: -1.5, mailbox_unlicensed_or_missing: 3.2, send_as_permission: 0.4 },
@@ -269,6 +274,77 @@ export const USER_WORD_RULES: readonly Rule[] = [
       tls_version: -0.5,
     },
     why: "It fails only some of the time: no switch or policy does that; the network or the service (a temporary reply, a dropped connection) does",
+  },
+  {
+    id: "words-security-defaults-signals",
+    source:
+      "Microsoft 'Security defaults in Microsoft Entra ID': on by default in tenants created after 22 October 2019; every user must register for MFA with Microsoft Authenticator within 14 days; legacy authentication (Basic SMTP AUTH) is blocked",
+    kind: "context",
+    // The signs of security defaults without their name: a sign-in that asks the user to set up
+    // Microsoft Authenticator ("more information required") although nobody configured MFA; weaker, a
+    // new tenant (where SMTP AUTH is also off by default for the organisation).
+    evidence: (ev) =>
+      /(?:asked|nagged|prompted|forced|told|required|asks|nags|prompts|forces) (?:me |us |the user |users )?to (?:set up|register|install|configure) (?:the )?(?:microsoft )?authenticator\b|\bmore information (?:is )?required\b|\b14 days? (?:to|until) (?:register|set up)\b/u.test(
+        ev.words,
+      )
+        ? 1
+        : /\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenant\b|\btenant (?:is|was) (?:only )?(?:\d+|a few|two|three) (?:days|weeks|months) old\b|\bcame with the (?:new )?tenant\b/u.test(
+              ev.words,
+            )
+          ? 0.6
+          : 0,
+    weights: { security_defaults_enabled: 3.0, per_user_mfa: -0.6, unknown: -1 },
+    why: "A new tenant, or a sign-in that asks to set up Microsoft Authenticator although nobody configured MFA: the signs of security defaults, which block Basic SMTP AUTH",
+  },
+  {
+    id: "words-mailbox-smtp-unticked",
+    source:
+      "Microsoft 365 admin center > Active users > Mail > Manage email apps: 'Authenticated SMTP' is the mailbox's SMTP AUTH switch (Set-CASMailbox -SmtpClientAuthenticationDisabled); Exchange admin center > Settings > Mail flow: 'Turn off SMTP AUTH protocol for your organization' is the organisation's",
+    kind: "context",
+    // The reporter read the mailbox's box and it is cleared. The organisation's box is read by
+    // words-org-smtp-auth-box.
+    evidence: said(
+      /authenticated smtp["'”]?\s+(?:(?:is|was)\s+)?(?:un-?ticked|unchecked|not (?:ticked|checked|enabled|selected)|disabled|off|deselected|cleared)\b|(?:un-?ticked|unchecked|cleared|deselected)\s+(?:the\s+)?["'“]?authenticated smtp\b|(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp)["'”]?[^.\n]{0,30}?(?:desmarcado|no (?:está )?marcado|décoché|non coché|nicht aktiviert|deaktiviert|non selezionato|disattivato|niet aangevinkt|uitgeschakeld|desativado|desmarcad)/u,
+    ),
+    weights: { smtp_auth_disabled_mailbox: 3.5, unknown: -1.5 },
+    why: "You say Authenticated SMTP is unticked for the mailbox: its SMTP AUTH switch is off",
+  },
+  {
+    id: "words-org-smtp-auth-box",
+    source:
+      "Exchange admin center > Settings > Mail flow: 'Turn off SMTP AUTH protocol for your organization' (Set-TransportConfig -SmtpClientAuthenticationDisabled)",
+    kind: "context",
+    // Checked: the organisation's switch is off (the tenant cause, unless the mailbox overrides it).
+    evidence: (ev) =>
+      /turn off smtp auth protocol for your organi[sz]ation["'”]?\s+(?:(?:is|was)\s+)?(?:checked|ticked|selected|enabled|on)\b/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
+    weights: { smtp_auth_disabled_tenant: 3, unknown: -1.5 },
+    why: "You say 'Turn off SMTP AUTH protocol for your organization' is checked: SMTP AUTH is off for the organisation",
+  },
+  {
+    id: "words-per-user-mfa-enforced",
+    source:
+      "the legacy per-user MFA page's states Enabled / Enforced, as reporters name them in their language (Applicato, Appliqué, Erzwungen, Aplicado, Afgedwongen, 強制, 强制)",
+    kind: "context",
+    evidence: said(
+      /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare)[^.\n]{0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制/u,
+    ),
+    weights: { per_user_mfa: 3, conditional_access_block: -0.8, unknown: -1.5 },
+    why: "You say per-user MFA is enforced for the account: a password-only SMTP sign-in cannot satisfy it",
+  },
+  {
+    id: "words-sender-restricted",
+    source:
+      "Microsoft Defender portal > Email & collaboration > Review > Restricted entities ('Outbound spam limit exceeded'); Exchange Online's outbound spam policy and sending limits",
+    kind: "context",
+    evidence: said(
+      /\brestricted (?:entities|users)\b|\boutbound spam (?:limit|polic(?:y|ies))\b|\b(?:blocked|restricted) from sending\b|\bsending limits? (?:exceeded|reached)\b|\bexceeded (?:the )?(?:sending|recipient rate|message rate) limit/u,
+    ),
+    weights: { sender_restricted: 4, unknown: -1.5 },
+    why: "You name the restricted-entities list or the outbound spam limit: Exchange Online has blocked this mailbox from sending",
   },
   {
     id: "words-password-changed",
@@ -351,7 +427,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Standardauthentifizierung ist deaktiviert"), which the reply rules read: those are removed first.
     evidence: saidBeside(
       REASONS.basicDisabled,
-      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|(?:retirement|deprecation|removal) of basic auth|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport|(?:not be possible|no longer (?:be )?possible|no longer (?:allowed|work(?:s|ing)?))\s+(?:to\s+)?(?:use\s+)?(?:simply\s+|just\s+)?(?:a\s+)?user(?:name)?\s*(?:\+|and|&|\/)\s*password/u,
+      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:would|will|is going to)\s+be\s+(?:off|disabled|turned off)\b|(?:retirement|deprecation|removal) of basic auth|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport|(?:not be possible|no longer (?:be )?possible|no longer (?:allowed|work(?:s|ing)?))\s+(?:to\s+)?(?:use\s+)?(?:simply\s+|just\s+)?(?:a\s+)?user(?:name)?\s*(?:\+|and|&|\/)\s*password/u,
     ),
     weights: {
       unknown: -1.5,
@@ -479,7 +555,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The From (or sender) set to, or compared with, the SMTP user name / login.
     evidence: said(
-      /\bfrom\b[^\n]{0,80}(?:smtp_?user(?:_?name)?|smtp_?login)\b|(?:set|same|match(?:es|ing)?)\b[^\n.]{0,30}\b(?:username|user name|login)\b[^\n.]{0,15}\bfrom\b|\bfrom (?:address|email|e-mail)\b[^\n.]{0,30}\b(?:same as|match(?:es)?|equal to)\b[^\n.]{0,20}\b(?:username|user name|login|smtp user)/u,
+      /\bfrom\b[^\n]{0,80}(?:smtp_?user(?:_?name)?|smtp_?login)\b|(?:set|same|match(?:es|ing)?)\b[^\n.]{0,30}\b(?:username|user name|login)\b[^\n.]{0,15}\bfrom\b|\bfrom (?:address|email|e-mail)\b[^\n.]{0,30}\b(?:same as|match(?:es)?|equal to)\b[^\n.]{0,20}\b(?:username|user name|login|smtp user)|\b(?:sender|from)(?: address)? (?:is |was )?(?:left as|set to|is) (?:the )?(?:scanner|device|service|smtp|auth(?:enticated)?|login|sending|own) (?:account|user|address|mailbox)\b[^.\n]{0,30}\bworks\b|\b(?:pick|choose|select|use|enter|put) (?:their|his|her|your|my) own (?:name|address|e-?mail(?: address)?) as (?:the )?(?:sender|from)\b/u,
     ),
     weights: { unknown: -1.5, send_as_permission: 2.2 },
     why: "Sending works when the From address is the login itself: the mailbox may not send as the other address",
@@ -495,17 +571,20 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Its SMTP switch named (AllowBasicAuthSmtp, "AllowBasicAuth* … False") is the reporter's finding;
     // the policy merely named is a lead.
     evidence: (ev) =>
-      /\ballowbasicauth(?:smtp|\*)?\b/u.test(ev.words) ||
+      /\ballowbasicauth(?:smtp|\*)?\b|\bnew-authenticationpolicy\b|\bset-user\b[^\n]{0,120}-authenticationpolicy\b|\bset-organizationconfig\b[^\n]{0,80}-defaultauthenticationpolicy\b/u.test(
+        ev.words,
+      ) ||
       // The admin center's Org settings > Modern authentication with the Basic-auth protocols unticked
       // writes the organisation's default authentication policy.
       (MODERN_AUTH_PAGE.test(ev.words) && BASIC_PROTOCOLS_UNTICKED.test(ev.words))
         ? 1
-        : /\b(?:exchange )?auth(?:entication)? polic(?:y|ies)\b(?![^.\n]{0,20}\bmethods?\b)|\bdefaultauthenticationpolicy\b|\b(?:new|set|get)-authenticationpolicy\b/u.test(
-              ev.words,
+        : // A negated mention ("no auth policies in those tenants") names no policy.
+          /\b(?:exchange )?auth(?:entication)? polic(?:y|ies)\b(?![^.\n]{0,20}\bmethods?\b)|\bdefaultauthenticationpolicy\b|\b(?:new|set|get)-authenticationpolicy\b/u.test(
+              negatedMentions(ev.words, String.raw`\b(?:exchange )?auth(?:entication)?`).rest,
             ) || MODERN_AUTH_PAGE.test(ev.words)
-          ? 0.7
+          ? 0.6
           : 0,
-    weights: { unknown: -1.5, authentication_policy_blocks_basic_smtp: 4.0, basic_auth_disabled_or_retired: 0.3 },
+    weights: { unknown: -1.5, authentication_policy_blocks_basic_smtp: 5.0, basic_auth_disabled_or_retired: 0.3 },
     why: "You name an Exchange authentication policy: one with AllowBasicAuthSmtp $false refuses Basic SMTP AUTH for the users it applies to",
   },
   {
@@ -517,7 +596,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // your organization's security defaults policy"), which the reply rules read.
     evidence: saidBeside(
       REASONS.securityDefaults,
-      /\baccount (?:has been |is |was |got |gets )?locked(?: out)?\b|\blocked out\b|\bsmart lockout\b|\b(?:error(?: code)?|sign-?in error)\s*:?\s*50053\b|konto (?:ist |wurde )?gesperrt|compte (?:est )?verrouillé|cuenta (?:está )?bloqueada|conta (?:está )?bloqueada|account (?:è )?bloccato|account (?:is )?geblokkeerd|アカウントがロック|帐户(?:已)?(?:被)?锁定|账户(?:已)?(?:被)?锁定/u,
+      /\baccount (?:has been |is |was |got |gets )?locked(?: out)?\b|\blocked out\b|\bsmart lockout\b|\bidslocked\b|\b(?:error(?: code)?|sign-?in error)\s*:?\s*50053\b|konto (?:ist |wurde )?gesperrt|compte (?:est )?verrouillé|cuenta (?:está )?bloqueada|conta (?:está )?bloqueada|account (?:è )?bloccato|account (?:is )?geblokkeerd|アカウントがロック|帐户(?:已)?(?:被)?锁定|账户(?:已)?(?:被)?锁定/u,
     ),
     // The lockout banner or error 50053 quoted is as decisive as Exchange's own "account locked".
     weights: { unknown: -1.5, account_locked: 5.0 },

@@ -662,3 +662,79 @@ describe("red herrings: history, guesses and what was ruled out", () => {
     ).toBe("conditional_access_block");
   });
 });
+
+describe("what an admin reads in the portals, in their words", () => {
+  it("sign-in log reasons: blocked by security defaults, invalid password, IdsLocked", () => {
+    expect(
+      top(
+        "Sign-in log: Client app Authenticated SMTP, error code 530035, Access has been blocked by security defaults.",
+      ),
+    ).toBe("security_defaults_enabled");
+    expect(top("The copier fails to log in; the sign-in log says Invalid username or password for every scan.")).toBe(
+      "wrong_credentials",
+    );
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful\nThe app's attempts now fail with status IdsLocked after a password spray.",
+      ),
+    ).toBe("account_locked");
+  });
+
+  it("the admin centre's boxes and the per-user MFA page, as reporters retell them", () => {
+    expect(
+      top("The Xerox says authentication failed. Under Manage email apps, Authenticated SMTP is unticked for scans@."),
+    ).toBe("smtp_auth_disabled_mailbox");
+    expect(
+      top("Authentication failed. In the EAC, 'Turn off SMTP AUTH protocol for your organization' is checked."),
+    ).toBe("smtp_auth_disabled_tenant");
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.\nMFA per utente per lo scanner: stato Applicato. Non abbiamo criteri di accesso condizionale.",
+      ),
+    ).toBe("per_user_mfa");
+    expect(
+      top(
+        "Authentication failed. The account is on the Restricted entities list, reason Outbound spam limit exceeded.",
+      ),
+    ).toBe("sender_restricted");
+  });
+
+  it("signs without names: a new tenant prompting for Authenticator, a sender other than the login", () => {
+    expect(
+      top(
+        "535 5.7.3 Authentication unsuccessful. The tenant is three weeks old; the web sign-in asked me to set up Microsoft Authenticator, though I never configured any MFA.",
+      ),
+    ).toBe("security_defaults_enabled");
+    expect(
+      top(
+        "Scan to email fails when staff choose their own address as the sender; with the sender left as the scanner account it works.",
+      ),
+    ).toBe("send_as_permission");
+  });
+
+  it("policies created or denied, mechanisms refused, licences gone, recipients refused", () => {
+    expect(
+      top(
+        "5.7.57 Client not authenticated to send mail. Error: 535 5.7.3 Authentication unsuccessful\nLast week I ran New-AuthenticationPolicy 'Block Basic' and Set-User -AuthenticationPolicy for all users.",
+      ),
+    ).toBe("authentication_policy_blocks_basic_smtp");
+    expect(
+      ids(
+        "Login failed (535). There are no auth policies in this tenant; basic auth for SMTP would be off by default from this month.",
+      )[0],
+    ).toBe("basic_auth_disabled_or_retired");
+    expect(top("Copier set to CRAM-MD5. Connection test: Authentication method is not supported by the server.")).toBe(
+      "auth_mechanism_unsupported",
+    );
+    expect(top("535 5.7.3 Authentication unsuccessful. Kontot har inte längre någon licens sedan i måndags.")).toBe(
+      "mailbox_unlicensed_or_missing",
+    );
+    expect(top("smtplib.SMTPRecipientsRefused: {'a b@contoso.com': (501, b'5.1.3 Invalid address')}")).toBe(
+      "recipient_rejected",
+    );
+    // The OAuth that another device can do is not OAuth in use.
+    expect(
+      ids("Login failed (535) on the old copier; the same account works from an OAuth-capable one."),
+    ).not.toContain("oauth_misconfigured_app_or_sp");
+  });
+});
