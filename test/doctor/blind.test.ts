@@ -21,9 +21,9 @@ describe("blind-written probe sets", () => {
       expect(CAUSE_IDS, c.id).toContain(c.expected);
       for (const a of c.acceptable ?? []) expect(CAUSE_IDS, c.id).toContain(a);
       // A password given as an environment reference (${SMTP_PASSWORD}, ENV['SMTP_PASS']) is no secret, nor
-      // a status code after "the new password:".
+      // a status code after "the new password:", nor os.environ.get / process.env.
       expect(c.text).not.toMatch(
-        /Bearer [A-Za-z0-9._-]{40,}|password\s*[:=]\s*['"]?(?!\*|<|null|\[|\$\{|ENV\[|\d\.\d)[^\s'"]{6,}/iu,
+        /Bearer [A-Za-z0-9._-]{40,}|password\s*[:=]\s*['"]?(?!\*|<|null|\[|\$\{|ENV\[|\d\.\d|os\.environ|os\.getenv|process\.env|getenv)[^\s'"]{6,}/iu,
       );
     }
   });
