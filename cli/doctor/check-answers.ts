@@ -40,9 +40,18 @@ function switches(ev: Evidence): { org?: "true" | "false" | "blank"; mailbox?: "
 }
 
 const POLICY_ASSIGNED = /\bAuthenticationPolicy[ \t]*:[ \t]*(\S[^\n]*)/iu;
-const ALLOW_BASIC_SMTP = /\bAllowBasicAuthSmtp[ \t]*:[ \t]*\$?(true|false)\b/iu;
+const ALLOW_BASIC_SMTP = /\bAllowBasicAuthSmtp[ \t]*:[ \t]*\$?(true|false)\b/giu;
+/** Every AllowBasicAuthSmtp value pasted (the org default's and the user's own policy may both be there). */
+const allowValues = (text: string): string[] => [...text.matchAll(ALLOW_BASIC_SMTP)].map((m) => m[1]!.toLowerCase());
+/** Get-User … AuthenticationPolicy with a blank value: no policy assigned to the user. */
+const NO_POLICY_ASSIGNED = /\bAuthenticationPolicy[ \t]*:[ \t]*(?:\n|$)/iu;
 const SECURITY_DEFAULTS_ANSWER =
-  /identitySecurityDefaultsEnforcementPolicy[\s\S]{0,600}?"?isEnabled"?\s*[:=]\s*\$?(true|false)\b/iu;
+  /identitySecurityDefaults?EnforcementPolicy[\s\S]{0,600}?"?isEnabled"?\s*[:=]?\s*\$?(true|false)\b|\bisEnabled\s*[:=]?\s*\$?(true|false)\b[^\n]{0,120}?identitySecurityDefaults?EnforcementPolicy/iu;
+/** Graph's isEnabled for security defaults, as printed (JSON, Format-List) or retold before the cmdlet's name. */
+const securityDefaultsAnswer = (text: string): string | undefined => {
+  const m = SECURITY_DEFAULTS_ANSWER.exec(text);
+  return (m?.[1] ?? m?.[2])?.toLowerCase();
+};
 const PER_USER_MFA_ANSWER = /"?perUserMfaState"?\s*[:=]\s*"?(enforced|enabled|disabled)\b/iu;
 // The per-user MFA page's status column, as an admin reports it ("shows Enforced on the per-user
 // multifactor authentication page", "per-user MFA status: Enabled").
@@ -91,10 +100,12 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     source:
       "Get-User | Format-List AuthenticationPolicy; Get-AuthenticationPolicy | Format-List AllowBasicAuthSmtp (Microsoft 'Disable Basic authentication in Exchange Online')",
     kind: "context",
+    // A False anywhere decides: a user's own policy overrides the organisation's default, so a
+    // permissive default beside it does not clear the gate.
     evidence: (ev) => {
-      const allow = ALLOW_BASIC_SMTP.exec(ev.ex.normalized)?.[1]?.toLowerCase();
-      if (allow === "false") return 1;
-      if (allow === "true") return 0;
+      const allow = allowValues(ev.ex.normalized);
+      if (allow.includes("false")) return 1;
+      if (allow.includes("true")) return 0;
       return POLICY_ASSIGNED.test(ev.ex.normalized) ? 0.6 : 0;
     },
     weights: { authentication_policy_blocks_basic_smtp: 4.5, basic_auth_disabled_or_retired: 0.5, unknown: -2 },
@@ -104,15 +115,21 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     id: "answer-auth-policy-allows",
     source: "Get-AuthenticationPolicy | Format-List AllowBasicAuthSmtp True",
     kind: "context",
-    evidence: (ev) => (ALLOW_BASIC_SMTP.exec(ev.ex.normalized)?.[1]?.toLowerCase() === "true" ? 1 : 0),
+    // Allowed only when no pasted policy says False; also a blank AuthenticationPolicy (none assigned)
+    // with no False anywhere.
+    evidence: (ev) => {
+      const allow = allowValues(ev.ex.normalized);
+      if (allow.includes("false")) return 0;
+      return allow.includes("true") || NO_POLICY_ASSIGNED.test(ev.ex.normalized) ? 1 : 0;
+    },
     weights: { authentication_policy_blocks_basic_smtp: -3 },
-    why: "The account's authentication policy allows Basic SMTP AUTH",
+    why: "The account's authentication policy allows Basic SMTP AUTH (or none is assigned)",
   },
   {
     id: "answer-security-defaults",
     source: "Graph GET /policies/identitySecurityDefaultsEnforcementPolicy → isEnabled",
     kind: "context",
-    evidence: (ev) => (SECURITY_DEFAULTS_ANSWER.exec(ev.ex.normalized)?.[1]?.toLowerCase() === "true" ? 1 : 0),
+    evidence: (ev) => (securityDefaultsAnswer(ev.ex.normalized) === "true" ? 1 : 0),
     weights: { security_defaults_enabled: 4.5, unknown: -2 },
     why: "Graph shows the security-defaults policy isEnabled true: it blocks Basic SMTP AUTH",
   },
@@ -120,7 +137,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     id: "answer-security-defaults-off",
     source: "Graph GET /policies/identitySecurityDefaultsEnforcementPolicy → isEnabled false",
     kind: "context",
-    evidence: (ev) => (SECURITY_DEFAULTS_ANSWER.exec(ev.ex.normalized)?.[1]?.toLowerCase() === "false" ? 1 : 0),
+    evidence: (ev) => (securityDefaultsAnswer(ev.ex.normalized) === "false" ? 1 : 0),
     weights: { security_defaults_enabled: -3 },
     why: "Graph shows security defaults off",
   },
@@ -160,7 +177,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
   {
     id: "answer-no-mailbox",
     source:
-      "Exchange Online PowerShell: Set-CASMailbox/Get-Mailbox on an account with no cloud mailbox fails with ManagementObjectNotFoundException ('The operation couldn't be performed because object '…' couldn't be found on …'); Get-Recipient shows RecipientTypeDetails MailUser (or User) for a hybrid account whose mailbox is on-premises; the admin center's Mail tab says 'This user doesn't have a mailbox'",
+      "Exchange Online PowerShell: Set-CASMailbox/Get-Mailbox on an account with no cloud mailbox fails with ManagementObjectNotFoundException ('The operation couldn't be performed because object '…' couldn't be found on …'); Get-Recipient shows RecipientTypeDetails MailUser (or User) for a hybrid account whose mailbox is on-premises, SharedMailbox for a mailbox converted to shared (no password sign-in, no licence), and Get-Mailbox SKUAssigned False for an unlicensed one; the admin center's Mail tab says 'This user doesn't have a mailbox'",
     kind: "context",
     // The answer of a mailbox cmdlet (not of Get-User, whose object exists without a mailbox), or the
     // recipient type of an account Exchange Online holds no mailbox for.
@@ -171,7 +188,9 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
           t,
         );
       const mailUser =
-        /recipienttypedetails\s*[:=]\s*(?:mailuser|user|mailcontact|guestmailuser|remoteusermailbox)\b/iu.test(t);
+        /recipienttypedetails\s*[:=]\s*(?:mailuser|user|mailcontact|guestmailuser|remoteusermailbox|sharedmailbox)\b|\bskuassigned\s*[:=]\s*\$?false\b/iu.test(
+          t,
+        );
       const noMailbox =
         /\b(?:this user|the user|user|account|it) (?:does ?n[o']t|do ?n[o']t|does not) have an? (?:exchange(?: online)? )?mailbox\b|\bno (?:exchange(?: online)? )?mailbox (?:exists|found|for)\b|\bmailbox (?:doesn't|does not) exist\b|\bmailbox (?:doesn't|does not|didn't|did not) (?:show up|appear)\b/u.test(
           ev.words,

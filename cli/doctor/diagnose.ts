@@ -136,18 +136,23 @@ export function score(ev: Evidence): {
   const contributions: Array<{ rule: Rule; strength: number }> = [];
   for (const rule of RULES) {
     let s = 0;
+    let guessOnly = false;
     try {
       s = rule.evidence(ev);
-      // The reporter's words count in full when stated, half when only asked or guessed
-      // ("Could it be TLS?", "I think it's the Basic auth retirement").
-      if (s > 0 && rule.kind === "context") s = Math.max(rule.evidence({ ...ev, words: ev.statements }), s / 2);
+      // The reporter's words count in full when stated, half when only asked or guessed ("Could it be
+      // TLS?", "I think it's the Basic auth retirement"), and a guess does not make the case recognised.
+      if (s > 0 && rule.kind === "context") {
+        const stated = rule.evidence({ ...ev, words: ev.statements });
+        guessOnly = stated === 0;
+        s = Math.max(stated, s / 2);
+      }
     } catch {
       s = 0; // a rule must never break a diagnosis
     }
     if (!(s > 0)) continue;
     contributions.push({ rule, strength: s });
     for (const [c, w] of Object.entries(rule.weights) as Array<[CauseId, number]>)
-      scores.set(c, scores.get(c)! + s * w);
+      if (!(guessOnly && c === "unknown")) scores.set(c, scores.get(c)! + s * w);
   }
   return { scores, contributions };
 }

@@ -86,10 +86,11 @@ function commandOrder(text: string): Evidence["order"] {
 
 // A sentence that asks or guesses: it ends in a question mark, or hedges (en, de, fr, es, pt, it, nl, ja, zh).
 const GUESS =
-  /\b(?:i think|i guess|i suspect|i believe|i assume|maybe|perhaps|might be|could (?:it|this|that) be|could be|not sure|isn't sure|is not sure|wonder(?:ing)? (?:if|whether)|thinks? (?:it'?s|it is|that)|suspects?|my guess|theory|vermute|vielleicht|könnte es|peut-être|je pense|je crois|quizás|quizá|tal vez|creo que|acho que|talvez|será que|forse|penso che|credo che|misschien|ik denk|vermoed|denk ik)\b|怀疑|可能是|是不是|かもしれ|でしょうか|のでは/u;
+  /\b(?:i think|i thought|we thought|thought it was|i bet|i guess|i suspect|i believe|i assume|maybe|perhaps|might be|could (?:it|this|that) be|could be|not sure|isn't sure|is not sure|wonder(?:ing)? (?:if|whether)|thinks? (?:it'?s|it is|that)|suspects?|my guess|theory|vermute|vielleicht|könnte es|peut-être|je pense|je crois|quizás|quizá|tal vez|creo que|acho que|talvez|será que|forse|penso che|credo che|misschien|ik denk|vermoed|denk ik)\b|怀疑|可能是|是不是|かもしれ|でしょうか|のでは/u;
 
 /**
- * `words` with its guessing clauses and the asking clause of each question blanked (same length).
+ * `words` with its guesses (from the guessing clause to the sentence's end) and the asking clause of each
+ * question blanked (same length).
  * Clauses split at commas, dashes, colons and "but", so "we enabled security defaults last month,
  * could that be it?" keeps its fact and "…steht immer noch Aktiviert – …, oder?" its state.
  */
@@ -97,8 +98,13 @@ function withoutGuesses(words: string): string {
   return words.replace(/[^.!?。？\n]+(?:[?？]+|(?=[.!。\n]|$))/gu, (sentence) => {
     const question = /[?？]$/u.test(sentence);
     const clauses = sentence.split(/(?<=[,;:–—，、])|(?<=\s)(?=but\s|aber\s|mais\s|pero\s|mas\s|ma\s|maar\s)/u);
+    // From the first guessing clause to the end of the sentence ("Could be security defaults, MFA, SMTP
+    // AUTH disabled for the mailbox, …" is one guess), and a question's asking clause.
+    const firstGuess = clauses.findIndex((c) => GUESS.test(c));
     return clauses
-      .map((c, i) => (GUESS.test(c) || (question && i === clauses.length - 1) ? " ".repeat(c.length) : c))
+      .map((c, i) =>
+        (firstGuess >= 0 && i >= firstGuess) || (question && i === clauses.length - 1) ? " ".repeat(c.length) : c,
+      )
       .join("");
   });
 }

@@ -71,7 +71,10 @@ export const REPLY_RULES: readonly Rule[] = [
     evidence: (ev) =>
       Math.max(
         anyPhrase(REASONS.tenantDisabled, PAST_SHARED_START)(ev),
-        anyPhrase(["disabled for the tenant"], 15)(ev),
+        // As for the mailbox: the short form in a guess is a hypothesis.
+        /disabled\s+for\s+the\s+tenant/u.test(ev.statements) || inReply(ev, ["disabled for the tenant"])
+          ? anyPhrase(["disabled for the tenant"], 15)(ev)
+          : 0,
       ),
     // The mailbox override stays listed: enabling SMTP AUTH on the mailbox is the fix.
     weights: { smtp_auth_disabled_tenant: 2.0 },
@@ -84,7 +87,11 @@ export const REPLY_RULES: readonly Rule[] = [
     evidence: (ev) =>
       Math.max(
         anyPhrase(REASONS.mailboxDisabled, PAST_SHARED_START)(ev),
-        anyPhrase(["disabled for the mailbox"], 15)(ev),
+        // The short form survives a cut-off reply, but in a guess ("could be … SMTP AUTH disabled for the
+        // mailbox, a wrong password …") it is a hypothesis.
+        /disabled\s+for\s+the\s+mailbox/u.test(ev.statements) || inReply(ev, ["disabled for the mailbox"])
+          ? anyPhrase(["disabled for the mailbox"], 15)(ev)
+          : 0,
       ),
     weights: { smtp_auth_disabled_mailbox: 2.5, smtp_auth_disabled_tenant: -1 },
     why: "{reply}: SMTP AUTH is disabled on this mailbox (CASMailbox SmtpClientAuthenticationDisabled $true)",
@@ -102,7 +109,9 @@ export const REPLY_RULES: readonly Rule[] = [
     evidence: (ev) =>
       Math.max(
         SECURITY_DEFAULTS_REPLY(ev),
-        inReply(ev, REASONS.securityDefaults) ? 1 : 0,
+        // Exchange gives that reason with 535 5.7.139 only: "5.7.3 is what security defaults gives you"
+        // in a chat line is a colleague's guess, not a reply.
+        inReply(ev, REASONS.securityDefaults, (r) => r.code === 535 || r.enhanced === "5.7.139") ? 1 : 0,
         SECURITY_DEFAULTS_OFF.test(ev.words) &&
           /status=sent|\b250 2\.0\.0\b|sent successfully|\b(?:and|now) it works\b|\bit works now\b|\b(?:then|and) it worked\b/u.test(
             ev.words,

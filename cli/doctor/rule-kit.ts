@@ -64,8 +64,13 @@ export const not =
  * merely in the reporter's prose: "we turned security defaults off, still 504 5.7.4" names them in
  * the reporter's words, which the user-words rules read (negations included).
  */
-export function inReply(ev: Evidence, phrases: readonly string[]): boolean {
+export function inReply(
+  ev: Evidence,
+  phrases: readonly string[],
+  which: (r: Evidence["ex"]["replies"][number]) => boolean = () => true,
+): boolean {
   return ev.ex.replies.some((r) => {
+    if (!which(r)) return false;
     const t = r.text.toLowerCase().replace(/\s+/gu, " ");
     return phrases.some((p) => t.includes(p));
   });

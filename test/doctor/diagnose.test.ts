@@ -738,3 +738,39 @@ describe("what an admin reads in the portals, in their words", () => {
     ).not.toContain("oauth_misconfigured_app_or_sp");
   });
 });
+
+describe("conversations: other voices, several cmdlets, the last attempt", () => {
+  it("a colleague's bet is a guess; the sign-in log's code decides", () => {
+    expect(
+      top(
+        "ops: 535 5.7.3 Authentication unsuccessful\nkim: 5.7.3 is what security defaults gives you, I bet they are on again\nops: IsEnabled False per Get-MgPolicyIdentitySecurityDefaultEnforcementPolicy. Sign-in error code: 50126",
+      ),
+    ).toBe("wrong_credentials");
+  });
+
+  it("the cmdlets' answers: a shared or unlicensed mailbox, a user's own policy over the default, no policy at all", () => {
+    expect(
+      top(
+        "Copier: SMTP authentication failure.\nPS> Get-Mailbox scans@contoso.com | fl RecipientTypeDetails\nRecipientTypeDetails : SharedMailbox",
+      ),
+    ).toBe("mailbox_unlicensed_or_missing");
+    expect(
+      top(
+        "535 5.7.3 Authentication unsuccessful\nGet-AuthenticationPolicy Default | fl AllowBasicAuthSmtp\nAllowBasicAuthSmtp : True\nGet-User bms@contoso.com | fl AuthenticationPolicy\nAuthenticationPolicy : NoBasic\nGet-AuthenticationPolicy NoBasic | fl AllowBasicAuthSmtp\nAllowBasicAuthSmtp : False",
+      ),
+    ).toBe("authentication_policy_blocks_basic_smtp");
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\nGet-User scan@contoso.com | fl AuthenticationPolicy\nAuthenticationPolicy :\nThe message center said Basic SMTP AUTH is being switched off by default for existing tenants.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+  });
+
+  it("OAuth named as the way forward in another language is not OAuth in use", () => {
+    expect(
+      top(
+        "Errore SMTP: 535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\nRisposta: il programma deve passare a OAuth2.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+  });
+});
