@@ -27,6 +27,10 @@ function sentenceStart(line: string, at: number): number {
   return start;
 }
 
+/** A failure named by a client: an exception or error class, a TLS or socket failure. */
+const NAMED_FAILURE =
+  /\b\w*(?:exception|error)\b\s*:|\bexception\b|handshake|\btimed? ?out\b|connection (?:was )?(?:refused|reset|closed)|forcibly closed|\bE(?:CONNRESET|TIMEDOUT|CONNREFUSED)\b/iu;
+
 // A reply code (the basic codes evidence.ts reads, not a port such as 587 or 465) or an enhanced one.
 const CODE = /\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[245]\.\d{1,3}\.\d{1,3}\b/u;
 
@@ -74,6 +78,9 @@ export function dropSuperseded(text: string): string {
   }
   for (let i = 0; i < out.length; i++) if (!/^\s*$/u.test(out[i]!)) out[i] = dropInLine(out[i]!);
   const result = out.join("\n");
-  // The current error must survive (a reply code, an exception, error wording).
-  return ERROR_LEFT.test(result) ? result : text;
+  // The current error must survive, as specific as the one dropped: where a reply code was dropped,
+  // another code or a named exception or TLS/socket failure ("Error sending mail:" above a reply whose
+  // own line says it was fixed is no current error); otherwise any error wording.
+  const left = CODE.test(text) && !CODE.test(result) ? NAMED_FAILURE.test(result) : ERROR_LEFT.test(result);
+  return left ? result : text;
 }

@@ -34,3 +34,11 @@ describe("dropSuperseded", () => {
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 });
+
+describe("dropSuperseded keeps a resolved report's only reply", () => {
+  it("does not drop a reply whose own line says it was fixed when only generic words remain", () => {
+    const text =
+      "Error sending mail:\n535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Fixed by enabling SMTP AUTH.";
+    expect(dropSuperseded(text)).toBe(text);
+  });
+});
