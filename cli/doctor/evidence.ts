@@ -88,6 +88,10 @@ function commandOrder(text: string): Evidence["order"] {
 const GUESS =
   /\b(?:i think|i thought|we thought|thought it was|i bet|i guess|i suspect|i believe|i assume|maybe|perhaps|might be|could (?:it|this|that) be|could be|not sure|isn't sure|is not sure|wonder(?:ing)? (?:if|whether)|thinks? (?:it'?s|it is|that)|suspects?|my guess|theory|vermute|vielleicht|könnte es|peut-être|je pense|je crois|quizás|quizá|tal vez|creo que|acho que|talvez|será que|forse|penso che|credo che|misschien|ik denk|vermoed|denk ik)\b|怀疑|可能是|是不是|かもしれ|でしょうか|のでは/u;
 
+/** A question asking why, how or what (en, de, fr, es, pt, it, nl, zh, ja). */
+const WH_QUESTION =
+  /^\W*(?:(?:so|and|but|ok|hi|hello|hey)\W+)*(?:why|how|what|which|where|when|warum|wieso|wie|was|pourquoi|comment|quel(?:le)?s?|por ?qu[eé]|c[oó]mo|qu[eé]|porque|como|perch[eé]|come|waarom|hoe|wat)\b|为什么|怎么|为何|なぜ|どうして/u;
+
 /**
  * `words` with its guesses (from the guessing clause to the sentence's end) and the asking clause of each
  * question blanked (same length).
@@ -95,8 +99,11 @@ const GUESS =
  * could that be it?" keeps its fact and "…steht immer noch Aktiviert – …, oder?" its state.
  */
 function withoutGuesses(words: string): string {
-  return words.replace(/[^.!?。？\n]+(?:[?？]+|(?=[.!。\n]|$))/gu, (sentence) => {
-    const question = /[?？]$/u.test(sentence);
+  // A sentence ends at . ! ? followed by a space or the end: "5.7.3" and "smtp.office365.com" are inside one.
+  return words.replace(/(?:[^.!?。？\n]|[.!?](?=[^\s.!?]))+(?:[?？]+|(?=[.!。\n]|$))/gu, (sentence) => {
+    // A question that asks why or how presupposes its facts ("Why 535 5.7.3 when security defaults are
+    // on?"); a yes/no question proposes them ("Could the copier need an app password?").
+    const question = /[?？]$/u.test(sentence) && !WH_QUESTION.test(sentence);
     const clauses = sentence.split(/(?<=[,;:–—，、])|(?<=\s)(?=but\s|aber\s|mais\s|pero\s|mas\s|ma\s|maar\s)/u);
     // From the first guessing clause to the end of the sentence ("Could be security defaults, MFA, SMTP
     // AUTH disabled for the mailbox, …" is one guess), and a question's asking clause.

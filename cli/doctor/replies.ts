@@ -110,8 +110,15 @@ export const REPLY_RULES: readonly Rule[] = [
       Math.max(
         SECURITY_DEFAULTS_REPLY(ev),
         // Exchange gives that reason with 535 5.7.139 only: "5.7.3 is what security defaults gives you"
-        // in a chat line is a colleague's guess, not a reply.
-        inReply(ev, REASONS.securityDefaults, (r) => r.code === 535 || r.enhanced === "5.7.139") ? 1 : 0,
+        // in a chat line is a colleague's guess, and "535 5.7.3 … when security defaults are on" the
+        // reporter's sentence running on after the reply.
+        inReply(
+          ev,
+          REASONS.securityDefaults,
+          (r) => r.enhanced === "5.7.139" || (r.enhanced === null && r.code === 535),
+        )
+          ? 1
+          : 0,
         SECURITY_DEFAULTS_OFF.test(ev.words) &&
           /status=sent|\b250 2\.0\.0\b|sent successfully|\b(?:and|now) it works\b|\bit works now\b|\b(?:then|and) it worked\b/u.test(
             ev.words,

@@ -774,3 +774,14 @@ describe("conversations: other voices, several cmdlets, the last attempt", () =>
     ).toBe("basic_auth_disabled_or_retired");
   });
 });
+
+describe("questions that state their facts", () => {
+  it("a why-question keeps its facts; a yes/no question proposes them", () => {
+    const asked = diagnose("Why do I get 535 5.7.3 Authentication unsuccessful when security defaults are enabled?");
+    expect(asked.causes[0]!.id).toBe("security_defaults_enabled");
+    const proposed = diagnose("535 5.7.3 Authentication unsuccessful. Could security defaults be enabled?");
+    expect(proposed.causes.find((c) => c.id === "security_defaults_enabled")!.confidence).toBeLessThan(
+      asked.causes[0]!.confidence,
+    );
+  });
+});
