@@ -19,7 +19,8 @@ import type { Rule } from "./rule-kit.ts";
 function switchAnswer(text: string, object: string): "true" | "false" | "blank" | undefined {
   // Format-List output: the property on a line of its own below the command, blank for $null.
   const listed = new RegExp(
-    String.raw`(?:Get-)?${object}\b[^\n]{0,200}\n(?:[^\n]{0,200}\n){0,6}?[ \t]*SmtpClientAuthenticationDisabled[ \t]*:[ \t]*(\$?true|\$?false)?[ \t]*(?:\n|$)`,
+    // A chat or log prefix may stand before the property ("[10:44] dave: SmtpClientAuthenticationDisabled : True").
+    String.raw`(?:Get-)?${object}\b[^\n]{0,200}\n(?:[^\n]{0,200}\n){0,6}?[ \t]*(?:\[[^\]\n]{1,30}\][ \t]*)?(?:[\w.@-]{1,30}:[ \t]*)?SmtpClientAuthenticationDisabled[ \t]*:[ \t]*(\$?true|\$?false)?[ \t]*(?:\n|$)`,
     "iu",
   ).exec(text);
   // Retold on one line; a value is required (the property named after "| fl" is no answer).

@@ -182,6 +182,10 @@ const CONNECTION_DROPPED = [
   "connection closed unexpectedly",
   "unexpected socket close",
   "econnreset",
+  // CPython ConnectionResetError "[Errno 104] Connection reset by peer"; Winsock 10054 as .NET words it
+  "connection reset by peer",
+  "an existing connection was forcibly closed",
+  "broken pipe",
 ];
 
 /** Generic "authentication failed" wording of clients and device firmware, no server reason. */
@@ -263,12 +267,17 @@ export const CLIENT_RULES: readonly Rule[] = [
       const configured = /mail\.smtps?\.auth\.mechanisms\s*[=:]\s*["']?([a-z0-9 ,_-]+)/u.exec(ev.words)?.[1];
       const restricted =
         (configured !== undefined && !/\b(?:login|xoauth2)\b/u.test(configured)) ||
-        /mail\.smtps?\.auth\.login\.disable\s*[=:]\s*["']?true/u.test(ev.words);
+        /mail\.smtps?\.auth\.login\.disable\s*[=:]\s*["']?true/u.test(ev.words) ||
+        // A device or application set to NTLM, CRAM-MD5 or DIGEST-MD5 ("Authentication Method = NTLM").
+        /(?:auth(?:entication)?[ _-]?(?:method|type|mechanism)s?|smtp[ _-]auth(?:entication)?)\s*["']?\s*[:=]\s*["']?(?:ntlm|cram[-_]md5|digest[-_]md5)\b/u.test(
+          ev.words,
+        );
       if (!restricted) return 0;
-      return phrases([...AUTH_NOT_ADVERTISED, ...MECHANISM_MISMATCH])(ev) > 0 ||
+      return phrases([...AUTH_NOT_ADVERTISED, ...MECHANISM_MISMATCH, ...AUTH_FAILED_GENERIC])(ev) > 0 ||
         ev.enhanced.includes("5.7.4") ||
         ev.basic.includes(504) ||
-        /authenticationfailedexception/u.test(ev.words)
+        ev.basic.includes(535) ||
+        /authenticationfailedexception|authentication error|auth(?:entication)? failed/u.test(ev.words)
         ? 1
         : 0;
     },

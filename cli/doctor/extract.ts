@@ -230,18 +230,20 @@ function detectClient(s: string): ClientHint {
  * LOGIN PLAIN DIGEST-MD5 NTLM XOAUTH2" (SMTPTransport.authenticate) and PHPMailer's "Auth methods
  * available on the server: LOGIN,XOAUTH2" (SMTP::authenticate). XOAUTH2 in them is not OAuth in use.
  */
-// The marker and the list of names after it, bounded: no backtracking over a long joined reading.
+// The marker and the list of names after it, bounded: no backtracking over a long joined reading. The
+// marker's spaces are optional: the glued reading has none.
 const MECHANISM_LISTS =
-  /(?:\b250[- ]AUTH\b|using mechanisms:|auth methods available on the server:|\bAUTH=)[ \t]*[A-Z0-9, \t-]{0,120}/giu;
+  /(?:\b250[- ]?AUTH\b|using\s?mechanisms:|auth\s?methods\s?available\s?on\s?the\s?server:|using\s?the\s?following\s?authenticators:|\bAUTH=)[ \t]*[A-Z0-9, \t"-]{0,120}/giu;
 
 function detectMechanism(s: string): Extracted["authMechanism"] {
   // The client's own account of the mechanism it chose: Jakarta Mail "DEBUG SMTP: Using mechanism
   // LOGIN", PHPMailer "Auth method selected: LOGIN" / "Auth method requested: CRAM-MD5".
   const chosen =
-    /\bUsing mechanism (XOAUTH2|LOGIN|PLAIN|CRAM-MD5|NTLM)\b|\bAuth method (?:selected|requested): (XOAUTH2|LOGIN|PLAIN|CRAM-MD5|NTLM)\b/iu.exec(
+    /\bUsing mechanism (XOAUTH2|LOGIN|PLAIN|CRAM-MD5|NTLM)\b|\bAuth method (?:selected|requested): (XOAUTH2|LOGIN|PLAIN|CRAM-MD5|NTLM)\b|\bAuthenticator "(XOAUTH2|LOGIN|PLAIN|CRAM-MD5|NTLM)" returned\b/iu.exec(
       s,
     );
-  if (chosen !== null) return (chosen[1] ?? chosen[2])!.toUpperCase() as Extracted["authMechanism"];
+  // Symfony Mailer: 'Authenticator "LOGIN" returned "Expected response code 235 …"' names the one that failed.
+  if (chosen !== null) return (chosen[1] ?? chosen[2] ?? chosen[3])!.toUpperCase() as Extracted["authMechanism"];
   const cmd = /\bAUTH\s+(XOAUTH2|LOGIN|PLAIN|CRAM-MD5|NTLM)\b(?!\s+(?:XOAUTH2|LOGIN|PLAIN)\b[^\n]*\n?\s*250)/giu;
   let last: string | null = null;
   for (const m of s.matchAll(cmd)) {
@@ -283,12 +285,35 @@ export const OAUTH_AS_REMEDY =
 const OAUTH_STRONG =
   /XOAUTH2|SaslMechanismOAuth2|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow|emailproxy\.py|email-?oauth2-proxy|Email OAuth 2\.0 Proxy|sasl-xoauth2/iu;
 
+/**
+ * Symfony Mailer tries every authenticator in turn and reports each ('Authenticator "LOGIN" returned …
+ * Authenticator "XOAUTH2" returned …'): with a password-based one tried first, its XOAUTH2 attempt
+ * is the fallback with the same password, not an OAuth login.
+ */
+function withoutSymfonyFallback(r: string): string {
+  return /Authenticator\s?"(?:LOGIN|PLAIN|CRAM-MD5)"\s?returned/iu.test(r)
+    ? r.replace(/Authenticator\s?"XOAUTH2"\s?returned/giu, " ")
+    : r;
+}
+
 function detectOAuth(readings: readonly string[], mech: Extracted["authMechanism"]): boolean {
-  if (mech === "XOAUTH2" || readings.some((r) => OAUTH_STRONG.test(r.replace(MECHANISM_LISTS, " ")))) return true;
+  if (
+    mech === "XOAUTH2" ||
+    readings.some((r) => OAUTH_STRONG.test(withoutSymfonyFallback(r).replace(MECHANISM_LISTS, " ")))
+  )
+    return true;
   // The bare word "OAuth" counts only when it is still there once the remedies are removed from every
   // reading: a log or UI that wraps at a fixed column can cut the verb itself ("… and mo⏎ve to oauth for
   // smtp login", hoppscotch #4401 wrapped at 40 columns), which only the joined reading puts back.
-  return readings.every((r) => /\bOAuth\s*2?\b/iu.test(r.replace(OAUTH_AS_REMEDY, " ")));
+  // A question naming it ("OAuth on this Brother?", "Could we use OAuth2?") is a wish, not the login in use.
+  // Bounded spans: the question test must stay linear on a long line without punctuation.
+  return readings.every(
+    (r) =>
+      /\bOAuth\s*2?\b/iu.test(r) &&
+      /\bOAuth\s*2?\b/iu.test(
+        r.replace(OAUTH_AS_REMEDY, " ").replace(/[^.?!\n]{0,300}\boauth\s*2?\b[^.?!\n]{0,300}?[?？]/giu, " "),
+      ),
+  );
 }
 
 function detectStage(s: string, replies: Reply[]): Stage {
@@ -392,6 +417,7 @@ export function extract(text: string): Extracted {
     tlsError = "handshake-failed";
   const net =
     /\b(ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/iu.exec(scan)?.[1]?.toUpperCase() ??
+    (/Connection reset by peer|ConnectionResetError/iu.test(scan) ? "ECONNRESET" : null) ??
     (/Connection timeout|Greeting never received|Timed Out|timed out|Operation timed out/iu.test(scan)
       ? "timeout"
       : null);

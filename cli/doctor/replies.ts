@@ -42,7 +42,7 @@ const SECURITY_DEFAULTS_REPLY = anyPhrase(
  * ("Sign-in error code: 50126", "errorCode": 50126, the localised labels of the portal's column).
  */
 const ENTRA_CODE =
-  /\baadsts(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice di errore|foutcode|エラー ?コード|错误代码|錯誤碼)["'\s]*[:=]\s*["']?(\d{5,7})\b/gu;
+  /\baadsts(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice di errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)["'\s]*[:=]\s*["']?(\d{5,7})\b/gu;
 
 function hasEntraCode(ev: Evidence, codes: readonly string[]): boolean {
   for (const m of ev.words.matchAll(ENTRA_CODE)) if (codes.includes((m[1] ?? m[2])!)) return true;
@@ -54,10 +54,13 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "phrase-smtp-auth-disabled",
     source: "m365 SmtpReplies.smtpAuthDisabledTenant/Mailbox (shared start, and the aka.ms link both carry)",
     kind: "phrase",
-    evidence: anyPhrase(
-      ["smtpclientauthentication", "smtp client authentication is disabled", "aka.ms/smtp_auth_disabled"],
-      12,
-    ),
+    // "SmtpClientAuthentication is disabled", also cut off right after its first word; not the cmdlet
+    // property SmtpClientAuthenticationDisabled pasted or named in prose (check-answers.ts reads its value).
+    evidence: (ev) =>
+      Math.max(
+        ev.phrase("smtpclientauthentication is disabled", "smtpclientauthentication".length),
+        anyPhrase(["smtp client authentication is disabled", "aka.ms/smtp_auth_disabled"], 12)(ev),
+      ),
     weights: { smtp_auth_disabled_tenant: 3.4, smtp_auth_disabled_mailbox: 3.4, unknown: -3 },
     why: "{reply}: SMTP AUTH is switched off (SmtpClientAuthenticationDisabled)",
     question:
@@ -450,6 +453,43 @@ export const REPLY_RULES: readonly Rule[] = [
     question: "Is MFA enforced per user for this account, or required by a Conditional Access policy?",
   },
   {
+    id: "auth-succeeded",
+    source:
+      "RFC 4954 §6: 235 2.7.0 Authentication successful (Exchange Online: '235 2.7.0 Authentication successful'); a failure after it is not an authentication gate",
+    kind: "transcript",
+    // The server accepted the login and no AUTH was refused anywhere in the paste: the failure is at
+    // MAIL FROM, RCPT TO or DATA (Send As, a restricted sender, a recipient, a limit), not a gate of
+    // SMTP AUTH. A refusal anywhere (the application's 504 beside a manual test's 235, pocket-id #276)
+    // leaves it unread: which attempt is current cannot be told.
+    evidence: (ev) =>
+      /\b235[ -](?:2\.7\.0 )?authentication succe(?:ssful|eded)|\b235 2\.7\.0\b/iu.test(ev.ex.normalized) &&
+      !/\b(?:535|534|530|504)\b|\b5\.7\.(?:139|3|57|4)\b|authentication (?:unsuccessful|failed)/iu.test(
+        ev.ex.normalized,
+      )
+        ? 1
+        : 0,
+    weights: {
+      security_defaults_enabled: -3,
+      smtp_auth_disabled_tenant: -3,
+      smtp_auth_disabled_mailbox: -3,
+      per_user_mfa: -3,
+      conditional_access_block: -3,
+      basic_auth_disabled_or_retired: -3,
+      authentication_policy_blocks_basic_smtp: -3,
+      wrong_credentials: -3,
+      account_locked: -3,
+      auth_mechanism_unsupported: -3,
+      not_authenticated_anonymous_send: -2,
+      starttls_required: -2,
+      tls_version: -2,
+      mailbox_unlicensed_or_missing: -1,
+      send_as_permission: 1,
+      sender_restricted: 0.5,
+      recipient_rejected: 0.5,
+    },
+    why: "The login succeeded (235 2.7.0): the failure came after it, at MAIL FROM, RCPT TO or DATA",
+  },
+  {
     id: "aadsts-security-defaults",
     source:
       "Entra AADSTS530035 'Access has been blocked by security defaults. This is due to the request using legacy auth or being deemed unsafe by security defaults policies.' (Microsoft Entra authentication and authorization error codes), as an AADSTS code or in the sign-in log",
@@ -464,7 +504,12 @@ export const REPLY_RULES: readonly Rule[] = [
     source:
       "Entra sign-in log details: 'Conditional Access: Not Applied' means no policy applied to the sign-in, so an MFA demand came from per-user MFA (or security defaults), not from a policy",
     kind: "phrase",
-    evidence: (ev) => (/conditional access\s*:?\s*(?:"|')?not applied/u.test(ev.words) ? 1 : 0),
+    evidence: (ev) =>
+      /conditional access(?: status)?\s*:?\s*(?:"|')?not ?applied|"conditionalaccessstatus"\s*:\s*"notapplied"/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
     weights: { conditional_access_block: -3, per_user_mfa: 1.0 },
     why: "The sign-in log says Conditional Access was not applied: the MFA demand is per-user MFA's",
   },
@@ -472,7 +517,12 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "signin-log-ca-failure",
     source: "Entra sign-in log details: 'Conditional Access: Failure' (a policy refused the sign-in)",
     kind: "phrase",
-    evidence: (ev) => (/conditional access\s*:?\s*(?:"|')?failure/u.test(ev.words) ? 1 : 0),
+    evidence: (ev) =>
+      /conditional access(?: status)?\s*:?\s*(?:"|')?failure|"conditionalaccessstatus"\s*:\s*"failure"|조건부 액세스\s*:\s*실패/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
     weights: { conditional_access_block: 4.5, unknown: -3 },
     why: "The sign-in log says Conditional Access: Failure — a policy refused the sign-in",
   },

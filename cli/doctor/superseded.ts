@@ -55,12 +55,38 @@ function dropInLine(line: string): string {
   return line.slice(0, from) + " ".repeat(to - from) + line.slice(to);
 }
 
+/** A line stamped with a time ("[Mon 09:34]", "2026-03-09 22:10:31", "09:34:02") that carries an AUTH refusal. */
+const STAMPED_REFUSAL =
+  /^(?=[^\n]{0,40}\b\d{1,2}:\d{2}\b)[^\n]*?\b(?:535|534|504)[ -](?:\d\.\d{1,3}\.\d{1,3} )?([^\n[]{8,160})/u;
+
+/**
+ * A log of several attempts, each line stamped with its time, whose AUTH refusals differ ("the user
+ * credentials were incorrect" at 09:12, the password reset, "disabled for the Mailbox" at 09:34): the
+ * last attempt is the current failure, so the earlier refusals are blanked. Identical refusals (a retry
+ * loop) are left alone.
+ */
+function dropEarlierAttempts(text: string): string {
+  const lines = text.split("\n");
+  const refusals: Array<{ line: number; reason: string }> = [];
+  lines.forEach((l, i) => {
+    const m = STAMPED_REFUSAL.exec(l);
+    if (m !== null) refusals.push({ line: i, reason: m[1]!.toLowerCase().replace(/\s+/gu, " ").trim() });
+  });
+  if (refusals.length < 2) return text;
+  const last = refusals.at(-1)!;
+  if (refusals.every((r) => r.reason === last.reason)) return text;
+  for (const r of refusals.slice(0, -1))
+    if (r.reason !== last.reason) lines[r.line] = " ".repeat(lines[r.line]!.length);
+  return lines.join("\n");
+}
+
 /**
  * The text with the spans holding errors the reporter calls fixed or earlier blanked (same length and
  * lines, so positions stay meaningful). Unchanged when nothing is marked, or when blanking would leave
  * no error to diagnose.
  */
 export function dropSuperseded(text: string): string {
+  text = dropEarlierAttempts(text);
   if (!FIXED.test(text)) return text;
   const lines = text.split("\n");
   const out = [...lines];

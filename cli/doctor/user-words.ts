@@ -34,7 +34,7 @@ const saidBeside =
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
 const NEGATION_BEFORE = String.raw`\b(?:no|without|nothing\b[^.\n]{0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used)(?: any)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?)\s+(?:any\s+|the\s+|an?\s+)?`;
-const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n]{0,25}?\b(?:exclude[sd]?\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b)`;
+const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n]{0,25}?\b(?:exclude[sd]?\b|none (?:of them )?appl(?:y|ies)\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b)`;
 
 // The same in the other languages Exchange answers in, for the localised nouns: "keine … bedingten
 // Zugriff", "pas de … accès conditionnel", "sin acceso condicional", "条件付きアクセスのポリシーは作成していません",
@@ -58,7 +58,7 @@ function negatedMentions(words: string, noun: string, localNoun?: string): { res
 
 const MFA_NOUN = String.raw`\b(?:mfa|2fa|multi-?factor(?: authentication)?|two-?factor(?: authentication)?|(?:2|two)-?step verification)\b`;
 const CA_NOUN = String.raw`conditional access|\bca\b`;
-const CA_NOUN_LOCAL = String.raw`bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|条件付きアクセス|条件访问`;
+const CA_NOUN_LOCAL = String.raw`bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|dostęp warunkowy|dostępu warunkowego|villkorsstyrd åtkomst|условн\S* доступ\S*|koşullu erişim|podmíněný přístup|조건부 액세스|条件付きアクセス|条件访问|條件式存取`;
 const MFA_NOUN_LOCAL = String.raw`multi-faktor|mehrstufige authentifizierung|authentification multifacteur|autenticación multifactor|autenticação multifator|autenticazione a più fattori|meervoudige verificatie|多要素認証|多重身份验证|多因素`;
 
 /** A personal Microsoft account's address (the consumer domains of extract.ts). */
@@ -95,10 +95,10 @@ export const SECURITY_DEFAULTS_OFF = new RegExp(
 
 /** The admin center's Org settings > Modern authentication page, named (en and the localised UI). */
 const MODERN_AUTH_PAGE =
-  /(?:org(?:ani[sz]ation)? settings|configuración de la organización|organisationseinstellungen|paramètres de l'organisation|configurações da organização|impostazioni dell'organizzazione|organisatie-instellingen)[^\n]{0,30}(?:modern auth(?:entication)?|autenticación moderna|moderne authentifizierung|authentification moderne|autenticação moderna|autenticazione moderna|moderne verificatie)/u;
+  /(?:org(?:ani[sz]ation)? settings|configuración de la organización|organisationseinstellungen|paramètres de l'organisation|configurações da organização|impostazioni dell'organizzazione|organisatie-instellingen|ustawienia organizacji|organisationsinställningar)[^\n]{0,30}(?:modern auth(?:entication)?|autenticación moderna|moderne authentifizierung|authentification moderne|autenticação moderna|autenticazione moderna|moderne verificatie|nowoczesne uwierzytelnianie|modern autentisering)/u;
 /** Its Basic-authentication protocol boxes cleared. */
 const BASIC_PROTOCOLS_UNTICKED =
-  /\b(?:unticked|unchecked|cleared|deselected|untick|uncheck)\b|desmarc|abgewählt|deaktiviert|décoché|desmarcou|deselezionat|uitgevinkt/u;
+  /\b(?:unticked|unchecked|cleared|deselected|untick|uncheck)\b|desmarc|abgewählt|deaktiviert|décoché|desmarcou|deselezionat|uitgevinkt|odznacz|avmarker/u;
 
 /** The user-words table. */
 export const USER_WORD_RULES: readonly Rule[] = [
@@ -174,7 +174,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // in Microsoft's localised docs; the others are Microsoft Learn's page titles).
     // A negated mention ("no CA policies", "CA excludes this account") is read by words-no-conditional-access.
     evidence: (ev) =>
-      /conditional access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|require (?:mfa|multi-?factor authentication)\b[^\n."]{0,12}\ball users\b|\ball client apps\b|\bgrant controls?\b|verouderde verificatie blokkeren|legacy-authentifizierung blockieren|bloquer l'authentification héritée|bloquear (?:la )?autenticación heredada|\b(?:trusted |named )+locations?\b|location-based (?:polic|access|sign-?in)|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|条件付きアクセス|条件访问/u.test(
+      /conditional access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|require (?:mfa|multi-?factor authentication)\b[^\n."]{0,12}\ball users\b|\ball client apps\b|\bgrant controls?\b|verouderde verificatie blokkeren|legacy-authentifizierung blockieren|bloquer l'authentification héritée|bloquear (?:la )?autenticación heredada|\b(?:trusted |named )+locations?\b|location-based (?:polic|access|sign-?in)|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|dostęp warunkowy|dostępu warunkowego|villkorsstyrd åtkomst|условн\S* доступ|koşullu erişim|podmíněný přístup|조건부 액세스|条件付きアクセス|条件访问|條件式存取/u.test(
         negatedMentions(ev.words, CA_NOUN, CA_NOUN_LOCAL).rest,
       )
         ? 1
@@ -284,7 +284,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Microsoft Authenticator ("more information required") although nobody configured MFA; weaker, a
     // new tenant (where SMTP AUTH is also off by default for the organisation).
     evidence: (ev) =>
-      /(?:asked|nagged|prompted|forced|told|required|asks|nags|prompts|forces) (?:me |us |the user |users )?to (?:set up|register|install|configure) (?:the )?(?:microsoft )?authenticator\b|\bmore information (?:is )?required\b|\b14 days? (?:to|until) (?:register|set up)\b/u.test(
+      /(?:asked|nagged|prompted|forced|told|required|asks|nags|prompts|forces) (?:me |us |the user |users )?to (?:set up|register|install|configure) (?:the )?(?:microsoft )?authenticator\b|\bmore information (?:is )?required\b|\b14 days? (?:to|until) (?:register|set up)\b|\blet'?s keep your account secure\b|\bskip (?:it )?for (?:now|14 days)\b|\b(?:entra|azure ad|properties)\b[^.\n]{0,40}\bstill (?:at |on )?(?:the )?default\b/u.test(
         ev.words,
       )
         ? 1
@@ -304,7 +304,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter read the mailbox's box and it is cleared. The organisation's box is read by
     // words-org-smtp-auth-box.
     evidence: said(
-      /authenticated smtp["'”]?\s+(?:(?:is|was)\s+)?(?:un-?ticked|unchecked|not (?:ticked|checked|enabled|selected)|disabled|off|deselected|cleared)\b|(?:un-?ticked|unchecked|cleared|deselected)\s+(?:the\s+)?["'“]?authenticated smtp\b|(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp)["'”]?[^.\n]{0,30}?(?:desmarcado|no (?:está )?marcado|décoché|non coché|nicht aktiviert|deaktiviert|non selezionato|disattivato|niet aangevinkt|uitgeschakeld|desativado|desmarcad)/u,
+      /authenticated smtp["'”]?\s+(?:(?:is|was)\s+)?(?:un-?ticked|unchecked|not (?:ticked|checked|enabled|selected)|disabled|off|deselected|cleared)\b|(?:un-?ticked|unchecked|cleared|deselected)\s+(?:the\s+)?["'“]?authenticated smtp\b|(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["'”]?[^.\n]{0,30}?(?:desmarcado|no (?:está )?marcado|décoché|non coché|nicht aktiviert|nicht angehakt|deaktiviert|non selezionato|non spuntato|disattivato|niet aangevinkt|uitgevinkt|uitgeschakeld|desativado|desmarcad|odznaczon|wyłączon|avmarkerad|inte markerad)/u,
     ),
     weights: { smtp_auth_disabled_mailbox: 3.5, unknown: -1.5 },
     why: "You say Authenticated SMTP is unticked for the mailbox: its SMTP AUTH switch is off",
@@ -317,6 +317,11 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Checked: the organisation's switch is off (the tenant cause, unless the mailbox overrides it).
     evidence: (ev) =>
       /turn off smtp auth protocol for your organi[sz]ation["'”]?\s+(?:(?:is|was)\s+)?(?:checked|ticked|selected|enabled|on)\b/u.test(
+        ev.words,
+      ) ||
+      // The same box in the localised admin centres: "組織の SMTP AUTH プロトコルをオフにする" にチェック,
+      // "关闭组织的 SMTP AUTH 协议" 已勾选, "SMTP AUTH-Protokoll für Ihre Organisation deaktivieren" aktiviert …
+      /(?:組織の ?smtp auth ?プロトコルをオフにする[」"]?に?チェック(?:が入|済|を入)|关闭[^。\n]{0,8}smtp auth[^。\n]{0,12}(?:已勾选|已选中|勾选了)|smtp auth[^.\n]{0,30}(?:organi[sz]ation|organisatie|organización|organização|organizzazione|organizacji|organisationen|организации)[^.\n]{0,40}(?:aktiviert|angehakt|coché|cochée|marcad[oa]|selezionat[oa]|aangevinkt|zaznaczon|markerad|отмечен|установлен))/u.test(
         ev.words,
       )
         ? 1
@@ -350,7 +355,9 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-password-changed",
     source: "reporter changed or reset the password",
     kind: "context",
-    evidence: said(/password (?:was )?(?:changed|reset|expired)|changed (?:the|my) password|new password/u),
+    evidence: said(
+      /password (?:was |has been |got )?(?:changed|reset|expired|rotated)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:\w+ )?password|new password/u,
+    ),
     weights: { wrong_credentials: 1.0, account_locked: 0.5 },
     why: "The password changed: a device still holding the old one fails (and may lock the account)",
   },
@@ -376,6 +383,18 @@ export const USER_WORD_RULES: readonly Rule[] = [
     ),
     weights: { tls_version: 3.6, transient: -0.5 },
     why: "You say the server accepts only TLS 1.2: the client (or its runtime) offers only TLS 1.0/1.1",
+  },
+  {
+    id: "words-old-tls-runtime",
+    source:
+      "Microsoft 'Enable TLS 1.2 on clients' / 'Transport Layer Security best practices with the .NET Framework': .NET Framework before 4.7 defaults to SSL3/TLS 1.0 unless ServicePointManager.SecurityProtocol or SchUseStrongCrypto is set; Windows Server 2008/2012 and Java 6/7 ship TLS 1.0 defaults; smtp.office365.com requires TLS 1.2",
+    kind: "context",
+    // The reporter names a runtime that offers only TLS 1.0/1.1 unless told otherwise.
+    evidence: said(
+      /\.net(?: framework)? (?:4\.[0-6](?:\.\d)?|3\.5|2\.0)\b|\bwindows server 20(?:03|08|12)\b|\bservicepointmanager\.securityprotocol\b|\bschusestrongcrypto\b|\bsystemdefaulttlsversions\b|\b(?:java|jdk|jre) ?(?:1\.)?[67]\b|\bopenssl 0\.9|\bopenssl 1\.0\.[01]/u,
+    ),
+    weights: { tls_version: 1.8, starttls_required: -0.3 },
+    why: "An old runtime (.NET Framework before 4.7, Windows Server 2012, Java 7) offers TLS 1.0/1.1 by default; smtp.office365.com needs TLS 1.2",
   },
   {
     id: "words-client-lacks-starttls",
@@ -427,7 +446,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Standardauthentifizierung ist deaktiviert"), which the reply rules read: those are removed first.
     evidence: saidBeside(
       REASONS.basicDisabled,
-      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:would|will|is going to)\s+be\s+(?:off|disabled|turned off|switched off)\b|basic (?:smtp )?auth(?:entication)?(?: for smtp)?(?: auth)?\s+(?:being|is|was|were|got)\s+(?:switched|turned)\s+off\b|\b(?:off|disabled) by default for existing tenants\b|(?:retirement|deprecation|removal) of basic auth|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport|(?:not be possible|no longer (?:be )?possible|no longer (?:allowed|work(?:s|ing)?))\s+(?:to\s+)?(?:use\s+)?(?:simply\s+|just\s+)?(?:a\s+)?user(?:name)?\s*(?:\+|and|&|\/)\s*password/u,
+      /basic auth(?:entication)?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:would|will|is going to)\s+be\s+(?:off|disabled|turned off|switched off)\b|basic (?:smtp )?auth(?:entication)?(?: for smtp)?(?: auth)?\s+(?:being|is|was|were|got)\s+(?:switched|turned)\s+off\b|\b(?:off|disabled) by default for existing tenants\b|(?:\bbasic\b|базов\S* (?:аутентификац|проверк)\S*)[^.\n]{0,40}?(?:отключ|выключ|wyłącz|devre dışı|vypn|poistet|deaktiver|inaktiver|비활성|사용 중지)|(?:отключ\S*|wyłącz\S*)[^.\n]{0,30}?(?:\bbasic\b|базов\S* аутентификац)|(?:retirement|deprecation|removal) of basic auth|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport|(?:not be possible|no longer (?:be )?possible|no longer (?:allowed|work(?:s|ing)?))\s+(?:to\s+)?(?:use\s+)?(?:simply\s+|just\s+)?(?:a\s+)?user(?:name)?\s*(?:\+|and|&|\/)\s*password/u,
     ),
     weights: {
       unknown: -1.5,
@@ -555,7 +574,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The From (or sender) set to, or compared with, the SMTP user name / login.
     evidence: said(
-      /\bfrom\b[^\n]{0,80}(?:smtp_?user(?:_?name)?|smtp_?login)\b|(?:set|same|match(?:es|ing)?)\b[^\n.]{0,30}\b(?:username|user name|login)\b[^\n.]{0,15}\bfrom\b|\bfrom (?:address|email|e-mail)\b[^\n.]{0,30}\b(?:same as|match(?:es)?|equal to)\b[^\n.]{0,20}\b(?:username|user name|login|smtp user)|\b(?:sender|from)(?: address)? (?:is |was )?(?:left as|set to|is) (?:the )?(?:scanner|device|service|smtp|auth(?:enticated)?|login|sending|own) (?:account|user|address|mailbox)\b[^.\n]{0,30}\bworks\b|\b(?:pick|choose|select|use|enter|put) (?:their|his|her|your|my) own (?:name|address|e-?mail(?: address)?) as (?:the )?(?:sender|from)\b/u,
+      /\bfrom\b[^\n]{0,80}(?:smtp_?user(?:_?name)?|smtp_?login)\b|(?:set|same|match(?:es|ing)?)\b[^\n.]{0,30}\b(?:username|user name|login)\b[^\n.]{0,15}\bfrom\b|\bfrom (?:address|email|e-mail)\b[^\n.]{0,30}\b(?:same as|match(?:es)?|equal to)\b[^\n.]{0,20}\b(?:username|user name|login|smtp user)|\b(?:sender|from)(?: address)? (?:is |was )?(?:left as|set to|is) (?:the )?(?:scanner|device|service|smtp|auth(?:enticated)?|login|sending|own) (?:account|user|address|mailbox)\b[^.\n]{0,30}\bworks\b|\b(?:pick|picks|choose|chooses|select|selects|use|uses|enter|enters|put|puts|set|sets) (?:themselves|himself|herself|(?:their|his|her|your|my) own (?:name|address|e-?mail(?: address)?)|another (?:user|address)|a different (?:user|address|sender)|other users?) as (?:the )?(?:sender|from)\b|\b(?:leaves?|left|keeps?) the (?:sender|from)(?: address)? as the (?:machine|device|scanner|printer|login|account)\b|\bfull access\b[^.\n]{0,40}\b(?:but )?(?:no|not|without) send[ -]as\b|\bonly (?:has )?["'“]?full ?access\b|\bnur ["'„“]?vollzugriff|\bals absender\b[^.\n]{0,60}\b(?:geht|funktioniert|klappt)\b/u,
     ),
     weights: { unknown: -1.5, send_as_permission: 2.2 },
     why: "Sending works when the From address is the login itself: the mailbox may not send as the other address",
@@ -571,7 +590,8 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Its SMTP switch named (AllowBasicAuthSmtp, "AllowBasicAuth* … False") is the reporter's finding;
     // the policy merely named is a lead.
     evidence: (ev) =>
-      /\ballowbasicauth(?:smtp|\*)?\b|\bnew-authenticationpolicy\b|\bset-user\b[^\n]{0,120}-authenticationpolicy\b|\bset-organizationconfig\b[^\n]{0,80}-defaultauthenticationpolicy\b/u.test(
+      // "BlockBasic<digits>" is the policy the Modern authentication page creates when Basic protocols are unticked.
+      /\ballowbasicauth(?:smtp|\*)?\b|\bblockbasic\d+\b|\bnew-authenticationpolicy\b|\bset-user\b[^\n]{0,120}-authenticationpolicy\b|\bset-organizationconfig\b[^\n]{0,80}-defaultauthenticationpolicy\b/u.test(
         ev.words,
       ) ||
       // The admin center's Org settings > Modern authentication with the Basic-auth protocols unticked

@@ -42,3 +42,15 @@ describe("dropSuperseded keeps a resolved report's only reply", () => {
     expect(dropSuperseded(text)).toBe(text);
   });
 });
+
+describe("several attempts stamped with their time", () => {
+  it("keeps the last refusal when the refusals differ, and a retry loop as it is", () => {
+    const log =
+      "[09:12] 535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.\n[09:30] reset the password\n[09:34] 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox.";
+    const out = dropSuperseded(log);
+    expect(out).not.toContain("credentials were incorrect");
+    expect(out).toContain("disabled for the Mailbox");
+    const retries = "09:12 535 5.7.3 Authentication unsuccessful\n09:13 535 5.7.3 Authentication unsuccessful";
+    expect(dropSuperseded(retries)).toBe(retries);
+  });
+});
