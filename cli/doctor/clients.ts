@@ -48,6 +48,8 @@ const MECHANISM_MISMATCH = [
   // Go src/net/smtp/auth.go PlainAuth.Start() is fine; gomail / go-mail: "smtp: unsupported auth mechanism"
   "unsupported auth mechanism",
   "unsupported authentication mechanism",
+  // Cyrus SASL (postfix's smtp_sasl) without the LOGIN plugin: "SASL authentication failure: No worthy mechs found"
+  "no worthy mechs found",
   // Device firmware (Sharp, Kyocera) after a configured CRAM-MD5/NTLM: "Authentication method is not supported by the server"
   "authentication method is not supported",
 ];
@@ -99,6 +101,21 @@ const TLS_TOO_OLD = [
   "protocol_version",
 ];
 
+/**
+ * .NET SslStream's "Authentication failed because the remote party has closed the transport stream" in
+ * the .NET Framework language packs, by the part that names the transport stream.
+ */
+const DOTNET_TRANSPORT_CLOSED_LOCAL = [
+  "den transportstream geschlossen",
+  "a fermé le flux de transport",
+  "cerró la secuencia de transporte",
+  "fechou o fluxo de transporte",
+  "ha chiuso il flusso di trasporto",
+  "トランスポート ストリームを閉じ",
+  "关闭了传输流",
+  "已关闭传输流",
+];
+
 /** TLS failures as printer and scanner firmware words them (no library source; device manuals). */
 const DEVICE_TLS = [
   "ssl/tls communication error",
@@ -127,6 +144,8 @@ const HANDSHAKE_GENERIC = [
   // "5.0.0 Authentication Failed"), which truncation matching would otherwise read as this phrase
   // cut off, and a bare "535 Authentication failed" came out as a TLS handshake.
   "remote party has closed the transport stream",
+  // The same .NET message in the Framework's language packs (de, fr, es, pt, it, ja, zh), by its noun
+  ...DOTNET_TRANSPORT_CLOSED_LOCAL,
   ...DEVICE_TLS,
 ];
 
@@ -285,6 +304,22 @@ export const CLIENT_RULES: readonly Rule[] = [
     why: "The client is configured to use only mechanisms Exchange Online does not offer (it offers LOGIN and XOAUTH2): mail.smtp.auth.mechanisms, or LOGIN disabled",
   },
   {
+    id: "client-cyrus-sasl-no-login",
+    source:
+      "postfix smtp_sasl_glue.c with Cyrus SASL: the LOGIN mechanism is a separate plugin (cyrus-sasl-login, libsasl2-modules); without it the client finds no mechanism in 'AUTH LOGIN XOAUTH2' (Mailu #2375, fixed by adding cyrus-sasl-login)",
+    kind: "client",
+    // Postfix starts its SASL client against a server offering AUTH LOGIN, and no AUTH refusal follows:
+    // the client never found a mechanism it has.
+    evidence: (ev) =>
+      /starting new sasl client|smtp_sasl_|cyrus[- ]sasl|libsasl2/u.test(ev.words) &&
+      /\b250[- ]auth\b[^\n]{0,40}\blogin\b/u.test(ev.words) &&
+      !ev.basic.some((c) => c === 535 || c === 534 || c === 530 || c === 504)
+        ? 1
+        : 0,
+    weights: { auth_mechanism_unsupported: 2.5, unknown: -2 },
+    why: "Postfix's Cyrus SASL client met a server offering only LOGIN and XOAUTH2: without the LOGIN plugin (cyrus-sasl-login / libsasl2-modules) it has no mechanism to use",
+  },
+  {
     id: "client-needs-starttls",
     source: "Go net/smtp auth.go (PlainAuth), Jakarta Mail SMTPTransport, .NET System.Net.Mail SR strings",
     kind: "client",
@@ -329,7 +364,14 @@ export const CLIENT_RULES: readonly Rule[] = [
     kind: "client",
     evidence: (ev) =>
       ev.ex.client === "dotnet" && !/mailkit/iu.test(ev.words)
-        ? phrases(["remote party has closed the transport stream", "do not possess a common algorithm"], 16)(ev)
+        ? phrases(
+            [
+              "remote party has closed the transport stream",
+              "do not possess a common algorithm",
+              ...DOTNET_TRANSPORT_CLOSED_LOCAL,
+            ],
+            16,
+          )(ev)
         : 0,
     weights: { tls_version: 1.8, starttls_required: -1 },
     why: "System.Net.Mail already uses STARTTLS on 587: the server closed the handshake because the client offered only TLS 1.0/1.1",

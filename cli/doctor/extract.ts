@@ -232,7 +232,7 @@ function detectClient(s: string): ClientHint {
  */
 // The marker and the list of names after it, bounded: no backtracking over a long joined reading. The
 // marker's spaces are optional: the glued reading has none.
-const MECHANISM_LISTS =
+export const MECHANISM_LISTS =
   /(?:\b250[- ]?AUTH\b|using\s?mechanisms:|auth\s?methods\s?available\s?on\s?the\s?server:|using\s?the\s?following\s?authenticators:|\bAUTH=)[ \t]*[A-Z0-9, \t"-]{0,120}/giu;
 
 function detectMechanism(s: string): Extracted["authMechanism"] {
@@ -276,7 +276,7 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
  * test; XOAUTH2, tokens and SaslMechanismOAuth2 still count.
  */
 export const OAUTH_AS_REMEDY =
-  /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b|\boauth\s*2?(?:\.0)?[- ](?:capable|compatible|enabled|ready|aware)\b|\b(?:can ?not|can't|unable to|does ?n[o']t|do ?n[o']t|no)\s+(?:use\s+|support\s+)?oauth\s*2?(?:\.0)?\b|(?:无法|不能|不支持|需要|改为|更改为|換成|换成|切换到|迁移到)\s*(?:使用\s*)?oauth\s*2?(?:\.0)?|\b(?:passare|passer|migrer|cambiar|pasar|migrar|mudar|umstellen|wechseln|overstappen|przejść|byta)\s+(?:a|à|vers|para|auf|zu|op|na|till)\s+(?:l'|el |la |o |den )?oauth\s*2?(?:\.0)?/giu;
+  /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b|\boauth\s*2?(?:\.0)?[- ](?:capable|compatible|enabled|ready|aware)\b|\b(?:can ?not|can't|unable to|does ?n[o']t|do ?n[o']t|no)\s+(?:use\s+|support\s+)?oauth\s*2?(?:\.0)?\b|(?:无法|不能|不支持|需要|改为|更改为|換成|换成|切换到|迁移到)\s*(?:使用\s*)?oauth\s*2?(?:\.0)?|\b(?:passare|passer|migrer|cambiar|pasar|migrar|mudar|umstellen|wechseln|overstappen|przejść|byta)\s+(?:a|à|vers|para|auf|zu|op|na|till)\s+(?:l'|el |la |o |den )?oauth\s*2?(?:\.0)?|\boauth\s*2?(?:\.0)?\s+(?:neumí|nepodporuje|nicht|non|no|não|niet|nie|inte|не|desteklemiyor)(?![a-z])|oauth\s*2?\s*(?:를 지원하지|に対応していない|非対応|をサポートしていない)|\b(?:kann|unterstützt)\s+(?:kein(?:e|en)?\s+)?oauth|\bne (?:supporte|gère) pas (?:l')?oauth|\bno (?:soporta|admite) oauth|\bnão suporta oauth|\bnon supporta oauth|\bondersteunt geen oauth|\bnie obsługuje oauth|\bstöder inte oauth|не поддерживает oauth/giu;
 
 /** OAuth tokens, mechanisms and flows: never a remedy sentence. */
 // Also the OAuth proxies whose upstream AUTH is always XOAUTH2 (email-oauth2-proxy's emailproxy.py and

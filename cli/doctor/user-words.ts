@@ -9,7 +9,7 @@
  * fresh-threads-4.yaml: five reports carried only the reporter's words).
  */
 import type { Evidence } from "./evidence.ts";
-import { OAUTH_AS_REMEDY } from "./extract.ts";
+import { MECHANISM_LISTS, OAUTH_AS_REMEDY } from "./extract.ts";
 import { REASONS } from "./reasons.ts";
 import type { Rule } from "./rule-kit.ts";
 
@@ -40,7 +40,7 @@ const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n]{0,25}?\b(?:excl
 // Zugriff", "pas de … accès conditionnel", "sin acceso condicional", "条件付きアクセスのポリシーは作成していません",
 // "没有条件访问".
 const NEGATION_BEFORE_OTHER = String.raw`\b(?:keine?n?|kein|pas d[e']|aucune?|ni|sin|ningun[ao]?|sem|nenhum[ao]?|nessun[ao]?|non abbiamo|non ci sono|non usiamo|geen|inga|ingen|brak)\s+(?:\S{1,40}?[\s'’]+){0,2}?`;
-const NEGATION_AFTER_OTHER = String.raw`[^。\n]{0,24}?(?:していません|ありません|使っていません|なし|無し|未設定)`;
+const NEGATION_AFTER_OTHER = String.raw`[^。.\n]{0,24}?(?:していません|ありません|使っていません|なし|無し|未設定|없음|없습니다|없어요|없고|사용하지 않|쓰지 않|적용되지 않|(?:haben|gibt es|nutzen|verwenden)(?: wir)? keine?\b|nicht angewendet|non appliquée?|no aplicad[oa]|não aplicad[oa]|non applicat[oa]|niet toegepast|nie zastosowan|inte tillämpad|не применен)`;
 
 function negatedMentions(words: string, noun: string, localNoun?: string): { rest: string; negated: boolean } {
   const local =
@@ -59,7 +59,7 @@ function negatedMentions(words: string, noun: string, localNoun?: string): { res
 const MFA_NOUN = String.raw`\b(?:mfa|2fa|multi-?factor(?: authentication)?|two-?factor(?: authentication)?|(?:2|two)-?step verification)\b`;
 const CA_NOUN = String.raw`conditional access|\bca\b`;
 const CA_NOUN_LOCAL = String.raw`bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|dostęp warunkowy|dostępu warunkowego|villkorsstyrd åtkomst|условн\S* доступ\S*|koşullu erişim|podmíněný přístup|조건부 액세스|条件付きアクセス|条件访问|條件式存取`;
-const MFA_NOUN_LOCAL = String.raw`multi-faktor|mehrstufige authentifizierung|authentification multifacteur|autenticación multifactor|autenticação multifator|autenticazione a più fattori|meervoudige verificatie|多要素認証|多重身份验证|多因素`;
+const MFA_NOUN_LOCAL = String.raw`multi-faktor|mehrstufige authentifizierung|authentification multifacteur|autenticación multifactor|autenticação multifator|autenticazione a più fattori|meervoudige verificatie|uwierzytelnianie wieloskładnikowe|多要素認証|多重身份验证|多因素|다단계 인증|사용자별 mfa`;
 
 /** A personal Microsoft account's address (the consumer domains of extract.ts). */
 const PERSONAL_ADDRESS = /@(?:outlook\.[a-z.]+|hotmail\.[a-z.]+|live\.[a-z.]+|msn\.com)\b/iu;
@@ -71,20 +71,20 @@ const PERSONAL_BASIC_OFF = Date.UTC(2024, 8, 16);
  * product term of Microsoft Learn's localised pages (the same list as reasons.ts: de, fr, es, pt, it,
  * nl, ja, zh; also pl, sv), so a translated "security defaults … turned off" is read as it is in English.
  */
-const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|sicherheitsstandards?|paramètres de sécurité par défaut|valores predeterminados de seguridad|padrões de segurança|impostazioni predefinite per la sicurezza|standaardinstellingen voor beveiliging|domyślne ustawienia zabezpieczeń|säkerhetsstandard(?:er|erna)?|セキュリティの既定値|安全默认值|安全默认设置)`;
+const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|(?:azure ad |entra (?:id )?)?default security polic(?:y|ies)|(?:azure ad|entra(?: id)?) default polic(?:y|ies)|sicherheitsstandards?|paramètres de sécurité par défaut|valores predeterminados de seguridad|padrões de segurança|impostazioni predefinite per la sicurezza|standaardinstellingen voor beveiliging|domyślne ustawienia zabezpieczeń|ustawienia domyślne zabezpieczeń|säkerhetsstandard(?:er|erna)?|sikkerhedsstandarder|sikkerhetsstandarder|suojausoletukset|výchozí nastavení zabezpečení|zabezpečení ve výchozím nastavení|параметры безопасности по умолчанию|стандартные параметры безопасности|параметри безпеки за замовчуванням|güvenlik varsayılanları|biztonsági alapértelmezések|setări(?:le)? implicite de securitate|προεπιλογές ασφαλείας|mặc định bảo mật|default keamanan|보안 기본값|セキュリティの既定値|安全默认值|安全默认设置|安全性預設值)`;
 
 // A state or a past act, in the languages of SD_NOUN. Not the imperative or the infinitive ("turn off
 // security defaults", "do I need to disable them?"): that is the article's advice or a question, not
 // the tenant's state. A word is matched whole (no "aktiviert" inside "deaktiviert", no "activés" inside
 // "désactivés"); accented endings need (?![a-z]) rather than \b.
-const SD_ON_STATE = String.raw`(?:\b(?:(?:is|are|was|were|be|been|still|now|are now|is now)\s+)*(?:on|enabled|active|activated|turned on|switched on)(?![a-z])(?!\s+(?:the|this|that|an?|our|my|your|its|for|in|at|port|by default)\b)|(?<![a-zé])(?:aktiviert|eingeschaltet|activés?|activad[oa]s?|habilitad[oa]s?|ativad[oa]s?|attivat[ei]|ingeschakeld|aan|włączone|aktiverade?)(?![a-z])|有効|オン|启用|开启|打开)`;
-const SD_OFF_STATE = String.raw`(?:\b(?:turned off|switched off|disabled|deactivated|(?:(?:is|are|was|were|still|now) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|abgeschaltet|aus|uit|uitgeschakeld|uitgezet)(?![a-z])|(?:désactivés?|desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|disattivat[ei]|wyłączone|avstängda?|inaktiverade?)(?![a-z])|無効|オフ|禁用|关闭|关了|关掉|已关|停用)`;
-const SD_ON_ACT = String.raw`(?<![a-zé])(?:enabled|enabling|turned on|turning on|switched on|switching on|activated|activating|added|adding|aktiviert(?:en)?|eingeschaltet|activé|activamos|activé|habilitamos|ativamos|ativei|attivato|abbiamo attivato|ingeschakeld|aangezet|włączyliśmy|aktiverade)`;
+const SD_ON_STATE = String.raw`(?:\b(?:(?:is|are|was|were|be|been|still|now|are now|is now)\s+)*(?:on|enabled|active|activated|turned on|switched on)(?![a-z])(?!\s+(?:the|this|that|an?|our|my|your|its|for|in|at|port|by default)\b)|(?<![a-zé])(?:aktiviert|eingeschaltet|activés?|activad[oa]s?|habilitad[oa]s?|ativad[oa]s?|attivat[ei]|ingeschakeld|aan|włączone|aktiverade?|påslagna?|aktiveret|aktivert|käytössä|zapnut[oéa]?|povolen[oéa]?|включены|включено|включен|увімкнено|etkin|açık|engedélyezve|bekapcsolva|activat[ăe]?|bật|aktif)(?![a-z])|有効|オン|启用|开启|打开|已啟用|啟用|사용\s*(?:상태|중|함)?|켜져)`;
+const SD_OFF_STATE = String.raw`(?:\b(?:turned off|switched off|disabled|deactivated|(?:(?:is|are|was|were|still|now) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|abgeschaltet|aus|uit|uitgeschakeld|uitgezet)(?![a-z])|(?:désactivés?|desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|disattivat[ei]|wyłączone|avstängda?|inaktiverade?|deaktiveret|deaktivert|slået fra|slått av|pois käytöstä|vypnut[oéa]?|zakázán[oéa]?|выключены|отключены|вимкнено|devre dışı|kapalı|kikapcsolva|letiltva|dezactivat[ăe]?|tắt|nonaktif)(?![a-z])|無効|オフ|禁用|关闭|关了|关掉|已关|停用|已停用|꺼져|사용 안 ?함)`;
+const SD_ON_ACT = String.raw`(?<![a-zé])(?:enabled|enabling|turned on|turning on|switched on|switching on|activated|activating|added|adding|aktiviert(?:en)?|eingeschaltet|activé|activamos|activé|habilitamos|ativamos|ativei|attivato|abbiamo attivato|ingeschakeld|aangezet|włączyliśmy|włączono|aktiverade|slog på|aktiverede|aktiverte|otimme käyttöön|zapnuli|jsme zapnuli|включили|увімкнули|etkinleştirdik|bekapcsoltuk|am activat|đã bật|mengaktifkan)`;
 const SD_OFF_ACT = String.raw`(?<![a-zé])(?:disabled|turned off|switched off|deactivated|deaktiviert(?:en)?|ausgeschaltet|abgeschaltet|désactivé|desactivamos|desactivé|deshabilitamos|desativamos|desativei|disattivato|abbiamo disattivato|uitgeschakeld|uitgezet|wyłączyliśmy|inaktiverade|stängde av)`;
 
 /** "Security defaults are on / were turned on / we enabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_ON = new RegExp(
-  String.raw`${SD_NOUN}"?[^.!?\n。]{0,50}?${SD_ON_STATE}|${SD_ON_ACT}\s+(?:\S+\s+){0,3}?"?${SD_NOUN}`,
+  String.raw`${SD_NOUN}["”»]?[^.!?\n。]{0,50}?${SD_ON_STATE}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}`,
   "u",
 );
 /** "Security defaults … turned off / disabled / are off", "we disabled the security defaults", in one sentence. */
@@ -204,7 +204,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       !ev.ex.oauth &&
       // Not OAuth as a remedy or an aside ("move to OAuth", "an OAuth-capable copier").
       /\b(?:oauth2?|xoauth2|access token|client credentials|modern auth(?:entication)?)\b/u.test(
-        ev.words.replace(OAUTH_AS_REMEDY, " "),
+        ev.words.replace(OAUTH_AS_REMEDY, " ").replace(MECHANISM_LISTS, " "),
       )
         ? 1
         : 0,
@@ -233,7 +233,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // removida, it licenza rimossa, nl licentie verwijderd), and a mailbox that is still on-premises
     // (a hybrid account Exchange Online holds no mailbox for).
     evidence: said(
-      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b[^.\n]{0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
+      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b[^.\n]{0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:quitamos|quité|eliminamos|retiramos|removemos|removi|tiramos|entfernt|entzogen|retiré|retiré|supprimé|rimosso|tolto|verwijderd|odebraliśmy|usunęliśmy|tog bort|fjernet|poistimme|odebrali|сняли|удалили|kaldırdık|elvettük)\s+(?:\S+\s+){0,3}?(?:la |a |die |le |il |de )?(?:licencia|licença|lizenz|licence|licenza|licentie|licencj\S*|licens\S*|lisenssi\S*|licenci\S*|лицензи\S*|lisans\S*|licencet?)|mailbox\S* (?:staat|ist|est|está|è|jest|är|står) (?:nog |noch |encore |todavía |ainda |ancora |nadal |fortfarande )?(?:on-?prem\S*|lokal|local)|niet gemigreerd|nicht migriert|non migré|no migrad[oa]|não migrad[oa]|non migrat[oa]|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
     ),
     // A stated fact about the account, not a guess: it outweighs a bare code's prior (wrong credentials).
     weights: { unknown: -1.5, mailbox_unlicensed_or_missing: 3.2, send_as_permission: 0.4 },
@@ -304,7 +304,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter read the mailbox's box and it is cleared. The organisation's box is read by
     // words-org-smtp-auth-box.
     evidence: said(
-      /authenticated smtp["'”]?\s+(?:(?:is|was)\s+)?(?:un-?ticked|unchecked|not (?:ticked|checked|enabled|selected)|disabled|off|deselected|cleared)\b|(?:un-?ticked|unchecked|cleared|deselected)\s+(?:the\s+)?["'“]?authenticated smtp\b|(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["'”]?[^.\n]{0,30}?(?:desmarcado|no (?:está )?marcado|décoché|non coché|nicht aktiviert|nicht angehakt|deaktiviert|non selezionato|non spuntato|disattivato|niet aangevinkt|uitgevinkt|uitgeschakeld|desativado|desmarcad|odznaczon|wyłączon|avmarkerad|inte markerad)/u,
+      /authenticated smtp["'”]?\s+(?:(?:is|was)\s+)?(?:un-?ticked|unchecked|not (?:ticked|checked|enabled|selected)|disabled|off|deselected|cleared)\b|(?:un-?ticked|unchecked|cleared|deselected)\s+(?:the\s+)?["'“]?authenticated smtp\b|(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["'”]?[^.\n]{0,30}?(?:desmarcado|no (?:está )?marcado|décoché|non coché|nicht aktiviert|nicht angehakt|deaktiviert|non selezionato|non spuntato|disattivato|niet aangevinkt|uitgevinkt|uitgeschakeld|desativado|desmarcad|odznaczon|wyłączon|avmarkerad|inte markerad|inte ikryssad|ej ikryssad|avbockad)/u,
     ),
     weights: { smtp_auth_disabled_mailbox: 3.5, unknown: -1.5 },
     why: "You say Authenticated SMTP is unticked for the mailbox: its SMTP AUTH switch is off",
@@ -335,7 +335,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "the legacy per-user MFA page's states Enabled / Enforced, as reporters name them in their language (Applicato, Appliqué, Erzwungen, Aplicado, Afgedwongen, 強制, 强制)",
     kind: "context",
     evidence: said(
-      /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare)[^.\n]{0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制/u,
+      /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare|사용자별)[^.\n]{0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad|적용됨)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制/u,
     ),
     weights: { per_user_mfa: 3, conditional_access_block: -0.8, unknown: -1.5 },
     why: "You say per-user MFA is enforced for the account: a password-only SMTP sign-in cannot satisfy it",
@@ -356,9 +356,10 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "reporter changed or reset the password",
     kind: "context",
     evidence: said(
-      /password (?:was |has been |got )?(?:changed|reset|expired|rotated)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:\w+ )?password|new password/u,
+      /password (?:was |has been |got )?(?:changed|reset|expired|rotated)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:\w+ )?password|new password|\b(?:still|noch|encore|todavía|ainda|ancora|nog|még|wciąż|fortfarande|stále|всё ещё|hala)\b[^.\n]{0,40}\b(?:old|alte|ancien|antigua|antiga|vecchia|oude|régi|stare|gamla|staré|старый|eski)\b|passwort (?:geändert|abgelaufen)|neues passwort|mot de passe (?:a été )?(?:changé|modifié|expiré)|nouveau mot de passe|(?:cambiamos|cambié) la contraseña|(?:nueva|contraseña nueva)|senha (?:foi )?(?:alterada|expirada)|nova senha|password (?:cambiata|scaduta)|nuova password|wachtwoord (?:is )?(?:gewijzigd|verlopen)|nieuw wachtwoord|zmieni\S* hasło|nowe hasło|hasło wygasło|nytt lösenord|bytt lösenord|lejárt[^.\n]{0,30}jelsz|új jelsz|nové heslo|změnil\S* heslo|смени\S* пароль|новый пароль|пароль истёк|şifre (?:değişti|değiştirildi)|yeni şifre|パスワードを変更|新しいパスワード|修改了密码|新密码|密码过期|비밀번호를 변경|새 비밀번호/u,
     ),
-    weights: { wrong_credentials: 1.0, account_locked: 0.5 },
+    // A password changed or expired while the device keeps the old one is the reporter naming the cause.
+    weights: { wrong_credentials: 1.6, account_locked: 0.5, unknown: -1.5 },
     why: "The password changed: a device still holding the old one fails (and may lock the account)",
   },
   {
@@ -379,7 +380,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "reporters' own account that the server accepts only TLS 1.2 (DSpace #7964 'TLSv1.2+ only servers'), or that the device speaks only TLS 1.0/1.1; Microsoft 'Preparing for TLS 1.2 in Office 365'",
     kind: "context",
     evidence: said(
-      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)|\b(?:only|nur|seulement|uniquement|solo|solamente|apenas|somente|alleen)\b[^.\n]{0,25}?\b(?:sslv?3|tls\s*v?1(?:\.[01])?)\b(?!\.[23])/u,
+      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)|(?<![a-z])(?:only|nur|seulement|uniquement|solo|solamente|apenas|somente|alleen|tylko|endast|bara|kun|vain|csak|pouze|jen|только|лише|sadece|hanya|doar|μόνο|chỉ|max(?:imum)?|up to|at most|höchstens|jusqu'à|hasta|até|fino a|tot|maksymalnie|tối đa)(?![a-z])[^.\n]{0,25}?\b(?:sslv?3|tls\s*v?1(?:\.[01])?)\b(?!\.[23])|(?:只|仅|僅)[^。\n]{0,10}tls\s*v?1(?:\.[01])?\b(?!\.[23])|tls\s*v?1(?:\.[01])?\b(?!\.[23])[^。\n]{0,8}(?:のみ|까지만|만 지원)/u,
     ),
     weights: { tls_version: 3.6, transient: -0.5 },
     why: "You say the server accepts only TLS 1.2: the client (or its runtime) offers only TLS 1.0/1.1",
@@ -462,7 +463,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Exchange Online offers only AUTH LOGIN and XOAUTH2 after STARTTLS (Microsoft 'Authenticated client SMTP submission'); reporters say it in their own words (hasura-auth #612, seatsurfing PR #1337)",
     kind: "context",
     evidence: said(
-      /(?:does ?n[o']t|do ?n[o']t|not) support (?:the )?(?:auth )?plain\b|\bplain (?:auth(?:entication)? |method )?(?:is )?not supported|only (?:supports? |accepts? )?(?:auth )?login\b/u,
+      /(?:does ?n[o']t|do ?n[o']t|not) support (?:the )?(?:auth )?plain\b|\bplain (?:auth(?:entication)? |method )?(?:is )?not supported|only (?:supports? |accepts? )?(?:the )?(?:\([^)\n]{0,40}\) )?(?:auth )?login\b|\bsupports? neither (?:auth )?plain\b/u,
     ),
     weights: { unknown: -1.5, auth_mechanism_unsupported: 2.6, wrong_credentials: -0.5 },
     why: "You say PLAIN is not supported: Exchange Online offers only AUTH LOGIN and XOAUTH2",
@@ -561,7 +562,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
         "client was not authenticated to send anonymous mail",
         "client was not authenticated",
       ],
-      /\b(?:am|is|are|was|were) not authenticated to send|send(?:s|ing)? (?:e-?mails? )?without (?:first )?(?:logging in|authenticating|auth(?:entication)?)\b|never (?:sends?|issues?) (?:an? )?auth\b|(?:does ?n[o']t|did ?n[o']t|not) (?:actually )?(?:send|issue)(?:ing)? (?:the )?auth(?:entication)? (?:command|request)/u,
+      /\b(?:am|is|are|was|were) not authenticated to send|\bno auth(?:entication)? (?:command|attempt)s? (?:ever )?(?:appears?|is sent|was sent|shows? up|in the log)\b|send(?:s|ing)? (?:e-?mails? )?without (?:first )?(?:logging in|authenticating|auth(?:entication)?)\b|never (?:sends?|issues?) (?:an? )?auth\b|(?:does ?n[o']t|did ?n[o']t|not) (?:actually )?(?:send|issue)(?:ing)? (?:the )?auth(?:entication)? (?:command|request)/u,
     ),
     weights: { unknown: -1.5, not_authenticated_anonymous_send: 2.2, wrong_credentials: -0.5 },
     why: "You say the client sends without authenticating: Exchange Online refuses MAIL FROM before a successful AUTH",
@@ -574,7 +575,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The From (or sender) set to, or compared with, the SMTP user name / login.
     evidence: said(
-      /\bfrom\b[^\n]{0,80}(?:smtp_?user(?:_?name)?|smtp_?login)\b|(?:set|same|match(?:es|ing)?)\b[^\n.]{0,30}\b(?:username|user name|login)\b[^\n.]{0,15}\bfrom\b|\bfrom (?:address|email|e-mail)\b[^\n.]{0,30}\b(?:same as|match(?:es)?|equal to)\b[^\n.]{0,20}\b(?:username|user name|login|smtp user)|\b(?:sender|from)(?: address)? (?:is |was )?(?:left as|set to|is) (?:the )?(?:scanner|device|service|smtp|auth(?:enticated)?|login|sending|own) (?:account|user|address|mailbox)\b[^.\n]{0,30}\bworks\b|\b(?:pick|picks|choose|chooses|select|selects|use|uses|enter|enters|put|puts|set|sets) (?:themselves|himself|herself|(?:their|his|her|your|my) own (?:name|address|e-?mail(?: address)?)|another (?:user|address)|a different (?:user|address|sender)|other users?) as (?:the )?(?:sender|from)\b|\b(?:leaves?|left|keeps?) the (?:sender|from)(?: address)? as the (?:machine|device|scanner|printer|login|account)\b|\bfull access\b[^.\n]{0,40}\b(?:but )?(?:no|not|without) send[ -]as\b|\bonly (?:has )?["'“]?full ?access\b|\bnur ["'„“]?vollzugriff|\bals absender\b[^.\n]{0,60}\b(?:geht|funktioniert|klappt)\b/u,
+      /\bfrom\b[^\n]{0,80}(?:smtp_?user(?:_?name)?|smtp_?login)\b|(?:set|same|match(?:es|ing)?)\b[^\n.]{0,30}\b(?:username|user name|login)\b[^\n.]{0,15}\bfrom\b|\bfrom (?:address|email|e-mail)\b[^\n.]{0,30}\b(?:same as|match(?:es)?|equal to)\b[^\n.]{0,20}\b(?:username|user name|login|smtp user)|\b(?:sender|from)(?: address)? (?:is |was )?(?:left as|set to|is) (?:the )?(?:scanner|device|service|smtp|auth(?:enticated)?|login|sending|own) (?:account|user|address|mailbox)\b[^.\n]{0,30}\bworks\b|\b(?:pick|picks|choose|chooses|select|selects|use|uses|enter|enters|put|puts|set|sets) (?:themselves|himself|herself|(?:their|his|her|your|my) own (?:name|address|e-?mail(?: address)?)|another (?:user|address)|a different (?:user|address|sender)|other users?) as (?:the )?(?:sender|from)\b|\b(?:leaves?|left|keeps?) the (?:sender|from)(?: address)? as the (?:machine|device|scanner|printer|login|account)\b|\bfull access\b[^.\n]{0,40}\b(?:but )?(?:no|not|without) send[ -]as\b|\bonly (?:has )?["'“]?full ?access\b|\bnur ["'„“]?vollzugriff|\b(?:no|without|not granted|never granted|haven't granted|have not granted|didn't grant|did not grant|doesn't have|does not have|lacks?) (?:the )?["'“]?send[ -]as\b|send[ -]as["'”)]*\s*(?:permission|right)?s?[^.\n]{0,15}\b(?:not granted|missing|is missing|not assigned)\b|send as\)?[^。\n]{0,12}(?:権限は付けていません|権限がありません|未授予|没有)|\b(?:changed|switched|set) the (?:sender|from)(?: address)? (?:from [^ \n]{1,60} )?to (?:a |the )?shared mailbox\b|差出人[^。\n]{0,30}共有メールボックス|\bals absender\b[^.\n]{0,60}\b(?:geht|funktioniert|klappt)\b/u,
     ),
     weights: { unknown: -1.5, send_as_permission: 2.2 },
     why: "Sending works when the From address is the login itself: the mailbox may not send as the other address",
@@ -645,7 +646,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter has already turned Authenticated SMTP on for the mailbox: that switch, and with it
     // the organisation's, is not the gate. A negation ("is not enabled") does not match.
     evidence: said(
-      /(?:smtp auth(?:entication)?|authenticated smtp)(?:\s+(?:for|on)\s+(?:the\s+|this\s+|that\s+)?(?:mailbox|account|user))?\s+(?:(?:is|was|has been|are)\s+)?(?:already\s+)?(?:enabled|turned on|activated|ticked|checked|on\b(?!\s+(?:the|this|that|an?|our|my|your|its|for|mailbox|account|user)\b))|(?:enabled|turned on|activated|ticked|checked)\s+(?:the\s+)?(?:smtp auth(?:entication)?|authenticated smtp)\b|(?:smtp auth(?:entication)?|authenticated smtp)"?\s*[(:=]\s*(?:on|enabled|yes|true|ticked|checked)\b|(?:authentifiziertes smtp|smtp authentifié|smtp autenticado|smtp autenticato|geverifieerde smtp|smtp-verificatie|uwierzytelniony smtp|autentiserad smtp)"?[^.\n]{0,30}?(?<![a-zé])(?:aktiviert|eingeschaltet|activé|activado|habilitado|ativado|attivato|abilitato|ingeschakeld|włączony|aktiverad)(?![a-z])/u,
+      /(?:smtp auth(?:entication)?|authenticated smtp)(?:\s+(?:for|on)\s+(?:the\s+|this\s+|that\s+)?(?:mailbox|account|user))?\s+(?:(?:is|was|has been|are)\s+)?(?:already\s+)?(?:enabled|turned on|activated|ticked|checked|on\b(?!\s+(?:the|this|that|an?|our|my|your|its|for|mailbox|account|user)\b))|(?:enabled|turned on|activated|ticked|checked)\s+(?:the\s+)?(?:smtp auth(?:entication)?|authenticated smtp)\b|(?:smtp auth(?:entication)?|authenticated smtp)"?\s*[(:=]\s*(?:on|enabled|yes|true|ticked|checked)\b|(?:authentifiziertes smtp|smtp authentifié|smtp autenticado|smtp autenticato|geverifieerde smtp|smtp-verificatie|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["»”]?[^.\n]{0,30}?(?<![a-zé])(?:aktiviert|eingeschaltet|activé|activado|habilitado|ativado|attivato|abilitato|ingeschakeld|włączony|aktiverad|включен[аоы]?)(?![a-zа-я])/u,
     ),
     weights: { smtp_auth_disabled_mailbox: -1.5, smtp_auth_disabled_tenant: -0.8 },
     why: "You say Authenticated SMTP is on for the mailbox: the mailbox setting overrides the organisation's, so neither switch is the gate",

@@ -785,3 +785,69 @@ describe("questions that state their facts", () => {
     );
   });
 });
+
+describe("attempts, fallbacks and the world's languages", () => {
+  it("a login accepted rules out the AUTH gates; the last of several stamped attempts decides", () => {
+    expect(
+      top(
+        "235 2.7.0 Authentication successful\n554 5.2.0 STOREDRV.Submission.Exception: SendAsDeniedException.MapiExceptionSendAsDenied",
+      ),
+    ).toBe("send_as_permission");
+    expect(
+      top(
+        "10:02 535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.\n10:05 new password typed in\n10:07 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
+      ),
+    ).toBe("smtp_auth_disabled_tenant");
+  });
+
+  it("Symfony's XOAUTH2 fallback after LOGIN is not OAuth; nor is OAuth the device cannot do", () => {
+    expect(
+      top(
+        'Failed to authenticate on SMTP server with username "a@contoso.com" using the following authenticators: "LOGIN", "XOAUTH2". Authenticator "LOGIN" returned "Expected response code "235" but got code "535", with message "535 5.7.3 Authentication unsuccessful". Authenticator "XOAUTH2" returned "Expected response code "235" but got code "535".',
+      ),
+    ).toBe("wrong_credentials");
+    expect(
+      top("535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\nDrucker kann kein OAuth."),
+    ).toBe("basic_auth_disabled_or_retired");
+  });
+
+  it("configured mechanisms and old runtimes, in a device's or a reporter's words", () => {
+    expect(top("Authentication Method = NTLM\nPanel: Authentication Error")).toBe("auth_mechanism_unsupported");
+    expect(
+      top(
+        "postfix/smtp: < smtp.office365.com:587: 250-AUTH LOGIN XOAUTH2\npostfix/smtp: starting new SASL client\nrelay fails, nothing sent",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+    expect(
+      top(
+        "Our mailer library supports neither AUTH PLAIN nor CRAM-MD5 with Office 365, which only supports AUTH LOGIN.",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+    expect(
+      top(
+        "System.Net.Mail.SmtpException: Fehler beim Senden von E-Mail. ---> System.IO.IOException: Fehler bei der Authentifizierung, da die Gegenseite den Transportstream geschlossen hat.",
+      ),
+    ).toBe("tls_version");
+    expect(top("Máy photocopy không gửi được email; firmware chỉ hỗ trợ tối đa TLS 1.0.")).toBe("tls_version");
+  });
+
+  it("the reporter's facts in other languages", () => {
+    expect(
+      top("Nie można zalogować się na serwerze SMTP. Wczoraj włączyliśmy w Entra „Ustawienia domyślne zabezpieczeń”."),
+    ).toBe("security_defaults_enabled");
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.\n사용자별 다단계 인증: 적용됨(Enforced). 조건부 액세스 정책은 없음.",
+      ),
+    ).toBe("per_user_mfa");
+    expect(
+      top('Skrivaren får autentiseringsfel. Under Hantera e-postappar är "Autentiserad SMTP" inte ikryssad.'),
+    ).toBe("smtp_auth_disabled_mailbox");
+    expect(top("535 5.7.3 Authentication unsuccessful. Quitamos la licencia a la cuenta del escáner.")).toBe(
+      "mailbox_unlicensed_or_missing",
+    );
+    expect(top("Hitelesítési hiba. Lejárt a fiók jelszava, de a nyomtatóban még a régi jelszó van.")).toBe(
+      "wrong_credentials",
+    );
+  });
+});
