@@ -104,15 +104,23 @@ function withoutGuesses(words: string): string {
     // A question that asks why or how presupposes its facts ("Why 535 5.7.3 when security defaults are
     // on?"); a yes/no question proposes them ("Could the copier need an app password?").
     const question = /[?？]$/u.test(sentence) && !WH_QUESTION.test(sentence);
-    const clauses = sentence.split(/(?<=[,;:–—，、])|(?<=\s)(?=but\s|aber\s|mais\s|pero\s|mas\s|ma\s|maar\s)/u);
-    // From the first guessing clause to the end of the sentence ("Could be security defaults, MFA, SMTP
-    // AUTH disabled for the mailbox, …" is one guess), and a question's asking clause.
-    const firstGuess = clauses.findIndex((c) => GUESS.test(c));
-    return clauses
-      .map((c, i) =>
-        (firstGuess >= 0 && i >= firstGuess) || (question && i === clauses.length - 1) ? " ".repeat(c.length) : c,
-      )
-      .join("");
+    // From the first guess word to the end of the sentence ("Could be security defaults, MFA, SMTP AUTH
+    // disabled for the mailbox, …" is one guess; "we enabled them last week, could that be it?" keeps its
+    // fact), and a question's asking clause.
+    const guess = GUESS.exec(sentence);
+    let cut = guess === null ? sentence.length : guess.index;
+    if (question) {
+      // The asking clause: after the last clause break, and no more than its last eight words (a lost
+      // sentence boundary, "…over smtp.wondering if…", must not turn a whole paragraph into the question).
+      const lastBreak = Math.max(
+        ...[...sentence.matchAll(/[,;:–—，、]|\s(?=(?:but|aber|mais|pero|mas|ma|maar)\s)/gu)].map((m) => m.index + 1),
+        0,
+      );
+      const words = [...sentence.matchAll(/\S+/gu)];
+      const eightBack = words.length > 8 ? words[words.length - 8]!.index : 0;
+      cut = Math.min(cut, Math.max(lastBreak, eightBack));
+    }
+    return sentence.slice(0, cut) + " ".repeat(sentence.length - cut);
   });
 }
 

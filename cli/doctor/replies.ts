@@ -54,11 +54,12 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "phrase-smtp-auth-disabled",
     source: "m365 SmtpReplies.smtpAuthDisabledTenant/Mailbox (shared start, and the aka.ms link both carry)",
     kind: "phrase",
-    // "SmtpClientAuthentication is disabled", also cut off right after its first word; not the cmdlet
-    // property SmtpClientAuthenticationDisabled pasted or named in prose (check-answers.ts reads its value).
+    // "SmtpClientAuthentication" as a word of its own (the reply, also translated or cut off after it);
+    // not the cmdlet property SmtpClientAuthenticationDisabled pasted or named in prose (check-answers.ts
+    // reads its value).
     evidence: (ev) =>
       Math.max(
-        ev.phrase("smtpclientauthentication is disabled", "smtpclientauthentication".length),
+        /\bsmtpclientauthentication\b/u.test(ev.words) ? 1 : 0,
         anyPhrase(["smtp client authentication is disabled", "aka.ms/smtp_auth_disabled"], 12)(ev),
       ),
     weights: { smtp_auth_disabled_tenant: 3.4, smtp_auth_disabled_mailbox: 3.4, unknown: -3 },
