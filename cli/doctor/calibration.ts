@@ -77,6 +77,8 @@ const SEALED_BUT_USED: ReadonlySet<string> = new Set([
   "github:pocket-id/pocket-id#276",
   // fresh-threads-10.yaml miss fixed as a class (the reporter's "no AUTH command ever appears")
   "github:simonrob/email-oauth2-proxy#66",
+  // fresh-threads-11.yaml miss fixed as a class (the legacy endpoint and STREAM_CRYPTO_METHOD as the TLS version)
+  "github:pterodactyl/panel#4076",
 ]);
 
 /** True for the split that was never used to write rules. */

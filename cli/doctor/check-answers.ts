@@ -48,12 +48,19 @@ const allowValues = (text: string): string[] => [...text.matchAll(ALLOW_BASIC_SM
 const NO_POLICY_ASSIGNED = /\bAuthenticationPolicy[ \t]*:[ \t]*(?:\n|$)/iu;
 const SECURITY_DEFAULTS_ANSWER =
   /identitySecurityDefaults?EnforcementPolicy[\s\S]{0,600}?"?isEnabled"?\s*[:=]?\s*\$?(true|false)\b|\bisEnabled\s*[:=]?\s*\$?(true|false)\b[^\n]{0,120}?identitySecurityDefaults?EnforcementPolicy/iu;
+/** The per-user MFA state pasted (Graph or MSOnline), lower-cased. */
+const perUserMfaAnswer = (text: string): string | undefined => {
+  const m = PER_USER_MFA_ANSWER.exec(text);
+  return (m?.[1] ?? m?.[2])?.toLowerCase();
+};
 /** Graph's isEnabled for security defaults, as printed (JSON, Format-List) or retold before the cmdlet's name. */
 const securityDefaultsAnswer = (text: string): string | undefined => {
   const m = SECURITY_DEFAULTS_ANSWER.exec(text);
   return (m?.[1] ?? m?.[2])?.toLowerCase();
 };
-const PER_USER_MFA_ANSWER = /"?perUserMfaState"?\s*[:=]\s*"?(enforced|enabled|disabled)\b/iu;
+// Graph's perUserMfaState, and MSOnline's Get-MsolUser … StrongAuthenticationRequirements → State.
+const PER_USER_MFA_ANSWER =
+  /"?perUserMfaState"?\s*[:=]\s*"?(enforced|enabled|disabled)\b|StrongAuthenticationRequirements[\s\S]{0,120}?\bState\s*[:=]\s*(Enforced|Enabled)\b/iu;
 // The per-user MFA page's status column, as an admin reports it ("shows Enforced on the per-user
 // multifactor authentication page", "per-user MFA status: Enabled").
 // Also Japanese, as Microsoft's localised page names it (ユーザーごとの多要素認証, status 強制 / 有効 / 無効).
@@ -149,7 +156,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) => {
       const state = (
-        PER_USER_MFA_ANSWER.exec(ev.ex.normalized)?.[1] ??
+        perUserMfaAnswer(ev.ex.normalized) ??
         PER_USER_MFA_PAGE.exec(ev.words)
           ?.slice(1)
           .find((x) => x !== undefined)
@@ -165,7 +172,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) => {
       const state = (
-        PER_USER_MFA_ANSWER.exec(ev.ex.normalized)?.[1] ??
+        perUserMfaAnswer(ev.ex.normalized) ??
         PER_USER_MFA_PAGE.exec(ev.words)
           ?.slice(1)
           .find((x) => x !== undefined)

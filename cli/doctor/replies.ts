@@ -491,6 +491,24 @@ export const REPLY_RULES: readonly Rule[] = [
     why: "The login succeeded (235 2.7.0): the failure came after it, at MAIL FROM, RCPT TO or DATA",
   },
   {
+    id: "phrase-recipient-restriction",
+    source:
+      "Exchange Online NDR reference: 5.7.1 RESOLVER.RST.AuthRequired / RESOLVER.RST.NotAuthorized / RESOLVER.RST.RestrictedToRecipientsPermission (the recipient group accepts only authenticated or listed senders); .NET SmtpFailedRecipientsException 'The server rejected one or more recipient addresses' and its language packs",
+    kind: "phrase",
+    evidence: anyPhrase(
+      [
+        "resolver.rst.",
+        "rejected one or more recipient addresses",
+        "rechazó una o más direcciones de destinatario",
+        "mindestens eine empfängeradresse abgelehnt",
+        "rejeté une ou plusieurs adresses de destinataires",
+      ],
+      14,
+    ),
+    weights: { recipient_rejected: 5, not_authenticated_anonymous_send: -2, unknown: -3 },
+    why: "{reply}: the recipient refused the message (a group that accepts only certain or authenticated senders); the login is not the problem",
+  },
+  {
     id: "aadsts-security-defaults",
     source:
       "Entra AADSTS530035 'Access has been blocked by security defaults. This is due to the request using legacy auth or being deemed unsafe by security defaults policies.' (Microsoft Entra authentication and authorization error codes), as an AADSTS code or in the sign-in log",

@@ -851,3 +851,36 @@ describe("attempts, fallbacks and the world's languages", () => {
     );
   });
 });
+
+describe("short reports: a line, a commit message, a cmdlet", () => {
+  it("names the cause from one line of the reporter's or a tool's words", () => {
+    expect(top("535 5.7.3 Authentication unsuccessful. Neuer Tenant, Sicherheitsstandards sind noch aktiv.")).toBe(
+      "security_defaults_enabled",
+    );
+    expect(
+      top(
+        "Get-MsolUser -UserPrincipalName fax@contoso.com | select StrongAuthenticationRequirements -> State : Enforced\n535 5.7.3 Authentication unsuccessful",
+      ),
+    ).toBe("per_user_mfa");
+    expect(top("SMTP login fails: the printer has only 'scanner' as the user name, without the domain.")).toBe(
+      "wrong_credentials",
+    );
+    expect(top("fix: force ServicePointManager.SecurityProtocol to Tls12 before sending (.NET 4.5 app)")).toBe(
+      "tls_version",
+    );
+    expect(
+      top(
+        "Mail stopped after Microsoft discontinued support for TLS 1.0; it still works via smtp-legacy.office365.com.",
+      ),
+    ).toBe("tls_version");
+    expect(top("chore: use AUTH LOGIN for Office 365, which rejects PLAIN")).toBe("auth_mechanism_unsupported");
+    expect(
+      top("535 5.7.3 Authentication unsuccessful - the sender's mailbox still lives on our Exchange 2016 server."),
+    ).toBe("mailbox_unlicensed_or_missing");
+    expect(
+      top(
+        "The server rejected one or more recipient addresses. The server response was: 5.7.1 RESOLVER.RST.AuthRequired; authentication required",
+      ),
+    ).toBe("recipient_rejected");
+  });
+});
