@@ -34,10 +34,38 @@ function switchAnswer(text: string, object: string): "true" | "false" | "blank" 
   return v === "true" ? "true" : v === "false" ? "false" : "blank";
 }
 
+/**
+ * A log or chat prefix before each line ("2026-11-30T09:41:07Z ERROR [mailer] ", "[10:44] dave: "):
+ * Format-List output is read line by line, so it is taken off first.
+ */
+const LINE_PREFIX =
+  /^[^\S\n]*(?:\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?[^\S\n]+)?(?:\[[^\]\n]{1,40}\][^\S\n]*)*(?:(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL)\b:?[^\S\n]*)?(?:\[[^\]\n]{1,40}\][^\S\n]*)*/gmu;
+
+/**
+ * The pasted output as the rules read it: its lines without log prefixes, then the same text with its
+ * line breaks removed (a property or value a log column wrapped reads whole there).
+ */
+function answerReadings(ev: Evidence): string[] {
+  const lines = ev.ex.normalized.replace(LINE_PREFIX, "");
+  // Joined both ways: with a space (lines that were whole) and without (a word the column cut).
+  return [lines, lines.replace(/\n[ \t]*/gu, " "), lines.replace(/\n[ \t]*/gu, "")];
+}
+
+/** The first answer any reading gives. */
+function firstAnswer<T>(ev: Evidence, read: (text: string) => T | undefined): T | undefined {
+  for (const text of answerReadings(ev)) {
+    const v = read(text);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
 /** The pasted values of the organisation's and the mailbox's switch, where present. */
 function switches(ev: Evidence): { org?: "true" | "false" | "blank"; mailbox?: "true" | "false" | "blank" } {
-  const text = ev.ex.normalized;
-  return { org: switchAnswer(text, "TransportConfig"), mailbox: switchAnswer(text, "CASMailbox") };
+  return {
+    org: firstAnswer(ev, (t) => switchAnswer(t, "TransportConfig")),
+    mailbox: firstAnswer(ev, (t) => switchAnswer(t, "CASMailbox")),
+  };
 }
 
 const POLICY_ASSIGNED = /\bAuthenticationPolicy[ \t]*:[ \t]*(\S[^\n]*)/iu;
@@ -111,10 +139,10 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     // A False anywhere decides: a user's own policy overrides the organisation's default, so a
     // permissive default beside it does not clear the gate.
     evidence: (ev) => {
-      const allow = allowValues(ev.ex.normalized);
+      const allow = answerReadings(ev).flatMap(allowValues);
       if (allow.includes("false")) return 1;
       if (allow.includes("true")) return 0;
-      return POLICY_ASSIGNED.test(ev.ex.normalized) ? 0.6 : 0;
+      return answerReadings(ev).some((t) => POLICY_ASSIGNED.test(t)) ? 0.6 : 0;
     },
     weights: { authentication_policy_blocks_basic_smtp: 4.5, basic_auth_disabled_or_retired: 0.5, unknown: -2 },
     why: "An authentication policy with AllowBasicAuthSmtp False applies to the account: it refuses Basic SMTP AUTH",
@@ -126,9 +154,9 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     // Allowed only when no pasted policy says False; also a blank AuthenticationPolicy (none assigned)
     // with no False anywhere.
     evidence: (ev) => {
-      const allow = allowValues(ev.ex.normalized);
+      const allow = answerReadings(ev).flatMap(allowValues);
       if (allow.includes("false")) return 0;
-      return allow.includes("true") || NO_POLICY_ASSIGNED.test(ev.ex.normalized) ? 1 : 0;
+      return allow.includes("true") || NO_POLICY_ASSIGNED.test(answerReadings(ev)[0]!) ? 1 : 0;
     },
     weights: { authentication_policy_blocks_basic_smtp: -3 },
     why: "The account's authentication policy allows Basic SMTP AUTH (or none is assigned)",
@@ -137,7 +165,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     id: "answer-security-defaults",
     source: "Graph GET /policies/identitySecurityDefaultsEnforcementPolicy → isEnabled",
     kind: "context",
-    evidence: (ev) => (securityDefaultsAnswer(ev.ex.normalized) === "true" ? 1 : 0),
+    evidence: (ev) => (firstAnswer(ev, securityDefaultsAnswer) === "true" ? 1 : 0),
     weights: { security_defaults_enabled: 4.5, unknown: -2 },
     why: "Graph shows the security-defaults policy isEnabled true: it blocks Basic SMTP AUTH",
   },
@@ -145,7 +173,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     id: "answer-security-defaults-off",
     source: "Graph GET /policies/identitySecurityDefaultsEnforcementPolicy → isEnabled false",
     kind: "context",
-    evidence: (ev) => (securityDefaultsAnswer(ev.ex.normalized) === "false" ? 1 : 0),
+    evidence: (ev) => (firstAnswer(ev, securityDefaultsAnswer) === "false" ? 1 : 0),
     weights: { security_defaults_enabled: -3 },
     why: "Graph shows security defaults off",
   },
@@ -156,7 +184,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) => {
       const state = (
-        perUserMfaAnswer(ev.ex.normalized) ??
+        firstAnswer(ev, perUserMfaAnswer) ??
         PER_USER_MFA_PAGE.exec(ev.words)
           ?.slice(1)
           .find((x) => x !== undefined)
@@ -172,7 +200,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) => {
       const state = (
-        perUserMfaAnswer(ev.ex.normalized) ??
+        firstAnswer(ev, perUserMfaAnswer) ??
         PER_USER_MFA_PAGE.exec(ev.words)
           ?.slice(1)
           .find((x) => x !== undefined)
@@ -190,7 +218,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     // The answer of a mailbox cmdlet (not of Get-User, whose object exists without a mailbox), or the
     // recipient type of an account Exchange Online holds no mailbox for.
     evidence: (ev) => {
-      const t = ev.ex.normalized;
+      const t = answerReadings(ev).join("\n");
       const notFound =
         /(?:-casmailbox|-mailbox\b|-mailboxpermission|-recipientpermission)[\s\S]{0,400}?(?:managementobjectnotfoundexception|couldn't be found on|could not be found on|object '[^'\n]{1,120}' couldn't be found|(?:says|said|returns|returned|gives|reports)[^.\n]{0,40}(?:couldn't|could not|can't|cannot) be found)/iu.test(
           t,

@@ -124,6 +124,18 @@ function withoutGuesses(words: string): string {
   });
 }
 
+/**
+ * Advice quoted by the reporter — Microsoft's article, a technician, a forum: "it says to turn off security
+ * defaults, enable SMTP AUTH and disable per-user MFA". That names what to check, not what the tenant is,
+ * so the words from the advice verb to the end of its sentence (or its parenthesis) are blanked (same length).
+ */
+const ADVICE =
+  /(?:\b(?:says?|said|suggests?|suggested|recommends?|recommended|tells? (?:you|us|me)|told (?:you|us|me)|asks? (?:you|us)|advises?|advised|instructs?)\s+to\b|\baccording to (?:microsoft|the (?:article|docs?|documentation|guide|kb))\b|\b(?:laut|gemäß) (?:microsoft|artikel|anleitung)\b|\bselon (?:microsoft|l'article)\b|\bsegún (?:microsoft|el artículo)\b|\bsegundo (?:a microsoft|o artigo)\b|\bsecondo (?:microsoft|l'articolo)\b|\bvolgens (?:microsoft|het artikel)\b)[^.!?)\n]{0,300}/gu;
+
+function withoutAdvice(words: string): string {
+  return words.replace(ADVICE, (span) => " ".repeat(span.length));
+}
+
 /** Build the evidence for `text`, with the user's own account of it in `context`. Never throws. */
 export function gatherEvidence(text: string, context = ""): Evidence {
   // An error the reporter says was fixed, or had earlier, is history, not the failure to diagnose.
@@ -175,7 +187,7 @@ export function gatherEvidence(text: string, context = ""): Evidence {
     return v;
   };
   // Also the line-joined text, so the user's words survive a hard wrap (even mid-word).
-  const words = `${context}\n${body}\n${ex.norm.joined}`.toLowerCase();
+  const words = withoutAdvice(`${context}\n${body}\n${ex.norm.joined}`.toLowerCase());
   return {
     ex,
     basic: [...new Set([...ex.codes, ...basic])],

@@ -14,8 +14,9 @@ export interface Normalised {
   /** Unescaped text with line structure kept (transcripts need their lines). */
   text: string;
   /**
-   * The unescaped text with every line break (and the indentation after it) removed, so a token a
-   * log column split mid-word reads whole again. Used to detect hints, never to split replies.
+   * The unescaped text with every line break (and the indentation after it) removed inside each
+   * paragraph, so a token a log column split mid-word reads whole again. Used to detect hints, never
+   * to split replies.
    */
   joined: string;
   /** `text` on one line: every whitespace run (newlines included) is one space. */
@@ -257,7 +258,12 @@ export function normalise(input: string): Normalised {
   s = stripMarkdown(s);
   s = s.replace(/[ \t]+/gu, " ").replace(/ +\n/gu, "\n");
   s = joinContinuations(s);
-  const joined = s.replace(/\n\s*/gu, "");
+  // A blank line (a paragraph break) never splits a token: it stays a break, so the next paragraph's
+  // first word does not glue onto the last one ("…:587" + "Could it be…").
+  const joined = s
+    .split(/\n[ \t]*\n\s*/u)
+    .map((paragraph) => paragraph.replace(/\n\s*/gu, ""))
+    .join("\n");
   // Chinese and Japanese put no space between words: a line broken between two of their characters
   // is one word broken ("无\n法" is 无法 "cannot", not 无 "no" + 法).
   s = joinWrapped(s).replace(CJK_LINE_BREAK, "");

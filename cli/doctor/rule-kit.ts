@@ -71,7 +71,12 @@ export function inReply(
 ): boolean {
   return ev.ex.replies.some((r) => {
     if (!which(r)) return false;
-    const t = r.text.toLowerCase().replace(/\s+/gu, " ");
+    // The reply's own first sentence: a reply line runs on into the reporter's words ("… disabled for the
+    // Tenant. Could it be security defaults?"), and Exchange states its reason before the first full stop.
+    const t = r.text
+      .toLowerCase()
+      .replace(/\s+/gu, " ")
+      .split(/[.!?](?=\s)/u)[0]!;
     return phrases.some((p) => t.includes(p));
   });
 }

@@ -34,10 +34,13 @@ const NAMED_FAILURE =
 // A reply code (the basic codes evidence.ts reads, not a port such as 587 or 465) or an enhanced one.
 const CODE = /\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[245]\.\d{1,3}\.\d{1,3}\b/u;
 
-/** One line with its earlier-error span blanked, or the line itself. */
-function dropInLine(line: string): string {
+/**
+ * One line with its earlier-error span blanked (or the line itself), and whether the current failure is
+ * announced after the history ("… fixed that. Now we get …", or a next line that starts with "Now").
+ */
+function dropInLine(line: string, nextLine: string): { line: string; announced: boolean } {
   const fix = FIXED.exec(line);
-  if (fix === null) return line;
+  if (fix === null) return { line, announced: false };
   // The reply the fix is about may come first in its sentence ("5.7.57 … was fixed"): start there.
   const code = CODE.exec(line.slice(Math.max(0, fix.index - 200), fix.index));
   const at = code !== null ? Math.max(0, fix.index - 200) + code.index : fix.index;
@@ -51,9 +54,14 @@ function dropInLine(line: string): string {
   }
   // Only a span that holds an error is history worth dropping; the reporter's other words stay.
   const span = line.slice(from, to);
-  if (!CODE.test(span) && !ERROR_LEFT.test(span)) return line;
-  return line.slice(0, from) + " ".repeat(to - from) + line.slice(to);
+  if (!CODE.test(span) && !ERROR_LEFT.test(span)) return { line, announced: false };
+  const announced = to < line.length || STARTS_NOW.test(nextLine);
+  return { line: line.slice(0, from) + " ".repeat(to - from) + line.slice(to), announced };
 }
+
+/** A line that starts the current failure after the history: "Now we get this:", "Today: …", "Jetzt …". */
+const STARTS_NOW =
+  /^\s*(?:but |and )?(?:now|today|this time|since then|jetzt|nun|maintenant|désormais|ahora|agora|adesso|ora|nu|现在|今は)\b/iu;
 
 /** A line stamped with a time ("[Mon 09:34]", "2026-03-09 22:10:31", "09:34:02") that carries an AUTH refusal. */
 const STAMPED_REFUSAL =
@@ -102,11 +110,19 @@ export function dropSuperseded(text: string): string {
     if (FIXED.test(block) && CODE.test(block)) for (let k = i; k < j; k++) out[k] = " ".repeat(lines[k]!.length);
     i = j;
   }
-  for (let i = 0; i < out.length; i++) if (!/^\s*$/u.test(out[i]!)) out[i] = dropInLine(out[i]!);
+  let announced = false;
+  for (let i = 0; i < out.length; i++) {
+    if (/^\s*$/u.test(out[i]!)) continue;
+    const next = out.slice(i + 1).find((l) => !/^\s*$/u.test(l)) ?? "";
+    const d = dropInLine(out[i]!, next);
+    out[i] = d.line;
+    announced ||= d.announced;
+  }
   const result = out.join("\n");
-  // The current error must survive, as specific as the one dropped: where a reply code was dropped,
-  // another code or a named exception or TLS/socket failure ("Error sending mail:" above a reply whose
-  // own line says it was fixed is no current error); otherwise any error wording.
+  if (announced) return /\S/u.test(result) ? result : text;
+  // Unannounced, the current error must survive, as specific as the one dropped: where a reply code was
+  // dropped, another code or a named exception or TLS/socket failure ("Error sending mail:" above a reply
+  // whose own line says it was fixed is no current error); otherwise any error wording.
   const left = CODE.test(text) && !CODE.test(result) ? NAMED_FAILURE.test(result) : ERROR_LEFT.test(result);
   return left ? result : text;
 }

@@ -45,6 +45,15 @@ const AUTH_STAGE = new Set([535, 534, 504, 454]);
 
 /** The transforms, by name. */
 export const TRANSFORMS: Readonly<Record<string, Transform>> = {
+  // Red herrings (blind set 4's lesson): what posters add that is not the cause must not move it.
+  "red herring: guesses appended": (t) =>
+    `${t}\n\nCould it be the firewall? Or maybe TLS? I think it might be the printer.`,
+  "red herring: an earlier error, fixed": (t) =>
+    `Last month we had "421 4.3.2 Service not available" - fixed that by restarting the proxy.\nNow we get this:\n${t}`,
+  "red herring: a signature": (t) =>
+    `${t}\n\n--\nJane Doe | IT Support | Contoso Ltd | +44 20 7946 0000\nThis e-mail and any attachments are confidential. If you received it in error, please delete it.`,
+  "red herring: the article quoted": (t) =>
+    `I read Microsoft's article "Enable SMTP authentication and troubleshooting" (it says to turn off security defaults, enable SMTP AUTH for the mailbox and disable per-user MFA) but wanted to ask first.\n${t}`,
   "double spaces": (t) => t.replaceAll(" ", "  "),
   "non-breaking spaces": (t) => t.replaceAll(" ", "\u00a0"),
   "hard wrap at 40 columns": (t) => wrapAt(t, 40),
