@@ -220,15 +220,15 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     evidence: (ev) => {
       const t = answerReadings(ev).join("\n");
       const notFound =
-        /(?:-casmailbox|-mailbox\b|-mailboxpermission|-recipientpermission)[\s\S]{0,400}?(?:managementobjectnotfoundexception|couldn't be found on|could not be found on|object '[^'\n]{1,120}' couldn't be found|(?:says|said|returns|returned|gives|reports)[^.\n]{0,40}(?:couldn't|could not|can't|cannot) be found)/iu.test(
+        /(?:-casmailbox|-mailbox\b|-mailboxpermission|-recipientpermission)[\s\S]{0,400}?(?:managementobjectnotfoundexception|couldn't be found on|could not be found on|object '[^'\n]{1,120}' couldn't be found|(?:says|said|returns|returned|gives|reports|->|=>|→)[^.\n]{0,40}(?:couldn't|could not|can't|cannot) be found)/iu.test(
           t,
         );
       const mailUser =
-        /recipienttypedetails\s*[:=]\s*(?:mailuser|user|mailcontact|guestmailuser|remoteusermailbox|sharedmailbox)\b|\bskuassigned\s*[:=]\s*\$?false\b/iu.test(
+        /recipienttypedetails\s*[:=]?\s*(?:mailuser|user|mailcontact|guestmailuser|remoteusermailbox|sharedmailbox)\b|\bskuassigned\s*[:=]\s*\$?false\b/iu.test(
           t,
         );
       const noMailbox =
-        /\b(?:this user|the user|user|account|it) (?:does ?n[o']t|do ?n[o']t|does not) have an? (?:exchange(?: online)? )?mailbox\b|\bno (?:exchange(?: online)? )?mailbox (?:exists|found|for)\b|\bmailbox (?:doesn't|does not) exist\b|\bmailbox (?:doesn't|does not|didn't|did not) (?:show up|appear)\b/u.test(
+        /\b(?:this user|the user|user|account|it) (?:does ?n[o']t|do ?n[o']t|does not) have an? (?:exchange(?: online)? )?mailbox\b|\bno (?:exchange(?: online)? )?mailbox (?:exists|found|for)\b|\bmailbox (?:doesn't|does not) exist\b|\bmailbox (?:doesn't|does not|didn't|did not) (?:show up|appear)\b|\bauthenticated smtp["'”]? (?:option )?(?:doesn't|does not|didn't|did not) (?:show up|appear)\b|\b(?:that |the )?option (?:doesn't|does not) (?:show up|appear) for (?:this|the) (?:user|account)\b/u.test(
           ev.words,
         );
       return notFound || mailUser || noMailbox ? 1 : 0;

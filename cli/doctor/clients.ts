@@ -157,6 +157,11 @@ const CANNOT_CONNECT = [
   "etimedout",
   "econnrefused",
   "connection refused",
+  // the same as people and device panels retell it ("the connection was refused by the server")
+  "connection was refused",
+  "refused the connection",
+  // Winsock 10060 as .NET words it: "A connection attempt failed because the connected party did not properly respond …"
+  "a connection attempt failed",
   "ehostunreach",
   "enetunreach",
   "no route to host",

@@ -884,3 +884,31 @@ describe("short reports: a line, a commit message, a cmdlet", () => {
     ).toBe("recipient_rejected");
   });
 });
+
+describe("advice, history and answers retold", () => {
+  it("advice quoted is not a fact; an announced current error lets the history go", () => {
+    expect(
+      top(
+        "The article says to turn off security defaults and disable per-user MFA, but first:\n535 5.7.3 Authentication unsuccessful",
+      ),
+    ).toBe("wrong_credentials");
+    expect(
+      top(
+        'Before: "421 4.3.2 Service not available" - we fixed that.\nNow: the printer says the connection was refused by smtp.office365.com:465',
+      ),
+    ).toBe("starttls_required");
+  });
+
+  it("a cmdlet's answer retold with an arrow, behind a log prefix, or wrapped", () => {
+    expect(
+      top(
+        '535 5.7.3 Authentication unsuccessful\nGet-Mailbox svc-fax -> "couldn\'t be found"; Get-MailUser svc-fax -> RecipientTypeDetails MailUser',
+      ),
+    ).toBe("mailbox_unlicensed_or_missing");
+    expect(
+      top(
+        "2026-11-30T09:41:07.512Z ERROR [mailer] 535 5.7.3 Authentication unsuccessful\n2026-11-30T09:41:07.512Z ERROR [mailer] PS> Get-CASMailbox scan@contoso.com | fl SmtpClientAuthenticationDisabled\n2026-11-30T09:41:07.512Z ERROR [mailer] SmtpClientAuthenticationDisabled : True",
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+  });
+});
