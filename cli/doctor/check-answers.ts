@@ -42,13 +42,32 @@ const LINE_PREFIX =
   /^[^\S\n]*(?:\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?[^\S\n]+)?(?:\[[^\]\n]{1,40}\][^\S\n]*)*(?:(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL)\b:?[^\S\n]*)?(?:\[[^\]\n]{1,40}\][^\S\n]*)*/gmu;
 
 /**
+ * The names the answers are read by, as a hard wrap leaves them once the lines are joined: one space
+ * inside ("SmtpClientAuthent icationDisabled"). Each is put back whole.
+ */
+const SPLIT_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
+  "SmtpClientAuthenticationDisabled",
+  "AllowBasicAuthSmtp",
+  "StrongAuthenticationRequirements",
+  "RecipientTypeDetails",
+  "AuthenticationPolicy",
+  "TransportConfig",
+  "CASMailbox",
+  "perUserMfaState",
+  "SecurityDefaultsEnforcementPolicy",
+  "SKUAssigned",
+  "ManagementObjectNotFoundException",
+].map((name) => [new RegExp([...name].join(" ?"), "giu"), name] as const);
+
+/**
  * The pasted output as the rules read it: its lines without log prefixes, then the same text with its
  * line breaks removed (a property or value a log column wrapped reads whole there).
  */
 function answerReadings(ev: Evidence): string[] {
-  const lines = ev.ex.normalized.replace(LINE_PREFIX, "");
-  // Joined both ways: with a space (lines that were whole) and without (a word the column cut).
-  return [lines, lines.replace(/\n[ \t]*/gu, " "), lines.replace(/\n[ \t]*/gu, "")];
+  let lines = ev.ex.normalized.replace(LINE_PREFIX, "");
+  for (const [re, name] of SPLIT_NAMES) lines = lines.replace(re, name);
+  // Joined where a column cut a word (a letter, the break, a lower-case letter), else with a space.
+  return [lines, lines.replace(/(?<=[A-Za-z0-9])\n[ \t]*(?=[a-z])/gu, "").replace(/\n[ \t]*/gu, " ")];
 }
 
 /** The first answer any reading gives. */

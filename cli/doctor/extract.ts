@@ -299,7 +299,9 @@ function withoutSymfonyFallback(r: string): string {
 function detectOAuth(readings: readonly string[], mech: Extracted["authMechanism"]): boolean {
   if (
     mech === "XOAUTH2" ||
-    readings.some((r) => OAUTH_STRONG.test(withoutSymfonyFallback(r).replace(MECHANISM_LISTS, " ")))
+    // In the joined reading (the last): a log column can cut a token ("AcquireTokenFo|rClient") or leave
+    // XOAUTH2 alone on a line after its mechanism list; joined, both read whole.
+    OAUTH_STRONG.test(withoutSymfonyFallback(readings.at(-1)!).replace(MECHANISM_LISTS, " "))
   )
     return true;
   // The bare word "OAuth" counts only when it is still there once the remedies are removed from every
