@@ -113,7 +113,9 @@ function withoutGuesses(words: string): string {
       // The asking clause: after the last clause break, and no more than its last eight words (a lost
       // sentence boundary, "…over smtp.wondering if…", must not turn a whole paragraph into the question).
       const lastBreak = Math.max(
-        ...[...sentence.matchAll(/[,;:–—，、]|\s(?=(?:but|aber|mais|pero|mas|ma|maar)\s)/gu)].map((m) => m.index + 1),
+        ...[...sentence.matchAll(/[,;:–—，、]|\s-\s|\s(?=(?:but|aber|mais|pero|mas|ma|maar)\s)/gu)].map(
+          (m) => m.index + 1,
+        ),
         0,
       );
       const words = [...sentence.matchAll(/\S+/gu)];

@@ -14,16 +14,17 @@ const cases = loadCorpus(join(import.meta.dirname, "blind"));
 
 describe("blind-written probe sets", () => {
   it("are well formed: unique ids, known causes, no live secrets", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(800);
+    expect(cases.length).toBeGreaterThanOrEqual(880);
     // Ids are unique within a set (two writers may pick the same one).
     expect(new Set(cases.map((c) => `${c.file}:${c.id}`)).size).toBe(cases.length);
     for (const c of cases) {
       expect(CAUSE_IDS, c.id).toContain(c.expected);
       for (const a of c.acceptable ?? []) expect(CAUSE_IDS, c.id).toContain(a);
       // A password given as an environment reference (${SMTP_PASSWORD}, ENV['SMTP_PASS']) is no secret, nor
-      // a status code after "the new password:", nor os.environ.get / process.env, nor "(blank)".
+      // a status code after "the new password:", nor os.environ.get / process.env, nor "(blank)", nor an empty
+      // value ("password =" with the next key on the next line).
       expect(c.text).not.toMatch(
-        /Bearer [A-Za-z0-9._-]{40,}|password\s*[:=]\s*['"]?(?!\*|<|\(|null|\[|\$\{|ENV\[|\d\.\d|os\.environ|os\.getenv|process\.env|getenv)[^\s'"]{6,}/iu,
+        /Bearer [A-Za-z0-9._-]{40,}|password[ \t]*[:=][ \t]*['"]?(?!\*|<|\(|null|\[|\$\{|ENV\[|\d\.\d|os\.environ|os\.getenv|process\.env|getenv)[^\s'"]{6,}/iu,
       );
     }
   });
@@ -40,7 +41,7 @@ describe("blind-written probe sets", () => {
       if (ids.slice(0, 2).some((id) => ok.has(id))) top2++;
     }
     console.log(`doctor blind probes: ${cases.length} cases, top-1 ${top1}, top-2 ${top2}\n${misses.join("\n")}`);
-    // Measured: 797/800 and 799/800 after the classes of each first score's misses were fixed.
+    // Measured: 877/880 and 879/880 after the classes of each first score's misses were fixed.
     expect(top1 / cases.length).toBeGreaterThanOrEqual(0.975);
     expect(top2 / cases.length).toBeGreaterThanOrEqual(0.985);
   });

@@ -912,3 +912,23 @@ describe("advice, history and answers retold", () => {
     ).toBe("smtp_auth_disabled_mailbox");
   });
 });
+
+describe("general reports, third writer", () => {
+  it("reads a new tenant's Authenticator prompt in German, a contrast between two accounts, the Message center's TLS notice", () => {
+    expect(
+      top(
+        "535 5.7.3 Authentication unsuccessful\nNeuer Tenant, vor zwei Wochen angelegt. Im Browser will er seitdem die Authenticator-App einrichten. Conditional Access haben wir nicht.",
+      ),
+    ).toBe("security_defaults_enabled");
+    expect(
+      top(
+        'Test mail fails. The old account has "Authenticated SMTP" ticked under Manage email apps, the new nas@ account doesn\'t.',
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+    expect(
+      top(
+        "Message center: your organization is still connecting using SMTP Auth client submission via smtp.office365.com with TLS1.0 or TLS1.1. Today the old MFP says: Unable to connect to the email server.",
+      ),
+    ).toBe("tls_version");
+  });
+});
