@@ -143,7 +143,9 @@ export function gatherEvidence(text: string, context = ""): Evidence {
   // An error the reporter says was fixed, or had earlier, is history, not the failure to diagnose.
   const ex = extract(dropSuperseded(text));
   const { body, glued } = ex.norm;
-  const { basic, enhanced } = codesAnywhere(ex.norm.flat);
+  // Also in the joined reading: a log column can cut an enhanced code ("4" | ".3.2").
+  const { basic, enhanced: enhancedFlat } = codesAnywhere(ex.norm.flat);
+  const enhanced = [...new Set([...enhancedFlat, ...codesAnywhere(ex.norm.joined).enhanced])];
   // .NET says the basic code in words ("Mailbox unavailable." = 550) even when no code is printed.
   const wrapper = dotnetWrapperCode(ex.norm.text);
   if (wrapper !== null && !basic.includes(wrapper)) basic.push(wrapper);

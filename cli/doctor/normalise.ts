@@ -196,9 +196,11 @@ function joinWrapped(s: string): string {
       // The code must read as one (after a basic code, a quote, a colon or alone), not a version
       // number ending a line ("Microsoft.Identity.Client, 4.59.0").
       const afterCode = /(?:^\s*|[45]\d\d |["'(:]\s*)[45]\.[0-7]\.\d{1,3}$/u.test(tail) && /^\s*\p{L}/u.test(line);
-      if ((sentence || afterCode) && !/^\s*(?:[CS]:|\d{3}[ -]|at\s)/u.test(line)) {
-        // A line broken at a hyphen ("-\nstarttls", "multi-\nfactor") was one word or option.
-        const glue = tail.endsWith("-") ? "" : " ";
+      // A code a column cut in two ("535 5.7" | ".3 Authentication …", "Exception: 4" | ".3.2 …").
+      const codeCut = /(?:^|[\s"':(])(?:[45]\d\d[ -])?[45](?:\.\d{1,3})?$/u.test(tail) && /^\.\d/u.test(line);
+      if (codeCut || ((sentence || afterCode) && !/^\s*(?:[CS]:|\d{3}[ -]|at\s)/u.test(line))) {
+        // A line broken at a hyphen ("-\nstarttls", "multi-\nfactor") or inside a code was one token.
+        const glue = tail.endsWith("-") || codeCut ? "" : " ";
         const added = line.trim();
         parts[parts.length - 1] = parts[parts.length - 1]!.trimEnd();
         parts.push(glue, added);

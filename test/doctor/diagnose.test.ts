@@ -932,3 +932,23 @@ describe("general reports, third writer", () => {
     ).toBe("tls_version");
   });
 });
+
+describe("a code cut by a column, and TLS retired in Portuguese", () => {
+  it("joins a reply code a log column cut in two", () => {
+    expect(ids("SASL authentication failed; server said: 535 5.7\n.3 Authentication unsuccessful")).toContain(
+      "wrong_credentials",
+    );
+    expect(top("MailKit.Net.Smtp.SmtpCommandException: 4\n.3.2 Concurrent connections limit exceeded.")).toBe(
+      "transient",
+    );
+  });
+
+  it("reads 'stopped accepting TLS 1.0' and a From other than the authenticated user in Portuguese", () => {
+    expect(top("O Office365 deixou de aceitar o tls 1.0 e 1.1 e o sistema parou de enviar e-mail.")).toBe(
+      "tls_version",
+    );
+    expect(top("O Office 365 não aceita um e-mail diferente do usuário autenticado no campo from.")).toBe(
+      "send_as_permission",
+    );
+  });
+});
