@@ -30,6 +30,9 @@ const AUTH_NOT_ADVERTISED = [
   "authentication is not allowed at this stage",
   // nodemailer lib/smtp-connection: when AUTH is missing from the EHLO reply
   "authentication not supported",
+  // pfSense (etc/inc/smtp.inc, the Manuel Lemos smtp class): EHLO listed no AUTH. Only as the error it
+  // prints: HP's settings page names its no-authentication option with the same words.
+  "error: server does not require authentication",
 ];
 
 /**
@@ -50,6 +53,9 @@ const MECHANISM_MISMATCH = [
   "unsupported authentication mechanism",
   // Cyrus SASL (postfix's smtp_sasl) without the LOGIN plugin: "SASL authentication failure: No worthy mechs found"
   "no worthy mechs found",
+  // swaks-style "the server does not support the requested auth type (CRAM-MD5)", by its distinctive
+  // part: a paste cut after "does not support" must not read as this phrase cut short.
+  "the requested auth type",
   // Device firmware (Sharp, Kyocera) after a configured CRAM-MD5/NTLM: "Authentication method is not supported by the server"
   "authentication method is not supported",
 ];
@@ -295,7 +301,13 @@ export const CLIENT_RULES: readonly Rule[] = [
         // A device or application set to NTLM, CRAM-MD5 or DIGEST-MD5 ("Authentication Method = NTLM").
         /(?:auth(?:entication)?[ _-]?(?:method|type|mechanism)s?|smtp[ _-]auth(?:entication)?)\s*["']?\s*[:=]\s*["']?(?:ntlm|cram[-_]md5|digest[-_]md5)\b/u.test(
           ev.words,
-        );
+        ) ||
+        // A settings line whose key names authentication and whose value names the mechanism
+        // ("Email Send Authentication: SMTP AUTH (CRAM-MD5)", "SMTP Server Authentication: NTLM").
+        /^[^\n:=]{0,40}auth[^\n:=]{0,30}[:=][^\n]{0,30}?\b(?:ntlm|cram[-_]?md5|digest[-_]?md5)\b/imu.test(
+          ev.ex.normalized,
+        ) ||
+        /\bauth(?:entication)? type\b[^.\n]{0,30}["'“]?(?:ntlm|cram[-_]?md5|digest[-_]?md5)\b/u.test(ev.words);
       if (!restricted) return 0;
       return phrases([...AUTH_NOT_ADVERTISED, ...MECHANISM_MISMATCH, ...AUTH_FAILED_GENERIC])(ev) > 0 ||
         ev.enhanced.includes("5.7.4") ||

@@ -464,7 +464,7 @@ export const REPLY_RULES: readonly Rule[] = [
     // leaves it unread: which attempt is current cannot be told.
     evidence: (ev) =>
       /\b235[ -](?:2\.7\.0 )?authentication succe(?:ssful|eded)|\b235 2\.7\.0\b/iu.test(ev.ex.normalized) &&
-      !/\b(?:535|534|530|504)\b|\b5\.7\.(?:139|3|57|4)\b|authentication (?:unsuccessful|failed)/iu.test(
+      !/\b(?:535|534|530|504)\b|\b5\.7\.(?:139|3|57|4)\b|authentication (?:unsuccessful|failed|error|failure)|not support the requested auth/iu.test(
         ev.ex.normalized,
       )
         ? 1

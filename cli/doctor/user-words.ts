@@ -34,12 +34,12 @@ const saidBeside =
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
 const NEGATION_BEFORE = String.raw`\b(?:no|without|nothing\b[^.\n]{0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used)(?: any)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?)\s+(?:any\s+|the\s+|an?\s+)?`;
-const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n]{0,25}?\b(?:exclude[sd]?\b|none (?:of them )?appl(?:y|ies)\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b)`;
+const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|none (?:of them )?appl(?:y|ies)\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b)`;
 
 // The same in the other languages Exchange answers in, for the localised nouns: "keine … bedingten
 // Zugriff", "pas de … accès conditionnel", "sin acceso condicional", "条件付きアクセスのポリシーは作成していません",
 // "没有条件访问".
-const NEGATION_BEFORE_OTHER = String.raw`\b(?:keine?n?|kein|pas d[e']|aucune?|ni|sin|ningun[ao]?|sem|nenhum[ao]?|nessun[ao]?|non abbiamo|non ci sono|non usiamo|geen|inga|ingen|brak)\s+(?:\S{1,40}?[\s'’]+){0,2}?`;
+const NEGATION_BEFORE_OTHER = String.raw`\b(?:keine?n?|kein|pas d[e']|aucune?|ni|sin|ningun[ao]?|no tenemos|no usamos|no hay|sem|nenhum[ao]?|não temos|não usamos|nessun[ao]?|non abbiamo|non ci sono|non usiamo|geen|inga|ingen|brak)\s+(?:\S{1,40}?[\s'’]+){0,2}?`;
 const NEGATION_AFTER_OTHER = String.raw`[^。.\n]{0,24}?(?:していません|ありません|使っていません|なし|無し|未設定|없음|없습니다|없어요|없고|사용하지 않|쓰지 않|적용되지 않|(?:haben|gibt es|nutzen|verwenden)(?: wir)? (?:keine?|nicht)\b|nicht vorhanden|nicht angewendet|non appliquée?|no aplicad[oa]|não aplicad[oa]|non applicat[oa]|niet toegepast|nie zastosowan|inte tillämpad|не применен)`;
 
 function negatedMentions(words: string, noun: string, localNoun?: string): { rest: string; negated: boolean } {
@@ -234,7 +234,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // removida, it licenza rimossa, nl licentie verwijderd), and a mailbox that is still on-premises
     // (a hybrid account Exchange Online holds no mailbox for).
     evidence: said(
-      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 )?licen[cs]e\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b[^.\n]{0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:quitamos|quité|eliminamos|retiramos|removemos|removi|tiramos|entfernt|entzogen|retiré|retiré|supprimé|rimosso|tolto|verwijderd|odebraliśmy|usunęliśmy|tog bort|fjernet|poistimme|odebrali|сняли|удалили|kaldırdık|elvettük)\s+(?:\S+\s+){0,3}?(?:la |a |die |le |il |de )?(?:licencia|licença|lizenz|licence|licenza|licentie|licencj\S*|licens\S*|lisenssi\S*|licenci\S*|лицензи\S*|lisans\S*|licencet?)|mailbox\S* (?:staat|ist|est|está|è|jest|är|står) (?:nog |noch |encore |todavía |ainda |ancora |nadal |fortfarande )?(?:on-?prem\S*|lokal|local)|niet gemigreerd|nicht migriert|non migré|no migrad[oa]|não migrad[oa]|non migrat[oa]|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|mailbox(?:es)? (?:still )?(?:lives?|sits?|is hosted|are hosted|resides?) (?:on|in) (?:our |the |an? )?(?:on-?prem\S*|exchange (?:server )?20\d\d|exchange server|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
+      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 |product )?licen[cs]e\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b[^.\n]{0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:quitamos|quité|eliminamos|retiramos|removemos|removi|tiramos|entfernt|entzogen|retiré|retiré|supprimé|rimosso|tolto|verwijderd|odebraliśmy|usunęliśmy|tog bort|fjernet|poistimme|odebrali|сняли|удалили|kaldırdık|elvettük)\s+(?:\S+\s+){0,3}?(?:la |a |die |le |il |de )?(?:licencia|licença|lizenz|licence|licenza|licentie|licencj\S*|licens\S*|lisenssi\S*|licenci\S*|лицензи\S*|lisans\S*|licencet?)|mailbox\S* (?:staat|ist|est|está|è|jest|är|står) (?:nog |noch |encore |todavía |ainda |ancora |nadal |fortfarande )?(?:on-?prem\S*|lokal|local)|niet gemigreerd|nicht migriert|non migré|no migrad[oa]|não migrad[oa]|non migrat[oa]|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|mailbox(?:es)? (?:still )?(?:lives?|sits?|is hosted|are hosted|resides?) (?:on|in) (?:our |the |an? )?(?:on-?prem\S*|exchange (?:server )?20\d\d|exchange server|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
     ),
     // A stated fact about the account, not a guess: it outweighs a bare code's prior (wrong credentials).
     weights: { unknown: -1.5, mailbox_unlicensed_or_missing: 3.2, send_as_permission: 0.4 },
@@ -336,7 +336,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "the legacy per-user MFA page's states Enabled / Enforced, as reporters name them in their language (Applicato, Appliqué, Erzwungen, Aplicado, Afgedwongen, 強制, 强制)",
     kind: "context",
     evidence: said(
-      /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare|사용자별)[^.\n]{0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad|적용됨)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制/u,
+      /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare|사용자별)[^.\n]{0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad|적용됨|exigido|obligatorio|forcé|wymuszone|vynuceno)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制/u,
     ),
     weights: { per_user_mfa: 3, conditional_access_block: -0.8, unknown: -1.5 },
     why: "You say per-user MFA is enforced for the account: a password-only SMTP sign-in cannot satisfy it",
@@ -364,11 +364,64 @@ export const USER_WORD_RULES: readonly Rule[] = [
     why: "The user name is not the mailbox's full address (UPN): Entra cannot find the account, so the sign-in fails as a wrong user name",
   },
   {
+    id: "words-device-auth-off",
+    source:
+      "Microsoft 'How to set up a multifunction device or application to send email': smtp.office365.com:587 needs SMTP AUTH; a device's settings page with its SMTP authentication off (Xerox 'SMTP Authentication: Off', Eaton 'Authentication: disabled', Canon 'Use SMTP Authentication: Off') sends MAIL FROM unauthenticated (530 5.7.57)",
+    kind: "context",
+    // A settings line: an authentication key and an off value, in the languages device web pages use.
+    evidence: said(
+      /(?:smtp[ -]?auth(?:entication)?|(?:server |send |e-?mail )?authentication|smtp-authentifizierung|authentifizierung|authentification smtp|autenticación smtp|autenticação smtp|autenticazione smtp|smtp-verificatie)["'”]?\s*[:=]\s*["'“]?(?:off|disabled|none|no|aus|nein|désactivée?|non|desactivad[oa]|ningun[oa]|desativad[oa]|nessuna|disattivat[oa]|uit|geen)\b|\b(?:set to|[:=])\s*["'“]?server does not require authentication\b/u,
+    ),
+    weights: { not_authenticated_anonymous_send: 3.2, starttls_required: 0.4, unknown: -1.5 },
+    why: "The device's SMTP authentication is off: it sends MAIL FROM without logging in, which smtp.office365.com refuses",
+  },
+  {
+    id: "words-device-sender-is-user",
+    source:
+      "MFP user authentication and 'Scan to Me' (Konica Minolta, Canon, Ricoh): the From becomes the logged-in user's address while SMTP AUTH stays the device's account, which needs Send As on each user (Microsoft: SendAsDenied)",
+    kind: "context",
+    evidence: said(
+      /\bscan to me\b|(?:address|adresse|dirección|indirizzo|adres)\s+(?:of the|de l'|del|dell'|van de)\s*(?:logged[- ]in user|utilisateur connecté|usuario conectado|utente connesso|ingelogde gebruiker)[^.\n]{0,40}(?:as (?:the )?sender|comme expéditeur|como remitente|come mittente|als afzender)|(?:from|sender|expéditeur|absender|remitente|mittente|afzender)[^.\n]{0,40}(?:logged[- ]in user|user'?s own|each user'?s|utilisateur connecté|angemeldeten benutzers|usuario conectado|utente connesso)|(?:logged[- ]in user'?s|utilisateur connecté)[^.\n]{0,40}(?:address|adresse|dirección)[^.\n]{0,30}(?:as (?:the )?(?:sender|from)|comme expéditeur|als absender|como remitente)/u,
+    ),
+    weights: { send_as_permission: 2.8, unknown: -1.5 },
+    why: "The From is each logged-in user's address while the device authenticates as its own mailbox: that mailbox needs Send As on every user",
+  },
+  {
+    id: "words-device-starttls-off",
+    source:
+      "Microsoft: smtp.office365.com:587 starts in plain text and needs STARTTLS; a device set to SSL/TLS on connect, or to no encryption, on 587 ('Habilitar SSL/TLS: marcado, Habilitar STARTTLS: sin marcar', pfSense 'Secure SMTP Connection: unchecked, STARTTLS: unchecked')",
+    kind: "context",
+    // A settings line turning STARTTLS off (any language), with the submission port named.
+    evidence: (ev) =>
+      /\bstart ?tls["'”]?\s*[:=]\s*["'“]?(?:off|disabled|no|none|unchecked|unticked|not checked|sin marcar|desmarcad[oa]|aus|nein|désactivé|non cochée?|non|disattivat[oa]|uit|niet aangevinkt)\b/u.test(
+        ev.words,
+      ) && /\b587\b/u.test(ev.words)
+        ? 1
+        : 0,
+    weights: { starttls_required: 3.2, unknown: -1.5 },
+    why: "STARTTLS is off in the device's settings on port 587: smtp.office365.com answers in plain text and offers AUTH only after STARTTLS",
+  },
+  {
+    id: "words-device-login-without-domain",
+    source:
+      "Microsoft 'How to set up a multifunction device …': the user name is the mailbox's full address; a device's login-name field with no '@' (Kyocera 'Anmeldebenutzername: scanner') is not the UPN",
+    kind: "context",
+    evidence: (ev) =>
+      /smtp\.office365\.com/u.test(ev.words) &&
+      /^[^\S\n]*(?:smtp[ -]?)?(?:login ?(?:name|user(?: ?name)?)|user ?(?:name|id)|device userid|anmeldebenutzername|benutzername|nom d'utilisateur|nombre de usuario|usuario|nome utente|utente|gebruikersnaam|användarnamn|nazwa użytkownika)[^\S\n]*[:=][^\S\n]*([a-z0-9._-]{2,40})[^\S\n]*$/mu.test(
+        ev.ex.normalized.toLowerCase(),
+      )
+        ? 1
+        : 0,
+    weights: { wrong_credentials: 2.6, unknown: -1.5 },
+    why: "The login name in the device's settings has no domain: smtp.office365.com needs the mailbox's full address (UPN) as the user name",
+  },
+  {
     id: "words-password-changed",
     source: "reporter changed or reset the password",
     kind: "context",
     evidence: said(
-      /password (?:was |has been |got )?(?:changed|reset|expired|rotated)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:\w+ )?password|new password|\b(?:still|noch|encore|todavía|ainda|ancora|nog|még|wciąż|fortfarande|stále|всё ещё|hala)\b[^.\n]{0,40}\b(?:old|alte|ancien|antigua|antiga|vecchia|oude|régi|stare|gamla|staré|старый|eski)\b|passwort (?:geändert|abgelaufen)|neues passwort|mot de passe (?:a été )?(?:changé|modifié|expiré)|nouveau mot de passe|(?:cambiamos|cambié) la contraseña|(?:nueva|contraseña nueva)|senha (?:foi )?(?:alterada|expirada)|nova senha|password (?:cambiata|scaduta)|nuova password|wachtwoord (?:is )?(?:gewijzigd|verlopen)|nieuw wachtwoord|zmieni\S* hasło|nowe hasło|hasło wygasło|nytt lösenord|bytt lösenord|lejárt[^.\n]{0,30}jelsz|új jelsz|nové heslo|změnil\S* heslo|смени\S* пароль|новый пароль|пароль истёк|şifre (?:değişti|değiştirildi)|yeni şifre|パスワードを変更|新しいパスワード|修改了密码|新密码|密码过期|비밀번호를 변경|새 비밀번호/u,
+      /password (?:was |has been |got )?(?:changed|reset|expired|rotated)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:\w+ )?password|\bpassword rotation\b|\brotated\b[^.\n]{0,30}\bpassword\b|\bnobody updated the\b|new password|\b(?:still|noch|encore|todavía|ainda|ancora|nog|még|wciąż|fortfarande|stále|всё ещё|hala)\b[^.\n]{0,40}\b(?:old|alte|ancien|antigua|antiga|vecchia|oude|régi|stare|gamla|staré|старый|eski)\b|passwort (?:geändert|abgelaufen)|neues passwort|mot de passe (?:a été )?(?:changé|modifié|expiré)|nouveau mot de passe|(?:cambiamos|cambié) la contraseña|(?:nueva|contraseña nueva)|senha (?:foi )?(?:alterada|expirada)|nova senha|password (?:cambiata|scaduta)|nuova password|wachtwoord (?:is )?(?:gewijzigd|verlopen)|nieuw wachtwoord|zmieni\S* hasło|nowe hasło|hasło wygasło|nytt lösenord|bytt lösenord|lejárt[^.\n]{0,30}jelsz|új jelsz|nové heslo|změnil\S* heslo|смени\S* пароль|новый пароль|пароль истёк|şifre (?:değişti|değiştirildi)|yeni şifre|パスワードを変更|新しいパスワード|修改了密码|新密码|密码过期|비밀번호를 변경|새 비밀번호/u,
     ),
     // A password changed or expired while the device keeps the old one is the reporter naming the cause.
     weights: { wrong_credentials: 1.6, account_locked: 0.5, unknown: -1.5 },
@@ -392,7 +445,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "reporters' own account that the server accepts only TLS 1.2 (DSpace #7964 'TLSv1.2+ only servers'), or that the device speaks only TLS 1.0/1.1; Microsoft 'Preparing for TLS 1.2 in Office 365'",
     kind: "context",
     evidence: said(
-      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)|(?<![a-z])(?:only|nur|seulement|uniquement|solo|solamente|apenas|somente|alleen|tylko|endast|bara|kun|vain|csak|pouze|jen|только|лише|sadece|hanya|doar|μόνο|chỉ|max(?:imum)?|up to|at most|höchstens|jusqu'à|hasta|até|fino a|tot|maksymalnie|tối đa)(?![a-z])[^.\n]{0,25}?\b(?:sslv?3|tls\s*v?1(?:\.[01])?)\b(?!\.[23])|(?:only|only supports?|with|using)\s+tls\s*v?1\.0\s*(?:or|and|\/)\s*(?:tls\s*v?)?1\.1\b|(?:no longer accepts?|stopped accepting|deixou de aceitar|dejó de aceptar|n'accepte plus|akzeptiert (?:nicht mehr|kein(?:e|en)? )|non accetta più|accepteert (?:niet langer|geen))[^.\n]{0,20}tls\s*v?1\.[01]\b|connecting using smtp auth client submission[^.\n]{0,60}tls\s*v?1\.[01]|(?:只|仅|僅)[^。\n]{0,10}tls\s*v?1(?:\.[01])?\b(?!\.[23])|tls\s*v?1(?:\.[01])?\b(?!\.[23])[^。\n]{0,8}(?:のみ|까지만|만 지원)/u,
+      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|\bno\b[^.\n]{0,25}\bwith tls\s*v?1\.2 support|\b(?:still )?allows? tls\s*v?1\.[01]\b[^.\n]{0,60}\bworks\b|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)|(?<![a-z])(?:only|nur|seulement|uniquement|solo|solamente|apenas|somente|alleen|tylko|endast|bara|kun|vain|csak|pouze|jen|только|лише|sadece|hanya|doar|μόνο|chỉ|max(?:imum)?|up to|at most|höchstens|jusqu'à|hasta|até|fino a|tot|maksymalnie|tối đa)(?![a-z])(?:[^.\n]|\.(?=\d)){0,25}?\b(?:ssl\s*v?3(?:\.0)?|tls\s*v?1(?:\.[01])?)\b(?!\.[23])|(?:only|only supports?|with|using)\s+tls\s*v?1\.0\s*(?:or|and|\/)\s*(?:tls\s*v?)?1\.1\b|(?:no longer accepts?|stopped accepting|deixou de aceitar|dejó de aceptar|n'accepte plus|akzeptiert (?:nicht mehr|kein(?:e|en)? )|non accetta più|accepteert (?:niet langer|geen))[^.\n]{0,20}tls\s*v?1\.[01]\b|connecting using smtp auth client submission[^.\n]{0,60}tls\s*v?1\.[01]|(?:只|仅|僅)[^。\n]{0,10}tls\s*v?1(?:\.[01])?\b(?!\.[23])|tls\s*v?1(?:\.[01])?\b(?!\.[23])[^。\n]{0,8}(?:のみ|까지만|만 지원)/u,
     ),
     weights: { tls_version: 3.6, transient: -0.5 },
     why: "You say the server accepts only TLS 1.2: the client (or its runtime) offers only TLS 1.0/1.1",

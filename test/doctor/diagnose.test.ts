@@ -952,3 +952,45 @@ describe("a code cut by a column, and TLS retired in Portuguese", () => {
     );
   });
 });
+
+describe("devices' settings pages, in their own terms", () => {
+  it("reads the settings that decide: authentication off, STARTTLS off, a mechanism, a login without its domain", () => {
+    expect(
+      top(
+        "Scanner settings:\n  SMTP Server: smtp.office365.com\n  Port: 587\n  SMTP Authentication: Off\nThe job log says the server rejected the sender.",
+      ),
+    ).toBe("not_authenticated_anonymous_send");
+    expect(
+      top(
+        "Camera e-mail settings: SMTP server smtp.office365.com, port 587\n  Enable SSL/TLS: checked\n  STARTTLS: unchecked\nTest failed.",
+      ),
+    ).toBe("starttls_required");
+    expect(
+      top(
+        "Copier e-mail setup:\n  SMTP Server Authentication: NTLM\n  Server: smtp.office365.com:587\nPanel: authentication error",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+    expect(
+      top(
+        "MFP settings:\n  SMTP server: smtp.office365.com\n  Login user name: scans\n  Sender: scans@contoso.com\nSend error 1102",
+      ),
+    ).toBe("wrong_credentials");
+  });
+
+  it("reads the sender a device puts in From, and errors that name the mechanism or the missing AUTH", () => {
+    expect(top("Since badge login, Scan to Me fails for everyone; the shared panel login still sends.")).toBe(
+      "send_as_permission",
+    );
+    expect(top("Test SMTP settings: Could not send the message -- Error: server does not require authentication")).toBe(
+      "starttls_required",
+    );
+    expect(top("*** the server does not support the requested auth type (CRAM-MD5)")).toBe(
+      "auth_mechanism_unsupported",
+    );
+    expect(
+      top(
+        'SMTP Authentication set to "Server does not require authentication", port 587: 530 5.7.57 Client not authenticated to send mail',
+      ),
+    ).toBe("not_authenticated_anonymous_send");
+  });
+});
