@@ -56,6 +56,8 @@ const MECHANISM_MISMATCH = [
   // swaks-style "the server does not support the requested auth type (CRAM-MD5)", by its distinctive
   // part: a paste cut after "does not support" must not read as this phrase cut short.
   "the requested auth type",
+  // device firmware: "SMTP server does not support the authentication type"
+  "support the authentication type",
   // Device firmware (Sharp, Kyocera) after a configured CRAM-MD5/NTLM: "Authentication method is not supported by the server"
   "authentication method is not supported",
 ];
@@ -165,6 +167,8 @@ const CANNOT_CONNECT = [
   "connection refused",
   // the same as people and device panels retell it ("the connection was refused by the server")
   "connection was refused",
+  // APC NMC, other appliances: "Could not mail, SMTP server timeout."
+  "smtp server timeout",
   "refused the connection",
   // Winsock 10060 as .NET words it: "A connection attempt failed because the connected party did not properly respond …"
   "a connection attempt failed",
@@ -313,7 +317,7 @@ export const CLIENT_RULES: readonly Rule[] = [
         ev.enhanced.includes("5.7.4") ||
         ev.basic.includes(504) ||
         ev.basic.includes(535) ||
-        /authenticationfailedexception|authentication error|auth(?:entication)? failed/u.test(ev.words)
+        /authenticationfailedexception|\berror\b|\bfail(?:s|ed|ure)?\b|\bdenied\b|\brefused\b/u.test(ev.words)
         ? 1
         : 0;
     },

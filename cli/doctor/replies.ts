@@ -42,7 +42,7 @@ const SECURITY_DEFAULTS_REPLY = anyPhrase(
  * ("Sign-in error code: 50126", "errorCode": 50126, the localised labels of the portal's column).
  */
 const ENTRA_CODE =
-  /\baadsts(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice di errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)["'\s]*[:=]\s*["']?(\d{5,7})\b/gu;
+  /\baadsts(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice di errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)["'\s]*[:=]?\s*["']?(\d{5,7})\b/gu;
 
 function hasEntraCode(ev: Evidence, codes: readonly string[]): boolean {
   for (const m of ev.words.matchAll(ENTRA_CODE)) if (codes.includes((m[1] ?? m[2])!)) return true;
@@ -502,6 +502,8 @@ export const REPLY_RULES: readonly Rule[] = [
         "rechazó una o más direcciones de destinatario",
         "mindestens eine empfängeradresse abgelehnt",
         "rejeté une ou plusieurs adresses de destinataires",
+        // Xerox: "One or more of the addresses are invalid. No messages were sent"
+        "one or more of the addresses are invalid",
       ],
       14,
     ),
@@ -572,6 +574,15 @@ export const REPLY_RULES: readonly Rule[] = [
         : 0,
     weights: { wrong_credentials: 6, unknown: -3 },
     why: "Entra error 50126: invalid user name or password (or the user name is not the account's UPN)",
+  },
+  {
+    id: "aadsts-account-locked",
+    source:
+      "Entra AADSTS50053 ('Account is locked because user tried to sign in too many times …'), as the sign-in log's error code in any language",
+    kind: "phrase",
+    evidence: (ev) => (hasEntraCode(ev, ["50053"]) ? 1 : 0),
+    weights: { account_locked: 5, unknown: -3 },
+    why: "Entra error 50053: the account is locked (smart lockout)",
   },
   {
     id: "aadsts-account-disabled",

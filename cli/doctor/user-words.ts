@@ -33,7 +33,7 @@ const saidBeside =
  * present. `negatedMentions` cuts those spans out of the words (so the positive test no longer sees
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
-const NEGATION_BEFORE = String.raw`\b(?:no|without|nothing\b[^.\n]{0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used)(?: any)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?)\s+(?:any\s+|the\s+|an?\s+)?`;
+const NEGATION_BEFORE = String.raw`\b(?:no|without|nothing\b[^.\n]{0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?)\s+(?:any\s+|the\s+|an?\s+)?`;
 const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|none (?:of them )?appl(?:y|ies)\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b)`;
 
 // The same in the other languages Exchange answers in, for the localised nouns: "keine … bedingten
@@ -79,7 +79,8 @@ const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|(?:azure ad |entra (?:id 
 // the tenant's state. A word is matched whole (no "aktiviert" inside "deaktiviert", no "activés" inside
 // "désactivés"); accented endings need (?![a-z]) rather than \b.
 const SD_ON_STATE = String.raw`(?:\b(?:(?:is|are|was|were|be|been|still|now|are now|is now)\s+)*(?:on|enabled|active|activated|turned on|switched on)(?![a-z])(?!\s+(?:the|this|that|an?|our|my|your|its|for|in|at|port|by default)\b)|(?<![a-zé])(?:aktiviert|aktiv|eingeschaltet|activés?|activad[oa]s?|habilitad[oa]s?|ativad[oa]s?|attivat[ei]|ingeschakeld|aan|włączone|aktiverade?|påslagna?|aktiveret|aktivert|käytössä|zapnut[oéa]?|povolen[oéa]?|включены|включено|включен|увімкнено|etkin|açık|engedélyezve|bekapcsolva|activat[ăe]?|bật|aktif)(?![a-z])|有効|オン|启用|开启|打开|已啟用|啟用|사용\s*(?:상태|중|함)?|켜져)`;
-const SD_OFF_STATE = String.raw`(?:\b(?:turned off|switched off|disabled|deactivated|(?:(?:is|are|was|were|still|now) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|abgeschaltet|aus|uit|uitgeschakeld|uitgezet)(?![a-z])|(?:désactivés?|desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|disattivat[ei]|wyłączone|avstängda?|inaktiverade?|deaktiveret|deaktivert|slået fra|slått av|pois käytöstä|vypnut[oéa]?|zakázán[oéa]?|выключены|отключены|вимкнено|devre dışı|kapalı|kikapcsolva|letiltva|dezactivat[ăe]?|tắt|nonaktif)(?![a-z])|無効|オフ|禁用|关闭|关了|关掉|已关|停用|已停用|꺼져|사용 안 ?함)`;
+// Not a requirement or advice ("Security defaults must be disabled to enable Conditional Access").
+const SD_OFF_STATE = String.raw`(?<!(?:must|need to|needs to|have to|has to|should|to) be )(?:\b(?:turned off|switched off|disabled|deactivated|(?:(?:is|are|was|were|still|now) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|abgeschaltet|aus|uit|uitgeschakeld|uitgezet)(?![a-z])|(?:désactivés?|desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|disattivat[ei]|wyłączone|avstängda?|inaktiverade?|deaktiveret|deaktivert|slået fra|slått av|pois käytöstä|vypnut[oéa]?|zakázán[oéa]?|выключены|отключены|вимкнено|devre dışı|kapalı|kikapcsolva|letiltva|dezactivat[ăe]?|tắt|nonaktif)(?![a-z])|無効|オフ|禁用|关闭|关了|关掉|已关|停用|已停用|꺼져|사용 안 ?함)`;
 const SD_ON_ACT = String.raw`(?<![a-zé])(?:enabled|enabling|turned on|turning on|switched on|switching on|activated|activating|added|adding|aktiviert(?:en)?|eingeschaltet|activé|activamos|activé|habilitamos|ativamos|ativei|attivato|abbiamo attivato|ingeschakeld|aangezet|włączyliśmy|włączono|aktiverade|slog på|aktiverede|aktiverte|otimme käyttöön|zapnuli|jsme zapnuli|включили|увімкнули|etkinleştirdik|bekapcsoltuk|am activat|đã bật|mengaktifkan)`;
 const SD_OFF_ACT = String.raw`(?<![a-zé])(?:disabled|turned off|switched off|deactivated|deaktiviert(?:en)?|ausgeschaltet|abgeschaltet|désactivé|desactivamos|desactivé|deshabilitamos|desativamos|desativei|disattivato|abbiamo disattivato|uitgeschakeld|uitgezet|wyłączyliśmy|inaktiverade|stängde av)`;
 
@@ -285,7 +286,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Microsoft Authenticator ("more information required") although nobody configured MFA; weaker, a
     // new tenant (where SMTP AUTH is also off by default for the organisation).
     evidence: (ev) =>
-      /(?:asked|nagged|prompted|forced|told|required|asks|nags|prompts|forces) (?:me |us |the user |users )?to (?:set up|register|install|configure) (?:the )?(?:microsoft )?authenticator\b|\bmore information (?:is )?required\b|\b14 days? (?:to|until) (?:register|set up)\b|\blet'?s keep your account secure\b|authenticator(?:-app)?[^.\n]{0,20}(?:einrichten|configurer|configurar|impostare|instellen|skonfigurować|konfigurera)|(?:einrichten|configurer|configurar|impostare|instellen)[^.\n]{0,20}authenticator|\bskip (?:it )?for (?:now|14 days)\b|\b(?:entra|azure ad|properties)\b[^.\n]{0,40}\bstill (?:at |on )?(?:the )?default\b/u.test(
+      /(?:asked|nagged|prompted|forced|told|required|asks|nags|prompts|forces) (?:me |us |the user |users )?to (?:set up|register|install|configure) (?:the )?(?:microsoft )?authenticator\b|\bmore information (?:is )?required\b|\b14 days? (?:to|until) (?:register|set up)\b|\blet'?s keep your account secure\b|\bneeds more information to keep your account secure\b|authenticator(?:-app)?[^.\n]{0,20}(?:einrichten|configurer|configurar|impostare|instellen|skonfigurować|konfigurera)|(?:einrichten|configurer|configurar|impostare|instellen)[^.\n]{0,20}authenticator|\bskip (?:it )?for (?:now|14 days)\b|\b(?:entra|azure ad|properties)\b[^.\n]{0,40}\bstill (?:at |on )?(?:the )?default\b/u.test(
         ev.words,
       )
         ? 1
@@ -370,7 +371,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // A settings line: an authentication key and an off value, in the languages device web pages use.
     evidence: said(
-      /(?:smtp[ -]?auth(?:entication)?|(?:server |send |e-?mail )?authentication|smtp-authentifizierung|authentifizierung|authentification smtp|autenticación smtp|autenticação smtp|autenticazione smtp|smtp-verificatie)["'”]?\s*[:=]\s*["'“]?(?:off|disabled|none|no|aus|nein|désactivée?|non|desactivad[oa]|ningun[oa]|desativad[oa]|nessuna|disattivat[oa]|uit|geen)\b|\b(?:set to|[:=])\s*["'“]?server does not require authentication\b/u,
+      /(?:smtp[ -]?auth(?:entication)?|(?:server |send |e-?mail )?authentication(?: method)?|smtp-authentifizierung|authentifizierung(?:smethode)?|authentification smtp|méthode d'authentification|autenticación smtp|método de autenticación|autenticação smtp|autenticazione smtp|metodo di autenticazione|smtp-verificatie|verificatiemethode(?: server)?)["'”]?\s*[:=]\s*["'“]?(?:off|disabled|none|no|aus|nein|keine|désactivée?|non|aucune|desactivad[oa]|ningun[oa]|desativad[oa]|nenhum[ao]|nessuna|disattivat[oa]|uit|geen|unchecked|not checked|unticked)\b|(?:smtp[ -]?auth(?:entication)?|authentication|authentifizierung)\s*[:=]\s*\[ ?\]|\b(?:set to|[:=])\s*["'“]?server does not require authentication\b/u,
     ),
     weights: { not_authenticated_anonymous_send: 3.2, starttls_required: 0.4, unknown: -1.5 },
     why: "The device's SMTP authentication is off: it sends MAIL FROM without logging in, which smtp.office365.com refuses",
@@ -393,13 +394,39 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // A settings line turning STARTTLS off (any language), with the submission port named.
     evidence: (ev) =>
-      /\bstart ?tls["'”]?\s*[:=]\s*["'“]?(?:off|disabled|no|none|unchecked|unticked|not checked|sin marcar|desmarcad[oa]|aus|nein|désactivé|non cochée?|non|disattivat[oa]|uit|niet aangevinkt)\b/u.test(
+      (/\bstart ?tls["'”]?\s*[:=]\s*["'“]?(?:off|disabled|no|none|unchecked|unticked|not checked|sin marcar|desmarcad[oa]|aus|nein|désactivé|non cochée?|non|disattivat[oa]|uit|niet aangevinkt)\b/u.test(
         ev.words,
-      ) && /\b587\b/u.test(ev.words)
+      ) ||
+        // "Secure Connection: SSL/TLS" (Epson), "Encryption: SSL" — TLS on connect, not STARTTLS. Not a
+        // bare "TLS": on Brother and others that option is STARTTLS.
+        /^[^\S\n]*(?:secure connection|encryption|connection security|security|ssl\/tls|smtp security|verschlüsselung|chiffrement|cifrado|sicurezza)[^\S\n]*[:=][^\S\n]*(?:ssl\/tls|ssl|smtps|implicit(?: tls)?)[^\S\n]*$/imu.test(
+          ev.ex.normalized,
+        )) &&
+      /\b587\b/u.test(ev.words)
         ? 1
         : 0,
     weights: { starttls_required: 3.2, unknown: -1.5 },
     why: "STARTTLS is off in the device's settings on port 587: smtp.office365.com answers in plain text and offers AUTH only after STARTTLS",
+  },
+  {
+    id: "words-device-sender-not-login",
+    source:
+      "Microsoft 'How to set up a multifunction device …', option 1: the From address must be the authenticating mailbox or one it has Send As on; a settings page whose login and sender addresses differ (Synology 'Username: svc-nas@…', 'Sender email: it-alerts@…')",
+    kind: "context",
+    evidence: (ev) => {
+      const text = ev.ex.normalized.toLowerCase();
+      const login =
+        /^[^\S\n]*(?:smtp[ -]?)?(?:user ?name|login(?: ?name)?|user ?id|authenticated account|account|benutzer(?:-id|name)?|anmeldebenutzername|usuario|nombre de usuario|utente|nome utente|gebruikersnaam|nom d'utilisateur|användarnamn)[^\S\n]*[:=][^\S\n]*([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,253})/mu.exec(
+          text,
+        )?.[1];
+      const sender =
+        /^[^\S\n]*(?:sender(?:'s)?(?: e-?mail)?(?: address)?|from(?: address)?|device e-?mail(?: address)?|absender(?:adresse)?|adresse de l'expéditeur|expéditeur|remitente|dirección del remitente|mittente|indirizzo mittente|afzender(?:adres)?|avsändar(?:adress)?)[^\S\n]*[:=][^\S\n]*([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,253})/mu.exec(
+          text,
+        )?.[1];
+      return login !== undefined && sender !== undefined && login !== sender ? 1 : 0;
+    },
+    weights: { send_as_permission: 2.4, unknown: -1.5 },
+    why: "The device signs in as one mailbox and sends From another: the signing-in mailbox needs Send As on the From address",
   },
   {
     id: "words-device-login-without-domain",
@@ -445,7 +472,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "reporters' own account that the server accepts only TLS 1.2 (DSpace #7964 'TLSv1.2+ only servers'), or that the device speaks only TLS 1.0/1.1; Microsoft 'Preparing for TLS 1.2 in Office 365'",
     kind: "context",
     evidence: said(
-      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|\bno\b[^.\n]{0,25}\bwith tls\s*v?1\.2 support|\b(?:still )?allows? tls\s*v?1\.[01]\b[^.\n]{0,60}\bworks\b|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)|(?<![a-z])(?:only|nur|seulement|uniquement|solo|solamente|apenas|somente|alleen|tylko|endast|bara|kun|vain|csak|pouze|jen|только|лише|sadece|hanya|doar|μόνο|chỉ|max(?:imum)?|up to|at most|höchstens|jusqu'à|hasta|até|fino a|tot|maksymalnie|tối đa)(?![a-z])(?:[^.\n]|\.(?=\d)){0,25}?\b(?:ssl\s*v?3(?:\.0)?|tls\s*v?1(?:\.[01])?)\b(?!\.[23])|(?:only|only supports?|with|using)\s+tls\s*v?1\.0\s*(?:or|and|\/)\s*(?:tls\s*v?)?1\.1\b|(?:no longer accepts?|stopped accepting|deixou de aceitar|dejó de aceptar|n'accepte plus|akzeptiert (?:nicht mehr|kein(?:e|en)? )|non accetta più|accepteert (?:niet langer|geen))[^.\n]{0,20}tls\s*v?1\.[01]\b|connecting using smtp auth client submission[^.\n]{0,60}tls\s*v?1\.[01]|(?:只|仅|僅)[^。\n]{0,10}tls\s*v?1(?:\.[01])?\b(?!\.[23])|tls\s*v?1(?:\.[01])?\b(?!\.[23])[^。\n]{0,8}(?:のみ|까지만|만 지원)/u,
+      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|tls\s*v?1\.2\)?\s*(?:nicht auswählbar|not selectable|not available|non disponible|no disponible|nicht verfügbar|niet beschikbaar|non selezionabile)|tls\s*v?1\.0\s*(?:bis|to|à|a|–|-)\s*tls\s*v?1\.1\b|\bno\b[^.\n]{0,25}\bwith tls\s*v?1\.2 support|\b(?:still )?allows? tls\s*v?1\.[01]\b[^.\n]{0,60}\bworks\b|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)|(?<![a-z])(?:only|nur|seulement|uniquement|solo|solamente|apenas|somente|alleen|tylko|endast|bara|kun|vain|csak|pouze|jen|только|лише|sadece|hanya|doar|μόνο|chỉ|max(?:imum)?|up to|at most|höchstens|jusqu'à|hasta|até|fino a|tot|maksymalnie|tối đa)(?![a-z])(?:[^.\n]|\.(?=\d)){0,25}?\b(?:ssl\s*v?3(?:\.0)?|tls\s*v?1(?:\.[01])?)\b(?!\.[23])|(?:only|only supports?|with|using)\s+tls\s*v?1\.0\s*(?:or|and|\/)\s*(?:tls\s*v?)?1\.1\b|(?:no longer accepts?|stopped accepting|deixou de aceitar|dejó de aceptar|n'accepte plus|akzeptiert (?:nicht mehr|kein(?:e|en)? )|non accetta più|accepteert (?:niet langer|geen))[^.\n]{0,20}tls\s*v?1\.[01]\b|connecting using smtp auth client submission[^.\n]{0,60}tls\s*v?1\.[01]|(?:只|仅|僅)[^。\n]{0,10}tls\s*v?1(?:\.[01])?\b(?!\.[23])|tls\s*v?1(?:\.[01])?\b(?!\.[23])[^。\n]{0,8}(?:のみ|까지만|만 지원)/u,
     ),
     weights: { tls_version: 3.6, transient: -0.5 },
     why: "You say the server accepts only TLS 1.2: the client (or its runtime) offers only TLS 1.0/1.1",
@@ -641,7 +668,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The From (or sender) set to, or compared with, the SMTP user name / login.
     evidence: said(
-      /\bfrom\b[^\n]{0,80}(?:smtp_?user(?:_?name)?|smtp_?login)\b|(?:set|same|match(?:es|ing)?)\b[^\n.]{0,30}\b(?:username|user name|login)\b[^\n.]{0,15}\bfrom\b|\bfrom (?:address|email|e-mail)\b[^\n.]{0,30}\b(?:same as|match(?:es)?|equal to)\b[^\n.]{0,20}\b(?:username|user name|login|smtp user)|\b(?:sender|from)(?: address)? (?:is |was )?(?:left as|set to|is) (?:the )?(?:scanner|device|service|smtp|auth(?:enticated)?|login|sending|own) (?:account|user|address|mailbox)\b[^.\n]{0,30}\bworks\b|\b(?:pick|picks|choose|chooses|select|selects|use|uses|enter|enters|put|puts|set|sets) (?:themselves|himself|herself|(?:their|his|her|your|my) own (?:name|address|e-?mail(?: address)?)|another (?:user|address)|a different (?:user|address|sender)|other users?) as (?:the )?(?:sender|from)\b|\b(?:leaves?|left|keeps?) the (?:sender|from)(?: address)? as the (?:machine|device|scanner|printer|login|account)\b|\bfull access\b[^.\n]{0,40}\b(?:but )?(?:no|not|without) send[ -]as\b|\bonly (?:has )?["'“]?full ?access\b|\bnur ["'„“]?vollzugriff|\b(?:no|without|not granted|never granted|haven't granted|have not granted|didn't grant|did not grant|doesn't have|does not have|lacks?) (?:the )?["'“]?send[ -]as\b|send[ -]as["'”)]*\s*(?:permission|right)?s?[^.\n]{0,15}\b(?:not granted|missing|is missing|not assigned)\b|send as\)?[^。\n]{0,12}(?:権限は付けていません|権限がありません|未授予|没有)|\b(?:changed|switched|set) the (?:sender|from)(?: address)? (?:from [^ \n]{1,60} )?to (?:a |the )?shared mailbox\b|差出人[^。\n]{0,30}共有メールボックス|\bals absender\b[^.\n]{0,60}\b(?:geht|funktioniert|klappt)\b|\b(?:diferente|distinto|different|anders|différent|diverso)\b[^.\n]{0,40}\b(?:usuário|usuario|user|utilisateur|benutzer|utente)\b[^.\n]{0,30}\b(?:autenticad|authenticated|authentifi|angemeldet)/u,
+      /\bfrom\b[^\n]{0,80}(?:smtp_?user(?:_?name)?|smtp_?login)\b|(?:set|same|match(?:es|ing)?)\b[^\n.]{0,30}\b(?:username|user name|login)\b[^\n.]{0,15}\bfrom\b|\bfrom (?:address|email|e-mail)\b[^\n.]{0,30}\b(?:same as|match(?:es)?|equal to)\b[^\n.]{0,20}\b(?:username|user name|login|smtp user)|\b(?:sender|from)(?: address)? (?:is |was )?(?:left as|set to|is) (?:the )?(?:scanner|device|service|smtp|auth(?:enticated)?|login|sending|own) (?:account|user|address|mailbox)\b[^.\n]{0,30}\bworks\b|\b(?:pick|picks|choose|chooses|select|selects|use|uses|enter|enters|put|puts|set|sets) (?:themselves|himself|herself|(?:their|his|her|your|my) own (?:name|address(?: book entry)?|entry|e-?mail(?: address)?)|another (?:user|address)|a different (?:user|address|sender)|other users?) as (?:the )?(?:sender|from)\b|\b(?:leaves?|left|keeps?) the (?:sender|from)(?: address)? as the (?:machine|device|scanner|printer|login|account)\b|\b(?:sender|from)(?: address)? is left as the (?:machine|device|scanner|printer|login|account)\b|\bfull access\b[^.\n]{0,40}\b(?:but )?(?:no|not|without) send[ -]as\b|\bonly (?:has )?["'“]?full ?access\b|\bnur ["'„“]?vollzugriff|\b(?:no|without|not granted|never granted|haven't granted|have not granted|didn't grant|did not grant|doesn't have|does not have|lacks?) (?:the )?["'“]?send[ -]as\b|send[ -]as["'”)]*\s*(?:permission|right)?s?[^.\n]{0,15}\b(?:not granted|missing|is missing|not assigned)\b|send as\)?[^。\n]{0,12}(?:権限は付けていません|権限がありません|未授予|没有)|\b(?:changed|switched|set) the (?:sender|from)(?: address)? (?:from [^ \n]{1,60} )?to (?:a |the )?shared mailbox\b|差出人[^。\n]{0,30}共有メールボックス|\bals absender\b[^.\n]{0,60}\b(?:geht|funktioniert|klappt)\b|\b(?:diferente|distinto|different|anders|différent|diverso)\b[^.\n]{0,40}\b(?:usuário|usuario|user|utilisateur|benutzer|utente)\b[^.\n]{0,30}\b(?:autenticad|authenticated|authentifi|angemeldet)/u,
     ),
     weights: { unknown: -1.5, send_as_permission: 2.2 },
     why: "Sending works when the From address is the login itself: the mailbox may not send as the other address",

@@ -994,3 +994,33 @@ describe("devices' settings pages, in their own terms", () => {
     ).toBe("not_authenticated_anonymous_send");
   });
 });
+
+describe("devices, second writer", () => {
+  it("reads unchecked boxes, implicit TLS on 587, differing login and sender, sign-in codes without a colon", () => {
+    expect(
+      top("Camera e-mail: SMTP Server smtp.office365.com, port 587\nAuthentication: [ ] (unchecked)\nTest failed."),
+    ).toBe("not_authenticated_anonymous_send");
+    expect(
+      top(
+        "Web Config:\nSMTP Server Port Number: 587\nSecure Connection: SSL/TLS\nConnection check: cannot connect to the server.",
+      ),
+    ).toBe("starttls_required");
+    expect(
+      top(
+        "NAS e-mail settings:\nUsername: svc-nas@contoso.com\nSender email: alerts@contoso.com\nSend a test email -> failed.",
+      ),
+    ).toBe("send_as_permission");
+    expect(top("W dzienniku logowań Entra: kod błędu 50053 dla konta skanera.")).toBe("account_locked");
+    expect(
+      top("SSL/TLS-Version: TLS1.0 bis TLS1.1 (TLS1.2 nicht auswählbar). Scan-to-E-Mail: Serververbindungsfehler."),
+    ).toBe("tls_version");
+  });
+
+  it("a requirement is not a state: 'security defaults must be disabled to enable Conditional Access'", () => {
+    expect(
+      top(
+        "Authentication failed on the copier. The Conditional Access page says: security defaults must be disabled to enable Conditional Access policy. We have never created a CA policy. Security defaults = Enabled.",
+      ),
+    ).toBe("security_defaults_enabled");
+  });
+});
