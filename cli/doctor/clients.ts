@@ -42,6 +42,8 @@ const AUTH_NOT_ADVERTISED = [
 const MECHANISM_MISMATCH = [
   // MailKit SmtpClient.Authenticate(): throw new NotSupportedException ("No compatible authentication mechanisms found.")
   "no compatible authentication mechanisms found",
+  // lettre (Rust) SmtpTransport: "No compatible authentication mechanism was found"
+  "no compatible authentication mechanism was found",
   // PHPMailer SMTP::authenticate(): 'Requested auth method not available: %s' and
   // 'The requested authentication method "%s" is not supported by the server'
   "requested auth method not available",
@@ -167,6 +169,12 @@ const CANNOT_CONNECT = [
   "connection refused",
   // the same as people and device panels retell it ("the connection was refused by the server")
   "connection was refused",
+  // DNS: glibc "Temporary failure in name resolution" / "Name or service not known", curl "Could not resolve
+  // host", Windows/.NET "No such host is known"
+  "temporary failure in name resolution",
+  "name or service not known",
+  "could not resolve host",
+  "no such host is known",
   // APC NMC, other appliances: "Could not mail, SMTP server timeout."
   "smtp server timeout",
   "refused the connection",

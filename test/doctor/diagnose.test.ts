@@ -1024,3 +1024,14 @@ describe("devices, second writer", () => {
     ).toBe("security_defaults_enabled");
   });
 });
+
+describe("GitHub-issue style", () => {
+  it("reads lettre's mechanism error and a DNS failure", () => {
+    expect(top("Error: No compatible authentication mechanism was found (smtp.office365.com:587, STARTTLS)")).toBe(
+      "auth_mechanism_unsupported",
+    );
+    expect(
+      top("php_network_getaddresses: getaddrinfo for smtp.office365.com failed: Temporary failure in name resolution"),
+    ).toBe("transient");
+  });
+});
