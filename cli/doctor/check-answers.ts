@@ -100,6 +100,16 @@ const perUserMfaAnswer = (text: string): string | undefined => {
   const m = PER_USER_MFA_ANSWER.exec(text);
   return (m?.[1] ?? m?.[2])?.toLowerCase();
 };
+/** The per-user MFA state: a pasted answer (Graph, MSOnline), else the per-user MFA page as retold. */
+function perUserMfaState(ev: Evidence): string | undefined {
+  return (
+    firstAnswer(ev, perUserMfaAnswer) ??
+    PER_USER_MFA_PAGE.exec(ev.words)
+      ?.slice(1)
+      .find((x) => x !== undefined)
+  )?.toLowerCase();
+}
+
 /** Graph's isEnabled for security defaults, as printed (JSON, Format-List) or retold before the cmdlet's name. */
 const securityDefaultsAnswer = (text: string): string | undefined => {
   const m = SECURITY_DEFAULTS_ANSWER.exec(text);
@@ -202,12 +212,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
       "Graph beta GET /users/{id}/authentication/requirements → perUserMfaState; Entra admin center > Per-user multifactor authentication (Disabled / Enabled / Enforced)",
     kind: "context",
     evidence: (ev) => {
-      const state = (
-        firstAnswer(ev, perUserMfaAnswer) ??
-        PER_USER_MFA_PAGE.exec(ev.words)
-          ?.slice(1)
-          .find((x) => x !== undefined)
-      )?.toLowerCase();
+      const state = perUserMfaState(ev);
       return state === "enforced" || state === "enabled" || state === "強制" || state === "有効" ? 1 : 0;
     },
     weights: { per_user_mfa: 4.5, conditional_access_block: -1, unknown: -2 },
@@ -218,12 +223,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     source: "perUserMfaState disabled / 'Disabled' on the per-user MFA page",
     kind: "context",
     evidence: (ev) => {
-      const state = (
-        firstAnswer(ev, perUserMfaAnswer) ??
-        PER_USER_MFA_PAGE.exec(ev.words)
-          ?.slice(1)
-          .find((x) => x !== undefined)
-      )?.toLowerCase();
+      const state = perUserMfaState(ev);
       return state === "disabled" || state === "無効" ? 1 : 0;
     },
     weights: { per_user_mfa: -2.5 },

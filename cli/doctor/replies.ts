@@ -49,6 +49,18 @@ function hasEntraCode(ev: Evidence, codes: readonly string[]): boolean {
   return false;
 }
 
+/**
+ * A reason's short form ("disabled for the mailbox"), which survives a cut-off reply, counted only in a
+ * reply or a stated sentence: in a guess ("could be … SMTP AUTH disabled for the mailbox, a wrong
+ * password …") it is a hypothesis.
+ */
+const statedShortReason =
+  (phrase: string) =>
+  (ev: Evidence): number =>
+    new RegExp(phrase.replaceAll(" ", String.raw`\s+`), "u").test(ev.statements) || inReply(ev, [phrase])
+      ? anyPhrase([phrase], 15)(ev)
+      : 0;
+
 export const REPLY_RULES: readonly Rule[] = [
   {
     id: "phrase-smtp-auth-disabled",
@@ -75,10 +87,7 @@ export const REPLY_RULES: readonly Rule[] = [
     evidence: (ev) =>
       Math.max(
         anyPhrase(REASONS.tenantDisabled, PAST_SHARED_START)(ev),
-        // As for the mailbox: the short form in a guess is a hypothesis.
-        /disabled\s+for\s+the\s+tenant/u.test(ev.statements) || inReply(ev, ["disabled for the tenant"])
-          ? anyPhrase(["disabled for the tenant"], 15)(ev)
-          : 0,
+        statedShortReason("disabled for the tenant")(ev),
       ),
     // The mailbox override stays listed: enabling SMTP AUTH on the mailbox is the fix.
     weights: { smtp_auth_disabled_tenant: 2.0 },
@@ -91,11 +100,7 @@ export const REPLY_RULES: readonly Rule[] = [
     evidence: (ev) =>
       Math.max(
         anyPhrase(REASONS.mailboxDisabled, PAST_SHARED_START)(ev),
-        // The short form survives a cut-off reply, but in a guess ("could be … SMTP AUTH disabled for the
-        // mailbox, a wrong password …") it is a hypothesis.
-        /disabled\s+for\s+the\s+mailbox/u.test(ev.statements) || inReply(ev, ["disabled for the mailbox"])
-          ? anyPhrase(["disabled for the mailbox"], 15)(ev)
-          : 0,
+        statedShortReason("disabled for the mailbox")(ev),
       ),
     weights: { smtp_auth_disabled_mailbox: 2.5, smtp_auth_disabled_tenant: -1 },
     why: "{reply}: SMTP AUTH is disabled on this mailbox (CASMailbox SmtpClientAuthenticationDisabled $true)",
