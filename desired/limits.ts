@@ -6,6 +6,7 @@
  */
 import { CST, LineCounter, Parser } from "yaml";
 import type { DesiredStateIssue } from "./tenant-yaml.ts";
+import { keyPathAtLine } from "./syntax-key.ts";
 
 /** The limits: far above what a real tenant needs, far below what hurts the parser or the state. */
 export const DESIRED_STATE_LIMITS = {
@@ -49,12 +50,13 @@ export function decodeDesiredStateBytes(
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
   } catch {
     const bad = firstInvalidUtf8Byte(bytes);
+    const at = positionOfByte(bytes, bad);
     return {
       issues: [
         {
           file,
-          ...positionOfByte(bytes, bad),
-          key: "",
+          ...at,
+          key: keyPathAtLine(new TextDecoder().decode(bytes.subarray(0, bad)), at.line),
           message: `the file is not valid UTF-8 (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, "0")} at offset ${bad}); save it as UTF-8`,
         },
       ],

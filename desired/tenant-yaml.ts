@@ -14,6 +14,7 @@ import { describe, isValidDate, show } from "./values.ts";
 import { YamlWalker } from "./walker.ts";
 import { TOP_KEYS } from "./keys.ts";
 import { checkDesiredStateLimits, decodeDesiredStateBytes } from "./limits.ts";
+import { keyPathAtLine } from "./syntax-key.ts";
 
 export * from "./types.ts";
 export * from "./keys.ts";
@@ -90,7 +91,7 @@ function validate(w: YamlWalker, text: string): DesiredState | undefined {
       e.code === "MULTIPLE_DOCS"
         ? "the file must hold a single YAML document; remove the second `---`"
         : `${e.name === "YAMLWarning" ? "YAML" : "YAML syntax error"}: ${e.message.split("\n")[0] ?? ""}`;
-    w.issueAt(e.pos[0], "", message);
+    w.issueAt(e.pos[0], keyPathAtLine(text, w.lines.linePos(e.pos[0]).line), message);
   }
   if (syntax.length > 0) return undefined;
 

@@ -42,7 +42,7 @@ describe("hostile desired state is refused before the YAML is composed, with a p
         file,
         line: 7,
         column: 6,
-        key: "",
+        key: "mfa.users",
         message: `the file is not valid UTF-8 (byte 0xc3 at offset ${VALID.length + 19}); save it as UTF-8`,
       },
     ]);

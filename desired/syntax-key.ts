@@ -1,0 +1,81 @@
+/**
+ * The key a YAML syntax error sits under, read from the text's lines: when the YAML does not parse
+ * there is no document to walk, yet "file:line:column key: message" should still name the key an
+ * admin has to fix. Indentation gives the path; a quote or flow collection still open at the error
+ * names the key where it was opened, since that is where the mistake is, not where the parser gave up.
+ */
+
+/** `securityDefaults.reason`-style path of the key that line `line` (1-based) belongs to; "" at top level. */
+export function keyPathAtLine(text: string, line: number): string {
+  const lines = text.split(/\r?\n/);
+  const stack: Declared[] = [];
+  const scan: Scan = { depth: 0 };
+  let openedAt: string | undefined;
+  for (let i = 0; i < Math.min(line, lines.length); i++) {
+    const raw = lines[i]!;
+    if (openedAt === undefined) {
+      if (/^(---|\.\.\.)(\s|$)/.test(raw)) stack.length = 0; // a document marker: back to the top
+      const declared = keyLine(raw);
+      if (declared) {
+        while (stack.length > 0 && !isParent(stack[stack.length - 1]!, declared)) stack.pop();
+        stack.push(declared);
+      }
+    }
+    if (i === line - 1) break;
+    scanLine(raw, scan);
+    const open = scan.quote !== undefined || scan.depth > 0;
+    if (open && openedAt === undefined) openedAt = stack.map((s) => s.key).join(".");
+    if (!open) openedAt = undefined;
+  }
+  return openedAt ?? stack.map((s) => s.key).join(".");
+}
+
+interface Declared {
+  indent: number;
+  key: string;
+  /** `enabled: false` rather than `securityDefaults:` with its mapping on the next lines. */
+  inlineValue: boolean;
+}
+
+/** A key with its value on the same line has no children, whatever a stray tab makes an indent look like. */
+function isParent(outer: Declared, inner: Declared): boolean {
+  return outer.indent < inner.indent && !outer.inlineValue;
+}
+
+/** The key a block-mapping line declares and its column; undefined for blanks, comments and values. */
+function keyLine(raw: string): Declared | undefined {
+  const lead = /^[ \t]*(?:-[ \t]+)*/.exec(raw)![0].length;
+  const m = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{}[\],&*!|>%@`][^#]*?)[ \t]*:(?:[ \t]|$)/.exec(raw.slice(lead));
+  if (!m) return undefined;
+  const key = /^["']/.test(m[1]!) ? m[1]!.slice(1, -1) : m[1]!;
+  const rest = raw.slice(lead + m[0].length).trim();
+  return { indent: lead, key, inlineValue: rest !== "" && !rest.startsWith("#") && !/^[&!][^\s]*$/.test(rest) };
+}
+
+interface Scan {
+  quote?: '"' | "'";
+  depth: number;
+}
+
+/** Carries an open quoted scalar or flow collection ({ … }, [ … ]) from line to line. */
+function scanLine(raw: string, s: Scan): void {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (s.quote === '"') {
+      if (c === "\\") i++;
+      else if (c === '"') s.quote = undefined;
+    } else if (s.quote === "'") {
+      if (c === "'" && raw[i + 1] === "'") i++;
+      else if (c === "'") s.quote = undefined;
+    } else if (c === "#" && (i === 0 || /\s/.test(raw[i - 1]!))) {
+      return;
+    } else if ((c === '"' || c === "'") && /(^|[\s:,[{-])$/.test(raw.slice(0, i))) {
+      // A quote opens a scalar only where a value starts, not inside a plain word (it's, O'Brien).
+      s.quote = c;
+    } else if (c === "{" || c === "[") {
+      s.depth++;
+    } else if ((c === "}" || c === "]") && s.depth > 0) {
+      s.depth--;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { keyPathAtLine } from "../../desired/syntax-key.ts";
+
+// A YAML syntax error leaves no document to walk; the key it is reported under comes from the lines.
+const TENANT = [
+  "# comment: with a colon", // 1
+  "securityDefaults:", // 2
+  "  enabled: false # off", // 3
+  '  reason: "it\'s the scanner: it can only do Basic"', // 4
+  "smtpAuth:", // 5
+  "  mailboxes:", // 6
+  '    "scanner@contoso.com":', // 7
+  "      state: enabled", // 8
+  "", // 9
+  "      owner: facilities@contoso.com", // 10
+  "  others: unmanaged", // 11
+].join("\n");
+
+describe("keyPathAtLine", () => {
+  it.each([
+    [1, ""],
+    [2, "securityDefaults"],
+    [3, "securityDefaults.enabled"],
+    [4, "securityDefaults.reason"],
+    [7, "smtpAuth.mailboxes.scanner@contoso.com"],
+    [9, "smtpAuth.mailboxes.scanner@contoso.com.state"],
+    [10, "smtpAuth.mailboxes.scanner@contoso.com.owner"],
+    [11, "smtpAuth.others"],
+  ])("line %i is under %j", (line, path) => {
+    expect(keyPathAtLine(TENANT, line)).toBe(path);
+  });
+
+  it("names the key where a quote was left open, not the line where the parser gave up", () => {
+    const text = 'securityDefaults:\n  reason: "no closing quote\n  enabled: false\nmfa:\n';
+    expect(keyPathAtLine(text, 4)).toBe("securityDefaults.reason");
+  });
+
+  it("names the key where a flow mapping was left open", () => {
+    const text =
+      "smtpAuth:\n  mailboxes:\n    a@contoso.com: { state: enabled, owner: b@contoso.com\n  others: inherit\n";
+    expect(keyPathAtLine(text, 4)).toBe("smtpAuth.mailboxes.a@contoso.com");
+  });
+
+  it("forgets a multi-line quoted value once it is closed", () => {
+    const text = 'securityDefaults:\n  reason: "two\n    lines"\n  enabled: nope\n';
+    expect(keyPathAtLine(text, 4)).toBe("securityDefaults.enabled");
+  });
+
+  it("does not take an apostrophe inside a word for an open quote", () => {
+    const text = "securityDefaults:\n  reason: the scanner's firmware\n  enabled: false\n";
+    expect(keyPathAtLine(text, 3)).toBe("securityDefaults.enabled");
+  });
+
+  it("does not nest a key under one whose value is on its own line, whatever a tab does to the indent", () => {
+    const text = "securityDefaults:\n\tenabled: false\n  reason: x\n";
+    expect(keyPathAtLine(text, 2)).toBe("securityDefaults.enabled");
+    expect(keyPathAtLine(text, 3)).toBe("securityDefaults.reason");
+  });
+
+  it("reads keys inside list items and restarts at a document marker", () => {
+    const text = "smtpAuth:\n  mailboxes:\n    - state: enabled\n---\nmfa:\n";
+    expect(keyPathAtLine(text, 3)).toBe("smtpAuth.mailboxes.state");
+    expect(keyPathAtLine(text, 4)).toBe("");
+  });
+});
