@@ -9,6 +9,7 @@
  */
 import type { Evidence } from "./evidence.ts";
 import type { Rule } from "./rule-kit.ts";
+import { ORG_SMTP_AUTH_BOX_TICKED } from "./user-words.ts";
 
 /**
  * `SmtpClientAuthenticationDisabled : <value>` after the cmdlet (or object) named, within a few lines
@@ -104,7 +105,7 @@ const perUserMfaAnswer = (text: string): string | undefined => {
 function perUserMfaState(ev: Evidence): string | undefined {
   return (
     firstAnswer(ev, perUserMfaAnswer) ??
-    PER_USER_MFA_PAGE.exec(ev.words)
+    (PER_USER_MFA_PAGE.exec(ev.words) ?? PER_USER_MFA_PAGE_STATE_FIRST.exec(ev.words))
       ?.slice(1)
       .find((x) => x !== undefined)
   )?.toLowerCase();
@@ -121,8 +122,12 @@ const PER_USER_MFA_ANSWER =
 // The per-user MFA page's status column, as an admin reports it ("shows Enforced on the per-user
 // multifactor authentication page", "per-user MFA status: Enabled").
 // Also Japanese, as Microsoft's localised page names it (ユーザーごとの多要素認証, status 強制 / 有効 / 無効).
+// The state after the noun is read first; one before it only when no clause break to another subject
+// comes between ("Security defaults are enabled, per-user MFA shows Disabled" is per-user MFA off).
 const PER_USER_MFA_PAGE =
-  /per-?user (?:mfa|multi-?factor(?: authentication)?)[^.\n]{0,60}?\b(enforced|enabled|disabled)\b|\b(enforced|enabled|disabled)\b[^.\n]{0,50}?\bper-?user (?:mfa|multi-?factor)|ユーザーごとの多要素認証[^。\n]{0,40}?(強制|有効|無効)/iu;
+  /per-?user (?:mfa|multi-?factor(?: authentication)?)[^.\n]{0,60}?\b(enforced|enabled|disabled)\b|ユーザーごとの多要素認証[^。\n]{0,40}?(強制|有効|無効)/iu;
+const PER_USER_MFA_PAGE_STATE_FIRST =
+  /\b(enforced|enabled|disabled)\b[^.,;\n]{0,50}?\bper-?user (?:mfa|multi-?factor)/iu;
 
 /** The answers-to-checks table. */
 export const CHECK_ANSWER_RULES: readonly Rule[] = [
@@ -140,9 +145,10 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     source:
       "Get-TransportConfig | Format-List SmtpClientAuthenticationDisabled True with Get-CASMailbox blank ($null: the mailbox inherits the organisation)",
     kind: "context",
+    // The organisation's switch as pasted, or its admin-center box retold as checked.
     evidence: (ev) => {
       const { org, mailbox } = switches(ev);
-      if (org !== "true") return 0;
+      if (org !== "true" && !(org === undefined && ORG_SMTP_AUTH_BOX_TICKED.test(ev.words))) return 0;
       return mailbox === "blank" ? 1 : mailbox === undefined ? 0.6 : 0;
     },
     weights: { smtp_auth_disabled_tenant: 4.5, smtp_auth_disabled_mailbox: -0.5, unknown: -2 },

@@ -235,6 +235,21 @@ function detectClient(s: string): ClientHint {
 export const MECHANISM_LISTS =
   /(?:\b250[- ]?AUTH\b|using\s?mechanisms:|auth\s?methods\s?available\s?on\s?the\s?server:|using\s?the\s?following\s?authenticators:|\bAUTH=)[ \t]*[A-Z0-9, \t"-]{0,120}/giu;
 
+/**
+ * A `port = 587`-style setting, skipping the port of an HTTPS endpoint: urllib3's
+ * "HTTPSConnectionPool(host='login.microsoftonline.com', port=443)" is the token service or Graph
+ * (blind set 15), not the SMTP port the client was configured with.
+ */
+function smtpPortSetting(scan: string): RegExpExecArray | null {
+  for (const m of scan.matchAll(/\bport['"]?\s*[:=]\s*['"]?(\d{2,4})\b/giu)) {
+    const before = scan.slice(Math.max(0, m.index - 90), m.index);
+    if (/HTTPSConnectionPool|https:\/\/|login\.microsoftonline\.|graph\.microsoft\.|login\.live\.com/iu.test(before))
+      continue;
+    return m;
+  }
+  return null;
+}
+
 function detectMechanism(s: string): Extracted["authMechanism"] {
   // The client's own account of the mechanism it chose: Jakarta Mail "DEBUG SMTP: Using mechanism
   // LOGIN", PHPMailer "Auth method selected: LOGIN" / "Auth method requested: CRAM-MD5".
@@ -263,8 +278,8 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
   if (configured !== undefined) return configured.toUpperCase().replace("_", "-") as Extracted["authMechanism"];
   if (/auth_login|AUTH LOGIN/iu.test(s)) return "LOGIN";
   // "OAuth2" named as the remedy or as what the client lacks is not the mechanism in use (twikoo #756).
-  if (/xoauth2|SaslMechanismOAuth2|oauth2/iu.test(s.replace(OAUTH_AS_REMEDY, " ").replace(MECHANISM_LISTS, " ")))
-    return "XOAUTH2";
+  if (/xoauth2|SaslMechanismOAuth2/iu.test(s.replace(MECHANISM_LISTS, " "))) return "XOAUTH2";
+  if (/oauth2/iu.test(withoutOAuthElsewhere(s).replace(MECHANISM_LISTS, " "))) return "XOAUTH2";
   return null;
 }
 
@@ -277,6 +292,24 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
  */
 export const OAUTH_AS_REMEDY =
   /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b|\boauth\s*2?(?:\.0)?[- ](?:capable|compatible|enabled|ready|aware)\b|\b(?:can ?not|can't|unable to|does ?n[o']t|do ?n[o']t|no)\s+(?:use\s+|support\s+|do\s+)?oauth\s*2?(?:\.0)?\b|\b(?:none of them|neither of them|nothing here) can (?:do|use|support) oauth\s*2?\b|(?:无法|不能|不支持|需要|改为|更改为|換成|换成|切换到|迁移到)\s*(?:使用\s*)?oauth\s*2?(?:\.0)?|\b(?:passare|passer|migrer|cambiar|pasar|migrar|mudar|umstellen|wechseln|overstappen|przejść|byta)\s+(?:a|à|vers|para|auf|zu|op|na|till)\s+(?:l'|el |la |o |den )?oauth\s*2?(?:\.0)?|\boauth\s*2?(?:\.0)?\s+(?:neumí|nepodporuje|nicht|non|no|não|niet|nie|inte|не|desteklemiyor)(?![a-z])|oauth\s*2?\s*(?:를 지원하지|に対応していない|非対応|をサポートしていない)|\b(?:kann|unterstützt)\s+(?:kein(?:e|en)?\s+)?oauth|\bne (?:supporte|gère) pas (?:l')?oauth|\bno (?:soporta|admite) oauth|\bnão suporta oauth|\bnon supporta oauth|\bondersteunt geen oauth|\bnie obsługuje oauth|\bstöder inte oauth|не поддерживает oauth/giu;
+
+/**
+ * A sentence naming OAuth as a plan, an option a product has, advice read somewhere, or what other
+ * apps use, not as the failing login (blind set 15: "I read OAuth is better but our Kyocera model has
+ * no OAuth option", "QuickBooks has an Outlook/OAuth option in the newer release", "the vendor says the
+ * new version supports OAuth2", "all the OAuth apps keep working", "we'll do the M365 OAuth option later").
+ */
+const OAUTH_ELSEWHERE =
+  /\b(?:plan(?:s|ned|ning)?|going to|gonna|will|we'll|later|eventually|next (?:week|month|quarter|year)|some ?day|maybe|perhaps|should|want(?:s|ed)?(?: us)? to|would (?:like|prefer)|consider(?:ing)?|thinking (?:about|of)|is better|are better|more secure|recommend(?:s|ed)?|i read|read that|heard|skimmed|guide|article|newer|new (?:release|version|firmware|model)|latest (?:release|version|firmware)|has an?|have an?|offers?|comes with|other|another|all (?:the|our)|the rest|still (?:fine|work)|keep(?:s)? working|to force|nuova versione|neue(?:n|re)? version|nouvelle version|nueva versión|nova versão|supporta oauth|unterstützt oauth|soporta oauth|suporta oauth|prend en charge oauth)\b/iu;
+
+function withoutOAuthElsewhere(r: string): string {
+  return r
+    .replace(OAUTH_AS_REMEDY, " ")
+    .replace(/[^.?!\n]{0,300}\boauth\s*2?\b[^.?!\n]{0,300}?[?？]/giu, " ")
+    .replace(/[^.!?\n]{0,300}\boauth[^.!?\n]{0,300}/giu, (sentence) =>
+      OAUTH_ELSEWHERE.test(sentence) ? " " : sentence,
+    );
+}
 
 /** OAuth tokens, mechanisms and flows: never a remedy sentence. */
 // Also the OAuth proxies whose upstream AUTH is always XOAUTH2 (email-oauth2-proxy's emailproxy.py and
@@ -309,13 +342,7 @@ function detectOAuth(readings: readonly string[], mech: Extracted["authMechanism
   // smtp login", hoppscotch #4401 wrapped at 40 columns), which only the joined reading puts back.
   // A question naming it ("OAuth on this Brother?", "Could we use OAuth2?") is a wish, not the login in use.
   // Bounded spans: the question test must stay linear on a long line without punctuation.
-  return readings.every(
-    (r) =>
-      /\bOAuth\s*2?\b/iu.test(r) &&
-      /\bOAuth\s*2?\b/iu.test(
-        r.replace(OAUTH_AS_REMEDY, " ").replace(/[^.?!\n]{0,300}\boauth\s*2?\b[^.?!\n]{0,300}?[?？]/giu, " "),
-      ),
-  );
+  return readings.every((r) => /\bOAuth\s*2?\b/iu.test(r) && /\bOAuth\s*2?\b/iu.test(withoutOAuthElsewhere(r)));
 }
 
 function detectStage(s: string, replies: Reply[]): Stage {
@@ -397,7 +424,7 @@ export function extract(text: string): Extracted {
   const portMatch =
     /(?:smtp[\w.-]{0,253}\.(?:com|cn|us|net)|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:\[[\d.]{7,15}\])?:(\d{2,4})\b/u.exec(
       scan,
-    ) ?? /\bport['"]?\s*[:=]\s*['"]?(\d{2,4})\b/iu.exec(scan);
+    ) ?? smtpPortSetting(scan);
   const mech = detectMechanism(scan);
   const addresses = [
     ...new Set(
@@ -420,7 +447,10 @@ export function extract(text: string): Extracted {
   const net =
     /\b(ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/iu.exec(scan)?.[1]?.toUpperCase() ??
     (/Connection reset by peer|ConnectionResetError/iu.test(scan) ? "ECONNRESET" : null) ??
-    (/Connection timeout|Greeting never received|Timed Out|timed out|Operation timed out/iu.test(scan)
+    // Also Python requests/urllib3's ConnectTimeout (ConnectTimeoutError) and Java's SocketTimeoutException.
+    (/Connection timeout|Greeting never received|Timed Out|timed out|Operation timed out|\bConnectTimeout(?:Error)?\b|\bSocketTimeoutException\b/iu.test(
+      scan,
+    )
       ? "timeout"
       : null);
   const ehloBlocks = scan.split(/\n(?=[^\n]*\b220\b)/u);

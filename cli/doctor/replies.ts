@@ -149,6 +149,29 @@ export const REPLY_RULES: readonly Rule[] = [
       "Is MFA or Security Defaults on for this account, or does its sign-in log name a Conditional Access policy?",
   },
   {
+    id: "phrase-federated-sts-unreachable",
+    source:
+      "Microsoft 'Fix issues with printers, scanners, and LOB applications that send email using Microsoft 365': '535 5.7.139 Authentication unsuccessful, federated STS service was unreachable' (the customer's own federation server, AD FS, could not be reached)",
+    kind: "phrase",
+    evidence: anyPhrase(["federated sts service was unreachable"], 14),
+    weights: { transient: 3.5, unknown: 3, security_defaults_enabled: -2, smtp_auth_disabled_tenant: -2 },
+    why: "{reply}: Exchange could not reach your federation server (AD FS) to check a federated user's password — an outage or firewall on your side, not an SMTP AUTH setting",
+    question:
+      "Is your AD FS (or other federation service) reachable from the internet right now, and do cloud-only accounts still send?",
+  },
+  {
+    id: "phrase-federated-sts-https",
+    source:
+      "Microsoft 'Fix issues with printers, scanners, and LOB applications …': '535 5.7.139 Authentication unsuccessful, the federated STS URL does not support HTTPS' (the federation server must offer TLS 1.2)",
+    kind: "phrase",
+    evidence: anyPhrase(
+      ["the federated sts url does not support https", "federated sts url does not support https"],
+      14,
+    ),
+    weights: { tls_version: 3, unknown: 3, security_defaults_enabled: -2, smtp_auth_disabled_tenant: -2 },
+    why: "{reply}: your federation server (AD FS) did not offer the secure connection Exchange needs — make it answer HTTPS with TLS 1.2",
+  },
+  {
     id: "phrase-basic-disabled",
     source: "m365 SmtpReplies.basicAuthDisabled (nodemailer #1714, mailR #107)",
     kind: "phrase",
@@ -454,7 +477,9 @@ export const REPLY_RULES: readonly Rule[] = [
       )
         ? 1
         : 0,
-    weights: { per_user_mfa: 4.5, conditional_access_block: 4.0, unknown: -3 },
+    // Security defaults also demand MFA "when necessary" (Microsoft Entra security defaults), the only
+    // source left when per-user MFA is off and there is no Conditional Access (blind set 15).
+    weights: { per_user_mfa: 4.5, conditional_access_block: 4.0, security_defaults_enabled: 3.0, unknown: -3 },
     why: "Entra error 50076/50079: the account must complete MFA, which a non-interactive sign-in cannot",
     question: "Is MFA enforced per user for this account, or required by a Conditional Access policy?",
   },
@@ -555,11 +580,13 @@ export const REPLY_RULES: readonly Rule[] = [
   {
     id: "aadsts-ca",
     source:
-      "Entra AADSTS53003/53000/53001/53002/53004/50158/50097, also as the sign-in log's error code and failure reason",
+      "Entra AADSTS53003/53000/53001/53002/53004/50158/50097, 70043/70044 (a refresh token or session ended by a Conditional Access sign-in frequency), also as the sign-in log's error code and failure reason",
     kind: "phrase",
     evidence: (ev) =>
-      hasEntraCode(ev, ["53003", "53000", "53001", "53002", "53004", "50158", "50097"]) ||
-      /access has been blocked by conditional access polic/u.test(ev.words)
+      hasEntraCode(ev, ["53003", "53000", "53001", "53002", "53004", "50158", "50097", "70043", "70044"]) ||
+      /access has been blocked by conditional access polic|due to sign-in frequency checks by conditional access/u.test(
+        ev.words,
+      )
         ? 1
         : 0,
     weights: { conditional_access_block: 6, unknown: -3 },
@@ -599,10 +626,17 @@ export const REPLY_RULES: readonly Rule[] = [
   },
   {
     id: "aadsts-app",
-    source: "Entra AADSTS700016/7000215/7000222/70011/65001/500011/50194/700027/7000218",
+    source:
+      "Entra AADSTS700016/7000215/7000222/70011/1002012 (scope)/65001/90094 (consent)/500011/650057 (resource)/50194/700027/700024/7000218/7000112/90002/50011/500113 (Microsoft Entra authentication and authorization error codes); the consent screen 'Need admin approval'",
     kind: "phrase",
     evidence: (ev) =>
-      hasEntraCode(ev, ["700016", "7000215", "7000222", "70011", "65001", "500011", "50194", "700027", "7000218"])
+      hasEntraCode(ev, [
+        ...["700016", "7000215", "7000222", "70011", "1002012", "65001", "90094", "500011", "650057", "50194"],
+        ...["700027", "700024", "7000218", "7000112", "90002", "50011", "500113"],
+      ]) ||
+      /\bneed admin approval\b|needs permission to access resources in your organi[sz]ation that only an admin can grant|\bconsent_required\b|"error"\s*:\s*"invalid_scope"/u.test(
+        ev.words,
+      )
         ? 1
         : 0,
     weights: { oauth_misconfigured_app_or_sp: 6, unknown: -3 },

@@ -84,14 +84,20 @@ const SD_OFF_STATE = String.raw`(?<!(?:must|need to|needs to|have to|has to|shou
 const SD_ON_ACT = String.raw`(?<![a-zé])(?:enabled|enabling|turned on|turning on|switched on|switching on|activated|activating|added|adding|aktiviert(?:en)?|eingeschaltet|activé|activamos|activé|habilitamos|ativamos|ativei|attivato|abbiamo attivato|ingeschakeld|aangezet|włączyliśmy|włączono|aktiverade|slog på|aktiverede|aktiverte|otimme käyttöön|zapnuli|jsme zapnuli|включили|увімкнули|etkinleştirdik|bekapcsoltuk|am activat|đã bật|mengaktifkan)`;
 const SD_OFF_ACT = String.raw`(?<![a-zé])(?:disabled|turned off|switched off|deactivated|deaktiviert(?:en)?|ausgeschaltet|abgeschaltet|désactivé|desactivamos|desactivé|deshabilitamos|desativamos|desativei|disattivato|abbiamo disattivato|uitgeschakeld|uitgezet|wyłączyliśmy|inaktiverade|stängde av)`;
 
+/**
+ * A clause break that turns to another subject ("Security defaults are enabled, per-user MFA shows
+ * Disabled"; blind set 15): a noun's state is not read across it.
+ */
+export const NEW_SUBJECT_CLAUSE = String.raw`(?:,|;|\bbut\b|\bwhile\b|\bwhereas\b)\s*(?:and\s+)?(?:the\s+)?(?:per-?user|mfa\b|multi-?factor|conditional access|ca\b|smtp|authenticated smtp|(?:the |its |their )?mailbox|(?:the |this )?(?:user|account)\b)`;
+
 /** "Security defaults are on / were turned on / we enabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_ON = new RegExp(
-  String.raw`${SD_NOUN}["”»]?[^.!?\n。]{0,50}?${SD_ON_STATE}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}`,
+  String.raw`${SD_NOUN}["”»]?(?:(?!${NEW_SUBJECT_CLAUSE})[^.!?\n。]){0,50}?${SD_ON_STATE}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}`,
   "u",
 );
 /** "Security defaults … turned off / disabled / are off", "we disabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_OFF = new RegExp(
-  String.raw`${SD_NOUN}[^.!?\n。]{0,80}?${SD_OFF_STATE}|${SD_OFF_ACT}\s+(?:\S+\s+){0,3}?"?${SD_NOUN}|\b(?:no|without|not using|(?:do|does|did)(?: not|n't) (?:have|use))\s+(?:the\s+)?"?${SD_NOUN}|${SD_NOUN}[^。\n]{0,12}?也?(?:关了|关掉|关闭了|已关闭|禁用了|已禁用)`,
+  String.raw`${SD_NOUN}(?:(?!${NEW_SUBJECT_CLAUSE})[^.!?\n。]){0,80}?${SD_OFF_STATE}|${SD_OFF_ACT}\s+(?:\S+\s+){0,3}?"?${SD_NOUN}|\b(?:no|without|not using|(?:do|does|did)(?: not|n't) (?:have|use))\s+(?:the\s+)?"?${SD_NOUN}|${SD_NOUN}[^。\n]{0,12}?也?(?:关了|关掉|关闭了|已关闭|禁用了|已禁用)`,
   "u",
 );
 
@@ -101,6 +107,13 @@ const MODERN_AUTH_PAGE =
 /** Its Basic-authentication protocol boxes cleared. */
 const BASIC_PROTOCOLS_UNTICKED =
   /\b(?:unticked|unchecked|cleared|deselected|untick|uncheck)\b|desmarc|abgewählt|deaktiviert|décoché|desmarcou|deselezionat|uitgevinkt|odznacz|avmarker/u;
+
+/**
+ * The organisation's box in the Exchange admin center, checked: "'Turn off SMTP AUTH protocol for your
+ * organization' is checked", or the act first ("after ticking 'Turn off SMTP AUTH protocol …'"; blind set 17).
+ */
+export const ORG_SMTP_AUTH_BOX_TICKED =
+  /turn off smtp auth protocol for your organi[sz]ation["'”]?\s+(?:(?:is|was)\s+)?(?:checked|ticked|selected|enabled|on)\b|\b(?:ticked|ticking|checked|checking|selected|selecting|enabled|enabling|turned on)\s+(?:the\s+)?(?:box\s+|option\s+|setting\s+|checkbox\s+)?["'“]?turn off smtp auth protocol for your organi[sz]ation/u;
 
 /** The user-words table. */
 export const USER_WORD_RULES: readonly Rule[] = [
@@ -318,9 +331,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // Checked: the organisation's switch is off (the tenant cause, unless the mailbox overrides it).
     evidence: (ev) =>
-      /turn off smtp auth protocol for your organi[sz]ation["'”]?\s+(?:(?:is|was)\s+)?(?:checked|ticked|selected|enabled|on)\b/u.test(
-        ev.words,
-      ) ||
+      ORG_SMTP_AUTH_BOX_TICKED.test(ev.words) ||
       // The same box in the localised admin centres: "組織の SMTP AUTH プロトコルをオフにする" にチェック,
       // "关闭组织的 SMTP AUTH 协议" 已勾选, "SMTP AUTH-Protokoll für Ihre Organisation deaktivieren" aktiviert …
       /(?:組織の ?smtp auth ?プロトコルをオフにする[」"]?に?チェック(?:が入|済|を入)|关闭[^。\n]{0,8}smtp auth[^。\n]{0,12}(?:已勾选|已选中|勾选了)|smtp auth[^.\n]{0,30}(?:organi[sz]ation|organisatie|organización|organização|organizzazione|organizacji|organisationen|организации)[^.\n]{0,40}(?:aktiviert|angehakt|coché|cochée|marcad[oa]|selezionat[oa]|aangevinkt|zaznaczon|markerad|отмечен|установлен))/u.test(
@@ -553,10 +564,10 @@ export const USER_WORD_RULES: readonly Rule[] = [
   {
     id: "words-no-plain",
     source:
-      "Exchange Online offers only AUTH LOGIN and XOAUTH2 after STARTTLS (Microsoft 'Authenticated client SMTP submission'); reporters say it in their own words (hasura-auth #612, seatsurfing PR #1337)",
+      "Exchange Online offers only AUTH LOGIN and XOAUTH2 after STARTTLS (Microsoft 'Authenticated client SMTP submission'); reporters say it in their own words (hasura-auth #612, seatsurfing PR #1337), also as the client choosing the wrong mechanism ('Net::SMTP doesn't select the correct authentication method automatically', gitlab #429680, fixed by a mechanism setting; batch 19)",
     kind: "context",
     evidence: said(
-      /(?:does ?n[o']t|do ?n[o']t|not) support (?:the )?(?:auth )?plain\b|\bplain (?:auth(?:entication)? |method )?(?:is )?not supported|only (?:supports? |accepts? )?(?:the )?(?:\([^)\n]{0,40}\) )?(?:auth )?login\b|\bsupports? neither (?:auth )?plain\b|\brejects? (?:auth )?(?:plain|cram-?md5)\b|\b(?:plain|cram-?md5)(?:\/[a-z0-9-]+)? (?:is |are )?(?:rejected|refused)\b|\buse auth login (?:for|with|instead)\b/u,
+      /(?:does ?n[o']t|do ?n[o']t|not) support (?:the )?(?:auth )?plain\b|\bplain (?:auth(?:entication)? |method )?(?:is )?not supported|only (?:supports? |accepts? )?(?:the )?(?:\([^)\n]{0,40}\) )?(?:auth )?login\b|\bsupports? neither (?:auth )?plain\b|\brejects? (?:auth )?(?:plain|cram-?md5)\b|\b(?:plain|cram-?md5)(?:\/[a-z0-9-]+)? (?:is |are )?(?:rejected|refused)\b|\buse auth login (?:for|with|instead)\b|(?:does ?n[o']t|do ?n[o']t|did ?n[o']t|fails? to|can ?not|can't)\s+(?:automatically\s+)?(?:select|pick|choose|negotiate|use)\s+the\s+(?:correct|right|proper|supported)\s+auth(?:entication)?\s+(?:method|mechanism|type)|\b(?:wrong|incorrect|unsupported)\s+auth(?:entication)?\s+(?:method|mechanism)\s+(?:is\s+)?(?:selected|chosen|picked|used|negotiated)/u,
     ),
     weights: { unknown: -1.5, auth_mechanism_unsupported: 2.6, wrong_credentials: -0.5 },
     why: "You say PLAIN is not supported: Exchange Online offers only AUTH LOGIN and XOAUTH2",

@@ -1035,3 +1035,76 @@ describe("GitHub-issue style", () => {
     ).toBe("transient");
   });
 });
+
+describe("the OAuth path, and OAuth only mentioned", () => {
+  it("Entra's token-time errors for the app, the consent screen and a sign-in frequency", () => {
+    expect(
+      top(
+        '{"error":"invalid_scope","error_description":"AADSTS1002012: The provided value for scope SMTP.Send is not valid."}',
+      ),
+    ).toBe("oauth_misconfigured_app_or_sp");
+    expect(
+      top(
+        "Need admin approval. The mail app needs permission to access resources in your organization that only an admin can grant.",
+      ),
+    ).toBe("oauth_misconfigured_app_or_sp");
+    expect(
+      top(
+        "invalid_grant: AADSTS70043: The refresh token has expired or is invalid due to sign-in frequency checks by conditional access.",
+      ),
+    ).toBe("conditional_access_block");
+  });
+
+  it("an MFA demand with per-user MFA off and no Conditional Access is security defaults'", () => {
+    expect(
+      top(
+        "msal: AADSTS50076: you must use multi-factor authentication to access Exchange. Security defaults are enabled, per-user MFA shows Disabled for the account, and we have no Conditional Access policies.",
+      ),
+    ).toBe("security_defaults_enabled");
+  });
+
+  it("Exchange's 'basic authentication is disabled' wins over OAuth named as the product's other option", () => {
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. The vendor says their next version has an OAuth option.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+  });
+
+  it("a timeout to the token service is a network failure, not the SMTP port", () => {
+    expect(
+      top(
+        "requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded with url: /common/oauth2/v2.0/token",
+      ),
+    ).toBe("transient");
+  });
+
+  it("the reporter's 'does not select the correct authentication method' is the mechanism", () => {
+    expect(
+      top(
+        "Our mailer doesn't select the correct authentication method automatically against smtp.office365.com; the same credentials work in swaks.",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+  });
+});
+
+describe("Q&A questions and bounces", () => {
+  it("Microsoft's federation replies name the customer's AD FS, not a switch", () => {
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful, federated STS service was unreachable. [AM0PR01CA0001.eurprd01.prod.outlook.com]",
+      ),
+    ).toBe("transient");
+    expect(top("535 5.7.139 Authentication unsuccessful, the federated STS URL does not support HTTPS.")).toBe(
+      "tls_version",
+    );
+  });
+
+  it("the organisation's box ticked, told act first, with the mailbox inheriting", () => {
+    expect(
+      top(
+        'We checked "Turn off SMTP AUTH protocol for your organization" yesterday and now the app gets 535 5.7.3 Authentication unsuccessful.\nGet-CASMailbox app@contoso.com | fl SmtpClientAuthenticationDisabled\nSmtpClientAuthenticationDisabled :',
+      ),
+    ).toBe("smtp_auth_disabled_tenant");
+  });
+});

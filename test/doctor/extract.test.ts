@@ -156,6 +156,33 @@ describe("extract: client wrappings", () => {
     expect(e.stage).toBe("auth");
   });
 
+  it("OAuth named as a plan, an option a product has, advice or other apps' login is not the login in use", () => {
+    for (const text of [
+      "535 5.7.3 Authentication unsuccessful. Our copier has an OAuth option only in the newer firmware.",
+      "535 5.7.3 Authentication unsuccessful. Someone told me OAuth2 is more secure, but this box only knows a password.",
+      "535 5.7.3 Authentication unsuccessful. We'll move it to OAuth next quarter.",
+      "535 5.7.3 Authentication unsuccessful. All the other OAuth apps in the tenant keep working.",
+      "535 5.7.3 Authentication unsuccessful. La nuova versione supporta OAuth2 ma costa.",
+    ]) {
+      const e = extract(text);
+      expect([text, e.oauth, e.authMechanism]).toEqual([text, false, null]);
+    }
+    // The login in use still counts.
+    expect(
+      extract("Authentication method: OAuth 2.0 (Microsoft 365). 535 5.7.3 Authentication unsuccessful").oauth,
+    ).toBe(true);
+    expect(extract("SMTP send with OAuth credentials fails: 535 5.7.3 Authentication unsuccessful").oauth).toBe(true);
+  });
+
+  it("the port of an HTTPS endpoint (the token service) is not the SMTP port", () => {
+    expect(
+      extract(
+        "HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded (Caused by ConnectTimeoutError)",
+      ).port,
+    ).toBe(null);
+    expect(extract("smtp settings: host smtp.office365.com, port = 465, ssl on").port).toBe(465);
+  });
+
   it("version numbers and ports are not replies", () => {
     const e = extract(
       "MailKit, 4.3.0,\nMicrosoft.Identity.Client, 4.59.0\nOpenCTI 5.7.3\nport: 587\nnodemailer (6.8.0; +https://nodemailer.com/)",
