@@ -18,10 +18,11 @@ import { ORG_SMTP_AUTH_BOX_TICKED } from "./user-words.ts";
  * undefined when absent.
  */
 function switchAnswer(text: string, object: string): "true" | "false" | "blank" | undefined {
-  // Format-List output: the property on a line of its own below the command, blank for $null.
+  // Format-List output: the property on a line of its own below the command, blank for $null (also when
+  // a flattened paste puts the reporter's next sentence where the value would be).
   const listed = new RegExp(
     // A chat or log prefix may stand before the property ("[10:44] dave: SmtpClientAuthenticationDisabled : True").
-    String.raw`(?:Get-)?${object}\b[^\n]{0,200}\n(?:[^\n]{0,200}\n){0,6}?[ \t]*(?:\[[^\]\n]{1,30}\][ \t]*)?(?:[\w.@-]{1,30}:[ \t]*)?SmtpClientAuthenticationDisabled[ \t]*:[ \t]*(\$?true|\$?false)?[ \t]*(?:\n|$)`,
+    String.raw`(?:Get-)?${object}\b[^\n]{0,200}\n(?:[^\n]{0,200}\n){0,6}?[ \t]*(?:\[[^\]\n]{1,30}\][ \t]*)?(?:[\w.@-]{1,30}:[ \t]*)?SmtpClientAuthenticationDisabled[ \t]*:[ \t]*(?:(\$?true|\$?false)\b|(?:\n|$)|(?=[A-Z][a-z]))`,
     "iu",
   ).exec(text);
   // Retold on one line; a value is required (the property named after "| fl" is no answer).

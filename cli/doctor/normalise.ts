@@ -247,6 +247,26 @@ const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u3000-\\u3
 const CJK_LINE_BREAK = new RegExp(`(?<=[${CJK}])[ \\t]*\\n[ \\t]*(?=[${CJK}])`, "gu");
 
 /** Normalise pasted text. Never throws. */
+/**
+ * PowerShell output whose line breaks a web form or chat lost ("PS> Get-CASMailbox x | fl
+ * SmtpClientAuthenticationDisabled SmtpClientAuthenticationDisabled : True PS> Get-TransportConfig …"):
+ * each prompt and each Format-List property (a CamelCase name, spaces, a colon) goes back on a line
+ * of its own, so the answer reads as it does unflattened. Only long lines are touched.
+ */
+const POWERSHELL_LINE_START =
+  /[ \t]+(?=PS[^\S\n]?(?:[A-Za-z]:\\[^>\n]{0,60})?>[ \t]|[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+[ \t]+:(?:[ \t]|$))/gu;
+
+function unflattenPowerShell(s: string): string {
+  return s
+    .split("\n")
+    .map((line) =>
+      line.length >= 100 && /\bPS[^\S\n]?(?:[A-Za-z]:\\[^>\n]{0,60})?>/u.test(line)
+        ? line.replace(POWERSHELL_LINE_START, "\n")
+        : line,
+    )
+    .join("\n");
+}
+
 export function normalise(input: string): Normalised {
   let s = input.replace(/\r\n?/gu, "\n");
   s = unescapeHtml(s);
@@ -258,6 +278,7 @@ export function normalise(input: string): Normalised {
     .replace(/[\u2018\u2019\u201a\u2032]/gu, "'")
     .replace(/[\u201c\u201d\u201e\u2033]/gu, '"');
   s = stripMarkdown(s);
+  s = unflattenPowerShell(s);
   s = s.replace(/[ \t]+/gu, " ").replace(/ +\n/gu, "\n");
   s = joinContinuations(s);
   // A blank line (a paragraph break) never splits a token: it stays a break, so the next paragraph's

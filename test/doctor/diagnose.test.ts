@@ -1108,3 +1108,26 @@ describe("Q&A questions and bounces", () => {
     ).toBe("smtp_auth_disabled_tenant");
   });
 });
+
+describe("debug logs whose line breaks were lost", () => {
+  it("a capability list glued to its neighbours is still only what the server offers", () => {
+    expect(
+      top(
+        "SERVER -> CLIENT: 250-outlook.office365.com Hello [192.0.2.1]250-SIZE 157286400250-PIPELINING250-AUTH LOGIN XOAUTH2250-8BITMIME250 SMTPUTF8 CLIENT -> SERVER: AUTH LOGIN SERVER -> CLIENT: 535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy. Contact your administrator.",
+      ),
+    ).toBe("security_defaults_enabled");
+  });
+
+  it("a cmdlet's answer flattened onto one line reads as it does on its own lines", () => {
+    expect(
+      top(
+        "Printer gets 535 5.7.3 Authentication unsuccessful. PS> Get-TransportConfig | fl SmtpClientAuthenticationDisabled SmtpClientAuthenticationDisabled : False PS> Get-CASMailbox scan@contoso.com | fl SmtpClientAuthenticationDisabled SmtpClientAuthenticationDisabled : True Password is right.",
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+    expect(
+      top(
+        "Printer gets 535 5.7.3 Authentication unsuccessful. PS> Get-TransportConfig | fl SmtpClientAuthenticationDisabled SmtpClientAuthenticationDisabled : True PS> Get-CASMailbox scan@contoso.com | fl SmtpClientAuthenticationDisabled SmtpClientAuthenticationDisabled : Password was checked twice.",
+      ),
+    ).toBe("smtp_auth_disabled_tenant");
+  });
+});

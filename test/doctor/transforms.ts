@@ -95,6 +95,8 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   tabs: (t) => t.replaceAll(" ", "\t"),
   "CRLF, wrapped at 76": (t) => wrapAt(t, 76).replaceAll("\n", "\r\n"),
   "HTML line breaks": (t) => `<p>${wrapAt(t, 50).replaceAll("\n", "<br/>")}</p>`,
+  // A web form or chat that drops line breaks: a log, a settings page or a cmdlet's answer on one line.
+  "line breaks lost": (t) => (t.includes("\n") ? t.replace(/\r?\n/gu, " ") : null),
   "JSON in JSON": (t) => JSON.stringify(JSON.stringify({ response: t })),
   "UI wrapper (vi)": (t) => `Lỗi gửi thư: ${t}`,
   "UI wrapper (ja)": (t) => `メール送信エラー: ${t}`,
