@@ -30,6 +30,8 @@ const AUTH_NOT_ADVERTISED = [
   "authentication is not allowed at this stage",
   // nodemailer lib/smtp-connection: when AUTH is missing from the EHLO reply
   "authentication not supported",
+  // wneessen/go-mail auth.go ErrLoginAuthNotSupported: LOGIN is what Exchange offers, so it was not offered yet
+  "server does not support smtp auth type: login",
   // pfSense (etc/inc/smtp.inc, the Manuel Lemos smtp class): EHLO listed no AUTH. Only as the error it
   // prints: HP's settings page names its no-authentication option with the same words.
   "error: server does not require authentication",
@@ -62,6 +64,12 @@ const MECHANISM_MISMATCH = [
   "support the authentication type",
   // Device firmware (Sharp, Kyocera) after a configured CRAM-MD5/NTLM: "Authentication method is not supported by the server"
   "authentication method is not supported",
+  // wneessen/go-mail auth.go: ErrPlainAuthNotSupported "server does not support SMTP AUTH type: PLAIN", and
+  // the same for CRAM-MD5, XOAUTH2's siblings SCRAM-SHA-*; not LOGIN, which Exchange offers after STARTTLS
+  // (one-hub #212: PLAIN set, fixed by AUTH LOGIN support; batch 20).
+  "server does not support smtp auth type: plain",
+  "server does not support smtp auth type: cram-md5",
+  "server does not support smtp auth type: scram-sha",
 ];
 
 /** The client refused to send credentials in clear, or the server insisted on STARTTLS. */

@@ -430,7 +430,7 @@ export const REPLY_RULES: readonly Rule[] = [
   {
     id: "phrase-sender-restricted",
     source:
-      "Exchange Online NDR 5.1.8 'Access denied, bad outbound sender'; 5.7.708 'traffic not accepted from this IP'",
+      "Exchange Online NDR 5.1.8 'Access denied, bad outbound sender'; 5.7.708 'traffic not accepted from this IP'; 5.2.2 SubmissionQuotaExceededException (sending limits); a DNS block list refusing the sending host",
     kind: "phrase",
     evidence: anyPhrase(
       [
@@ -448,6 +448,14 @@ export const REPLY_RULES: readonly Rule[] = [
         "banned sending ip",
         "restricted from sending",
         "weren't recognized as a valid sender",
+        // Exchange Online's sending limits: 5.2.2 STOREDRV.Submission.Exception:SubmissionQuotaExceededException
+        // (the mailbox's recipient or message rate), and other providers' "sending quota exceeded".
+        "submissionquotaexceeded",
+        "sending quota exceeded",
+        "daily sending quota",
+        // a DNS block list refusing the sending host ("Client host [192.0.2.1] blocked using zen.spamhaus.org")
+        "blocked using spamhaus",
+        "blocked using zen.spamhaus",
       ],
       14,
     ),
@@ -456,10 +464,20 @@ export const REPLY_RULES: readonly Rule[] = [
   },
   {
     id: "phrase-recipient",
-    source: "RFC 5321 550 mailbox unavailable (recipient); Exchange 5.1.10 RecipientNotFound",
+    source:
+      "RFC 5321 550 mailbox unavailable (recipient); Exchange 5.1.10 RecipientNotFound; 554 5.2.2 mailbox full (STOREDRV.Deliver QuotaExceededException)",
     kind: "phrase",
     evidence: anyPhrase(
-      ["recipient address rejected", "recipientnotfound", "user unknown", "resolver.adr.recipientnotfound"],
+      [
+        "recipient address rejected",
+        "recipientnotfound",
+        "user unknown",
+        "resolver.adr.recipientnotfound",
+        // the recipient's mailbox is full (554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException)
+        "mailbox full",
+        "mailbox is full",
+        "storedrv.deliver.exception:quotaexceededexception",
+      ],
       12,
     ),
     weights: { recipient_rejected: 3.5, unknown: -3 },

@@ -1131,3 +1131,23 @@ describe("debug logs whose line breaks were lost", () => {
     ).toBe("smtp_auth_disabled_tenant");
   });
 });
+
+describe("libraries' mechanism errors and Exchange's sending limits", () => {
+  it("go-mail names the mechanism it wanted", () => {
+    expect(top("send failed: server does not support SMTP AUTH type: PLAIN")).toBe("auth_mechanism_unsupported");
+    // LOGIN is what Exchange offers after STARTTLS: not offered means not yet in TLS.
+    expect(top("send failed: server does not support SMTP AUTH type: LOGIN")).toBe("starttls_required");
+  });
+
+  it("a sending limit is the sender's restriction, a full mailbox the recipient's", () => {
+    expect(
+      top(
+        "550 5.2.2 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message due to a permanent exception",
+      ),
+    ).toBe("sender_restricted");
+    expect(top("554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException")).toBe("recipient_rejected");
+    expect(top("550 5.7.1 Service unavailable, Client host [192.0.2.1] blocked using zen.spamhaus.org")).toBe(
+      "sender_restricted",
+    );
+  });
+});
