@@ -22,12 +22,13 @@ function switchAnswer(text: string, object: string): "true" | "false" | "blank" 
   // a flattened paste puts the reporter's next sentence where the value would be).
   const listed = new RegExp(
     // A chat or log prefix may stand before the property ("[10:44] dave: SmtpClientAuthenticationDisabled : True").
-    String.raw`(?:Get-)?${object}\b[^\n]{0,200}\n(?:[^\n]{0,200}\n){0,6}?[ \t]*(?:\[[^\]\n]{1,30}\][ \t]*)?(?:[\w.@-]{1,30}:[ \t]*)?SmtpClientAuthenticationDisabled[ \t]*:[ \t]*(?:(\$?true|\$?false)\b|(?:\n|$)|(?=[A-Z][a-z]))`,
+    String.raw`(?:Get-)?${object}\b[^\n]{0,200}\n(?:(?![^\n]*\b(?:Get|Set)-[A-Z]|PS\b)[^\n]{0,200}\n){0,40}?[ \t]*(?:\[[^\]\n]{1,30}\][ \t]*)?(?:[\w.@-]{1,30}:[ \t]*)?SmtpClientAuthenticationDisabled[ \t]*:[ \t]*(?:(\$?true|\$?false)\b|(?:\n|$)|(?=[A-Z][a-z]))`,
     "iu",
   ).exec(text);
-  // Retold on one line; a value is required (the property named after "| fl" is no answer).
+  // Retold on one line; a value is required (the property named after "| fl" is no answer), "(blank)" or
+  // "$null" as people retell an empty one (blind set 19).
   const retold = new RegExp(
-    String.raw`(?:Get-)?${object}\b[^\n]{0,200}?SmtpClientAuthenticationDisabled[ \t]*(?::|->|=>|→|=|\bis\b)?[ \t]*(\$?true|\$?false)\b`,
+    String.raw`(?:Get-)?${object}\b[^\n]{0,200}?SmtpClientAuthenticationDisabled[ \t]*(?::|->|=>|→|=|\bis\b)?[ \t]*(\$?true|\$?false|\(?blank\)?|\(?empty\)?|<blank>|<empty>|\$null)(?![\w])`,
     "iu",
   ).exec(text);
   const m = listed ?? retold;
@@ -89,12 +90,18 @@ function switches(ev: Evidence): { org?: "true" | "false" | "blank"; mailbox?: "
   };
 }
 
-const POLICY_ASSIGNED = /\bAuthenticationPolicy[ \t]*:[ \t]*(\S[^\n]*)/iu;
-const ALLOW_BASIC_SMTP = /\bAllowBasicAuthSmtp[ \t]*:[ \t]*\$?(true|false)\b/giu;
+// The user's policy (Get-User) or the organisation's default (Get-OrganizationConfig DefaultAuthenticationPolicy).
+// The value is not the next prompt or cmdlet (a blank answer read in the joined reading).
+const POLICY_ASSIGNED = /\b(?:Default)?AuthenticationPolicy[ \t]*:[ \t]*(?!PS\b|[A-Z][a-z]+-[A-Z])(\S[^\n]*)/iu;
+/** A policy whose name says what it does ("Block Basic Auth", "NoLegacyAuth", "BlockBasic638…"). */
+const BLOCKING_POLICY_NAME =
+  /\b(?:Default)?AuthenticationPolicy[ \t]*:[ \t]*(?!PS\b|[A-Z][a-z]+-[A-Z])[^\n]{0,40}?(?:block|deny|no[ -]?basic|no[ -]?legacy|disable)/iu;
+// Format-List's "AllowBasicAuthSmtp : False", also retold ("shows AllowBasicAuthSmtp False on it").
+const ALLOW_BASIC_SMTP = /\bAllowBasicAuthSmtp[ \t]*(?::|=|->|→|\bis\b)?[ \t]*\$?(true|false)\b/giu;
 /** Every AllowBasicAuthSmtp value pasted (the org default's and the user's own policy may both be there). */
 const allowValues = (text: string): string[] => [...text.matchAll(ALLOW_BASIC_SMTP)].map((m) => m[1]!.toLowerCase());
 /** Get-User … AuthenticationPolicy with a blank value: no policy assigned to the user. */
-const NO_POLICY_ASSIGNED = /\bAuthenticationPolicy[ \t]*:[ \t]*(?:\n|$)/iu;
+const NO_POLICY_ASSIGNED = /\b(?:Default)?AuthenticationPolicy[ \t]*:[ \t]*(?:\n|$)/iu;
 const SECURITY_DEFAULTS_ANSWER =
   /identitySecurityDefaults?EnforcementPolicy[\s\S]{0,600}?"?isEnabled"?\s*[:=]?\s*\$?(true|false)\b|\bisEnabled\s*[:=]?\s*\$?(true|false)\b[^\n]{0,120}?identitySecurityDefaults?EnforcementPolicy/iu;
 /** The per-user MFA state pasted (Graph or MSOnline), lower-cased. */
@@ -178,7 +185,10 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
       const allow = answerReadings(ev).flatMap(allowValues);
       if (allow.includes("false")) return 1;
       if (allow.includes("true")) return 0;
-      return answerReadings(ev).some((t) => POLICY_ASSIGNED.test(t)) ? 0.6 : 0;
+      // The policy's name is read on its own line only: joined, a blank answer would take the next line as its value.
+      const lines = answerReadings(ev)[0]!;
+      if (BLOCKING_POLICY_NAME.test(lines)) return 1;
+      return POLICY_ASSIGNED.test(lines) ? 0.6 : 0;
     },
     weights: { authentication_policy_blocks_basic_smtp: 4.5, basic_auth_disabled_or_retired: 0.5, unknown: -2 },
     why: "An authentication policy with AllowBasicAuthSmtp False applies to the account: it refuses Basic SMTP AUTH",
@@ -237,6 +247,21 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     why: "Per-user MFA is disabled for the account",
   },
   {
+    id: "answer-sign-in-blocked",
+    source:
+      "Get-MgUser -Property AccountEnabled (False: sign-in blocked, Entra error 50057 'User account is disabled'); Microsoft 365 admin center > Active users: 'Sign-in blocked'",
+    kind: "context",
+    evidence: (ev) =>
+      answerReadings(ev).some((t) => /\baccountenabled\s*[:=]\s*\$?false\b/iu.test(t)) ||
+      /^[^\S\n]*sign-?in blocked[^\S\n]*$|\b(?:sign-?in (?:is |was )?blocked (?:for|on) (?:the |this )?(?:account|user)|blocked from signing in)\b/imu.test(
+        ev.ex.normalized,
+      )
+        ? 1
+        : 0,
+    weights: { account_locked: 5, unknown: -2 },
+    why: "The account's sign-in is blocked (AccountEnabled False): no password sign-in, SMTP AUTH included, can succeed until it is unblocked",
+  },
+  {
     id: "answer-no-mailbox",
     source:
       "Exchange Online PowerShell: Set-CASMailbox/Get-Mailbox on an account with no cloud mailbox fails with ManagementObjectNotFoundException ('The operation couldn't be performed because object '…' couldn't be found on …'); Get-Recipient shows RecipientTypeDetails MailUser (or User) for a hybrid account whose mailbox is on-premises, SharedMailbox for a mailbox converted to shared (no password sign-in, no licence), and Get-Mailbox SKUAssigned False for an unlicensed one; the admin center's Mail tab says 'This user doesn't have a mailbox'",
@@ -250,7 +275,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
           t,
         );
       const mailUser =
-        /recipienttypedetails\s*[:=]?\s*(?:mailuser|user|mailcontact|guestmailuser|remoteusermailbox|sharedmailbox)\b|\bskuassigned\s*[:=]\s*\$?false\b/iu.test(
+        /recipienttypedetails\s*[:=]?\s*(?:mailuser|user|mailcontact|guestmailuser|remoteusermailbox|sharedmailbox)\b|\bskuassigned\s*[:=]\s*\$?false\b|\bassignedlicenses\s*:\s*\{\s*\}|\bwhensoftdeleted\s*:\s*\d|-softdeletedmailbox\b/iu.test(
           t,
         );
       const noMailbox =

@@ -134,8 +134,19 @@ function withoutGuesses(words: string): string {
 const ADVICE =
   /(?:\b(?:says?|said|suggests?|suggested|recommends?|recommended|tells? (?:you|us|me)|told (?:you|us|me)|asks? (?:you|us)|advises?|advised|instructs?)\s+to\b|\baccording to (?:microsoft|the (?:article|docs?|documentation|guide|kb))\b|\b(?:laut|gemäß) (?:microsoft|artikel|anleitung)\b|\bselon (?:microsoft|l'article)\b|\bsegún (?:microsoft|el artículo)\b|\bsegundo (?:a microsoft|o artigo)\b|\bsecondo (?:microsoft|l'articolo)\b|\bvolgens (?:microsoft|het artikel)\b)[^.!?)\n]{0,300}/gu;
 
-function withoutAdvice(words: string): string {
-  return words.replace(ADVICE, (span) => " ".repeat(span.length));
+/** A tool's or article's list of recommended actions under its heading: what to try, not what the tenant is. */
+const ADVICE_LIST =
+  /(?<=^|\n)[^\S\n]*(?:recommended actions?|recommendations?|next steps|suggested (?:fix(?:es)?|actions?)|how to fix(?: it)?)[^\S\n]*:?[^\S\n]*\n(?:[^\S\n]*(?:[-*•]|\d+[.)])[^\n]*(?:\n|$)){1,12}/gu;
+
+/** `words` without quoted advice: the lines of `text`'s recommended-actions lists, and advice sentences. */
+function withoutAdvice(words: string, text: string): string {
+  let rest = words;
+  for (const list of text.toLowerCase().matchAll(ADVICE_LIST))
+    for (const line of list[0].split("\n")) {
+      const item = line.replace(/\s+/gu, " ").trim();
+      if (item.length > 12) rest = rest.split(item).join(" ".repeat(item.length));
+    }
+  return rest.replace(ADVICE, (span) => " ".repeat(span.length));
 }
 
 /** Build the evidence for `text`, with the user's own account of it in `context`. Never throws. */
@@ -191,7 +202,7 @@ export function gatherEvidence(text: string, context = ""): Evidence {
     return v;
   };
   // Also the line-joined text, so the user's words survive a hard wrap (even mid-word).
-  const words = withoutAdvice(`${context}\n${body}\n${ex.norm.joined}`.toLowerCase());
+  const words = withoutAdvice(`${context}\n${body}\n${ex.norm.joined}`.toLowerCase(), ex.norm.text);
   return {
     ex,
     basic: [...new Set([...ex.codes, ...basic])],

@@ -477,6 +477,8 @@ export const REPLY_RULES: readonly Rule[] = [
         "mailbox full",
         "mailbox is full",
         "storedrv.deliver.exception:quotaexceededexception",
+        // Jakarta/Angus Mail SMTPTransport: SendFailedException("Invalid Addresses") when a recipient is refused or malformed
+        "invalid addresses",
       ],
       12,
     ),
@@ -638,7 +640,7 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "aadsts-account-disabled",
     source: "Entra AADSTS50057 ('The user account is disabled'), as an AADSTS code or in the sign-in log",
     kind: "phrase",
-    evidence: (ev) => (hasEntraCode(ev, ["50057"]) || /the user account is disabled/u.test(ev.words) ? 1 : 0),
+    evidence: (ev) => (hasEntraCode(ev, ["50057"]) || /\buser account is disabled\b/u.test(ev.words) ? 1 : 0),
     weights: { account_locked: 4.5, wrong_credentials: 1, unknown: -3 },
     why: "Entra error 50057: the user account is disabled (blocked from signing in)",
   },

@@ -115,6 +115,10 @@ const BASIC_PROTOCOLS_UNTICKED =
 export const ORG_SMTP_AUTH_BOX_TICKED =
   /turn off smtp auth protocol for your organi[sz]ation["'”]?\s+(?:(?:is|was)\s+)?(?:checked|ticked|selected|enabled|on)\b|\b(?:ticked|ticking|checked|checking|selected|selecting|enabled|enabling|turned on)\s+(?:the\s+)?(?:box\s+|option\s+|setting\s+|checkbox\s+)?["'“]?turn off smtp auth protocol for your organi[sz]ation/u;
 
+/** The new password already on the device, or sends working after the change. */
+const PASSWORD_UPDATED_ON_DEVICE =
+  /\b(?:i|we)(?: have| had|'ve)? (?:updated|changed|entered|typed|put) (?:the |it |that |this )?(?:new (?:one|password) )?(?:in(?:to)? |on )?(?:the )?(?:printer|scanner|copier|device|app|ricoh|canon|kyocera|xerox|hp|brother|sharp|konica|epson|it)\b[^.\n]{0,40}?\b(?:then|same day|right away|immediately|too|as well|at the same time)\b|\b(?:typed|entered|put) the new one into\b|\bscans? (?:still )?worked (?:on|after|for)\b|\bworked (?:fine )?after the (?:password )?change\b/u;
+
 /** The user-words table. */
 export const USER_WORD_RULES: readonly Rule[] = [
   {
@@ -152,6 +156,17 @@ export const USER_WORD_RULES: readonly Rule[] = [
     ),
     weights: { per_user_mfa: 1.0, security_defaults_enabled: 0.4 },
     why: "You mention an app password: the account has per-user MFA",
+  },
+  {
+    id: "words-app-password-works",
+    source:
+      "Microsoft 'Create app passwords for Microsoft 365': app passwords exist only for accounts with legacy per-user MFA; one that signs in where the account's password is refused shows per-user MFA is what refuses it",
+    kind: "context",
+    evidence: said(
+      /\bapp[- ]?passwor[dt]s?\b(?:(?!\.\s|same credentials|swaks|telnet|another (?:app|client)|other (?:app|client)s?)[^\n]){0,160}?\b(?:it )?(?:sends|works|worked|goes through|went through|succeeds|succeeded|is accepted|was accepted)\b|\b(?:works|worked|sends|succeeds) (?:fine |again )?with (?:an? |the )?app[- ]?passwor[dt]/u,
+    ),
+    weights: { per_user_mfa: 2.5, wrong_credentials: -1, unknown: -1 },
+    why: "An app password works where the account's password is refused: app passwords exist only under per-user MFA, which refuses the plain password",
   },
   {
     id: "words-security-defaults",
@@ -248,7 +263,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // removida, it licenza rimossa, nl licentie verwijderd), and a mailbox that is still on-premises
     // (a hybrid account Exchange Online holds no mailbox for).
     evidence: said(
-      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 |product )?licen[cs]e\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b[^.\n]{0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:quitamos|quité|eliminamos|retiramos|removemos|removi|tiramos|entfernt|entzogen|retiré|retiré|supprimé|rimosso|tolto|verwijderd|odebraliśmy|usunęliśmy|tog bort|fjernet|poistimme|odebrali|сняли|удалили|kaldırdık|elvettük)\s+(?:\S+\s+){0,3}?(?:la |a |die |le |il |de )?(?:licencia|licença|lizenz|licence|licenza|licentie|licencj\S*|licens\S*|lisenssi\S*|licenci\S*|лицензи\S*|lisans\S*|licencet?)|mailbox\S* (?:staat|ist|est|está|è|jest|är|står) (?:nog |noch |encore |todavía |ainda |ancora |nadal |fortfarande )?(?:on-?prem\S*|lokal|local)|niet gemigreerd|nicht migriert|non migré|no migrad[oa]|não migrad[oa]|non migrat[oa]|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|mailbox(?:es)? (?:still )?(?:lives?|sits?|is hosted|are hosted|resides?) (?:on|in) (?:our |the |an? )?(?:on-?prem\S*|exchange (?:server )?20\d\d|exchange server|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)/u,
+      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 |product )?licen[cs]e\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b[^.\n]{0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen)|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:quitamos|quité|eliminamos|retiramos|removemos|removi|tiramos|entfernt|entzogen|retiré|retiré|supprimé|rimosso|tolto|verwijderd|odebraliśmy|usunęliśmy|tog bort|fjernet|poistimme|odebrali|сняли|удалили|kaldırdık|elvettük)\s+(?:\S+\s+){0,3}?(?:la |a |die |le |il |de )?(?:licencia|licença|lizenz|licence|licenza|licentie|licencj\S*|licens\S*|lisenssi\S*|licenci\S*|лицензи\S*|lisans\S*|licencet?)|mailbox\S* (?:staat|ist|est|está|è|jest|är|står) (?:nog |noch |encore |todavía |ainda |ancora |nadal |fortfarande )?(?:on-?prem\S*|lokal|local)|niet gemigreerd|nicht migriert|non migré|no migrad[oa]|não migrad[oa]|non migrat[oa]|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|mailbox(?:es)? (?:still )?(?:lives?|sits?|is hosted|are hosted|resides?) (?:on|in) (?:our |the |an? )?(?:on-?prem\S*|exchange (?:server )?20\d\d|exchange server|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)|\b(?:took|take|taken|pulled|stripped)\b[^.\n]{0,30}\blicen[cs]es?\s+(?:off|away)\b|\bexchange online(?: \((?:plan [12]|kiosk)\)| plan [12])?["”']?(?: service plan)?["”']?\s+(?:(?:is|was|has been)\s+)?(?:switched off|turned off|disabled|unticked|unchecked|off)\b|\bpas encore (?:été )?migrée?\b|\btoujours sur (?:le |notre )?(?:serveur )?exchange\b|\bconvert(?:ed|ing)?\b[^.\n]{0,40}\bto (?:a )?shared\b[^.\n]{0,80}\b(?:password|sign ?in|log ?in)\b|\b(?:account|login|user(?:name)?|it)\s+(?:is|was)\s+(?:the |an? )?(?:old |former )?shared mailbox\b/u,
     ),
     // A stated fact about the account, not a guess: it outweighs a bare code's prior (wrong credentials).
     weights: { unknown: -1.5, mailbox_unlicensed_or_missing: 3.2, send_as_permission: 0.4 },
@@ -303,7 +318,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
         ev.words,
       )
         ? 1
-        : /\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenant\b|\bneue[nmr]? (?:m365-|microsoft-365-|office-365-)?tenant\b|\bnouveau tenant\b|\bnuevo (?:tenant|inquilino)\b|\bnovo (?:tenant|locatário)\b|\bnuovo tenant\b|\bnieuwe tenant\b|\btenant (?:is|was) (?:only )?(?:\d+|a few|two|three) (?:days|weeks|months) old\b|\bcame with the (?:new )?tenant\b/u.test(
+        : /\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenn?ant\b|\btenn?ant (?:is|was) (?:brand[- ])?new\b|\bnobody (?:has )?(?:touched|changed|configured) (?:anything )?in (?:entra|azure ad)\b|\bneue[nmr]? (?:m365-|microsoft-365-|office-365-)?tenant\b|\bnouveau tenant\b|\bnuevo (?:tenant|inquilino)\b|\bnovo (?:tenant|locatário)\b|\bnuovo tenant\b|\bnieuwe tenant\b|\btenant (?:is|was) (?:only )?(?:\d+|a few|two|three) (?:days|weeks|months) old\b|\bcame with the (?:new )?tenant\b/u.test(
               ev.words,
             )
           ? 0.6
@@ -319,10 +334,19 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter read the mailbox's box and it is cleared. The organisation's box is read by
     // words-org-smtp-auth-box.
     evidence: said(
-      /authenticated smtp["'”]?\s+(?:is\s+)?(?:ticked|checked|enabled)\b[^.\n]{0,60}?\b(?:doesn'?t|does not|isn'?t|is not|hasn'?t|has not)\b|authenticated smtp["'”]?\s+(?:(?:is|was)\s+)?(?:un-?ticked|unchecked|not (?:ticked|checked|enabled|selected)|disabled|off|deselected|cleared)\b|(?:un-?ticked|unchecked|cleared|deselected)\s+(?:the\s+)?["'“]?authenticated smtp\b|(?:desmarcad[oa]|desmarcó|décoché|deaktiviert|odznaczon\S*|uitgevinkt|avmarkerad|nicht angehakt)[^.\n]{0,20}?["'“„«]?(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|authenticated smtp)\b|(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["'”]?[^.\n]{0,30}?(?:desmarcado|no (?:está )?marcado|décoché|non coché|nicht aktiviert|nicht angehakt|deaktiviert|non selezionato|non spuntato|disattivato|niet aangevinkt|uitgevinkt|uitgeschakeld|desativado|desmarcad|odznaczon|wyłączon|avmarkerad|inte markerad|inte ikryssad|ej ikryssad|avbockad)/u,
+      /authenticated smtp["'”]?\s+(?:is\s+)?(?:ticked|checked|enabled)\b[^.\n]{0,60}?\b(?:doesn'?t|does not|isn'?t|is not|hasn'?t|has not)\b|authenticated smtp["'”]?\s+(?:(?:is|was)\s+)?(?:un-?ticked|unchecked|not (?:ticked|checked|enabled|selected)|disabled|off|deselected|cleared)\b|(?:un-?ticked|unchecked|cleared|deselected)\s+(?:the\s+)?["'“]?authenticated smtp\b|(?:desmarcad[oa]|desmarcó|décoché|deaktiviert|odznaczon\S*|uitgevinkt|avmarkerad|nicht angehakt)[^.\n]{0,20}?["'“„«]?(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|authenticated smtp)\b|(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["'”]?[^.\n]{0,30}?(?:desmarcado|no (?:está )?marcado|décoché|non coché|nicht aktiviert|nicht angehakt|deaktiviert|non selezionato|non spuntato|disattivato|niet aangevinkt|uitgevinkt|uitgeschakeld|desativado|desmarcad|odznaczon|wyłączon|avmarkerad|inte markerad|inte ikryssad|ej ikryssad|avbockad)|\bmanage email apps\b[^.\n]{0,160}?\b(?:un-?ticked|unchecked|cleared|deselected|turned off|disabled|switched off)\b|\b(?:un-?ticked|unchecked|cleared|deselected|turned off|disabled)\b[^.\n]{0,60}?\bmanage email apps\b/u,
     ),
     weights: { smtp_auth_disabled_mailbox: 3.5, unknown: -1.5 },
     why: "You say Authenticated SMTP is unticked for the mailbox: its SMTP AUTH switch is off",
+  },
+  {
+    id: "words-cis-smtp-auth-control",
+    source:
+      "CIS Microsoft 365 Foundations Benchmark, 'Ensure SMTP AUTH is disabled' (remediation: Set-TransportConfig -SmtpClientAuthenticationDisabled $true, the organisation's switch)",
+    kind: "context",
+    evidence: said(/ensure smtp auth is disabled|\bcis\b[^.\n]{0,80}\bsmtp auth\b|\bsmtp auth\b[^.\n]{0,60}\bcis\b/u),
+    weights: { smtp_auth_disabled_tenant: 2.6, smtp_auth_disabled_mailbox: -0.6, unknown: -1.5 },
+    why: "The CIS control 'Ensure SMTP AUTH is disabled' turns SMTP AUTH off for the organisation; a mailbox with no value of its own inherits it",
   },
   {
     id: "words-org-smtp-auth-box",
@@ -431,7 +455,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
           text,
         )?.[1];
       const sender =
-        /^[^\S\n]*(?:sender(?:'s)?(?: e-?mail)?(?: address)?|from(?: address)?|device e-?mail(?: address)?|absender(?:adresse)?|adresse de l'expéditeur|expéditeur|remitente|dirección del remitente|mittente|indirizzo mittente|afzender(?:adres)?|avsändar(?:adress)?)[^\S\n]*[:=][^\S\n]*([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,253})/mu.exec(
+        /^[^\S\n]*(?:sender(?:'s)?(?: e-?mail)?(?: address)?|from(?: e-?mail)?(?: address)?|device e-?mail(?: address)?|absender(?:adresse)?|adresse de l'expéditeur|expéditeur|remitente|dirección del remitente|mittente|indirizzo mittente|afzender(?:adres)?|avsändar(?:adress)?)[^\S\n]*[:=][^\S\n]*([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,253})/mu.exec(
           text,
         )?.[1];
       return login !== undefined && sender !== undefined && login !== sender ? 1 : 0;
@@ -458,9 +482,14 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-password-changed",
     source: "reporter changed or reset the password",
     kind: "context",
-    evidence: said(
-      /password (?:was |has been |got )?(?:changed|reset|expired|rotated)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:\w+ )?password|\bpassword rotation\b|\brotated\b[^.\n]{0,30}\bpassword\b|\bnobody updated the\b|new password|\b(?:still|noch|encore|todavía|ainda|ancora|nog|még|wciąż|fortfarande|stále|всё ещё|hala)\b[^.\n]{0,40}\b(?:old|alte|ancien|antigua|antiga|vecchia|oude|régi|stare|gamla|staré|старый|eski)\b|passwort (?:geändert|abgelaufen)|neues passwort|mot de passe (?:a été )?(?:changé|modifié|expiré)|nouveau mot de passe|(?:cambiamos|cambié) la contraseña|(?:nueva|contraseña nueva)|senha (?:foi )?(?:alterada|expirada)|nova senha|password (?:cambiata|scaduta)|nuova password|wachtwoord (?:is )?(?:gewijzigd|verlopen)|nieuw wachtwoord|zmieni\S* hasło|nowe hasło|hasło wygasło|nytt lösenord|bytt lösenord|lejárt[^.\n]{0,30}jelsz|új jelsz|nové heslo|změnil\S* heslo|смени\S* пароль|новый пароль|пароль истёк|şifre (?:değişti|değiştirildi)|yeni şifre|パスワードを変更|新しいパスワード|修改了密码|新密码|密码过期|비밀번호를 변경|새 비밀번호/u,
-    ),
+    // Not when the reporter says the device got the new password (or it worked after the change): then the
+    // change is history, not the cause (blind set 19).
+    evidence: (ev) =>
+      /password (?:was |has been |got )?(?:changed|reset|expired|rotated)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:\w+ )?password|\bpassword rotation\b|\brotated\b[^.\n]{0,30}\bpassword\b|\bnobody updated the\b|new password|\b(?:still|noch|encore|todavía|ainda|ancora|nog|még|wciąż|fortfarande|stále|всё ещё|hala)\b[^.\n]{0,40}\b(?:old|alte|ancien|antigua|antiga|vecchia|oude|régi|stare|gamla|staré|старый|eski)\b|passwort (?:geändert|abgelaufen)|neues passwort|mot de passe (?:a été )?(?:changé|modifié|expiré)|nouveau mot de passe|(?:cambiamos|cambié) la contraseña|(?:nueva|contraseña nueva)|senha (?:foi )?(?:alterada|expirada)|nova senha|password (?:cambiata|scaduta)|nuova password|wachtwoord (?:is )?(?:gewijzigd|verlopen)|nieuw wachtwoord|zmieni\S* hasło|nowe hasło|hasło wygasło|nytt lösenord|bytt lösenord|lejárt[^.\n]{0,30}jelsz|új jelsz|nové heslo|změnil\S* heslo|смени\S* пароль|новый пароль|пароль истёк|şifre (?:değişti|değiştirildi)|yeni şifre|パスワードを変更|新しいパスワード|修改了密码|新密码|密码过期|비밀번호를 변경|새 비밀번호/u.test(
+        ev.words,
+      ) && !PASSWORD_UPDATED_ON_DEVICE.test(ev.words)
+        ? 1
+        : 0,
     // A password changed or expired while the device keeps the old one is the reporter naming the cause.
     weights: { wrong_credentials: 1.6, account_locked: 0.5, unknown: -1.5 },
     why: "The password changed: a device still holding the old one fails (and may lock the account)",
@@ -483,7 +512,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "reporters' own account that the server accepts only TLS 1.2 (DSpace #7964 'TLSv1.2+ only servers'), or that the device speaks only TLS 1.0/1.1; Microsoft 'Preparing for TLS 1.2 in Office 365'",
     kind: "context",
     evidence: said(
-      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|tls\s*v?1\.2\)?\s*(?:nicht auswählbar|not selectable|not available|non disponible|no disponible|nicht verfügbar|niet beschikbaar|non selezionabile)|tls\s*v?1\.0\s*(?:bis|to|à|a|–|-)\s*tls\s*v?1\.1\b|\bno\b[^.\n]{0,25}\bwith tls\s*v?1\.2 support|\b(?:still )?allows? tls\s*v?1\.[01]\b[^.\n]{0,60}\bworks\b|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)|(?<![a-z])(?:only|nur|seulement|uniquement|solo|solamente|apenas|somente|alleen|tylko|endast|bara|kun|vain|csak|pouze|jen|только|лише|sadece|hanya|doar|μόνο|chỉ|max(?:imum)?|up to|at most|höchstens|jusqu'à|hasta|até|fino a|tot|maksymalnie|tối đa)(?![a-z])(?:[^.\n]|\.(?=\d)){0,25}?\b(?:ssl\s*v?3(?:\.0)?|tls\s*v?1(?:\.[01])?)\b(?!\.[23])|(?:only|only supports?|with|using)\s+tls\s*v?1\.0\s*(?:or|and|\/)\s*(?:tls\s*v?)?1\.1\b|(?:no longer accepts?|stopped accepting|deixou de aceitar|dejó de aceptar|n'accepte plus|akzeptiert (?:nicht mehr|kein(?:e|en)? )|non accetta più|accepteert (?:niet langer|geen))[^.\n]{0,20}tls\s*v?1\.[01]\b|connecting using smtp auth client submission[^.\n]{0,60}tls\s*v?1\.[01]|(?:只|仅|僅)[^。\n]{0,10}tls\s*v?1(?:\.[01])?\b(?!\.[23])|tls\s*v?1(?:\.[01])?\b(?!\.[23])[^。\n]{0,8}(?:のみ|까지만|만 지원)/u,
+      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|tls\s*v?1\.2\)?\s*(?:nicht auswählbar|not selectable|not available|non disponible|no disponible|nicht verfügbar|niet beschikbaar|non selezionabile)|tls\s*v?1\.0\s*(?:bis|to|à|a|–|-)\s*tls\s*v?1\.1\b|\bno\b[^.\n]{0,25}\bwith tls\s*v?1\.2 support|\b(?:still )?allows? tls\s*v?1\.[01]\b[^.\n]{0,60}\bworks\b|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)|(?<![a-z])(?:only|nur|seulement|uniquement|solo|solamente|apenas|somente|alleen|tylko|endast|bara|kun|vain|csak|pouze|jen|только|лише|sadece|hanya|doar|μόνο|chỉ|max(?:imum)?|up to|at most|höchstens|jusqu'à|hasta|até|fino a|tot|maksymalnie|tối đa)(?![a-z])(?:[^.\n]|\.(?=\d)){0,25}?\b(?:ssl\s*v?3(?:\.0)?|tls\s*v?1(?:\.[01])?)\b(?!\.[23])|(?:only|only supports?|with|using)\s+tls\s*v?1\.0\s*(?:or|and|\/)\s*(?:tls\s*v?)?1\.1\b|(?:no longer accepts?|stopped accepting|deixou de aceitar|dejó de aceptar|n'accepte plus|akzeptiert (?:nicht mehr|kein(?:e|en)? )|non accetta più|accepteert (?:niet langer|geen))[^.\n]{0,20}tls\s*v?1\.[01]\b|connecting using smtp auth client submission[^.\n]{0,60}tls\s*v?1\.[01]|(?:只|仅|僅)[^。\n]{0,20}tls\s*v?1(?:\.[01])?\b(?!\.[23])|(?:没有|沒有|不支持|不支援)\s*tls\s*v?1\.2|tls\s*v?1(?:\.[01])?\b(?!\.[23])[^。\n]{0,8}(?:のみ|까지만|만 지원)/u,
     ),
     weights: { tls_version: 3.6, transient: -0.5 },
     why: "You say the server accepts only TLS 1.2: the client (or its runtime) offers only TLS 1.0/1.1",
@@ -509,7 +538,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter says the client has no STARTTLS (or asks for it): a client that speaks only implicit
     // TLS or plain text to 587. Not a configuration key ("enable_starttls_auto", "starttls.enable").
     evidence: said(
-      /(?:support|add|enable|need|option for|no option for|lacks?|missing|without)\s+(?:for\s+)?(?:the\s+)?starttls|starttls\s+(?:support|option|checkbox)|(?:支持|添加|适配|没有)[^。\n]{0,16}starttls|starttls[^。\n]{0,8}(?:协议|選項|选项)|where (?:are|is) the (?:settings?|options?) for (?:tls|ssl|starttls|encryption)|(?:no|missing) (?:settings?|options?) for (?:tls|ssl|encryption)\b|starttls instead of (?:ssl|tls|smtps)\b/u,
+      /(?:support|add|enable|need|option for|no option for|lacks?|missing|without)\s+(?:for\s+)?(?:the\s+)?starttls\b(?!["']?\s*[:=])|\bstarttls\s+(?:support|option|checkbox)|(?:支持|添加|适配|没有)[^。\n]{0,16}starttls|starttls[^。\n]{0,8}(?:协议|選項|选项)|where (?:are|is) the (?:settings?|options?) for (?:tls|ssl|starttls|encryption)|(?:no|missing) (?:settings?|options?) for (?:tls|ssl|encryption)\b|starttls instead of (?:ssl|tls|smtps)\b/u,
     ),
     weights: { starttls_required: 2.2, auth_mechanism_unsupported: 0.4, unknown: -1.5 },
     why: "You say the client lacks STARTTLS: smtp.office365.com:587 answers in plain text and needs STARTTLS (not TLS on connect)",
@@ -695,20 +724,24 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Its SMTP switch named (AllowBasicAuthSmtp, "AllowBasicAuth* … False") is the reporter's finding;
     // the policy merely named is a lead.
     evidence: (ev) =>
-      // "BlockBasic<digits>" is the policy the Modern authentication page creates when Basic protocols are unticked.
-      /\ballowbasicauth(?:smtp|\*)?\b|\bblockbasic\d+\b|\bnew-authenticationpolicy\b|\bset-user\b[^\n]{0,120}-authenticationpolicy\b|\bset-organizationconfig\b[^\n]{0,80}-defaultauthenticationpolicy\b/u.test(
-        ev.words,
-      ) ||
-      // The admin center's Org settings > Modern authentication with the Basic-auth protocols unticked
-      // writes the organisation's default authentication policy.
-      (MODERN_AUTH_PAGE.test(ev.words) && BASIC_PROTOCOLS_UNTICKED.test(ev.words))
-        ? 1
-        : // A negated mention ("no auth policies in those tenants") names no policy.
-          /\b(?:exchange )?auth(?:entication)? polic(?:y|ies)\b(?![^.\n]{0,20}\bmethods?\b)|\bdefaultauthenticationpolicy\b|\b(?:new|set|get)-authenticationpolicy\b/u.test(
-              negatedMentions(ev.words, String.raw`\b(?:exchange )?auth(?:entication)?`).rest,
-            ) || MODERN_AUTH_PAGE.test(ev.words)
-          ? 0.6
-          : 0,
+      // A pasted AllowBasicAuthSmtp True with no False names a policy that allows it: no finding.
+      /\ballowbasicauthsmtp\b[ \t]*(?::|=|->|→|\bis\b)?[ \t]*\$?true\b/u.test(ev.words) &&
+      !/\ballowbasicauthsmtp\b[ \t]*(?::|=|->|→|\bis\b)?[ \t]*\$?false\b/u.test(ev.words)
+        ? 0
+        : // "BlockBasic<digits>" is the policy the Modern authentication page creates when Basic protocols are unticked.
+          /\ballowbasicauth(?:smtp|\*)?\b|\bblockbasic\d+\b|\bnew-authenticationpolicy\b|\bset-user\b[^\n]{0,120}-authenticationpolicy\b|\bset-organizationconfig\b[^\n]{0,80}-defaultauthenticationpolicy\b/u.test(
+              ev.words,
+            ) ||
+            // The admin center's Org settings > Modern authentication with the Basic-auth protocols unticked
+            // writes the organisation's default authentication policy.
+            (MODERN_AUTH_PAGE.test(ev.words) && BASIC_PROTOCOLS_UNTICKED.test(ev.words))
+          ? 1
+          : // A negated mention ("no auth policies in those tenants") names no policy.
+            /\b(?:exchange )?auth(?:entication)? polic(?:y|ies)\b(?![^.\n]{0,20}\bmethods?\b)|\bdefaultauthenticationpolicy\b|\b(?:new|set|get)-authenticationpolicy\b/u.test(
+                negatedMentions(ev.words, String.raw`\b(?:exchange )?auth(?:entication)?`).rest,
+              ) || MODERN_AUTH_PAGE.test(ev.words)
+            ? 0.6
+            : 0,
     weights: { unknown: -1.5, authentication_policy_blocks_basic_smtp: 5.0, basic_auth_disabled_or_retired: 0.3 },
     why: "You name an Exchange authentication policy: one with AllowBasicAuthSmtp $false refuses Basic SMTP AUTH for the users it applies to",
   },
@@ -721,7 +754,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // your organization's security defaults policy"), which the reply rules read.
     evidence: saidBeside(
       REASONS.securityDefaults,
-      /\baccount (?:has been |is |was |got |gets )?locked(?: out)?\b|\blocked out\b|\bsmart lockout\b|\bidslocked\b|\b(?:error(?: code)?|sign-?in error)\s*:?\s*50053\b|konto (?:ist |wurde )?gesperrt|compte (?:est )?verrouillé|cuenta (?:está )?bloqueada|conta (?:está )?bloqueada|account (?:è )?bloccato|account (?:is )?geblokkeerd|アカウントがロック|帐户(?:已)?(?:被)?锁定|账户(?:已)?(?:被)?锁定/u,
+      /\baccount (?:has been |is |was |got |gets )?locked(?: out)?\b|\blocked out\b|\bsmart lockout\b|\bidslocked\b|\b(?:error(?: code)?|sign-?in error)\s*:?\s*50053\b|konto (?:ist |wurde )?gesperrt|compte (?:est )?verrouillé|cuenta (?:está )?bloqueada|conta (?:está )?bloqueada|account (?:è )?bloccato|account (?:is )?geblokkeerd|アカウントがロック|帐户(?:已)?(?:被)?锁定|账户(?:已)?(?:被)?锁定|temporarily locked to prevent unauthori[sz]ed use|vorübergehend gesperrt|temporairement verrouillé|bloqueada temporalmente|temporalmente bloqueada|temporariamente bloqueada|temporaneamente bloccato|tijdelijk geblokkeerd|\bpassword spray|\bbrute[- ]force\b[^.\n]{0,60}\b(?:sign-?ins?|log-?ins?|attempts?)\b|\b(?:thousands|hundreds) of failed (?:sign-?ins?|log-?ins?|logins?)/u,
     ),
     // The lockout banner or error 50053 quoted is as decisive as Exchange's own "account locked".
     weights: { unknown: -1.5, account_locked: 5.0 },
@@ -732,7 +765,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "the same credentials work interactively",
     kind: "context",
     evidence: said(
-      /(?:can|could) (?:log ?in|sign ?in)|(?:login|sign-?in) works|(?:password|credentials) (?:is|are) (?:correct|right|valid)|correct (?:password|credentials)/u,
+      /(?:can|could) (?:log ?in|sign ?in)|(?:login|sign-?in) works|(?:password|credentials) (?:is|are) (?:correct|right|valid)|correct (?:password|credentials)|\b(?:checked|tested|verified|confirmed|tried) (?:the |its |his |her )?(?:password|credentials|login)\b[^.\n]{0,20}\b(?:in|on|via|with|at) (?:owa|outlook(?: on the web| web)?|office\.com|portal\.office\.com|webmail|the portal)\b|\b(?:password|login|credentials) works? (?:in|on) (?:owa|outlook)\b|\b(?:logs?|signs?) (?:in|into|on) (?:to )?(?:owa|outlook on the web|webmail)\b/u,
     ),
     weights: {
       wrong_credentials: -0.8,
@@ -754,5 +787,92 @@ export const USER_WORD_RULES: readonly Rule[] = [
     ),
     weights: { smtp_auth_disabled_mailbox: -1.5, smtp_auth_disabled_tenant: -0.8 },
     why: "You say Authenticated SMTP is on for the mailbox: the mailbox setting overrides the organisation's, so neither switch is the gate",
+  },
+  {
+    id: "words-login-succeeds",
+    source:
+      "RFC 4954 235 (the login was accepted): the reporter retells it ('we see 235 in the debug log', 'SMTP auth works, the test mail arrives'); a failure after it is at MAIL FROM, RCPT TO or DATA",
+    kind: "context",
+    evidence: said(
+      /\b(?:see|saw|shows?|showed|get|got|gives?|returns?)\b[^.\n]{0,20}\b235\b|\b235\b[^.\n]{0,20}\b(?:in the|before|first)\b|\b(?:smtp )?(?:auth(?:entication)?|login|sign-?in) (?:works|is fine|succeeds|succeeded|seems fine|is ok|went through)\b|\binloggningen fungerar\b|\banmeldung (?:funktioniert|klappt)\b|\bl'authentification (?:fonctionne|passe)\b|\bla autenticación funciona\b|\ba autenticação funciona\b|\bl'autenticazione funziona\b|\binloggen (?:werkt|lukt)\b/u,
+    ),
+    weights: {
+      send_as_permission: 1.2,
+      sender_restricted: 0.6,
+      recipient_rejected: 0.6,
+      wrong_credentials: -1.5,
+      smtp_auth_disabled_mailbox: -1.2,
+      smtp_auth_disabled_tenant: -1.2,
+      security_defaults_enabled: -1.2,
+      per_user_mfa: -1.2,
+      conditional_access_block: -1.2,
+      basic_auth_disabled_or_retired: -1.2,
+      authentication_policy_blocks_basic_smtp: -1.2,
+      unknown: -1,
+    },
+    why: "You say the login itself succeeds: the refusal comes after it — the From address (Send As), a sending restriction or a recipient",
+  },
+  {
+    id: "words-sender-is-shared-mailbox",
+    source:
+      "Microsoft 'How to set up a multifunction device …': to send From a shared mailbox the signing-in account needs Send As on it",
+    kind: "context",
+    // The From changed to a shared mailbox, or permissions on it never granted (any language of the blind sets).
+    evidence: said(
+      /\b(?:from|sender|afsender|avsändare|absender|expéditeur|remitente|mittente)\b[^.\n]{0,80}\b(?:shared mailbox|delad postlåda|freigegebene[sn]? postfach|boîte (?:aux lettres )?partagée|buzón compartido|caixa (?:de correio )?compartilhada|cassetta (?:postale )?condivisa|gedeeld postvak)|\b(?:no|not|never|ingen|keine|aucune|ninguna|nenhuma|nessuna|geen)\b[^.\n]{0,30}\b(?:send ?as|permissions?|behörigheter|berechtigungen|autorisations|permisos|permissões|permessi|machtigingen)\b[^.\n]{0,40}\b(?:shared mailbox|delade postlådan|delad postlåda|freigegebene[nm]? postfach|boîte partagée|buzón compartido|caixa compartilhada|cassetta condivisa|gedeelde postvak)/u,
+    ),
+    weights: { send_as_permission: 2.2, unknown: -1 },
+    why: "The From is a shared mailbox the signing-in account may not send as: it needs Send As on it",
+  },
+  {
+    id: "words-bulk-sending",
+    source:
+      "Exchange Online limits (Microsoft 'Exchange Online limits': 10,000 recipients a day, 30 messages a minute; new and trial tenants lower): a bulk run gets the sender blocked or throttled",
+    kind: "context",
+    evidence: said(
+      /\bnewsletter\b|\bmass[- ]?mail|\bbulk (?:e-?mail|mail|send|sending|run)|\b\d{1,3}(?:[,. ]\d{3})+ (?:e-?mails|mails|messages|recipients|subscribers|customers|remittance|invoices|advices)\b|\b(?:thousands|hundreds) of (?:recipients|e-?mails|mails|messages|subscribers)\b|\bin one go\b|\btrial tenant\b|\brecipient rate limit\b/u,
+    ),
+    weights: { sender_restricted: 2.2, transient: 0.4, unknown: -1 },
+    why: "A bulk run from one mailbox: Exchange Online's sending limits block or throttle the sender (lower for new and trial tenants)",
+  },
+  {
+    id: "words-one-recipient-fails",
+    source: "RFC 5321 recipient refusals: only one destination failing, with others fine, is that recipient",
+    kind: "context",
+    evidence: said(
+      /\bworks for (?:everyone|everybody|all(?: other)? (?:recipients|users|addresses)) (?:except|but)\b|\bother recipients (?:are )?(?:fine|ok|work)|\bonly (?:to |for )?(?:this|that|one) (?:recipient|address|destination)\b|\b(?:mistyped|typo in the|wrong) (?:recipient|e-?mail address|address book entry|destination)\b|@[a-z0-9-]+\.(?:con|cmo|ocm|comm|coom)\b/u,
+    ),
+    weights: { recipient_rejected: 2.6, unknown: -1.5 },
+    why: "Only one recipient fails: that address (a typo, or one that refuses outside senders) is refused, not the login",
+  },
+  {
+    id: "words-service-incident",
+    source:
+      "Microsoft 365 admin center > Health > Service health: an Exchange Online incident or advisory (EX<number>) about sending or SMTP AUTH",
+    kind: "context",
+    evidence: said(
+      /\bservice health\b[^\n]{0,160}\b(?:ex\d{5,7}|incident|advisory|degradation|degraded|outage)\b|\bex\d{6,7}\b|\b(?:microsoft|exchange online|m365|office 365) (?:outage|incident)\b|\b(?:internet|network|connection|wan|isp)(?: connection)? (?:was |went )?(?:down|out)\b|\bisp (?:fault|outage|problem)\b|\bwhole (?:building|office) (?:was )?offline\b/u,
+    ),
+    weights: { transient: 3.0, unknown: -1.5, wrong_credentials: -0.5 },
+    why: "A service incident or a network outage at the time of the failures: it is temporary, not a setting",
+  },
+  {
+    id: "words-no-sign-ins",
+    source:
+      "Microsoft 'Disable Basic authentication in Exchange Online': an authentication policy refuses Basic before Entra sees the sign-in, and so do the SMTP AUTH switches; security defaults, Conditional Access, per-user MFA and a wrong password all leave a failed sign-in in Entra's log",
+    kind: "context",
+    evidence: said(
+      /\bsign-?in logs? (?:show|shows|showed|has|have|had|contain|contains)? ?(?:nothing|no (?:entries|entry|sign-?ins?|failures?|records?))\b(?!\s+(?:about|regarding|related|on|for (?:ca|mfa|conditional)))|\bno (?:sign-?ins?|entries) (?:at all )?(?:in|for)\b[^.\n]{0,40}\bsign-?in logs?\b|\bnothing (?:at all )?in the sign-?in logs?\b(?!\s+(?:about|regarding|related|on|for (?:ca|mfa|conditional)))/u,
+    ),
+    weights: {
+      authentication_policy_blocks_basic_smtp: 1.8,
+      smtp_auth_disabled_mailbox: 0.6,
+      smtp_auth_disabled_tenant: 0.6,
+      security_defaults_enabled: -1.2,
+      conditional_access_block: -1.2,
+      per_user_mfa: -1.2,
+      wrong_credentials: -0.8,
+    },
+    why: "No sign-in reached Entra's log: something in Exchange refused it first — an authentication policy or an SMTP AUTH switch",
   },
 ];

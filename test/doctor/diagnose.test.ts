@@ -1151,3 +1151,138 @@ describe("libraries' mechanism errors and Exchange's sending limits", () => {
     );
   });
 });
+
+describe("one deciding fact outside the reply", () => {
+  const bare = "Scanner: SMTP authentication failed. 535 5.7.3 Authentication unsuccessful.";
+
+  it("the organisation's switch, however it was turned off", () => {
+    expect(
+      top(`${bare} Our security team applied the CIS benchmark control "Ensure SMTP AUTH is disabled" last week.`),
+    ).toBe("smtp_auth_disabled_tenant");
+    expect(
+      top(
+        `${bare} Get-TransportConfig -> SmtpClientAuthenticationDisabled True; Get-CASMailbox scan@ -> SmtpClientAuthenticationDisabled (blank).`,
+      ),
+    ).toBe("smtp_auth_disabled_tenant");
+  });
+
+  it("the mailbox's switch cleared in Manage email apps", () => {
+    expect(
+      top(
+        `${bare} Last month IT went through Manage email apps for every user and unticked everything except Outlook.`,
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("an app password that works where the account's password does not", () => {
+    expect(top(`${bare} Strange: with an app password from mysignins.microsoft.com it sends.`)).toBe("per_user_mfa");
+    // Another client succeeding with the same app password says nothing about per-user MFA.
+    expect(top(`${bare} We use an app password; swaks with the same credentials works.`)).not.toBe("per_user_mfa");
+  });
+
+  it("a licence taken off, a service plan switched off, a mailbox still on-premises", () => {
+    expect(top(`${bare} When she left we took her E3 licence off and kept the account for the scanner.`)).toBe(
+      "mailbox_unlicensed_or_missing",
+    );
+    expect(top(`${bare} In its licence the "Exchange Online (Plan 2)" service plan is switched off.`)).toBe(
+      "mailbox_unlicensed_or_missing",
+    );
+    expect(top(`${bare} La boîte n'a pas encore été migrée, elle est toujours sur le serveur Exchange 2016.`)).toBe(
+      "mailbox_unlicensed_or_missing",
+    );
+  });
+
+  it("a lockout seen in Outlook on the web, or a password spray", () => {
+    expect(top(`${bare} In OWA: "Your account is temporarily locked to prevent unauthorized use."`)).toBe(
+      "account_locked",
+    );
+    expect(top(`${bare} Identity Protection flagged a password spray against the account this morning.`)).toBe(
+      "account_locked",
+    );
+  });
+
+  it("a login that works, then a refusal: the From, the volume or one recipient", () => {
+    expect(
+      top(
+        "SMTP Error: data not accepted. The login works (we see 235 in the log); the From is now a shared mailbox and nobody gave the account Send As on it.",
+      ),
+    ).toBe("send_as_permission");
+    expect(
+      top("Yesterday we sent 12,400 remittance advices in one go; today every mail from that account is refused."),
+    ).toBe("sender_restricted");
+    expect(top("Scan to email works for everyone except Dr Jones. Job log: E-mail could not be sent.")).toBe(
+      "recipient_rejected",
+    );
+  });
+
+  it("an outage at the time of the failures, and a password change already made on the device", () => {
+    expect(
+      top(
+        "Unable to connect to the SMTP server. Our internet was down 09:10 to 09:50 and all the errors are in that window.",
+      ),
+    ).toBe("transient");
+    expect(
+      top(
+        `${bare} We changed the password on the 2nd and I updated the printer the same day. Get-TransportConfig -> SmtpClientAuthenticationDisabled True, Get-CASMailbox scan@ -> SmtpClientAuthenticationDisabled (blank)`,
+      ),
+    ).toBe("smtp_auth_disabled_tenant");
+  });
+
+  it("no sign-in in Entra's log points at Exchange's own gates", () => {
+    expect(
+      top(
+        `${bare} The sign-in logs show nothing at all for the account. PS> Get-OrganizationConfig | fl DefaultAuthenticationPolicy\nDefaultAuthenticationPolicy : Block Basic Auth`,
+      ),
+    ).toBe("authentication_policy_blocks_basic_smtp");
+  });
+});
+
+describe("admin tools' outputs", () => {
+  it("a full Format-List with the switch among many properties", () => {
+    const props = [
+      "Name : Print",
+      "ActiveSyncEnabled : True",
+      "OWAEnabled : True",
+      "PopEnabled : False",
+      "ImapEnabled : False",
+      "MAPIEnabled : True",
+      "EwsEnabled : True",
+      "SmtpClientAuthenticationDisabled : True",
+      "UniversalOutlookEnabled : True",
+    ];
+    expect(
+      top(
+        `PS> Get-CASMailbox print@contoso.com | Format-List\n${props.join("\n")}\nThe copier says: SMTP authentication failure`,
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("a blank policy answer does not take the next line as its value", () => {
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\nPS> Get-OrganizationConfig | fl DefaultAuthenticationPolicy\nDefaultAuthenticationPolicy :\nNothing changed on our side since the New Year.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+  });
+
+  it("sign-in blocked, and no licence left", () => {
+    expect(
+      top(
+        "SMTP AUTH fails.\nPS> Get-MgUser -UserId scans@contoso.com -Property AccountEnabled | fl\nAccountEnabled : False",
+      ),
+    ).toBe("account_locked");
+    expect(
+      top(
+        "535 5.7.3 Authentication unsuccessful\nPS> Get-MgUser -UserId desk@contoso.com -Property AssignedLicenses | fl\nAssignedLicenses : {}",
+      ),
+    ).toBe("mailbox_unlicensed_or_missing");
+  });
+
+  it("a diagnostic's recommended actions are advice, not facts", () => {
+    expect(
+      top(
+        "[Failed] Security defaults are turned on for your organization.\n\nRecommended actions\n- Turn off security defaults and protect the account with Conditional Access.",
+      ),
+    ).toBe("security_defaults_enabled");
+  });
+});

@@ -75,7 +75,7 @@ describe("metamorphic properties over the corpus", () => {
   it("keeps the blind probe sets' top cause under the red herrings and the layout transforms", () => {
     // The blind-written sets (test/doctor/blind) are longer and messier than the corpus: the transforms
     // that change a paste's layout or add what a poster adds, over every one of them (not the slower
-    // per-word truncations). Measured 6371/6400 (99.5%) when added, 11319/11394 over 1280 reports and 9 transforms now; the threshold sits just below.
+    // per-word truncations). Measured 6371/6400 (99.5%) when added, 13461/13553 over 1520 reports and 9 transforms now; the threshold sits just below.
     const blind = loadCorpus(join(import.meta.dirname, "blind"));
     const names = [
       "red herring: guesses appended",
@@ -105,7 +105,8 @@ describe("metamorphic properties over the corpus", () => {
     console.log(`doctor metamorphic over the blind sets: ${ok}/${n}\n${misses.join("\n")}`);
     expect(n).toBeGreaterThan(6000);
     expect(ok / n).toBeGreaterThanOrEqual(0.99);
-  });
+    // About 13,500 diagnoses: well past the default per-test budget on a shared two-core machine.
+  }, 180_000);
 
   it("never puts unknown on top for a text with a recognised status code", () => {
     for (const code of [
