@@ -25,6 +25,12 @@ const OAUTH_GATE_WEIGHTS: Weights = Object.fromEntries([
 // mostly the personal-account retirement even when the text does not show the account type
 // (nodemailer #1714, twikoo #840).
 const CONSUMER_BASIC_OFF = Date.UTC(2024, 8, 16);
+// Work tenants: Basic SMTP AUTH off by default for existing tenants from the end of December 2026, unavailable by
+// default for tenants created after it (Exchange Team blog, 27/29 January 2026, MC786329).
+const TENANT_BASIC_OFF = Date.UTC(2027, 0, 1);
+/** A date in January 2027 or later as reporters write it ("since 4 January 2027", "this is January 2027", "2027-01-06"). */
+const REPORTED_AFTER_DEFAULT_OFF =
+  /\b2027-(?:0[1-9]|1[0-2])-[0-3]\d\b|(?<!\p{L})(?:jan(?:uary|\.)?|januar|janvier|enero|janeiro|gennaio|januari|stycznia|styczeń|января|январь|ocak|leden|ledna)(?!\p{L})[^.\n]{0,16}\b2027\b|\b2027\b[^.\n]{0,6}(?:年\s*1\s*月|1月)|\b(?:new year|neujahr|nouvel an|año nuevo|ano novo|capodanno|nieuwjaar)\b[^.\n]{0,24}\b2027\b/u;
 
 /** The reply-phrase and transcript table. */
 /** Exchange's own security-defaults reason, decisive without a code (and cut off after "organi…"). */
@@ -214,6 +220,32 @@ export const REPLY_RULES: readonly Rule[] = [
     },
     weights: { authentication_policy_blocks_basic_smtp: 1.2 },
     why: "A reply dated before the personal-account retirement: an Exchange authentication policy (AllowBasicAuthSmtp $false)",
+  },
+  {
+    id: "dated-after-basic-default-off",
+    source:
+      "Exchange Team blog 'Updated Exchange Online SMTP AUTH Basic Authentication Deprecation Timeline' (27/29 January 2026): Basic SMTP AUTH disabled by default for existing tenants at the end of December 2026, admins can re-enable it",
+    kind: "context",
+    // A Basic SMTP AUTH refusal dated in 2027 (the reply's diagnostic suffix or the reporter's own date):
+    // the default-off is a likely reason, not a decisive one — a decisive reply or answer outweighs it.
+    evidence: (ev) => {
+      const when = ev.ex.timestamp !== null ? Date.parse(ev.ex.timestamp) : Number.NaN;
+      const dated = (!Number.isNaN(when) && when >= TENANT_BASIC_OFF) || REPORTED_AFTER_DEFAULT_OFF.test(ev.words);
+      if (!dated || ev.ex.oauth || ev.ex.consumerAccount) return 0;
+      // Any failure to send with a password: a device's error number is all many of them show.
+      const refused =
+        ev.basic.includes(535) ||
+        ev.enhanced.includes("5.7.139") ||
+        ev.enhanced.includes("5.7.3") ||
+        /\b(?:fail(?:s|ed|ing|ure)?|errors?|stopped (?:working|sending)|no longer (?:works|sends)|(?:can'?t|cannot|doesn'?t|does not|won'?t) send)\b|could not authenticate|(?<![\w#])#\d{3,4}\b|(?<!\p{L})(?:ошибка|перестал\S*|fehler|erreur|échec|falla|falha|errore|fout|błąd)(?!\p{L})/u.test(
+          ev.words,
+        );
+      return refused ? 1 : 0;
+    },
+    weights: { basic_auth_disabled_or_retired: 2.6, smtp_auth_disabled_tenant: 0.6, unknown: -1.5 },
+    why: "Dated after Microsoft turned Basic SMTP AUTH off by default for existing tenants (end of December 2026): an admin must re-enable it, or the device must move to OAuth",
+    question:
+      "Did this start in January 2027, and does the tenant still allow Basic SMTP AUTH (Microsoft turned it off by default)?",
   },
   {
     id: "phrase-credentials",

@@ -1286,3 +1286,22 @@ describe("admin tools' outputs", () => {
     ).toBe("security_defaults_enabled");
   });
 });
+
+describe("dated after Basic SMTP AUTH's default-off (end of December 2026)", () => {
+  it("a failure dated in 2027, by the reply's suffix or the reporter, ranks the default-off", () => {
+    expect(
+      top("Since Monday 4 January 2027 every scan to email ends with #801. Nobody touched the tenant over Christmas."),
+    ).toBe("basic_auth_disabled_or_retired");
+    expect(top("С начала января 2027 сканер не отправляет почту: ошибка аутентификации SMTP. Ничего не меняли.")).toBe(
+      "basic_auth_disabled_or_retired",
+    );
+  });
+
+  it("a decisive reply still decides", () => {
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. [AM0PR01CA0001.eurprd01.prod.outlook.com 2027-01-06T08:31:55.047Z 08DF2E19A4B3C2D1]",
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+  });
+});
