@@ -21,7 +21,13 @@ export function keyPathAtLine(text: string, line: number): string {
         stack.push(declared);
       }
     }
-    if (i === line - 1) break;
+    if (i === line - 1) {
+      // A comment belongs to the level it is indented at ("# note" at column 1 is at the top level).
+      const comment = /^([ \t]*)#/u.exec(raw);
+      if (comment && openedAt === undefined)
+        while (stack.length > 0 && stack[stack.length - 1]!.indent >= comment[1]!.length) stack.pop();
+      break;
+    }
     scanLine(raw, scan);
     const open = scan.quote !== undefined || scan.depth > 0;
     if (open && openedAt === undefined) openedAt = stack.map((s) => s.key).join(".");

@@ -28,10 +28,12 @@ function switchAnswer(text: string, object: string): "true" | "false" | "blank" 
   // Retold on one line; a value is required (the property named after "| fl" is no answer), "(blank)" or
   // "$null" as people retell an empty one (blind set 19).
   const retold = new RegExp(
-    String.raw`(?:Get-)?${object}\b[^\n]{0,200}?SmtpClientAuthenticationDisabled[ \t]*(?::|->|=>|→|=|\bis\b)?[ \t]*(\$?true|\$?false|\(?blank\)?|\(?empty\)?|<blank>|<empty>|\$null)(?![\w])`,
+    String.raw`(?:Get-)?${object}\b[^\n]{0,200}?SmtpClientAuthenticationDisabled(?:[ \t]*(?::|->|=>|→|=|\bis\b)?[ \t]*|[,;]?[ \t]+(?:[^\s\d,.;:]{1,14}[ \t]+){1,4}?)(\$?true|\$?false|\(?blank\)?|\(?empty\)?|<blank>|<empty>|\$null)(?![\w])`,
     "iu",
   ).exec(text);
-  const m = listed ?? retold;
+  // Retold shortest: the cmdlet's object with its value and no property ("TransportConfig … False, CASMailbox False").
+  const bare = new RegExp(String.raw`\b${object}\b[ \t]*(?::|->|=>|→|=)?[ \t]*(\$?true|\$?false)\b`, "iu").exec(text);
+  const m = listed ?? retold ?? bare;
   if (m === null) return undefined;
   const v = m[1]?.replace("$", "").toLowerCase();
   return v === "true" ? "true" : v === "false" ? "false" : "blank";
@@ -82,11 +84,22 @@ function firstAnswer<T>(ev: Evidence, read: (text: string) => T | undefined): T 
   return undefined;
 }
 
+/**
+ * The mailbox's switch. Several mailboxes pasted side by side (a working one beside the failing one,
+ * blind set 21): one with SMTP AUTH off is the one that fails, so a True anywhere wins.
+ */
+function mailboxAnswer(ev: Evidence): "true" | "false" | "blank" | undefined {
+  const first = firstAnswer(ev, (t) => switchAnswer(t, "CASMailbox"));
+  if (first === "true") return first;
+  const lines = answerReadings(ev)[0]!.split(/\n(?=[^\n]*\bCASMailbox\b)/u);
+  return lines.some((l) => switchAnswer(l, "CASMailbox") === "true") ? "true" : first;
+}
+
 /** The pasted values of the organisation's and the mailbox's switch, where present. */
 function switches(ev: Evidence): { org?: "true" | "false" | "blank"; mailbox?: "true" | "false" | "blank" } {
   return {
     org: firstAnswer(ev, (t) => switchAnswer(t, "TransportConfig")),
-    mailbox: firstAnswer(ev, (t) => switchAnswer(t, "CASMailbox")),
+    mailbox: mailboxAnswer(ev),
   };
 }
 
@@ -107,7 +120,7 @@ const SECURITY_DEFAULTS_ANSWER =
 /** The per-user MFA state pasted (Graph or MSOnline), lower-cased. */
 const perUserMfaAnswer = (text: string): string | undefined => {
   const m = PER_USER_MFA_ANSWER.exec(text);
-  return (m?.[1] ?? m?.[2])?.toLowerCase();
+  return (m?.[1] ?? m?.[2] ?? m?.[3])?.toLowerCase();
 };
 /** The per-user MFA state: a pasted answer (Graph, MSOnline), else the per-user MFA page as retold. */
 function perUserMfaState(ev: Evidence): string | undefined {
@@ -126,16 +139,25 @@ const securityDefaultsAnswer = (text: string): string | undefined => {
 };
 // Graph's perUserMfaState, and MSOnline's Get-MsolUser … StrongAuthenticationRequirements → State.
 const PER_USER_MFA_ANSWER =
-  /"?perUserMfaState"?\s*[:=]\s*"?(enforced|enabled|disabled)\b|StrongAuthenticationRequirements[\s\S]{0,120}?\bState\s*[:=]\s*(Enforced|Enabled)\b/iu;
+  /"?perUserMfaState"?\s*[:=]\s*"?(enforced|enabled|disabled)\b|StrongAuthenticationRequirements[\s\S]{0,120}?\bState\s*[:=]\s*(Enforced|Enabled)\b|StrongAuthenticationRequirements[^\n]{0,40}\n[^\n]{0,200}\bState\b[^\n]*\n[ \t-]*\n?[^\n]{0,200}?\b(Enforced|Enabled)\b/iu;
 // The per-user MFA page's status column, as an admin reports it ("shows Enforced on the per-user
 // multifactor authentication page", "per-user MFA status: Enabled").
 // Also Japanese, as Microsoft's localised page names it (ユーザーごとの多要素認証, status 強制 / 有効 / 無効).
 // The state after the noun is read first; one before it only when no clause break to another subject
 // comes between ("Security defaults are enabled, per-user MFA shows Disabled" is per-user MFA off).
 const PER_USER_MFA_PAGE =
-  /per-?user (?:mfa|multi-?factor(?: authentication)?)[^.\n]{0,60}?\b(enforced|enabled|disabled)\b|ユーザーごとの多要素認証[^。\n]{0,40}?(強制|有効|無効)/iu;
+  /per-?user (?:mfa|multi-?factor(?: authentication)?)[^.\n]{0,120}?\b(enforced|enabled|disabled)\b|\b(?:multi-?factor auth(?:entication)?|mfa) status\s*[:=]?\s*["'“]?(enforced|enabled|disabled)\b|(?:mfa pro benutzer|benutzerspezifische mfa|mfa par utilisateur|mfa por usuario|mfa por usuário|mfa per utente|mfa per gebruiker)[^.\n]{0,60}?(?<!\p{L})(erzwungen|aktiviert|deaktiviert|appliquée|activée|désactivée|aplicad[oa]|habilitad[oa]|deshabilitad[oa]|desabilitad[oa]|applicat[oa]|abilitat[oa]|disabilitat[oa]|afgedwongen|ingeschakeld|uitgeschakeld)(?!\p{L})|ユーザーごとの多要素認証[^。\n]{0,40}?(強制|有効|無効)/iu;
 const PER_USER_MFA_PAGE_STATE_FIRST =
   /\b(enforced|enabled|disabled)\b[^.,;\n]{0,50}?\bper-?user (?:mfa|multi-?factor)/iu;
+
+/** The per-user MFA page's states as the localised admin centres show them. */
+const PER_USER_MFA_OFF_LOCAL =
+  /^(?:deaktiviert|désactivée|deshabilitad[oa]|desabilitad[oa]|disabilitat[oa]|uitgeschakeld)$/u;
+const PER_USER_MFA_ON_LOCAL =
+  /^(?:erzwungen|aktiviert|appliquée|activée|aplicad[oa]|habilitad[oa]|applicat[oa]|abilitat[oa]|afgedwongen|ingeschakeld)$/u;
+/** Get-RecipientPermission's trustees: SELF alone (or nobody) holds Send As on the address. */
+const SEND_AS_SELF_ONLY =
+  /get-recipientpermission\b[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*\btrustee\b[^\n]*\n[ \t-]*\n?((?:[^\n]*\n?){1,12})/iu;
 
 /** The answers-to-checks table. */
 export const CHECK_ANSWER_RULES: readonly Rule[] = [
@@ -169,10 +191,22 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) => {
       const { org, mailbox } = switches(ev);
-      return mailbox === "false" || (org === "false" && mailbox !== "true") ? 1 : 0;
+      return mailbox === "false" || (org === "false" && mailbox === "blank") ? 1 : 0;
     },
     weights: { smtp_auth_disabled_mailbox: -5, smtp_auth_disabled_tenant: -5 },
     why: "The pasted SmtpClientAuthenticationDisabled values leave SMTP AUTH on for this mailbox: neither switch is the gate",
+  },
+  {
+    id: "answer-org-switch-open",
+    source:
+      "Get-TransportConfig SmtpClientAuthenticationDisabled False, the mailbox's own value not pasted: the organisation allows SMTP AUTH, a mailbox may still turn it off for itself",
+    kind: "context",
+    evidence: (ev) => {
+      const { org, mailbox } = switches(ev);
+      return org === "false" && mailbox === undefined ? 1 : 0;
+    },
+    weights: { smtp_auth_disabled_tenant: -5 },
+    why: "Get-TransportConfig shows SMTP AUTH on for the organisation: the organisation's switch is not the gate (the mailbox's own may be)",
   },
   {
     id: "answer-auth-policy",
@@ -230,7 +264,13 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) => {
       const state = perUserMfaState(ev);
-      return state === "enforced" || state === "enabled" || state === "強制" || state === "有効" ? 1 : 0;
+      return state === "enforced" ||
+        state === "enabled" ||
+        state === "強制" ||
+        state === "有効" ||
+        PER_USER_MFA_ON_LOCAL.test(state ?? "")
+        ? 1
+        : 0;
     },
     weights: { per_user_mfa: 4.5, conditional_access_block: -1, unknown: -2 },
     why: "Per-user MFA is enabled or enforced for the account: a password-only SMTP sign-in cannot satisfy it",
@@ -241,10 +281,24 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) => {
       const state = perUserMfaState(ev);
-      return state === "disabled" || state === "無効" ? 1 : 0;
+      return state === "disabled" || state === "無効" || PER_USER_MFA_OFF_LOCAL.test(state ?? "") ? 1 : 0;
     },
     weights: { per_user_mfa: -2.5 },
     why: "Per-user MFA is disabled for the account",
+  },
+  {
+    id: "answer-send-as-self-only",
+    source:
+      "Get-RecipientPermission <address>: the trustees with SendAs; only NT AUTHORITY\\SELF means no other account may send as it (Add-RecipientPermission grants it)",
+    kind: "context",
+    evidence: (ev) => {
+      const rows = SEND_AS_SELF_ONLY.exec(answerReadings(ev)[0]!)?.[1];
+      if (rows === undefined) return 0;
+      const trustees = rows.split("\n").filter((r) => /sendas/iu.test(r));
+      return trustees.length > 0 && trustees.every((r) => /nt authority[\\/]?\s*self/iu.test(r)) ? 1 : 0;
+    },
+    weights: { send_as_permission: 3.5, unknown: -2 },
+    why: "Get-RecipientPermission lists only SELF with Send As: the account that signs in may not send as this address",
   },
   {
     id: "answer-sign-in-blocked",

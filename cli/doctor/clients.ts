@@ -183,6 +183,8 @@ const CANNOT_CONNECT = [
   "name or service not known",
   "could not resolve host",
   "no such host is known",
+  // libcurl CURLE_OPERATION_TIMEDOUT as Zabbix and other curl users print it: "Timeout was reached"
+  "timeout was reached",
   // APC NMC, other appliances: "Could not mail, SMTP server timeout."
   "smtp server timeout",
   "refused the connection",
@@ -226,6 +228,8 @@ const CONNECTION_DROPPED = [
   // .NET System.Net.Mail SR.net_io_connectionclosed
   "net_io_connectionclosed",
   "unable to read data from the transport connection",
+  // Indy (Delphi) EIdConnClosedGracefully: "Connection Closed Gracefully."
+  "connection closed gracefully",
   // CPython smtplib: SMTPServerDisconnected("Connection unexpectedly closed")
   "connection unexpectedly closed",
   // nodemailer: "Connection closed unexpectedly"

@@ -302,7 +302,7 @@ export const OAUTH_AS_REMEDY =
  * new version supports OAuth2", "all the OAuth apps keep working", "we'll do the M365 OAuth option later").
  */
 const OAUTH_ELSEWHERE =
-  /\b(?:plan(?:s|ned|ning)?|going to|gonna|will|we'll|later|eventually|next (?:week|month|quarter|year)|some ?day|maybe|perhaps|should|want(?:s|ed)?(?: us)? to|would (?:like|prefer)|consider(?:ing)?|thinking (?:about|of)|is better|are better|more secure|recommend(?:s|ed)?|i read|read that|heard|skimmed|guide|article|newer|new (?:release|version|firmware|model)|latest (?:release|version|firmware)|has an?|have an?|offers?|comes with|other|another|all (?:the|our)|the rest|still (?:fine|work)|keep(?:s)? working|to force|nuova versione|neue(?:n|re)? version|nouvelle version|nueva versión|nova versão|supporta oauth|unterstützt oauth|soporta oauth|suporta oauth|prend en charge oauth)\b/iu;
+  /^\s*(?:[-*•]\s*)?(?:use|switch to|move to|migrate to|consider|try)\s+(?:the\s+)?(?:modern auth\S*\s+|microsoft 365\s+)?oauth|\b(?:either|or)\b[^\n]{0,60}\b(?:switch|move|change|migrate|use)\b[^\n]{0,60}\boauth|\b(?:plan(?:s|ned|ning)?|going to|gonna|will|we'll|later|eventually|next (?:week|month|quarter|year)|some ?day|maybe|perhaps|should|want(?:s|ed)?(?: us)? to|would (?:like|prefer)|consider(?:ing)?|thinking (?:about|of)|is better|are better|more secure|recommend(?:s|ed)?|i read|read that|heard|skimmed|guide|article|newer|new (?:release|version|firmware|model)|latest (?:release|version|firmware)|has an?|have an?|offers?|comes with|other|another|all (?:the|our)|the rest|still (?:fine|work)|keep(?:s)? working|to force|nuova versione|neue(?:n|re)? version|nouvelle version|nueva versión|nova versão|supporta oauth|unterstützt oauth|soporta oauth|suporta oauth|prend en charge oauth)\b/iu;
 
 function withoutOAuthElsewhere(r: string): string {
   return r
@@ -329,6 +329,18 @@ function withoutSymfonyFallback(r: string): string {
   return /Authenticator\s?"(?:LOGIN|PLAIN|CRAM-MD5)"\s?returned/iu.test(r)
     ? r.replace(/Authenticator\s?"XOAUTH2"\s?returned/giu, " ")
     : r;
+}
+
+/**
+ * Exchange's own reply names a refusal only a Basic (password) login gets — "user is locked by your
+ * organization's security defaults policy", "basic authentication is disabled" — and no AUTH XOAUTH2 was
+ * sent: the failing login is Basic, whatever OAuth the text also mentions (blind set 21).
+ */
+function basicOnlyReply(replies: readonly Reply[], scan: string): boolean {
+  return (
+    replies.some((r) => /security defaults|basic authentication is disabled/iu.test(r.text)) &&
+    !/\bAUTH\s+XOAUTH2\b(?!\s+(?:LOGIN|PLAIN)\b)/u.test(scan.replace(MECHANISM_LISTS, " "))
+  );
 }
 
 function detectOAuth(readings: readonly string[], mech: Extracted["authMechanism"]): boolean {
@@ -467,7 +479,7 @@ export function extract(text: string): Extracted {
     enhancedCodes: [...new Set(replies.map((r) => r.enhanced).filter((c): c is string => c !== null))],
     stage: detectStage(normalized, replies),
     authMechanism: mech,
-    oauth: detectOAuth([normalized, norm.joined], mech),
+    oauth: detectOAuth([normalized, norm.joined], mech) && !basicOnlyReply(replies, scan),
     serverId: suffix?.[1] ?? /Hostname=([A-Z0-9.]+\.(?:outlook\.com|outlook\.cn))/iu.exec(scan)?.[1] ?? null,
     timestamp: suffix?.[2] ?? null,
     requestId: suffix?.[3] ?? /\[([0-9A-F]{16})\]/u.exec(scan)?.[1] ?? null,

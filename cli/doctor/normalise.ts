@@ -282,9 +282,10 @@ export function normalise(input: string): Normalised {
   s = s.replace(/[ \t]+/gu, " ").replace(/ +\n/gu, "\n");
   s = joinContinuations(s);
   // A blank line (a paragraph break) never splits a token: it stays a break, so the next paragraph's
-  // first word does not glue onto the last one ("…:587" + "Could it be…").
+  // first word does not glue onto the last one ("…:587" + "Could it be…"). A list item is a statement of
+  // its own too: "- MFA … Deaktiviert" must not run into the next item's "Authentifiziertes SMTP".
   const joined = s
-    .split(/\n[ \t]*\n\s*/u)
+    .split(/\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+\S)/u)
     .map((paragraph) => paragraph.replace(/\n\s*/gu, ""))
     .join("\n");
   // Chinese and Japanese put no space between words: a line broken between two of their characters
@@ -294,7 +295,12 @@ export function normalise(input: string): Normalised {
   let unwrapped = s;
   for (const [re] of WRAPPERS) unwrapped = unwrapped.replace(re, " ");
   unwrapped = unwrapped.replace(PREFIXES, " ");
-  const body = unwrapped.replace(/\s+/gu, " ").trim().toLowerCase();
+  // List items end like sentences, so a window read across the flattened text stops at the next item.
+  const body = unwrapped
+    .replace(/\n(?=[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+\S)/gu, " . ")
+    .replace(/\s+/gu, " ")
+    .trim()
+    .toLowerCase();
   // Without any whitespace, a phrase broken by a wrap column (even mid-word) or by odd spaces still reads whole.
   const glued = body.replace(/\s+/gu, "");
   return { text: s, joined, flat, glued, body };

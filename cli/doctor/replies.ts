@@ -248,6 +248,29 @@ export const REPLY_RULES: readonly Rule[] = [
       "Did this start in January 2027, and does the tenant still allow Basic SMTP AUTH (Microsoft turned it off by default)?",
   },
   {
+    id: "transcript-closed-after-starttls",
+    source:
+      "RFC 3207: after '220 2.0.0 SMTP server ready' the client starts the TLS handshake; a device that closes the connection there, before any EHLO, failed the handshake (Exchange Online needs TLS 1.2)",
+    kind: "transcript",
+    evidence: (ev) =>
+      /220 2\.0\.0 smtp server ready[^\n]*\n(?:\s*\n)?[^\n]{0,80}\b(?:connection closed|closed (?:by|the connection)|connection (?:was )?reset|disconnected|eof)\b/iu.test(
+        ev.ex.normalized,
+      ) && !/250[- ]AUTH\b|\bAUTH (?:LOGIN|PLAIN|XOAUTH2)\b/iu.test(ev.ex.normalized)
+        ? 1
+        : 0,
+    weights: { tls_version: 2.6, starttls_required: -0.8, unknown: -2 },
+    why: "The connection closed right after the server agreed to STARTTLS: the TLS handshake failed — usually a client that offers only TLS 1.0/1.1",
+  },
+  {
+    id: "transcript-rcpt-malformed",
+    source: "RFC 5321 §4.1.2: RCPT TO needs a whole address (local-part@domain with a dotted domain)",
+    kind: "transcript",
+    evidence: (ev) =>
+      /rcpt to:\s*<[^>\s@]*@[^>\s.]*(?:,[^>\s]*)?>|rcpt to:\s*<[^>@\s]+>/iu.test(ev.ex.normalized) ? 1 : 0,
+    weights: { recipient_rejected: 3, unknown: -2 },
+    why: "The recipient address in RCPT TO is malformed (no domain, or a comma for a dot): the server refuses that recipient",
+  },
+  {
     id: "phrase-credentials",
     source: "m365 SmtpReplies.credentialsIncorrect",
     kind: "phrase",
@@ -259,22 +282,29 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "phrase-account-locked",
     source: "m365 SmtpReplies.accountLocked; Entra AADSTS50053",
     kind: "phrase",
-    evidence: (ev) =>
-      Math.max(
-        anyPhrase(
-          [
-            "account locked",
-            "account is locked",
-            "aadsts50053",
-            "konto ist gesperrt",
-            "compte verrouillé",
-            "cuenta bloqueada",
-            "conta bloqueada",
-          ],
-          10,
-        )(ev),
-        0,
-      ),
+    // A phrase the reporter asks about ("So is my account locked??") is read by words-account-locked,
+    // which tells questions from statements: here only wording that is not inside a question counts.
+    evidence: (ev) => {
+      const v = anyPhrase(
+        [
+          "account locked",
+          "account is locked",
+          "aadsts50053",
+          "konto ist gesperrt",
+          "compte verrouillé",
+          "cuenta bloqueada",
+          "conta bloqueada",
+        ],
+        10,
+      )(ev);
+      if (v === 0) return 0;
+      const asked = /[^.!?\n]{0,80}\baccount (?:is )?locked\b[^.!?\n]{0,40}\?/u.test(ev.words);
+      const stated =
+        /\baccount (?:is )?locked\b|aadsts50053|konto ist gesperrt|compte verrouillé|cuenta bloqueada|conta bloqueada/u.test(
+          ev.statements,
+        );
+      return asked && !stated ? 0 : v;
+    },
     weights: { account_locked: 5.5, unknown: -3 },
     why: "{reply}: the account is locked (Entra smart lockout or blocked sign-in)",
   },

@@ -9,14 +9,16 @@
  * cause's odds by e; ±4 or more is decisive.
  *
  * The tables: status-code families (codes.ts), Exchange reply phrases and transcript order
- * (replies.ts), client-library wording (clients.ts), the user's own words (user-words.ts) and the
- * pasted answers to the doctor's own checks (check-answers.ts), all
+ * (replies.ts), client-library wording (clients.ts), the user's own words (user-words.ts), the
+ * pasted answers to the doctor's own checks (check-answers.ts) and the changes the reporter says did or
+ * did not make it work (resolutions.ts), all
  * of the shape in rule-kit.ts, concatenated into {@link RULES}.
  */
 import { CHECK_ANSWER_RULES } from "./check-answers.ts";
 import { CLIENT_RULES } from "./clients.ts";
 import { CODE_RULES } from "./codes.ts";
 import { REPLY_RULES } from "./replies.ts";
+import { RESOLUTION_RULES } from "./resolutions.ts";
 import type { Rule } from "./rule-kit.ts";
 import { USER_WORD_RULES } from "./user-words.ts";
 
@@ -31,4 +33,5 @@ export const RULES: readonly Rule[] = [
   ...CLIENT_RULES,
   ...USER_WORD_RULES,
   ...CHECK_ANSWER_RULES,
+  ...RESOLUTION_RULES,
 ];

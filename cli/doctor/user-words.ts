@@ -11,6 +11,7 @@
 import type { Evidence } from "./evidence.ts";
 import { MECHANISM_LISTS, OAUTH_AS_REMEDY } from "./extract.ts";
 import { REASONS } from "./reasons.ts";
+import { reportedOutcome } from "./resolutions.ts";
 import type { Rule } from "./rule-kit.ts";
 
 const said =
@@ -40,7 +41,7 @@ const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n;]{0,25}?\b(?:exc
 // Zugriff", "pas de … accès conditionnel", "sin acceso condicional", "条件付きアクセスのポリシーは作成していません",
 // "没有条件访问".
 const NEGATION_BEFORE_OTHER = String.raw`\b(?:keine?n?|kein|pas d[e']|aucune?|ni|sin|ningun[ao]?|no tenemos|no usamos|no hay|sem|nenhum[ao]?|não temos|não usamos|nessun[ao]?|non abbiamo|non ci sono|non usiamo|geen|inga|ingen|brak)\s+(?:\S{1,40}?[\s'’]+){0,2}?`;
-const NEGATION_AFTER_OTHER = String.raw`[^。.\n]{0,24}?(?:していません|ありません|使っていません|なし|無し|未設定|없음|없습니다|없어요|없고|사용하지 않|쓰지 않|적용되지 않|(?:haben|gibt es|nutzen|verwenden)(?: wir)? (?:keine?|nicht)\b|nicht vorhanden|nicht angewendet|non appliquée?|no aplicad[oa]|não aplicad[oa]|non applicat[oa]|niet toegepast|nie zastosowan|inte tillämpad|не применен)`;
+const NEGATION_AFTER_OTHER = String.raw`[^。.\n]{0,24}?(?:していません|ありません|使っていません|なし|無し|未設定|없음|없습니다|없어요|없고|사용하지 않|쓰지 않|적용되지 않|(?:haben|gibt es|nutzen|verwenden)(?: wir| bei uns| hier)? (?:keine?|nicht)\b|nicht vorhanden|nicht angewendet|non appliquée?|no aplicad[oa]|não aplicad[oa]|non applicat[oa]|niet toegepast|nie zastosowan|inte tillämpad|не применен)`;
 
 function negatedMentions(words: string, noun: string, localNoun?: string): { rest: string; negated: boolean } {
   const local =
@@ -78,7 +79,7 @@ const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|(?:azure ad |entra (?:id 
 // security defaults", "do I need to disable them?"): that is the article's advice or a question, not
 // the tenant's state. A word is matched whole (no "aktiviert" inside "deaktiviert", no "activés" inside
 // "désactivés"); accented endings need (?![a-z]) rather than \b.
-const SD_ON_STATE = String.raw`(?:\b(?:(?:is|are|was|were|be|been|still|now|are now|is now)\s+)*(?:on|enabled|active|activated|turned on|switched on)(?![a-z])(?!\s+(?:the|this|that|an?|our|my|your|its|for|in|at|port|by default)\b)|(?<![a-zé])(?:aktiviert|aktiv|eingeschaltet|activés?|activad[oa]s?|habilitad[oa]s?|ativad[oa]s?|attivat[ei]|ingeschakeld|aan|włączone|aktiverade?|påslagna?|aktiveret|aktivert|käytössä|zapnut[oéa]?|povolen[oéa]?|включены|включено|включен|увімкнено|etkin|açık|engedélyezve|bekapcsolva|activat[ăe]?|bật|aktif)(?![a-z])|有効|オン|启用|开启|打开|已啟用|啟用|사용\s*(?:상태|중|함)?|켜져)`;
+const SD_ON_STATE = String.raw`(?:\b(?:(?:is|are|was|were|be|been|still|now|are now|is now)\s+)*(?:on|enabled|active|activated|turned on|switched on)(?![a-z])(?!\s+(?:the|this|that|an?|our|my|your|its|in|at|port|by default)\b)(?!\s+for\s+(?!(?:your|our|the|this|my)\s+(?:organi[sz]ation|tenant|org|company)\b))|(?<![a-zé])(?:aktiviert|aktiv|eingeschaltet|activés?|activad[oa]s?|habilitad[oa]s?|ativad[oa]s?|attivat[ei]|ingeschakeld|aan|włączone|aktiverade?|påslagna?|aktiveret|aktivert|käytössä|zapnut[oéa]?|povolen[oéa]?|включены|включено|включен|увімкнено|etkin|açık|engedélyezve|bekapcsolva|activat[ăe]?|bật|aktif)(?![a-z])|有効|オン|启用|开启|打开|已啟用|啟用|사용\s*(?:상태|중|함)?|켜져)`;
 // Not a requirement or advice ("Security defaults must be disabled to enable Conditional Access").
 const SD_OFF_STATE = String.raw`(?<!(?:must|need to|needs to|have to|has to|should|to) be )(?:\b(?:turned off|switched off|disabled|deactivated|(?:(?:is|are|was|were|still|now) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|abgeschaltet|aus|uit|uitgeschakeld|uitgezet)(?![a-z])|(?:désactivés?|desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|disattivat[ei]|wyłączone|avstängda?|inaktiverade?|deaktiveret|deaktivert|slået fra|slått av|pois käytöstä|vypnut[oéa]?|zakázán[oéa]?|выключены|отключены|вимкнено|devre dışı|kapalı|kikapcsolva|letiltva|dezactivat[ăe]?|tắt|nonaktif)(?![a-z])|無効|オフ|禁用|关闭|关了|关掉|已关|停用|已停用|꺼져|사용 안 ?함)`;
 const SD_ON_ACT = String.raw`(?<![a-zé])(?:enabled|enabling|turned on|turning on|switched on|switching on|activated|activating|added|adding|aktiviert(?:en)?|eingeschaltet|activé|activamos|activé|habilitamos|ativamos|ativei|attivato|abbiamo attivato|ingeschakeld|aangezet|włączyliśmy|włączono|aktiverade|slog på|aktiverede|aktiverte|otimme käyttöön|zapnuli|jsme zapnuli|включили|увімкнули|etkinleştirdik|bekapcsoltuk|am activat|đã bật|mengaktifkan)`;
@@ -118,6 +119,13 @@ export const ORG_SMTP_AUTH_BOX_TICKED =
 /** The new password already on the device, or sends working after the change. */
 const PASSWORD_UPDATED_ON_DEVICE =
   /\b(?:i|we)(?: have| had|'ve)? (?:updated|changed|entered|typed|put) (?:the |it |that |this )?(?:new (?:one|password) )?(?:in(?:to)? |on )?(?:the )?(?:printer|scanner|copier|device|app|ricoh|canon|kyocera|xerox|hp|brother|sharp|konica|epson|it)\b[^.\n]{0,40}?\b(?:then|same day|right away|immediately|too|as well|at the same time)\b|\b(?:typed|entered|put) the new one into\b|\bscans? (?:still )?worked (?:on|after|for)\b|\bworked (?:fine )?after the (?:password )?change\b/u;
+
+/**
+ * The mailbox's Authenticated SMTP box read as cleared, in the admin centres' languages. Not when turning
+ * it on is reported as having changed nothing (then it was not off, or not the cause).
+ */
+const MAILBOX_BOX_UNTICKED =
+  /authenticated smtp["'”]?\s+(?:is\s+)?(?:ticked|checked|enabled)\b[^.\n]{0,60}?\b(?:doesn'?t|does not|isn'?t|is not|hasn'?t|has not)\b|authenticated smtp["'”]?\s+(?:(?:is|was)\s+)?(?:un-?ticked|unchecked|not (?:ticked|checked|enabled|selected)|disabled|off|deselected|cleared)\b|(?:un-?ticked|unchecked|cleared|deselected)\s+(?:the\s+)?["'“]?authenticated smtp\b|(?:desmarcad[oa]|desmarcó|décoché|deaktiviert|odznaczon\S*|uitgevinkt|avmarkerad|nicht angehakt)[^.\n]{0,20}?["'“„«]?(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|authenticated smtp)\b|(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["'”]?[^.\n]{0,30}?(?:desmarcado|no (?:está )?marcado|décoché|non coché|nicht aktiviert|nicht angehakt|deaktiviert|non selezionato|non spuntato|disattivato|niet aangevinkt|uitgevinkt|uitgeschakeld|desativado|desmarcad|odznaczon|wyłączon|avmarkerad|inte markerad|inte ikryssad|ej ikryssad|avbockad)|\bauthenticated smtp["'”]?\s*(?:\[\s\]|☐)|(?:\[\s\]|☐)\s*["'“]?authenticated smtp\b|\bmanage email apps\b[^.\n]{0,160}?\b(?:un-?ticked|unchecked|cleared|deselected|turned off|disabled|switched off)\b|\b(?:un-?ticked|unchecked|cleared|deselected|turned off|disabled)\b[^.\n]{0,60}?\bmanage email apps\b/u;
 
 /** The user-words table. */
 export const USER_WORD_RULES: readonly Rule[] = [
@@ -187,7 +195,9 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source:
       "Microsoft 'Enable or disable SMTP AUTH in Exchange Online': SMTP AUTH is disabled for organizations created after January 2020 and is enabled per mailbox; turning security defaults off does not turn it on (azure-docs #54776)",
     kind: "context",
-    evidence: said(SECURITY_DEFAULTS_OFF),
+    // Not the "turned security defaults off" of a fix that worked: that is the change, not the state before it.
+    evidence: (ev) =>
+      SECURITY_DEFAULTS_OFF.test(ev.words) && reportedOutcome(ev, "security_defaults_enabled") !== "worked" ? 1 : 0,
     weights: {
       unknown: -1.5,
       security_defaults_enabled: -2.4,
@@ -318,7 +328,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
         ev.words,
       )
         ? 1
-        : /\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenn?ant\b|\btenn?ant (?:is|was) (?:brand[- ])?new\b|\bnobody (?:has )?(?:touched|changed|configured) (?:anything )?in (?:entra|azure ad)\b|\bneue[nmr]? (?:m365-|microsoft-365-|office-365-)?tenant\b|\bnouveau tenant\b|\bnuevo (?:tenant|inquilino)\b|\bnovo (?:tenant|locatário)\b|\bnuovo tenant\b|\bnieuwe tenant\b|\btenant (?:is|was) (?:only )?(?:\d+|a few|two|three) (?:days|weeks|months) old\b|\bcame with the (?:new )?tenant\b/u.test(
+        : /\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenn?ant\b|\btenn?ant (?:is|was) (?:brand[- ])?new\b|\bnobody (?:has )?(?:touched|changed|configured) (?:anything )?in (?:entra|azure ad)\b|\b(?:niemand|personne|nadie|ninguém|nessuno|niemand heeft)\b[^.\n]{0,40}\b(?:entra|azure ad)\b[^.\n]{0,30}(?:umgestellt|geändert|angefasst|modifié|touché|cambiado|tocado|alterado|modificato|toccato|gewijzigd|aangepast)|\bneue[nmr]? (?:m365-|microsoft-365-|office-365-)?tenant\b|\bnouveau tenant\b|\bnuevo (?:tenant|inquilino)\b|\bnovo (?:tenant|locatário)\b|\bnuovo tenant\b|\bnieuwe tenant\b|\btenant (?:is|was) (?:only )?(?:\d+|a few|two|three) (?:days|weeks|months) old\b|\bcame with the (?:new )?tenant\b/u.test(
               ev.words,
             )
           ? 0.6
@@ -333,9 +343,8 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The reporter read the mailbox's box and it is cleared. The organisation's box is read by
     // words-org-smtp-auth-box.
-    evidence: said(
-      /authenticated smtp["'”]?\s+(?:is\s+)?(?:ticked|checked|enabled)\b[^.\n]{0,60}?\b(?:doesn'?t|does not|isn'?t|is not|hasn'?t|has not)\b|authenticated smtp["'”]?\s+(?:(?:is|was)\s+)?(?:un-?ticked|unchecked|not (?:ticked|checked|enabled|selected)|disabled|off|deselected|cleared)\b|(?:un-?ticked|unchecked|cleared|deselected)\s+(?:the\s+)?["'“]?authenticated smtp\b|(?:desmarcad[oa]|desmarcó|décoché|deaktiviert|odznaczon\S*|uitgevinkt|avmarkerad|nicht angehakt)[^.\n]{0,20}?["'“„«]?(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|authenticated smtp)\b|(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["'”]?[^.\n]{0,30}?(?:desmarcado|no (?:está )?marcado|décoché|non coché|nicht aktiviert|nicht angehakt|deaktiviert|non selezionato|non spuntato|disattivato|niet aangevinkt|uitgevinkt|uitgeschakeld|desativado|desmarcad|odznaczon|wyłączon|avmarkerad|inte markerad|inte ikryssad|ej ikryssad|avbockad)|\bmanage email apps\b[^.\n]{0,160}?\b(?:un-?ticked|unchecked|cleared|deselected|turned off|disabled|switched off)\b|\b(?:un-?ticked|unchecked|cleared|deselected|turned off|disabled)\b[^.\n]{0,60}?\bmanage email apps\b/u,
-    ),
+    evidence: (ev) =>
+      MAILBOX_BOX_UNTICKED.test(ev.words) && reportedOutcome(ev, "smtp_auth_disabled_mailbox") !== "no change" ? 1 : 0,
     weights: { smtp_auth_disabled_mailbox: 3.5, unknown: -1.5 },
     why: "You say Authenticated SMTP is unticked for the mailbox: its SMTP AUTH switch is off",
   },
@@ -394,7 +403,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Microsoft 'How to set up a multifunction device or application to send email using Microsoft 365': the user name is the mailbox's full address (UPN); a short name or one without the domain is an invalid user name (sign-in error 50034/50126)",
     kind: "context",
     evidence: said(
-      /\b(?:without|missing|no) (?:the )?(?:@?domain|@\S+ (?:part|suffix))\b|\binstead of (?:the )?(?:full|complete) (?:e-?mail )?(?:address|upn|user ?name)\b|\bnot the (?:full|complete) (?:e-?mail )?(?:address|upn)\b|\bjust the (?:user ?name|local part)\b|zamiast pełnego adresu|statt der vollständigen|au lieu de l'adresse (?:e-mail )?complète|en lugar de la dirección completa|em vez do endereço completo|invece dell'indirizzo completo|in plaats van het volledige|istället för hela adressen/u,
+      /\b(?:without|missing|no) (?:the )?(?:@?domain|@\S+ (?:part|suffix))\b|\binstead of (?:the )?(?:full|complete) (?:e-?mail )?(?:address|upn|user ?name)\b|\bneeds? the (?:full|complete) (?:sign-?in name|user ?name|e-?mail address|address|upn)\b|\bnot the (?:full|complete) (?:e-?mail )?(?:address|upn)\b|\bjust the (?:user ?name|local part)\b|zamiast pełnego adresu|statt der vollständigen|au lieu de l'adresse (?:e-mail )?complète|en lugar de la dirección completa|em vez do endereço completo|invece dell'indirizzo completo|in plaats van het volledige|istället för hela adressen/u,
     ),
     weights: { wrong_credentials: 2.8, unknown: -1.5 },
     why: "The user name is not the mailbox's full address (UPN): Entra cannot find the account, so the sign-in fails as a wrong user name",
@@ -455,7 +464,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
           text,
         )?.[1];
       const sender =
-        /^[^\S\n]*(?:sender(?:'s)?(?: e-?mail)?(?: address)?|from(?: e-?mail)?(?: address)?|device e-?mail(?: address)?|absender(?:adresse)?|adresse de l'expéditeur|expéditeur|remitente|dirección del remitente|mittente|indirizzo mittente|afzender(?:adres)?|avsändar(?:adress)?)[^\S\n]*[:=][^\S\n]*([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,253})/mu.exec(
+        /^[^\S\n]*(?:sender(?:'s)?(?: e-?mail)?(?: address)?|from(?: e-?mail)?(?: address)?(?: [a-z]{2,12}){0,3}?|device e-?mail(?: address)?|absender(?:adresse)?|adresse de l'expéditeur|expéditeur|remitente|dirección del remitente|mittente|indirizzo mittente|afzender(?:adres)?|avsändar(?:adress)?)[^\S\n]*[:=][^\S\n]*([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,253})/mu.exec(
           text,
         )?.[1];
       return login !== undefined && sender !== undefined && login !== sender ? 1 : 0;
@@ -487,7 +496,9 @@ export const USER_WORD_RULES: readonly Rule[] = [
     evidence: (ev) =>
       /password (?:was |has been |got )?(?:changed|reset|expired|rotated)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:\w+ )?password|\bpassword rotation\b|\brotated\b[^.\n]{0,30}\bpassword\b|\bnobody updated the\b|new password|\b(?:still|noch|encore|todavía|ainda|ancora|nog|még|wciąż|fortfarande|stále|всё ещё|hala)\b[^.\n]{0,40}\b(?:old|alte|ancien|antigua|antiga|vecchia|oude|régi|stare|gamla|staré|старый|eski)\b|passwort (?:geändert|abgelaufen)|neues passwort|mot de passe (?:a été )?(?:changé|modifié|expiré)|nouveau mot de passe|(?:cambiamos|cambié) la contraseña|(?:nueva|contraseña nueva)|senha (?:foi )?(?:alterada|expirada)|nova senha|password (?:cambiata|scaduta)|nuova password|wachtwoord (?:is )?(?:gewijzigd|verlopen)|nieuw wachtwoord|zmieni\S* hasło|nowe hasło|hasło wygasło|nytt lösenord|bytt lösenord|lejárt[^.\n]{0,30}jelsz|új jelsz|nové heslo|změnil\S* heslo|смени\S* пароль|новый пароль|пароль истёк|şifre (?:değişti|değiştirildi)|yeni şifre|パスワードを変更|新しいパスワード|修改了密码|新密码|密码过期|비밀번호를 변경|새 비밀번호/u.test(
         ev.words,
-      ) && !PASSWORD_UPDATED_ON_DEVICE.test(ev.words)
+      ) &&
+      !PASSWORD_UPDATED_ON_DEVICE.test(ev.words) &&
+      reportedOutcome(ev, "wrong_credentials") !== "no change"
         ? 1
         : 0,
     // A password changed or expired while the device keeps the old one is the reporter naming the cause.
@@ -524,7 +535,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The reporter names a runtime that offers only TLS 1.0/1.1 unless told otherwise.
     evidence: said(
-      /\.net(?: framework)? (?:4\.[0-6](?:\.\d)?|3\.5|2\.0)\b|\bwindows server 20(?:03|08|12)\b|\bservicepointmanager\.securityprotocol\b|\bschusestrongcrypto\b|\bsystemdefaulttlsversions\b|\b(?:java|jdk|jre) ?(?:1\.)?[67]\b|\bopenssl 0\.9|\bopenssl 1\.0\.[01]|\bstream_crypto_method_tls|\bsmtp-legacy\.office365\.com\b|\bfirmware (?:from|de|von|del|dal|van|z|från) (?:19\d\d|20(?:0\d|1[0-6]))\b|\b(?:19\d\d|20(?:0\d|1[0-6])) firmware\b|\btls ?1\.[01]\b[^.\n]{0,30}\b(?:discontinued|deprecated|retired|no longer supported|disabled|turned off|switched off)\b|\b(?:discontinued|deprecated|retired|dropped|ended|disabled) (?:the )?support for tls ?1\.[01]\b/u,
+      /\.net(?: framework)? (?:4\.[0-6](?:\.\d)?|3\.5|2\.0)\b|\bwindows server 20(?:03|08|12)\b|\bservicepointmanager\.securityprotocol\b|\bschusestrongcrypto\b|\bsystemdefaulttlsversions\b|\b(?:java|jdk|jre) ?(?:1\.)?[67]\b|\bopenssl 0\.9|\bopenssl 1\.0\.[01]|\bstream_crypto_method_tls|\bsmtp-legacy\.office365\.com\b|\bfirmware (?:from|de|von|del|dal|van|z|från) (?:19\d\d|20(?:0\d|1[0-6]))\b|\bfirmware (?:is|was) (?:the |a |from )?(?:19\d\d|20(?:0\d|1[0-6]))\b|\bsslvtlsv1\b|\bsslvsslv3\b|\b(?:19\d\d|20(?:0\d|1[0-6])) firmware\b|\btls ?1\.[01]\b[^.\n]{0,30}\b(?:discontinued|deprecated|retired|no longer supported|disabled|turned off|switched off)\b|\b(?:discontinued|deprecated|retired|dropped|ended|disabled) (?:the )?support for tls ?1\.[01]\b/u,
     ),
     // The named runtime, endpoint or retirement is the reporter's own finding: it also lowers `unknown`.
     weights: { tls_version: 1.8, starttls_required: -0.3, unknown: -1.5 },
@@ -819,7 +830,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The From changed to a shared mailbox, or permissions on it never granted (any language of the blind sets).
     evidence: said(
-      /\b(?:from|sender|afsender|avsändare|absender|expéditeur|remitente|mittente)\b[^.\n]{0,80}\b(?:shared mailbox|delad postlåda|freigegebene[sn]? postfach|boîte (?:aux lettres )?partagée|buzón compartido|caixa (?:de correio )?compartilhada|cassetta (?:postale )?condivisa|gedeeld postvak)|\b(?:no|not|never|ingen|keine|aucune|ninguna|nenhuma|nessuna|geen)\b[^.\n]{0,30}\b(?:send ?as|permissions?|behörigheter|berechtigungen|autorisations|permisos|permissões|permessi|machtigingen)\b[^.\n]{0,40}\b(?:shared mailbox|delade postlådan|delad postlåda|freigegebene[nm]? postfach|boîte partagée|buzón compartido|caixa compartilhada|cassetta condivisa|gedeelde postvak)/u,
+      /\b(?:from|sender|afsender|avsändare|absender|expéditeur|remitente|mittente)\b(?:(?!\.\s)[^\n]){0,80}\b(?:shared mailbox|delad postlåda|freigegebene[sn]? postfach|boîte (?:aux lettres )?partagée|buzón compartido|caixa (?:de correio )?compartilhada|cassetta (?:postale )?condivisa|gedeeld postvak)|\b(?:no|not|never|ingen|keine|aucune|ninguna|nenhuma|nessuna|geen)\b[^.\n]{0,30}\b(?:send ?as|permissions?|behörigheter|berechtigungen|autorisations|permisos|permissões|permessi|machtigingen)\b[^.\n]{0,40}\b(?:shared mailbox|delade postlådan|delad postlåda|freigegebene[nm]? postfach|boîte partagée|buzón compartido|caixa compartilhada|cassetta condivisa|gedeelde postvak)|\[your-email\]|\b(?:whatever|any) (?:e-?mail |address )?(?:address )?the (?:visitor|user|customer|submitter|sender) (?:typed|entered|types|enters)\b|\bfrom (?:is )?(?:the )?(?:visitor|customer|submitter|form user)'?s? (?:own )?(?:e-?mail|address)\b/u,
     ),
     weights: { send_as_permission: 2.2, unknown: -1 },
     why: "The From is a shared mailbox the signing-in account may not send as: it needs Send As on it",
@@ -840,7 +851,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "RFC 5321 recipient refusals: only one destination failing, with others fine, is that recipient",
     kind: "context",
     evidence: said(
-      /\bworks for (?:everyone|everybody|all(?: other)? (?:recipients|users|addresses)) (?:except|but)\b|\bother recipients (?:are )?(?:fine|ok|work)|\bonly (?:to |for )?(?:this|that|one) (?:recipient|address|destination)\b|\b(?:mistyped|typo in the|wrong) (?:recipient|e-?mail address|address book entry|destination)\b|@[a-z0-9-]+\.(?:con|cmo|ocm|comm|coom)\b/u,
+      /\bworks for (?:everyone|everybody|all(?: other)? (?:recipients|users|addresses)) (?:except|but)\b|\bother recipients (?:are )?(?:fine|ok|work)|\bonly (?:to |for )?(?:this|that|one) (?:recipient|address|destination)\b|\b(?:mistyped|typo in the|wrong) (?:recipient|e-?mail address|address book entry|destination)\b|@[a-z0-9-]+\.(?:con|cmo|ocm|comm|coom)\b|\b(?:the )?other \d+ (?:addresses|recipients)\b|\bwhen (?:we|i) remove (?:one|that|this|his|her|the) (?:line|address|recipient)\b|\b(?:fails?|failed|refused|rejected) at (?:the )?rcpt(?: to)?(?: stage| step)?\b|\bonly allow messages from\b|\bdelivery (?:management|restrictions?)\b[^.\n]{0,60}\b(?:only|senders?)\b/u,
     ),
     weights: { recipient_rejected: 2.6, unknown: -1.5 },
     why: "Only one recipient fails: that address (a typo, or one that refuses outside senders) is refused, not the login",
@@ -851,10 +862,51 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Microsoft 365 admin center > Health > Service health: an Exchange Online incident or advisory (EX<number>) about sending or SMTP AUTH",
     kind: "context",
     evidence: said(
-      /\bservice health\b[^\n]{0,160}\b(?:ex\d{5,7}|incident|advisory|degradation|degraded|outage)\b|\bex\d{6,7}\b|\b(?:microsoft|exchange online|m365|office 365) (?:outage|incident)\b|\b(?:internet|network|connection|wan|isp)(?: connection)? (?:was |went )?(?:down|out)\b|\bisp (?:fault|outage|problem)\b|\bwhole (?:building|office) (?:was )?offline\b/u,
+      /\bservice health\b[^\n]{0,160}\b(?:ex\d{5,7}|incident|advisory|degradation|degraded|outage)\b|\bex\d{6,7}\b|\b(?:microsoft|exchange online|m365|office 365) (?:outage|incident)\b|\b(?:internet|network|connection|wan|isp)(?: connection)? (?:was |went )?(?:down|out)\b|\bisp (?:fault|outage|problem)\b|\bwhole (?:building|office) (?:was )?offline\b|\bfirewall\b[^.\n]{0,80}\b(?:587|outbound)\b[^.\n]{0,60}\b(?:not yet|hasn'?t been|has not been|wasn'?t|was not|missing|blocked)\b|\b(?:rule|port) (?:allowing |for )?(?:tcp )?587\b[^.\n]{0,60}\b(?:not yet|hasn'?t been|has not been|missing|blocked)\b/u,
     ),
     weights: { transient: 3.0, unknown: -1.5, wrong_credentials: -0.5 },
     why: "A service incident or a network outage at the time of the failures: it is temporary, not a setting",
+  },
+  {
+    id: "words-sign-in-succeeded",
+    source:
+      "Entra sign-in logs: a Basic SMTP AUTH sign-in logged as Success means Entra accepted the password (no security defaults, Conditional Access or MFA refusal); Exchange refused it afterwards — an SMTP AUTH switch or a mailbox problem",
+    kind: "context",
+    evidence: said(
+      /\bsign-?in logs?\b[^.\n]{0,80}\b(?:success(?:ful)?|succeeded|interrupted: no)\b|\bstatus\s*:?\s*success\b[^.\n]{0,60}\b(?:authenticated smtp|smtp)\b/u,
+    ),
+    weights: {
+      wrong_credentials: -2,
+      security_defaults_enabled: -1.5,
+      conditional_access_block: -1.5,
+      per_user_mfa: -1.5,
+      account_locked: -1.5,
+      smtp_auth_disabled_tenant: 1.0,
+      smtp_auth_disabled_mailbox: 1.0,
+      mailbox_unlicensed_or_missing: 0.6,
+    },
+    why: "Entra logged the sign-in as a success: the password and Entra's policies passed, so Exchange's own SMTP AUTH switches (or the mailbox) refused it",
+  },
+  {
+    id: "words-new-tenant-smtp-auth-off",
+    source:
+      "Microsoft 'Enable or disable SMTP AUTH in Exchange Online': SMTP AUTH is disabled for organisations created after January 2020; the reporter's new tenant where nothing in Exchange was configured",
+    kind: "context",
+    evidence: said(
+      /\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenn?ant\b[^\n]{0,300}\b(?:nothing|not|never)\b[^.\n]{0,30}\b(?:configured|changed|touched|set)\b[^.\n]{0,30}\bexchange\b|\b(?:haven'?t|have not|never|didn'?t|did not) (?:configured|touched|changed|set up) anything in exchange\b/u,
+    ),
+    weights: { smtp_auth_disabled_tenant: 2.0, unknown: -1 },
+    why: "A new tenant where nothing was set in Exchange: SMTP AUTH is off for the organisation by default (tenants created after January 2020)",
+  },
+  {
+    id: "words-no-auth-policy",
+    source: "Get-AuthenticationPolicy with no output: no Exchange authentication policy exists in the organisation",
+    kind: "context",
+    evidence: said(
+      /\b(?:get-authenticationpolicy|authentication polic(?:y|ies))\b[^.\n]{0,20}\b(?:returns nothing|returned nothing|shows nothing|is empty|returns no|gives nothing|liefert nichts|gibt nichts|ne renvoie rien|no devuelve nada|não retorna nada|non restituisce nulla|geeft niets)/u,
+    ),
+    weights: { authentication_policy_blocks_basic_smtp: -3 },
+    why: "No authentication policy exists: none refuses Basic SMTP AUTH",
   },
   {
     id: "words-no-sign-ins",

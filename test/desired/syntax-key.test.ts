@@ -63,3 +63,11 @@ describe("keyPathAtLine", () => {
     expect(keyPathAtLine(text, 4)).toBe("");
   });
 });
+
+describe("keyPathAtLine on a comment line", () => {
+  it("places a comment at the level of its indentation", () => {
+    const text = "mfa:\n  users:\n    a@contoso.com: disabled\n# a note at the end\n    # a note under users\n";
+    expect(keyPathAtLine(text, 4)).toBe("");
+    expect(keyPathAtLine(text, 5)).toBe("mfa.users");
+  });
+});

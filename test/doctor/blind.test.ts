@@ -14,7 +14,7 @@ const cases = loadCorpus(join(import.meta.dirname, "blind"));
 
 describe("blind-written probe sets", () => {
   it("are well formed: unique ids, known causes, no live secrets", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(1520);
+    expect(cases.length).toBeGreaterThanOrEqual(1680);
     // Ids are unique within a set (two writers may pick the same one).
     expect(new Set(cases.map((c) => `${c.file}:${c.id}`)).size).toBe(cases.length);
     for (const c of cases) {
@@ -22,9 +22,10 @@ describe("blind-written probe sets", () => {
       for (const a of c.acceptable ?? []) expect(CAUSE_IDS, c.id).toContain(a);
       // A password given as an environment reference (${SMTP_PASSWORD}, ENV['SMTP_PASS']) is no secret, nor
       // a status code after "the new password:", nor os.environ.get / process.env, nor "(blank)", nor an empty
-      // value ("password =" with the next key on the next line). "AUTH OAUTHBEARER <base64 of n,a=…>" is no token.
+      // value ("password =" with the next key on the next line). "AUTH OAUTHBEARER <base64 of n,a=…>" is no token,
+      // nor the reporter's note "password: correct".
       expect(c.text).not.toMatch(
-        /\bBearer [A-Za-z0-9._-]{40,}|password[ \t]*[:=][ \t]*['"]?(?!\*|<|\(|null|\[|\$\{|ENV\[|\d\.\d|os\.environ|os\.getenv|process\.env|getenv)[^\s'"]{6,}/iu,
+        /\bBearer [A-Za-z0-9._-]{40,}|password[ \t]*[:=][ \t]*['"]?(?!\*|<|\(|null|\[|\$\{|ENV\[|\d\.\d|os\.environ|os\.getenv|process\.env|getenv|correct|checked|verified|right\b|reset\b|changed\b)[^\s'"]{6,}/iu,
       );
     }
   });
@@ -41,7 +42,7 @@ describe("blind-written probe sets", () => {
       if (ids.slice(0, 2).some((id) => ok.has(id))) top2++;
     }
     console.log(`doctor blind probes: ${cases.length} cases, top-1 ${top1}, top-2 ${top2}\n${misses.join("\n")}`);
-    // Measured: 1509/1520 and 1513/1520 after the classes of each first score's misses were fixed.
+    // Measured: 1660/1680 and 1673/1680 after the classes of each first score's misses were fixed.
     expect(top1 / cases.length).toBeGreaterThanOrEqual(0.975);
     expect(top2 / cases.length).toBeGreaterThanOrEqual(0.985);
   });

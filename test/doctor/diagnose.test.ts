@@ -1305,3 +1305,85 @@ describe("dated after Basic SMTP AUTH's default-off (end of December 2026)", () 
     ).toBe("smtp_auth_disabled_mailbox");
   });
 });
+
+describe("what was tried, and what came of it", () => {
+  const bare = "Copier: Authentication failed. 535 5.7.3 Authentication unsuccessful.";
+
+  it("a change followed by sending working names the cause", () => {
+    expect(top(`${bare}\n[10:22] Sam: turned security defaults off, waited 15 minutes, the copier sends again`)).toBe(
+      "security_defaults_enabled",
+    );
+    expect(
+      top(`${bare}\nUpdate: granted the account Send As on the shared mailbox and the test mail went through.`),
+    ).toBe("send_as_permission");
+  });
+
+  it("a change followed by the same error rules that cause out", () => {
+    expect(top(`${bare}\nI reset the password and typed it fresh into the copier: same error.`)).not.toBe(
+      "wrong_credentials",
+    );
+    expect(
+      top(`${bare}\nThanks for enabling the Authenticated SMTP switch, but it was already on so that wasn't it.`),
+    ).not.toBe("smtp_auth_disabled_mailbox");
+  });
+});
+
+describe("threads and second-writer facts", () => {
+  const bare = "Scanner: SMTP authentication failed. 535 5.7.3 Authentication unsuccessful.";
+
+  it("list items are separate statements", () => {
+    expect(
+      top(
+        `${bare}\nWas ich geprüft habe:\n- MFA pro Benutzer steht auf "Deaktiviert"\n- "Authentifiziertes SMTP" ist beim Postfach angehakt`,
+      ),
+    ).not.toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("several mailboxes pasted side by side: the one with SMTP AUTH off", () => {
+    expect(
+      top(
+        `${bare}\nGet-CASMailbox old@ → SmtpClientAuthenticationDisabled : False\nGet-CASMailbox new@ → SmtpClientAuthenticationDisabled : True\nGet-TransportConfig → SmtpClientAuthenticationDisabled : False`,
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("an organisation switch that is on says nothing about the mailbox's own", () => {
+    const ids = diagnose(`${bare}\nGet-TransportConfig → SmtpClientAuthenticationDisabled : False`).causes.map(
+      (c) => c.id,
+    );
+    expect(ids).not.toContain("smtp_auth_disabled_tenant");
+    expect(ids).toContain("smtp_auth_disabled_mailbox");
+  });
+
+  it("only SELF holds Send As on the From address", () => {
+    expect(
+      top(
+        "Failure sending mail. From is now invoices@contoso.com, login is j.doe@contoso.com.\nPS> Get-RecipientPermission invoices@contoso.com\nIdentity  Trustee                AccessControlType AccessRights\n--------  -------                ----------------- ------------\ninvoices  NT AUTHORITY\\SELF      Allow             {SendAs}",
+      ),
+    ).toBe("send_as_permission");
+  });
+
+  it("per-user MFA in MSOnline's table and on the German page", () => {
+    expect(
+      top(
+        `${bare}\nPS> (Get-MsolUser -UserPrincipalName scan@contoso.com).StrongAuthenticationRequirements\nRelyingParty RememberDevicesNotIssuedBefore State\n------------ ------------------------------ -----\n*            09/01/2025 14:22:07            Enforced`,
+      ),
+    ).toBe("per_user_mfa");
+    expect(top(`${bare} MFA pro Benutzer steht für das Konto auf "Erzwungen".`)).toBe("per_user_mfa");
+  });
+
+  it("a device that closes the connection right after STARTTLS, and an Indy TLS 1.0 method", () => {
+    expect(top("S: 220 2.0.0 SMTP server ready\n(connection closed by device)")).toBe("tls_version");
+    expect(top("EIdConnClosedGracefully: Connection Closed Gracefully. SSLOptions.Method is sslvTLSv1.")).toBe(
+      "tls_version",
+    );
+  });
+
+  it("a malformed recipient in RCPT TO, a curl timeout, a sign-in that Entra logged as a success", () => {
+    expect(top("C: RCPT TO:<m.owens@brightlane-group,com>\nthen the application gives up: Sending failed")).toBe(
+      "recipient_rejected",
+    );
+    expect(top("Failed to send email: Timeout was reached")).toBe("transient");
+    expect(top(`${bare} The Entra sign-in log shows the scanner's attempts as Success.`)).not.toBe("wrong_credentials");
+  });
+});
