@@ -333,7 +333,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
           t,
         );
       const noMailbox =
-        /\b(?:this user|the user|user|account|it) (?:does ?n[o']t|do ?n[o']t|does not) have an? (?:exchange(?: online)? )?mailbox\b|\bno (?:exchange(?: online)? )?mailbox (?:exists|found|for)\b|\bmailbox (?:doesn't|does not) exist\b|\bmailbox (?:doesn't|does not|didn't|did not) (?:show up|appear)\b|\b(?:mail tab )?has no mailbox\b|\b(?:can't|cannot|can not) find ["“]?manage email apps\b|\bauthenticated smtp["'”]? (?:option )?(?:doesn't|does not|didn't|did not) (?:show up|appear)\b|\b(?:that |the )?option (?:doesn't|does not) (?:show up|appear) for (?:this|the) (?:user|account)\b/u.test(
+        /\b(?:this user|the user|user|account|it) (?:does ?n[o']t|do ?n[o']t|does not) have an? (?:exchange(?: online)? )?mailbox\b|\bno (?:exchange(?: online)? )?mailbox (?:exists|found|for)\b|\bmailbox (?:doesn't|does not) exist\b|\bmailbox (?:doesn't|does not|didn't|did not) (?:show up|appear)\b|\b(?:mail tab )?has no mailbox\b|\b(?:can't|cannot|can not) find ["“]?manage email apps\b|\b(?:can'?t|cannot|can not|couldn'?t) (?:even )?(?:find|see) the ["“]?authenticated smtp["”]? (?:checkbox|box|option|setting)\b|\bthere'?s no mail tab\b|\bno mail tab\b|\bauthenticated smtp["'”]? (?:option )?(?:doesn't|does not|didn't|did not) (?:show up|appear)\b|\b(?:that |the )?option (?:doesn't|does not) (?:show up|appear) for (?:this|the) (?:user|account)\b/u.test(
           ev.words,
         );
       return notFound || mailUser || noMailbox ? 1 : 0;

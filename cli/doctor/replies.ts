@@ -48,10 +48,10 @@ const SECURITY_DEFAULTS_REPLY = anyPhrase(
  * ("Sign-in error code: 50126", "errorCode": 50126, the localised labels of the portal's column).
  */
 const ENTRA_CODE =
-  /\baadsts(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice di errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)["'\s]*[:=]?\s*["']?(\d{5,7})\b/gu;
+  /\baadsts(\d{5,7})\b|(?:sign-?in logs?|anmeldeprotokoll\S*|dziennik logowań|journal des connexions|registros? de inicio de sesión|log(?:s)? de entrada)[^.\n]{0,50}?(?<![\d.])(\d{5,7})\b|\bkod\s+(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice di errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)["'\s]*[:=]?\s*["']?(\d{5,7})\b/gu;
 
 function hasEntraCode(ev: Evidence, codes: readonly string[]): boolean {
-  for (const m of ev.words.matchAll(ENTRA_CODE)) if (codes.includes((m[1] ?? m[2])!)) return true;
+  for (const m of ev.words.matchAll(ENTRA_CODE)) if (codes.includes((m[1] ?? m[2] ?? m[3] ?? m[4])!)) return true;
   return false;
 }
 
@@ -237,7 +237,7 @@ export const REPLY_RULES: readonly Rule[] = [
         ev.basic.includes(535) ||
         ev.enhanced.includes("5.7.139") ||
         ev.enhanced.includes("5.7.3") ||
-        /\b(?:fail(?:s|ed|ing|ure)?|errors?|stopped (?:working|sending)|no longer (?:works|sends)|(?:can'?t|cannot|doesn'?t|does not|won'?t) send)\b|could not authenticate|(?<![\w#])#\d{3,4}\b|(?<!\p{L})(?:ошибка|перестал\S*|fehler|erreur|échec|falla|falha|errore|fout|błąd)(?!\p{L})/u.test(
+        /\b(?:fail(?:s|ed|ing|ure)?|errors?|stopped (?:working|sending)|no longer (?:works|sends)|(?:can'?t|cannot|doesn'?t|does not|won'?t) send)\b|could not authenticate|(?<![\w#])#\d{3,4}\b|(?<!\p{L})(?:hata\S*|hatası|ошибка|перестал\S*|fehler|erreur|échec|falla|falha|errore|fout|błąd)(?!\p{L})/u.test(
           ev.words,
         );
       return refused ? 1 : 0;
@@ -535,6 +535,8 @@ export const REPLY_RULES: readonly Rule[] = [
         "recipientnotfound",
         "user unknown",
         "resolver.adr.recipientnotfound",
+        // PHPMailer phpmailer.lang-en.php 'recipients_failed': "SMTP Error: The following recipients failed: "
+        "the following recipients failed",
         // the recipient's mailbox is full (554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException)
         "mailbox full",
         "mailbox is full",

@@ -1387,3 +1387,37 @@ describe("threads and second-writer facts", () => {
     expect(top(`${bare} The Entra sign-in log shows the scanner's attempts as Success.`)).not.toBe("wrong_credentials");
   });
 });
+
+describe("short posts in many languages", () => {
+  it("a device's 'authentication failed' in its own language is an authentication failure, not unknown", () => {
+    for (const text of [
+      "Scanner meldet: SMTP-Authentifizierung fehlgeschlagen",
+      "Imprimante : échec de l'authentification SMTP",
+      "Yazıcı: SMTP kimlik doğrulama hatası",
+      "打印机提示：SMTP 认证失败",
+    ])
+      expect([text, top(text)]).not.toEqual([text, "unknown"]);
+  });
+
+  it("Entra codes after 'sign-in log' or 'kod', and Microsoft turning security defaults on", () => {
+    expect(top("Zabbix: 535 5.7.139 Authentication unsuccessful\nsign-in logs for the zabbix user: 53003")).toBe(
+      "conditional_access_block",
+    );
+    expect(top("Xerox: błąd uwierzytelniania. Dziennik logowań Entra: kod 50126.")).toBe("wrong_credentials");
+    expect(
+      top("Copier fails since Monday; we got the 'Microsoft will turn on security defaults for your org' mail."),
+    ).toBe("security_defaults_enabled");
+  });
+
+  it("a site on its own internet line, a mechanism set in words, a recipient PHPMailer names", () => {
+    expect(top("HQ works, the branch gets 'SMTP auth error'. The branch has its own internet line.")).toBe(
+      "conditional_access_block",
+    );
+    expect(top("Sharp: SMTP authentication failed. Auth method was set to CRAM-MD5.")).toBe(
+      "auth_mechanism_unsupported",
+    );
+    expect(top("PHPMailer: SMTP Error: The following recipients failed: acounts@contoso.com")).toBe(
+      "recipient_rejected",
+    );
+  });
+});
