@@ -315,7 +315,7 @@ const SEND_FAILED_TO_HOST = [
 
 /** Any failure word, in the languages device screens and reporters use. */
 const ANY_FAILURE =
-  /\b(?:fail(?:s|ed|ure)?|error|unable|cannot|can't|could not|time-?out|timed out)\b|fehler|fehlgeschlagen|zeitüberschreitung|erreur|échec|impossible|délai|error|fallo|falló|no se puede|erro|falha|não foi possível|errore|impossibile|fout|mislukt|kan niet|time-out|失败|错误|超时|エラー|失敗|タイムアウト/u;
+  /\b(?:fail(?:s|ed|ure)?|error|unable|cannot|can't|could not|time-?out|timed out)\b|chyba|časový limit|hiba|błąd|\bfel\b|virhe|hata|ошибка|помилка|fehler|fehlgeschlagen|zeitüberschreitung|erreur|échec|impossible|délai|error|fallo|falló|no se puede|erro|falha|não foi possível|errore|impossibile|fout|mislukt|kan niet|time-out|失败|错误|超时|エラー|失敗|タイムアウト/u;
 
 const port = (ev: Evidence): number | null =>
   ev.ex.port ??
@@ -363,7 +363,11 @@ export const CLIENT_RULES: readonly Rule[] = [
     // on-premises Exchange, CRAM-MD5, DIGEST-MD5, PLAIN only), and the login failed. Outweighs the
     // "AUTH not advertised" reading of the same Jakarta message, which the configuration explains.
     evidence: (ev) => {
-      const configured = /mail\.smtps?\.auth\.mechanisms\s*[=:]\s*["']?([a-z0-9 ,_-]+)/u.exec(ev.words)?.[1];
+      // Also retold in another language ("mail.smtp.auth.mechanisms értéke "NTLM"").
+      const configured =
+        /mail\.smtps?\.auth\.mechanisms\b["']?(?:\s*[=:,]|[^\n=:"']{0,20}["'])\s*["']?([a-z][a-z0-9 ,_-]*)/u.exec(
+          ev.words,
+        )?.[1];
       const restricted =
         (configured !== undefined && !/\b(?:login|xoauth2)\b/u.test(configured)) ||
         /mail\.smtps?\.auth\.login\.disable\s*[=:]\s*["']?true/u.test(ev.words) ||

@@ -48,10 +48,11 @@ const SECURITY_DEFAULTS_REPLY = anyPhrase(
  * ("Sign-in error code: 50126", "errorCode": 50126, the localised labels of the portal's column).
  */
 const ENTRA_CODE =
-  /\baadsts(\d{5,7})\b|(?:sign-?in logs?|anmeldeprotokoll\S*|dziennik logowań|journal des connexions|registros? de inicio de sesión|log(?:s)? de entrada)[^.\n]{0,50}?(?<![\d.])(\d{5,7})\b|\bkod\s+(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice di errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)["'\s]*[:=]?\s*["']?(\d{5,7})\b/gu;
+  /\baadsts(\d{5,7})\b|(?:sign-?in logs?|anmeldeprotokoll\S*|dziennik logowań|journal des connexions|registros? de inicio de sesión|log(?:s)? de entrada)[^.\n]{0,50}?(?<![\d.])(\d{5,7})\b|\bkod\s+(\d{5,7})\b|(?:קוד שגיאה|رمز الخطأ|κωδικός σφάλματος|mã lỗi|kode kesalahan|hibakód|cod de eroare|chybový kód|код помилки)\s*:?\s*(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice di errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)["'\s]*[:=]?\s*["']?(\d{5,7})\b/gu;
 
 function hasEntraCode(ev: Evidence, codes: readonly string[]): boolean {
-  for (const m of ev.words.matchAll(ENTRA_CODE)) if (codes.includes((m[1] ?? m[2] ?? m[3] ?? m[4])!)) return true;
+  for (const m of ev.words.matchAll(ENTRA_CODE))
+    if (codes.includes(m.slice(1).find((g) => g !== undefined)!)) return true;
   return false;
 }
 
@@ -653,7 +654,7 @@ export const REPLY_RULES: readonly Rule[] = [
     source: "Entra sign-in log details: 'Conditional Access: Failure' (a policy refused the sign-in)",
     kind: "phrase",
     evidence: (ev) =>
-      /conditional access(?: status)?\s*:?\s*(?:"|')?failure|"conditionalaccessstatus"\s*:\s*"failure"|조건부 액세스\s*:\s*실패/u.test(
+      /conditional access(?: status)?\s*:?\s*(?:"|')?failure|"conditionalaccessstatus"\s*:\s*"failure"|조건부 액세스\s*:\s*실패|(?:betinget (?:tilgang|adgang)|villkorsstyrd åtkomst|ehdollinen käyttöoikeus|bedingter zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|dostęp warunkowy)["'”:\s]{1,4}(?:mislykket|mislykkedes|misslyckades|epäonnistui|fehler|échec|error|falha|errore|fout|niepowodzenie)/u.test(
         ev.words,
       )
         ? 1

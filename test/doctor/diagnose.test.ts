@@ -1421,3 +1421,30 @@ describe("short posts in many languages", () => {
     );
   });
 });
+
+describe("the deciding fact in the reporter's language", () => {
+  const bare = "535 5.7.3 Authentication unsuccessful";
+
+  it("admin centre boxes and sign-in logs as localised", () => {
+    expect(top(`${bare}\n「已驗證的 SMTP」沒有勾選。`)).toBe("smtp_auth_disabled_mailbox");
+    expect(top(`${bare}\n"SMTP autenticato" NON è selezionato per questa casella.`)).toBe("smtp_auth_disabled_mailbox");
+    expect(top(`${bare}\nHet vinkje bij "Het SMTP AUTH-protocol voor uw organisatie uitschakelen" staat aan.`)).toBe(
+      "smtp_auth_disabled_tenant",
+    );
+    expect(
+      top(
+        '535 5.7.139 Authentication unsuccessful, the request did not meet the criteria.\nPåloggingsloggen: Betinget tilgang "Mislykket".',
+      ),
+    ).toBe("conditional_access_block");
+  });
+
+  it("licences, mailboxes and codes told in other languages", () => {
+    expect(top(`${bare}\nПробна підписка закінчилася місяць тому, у користувача статус «Без ліцензії».`)).toBe(
+      "mailbox_unlicensed_or_missing",
+    );
+    expect(top(`${bare}\nביומני הכניסה מופיע קוד שגיאה 50053.`)).toBe("account_locked");
+    expect(top("Tiskárna: smtp.office365.com, port 465, SSL/TLS. Chyba připojení k serveru SMTP (časový limit).")).toBe(
+      "starttls_required",
+    );
+  });
+});
