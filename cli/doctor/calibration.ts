@@ -79,6 +79,8 @@ const SEALED_BUT_USED: ReadonlySet<string> = new Set([
   "github:simonrob/email-oauth2-proxy#66",
   // fresh-threads-11.yaml miss fixed as a class (the legacy endpoint and STREAM_CRYPTO_METHOD as the TLS version)
   "github:pterodactyl/panel#4076",
+  // fresh-threads-17.yaml miss fixed as a class (PHP's ssl:// implicit TLS on 587)
+  "github:osTicket/osTicket#3726",
 ]);
 
 /** True for the split that was never used to write rules. */

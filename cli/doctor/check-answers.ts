@@ -146,7 +146,7 @@ const PER_USER_MFA_ANSWER =
 // The state after the noun is read first; one before it only when no clause break to another subject
 // comes between ("Security defaults are enabled, per-user MFA shows Disabled" is per-user MFA off).
 const PER_USER_MFA_PAGE =
-  /per-?user (?:mfa|multi-?factor(?: authentication)?)[^.\n]{0,120}?\b(enforced|enabled|disabled)\b|\b(?:multi-?factor auth(?:entication)?|mfa) status\s*[:=]?\s*["'“]?(enforced|enabled|disabled)\b|(?:mfa pro benutzer|benutzerspezifische mfa|mfa par utilisateur|mfa por usuario|mfa por usuário|mfa per utente|mfa per gebruiker)[^.\n]{0,60}?(?<!\p{L})(erzwungen|aktiviert|deaktiviert|appliquée|activée|désactivée|aplicad[oa]|habilitad[oa]|deshabilitad[oa]|desabilitad[oa]|applicat[oa]|abilitat[oa]|disabilitat[oa]|afgedwongen|ingeschakeld|uitgeschakeld)(?!\p{L})|ユーザーごとの多要素認証[^。\n]{0,40}?(強制|有効|無効)/iu;
+  /per-?user (?:mfa|multi-?factor(?: authentication)?)(?:[^.\n]|\.(?=\S)){0,120}?\b(enforced|enabled|disabled)\b|\b(enforced|enabled)["”]? on the (?:old |legacy )?(?:per-?user )?(?:mfa|multi-?factor authentication) page\b|\b(?:mfa|multi-?factor authentication)["”]? users? page\b(?:[^.\n]|\.(?=\S)){0,80}?\b(enforced|enabled|disabled)\b|(?:autenticação multifator por usuário|autenticación multifactor por usuario|authentification multifacteur par utilisateur)[^.\n]{0,60}?(?<!\p{L})(imposto|exigido|aplicad[oa]|appliquée|désactivée|desabilitad[oa]|deshabilitad[oa])(?!\p{L})|\b(?:multi-?factor auth(?:entication)?|mfa) status\s*[:=]?\s*["'“]?(enforced|enabled|disabled)\b|(?:mfa pro benutzer|benutzerspezifische mfa|mfa par utilisateur|mfa por usuario|mfa por usuário|mfa per utente|mfa per gebruiker)[^.\n]{0,60}?(?<!\p{L})(erzwungen|aktiviert|deaktiviert|appliquée|activée|désactivée|aplicad[oa]|habilitad[oa]|deshabilitad[oa]|desabilitad[oa]|applicat[oa]|abilitat[oa]|disabilitat[oa]|afgedwongen|ingeschakeld|uitgeschakeld)(?!\p{L})|ユーザーごとの多要素認証[^。\n]{0,40}?(強制|有効|無効)/iu;
 const PER_USER_MFA_PAGE_STATE_FIRST =
   /\b(enforced|enabled|disabled)\b[^.,;\n]{0,50}?\bper-?user (?:mfa|multi-?factor)/iu;
 
@@ -154,7 +154,7 @@ const PER_USER_MFA_PAGE_STATE_FIRST =
 const PER_USER_MFA_OFF_LOCAL =
   /^(?:deaktiviert|désactivée|deshabilitad[oa]|desabilitad[oa]|disabilitat[oa]|uitgeschakeld)$/u;
 const PER_USER_MFA_ON_LOCAL =
-  /^(?:erzwungen|aktiviert|appliquée|activée|aplicad[oa]|habilitad[oa]|applicat[oa]|abilitat[oa]|afgedwongen|ingeschakeld)$/u;
+  /^(?:erzwungen|aktiviert|appliquée|activée|aplicad[oa]|habilitad[oa]|applicat[oa]|abilitat[oa]|afgedwongen|ingeschakeld|imposto|exigido)$/u;
 /** Get-RecipientPermission's trustees: SELF alone (or nobody) holds Send As on the address. */
 const SEND_AS_SELF_ONLY =
   /get-recipientpermission\b[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*\btrustee\b[^\n]*\n[ \t-]*\n?((?:[^\n]*\n?){1,12})/iu;
@@ -333,7 +333,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
           t,
         );
       const noMailbox =
-        /\b(?:this user|the user|user|account|it) (?:does ?n[o']t|do ?n[o']t|does not) have an? (?:exchange(?: online)? )?mailbox\b|\bno (?:exchange(?: online)? )?mailbox (?:exists|found|for)\b|\bmailbox (?:doesn't|does not) exist\b|\bmailbox (?:doesn't|does not|didn't|did not) (?:show up|appear)\b|\b(?:mail tab )?has no mailbox\b|\b(?:can't|cannot|can not) find ["“]?manage email apps\b|\b(?:can'?t|cannot|can not|couldn'?t) (?:even )?(?:find|see) the ["“]?authenticated smtp["”]? (?:checkbox|box|option|setting)\b|\bthere'?s no mail tab\b|\bno mail tab\b|\bauthenticated smtp["'”]? (?:option )?(?:doesn't|does not|didn't|did not) (?:show up|appear)\b|\b(?:that |the )?option (?:doesn't|does not) (?:show up|appear) for (?:this|the) (?:user|account)\b/u.test(
+        /\b(?:this user|the user|user|account|it) (?:does ?n[o']t|do ?n[o']t|does not) have an? (?:exchange(?: online)? )?mailbox\b|\bno (?:exchange(?: online)? )?mailbox (?:exists|found|for)\b|\bmailbox (?:doesn't|does not) exist\b|\bmailbox (?:doesn't|does not|didn't|did not) (?:show up|appear)\b|\b(?:mail tab )?has no mailbox\b|\b(?:can't|cannot|can not) find ["“]?manage email apps\b|\b(?:can'?t|cannot|can not|couldn'?t) (?:even )?(?:find|see) the ["“]?authenticated smtp["”]? (?:checkbox|box|option|setting)\b|\bthere'?s no mail tab\b|\bno mail tab\b|\bmailbox (?:can'?t|cannot|could not|couldn'?t) be (?:shown|displayed|found|loaded)\b|\bauthenticated smtp["'”]? (?:option )?(?:doesn't|does not|didn't|did not) (?:show up|appear)\b|\b(?:that |the )?option (?:doesn't|does not) (?:show up|appear) for (?:this|the) (?:user|account)\b/u.test(
           ev.words,
         );
       return notFound || mailUser || noMailbox ? 1 : 0;

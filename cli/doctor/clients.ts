@@ -185,6 +185,8 @@ const CANNOT_CONNECT = [
   "no such host is known",
   // libcurl CURLE_OPERATION_TIMEDOUT as Zabbix and other curl users print it: "Timeout was reached"
   "timeout was reached",
+  // PowerShell Test-NetConnection -Port 587: "WARNING: TCP connect to (x : 587) failed", TcpTestSucceeded : False
+  "tcptestsucceeded : false",
   // APC NMC, other appliances: "Could not mail, SMTP server timeout."
   "smtp server timeout",
   "refused the connection",
@@ -377,16 +379,21 @@ export const CLIENT_RULES: readonly Rule[] = [
         ) ||
         // A settings line whose key names authentication and whose value names the mechanism
         // ("Email Send Authentication: SMTP AUTH (CRAM-MD5)", "SMTP Server Authentication: NTLM").
-        /^[^\n:=]{0,40}auth[^\n:=]{0,30}[:=][^\n]{0,30}?\b(?:ntlm|cram[-_]?md5|digest[-_]?md5)\b/imu.test(
+        /^[^\n:=]{0,40}auth[^\n:=]{0,45}[:=][^\n]{0,30}?\b(?:ntlm|cram[-_]?md5|digest[-_]?md5)\b/imu.test(
           ev.ex.normalized,
         ) ||
-        /\bauth(?:entication)? type\b[^.\n]{0,30}["'“]?(?:ntlm|cram[-_]?md5|digest[-_]?md5)\b/u.test(ev.words);
+        /\bauth(?:entication)? type\b[^.\n]{0,30}["'“]?(?:ntlm|cram[-_]?md5|digest[-_]?md5)\b/u.test(ev.words) ||
+        // Ricoh "SMTP Auth. Encryption: On" and Thunderbird "Encrypted password" ask for a challenge-response mechanism.
+        /\bsmtp auth(?:entication)?\.? encryption\s*[:=]\s*(?:on|required|auto)\b|\bauthentication method\s*[:=]?\s*["“]?encrypted password\b|\bdoes not seem to support encrypted passwords\b/u.test(
+          ev.words,
+        );
       if (!restricted) return 0;
       return phrases([...AUTH_NOT_ADVERTISED, ...MECHANISM_MISMATCH, ...AUTH_FAILED_GENERIC])(ev) > 0 ||
         ev.enhanced.includes("5.7.4") ||
         ev.basic.includes(504) ||
         ev.basic.includes(535) ||
-        /authenticationfailedexception|\berror\b|\bfail(?:s|ed|ure)?\b|\bdenied\b|\brefused\b/u.test(ev.words)
+        /authenticationfailedexception|\bdenied\b|\brefused\b/u.test(ev.words) ||
+        ANY_FAILURE.test(ev.words)
         ? 1
         : 0;
     },
@@ -408,6 +415,15 @@ export const CLIENT_RULES: readonly Rule[] = [
         : 0,
     weights: { auth_mechanism_unsupported: 2.5, unknown: -2 },
     why: "Postfix's Cyrus SASL client met a server offering only LOGIN and XOAUTH2: without the LOGIN plugin (cyrus-sasl-login / libsasl2-modules) it has no mechanism to use",
+  },
+  {
+    id: "client-implicit-tls-scheme-on-587",
+    source:
+      "PHP stream wrappers: 'ssl://host:port' and 'tls://host:port' open TLS at connect (implicit TLS), which smtp.office365.com:587 does not speak before STARTTLS (osTicket #3726: fsockopen(ssl://smtp.office365.com:587) fails, fixed by the plain host on 587; batch 22)",
+    kind: "client",
+    evidence: (ev) => (/\b(?:ssl|tls|smtps):\/\/[a-z0-9.-]+:587\b/u.test(ev.words) ? 1 : 0),
+    weights: { starttls_required: 3.5, transient: -1.5, unknown: -2 },
+    why: "The client opens TLS at connect (ssl:// or smtps://) on 587, where the server expects plain text and STARTTLS",
   },
   {
     id: "client-needs-starttls",

@@ -156,6 +156,20 @@ export const REPLY_RULES: readonly Rule[] = [
       "Is MFA or Security Defaults on for this account, or does its sign-in log name a Conditional Access policy?",
   },
   {
+    id: "phrase-invalid-helo-domain",
+    source:
+      "RFC 5321 §4.1.1.1 (EHLO takes the client's domain or address literal); Exchange Online '501 5.5.4 Invalid domain name' to a malformed EHLO/HELO name (snipe-it #12774, a stale environment variable; batch 22)",
+    kind: "phrase",
+    evidence: anyPhrase(["invalid domain name"], 14),
+    weights: {
+      unknown: 3,
+      starttls_required: -1,
+      auth_mechanism_unsupported: -1,
+      not_authenticated_anonymous_send: -1,
+    },
+    why: "{reply}: the name the client gave in EHLO/HELO is not a valid domain — none of the SMTP AUTH gates; set the client's EHLO host name (or let it default)",
+  },
+  {
     id: "phrase-federated-sts-unreachable",
     source:
       "Microsoft 'Fix issues with printers, scanners, and LOB applications that send email using Microsoft 365': '535 5.7.139 Authentication unsuccessful, federated STS service was unreachable' (the customer's own federation server, AD FS, could not be reached)",

@@ -1448,3 +1448,42 @@ describe("the deciding fact in the reporter's language", () => {
     );
   });
 });
+
+describe("devices' settings pages, third writer, and batch 22", () => {
+  it("settings lines: a TLS method, SSL on 587, anonymous ticked, authentication unticked or off", () => {
+    expect(top("Sending email failed.\nSMTP Port 587\nSSL/TLS Method: TLS 1.0")).toBe("tls_version");
+    expect(top("Connection error.\nSMTP Port 587\nSMTP over SSL/TLS: SSL")).toBe("starttls_required");
+    expect(top("Test failed.\nSMTP Server smtp.office365.com, Port 587\nAnonymous: [x]")).toBe(
+      "not_authenticated_anonymous_send",
+    );
+    expect(top('Failed to send test message. "This SMTP server requires authentication" NOT ticked.')).toBe(
+      "not_authenticated_anonymous_send",
+    );
+    expect(top('Send error. In Command Center "SMTP Authentication" is Off and the login fields are empty.')).toBe(
+      "not_authenticated_anonymous_send",
+    );
+  });
+
+  it("a challenge-response mechanism asked for, and NTLM set on a German menu", () => {
+    expect(top("Transmission has failed.\nSMTP Auth. Encryption: On")).toBe("auth_mechanism_unsupported");
+    expect(top('Thunderbird: Authentication method: "Encrypted password". Sending of the message failed.')).toBe(
+      "auth_mechanism_unsupported",
+    );
+    expect(top("Server-Verbindungsfehler.\n  Authentifizierungseinstellung (Detail): nur NTLM angehakt")).toBe(
+      "auth_mechanism_unsupported",
+    );
+  });
+
+  it("a From in an internal domain, a Dutch security-defaults page, PHP's ssl:// on 587, a bad EHLO name", () => {
+    expect(
+      top("Failed sending data to the peer.\nUsername alerts@contoso.com\nEmail: zabbix@monitoring.contoso.local"),
+    ).toBe("send_as_permission");
+    expect(top('Kan geen verbinding maken. In Entra staat: "Beveiligingsstandaarden: Ingeschakeld".')).toBe(
+      "security_defaults_enabled",
+    );
+    expect(top("fsockopen(): unable to connect to ssl://smtp.office365.com:587 (Unknown error)")).toBe(
+      "starttls_required",
+    );
+    expect(top("501 5.5.4 Invalid domain name [BL1PR13CA0360.namprd13.prod.outlook.com]")).toBe("unknown");
+  });
+});
