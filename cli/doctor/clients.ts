@@ -30,6 +30,9 @@ const AUTH_NOT_ADVERTISED = [
   "authentication is not allowed at this stage",
   // nodemailer lib/smtp-connection: when AUTH is missing from the EHLO reply
   "authentication not supported",
+  // Canon's French UI: "Le serveur SMTP ne prend pas en charge SMTP AUTH" (with TLS off, AUTH is not offered yet)
+  "ne prend pas en charge smtp auth",
+  "does not support smtp auth",
   // wneessen/go-mail auth.go ErrLoginAuthNotSupported: LOGIN is what Exchange offers, so it was not offered yet
   "server does not support smtp auth type: login",
   // pfSense (etc/inc/smtp.inc, the Manuel Lemos smtp class): EHLO listed no AUTH. Only as the error it
@@ -64,6 +67,8 @@ const MECHANISM_MISMATCH = [
   "support the authentication type",
   // Device firmware (Sharp, Kyocera) after a configured CRAM-MD5/NTLM: "Authentication method is not supported by the server"
   "authentication method is not supported",
+  // HP: "The server does not support the authentication method."
+  "does not support the authentication method",
   // wneessen/go-mail auth.go: ErrPlainAuthNotSupported "server does not support SMTP AUTH type: PLAIN", and
   // the same for CRAM-MD5, XOAUTH2's siblings SCRAM-SHA-*; not LOGIN, which Exchange offers after STARTTLS
   // (one-hub #212: PLAIN set, fixed by AUTH LOGIN support; batch 20).

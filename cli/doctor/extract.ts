@@ -243,6 +243,8 @@ export const MECHANISM_LISTS =
  * (blind set 15), not the SMTP port the client was configured with.
  */
 function smtpPortSetting(scan: string): RegExpExecArray | null {
+  // Several ports named (a firewall rule's 443 beside the mailer's 587): a submission port wins.
+  let first: RegExpExecArray | null = null;
   // Also the word in the languages device menus use ("포트 465", "ポート: 587", "Puerto 465").
   for (const m of scan.matchAll(
     /(?:\bport|\bpuerto|\bporta|\bporte|\bpoort|포트|ポート|端口|порт)['"]?\s*[:=]?\s*['"]?(\d{2,4})\b/giu,
@@ -250,9 +252,10 @@ function smtpPortSetting(scan: string): RegExpExecArray | null {
     const before = scan.slice(Math.max(0, m.index - 90), m.index);
     if (/HTTPSConnectionPool|https:\/\/|login\.microsoftonline\.|graph\.microsoft\.|login\.live\.com/iu.test(before))
       continue;
-    return m;
+    if (["587", "465", "25"].includes(m[1]!)) return m;
+    first ??= m;
   }
-  return null;
+  return first;
 }
 
 function detectMechanism(s: string): Extracted["authMechanism"] {

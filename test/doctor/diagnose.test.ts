@@ -1487,3 +1487,35 @@ describe("devices' settings pages, third writer, and batch 22", () => {
     expect(top("501 5.5.4 Invalid domain name [BL1PR13CA0360.namprd13.prod.outlook.com]")).toBe("unknown");
   });
 });
+
+describe("devices' settings pages, fourth writer, and code", () => {
+  it("TLS off or implicit on 587 in the device's own words, not a certificate check", () => {
+    expect(top("Test failed.\nSMTP Port: 587\n[ ] SMTP server requires a secure connection (SSL/TLS)")).toBe(
+      "starttls_required",
+    );
+    expect(top("Échec.\nNuméro de port SMTP : 587\nUtiliser TLS pour SMTP : Désactivé")).toBe("starttls_required");
+    expect(top("Errore.\nPorta: 587\nSicurezza connessione: SSL/TLS (implicito)")).toBe("starttls_required");
+    expect(
+      top(
+        "Could not connect.\nPort Number (SMTP TX): 587\nUse TLS (SMTP TX): [x]\nConfirm TLS Certificate for SMTP TX: [ ]",
+      ),
+    ).not.toBe("starttls_required");
+  });
+
+  it("TLS 1.2 greyed out on the device, and a firmware that offers only challenge-response mechanisms", () => {
+    expect(
+      top("Verbinding met de SMTP-server is mislukt.\n  TLS1.2: Niet actief (grijs)\n  TLS1.0: Actief\nPoort 587"),
+    ).toBe("tls_version");
+    expect(
+      top("SMTP authentication failure. Support says this firmware only tries CRAM-MD5, DIGEST-MD5 and NTLM."),
+    ).toBe("auth_mechanism_unsupported");
+  });
+
+  it("a firewall rule's port beside the mailer's 587 is not the mailer's port", () => {
+    expect(
+      top(
+        "NetworkPolicy egress:\n  - { protocol: TCP, port: 443 }\nnodemailer host smtp.office365.com, port 587: Error: Connection timeout, code: 'ETIMEDOUT'",
+      ),
+    ).toBe("transient");
+  });
+});
