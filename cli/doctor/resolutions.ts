@@ -68,12 +68,22 @@ const WORKED = String.raw`(?<!still )(?:sends?|sent|sending)\b[^.\n]{0,12}\b(?:a
 /** The outcome that says it did not. */
 const NO_CHANGE = String.raw`\bsame (?:error|result|thing|message)\b|\bstill (?:fails?|failing|the same|no (?:luck|go)|get(?:s|ting)?|not)\b|\b(?:did ?n[o']t|does ?n[o']t|didn't) (?:help|change anything|fix it|work)\b|\bno (?:change|luck|difference)\b|\bnothing changed\b|\b(?:so )?that was(?: no|n'?t) it\b|\bwas(?:n'?t| not) the (?:problem|cause|issue)\b|\bit was already (?:on|enabled|ticked|off)\b`;
 
-/** Whether an action for `cause` is followed, within a short span, by `outcome`. */
-function actionThen(ev: Evidence, action: string, outcome: string): boolean {
-  return new RegExp(String.raw`(?:${action})[^\n]{0,160}?(?:${outcome})`, "u").test(ev.words);
-}
-
-const ACTION_OF = new Map(ACTIONS);
+/** Per cause: the action alone (a cheap first test) and the action followed by each outcome, compiled once. */
+const PATTERNS = new Map(
+  ACTIONS.map(([cause, action]) => [
+    cause,
+    {
+      action: new RegExp(action, "u"),
+      worked: new RegExp(String.raw`(?:${action})[^\n]{0,160}?(?:${WORKED})`, "u"),
+      same: new RegExp(String.raw`(?:${action})[^\n]{0,160}?(?:${NO_CHANGE})`, "u"),
+    },
+  ]),
+);
+/**
+ * reportedOutcome per text read and cause: several rules ask about the same words (and diagnose() reads the
+ * context rules again on a copy of the evidence with the reporter's statements only). Kept for the last few texts.
+ */
+const OUTCOMES = new Map<string, Map<CauseId, "worked" | "no change" | undefined>>();
 
 /**
  * What the reporter says came of undoing `cause`: "worked" (sending works again), "no change" (same
@@ -81,11 +91,21 @@ const ACTION_OF = new Map(ACTIONS);
  * turned off" inside a fix that worked is not read as the tenant's state before the fix.
  */
 export function reportedOutcome(ev: Evidence, cause: CauseId): "worked" | "no change" | undefined {
-  const action = ACTION_OF.get(cause);
-  if (action === undefined) return undefined;
-  const worked = actionThen(ev, action, WORKED);
-  const same = actionThen(ev, action, NO_CHANGE);
-  return worked && !same ? "worked" : same && !worked ? "no change" : undefined;
+  let known = OUTCOMES.get(ev.words);
+  if (known === undefined) {
+    if (OUTCOMES.size >= 8) OUTCOMES.clear();
+    OUTCOMES.set(ev.words, (known = new Map<CauseId, "worked" | "no change" | undefined>()));
+  }
+  if (known.has(cause)) return known.get(cause);
+  const p = PATTERNS.get(cause);
+  let outcome: "worked" | "no change" | undefined;
+  if (p !== undefined && p.action.test(ev.words)) {
+    const worked = p.worked.test(ev.words);
+    const same = p.same.test(ev.words);
+    outcome = worked && !same ? "worked" : same && !worked ? "no change" : undefined;
+  }
+  known.set(cause, outcome);
+  return outcome;
 }
 
 function fixWorked(cause: CauseId): Rule {
