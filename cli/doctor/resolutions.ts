@@ -13,7 +13,7 @@ import type { Rule } from "./rule-kit.ts";
 const ACTIONS: ReadonlyArray<readonly [CauseId, string]> = [
   [
     "security_defaults_enabled",
-    String.raw`(?:turn(?:ed|ing)?|switch(?:ed|ing)?|set|disabl(?:ed|ing)|deactivat(?:ed|ing))\s+(?:the\s+)?(?:entra\s+)?security defaults\s+(?:to\s+)?(?:off|no|disabled)|(?:disabl(?:ed|ing)|turn(?:ed|ing)? off|switch(?:ed|ing)? off)\s+(?:the\s+)?(?:entra\s+)?security defaults|security defaults\s+(?:turned|switched|set)\s+(?:to\s+)?(?:off|no|disabled)|sicherheitsstandards\s+(?:deaktiviert|ausgeschaltet)|(?:désactivé|desactivé)\s+les paramètres de sécurité par défaut|desactivamos los valores predeterminados de seguridad`,
+    String.raw`(?:turn(?:ed|ing)?|switch(?:ed|ing)?|set|disabl(?:ed|ing)|deactivat(?:ed|ing))\s+(?:the\s+)?(?:entra\s+)?security defaults\s+(?:to\s+)?(?:off|no|disabled)|(?:disabl(?:ed|ing)|turn(?:ed|ing)? off|switch(?:ed|ing)? off)\s+(?:the\s+)?(?:entra\s+)?security defaults|security defaults\s+(?:turned|switched|set)\s+(?:to\s+)?(?:off|no|disabled)|security defaults["”]?\s*(?:>|→|->|:)\s*["“]?(?:disabled|no|off)\b|sicherheitsstandards\s+(?:deaktiviert|ausgeschaltet)|(?:désactivé|desactivé)\s+les paramètres de sécurité par défaut|desactivamos los valores predeterminados de seguridad`,
   ],
   [
     "smtp_auth_disabled_mailbox",
@@ -29,7 +29,7 @@ const ACTIONS: ReadonlyArray<readonly [CauseId, string]> = [
   ],
   [
     "conditional_access_block",
-    String.raw`(?:exclud(?:ed|ing)|add(?:ed|ing))\s+(?:the\s+)?(?:\S+\s+){0,4}?(?:from|to the exclusions? of|as an exclusion (?:in|on|to))\s+(?:the\s+)?(?:\S+\s+){0,4}?(?:conditional access|ca)\b|(?:conditional access|ca)\s+exclusion\s+(?:added|for)|(?:disabl(?:ed|ing)|turn(?:ed|ing) off)\s+(?:the\s+)?(?:\S+\s+){0,3}?(?:conditional access|ca) polic`,
+    String.raw`(?:exclud(?:ed|ing)|add(?:ed|ing))\s+(?:the\s+)?(?:\S+\s+){0,4}?(?:from|to the exclusions? of|as an exclusion (?:in|on|to))\s+(?:the\s+)?(?:\S+\s+){0,4}?(?:conditional access|ca)\b|(?:conditional access|ca)\s+exclusion\s+(?:added|for)|(?:disabl(?:ed|ing)|turn(?:ed|ing) off)\s+(?:the\s+)?(?:[^\s(]+\s+){0,3}?(?:conditional access|ca) polic`,
   ],
   [
     "authentication_policy_blocks_basic_smtp",
@@ -41,11 +41,11 @@ const ACTIONS: ReadonlyArray<readonly [CauseId, string]> = [
   ],
   [
     "starttls_required",
-    String.raw`(?:enabl(?:ed|ing)|tick(?:ed|ing)|switch(?:ed|ing) (?:it )?to|set (?:it )?to|chang(?:ed|ing) (?:it )?to)\s+(?:the\s+)?starttls|(?:chang(?:ed|ing)|switch(?:ed|ing)|mov(?:ed|ing))\s+(?:the\s+)?port\s+(?:from\s+465\s+)?to\s+587|secure\s*:\s*false`,
+    String.raw`(?:enabl(?:ed|ing)|tick(?:ed|ing)|switch(?:ed|ing) (?:it )?to|set (?:it )?to|chang(?:ed|ing) (?:it )?to)\s+(?:the\s+)?["'“]?starttls|(?:chang(?:ed|ing)|switch(?:ed|ing)|mov(?:ed|ing))\s+(?:the\s+)?port\s+(?:from\s+465\s+)?to\s+587|secure\s*:\s*false`,
   ],
   [
     "tls_version",
-    String.raw`(?:enabl(?:ed|ing)|forc(?:ed|ing)|add(?:ed|ing)|set)\s+(?:\S+\s+){0,3}?tls\s*v?1\.2|(?:firmware|runtime|\.net|java)\s+(?:update|upgrade)|(?:updat(?:ed|ing)|upgrad(?:ed|ing))\s+(?:the\s+)?(?:firmware|runtime|\.net(?: framework)?|java)`,
+    String.raw`(?:enabl(?:ed|ing)|forc(?:ed|ing)|add(?:ed|ing)|set)\s+(?:\S+\s+){0,3}?tls\s*v?1\.2|(?:updat(?:ed|ing)|upgrad(?:ed|ing))\s+(?:the\s+)?(?:firmware|runtime|\.net(?: framework)?|java)`,
   ],
   [
     "auth_mechanism_unsupported",
@@ -64,7 +64,7 @@ const ACTIONS: ReadonlyArray<readonly [CauseId, string]> = [
 /** The outcome that says the change worked. */
 // Not a bare "success" (a log's "235 … Authentication successful", a sign-in log's "Success") and not
 // "still works" (what went on working was not changed).
-const WORKED = String.raw`(?<!still )(?:sends?|sent|sending)\b[^.\n]{0,12}\b(?:again|ok|fine|now)\b|\b(?:it|mail|scans?|e-?mails?|the test|test e-?mail|everything|all)\s+(?:\w+\s+){0,2}?(?<!still )(?:works?|worked|went through|goes through|arrived|sent|is sending|started working|came through)\b|\b(?:works?|working|worked)\s+(?:again|now)\b|\b(?:that|this)\s+(?:fixed|solved|resolved|did)\s+it\b|\b(?:fixed|solved|resolved)\b|\bsent ok\b|\b(?:sent|delivered) successfully\b|\bsuccessfully (?:sent|delivered)\b|\bfunktioniert (?:wieder|jetzt)\b|\bfonctionne (?:à nouveau|maintenant)\b|\bfunciona (?:de nuevo|otra vez|ahora)\b|\bwerkt (?:weer|nu)\b`;
+const WORKED = String.raw`(?<!still )(?:sends?|sent|sending)\b[^.\n]{0,12}\b(?:again|ok|fine|now)\b|\b(?:it|mail|scans?|e-?mails?|the test|test e-?mail|everything|all)\s+(?:\w+\s+){0,2}?(?<!still )(?:works?|worked|went through|goes through|arrived|sent|is sending|started working|came through)\b|\b(?:works?|working|worked)\s+(?:again|now)\b|\b(?:that|this)\s+(?:fixed|solved|resolved|did)\s+it\b|\b(?:fixed|solved|resolved)\b|\bsent ok\b|\b(?:sent|delivered) successfully\b|\bsuccessfully (?:sent|delivered)\b|\b(?:went out|was sent|test (?:message|mail|e-?mail|page) (?:sent|went through|arrived))\b|\bfunciona(?:ba)?\b|\bfuncionó(?![\p{L}])|\bfunktionierte\b|\bfonctionne\b|\bwerkte\b|\bfunktioniert (?:wieder|jetzt)\b|\bfonctionne (?:à nouveau|maintenant)\b|\bfunciona (?:de nuevo|otra vez|ahora)\b|\bwerkt (?:weer|nu)\b`;
 /** The outcome that says it did not. */
 const NO_CHANGE = String.raw`\bsame (?:error|result|thing|message)\b|\bstill (?:fails?|failing|the same|no (?:luck|go)|get(?:s|ting)?|not)\b|\b(?:did ?n[o']t|does ?n[o']t|didn't) (?:help|change anything|fix it|work)\b|\bno (?:change|luck|difference)\b|\bnothing changed\b|\b(?:so )?that was(?: no|n'?t) it\b|\bwas(?:n'?t| not) the (?:problem|cause|issue)\b|\bit was already (?:on|enabled|ticked|off)\b`;
 

@@ -1519,3 +1519,37 @@ describe("devices' settings pages, fourth writer, and code", () => {
     ).toBe("transient");
   });
 });
+
+describe("one deciding fact, fourth writer", () => {
+  it("fixes told in other forms: a settings path to Disabled, a command that 'funcionó', STARTTLS chosen", () => {
+    expect(
+      top(
+        'Ricoh: "Authentication with SMTP server has failed." What fixed it: Entra > Properties > Manage security defaults > Disabled. The very next scan went out.',
+      ),
+    ).toBe("security_defaults_enabled");
+    expect(
+      top(
+        'Veeam daba "Authentication failed". Al final fue ejecutar Set-TransportConfig -SmtpClientAuthenticationDisabled $false y a los pocos minutos funcionó.',
+      ),
+    ).toBe("smtp_auth_disabled_tenant");
+    expect(
+      top(
+        'Zabbix: "Could not authenticate". Fix: Connection security was "None" - changed it to "STARTTLS", port 587. Test message sent.',
+      ),
+    ).toBe("starttls_required");
+  });
+
+  it("a STARTTLS call removed, a blocked sign-in, a failover, a retry that works", () => {
+    expect(
+      top(
+        "server.login(USER, PASSWORD)   # we removed server.starttls() because it hung\nCould not authenticate to smtp.office365.com:587",
+      ),
+    ).toBe("starttls_required");
+    expect(
+      top('HP: "Could not authenticate with the server." Entra > scanner@ > Account status: "Sign-in blocked".'),
+    ).toBe("account_locked");
+    expect(
+      top("03:12 Canon: #755 Send error\n03:12 firewall cluster HA failover, all outbound sessions dropped for 40 s"),
+    ).toBe("transient");
+  });
+});
