@@ -153,11 +153,11 @@ const PER_USER_MFA_PAGE =
 const PER_USER_MFA_PAGE_STATE_FIRST =
   /\b(enforced|enabled|disabled)\b[^.,;\n]{0,50}?\bper-?user (?:mfa|multi-?factor)/iu;
 
-/** The per-user MFA page's states as the localised admin centres show them. */
-const PER_USER_MFA_OFF_LOCAL =
-  /^(?:deaktiviert|désactivée|deshabilitad[oa]|desabilitad[oa]|disabilitat[oa]|uitgeschakeld)$/u;
-const PER_USER_MFA_ON_LOCAL =
-  /^(?:erzwungen|aktiviert|appliquée|activée|aplicad[oa]|habilitad[oa]|applicat[oa]|abilitat[oa]|afgedwongen|ingeschakeld|imposto|exigido)$/u;
+/** The per-user MFA page's states, in English and as the localised admin centres show them. */
+const PER_USER_MFA_OFF =
+  /^(?:disabled|無効|deaktiviert|désactivée|deshabilitad[oa]|desabilitad[oa]|disabilitat[oa]|uitgeschakeld)$/u;
+const PER_USER_MFA_ON =
+  /^(?:enforced|enabled|強制|有効|erzwungen|aktiviert|appliquée|activée|aplicad[oa]|habilitad[oa]|applicat[oa]|abilitat[oa]|afgedwongen|ingeschakeld|imposto|exigido)$/u;
 /** Get-RecipientPermission's trustees: SELF alone (or nobody) holds Send As on the address. */
 const SEND_AS_SELF_ONLY =
   /get-recipientpermission\b[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*\btrustee\b[^\n]*\n[ \t-]*\n?((?:[^\n]*\n?){1,12})/iu;
@@ -267,13 +267,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) => {
       const state = perUserMfaState(ev);
-      return state === "enforced" ||
-        state === "enabled" ||
-        state === "強制" ||
-        state === "有効" ||
-        PER_USER_MFA_ON_LOCAL.test(state ?? "")
-        ? 1
-        : 0;
+      return PER_USER_MFA_ON.test(state ?? "") ? 1 : 0;
     },
     weights: { per_user_mfa: 4.5, conditional_access_block: -1, unknown: -2 },
     why: "Per-user MFA is enabled or enforced for the account: a password-only SMTP sign-in cannot satisfy it",
@@ -284,7 +278,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) => {
       const state = perUserMfaState(ev);
-      return state === "disabled" || state === "無効" || PER_USER_MFA_OFF_LOCAL.test(state ?? "") ? 1 : 0;
+      return PER_USER_MFA_OFF.test(state ?? "") ? 1 : 0;
     },
     weights: { per_user_mfa: -2.5 },
     why: "Per-user MFA is disabled for the account",

@@ -32,7 +32,17 @@ const TENANT_BASIC_OFF = Date.UTC(2027, 0, 1);
 const REPORTED_AFTER_DEFAULT_OFF =
   /\b2027-(?:0[1-9]|1[0-2])-[0-3]\d\b|(?<!\p{L})(?:jan(?:uary|\.)?|januar|janvier|enero|janeiro|gennaio|januari|stycznia|styczeń|января|январь|ocak|leden|ledna)(?!\p{L})[^.\n]{0,16}\b2027\b|\b2027\b[^.\n]{0,6}(?:年\s*1\s*月|1月)|\b(?:new year|neujahr|nouvel an|año nuevo|ano novo|capodanno|nieuwjaar)\b[^.\n]{0,24}\b2027\b/u;
 
-/** The reply-phrase and transcript table. */
+/** Exchange's and Entra's wording of a locked account, in the languages it is seen in. */
+const ACCOUNT_LOCKED_PHRASES = [
+  "account locked",
+  "account is locked",
+  "aadsts50053",
+  "konto ist gesperrt",
+  "compte verrouillé",
+  "cuenta bloqueada",
+  "conta bloqueada",
+];
+
 /** Exchange's own security-defaults reason, decisive without a code (and cut off after "organi…"). */
 const SECURITY_DEFAULTS_REPLY = anyPhrase(
   [
@@ -68,6 +78,7 @@ const statedShortReason =
       ? anyPhrase([phrase], 15)(ev)
       : 0;
 
+/** The reply-phrase and transcript table. */
 export const REPLY_RULES: readonly Rule[] = [
   {
     id: "phrase-smtp-auth-disabled",
@@ -300,24 +311,10 @@ export const REPLY_RULES: readonly Rule[] = [
     // A phrase the reporter asks about ("So is my account locked??") is read by words-account-locked,
     // which tells questions from statements: here only wording that is not inside a question counts.
     evidence: (ev) => {
-      const v = anyPhrase(
-        [
-          "account locked",
-          "account is locked",
-          "aadsts50053",
-          "konto ist gesperrt",
-          "compte verrouillé",
-          "cuenta bloqueada",
-          "conta bloqueada",
-        ],
-        10,
-      )(ev);
+      const v = anyPhrase(ACCOUNT_LOCKED_PHRASES, 10)(ev);
       if (v === 0) return 0;
       const asked = /[^.!?\n]{0,80}\baccount (?:is )?locked\b[^.!?\n]{0,40}\?/u.test(ev.words);
-      const stated =
-        /\baccount (?:is )?locked\b|aadsts50053|konto ist gesperrt|compte verrouillé|cuenta bloqueada|conta bloqueada/u.test(
-          ev.statements,
-        );
+      const stated = ACCOUNT_LOCKED_PHRASES.some((p) => ev.statements.includes(p));
       return asked && !stated ? 0 : v;
     },
     weights: { account_locked: 5.5, unknown: -3 },
