@@ -15,9 +15,18 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { CAUSE_IDS, type CauseId } from "./causes.ts";
-import { GENERIC_TEMPERATURE, onlyGeneric, score, softmax, TEMPERATURE, temperatureFor } from "./diagnose.ts";
+import {
+  GENERIC_TEMPERATURE,
+  onlyGeneric,
+  score,
+  shownCauses,
+  softmax,
+  TEMPERATURE,
+  temperatureFor,
+} from "./diagnose.ts";
 import type { Rule } from "./rules.ts";
 import { gatherEvidence } from "./evidence.ts";
+import { rankByWords, shippedWordTable, trainWordTable, type WordTable } from "./word-evidence.ts";
 
 /** One corpus case (test/doctor/corpus/*.yaml). */
 export interface CorpusCase {
@@ -128,17 +137,21 @@ export interface Prediction {
   brier: number;
 }
 
-function predict(s: Scored, g: number, base = TEMPERATURE): Prediction {
+function predict(s: Scored, g: number, words: WordTable, base = TEMPERATURE): Prediction {
   const r = ranked(s, g, base);
   const probs = new Map(r);
+  // Top and second as the doctor lists them (diagnose.ts), the word lead from a table that never saw this case.
+  const [first, second] = shownCauses(probs, s.contributions, () =>
+    rankByWords(`${s.c.text}\n${s.c.context ?? ""}`, words),
+  );
   let brier = 0;
   for (const id of CAUSE_IDS) brier += ((probs.get(id) ?? 0) - (id === s.c.expected ? 1 : 0)) ** 2;
   return {
     id: s.c.id,
     thread: s.c.thread,
     expected: s.c.expected,
-    top: r[0]![0],
-    second: r[1]?.[0],
+    top: first!.id,
+    second: second?.id,
     confidence: r[0]![1],
     pExpected: probs.get(s.c.expected) ?? 0,
     sealed: isSealed(s.c.thread),
@@ -159,8 +172,11 @@ export interface EvalReport {
   shipped: Prediction[];
 }
 
-/** k-fold by thread on the non-sealed threads, plus the sealed split. */
-export function evaluate(cases: readonly CorpusCase[], k = 5): EvalReport {
+/**
+ * k-fold by thread on the non-sealed threads, plus the sealed split. The word lead's table is trained
+ * per fold on `alsoTrainOn` (the blind-written sets) plus the corpus's other folds.
+ */
+export function evaluate(cases: readonly CorpusCase[], k = 5, alsoTrainOn: readonly CorpusCase[] = []): EvalReport {
   const scored: Scored[] = cases.map((c) => ({ c, ...score(gatherEvidence(c.text, c.context ?? "")) }));
   const open = scored.filter((s) => !isSealed(s.c.thread));
   const threads = [...new Set(open.map((s) => s.c.thread))].sort((a, b) => fnv1a(`fold:${a}`) - fnv1a(`fold:${b}`));
@@ -171,12 +187,15 @@ export function evaluate(cases: readonly CorpusCase[], k = 5): EvalReport {
   for (let f = 0; f < k; f++) {
     const t = fitTemperature(generic(open.filter((s) => foldOf.get(s.c.thread) !== f)));
     temperatures.push(t);
-    for (const s of open.filter((x) => foldOf.get(x.c.thread) === f)) predictions.push(predict(s, t));
+    const words = trainWordTable([...alsoTrainOn, ...open.filter((s) => foldOf.get(s.c.thread) !== f).map((s) => s.c)]);
+    for (const s of open.filter((x) => foldOf.get(x.c.thread) === f)) predictions.push(predict(s, t, words));
   }
   const sealedTemperature = fitTemperature(generic(open));
-  for (const s of scored.filter((x) => isSealed(x.c.thread))) predictions.push(predict(s, sealedTemperature));
+  const openWords = trainWordTable([...alsoTrainOn, ...open.map((s) => s.c)]);
+  for (const s of scored.filter((x) => isSealed(x.c.thread)))
+    predictions.push(predict(s, sealedTemperature, openWords));
   const decisiveFit = fitTemperature(open.filter((s) => !onlyGeneric(s.contributions)));
-  const shipped = scored.map((s) => predict(s, GENERIC_TEMPERATURE));
+  const shipped = scored.map((s) => predict(s, GENERIC_TEMPERATURE, shippedWordTable()));
   return { k, temperatures, sealedTemperature, decisiveFit, predictions, shipped };
 }
 

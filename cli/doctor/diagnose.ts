@@ -15,6 +15,7 @@ import { gatherEvidence, type Evidence } from "./evidence.ts";
 import type { Extracted, Reply } from "./extract.ts";
 import { ambiguityFor } from "./questions.ts";
 import { RULES, type Rule } from "./rules.ts";
+import { rankByWords, type WordLead } from "./word-evidence.ts";
 
 /** One ranked cause. */
 export interface DiagnosedCause {
@@ -28,6 +29,8 @@ export interface DiagnosedCause {
   fix: string;
   tenantYaml?: string;
   weakensTenant: boolean;
+  /** True when only the report's words put it here (word-evidence.ts): a lead, not a finding. */
+  fromWords?: true;
 }
 
 /** One rule that fired, with the log-odds it added (for --verbose and the tests). */
@@ -220,6 +223,53 @@ function pickQuestion(
   return best?.rule;
 }
 
+/** A cause as listed: its confidence rounded down, and the word lead when that is what put it there. */
+export interface ShownCause {
+  id: CauseId;
+  p: number;
+  lead?: WordLead;
+}
+
+/**
+ * The causes the doctor lists, from the probabilities: ranked by the exact probability, shown rounded
+ * down (so the list never sums above 1), without causes no evidence speaks for (noise; their share
+ * stays in the remainder). There is always a runner-up when anything can name one: the best cause
+ * the evidence supports even below 2%, else the cause the report's words lean to (word-evidence.ts),
+ * a lead to check when nothing else speaks. @internal exported for calibration
+ */
+export function shownCauses(
+  probs: ReadonlyMap<CauseId, number>,
+  contributions: ReadonlyArray<{ rule: Rule; strength: number }>,
+  leads: () => readonly WordLead[],
+): ShownCause[] {
+  const supported = new Set<CauseId>();
+  for (const { rule } of contributions)
+    for (const [c, w] of Object.entries(rule.weights) as Array<[CauseId, number]>) if (w > 0) supported.add(c);
+  const all = [...probs].sort((a, b) => b[1] - a[1] || CAUSE_IDS.indexOf(a[0]) - CAUSE_IDS.indexOf(b[0]));
+  const shown: ShownCause[] = all
+    .map(([id, p]) => ({ id, p: Math.floor(p * 100) / 100 }))
+    .filter((c) => c.p >= 0.02 && (c.id === "unknown" || supported.has(c.id)));
+  if (shown.length === 0) shown.push({ id: "unknown", p: 0.02 });
+  const listed = (id: CauseId) => shown.some((c) => c.id === id);
+  if (shown.length === 1) {
+    const runnerUp = all.find(([id]) => !listed(id) && (id === "unknown" || supported.has(id)));
+    if (runnerUp !== undefined) shown.push({ id: runnerUp[0], p: Math.floor(runnerUp[1] * 1000) / 1000 });
+  }
+  if (shown.length === 1) {
+    const lead = leads().find((l) => !listed(l.id));
+    if (lead !== undefined) {
+      const rest = 1 - (probs.get(shown[0]!.id) ?? 0);
+      shown.push({ id: lead.id, p: Math.floor(rest * lead.share * 1000) / 1000, lead });
+    }
+  }
+  return shown;
+}
+
+function leadReason(lead: WordLead): string {
+  const words = lead.words.length > 0 ? `its words (${lead.words.map((w) => `"${w}"`).join(", ")})` : "its words";
+  return `Nothing in the report names a cause, but ${words} came most often with this one in the labelled reports the doctor is measured on: a lead to check, not a finding.`;
+}
+
 /**
  * Diagnose pasted error text. Never throws; text with nothing recognisable yields `unknown`
  * first, with a modest confidence.
@@ -231,28 +281,20 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis
   const mailbox =
     ev.ex.addresses[0] ??
     /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b/u.exec(options.context ?? "")?.[0];
-  const supported = new Set<CauseId>();
-  for (const { rule } of contributions)
-    for (const [c, w] of Object.entries(rule.weights) as Array<[CauseId, number]>) if (w > 0) supported.add(c);
-  // Ranked by the exact probability; shown rounded down, so the list never sums above 1.
-  const ranked = [...probs]
-    .sort((a, b) => b[1] - a[1] || CAUSE_IDS.indexOf(a[0]) - CAUSE_IDS.indexOf(b[0]))
-    .map(([id, p]) => ({ id, p: Math.floor(p * 100) / 100 }))
-    // A cause no evidence speaks for is noise in the list (its share stays in the remainder).
-    .filter((c) => c.p >= 0.02 && (c.id === "unknown" || supported.has(c.id)));
-  if (ranked.length === 0) ranked.push({ id: "unknown", p: 0.02 });
-  const causes = ranked.map(({ id, p }): DiagnosedCause => {
+  const ranked = shownCauses(probs, contributions, () => rankByWords(`${text}\n${options.context ?? ""}`));
+  const causes = ranked.map(({ id, p, lead }): DiagnosedCause => {
     const cause = CAUSES[id];
     const d: DiagnosedCause = {
       id,
       title: cause.title,
       confidence: p,
-      reason: reasonFor(id, ev, contributions),
+      reason: lead !== undefined ? leadReason(lead) : reasonFor(id, ev, contributions),
       check: cause.check.map((x) => substitute(x, mailbox)),
       fix: substitute(cause.fix, mailbox),
       weakensTenant: cause.weakensTenant,
     };
     if (cause.tenantYaml !== undefined) d.tenantYaml = substitute(cause.tenantYaml, mailbox);
+    if (lead !== undefined) d.fromWords = true;
     return d;
   });
   const fired = contributions

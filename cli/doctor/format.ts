@@ -17,6 +17,8 @@ export interface DiagnosisJson {
     fix: string;
     tenantYaml?: string;
     weakensTenant: boolean;
+    /** Present (true) when only the report's words put this cause in the list: a lead, not a finding. */
+    fromWords?: true;
   }>;
   ambiguity?: string;
   /** The one question that tells the top causes apart (added in issue 14; optional). */
@@ -49,6 +51,7 @@ export function toJson(d: Diagnosis): DiagnosisJson {
         weakensTenant: c.weakensTenant,
       };
       if (c.tenantYaml !== undefined) o.tenantYaml = c.tenantYaml;
+      if (c.fromWords === true) o.fromWords = true;
       return o;
     }),
     extracted: {
@@ -97,6 +100,11 @@ export function wrap(text: string, width: number, first: string, hang: string): 
   }
   lines.push(line);
   return lines.join("\n");
+}
+
+/** A confidence as people read it: a runner-up listed below 1% says so rather than "0%". */
+function percent(confidence: number): string {
+  return confidence < 0.01 ? "<1%" : `${Math.round(confidence * 100)}%`;
 }
 
 /** Options for {@link formatHuman}. */
@@ -149,7 +157,7 @@ export function formatHuman(d: Diagnosis, opts: HumanOptions = {}): string {
   const verbose = opts.verbose === true;
   const shown = verbose ? d.causes : d.causes.slice(0, 1);
   shown.forEach((c, i) => {
-    const head = `${i + 1}. ${c.id}  (${Math.round(c.confidence * 100)}%)`;
+    const head = `${i + 1}. ${c.id}  (${percent(c.confidence)})`;
     if (head.length + 2 + c.title.length <= width) lines.push(`${head}  ${c.title}`);
     else lines.push(head, wrap(c.title, width, "   ", "   "));
     lines.push(wrap(c.reason, width, "   why:   ", "          "));
@@ -168,7 +176,9 @@ export function formatHuman(d: Diagnosis, opts: HumanOptions = {}): string {
     if (opts.verbose === true) lines.push("");
   });
   if (!verbose) {
-    const also = d.causes.slice(1, 3).map((c) => `${c.id} (${Math.round(c.confidence * 100)}%)`);
+    const also = d.causes
+      .slice(1, 3)
+      .map((c) => `${c.id} (${percent(c.confidence)}${c.fromWords === true ? ", a lead from its words only" : ""})`);
     if (also.length > 0) lines.push(wrap(also.join(", "), width, "Also possible: ", "               "));
     lines.push("");
   }
@@ -178,7 +188,12 @@ export function formatHuman(d: Diagnosis, opts: HumanOptions = {}): string {
     lines.push(wrap(d.ambiguity, width, "  ", "  "));
     lines.push("");
   }
-  if (d.causes.slice(0, verbose ? undefined : 3).some(needsNote))
+  if (
+    d.causes
+      .slice(0, verbose ? undefined : 3)
+      .filter((c) => c.fromWords !== true)
+      .some(needsNote)
+  )
     lines.push(wrap(verbose ? NOTE : SHORT_NOTE, width, "Note: ", "      "), "");
   if (opts.verbose === true) {
     lines.push("Evidence (rule, strength, source):");

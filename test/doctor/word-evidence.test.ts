@@ -1,0 +1,95 @@
+/**
+ * The word lead (cli/doctor/word-evidence.ts): the committed table matches the labelled reports, the
+ * ranking is the naive Bayes it claims to be, and the lead only ever fills the runner-up's place.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { diagnose } from "../../cli/doctor/diagnose.ts";
+import { formatHuman } from "../../cli/doctor/format.ts";
+import {
+  parseWordTable,
+  rankByWords,
+  reportWords,
+  serialiseWordTable,
+  trainWordTable,
+} from "../../cli/doctor/word-evidence.ts";
+import { wordTableModule } from "../../scripts/doctor-word-table.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+
+describe("word lead", () => {
+  it("the committed table is the one the labelled reports give (run `npm run doctor:words` after adding reports)", () => {
+    expect(readFileSync(join(root, "cli", "doctor", "word-table.ts"), "utf8")).toBe(wordTableModule());
+  });
+
+  it("reads words from the normalised text: lower-cased, glue words dropped, versions and hosts whole, CJK runs whole and as pairs", () => {
+    expect([...reportWords("The client&nbsp;uses TLS 1.0 to smtp.office365.com — 认证失败")].sort()).toEqual([
+      "1.0",
+      "client",
+      "smtp.office365.com",
+      "tls",
+      "uses",
+      "失败",
+      "认证",
+      "认证失败",
+      "证失",
+    ]);
+  });
+
+  it("ranks by the smoothed likelihood ratios of the words present, with a uniform prior", () => {
+    const table = trainWordTable([
+      { text: "tls handshake legacy", expected: "tls_version" },
+      { text: "tls handshake old runtime", expected: "tls_version" },
+      { text: "tls handshake", expected: "tls_version" },
+      { text: "starttls port 465", expected: "starttls_required" },
+      { text: "starttls port 465 ssl", expected: "starttls_required" },
+      { text: "starttls port ssl handshake", expected: "starttls_required" },
+      { text: "nothing to learn", expected: "unknown" },
+    ]);
+    // Words in fewer than three reports are dropped; `unknown` teaches nothing.
+    expect([...table.words.keys()].sort()).toEqual(["handshake", "port", "starttls", "tls"]);
+    expect([...table.docs]).toEqual([
+      ["tls_version", 3],
+      ["starttls_required", 3],
+    ]);
+    const lead = rankByWords("a TLS handshake error", table);
+    expect(lead.map((l) => l.id)).toEqual(["tls_version", "starttls_required"]);
+    // log((3.5/4)/(3.5/7)) + log((3.5/4)/(4.5/7)) for tls_version; the shares at temperature 3.
+    const tls = Math.log(3.5 / 4 / (3.5 / 7)) + Math.log(3.5 / 4 / (4.5 / 7));
+    const st = Math.log(0.5 / 4 / (3.5 / 7)) + Math.log(1.5 / 4 / (4.5 / 7));
+    const share = 1 / (1 + Math.exp((st - tls) / 3));
+    expect(lead[0]!.share).toBeCloseTo(share, 10);
+    expect(lead[0]!.words).toEqual(["tls"]);
+    expect(rankByWords("nothing known here", table)).toEqual([]);
+  });
+
+  it("serialises and parses back to the same table", () => {
+    const table = trainWordTable(
+      ["a b c", "a b", "a c", "b c d"].map((text, i) => ({ text: `${text} w${i}`, expected: "wrong_credentials" })),
+    );
+    expect(parseWordTable(serialiseWordTable(table))).toEqual(table);
+  });
+
+  it("a report nothing recognises gets `unknown` first and the words' lead second, marked and far behind", () => {
+    const text = "Nothing arrives from the booking system since the weekend; it used the old relay settings.";
+    const d = diagnose(text);
+    expect(d.fired).toEqual([]);
+    expect(d.causes.map((c) => c.id)).toEqual(["unknown", rankByWords(text)[0]!.id]);
+    expect(d.causes[1]!.fromWords).toBe(true);
+    expect(d.causes[1]!.confidence).toBeGreaterThan(0);
+    expect(d.causes[1]!.confidence).toBeLessThan(0.12);
+    expect(d.causes[1]!.reason).toMatch(/^Nothing in the report names a cause, but its words/u);
+    // Shown as a lead on the terse screen too, not as a finding.
+    expect(formatHuman(d)).toContain(`Also possible: ${d.causes[1]!.id} (`);
+    expect(formatHuman(d)).toContain("a lead from its words only)");
+  });
+
+  it("never outranks evidence: a decisive reply keeps its cause first and its evidence's runner-up second", () => {
+    const d = diagnose(
+      "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.",
+    );
+    expect(d.causes[0]!.id).toBe("smtp_auth_disabled_mailbox");
+    expect(d.causes.every((c, i) => i > 0 || c.fromWords === undefined)).toBe(true);
+  });
+});
