@@ -103,6 +103,10 @@ const IMPLICIT_TLS_MISMATCH = [
   "port 587 is typically reserved for plain-text connections",
   // .NET SslStream when the peer does not speak TLS
   "cannot determine the frame size or a corrupted frame was received",
+  // MailCore2 MCOErrorTLSNotAvailable / MCOErrorStartTLSNotAvailable (MCErrorMessage.cpp): the session's
+  // connection type does not match the port (TLS on connect to 587, or STARTTLS on a TLS port)
+  "the server does not support tls/ssl connections",
+  "the server does not support starttls connections",
 ];
 
 /** No common TLS version or cipher: the client offers only TLS 1.0/1.1. */
@@ -247,6 +251,8 @@ const CONNECTION_DROPPED = [
   "connection reset by peer",
   "an existing connection was forcibly closed",
   "broken pipe",
+  // MailCore2 MCOErrorConnection: any failed connect, a TLS mode mismatch included
+  "a stable connection to the server could not be established",
 ];
 
 /** Generic "authentication failed" wording of clients and device firmware, no server reason. */
@@ -255,6 +261,8 @@ const AUTH_FAILED_GENERIC = [
   "could not authenticate",
   // nodemailer EAUTH "Invalid login"
   "invalid login",
+  // MailCore2 MCOErrorAuthentication: "Unable to authenticate with the current session's credentials."
+  "unable to authenticate",
   "authentication failed",
   "authentication unsuccessful",
   "authenticationinvalidcredentials",
@@ -322,7 +330,7 @@ const SEND_FAILED_TO_HOST = [
 
 /** Any failure word, in the languages device screens and reporters use. */
 const ANY_FAILURE =
-  /\b(?:fail(?:s|ed|ure)?|error|unable|cannot|can't|could not|time-?out|timed out)\b|chyba|časový limit|hiba|błąd|\bfel\b|virhe|hata|ошибка|помилка|fehler|fehlgeschlagen|zeitüberschreitung|erreur|échec|impossible|délai|error|fallo|falló|no se puede|erro|falha|não foi possível|errore|impossibile|fout|mislukt|kan niet|time-out|失败|错误|超时|エラー|失敗|タイムアウト/u;
+  /\b(?:fail(?:s|ed|ure)?|error|unable|cannot|can't|could not|time-?out|timed out|stopped (?:working|sending|e-?mailing)|(?:not|n't|no longer) (?:working|work|send(?:ing)?))\b|chyba|časový limit|hiba|błąd|\bfel\b|virhe|hata|ошибка|помилка|fehler|fehlgeschlagen|zeitüberschreitung|erreur|échec|impossible|délai|error|fallo|falló|no se puede|erro|falha|não foi possível|errore|impossibile|fout|mislukt|kan niet|time-out|失败|错误|超时|エラー|失敗|タイムアウト/u;
 
 const port = (ev: Evidence): number | null =>
   ev.ex.port ??

@@ -396,6 +396,8 @@ export const REPLY_RULES: readonly Rule[] = [
         "client not authenticated to send",
         "client was not authenticated to send",
         "not authenticated to send anonymous mail",
+        // MailCore2 MCOErrorAuthenticationRequired (MCErrorMessage.cpp)
+        "authentication is required for this smtp server",
       ],
       14,
     ),
