@@ -5,7 +5,7 @@
  */
 import type { Evidence } from "./evidence.ts";
 import { REASONS } from "./reasons.ts";
-import { anyPhrase, basic, both, enh, enhPrefix, not, type Rule } from "./rule-kit.ts";
+import { anyPhrase, basic, both, echoesAuthError, enh, enhPrefix, not, type Rule } from "./rule-kit.ts";
 
 const ANY_REASON = anyPhrase(Object.values(REASONS).flat(), 10);
 // What a 5.7.139 reply says around its reason: the generic words, the diagnostic suffix, the link.
@@ -167,7 +167,7 @@ export const CODE_RULES: readonly Rule[] = [
     id: "code-5.7.57",
     source: "Exchange Online '530 5.7.57 Client not authenticated to send mail' (m365 SmtpReplies)",
     kind: "code",
-    evidence: enh("5.7.57"),
+    evidence: both(enh("5.7.57"), not(echoesAuthError)),
     // Measured mix, 530 5.7.57 with no other evidence (10 cases, 10 threads):
     // not_authenticated_anonymous_send 8, starttls_required 1 (glowroot #226), conditional_access_block
     // 1 (OfficeDocs-Exchange #2707); wrong credentials, security defaults and the mailbox switch 0
@@ -188,7 +188,7 @@ export const CODE_RULES: readonly Rule[] = [
     id: "dotnet-5.7.57",
     source: ".NET System.Net.Mail sends MAIL FROM after a failed or skipped AUTH (SendEmail-BuildTask #49)",
     kind: "client",
-    evidence: (ev) => (ev.ex.client === "dotnet" && ev.enhanced.includes("5.7.57") ? 1 : 0),
+    evidence: (ev) => (ev.ex.client === "dotnet" && ev.enhanced.includes("5.7.57") && !echoesAuthError(ev) ? 1 : 0),
     // Measured mix, .NET 5.7.57 with no echoed 535 (3 cases): not_authenticated_anonymous_send 2,
     // conditional_access_block 1 (OfficeDocs-Exchange #2707); with the echo (4 more) the echoed
     // reply decides. EnableSsl off and a refused AUTH stay plausible (the wrapper sentence names both).
@@ -205,7 +205,7 @@ export const CODE_RULES: readonly Rule[] = [
     id: "code-530",
     source: "RFC 4954 §6 (530 authentication required); Exchange '530 5.7.0 Must issue a STARTTLS command first'",
     kind: "code",
-    evidence: basic(530),
+    evidence: both(basic(530), not(echoesAuthError)),
     weights: { not_authenticated_anonymous_send: 1.4, starttls_required: 1.2, unknown: -4 },
     why: "{reply}: the server wants authentication (or TLS) before this command",
     question: "Does your log show STARTTLS, then an AUTH command and its reply, before MAIL FROM?",

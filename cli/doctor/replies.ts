@@ -7,7 +7,7 @@
 import { SECURITY_DEFAULTS_OFF } from "./user-words.ts";
 import { BASIC_ONLY_CAUSES, OAUTH_ONLY_CAUSES } from "./gate-causes.ts";
 import { REASONS } from "./reasons.ts";
-import { anyPhrase, inReply, type Rule, type Weights } from "./rule-kit.ts";
+import { anyPhrase, echoesAuthError, inReply, type Rule, type Weights } from "./rule-kit.ts";
 import type { Evidence } from "./evidence.ts";
 
 export { REASONS };
@@ -408,7 +408,7 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "echoed-auth-error",
     source: "Exchange appends the AUTH error to 530 5.7.57 ('… Error: 535 5.7.139 …'); .NET skips a failed AUTH",
     kind: "transcript",
-    evidence: (ev) => (ev.ex.replies.some((r) => r.echoed || r.code === 535) && ev.enhanced.includes("5.7.57") ? 1 : 0),
+    evidence: echoesAuthError,
     weights: { not_authenticated_anonymous_send: -5 },
     why: "The 530 5.7.57 quotes an earlier AUTH error: that error is the real failure",
   },

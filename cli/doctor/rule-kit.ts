@@ -60,6 +60,14 @@ export const not =
     1 - a(ev);
 
 /**
+ * 1 when a 5.7.57 wraps an earlier AUTH refusal (Exchange appends "Error: 535 5.7.139 …", .NET skips a
+ * failed AUTH and reports the MAIL FROM reply): the echoed refusal is the failure, so the 5.7.57 and
+ * 530 families must not add their own mix on top of it.
+ */
+export const echoesAuthError = (ev: Evidence): number =>
+  ev.ex.replies.some((r) => r.echoed || r.code === 535) && ev.enhanced.includes("5.7.57") ? 1 : 0;
+
+/**
  * True when one of the phrases is inside a reply the server sent (the extracted replies' texts), not
  * merely in the reporter's prose: "we turned security defaults off, still 504 5.7.4" names them in
  * the reporter's words, which the user-words rules read (negations included).
