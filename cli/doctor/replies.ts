@@ -529,6 +529,13 @@ export const REPLY_RULES: readonly Rule[] = [
         "submissionquotaexceeded",
         "sending quota exceeded",
         "daily sending quota",
+        // Exchange Online 5.7.232/5.7.233 "… exceeded its daily limit for sending email to external recipients
+        // (tenant external recipient rate limit)"; the mailbox's recipient rate limit; other providers' wording
+        "exceeded its daily limit",
+        "recipient rate limit",
+        "sending limit exceeded",
+        "exceeded the sending limit",
+        "number of allowed outgoing messages",
         // a DNS block list refusing the sending host ("Client host [192.0.2.1] blocked using zen.spamhaus.org")
         "blocked using spamhaus",
         "blocked using zen.spamhaus",
