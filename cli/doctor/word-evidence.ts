@@ -35,7 +35,7 @@ const STOP = new Set(
 export function reportWords(text: string): Set<string> {
   const flat = normalise(text).flat.toLowerCase();
   const out = new Set<string>();
-  for (const m of flat.matchAll(/[\p{L}\p{N}]+(?:[.-][\p{L}\p{N}]+)*/gu)) {
+  for (const m of flat.matchAll(/[\p{L}\p{N}]+(?:[.'’-][\p{L}\p{N}]+)*/gu)) {
     if (m[0].length >= 2 && !STOP.has(m[0])) out.add(m[0]);
   }
   // Chinese, Japanese and Korean are written without spaces: character pairs stand in for words.
