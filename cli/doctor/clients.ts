@@ -49,10 +49,15 @@ const MECHANISM_MISMATCH = [
   "no compatible authentication mechanisms found",
   // lettre (Rust) SmtpTransport: "No compatible authentication mechanism was found"
   "no compatible authentication mechanism was found",
-  // PHPMailer SMTP::authenticate(): 'Requested auth method not available: %s' and
-  // 'The requested authentication method "%s" is not supported by the server'
-  "requested auth method not available",
+  // PHPMailer SMTP::authenticate(): 'The requested authentication method "%s" is not supported by the
+  // server' ('Requested auth method not available: %s' is read by requestedNotOffered: with no method
+  // requested PHPMailer prints it and then selects one itself)
   "the requested authentication method",
+  // Jakarta/Angus Mail SMTPTransport debug: "mechanism NTLM not supported by server"
+  "mechanism ntlm not supported by server",
+  "mechanism cram-md5 not supported by server",
+  "mechanism digest-md5 not supported by server",
+  "mechanism plain not supported by server",
   // postfix src/smtp/smtp_sasl_glue.c: "%s offered no supported AUTH mechanisms: '%s'"
   "offered no supported auth mechanisms",
   // Go src/net/smtp/auth.go PlainAuth.Start() is fine; gomail / go-mail: "smtp: unsupported auth mechanism"
@@ -338,6 +343,8 @@ const port = (ev: Evidence): number | null =>
 
 /** PHPMailer asked for a mechanism the server's list does not have. */
 function requestedNotOffered(text: string): boolean {
+  // "Requested auth method not available: CRAM-MD5", a method named (an empty one is PHPMailer choosing).
+  if (/Requested auth method not available:[ \t]*[A-Z]/iu.test(text)) return true;
   const requested = /Auth method requested: ([A-Z0-9-]+)/iu.exec(text)?.[1]?.toUpperCase();
   const offered = /Auth methods available on the server: ([A-Z0-9, -]+)/iu.exec(text)?.[1];
   if (requested === undefined || offered === undefined || /^(?:UNSPECIFIED|UNKNOWN)$/u.test(requested)) return false;
@@ -386,6 +393,8 @@ export const CLIENT_RULES: readonly Rule[] = [
       const restricted =
         (configured !== undefined && !/\b(?:login|xoauth2)\b/u.test(configured)) ||
         /mail\.smtps?\.auth\.login\.disable\s*[=:]\s*["']?true/u.test(ev.words) ||
+        // Jakarta's debug line of the mechanisms it will try, none of them LOGIN or XOAUTH2.
+        /attempt to authenticate using mechanisms:[ \t]*(?![^\n]*\b(?:login|xoauth2)\b)[a-z]/u.test(ev.words) ||
         // A device or application set to NTLM, CRAM-MD5 or DIGEST-MD5 ("Authentication Method = NTLM").
         /(?:auth(?:entication)?[ _-]?(?:method|type|mechanism)s?|smtp[ _-]auth(?:entication)?)\s*["']?\s*(?:[:=]|(?:was |is )?(?:set to|still))\s*["']?(?:ntlm|cram[-_]md5|digest[-_]md5)\b|(?:认证方式|認証方式|인증 방식|metoda uwierzytelniania|authentifizierungsmethode|méthode d'authentification|método de autenticación|метод аутентификации|metodo di autenticazione|authenticatiemethode)[^。\n]{0,10}(?:ntlm|cram-?md5|digest-?md5)/u.test(
           ev.words,

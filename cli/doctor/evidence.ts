@@ -4,7 +4,7 @@
  * transcript, and the user's own words. Pure: no I/O, never throws.
  */
 import { extract, HTTP_REASON, type Extracted } from "./extract.ts";
-import { dotnetWrapperCode } from "./normalise.ts";
+import { delimitedRecords, dotnetWrapperCode } from "./normalise.ts";
 import { dropSuperseded } from "./superseded.ts";
 
 /** The evidence one diagnosis is made from. */
@@ -202,7 +202,9 @@ export function gatherEvidence(text: string, context = ""): Evidence {
     return v;
   };
   // Also the line-joined text, so the user's words survive a hard wrap (even mid-word).
-  const words = withoutAdvice(`${context}\n${body}\n${ex.norm.joined}`.toLowerCase(), ex.norm.text);
+  // And a delimited export's rows as "Header: value" lines, so a value reads next to its column's name.
+  const records = delimitedRecords(ex.norm.text);
+  const words = withoutAdvice(`${context}\n${body}\n${ex.norm.joined}\n${records}`.toLowerCase(), ex.norm.text);
   return {
     ex,
     basic: [...new Set([...ex.codes, ...basic])],

@@ -305,3 +305,52 @@ export function normalise(input: string): Normalised {
   const glued = body.replace(/\s+/gu, "");
   return { text: s, joined, flat, glued, body };
 }
+
+/** One line split on `delimiter`, double-quoted fields kept whole (CSV's `""` is a quote). */
+function splitFields(line: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') ((field += '"'), i++);
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field.trim() === "") quoted = true;
+    else if (ch === delimiter) (fields.push(field.trim()), (field = ""));
+    else field += ch;
+  }
+  fields.push(field.trim());
+  return fields;
+}
+
+/**
+ * Delimited exports (a sign-in log or message trace saved as CSV, a tab-separated copy of a portal grid)
+ * put a value far from its column name: "Conditional Access" in the header, "Not Applied" four lines
+ * down. Each data row is rewritten as `Header: value` lines, so rules that read "Conditional Access: Not
+ * Applied" read the export too. A header is a line of at least four fields, none a number; rows are the
+ * lines after it with the same number of fields. At most 40 rows per table.
+ */
+export function delimitedRecords(text: string): string {
+  const lines = text.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    for (const delimiter of [",", "\t", ";", "|"]) {
+      if (!lines[i]!.includes(delimiter)) continue;
+      const header = splitFields(lines[i]!, delimiter);
+      if (header.length < 4 || header.some((h) => h === "" || /^[\d.:\-/ ]+$/u.test(h) || h.length > 40)) continue;
+      let j = i + 1;
+      for (; j < lines.length && j <= i + 40; j++) {
+        const row = splitFields(lines[j]!, delimiter);
+        if (row.length !== header.length) break;
+        out.push(header.map((h, k) => `${h}: ${row[k]}`).join("\n"), "");
+      }
+      if (j > i + 1) {
+        i = j - 1;
+        break;
+      }
+    }
+  }
+  return out.join("\n");
+}

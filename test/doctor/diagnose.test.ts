@@ -1553,3 +1553,63 @@ describe("one deciding fact, fourth writer", () => {
     ).toBe("transient");
   });
 });
+
+describe("machine logs and exports", () => {
+  it("a sign-in log saved as CSV: the Conditional Access column's 'Not Applied' reads next to its name", () => {
+    const csv = [
+      "Date (UTC),User,Application,Status,Sign-in error code,Client app,Conditional Access,Authentication requirement",
+      '2026-03-02T08:10:00Z,copier@contoso.com,Office 365 Exchange Online,Failure,50076,Authenticated SMTP,Not Applied,"Multifactor authentication"',
+    ].join("\n");
+    expect(top(csv)).toBe("per_user_mfa");
+    // The same column saying Failure is a policy's refusal.
+    expect(top(csv.replace("Not Applied", "Failure").replace("50076", "53003"))).toBe("conditional_access_block");
+  });
+
+  it("a client's own list of mechanisms is not a mechanism refused: PHPMailer choosing one, Jakarta's capability echo", () => {
+    const phpmailer = [
+      "SERVER -> CLIENT: 250-AUTH LOGIN XOAUTH2",
+      "Auth method requested: UNSPECIFIED",
+      "Auth methods available on the server: LOGIN,XOAUTH2",
+      "Requested auth method not available: ",
+      "Auth method selected: LOGIN",
+      "CLIENT -> SERVER: AUTH LOGIN",
+      "SERVER -> CLIENT: 535 5.7.3 Authentication unsuccessful",
+    ].join("\n");
+    expect(top(phpmailer)).toBe("wrong_credentials");
+    const jakarta = [
+      'DEBUG SMTP: Found extension "AUTH", arg "LOGIN XOAUTH2"',
+      "DEBUG SMTP: Attempt to authenticate using mechanisms: NTLM",
+      "DEBUG SMTP: mechanism NTLM not supported by server",
+      "javax.mail.AuthenticationFailedException: No authentication mechanisms supported by both server and client",
+    ].join("\n");
+    const d = diagnose(jakarta);
+    expect(d.causes[0]!.id).toBe("auth_mechanism_unsupported");
+    expect(d.extracted.oauth).toBe(false);
+  });
+
+  it("a 5.7.57 wrapping an echoed refusal reads as the refusal alone, bare or inside .NET's sentence", () => {
+    const reply =
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.";
+    const bare = diagnose(reply).causes.map((c) => c.id);
+    const wrapped = diagnose(
+      `System.Net.Mail.SmtpException: The SMTP server requires a secure connection or the client was not authenticated. The server response was: 5.7.57 Client not authenticated to send mail. Error: ${reply}`,
+    ).causes.map((c) => c.id);
+    expect(wrapped.slice(0, 2)).toEqual(bare.slice(0, 2));
+  });
+
+  it("MailCore2's error texts and a sending limit", () => {
+    expect(
+      top(
+        'Error Domain=MCOErrorDomain Code=5 "Unable to authenticate with the current session\'s credentials." smtp.office365.com:587',
+      ),
+    ).toBe("wrong_credentials");
+    expect(
+      top('MCOErrorDomain Code=2 "The server does not support TLS/SSL connections." host smtp.office365.com port 587'),
+    ).toBe("starttls_required");
+    expect(
+      top(
+        "550 5.7.233 Your message can't be sent because your tenant exceeded its daily limit for sending email to external recipients (tenant external recipient rate limit).",
+      ),
+    ).toBe("sender_restricted");
+  });
+});
