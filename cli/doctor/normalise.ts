@@ -314,12 +314,16 @@ function splitFields(line: string, delimiter: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') ((field += '"'), i++);
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"' && field.trim() === "") quoted = true;
-    else if (ch === delimiter) (fields.push(field.trim()), (field = ""));
-    else field += ch;
+    else if (ch === delimiter) {
+      fields.push(field.trim());
+      field = "";
+    } else field += ch;
   }
   fields.push(field.trim());
   return fields;
