@@ -181,6 +181,30 @@ export const REPLY_RULES: readonly Rule[] = [
     why: "{reply}: the name the client gave in EHLO/HELO is not a valid domain — none of the SMTP AUTH gates; set the client's EHLO host name (or let it default)",
   },
   {
+    id: "mail-from-parameter-refused",
+    source:
+      "RFC 3463 X.3.3 (system not capable of selected features); RFC 6531 SMTPUTF8; Exchange Online '502 5.3.3 Command not implemented' to a MAIL FROM with the SMTPUTF8 parameter (go-mail #545 via vikunja #2730, email-oauth2-proxy #416; batch 24)",
+    kind: "phrase",
+    // After the login, not to AUTH itself ("502 Command AUTH PLAIN not implemented" is a mechanism refused).
+    evidence: (ev) => {
+      if (!(ev.enhanced.includes("5.3.3") || ev.phrase("command not implemented") > 0)) return 0;
+      if (/\bauth\s+[a-z0-9-]+["']?\s+not implemented/u.test(ev.words)) return 0;
+      const atMail =
+        ev.ex.stage === "mail" ||
+        /\bmail from\b[^\n]{0,60}?(?:502|5\.3\.3|not implemented)/u.test(ev.words) ||
+        /smtputf8/u.test(ev.words.replace(/\b250[- ]smtputf8\b/gu, " "));
+      return atMail ? 1 : 0;
+    },
+    weights: {
+      unknown: 3,
+      starttls_required: -1,
+      auth_mechanism_unsupported: -1,
+      not_authenticated_anonymous_send: -1,
+      oauth_misconfigured_app_or_sp: -2,
+    },
+    why: "{reply}: the server refused a command or parameter sent after the login (SMTPUTF8 on MAIL FROM, an extension the client assumed) — a protocol mismatch, none of the SMTP AUTH gates; turn the client's SMTPUTF8 option off or update it",
+  },
+  {
     id: "phrase-federated-sts-unreachable",
     source:
       "Microsoft 'Fix issues with printers, scanners, and LOB applications that send email using Microsoft 365': '535 5.7.139 Authentication unsuccessful, federated STS service was unreachable' (the customer's own federation server, AD FS, could not be reached)",

@@ -1613,3 +1613,16 @@ describe("machine logs and exports", () => {
     ).toBe("sender_restricted");
   });
 });
+
+describe("batch 24", () => {
+  it("a command refused after the login (SMTPUTF8 on MAIL FROM) is no SMTP AUTH gate; to AUTH it is the mechanism", () => {
+    expect(
+      top(
+        "Our mailer logs in fine (235 2.7.0) and then: sending SMTP MAIL FROM command: 502 5.3.3 Command not implemented. Turning SMTPUTF8 off in the library makes it go through.",
+      ),
+    ).toBe("unknown");
+    expect(top('Error: Invalid login: 502 5.5.2 Command "AUTH PLAIN" not implemented')).toBe(
+      "auth_mechanism_unsupported",
+    );
+  });
+});
