@@ -204,7 +204,10 @@ export function gatherEvidence(text: string, context = ""): Evidence {
   // Also the line-joined text, so the user's words survive a hard wrap (even mid-word).
   // And a delimited export's rows as "Header: value" lines, so a value reads next to its column's name.
   const records = delimitedRecords(ex.norm.text);
-  const words = withoutAdvice(`${context}\n${body}\n${ex.norm.joined}\n${records}`.toLowerCase(), ex.norm.text);
+  const words = withoutAdvice(
+    `${context}\n${body}\n${ex.norm.joined}\n${records}\n${ex.norm.stamps.join(" ")}`.toLowerCase(),
+    ex.norm.text,
+  );
   return {
     ex,
     basic: [...new Set([...ex.codes, ...basic])],

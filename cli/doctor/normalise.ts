@@ -31,6 +31,8 @@ export interface Normalised {
    * response was:"), lower-cased: the text phrase evidence is read from.
    */
   body: string;
+  /** The dates of the log-line prefixes stripped from `text` (a date can decide). */
+  stamps: string[];
 }
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = {
@@ -267,6 +269,39 @@ function unflattenPowerShell(s: string): string {
     .join("\n");
 }
 
+/**
+ * A log line's own prefix: a timestamp, then optionally a level and a [component] or a logger name with a
+ * colon ("2026-11-30T09:41:07.512Z ERROR [mailer] ", "Mar 02 08:10:01 host app[812]: ", "[2026-03-02 08:10:01] ").
+ */
+const LOG_LINE_PREFIX = new RegExp(
+  String.raw`^[ 	]*(?:\[?(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?: [\w.-]+ [\w./-]+(?:\[\d+\])?:)?)\]?)[ 	]+(?:\[?(?:ERROR|ERR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|NOTICE|CRIT(?:ICAL)?)\]?:?[ 	]+)?(?:\[[^\]
+]{1,40}\][ 	]*)?`,
+  "u",
+);
+
+/**
+ * Strip the prefix every log line repeats (at least two lines, four in five of them), so a settings line
+ * or a reply reads as it would pasted bare. The dates go to `stamps`: a date can decide (Basic SMTP AUTH
+ * off by default from 2027).
+ */
+function stripLogPrefixes(s: string): { text: string; stamps: string[] } {
+  const lines = s.split("\n");
+  const filled = lines.filter((l) => l.trim() !== "");
+  const prefixed = filled.filter((l) => LOG_LINE_PREFIX.test(l) && l.replace(LOG_LINE_PREFIX, "").trim() !== "");
+  if (filled.length < 2 || prefixed.length < 0.8 * filled.length) return { text: s, stamps: [] };
+  const stamps = new Set<string>();
+  const text = lines
+    .map((l) => {
+      const m = LOG_LINE_PREFIX.exec(l);
+      if (m === null) return l;
+      const date = /\d{4}-\d\d-\d\d/u.exec(m[0])?.[0];
+      if (date !== undefined) stamps.add(date);
+      return l.slice(m[0].length);
+    })
+    .join("\n");
+  return { text, stamps: [...stamps] };
+}
+
 export function normalise(input: string): Normalised {
   let s = input.replace(/\r\n?/gu, "\n");
   s = unescapeHtml(s);
@@ -278,6 +313,8 @@ export function normalise(input: string): Normalised {
     .replace(/[\u2018\u2019\u201a\u2032]/gu, "'")
     .replace(/[\u201c\u201d\u201e\u2033]/gu, '"');
   s = stripMarkdown(s);
+  const logged = stripLogPrefixes(s);
+  s = logged.text;
   s = unflattenPowerShell(s);
   s = s.replace(/[ \t]+/gu, " ").replace(/ +\n/gu, "\n");
   s = joinContinuations(s);
@@ -303,7 +340,7 @@ export function normalise(input: string): Normalised {
     .toLowerCase();
   // Without any whitespace, a phrase broken by a wrap column (even mid-word) or by odd spaces still reads whole.
   const glued = body.replace(/\s+/gu, "");
-  return { text: s, joined, flat, glued, body };
+  return { text: s, joined, flat, glued, body, stamps: logged.stamps };
 }
 
 /** One line split on `delimiter`, double-quoted fields kept whole (CSV's `""` is a quote). */

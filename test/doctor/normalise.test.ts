@@ -176,3 +176,29 @@ describe("normalise", () => {
     expect(diagnose(text).causes[0]!.id).toBe("send_as_permission");
   });
 });
+
+describe("log-line prefixes", () => {
+  it("strips the prefix every line repeats and keeps its dates", () => {
+    const n = normalise(
+      [
+        "2027-01-06T09:41:07.512Z ERROR [mailer] SMTP settings:",
+        "2027-01-06T09:41:07.513Z ERROR [mailer] Authentication: NTLM",
+        "2027-01-06T09:41:08.001Z ERROR [mailer] 535 5.7.3 Authentication unsuccessful",
+      ].join("\n"),
+    );
+    expect(n.text).toBe("SMTP settings:\nAuthentication: NTLM\n535 5.7.3 Authentication unsuccessful");
+    expect(n.stamps).toEqual(["2027-01-06"]);
+  });
+
+  it("syslog lines lose host and program; a paste where few lines carry a prefix is left alone", () => {
+    expect(
+      normalise(
+        "Mar 02 08:10:01 nas01 msmtp[812]: host=smtp.office365.com tls=on auth=on\nMar 02 08:10:02 nas01 msmtp[812]: 535 5.7.139 Authentication unsuccessful",
+      ).text,
+    ).toBe("host=smtp.office365.com tls=on auth=on\n535 5.7.139 Authentication unsuccessful");
+    const mixed =
+      "Our scanner fails since Monday.\nSettings: port 587, STARTTLS\n2026-03-02 08:10:01 INFO sending\nThanks";
+    expect(normalise(mixed).text).toBe(mixed);
+    expect(normalise(mixed).stamps).toEqual([]);
+  });
+});
