@@ -583,7 +583,17 @@ export const CLIENT_RULES: readonly Rule[] = [
     source: "PHPMailer 'SMTP Error: Could not authenticate.', nodemailer EAUTH 'Invalid login', device firmware",
     kind: "client",
     // Next to a server reply with its own code, the client's sentence adds little.
-    evidence: (ev) => phrases(AUTH_FAILED_GENERIC, 12)(ev) * (ev.ex.replies.length > 0 ? 0.3 : 1),
+    // Also a device's sentence with words between ("Authentication of SMTP server failed", "Authentication
+    // with the mail server has failed").
+    evidence: (ev) =>
+      Math.max(
+        phrases(AUTH_FAILED_GENERIC, 12)(ev),
+        /\bauthentication (?:(?:of|with|to|on|at|for) (?:the )?)?(?:smtp |mail |e-?mail |outgoing )*(?:server )?(?:has |was |have )?failed\b/u.test(
+          ev.words,
+        )
+          ? 1
+          : 0,
+      ) * (ev.ex.replies.length > 0 ? 0.3 : 1),
     weights: {
       wrong_credentials: 1.6,
       security_defaults_enabled: 0.5,

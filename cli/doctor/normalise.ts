@@ -337,7 +337,12 @@ export function normalise(input: string): Normalised {
     .replace(/\n(?=[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+\S)/gu, " . ")
     .replace(/\s+/gu, " ")
     .trim()
-    .toLowerCase();
+    .toLowerCase()
+    // OCR of a screenshot or photo reads l as 1 and o as 0 inside words ("Mai1box", "C0nnection"); a
+    // token with other digits (a hex code, a server name) is left alone.
+    .replace(/[\p{L}\p{N}|]+/gu, (t) =>
+      /^\p{L}+(?:[10|]\p{L}+)+$/u.test(t) ? t.replace(/[1|]/gu, "l").replace(/0/gu, "o") : t,
+    );
   // Without any whitespace, a phrase broken by a wrap column (even mid-word) or by odd spaces still reads whole.
   const glued = body.replace(/\s+/gu, "");
   return { text: s, joined, flat, glued, body, stamps: logged.stamps };

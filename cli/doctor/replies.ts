@@ -58,7 +58,7 @@ const SECURITY_DEFAULTS_REPLY = anyPhrase(
  * ("Sign-in error code: 50126", "errorCode": 50126, the localised labels of the portal's column).
  */
 const ENTRA_CODE =
-  /\baadsts(\d{5,7})\b|(?:sign-?in logs?|anmeldeprotokoll\S*|dziennik logowań|journal des connexions|registros? de inicio de sesión|log(?:s)? de entrada)[^.\n]{0,50}?(?<![\d.])(\d{5,7})\b|\bkod\s+(\d{5,7})\b|(?:קוד שגיאה|رمز الخطأ|κωδικός σφάλματος|mã lỗi|kode kesalahan|hibakód|cod de eroare|chybový kód|код помилки)\s*:?\s*(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice di errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)["'\s]*[:=]?\s*["']?(\d{5,7})\b/gu;
+  /\baadsts(\d{5,7})\b|(?:sign-?in logs?|anmeldeprotokoll\S*|dziennik logowań|journal des connexions|registros? de inicio de sesión|log(?:s)? de entrada)[^.\n]{0,50}?(?<![\d.])(\d{5,7})\b|\bkod\s+(\d{5,7})\b|(?:קוד שגיאה|رمز الخطأ|κωδικός σφάλματος|mã lỗi|kode kesalahan|hibakód|cod de eroare|chybový kód|код помилки)\s*:?\s*(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice (?:di )?errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)(?:[ \t]+(?!\d)[\p{L}'-]+){0,4}?["'\s]*[:=]?\s*["']?(\d{5,7})\b/gu;
 
 function hasEntraCode(ev: Evidence, codes: readonly string[]): boolean {
   for (const m of ev.words.matchAll(ENTRA_CODE))
@@ -685,7 +685,7 @@ export const REPLY_RULES: readonly Rule[] = [
       "Entra sign-in log details: 'Conditional Access: Not Applied' means no policy applied to the sign-in, so an MFA demand came from per-user MFA (or security defaults), not from a policy",
     kind: "phrase",
     evidence: (ev) =>
-      /conditional access(?: status)?\s*:?\s*(?:"|')?not ?applied|"conditionalaccessstatus"\s*:\s*"notapplied"/u.test(
+      /conditional access(?: status)?\s*:?\s*(?:"|')?not ?applied|"conditionalaccessstatus"\s*:\s*"notapplied"|(?:voorwaardelijke toegang|bedingter zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale)\s*:?\s*["']?(?:niet toegepast|nicht angewendet|non appliqué|no aplicado|não aplicado|non applicato)/u.test(
         ev.words,
       )
         ? 1

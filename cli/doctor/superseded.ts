@@ -82,9 +82,13 @@ function dropEarlierAttempts(text: string): string {
   });
   if (refusals.length < 2) return text;
   const last = refusals.at(-1)!;
-  if (refusals.every((r) => r.reason === last.reason)) return text;
+  // The same refusal retold, often cut short ("SMTP ERROR: Password command failed: 535 5.7.139 ..." after
+  // the server's full line): one attempt, not a later one with another reason.
+  const core = (reason: string) => reason.replace(/^\d\.\d{1,3}\.\d{1,3}\s*/u, "").replace(/[\s.…]+$/u, "");
+  const same = (a: string, b: string) => core(a).startsWith(core(b)) || core(b).startsWith(core(a));
+  if (refusals.every((r) => same(r.reason, last.reason))) return text;
   for (const r of refusals.slice(0, -1))
-    if (r.reason !== last.reason) lines[r.line] = " ".repeat(lines[r.line]!.length);
+    if (!same(r.reason, last.reason)) lines[r.line] = " ".repeat(lines[r.line]!.length);
   return lines.join("\n");
 }
 

@@ -494,7 +494,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Not when the reporter says the device got the new password (or it worked after the change): then the
     // change is history, not the cause (blind set 19).
     evidence: (ev) =>
-      /password (?:was |has been |got )?(?:changed|reset|expired|rotated)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:\w+ )?password|\bpassword rotation\b|\brotated\b[^.\n]{0,30}\bpassword\b|\bnobody updated the\b|new password|\b(?:still|noch|encore|todavía|ainda|ancora|nog|még|wciąż|fortfarande|stále|всё ещё|hala)\b[^.\n]{0,40}\b(?:old|alte|ancien|antigua|antiga|vecchia|oude|régi|stare|gamla|staré|старый|eski)\b|passwort (?:geändert|abgelaufen)|neues passwort|mot de passe (?:a été )?(?:changé|modifié|expiré)|nouveau mot de passe|(?:cambiamos|cambié) la contraseña|(?:nueva|contraseña nueva)|senha (?:foi )?(?:alterada|expirada)|nova senha|password (?:cambiata|scaduta)|nuova password|wachtwoord (?:is )?(?:gewijzigd|verlopen)|nieuw wachtwoord|zmieni\S* hasło|nowe hasło|hasło wygasło|nytt lösenord|bytt lösenord|lejárt[^.\n]{0,30}jelsz|új jelsz|nové heslo|změnil\S* heslo|смени\S* пароль|новый пароль|пароль истёк|şifre (?:değişti|değiştirildi)|yeni şifre|パスワードを変更|新しいパスワード|修改了密码|新密码|密码过期|비밀번호를 변경|새 비밀번호/u.test(
+      /password (?:was |has been |got )?(?:changed|reset|expired|rotated)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:[\w']+ )?passwords?|\bpassword rotation\b|\brotated\b[^.\n]{0,30}\bpassword\b|\bnobody updated the\b|new password|\b(?:still|noch|encore|todavía|ainda|ancora|nog|még|wciąż|fortfarande|stále|всё ещё|hala)\b[^.\n]{0,40}\b(?:old|alte|ancien|antigua|antiga|vecchia|oude|régi|stare|gamla|staré|старый|eski)\b|passwort (?:geändert|abgelaufen)|neues passwort|mot de passe (?:a été )?(?:changé|modifié|expiré)|nouveau mot de passe|(?:cambiamos|cambié) la contraseña|(?:nueva|contraseña nueva)|senha (?:foi )?(?:alterada|expirada)|nova senha|password (?:cambiata|scaduta)|nuova password|wachtwoord (?:is )?(?:gewijzigd|verlopen)|nieuw wachtwoord|zmieni\S* hasło|nowe hasło|hasło wygasło|nytt lösenord|bytt lösenord|lejárt[^.\n]{0,30}jelsz|új jelsz|nové heslo|změnil\S* heslo|смени\S* пароль|новый пароль|пароль истёк|şifre (?:değişti|değiştirildi)|yeni şifre|パスワードを変更|新しいパスワード|修改了密码|新密码|密码过期|비밀번호를 변경|새 비밀번호/u.test(
         ev.words,
       ) &&
       !PASSWORD_UPDATED_ON_DEVICE.test(ev.words) &&
@@ -578,7 +578,8 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-port-25-direct-send",
     source: "Microsoft: direct send (port 25 to the MX endpoint) takes no AUTH",
     kind: "context",
-    evidence: said(/direct send|port 25\b|:25\b|mail\.protection\.outlook\.com/u),
+    // ":25" after a host, not a time of day ("17:25:44").
+    evidence: said(/direct send|port 25\b|(?<!\d):25\b(?!:\d)|mail\.protection\.outlook\.com/u),
     weights: { auth_mechanism_unsupported: 0.8, not_authenticated_anonymous_send: 0.4 },
     why: "Port 25 / direct send: that endpoint offers no AUTH; authenticated submission is smtp.office365.com:587",
   },

@@ -1626,3 +1626,35 @@ describe("batch 24", () => {
     );
   });
 });
+
+describe("blind sets 29 and 31: a retold refusal, times that are not ports, OCR and localised sign-in logs", () => {
+  it("a refusal retold cut short in the same log is one attempt, not a later one with another reason", () => {
+    expect(
+      top(
+        "2026-02-03 17:25:44 SERVER -> CLIENT: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.\n2026-02-03 17:25:44 SMTP ERROR: Password command failed: 535 5.7.139 ...",
+      ),
+    ).toBe("smtp_auth_disabled_tenant");
+    // A time of day is no port 25.
+    expect(diagnose("17:25:44 Could not authenticate").fired.map((f) => f.id)).not.toContain(
+      "words-port-25-direct-send",
+    );
+  });
+
+  it("OCR's 1 for l inside a word, a Dutch sign-in log with its qualified labels, a device's longer sentence", () => {
+    expect(
+      top(
+        "Failed to send test message: 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mai1box.",
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+    expect(
+      top(
+        "Status Fout\nFoutcode voor aanmelden 50126\nClient-app Geverifieerde SMTP\nVoorwaardelijke toegang Niet toegepast",
+      ),
+    ).toBe("wrong_credentials");
+    expect(
+      top(
+        "we changed everybody's passwords on friday. now the copier: Transmission Error. Authentication of SMTP server failed.",
+      ),
+    ).toBe("wrong_credentials");
+  });
+});
