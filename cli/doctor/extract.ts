@@ -322,9 +322,10 @@ function withoutOAuthElsewhere(r: string): string {
 /** OAuth tokens, mechanisms and flows: never a remedy sentence. */
 // Also the OAuth proxies whose upstream AUTH is always XOAUTH2 (email-oauth2-proxy's emailproxy.py and
 // sasl-xoauth2: their READMEs; email-oauth2-proxy #297, a 535 5.7.3 through the proxy that was the token's
-// client id).
+// client id). And a token the reporter says is valid, renewed or expired: only OAuth logins carry one
+// (ioBroker.email #398, a 535 5.7.3 with "token is valid until …", fixed by using fresh tokens; batch 25).
 const OAUTH_STRONG =
-  /XOAUTH2|SaslMechanismOAuth2|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow|emailproxy\.py|email-?oauth2-proxy|Email OAuth 2\.0 Proxy|sasl-xoauth2/iu;
+  /XOAUTH2|SaslMechanismOAuth2|client_credentials|AcquireTokenForClient|auth=Bearer|Bearer [A-Za-z0-9._-]{10,}|SMTP\.SendAsApp|oauth2_flow|emailproxy\.py|email-?oauth2-proxy|Email OAuth 2\.0 Proxy|sasl-xoauth2|\btoken (?:is|was) (?:still )?(?:valid|expired|refreshed|renewed)\b|\b(?:renewal|refresh) of the (?:access )?token\b|\b(?:expired|stale|cached) access token\b|\baccess token (?:has )?expired\b/iu;
 
 /**
  * Symfony Mailer tries every authenticator in turn and reports each ('Authenticator "LOGIN" returned …

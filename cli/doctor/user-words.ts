@@ -575,6 +575,23 @@ export const USER_WORD_RULES: readonly Rule[] = [
     why: "Your own s_client test: TLS at connect to 587 fails and STARTTLS works, so the client must use STARTTLS",
   },
   {
+    id: "words-encryption-blamed",
+    source:
+      "reporters who trace the failure to the connection's encryption ('it has to do with the office365 smtp encryption', halo #1848 '和office365 smtp加密有关', fixed by enabling STARTTLS; batch 25)",
+    kind: "context",
+    // The reporter's finding that the encryption setting is what matters: on smtp.office365.com:587 that is
+    // STARTTLS against implicit TLS or none, else an old TLS version.
+    // A statement, not a question ("Could this be related to the TLS settings?" is a guess).
+    evidence: (ev) =>
+      /\b(?:related to|has to do with|to do with|caused by|because of|problem with|issue with) (?:the )?(?:[\w.]+ )?(?:smtp )?(?:encryption|ssl\/tls|tls\/ssl|ssl|tls) (?:setting|settings|option|mode|type)?\b|\b(?:encryption|ssl|tls) (?:setting|option|mode) (?:is|was) (?:the (?:problem|issue|cause)|wrong)\b|(?:和|与|跟)[^。\n]{0,20}加密有关|加密(?:方式|设置)?(?:的)?问题|暗号化[^。\n]{0,10}(?:問題|関係)|mit der verschlüsselung zu tun|(?:lié|liée) au chiffrement|relacionad[oa] con el cifrado|relacionad[oa] com a criptografia/u.test(
+        ev.statements,
+      )
+        ? 1
+        : 0,
+    weights: { starttls_required: 2.2, tls_version: 0.8, unknown: -1.5 },
+    why: "You trace it to the connection's encryption: smtp.office365.com:587 needs STARTTLS (not SSL/TLS on connect, not none) with TLS 1.2",
+  },
+  {
     id: "words-port-25-direct-send",
     source: "Microsoft: direct send (port 25 to the MX endpoint) takes no AUTH",
     kind: "context",

@@ -1658,3 +1658,26 @@ describe("blind sets 29 and 31: a retold refusal, times that are not ports, OCR 
     ).toBe("wrong_credentials");
   });
 });
+
+describe("batch 25", () => {
+  it("the reporter's finding that the encryption is what matters, not a question about it", () => {
+    expect(top("EmailException: 邮件发送失败，请检查 SMTP 服务配置是否正确. 和office365 smtp加密有关")).toBe(
+      "starttls_required",
+    );
+    expect(
+      diagnose(
+        "Mail to office365 fails with an exception. Could this be related to the TLS settings on our server?",
+      ).fired.map((f) => f.id),
+    ).not.toContain("words-encryption-blamed");
+  });
+});
+
+describe("batch 25, a token", () => {
+  it("a token the reporter says is valid or renewed means the login is OAuth", () => {
+    const d = diagnose(
+      'Renewal of the token is working, it says "token is valid until 11:46". Sending still fails: 535 5.7.3 Authentication unsuccessful',
+    );
+    expect(d.extracted.oauth).toBe(true);
+    expect(d.causes[0]!.id).toBe("oauth_misconfigured_app_or_sp");
+  });
+});
