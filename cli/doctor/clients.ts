@@ -345,6 +345,10 @@ const port = (ev: Evidence): number | null =>
 function requestedNotOffered(text: string): boolean {
   // "Requested auth method not available: CRAM-MD5", a method named (an empty one is PHPMailer choosing).
   if (/Requested auth method not available:[ \t]*[A-Z]/iu.test(text)) return true;
+  // msmtp smtp.c: "the server does not support authentication method %s" (read whole: cut short it is
+  // MailKit's "The SMTP server does not support authentication.", AUTH not offered at all).
+  if (/does not support authentication method (?:plain|cram-md5|digest-md5|ntlm|scram|gssapi)/iu.test(text))
+    return true;
   const requested = /Auth method requested: ([A-Z0-9-]+)/iu.exec(text)?.[1]?.toUpperCase();
   const offered = /Auth methods available on the server: ([A-Z0-9, -]+)/iu.exec(text)?.[1];
   if (requested === undefined || offered === undefined || /^(?:UNSPECIFIED|UNKNOWN)$/u.test(requested)) return false;
@@ -393,6 +397,10 @@ export const CLIENT_RULES: readonly Rule[] = [
       const restricted =
         (configured !== undefined && !/\b(?:login|xoauth2)\b/u.test(configured)) ||
         /mail\.smtps?\.auth\.login\.disable\s*[=:]\s*["']?true/u.test(ev.words) ||
+        // msmtp's "auth plain" (or cram-md5, ntlm …) line: msmtprc takes the method after the keyword.
+        /^[ \t]*auth[ \t]+(?:plain|cram-md5|digest-md5|ntlm|scram-sha-\S+|gssapi)[ \t]*$/mu.test(
+          ev.ex.normalized.toLowerCase(),
+        ) ||
         // Jakarta's debug line of the mechanisms it will try, none of them LOGIN or XOAUTH2.
         /attempt to authenticate using mechanisms:[ \t]*(?![^\n]*\b(?:login|xoauth2)\b)[a-z]/u.test(ev.words) ||
         // A device or application set to NTLM, CRAM-MD5 or DIGEST-MD5 ("Authentication Method = NTLM").
@@ -406,7 +414,7 @@ export const CLIENT_RULES: readonly Rule[] = [
         ) ||
         /\bauth(?:entication)? type\b[^.\n]{0,30}["'“]?(?:ntlm|cram[-_]?md5|digest[-_]?md5)\b/u.test(ev.words) ||
         // Ricoh "SMTP Auth. Encryption: On" and Thunderbird "Encrypted password" ask for a challenge-response mechanism.
-        /\bsmtp auth(?:entication)?\.? encryption\s*[:=]\s*(?:on|required|auto)\b|\bauthentication method\s*[:=]?\s*["“]?encrypted password\b|\bdoes not seem to support encrypted passwords\b/u.test(
+        /\bsmtp auth(?:entication)?\.? encryption\s*[:=]\s*(?:on|required|auto)\b|\bauthentication method\s*[:=]?\s*["“]?encrypted password\b|\bdoes not seem to support encrypted passwords\b|smtp認証の暗号化\s*[:：]?\s*(?:暗号化する|自動|する)/u.test(
           ev.words,
         );
       if (!restricted) return 0;
@@ -577,6 +585,15 @@ export const CLIENT_RULES: readonly Rule[] = [
     weights: { starttls_required: 1.6, transient: 1.4, tls_version: 1.2, unknown: -2 },
     why: "The server closed the connection mid-conversation: often a TLS mismatch (implicit TLS, old TLS), sometimes a limit",
     question: "Does the client use STARTTLS on 587 with TLS 1.2, and does it fail on every attempt or only some?",
+  },
+  {
+    id: "client-missing-credentials",
+    source:
+      "nodemailer lib/smtp-connection: 'Missing credentials for \"LOGIN\"' (EAUTH, command API) when auth.user or auth.pass is empty",
+    kind: "client",
+    evidence: phrases(["missing credentials for"], 16),
+    weights: { wrong_credentials: 3.5, unknown: -3 },
+    why: "The client had no user name or password to send (an unset environment variable, a wrong key in the config): set the credentials it reads",
   },
   {
     id: "client-auth-failed-generic",

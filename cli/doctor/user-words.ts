@@ -403,7 +403,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Microsoft 'How to set up a multifunction device or application to send email using Microsoft 365': the user name is the mailbox's full address (UPN); a short name or one without the domain is an invalid user name (sign-in error 50034/50126)",
     kind: "context",
     evidence: said(
-      /\b(?:without|missing|no) (?:the )?(?:@?domain|@\S+ (?:part|suffix))\b|\binstead of (?:the )?(?:full|complete) (?:e-?mail )?(?:address|upn|user ?name)\b|\bneeds? the (?:full|complete) (?:sign-?in name|user ?name|e-?mail address|address|upn)\b|\bnot the (?:full|complete) (?:e-?mail )?(?:address|upn)\b|\bjust the (?:user ?name|local part)\b|zamiast pełnego adresu|statt der vollständigen|au lieu de l'adresse (?:e-mail )?complète|en lugar de la dirección completa|em vez do endereço completo|invece dell'indirizzo completo|in plaats van het volledige|istället för hela adressen/u,
+      /\b(?:without|missing|no) (?:the )?(?:@?domain|@\S+ (?:part|suffix))\b|\binstead of (?:the )?(?:full|complete) (?:e-?mail )?(?:address|upn|user ?name)\b|\bneeds? the (?:full|complete) (?:sign-?in name|user ?name|e-?mail address|address|upn)\b|\bnot the (?:full|complete) (?:e-?mail )?(?:address|upn)\b|\bjust the (?:user ?name|local part)\b|zamiast pełnego adresu|statt der vollständigen|au lieu de l'adresse (?:e-mail )?complète|en lugar de la dirección completa|em vez do endereço completo|invece dell'indirizzo completo|in plaats van het volledige|istället för hela adressen|\b(?:is|as) an? (?:extra|additional|secondary|proxy) (?:e-?mail )?address\b|\b(?:user ?name|login|sign-?in name) (?:is|was) (?:an? |the )?(?:alias|proxy address)\b|\balias (?:address )?(?:as|for) (?:the )?(?:user ?name|login)\b/u,
     ),
     weights: { wrong_credentials: 2.8, unknown: -1.5 },
     why: "The user name is not the mailbox's full address (UPN): Entra cannot find the account, so the sign-in fails as a wrong user name",
@@ -535,7 +535,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The reporter names a runtime that offers only TLS 1.0/1.1 unless told otherwise.
     evidence: said(
-      /\.net(?: framework)? (?:4\.[0-6](?:\.\d)?|3\.5|2\.0)\b|\bwindows server 20(?:03|08|12)\b|\bservicepointmanager\.securityprotocol\b|\bschusestrongcrypto\b|\bsystemdefaulttlsversions\b|\b(?:java|jdk|jre) ?(?:1\.)?[67]\b|\bopenssl 0\.9|\bopenssl 1\.0\.[01]|\bstream_crypto_method_tls|\bsmtp-legacy\.office365\.com\b|\bfirmware (?:from|de|von|del|dal|van|z|från) (?:19\d\d|20(?:0\d|1[0-6]))\b|\bfirmware (?:is|was) (?:the |a |from )?(?:19\d\d|20(?:0\d|1[0-6]))\b|\bsslvtlsv1\b|\bsslvsslv3\b|\b(?:19\d\d|20(?:0\d|1[0-6])) firmware\b|\btls ?1\.[01]\b[^.\n]{0,30}\b(?:discontinued|deprecated|retired|no longer supported|disabled|turned off|switched off)\b|\b(?:discontinued|deprecated|retired|dropped|ended|disabled) (?:the )?support for tls ?1\.[01]\b/u,
+      /\.net(?: framework)? (?:4\.[0-6](?:\.\d)?|3\.5|2\.0)\b|\bwindows server 20(?:03|08|12)\b|\bservicepointmanager\.securityprotocol\b|\bschusestrongcrypto\b|\bsystemdefaulttlsversions\b|\b(?:java|jdk|jre) ?(?:1\.)?[67](?:u\d{1,3})?\b|\bopenssl 0\.9|\bopenssl 1\.0\.[01]|\bstream_crypto_method_tls|\bsmtp-legacy\.office365\.com\b|\b(?:firmware|system software|software version)\b[^\n]{0,24}?\b(?:from|de|von|del|dal|van|z|från) (?:19\d\d|20(?:0\d|1[0-6]))\b|\bfirmware (?:is|was) (?:the |a |from )?(?:19\d\d|20(?:0\d|1[0-6]))\b|\bsslvtlsv1\b|\bsslvsslv3\b|\b(?:19\d\d|20(?:0\d|1[0-6])) firmware\b|\btls ?1\.[01]\b[^.\n]{0,30}\b(?:discontinued|deprecated|retired|no longer supported|disabled|turned off|switched off)\b|\b(?:discontinued|deprecated|retired|dropped|ended|disabled) (?:the )?support for tls ?1\.[01]\b/u,
     ),
     // The named runtime, endpoint or retirement is the reporter's own finding: it also lowers `unknown`.
     weights: { tls_version: 1.8, starttls_required: -0.3, unknown: -1.5 },
@@ -925,7 +925,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     evidence: (ev) => {
       // Named as the From (a settings line or prose), not a relay log's envelope ("from=<root@host.local>").
       const internal =
-        /\b(?:from|sender|e-?mail|absender|expéditeur|remitente|mittente|afzender)(?: address| e-?mail)?\s*(?:[:=]\s*(?!<)|is\s+)["'“]?[a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,200}\.(?:local|lan|internal|localdomain|intranet|corp)\b/u.test(
+        /\b(?:from|sender|e-?mail|absender|expéditeur|remitente|mittente|afzender)(?: address| e-?mail)?["'”]?\s*(?:[:=]["'”]?\s*(?:(?:is|was)\s+(?:still\s+)?)?(?!<)|(?:is|was)\s+(?:still\s+)?)["'“]?[a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,200}\.(?:local|lan|internal|localdomain|intranet|corp)\b/u.test(
           ev.words,
         );
       const others = ev.ex.addresses.filter((a) => !/\.(?:local|lan|internal|localdomain|intranet|corp)$/iu.test(a));

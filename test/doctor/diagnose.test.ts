@@ -1681,3 +1681,56 @@ describe("batch 25, a token", () => {
     expect(d.causes[0]!.id).toBe("oauth_misconfigured_app_or_sp");
   });
 });
+
+describe("blind set 32: the client's defaults decide", () => {
+  it("mechanisms a client is set to: msmtp's method line and message, a Ricoh's Japanese auth encryption", () => {
+    expect(
+      top(
+        "account m365\nhost smtp.office365.com\nport 587\ntls on\ntls_starttls on\nauth plain\n\nmsmtp: the server does not support authentication method PLAIN",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+    expect(
+      top(
+        "リコー スキャン to メール: 送信に失敗しました\nSMTP認証: 有効\nSMTP認証の暗号化: 暗号化する\nポート番号: 587",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+    // MailKit's "does not support authentication." is AUTH not offered, not a method refused.
+    expect(
+      top(
+        'System.NotSupportedException: The SMTP server does not support authentication.\nawait client.ConnectAsync("smtp.office365.com", 587, SecureSocketOptions.None, ct);',
+      ),
+    ).toBe("starttls_required");
+  });
+
+  it("credentials missing, an alias as the user name, an old runtime or firmware named", () => {
+    expect(
+      top('auth: { user: process.env.SMTP_USER, pass: process.env.SMTP_PASS }\nError: Missing credentials for "LOGIN"'),
+    ).toBe("wrong_credentials");
+    expect(
+      top(
+        'Thunderbird: "Authentication failure while connecting to server smtp.office365.com." User Name: john.smith@contoso.com, which is an extra address on the mailbox; my sign-in is jsmith@contoso.com.',
+      ),
+    ).toBe("wrong_credentials");
+    expect(
+      top(
+        "Java 7u80, javax.mail 1.4.5: javax.mail.MessagingException: Could not convert socket to TLS; javax.net.ssl.SSLHandshakeException: Remote host closed connection during handshake",
+      ),
+    ).toBe("tls_version");
+    expect(
+      top(
+        "Xerox WorkCentre, system software 073.xxx from 2016, STARTTLS on 587: SMTP server connection failure. The one on newer firmware works.",
+      ),
+    ).toBe("tls_version");
+  });
+
+  it("OAuth the client cannot do is not the login in use", () => {
+    const d = diagnose(
+      "Our Canon (kann laut Canon kein OAuth für SMTP) fails since January 2027 with 535 5.7.139 Authentication unsuccessful.",
+    );
+    expect(d.extracted.oauth).toBe(false);
+    expect(
+      diagnose("Send-MailMessage has no way to do OAuth. Error: 535 5.7.139 Authentication unsuccessful").extracted
+        .oauth,
+    ).toBe(false);
+  });
+});
