@@ -253,13 +253,15 @@ export function shownCauses(
   const listed = (id: CauseId) => shown.some((c) => c.id === id);
   if (shown.length === 1) {
     const runnerUp = all.find(([id]) => !listed(id) && (id === "unknown" || supported.has(id)));
-    if (runnerUp !== undefined) shown.push({ id: runnerUp[0], p: Math.floor(runnerUp[1] * 1000) / 1000 });
+    // To the thousandth, and never shown as 0: it is listed because something speaks for it.
+    if (runnerUp !== undefined)
+      shown.push({ id: runnerUp[0], p: Math.max(0.001, Math.floor(runnerUp[1] * 1000) / 1000) });
   }
   if (shown.length === 1) {
     const lead = leads().find((l) => !listed(l.id));
     if (lead !== undefined) {
       const rest = 1 - (probs.get(shown[0]!.id) ?? 0);
-      shown.push({ id: lead.id, p: Math.floor(rest * lead.share * 1000) / 1000, lead });
+      shown.push({ id: lead.id, p: Math.max(0.001, Math.floor(rest * lead.share * 1000) / 1000), lead });
     }
   }
   return shown;
