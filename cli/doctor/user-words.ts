@@ -403,7 +403,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Microsoft 'How to set up a multifunction device or application to send email using Microsoft 365': the user name is the mailbox's full address (UPN); a short name or one without the domain is an invalid user name (sign-in error 50034/50126)",
     kind: "context",
     evidence: said(
-      /\b(?:without|missing|no) (?:the )?(?:@?domain|@\S+ (?:part|suffix))\b|\binstead of (?:the )?(?:full|complete) (?:e-?mail )?(?:address|upn|user ?name)\b|\bneeds? the (?:full|complete) (?:sign-?in name|user ?name|e-?mail address|address|upn)\b|\bnot the (?:full|complete) (?:e-?mail )?(?:address|upn)\b|\bjust the (?:user ?name|local part)\b|zamiast pełnego adresu|statt der vollständigen|au lieu de l'adresse (?:e-mail )?complète|en lugar de la dirección completa|em vez do endereço completo|invece dell'indirizzo completo|in plaats van het volledige|istället för hela adressen|\b(?:is|as) an? (?:extra|additional|secondary|proxy) (?:e-?mail )?address\b|\b(?:user ?name|login|sign-?in name) (?:is|was) (?:an? |the )?(?:alias|proxy address)\b|\balias (?:address )?(?:as|for) (?:the )?(?:user ?name|login)\b/u,
+      /\b(?:without|missing|no) (?:the )?(?:@?domain|@\S+ (?:part|suffix))\b|\binstead of (?:the )?(?:full|complete) (?:e-?mail )?(?:address|upn|user ?name)\b|\bneeds? the (?:full|complete) (?:sign-?in name|user ?name|e-?mail address|address|upn)\b|\bnot the (?:full|complete) (?:e-?mail )?(?:address|upn)\b|\bjust the (?:user ?name|local part)\b|zamiast pełnego adresu|statt der vollständigen|au lieu de l'adresse (?:e-mail )?complète|en lugar de la dirección completa|em vez do endereço completo|invece dell'indirizzo completo|in plaats van het volledige|istället för hela adressen|\b(?:is|as) an? (?:extra|additional|secondary|proxy) (?:e-?mail )?address\b|\b(?:user ?name|login|sign-?in name) (?:is|was) (?:an? |the )?(?:alias|proxy address)\b|\balias (?:address )?(?:as|for) (?:the )?(?:user ?name|login)\b|\bis an alias\b|\b(?:actual|real) sign-?in (?:name|address)\b|\buser ?name\s*(?:[:=]\s*)?["“][a-z0-9._-]{2,30}["”](?!\s*@)/u,
     ),
     weights: { wrong_credentials: 2.8, unknown: -1.5 },
     why: "The user name is not the mailbox's full address (UPN): Entra cannot find the account, so the sign-in fails as a wrong user name",
@@ -573,6 +573,56 @@ export const USER_WORD_RULES: readonly Rule[] = [
     },
     weights: { starttls_required: 3.0, tls_version: -0.5, unknown: -2 },
     why: "Your own s_client test: TLS at connect to 587 fails and STARTTLS works, so the client must use STARTTLS",
+  },
+  {
+    id: "words-from-differs-from-login",
+    source:
+      "Microsoft 'How to set up a multifunction device or application to send email using Microsoft 365': the From must be the signing-in mailbox or an address it has Send As (or Send on Behalf) on; a From field set to another address (a shared mailbox, a no-reply name that does not exist) is refused after the login (554 5.2.252 SendAsDenied)",
+    kind: "context",
+    // The From the client is told to use, and the account it signs in as, both named and different.
+    evidence: (ev) => {
+      const from =
+        /\b(?:"?from(?: e-?mail| address)?"?|sender(?: address)?|device mail address|absender(?:adresse)?|expéditeur|remitente|mittente|afzender)["'”]?\s*(?:field\s+)?(?:[:=]|(?:is|was)\s+(?:set\s+to\s+|still\s+)?|set\s+to)\s*["'“]?([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,200}\.[a-z]{2,24})/u.exec(
+          ev.words,
+        )?.[1];
+      const login =
+        /\b(?:log(?:ging|s|ged)? ?in as|sign(?:ing|s|ed)? in as|authenticat(?:ing|es|ed) as|smtp auth(?:entication)? (?:as|with)|user ?name\s*[:=]?|login\s*[:=]|auth\.user\s*[:=]?)\s*["'“]?([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,200}\.[a-z]{2,24})/u.exec(
+          ev.words,
+        )?.[1];
+      return from !== undefined && login !== undefined && from !== login ? 1 : 0;
+    },
+    weights: { send_as_permission: 2.6, unknown: -1.5 },
+    why: "The From is another address than the account that signs in: Exchange Online sends only as the signing-in mailbox or an address it has Send As on",
+  },
+  {
+    id: "words-implicit-tls-chosen",
+    source:
+      "Microsoft 'How to set up a multifunction device …': smtp.office365.com:587 takes STARTTLS; a client set to SSL/TLS on connect (implicit TLS) or with STARTTLS switched off cannot authenticate there",
+    kind: "context",
+    // In prose: the reporter chose implicit TLS, or turned STARTTLS off, on the submission port.
+    evidence: (ev) =>
+      /\b587\b/u.test(ev.words) &&
+      /\b(?:picked|chose|selected|set (?:it |the \w+ )?to|switched to|changed (?:it |the [\w ]{1,30} )?to)\s+["'“]?(?:ssl\/tls|ssl|implicit tls|ssl on connect|sslonconnect|tls\/ssl)\b(?![^.\n]{0,20}starttls)|\b(?:disabled|turned off|switched off|unticked|removed)\s+(?:the\s+)?starttls\b|\bstarttls(?: policy)?\s+(?:to|=|:)\s*["'“]?(?:no starttls|off|disabled|none|never)\b/u.test(
+        ev.statements,
+      )
+        ? 1
+        : 0,
+    weights: { starttls_required: 2.6, unknown: -1.5 },
+    why: "You chose implicit SSL/TLS or turned STARTTLS off on port 587: smtp.office365.com:587 starts in plain text and offers AUTH only after STARTTLS",
+  },
+  {
+    id: "words-challenge-mechanism-chosen",
+    source:
+      "Exchange Online offers AUTH LOGIN and XOAUTH2 only (EHLO after STARTTLS); a client set to CRAM-MD5, DIGEST-MD5 or NTLM (often the 'secure' option of a device menu) has no mechanism in common",
+    kind: "context",
+    evidence: (ev) =>
+      /\b(?:chose|picked|selected|set (?:it |the \w+ )?to|switched to|configured (?:for|with)|uses|using|left on|still on)\s+(?:the\s+)?["'“]?(?:cram-?md5|digest-?md5|ntlm)\b/u.test(
+        ev.statements,
+      )
+        ? 1
+        : 0,
+    weights: { auth_mechanism_unsupported: 2.8, unknown: -1.5 },
+    why: "The client is set to a challenge-response mechanism (CRAM-MD5, DIGEST-MD5, NTLM): Exchange Online offers only LOGIN and XOAUTH2",
   },
   {
     id: "words-encryption-blamed",

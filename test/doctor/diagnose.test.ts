@@ -1734,3 +1734,62 @@ describe("blind set 32: the client's defaults decide", () => {
     ).toBe(false);
   });
 });
+
+describe("reports with no error text: the reporter's own settings decide", () => {
+  it("a From set to another address than the account that signs in", () => {
+    const d = diagnose(
+      "The copier signs in as scan@contoso.com with its password and the From address is set to noreply@contoso.com. Nothing arrives and the copier shows no error.",
+    );
+    expect(d.fired.map((f) => f.id)).toContain("words-from-differs-from-login");
+    expect(d.causes[0]!.id).toBe("send_as_permission");
+    // The same address in both places is no Send As question.
+    expect(
+      diagnose(
+        "The copier signs in as scan@contoso.com with its password and the From address is set to scan@contoso.com. Nothing arrives.",
+      ).fired.map((f) => f.id),
+    ).not.toContain("words-from-differs-from-login");
+  });
+
+  it("implicit TLS chosen or STARTTLS turned off on 587, and not when STARTTLS is what was chosen", () => {
+    const ids = (text: string): string[] => diagnose(text).fired.map((f) => f.id);
+    expect(
+      top(
+        "Server smtp.office365.com, port 587. I picked SSL/TLS in the security drop-down because it sounded safest. The test mail never goes out.",
+      ),
+    ).toBe("starttls_required");
+    expect(
+      ids("Port 587 to smtp.office365.com; we disabled STARTTLS on the app server last week. Mail stopped."),
+    ).toContain("words-implicit-tls-chosen");
+    expect(ids("Port 587 to smtp.office365.com; I switched to STARTTLS and it still fails.")).not.toContain(
+      "words-implicit-tls-chosen",
+    );
+    // Implicit TLS on 465 is a different question (the port), not this rule.
+    expect(ids("Port 465 to smtp.office365.com; I picked SSL/TLS. Mail fails.")).not.toContain(
+      "words-implicit-tls-chosen",
+    );
+  });
+
+  it("a challenge-response mechanism the client is set to", () => {
+    expect(
+      top(
+        "smtp.office365.com:587 with STARTTLS. The scanner's SMTP authentication is set to CRAM-MD5 (the manual calls it the secure option). Scans to email fail.",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+    expect(
+      diagnose(
+        "smtp.office365.com:587 with STARTTLS; we moved off CRAM-MD5 to LOGIN last year and it worked until now.",
+      ).fired.map((f) => f.id),
+    ).not.toContain("words-challenge-mechanism-chosen");
+  });
+
+  it("an alias or a bare name as the user name", () => {
+    expect(
+      top(
+        "The printer's user name is an alias of the mailbox, and its actual sign-in name is different. Scan to email fails.",
+      ),
+    ).toBe("wrong_credentials");
+    expect(
+      top('SMTP user name "scanner" and the mailbox password; smtp.office365.com 587 STARTTLS. Nothing is sent.'),
+    ).toBe("wrong_credentials");
+  });
+});
