@@ -359,6 +359,13 @@ function requestedNotOffered(text: string): boolean {
 }
 
 /** The client-library table. */
+/**
+ * A client option, as pasted code or configuration (lower-cased), that opens TLS at connect rather than
+ * with STARTTLS; from each library's documentation of the option.
+ */
+const IMPLICIT_TLS_SETTING =
+  /\bsecure["']?\s*[:=]\s*true\b|\bemail_use_ssl\s*[:=]\s*true\b|\bmail\.smtps?\.ssl\.enable["']?\s*[,:=]\s*["']?true\b|\bmail\.transport\.protocol["']?\s*[,:=]\s*["']?smtps\b|\bmail_encryption\s*[:=]\s*["']?ssl\b|\bsmtpsecure\s*=\s*["']ssl["']|\bencryption_smtps\b|\bsmtp_ssl\s*\(|sslonconnect\b|(?<![\w./-])(?:use_?)?ssl["']?\s*(?:=>|[:=])\s*["']?(?:true|yes)\b(?![^\n]{0,30}starttls)|\btls\.dial\([^)\n]{0,80}:587\b/u;
+
 export const CLIENT_RULES: readonly Rule[] = [
   {
     id: "client-auth-not-advertised",
@@ -454,6 +461,46 @@ export const CLIENT_RULES: readonly Rule[] = [
     evidence: (ev) => (/\b(?:ssl|tls|smtps):\/\/[a-z0-9.-]+:587\b/u.test(ev.words) ? 1 : 0),
     weights: { starttls_required: 3.5, transient: -1.5, unknown: -2 },
     why: "The client opens TLS at connect (ssl:// or smtps://) on 587, where the server expects plain text and STARTTLS",
+  },
+  {
+    id: "client-implicit-tls-config-on-587",
+    source:
+      "each library's option for TLS at connect: nodemailer `secure: true`, Django EMAIL_USE_SSL, Jakarta Mail mail.smtp.ssl.enable / protocol smtps, PHPMailer SMTPSecure 'ssl' (ENCRYPTION_SMTPS), Laravel MAIL_ENCRYPTION=ssl, Python smtplib.SMTP_SSL, MailKit SecureSocketOptions.SslOnConnect, Ruby/Elixir `ssl: true`, Go tls.Dial; smtp.office365.com:587 speaks plain text until STARTTLS (bamboo_smtp #138: `ssl: true` on 587 gave a TLS alert, fixed by ssl false)",
+    kind: "client",
+    // The pasted code or configuration opens TLS at connect, on 587 (and 465 is not named). Not .NET's
+    // EnableSsl (STARTTLS on 587), nor EMAIL_USE_TLS / MAIL_USE_TLS (STARTTLS). A server reply to AUTH or
+    // MAIL means the session did get past TLS, so the setting is not what failed.
+    evidence: (ev) =>
+      /\b587\b/u.test(ev.words) &&
+      !/\b465\b/u.test(ev.words) &&
+      IMPLICIT_TLS_SETTING.test(ev.words) &&
+      !ev.basic.some((c) => c === 535 || c === 534 || c === 530 || c === 504 || c === 550 || c === 554)
+        ? 1
+        : 0,
+    weights: { starttls_required: 2.8, tls_version: 0.3, transient: -1, unknown: -1.5 },
+    why: "The client is configured to start TLS at connect (implicit TLS) on port 587, where smtp.office365.com answers in plain text and expects STARTTLS",
+    question: "Is the client set to SSL/TLS on connect (or secure=true)? Port 587 needs STARTTLS instead.",
+  },
+  {
+    id: "client-javamail-default-no-starttls",
+    source:
+      "Jakarta Mail: mail.smtp.starttls.enable defaults to false; Apache Commons Email: setStartTLSEnabled defaults to false and wraps every failure as 'Sending the email to the following server failed : host:port'; smtp.office365.com:587 offers AUTH only after STARTTLS (sismics/docs #353, fixed by STARTTLS on 587)",
+    kind: "client",
+    // A Java mail client failing on 587 with no server reply in the paste and TLS never mentioned: its
+    // default is no STARTTLS. A reply code, or TLS/SSL named anywhere ("Could not convert socket to TLS"
+    // is its STARTTLS failing; "Use TLS" ticked), leaves it to other rules.
+    evidence: (ev) =>
+      (ev.ex.client === "javamail" ||
+        /org\.apache\.commons\.mail|sending the email to the following server failed/u.test(ev.words)) &&
+      /\b587\b/u.test(ev.words) &&
+      !/start ?tls|\btls\b|\bssl\b/u.test(ev.words) &&
+      ev.basic.length === 0 &&
+      ev.enhanced.length === 0
+        ? 1
+        : 0,
+    weights: { starttls_required: 2.0, unknown: -1.5 },
+    why: "A Java mail client (Jakarta Mail, Commons Email) does not start TLS unless told to (mail.smtp.starttls.enable / setStartTLSEnabled), and smtp.office365.com:587 needs STARTTLS",
+    question: "Is STARTTLS enabled in the client (mail.smtp.starttls.enable=true, or setStartTLSEnabled(true))?",
   },
   {
     id: "client-needs-starttls",

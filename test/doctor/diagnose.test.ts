@@ -1793,3 +1793,85 @@ describe("reports with no error text: the reporter's own settings decide", () =>
     ).toBe("wrong_credentials");
   });
 });
+
+describe("pasted client configuration: TLS at connect on 587, a PLAIN-only client", () => {
+  const ids = (text: string): string[] => diagnose(text).fired.map((f) => f.id);
+
+  it("reads each library's implicit-TLS option with port 587 as a STARTTLS cause", () => {
+    for (const config of [
+      "host: 'smtp.office365.com',\n  port: 587,\n  secure: true,",
+      "EMAIL_HOST = 'smtp.office365.com'\nEMAIL_PORT = 587\nEMAIL_USE_SSL = True",
+      "spring.mail.port=587\nspring.mail.properties.mail.smtp.ssl.enable=true",
+      "MAIL_HOST=smtp.office365.com\nMAIL_PORT=587\nMAIL_ENCRYPTION=ssl",
+      "server = smtplib.SMTP_SSL('smtp.office365.com', 587)",
+      'server: "smtp.office365.com", port: 587, ssl: true, tls: :always',
+      'client.Connect("smtp.office365.com", 587, SecureSocketOptions.SslOnConnect);',
+    ]) {
+      const d = diagnose(`Sending fails, the log only says: connection closed.\n${config}`);
+      expect(
+        d.fired.map((f) => f.id),
+        config,
+      ).toContain("client-implicit-tls-config-on-587");
+      expect(d.causes[0]!.id, config).toBe("starttls_required");
+    }
+  });
+
+  it("leaves the STARTTLS options, port 465 and sessions that got a reply alone", () => {
+    for (const text of [
+      // .NET's EnableSsl and Django's EMAIL_USE_TLS are STARTTLS on 587.
+      'var smtp = new SmtpClient("smtp.office365.com", 587) { EnableSsl = true };\nFailure sending mail.',
+      "EMAIL_PORT = 587\nEMAIL_USE_TLS = True\nconnection closed",
+      "host: 'smtp.office365.com', port: 587, secure: false, requireTLS: true\nconnection closed",
+      "host: 'smtp.office365.com', port: 465, secure: true\nconnection closed (we also tried 587)",
+      "TLS/SSL: On (STARTTLS)\nSMTP Port: 587\nConnection timed out.",
+      // A 535 means the session got past TLS: the setting did not fail it.
+      "port: 587, secure: true\nError: Invalid login: 535 5.7.3 Authentication unsuccessful",
+    ])
+      expect(ids(text), text).not.toContain("client-implicit-tls-config-on-587");
+  });
+
+  it("a client that speaks only PLAIN, or a request for AUTH LOGIN", () => {
+    expect(
+      top(
+        "Allow AUTH LOGIN mechanism\nOnly the AUTH PLAIN mechanism is supported in sendmail. We use Microsoft Exchange SMTP servers and they have disallowed AUTH PLAIN.",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+    expect(top("Please add support for the LOGIN authentication mechanism: Office 365 does not accept PLAIN.")).toBe(
+      "auth_mechanism_unsupported",
+    );
+  });
+});
+
+describe("real batch 26: a Java client's default, a missing TLS option, a password-reset feature", () => {
+  const ids = (text: string): string[] => diagnose(text).fired.map((f) => f.id);
+
+  it("a Java mail client failing on 587 with no reply and no TLS setting leans to STARTTLS", () => {
+    const text =
+      "Password reset emails are not sent.\nSMTP Host: smtp.office365.com\nSMTP Port: 587\norg.apache.commons.mail.EmailException: Sending the email to the following server failed : smtp.office365.com:587\n\tat org.apache.commons.mail.Email.sendMimeMessage(Email.java:1469)";
+    expect(ids(text)).toContain("client-javamail-default-no-starttls");
+    expect(top(text)).toBe("starttls_required");
+    // Its STARTTLS failing ("Could not convert socket to TLS") or a reply code is for the other rules.
+    expect(
+      ids("javax.mail.MessagingException: Could not convert socket to TLS; smtp.office365.com, port 587, Java 7u80"),
+    ).not.toContain("client-javamail-default-no-starttls");
+    expect(
+      ids("javax.mail.AuthenticationFailedException: 535 5.7.3 Authentication unsuccessful (smtp.office365.com:587)"),
+    ).not.toContain("client-javamail-default-no-starttls");
+  });
+
+  it("a password-reset feature is no password change", () => {
+    expect(ids("Password reset emails are not sent through smtp.office365.com.")).not.toContain(
+      "words-password-changed",
+    );
+    expect(ids("The password was reset yesterday and the scanner stopped.")).toContain("words-password-changed");
+  });
+
+  it("a client with no TLS option for Outlook", () => {
+    expect(
+      top(
+        "SMTP has no option with TLS, so I can't use Outlook as my email sender. Settings > SMTP > Encryption: SSL or None (no TLS option).",
+      ),
+    ).toBe("starttls_required");
+    expect(ids("The old copier does not support TLS 1.2.")).not.toContain("words-client-lacks-starttls");
+  });
+});
