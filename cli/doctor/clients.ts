@@ -102,6 +102,9 @@ const IMPLICIT_TLS_MISMATCH = [
   "ssl3_get_record",
   // Go crypto/tls conn.go: "tls: first record does not look like a TLS handshake"
   "first record does not look like a tls handshake",
+  // rustls (lettre, reqwest): a plain-text reply read as a TLS record, "received corrupt message of type
+  // InvalidContentType", Debug-printed as InvalidMessage(InvalidContentType)
+  "invalidcontenttype",
   // Java JSSE SSLSocketInputRecord: "Unrecognized SSL message, plaintext connection?"
   "unrecognized ssl message, plaintext connection",
   // MailKit SslHandshakeException help text for port 587
@@ -364,7 +367,7 @@ function requestedNotOffered(text: string): boolean {
  * with STARTTLS; from each library's documentation of the option.
  */
 const IMPLICIT_TLS_SETTING =
-  /\bsecure["']?\s*[:=]\s*true\b|\bemail_use_ssl\s*[:=]\s*true\b|\bmail\.smtps?\.ssl\.enable["']?\s*[,:=]\s*["']?true\b|\bmail\.transport\.protocol["']?\s*[,:=]\s*["']?smtps\b|\bmail_encryption\s*[:=]\s*["']?ssl\b|\bsmtpsecure\s*=\s*["']ssl["']|\bencryption_smtps\b|\bsmtp_ssl\s*\(|sslonconnect\b|(?<![\w./-])(?:use_?)?ssl["']?\s*(?:=>|[:=])\s*["']?(?:true|yes)\b(?![^\n]{0,30}starttls)|\btls\.dial\([^)\n]{0,80}:587\b/u;
+  /\bsecure["']?\s*[:=]\s*true\b|\bemail_use_ssl\s*[:=]\s*true\b|\bmail\.smtps?\.ssl\.enable["']?\s*[,:=]\s*["']?true\b|\bmail\.transport\.protocol["']?\s*[,:=]\s*["']?smtps\b|\bmail_encryption\s*[:=]\s*["']?ssl\b|\bsmtpsecure\s*=\s*["']ssl["']|\bencryption_smtps\b|\bsmtp_ssl\s*\(|sslonconnect\b|(?<![\w./-])(?:use_?)?ssl["']?\s*(?:=>|[:=])\s*["']?(?:true|yes)\b(?![^\n]{0,30}starttls)|\btls\.dial\([^)\n]{0,80}:587\b|\bsmtptransport::relay\(/u;
 
 export const CLIENT_RULES: readonly Rule[] = [
   {
@@ -465,7 +468,7 @@ export const CLIENT_RULES: readonly Rule[] = [
   {
     id: "client-implicit-tls-config-on-587",
     source:
-      "each library's option for TLS at connect: nodemailer `secure: true`, Django EMAIL_USE_SSL, Jakarta Mail mail.smtp.ssl.enable / protocol smtps, PHPMailer SMTPSecure 'ssl' (ENCRYPTION_SMTPS), Laravel MAIL_ENCRYPTION=ssl, Python smtplib.SMTP_SSL, MailKit SecureSocketOptions.SslOnConnect, Ruby/Elixir `ssl: true`, Go tls.Dial; smtp.office365.com:587 speaks plain text until STARTTLS (bamboo_smtp #138: `ssl: true` on 587 gave a TLS alert, fixed by ssl false)",
+      "each library's option for TLS at connect: nodemailer `secure: true`, Django EMAIL_USE_SSL, Jakarta Mail mail.smtp.ssl.enable / protocol smtps, PHPMailer SMTPSecure 'ssl' (ENCRYPTION_SMTPS), Laravel MAIL_ENCRYPTION=ssl, Python smtplib.SMTP_SSL, MailKit SecureSocketOptions.SslOnConnect, Ruby/Elixir `ssl: true`, Go tls.Dial, Rust lettre SmtpTransport::relay (TLS wrapper; starttls_relay is STARTTLS); smtp.office365.com:587 speaks plain text until STARTTLS (bamboo_smtp #138: `ssl: true` on 587 gave a TLS alert, fixed by ssl false)",
     kind: "client",
     // The pasted code or configuration opens TLS at connect, on 587 (and 465 is not named). Not .NET's
     // EnableSsl (STARTTLS on 587), nor EMAIL_USE_TLS / MAIL_USE_TLS (STARTTLS). A server reply to AUTH or
@@ -501,6 +504,25 @@ export const CLIENT_RULES: readonly Rule[] = [
     weights: { starttls_required: 2.0, unknown: -1.5 },
     why: "A Java mail client (Jakarta Mail, Commons Email) does not start TLS unless told to (mail.smtp.starttls.enable / setStartTLSEnabled), and smtp.office365.com:587 needs STARTTLS",
     question: "Is STARTTLS enabled in the client (mail.smtp.starttls.enable=true, or setStartTLSEnabled(true))?",
+  },
+  {
+    id: "client-graph-token-for-smtp",
+    source:
+      "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth': the token for SMTP AUTH must be for Exchange Online (https://outlook.office365.com/.default, or SMTP.Send for delegated access); a Microsoft Graph token (https://graph.microsoft.com/.default, Graph's Mail.Send) is refused",
+    kind: "client",
+    // The code or the reporter names a Graph scope or Graph's Mail.Send for an OAuth SMTP login, and no
+    // Exchange scope beside it.
+    evidence: (ev) =>
+      /graph\.microsoft\.com\/(?:\.default|mail\.send)\b|\bscopes?\b[^\n]{0,40}graph\.microsoft\.com|\bmail\.send\b(?![ .]?as)[^.\n]{0,30}\b(?:on|in|for|from) (?:microsoft )?graph\b|\bgraph(?: api)?\b[^.\n]{0,30}\bmail\.send\b(?![ .]?as)/u.test(
+        ev.words,
+      ) &&
+      (ev.ex.oauth || /\b(?:x?oauth2?|token)\b/u.test(ev.words)) &&
+      /\bsmtp\b/u.test(ev.words) &&
+      !/outlook\.office(?:365)?\.com\/(?:\.default|smtp\.send)|\bsmtp\.send(?:asapp)?\b/u.test(ev.words)
+        ? 1
+        : 0,
+    weights: { oauth_misconfigured_app_or_sp: 3, wrong_credentials: -0.5, unknown: -2 },
+    why: "The token is for Microsoft Graph (graph.microsoft.com scope or Graph's Mail.Send), not for Exchange Online's SMTP (https://outlook.office365.com/.default with SMTP.SendAsApp)",
   },
   {
     id: "client-needs-starttls",

@@ -3,7 +3,7 @@
  * text, phrase tests that survive truncation and wrapping, the order of the client's commands in a
  * transcript, and the user's own words. Pure: no I/O, never throws.
  */
-import { extract, HTTP_REASON, type Extracted } from "./extract.ts";
+import { extract, HTTP_REASON, VERSION_OF, type Extracted } from "./extract.ts";
 import { delimitedRecords, dotnetWrapperCode } from "./normalise.ts";
 import { dropSuperseded } from "./superseded.ts";
 
@@ -37,7 +37,13 @@ const BASIC_ANYWHERE =
   /(?<![\w.:/@#-])(421|450|451|452|454|500|501|502|503|504|530|534|535|550|551|552|553|554)(?![\w.]|:\d)/gu;
 
 function codesAnywhere(flat: string): { basic: number[]; enhanced: string[] } {
-  const enhanced = [...new Set([...flat.matchAll(ENHANCED_ANYWHERE)].map((m) => `${m[1]}.${m[2]}.${m[3]}`))];
+  const enhanced = [
+    ...new Set(
+      [...flat.matchAll(ENHANCED_ANYWHERE)]
+        .filter((m) => !VERSION_OF.test(flat.slice(Math.max(0, m.index - 30), m.index)))
+        .map((m) => `${m[1]}.${m[2]}.${m[3]}`),
+    ),
+  ];
   const basic: number[] = [];
   for (const m of flat.matchAll(BASIC_ANYWHERE)) {
     // "line 535, in login" is a Python traceback line number, not a reply.

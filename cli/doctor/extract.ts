@@ -88,6 +88,11 @@ export function unescapeText(input: string): string {
   return normalise(input).text;
 }
 
+// A version after the name of a runtime, library or product ("PHPMailer 5.2.9", "PHP 5.4.16", ".NET Framework
+// 4.5.2", "nodemailer 4.6.8", "firmware 2.4.1") has the shape of an enhanced status code but is none.
+export const VERSION_OF =
+  /(?:\b(?:php(?:mailer)?|python|node(?:js)?|node\.js|nodemailer|java|jdk|jre|openssl|libressl|mailkit|mimekit|swift ?mailer|symfony|laravel|django|rails|ruby|golang|dotnet|\.net|net core|framework|powershell|ubuntu|debian|centos|rhel|alma ?linux|rocky ?linux|dsm|firmware|fw|version|ver\.?|release|build|wordpress|wp mail smtp|thunderbird|spring(?: boot)?|jakarta mail|javamail|commons[- ]email|lettre|gomail|plugin|library|package|nuget|npm|pip|gem|composer|v)\s*[:=@]?\s*v?)$/iu;
+
 // A reply start: optional basic code, then an enhanced code, or a basic code followed by text.
 // Basic codes are 4xx/5xx with a second digit 0-5 (RFC 5321); enhanced codes x.y.z with class 2/4/5.
 const REPLY_RE =
@@ -120,6 +125,8 @@ export function findReplies(normalized: string): Reply[] {
     const code = m[1] ?? m[3];
     const enhanced = m[2] ?? null;
     const index = m.index;
+    if (m[1] === undefined && enhanced !== null && VERSION_OF.test(normalized.slice(Math.max(0, index - 30), index)))
+      continue;
     const sepMatch = /^[45]\d\d(-)/.exec(m[0]);
     found.push({
       index,
@@ -290,6 +297,13 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
   if (/oauth2/iu.test(withoutOAuthElsewhere(s).replace(MECHANISM_LISTS, " "))) return "XOAUTH2";
   return null;
 }
+
+/**
+ * The reporter's comparison "OAuth works, the password login fails" (Thunderbird's OAuth2 against "Normal
+ * password"): the failing login is the password one, so OAuth named there is no OAuth login.
+ */
+export const OAUTH_WORKS_PASSWORD_FAILS =
+  /\b(?:oauth2?|xoauth2|modern auth\w*)\b[^.\n]{0,80}\bworks?\b[^\n]{0,160}\b(?:normal password|plain password|password|basic auth\w*|user ?name and password)\b[^.\n]{0,60}\b(?:fails?|failed|does ?n[o']t work|not working)\b/u;
 
 /**
  * OAuth named as the remedy or a wish, not as the login in use: "moved to OAuth for SMTP",
@@ -486,7 +500,11 @@ export function extract(text: string): Extracted {
     enhancedCodes: [...new Set(replies.map((r) => r.enhanced).filter((c): c is string => c !== null))],
     stage: detectStage(normalized, replies),
     authMechanism: mech,
-    oauth: detectOAuth([normalized, norm.joined], mech) && !basicOnlyReply(replies, scan),
+    oauth:
+      detectOAuth([normalized, norm.joined], mech) &&
+      !basicOnlyReply(replies, scan) &&
+      // Unless the transcript shows the XOAUTH2 command itself failing.
+      !(OAUTH_WORKS_PASSWORD_FAILS.test(norm.flat.toLowerCase()) && !/\bAUTH XOAUTH2\b/iu.test(norm.flat)),
     serverId: suffix?.[1] ?? /Hostname=([A-Z0-9.]+\.(?:outlook\.com|outlook\.cn))/iu.exec(scan)?.[1] ?? null,
     timestamp: suffix?.[2] ?? null,
     requestId: suffix?.[3] ?? /\[([0-9A-F]{16})\]/u.exec(scan)?.[1] ?? null,

@@ -9,10 +9,22 @@
  * fresh-threads-4.yaml: five reports carried only the reporter's words).
  */
 import type { Evidence } from "./evidence.ts";
-import { MECHANISM_LISTS, OAUTH_AS_REMEDY } from "./extract.ts";
+import { MECHANISM_LISTS, OAUTH_AS_REMEDY, OAUTH_WORKS_PASSWORD_FAILS } from "./extract.ts";
 import { REASONS } from "./reasons.ts";
 import { reportedOutcome } from "./resolutions.ts";
 import type { Rule } from "./rule-kit.ts";
+
+const ADDRESS_OR_LOCAL = String.raw`([a-z0-9._%+-]{1,64}@(?:[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24})?)`;
+/** "authenticates as A … sends from B" (and the German, French and Spanish forms): login A, From B. */
+const PROSE_LOGIN_THEN_FROM = new RegExp(
+  String.raw`\b(?:authenticat(?:es|ing|ed) as|log(?:s|ged|ging)? ?in (?:as|with)|sign(?:s|ed|ing)? in (?:as|with)|meldet sich (?:mit|als)|s'authentifie (?:avec|en tant que|comme)|se autentica (?:con|como))\s+["'“]?${ADDRESS_OR_LOCAL}[^\n]{0,120}?\b(?:sends?|sending|sent|send mail|soll[^.\n]{0,20}?|envoie|envía|verschickt|versendet)\s+(?:(?:e-?mails?|mail|messages?)\s+)?(?:from|as|with from:?|als|depuis|en tant que|como|desde)\s+["'“]?${ADDRESS_OR_LOCAL}`,
+  "u",
+);
+/** "From: A, not B" / "From A instead of B": the From set to another address than the expected login. */
+const PROSE_FROM_NOT_LOGIN = new RegExp(
+  String.raw`\bfrom:?\s+["'“]?${ADDRESS_OR_LOCAL}["'”]?,?\s+(?:not|instead of|rather than)\s+["'“]?${ADDRESS_OR_LOCAL}`,
+  "u",
+);
 
 const said =
   (re: RegExp) =>
@@ -35,7 +47,7 @@ const saidBeside =
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
 const NEGATION_BEFORE = String.raw`\b(?:no|not|without|nothing\b[^.\n]{0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?)\s+(?:any\s+|the\s+|an?\s+)?`;
-const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|none (?:of them )?appl(?:y|ies)\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b)`;
+const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|none (?:of them )?appl(?:y|ies)\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b)`;
 
 // The same in the other languages Exchange answers in, for the localised nouns: "keine … bedingten
 // Zugriff", "pas de … accès conditionnel", "sin acceso condicional", "条件付きアクセスのポリシーは作成していません",
@@ -51,7 +63,7 @@ function negatedMentions(words: string, noun: string, localNoun?: string): { res
   const re = new RegExp(
     // "no CA or MFA": the second noun of a pair is negated too. The English noun also takes the other
     // languages' negations after it ("Conditional Access haben wir nicht"): reporters mix the two.
-    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|(?:${noun})${NEGATION_AFTER}|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any )?(?:${noun})${local}`,
+    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any )?(?:${noun})${local}`,
     "gu",
   );
   const rest = words.replace(re, " ");
@@ -324,7 +336,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Microsoft Authenticator ("more information required") although nobody configured MFA; weaker, a
     // new tenant (where SMTP AUTH is also off by default for the organisation).
     evidence: (ev) =>
-      /\b(?:your )?organi[sz]ation (?:is using|uses) security defaults\b|\bmicrosoft (?:will |is going to |has |had |)(?:turn(?:ed|ing)? on|enabl(?:e|ed|ing)) security defaults\b|\bsecurity defaults (?:were|was|have been|has been|got) (?:turned on|enabled|switched on) (?:automatically|by microsoft|for us)\b|\b(?:automatically|auto-)enabled security defaults\b|\bsecurity defaults\b[^\n]{0,80}\b(?:shows?|lists?|has) (?:them|it) (?:as )?(?:on|enabled)\b|(?:asked|nagged|prompted|forced|told|required|asks|nags|prompts|forces) (?:me |us |the user |users )?to (?:set up|register|install|configure) (?:the )?(?:microsoft )?authenticator\b|\bmore information (?:is )?required\b|\b14 days? (?:to|until) (?:register|set up)\b|\blet'?s keep your account secure\b|\bneeds more information to keep your account secure\b|authenticator(?:-app)?[^.\n]{0,20}(?:einrichten|configurer|configurar|impostare|instellen|skonfigurować|konfigurera)|(?:einrichten|configurer|configurar|impostare|instellen)[^.\n]{0,20}authenticator|\bskip (?:it )?for (?:now|14 days)\b|\b(?:entra|azure ad|properties)\b[^.\n]{0,40}\bstill (?:at |on )?(?:the )?default\b/u.test(
+      /\b(?:your )?organi[sz]ation (?:is using|uses) security defaults\b|\bmicrosoft (?:will |is going to |has |had |)(?:turn(?:ed|ing)? on|enabl(?:e|ed|ing)) security defaults\b|\bsecurity defaults (?:were|was|have been|has been|got) (?:turned on|enabled|switched on) (?:automatically|by microsoft|for us)\b|\b(?:automatically|auto-)enabled security defaults\b|\bsecurity defaults\b[^\n]{0,80}\b(?:shows?|lists?|has) (?:them|it) (?:as )?(?:on|enabled)\b|(?:asked|nagged|prompted|forced|told|required|asks|nags|prompts|forces) (?:me |us |the user |users )?to (?:set up|register|install|configure) (?:the )?(?:microsoft )?authenticator\b|\bmore information (?:is )?required\b|\b14 days? (?:to|until) (?:register|set up)\b|\blet'?s keep your account secure\b|\bneeds more information to keep your account secure\b|authenticator(?:-app)?[^.\n]{0,20}(?:einrichten|configurer|configurar|impostare|instellen|skonfigurować|konfigurera|registrieren|enregistrer|registrar|registar|registrare|registreren)|(?:einrichten|configurer|configurar|impostare|instellen|registr\w*|enregistr\w*)[^.\n]{0,20}authenticator|\bskip (?:it )?for (?:now|14 days)\b|\b(?:entra|azure ad|properties)\b[^.\n]{0,40}\bstill (?:at |on )?(?:the )?default\b/u.test(
         ev.words,
       )
         ? 1
@@ -415,7 +427,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // A settings line: an authentication key and an off value, in the languages device web pages use.
     evidence: said(
-      /(?<![a-z])(?:smtp[ -]?auth(?:entication)?|(?:server |send |e-?mail )?authentication(?: method)?|smtp-authentifizierung|authentifizierung(?:smethode)?|authentification smtp|méthode d'authentification|autenticación smtp|método de autenticación|autenticação smtp|autenticazione smtp|metodo di autenticazione|smtp-verificatie|verificatiemethode(?: server)?)(?:["'”]?\s*[:=]|["'”]\s+(?:is|was|set to)\s)\s*["'“]?(?:off|disabled|none|no|aus|nein|keine|désactivée?|non|aucune|desactivad[oa]|ningun[oa]|desativad[oa]|nenhum[ao]|nessuna|disattivat[oa]|uit|geen|unchecked|not checked|unticked)\b|(?:smtp[ -]?auth(?:entication)?|authentication|authentifizierung)\s*[:=]\s*\[ ?\]|\b(?:set to|[:=])\s*["'“]?server does not require authentication\b|\banonymous\s*[:=]?\s*(?:\[x\]|☑|on\b|yes\b|enabled\b|checked\b|ticked\b)|\brequires? authentication["”]?\s*(?:is\s+)?(?:not ticked|not checked|unticked|unchecked|off\b|\[ ?\])|\b(?:not ticked|unticked|unchecked)\b[^.\n]{0,10}\brequires? authentication\b/u,
+      /(?<![a-z])(?:smtp[ -]?auth(?:entication)?|(?:server |send |e-?mail )?authentication(?: method)?|smtp-authentifizierung|authentifizierung(?:smethode)?|authentification smtp|méthode d'authentification|autenticación smtp|método de autenticación|autenticação smtp|autenticazione smtp|metodo di autenticazione|smtp-verificatie|verificatiemethode(?: server)?)(?:["'”]?\s*[:=]|["'”]\s+(?:is|was|set to)\s)\s*["'“]?(?:off|disabled|none|no|aus|nein|keine|désactivée?|non|aucune|desactivad[oa]|ningun[oa]|desativad[oa]|nenhum[ao]|nessuna|disattivat[oa]|uit|geen|unchecked|not checked|unticked)\b|(?:smtp[ -]?auth(?:entication)?|authentication|authentifizierung)\s*[:=]\s*\[ ?\]|\b(?:set to|[:=])\s*["'“]?server does not require authentication\b|\banonymous\s*[:=]?\s*(?:\[x\]|☑|on\b|yes\b|enabled\b|checked\b|ticked\b)|\brequires? authentication["”]?\s*(?:is\s+)?(?:not ticked|not checked|unticked|unchecked|off\b|\[ ?\])|\brequires? authentication["”]?[^.\n]{0,30}?\b(?:was|is) not (?:ticked|checked)\b|(?:authentication|autenticación|autenticação|autenticazione|authentifizierung|authentification|verificatie)["”]?\s+(?:i |we )?(?:left|set|selected|chose|dejé|dejamos|puse|seleccioné|deixei|ho lasciato|habe ich auf|ai laissé|laissé)\s+(?:it\s+)?(?:to\s+|on\s+|at\s+|en\s+|em\s+|su\s+)?["“]?(?:none|ninguna|nenhuma|nessuna|keine|aucune|off|disabled)\b|\b(?:not ticked|unticked|unchecked)\b[^.\n]{0,10}\brequires? authentication\b/u,
     ),
     weights: { not_authenticated_anonymous_send: 3.2, starttls_required: 0.4, unknown: -1.5 },
     why: "The device's SMTP authentication is off: it sends MAIL FROM without logging in, which smtp.office365.com refuses",
@@ -438,7 +450,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // A settings line turning STARTTLS off (any language), with the submission port named.
     evidence: (ev) =>
-      (/\bstart ?tls["'”]?\s*[:=]\s*["'“]?(?:off|disabled|no|none|unchecked|unticked|not checked|sin marcar|desmarcad[oa]|aus|nein|désactivé|non cochée?|non|disattivat[oa]|uit|niet aangevinkt)\b/u.test(
+      (/\bstart ?tls["'”]?\s*[:=]\s*["'“]?(?:off|disabled|no|none|unchecked|unticked|not checked|sin marcar|desmarcad[oa]|aus|nein|désactivé|non cochée?|non|disattivat[oa]|uit|niet aangevinkt)\b|["“](?:encryption|security|connection security)\s*:\s*none["”]|\b(?:encryption|connection security) (?:set to|is|was|left (?:at|on)) ["“]?none\b|["“](?:requires? a )?secure connection[^"”\n]{0,30}["”]\s+(?:is\s+|was\s+)?(?:unticked|unchecked|not ticked|not checked)\b/u.test(
         ev.words,
       ) ||
         // "Secure Connection: SSL/TLS" (Epson), "Encryption: SSL" — TLS on connect, not STARTTLS. Not a
@@ -494,7 +506,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Not when the reporter says the device got the new password (or it worked after the change): then the
     // change is history, not the cause (blind set 19).
     evidence: (ev) =>
-      /password (?:was |has been |got )?(?:changed|reset|expired|rotated)(?![ -](?:e-?mails?|mails?|links?|forms?|pages?|tokens?|flows?|messages?|requests?|features?|functions?|templates?|notifications?)\b)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:[\w']+ )?passwords?(?![ -](?:e-?mails?|mails?|links?|forms?|pages?|tokens?|flows?|messages?|requests?|features?|functions?|templates?|notifications?)\b)|\bpassword rotation\b|\brotated\b[^.\n]{0,30}\bpassword\b|\bnobody updated the\b|new password|\b(?:still|noch|encore|todavía|ainda|ancora|nog|még|wciąż|fortfarande|stále|всё ещё|hala)\b[^.\n]{0,40}\b(?:old|alte|ancien|antigua|antiga|vecchia|oude|régi|stare|gamla|staré|старый|eski)\b|passwort (?:geändert|abgelaufen)|neues passwort|mot de passe (?:a été )?(?:changé|modifié|expiré)|nouveau mot de passe|(?:cambiamos|cambié) la contraseña|(?:nueva|contraseña nueva)|senha (?:foi )?(?:alterada|expirada)|nova senha|password (?:cambiata|scaduta)|nuova password|wachtwoord (?:is )?(?:gewijzigd|verlopen)|nieuw wachtwoord|zmieni\S* hasło|nowe hasło|hasło wygasło|nytt lösenord|bytt lösenord|lejárt[^.\n]{0,30}jelsz|új jelsz|nové heslo|změnil\S* heslo|смени\S* пароль|новый пароль|пароль истёк|şifre (?:değişti|değiştirildi)|yeni şifre|パスワードを変更|新しいパスワード|修改了密码|新密码|密码过期|비밀번호를 변경|새 비밀번호/u.test(
+      /password (?:was |has been |got )?(?:changed|reset|expired|rotated)(?![ -](?:e-?mails?|mails?|links?|forms?|pages?|tokens?|flows?|messages?|requests?|features?|functions?|templates?|notifications?)\b)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:[\w']+ )?passwords?(?![ -](?:e-?mails?|mails?|links?|forms?|pages?|tokens?|flows?|messages?|requests?|features?|functions?|templates?|notifications?)\b)|\bpassword rotation\b|\bpasswords? (?:expire|expires|expiring)\b|\b(?:asks?|prompts?|wants?|forces?|forced) (?:me |us |you |him |her )?(?:for|to (?:set|change|choose|enter)) (?:a )?new password\b|kennw[oö]rt\S*[^.\n]{0,40}(?:ablaufen|abgelaufen|läuft ab|laufen ab)|\b(?:laufen|läuft) (?:die |unsere |alle )?(?:kennw[oö]rt|passw[oö]rt)\S*[^.\n]{0,40}\bab\b|neues kennwort|\brotated\b[^.\n]{0,30}\bpassword\b|\bnobody updated the\b|new password|\b(?:still|noch|encore|todavía|ainda|ancora|nog|még|wciąż|fortfarande|stále|всё ещё|hala)\b[^.\n]{0,40}\b(?:old|alte|ancien|antigua|antiga|vecchia|oude|régi|stare|gamla|staré|старый|eski)\b|passwort (?:geändert|abgelaufen)|neues passwort|mot de passe (?:a été )?(?:changé|modifié|expiré)|nouveau mot de passe|(?:cambiamos|cambié) la contraseña|(?:nueva|contraseña nueva)|senha (?:foi )?(?:alterada|expirada)|nova senha|password (?:cambiata|scaduta)|nuova password|wachtwoord (?:is )?(?:gewijzigd|verlopen)|nieuw wachtwoord|zmieni\S* hasło|nowe hasło|hasło wygasło|nytt lösenord|bytt lösenord|lejárt[^.\n]{0,30}jelsz|új jelsz|nové heslo|změnil\S* heslo|смени\S* пароль|новый пароль|пароль истёк|şifre (?:değişti|değiştirildi)|yeni şifre|パスワードを変更|新しいパスワード|修改了密码|新密码|密码过期|비밀번호를 변경|새 비밀번호/u.test(
         ev.words,
       ) &&
       !PASSWORD_UPDATED_ON_DEVICE.test(ev.words) &&
@@ -531,11 +543,11 @@ export const USER_WORD_RULES: readonly Rule[] = [
   {
     id: "words-old-tls-runtime",
     source:
-      "Microsoft 'Enable TLS 1.2 on clients' / 'Transport Layer Security best practices with the .NET Framework': .NET Framework before 4.7 defaults to SSL3/TLS 1.0 unless ServicePointManager.SecurityProtocol or SchUseStrongCrypto is set; Windows Server 2008/2012 and Java 6/7 ship TLS 1.0 defaults; PHP's STREAM_CRYPTO_METHOD_TLS* (SwiftMailer, jethro-pmm #761, pterodactyl #4076); smtp-legacy.office365.com, the endpoint Microsoft kept for TLS 1.0/1.1 clients; smtp.office365.com requires TLS 1.2",
+      "Microsoft 'Enable TLS 1.2 on clients' / 'Transport Layer Security best practices with the .NET Framework': .NET Framework before 4.7 defaults to SSL3/TLS 1.0 unless ServicePointManager.SecurityProtocol or SchUseStrongCrypto is set; Windows Server 2008/2012 and Java 6/7 ship TLS 1.0 defaults; PHP's STREAM_CRYPTO_METHOD_TLS* (SwiftMailer, jethro-pmm #761, pterodactyl #4076), which is TLS 1.0 only in PHP 5 (5.6.7 narrowed it back after 5.6.0 widened it); smtp-legacy.office365.com, the endpoint Microsoft kept for TLS 1.0/1.1 clients; smtp.office365.com requires TLS 1.2",
     kind: "context",
     // The reporter names a runtime that offers only TLS 1.0/1.1 unless told otherwise.
     evidence: said(
-      /\.net(?: framework)? (?:4\.[0-6](?:\.\d)?|3\.5|2\.0)\b|\bwindows server 20(?:03|08|12)\b|\bservicepointmanager\.securityprotocol\b|\bschusestrongcrypto\b|\bsystemdefaulttlsversions\b|\b(?:java|jdk|jre) ?(?:1\.)?[67](?:u\d{1,3})?\b|\bopenssl 0\.9|\bopenssl 1\.0\.[01]|\bstream_crypto_method_tls|\bsmtp-legacy\.office365\.com\b|\b(?:firmware|system software|software version)\b[^\n]{0,24}?\b(?:from|de|von|del|dal|van|z|från) (?:19\d\d|20(?:0\d|1[0-6]))\b|\bfirmware (?:is|was) (?:the |a |from )?(?:19\d\d|20(?:0\d|1[0-6]))\b|\bsslvtlsv1\b|\bsslvsslv3\b|\b(?:19\d\d|20(?:0\d|1[0-6])) firmware\b|\btls ?1\.[01]\b[^.\n]{0,30}\b(?:discontinued|deprecated|retired|no longer supported|disabled|turned off|switched off)\b|\b(?:discontinued|deprecated|retired|dropped|ended|disabled) (?:the )?support for tls ?1\.[01]\b/u,
+      /\.net(?: framework)? (?:4\.[0-6](?:\.\d)?|3\.5|2\.0)\b|\b(?:windows )?server 20(?:03|08|12)(?: r2)?\b|\bservicepointmanager\.securityprotocol\b|\bschusestrongcrypto\b|\bsystemdefaulttlsversions\b|\b(?:java|jdk|jre) ?(?:1\.)?[67](?:u\d{1,3})?\b|\bopenssl 0\.9|\bopenssl 1\.0\.[01]|\bstream_crypto_method_tls|\bphp ?5\.[2-6](?:\.\d{1,2})?\b|\bsmtp-legacy\.office365\.com\b|\b(?:firmware|system software|software version)\b[^\n]{0,24}?\b(?:from|de|von|del|dal|van|z|från) (?:19\d\d|20(?:0\d|1[0-6]))\b|\bfirmware (?:is|was) (?:the |a |from )?(?:19\d\d|20(?:0\d|1[0-6]))\b|\bsslvtlsv1\b|\bsslvsslv3\b|\b(?:19\d\d|20(?:0\d|1[0-6])) firmware\b|\btls ?1\.[01]\b[^.\n]{0,30}\b(?:discontinued|deprecated|retired|no longer supported|disabled|turned off|switched off)\b|\b(?:discontinued|deprecated|retired|dropped|ended|disabled) (?:the )?support for tls ?1\.[01]\b/u,
     ),
     // The named runtime, endpoint or retirement is the reporter's own finding: it also lowers `unknown`.
     weights: { tls_version: 1.8, starttls_required: -0.3, unknown: -1.5 },
@@ -589,7 +601,11 @@ export const USER_WORD_RULES: readonly Rule[] = [
         /\b(?:log(?:ging|s|ged)? ?in as|sign(?:ing|s|ed)? in as|authenticat(?:ing|es|ed) as|smtp auth(?:entication)? (?:as|with)|user ?name\s*[:=]?|login\s*[:=]|auth\.user\s*[:=]?)\s*["'“]?([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,200}\.[a-z]{2,24})/u.exec(
           ev.words,
         )?.[1];
-      return from !== undefined && login !== undefined && from !== login ? 1 : 0;
+      if (from !== undefined && login !== undefined && from !== login) return 1;
+      // In prose: "authenticates as webforms@ and sends from hello@", "meldet sich mit edv@… an, soll aber
+      // als bestellung@… verschicken", "From: info@…, not svc-mailer@…"; an address may be cut to "name@".
+      const m = PROSE_LOGIN_THEN_FROM.exec(ev.words) ?? PROSE_FROM_NOT_LOGIN.exec(ev.words);
+      return m !== null && m[1] !== m[2] ? 1 : 0;
     },
     weights: { send_as_permission: 2.6, unknown: -1.5 },
     why: "The From is another address than the account that signs in: Exchange Online sends only as the signing-in mailbox or an address it has Send As on",
@@ -616,7 +632,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Exchange Online offers AUTH LOGIN and XOAUTH2 only (EHLO after STARTTLS); a client set to CRAM-MD5, DIGEST-MD5 or NTLM (often the 'secure' option of a device menu) has no mechanism in common",
     kind: "context",
     evidence: (ev) =>
-      /\b(?:chose|picked|selected|set (?:it |the \w+ )?to|switched to|configured (?:for|with)|uses|using|left on|still on)\s+(?:the\s+)?["'“]?(?:cram-?md5|digest-?md5|ntlm)\b/u.test(
+      /\b(?:chose|picked|selected|set (?:it |the \w+ )?to|switched to|configured (?:for|with)|uses|using|left on|still on)\s+(?:the\s+)?["'“]?(?:cram-?md5|digest-?md5|ntlm)\b|\bauthentication(?: method| type| mechanism)?["”]?\s*[:=]\s*["“]?[^"”\n]{0,40}\b(?:ntlm|cram-?md5|digest-?md5|windows integrated|secure password authentication)\b(?![^.\n]{0,40}\b(?:to|into) (?:login|basic|normal)\b)/u.test(
         ev.statements,
       )
         ? 1
@@ -659,7 +675,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Standardauthentifizierung ist deaktiviert"), which the reply rules read: those are removed first.
     evidence: saidBeside(
       REASONS.basicDisabled,
-      /basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?(?: client submission)?|client submission))?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:would|will|is going to)\s+be\s+(?:off|disabled|turned off|switched off)\b|basic (?:smtp )?auth(?:entication)?(?: for smtp)?(?: auth)?\s+(?:being|is|was|were|got)\s+(?:switched|turned)\s+off\b|\b(?:off|disabled) by default for existing tenants\b|\bturn(?:s|ing|ed)? (?:off )?basic auth(?:entication)?(?: for smtp(?: auth)?)?(?: off)? by default\b|(?:\bbasic\b|базов\S* (?:аутентификац|проверк)\S*)[^.\n]{0,40}?(?:отключ|выключ|wyłącz|devre dışı|vypn|poistet|deaktiver|inaktiver|비활성|사용 중지)|(?:отключ\S*|wyłącz\S*)[^.\n]{0,30}?(?:\bbasic\b|базов\S* аутентификац)|(?:retirement|deprecation|removal) of basic auth|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport|(?:not be possible|no longer (?:be )?possible|no longer (?:allowed|work(?:s|ing)?))\s+(?:to\s+)?(?:use\s+)?(?:simply\s+|just\s+)?(?:a\s+)?user(?:name)?\s*(?:\+|and|&|\/)\s*password/u,
+      /basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?(?: client submission)?|client submission))?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:would|will|is going to)\s+be\s+(?:off|disabled|turned off|switched off)\b|basic (?:smtp )?auth(?:entication)?(?: for smtp)?(?: auth)?\s+(?:being|is|was|were|got)\s+(?:switched|turned)\s+off\b|\b(?:off|disabled) by default for existing tenants\b|\bturn(?:s|ing|ed)? (?:off )?basic auth(?:entication)?(?: for smtp(?: auth)?)?(?: off)? by default\b|(?:\bbasic\b|базов\S* (?:аутентификац|проверк)\S*)[^.\n]{0,40}?(?:отключ|выключ|wyłącz|devre dışı|vypn|poistet|deaktiver|inaktiver|비활성|사용 중지)|(?:отключ\S*|wyłącz\S*)[^.\n]{0,30}?(?:\bbasic\b|базов\S* аутентификац)|(?:retirement|deprecation|removal) of basic auth|\bswitch(?:ing|es|ed)? basic auth(?:entication)? off\b|\b(?:coup\w*|désactiv\w*|arrêt\w*|supprim\w*)\s+(?:de\s+)?l['’]authentification de base\b|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport|(?:not be possible|no longer (?:be )?possible|no longer (?:allowed|work(?:s|ing)?))\s+(?:to\s+)?(?:use\s+)?(?:simply\s+|just\s+)?(?:a\s+)?user(?:name)?\s*(?:\+|and|&|\/)\s*password/u,
     ),
     weights: {
       unknown: -1.5,
@@ -774,7 +790,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
         "client was not authenticated to send anonymous mail",
         "client was not authenticated",
       ],
-      /\b(?:am|is|are|was|were) not authenticated to send|\bno auth(?:entication)? (?:command|attempt)s? (?:ever )?(?:appears?|is sent|was sent|shows? up|in the log)\b|send(?:s|ing)? (?:e-?mails? )?without (?:first )?(?:logging in|authenticating|auth(?:entication)?)\b|never (?:sends?|issues?) (?:an? )?auth\b|(?:does ?n[o']t|did ?n[o']t|not) (?:actually )?(?:send|issue)(?:ing)? (?:the )?auth(?:entication)? (?:command|request)/u,
+      /\b(?:am|is|are|was|were) not authenticated to send|\bno auth(?:entication)? (?:command|attempt)s? (?:ever )?(?:appears?|is sent|was sent|shows? up|in the log)\b|send(?:s|ing)? (?:e-?mails? )?without (?:first )?(?:logging in|authenticating|auth(?:entication)?)\b|never (?:sends?|issues?) (?:an? )?auth\b|\bnever (?:actually )?(?:call|calls|called) [\w.$>-]*login\b|(?:does ?n[o']t|did ?n[o']t|not) (?:actually )?(?:send|issue)(?:ing)? (?:the )?auth(?:entication)? (?:command|request)/u,
     ),
     weights: { unknown: -1.5, not_authenticated_anonymous_send: 2.2, wrong_credentials: -0.5 },
     why: "You say the client sends without authenticating: Exchange Online refuses MAIL FROM before a successful AUTH",
@@ -833,7 +849,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // your organization's security defaults policy"), which the reply rules read.
     evidence: saidBeside(
       REASONS.securityDefaults,
-      /\baccount (?:has been |is |was |got |gets )?locked(?: out)?\b|\blocked out\b|\bsmart lockout\b|\bidslocked\b|\b(?:error(?: code)?|sign-?in error)\s*:?\s*50053\b|konto (?:ist |wurde )?gesperrt|compte (?:est )?verrouillé|cuenta (?:está )?bloqueada|conta (?:está )?bloqueada|account (?:è )?bloccato|account (?:is )?geblokkeerd|アカウントがロック|帐户(?:已)?(?:被)?锁定|账户(?:已)?(?:被)?锁定|temporarily locked to prevent unauthori[sz]ed use|vorübergehend gesperrt|temporairement verrouillé|bloqueada temporalmente|temporalmente bloqueada|temporariamente bloqueada|temporaneamente bloccato|tijdelijk geblokkeerd|\bpassword spray|\bbrute[- ]force\b[^.\n]{0,60}\b(?:sign-?ins?|log-?ins?|attempts?)\b|\b(?:thousands|hundreds) of failed (?:sign-?ins?|log-?ins?|logins?)|החשבון נעול|الحساب مقفل|λογαριασμός (?:είναι )?κλειδωμένος|обліковий запис заблоковано|учетная запись заблокирована|hesap kilitl/u,
+      /\baccount (?:has been |is |was |got |gets )?locked(?: out)?\b|\bblock(?:ed)? sign-?in\b|\bsign-?in (?:is |was |has been |got )?blocked\b|\baccount (?:is |was |has been |got )?(?:disabled|deactivated)\b|\blocked out\b|\bsmart lockout\b|\bidslocked\b|\b(?:error(?: code)?|sign-?in error)\s*:?\s*50053\b|konto (?:ist |wurde )?gesperrt|compte (?:est )?verrouillé|cuenta (?:está )?bloqueada|conta (?:está )?bloqueada|account (?:è )?bloccato|account (?:is )?geblokkeerd|アカウントがロック|帐户(?:已)?(?:被)?锁定|账户(?:已)?(?:被)?锁定|temporarily locked to prevent unauthori[sz]ed use|vorübergehend gesperrt|temporairement verrouillé|bloqueada temporalmente|temporalmente bloqueada|temporariamente bloqueada|temporaneamente bloccato|tijdelijk geblokkeerd|\bpassword spray|\bbrute[- ]force\b[^.\n]{0,60}\b(?:sign-?ins?|log-?ins?|attempts?)\b|\b(?:thousands|hundreds) of failed (?:sign-?ins?|log-?ins?|logins?)|החשבון נעול|الحساب مقفل|λογαριασμός (?:είναι )?κλειδωμένος|обліковий запис заблоковано|учетная запись заблокирована|hesap kilitl/u,
     ),
     // The lockout banner or error 50053 quoted is as decisive as Exchange's own "account locked".
     weights: { unknown: -1.5, account_locked: 5.0 },
@@ -919,7 +935,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "RFC 5321 recipient refusals: only one destination failing, with others fine, is that recipient",
     kind: "context",
     evidence: said(
-      /\bworks for (?:everyone|everybody|all(?: other)? (?:recipients|users|addresses)) (?:except|but)\b|\bother recipients (?:are )?(?:fine|ok|work)|\bonly (?:to |for )?(?:this|that|one) (?:recipient|address|destination)\b|\b(?:mistyped|typo in the|wrong) (?:recipient|e-?mail address|address book entry|destination)\b|@[a-z0-9-]+\.(?:con|cmo|ocm|comm|coom)\b|\b(?:the )?other \d+ (?:addresses|recipients)\b|\b(?:only|sole) (?:address|recipient)\b[^\n]{0,120}\b(?:mailbox|account|address) (?:was|has been|got) (?:deleted|removed)\b|\bthe other \d+ (?:arrived|went through|were delivered|got through)\b|\b(?:undeliverable|non-delivery|ndr|bounce)\b[^\n]{0,80}\b(?:for )?(?:exactly )?one (?:supplier|recipient|customer|address|contact)\b|\bwhen (?:we|i) remove (?:one|that|this|his|her|the) (?:line|address|recipient)\b|\b(?:fails?|failed|refused|rejected) at (?:the )?rcpt(?: to)?(?: stage| step)?\b|\bonly allow messages from\b|\bdelivery (?:management|restrictions?)\b[^.\n]{0,60}\b(?:only|senders?)\b/u,
+      /\bworks for (?:everyone|everybody|all(?: other)? (?:recipients|users|addresses)) (?:except|but)\b|\bother recipients (?:are )?(?:fine|ok|work)|\b(?:to|for) (?:everyone|everybody|all (?:other )?(?:users|recipients|colleagues))(?: else)?(?: in the office| internally)? (?:work|works|arrive|go through|are fine)\b|\bonly (?:to |for )?(?:this|that|one) (?:recipient|address|destination)\b|\b(?:mistyped|typo in the|wrong) (?:recipient|e-?mail address|address book entry|destination)\b|@[a-z0-9-]+\.(?:con|cmo|ocm|comm|coom)\b|\b(?:the )?other \d+ (?:addresses|recipients)\b|\b(?:only|sole) (?:address|recipient)\b[^\n]{0,120}\b(?:mailbox|account|address) (?:was|has been|got) (?:deleted|removed)\b|\bthe other \d+ (?:arrived|went through|were delivered|got through)\b|\b(?:undeliverable|non-delivery|ndr|bounce)\b[^\n]{0,80}\b(?:for )?(?:exactly )?one (?:supplier|recipient|customer|address|contact)\b|\bwhen (?:we|i) remove (?:one|that|this|his|her|the) (?:line|address|recipient)\b|\b(?:fails?|failed|refused|rejected) at (?:the )?rcpt(?: to)?(?: stage| step)?\b|\bonly allow messages from\b|\bdelivery (?:management|restrictions?)\b[^.\n]{0,60}\b(?:only|senders?)\b/u,
     ),
     weights: { recipient_rejected: 2.6, unknown: -1.5 },
     why: "Only one recipient fails: that address (a typo, or one that refuses outside senders) is refused, not the login",
@@ -1023,5 +1039,107 @@ export const USER_WORD_RULES: readonly Rule[] = [
       wrong_credentials: -0.8,
     },
     why: "No sign-in reached Entra's log: something in Exchange refused it first — an authentication policy or an SMTP AUTH switch",
+  },
+  {
+    id: "words-credentials-of-another-account",
+    source:
+      "Microsoft: SMTP AUTH signs in as the user name given; a password copied from another account, or an OAuth token acquired for another identity than the one in the XOAUTH2 string (user=…), is refused as 535 5.7.3 / 5.7.139 'credentials were incorrect'",
+    kind: "context",
+    // The reporter's finding that the secret belongs to another account than the user name.
+    evidence: said(
+      /\bpassword (?:of|for|from) (?:the )?(?:previous|old|other|wrong|another|a different|former) (?:account|user|mailbox|service account)\b|\b(?:the )?(?:wrong|another|other|previous|old) (?:account|user|mailbox)['’]s password\b|\btoken\b[^.\n]{0,80}\b(?:requested|issued|acquired|obtained|cached|fetched|meant)\b[^.\n]{0,40}\b(?:for|as|while (?:logged-?in|signed-?in) as)\s+(?:the\s+)?(?:another|other|a different|wrong|delegated|interactive) (?:user|account|mailbox|identity)\b|\btoken (?:for|of) (?:another|the wrong|a different|the other) (?:user|account|mailbox|identity)\b/u,
+    ),
+    // The OAuth login's gate rule takes 2.5 off wrong credentials (a password gate cannot fail an XOAUTH2
+    // login); a token for another identity is the exception the catalogue names, so this outweighs it.
+    weights: { wrong_credentials: 5.5, oauth_misconfigured_app_or_sp: -0.5, transient: -1, unknown: -1.5 },
+    why: "The password or token belongs to another account than the user name: Exchange Online refuses it as wrong credentials",
+  },
+  {
+    id: "words-password-special-characters",
+    source:
+      "device and library reports of passwords with characters the client cannot type or encodes differently (non-ASCII such as §, €, umlauts; panel keyboards, Latin-1 vs UTF-8 in AUTH LOGIN's base64): the server sees another password",
+    kind: "context",
+    evidence: said(
+      /(?:special (?:char(?:acter)?s?|symbols?)|umlauts?|non-ascii|accented (?:letters|characters)|sonderzeichen|caractères spéciaux|caracteres especiales|caratteri speciali|speciale tekens|znaki specjalne)[^.\n]{0,60}\b(?:password|passwort|kennwort|mot de passe|contraseña|senha|hasło|wachtwoord)\b|\b(?:password|passwort|kennwort|mot de passe|contraseña|senha|hasło|wachtwoord)\b[^.\n]{0,60}(?:special (?:char(?:acter)?s?|symbols?)|umlauts?|non-ascii|sonderzeichen|caractères spéciaux|caracteres especiales|[§€£])/u,
+    ),
+    // Stronger than the reporter's "the same password signs in to the portal": that is the point.
+    weights: { wrong_credentials: 3, unknown: -1.5 },
+    why: "The password has characters the client may type or encode differently (non-ASCII, panel keyboards): the server then sees another password",
+    question: "Does a password with only ASCII letters and digits work on the device?",
+  },
+  {
+    id: "words-every-account-fails",
+    source:
+      "Microsoft 'Enable or disable SMTP AUTH in Exchange Online': the organisation's switch (SmtpClientAuthenticationDisabled) and an organisation-wide default authentication policy refuse every mailbox alike; security defaults apply to every user",
+    kind: "context",
+    // Every account fails alike (even a fresh test user), or the organisation's legacy protocols were
+    // turned off as a whole: a tenant-wide setting, not one mailbox's.
+    evidence: said(
+      /\b(?:every|all|any) (?:accounts?|users?|mailboxe?s?)(?: (?:i|we) (?:try|tried|test(?:ed)?))?\b[^.\n]{0,20}\b(?:fails?|failing|failed)\b|\beven (?:a |my )?(?:fresh|new|brand-new|admin) (?:test )?(?:user|account|mailbox)\b|\b(?:disabl|block|turn(?:ed|s)? off|switch(?:ed|es)? off)\w*\s+(?:all\s+)?(?:legacy|basic)\s+(?:protocols|auth\w*)\s+(?:org-?wide|organi[sz]ation-?wide|tenant-?wide|for the (?:whole|entire) (?:tenant|organi[sz]ation))\b/u,
+    ),
+    weights: {
+      smtp_auth_disabled_tenant: 1.8,
+      authentication_policy_blocks_basic_smtp: 0.8,
+      security_defaults_enabled: 0.8,
+      smtp_auth_disabled_mailbox: -0.5,
+      wrong_credentials: -1,
+      unknown: -1.5,
+    },
+    why: "Every account fails alike: a setting for the whole organisation (its SMTP AUTH switch, a default authentication policy, security defaults), not one mailbox's",
+    question:
+      "Is SMTP AUTH off for the whole organisation (Get-TransportConfig | fl SmtpClientAuthenticationDisabled)?",
+  },
+  {
+    id: "words-per-mailbox-exception",
+    source:
+      "Microsoft 'Enable or disable SMTP AUTH in Exchange Online': with the organisation's switch off, a mailbox sends only when its own setting enables SMTP AUTH (Set-CASMailbox -SmtpClientAuthenticationDisabled $false), the per-mailbox exception",
+    kind: "context",
+    // The reporter's tenant keeps SMTP AUTH off by design and enables it per mailbox: a failing mailbox is
+    // one without its exception. Not "we added no per-mailbox exceptions" after turning the switch off:
+    // that reporter names the organisation's switch (blind set 28).
+    evidence: said(
+      /\b(?:enable|allow|turn on|switch on)\w* (?:it |smtp auth |authenticated smtp )?(?:per[- ]mailbox|per[- ]user|mailbox by mailbox)\b/u,
+    ),
+    weights: { smtp_auth_disabled_mailbox: 2.2, smtp_auth_disabled_tenant: -0.8, unknown: -1.5 },
+    why: "SMTP AUTH is off for the organisation by design and enabled per mailbox: a failing mailbox is one without its own exception",
+    question: "Is SMTP AUTH enabled on this mailbox (Get-CASMailbox <mailbox> | fl SmtpClientAuthenticationDisabled)?",
+  },
+  {
+    id: "words-oauth-works-password-fails",
+    source:
+      "Microsoft 'Deprecation of Basic authentication in Exchange Online' and authentication policies (AllowBasicAuthSmtp): the same mailbox signs in with OAuth but not with a password when Basic is off for it",
+    kind: "context",
+    // The reporter's comparison: OAuth works, the password login fails. OAuth is then not the failing
+    // login, whatever else mentions it.
+    evidence: said(OAUTH_WORKS_PASSWORD_FAILS),
+    weights: {
+      basic_auth_disabled_or_retired: 2.4,
+      authentication_policy_blocks_basic_smtp: 1.2,
+      oauth_misconfigured_app_or_sp: -3,
+      unknown: -1.5,
+    },
+    why: "OAuth works for the same mailbox and the password login does not: Basic authentication is off for it (retired, or blocked by a policy)",
+  },
+  {
+    id: "words-send-as-removed",
+    source:
+      "Microsoft 'How to set up a multifunction device …': an account sending as another address needs Send As on it; removing those grants (a permissions clean-up) or never granting them refuses the send (554 5.2.252 SendAsDenied)",
+    kind: "context",
+    evidence: said(
+      /\b(?:removed|revoked|cleaned up|clean-?up)[^.\n]{0,60}\bsend[- ]as\b|\bsend[- ]as\b[^.\n]{0,40}\b(?:removed|revoked|never granted|not granted|were granted nowhere)\b|senden[- ]als[- ]?(?:rechte?|berechtigung\w*)?[^.\n]{0,30}\b(?:nirgends|nicht|keine|entfernt)\b|\bkeine senden[- ]als\b/u,
+    ),
+    weights: { send_as_permission: 2.4, unknown: -1.5 },
+    why: "Send As was removed or never granted: the account may not send as another address",
+  },
+  {
+    id: "words-no-mailbox",
+    source:
+      "Microsoft 'Authenticated client SMTP submission': SMTP AUTH sends from an Exchange Online mailbox; a user with none (no Exchange plan in the licence, not yet provisioned, still on-premises) cannot",
+    kind: "context",
+    evidence: said(
+      /\bno (?:exchange (?:online )?)?mailbox (?:is )?(?:showing|shows|shown|listed|exists|appears|was created|for (?:it|this user|the user))\b|\b(?:has|have|had) no (?:exchange (?:online )?)?mailbox\b|\bmailbox (?:does ?n[o']t|did ?n[o']t|does not|did not) (?:exist|show up|appear)\b/u,
+    ),
+    weights: { mailbox_unlicensed_or_missing: 2.6, unknown: -1.5 },
+    why: "The account has no Exchange Online mailbox: SMTP AUTH can only send from one",
   },
 ];

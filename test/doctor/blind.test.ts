@@ -14,7 +14,7 @@ const cases = loadCorpus(join(import.meta.dirname, "blind"));
 
 describe("blind-written probe sets", () => {
   it("are well formed: unique ids, known causes, no live secrets", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(2560);
+    expect(cases.length).toBeGreaterThanOrEqual(2720);
     // Ids are unique within a set (two writers may pick the same one).
     expect(new Set(cases.map((c) => `${c.file}:${c.id}`)).size).toBe(cases.length);
     for (const c of cases) {
@@ -24,10 +24,11 @@ describe("blind-written probe sets", () => {
       // a status code after "the new password:", nor os.environ.get / process.env, nor "(blank)", nor an empty
       // value ("password =" with the next key on the next line). "AUTH OAUTHBEARER <base64 of n,a=…>" is no token,
       // nor the reporter's note "password: correct", a masked "••••", a button ("Password: Change") or a
-      // reference to where the secret lives (settings.smtp_password). Invented passwords in the sets are masked
+      // reference to where the secret lives (settings.smtp_password, Elixir's {:system, "SMTP_PASSWORD"}, a file
+      // given to kubectl: password=smtp-pass.txt). Invented passwords in the sets are masked
       // but for the character a report is about ("********$dor***": a $ that compose interpolates).
       expect(c.text).not.toMatch(
-        /\bBearer [A-Za-z0-9._-]{40,}|password[ \t]*[:=][ \t]*['"]?(?!\*|<|\(|null|\[|\$\{|\$[a-z_]|ENV\[|\d\.\d|os\.environ|os\.getenv|process\.env|getenv|correct|checked|verified|right\b|reset\b|changed\b|change\b|signed\b|•|[a-z_]+\.[a-z_])[^\s'"]{6,}/iu,
+        /\bBearer [A-Za-z0-9._-]{40,}|password[ \t]*[:=][ \t]*['"]?(?!\*|<|\(|null|\[|\$\{|\$[a-z_]|ENV\[|\{:system,|[\w-]+\.txt\b|\d\.\d|os\.environ|os\.getenv|process\.env|getenv|correct|checked|verified|right\b|reset\b|changed\b|change\b|signed\b|•|[a-z_]+\.[a-z_])[^\s'"]{6,}/iu,
       );
     }
   });
@@ -44,7 +45,7 @@ describe("blind-written probe sets", () => {
       if (ids.slice(0, 2).some((id) => ok.has(id))) top2++;
     }
     console.log(`doctor blind probes: ${cases.length} cases, top-1 ${top1}, top-2 ${top2}\n${misses.join("\n")}`);
-    // Measured: 2534/2560 and 2552/2560 after the classes of each first score's misses were fixed.
+    // Measured: 2683/2720 and 2712/2720 after the classes of each first score's misses were fixed.
     expect(top1 / cases.length).toBeGreaterThanOrEqual(0.975);
     expect(top2 / cases.length).toBeGreaterThanOrEqual(0.985);
   });

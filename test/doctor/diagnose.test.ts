@@ -1875,3 +1875,125 @@ describe("real batch 26: a Java client's default, a missing TLS option, a passwo
     expect(ids("The old copier does not support TLS 1.2.")).not.toContain("words-client-lacks-starttls");
   });
 });
+
+describe("no error text, second writer (blind set 33) and code and configuration (blind set 35)", () => {
+  const ids = (text: string): string[] => diagnose(text).fired.map((f) => f.id);
+
+  it("negations in other word orders and languages: 'MFA not on these users', 'pas de MFA'", () => {
+    expect(ids("Security defaults off. MFA not on these users. Mail fails.")).not.toContain("words-mfa");
+    expect(ids("SMTP AUTH est activé sur la boîte, pas de MFA sur ce compte.")).not.toContain("words-mfa");
+    expect(ids("MFA is on for the scanner account.")).toContain("words-mfa");
+  });
+
+  it("the login and the From in prose, addresses cut to their local part", () => {
+    expect(top("The contact form authenticates as webforms@ and sends from hello@. Real sends fail.")).toBe(
+      "send_as_permission",
+    );
+    expect(
+      top(
+        "Die Software meldet sich mit edv@firma.de an, soll aber als bestellung@firma.de verschicken. Nichts kommt an.",
+      ),
+    ).toBe("send_as_permission");
+    expect(ids("It authenticates as alerts@contoso.com and sends from alerts@contoso.com.")).not.toContain(
+      "words-from-differs-from-login",
+    );
+    expect(top("We removed all Send As grants last month; the mailer sends from hello@ and stopped.")).toBe(
+      "send_as_permission",
+    );
+  });
+
+  it("authentication left off, or the login never called", () => {
+    expect(
+      top(
+        'Copier profile: port 587, TLS on; "Server requires authentication" — that box was not checked. Test failed.',
+      ),
+    ).toBe("not_authenticated_anonymous_send");
+    expect(top('NVR: smtp.office365.com 587, en "Autenticación" dejé "Ninguna". Prueba fallida.')).toBe(
+      "not_authenticated_anonymous_send",
+    );
+    expect(top("s = smtplib.SMTP(host, 587); s.starttls(); s.sendmail(a, b, m) — I never call s.login().")).toBe(
+      "not_authenticated_anonymous_send",
+    );
+  });
+
+  it("STARTTLS off said in prose, a challenge-response mechanism as the setting", () => {
+    expect(top('The app points at smtp.office365.com 587 with "Encryption: None" and fails at once.')).toBe(
+      "starttls_required",
+    );
+    expect(
+      top('NAS mail: smtp.office365.com, port 587, "Requires a secure connection (SSL/TLS)" unticked. Test failed.'),
+    ).toBe("starttls_required");
+    expect(top('Moved the ERP to smtp.office365.com and left "Authentication: Windows integrated (NTLM)".')).toBe(
+      "auth_mechanism_unsupported",
+    );
+  });
+
+  it("the credentials: expiry, characters a panel cannot send, another account's secret", () => {
+    expect(top("Scanner stopped sending; our passwords expire after 90 days and its account is 90 days old.")).toBe(
+      "wrong_credentials",
+    );
+    expect(top("Bei uns laufen Kennwörter nach 90 Tagen ab; der Scanner sendet seit heute nicht mehr.")).toBe(
+      "wrong_credentials",
+    );
+    expect(
+      top("We set a new password with a § and a € in it, typed it on the panel; portal sign-in works, sends fail."),
+    ).toBe("wrong_credentials");
+    expect(top("SMTP_USER is alerts@ but SMTP_PASS is the password of the previous account. Send failed.")).toBe(
+      "wrong_credentials",
+    );
+    expect(
+      top(
+        "MailKit with XOAUTH2 user=reports@; the worker reuses a token that was requested while logged-in as the delegated user helpdesk@.",
+      ),
+    ).toBe("wrong_credentials");
+    // Umlauts in German prose are no special characters of the password.
+    expect(ids("Passwort zurückgesetzt und im Browser getestet, Login klappt.")).not.toContain(
+      "words-password-special-characters",
+    );
+  });
+
+  it("every account failing, the per-mailbox exception, Basic off beside a working OAuth", () => {
+    expect(ids("Every account I try fails, even a fresh test user. Security defaults off.")).toContain(
+      "words-every-account-fails",
+    );
+    expect(
+      top("Tenant default for SMTP AUTH is disabled; we enable it per mailbox. The new mailbox cannot send."),
+    ).toBe("smtp_auth_disabled_mailbox");
+    expect(
+      top('Thunderbird with OAuth2 works for the same mailbox. Switching its SMTP auth to "Normal password" fails.'),
+    ).toBe("basic_auth_disabled_or_retired");
+  });
+
+  it("a Graph token for SMTP, a blocked sign-in, no mailbox, one recipient", () => {
+    expect(
+      top('The worker gets a token with scope "https://graph.microsoft.com/.default" and uses it for XOAUTH2 SMTP.'),
+    ).toBe("oauth_misconfigured_app_or_sp");
+    expect(
+      ids("Token scope https://outlook.office365.com/.default, the app also has Mail.Send on Graph; SMTP fails."),
+    ).not.toContain("client-graph-token-for-smtp");
+    expect(top('HR clicked "Block sign-in" on the account the label software sends with.')).toBe("account_locked");
+    expect(top("New user alerts@; there is no mailbox showing in Exchange admin for it. The app cannot send.")).toBe(
+      "mailbox_unlicensed_or_missing",
+    );
+    expect(top("Scans to everyone in the office work. Scans to the bookkeeper's address never arrive.")).toBe(
+      "recipient_rejected",
+    );
+  });
+
+  it("a runtime's version is no status code; rustls's plain-text record; lettre's TLS wrapper", () => {
+    expect(
+      diagnose("PHPMailer 5.2.9 on PHP 5.4.16: SMTP Error: Could not connect to SMTP host.").fired.map((f) => f.id),
+    ).not.toContain("code-5.2.x");
+    expect(top("PHP 5.4.16, PHPMailer, smtp.office365.com 587 tls: the connection drops right after STARTTLS.")).toBe(
+      "tls_version",
+    );
+    expect(
+      top(
+        'SmtpTransport::relay("smtp.office365.com")?.port(587)\nError: Connection, InvalidMessage(InvalidContentType)',
+      ),
+    ).toBe("starttls_required");
+    expect(top("Scheduled task on a Server 2012 R2 box: net_io_connectionclosed. Works from my Win11 laptop.")).toBe(
+      "tls_version",
+    );
+  });
+});
