@@ -349,6 +349,35 @@ export const CODE_RULES: readonly Rule[] = [
     why: "{reply}: a recipient was refused; the message got past SMTP AUTH",
   },
   {
+    id: "code-recipient-restriction",
+    source:
+      "Exchange Online NDR reference: 5.7.133 'sender not authenticated for group', 5.7.134 'sender was not authenticated for mailbox', 5.7.12 'sender was not authenticated by organization', 5.7.124 'sender not in allowed-senders list' (the recipient accepts only some senders), 5.2.121 / 5.2.122 (the recipient's per-hour receive limit)",
+    kind: "code",
+    // The recipient's own restriction, after the login and the send succeeded. Outweighs the 5.2.x family's
+    // Send As mix (5.2.121/5.2.122 are about the recipient, not the sender).
+    evidence: enh("5.7.133", "5.7.134", "5.7.12", "5.7.124", "5.2.121", "5.2.122"),
+    weights: { recipient_rejected: 5, send_as_permission: -2, unknown: -5 },
+    why: "{reply}: the recipient (a group or mailbox) refuses this sender or has reached its receive limit; the login and the send were accepted",
+  },
+  {
+    id: "code-5.7.64-relay-denied",
+    source:
+      "Exchange Online NDR reference 5.7.64 'TenantAttribution; Relay Access Denied': a message relayed through the MX that no inbound connector (certificate or IP) attributes to the tenant, i.e. sent without authenticating",
+    kind: "code",
+    evidence: enh("5.7.64"),
+    weights: { not_authenticated_anonymous_send: 3, send_as_permission: -1, unknown: -4 },
+    why: "{reply}: Exchange Online would not relay for an unauthenticated sender that no connector identifies",
+  },
+  {
+    id: "code-5.7.520-forwarding-blocked",
+    source:
+      "Exchange Online NDR reference 5.7.520 'Access denied, Your organization does not allow external forwarding': the outbound spam policy's automatic forwarding control",
+    kind: "code",
+    evidence: enh("5.7.520"),
+    weights: { sender_restricted: 3, send_as_permission: -1, unknown: -4 },
+    why: "{reply}: the organisation's outbound policy blocks this (forwarded) message",
+  },
+  {
     id: "code-4.3.x-4.4.x",
     source: "RFC 3463 (X.3.X system status, X.4.X network status)",
     kind: "code",

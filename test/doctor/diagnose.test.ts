@@ -1997,3 +1997,23 @@ describe("no error text, second writer (blind set 33) and code and configuration
     );
   });
 });
+
+describe("Exchange Online NDR codes of the recipient's restrictions, relay and forwarding", () => {
+  it("reads the recipient's restrictions as a recipient refused, bare or with their text", () => {
+    for (const code of ["5.7.133", "5.7.134", "5.7.12", "5.7.124", "5.2.121", "5.2.122"])
+      expect(top(`550 ${code}`), code).toBe("recipient_rejected");
+    expect(
+      top(
+        "Remote Server returned '550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; Delivery restriction check failed because the sender was not authenticated when sending to this group'",
+      ),
+    ).toBe("recipient_rejected");
+  });
+
+  it("5.7.64 as an unauthenticated relay, 5.7.520 as the outbound forwarding control", () => {
+    expect(top("550 5.7.64 TenantAttribution; Relay Access Denied")).toBe("not_authenticated_anonymous_send");
+    expect(top("550 5.7.64")).toBe("not_authenticated_anonymous_send");
+    expect(top("550 5.7.520 Access denied, Your organization does not allow external forwarding.")).toBe(
+      "sender_restricted",
+    );
+  });
+});
