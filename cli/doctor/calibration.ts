@@ -90,6 +90,9 @@ const SEALED_BUT_USED: ReadonlySet<string> = new Set([
   "github:pterodactyl/panel#4076",
   // fresh-threads-17.yaml miss fixed as a class (PHP's ssl:// implicit TLS on 587)
   "github:osTicket/osTicket#3726",
+  // fresh-threads-21.yaml misses fixed as classes (a PLAIN-only client asking for AUTH LOGIN; `ssl: true` on 587)
+  "github:mirage/colombe#60",
+  "github:fewlinesco/bamboo_smtp#138",
 ]);
 
 /** True for the split that was never used to write rules. */
