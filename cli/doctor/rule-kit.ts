@@ -65,7 +65,12 @@ export const not =
  * 530 families must not add their own mix on top of it.
  */
 export const echoesAuthError = (ev: Evidence): number =>
-  ev.ex.replies.some((r) => r.echoed || r.code === 535) && ev.enhanced.includes("5.7.57") ? 1 : 0;
+  // An echo of the 5.7.57 itself (.NET: "5.7.57 Client not authenticated … Error: 530 5.7.57 … during MAIL
+  // FROM") is no AUTH refusal.
+  ev.ex.replies.some((r) => r.code === 535 || (r.echoed && r.enhanced !== "5.7.57" && r.code !== 530)) &&
+  ev.enhanced.includes("5.7.57")
+    ? 1
+    : 0;
 
 /**
  * True when one of the phrases is inside a reply the server sent (the extracted replies' texts), not

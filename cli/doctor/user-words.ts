@@ -17,7 +17,7 @@ import type { Rule } from "./rule-kit.ts";
 const ADDRESS_OR_LOCAL = String.raw`([a-z0-9._%+-]{1,64}@(?:[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24})?)`;
 /** "authenticates as A … sends from B" (and the German, French and Spanish forms): login A, From B. */
 const PROSE_LOGIN_THEN_FROM = new RegExp(
-  String.raw`\b(?:authenticat(?:es|ing|ed) as|log(?:s|ged|ging)? ?in (?:as|with)|sign(?:s|ed|ing)? in (?:as|with)|meldet sich (?:mit|als)|s'authentifie (?:avec|en tant que|comme)|se autentica (?:con|como))\s+["'“]?${ADDRESS_OR_LOCAL}[^\n]{0,120}?\b(?:sends?|sending|sent|send mail|soll[^.\n]{0,20}?|envoie|envía|verschickt|versendet)\s+(?:(?:e-?mails?|mail|messages?)\s+)?(?:from|as|with from:?|als|depuis|en tant que|como|desde)\s+["'“]?${ADDRESS_OR_LOCAL}`,
+  String.raw`\b(?:authenticat(?:es|ing|ed) as|log(?:s|ged|ging)? ?in (?:as|with)|sign(?:s|ed|ing)? in (?:as|with)|meldet sich (?:mit|als)|s'authentifie (?:avec|en tant que|comme)|se autentica (?:con|como))\s+["'“]?${ADDRESS_OR_LOCAL}[^\n]{0,120}?\b(?:sends?|sending|sent|send mail|sets?|setting|soll[^.\n]{0,20}?|envoie|envía|verschickt|versendet)\s+(?:(?:e-?mails?|mail|messages?|the)\s+)?(?:from:?|as|with from:?|als|depuis|en tant que|como|desde)\s+["'“]?${ADDRESS_OR_LOCAL}`,
   "u",
 );
 /** "From: A, not B" / "From A instead of B": the From set to another address than the expected login. */
@@ -25,6 +25,24 @@ const PROSE_FROM_NOT_LOGIN = new RegExp(
   String.raw`\bfrom:?\s+["'“]?${ADDRESS_OR_LOCAL}["'”]?,?\s+(?:not|instead of|rather than)\s+["'“]?${ADDRESS_OR_LOCAL}`,
   "u",
 );
+
+/**
+ * The login itself was refused: a 535 (or 5.7.3 / 5.7.139) anywhere, or the client's own "authentication failed"
+ * sentence. What the reporter rules out then points at the next gate; without it, it only rules out.
+ */
+/** A change was tried and the failure stayed ("it still does not work", "still fails"). */
+const STILL_FAILS =
+  /\bstill\b[^.\n]{0,30}\b(?:does ?n[o']t work|do ?n[o']t work|not working|fails?|failing|no luck)\b|\bstill the same (?:error|failure)\b/u;
+
+function loginRefused(ev: Evidence): boolean {
+  return (
+    ev.basic.includes(535) ||
+    ev.enhanced.some((c) => c === "5.7.3" || c === "5.7.139" || c === "5.7.8") ||
+    /\b(?:authentication (?:failed|unsuccessful|error)|auth(?:entication)? failed|invalid login|could not authenticate|login (?:failed|fails|refused|rejected)|fails? (?:at|on) (?:the )?(?:login|auth\w*)|(?:login|authentication|sign-?in) (?:is |was )?(?:refused|rejected|denied))\b/u.test(
+      ev.words,
+    )
+  );
+}
 
 const said =
   (re: RegExp) =>
@@ -46,8 +64,12 @@ const saidBeside =
  * present. `negatedMentions` cuts those spans out of the words (so the positive test no longer sees
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
-const NEGATION_BEFORE = String.raw`\b(?:no|not|without|nothing\b[^.\n]{0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?)\s+(?:any\s+|the\s+|an?\s+)?`;
+const NEGATION_BEFORE = String.raw`\b(?:no|not|without|neither (?:has|have|had)|none of them (?:has|have)|nobody has|nothing\b[^.\n]{0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?|(?:is|are|was|were)(?: not|n't) (?:covered by|enrolled in|in scope (?:of|for)|subject to|part of))\s+(?:any\s+|the\s+|an?\s+)?(?:per-?user\s+|legacy\s+)?`;
 const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|none (?:of them )?appl(?:y|ies)\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b)`;
+
+// The account named apart from a rollout, further along the sentence: "MFA for staff this week; web-forms@ is
+// excluded", "a MFA foi ativada …, mas a conta faturas@ ficou excluída", "the MFA project didn't touch that account".
+const NEGATION_EXCLUDED = String.raw`[^.!?\n]{0,90}?(?:\b(?:is|was|were|are|got|has been|have been|stays?|stayed|remains?|remained) (?:excluded|exempt(?:ed)?)\b|\bexcluded from (?:it|that|this|them)\b|ficou excluíd[oa]|(?:foi|está|fica) excluíd[oa]|(?:fue|está|quedó) excluid[oa]|\bausgenommen\b|(?:est|a été|reste) exclue?\b|(?:è|è stat[oa]|resta) esclus[oa]|\buitgezonderd\b|did ?n[o']t (?:touch|include|cover) (?:that|this|the|our|its) (?:scan\w* |service |shared |printer |device )?(?:account|mailbox|user)\b|\bnot (?:applied |rolled out |enabled )?(?:to|for|on) (?:that|this|the|our) (?:scan\w* |service |shared |printer |device )(?:account|mailbox|user)\b|\bonly (?:in|for) (?:the )?(?:hr|finance|admins?|staff|pilot\w*|[a-z]+ (?:team|department|group))\b)`;
 
 // The same in the other languages Exchange answers in, for the localised nouns: "keine … bedingten
 // Zugriff", "pas de … accès conditionnel", "sin acceso condicional", "条件付きアクセスのポリシーは作成していません",
@@ -63,7 +85,7 @@ function negatedMentions(words: string, noun: string, localNoun?: string): { res
   const re = new RegExp(
     // "no CA or MFA": the second noun of a pair is negated too. The English noun also takes the other
     // languages' negations after it ("Conditional Access haben wir nicht"): reporters mix the two.
-    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any )?(?:${noun})${local}`,
+    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})${NEGATION_EXCLUDED}|(?:${noun})\s+(?:disabled|off)\b|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any )?(?:${noun})${local}`,
     "gu",
   );
   const rest = words.replace(re, " ");
@@ -85,7 +107,7 @@ const PERSONAL_BASIC_OFF = Date.UTC(2024, 8, 16);
  * product term of Microsoft Learn's localised pages (the same list as reasons.ts: de, fr, es, pt, it,
  * nl, ja, zh; also pl, sv), so a translated "security defaults … turned off" is read as it is in English.
  */
-const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|beveiligingsstandaarden|(?:azure ad |entra (?:id )?)?default security polic(?:y|ies)|(?:azure ad|entra(?: id)?) default polic(?:y|ies)|sicherheitsstandards?|paramètres de sécurité par défaut|valores predeterminados de seguridad|padrões de segurança|impostazioni predefinite per la sicurezza|standaardinstellingen voor beveiliging|domyślne ustawienia zabezpieczeń|ustawienia domyślne zabezpieczeń|säkerhetsstandard(?:er|erna)?|sikkerhedsstandarder|sikkerhetsstandarder|suojausoletukset|výchozí nastavení zabezpečení|zabezpečení ve výchozím nastavení|параметры безопасности по умолчанию|стандартные параметры безопасности|параметри безпеки за замовчуванням|güvenlik varsayılanları|biztonsági alapértelmezések|setări(?:le)? implicite de securitate|προεπιλογές ασφαλείας|mặc định bảo mật|default keamanan|보안 기본값|セキュリティの既定値|安全默认值|安全默认设置|安全性預設值)`;
+const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|beveiligingsstandaarden|(?:azure ad |entra (?:id )?)?default security polic(?:y|ies)|(?:azure ad|entra(?: id)?) default polic(?:y|ies)|sicherheitsstandards?|paramètres de sécurité par défaut|valores predeterminados de seguridad|padrões de segurança|impostazioni predefinite (?:per la|di) sicurezza|standaardinstellingen voor beveiliging|domyślne ustawienia zabezpieczeń|ustawienia domyślne zabezpieczeń|säkerhetsstandard(?:er|erna)?|sikkerhedsstandarder|sikkerhetsstandarder|suojausoletukset|výchozí nastavení zabezpečení|zabezpečení ve výchozím nastavení|параметры безопасности по умолчанию|стандартные параметры безопасности|параметри безпеки за замовчуванням|güvenlik varsayılanları|biztonsági alapértelmezések|setări(?:le)? implicite de securitate|προεπιλογές ασφαλείας|mặc định bảo mật|default keamanan|보안 기본값|セキュリティの既定値|安全默认值|安全默认设置|安全性預設值)`;
 
 // A state or a past act, in the languages of SD_NOUN. Not the imperative or the infinitive ("turn off
 // security defaults", "do I need to disable them?"): that is the article's advice or a question, not
@@ -94,7 +116,7 @@ const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|beveiligingsstandaarden|(
 const SD_ON_STATE = String.raw`(?:\b(?:(?:is|are|was|were|be|been|still|now|are now|is now)\s+)*(?:on|enabled|active|activated|turned on|switched on)(?![a-z])(?!\s+(?:the|this|that|an?|our|my|your|its|in|at|port|by default)\b)(?!\s+for\s+(?!(?:your|our|the|this|my)\s+(?:organi[sz]ation|tenant|org|company)\b))|(?<![a-zé])(?:aktiviert|aktiv|eingeschaltet|activés?|activad[oa]s?|habilitad[oa]s?|ativad[oa]s?|attivat[ei]|ingeschakeld|aan|włączone|aktiverade?|påslagna?|aktiveret|aktivert|käytössä|zapnut[oéa]?|povolen[oéa]?|включены|включено|включен|увімкнено|etkin|açık|engedélyezve|bekapcsolva|activat[ăe]?|bật|aktif)(?![a-z])|有効|オン|启用|开启|打开|已啟用|啟用|사용\s*(?:상태|중|함)?|켜져)`;
 // Not a requirement or advice ("Security defaults must be disabled to enable Conditional Access").
 const SD_OFF_STATE = String.raw`(?<!(?:must|need to|needs to|have to|has to|should|to) be )(?:\b(?:turned off|switched off|disabled|deactivated|(?:(?:is|are|was|were|still|now) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|abgeschaltet|aus|uit|uitgeschakeld|uitgezet)(?![a-z])|(?:désactivés?|desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|disattivat[ei]|wyłączone|avstängda?|inaktiverade?|deaktiveret|deaktivert|slået fra|slått av|pois käytöstä|vypnut[oéa]?|zakázán[oéa]?|выключены|отключены|вимкнено|devre dışı|kapalı|kikapcsolva|letiltva|dezactivat[ăe]?|tắt|nonaktif)(?![a-z])|無効|オフ|禁用|关闭|关了|关掉|已关|停用|已停用|꺼져|사용 안 ?함)`;
-const SD_ON_ACT = String.raw`(?<![a-zé])(?:enabled|enabling|turned on|turning on|switched on|switching on|activated|activating|added|adding|aktiviert(?:en)?|eingeschaltet|activé|activamos|activé|habilitamos|ativamos|ativei|attivato|abbiamo attivato|ingeschakeld|aangezet|włączyliśmy|włączono|aktiverade|slog på|aktiverede|aktiverte|otimme käyttöön|zapnuli|jsme zapnuli|включили|увімкнули|etkinleştirdik|bekapcsoltuk|am activat|đã bật|mengaktifkan)`;
+const SD_ON_ACT = String.raw`(?<![a-zé])(?:enabled|enabling|turned on|turning on|switched on|switching on|activated|activating|added|adding|aktiviert(?:en)?|eingeschaltet|activé|activamos|activé|habilitamos|ativamos|ativei|attivato|abbiamo attivato|ingeschakeld|aangezet|włączyliśmy|włączono|aktiverade|aktiverat|slog på|(?:har )?slagit på|aktiverede|aktiverte|otimme käyttöön|zapnuli|jsme zapnuli|включили|увімкнули|etkinleştirdik|bekapcsoltuk|am activat|đã bật|mengaktifkan)`;
 const SD_OFF_ACT = String.raw`(?<![a-zé])(?:disabled|turned off|switched off|deactivated|deaktiviert(?:en)?|ausgeschaltet|abgeschaltet|désactivé|desactivamos|desactivé|deshabilitamos|desativamos|desativei|disattivato|abbiamo disattivato|uitgeschakeld|uitgezet|wyłączyliśmy|inaktiverade|stängde av)`;
 
 /**
@@ -105,7 +127,7 @@ export const NEW_SUBJECT_CLAUSE = String.raw`(?:,|;|\bbut\b|\bwhile\b|\bwhereas\
 
 /** "Security defaults are on / were turned on / we enabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_ON = new RegExp(
-  String.raw`${SD_NOUN}["”»]?(?:(?!${NEW_SUBJECT_CLAUSE}|\bnever\b|\bnot\b|n't\b|\bno longer\b)[^.!?\n。]){0,50}?${SD_ON_STATE}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}`,
+  String.raw`${SD_NOUN}["”»]?(?:(?!${NEW_SUBJECT_CLAUSE}|\bnever\b|\bnot\b|n't\b|\bno longer\b)[^.!?\n。]){0,50}?${SD_ON_STATE}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|(?:启用了?|开启了?|打开了?|有効に(?:した|しました|なった)|有効化(?:した|しました))[^。\n]{0,8}${SD_NOUN}`,
   "u",
 );
 /** "Security defaults … turned off / disabled / are off", "we disabled the security defaults", in one sentence. */
@@ -195,7 +217,16 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // "Secure defaults" is how admins often name them (OfficeDocs-Exchange #2075); a sentence that goes
     // on to say they were turned off does not count (azure-docs #54776: "had security defaults on …
     // then was subsequently turned off").
-    evidence: (ev) => (SECURITY_DEFAULTS_ON.test(ev.words) && !SECURITY_DEFAULTS_OFF.test(ev.words) ? 1 : 0),
+    // Not when the reporter sets them aside for an OAuth login ("security defaults on, but those don't
+    // affect OAuth"): they block only Basic authentication (blind set 36).
+    evidence: (ev) =>
+      SECURITY_DEFAULTS_ON.test(ev.words) &&
+      !SECURITY_DEFAULTS_OFF.test(ev.words) &&
+      !/\b(?:do ?n[o']t|does ?n[o']t|do not|does not|won['’]?t|will not) (?:affect|apply to|block|matter for) (?:oauth|modern auth|xoauth2)\b/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
     // Security defaults make every user register for MFA, so an MFA or app-password mention next
     // to them is explained by them (azure-docs #46622: "added 2FA and an app password, but the
     // Security Defaults still didn't work").
@@ -208,8 +239,15 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Microsoft 'Enable or disable SMTP AUTH in Exchange Online': SMTP AUTH is disabled for organizations created after January 2020 and is enabled per mailbox; turning security defaults off does not turn it on (azure-docs #54776)",
     kind: "context",
     // Not the "turned security defaults off" of a fix that worked: that is the change, not the state before it.
+    // Only where the login itself was refused (a 535, the client's "authentication failed"), or it "still"
+    // fails once they were turned off (azure-docs #54776): then the SMTP AUTH switches are the next gate. Without a refusal, "security defaults are off" only rules them out
+    // (blind set 36: a red herring beside a timeout, a missing login, a Send As refusal).
     evidence: (ev) =>
-      SECURITY_DEFAULTS_OFF.test(ev.words) && reportedOutcome(ev, "security_defaults_enabled") !== "worked" ? 1 : 0,
+      SECURITY_DEFAULTS_OFF.test(ev.words) &&
+      reportedOutcome(ev, "security_defaults_enabled") !== "worked" &&
+      (loginRefused(ev) || STILL_FAILS.test(ev.words))
+        ? 1
+        : 0,
     weights: {
       unknown: -1.5,
       security_defaults_enabled: -2.4,
@@ -217,6 +255,19 @@ export const USER_WORD_RULES: readonly Rule[] = [
       smtp_auth_disabled_tenant: 0.6,
     },
     why: "You say security defaults are off: then the mailbox's (or the organization's) SMTP AUTH switch is the next gate",
+  },
+  {
+    id: "words-security-defaults-off-only",
+    source: "the reporter says security defaults are off, with no refused login in the paste",
+    kind: "context",
+    evidence: (ev) =>
+      SECURITY_DEFAULTS_OFF.test(ev.words) &&
+      reportedOutcome(ev, "security_defaults_enabled") !== "worked" &&
+      !(loginRefused(ev) || STILL_FAILS.test(ev.words))
+        ? 1
+        : 0,
+    weights: { security_defaults_enabled: -2.4 },
+    why: "You say security defaults are off",
   },
   {
     id: "words-conditional-access",
@@ -285,7 +336,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // removida, it licenza rimossa, nl licentie verwijderd), and a mailbox that is still on-premises
     // (a hybrid account Exchange Online holds no mailbox for).
     evidence: said(
-      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 |product )?licen[cs]es?\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b[^.\n]{0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen|weggenommen)|lizenz\b[^.\n]{0,20}\bweggenommen\b|\bw\/o (?:an? )?(?:exchange )?licen[cs]e\b|ohne lizenz|licence (?:retirée|supprimée|expirée)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:quitamos|quité|eliminamos|retiramos|removemos|removi|tiramos|entfernt|entzogen|retiré|retiré|supprimé|rimosso|tolto|verwijderd|odebraliśmy|usunęliśmy|tog bort|fjernet|poistimme|odebrali|сняли|удалили|kaldırdık|elvettük)\s+(?:\S+\s+){0,3}?(?:la |a |die |le |il |de )?(?:licencia|licença|lizenz|licence|licenza|licentie|licencj\S*|licens\S*|lisenssi\S*|licenci\S*|лицензи\S*|lisans\S*|licencet?)|mailbox\S* (?:staat|ist|est|está|è|jest|är|står) (?:nog |noch |encore |todavía |ainda |ancora |nadal |fortfarande )?(?:on-?prem\S*|lokal|local)|niet gemigreerd|nicht migriert|non migré|no migrad[oa]|não migrad[oa]|non migrat[oa]|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|mailbox(?:es)? (?:still )?(?:lives?|sits?|is hosted|are hosted|resides?) (?:on|in) (?:our |the |an? )?(?:on-?prem\S*|exchange (?:server )?20\d\d|exchange server|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)|\b(?:took|take|taken|pulled|stripped)\b[^.\n]{0,30}\blicen[cs]es?\s+(?:off|away)\b|\bexchange online(?: \((?:plan [12]|kiosk)\)| plan [12])?["”']?(?: service plan)?["”']?\s+(?:(?:is|was|has been)\s+)?(?:switched off|turned off|disabled|unticked|unchecked|off)\b|\bpas encore (?:été )?migrée?\b|\btoujours sur (?:le |notre )?(?:serveur )?exchange\b|\bconvert(?:ed|ing)?\b[^.\n]{0,40}\bto (?:a )?shared\b[^.\n]{0,80}\b(?:password|sign ?in|log ?in)\b|\b(?:account|login|user(?:name)?|it)\s+(?:is|was)\s+(?:the |an? )?(?:old |former )?shared mailbox\b|\btrial (?:subscription |tenant |licen[cs]e )?(?:has )?(?:expired|ended|ran out)\b|пробн\S* підписк\S*[^.\n]{0,30}закінчил|пробн\S* подписк\S*[^.\n]{0,30}(?:истекл|закончил)|без ліцензії|без лицензии|bez licencji|bez licence|lisenssi[^.\n]{0,20}\bei\b|\bei\b[^.\n]{0,30}lisenssi|(?:edelleen|noch|encore|todavía|ainda|ancora|nog|nadal|fortfarande|stále|még|все ещё|досі)\b[^.\n]{0,40}exchange(?: server)? 20(?:10|13|16|19)|\bnever (?:been )?migrated\b|\bget-mailbox\b[^.\n]{0,60}\bexchange online\b[^.\n]{0,20}\breturns nothing\b/u,
+      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 |product )?licen[cs]es?\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b[^.\n]{0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen|weggenommen)|lizenz\b[^.\n]{0,20}\bweggenommen\b|\bw\/o (?:an? )?(?:exchange )?licen[cs]e\b|ohne lizenz|licence (?:retirée|supprimée|expirée)|licen[cz][ae]\b[^.\n]{0,40}\b(?:a été|wurde|fue|foi|è stata|ha sido) (?:retirée|supprimée|enlevée|entfernt|entzogen|quitada|eliminada|retirada|removida|rimossa|tolta)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:quitamos|quité|eliminamos|retiramos|removemos|removi|tiramos|entfernt|entzogen|retiré|retiré|supprimé|rimosso|tolto|verwijderd|odebraliśmy|usunęliśmy|tog bort|fjernet|poistimme|odebrali|сняли|удалили|kaldırdık|elvettük)\s+(?:\S+\s+){0,3}?(?:la |a |die |le |il |de )?(?:licencia|licença|lizenz|licence|licenza|licentie|licencj\S*|licens\S*|lisenssi\S*|licenci\S*|лицензи\S*|lisans\S*|licencet?)|mailbox\S* (?:staat|ist|est|está|è|jest|är|står) (?:nog |noch |encore |todavía |ainda |ancora |nadal |fortfarande )?(?:on-?prem\S*|lokal|local)|niet gemigreerd|nicht migriert|non migré|no migrad[oa]|não migrad[oa]|non migrat[oa]|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|mailbox(?:es)? (?:still )?(?:lives?|sits?|is hosted|are hosted|resides?) (?:on|in) (?:our |the |an? )?(?:on-?prem\S*|exchange (?:server )?20\d\d|exchange server|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)|\b(?:took|take|taken|pulled|stripped)\b[^.\n]{0,30}\blicen[cs]es?\s+(?:off|away)\b|\bexchange online(?: \((?:plan [12]|kiosk)\)| plan [12])?["”']?(?: service plan)?["”']?\s+(?:(?:is|was|has been)\s+)?(?:switched off|turned off|disabled|unticked|unchecked|off)\b|\bpas encore (?:été )?migrée?\b|\btoujours sur (?:le |notre )?(?:serveur )?exchange\b|\bconvert(?:ed|ing)?\b[^.\n]{0,40}\bto (?:a )?shared\b[^.\n]{0,80}\b(?:password|sign ?in|log ?in)\b|\b(?:account|login|user(?:name)?|it)\s+(?:is|was)\s+(?:the |an? )?(?:old |former )?shared mailbox\b|\btrial (?:subscription |tenant |licen[cs]e )?(?:has )?(?:expired|ended|ran out)\b|пробн\S* підписк\S*[^.\n]{0,30}закінчил|пробн\S* подписк\S*[^.\n]{0,30}(?:истекл|закончил)|без ліцензії|без лицензии|bez licencji|bez licence|lisenssi[^.\n]{0,20}\bei\b|\bei\b[^.\n]{0,30}lisenssi|(?:edelleen|noch|encore|todavía|ainda|ancora|nog|nadal|fortfarande|stále|még|все ещё|досі)\b[^.\n]{0,40}exchange(?: server)? 20(?:10|13|16|19)|\bnever (?:been )?migrated\b|\bget-mailbox\b[^.\n]{0,60}\bexchange online\b[^.\n]{0,20}\breturns nothing\b/u,
     ),
     // A stated fact about the account, not a guess: it outweighs a bare code's prior (wrong credentials).
     weights: { unknown: -1.5, mailbox_unlicensed_or_missing: 3.2, send_as_permission: 0.4 },
@@ -314,7 +365,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter says it fails only sometimes ("1 in 20 runs", "intermittently", "randomly", "the
     // rest are fine"): no switch or policy fails only some of the time.
     evidence: said(
-      /\bintermittent(?:ly)?\b|\b(?:randomly|sporadic(?:ally)?|occasionally|from time to time|every (?:now and then|so often)|once in a while)\b|\b\d+ (?:in|out of) (?:every )?\d+ (?:runs?|times|attempts|mails?|e-?mails|messages|sends?)\b|\b(?:the )?(?:rest|others) (?:are|work|go through)(?: fine| ok)?\b|\bsometimes (?:it )?(?:works|fails|goes through)\b|\bmost (?:mails?|e-?mails|messages|runs) (?:go through|are sent|work)\b|\bab und zu\b|\bsporadisch\b|\bgelegentlich\b|\bde temps en temps\b|\bparfois\b|\ba veces\b|\bintermitente(?:mente)?\b|\bàs vezes\b|\btalvolta\b|\bsoms\b|\baf en toe\b|偶尔|时不时|間欠|時々/u,
+      /\bintermittent(?:ly)?\b|\b(?:randomly|sporadic(?:ally)?|occasionally|from time to time|every (?:now and then|so often)|once in a while)\b|\b\d+ (?:in|out of) (?:every )?\d+ (?:runs?|times|attempts|mails?|e-?mails|messages|sends?)\b|\b(?:the )?(?:rest|others) (?:are (?:fine|ok|working|sent|delivered|going through)|work|go through)\b|\bsometimes (?:it )?(?:works|fails|goes through|sends|times out|drops)\b|\bmost (?:mails?|e-?mails|messages|runs) (?:go through|are sent|work)\b|\bab und zu\b|\bsporadisch\b|\bgelegentlich\b|\bde temps en temps\b|\bparfois\b|\ba veces\b|\bintermitente(?:mente)?\b|\bàs vezes\b|\btalvolta\b|\bsoms\b|\baf en toe\b|偶尔|时不时|間欠|時々/u,
     ),
     weights: {
       transient: 2.4,
@@ -427,7 +478,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // A settings line: an authentication key and an off value, in the languages device web pages use.
     evidence: said(
-      /(?<![a-z])(?:smtp[ -]?auth(?:entication)?|(?:server |send |e-?mail )?authentication(?: method)?|smtp-authentifizierung|authentifizierung(?:smethode)?|authentification smtp|méthode d'authentification|autenticación smtp|método de autenticación|autenticação smtp|autenticazione smtp|metodo di autenticazione|smtp-verificatie|verificatiemethode(?: server)?)(?:["'”]?\s*[:=]|["'”]\s+(?:is|was|set to)\s)\s*["'“]?(?:off|disabled|none|no|aus|nein|keine|désactivée?|non|aucune|desactivad[oa]|ningun[oa]|desativad[oa]|nenhum[ao]|nessuna|disattivat[oa]|uit|geen|unchecked|not checked|unticked)\b|(?:smtp[ -]?auth(?:entication)?|authentication|authentifizierung)\s*[:=]\s*\[ ?\]|\b(?:set to|[:=])\s*["'“]?server does not require authentication\b|\banonymous\s*[:=]?\s*(?:\[x\]|☑|on\b|yes\b|enabled\b|checked\b|ticked\b)|\brequires? authentication["”]?\s*(?:is\s+)?(?:not ticked|not checked|unticked|unchecked|off\b|\[ ?\])|\brequires? authentication["”]?[^.\n]{0,30}?\b(?:was|is) not (?:ticked|checked)\b|(?:authentication|autenticación|autenticação|autenticazione|authentifizierung|authentification|verificatie)["”]?\s+(?:i |we )?(?:left|set|selected|chose|dejé|dejamos|puse|seleccioné|deixei|ho lasciato|habe ich auf|ai laissé|laissé)\s+(?:it\s+)?(?:to\s+|on\s+|at\s+|en\s+|em\s+|su\s+)?["“]?(?:none|ninguna|nenhuma|nessuna|keine|aucune|off|disabled)\b|\b(?:not ticked|unticked|unchecked)\b[^.\n]{0,10}\brequires? authentication\b/u,
+      /(?<![a-z])(?:smtp[ -]?auth(?:entication)?|(?:server |send |e-?mail )?authentication(?: method)?|smtp-authentifizierung|authentifizierung(?:smethode)?|authentification smtp|méthode d'authentification|autenticación smtp|método de autenticación|autenticação smtp|autenticazione smtp|metodo di autenticazione|smtp-verificatie|verificatiemethode(?: server)?)(?:["'”]?\s*[:=]|["'”]\s+(?:is|was|set to)\s)\s*["'“]?(?:off|disabled|none|no|aus|nein|keine|désactivée?|non|aucune|desactivad[oa]|ningun[oa]|desativad[oa]|nenhum[ao]|nessuna|disattivat[oa]|uit|geen|unchecked|not checked|unticked)\b|(?:smtp[ -]?auth(?:entication)?|authentication|authentifizierung)\s*[:=]\s*\[ ?\]|\b(?:set to|[:=])\s*["'“]?server does not require authentication\b|\banonymous\s*[:=]?\s*(?:\[x\]|☑|on\b|yes\b|enabled\b|checked\b|ticked\b)|\brequires? authentication["”]?\s*(?:is\s+)?(?:not ticked|not checked|unticked|unchecked|off\b|\[ ?\])|\brequires? authentication["”]?[^.\n]{0,30}?\b(?:was|is) not (?:ticked|checked)\b|(?:authentication|autenticación|autenticação|autenticazione|authentifizierung|authentification|verificatie)["”]?\s+(?:i |we )?(?:left|set|selected|chose|dejé|dejamos|puse|seleccioné|deixei|ho lasciato|habe ich auf|ai laissé|laissé)\s+(?:it\s+)?(?:to\s+|on\s+|at\s+|en\s+|em\s+|su\s+)?["“]?(?:none|ninguna|nenhuma|nessuna|keine|aucune|off|disabled)\b|\b(?:not ticked|unticked|unchecked)\b[^.\n]{0,10}\brequires? authentication\b|(?<!not |no )\bpop[- ]before[- ]smtp\b["”]?(?! (?:is|was) (?:not|never))|smtp認証[」"”]?(?:の)?(?:チェック)?(?:が|は)(?:オフ|無効|なし|外れ)|smtp(?: ?认证| ?驗證| ?验证)[^。\n]{0,6}(?:关闭|未勾选|未启用|已停用)/u,
     ),
     weights: { not_authenticated_anonymous_send: 3.2, starttls_required: 0.4, unknown: -1.5 },
     why: "The device's SMTP authentication is off: it sends MAIL FROM without logging in, which smtp.office365.com refuses",
@@ -450,7 +501,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // A settings line turning STARTTLS off (any language), with the submission port named.
     evidence: (ev) =>
-      (/\bstart ?tls["'”]?\s*[:=]\s*["'“]?(?:off|disabled|no|none|unchecked|unticked|not checked|sin marcar|desmarcad[oa]|aus|nein|désactivé|non cochée?|non|disattivat[oa]|uit|niet aangevinkt)\b|["“](?:encryption|security|connection security)\s*:\s*none["”]|\b(?:encryption|connection security) (?:set to|is|was|left (?:at|on)) ["“]?none\b|["“](?:requires? a )?secure connection[^"”\n]{0,30}["”]\s+(?:is\s+|was\s+)?(?:unticked|unchecked|not ticked|not checked)\b/u.test(
+      (/\bstart ?tls["'”]?\s*[:=]\s*["'“]?(?:off|disabled|no|none|unchecked|unticked|not checked|sin marcar|desmarcad[oa]|aus|nein|désactivé|non cochée?|non|disattivat[oa]|uit|niet aangevinkt)\b|["“]?(?:encryption|security|connection security|secure connection|ssl\/tls|tls\/ssl)["”]?(?: setting)?\s*(?:[:=]|is (?:now )?|was (?:set to )?)\s*["“]?(?:none|off)\b|\b(?:encryption|connection security) (?:set to|is|was|left (?:at|on)) ["“]?none\b|["“](?:requires? a )?secure connection[^"”\n]{0,30}["”]\s+(?:is\s+|was\s+)?(?:unticked|unchecked|not ticked|not checked)\b/u.test(
         ev.words,
       ) ||
         // "Secure Connection: SSL/TLS" (Epson), "Encryption: SSL" — TLS on connect, not STARTTLS. Not a
@@ -547,7 +598,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The reporter names a runtime that offers only TLS 1.0/1.1 unless told otherwise.
     evidence: said(
-      /\.net(?: framework)? (?:4\.[0-6](?:\.\d)?|3\.5|2\.0)\b|\b(?:windows )?server 20(?:03|08|12)(?: r2)?\b|\bservicepointmanager\.securityprotocol\b|\bschusestrongcrypto\b|\bsystemdefaulttlsversions\b|\b(?:java|jdk|jre) ?(?:1\.)?[67](?:u\d{1,3})?\b|\bopenssl 0\.9|\bopenssl 1\.0\.[01]|\bstream_crypto_method_tls|\bphp ?5\.[2-6](?:\.\d{1,2})?\b|\bsmtp-legacy\.office365\.com\b|\b(?:firmware|system software|software version)\b[^\n]{0,24}?\b(?:from|de|von|del|dal|van|z|från) (?:19\d\d|20(?:0\d|1[0-6]))\b|\bfirmware (?:is|was) (?:the |a |from )?(?:19\d\d|20(?:0\d|1[0-6]))\b|\bsslvtlsv1\b|\bsslvsslv3\b|\b(?:19\d\d|20(?:0\d|1[0-6])) firmware\b|\btls ?1\.[01]\b[^.\n]{0,30}\b(?:discontinued|deprecated|retired|no longer supported|disabled|turned off|switched off)\b|\b(?:discontinued|deprecated|retired|dropped|ended|disabled) (?:the )?support for tls ?1\.[01]\b/u,
+      /\.net(?: framework)? (?:4\.[0-6](?:\.\d)?|3\.5|2\.0)\b|\b(?:windows )?server 20(?:03|08|12)(?: r2)?\b|\bservicepointmanager\.securityprotocol\b|\bschusestrongcrypto\b|\bsystemdefaulttlsversions\b|\b(?:java|jdk|jre) ?(?:1\.)?[67](?:u\d{1,3})?\b|\bopenssl 0\.9|\bopenssl 1\.0\.[01]|\bstream_crypto_method_tls|\b(?:supports?|supporta|unterstützt|soporta|suporta|prend en charge|obsługuje|ondersteunt|stöder)\b[^.\n]{0,15}\b(?:ssl ?v?3(?:\.0)?|tls ?v?1\.0)\b(?![^\n]{0,40}\b1\.2\b)|(?:\bonly|\bque|\bnur|\bsolo|\bapenas|\bseulement|\btylko|\balleen)\b[^.\n]{0,30}\b(?:ssl ?v?3(?:\.0)?|tls ?v?1\.[01])\b(?![^\n]{0,30}\b1\.2\b)|\bphp ?5\.[2-6](?:\.\d{1,2})?\b|\bsmtp-legacy\.office365\.com\b|\b(?:firmware|system software|software version)\b[^\n]{0,24}?\b(?:from|de|von|del|dal|van|z|från) (?:19\d\d|20(?:0\d|1[0-6]))\b|\bfirmware (?:is|was) (?:the |a |from )?(?:19\d\d|20(?:0\d|1[0-6]))\b|\bsslvtlsv1\b|\bsslvsslv3\b|\b(?:19\d\d|20(?:0\d|1[0-6])) firmware\b|\btls ?1\.[01]\b[^.\n]{0,30}\b(?:discontinued|deprecated|retired|no longer supported|disabled|turned off|switched off)\b|\b(?:discontinued|deprecated|retired|dropped|ended|disabled) (?:the )?support for tls ?1\.[01]\b/u,
     ),
     // The named runtime, endpoint or retirement is the reporter's own finding: it also lowers `unknown`.
     weights: { tls_version: 1.8, starttls_required: -0.3, unknown: -1.5 },
@@ -632,7 +683,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Exchange Online offers AUTH LOGIN and XOAUTH2 only (EHLO after STARTTLS); a client set to CRAM-MD5, DIGEST-MD5 or NTLM (often the 'secure' option of a device menu) has no mechanism in common",
     kind: "context",
     evidence: (ev) =>
-      /\b(?:chose|picked|selected|set (?:it |the \w+ )?to|switched to|configured (?:for|with)|uses|using|left on|still on)\s+(?:the\s+)?["'“]?(?:cram-?md5|digest-?md5|ntlm)\b|\bauthentication(?: method| type| mechanism)?["”]?\s*[:=]\s*["“]?[^"”\n]{0,40}\b(?:ntlm|cram-?md5|digest-?md5|windows integrated|secure password authentication)\b(?![^.\n]{0,40}\b(?:to|into) (?:login|basic|normal)\b)/u.test(
+      /\b(?:chose|picked|selected|set (?:it |the \w+ )?to|switched to|configured (?:for|with)|uses|using|left on|still on)\s+(?:the\s+)?["'“]?(?:cram-?md5|digest-?md5|ntlm)\b|\b(?:integrated windows authentication|windows integrated(?: auth\w*)?)\b(?![^.\n]{0,30}\b(?:to|into) (?:login|basic|normal)\b)|\bauthentication(?: method| type| mechanism)?["”]?\s*[:=]\s*["“]?[^"”\n]{0,40}\b(?:ntlm|cram-?md5|digest-?md5|windows integrated|secure password authentication)\b(?![^.\n]{0,40}\b(?:to|into) (?:login|basic|normal)\b)/u.test(
         ev.statements,
       )
         ? 1
@@ -675,7 +726,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Standardauthentifizierung ist deaktiviert"), which the reply rules read: those are removed first.
     evidence: saidBeside(
       REASONS.basicDisabled,
-      /basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?(?: client submission)?|client submission))?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:would|will|is going to)\s+be\s+(?:off|disabled|turned off|switched off)\b|basic (?:smtp )?auth(?:entication)?(?: for smtp)?(?: auth)?\s+(?:being|is|was|were|got)\s+(?:switched|turned)\s+off\b|\b(?:off|disabled) by default for existing tenants\b|\bturn(?:s|ing|ed)? (?:off )?basic auth(?:entication)?(?: for smtp(?: auth)?)?(?: off)? by default\b|(?:\bbasic\b|базов\S* (?:аутентификац|проверк)\S*)[^.\n]{0,40}?(?:отключ|выключ|wyłącz|devre dışı|vypn|poistet|deaktiver|inaktiver|비활성|사용 중지)|(?:отключ\S*|wyłącz\S*)[^.\n]{0,30}?(?:\bbasic\b|базов\S* аутентификац)|(?:retirement|deprecation|removal) of basic auth|\bswitch(?:ing|es|ed)? basic auth(?:entication)? off\b|\b(?:coup\w*|désactiv\w*|arrêt\w*|supprim\w*)\s+(?:de\s+)?l['’]authentification de base\b|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport|(?:not be possible|no longer (?:be )?possible|no longer (?:allowed|work(?:s|ing)?))\s+(?:to\s+)?(?:use\s+)?(?:simply\s+|just\s+)?(?:a\s+)?user(?:name)?\s*(?:\+|and|&|\/)\s*password/u,
+      /basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?(?: client submission)?|client submission))?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standardauthentifizierung|basisauthentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)[^.\n]{0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?(?: client submission)?|client submission))?\s+(?:would|will|is going to)\s+be\s+(?:off|disabled|turned off|switched off)\b|basic (?:smtp )?auth(?:entication)?(?: for smtp)?(?: auth)?\s+(?:being|is|was|were|got)\s+(?:switched|turned)\s+off\b|\b(?:off|disabled) by default for existing tenants\b|\bturn(?:s|ing|ed)? (?:off )?basic auth(?:entication)?(?: for smtp(?: auth)?)?(?: off)? by default\b|(?:\bbasic\b|базов\S* (?:аутентификац|проверк)\S*)[^.\n]{0,40}?(?:отключ|выключ|wyłącz|devre dışı|vypn|poistet|deaktiver|inaktiver|비활성|사용 중지)|(?:отключ\S*|wyłącz\S*)[^.\n]{0,30}?(?:\bbasic\b|базов\S* аутентификац)|(?:retirement|deprecation|removal) of basic auth|\bswitch(?:ing|es|ed)? basic auth(?:entication)? off\b|\b(?:coup\w*|désactiv\w*|arrêt\w*|supprim\w*)\s+(?:de\s+)?l['’]authentification de base\b|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b[^.\n]{0,30}\bsupport|(?:not be possible|no longer (?:be )?possible|no longer (?:allowed|work(?:s|ing)?))\s+(?:to\s+)?(?:use\s+)?(?:simply\s+|just\s+)?(?:a\s+)?user(?:name)?\s*(?:\+|and|&|\/)\s*password/u,
     ),
     weights: {
       unknown: -1.5,
@@ -790,7 +841,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
         "client was not authenticated to send anonymous mail",
         "client was not authenticated",
       ],
-      /\b(?:am|is|are|was|were) not authenticated to send|\bno auth(?:entication)? (?:command|attempt)s? (?:ever )?(?:appears?|is sent|was sent|shows? up|in the log)\b|send(?:s|ing)? (?:e-?mails? )?without (?:first )?(?:logging in|authenticating|auth(?:entication)?)\b|never (?:sends?|issues?) (?:an? )?auth\b|\bnever (?:actually )?(?:call|calls|called) [\w.$>-]*login\b|(?:does ?n[o']t|did ?n[o']t|not) (?:actually )?(?:send|issue)(?:ing)? (?:the )?auth(?:entication)? (?:command|request)/u,
+      /\b(?:am|is|are|was|were) not authenticated to send|\bno auth(?:entication)? (?:command|attempt)s? (?:ever )?(?:appears?|is sent|was sent|shows? up|in the log)\b|send(?:s|ing)? (?:e-?mails? )?without (?:first )?(?:logging in|authenticating|auth(?:entication)?)\b|never (?:sends?|issues?) (?:an? )?auth\b|(?:does ?n[o']t|did ?n[o']t|never) (?:even )?(?:attempts?|try|tries) to (?:log ?in|authenticate|sign ?in)\b|\bnull credentials\b|\bcredentials (?:come back|came back|are|were) null\b|\bnever (?:actually )?(?:call|calls|called) [\w.$>-]*login\b|(?:does ?n[o']t|did ?n[o']t|not) (?:actually )?(?:send|issue)(?:ing)? (?:the )?auth(?:entication)? (?:command|request)/u,
     ),
     weights: { unknown: -1.5, not_authenticated_anonymous_send: 2.2, wrong_credentials: -0.5 },
     why: "You say the client sends without authenticating: Exchange Online refuses MAIL FROM before a successful AUTH",
@@ -803,7 +854,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The From (or sender) set to, or compared with, the SMTP user name / login.
     evidence: said(
-      /\bfrom\b[^\n]{0,80}(?:smtp_?user(?:_?name)?|smtp_?login)\b|(?:set|same|match(?:es|ing)?)\b[^\n.]{0,30}\b(?:username|user name|login)\b[^\n.]{0,15}\bfrom\b|\bfrom (?:address|email|e-mail)\b[^\n.]{0,30}\b(?:same as|match(?:es)?|equal to)\b[^\n.]{0,20}\b(?:username|user name|login|smtp user)|\b(?:sender|from)(?: address)? (?:is |was )?(?:left as|set to|is) (?:the )?(?:scanner|device|service|smtp|auth(?:enticated)?|login|sending|own) (?:account|user|address|mailbox)\b[^.\n]{0,30}\bworks\b|\b(?:pick|picks|choose|chooses|select|selects|use|uses|enter|enters|put|puts|set|sets) (?:themselves|himself|herself|(?:their|his|her|your|my) own (?:name|address(?: book entry)?|entry|e-?mail(?: address)?)|another (?:user|address)|a different (?:user|address|sender)|other users?) as (?:the )?(?:sender|from)\b|\b(?:leaves?|left|keeps?) the (?:sender|from)(?: address)? as the (?:machine|device|scanner|printer|login|account)\b|\b(?:sender|from)(?: address)? is left as the (?:machine|device|scanner|printer|login|account)\b|\bfull access\b[^.\n]{0,40}\b(?:but )?(?:no|not|without) send[ -]as\b|\bonly (?:has )?["'“]?full ?access\b|\bnur ["'„“]?vollzugriff|\b(?:no|without|not granted|never granted|haven't granted|have not granted|didn't grant|did not grant|doesn't have|does not have|lacks?) (?:the )?["'“]?send[ -]as\b|send[ -]as["'”)]*\s*(?:permission|right)?s?[^.\n]{0,15}\b(?:not granted|missing|is missing|not assigned)\b|send as\)?[^。\n]{0,12}(?:権限は付けていません|権限がありません|未授予|没有)|\b(?:changed|switched|set) the (?:sender|from)(?: address)? (?:from [^ \n]{1,60} )?to (?:a |the )?shared mailbox\b|差出人[^。\n]{0,30}共有メールボックス|\bals absender\b[^.\n]{0,60}\b(?:geht|funktioniert|klappt)\b|\b(?:diferente|distinto|different|anders|différent|diverso)\b[^.\n]{0,40}\b(?:usuário|usuario|user|utilisateur|benutzer|utente)\b[^.\n]{0,30}\b(?:autenticad|authenticated|authentifi|angemeldet)/u,
+      /(?<!(?:changed|renamed|moved|migrated) )\bfrom\b(?! ["'“]?smtp_?user)[^\n]{0,80}(?:smtp_?user(?:_?name)?|smtp_?login)\b|(?:set|same|match(?:es|ing)?)\b[^\n.]{0,30}\b(?:username|user name|login)\b[^\n.]{0,15}\bfrom\b|\bfrom (?:address|email|e-mail)\b[^\n.]{0,30}\b(?:same as|match(?:es)?|equal to)\b[^\n.]{0,20}\b(?:username|user name|login|smtp user)|\b(?:sender|from)(?: address)? (?:is |was )?(?:left as|set to|is) (?:the )?(?:scanner|device|service|smtp|auth(?:enticated)?|login|sending|own) (?:account|user|address|mailbox)\b[^.\n]{0,30}\bworks\b|\b(?:pick|picks|choose|chooses|select|selects|use|uses|enter|enters|put|puts|set|sets) (?:themselves|himself|herself|(?:their|his|her|your|my) own (?:name|address(?: book entry)?|entry|e-?mail(?: address)?)|another (?:user|address)|a different (?:user|address|sender)|other users?) as (?:the )?(?:sender|from)\b|\b(?:leaves?|left|keeps?) the (?:sender|from)(?: address)? as the (?:machine|device|scanner|printer|login|account)\b|\b(?:sender|from)(?: address)? is left as the (?:machine|device|scanner|printer|login|account)\b|\bfull access\b[^.\n]{0,40}\b(?:but )?(?:no|not|without) send[ -]as\b|\bonly (?:has )?["'“]?full ?access\b|\bnur ["'„“]?vollzugriff|\b(?:no|without|not granted|never granted|haven't granted|have not granted|didn't grant|did not grant|doesn't have|does not have|lacks?) (?:the )?["'“]?send[ -]as\b|send[ -]as["'”)]*\s*(?:permission|right)?s?[^.\n]{0,15}\b(?:not granted|missing|is missing|not assigned)\b|send as\)?[^。\n]{0,12}(?:権限は付けていません|権限がありません|未授予|没有)|\b(?:changed|switched|set) the (?:sender|from)(?: address)? (?:from [^ \n]{1,60} )?to (?:a |the )?shared mailbox\b|差出人[^。\n]{0,30}共有メールボックス|\bals absender\b[^.\n]{0,60}\b(?:geht|funktioniert|klappt)\b|\b(?:diferente|distinto|different|anders|différent|diverso)\b[^.\n]{0,40}\b(?:usuário|usuario|user|utilisateur|benutzer|utente)\b[^.\n]{0,30}\b(?:autenticad|authenticated|authentifi|angemeldet)/u,
     ),
     weights: { unknown: -1.5, send_as_permission: 2.2 },
     why: "Sending works when the From address is the login itself: the mailbox may not send as the other address",
@@ -849,7 +900,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // your organization's security defaults policy"), which the reply rules read.
     evidence: saidBeside(
       REASONS.securityDefaults,
-      /\baccount (?:has been |is |was |got |gets )?locked(?: out)?\b|\bblock(?:ed)? sign-?in\b|\bsign-?in (?:is |was |has been |got )?blocked\b|\baccount (?:is |was |has been |got )?(?:disabled|deactivated)\b|\blocked out\b|\bsmart lockout\b|\bidslocked\b|\b(?:error(?: code)?|sign-?in error)\s*:?\s*50053\b|konto (?:ist |wurde )?gesperrt|compte (?:est )?verrouillé|cuenta (?:está )?bloqueada|conta (?:está )?bloqueada|account (?:è )?bloccato|account (?:is )?geblokkeerd|アカウントがロック|帐户(?:已)?(?:被)?锁定|账户(?:已)?(?:被)?锁定|temporarily locked to prevent unauthori[sz]ed use|vorübergehend gesperrt|temporairement verrouillé|bloqueada temporalmente|temporalmente bloqueada|temporariamente bloqueada|temporaneamente bloccato|tijdelijk geblokkeerd|\bpassword spray|\bbrute[- ]force\b[^.\n]{0,60}\b(?:sign-?ins?|log-?ins?|attempts?)\b|\b(?:thousands|hundreds) of failed (?:sign-?ins?|log-?ins?|logins?)|החשבון נעול|الحساب مقفل|λογαριασμός (?:είναι )?κλειδωμένος|обліковий запис заблоковано|учетная запись заблокирована|hesap kilitl/u,
+      /\baccount (?:has been |is |was |got |gets )?locked(?: out)?\b|\bblock(?:ed)? sign-?in\b|\bsign-?in (?:is |was |has been |got )?blocked\b|\baccount (?:is |was |has been |got )?(?:disabled|deactivated)\b|\blocked out\b|\bsmart lockout\b|\bidslocked\b|\b(?:error(?: code)?|sign-?in error)\s*:?\s*50053\b|(?:код|kód|kod|コード|代码|código|codice|fehlercode|code d'erreur)\s*:?\s*50053\b|учётн\S* запис\S* (?:временно )?заблокирован\S*|учетн\S* запис\S* (?:временно )?заблокирован\S*|konto (?:ist |wurde )?gesperrt|compte (?:est )?verrouillé|cuenta (?:está )?bloqueada|conta (?:está )?bloqueada|account (?:è )?bloccato|account (?:is )?geblokkeerd|アカウントがロック|帐户(?:已)?(?:被)?锁定|账户(?:已)?(?:被)?锁定|temporarily locked to prevent unauthori[sz]ed use|vorübergehend gesperrt|temporairement verrouillé|bloqueada temporalmente|temporalmente bloqueada|temporariamente bloqueada|temporaneamente bloccato|tijdelijk geblokkeerd|\bpassword spray|\bbrute[- ]force\b[^.\n]{0,60}\b(?:sign-?ins?|log-?ins?|attempts?)\b|\b(?:thousands|hundreds) of failed (?:sign-?ins?|log-?ins?|logins?)|החשבון נעול|الحساب مقفل|λογαριασμός (?:είναι )?κλειδωμένος|обліковий запис заблоковано|учетная запись заблокирована|hesap kilitl/u,
     ),
     // The lockout banner or error 50053 quoted is as decisive as Exchange's own "account locked".
     weights: { unknown: -1.5, account_locked: 5.0 },
@@ -878,7 +929,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter has already turned Authenticated SMTP on for the mailbox: that switch, and with it
     // the organisation's, is not the gate. A negation ("is not enabled") does not match.
     evidence: said(
-      /(?:smtp auth(?:entication)?|authenticated smtp)(?:\s+(?:for|on)\s+(?:the\s+|this\s+|that\s+)?(?:mailbox|account|user))?\s+(?:(?:is|was|has been|are)\s+)?(?:already\s+)?(?:enabled|turned on|activated|ticked|checked|on\b(?!\s+(?:the|this|that|an?|our|my|your|its|for|mailbox|account|user)\b))|(?:enabled|turned on|activated|ticked|checked)\s+(?:the\s+)?(?:smtp auth(?:entication)?|authenticated smtp)\b|(?:smtp auth(?:entication)?|authenticated smtp)"?\s*[(:=]\s*(?:on|enabled|yes|true|ticked|checked)\b|(?:authentifiziertes smtp|smtp authentifié|smtp autenticado|smtp autenticato|geverifieerde smtp|smtp-verificatie|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["»”]?[^.\n]{0,30}?(?<![a-zé])(?:aktiviert|eingeschaltet|activé|activado|habilitado|ativado|attivato|abilitato|ingeschakeld|włączony|aktiverad|включен[аоы]?)(?![a-zа-я])/u,
+      /(?:smtp auth(?:entication)?|authenticated smtp)(?:\s+(?:for|on)\s+(?:the\s+|this\s+|that\s+)?(?:mailbox|account|user))?\s+(?:(?:is|was|has been|are)\s+)?(?:already\s+)?(?:(?:enabled|turned on|activated|ticked|checked)(?!\s+(?:org-?wide|tenant-?wide|organi[sz]ation-?wide|at (?:the )?(?:org|tenant|organi[sz]ation)\b|for the (?:org|tenant|organi[sz]ation)\b))|on\b(?!\s+(?:the|this|that|an?|our|my|your|its|for|mailbox|account|user)\b))|(?:enabled|turned on|activated|ticked|checked)\s+(?:the\s+)?(?:smtp auth(?:entication)?|authenticated smtp)\b|(?:smtp auth(?:entication)?|authenticated smtp)"?\s*[(:=]\s*(?:on|enabled|yes|true|ticked|checked)\b|(?:authentifiziertes smtp|smtp authentifié|smtp autenticado|smtp autenticato|geverifieerde smtp|smtp-verificatie|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["»”]?[^.\n]{0,30}?(?<![a-zé])(?:aktiviert|eingeschaltet|activé|activado|habilitado|ativado|attivato|abilitato|ingeschakeld|włączony|aktiverad|включен[аоы]?)(?![a-zа-я])/u,
     ),
     weights: { smtp_auth_disabled_mailbox: -1.5, smtp_auth_disabled_tenant: -0.8 },
     why: "You say Authenticated SMTP is on for the mailbox: the mailbox setting overrides the organisation's, so neither switch is the gate",
@@ -935,7 +986,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "RFC 5321 recipient refusals: only one destination failing, with others fine, is that recipient",
     kind: "context",
     evidence: said(
-      /\bworks for (?:everyone|everybody|all(?: other)? (?:recipients|users|addresses)) (?:except|but)\b|\bother recipients (?:are )?(?:fine|ok|work)|\b(?:to|for) (?:everyone|everybody|all (?:other )?(?:users|recipients|colleagues))(?: else)?(?: in the office| internally)? (?:work|works|arrive|go through|are fine)\b|\bonly (?:to |for )?(?:this|that|one) (?:recipient|address|destination)\b|\b(?:mistyped|typo in the|wrong) (?:recipient|e-?mail address|address book entry|destination)\b|@[a-z0-9-]+\.(?:con|cmo|ocm|comm|coom)\b|\b(?:the )?other \d+ (?:addresses|recipients)\b|\b(?:only|sole) (?:address|recipient)\b[^\n]{0,120}\b(?:mailbox|account|address) (?:was|has been|got) (?:deleted|removed)\b|\bthe other \d+ (?:arrived|went through|were delivered|got through)\b|\b(?:undeliverable|non-delivery|ndr|bounce)\b[^\n]{0,80}\b(?:for )?(?:exactly )?one (?:supplier|recipient|customer|address|contact)\b|\bwhen (?:we|i) remove (?:one|that|this|his|her|the) (?:line|address|recipient)\b|\b(?:fails?|failed|refused|rejected) at (?:the )?rcpt(?: to)?(?: stage| step)?\b|\bonly allow messages from\b|\bdelivery (?:management|restrictions?)\b[^.\n]{0,60}\b(?:only|senders?)\b/u,
+      /\bworks for (?:everyone|everybody|all(?: other)? (?:recipients|users|addresses)) (?:except|but)\b|\bother (?:\w+ )?recipients (?:are )?(?:fine|ok|work)|\bexcept (?:for )?one (?:big |large |particular )?(?:supplier|customer|partner|recipient|domain|address)\b|\b(?:to|for) (?:everyone|everybody|all (?:other )?(?:users|recipients|colleagues))(?: else)?(?: in the office| internally)? (?:work|works|arrive|go through|are fine)\b|\bonly (?:to |for )?(?:this|that|one) (?:recipient|address|destination)\b|\b(?:mistyped|typo in the|wrong) (?:recipient|e-?mail address|address book entry|destination)\b|@[a-z0-9-]+\.(?:con|cmo|ocm|comm|coom)\b|\b(?:the )?other \d+ (?:addresses|recipients)\b|\b(?:only|sole) (?:address|recipient)\b[^\n]{0,120}\b(?:mailbox|account|address) (?:was|has been|got) (?:deleted|removed)\b|\bthe other \d+ (?:arrived|went through|were delivered|got through)\b|\b(?:undeliverable|non-delivery|ndr|bounce)\b[^\n]{0,80}\b(?:for )?(?:exactly )?one (?:supplier|recipient|customer|address|contact)\b|\bwhen (?:we|i) remove (?:one|that|this|his|her|the) (?:line|address|recipient)\b|\b(?:fails?|failed|refused|rejected) at (?:the )?rcpt(?: to)?(?: stage| step)?\b|\bonly allow messages from\b|\bdelivery (?:management|restrictions?)\b[^.\n]{0,60}\b(?:only|senders?)\b/u,
     ),
     weights: { recipient_rejected: 2.6, unknown: -1.5 },
     why: "Only one recipient fails: that address (a typo, or one that refuses outside senders) is refused, not the login",
@@ -1047,7 +1098,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The reporter's finding that the secret belongs to another account than the user name.
     evidence: said(
-      /\bpassword (?:of|for|from) (?:the )?(?:previous|old|other|wrong|another|a different|former) (?:account|user|mailbox|service account)\b|\b(?:the )?(?:wrong|another|other|previous|old) (?:account|user|mailbox)['’]s password\b|\btoken\b[^.\n]{0,80}\b(?:requested|issued|acquired|obtained|cached|fetched|meant)\b[^.\n]{0,40}\b(?:for|as|while (?:logged-?in|signed-?in) as)\s+(?:the\s+)?(?:another|other|a different|wrong|delegated|interactive) (?:user|account|mailbox|identity)\b|\btoken (?:for|of) (?:another|the wrong|a different|the other) (?:user|account|mailbox|identity)\b/u,
+      /\bpassword (?:of|for|from) (?:the )?(?:previous|old|other|wrong|another|a different|former) (?:account|user|mailbox|service account)\b|\b(?:the )?(?:wrong|another|other|previous|old) (?:account|user|mailbox)['’]s password\b|\btoken\b[^.\n]{0,80}\b(?:requested|issued|acquired|obtained|cached|fetched|meant)\b[^.\n]{0,40}\b(?:for|as|while (?:logged-?in|signed-?in) as)\s+(?:the\s+)?(?:another|other|a different|wrong|delegated|interactive) (?:user|account|mailbox|identity)\b|\btoken (?:for|of) (?:another|the wrong|a different|the other) (?:user|account|mailbox|identity)\b|\b(?:change|set|switch)\w* (?:the )?(?:first argument|user ?name|user=|address)\b[^.\n]{0,20}\bto my own\b[^.\n]{0,40}\b(?:works?|sends?|goes out)\b/u,
     ),
     // The OAuth login's gate rule takes 2.5 off wrong credentials (a password gate cannot fail an XOAUTH2
     // login); a token for another identity is the exception the catalogue names, so this outweighs it.
@@ -1075,7 +1126,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Every account fails alike (even a fresh test user), or the organisation's legacy protocols were
     // turned off as a whole: a tenant-wide setting, not one mailbox's.
     evidence: said(
-      /\b(?:every|all|any) (?:accounts?|users?|mailboxe?s?)(?: (?:i|we) (?:try|tried|test(?:ed)?))?\b[^.\n]{0,20}\b(?:fails?|failing|failed)\b|\beven (?:a |my )?(?:fresh|new|brand-new|admin) (?:test )?(?:user|account|mailbox)\b|\b(?:disabl|block|turn(?:ed|s)? off|switch(?:ed|es)? off)\w*\s+(?:all\s+)?(?:legacy|basic)\s+(?:protocols|auth\w*)\s+(?:org-?wide|organi[sz]ation-?wide|tenant-?wide|for the (?:whole|entire) (?:tenant|organi[sz]ation))\b/u,
+      /\b(?:every|all|any) (?:accounts?|users?|mailboxe?s?)(?: (?:i|we) (?:try|tried|test(?:ed)?))?\b[^.\n]{0,20}\b(?:fails?|failing|failed)\b|\beven (?:a |my )?(?:fresh|new|brand-new|admin) (?:test )?(?:user|account|mailbox)\b|\b(?:every|all) (?:devices?|copiers?|printers?|apps?|scanners?|applications?)\b[^.\n]{0,80}\b(?:died|stopped|fail\w*)\b[^.\n]{0,40}\bsame (?:moment|time|minute)\b|\borg-?wide transport settings?\b|\b(?:disabl|block|turn(?:ed|s)? off|switch(?:ed|es)? off)\w*\s+(?:all\s+)?(?:legacy|basic)\s+(?:protocols|auth\w*)\s+(?:org-?wide|organi[sz]ation-?wide|tenant-?wide|for the (?:whole|entire) (?:tenant|organi[sz]ation))\b/u,
     ),
     weights: {
       smtp_auth_disabled_tenant: 1.8,
@@ -1126,7 +1177,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Microsoft 'How to set up a multifunction device …': an account sending as another address needs Send As on it; removing those grants (a permissions clean-up) or never granting them refuses the send (554 5.2.252 SendAsDenied)",
     kind: "context",
     evidence: said(
-      /\b(?:removed|revoked|cleaned up|clean-?up)[^.\n]{0,60}\bsend[- ]as\b|\bsend[- ]as\b[^.\n]{0,40}\b(?:removed|revoked|never granted|not granted|were granted nowhere)\b|senden[- ]als[- ]?(?:rechte?|berechtigung\w*)?[^.\n]{0,30}\b(?:nirgends|nicht|keine|entfernt)\b|\bkeine senden[- ]als\b/u,
+      /\b(?:removed|revoked|cleaned up|clean-?up)[^.\n]{0,60}\bsend[- ]as\b|\bsend[- ]as\b[^.\n]{0,40}\b(?:removed|revoked|never granted|not granted|were granted nowhere)\b|senden[- ]als[- ]?(?:rechte?|berechtigung\w*)?[^.\n]{0,30}\b(?:nirgends|nicht|keine|entfernt)\b|\bkeine senden[- ]als\b|\b(?:gave|given|granted|has|have|with)\b[^.\n]{0,40}?["“]?send on behalf\b/u,
     ),
     weights: { send_as_permission: 2.4, unknown: -1.5 },
     why: "Send As was removed or never granted: the account may not send as another address",
@@ -1141,5 +1192,62 @@ export const USER_WORD_RULES: readonly Rule[] = [
     ),
     weights: { mailbox_unlicensed_or_missing: 2.6, unknown: -1.5 },
     why: "The account has no Exchange Online mailbox: SMTP AUTH can only send from one",
+  },
+  {
+    id: "words-org-smtp-auth-off",
+    source:
+      "Microsoft 'Enable or disable SMTP AUTH in Exchange Online': the organisation's switch (Set-TransportConfig -SmtpClientAuthenticationDisabled, the admin centre's org setting) applies to every mailbox without its own setting; reporters say it in their words ('org level has it switched off', 'the org settings page for SMTP AUTH looks unticked')",
+    kind: "context",
+    evidence: said(
+      /\b(?:org(?:ani[sz]ation)?[- ]?(?:level|wide)|tenant[- ]?(?:level|wide)|org(?:ani[sz]ation)? settings? (?:page )?(?:for smtp auth)?)\b[^.\n]{0,50}\b(?:switched off|turned off|disabled|unticked|is off|was off|has it off)\b|\bswitched smtp auth off (?:org-?wide|tenant-?wide|for the (?:whole )?(?:tenant|organi[sz]ation))\b|\b(?:disabled|turned off|switched off) smtp auth (?:org-?wide|tenant-?wide|at (?:the )?(?:org|tenant) level|for the (?:whole )?(?:tenant|organi[sz]ation))\b|\bnobody['’]s been explicitly enabled\b|\bno (?:mailbox|one) (?:has|had) (?:been )?(?:explicitly )?enabled\b/u,
+    ),
+    weights: { smtp_auth_disabled_tenant: 2.6, smtp_auth_disabled_mailbox: 0.3, unknown: -1.5 },
+    why: "You say SMTP AUTH is off for the organisation: every mailbox without its own setting inherits that",
+    question: "Does any mailbox override it (Get-CASMailbox <mailbox> | fl SmtpClientAuthenticationDisabled: False)?",
+  },
+  {
+    id: "words-server-offers-no-auth",
+    source:
+      "Exchange Online advertises AUTH only after STARTTLS: a client that reads the first EHLO reply reports the server as not supporting authentication (Python smtplib 'SMTP AUTH extension not supported by server', retold)",
+    kind: "context",
+    evidence: said(
+      /\b(?:the )?server (?:does ?n[o']t|does not|doesn['’]t) (?:even )?(?:support|offer|advertise) auth(?:entication)?\b(?! (?:plain|login|method|type|mechanism))(?: at all)?|\bno auth (?:extension|capability) (?:is )?(?:advertised|offered)\b/u,
+    ),
+    weights: { starttls_required: 2.6, auth_mechanism_unsupported: 0.3, unknown: -1.5 },
+    why: "The server seemed not to offer AUTH: smtp.office365.com lists AUTH only after STARTTLS",
+    question: "Does the client call STARTTLS (and EHLO again) before it logs in?",
+  },
+  {
+    id: "words-new-tenant-sending-limited",
+    source:
+      "Microsoft 'Outbound spam protection' and 'Restricted entities': new tenants start with low outbound limits until they build reputation; external sending stops after a few messages while internal mail flows (5.7.750 / 5.7.705 in the replies)",
+    kind: "context",
+    evidence: said(
+      /\b(?:build|building) (?:up )?(?:a |their |its |our )?(?:sending )?reputation\b|\bnew tenants? (?:are |being |is )?(?:limited|throttled|restricted)\b|\bexternal\b[^.\n]{0,60}\bstops? after (?:a handful|a few|\d+)\b/u,
+    ),
+    weights: { sender_restricted: 2.6, unknown: -1.5 },
+    why: "A new tenant's outbound sending is limited until it builds reputation: external mail stops while the login works",
+  },
+  {
+    id: "words-service-principal-wrong-id",
+    source:
+      "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth': New-ServicePrincipal takes the Enterprise application's object id, not the App registration's; with the wrong one Exchange refuses the app's token",
+    kind: "context",
+    evidence: said(
+      /\bobject ?id\b[^.\n]{0,100}\b(?:app registrations?|application object|app registration overview)\b|\bnot the one (?:from|in|on) (?:the )?enterprise applications?\b|\bwrong (?:object ?id|service principal)\b/u,
+    ),
+    weights: { oauth_misconfigured_app_or_sp: 3, unknown: -1.5 },
+    why: "The service principal was registered with the App registration's object id: Exchange needs the Enterprise application's",
+  },
+  {
+    id: "words-mailbox-smtp-disabled-local",
+    source:
+      "the admin centre's 'Authenticated SMTP' mailbox setting under its localised names (SMTP autenticado, Authentifiziertes SMTP, SMTP authentifié, SMTP autenticato, Geverifieerde SMTP) turned off",
+    kind: "context",
+    evidence: said(
+      /(?:desativ\w*|desactiv\w*|deaktivier\w*|désactiv\w*|disattiv\w*|uitgeschakeld|turned off|disabled|unticked)\b[^.\n]{0,20}["“]?(?:smtp autenticado|authentifiziertes smtp|smtp authentifié|smtp autenticato|geverifieerde smtp|authenticated smtp)\b[^.\n]{0,40}\b(?:caixas? de correio|buzones?|postf(?:ach|ächern)|boîtes? aux lettres|cassett\w+|postvak\w*|mailbox\w*)/u,
+    ),
+    weights: { smtp_auth_disabled_mailbox: 2.6, unknown: -1.5 },
+    why: "Authenticated SMTP was turned off on the mailboxes: this one refuses SMTP AUTH",
   },
 ];

@@ -2017,3 +2017,116 @@ describe("Exchange Online NDR codes of the recipient's restrictions, relay and f
     );
   });
 });
+
+describe("red herrings and facts in the local language (blind sets 36 and 38)", () => {
+  const ids = (text: string): string[] => diagnose(text).fired.map((f) => f.id);
+
+  it("'security defaults are off' only rules them out when no login was refused", () => {
+    const text = "Scanner sometimes sends, sometimes times out on the 4G backup link. Security defaults are off.";
+    expect(ids(text)).toContain("words-security-defaults-off-only");
+    // No lean to the SMTP AUTH switches: the intermittent failure is what the text speaks for.
+    expect(
+      diagnose(text)
+        .causes.slice(0, 2)
+        .map((c) => c.id),
+    ).toEqual(["unknown", "transient"]);
+    // With a refused login (or a change that did not help) the SMTP AUTH switches are the next gate.
+    expect(ids("535 5.7.3 Authentication unsuccessful. Security defaults are off.")).toContain(
+      "words-security-defaults-off",
+    );
+    expect(
+      ids("Security defaults were turned off, then we created a new account and SMTP still does not work."),
+    ).toContain("words-security-defaults-off");
+  });
+
+  it("an account set apart from an MFA rollout, further along the sentence or in Portuguese", () => {
+    for (const text of [
+      "We also turned on MFA for staff this week; web-forms@ is excluded.",
+      "A MFA foi ativada esta semana para os utilizadores, mas a conta faturas@ ficou excluída.",
+      "SMTP AUTH is enabled and the MFA project didn't touch that account.",
+      "My account isn't covered by MFA (we're piloting MFA only in HR).",
+      "Neither has per-user MFA set for the scan account.",
+      "Ruled out: no per-user MFA, per-user MFA disabled.",
+    ])
+      expect(ids(text), text).not.toContain("words-mfa");
+  });
+
+  it("the organisation's switch in prose, an org-wide enable that says nothing of the mailbox", () => {
+    expect(
+      top("SMTP auth fails for all our mailboxes. Org level has it switched off since the tenant was set up."),
+    ).toBe("smtp_auth_disabled_tenant");
+    expect(ids("Tenant has SMTP AUTH enabled org-wide; other copiers still work.")).not.toContain("words-smtp-auth-on");
+    expect(
+      top(
+        'Yesterday the technician desativou o "SMTP autenticado" nas caixas de correio one by one; faturas@ was caught.',
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("OAuth working and the password failing, in either order", () => {
+    expect(
+      top(
+        "Our old printers that log in with username/password fail, while the two set up with OAuth via the vendor's connector still work.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+    expect(top("With auth type OAuth2 the mail goes out. With auth: {user, pass} it fails at the auth step.")).toBe(
+      "basic_auth_disabled_or_retired",
+    );
+  });
+
+  it("a server that 'does not support AUTH', STARTTLS set to Off, POP before SMTP, a new tenant's limits", () => {
+    expect(top("Python tells me the server doesn't support AUTH at all. smtp.office365.com 587.")).toBe(
+      "starttls_required",
+    );
+    expect(top('Copier factory reset: port 587; TLS/SSL setting is now "Off" (it was STARTTLS before).')).toBe(
+      "starttls_required",
+    );
+    expect(top('The tech picked "POP before SMTP" in the Xerox auth menu. Scans fail.')).toBe(
+      "not_authenticated_anonymous_send",
+    );
+    expect(top("New trial tenant; external mail stops after a handful; new tenants are limited, support said.")).toBe(
+      "sender_restricted",
+    );
+  });
+
+  it("Send on behalf, a From set after the login, the service principal's object id", () => {
+    expect(top('We gave the scanner account "Send on behalf" on reception@; with reception@ as From it fails.')).toBe(
+      "send_as_permission",
+    );
+    expect(top("PHPMailer logs in as web-forms@ and sets From: info@. The send fails after the login.")).toBe(
+      "send_as_permission",
+    );
+    expect(
+      top(
+        "App-only SMTP OAuth: the ObjectId I pasted into New-ServicePrincipal was the one from App registrations, not the one from Enterprise applications.",
+      ),
+    ).toBe("oauth_misconfigured_app_or_sp");
+  });
+
+  it("the reporter's local-language facts beside a bare 535 5.7.3", () => {
+    const reply = "535 5.7.3 Authentication unsuccessful\n";
+    expect(top(`${reply}la licence a été retirée de ce compte il y a trois jours`)).toBe(
+      "mailbox_unlicensed_or_missing",
+    );
+    expect(top(`${reply}il consulente ha attivato le "impostazioni predefinite di sicurezza" nel portale Entra`)).toBe(
+      "security_defaults_enabled",
+    );
+    expect(top(`${reply}Vår IT-konsult har slagit på säkerhetsstandarder i Entra ID.`)).toBe(
+      "security_defaults_enabled",
+    );
+    expect(top(`${reply}上周管理员在 Entra 管理中心启用了安全默认值。`)).toBe("security_defaults_enabled");
+    expect(top(`${reply}В журнале входов: «Учётная запись заблокирована» (код 50053).`)).toBe("account_locked");
+  });
+
+  it("an old device supporting only SSL 3.0 and TLS 1.0, and the .NET echo of a 5.7.57", () => {
+    expect(top("Il dispositivo supporta SSL 3.0 e TLS 1.0, niente di più recente. smtp.office365.com 587.")).toBe(
+      "tls_version",
+    );
+    expect(ids("The copier supports TLS 1.0, 1.1 and TLS 1.2.")).not.toContain("words-old-tls-runtime");
+    expect(
+      top(
+        "Die Serverantwort war: 5.7.57 Client not authenticated to send mail. Error: 530 5.7.57 Client not authenticated to send anonymous mail during MAIL FROM",
+      ),
+    ).toBe("not_authenticated_anonymous_send");
+  });
+});
