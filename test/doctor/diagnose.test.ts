@@ -2130,3 +2130,23 @@ describe("red herrings and facts in the local language (blind sets 36 and 38)", 
     ).toBe("not_authenticated_anonymous_send");
   });
 });
+
+describe("the app's missing mailbox permission, a UPN the device lacks, a mailbox still on-premises", () => {
+  it("reads each from the reporter's account", () => {
+    expect(
+      top(
+        "App-only OAuth for SMTP; the service principal is registered, but I skipped the Add-MailboxPermission step.",
+      ),
+    ).toBe("oauth_misconfigured_app_or_sp");
+    expect(
+      top(
+        "I put f.lastname@example.com as the username because that's the email. The portal only works with the long UPN.",
+      ),
+    ).toBe("wrong_credentials");
+    expect(
+      top(
+        "Same account helpdesk-svc@, E3 licence, but its mailbox hasn't been migrated yet. The ticketing system fails.",
+      ),
+    ).toBe("mailbox_unlicensed_or_missing");
+  });
+});
