@@ -705,7 +705,12 @@ export const CLIENT_RULES: readonly Rule[] = [
       // ev.words joins lines, so the comment marker must stand right before the call.
       if (/(?:\/\/|#|--)\s*(?:await\s+)?[\w.$>-]*\bstart_?tls\s*\(/u.test(ev.words)) return 1;
       // Or said in a comment: "# we removed server.starttls() because it hung" (blind set 28).
-      if (/\b(?:removed|dropped|deleted|took out)\s+(?:the\s+)?[\w.$>-]*\bstart_?tls\s*\(\)/u.test(ev.words)) return 1;
+      if (
+        /\b(?:removed|dropped|deleted|took out|commented out)\s+(?:the\s+)?`?[\w.$>-]*\bstart_?tls\s*\(\)/u.test(
+          ev.words,
+        )
+      )
+        return 1;
       // PHP's stream layer cannot open the transport the library built from its encryption setting
       // (SwiftMailer passes `encryption` as the stream transport; its STARTTLS value is 'tls', so
       // 'starttls' names no transport; 'ssl'/'tls' missing means a PHP built without OpenSSL).

@@ -303,7 +303,7 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
  * password"): the failing login is the password one, so OAuth named there is no OAuth login.
  */
 export const OAUTH_WORKS_PASSWORD_FAILS =
-  /\b(?:oauth2?|xoauth2|modern auth\w*)\b[^.\n]{0,80}\b(?:works?|goes out|go out|sends? fine|succeeds?|is sent)\b[^\n]{0,160}\b(?:normal password|plain password|password|pass\b|basic auth\w*|user ?name (?:and|\+) password)\b[^.\n]{0,60}\b(?:fails?|failed|does ?n[o']t work|not working|(?:does|do) ?n[o']t(?= *[.,;]| *$))|\b(?:user ?name\/password|user ?name and password|password|basic auth\w*)\b[^.\n]{0,80}\bfail\w*\b[^\n]{0,120}\b(?:oauth2?|xoauth2|modern auth\w*)\b[^.\n]{0,60}\b(?:still )?(?:works?|goes out|sends? fine|succeeds?)\b/u;
+  /\b(?:oauth2?|xoauth2|modern auth\w*)\b[^.\n]{0,80}\b(?:works?|goes out|go out|sends? fine|succeeds?|is sent)\b[^\n]{0,160}\n?[^\n]{0,160}?\b(?:normal password|plain password|password|pass\b|basic auth\w*|user ?name (?:and|\+) password)\b[^.\n]{0,60}\b(?:fails?|failed|does ?n[o']t (?:work|send)|not working|(?:does|do) ?n[o']t(?= *[.,;]| *$))|\b(?:user ?name\/password|user ?name and password|password|basic auth\w*)\b[^.\n]{0,80}\bfail\w*\b[^\n]{0,120}\b(?:oauth2?|xoauth2|modern auth\w*)\b[^.\n]{0,60}\b(?:still )?(?:works?|goes out|sends? fine|succeeds?)\b/u;
 
 /**
  * OAuth named as the remedy or a wish, not as the login in use: "moved to OAuth for SMTP",

@@ -2150,3 +2150,62 @@ describe("the app's missing mailbox permission, a UPN the device lacks, a mailbo
     ).toBe("mailbox_unlicensed_or_missing");
   });
 });
+
+describe("red herrings, fourth writer, and devices (blind sets 39 and 41)", () => {
+  const ids = (text: string): string[] => diagnose(text).fired.map((f) => f.id);
+
+  it("more ways to set an account apart or to turn a cause off", () => {
+    for (const [text, rule] of [
+      ["MFA is enabled for everyone except this account.", "words-mfa"],
+      ["L'authentification multifacteur est activée pour tout le monde sauf ce compte.", "words-mfa"],
+      ["I turned OFF per-user MFA for web@ -- still fails.", "words-mfa"],
+      ["The printer account is excluded from our CA policies.", "words-conditional-access"],
+    ] as const)
+      expect(ids(text), text).not.toContain(rule);
+  });
+
+  it("the organisation's box and the commented-out STARTTLS, told in chat", () => {
+    expect(top('org-wide "turn off smtp auth" box is ticked btw, copier mailbox has nothing set either way')).toBe(
+      "smtp_auth_disabled_tenant",
+    );
+    expect(top("He commented out the `server.starttls()` line; the script still calls server.login().")).toBe(
+      "starttls_required",
+    );
+    expect(top('Thunderbird: smtp.office365.com, port 587, connection security "SSL/TLS". It spins, then fails.')).toBe(
+      "starttls_required",
+    );
+  });
+
+  it("a password cut by the device or by compose, a user's own address as the From", () => {
+    expect(top("The Xerox password field only takes 32 characters and silently cut it off. Scans stopped.")).toBe(
+      "wrong_credentials",
+    );
+    expect(
+      top(
+        'SMTP_PASS comes from .env (the real one contains a "$"); inside the container it is 6 chars shorter than the password.',
+      ),
+    ).toBe("wrong_credentials");
+    expect(
+      top(
+        'HP MFP: "Always use these credentials": hpscan@. Default From: "User\'s address (sign-in required)". Jobs fail.',
+      ),
+    ).toBe("send_as_permission");
+  });
+
+  it("Basic switched off by Microsoft, no mailbox, a recipient refused after others were accepted, restricted entities", () => {
+    expect(
+      top(
+        "The Ricoh started failing on the day Microsoft switched off Basic authentication for SMTP AUTH by default in our tenant.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+    expect(top("scanner2@ doesn't appear in the mailboxes list at all, and Outlook says there's no mailbox.")).toBe(
+      "mailbox_unlicensed_or_missing",
+    );
+    expect(top("Verbose log: logs in OK, the first two recipients accepted, the MSP ticket address refused.")).toBe(
+      "recipient_rejected",
+    );
+    expect(top("Dans le portail Defender, le compte apparaît dans la page « Entités restreintes ».")).toBe(
+      "sender_restricted",
+    );
+  });
+});
