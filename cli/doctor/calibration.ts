@@ -26,7 +26,7 @@ import {
 } from "./diagnose.ts";
 import type { Rule } from "./rules.ts";
 import { gatherEvidence } from "./evidence.ts";
-import { rankByWords, shippedWordTable, trainWordTable, type WordTable } from "./word-evidence.ts";
+import { rankByWords, shippedWordTable, trainWordTable, type WordLookup } from "./word-evidence.ts";
 
 /** One corpus case (test/doctor/corpus/*.yaml). */
 export interface CorpusCase {
@@ -140,7 +140,7 @@ export interface Prediction {
   brier: number;
 }
 
-function predict(s: Scored, g: number, words: WordTable, base = TEMPERATURE): Prediction {
+function predict(s: Scored, g: number, words: WordLookup, base = TEMPERATURE): Prediction {
   const r = ranked(s, g, base);
   const probs = new Map(r);
   // Top and second as the doctor lists them (diagnose.ts), the word lead from a table that never saw this case.

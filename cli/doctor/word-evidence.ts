@@ -21,6 +21,12 @@ export interface WordTable {
   words: Map<string, Map<CauseId, number>>;
 }
 
+/** What the ranking reads from a table: the document counts and one word's counts at a time. */
+export interface WordLookup {
+  docs: ReadonlyMap<CauseId, number>;
+  words: Pick<ReadonlyMap<string, ReadonlyMap<CauseId, number>>, "has" | "get">;
+}
+
 /** A word must occur in this many labelled reports to count: rarer ones are names and ids. */
 export const MIN_REPORTS = 3;
 
@@ -62,7 +68,7 @@ export function trainWordTable(reports: Iterable<{ text: string; expected: Cause
   return { docs, words };
 }
 
-function sum(m: Map<CauseId, number>): number {
+function sum(m: ReadonlyMap<CauseId, number>): number {
   let n = 0;
   for (const v of m.values()) n += v;
   return n;
@@ -78,25 +84,57 @@ export function serialiseWordTable(t: WordTable): string[] {
   ];
 }
 
+function counts(fields: readonly string[]): Map<CauseId, number> {
+  return new Map(
+    fields.map((f) => {
+      const [i, n] = f.split(":");
+      return [CAUSE_IDS[Number(i)]!, Number(n)] as const;
+    }),
+  );
+}
+
 export function parseWordTable(lines: readonly string[]): WordTable {
-  const counts = (fields: string[]) =>
-    new Map(
-      fields.map((f) => {
-        const [i, n] = f.split(":");
-        return [CAUSE_IDS[Number(i)]!, Number(n)] as const;
-      }),
-    );
   const [header, ...rest] = lines;
   const docs = counts(header!.split(" ").slice(1));
   const words = new Map(rest.map((l) => l.split(" ")).map(([w, ...f]) => [w!, counts(f)] as const));
   return { docs, words };
 }
 
-let shipped: WordTable | undefined;
+/**
+ * The table's lines as a lookup that parses a word's counts only when the word is asked for: a report
+ * has a few dozen words, the table thousands, and parsing them all cost a pasted diagnosis tens of ms.
+ */
+export function lazyWordTable(lines: readonly string[]): WordLookup {
+  const docs = counts(lines[0]!.split(" ").slice(1));
+  const raw = new Map<string, string>();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const space = line.indexOf(" ");
+    if (space > 0) raw.set(line.slice(0, space), line.slice(space + 1));
+  }
+  const parsed = new Map<string, Map<CauseId, number>>();
+  return {
+    docs,
+    words: {
+      has: (w) => raw.has(w),
+      get: (w) => {
+        let m = parsed.get(w);
+        if (m === undefined) {
+          const fields = raw.get(w);
+          if (fields === undefined) return undefined;
+          parsed.set(w, (m = counts(fields.split(" "))));
+        }
+        return m;
+      },
+    },
+  };
+}
 
-/** The generated table, parsed on first use (most diagnoses never need it). */
-export function shippedWordTable(): WordTable {
-  return (shipped ??= parseWordTable(WORD_TABLE));
+let shipped: WordLookup | undefined;
+
+/** The generated table, read on first use (most diagnoses never need it). */
+export function shippedWordTable(): WordLookup {
+  return (shipped ??= lazyWordTable(WORD_TABLE.split("\n")));
 }
 
 /** A ranked cause with the words that lean towards it most. */
@@ -113,7 +151,7 @@ export const LEAD_TEMPERATURE = 3;
 const SMOOTHING = 0.5;
 
 /** Named causes ranked by the report's words; empty when none of its words is in the table. */
-export function rankByWords(text: string, table: WordTable = shippedWordTable()): WordLead[] {
+export function rankByWords(text: string, table: WordLookup = shippedWordTable()): WordLead[] {
   const present = [...reportWords(text)].filter((w) => table.words.has(w));
   if (present.length === 0) return [];
   const total = sum(table.docs);
