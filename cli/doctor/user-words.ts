@@ -30,6 +30,19 @@ const PROSE_FROM_NOT_LOGIN = new RegExp(
  * The login itself was refused: a 535 (or 5.7.3 / 5.7.139) anywhere, or the client's own "authentication failed"
  * sentence. What the reporter rules out then points at the next gate; without it, it only rules out.
  */
+/**
+ * The reporter says security defaults are off, as a state, not as the fix that worked ("turned security
+ * defaults off and it sends" is the change, not the state before it).
+ */
+function securityDefaultsSaidOff(ev: Evidence): boolean {
+  return SECURITY_DEFAULTS_OFF.test(ev.words) && reportedOutcome(ev, "security_defaults_enabled") !== "worked";
+}
+
+/** The login was refused, or a change left the failure as it was: what is ruled out points at the next gate. */
+function nextGateInQuestion(ev: Evidence): boolean {
+  return loginRefused(ev) || STILL_FAILS.test(ev.words);
+}
+
 /** A change was tried and the failure stayed ("it still does not work", "still fails"). */
 const STILL_FAILS =
   /\bstill\b[^.\n]{0,30}\b(?:does ?n[o']t work|do ?n[o']t work|not working|fails?|failing|no luck)\b|\bstill the same (?:error|failure)\b/u;
@@ -238,16 +251,11 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source:
       "Microsoft 'Enable or disable SMTP AUTH in Exchange Online': SMTP AUTH is disabled for organizations created after January 2020 and is enabled per mailbox; turning security defaults off does not turn it on (azure-docs #54776)",
     kind: "context",
-    // Not the "turned security defaults off" of a fix that worked: that is the change, not the state before it.
     // Only where the login itself was refused (a 535, the client's "authentication failed"), or it "still"
-    // fails once they were turned off (azure-docs #54776): then the SMTP AUTH switches are the next gate. Without a refusal, "security defaults are off" only rules them out
-    // (blind set 36: a red herring beside a timeout, a missing login, a Send As refusal).
-    evidence: (ev) =>
-      SECURITY_DEFAULTS_OFF.test(ev.words) &&
-      reportedOutcome(ev, "security_defaults_enabled") !== "worked" &&
-      (loginRefused(ev) || STILL_FAILS.test(ev.words))
-        ? 1
-        : 0,
+    // fails once they were turned off (azure-docs #54776): then the SMTP AUTH switches are the next gate.
+    // Without a refusal, "security defaults are off" only rules them out (words-security-defaults-off-only;
+    // blind set 36: a red herring beside a timeout, a missing login, a Send As refusal).
+    evidence: (ev) => (securityDefaultsSaidOff(ev) && nextGateInQuestion(ev) ? 1 : 0),
     weights: {
       unknown: -1.5,
       security_defaults_enabled: -2.4,
@@ -260,12 +268,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-security-defaults-off-only",
     source: "the reporter says security defaults are off, with no refused login in the paste",
     kind: "context",
-    evidence: (ev) =>
-      SECURITY_DEFAULTS_OFF.test(ev.words) &&
-      reportedOutcome(ev, "security_defaults_enabled") !== "worked" &&
-      !(loginRefused(ev) || STILL_FAILS.test(ev.words))
-        ? 1
-        : 0,
+    evidence: (ev) => (securityDefaultsSaidOff(ev) && !nextGateInQuestion(ev) ? 1 : 0),
     weights: { security_defaults_enabled: -2.4 },
     why: "You say security defaults are off",
   },
