@@ -90,19 +90,32 @@ const NEGATION_EXCLUDED = String.raw`[^.!?\n]{0,90}?(?:\b(?:is|was|were|are|got|
 const NEGATION_BEFORE_OTHER = String.raw`\b(?:keine?n?|kein|pas d[e']|aucune?|ni|nem|sin|ningun[ao]?|no tenemos|no usamos|no hay|sem|nenhum[ao]?|não temos|não usamos|nessun[ao]?|non abbiamo|non ci sono|non usiamo|geen|inga|ingen|brak)\s+(?:\S{1,40}?[\s'’]+){0,2}?`;
 const NEGATION_AFTER_OTHER = String.raw`[^。.\n]{0,24}?(?:していません|ありません|使っていません|なし|無し|未設定|없음|없습니다|없어요|없고|사용하지 않|쓰지 않|적용되지 않|(?:haben|gibt es|nutzen|verwenden)(?: wir| bei uns| hier)? (?:keine?|nicht)\b|nicht vorhanden|nicht angewendet|non appliquée?|no aplicad[oa]|não aplicad[oa]|non applicat[oa]|niet toegepast|nie zastosowan|inte tillämpad|не применен)`;
 
+/** The expression of each noun pair, built once: a diagnosis asks for the same nouns more than once. */
+const negationExpressions = new Map<string, RegExp>();
+
 function negatedMentions(words: string, noun: string, localNoun?: string): { rest: string; negated: boolean } {
+  const key = `${noun}\u0000${localNoun ?? ""}`;
+  let re = negationExpressions.get(key);
+  if (re === undefined) {
+    re = negationExpression(noun, localNoun);
+    negationExpressions.set(key, re);
+  }
+  // `replace` with a global expression starts from the beginning whatever lastIndex holds.
+  const rest = words.replace(re, " ");
+  return { rest, negated: rest !== words };
+}
+
+function negationExpression(noun: string, localNoun?: string): RegExp {
   const local =
     localNoun === undefined
       ? ""
       : String.raw`|${NEGATION_BEFORE_OTHER}(?:${localNoun})|(?:${localNoun})${NEGATION_AFTER_OTHER}|(?:${localNoun})${NEGATION_EXCLUDED}|(?:没有|未(?:配置|设置|启用)|無し)(?:任何)?(?:${localNoun})`;
-  const re = new RegExp(
+  return new RegExp(
     // "no CA or MFA": the second noun of a pair is negated too. The English noun also takes the other
     // languages' negations after it ("Conditional Access haben wir nicht"): reporters mix the two.
     String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})${NEGATION_EXCLUDED}|(?:${noun})\s+(?:disabled|off)\b|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any |our |its |their )?(?:${noun})${local}`,
     "gu",
   );
-  const rest = words.replace(re, " ");
-  return { rest, negated: rest !== words };
 }
 
 const MFA_NOUN = String.raw`\b(?:mfa|2fa|multi-?factor(?: authentication)?|two-?factor(?: authentication)?|(?:2|two)-?step verification)\b`;
