@@ -334,17 +334,22 @@ export const CODE_RULES: readonly Rule[] = [
       "Exchange Online NDR reference 5.1.8 (bad outbound sender), 5.7.501–5.7.503 (spam abuse), 5.7.511 (banned sender), 5.7.606–5.7.649 (banned sending IP), 5.7.700–5.7.750 (learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online)",
     kind: "code",
     evidence: (ev) =>
-      ev.enhanced.some((c) => c === "5.1.8" || /^5\.7\.(?:7\d\d|50[1-3]|511|60[6-9]|6[1-4]\d)$/u.test(c)) ? 1 : 0,
+      // 5.7.703 is the tenant's own Tenant Allow/Block List refusing a recipient: code-recipient reads it.
+      ev.enhanced.some((c) => c === "5.1.8" || /^5\.7\.(?:7(?!03)\d\d|50[1-3]|511|60[6-9]|6[1-4]\d)$/u.test(c)) ? 1 : 0,
     weights: { sender_restricted: 6, unknown: -5 },
     why: "{reply}: Exchange Online restricts this sender or tenant from sending (spam or reputation)",
   },
   {
     id: "code-recipient",
     source:
-      "Exchange Online NDR reference 5.1.1, 5.1.10, 5.4.1; RFC 3463 X.1.2/X.1.3 (bad destination system / address syntax); a refusal at RCPT TO (Python's SMTPRecipientsRefused, 'RCPT TO command failed')",
+      "Exchange Online NDR reference 5.1.1, 5.1.10, 5.4.1, 5.7.703 ('messages to … are blocked by your organization using Tenant Allow Block List'); RFC 3463 X.1.2/X.1.3 (bad destination system / address syntax); a refusal at RCPT TO (Python's SMTPRecipientsRefused, 'RCPT TO command failed')",
     kind: "code",
     evidence: (ev) =>
-      enh("5.1.1", "5.1.10", "5.4.1", "5.1.0", "5.1.2", "5.1.3")(ev) > 0 ? 1 : ev.ex.stage === "rcpt" ? 0.8 : 0,
+      enh("5.1.1", "5.1.10", "5.4.1", "5.1.0", "5.1.2", "5.1.3", "5.7.703")(ev) > 0
+        ? 1
+        : ev.ex.stage === "rcpt"
+          ? 0.8
+          : 0,
     weights: { recipient_rejected: 5, unknown: -5 },
     why: "{reply}: a recipient was refused; the message got past SMTP AUTH",
   },

@@ -303,7 +303,7 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
  * password"): the failing login is the password one, so OAuth named there is no OAuth login.
  */
 export const OAUTH_WORKS_PASSWORD_FAILS =
-  /\b(?:oauth2?|xoauth2|modern auth\w*)\b[^.\n]{0,80}\b(?:works?|goes out|go out|sends? fine|succeeds?|is sent)\b[^\n]{0,160}\n?[^\n]{0,160}?\b(?:normal password|plain password|password|pass\b|basic auth\w*|user ?name (?:and|\+) password)\b[^.\n]{0,60}\b(?:fails?|failed|does ?n[o']t (?:work|send)|not working|(?:does|do) ?n[o']t(?= *[.,;]| *$))|\b(?:user ?name\/password|user ?name and password|password|basic auth\w*)\b[^.\n]{0,80}\bfail\w*\b[^\n]{0,120}\b(?:oauth2?|xoauth2|modern auth\w*)\b[^.\n]{0,60}\b(?:still )?(?:works?|goes out|sends? fine|succeeds?)\b/u;
+  /\b(?:oauth2?|xoauth2|modern auth\w*)\b(?:[^.\n]|\.(?=\w)){0,80}\b(?:works?|goes out|go out|sends? fine|succeeds?|is sent)\b[^\n]{0,160}\n?[^\n]{0,160}?\b(?:normal password|plain password|password|pass\b|basic auth\w*|user ?name (?:and|\+) password)\b(?:[^.\n]|\.(?=\w)){0,60}\b(?:fails?|failed|does ?n[o']t (?:work|send)|not working|(?:does|do) ?n[o']t(?= *[.,;]| *$))|\b(?:user ?name\/password|user ?name and password|password|basic auth\w*)\b(?:[^.\n]|\.(?=\w)){0,80}\bfail\w*\b[^\n]{0,120}\b(?:oauth2?|xoauth2|modern auth\w*)\b(?:[^.\n]|\.(?=\w)){0,60}\b(?:still )?(?:works?|goes out|sends? fine|succeeds?)\b/u;
 
 /**
  * OAuth named as the remedy or a wish, not as the login in use: "moved to OAuth for SMTP",
@@ -313,7 +313,7 @@ export const OAUTH_WORKS_PASSWORD_FAILS =
  * test; XOAUTH2, tokens and SaslMechanismOAuth2 still count.
  */
 export const OAUTH_AS_REMEDY =
-  /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b|\boauth\s*2?(?:\.0)?[- ](?:capable|compatible|enabled|ready|aware)\b|\b(?:can ?not|can't|unable to|does ?n[o']t|do ?n[o']t|no)\s+(?:use\s+|support\s+|do\s+)?oauth\s*2?(?:\.0)?\b|\b(?:none of them|neither of them|nothing here) can (?:do|use|support) oauth\s*2?\b|(?:无法|不能|不支持|需要|改为|更改为|換成|换成|切换到|迁移到)\s*(?:使用\s*)?oauth\s*2?(?:\.0)?|\b(?:passare|passer|migrer|cambiar|pasar|migrar|mudar|umstellen|wechseln|overstappen|przejść|byta)\s+(?:a|à|vers|para|auf|zu|op|na|till)\s+(?:l'|el |la |o |den )?oauth\s*2?(?:\.0)?|\boauth\s*2?(?:\.0)?\s+(?:neumí|nepodporuje|nicht|non|no|não|niet|nie|inte|не|desteklemiyor)(?![a-z])|oauth\s*2?\s*(?:를 지원하지|に対応していない|非対応|をサポートしていない)|\b(?:kann|unterstützt)\s+(?:kein(?:e|en)?\s+)?oauth|\bne (?:supporte|gère) pas (?:l')?oauth|\b(?:solo|only|nur|seulement|solamente|apenas|alleen|tylko)\b[^.\n]{0,40}\b(?:non|nicht|pas|no|não|niet|nie|not)\s+(?:l'|el |la |o |den |de )?oauth|\bno (?:soporta|admite) oauth|\bnão suporta oauth|\bnon supporta oauth|\bondersteunt geen oauth|\bnie obsługuje oauth|\bstöder inte oauth|не поддерживает oauth/giu;
+  /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b|\boauth\s*2?(?:\.0)?[- ](?:capable|compatible|enabled|ready|aware)\b|\b(?:can ?not|can't|unable to|does ?n[o']t|do ?n[o']t|no)\s+(?:use\s+|support\s+|do\s+)?oauth\s*2?(?:\.0)?\b|\b(?:none of them|neither of them|nothing here) can (?:do|use|support) oauth\s*2?\b|(?:无法|不能|不支持|需要|改为|更改为|換成|换成|切换到|迁移到)\s*(?:使用\s*)?oauth\s*2?(?:\.0)?|\b(?:passare|passer|migrer|cambiar|pasar|migrar|mudar|umstellen|wechseln|overstappen|przejść|byta)\s+(?:a|à|vers|para|auf|zu|op|na|till)\s+(?:l'|el |la |o |den )?oauth\s*2?(?:\.0)?|\boauth\s*2?(?:\.0)?\s+(?:neumí|nepodporuje|nicht|non|no|não|niet|nie|inte|не|desteklemiyor)(?![a-z])|oauth\s*2?\s*(?:를 지원하지|に対応していない|非対応|をサポートしていない)|\b(?:kann|unterstützt)\s+(?:kein(?:e|en)?\s+)?oauth|\bne (?:supporte|gère) pas (?:l')?oauth|\b(?:solo|only|nur|seulement|solamente|apenas|alleen|tylko)\b(?:[^.\n]|\.(?=\w)){0,40}\b(?:non|nicht|pas|no|não|niet|nie|not)\s+(?:l'|el |la |o |den |de )?oauth|\bno (?:soporta|admite) oauth|\bnão suporta oauth|\bnon supporta oauth|\bondersteunt geen oauth|\bnie obsługuje oauth|\bstöder inte oauth|не поддерживает oauth/giu;
 
 /**
  * A sentence naming OAuth as a plan, an option a product has, advice read somewhere, or what other
@@ -456,10 +456,15 @@ export function extract(text: string): Extracted {
     /\b(smtp\.office365\.com|smtp-mail\.outlook\.com|smtp\.live\.com|smtp-legacy\.office365\.com|outlook\.office365\.com|smtp\.partner\.outlook\.cn|smtp\.office365\.us|[a-z0-9-]{1,63}\.mail\.protection\.outlook\.com|smtp\.azurecomm\.net)\b/iu.exec(
       scan,
     )?.[1] ?? null;
-  const portMatch =
-    /(?:smtp[\w.-]{0,253}\.(?:com|cn|us|net)|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:\[[\d.]{7,15}\])?:(\d{2,4})\b/u.exec(
-      scan,
-    ) ?? smtpPortSetting(scan);
+  const hostPorts = [
+    ...scan.matchAll(
+      /(?:smtp[\w.-]{0,253}\.(?:com|cn|us|net)|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:\[[\d.]{7,15}\])?:(\d{2,4})\b/gu,
+    ),
+  ];
+  // The reporter's own test ("openssl s_client -starttls smtp -connect smtp.office365.com:587 answers") is not
+  // the port the failing client uses: a port setting beside it ("port: 465") is.
+  const isTest = (m: RegExpExecArray): boolean => /-connect\s+$/u.test(scan.slice(Math.max(0, m.index - 12), m.index));
+  const portMatch = hostPorts.find((m) => !isTest(m)) ?? smtpPortSetting(scan) ?? hostPorts[0] ?? null;
   const mech = detectMechanism(scan);
   const addresses = [
     ...new Set(

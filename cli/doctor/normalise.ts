@@ -179,10 +179,15 @@ export function dotnetWrapperCode(text: string): number | null {
   return null;
 }
 
+/** Marks a line that began with a log prefix (see joinWrapped); removed once lines are joined. */
+const RECORD_START = "\uE000";
+
 /**
  * Join hard-wrapped lines: a line that ends inside a sentence (no terminal punctuation, at least 30
  * characters) and is followed by a line starting in lower case is one sentence. Transcript lines
  * (`S: 250-…`, `C: AUTH`) start with a code or a marker and are left alone.
+ * A log record (a line stripLogPrefixes marked) that starts with a field (`host=…`) is a record of its own,
+ * never a wrapped tail; a record that goes on a sentence or a reply code may be one (journald prefixes every line).
  */
 function joinWrapped(s: string): string {
   const out: string[] = [];
@@ -193,14 +198,17 @@ function joinWrapped(s: string): string {
   let long = false;
   for (const line of s.split("\n")) {
     if (parts !== undefined) {
-      const sentence = long && !/[.:;!?)\]}>]$/u.test(tail) && /^\s*\p{Ll}/u.test(line);
+      const record = line.startsWith(RECORD_START);
+      const bare = record ? line.slice(1) : line;
+      const sentence =
+        long && !/[.:;!?)\]}>]$/u.test(tail) && /^\s*\p{Ll}/u.test(bare) && !(record && /^\s*[\w.-]+=/u.test(bare));
       // A reply wrapped right after its code ("… \"5.7.57" / "Client not authenticated …").
       // The code must read as one (after a basic code, a quote, a colon or alone), not a version
       // number ending a line ("Microsoft.Identity.Client, 4.59.0").
-      const afterCode = /(?:^\s*|[45]\d\d |["'(:]\s*)[45]\.[0-7]\.\d{1,3}$/u.test(tail) && /^\s*\p{L}/u.test(line);
+      const afterCode = /(?:^\s*|[45]\d\d |["'(:]\s*)[45]\.[0-7]\.\d{1,3}$/u.test(tail) && /^\s*\p{L}/u.test(bare);
       // A code a column cut in two ("535 5.7" | ".3 Authentication …", "Exception: 4" | ".3.2 …").
-      const codeCut = /(?:^|[\s"':(])(?:[45]\d\d[ -])?[45](?:\.\d{1,3})?$/u.test(tail) && /^\.\d/u.test(line);
-      if (codeCut || ((sentence || afterCode) && !/^\s*(?:[CS]:|\d{3}[ -]|at\s)/u.test(line))) {
+      const codeCut = /(?:^|[\s"':(])(?:[45]\d\d[ -])?[45](?:\.\d{1,3})?$/u.test(tail) && /^\.\d/u.test(bare);
+      if (codeCut || ((sentence || afterCode) && !/^\s*(?:[CS]:|\d{3}[ -]|at\s)/u.test(bare))) {
         // A line broken at a hyphen ("-\nstarttls", "multi-\nfactor") or inside a code was one token.
         const glue = tail.endsWith("-") || codeCut ? "" : " ";
         const added = line.trim();
@@ -296,7 +304,7 @@ function stripLogPrefixes(s: string): { text: string; stamps: string[] } {
       if (m === null) return l;
       const date = /\d{4}-\d\d-\d\d/u.exec(m[0])?.[0];
       if (date !== undefined) stamps.add(date);
-      return l.slice(m[0].length);
+      return RECORD_START + l.slice(m[0].length);
     })
     .join("\n");
   return { text, stamps: [...stamps] };
@@ -322,12 +330,13 @@ export function normalise(input: string): Normalised {
   // first word does not glue onto the last one ("…:587" + "Could it be…"). A list item is a statement of
   // its own too: "- MFA … Deaktiviert" must not run into the next item's "Authentifiziertes SMTP".
   const joined = s
+    .replaceAll(RECORD_START, "")
     .split(/\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+\S)/u)
     .map((paragraph) => paragraph.replace(/\n\s*/gu, ""))
     .join("\n");
   // Chinese and Japanese put no space between words: a line broken between two of their characters
   // is one word broken ("无\n法" is 无法 "cannot", not 无 "no" + 法).
-  s = joinWrapped(s).replace(CJK_LINE_BREAK, "");
+  s = joinWrapped(s).replaceAll(RECORD_START, "").replace(CJK_LINE_BREAK, "");
   const flat = s.replace(/\s+/gu, " ").trim();
   let unwrapped = s;
   for (const [re] of WRAPPERS) unwrapped = unwrapped.replace(re, " ");

@@ -2209,3 +2209,152 @@ describe("red herrings, fourth writer, and devices (blind sets 39 and 41)", () =
     );
   });
 });
+
+describe("less common replies, no error text, help threads (blind sets 42 to 44)", () => {
+  const ids = (text: string): string[] => diagnose(text).fired.map((f) => f.id);
+
+  it("a device that does not log in: the box before its label, empty credentials, a chosen 'none'", () => {
+    for (const text of [
+      "EWS > Outgoing Email Servers: Port 587, [x] SSL, [ ] Server requires authentication. Every test fails.",
+      'The vendor left "Server requires authentication" with its two fields underneath unchecked after the reinstall.',
+      "Panel settings: smtp.office365.com, 587, STARTTLS; the login name and password are both empty since the reset.",
+      "We cleared the device's user name and password because we were told the office IP is trusted. Sending fails.",
+      "Brother: SMTP-server smtp.office365.com, poort 587, verificatiemethode voor de server: Geen. Verzendfout.",
+    ])
+      expect(top(text), text).toBe("not_authenticated_anonymous_send");
+    // A box before a label that has its own value belongs to the line above; POP before SMTP listed as one of
+    // the device's choices is not the one chosen.
+    expect(ids("Confirm certificate: [ ]\nUse SMTP Authentication: [x]\nUser: scan@contoso.com")).not.toContain(
+      "words-device-auth-off",
+    );
+    expect(ids('Auth choices on this model: "CRAM-MD5", "PLAIN" and "POP before SMTP".')).not.toContain(
+      "words-device-auth-off",
+    );
+  });
+
+  it("a mechanism the server does not offer, told as the device's choices", () => {
+    expect(top("The copier only lists CRAM-MD5 and PLAIN, there is no LOGIN option. Both fail at the auth step.")).toBe(
+      "auth_mechanism_unsupported",
+    );
+    expect(top("Our CRM's SMTP profile: it's on NTLM, like it was for the old Exchange 2013. Negotiation fails.")).toBe(
+      "auth_mechanism_unsupported",
+    );
+  });
+
+  it("a dot inside an address or a host name does not end the reporter's sentence", () => {
+    expect(
+      top(
+        "We converted printer@fabrikam.com to a shared mailbox to free a licence, then reset its password so the copier can keep signing in. Scans fail.",
+      ),
+    ).toBe("mailbox_unlicensed_or_missing");
+  });
+
+  it("each log record stands alone; the reporter's own test is not the client's port", () => {
+    const log = [
+      "Mar 03 02:00:04 nas01 msmtp: host=smtp.office365.com tls=on auth=on user=nas@contoso.com from=nas@contoso.com recipients=it@contoso.com smtpstatus=451 smtpmsg='451 4.7.0 Temporary server error. Please try again later. PRX4 [AM0PR01CA0001.eurprd01.prod.outlook.com]' exitcode=EX_TEMPFAIL",
+      "Mar 03 02:15:04 nas01 msmtp: host=smtp.office365.com tls=on auth=on user=nas@contoso.com from=nas@contoso.com recipients=it@contoso.com mailsize=1830 smtpstatus=250 smtpmsg='250 2.0.0 OK' exitcode=EX_OK",
+    ].join("\n");
+    expect(top(log)).toBe("transient");
+    expect(
+      top(
+        "nodemailer { host: 'smtp.office365.com', port: 465, secure: true } fails with Error: Connection timeout, code ETIMEDOUT. From the same box `openssl s_client -starttls smtp -connect smtp.office365.com:587` answers 250.",
+      ),
+    ).toBe("starttls_required");
+  });
+
+  it("5.7.703 is the tenant's block list refusing a recipient", () => {
+    expect(
+      top(
+        "550 5.7.703 Your message can't be delivered because messages to orders@partner.example are blocked by your organization using Tenant Allow Block List.",
+      ),
+    ).toBe("recipient_rejected");
+  });
+
+  it("settings shown as boxes and lines with a note after the value", () => {
+    expect(
+      top("Mail flow settings:\n  [x] Turn off SMTP AUTH protocol for your organization\nThe copier's login fails."),
+    ).toBe("smtp_auth_disabled_tenant");
+    expect(
+      top(
+        "Telefonanlage: Server smtp.office365.com\nPort: 587\nVerschlüsselung: SSL/TLS   (im Dropdown gibt es auch STARTTLS)\nTestversand: Verbindung fehlgeschlagen",
+      ),
+    ).toBe("starttls_required");
+  });
+
+  it("an account disabled or sprayed, a failure a retry clears, one recipient gone", () => {
+    expect(
+      top('After the AD cleanup sync, Entra shows "Account enabled: No" for svc-scan@contoso.com. MFPs fail.'),
+    ).toBe("account_locked");
+    expect(
+      top(
+        "Le scanner affiche « Erreur d'authentification ». Les journaux montrent des centaines de tentatives depuis l'étranger cette nuit.",
+      ),
+    ).toBe("account_locked");
+    expect(top("Worker log: attempt 1 failed (connection dropped), attempt 2 sent OK. Always fine on the retry.")).toBe(
+      "transient",
+    );
+    expect(top("Scans fail except when people pick Anna from the address book; her mailbox was removed in May.")).toBe(
+      "recipient_rejected",
+    );
+    expect(
+      top(
+        "Since we deleted the old-admins distribution group the report is marked as partly failed; the login is fine.",
+      ),
+    ).toBe("recipient_rejected");
+  });
+
+  it("an account without an Exchange mailbox, in the admin's words", () => {
+    for (const text of [
+      "New account for the app with a Microsoft 365 Apps for business licence (what we had spare). SMTP login fails.",
+      "The contractor's account is a mail user (recipient type MailUser). The quote tool cannot send with it.",
+      "To save money we pulled the E3 off scans@contoso.com a few weeks ago; now the copier's authentication fails.",
+    ])
+      expect(top(text), text).toBe("mailbox_unlicensed_or_missing");
+  });
+
+  it("a tenant from 2020 on whose SMTP AUTH nobody touched; a per-user MFA that is only negated", () => {
+    expect(
+      top(
+        "Their tenant was created in 2022. Nobody has ever changed any SMTP AUTH setting there. The HP says unable to send.",
+      ),
+    ).toBe("smtp_auth_disabled_tenant");
+    expect(ids("Security defaults off, no per-user MFA, org and mailbox SMTP AUTH both enabled.")).not.toContain(
+      "answer-per-user-mfa",
+    );
+    expect(
+      top(
+        "Nous avons Business Standard, donc pas d'accès conditionnel. 535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.",
+      ),
+    ).not.toBe("conditional_access_block");
+  });
+  it("what never failed is no outcome; a temporary reply every retry gets for days; the From changed to another user", () => {
+    expect(
+      top(
+        "Remote Server returned '550 5.7.705 Access denied, tenant has exceeded threshold.' We reset one user's password this morning after an alert. Internal mail works.",
+      ),
+    ).toBe("sender_restricted");
+    expect(
+      ids(
+        "430 4.2.0 STOREDRV; mailbox logon failure. Retries every ten minutes all fail the same way, for three days now.",
+      ),
+    ).toContain("words-fails-for-days");
+    expect(
+      top(
+        "Copier authenticates with SMTP auth as scan@contoso.com. Last week I changed the copier's sender address field to frontdesk@contoso.com; since then nothing arrives and scan@ gets NDRs.",
+      ),
+    ).toBe("send_as_permission");
+  });
+
+  it("OAuth works and the password does not, with every other gate ruled out; the app's missing mailbox permission", () => {
+    expect(
+      top(
+        "Same mailbox: a script with an XOAUTH2 token (client credentials, SMTP.SendAsApp): works. The old box with user name + password (AUTH LOGIN): fails. Security defaults off, no CA, no per-user MFA, org and mailbox SMTP AUTH both enabled, no authentication policy. Reset the password twice and typed it in by hand.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+    expect(
+      top(
+        "Gateway moved to client credentials. Get-MailboxPermission scans@contoso.com lists only NT AUTHORITY\\SELF, nothing for the service principal. Gateway: send failed.",
+      ),
+    ).toBe("oauth_misconfigured_app_or_sp");
+  });
+});

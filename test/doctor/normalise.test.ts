@@ -201,4 +201,18 @@ describe("log-line prefixes", () => {
     expect(normalise(mixed).text).toBe(mixed);
     expect(normalise(mixed).stamps).toEqual([]);
   });
+  it("a log record that starts with a field is a record of its own; one that goes on a sentence or a code is joined", () => {
+    const msmtp = [
+      "Jan 14 03:00:04 backup01 msmtp: host=smtp.office365.com tls=on auth=on user=backup@contoso.com smtpstatus=451 smtpmsg='451 4.7.0 Temporary server error' exitcode=EX_TEMPFAIL",
+      "Jan 14 03:15:04 backup01 msmtp: host=smtp.office365.com tls=on auth=on user=backup@contoso.com smtpstatus=250 exitcode=EX_OK",
+    ].join("\n");
+    expect(normalise(msmtp).text.split("\n")).toHaveLength(2);
+    const journald = [
+      "Mar 02 08:10:01 nas01 alerts[812]: Zabbix log: authentication failed: 535 5.7.3",
+      "Mar 02 08:10:01 nas01 alerts[812]: Authentication unsuccessful for the alerts account",
+    ].join("\n");
+    expect(normalise(journald).text).toBe(
+      "Zabbix log: authentication failed: 535 5.7.3 Authentication unsuccessful for the alerts account",
+    );
+  });
 });
