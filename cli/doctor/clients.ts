@@ -422,7 +422,7 @@ export const CLIENT_RULES: readonly Rule[] = [
         /^[^\n:=]{0,40}auth[^\n:=]{0,45}[:=][^\n]{0,30}?\b(?:ntlm|cram[-_]?md5|digest[-_]?md5)\b/imu.test(
           ev.ex.normalized,
         ) ||
-        /\bauth(?:entication)? type\b(?:[^.\n]|\.(?=\w)){0,30}["'“]?(?:ntlm|cram[-_]?md5|digest[-_]?md5)\b/u.test(
+        /\bauth(?:entication)? type\b(?:[^.\n]|\.\b){0,30}["'“]?(?:ntlm|cram[-_]?md5|digest[-_]?md5)\b/u.test(
           ev.words,
         ) ||
         // Ricoh "SMTP Auth. Encryption: On" and Thunderbird "Encrypted password" ask for a challenge-response mechanism.
@@ -515,7 +515,7 @@ export const CLIENT_RULES: readonly Rule[] = [
     // The code or the reporter names a Graph scope or Graph's Mail.Send for an OAuth SMTP login, and no
     // Exchange scope beside it.
     evidence: (ev) =>
-      /graph\.microsoft\.com\/(?:\.default|mail\.send)\b|\bscopes?\b[^\n]{0,40}graph\.microsoft\.com|\bmail\.send\b(?![ .]?as)(?:[^.\n]|\.(?=\w)){0,30}\b(?:on|in|for|from) (?:microsoft )?graph\b|\bgraph(?: api)?\b(?:[^.\n]|\.(?=\w)){0,30}\bmail\.send\b(?![ .]?as)/u.test(
+      /graph\.microsoft\.com\/(?:\.default|mail\.send)\b|\bscopes?\b[^\n]{0,40}graph\.microsoft\.com|\bmail\.send\b(?![ .]?as)(?:[^.\n]|\.\b){0,30}\b(?:on|in|for|from) (?:microsoft )?graph\b|\bgraph(?: api)?\b(?:[^.\n]|\.\b){0,30}\bmail\.send\b(?![ .]?as)/u.test(
         ev.words,
       ) &&
       (ev.ex.oauth || /\b(?:x?oauth2?|token)\b/u.test(ev.words)) &&
