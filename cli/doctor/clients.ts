@@ -20,7 +20,9 @@ const AUTH_NOT_ADVERTISED = [
   "smtp auth extension not supported by server",
   // Go src/net/smtp/smtp.go SendMail(): errors.New("smtp: server doesn't support AUTH")
   "smtp: server doesn't support auth",
-  // Jakarta/Angus Mail com/sun/mail/smtp/SMTPTransport.authenticate()
+  // Jakarta/Angus Mail com/sun/mail/smtp/SMTPTransport.authenticate(), in the source's own spelling
+  // ("mechansims", JavaMail 1.4 to Angus 2) and as readers retype it
+  "no authentication mechansims supported by both server and client",
   "no authentication mechanisms supported by both server and client",
   // MailKit SmtpClient.Authenticate(): "The SMTP server does not support authentication."
   "the smtp server does not support authentication",
@@ -74,6 +76,8 @@ const MECHANISM_MISMATCH = [
   "authentication method is not supported",
   // HP: "The server does not support the authentication method."
   "does not support the authentication method",
+  // line-of-business mail profiles: "SMTP server does not support the selected authentication method (NTLM …)"
+  "does not support the selected authentication method",
   // wneessen/go-mail auth.go: ErrPlainAuthNotSupported "server does not support SMTP AUTH type: PLAIN", and
   // the same for CRAM-MD5, XOAUTH2's siblings SCRAM-SHA-*; not LOGIN, which Exchange offers after STARTTLS
   // (one-hub #212: PLAIN set, fixed by AUTH LOGIN support; batch 20).
@@ -262,6 +266,14 @@ const CONNECTION_DROPPED = [
   // MailCore2 MCOErrorConnection: any failed connect, a TLS mode mismatch included
   "a stable connection to the server could not be established",
 ];
+
+/**
+ * Device error codes that mean the SMTP login was refused, as the vendors' error tables list them: Canon
+ * imageRUNNER "#839" (SMTP authentication failed), Kyocera TASKalfa/ECOSYS "1102" (send error: login refused).
+ * Taken from the vendors' code lists as admins retell them; the search corpus holds no copy of either table.
+ */
+const DEVICE_AUTH_FAILED_CODE =
+  /(?<![\w#])#\s?839\b|\b(?:kyocera|taskalfa|ecosys)\b[^\n]{0,80}\b1102\b|\b1102\b[^\n]{0,80}\b(?:kyocera|taskalfa|ecosys)\b/u;
 
 /** Generic "authentication failed" wording of clients and device firmware, no server reason. */
 const AUTH_FAILED_GENERIC = [
@@ -515,11 +527,13 @@ export const CLIENT_RULES: readonly Rule[] = [
     // The code or the reporter names a Graph scope or Graph's Mail.Send for an OAuth SMTP login, and no
     // Exchange scope beside it.
     evidence: (ev) =>
-      /graph\.microsoft\.com\/(?:\.default|mail\.send)\b|\bscopes?\b[^\n]{0,40}graph\.microsoft\.com|\bmail\.send\b(?![ .]?as)(?:[^.\n]|\.\b){0,30}\b(?:on|in|for|from) (?:microsoft )?graph\b|\bgraph(?: api)?\b(?:[^.\n]|\.\b){0,30}\bmail\.send\b(?![ .]?as)/u.test(
+      /graph\.microsoft\.com\/(?:\.default|mail\.send)\b|"?aud"?\s*[:=]\s*"?(?:https:\/\/graph\.microsoft\.com|00000003-0000-0000-c000-000000000000)\b|\bscopes?\b[^\n]{0,40}graph\.microsoft\.com|\bmail\.send\b(?![ .]?as)(?:[^.\n]|\.\b){0,30}\b(?:on|in|for|from) (?:microsoft )?graph\b|\bgraph(?: api)?\b(?:[^.\n]|\.\b){0,30}\bmail\.send\b(?![ .]?as)/u.test(
         ev.words,
       ) &&
-      (ev.ex.oauth || /\b(?:x?oauth2?|token)\b/u.test(ev.words)) &&
-      /\bsmtp\b/u.test(ev.words) &&
+      // A decoded token ("aud": …, jwt.ms) is one.
+      (ev.ex.oauth || /\b(?:x?oauth2?|token|jwt)\b|"aud"\s*:/u.test(ev.words)) &&
+      // SMTP named, or its refusal of the token (smtplib's "(535, b'5.7.3 …')" names no "SMTP").
+      /\bsmtp(?:lib)?\b|\b535\b|\b5\.7\.3\b/u.test(ev.words) &&
       !/outlook\.office(?:365)?\.com\/(?:\.default|smtp\.send)|\bsmtp\.send(?:asapp)?\b/u.test(ev.words)
         ? 1
         : 0,
@@ -668,7 +682,8 @@ export const CLIENT_RULES: readonly Rule[] = [
   },
   {
     id: "client-auth-failed-generic",
-    source: "PHPMailer 'SMTP Error: Could not authenticate.', nodemailer EAUTH 'Invalid login', device firmware",
+    source:
+      "PHPMailer 'SMTP Error: Could not authenticate.', nodemailer EAUTH 'Invalid login', device firmware and its error codes",
     kind: "client",
     // Next to a server reply with its own code, the client's sentence adds little.
     // Also a device's sentence with words between ("Authentication of SMTP server failed", "Authentication
@@ -676,6 +691,7 @@ export const CLIENT_RULES: readonly Rule[] = [
     evidence: (ev) =>
       Math.max(
         phrases(AUTH_FAILED_GENERIC, 12)(ev),
+        DEVICE_AUTH_FAILED_CODE.test(ev.words) ? 1 : 0,
         /\bauthentication (?:(?:of|with|to|on|at|for) (?:the )?)?(?:smtp |mail |e-?mail |outgoing )*(?:server )?(?:has |was |have )?failed\b/u.test(
           ev.words,
         )

@@ -179,6 +179,13 @@ export function dotnetWrapperCode(text: string): number | null {
   return null;
 }
 
+/**
+ * An enhanced status code read from a photo or a screenshot: OCR takes 1 for l, I or |, and 0 for o ("5.7.l39").
+ * Only the third part, and only with a digit left in it, so a version or a word is not turned into a code.
+ */
+const OCR_STATUS_CODE =
+  /(?<![\w.])([45])\.([0-7])\.((?=[0-9lI|oO]*[lI|oO])(?=[0-9lI|oO]*\d)[0-9lI|oO]{2,3})(?![\w.])/gu;
+
 /** Marks a line that began with a log prefix (see joinWrapped); removed once lines are joined. */
 const RECORD_START = "\uE000";
 
@@ -321,6 +328,9 @@ export function normalise(input: string): Normalised {
     .replace(/[\u2018\u2019\u201a\u2032]/gu, "'")
     .replace(/[\u201c\u201d\u201e\u2033]/gu, '"');
   s = stripMarkdown(s);
+  s = s.replace(OCR_STATUS_CODE, (_m, cls: string, subject: string, detail: string) => {
+    return `${cls}.${subject}.${detail.replace(/[lI|]/gu, "1").replace(/[oO]/gu, "0")}`;
+  });
   const logged = stripLogPrefixes(s);
   s = logged.text;
   s = unflattenPowerShell(s);

@@ -857,6 +857,7 @@ export const REPLY_RULES: readonly Rule[] = [
             "invalid login",
             "no compatible authentication mechanism",
             "no authentication mechanisms supported",
+            "no authentication mechansims supported",
           ],
           14,
         )(ev) > 0)

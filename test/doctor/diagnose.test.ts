@@ -2358,3 +2358,46 @@ describe("less common replies, no error text, help threads (blind sets 42 to 44)
     ).toBe("oauth_misconfigured_app_or_sp");
   });
 });
+
+describe("short and damaged pastes (blind set 45)", () => {
+  it("JavaMail's own spelling, a line-of-business app's mechanism sentence", () => {
+    expect(
+      diagnose(
+        "jakarta.mail.AuthenticationFailedException: No authentication mechansims supported by both server and client",
+      ).causes[0]?.id,
+    ).not.toBe("unknown");
+    expect(top('Mail profile test: "SMTP server does not support the selected authentication method (NTLM)"')).toBe(
+      "auth_mechanism_unsupported",
+    );
+  });
+
+  it("a Graph token's audience, the mailbox box in Japanese, the login that is a shared mailbox", () => {
+    expect(
+      top(
+        'jwt.ms: "aud": "https://graph.microsoft.com", "roles": ["Mail.Send"]\nsmtplib.SMTPAuthenticationError: (535, b\'5.7.3 Authentication unsuccessful\')',
+      ),
+    ).toBe("oauth_misconfigured_app_or_sp");
+    expect(top("表示は「SMTPエラー(535)」だけ。「認証済み SMTP」のチェックが外れていました。")).toBe(
+      "smtp_auth_disabled_mailbox",
+    );
+    expect(top("auth as info@contoso.com (it's a shared mailbox, we gave it a password) -> 535 5.7.3")).toBe(
+      "mailbox_unlicensed_or_missing",
+    );
+    expect(
+      top("La stampante usa scansioni@contoso.it, che però è una cassetta postale condivisa. Errore: 535 5.7.3"),
+    ).toBe("mailbox_unlicensed_or_missing");
+  });
+
+  it("a code read from a photo, a device's own error code for a refused login", () => {
+    expect(diagnose("SMTP err0r 535 5.7.l39 Authentication unsuccessful").extracted.replies[0]?.enhanced).toBe(
+      "5.7.139",
+    );
+    expect(diagnose("Firmware 2.1.5, see 5.7.lo and 3.0.l0").extracted.replies).toEqual([]);
+    expect(diagnose("iR-ADV C3530  #839\nSend job cancelled").fired.map((f) => f.id)).toContain(
+      "client-auth-failed-generic",
+    );
+    expect(diagnose("ECOSYS M3655idn: Send error (1102)").fired.map((f) => f.id)).toContain(
+      "client-auth-failed-generic",
+    );
+  });
+});
