@@ -711,6 +711,21 @@ export const CLIENT_RULES: readonly Rule[] = [
       "Does the same user name and password sign in to Outlook on the web? (If yes, is MFA or Security Defaults on for it?)",
   },
   {
+    id: "config-no-login",
+    source:
+      "Python smtplib: send_message() without login() sends MAIL FROM unauthenticated; .NET SmtpClient: UseDefaultCredentials = true replaces Credentials with the Windows account's (NTLM/Negotiate), which Exchange Online does not offer, so no AUTH is sent; Microsoft: 530 5.7.57 for MAIL FROM before AUTH",
+    kind: "client",
+    // The pasted code never logs in: the login call commented out, or .NET told to use the Windows credentials.
+    evidence: (ev) =>
+      /(?:\/\/|#|--)\s*(?:await\s+)?[\w.$>-]*\.(?:login|authenticate)\s*\(|\busedefaultcredentials\s*=\s*true\b/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
+    weights: { not_authenticated_anonymous_send: 3.0, wrong_credentials: -1, unknown: -2 },
+    why: "The pasted code never logs in (the login call commented out, or .NET's UseDefaultCredentials = true, which sends no AUTH Exchange Online accepts): MAIL FROM comes unauthenticated",
+  },
+  {
     id: "config-starttls-off",
     source:
       "PHPMailer: SMTPSecure takes '', 'ssl' or 'tls' (PHPMailer::ENCRYPTION_STARTTLS = 'tls'), any other value starts no TLS (SuiteCRM #2829: 'tsl' was the reason); enough_mail: connectToServer() then startTls() before login (enough_mail #106, the call commented out); PHP streams: 'Unable to find the socket transport \"%s\"' when the library's encryption value is no stream transport (SwiftMailer StreamBuffer builds `<encryption>://host`, its STARTTLS value is 'tls'; SSRPanel #1020 set 'starttls'); Exchange Online offers AUTH only after STARTTLS",
@@ -733,6 +748,13 @@ export const CLIENT_RULES: readonly Rule[] = [
       // (SwiftMailer passes `encryption` as the stream transport; its STARTTLS value is 'tls', so
       // 'starttls' names no transport; 'ssl'/'tls' missing means a PHP built without OpenSSL).
       if (/unable to find the socket transport\s*\\?["'](?:starttls|tls|ssl)/u.test(ev.words)) return 1;
+      // Jakarta Mail's switch set false, or said to be missing from the properties ("no mail.smtp.starttls.enable line").
+      if (
+        /mail\.smtps?\.starttls\.enable\s*[=:]\s*["']?false\b|\b(?:no|missing|without|lost|dropped|removed)\b(?:[^.\n]|\.\b){0,20}\bmail\.smtps?\.starttls\.enable\b/u.test(
+          ev.words,
+        )
+      )
+        return 1;
       const secure = /smtpsecure\s*=\s*["']([^"'\n]*)["']/u.exec(ev.words);
       return secure !== null && !["", "tls", "ssl"].includes(secure[1]!.trim()) ? 1 : 0;
     },

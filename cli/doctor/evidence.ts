@@ -115,6 +115,13 @@ function withoutGuesses(words: string): string {
     // fact), and a question's asking clause.
     const guess = GUESS.exec(sentence);
     let cut = guess === null ? sentence.length : guess.index;
+    // "Found this, I think: <pasted output>": a hedge that ends in a colon qualifies what follows without
+    // guessing it; only the hedge is blanked.
+    const colon = guess === null ? null : /^[^,;:.!?]{0,12}:/u.exec(sentence.slice(guess.index + guess[0].length));
+    if (!question && guess !== null && colon !== null) {
+      const end = guess.index + guess[0].length + colon[0].length;
+      return sentence.slice(0, cut) + " ".repeat(end - cut) + sentence.slice(end);
+    }
     if (question) {
       // The asking clause: after the last clause break, and no more than its last eight words (a lost
       // sentence boundary, "…over smtp.wondering if…", must not turn a whole paragraph into the question).
@@ -138,7 +145,7 @@ function withoutGuesses(words: string): string {
  * so the words from the advice verb to the end of its sentence (or its parenthesis) are blanked (same length).
  */
 const ADVICE =
-  /(?:\b(?:says?|said|suggests?|suggested|recommends?|recommended|tells? (?:you|us|me)|told (?:you|us|me)|asks? (?:you|us)|advises?|advised|instructs?)\s+to\b|\baccording to (?:microsoft|the (?:article|docs?|documentation|guide|kb))\b|\b(?:laut|gemäß) (?:microsoft|artikel|anleitung)\b|\bselon (?:microsoft|l'article)\b|\bsegún (?:microsoft|el artículo)\b|\bsegundo (?:a microsoft|o artigo)\b|\bsecondo (?:microsoft|l'articolo)\b|\bvolgens (?:microsoft|het artikel)\b)[^.!?)\n]{0,300}/gu;
+  /(?:\b(?:says?|said|suggests?|suggested|recommends?|recommended|tells? (?:you|us|me)|told (?:you|us|me)|asks? (?:you|us)|advises?|advised|instructs?)\s+to\b|\b(?:says?|said|suggests?|suggested|claims?|claimed|insists?|insisted) (?:that )?(?:we|you|i|they) (?:need|needed|have|had|should|must) to\b|\baccording to (?:microsoft|the (?:article|docs?|documentation|guide|kb))\b|\b(?:laut|gemäß) (?:microsoft|artikel|anleitung)\b|\bselon (?:microsoft|l'article)\b|\bsegún (?:microsoft|el artículo)\b|\bsegundo (?:a microsoft|o artigo)\b|\bsecondo (?:microsoft|l'articolo)\b|\bvolgens (?:microsoft|het artikel)\b)[^.!?)\n]{0,300}/gu;
 
 /** A tool's or article's list of recommended actions under its heading: what to try, not what the tenant is. */
 const ADVICE_LIST =

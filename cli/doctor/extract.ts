@@ -300,10 +300,10 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
 
 /**
  * The reporter's comparison "OAuth works, the password login fails" (Thunderbird's OAuth2 against "Normal
- * password"): the failing login is the password one, so OAuth named there is no OAuth login.
+ * password"): the failing login is the password one, so OAuth named there is no OAuth login. Also in pt, es, de, fr, it, nl.
  */
 export const OAUTH_WORKS_PASSWORD_FAILS =
-  /\b(?:oauth2?|xoauth2|modern auth\w*)\b(?:[^.\n]|\.\b){0,80}\b(?:works?|goes out|go out|sends? fine|succeeds?|is sent)\b[^\n]{0,160}\n?[^\n]{0,160}?\b(?:normal password|plain password|password|pass\b|basic auth\w*|user ?name (?:and|\+) password)\b(?:[^.\n]|\.\b){0,60}\b(?:fails?|failed|does ?n[o']t (?:work|send)|not working|(?:does|do) ?n[o']t(?= *[.,;]| *$))|\b(?:user ?name\/password|user ?name and password|password|basic auth\w*)\b(?:[^.\n]|\.\b){0,80}\bfail\w*\b[^\n]{0,120}\b(?:oauth2?|xoauth2|modern auth\w*)\b(?:[^.\n]|\.\b){0,60}\b(?:still )?(?:works?|goes out|sends? fine|succeeds?)\b/u;
+  /(?:\b(?:oauth2?|xoauth2|modern auth\w*)|saslmechanismoauth2)\b(?:[^.\n]|\.\b){0,80}\b(?:works?|goes out|go out|sends? fine|sends(?= *[.,;]| *$)|succeeds?|is sent)\b[^\n]{0,160}\n?[^\n]{0,160}?\b(?:normal password|plain password|password|pass\b|basic auth\w*|user ?name (?:and|\+) password)\b(?:[^.\n]|\.\b){0,60}\b(?:fails?|failed|does ?n[o']t (?:work|send)|not working|(?:does|do) ?n[o']t(?= *[.,;]| *$)|\w*exception\b)|\b(?:user ?name\/password|user ?name and password|password|basic auth\w*)\b(?:[^.\n]|\.\b){0,80}\bfail\w*\b[^\n]{0,120}\b(?:oauth2?|xoauth2|modern auth\w*)\b(?:[^.\n]|\.\b){0,60}\b(?:still )?(?:works?|goes out|sends? fine|succeeds?)\b|\b(?:senha|contraseña|passwort|kennwort|mot de passe|wachtwoord|password)\b(?:[^.\n]|\.\b){0,80}\b(?:falha|falla|fehl|échec|erreur|errore|mislukt|fout)\w*[^\n]{0,200}?\boauth2?\b(?:[^.\n]|\.\b){0,100}\b(?:funciona|envia normalmente|envía normalmente|funktioniert|fonctionne|funziona|werkt)\b|\boauth2?\b(?:[^.\n]|\.\b){0,100}\b(?:funciona|envia normalmente|envía normalmente|funktioniert|fonctionne|funziona|werkt)\b[^\n]{0,200}?\b(?:senha|contraseña|passwort|kennwort|mot de passe|wachtwoord)\b(?:[^.\n]|\.\b){0,80}\b(?:falha|falla|fehl|échec|erreur|errore|mislukt|fout)\w*/u;
 
 /**
  * OAuth named as the remedy or a wish, not as the login in use: "moved to OAuth for SMTP",

@@ -2401,3 +2401,116 @@ describe("short and damaged pastes (blind set 45)", () => {
     );
   });
 });
+
+describe("no error text with red herrings, pastes from 2025-2026 (blind sets 46 and 47)", () => {
+  const ids = (text: string): string[] => diagnose(text).fired.map((f) => f.id);
+
+  it("a hedge that ends in a colon keeps the pasted output it introduces", () => {
+    expect(
+      top(
+        "Can't send from wms@. Found this, I think:\n(Get-OrganizationConfig).DefaultAuthenticationPolicy -> BlockBasic638492011\nAllowBasicAuthSmtp in it is False.",
+      ),
+    ).toBe("authentication_policy_blocks_basic_smtp");
+  });
+
+  it("switches turned off in bulk or on the Modern authentication page", () => {
+    expect(
+      top(
+        "A hardening script loops over every mailbox and switches off POP, IMAP and SMTP client authentication on each mailbox with Set-CASMailbox; it did not skip svc-alerts@.",
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+    expect(top("W centrum administracyjnym pole „Uwierzytelniony protokół SMTP” jest odznaczone. Skaner: błąd.")).toBe(
+      "smtp_auth_disabled_mailbox",
+    );
+    expect(
+      top(
+        'Org settings > Modern authentication: "Authenticated SMTP" is unchecked under "Allow access to basic authentication protocols". The copier fails.',
+      ),
+    ).toBe("authentication_policy_blocks_basic_smtp");
+    expect(
+      top('EAC > Mail flow: "Turn off SMTP AUTH protocol for your organization" is now checked. The ERP stopped.'),
+    ).toBe("smtp_auth_disabled_tenant");
+  });
+
+  it("a tenant created after Basic went away; OAuth works where the password fails, also in Portuguese", () => {
+    expect(
+      ids("We created a new tenant in February 2027 for the branch; the time clock sends with a password."),
+    ).toContain("words-tenant-created-without-basic");
+    expect(
+      top(
+        "MailKit with SaslMechanismOAuth2 -> sends.\nMailKit with user name and password -> AuthenticationException.\nSMTP AUTH enabled for the mailbox, no authentication policy.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+    expect(
+      top(
+        "O sistema envia com usuário e senha e mostra falha no envio. O mesmo sistema configurado com OAuth (SMTP.SendAsApp) envia normalmente.",
+      ),
+    ).not.toBe("oauth_misconfigured_app_or_sp");
+  });
+
+  it("code that never logs in or never starts TLS; a chatbot's advice is not a fact", () => {
+    expect(top("s.starttls()\n# s.login(USER, PASSWORD)  # TODO\ns.send_message(msg)\nIn prod the send raises.")).toBe(
+      "not_authenticated_anonymous_send",
+    );
+    expect(
+      top(
+        'client.Credentials = new NetworkCredential("notify@contoso.com", pwd);\nclient.UseDefaultCredentials = true;\nSend throws an SmtpException.',
+      ),
+    ).toBe("not_authenticated_anonymous_send");
+    expect(
+      top(
+        "mail.smtp.host=smtp.office365.com\nmail.smtp.port=587\nmail.smtp.auth=true\nmail.smtp.ssl.protocols=TLSv1.2\n(no mail.smtp.starttls.enable line: lost in the migration). Transport.send throws.",
+      ),
+    ).toBe("starttls_required");
+    expect(ids("The Teams bot said we need to force TLS 1.2. The container already negotiates TLS 1.2.")).not.toContain(
+      "words-tls12-only",
+    );
+  });
+
+  it("a device's TLS set to 'Do not use' or not supported, a user name without its domain in .env", () => {
+    expect(
+      top("bizhub: SMTP Server Address: smtp.office365.com\nPort Number: 587\nSSL/TLS: Do not use\nScans fail."),
+    ).toBe("starttls_required");
+    expect(
+      top("Old ApeosPort to smtp.office365.com:587. Its manual: encryption (SSL) for transmission: not supported."),
+    ).toBe("starttls_required");
+    expect(
+      top("SMTP_HOST=smtp.office365.com\nSMTP_PORT=587\nSMTP_USER=helpdesk\nSMTP_PASS=********\nMail fails."),
+    ).toBe("wrong_credentials");
+  });
+
+  it("the From is another mailbox with no Send As trustee", () => {
+    expect(
+      top(
+        "Device login: scanner@contoso.com. From address on the device: noreply@contoso.com. The connection test is OK, real jobs fail.",
+      ),
+    ).toBe("send_as_permission");
+    expect(
+      top(
+        "auth: { user: 'app@contoso.com', pass: '********' }, from: 'Billing <billing@contoso.com>'. Get-RecipientPermission billing@ shows no trustee other than SELF.",
+      ),
+    ).toBe("send_as_permission");
+  });
+
+  it("consent not granted, a day's recipient limit, retries that all went out, one address with a typo", () => {
+    expect(
+      top("API permissions: Office 365 Exchange Online | SMTP.SendAsApp | Application | Not granted for Contoso"),
+    ).toBe("oauth_misconfigured_app_or_sp");
+    expect(
+      top(
+        "Yesterday's campaign went to 12,400 external recipients from events@; since then nothing from events@ goes out.",
+      ),
+    ).toBe("sender_restricted");
+    expect(
+      top(
+        "About 40 of 2,000 failed on the first attempt; the ERP re-sent them five minutes later and all 40 went out.",
+      ),
+    ).toBe("transient");
+    expect(
+      top('One-touch button "Invoices" -> invocies@contoso.com (typo). Every other button on the device works.'),
+    ).toBe("recipient_rejected");
+    expect(
+      top("licenseDetails: SPE_E3, EXCHANGE_S_ENTERPRISE provisioningStatus: Disabled. The printer cannot send."),
+    ).toBe("mailbox_unlicensed_or_missing");
+  });
+});
