@@ -14,7 +14,7 @@ const cases = loadCorpus(join(import.meta.dirname, "blind"));
 
 describe("blind-written probe sets", () => {
   it("are well formed: unique ids, known causes, no live secrets", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(3440);
+    expect(cases.length).toBeGreaterThanOrEqual(3680);
     // Ids are unique within a set (two writers may pick the same one).
     expect(new Set(cases.map((c) => `${c.file}:${c.id}`)).size).toBe(cases.length);
     for (const c of cases) {
@@ -23,12 +23,12 @@ describe("blind-written probe sets", () => {
       // A password given as an environment reference (${SMTP_PASSWORD}, ENV['SMTP_PASS']) is no secret, nor
       // a status code after "the new password:", nor os.environ.get / process.env, nor "(blank)", nor an empty
       // value ("password =" with the next key on the next line). "AUTH OAUTHBEARER <base64 of n,a=…>" is no token,
-      // nor the reporter's note "password: correct", a masked "••••", a button ("Password: Change") or a
+      // nor the reporter's note "password: correct" or "Password: rotated two weeks ago", a masked "••••", a button ("Password: Change") or a
       // reference to where the secret lives (settings.smtp_password, Elixir's {:system, "SMTP_PASSWORD"}, a file
       // given to kubectl: password=smtp-pass.txt). Invented passwords in the sets are masked
       // but for the character a report is about ("********$dor***": a $ that compose interpolates).
       expect(c.text).not.toMatch(
-        /\bBearer [A-Za-z0-9._-]{40,}|password[ \t]*[:=][ \t]*['"]?(?!\*|<|\(|null|\[|\$\{|\$[a-z_]|ENV\[|\{:system,|[\w-]+\.txt\b|\d\.\d|os\.environ|os\.getenv|process\.env|getenv|correct|checked|verified|right\b|reset\b|changed\b|change\b|signed\b|•|[a-z_]+\.[a-z_])[^\s'"]{6,}/iu,
+        /\bBearer [A-Za-z0-9._-]{40,}|password[ \t]*[:=][ \t]*['"]?(?!\*|<|\(|null|\[|\$\{|\$[a-z_]|ENV\[|\{:system,|[\w-]+\.txt\b|\d\.\d|os\.environ|os\.getenv|process\.env|getenv|correct|checked|verified|right\b|reset\b|changed\b|change\b|rotated\b|signed\b|•|[a-z_]+\.[a-z_])[^\s'"]{6,}/iu,
       );
     }
   });
@@ -45,7 +45,7 @@ describe("blind-written probe sets", () => {
       if (ids.slice(0, 2).some((id) => ok.has(id))) top2++;
     }
     console.log(`doctor blind probes: ${cases.length} cases, top-1 ${top1}, top-2 ${top2}\n${misses.join("\n")}`);
-    // Measured: 3354/3440 and 3416/3440 after the classes of each first score's misses were fixed (the reply-less sets
+    // Measured: 3588/3680 and 3653/3680 after the classes of each first score's misses were fixed (the reply-less sets
     // 33, 36 and 39 keep most of the rest: their words often cannot decide).
     expect(top1 / cases.length).toBeGreaterThanOrEqual(0.97);
     expect(top2 / cases.length).toBeGreaterThanOrEqual(0.985);
