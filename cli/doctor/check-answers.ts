@@ -162,7 +162,8 @@ const PER_USER_MFA_ON =
   /^(?:enforced|enabled|強制|有効|erzwungen|aktiviert|appliquée|activée|aplicad[oa]|habilitad[oa]|applicat[oa]|abilitat[oa]|afgedwongen|ingeschakeld|imposto|exigido)$/u;
 /** Get-RecipientPermission's trustees: SELF alone (or nobody) holds Send As on the address. */
 const SEND_AS_SELF_ONLY =
-  /get-recipientpermission\b[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*\btrustee\b[^\n]*\n[ \t-]*\n?((?:[^\n]*\n?){1,12})/iu;
+  // The rows end at a blank line (the end of the table).
+  /get-recipientpermission\b[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*\btrustee\b[^\n]*\n[ \t-]*\n?((?:[^\n]+\n?){1,12})/iu;
 
 /** The answers-to-checks table. */
 export const CHECK_ANSWER_RULES: readonly Rule[] = [

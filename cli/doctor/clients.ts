@@ -76,6 +76,8 @@ const MECHANISM_MISMATCH = [
   "authentication method is not supported",
   // HP: "The server does not support the authentication method."
   "does not support the authentication method",
+  // Perl libnet Net::SMTP::auth() without Authen::SASL installed: the client has no mechanism to offer
+  "need mime::base64 and authen::sasl todo auth",
   // line-of-business mail profiles: "SMTP server does not support the selected authentication method (NTLM …)"
   "does not support the selected authentication method",
   // wneessen/go-mail auth.go: ErrPlainAuthNotSupported "server does not support SMTP AUTH type: PLAIN", and
@@ -423,6 +425,8 @@ export const CLIENT_RULES: readonly Rule[] = [
         /^[ \t]*auth[ \t]+(?:plain|cram-md5|digest-md5|ntlm|scram-sha-\S+|gssapi)[ \t]*$/mu.test(
           ev.ex.normalized.toLowerCase(),
         ) ||
+        // curl's --login-options 'AUTH=PLAIN' (its SASL mechanism, curl(1)).
+        /--login-options\s+['"]?auth=(?!login\b|xoauth2\b)[\w-]+/u.test(ev.words) ||
         // Jakarta's debug line of the mechanisms it will try, none of them LOGIN or XOAUTH2.
         /attempt to authenticate using mechanisms:[ \t]*(?![^\n]*\b(?:login|xoauth2)\b)[a-z]/u.test(ev.words) ||
         // A device or application set to NTLM, CRAM-MD5 or DIGEST-MD5 ("Authentication Method = NTLM").

@@ -293,7 +293,8 @@ function detectMechanism(s: string): Extracted["authMechanism"] {
   if (configured !== undefined) return configured.toUpperCase().replace("_", "-") as Extracted["authMechanism"];
   if (/auth_login|AUTH LOGIN/iu.test(s)) return "LOGIN";
   // "OAuth2" named as the remedy or as what the client lacks is not the mechanism in use (twikoo #756).
-  if (/xoauth2|SaslMechanismOAuth2/iu.test(s.replace(MECHANISM_LISTS, " "))) return "XOAUTH2";
+  if (/xoauth2|SaslMechanismOAuth2/iu.test(withoutOAuthElsewhereSentences(s).replace(MECHANISM_LISTS, " ")))
+    return "XOAUTH2";
   if (/oauth2/iu.test(withoutOAuthElsewhere(s).replace(MECHANISM_LISTS, " "))) return "XOAUTH2";
   return null;
 }
@@ -313,7 +314,7 @@ export const OAUTH_WORKS_PASSWORD_FAILS =
  * test; XOAUTH2, tokens and SaslMechanismOAuth2 still count.
  */
 export const OAUTH_AS_REMEDY =
-  /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b|\boauth\s*2?(?:\.0)?[- ](?:capable|compatible|enabled|ready|aware)\b|\b(?:can ?not|can't|unable to|does ?n[o']t|do ?n[o']t|no)\s+(?:use\s+|support\s+|do\s+)?oauth\s*2?(?:\.0)?\b|\b(?:none of them|neither of them|nothing here) can (?:do|use|support) oauth\s*2?\b|(?:无法|不能|不支持|需要|改为|更改为|換成|换成|切换到|迁移到)\s*(?:使用\s*)?oauth\s*2?(?:\.0)?|\b(?:passare|passer|migrer|cambiar|pasar|migrar|mudar|umstellen|wechseln|overstappen|przejść|byta)\s+(?:a|à|vers|para|auf|zu|op|na|till)\s+(?:l'|el |la |o |den )?oauth\s*2?(?:\.0)?|\boauth\s*2?(?:\.0)?\s+(?:neumí|nepodporuje|nicht|non|no|não|niet|nie|inte|не|desteklemiyor)(?![a-z])|oauth\s*2?\s*(?:를 지원하지|に対応していない|非対応|をサポートしていない)|\b(?:kann|unterstützt)\s+(?:kein(?:e|en)?\s+)?oauth|\bne (?:supporte|gère) pas (?:l')?oauth|\b(?:solo|only|nur|seulement|solamente|apenas|alleen|tylko)\b(?:[^.\n]|\.\b){0,40}\b(?:non|nicht|pas|no|não|niet|nie|not)\s+(?:l'|el |la |o |den |de )?oauth|\bno (?:soporta|admite) oauth|\bnão suporta oauth|\bnon supporta oauth|\bondersteunt geen oauth|\bnie obsługuje oauth|\bstöder inte oauth|не поддерживает oauth/giu;
+  /\b(?:mov(?:e|ed|ing)|switch(?:ed|ing)?|migrat(?:e|ed|ing)|upgrad(?:e|ed|ing)|requir(?:e|es|ed|ing)(?: the use of)?|need(?:s|ed)?|support(?:s|ed|ing)?(?: for)?|add(?:ing)?(?: support for)?|only supports?|in favou?r of)\s+(?:(?:it|them|this|that|everything)\s+)?(?:(?:to|for|the)\s+)?(?:modern auth(?:entication)?\s*\/\s*)?oauth\s*2?(?:\.0)?\b|\boauth\s*2?(?:\.0)?\s+(?:support|authentication support|is required|required)\b|\boauth\s*2?(?:\.0)?[- ](?:capable|compatible|enabled|ready|aware)\b|\b(?:can ?not|can't|unable to|does ?n[o']t|do ?n[o']t|no)\s+(?:use\s+|support\s+|do\s+)?oauth\s*2?(?:\.0)?\b|\b(?:none of them|neither of them|nothing here) can (?:do|use|support) oauth\s*2?\b|(?:无法|不能|不支持|需要|改为|更改为|換成|换成|切换到|迁移到)\s*(?:使用\s*)?oauth\s*2?(?:\.0)?|\b(?:passare|passer|migrer|cambiar|pasar|migrar|mudar|umstellen|wechseln|overstappen|przejść|byta)\s+(?:a|à|vers|para|auf|zu|op|na|till)\s+(?:l'|el |la |o |den )?oauth\s*2?(?:\.0)?|\boauth\s*2?(?:\.0)?\s+(?:neumí|nepodporuje|nicht|non|no|não|niet|nie|inte|не|desteklemiyor)(?![a-z])|oauth\s*2?\s*(?:를 지원하지|に対応していない|非対応|をサポートしていない)|\b(?:kann|unterstützt)\s+(?:kein(?:e|en)?\s+)?oauth|\bne (?:supporte|gère) pas (?:l')?oauth|\b(?:solo|only|nur|seulement|solamente|apenas|alleen|tylko)\b(?:[^.\n]|\.\b){0,40}\b(?:non|nicht|pas|no|não|niet|nie|not)\s+(?:l'|el |la |o |den |de )?oauth|\bno (?:soporta|admite) oauth|\bnão suporta oauth|\bnon supporta oauth|\bondersteunt geen oauth|\bnie obsługuje oauth|\bstöder inte oauth|не поддерживает oauth/giu;
 
 /**
  * A sentence naming OAuth as a plan, an option a product has, advice read somewhere, or what other
@@ -322,15 +323,19 @@ export const OAUTH_AS_REMEDY =
  * new version supports OAuth2", "all the OAuth apps keep working", "we'll do the M365 OAuth option later").
  */
 const OAUTH_ELSEWHERE =
-  /^\s*(?:[-*•]\s*)?(?:use|switch to|move to|migrate to|consider|try)\s+(?:the\s+)?(?:modern auth\S*\s+|microsoft 365\s+)?oauth|\b(?:either|or)\b[^\n]{0,60}\b(?:switch|move|change|migrate|use)\b[^\n]{0,60}\boauth|\bplease (?:move|switch|migrate|use|change)\b[^\n]{0,60}\boauth|\b(?:plan(?:s|ned|ning)?|going to|gonna|will|we'll|later|eventually|next (?:week|month|quarter|year)|some ?day|maybe|perhaps|should|want(?:s|ed)?(?: us)? to|would (?:like|prefer)|consider(?:ing)?|thinking (?:about|of)|is better|are better|more secure|recommend(?:s|ed)?|i read|read that|heard|skimmed|guide|article|newer|new (?:release|version|firmware|model)|latest (?:release|version|firmware)|has an?|have an?|offers?|comes with|other|another|all (?:the|our)|the rest|still (?:fine|work)|keep(?:s)? working|to force|nuova versione|neue(?:n|re)? version|nouvelle version|nueva versión|nova versão|supporta oauth|unterstützt oauth|soporta oauth|suporta oauth|prend en charge oauth|(?:no|without|kein(?:e|en)?|ohne|sans|sin|sem|senza|geen|bez)\s+oauth|pas d'oauth|can(?:'t|not) (?:do|use) oauth|does(?:n't| not) support oauth|no way to (?:do|use) oauth)\b/iu;
+  /^\s*(?:[-*•]\s*)?(?:use|switch to|move to|migrate to|consider|try)\s+(?:the\s+)?(?:modern auth\S*\s+|microsoft 365\s+)?oauth|\b(?:either|or)\b[^\n]{0,60}\b(?:switch|move|change|migrate|use)\b[^\n]{0,60}\boauth|\bplease (?:move|switch|migrate|use|change)\b[^\n]{0,60}\boauth|\b(?:plan(?:s|ned|ning)?|going to|gonna|will|we'll|later|eventually|next (?:week|month|quarter|year)|some ?day|maybe|perhaps|should|want(?:s|ed)?(?: us)? to|would (?:like|prefer)|consider(?:ing)?|thinking (?:about|of)|is better|are better|more secure|recommend(?:s|ed)?|i read|read that|heard|skimmed|guide|article|newer|new (?:release|version|firmware|model)|latest (?:release|version|firmware)|has an?|have an?|offers?|comes with|other|another|all (?:the|our)|the rest|still (?:fine|work)|keep(?:s)? working|to force|nuova versione|neue(?:n|re)? version|nouvelle version|nueva versión|nova versão|supporta oauth|unterstützt oauth|soporta oauth|suporta oauth|prend en charge oauth|(?:no|without|kein(?:e|en)?|ohne|sans|sin|sem|senza|geen|bez)\s+oauth|pas d'oauth|can(?:'t|not) (?:do|use) oauth|does(?:n't| not) support oauth|no way to (?:do|use) oauth)\b|\b(?:still|keeps?|continues? to)\s+(?:sends?|sending|works?|working|goes? through|going through)\b|\bwithout (?:any )?(?:issues?|problems?|errors?)\b|\bworks? fine\b/iu;
+
+/** The sentences that name OAuth for another system, a plan or an option, blanked. */
+function withoutOAuthElsewhereSentences(r: string): string {
+  return r.replace(/[^.!?\n]{0,300}(?:\b|x)oauth[^.!?\n]{0,300}/giu, (sentence) =>
+    OAUTH_ELSEWHERE.test(sentence) ? " " : sentence,
+  );
+}
 
 function withoutOAuthElsewhere(r: string): string {
-  return r
-    .replace(OAUTH_AS_REMEDY, " ")
-    .replace(/[^.?!\n]{0,300}\boauth\s*2?\b[^.?!\n]{0,300}?[?？]/giu, " ")
-    .replace(/[^.!?\n]{0,300}\boauth[^.!?\n]{0,300}/giu, (sentence) =>
-      OAUTH_ELSEWHERE.test(sentence) ? " " : sentence,
-    );
+  return withoutOAuthElsewhereSentences(
+    r.replace(OAUTH_AS_REMEDY, " ").replace(/[^.?!\n]{0,300}\boauth\s*2?\b[^.?!\n]{0,300}?[?？]/giu, " "),
+  );
 }
 
 /** OAuth tokens, mechanisms and flows: never a remedy sentence. */
@@ -369,7 +374,11 @@ function detectOAuth(readings: readonly string[], mech: Extracted["authMechanism
     mech === "XOAUTH2" ||
     // In the joined reading (the last): a log column can cut a token ("AcquireTokenFo|rClient") or leave
     // XOAUTH2 alone on a line after its mechanism list; joined, both read whole.
-    OAUTH_STRONG.test(withoutSymfonyFallback(readings.at(-1)!).replace(MECHANISM_LISTS, " "))
+    // Not in a sentence that puts it on another system that keeps working ("our Jira, which moved to XOAUTH2,
+    // still sends").
+    OAUTH_STRONG.test(
+      withoutOAuthElsewhereSentences(withoutSymfonyFallback(readings.at(-1)!)).replace(MECHANISM_LISTS, " "),
+    )
   )
     return true;
   // The bare word "OAuth" counts only when it is still there once the remedies are removed from every

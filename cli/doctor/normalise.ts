@@ -332,7 +332,7 @@ export function normalise(input: string): Normalised {
     return `${cls}.${subject}.${detail.replace(/[lI|]/gu, "1").replace(/[oO]/gu, "0")}`;
   });
   const logged = stripLogPrefixes(s);
-  s = logged.text;
+  s = tablesAsLists(logged.text);
   s = unflattenPowerShell(s);
   s = s.replace(/[ \t]+/gu, " ").replace(/ +\n/gu, "\n");
   s = joinContinuations(s);
@@ -416,6 +416,57 @@ export function delimitedRecords(text: string): string {
         break;
       }
     }
+  }
+  return out.join("\n");
+}
+
+/**
+ * Tables an admin pastes from a terminal or a wiki, also as Format-List lines (`Name : value`), so a
+ * value reads next to its name as the answers are read: a markdown row of two cells ("| Security defaults
+ * (Entra > Properties) | Enabled |"), and PowerShell's Format-Table output, whose dashed underline gives each
+ * column's span ("Name  SmtpClientAuthenticationDisabled" / "----  ---" / "svc-backup  True"). Runs before
+ * runs of spaces are collapsed: they are what aligns the columns. At most 40 rows per table.
+ */
+function tablesAsLists(s: string): string {
+  const lines = s.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const rule = lines[i + 1];
+    if (rule !== undefined && /^\s*-{2,}(?:[ \t]+-{2,})*[ \t]*$/u.test(rule) && line.trim() !== "") {
+      const spans = [...rule.matchAll(/-+/gu)].map((d) => d.index);
+      const cut = (row: string): string[] =>
+        spans.map((start, k) =>
+          row
+            .padEnd(rule.length)
+            .slice(start, spans[k + 1])
+            .trim(),
+        );
+      const header = cut(line);
+      if (header.every((h) => h !== "" && !/\s{2,}/u.test(h))) {
+        let j = i + 2;
+        const records: string[] = [];
+        for (; j < lines.length && j <= i + 41 && lines[j]!.trim() !== ""; j++) {
+          const row = cut(lines[j]!);
+          records.push(header.map((h, k) => `${h} : ${row[k]}`).join("\n"));
+        }
+        if (records.length > 0) {
+          // The table stays as pasted too: some answers are read from its rows (Get-RecipientPermission's).
+          out.push(...lines.slice(i, j), "", records.join("\n\n"));
+          i = j - 1;
+          continue;
+        }
+      }
+    }
+    const cells = /^\s*\|([^|\n]+)\|([^|\n]+)\|\s*$/u.exec(line);
+    if (cells !== null) {
+      // A header's underline ("|---|---|") says nothing.
+      if (/^[\s:-]+$/u.test(cells[1]!) && /^[\s:-]+$/u.test(cells[2]!)) continue;
+      // Ended like a sentence: flattened, the rows must not read as one ("MFA : Disabled security defaults").
+      out.push(`${cells[1]!.trim()} : ${cells[2]!.trim().replace(/[.]$/u, "")}. `);
+      continue;
+    }
+    out.push(line);
   }
   return out.join("\n");
 }

@@ -56,6 +56,10 @@ const ACTIONS: ReadonlyArray<readonly [CauseId, string]> = [
     String.raw`(?:re-?typ(?:ed|ing)|correct(?:ed|ing)|fix(?:ed|ing)|reset|chang(?:ed|ing)|re-?enter(?:ed|ing))\s+(?:the\s+|its\s+|it\b\s*)?(?:\S+\s+)?(?:password|user ?name|login|to be sure)|typed (?:it|the (?:new )?password) (?:fresh|again|in again)|(?:used|entered|put in)\s+the\s+(?:full\s+)?(?:upn|e-?mail address)\s+(?:as|for)\s+(?:the\s+)?user ?name`,
   ],
   [
+    "basic_auth_disabled_or_retired",
+    String.raw`(?:turn(?:ed|ing)?|switch(?:ed|ing)?|set)\s+basic auth(?:entication)?(?: for smtp(?: auth)?)?\s+(?:back\s+)?on|re-?enabl(?:ed|ing)\s+basic auth(?:entication)?(?: for smtp(?: auth)?)?|(?:re-?enabl(?:ed|ing)|allow(?:ed|ing))\s+basic smtp auth`,
+  ],
+  [
     "mailbox_unlicensed_or_missing",
     String.raw`(?:assign(?:ed|ing)|add(?:ed|ing)|gave|bought)\s+(?:\S+\s+){0,3}?licen[cs]e`,
   ],
@@ -64,7 +68,7 @@ const ACTIONS: ReadonlyArray<readonly [CauseId, string]> = [
 /** The outcome that says the change worked. */
 // Not a bare "success" (a log's "235 … Authentication successful", a sign-in log's "Success") and not
 // "still works" (what went on working was not changed), nor "internal mail works" (the part that never failed).
-const WORKED = String.raw`(?<!still )(?:sends?|sent|sending)\b(?:[^.\n]|\.\b){0,12}\b(?:again|ok|fine|now)\b|\b(?<!\b(?:internal|external|inbound|incoming)\s)(?:it|mail|scans?|e-?mails?|the test|test e-?mail|everything|all)\s+(?:\w+\s+){0,2}?(?<!still )(?:works?|worked|went through|goes through|arrived|sent|is sending|started working|came through)\b|\b(?:works?|working|worked)\s+(?:again|now)\b|\b(?:that|this)\s+(?:fixed|solved|resolved|did)\s+it\b|\b(?:fixed|solved|resolved)\b|\bsent ok\b|\b(?:sent|delivered) successfully\b|\bsuccessfully (?:sent|delivered)\b|\b(?:went out|was sent|test (?:message|mail|e-?mail|page) (?:sent|went through|arrived))\b|\bfunciona(?:ba)?\b|\bfuncionó(?![\p{L}])|\bfunktionierte\b|\bfonctionne\b|\bwerkte\b|\bfunktioniert (?:wieder|jetzt)\b|\bfonctionne (?:à nouveau|maintenant)\b|\bfunciona (?:de nuevo|otra vez|ahora)\b|\bwerkt (?:weer|nu)\b`;
+const WORKED = String.raw`(?<!still )(?:sends?|sent|sending)\b(?:[^.\n]|\.\b){0,12}\b(?:again|ok|fine|now)\b|\b(?<!\b(?:internal|external|inbound|incoming)\s)(?:it|mail|scans?|e-?mails?|the test|test e-?mail|everything|all|the (?:printer|copier|scanner|plotter|device|mfp|app)|printer|copier|scanner|plotter|device|mfp)\s+(?:\w+\s+){0,2}?(?<!still )(?:works?|worked|went through|goes through|arrived|sent|is sending|started working|came through)\b|\b(?:works?|working|worked)\s+(?:again|now)\b|\b(?:that|this)\s+(?:fixed|solved|resolved|did)\s+it\b|\b(?:fixed|solved|resolved)\b|\bsent ok\b|\b(?:sent|delivered) successfully\b|\bsuccessfully (?:sent|delivered)\b|\b(?:went out|was sent|test (?:message|mail|e-?mail|page) (?:sent|went through|arrived))\b|\bfunciona(?:ba)?\b|\bfuncionó(?![\p{L}])|\bfunktionierte\b|\bfonctionne\b|\bwerkte\b|\bfunktioniert (?:wieder|jetzt)\b|\bfonctionne (?:à nouveau|maintenant)\b|\bfunciona (?:de nuevo|otra vez|ahora)\b|\bwerkt (?:weer|nu)\b`;
 /** The outcome that says it did not. */
 const NO_CHANGE = String.raw`\bsame (?:error|result|thing|message)\b|\bstill (?:fails?|failing|the same|no (?:luck|go)|get(?:s|ting)?|not)\b|\b(?:did ?n[o']t|does ?n[o']t|didn't) (?:help|change anything|fix it|work)\b|\bno (?:change|luck|difference)\b|\bnothing changed\b|\b(?:so )?that was(?: no|n'?t) it\b|\bwas(?:n'?t| not) the (?:problem|cause|issue)\b|\bit was already (?:on|enabled|ticked|off)\b`;
 

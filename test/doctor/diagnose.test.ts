@@ -2514,3 +2514,96 @@ describe("no error text with red herrings, pastes from 2025-2026 (blind sets 46 
     ).toBe("mailbox_unlicensed_or_missing");
   });
 });
+
+describe("one deciding fact outside a generic reply, local languages, real-thread mix (blind sets 48 to 50)", () => {
+  const ids = (text: string): string[] => diagnose(text).fired.map((f) => f.id);
+
+  it("tables pasted from a wiki or a PowerShell prompt read as name and value", () => {
+    expect(
+      top(
+        "| Check | Result |\n|---|---|\n| Per-user MFA | Disabled |\n| Security defaults (Entra > Properties) | Enabled |\n| Conditional Access policies | none (no P1) |\nERP log: 535 5.7.139 Authentication unsuccessful",
+      ),
+    ).toBe("security_defaults_enabled");
+    expect(
+      top(
+        "Veeam: Authentication failed.\nPS> Get-CASMailbox svc-backup | select Name,SmtpClientAuthenticationDisabled\n\nName       SmtpClientAuthenticationDisabled\n----       --------------------------------\nsvc-backup                             True\n",
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("what is disabled for an account is not the account; OAuth on another system that keeps working", () => {
+    expect(ids("Per-user MFA for that account is disabled; Authenticated SMTP is on.")).not.toContain(
+      "words-account-locked",
+    );
+    expect(
+      top(
+        'Since Jan 5, 2027 the Lexmarks fail with "SMTP server authentication failed". Our Jira server, which moved to XOAUTH2 in November, still sends without issue.',
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+    expect(
+      top(
+        "Tried a new password: no change. What fixed it: the admin turned Basic authentication for SMTP AUTH back on for the organisation. The plotter sent at 14:02.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+  });
+
+  it("a licence or mailbox gone, in an admin's words or Graph's", () => {
+    for (const text of [
+      'Finance "removed Exchange Online (Plan 1) from 23 accounts" on Tuesday; bms-alerts@ is one of them. SMTP: authentication rejected.',
+      'Laravel: 535 5.7.3 Authentication unsuccessful\nGraph: { "accountEnabled": true, "mail": null, "assignedLicenses": [] }',
+      "Tenemos el buzón compartido facturas@contoso.es y queremos que el ERP envíe con esa cuenta. Le pusimos contraseña. Error SMTP: 535 5.7.3",
+      "Vi fjernede licensen fra Jens i januar; scanneren bruger stadig jens@contoso.dk. 535 5.7.3 Authentication unsuccessful",
+    ])
+      expect(top(text), text).toBe("mailbox_unlicensed_or_missing");
+  });
+
+  it("limits, quotas and many connections; a mechanism curl was told to use; Perl without Authen::SASL", () => {
+    expect(
+      top("smtplib.SMTPDataError: (550, b'5.') ... OWA's NDR says the mailbox went over its daily recipient limit."),
+    ).toBe("sender_restricted");
+    expect(
+      top(
+        "SmtpException: Transaction failed.\nTotalItemSize : 49.97 GB\nProhibitSendQuota : 49.5 GB\nThe app files a copy of every mail in Sent Items.",
+      ),
+    ).toBe("sender_restricted");
+    expect(
+      top(
+        "40 worker threads, each opening its own SMTP connection as invoices@; some die with 'Failure sending mail.'",
+      ),
+    ).toBe("transient");
+    expect(
+      top(
+        "curl --ssl-reqd --url smtp://smtp.office365.com:587 --login-options 'AUTH=PLAIN' --user 'mon@contoso.com:****'\ncurl: (67) Login denied",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+    expect(
+      top("Net::SMTP<<< 250-AUTH LOGIN XOAUTH2\nNeed MIME::Base64 and Authen::SASL todo auth at notify.pl line 27."),
+    ).toBe("auth_mechanism_unsupported");
+  });
+
+  it("the admin centre in Italian, Portuguese and German; an app password that works", () => {
+    expect(
+      top(
+        'Errore: 535 5.7.139 Authentication unsuccessful [FR2P281CA0107\n"Gestisci le impostazioni predefinite per la sicurezza" risulta "Abilitato". Accesso condizionale non ce l\'abbiamo.',
+      ),
+    ).toBe("security_defaults_enabled");
+    expect(
+      top(
+        'No centro de administração ativámos "Bloquear o início de sessão" para o Rui. 535 5.7.3 Authentication unsuccessful',
+      ),
+    ).toBe("account_locked");
+    expect(ids("Nombre,Licencias,Bloquear inicio de sesión\nFacturación,Sin licencia,False")).not.toContain(
+      "words-account-locked",
+    );
+    expect(
+      top(
+        'Fehlertext sinngemäß: "Der Benutzer ist durch die Richtlinie für Sicherheitsstandards Ihrer Organisation gesperrt."',
+      ),
+    ).toBe("security_defaults_enabled");
+    expect(
+      top(
+        "535 5.7.3 Authentication unsuccessful with the normal password. We created an app password and put it in PRTG: the test mail arrives instantly.",
+      ),
+    ).toBe("per_user_mfa");
+  });
+});
