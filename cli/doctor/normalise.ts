@@ -328,9 +328,11 @@ export function normalise(input: string): Normalised {
     .replace(/[\u2018\u2019\u201a\u2032]/gu, "'")
     .replace(/[\u201c\u201d\u201e\u2033]/gu, '"');
   s = stripMarkdown(s);
-  s = s.replace(OCR_STATUS_CODE, (_m, cls: string, subject: string, detail: string) => {
-    return `${cls}.${subject}.${detail.replace(/[lI|]/gu, "1").replace(/[oO]/gu, "0")}`;
-  });
+  s = s.replace(
+    OCR_STATUS_CODE,
+    (_m, cls: string, subject: string, detail: string) =>
+      `${cls}.${subject}.${detail.replace(/[lI|]/gu, "1").replace(/[oO]/gu, "0")}`,
+  );
   const logged = stripLogPrefixes(s);
   s = tablesAsLists(logged.text);
   s = unflattenPowerShell(s);
