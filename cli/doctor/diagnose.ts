@@ -42,6 +42,10 @@ export interface FiredRule {
 
 /** The result of diagnose(). `causes` is never empty. */
 export interface Diagnosis {
+  /**
+   * Ranked by confidence, except for a text with no reply whose likeliest answer is `unknown`: the
+   * causes something speaks for and the words' leads come first, `unknown` after them.
+   */
   causes: DiagnosedCause[];
   extracted: Extracted;
   /** Present when the text cannot decide between the top causes: which remain and how to tell them apart. */
@@ -186,7 +190,7 @@ function reasonFor(id: CauseId, ev: Evidence, contributions: Array<{ rule: Rule;
   const echoed = ex.replies.some((r) => r.echoed) && ex.replies.some((r) => r.enhanced === "5.7.57");
   if (best === undefined) {
     if (id === "unknown") {
-      return ex.replies.length > 0 || ev.enhanced.length > 0
+      return carriesReply(ev)
         ? `${replyLabel(ex.replies[0])} is not a reply the doctor knows for SMTP AUTH to Exchange Online.`
         : "No SMTP reply code or known error text found in the input.";
     }
@@ -223,6 +227,11 @@ function pickQuestion(
   return best?.rule;
 }
 
+/** Whether the text carries an SMTP reply or an enhanced status code. @internal exported for calibration */
+export function carriesReply(ev: Evidence): boolean {
+  return ev.ex.replies.length > 0 || ev.enhanced.length > 0;
+}
+
 /** A cause as listed: its confidence rounded down, and the word lead when that is what put it there. */
 export interface ShownCause {
   id: CauseId;
@@ -241,6 +250,7 @@ export function shownCauses(
   probs: ReadonlyMap<CauseId, number>,
   contributions: ReadonlyArray<{ rule: Rule; strength: number }>,
   leads: () => readonly WordLead[],
+  replied: boolean,
 ): ShownCause[] {
   const supported = new Set<CauseId>();
   for (const { rule } of contributions)
@@ -264,7 +274,19 @@ export function shownCauses(
       shown.push({ id: lead.id, p: Math.max(0.001, Math.floor(rest * lead.share * 1000) / 1000), lead });
     }
   }
-  return shown;
+  if (shown[0]!.id !== "unknown" || shown.length === 1 || replied) return shown;
+  // With no reply at all, `unknown` only says the text names none of the causes: it is not a cause to
+  // check, and the thread behind such a report almost always found one. So the causes something speaks
+  // for come first, at least two when the words can name them, and `unknown` after them with its own
+  // confidence. (A reply the doctor does not know keeps `unknown` first: that reply is the finding.)
+  const named = shown.slice(1);
+  if (named.length === 1) {
+    const rest = 1 - (probs.get("unknown") ?? 0);
+    const lead = leads().find((l) => !listed(l.id));
+    if (lead !== undefined)
+      named.push({ id: lead.id, p: Math.max(0.001, Math.floor(rest * lead.share * 1000) / 1000), lead });
+  }
+  return [...named, shown[0]!];
 }
 
 function leadReason(lead: WordLead): string {
@@ -283,7 +305,12 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis
   const mailbox =
     ev.ex.addresses[0] ??
     /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b/u.exec(options.context ?? "")?.[0];
-  const ranked = shownCauses(probs, contributions, () => rankByWords(`${text}\n${options.context ?? ""}`));
+  const ranked = shownCauses(
+    probs,
+    contributions,
+    () => rankByWords(`${text}\n${options.context ?? ""}`),
+    carriesReply(ev),
+  );
   const causes = ranked.map(({ id, p, lead }): DiagnosedCause => {
     const cause = CAUSES[id];
     const d: DiagnosedCause = {

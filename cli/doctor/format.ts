@@ -155,21 +155,29 @@ export function formatHuman(d: Diagnosis, opts: HumanOptions = {}): string {
   if (opts.verbose === true) lines.push(wrap(readLine(d), width, "", "      "), "");
   else if (d.mailbox !== undefined) lines.push(`Mailbox: ${d.mailbox}`, "");
   const verbose = opts.verbose === true;
+  // `unknown` listed after the causes yet the likeliest: the text carries no reply, and what leads is a lead.
+  const unknown = d.causes.slice(1).find((c) => c.id === "unknown");
+  const undecided =
+    unknown !== undefined && d.causes.every((c) => c.confidence <= unknown.confidence) ? unknown : undefined;
   const shown = verbose ? d.causes : d.causes.slice(0, 1);
   shown.forEach((c, i) => {
-    const head = `${i + 1}. ${c.id}  (${percent(c.confidence)})`;
+    const head = `${i + 1}. ${c.id}  (${percent(c.confidence)}${c.fromWords === true ? ", a lead from its words only" : ""})`;
     if (head.length + 2 + c.title.length <= width) lines.push(`${head}  ${c.title}`);
     else lines.push(head, wrap(c.title, width, "   ", "   "));
     lines.push(wrap(c.reason, width, "   why:   ", "          "));
-    if (opts.verbose === true) {
+    if (verbose) {
       const cs = checks(c.check);
       if (cs.length > 0) {
         lines.push("   check:");
         for (const x of cs) lines.push(wrap(x, width, "     - ", "       "));
       }
+    } else if (undecided !== undefined && checks(c.check).length > 0) {
+      // A lead the text does not decide gets what to check first, even on the terse screen.
+      lines.push(wrap(checks(c.check)[0]!, width, "   check: ", "          "));
     }
-    lines.push(wrap(withoutNote(c.fix), width, "   fix:   ", "          "));
-    if (c.tenantYaml !== undefined) {
+    lines.push(wrap(withoutNote(c.fix), width, undecided !== undefined ? "   if so: " : "   fix:   ", "          "));
+    // No tenant change is offered on a guess: only a cause the evidence names gets its tenant.yaml.
+    if (c.tenantYaml !== undefined && undecided === undefined && c.fromWords !== true) {
       lines.push("   tenant.yaml:");
       lines.push(indent(c.tenantYaml, "     "));
     }
@@ -178,8 +186,14 @@ export function formatHuman(d: Diagnosis, opts: HumanOptions = {}): string {
   if (!verbose) {
     const also = d.causes
       .slice(1, 3)
+      .filter((c) => c !== undecided)
       .map((c) => `${c.id} (${percent(c.confidence)}${c.fromWords === true ? ", a lead from its words only" : ""})`);
     if (also.length > 0) lines.push(wrap(also.join(", "), width, "Also possible: ", "               "));
+    if (undecided !== undefined) {
+      const next = checks(undecided.check);
+      const say = `the text itself names none of these (${percent(undecided.confidence)})${next.length > 0 ? `: ${next.join("; ")}` : "."}`;
+      lines.push(wrap(say, width, "Undecided: ", "           "));
+    }
     lines.push("");
   }
   if (d.question !== undefined) lines.push(wrap(d.question, width, "Question: ", "          "), "");

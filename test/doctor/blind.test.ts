@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCorpus } from "../../cli/doctor/calibration.ts";
+import { loadCorpus, rightWithin } from "../../cli/doctor/calibration.ts";
 import { CAUSE_IDS } from "../../cli/doctor/causes.ts";
 import { diagnose } from "../../cli/doctor/diagnose.ts";
 
@@ -38,14 +38,21 @@ describe("blind-written probe sets", () => {
     let top2 = 0;
     const misses: string[] = [];
     for (const c of cases) {
-      const ok = new Set([c.expected, ...(c.acceptable ?? [])]);
-      const ids = diagnose(c.text).causes.map((x) => x.id);
-      if (ok.has(ids[0]!)) top1++;
-      else misses.push(`  ${c.file}:${c.id}: expected ${c.expected}, got ${ids.slice(0, 2).join(" > ")}`);
-      if (ids.slice(0, 2).some((id) => ok.has(id))) top2++;
+      const labels = [c.expected, ...(c.acceptable ?? [])];
+      const causes = diagnose(c.text).causes;
+      if (rightWithin(causes, labels, 1)) top1++;
+      else
+        misses.push(
+          `  ${c.file}:${c.id}: expected ${c.expected}, got ${causes
+            .slice(0, 2)
+            .map((x) => x.id)
+            .join(" > ")}`,
+        );
+      if (rightWithin(causes, labels, 2)) top2++;
     }
     console.log(`doctor blind probes: ${cases.length} cases, top-1 ${top1}, top-2 ${top2}\n${misses.join("\n")}`);
-    // Measured: 3826/3920 and 3893/3920 after the classes of each first score's misses were fixed (the reply-less sets
+    // Measured: 3853/3920 and 3891/3920 since a reply-less text lists its leads before `unknown` (3826 and 3893
+    // before, counting positions only); after the classes of each first score's misses were fixed (the reply-less sets
     // 33, 36 and 39 keep most of the rest: their words often cannot decide).
     expect(top1 / cases.length).toBeGreaterThanOrEqual(0.97);
     expect(top2 / cases.length).toBeGreaterThanOrEqual(0.985);

@@ -86,13 +86,14 @@ describe("runDiagnose", () => {
     expect(r.code).toBe(0);
     const causes = (JSON.parse(r.out) as { causes: Array<{ id: string; confidence: number; fromWords?: boolean }> })
       .causes;
-    expect(causes[0]!.id).toBe("unknown");
-    // A modest prior, never certainty.
-    expect(causes[0]!.confidence).toBeGreaterThan(0.2);
-    expect(causes[0]!.confidence).toBeLessThan(0.9);
-    // Behind it, at most a lead from the report's words, marked as such and far behind.
-    expect(causes.length).toBeLessThanOrEqual(2);
-    for (const c of causes.slice(1)) {
+    // No reply in the text: the leads from the report's words first, marked as such and far behind
+    // `unknown`, which comes last with a modest prior, never certainty.
+    const unknown = causes.at(-1)!;
+    expect(unknown.id).toBe("unknown");
+    expect(unknown.confidence).toBeGreaterThan(0.2);
+    expect(unknown.confidence).toBeLessThan(0.9);
+    expect(causes.length).toBeLessThanOrEqual(3);
+    for (const c of causes.slice(0, -1)) {
       expect(c.fromWords).toBe(true);
       expect(c.confidence).toBeLessThan(0.05);
     }
@@ -141,6 +142,19 @@ describe("runDiagnose", () => {
     expect(r.out).toMatch(/^Also possible: conditional_access_block \(\d+%\), security_defaults_enabled \(\d+%\)$/mu);
     expect(r.out).toContain("Question: Is MFA or Security Defaults on for this account");
     expect(lines.length).toBeLessThanOrEqual(24);
+  });
+
+  it("a paste with no reply that names no cause: the lead as a lead, what to check, no tenant change, one screen", () => {
+    const r = run(["Brother MFC-L2750DW scan to email to Office 365 just says Send Failed. Ideas?"], null, 80);
+    const lines = r.out.trimEnd().split("\n");
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(lines.length).toBeLessThanOrEqual(24);
+    expect(lines[0]).toMatch(/^1\. [a-z_]+ {2}\(\d+%, a lead from its words only\)/u);
+    expect(r.out).toMatch(/^ {3}check: \S/mu);
+    expect(r.out).toContain("   if so: ");
+    expect(r.out).not.toContain("   fix:");
+    expect(r.out).not.toContain("tenant.yaml");
+    expect(r.out).toMatch(/^Undecided: the text itself names none of these \(\d+%\): Paste the complete error/mu);
   });
 
   it("never tells the user to run the command they just ran", () => {

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCorpus } from "../../cli/doctor/calibration.ts";
+import { loadCorpus, rightWithin } from "../../cli/doctor/calibration.ts";
 import { CAUSE_IDS } from "../../cli/doctor/causes.ts";
 import { diagnose } from "../../cli/doctor/diagnose.ts";
 
@@ -39,14 +39,14 @@ describe("corpus shape", () => {
 
 describe("corpus accuracy", () => {
   const results = cases.map((c) => {
-    const got = diagnose(c.text, { context: c.context ?? "" }).causes.map((x) => x.id);
+    const causes = diagnose(c.text, { context: c.context ?? "" }).causes;
     return {
       id: c.id,
       expected: c.expected,
-      got,
-      top1: got[0] === c.expected,
-      top2: got.slice(0, 2).includes(c.expected),
-      lenient: got[0] === c.expected || (c.acceptable ?? []).includes(got[0]!),
+      got: causes.map((x) => x.id),
+      top1: rightWithin(causes, [c.expected], 1),
+      top2: rightWithin(causes, [c.expected], 2),
+      lenient: rightWithin(causes, [c.expected, ...(c.acceptable ?? [])], 1),
     };
   });
   const rate = (k: "top1" | "top2" | "lenient") => results.filter((r) => r[k]).length / results.length;
@@ -58,7 +58,8 @@ describe("corpus accuracy", () => {
     console.log(
       `doctor corpus: ${results.length} cases, top-1 ${rate("top1").toFixed(3)}, top-2 ${rate("top2").toFixed(3)}, top-1 incl. acceptable ${rate("lenient").toFixed(3)}\n  not top-1:\n    ${misses.join("\n    ")}`,
     );
-    // Measured 0.922 / 0.968 after blind sets 48-50 retrained the word table; 0.922 / 0.965 after blind sets 45-47
+    // Measured 0.937 / 0.968 since a reply-less text lists its leads before `unknown` (an `unknown` label right when
+    // `unknown` holds the most confidence); 0.922 / 0.968 after blind sets 48-50 retrained the word table; 0.922 / 0.965 after blind sets 45-47
     // (EmailEngine #98, which names no cause, had lost its lucky word lead); 0.922 / 0.971 after fresh-threads-22.yaml (347 cases: go-mail #130's log stops before
     // the server's answer to XOAUTH2, so only the reporter's doubt about the app registration is left; no rule was
     // written from it);
@@ -78,7 +79,7 @@ describe("corpus accuracy", () => {
     // thread knew (new-api #604, home-assistant #127246, email-oauth2-proxy #372, EmailEngine #98), an app password
     // behind "no longer supports the protocols" (SuiteCRM #9789) and an unlicensed shared mailbox behind "SMTP AUTH
     // extension not supported" (parsedmarc #194).
-    expect(rate("top1")).toBeGreaterThanOrEqual(0.92);
+    expect(rate("top1")).toBeGreaterThanOrEqual(0.93);
     expect(rate("top2")).toBeGreaterThanOrEqual(0.96);
   });
 });

@@ -5,12 +5,19 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCorpus } from "../../cli/doctor/calibration.ts";
+import { loadCorpus, rightWithin } from "../../cli/doctor/calibration.ts";
 import { diagnose } from "../../cli/doctor/diagnose.ts";
 import { TRANSFORMS } from "./transforms.ts";
 
 const cases = loadCorpus(join(import.meta.dirname, "corpus"));
-const top = (text: string, context?: string) => diagnose(text, { context }).causes[0]!.id;
+/**
+ * The finding: the first cause listed, or `unknown` when it holds the most confidence (a text with no
+ * reply lists its words' leads before `unknown`; those leads may move with the words, the finding not).
+ */
+const top = (text: string, context?: string) => {
+  const causes = diagnose(text, { context }).causes;
+  return rightWithin(causes, ["unknown"], 1) ? "unknown" : causes[0]!.id;
+};
 
 /** Word-boundary offsets of the text (the end of each word). */
 function wordEnds(text: string): number[] {
@@ -132,8 +139,8 @@ describe("metamorphic properties over the corpus", () => {
       expect(d.causes[0]!.id, code).not.toBe("unknown");
       expect(d.causes.find((c) => c.id === "unknown")?.confidence ?? 0, code).toBeLessThan(0.05);
     }
-    const none = diagnose("It did not work.");
-    expect(none.causes[0]!.id).toBe("unknown");
-    expect(none.causes[0]!.confidence).toBeLessThan(0.9);
+    const none = diagnose("It did not work.").causes;
+    expect(none.at(-1)!.id).toBe("unknown");
+    expect(none.at(-1)!.confidence).toBeLessThan(0.9);
   });
 });
