@@ -290,7 +290,7 @@ export function formatReport(r: EvalReport): string {
     lines.push("Top-1 misses:");
     for (const p of misses)
       lines.push(
-        `  ${p.sealed ? "[sealed] " : ""}${p.id}: expected ${p.expected}, got ${p.top} (${p.confidence.toFixed(2)})`,
+        `  ${p.sealed ? "[sealed] " : ""}${p.id}: expected ${p.expected}, got ${p.top} ${p.likeliest === p.top ? `(${p.confidence.toFixed(2)})` : `first (${p.likeliest} ${p.confidence.toFixed(2)})`}`,
       );
   }
   return `${lines.join("\n").trimEnd()}\n`;
