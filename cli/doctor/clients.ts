@@ -358,6 +358,19 @@ const port = (ev: Evidence): number | null =>
   ev.ex.port ??
   (/\b(465|587|25)\b/u.exec(ev.words)?.[1] !== undefined ? Number(/\b(465|587|25)\b/u.exec(ev.words)![1]) : null);
 
+/**
+ * The text holds a reply only a session past TLS and AUTH gets: a submission refusal (5.2.x STOREDRV,
+ * 5.1.x sender or recipient, 5.7.60 send-as, 5.7.70x / 5.7.750 tenant limits) or "235 2.7.0". A TLS or
+ * port error beside it is from another attempt with other settings (kibana #73836: "587/true returns an
+ * ssl error", "587/false returned 554 5.2.0 … OutboundSpamException"), not the failure to diagnose.
+ */
+function reachedSubmission(ev: Evidence): boolean {
+  return (
+    ev.enhanced.some((c) => /^5\.(?:2\.\d+|1\.\d+|7\.60|7\.70\d|7\.750)$/u.test(c)) ||
+    /\b235[ -]2\.7\.0\b|\b2\.7\.0 authentication successful\b/u.test(ev.words)
+  );
+}
+
 /** PHPMailer asked for a mechanism the server's list does not have. */
 function requestedNotOffered(text: string): boolean {
   // "Requested auth method not available: CRAM-MD5", a method named (an empty one is PHPMailer choosing).
@@ -560,7 +573,7 @@ export const CLIENT_RULES: readonly Rule[] = [
       Math.max(
         phrases(IMPLICIT_TLS_MISMATCH, 16)(ev),
         ev.ex.tlsError === "wrong-version-number" || ev.ex.tlsError === "not-tls-handshake" ? 1 : 0,
-      ),
+      ) * (reachedSubmission(ev) ? 0.25 : 1),
     weights: { starttls_required: 4.6, tls_version: 0.8, transient: -2, unknown: -3 },
     why: "TLS was started at connect (implicit TLS / secure=true / SSL) but port 587 answers in plain text and expects STARTTLS",
     question: "Is the client set to SSL/TLS on connect (or secure=true)? Port 587 needs STARTTLS instead.",
@@ -645,6 +658,8 @@ export const CLIENT_RULES: readonly Rule[] = [
     evidence: (ev) => {
       const p = port(ev);
       if (p === null || p === 587 || p === 25) return 0;
+      // Another attempt's port when a session on the right one got as far as submission.
+      if (reachedSubmission(ev)) return 0;
       return phrases([...CANNOT_CONNECT, ...CANNOT_CONNECT_LOCAL, ...NO_GREETING, ...SEND_FAILED_TO_HOST], 12)(ev) >
         0 ||
         ev.ex.networkError !== null ||

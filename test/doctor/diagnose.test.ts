@@ -2618,3 +2618,32 @@ describe("one deciding fact outside a generic reply, local languages, real-threa
     ).toBe("per_user_mfa");
   });
 });
+
+describe("batch 28: a request for AUTH LOGIN, Basic retired in German, another attempt's TLS error", () => {
+  it("a request to support AUTH LOGIN, or AUTH PLAIN blamed, is the mechanism", () => {
+    for (const text of [
+      "Support AUTH LOGIN\nCannot send through smtp.office365.com:587, I believe because of the AUTH PLAIN login. Could you add support for AUTH LOGIN?",
+      "Sending to Office 365 fails, probably due to AUTH PLAIN. Please implement AUTH LOGIN.",
+    ])
+      expect(top(text), text).toBe("auth_mechanism_unsupported");
+  });
+
+  it("Basic authentication switched off, said in German with a hyphen, and OAuth only wished for", () => {
+    const text =
+      "OAuth2-Unterstützung für das Mail-Addon\nMit Outlook.com und App-Passwort geht nichts mehr: Microsoft hat die Basis-Authentifizierung für SMTP abgeschaltet. Schön wäre, wenn in der nächsten Version OAuth2 unterstützt würde.";
+    expect(top(text)).toBe("basic_auth_disabled_or_retired");
+    expect(diagnose(text).extracted.oauth).toBe(false);
+    // A wish for OAuth in a next release is no OAuth login, in English either.
+    expect(diagnose("It would be great if OAuth2 were supported in the next release.").extracted.oauth).toBe(false);
+  });
+
+  it("a TLS or port error from another attempt does not outweigh a refusal only a session past AUTH gets", () => {
+    const text =
+      "Port 465: connection refused. 587 with secure=true: error:1408F10B:SSL routines:ssl3_get_record:wrong version number\n587 with secure=false: Message failed: 554 5.2.0 STOREDRV.Submission.Exception:OutboundSpamException; Failed to process message due to a permanent exception";
+    expect(top(text)).toBe("sender_restricted");
+    // Alone, the same TLS error still names implicit TLS on 587.
+    expect(top("587 with secure=true: error:1408F10B:SSL routines:ssl3_get_record:wrong version number")).toBe(
+      "starttls_required",
+    );
+  });
+});
