@@ -236,7 +236,6 @@ const CANNOT_CONNECT = [
   "cannot connect to the smtp server",
   "could not connect to the smtp server",
   "connection to the smtp server failed",
-  "unable to connect to the email server",
   "smtp server connection error",
   // this doctor's own probe (smtp-session.ts): the server never answered within the step timeout
   "no answer from",
@@ -325,6 +324,13 @@ const AUTH_FAILED_GENERIC = [
  * Devices and localised clients: "cannot connect to the server" in their languages. Vaguer than a socket
  * error (a device says it for a TLS mismatch too), so it counts half (blind set 22).
  */
+/**
+ * Device and desktop-app wording shown for any failure, a refused login included: HP's "Unable to connect
+ * to the e-mail server. Check server settings." and Sage's (blind sets 5, 11, 12: a Conditional Access
+ * block, an old TLS, per-user MFA). Half weight, like the localised list.
+ */
+const CANNOT_CONNECT_ANY_FAILURE = ["unable to connect to the email server"];
+
 const CANNOT_CONNECT_LOCAL = [
   "zeitüberschreitung bei der verbindung",
   "verbindung zum smtp-server fehlgeschlagen",
@@ -642,6 +648,7 @@ export const CLIENT_RULES: readonly Rule[] = [
       return Math.max(
         phrases(CANNOT_CONNECT, 12)(ev) * (loginRefused ? 0.25 : 1),
         phrases(CANNOT_CONNECT_LOCAL, 8)(ev) * 0.5,
+        phrases(CANNOT_CONNECT_ANY_FAILURE, 12)(ev) * 0.5,
         ev.ex.networkError !== null && phrases(NO_GREETING, 14)(ev) === 0 ? 1 : 0,
       );
     },
@@ -660,8 +667,16 @@ export const CLIENT_RULES: readonly Rule[] = [
       if (p === null || p === 587 || p === 25) return 0;
       // Another attempt's port when a session on the right one got as far as submission.
       if (reachedSubmission(ev)) return 0;
-      return phrases([...CANNOT_CONNECT, ...CANNOT_CONNECT_LOCAL, ...NO_GREETING, ...SEND_FAILED_TO_HOST], 12)(ev) >
-        0 ||
+      return phrases(
+        [
+          ...CANNOT_CONNECT,
+          ...CANNOT_CONNECT_ANY_FAILURE,
+          ...CANNOT_CONNECT_LOCAL,
+          ...NO_GREETING,
+          ...SEND_FAILED_TO_HOST,
+        ],
+        12,
+      )(ev) > 0 ||
         ev.ex.networkError !== null ||
         phrases(IMPLICIT_TLS_MISMATCH, 16)(ev) > 0 ||
         // smtp.office365.com set to 465 and any failure, in any language: that port never answers it.

@@ -4,7 +4,7 @@
  * transcript, and the user's own words. Pure: no I/O, never throws.
  */
 import { extract, HTTP_REASON, VERSION_OF, type Extracted } from "./extract.ts";
-import { delimitedRecords, dotnetWrapperCode } from "./normalise.ts";
+import { delimitedRecords, dotnetWrapperCode, gluedForm } from "./normalise.ts";
 import { dropSuperseded } from "./superseded.ts";
 
 /** The evidence one diagnosis is made from. */
@@ -195,7 +195,7 @@ export function gatherEvidence(text: string, context = ""): Evidence {
     const hit = cache.get(key);
     if (hit !== undefined) return hit;
     const q = p.toLowerCase();
-    const qg = q.replace(/\s+/gu, "");
+    const qg = gluedForm(q);
     let v = 0;
     if (body.includes(q) || glued.includes(qg)) v = 1;
     else if (qg.length > minPrefix) {

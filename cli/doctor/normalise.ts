@@ -22,8 +22,9 @@ export interface Normalised {
   /** `text` on one line: every whitespace run (newlines included) is one space. */
   flat: string;
   /**
-   * `body` with every whitespace removed, so a phrase broken by a log column (even mid-word:
-   * "crit\neria"), doubled or odd spaces still reads whole. Used only for phrase matching.
+   * `body` with every whitespace and every hyphen between letters removed ({@link gluedForm}), so a phrase
+   * broken by a log column (even mid-word: "crit\neria", "crit-\neria"), doubled or odd spaces still reads
+   * whole. Used only for phrase matching.
    */
   glued: string;
   /**
@@ -188,6 +189,11 @@ const OCR_STATUS_CODE =
 
 /** Marks a line that began with a log prefix (see joinWrapped); removed once lines are joined. */
 const RECORD_START = "\uE000";
+
+/** A text as phrases are matched whole: no whitespace, no hyphen between two letters. */
+export function gluedForm(s: string): string {
+  return s.replace(/\s+/gu, "").replace(/(?<=\p{L})-(?=\p{L})/gu, "");
+}
 
 /**
  * Join hard-wrapped lines: a line that ends inside a sentence (no terminal punctuation, at least 30
@@ -364,8 +370,9 @@ export function normalise(input: string): Normalised {
     .replace(/[\p{L}\p{N}|]+/gu, (t) =>
       /^\p{L}+(?:[10|]\p{L}+)+$/u.test(t) ? t.replace(/[1|]/gu, "l").replace(/0/gu, "o") : t,
     );
-  // Without any whitespace, a phrase broken by a wrap column (even mid-word) or by odd spaces still reads whole.
-  const glued = body.replace(/\s+/gu, "");
+  // Without any whitespace, a phrase broken by a wrap column (even mid-word) or by odd spaces still reads whole;
+  // without a hyphen between letters, also one a wrap hyphenated ("Authenticatio-⏎n", PDF and mail reflow).
+  const glued = gluedForm(body);
   return { text: s, joined, flat, glued, body, stamps: logged.stamps };
 }
 

@@ -2647,3 +2647,25 @@ describe("batch 28: a request for AUTH LOGIN, Basic retired in German, another a
     );
   });
 });
+
+describe("a reply hyphenated at a wrap, and a device's catch-all 'unable to connect'", () => {
+  it("a reason broken across lines with a hyphen (PDF or mail reflow) reads whole", () => {
+    expect(
+      top(
+        "535 5.7.139 Authenticatio-\nn unsuccessful, SmtpClien-\ntAuthentication is disabl-\ned for the Mailbox. Visit https://aka.ms/smtp_auth_disabled",
+      ),
+    ).toBe("smtp_auth_disabled_mailbox");
+    expect(top("535 5.7.139 Authentication unsuccessful, the re-\nquest did not meet the crite-\nria")).toBe(
+      "per_user_mfa",
+    );
+  });
+
+  it("HP's 'Unable to connect to the e-mail server' is said for any failure: the evidence beside it decides", () => {
+    expect(
+      top(
+        'HP MFP says "Unable to connect to the e-mail server. Check server settings."\nConditional Access What If for the scanner account: BLOCK - Legacy Authentication (all users), Grant controls: Block access.',
+      ),
+    ).toBe("conditional_access_block");
+    expect(fired('HP MFP says "Unable to connect to the e-mail server."')).toContain("client-cannot-connect");
+  });
+});
