@@ -2669,3 +2669,24 @@ describe("a reply hyphenated at a wrap, and a device's catch-all 'unable to conn
     expect(fired('HP MFP says "Unable to connect to the e-mail server."')).toContain("client-cannot-connect");
   });
 });
+
+describe("batch 31: Basic auth no longer supported, and a newsletter that is a feature's name", () => {
+  it("'no longer supports basic authentication' in the reporter's words is the retirement", () => {
+    for (const text of [
+      "Outlook.com no longer supports 'basic authentication'. My app password stopped working last week.",
+      "Since Microsoft stopped supporting basic auth the reminder mails from our Hotmail account fail.",
+    ])
+      expect(top(text), text).toBe("basic_auth_disabled_or_retired");
+  });
+
+  it("a newsletter named as a feature does not outweigh the retirement; a bulk run still counts in full", () => {
+    expect(
+      top(
+        "Hotmail no longer supports basic authentication, which broke my newsletter agent. The app password stopped working this week.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+    expect(top("550 5.7.520 Access denied after we sent the newsletter to 12,000 subscribers in one go")).toBe(
+      "sender_restricted",
+    );
+  });
+});
