@@ -167,6 +167,10 @@ const DEVICE_TLS = [
   "secure connection failed",
 ];
 
+/** The sender worked before and stopped on its own (en, de, fr, es, pt, it, nl, pl, ru, zh, ja). */
+const WORKED_BEFORE =
+  /worked (?:fine )?(?:until|till|for (?:years|months))|stopped (?:working|sending)|no longer (?:works?|sends?)|used to work|\bsuddenly\b|all of a sudden|out of the blue|nothing (?:has |was )?changed|without (?:any )?(?:changes?|changing anything)|突然|忽然|突如|いきなり|plötzlich|auf einmal|\bsoudain|du jour au lendemain|de repente|repentinamente|improvvisamente|all'improvviso|plotseling|\bineens\b|\bnagle\b|внезапно|\bвдруг\b/u;
+
 /** A handshake that failed without saying why. */
 const HANDSHAKE_GENERIC = [
   // MailKit SslHandshakeException message
@@ -600,6 +604,23 @@ export const CLIENT_RULES: readonly Rule[] = [
     weights: { starttls_required: 2.6, tls_version: 2.0, transient: -1.5, unknown: -3 },
     why: "The TLS handshake failed: most often implicit TLS against the STARTTLS port, else an old TLS version or an intercepting proxy",
     question: "Is the client set to STARTTLS on port 587 (not SSL/TLS on connect), with TLS 1.2 enabled?",
+  },
+  {
+    id: "client-handshake-after-working",
+    source:
+      "Microsoft 'Exchange Online TLS 1.0 and 1.1 deprecation' and the RSA key-exchange cipher suites dropped from smtp.office365.com (February 2025: Ricoh MP controllers' 'SSL negotiation failed', borncity.com): a device whose settings did not change breaks when the server drops what its TLS stack offers",
+    kind: "client",
+    // A handshake failure on a sender that used to work, suddenly or with nothing changed: implicit TLS on
+    // 587 is a setting, wrong from the first day; an old TLS stack breaks the day the server moves on.
+    evidence: (ev) =>
+      Math.max(phrases(HANDSHAKE_GENERIC, 16)(ev), ev.ex.tlsError === "handshake-failed" ? 1 : 0) > 0 &&
+      WORKED_BEFORE.test(ev.statements)
+        ? 1
+        : 0,
+    weights: { tls_version: 2.4, starttls_required: -1.0 },
+    why: "The TLS handshake fails on a sender that used to work: the server moved on (TLS 1.2 only, newer cipher suites) and the client's TLS stack did not",
+    question:
+      "Did the client's settings change, or did it stop working on its own? (On its own: update its TLS 1.2 support or firmware.)",
   },
   {
     id: "client-dotnet-handshake-closed",

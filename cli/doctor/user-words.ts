@@ -195,6 +195,13 @@ const MAILBOX_BOX_UNTICKED =
 const BULK_SENDING =
   /\bmass[- ]?mail|\bbulk (?:e-?mail|mail|send|sending|run)|\b\d{1,3}(?:[,. ]\d{3}){1,3} (?:e-?mails|mails|messages|recipients|subscribers|customers|remittance|invoices|advices)\b|\b(?:thousands|hundreds) of (?:recipients|e-?mails|mails|messages|subscribers)\b|\bin one go\b|\btrial tenant\b|(?:prøveversion|testversion|version d'essai|versión de prueba|versão de avaliação|proefversie|wersja próbna)\b[^\n]{0,60}\b(?:tenant|tenanten)\b|\btenant(?:en)?\b[^\n]{0,30}\b(?:prøveversion|testversion|proefversie)\b|\brecipient rate limit\b/u;
 const bulkSaid = said(BULK_SENDING);
+
+/** Sending fails with STARTTLS, TLS or SSL on ("fail to send … when using STARTTLS encryption"). */
+const FAILS_WITH_TLS =
+  /\b(?:fail\w*|errors?|can ?not|can't|unable|inability)\b(?:[^.\n]|\.\b){0,80}\b(?:when|with|using|if)\b(?:[^.\n]|\.\b){0,20}\b(?:starttls|tls|ssl)\b|\b(?:starttls|tls|ssl)\b(?:[^.\n]|\.\b){0,30}\b(?:on|enabled|set)\b(?:[^.\n]|\.\b){0,30}\b(?:fails?|failed|errors?|does ?n[o']t work|not working)\b/u;
+/** …and goes through with encryption "None" or off. */
+const WORKS_WITHOUT_TLS =
+  /\b(?:works?|worked|succeed\w*|successfully|go(?:es)? through|went through)\b(?:[^.\n]|\.\b){0,80}\b(?:encryption|security|ssl|tls|starttls)\b(?:[^.\n]|\.\b){0,20}\b(?:none|off|disabled)\b|\b(?:encryption|security|ssl|tls|starttls)\b(?:[^.\n]|\.\b){0,20}\b(?:none|off|disabled)\b(?:[^.\n]|\.\b){0,60}\b(?:works?|worked|succeed\w*|successfully|goes through|went through)\b/u;
 const newsletterSaid = said(/\bnewsletters?\b/u);
 
 export const USER_WORD_RULES: readonly Rule[] = [
@@ -619,6 +626,15 @@ export const USER_WORD_RULES: readonly Rule[] = [
     ),
     weights: { starttls_required: 3.0, not_authenticated_anonymous_send: -0.5 },
     why: "It works with TLS switched on: the failing client does not start TLS",
+  },
+  {
+    id: "words-fails-with-tls-works-without",
+    source:
+      "Xerox WorkCentre and other older devices: sending fails with STARTTLS set and goes through with encryption 'None' (by a relay or direct send that needs no TLS): the device's TLS stack cannot negotiate with Exchange Online (TLS 1.2 and current cipher suites), a firmware update fixes it",
+    kind: "context",
+    evidence: (ev) => (FAILS_WITH_TLS.test(ev.statements) && WORKS_WITHOUT_TLS.test(ev.statements) ? 1 : 0),
+    weights: { tls_version: 2.6, starttls_required: -0.8, unknown: -1.5 },
+    why: "It fails with STARTTLS/TLS on and goes through without encryption: the device cannot negotiate TLS 1.2 with Exchange Online (old TLS or cipher suites; update the firmware)",
   },
   {
     id: "words-tls12-only",

@@ -2690,3 +2690,22 @@ describe("batch 31: Basic auth no longer supported, and a newsletter that is a f
     );
   });
 });
+
+describe("batch 32: a handshake that broke on its own, TLS that fails where no encryption goes through", () => {
+  it("a handshake failure on a device that used to work is its TLS stack, not implicit TLS", () => {
+    expect(top("Since Monday the MFP suddenly shows: SSL handshake failed. Nobody touched its settings.")).toBe(
+      "tls_version",
+    );
+    expect(fired("扫描发送邮件时突然出现 SSL handshake failed")).toContain("client-handshake-after-working");
+    // A new setup whose handshake fails stays the STARTTLS/port question first.
+    expect(top("New scanner, first test: SSL handshake failed")).toBe("starttls_required");
+  });
+
+  it("sending fails with STARTTLS and goes through with encryption None: the device's TLS", () => {
+    expect(
+      top(
+        'The copier fails to send e-mail when using STARTTLS. If we set the encryption to "None" it works (through our relay connector).',
+      ),
+    ).toBe("tls_version");
+  });
+});
