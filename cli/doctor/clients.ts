@@ -165,6 +165,23 @@ const DEVICE_TLS = [
   "ssl communication error",
   "starttls error",
   "secure connection failed",
+  // Device screens' "SSL negotiation failed" (Ricoh, Sharp), also as localised firmware and news reports
+  // give it (zh-Hans, zh-Hant, ja, ko, de, fr, es, pt, it).
+  "ssl negotiation failed",
+  "tls negotiation failed",
+  "ssl协商失败",
+  "ssl協商失敗",
+  "tls握手失败",
+  "ssl握手失败",
+  "ssl握手失敗",
+  "sslネゴシエーションに失敗",
+  "sslネゴシエーション失敗",
+  "ssl 협상 실패",
+  "ssl-aushandlung fehlgeschlagen",
+  "échec de la négociation ssl",
+  "error en la negociación ssl",
+  "falha na negociação ssl",
+  "negoziazione ssl non riuscita",
 ];
 
 /** The sender worked before and stopped on its own (en, de, fr, es, pt, it, nl, pl, ru, zh, ja). */
@@ -346,6 +363,7 @@ const CANNOT_CONNECT_LOCAL = [
   "nie można połączyć",
   "не удается подключиться",
   "无法连接",
+  "無法連接",
   "接続できません",
   "연결할 수 없습니다",
 ];

@@ -2697,6 +2697,13 @@ describe("batch 32: a handshake that broke on its own, TLS that fails where no e
       "tls_version",
     );
     expect(fired("扫描发送邮件时突然出现 SSL handshake failed")).toContain("client-handshake-after-working");
+    // The device's "SSL negotiation failed", in English and as localised reports give it.
+    for (const text of [
+      "Scan to e-mail stopped working overnight: SSL negotiation failed.",
+      '掃描時突然彈出"無法連接到SMTP服務器"以及"SSL協商失敗"',
+      "Le copieur affiche soudain : échec de la négociation SSL.",
+    ])
+      expect(top(text), text).toBe("tls_version");
     // A new setup whose handshake fails stays the STARTTLS/port question first.
     expect(top("New scanner, first test: SSL handshake failed")).toBe("starttls_required");
   });
