@@ -188,6 +188,16 @@ const DEVICE_TLS = [
 const WORKED_BEFORE =
   /worked (?:fine )?(?:until|till|for (?:years|months))|stopped (?:working|sending)|no longer (?:works?|sends?)|used to work|\bsuddenly\b|all of a sudden|out of the blue|nothing (?:has |was )?changed|without (?:any )?(?:changes?|changing anything)|突然|忽然|突如|いきなり|plötzlich|auf einmal|\bsoudain|du jour au lendemain|de repente|repentinamente|improvvisamente|all'improvviso|plotseling|\bineens\b|\bnagle\b|внезапно|\bвдруг\b/u;
 
+/** MailCore2's and Mailspring's words for Outlook.com holding an account until it signs in on the web. */
+const WEBMAIL_SIGNIN = [
+  "errorneedsconnecttowebmail",
+  "needs to connect to webmail",
+  "cannot connect to webmail",
+  "must sign in via your webmail",
+  "erroroutlookloginviawebbrowser",
+  "outlook server said you must sign in via a web browser",
+];
+
 /** A handshake that failed without saying why. */
 const HANDSHAKE_GENERIC = [
   // MailKit SslHandshakeException message
@@ -622,6 +632,16 @@ export const CLIENT_RULES: readonly Rule[] = [
     weights: { starttls_required: 2.6, tls_version: 2.0, transient: -1.5, unknown: -3 },
     why: "The TLS handshake failed: most often implicit TLS against the STARTTLS port, else an old TLS version or an intercepting proxy",
     question: "Is the client set to STARTTLS on port 587 (not SSL/TLS on connect), with TLS 1.2 enabled?",
+  },
+  {
+    id: "client-needs-webmail-signin",
+    source:
+      "MailCore2 MCOErrorNeedsConnectToWebmail ('Hotmail: Needs to connect to webmail') and ErrorOutlookLoginViaWebBrowser, as Mailspring words them ('The server said you must sign in via your webmail'); mailcore2 #1060, fixed by verifying the account (a phone number) in Outlook.com",
+    kind: "client",
+    // Outlook.com holds the account until its owner signs in on the web and verifies it.
+    evidence: phrases(WEBMAIL_SIGNIN, 16),
+    weights: { sender_restricted: 2.8, account_locked: 1.2, unknown: -2 },
+    why: "The server wants the account's owner to sign in on the web first: Outlook.com holds a new or flagged account until it is verified",
   },
   {
     id: "client-handshake-after-working",

@@ -2716,3 +2716,13 @@ describe("batch 32: a handshake that broke on its own, TLS that fails where no e
     ).toBe("tls_version");
   });
 });
+
+describe("batch 33: Outlook.com holding an account until it signs in on the web", () => {
+  it("MailCore's and Mailspring's 'needs to connect to webmail' is the account hold, not a connection", () => {
+    for (const text of [
+      "Error sending from my Hotmail: MCOErrorNeedsConnectToWebmail",
+      "Mailspring: The server said you must sign in via your webmail.",
+    ])
+      expect(top(text), text).toBe("sender_restricted");
+  });
+});
