@@ -2726,3 +2726,19 @@ describe("batch 33: Outlook.com holding an account until it signs in on the web"
       expect(top(text), text).toBe("sender_restricted");
   });
 });
+
+describe("OAuth told as the fix", () => {
+  it("'changed it to OAuth2 and it worked' is the password login refused, not an OAuth login failing", () => {
+    for (const text of [
+      "A new Hotmail account could not send with Normal password. I changed SMTP to OAuth2 and it worked.",
+      "Hotmail did not send anything until I changed the SMTP server's authentication to OAuth2.",
+    ]) {
+      expect(top(text), text).toBe("basic_auth_disabled_or_retired");
+      expect(diagnose(text).extracted.oauth, text).toBe(false);
+    }
+    // OAuth set and failing stays an OAuth login.
+    expect(top("We set the app to OAuth2 and now get 535 5.7.3 Authentication unsuccessful")).toBe(
+      "oauth_misconfigured_app_or_sp",
+    );
+  });
+});
