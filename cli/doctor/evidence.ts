@@ -31,8 +31,9 @@ export interface Evidence {
   order: { ehlo: number; starttls: number; auth: number; mail: number };
 }
 
-// Enhanced codes anywhere: not inside an IP address, a version ("nodemailer@4.6.8", "v5.0.0") or a path.
-const ENHANCED_ANYWHERE = /(?<![\w./@:-]|\d\.)([245])\.(\d{1,3})\.(\d{1,3})(?![\w-]|\.\d)/gu;
+// Enhanced codes anywhere: not inside an IP address, a version ("nodemailer@4.6.8", "v5.0.0") or a path, and with
+// a one-digit subject (RFC 3463: 0-7), so "Mail 5.11.5" is a version, not a reply.
+const ENHANCED_ANYWHERE = /(?<![\w./@:-]|\d\.)([245])\.([0-7])\.(\d{1,3})(?![\w-]|\.\d)/gu;
 const BASIC_ANYWHERE =
   /(?<![\w.:/@#-])(421|450|451|452|454|500|501|502|503|504|530|534|535|550|551|552|553|554)(?![\w.]|:\d)/gu;
 

@@ -96,7 +96,7 @@ export const VERSION_OF =
 // A reply start: optional basic code, then an enhanced code, or a basic code followed by text.
 // Basic codes are 4xx/5xx with a second digit 0-5 (RFC 5321); enhanced codes x.y.z with class 2/4/5.
 const REPLY_RE =
-  /(?<![\w.\/:-])(?:([45][0-5]\d)(?:[ -]|[:,]\s?|\.(?=[245]\.\d))\s*)?([245]\.\d{1,3}\.\d{1,3})(?=[ \t]+[\p{L}"'\[(])|(?<![\w.\/:-])([45][0-5]\d)(?:[ -])(?=[\p{L}"'\[])/gmu;
+  /(?<![\w.\/:-])(?:([45][0-5]\d)(?:[ -]|[:,]\s?|\.(?=[245]\.\d))\s*)?([245]\.[0-7]\.\d{1,3})(?=[ \t]+[\p{L}"'\[(])|(?<![\w.\/:-])([45][0-5]\d)(?:[ -])(?=[\p{L}"'\[])/gmu;
 
 /**
  * An HTTP status line ("403 Forbidden", "503 Service Unavailable" from Graph or a web API) is not an

@@ -17,7 +17,7 @@ const NOW =
 
 /** An error the rest of the text must still hold before history is dropped. */
 const ERROR_LEFT =
-  /\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[245]\.\d{1,3}\.\d{1,3}\b|exception|error|fail(?:ed|ure|s)?\b|refused|unsuccessful|timed? ?out|fehler|erreur|échec|fallo|falha|errore|fout|エラー|错误|失败/iu;
+  /\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[245]\.[0-7]\.\d{1,3}\b|exception|error|fail(?:ed|ure|s)?\b|refused|unsuccessful|timed? ?out|fehler|erreur|échec|fallo|falha|errore|fout|エラー|错误|失败/iu;
 
 /** Where a sentence starts, looking back from `at` (the start of the line when none). */
 function sentenceStart(line: string, at: number): number {
@@ -32,7 +32,7 @@ const NAMED_FAILURE =
   /\b\w*(?:exception|error)\b\s*:|\bexception\b|handshake|\btimed? ?out\b|connection (?:was )?(?:refused|reset|closed)|forcibly closed|\bE(?:CONNRESET|TIMEDOUT|CONNREFUSED)\b/iu;
 
 // A reply code (the basic codes evidence.ts reads, not a port such as 587 or 465) or an enhanced one.
-const CODE = /\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[245]\.\d{1,3}\.\d{1,3}\b/u;
+const CODE = /\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[245]\.[0-7]\.\d{1,3}\b/u;
 
 /**
  * One line with its earlier-error span blanked (or the line itself), and whether the current failure is

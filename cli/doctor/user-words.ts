@@ -351,10 +351,46 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "a shared mailbox has no password sign-in and no licence",
     kind: "context",
     evidence: said(
-      /shared mailbox|\bconvert(?:ed|ing)? (?:it |the (?:\w+ )?mailbox |(?:\w+ )?mailbox )?(?:to|into) (?:a )?shared\b|freigegebenes postfach|boîte aux lettres partagée|buzón compartido|caixa de correio compartilhada|cassetta postale condivisa|gedeeld postvak|共有メールボックス|共享邮箱/u,
+      /shared (?:mailbox|inbox)|\bconvert(?:ed|ing)? (?:it |the (?:\w+ )?mailbox |(?:\w+ )?mailbox )?(?:to|into) (?:a )?shared\b|freigegebenes postfach|boîte aux lettres partagée|buzón compartido|caixa de correio compartilhada|cassetta postale condivisa|gedeeld postvak|共有メールボックス|共享邮箱/u,
     ),
     weights: { mailbox_unlicensed_or_missing: 1.2, send_as_permission: 0.6 },
     why: "You mention a shared mailbox: it cannot sign in itself; authenticate as a licensed user with Send As",
+  },
+  {
+    id: "words-oauth-shared-mailbox-identity",
+    source:
+      "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth': with a delegated token the SASL XOAUTH2 user must be the signed-in user; a shared mailbox has no sign-in of its own (nextcloud/mail #13667 and #13668, Mailspring-Sync #116, frappe #23079: 535 5.7.3 until SMTP authenticates as the delegate)",
+    kind: "context",
+    // A delegated OAuth login naming a shared mailbox; app-only logins (client credentials, SMTP.SendAsApp)
+    // may use one once the service principal has FullAccess, and then a refusal is the app's setup.
+    evidence: (ev) =>
+      ev.ex.oauth &&
+      /shared (?:mailbox|inbox)|freigegebenes postfach|boîte aux lettres partagée|buzón compartido|caixa de correio compartilhada|cassetta postale condivisa|gedeeld postvak|共有メールボックス|共享邮箱/u.test(
+        ev.statements,
+      ) &&
+      !/client[_ ]credentials|sendasapp|service principal|add-mailboxpermission|app-only|application permission/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
+    weights: { mailbox_unlicensed_or_missing: 2.6, oauth_misconfigured_app_or_sp: -1.8, unknown: -1 },
+    why: "A shared mailbox as the OAuth login: it has no sign-in of its own; authenticate as the delegate user (the token's account) and send as the shared address",
+  },
+  {
+    id: "words-oauth-user-mismatch",
+    source:
+      "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth': the SASL XOAUTH2 user must be the account the token was issued to (nextcloud/mail #13674: the account address sent instead of the configured outbound user; thunderbird-android #8024)",
+    kind: "context",
+    // An OAuth login whose user name is not the token's account: the reporter says the names differ.
+    evidence: (ev) =>
+      ev.ex.oauth &&
+      /\b(?:user ?name|username|identity|login|user=)\b(?:[^.\n]|\.\b){0,80}\b(?:differs? from|different from|is different|instead of|does ?n[o']t match|do ?n[o']t match|mismatch\w*|not the same as)\b|\b(?:token|signed[- ]in (?:user|account))\b(?:[^.\n]|\.\b){0,60}\b(?:another|a different|the wrong|other) (?:account|user|mailbox)\b/u.test(
+        ev.statements,
+      )
+        ? 1
+        : 0,
+    weights: { wrong_credentials: 3.4, oauth_misconfigured_app_or_sp: -1.5, unknown: -1 },
+    why: "The OAuth login's user name is not the account the token belongs to: send the token's own address as the XOAUTH2 user",
   },
   {
     id: "words-no-licence",

@@ -2742,3 +2742,32 @@ describe("OAuth told as the fix", () => {
     );
   });
 });
+
+describe("batch 34: a shared mailbox or another user name as the OAuth login, and a version that is no status code", () => {
+  it("a delegated OAuth login as a shared mailbox is the shared mailbox, not the app's setup", () => {
+    expect(
+      top(
+        "IMAP works with the shared inbox address as the XOAUTH2 identity, but SMTP with the shared mailbox as the identity gets 535 5.7.3 Authentication unsuccessful. I signed in with my own account.",
+      ),
+    ).toBe("mailbox_unlicensed_or_missing");
+    // App-only OAuth may use a shared mailbox once the service principal has FullAccess.
+    expect(
+      top(
+        "client_credentials token with SMTP.SendAsApp, user=shared@contoso.com (a shared mailbox): 535 5.7.3 Authentication unsuccessful",
+      ),
+    ).toBe("oauth_misconfigured_app_or_sp");
+  });
+
+  it("an OAuth login whose user name is not the token's account is the credentials", () => {
+    expect(
+      top(
+        "With XOAUTH2 the app sends the account address as the user name instead of the configured SMTP user, and authentication fails.",
+      ),
+    ).toBe("wrong_credentials");
+  });
+
+  it("a version such as 'Mail 5.11.5' is no enhanced status code", () => {
+    expect(diagnose("Nextcloud Mail 5.11.5 cannot send with XOAUTH2.").extracted.replies).toEqual([]);
+    expect(diagnose("Nextcloud Mail 5.11.5 cannot send with XOAUTH2.").causes.at(-1)!.id).toBe("unknown");
+  });
+});
