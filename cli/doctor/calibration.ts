@@ -18,6 +18,7 @@ import { CAUSE_IDS, type CauseId } from "./causes.ts";
 import {
   carriesReply,
   GENERIC_TEMPERATURE,
+  namesNoCause,
   onlyGeneric,
   score,
   shownCauses,
@@ -140,11 +141,8 @@ export function rightWithin(
   labels: Iterable<CauseId>,
   k: number,
 ): boolean {
-  const unknown = causes.find((c) => c.id === "unknown");
   for (const label of labels) {
-    if (label !== "unknown" && causes.slice(0, k).some((c) => c.id === label)) return true;
-    if (label === "unknown" && unknown !== undefined && causes.every((c) => c.confidence <= unknown.confidence))
-      return true;
+    if (label === "unknown" ? namesNoCause(causes) : causes.slice(0, k).some((c) => c.id === label)) return true;
   }
   return false;
 }

@@ -352,16 +352,16 @@ const AUTH_FAILED_GENERIC = [
 ];
 
 /**
- * Devices and localised clients: "cannot connect to the server" in their languages. Vaguer than a socket
- * error (a device says it for a TLS mismatch too), so it counts half (blind set 22).
- */
-/**
  * Device and desktop-app wording shown for any failure, a refused login included: HP's "Unable to connect
  * to the e-mail server. Check server settings." and Sage's (blind sets 5, 11, 12: a Conditional Access
  * block, an old TLS, per-user MFA). Half weight, like the localised list.
  */
 const CANNOT_CONNECT_ANY_FAILURE = ["unable to connect to the email server"];
 
+/**
+ * Devices and localised clients: "cannot connect to the server" in their languages. Vaguer than a socket
+ * error (a device says it for a TLS mismatch too), so it counts half (blind set 22).
+ */
 const CANNOT_CONNECT_LOCAL = [
   "zeitüberschreitung bei der verbindung",
   "verbindung zum smtp-server fehlgeschlagen",
@@ -407,6 +407,11 @@ function reachedSubmission(ev: Evidence): boolean {
     ev.enhanced.some((c) => /^5\.(?:2\.\d+|1\.\d+|7\.60|7\.70\d|7\.750)$/u.test(c)) ||
     /\b235[ -]2\.7\.0\b|\b2\.7\.0 authentication successful\b/u.test(ev.words)
   );
+}
+
+/** A TLS handshake failed without saying why (the phrase, or the handshake error extract() read). */
+function handshakeFailed(ev: Evidence): number {
+  return Math.max(phrases(HANDSHAKE_GENERIC, 16)(ev), ev.ex.tlsError === "handshake-failed" ? 1 : 0);
 }
 
 /** PHPMailer asked for a mechanism the server's list does not have. */
@@ -628,7 +633,7 @@ export const CLIENT_RULES: readonly Rule[] = [
     id: "client-handshake-generic",
     source: "MailKit SslHandshakeException, Jakarta Mail startTLS(), nodemailer ETLS",
     kind: "client",
-    evidence: (ev) => Math.max(phrases(HANDSHAKE_GENERIC, 16)(ev), ev.ex.tlsError === "handshake-failed" ? 1 : 0),
+    evidence: handshakeFailed,
     weights: { starttls_required: 2.6, tls_version: 2.0, transient: -1.5, unknown: -3 },
     why: "The TLS handshake failed: most often implicit TLS against the STARTTLS port, else an old TLS version or an intercepting proxy",
     question: "Is the client set to STARTTLS on port 587 (not SSL/TLS on connect), with TLS 1.2 enabled?",
@@ -650,11 +655,7 @@ export const CLIENT_RULES: readonly Rule[] = [
     kind: "client",
     // A handshake failure on a sender that used to work, suddenly or with nothing changed: implicit TLS on
     // 587 is a setting, wrong from the first day; an old TLS stack breaks the day the server moves on.
-    evidence: (ev) =>
-      Math.max(phrases(HANDSHAKE_GENERIC, 16)(ev), ev.ex.tlsError === "handshake-failed" ? 1 : 0) > 0 &&
-      WORKED_BEFORE.test(ev.statements)
-        ? 1
-        : 0,
+    evidence: (ev) => (handshakeFailed(ev) > 0 && WORKED_BEFORE.test(ev.statements) ? 1 : 0),
     weights: { tls_version: 2.4, starttls_required: -1.0 },
     why: "The TLS handshake fails on a sender that used to work: the server moved on (TLS 1.2 only, newer cipher suites) and the client's TLS stack did not",
     question:

@@ -232,6 +232,15 @@ export function carriesReply(ev: Evidence): boolean {
   return ev.ex.replies.length > 0 || ev.enhanced.length > 0;
 }
 
+/**
+ * Whether a listing names no cause: `unknown` is listed and holds the most confidence (a text with no
+ * reply lists the words' leads before it; they are leads, not a finding).
+ */
+export function namesNoCause(causes: ReadonlyArray<{ id: CauseId; confidence: number }>): boolean {
+  const unknown = causes.find((c) => c.id === "unknown");
+  return unknown !== undefined && causes.every((c) => c.confidence <= unknown.confidence);
+}
+
 /** A cause as listed: its confidence rounded down, and the word lead when that is what put it there. */
 export interface ShownCause {
   id: CauseId;
@@ -261,6 +270,12 @@ export function shownCauses(
     .filter((c) => c.p >= 0.02 && (c.id === "unknown" || supported.has(c.id)));
   if (shown.length === 0) shown.push({ id: "unknown", p: 0.02 });
   const listed = (id: CauseId) => shown.some((c) => c.id === id);
+  // A lead's confidence: its share of what `rest` leaves, to the thousandth and never shown as 0.
+  const asLead = (lead: WordLead, rest: number): ShownCause => ({
+    id: lead.id,
+    p: Math.max(0.001, Math.floor(rest * lead.share * 1000) / 1000),
+    lead,
+  });
   if (shown.length === 1) {
     const runnerUp = all.find(([id]) => !listed(id) && (id === "unknown" || supported.has(id)));
     // To the thousandth, and never shown as 0: it is listed because something speaks for it.
@@ -269,10 +284,7 @@ export function shownCauses(
   }
   if (shown.length === 1) {
     const lead = leads().find((l) => !listed(l.id));
-    if (lead !== undefined) {
-      const rest = 1 - (probs.get(shown[0]!.id) ?? 0);
-      shown.push({ id: lead.id, p: Math.max(0.001, Math.floor(rest * lead.share * 1000) / 1000), lead });
-    }
+    if (lead !== undefined) shown.push(asLead(lead, 1 - (probs.get(shown[0]!.id) ?? 0)));
   }
   if (shown[0]!.id !== "unknown" || shown.length === 1 || replied) return shown;
   // With no reply at all, `unknown` only says the text names none of the causes: it is not a cause to
@@ -281,10 +293,8 @@ export function shownCauses(
   // confidence. (A reply the doctor does not know keeps `unknown` first: that reply is the finding.)
   const named = shown.slice(1);
   if (named.length === 1) {
-    const rest = 1 - (probs.get("unknown") ?? 0);
     const lead = leads().find((l) => !listed(l.id));
-    if (lead !== undefined)
-      named.push({ id: lead.id, p: Math.max(0.001, Math.floor(rest * lead.share * 1000) / 1000), lead });
+    if (lead !== undefined) named.push(asLead(lead, 1 - (probs.get("unknown") ?? 0)));
   }
   return [...named, shown[0]!];
 }

@@ -4,7 +4,7 @@
  */
 import { BASIC_AUTH_SCHEDULE } from "../../m365/schedule.ts";
 import { OAUTH_PATH } from "./causes.ts";
-import type { DiagnosedCause, Diagnosis } from "./diagnose.ts";
+import { namesNoCause, type DiagnosedCause, type Diagnosis } from "./diagnose.ts";
 
 /** The `--json` document. Field names are part of the CLI contract. */
 export interface DiagnosisJson {
@@ -156,9 +156,8 @@ export function formatHuman(d: Diagnosis, opts: HumanOptions = {}): string {
   else if (d.mailbox !== undefined) lines.push(`Mailbox: ${d.mailbox}`, "");
   const verbose = opts.verbose === true;
   // `unknown` listed after the causes yet the likeliest: the text carries no reply, and what leads is a lead.
-  const unknown = d.causes.slice(1).find((c) => c.id === "unknown");
   const undecided =
-    unknown !== undefined && d.causes.every((c) => c.confidence <= unknown.confidence) ? unknown : undefined;
+    d.causes[0]!.id !== "unknown" && namesNoCause(d.causes) ? d.causes.find((c) => c.id === "unknown") : undefined;
   const shown = verbose ? d.causes : d.causes.slice(0, 1);
   shown.forEach((c, i) => {
     const head = `${i + 1}. ${c.id}  (${percent(c.confidence)}${c.fromWords === true ? ", a lead from its words only" : ""})`;
