@@ -335,6 +335,8 @@ function withoutOAuthElsewhereSentences(r: string): string {
 }
 
 function withoutOAuthElsewhere(r: string): string {
+  // Each expression below names OAuth; without the word none is compiled (a diagnosis's start-up).
+  if (!/oauth/iu.test(r)) return r;
   return withoutOAuthElsewhereSentences(
     r.replace(OAUTH_AS_REMEDY, " ").replace(/[^.?!\n]{0,300}\boauth\s*2?\b[^.?!\n]{0,300}?[?？]/giu, " "),
   );

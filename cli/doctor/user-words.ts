@@ -91,16 +91,21 @@ const NEGATION_EXCLUDED = String.raw`[^.!?\n]{0,90}?(?:\b(?:is|was|were|are|got|
 const NEGATION_BEFORE_OTHER = String.raw`(?:\b(?:keine?n?|kein|pas de|aucune?|ni|nem|sin|ningun[ao]?|no tenemos|no usamos|no hay|sem|nenhum[ao]?|não temos|não usamos|nessun[ao]?|non abbiamo|non ci sono|non usiamo|geen|inga|ingen|brak)\s+|\bpas d['’]\s*)(?:\S{1,40}?[\s'’]+){0,2}?`;
 const NEGATION_AFTER_OTHER = String.raw`[^。.\n]{0,24}?(?:non (?:ce l['’]?|l['’]?)?abbiamo|no (?:lo |la )?tenemos|não (?:o |a )?temos|していません|ありません|使っていません|なし|無し|未設定|없음|없습니다|없어요|없고|사용하지 않|쓰지 않|적용되지 않|(?:haben|gibt es|nutzen|verwenden)(?: wir| bei uns| hier)? (?:keine?|nicht)\b|nicht vorhanden|nicht angewendet|non appliquée?|no aplicad[oa]|não aplicad[oa]|non applicat[oa]|niet toegepast|nie zastosowan|inte tillämpad|не применен)`;
 
-/** The expression of each noun pair, built once: a diagnosis asks for the same nouns more than once. */
-const negationExpressions = new Map<string, RegExp>();
+/** The expressions of each noun pair, built once: a diagnosis asks for the same nouns more than once. */
+const negationExpressions = new Map<string, { mentioned: RegExp; negation: RegExp }>();
 
 function negatedMentions(words: string, noun: string, localNoun?: string): { rest: string; negated: boolean } {
   const key = `${noun}\u0000${localNoun ?? ""}`;
-  let re = negationExpressions.get(key);
-  if (re === undefined) {
-    re = negationExpression(noun, localNoun);
-    negationExpressions.set(key, re);
+  let expressions = negationExpressions.get(key);
+  if (expressions === undefined) {
+    const mentioned = new RegExp(localNoun === undefined ? noun : `${noun}|${localNoun}`, "u");
+    expressions = { mentioned, negation: negationExpression(noun, localNoun) };
+    negationExpressions.set(key, expressions);
   }
+  // Every negation names the noun. Most pastes name none, and the negation expression (some 6,000
+  // characters) then need not be compiled: that was about a tenth of a diagnosis's first run.
+  if (!expressions.mentioned.test(words)) return { rest: words, negated: false };
+  const re = expressions.negation;
   // `replace` with a global expression starts from the beginning whatever lastIndex holds.
   const rest = words.replace(re, " ");
   return { rest, negated: rest !== words };
@@ -118,6 +123,9 @@ function negationExpression(noun: string, localNoun?: string): RegExp {
     "gu",
   );
 }
+
+/** OAuth named in the reporter's words. Tested before the remedies are cut out, which most pastes need not compile. */
+const OAUTH_NAMED = /\b(?:oauth2?|xoauth2|access token|client credentials|modern auth(?:entication)?)\b/u;
 
 const MFA_NOUN = String.raw`\b(?:mfa|2fa|multi-?factor(?: authentication)?|two-?factor(?: authentication)?|(?:2|two)-?step verification)\b`;
 const CA_NOUN = String.raw`conditional access|\bca\b`;
@@ -337,10 +345,9 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) =>
       !ev.ex.oauth &&
+      OAUTH_NAMED.test(ev.words) &&
       // Not OAuth as a remedy or an aside ("move to OAuth", "an OAuth-capable copier").
-      /\b(?:oauth2?|xoauth2|access token|client credentials|modern auth(?:entication)?)\b/u.test(
-        ev.words.replace(OAUTH_AS_REMEDY, " ").replace(MECHANISM_LISTS, " "),
-      )
+      OAUTH_NAMED.test(ev.words.replace(OAUTH_AS_REMEDY, " ").replace(MECHANISM_LISTS, " "))
         ? 1
         : 0,
     weights: { oauth_misconfigured_app_or_sp: 1.2, security_defaults_enabled: -0.5, per_user_mfa: -0.5 },
