@@ -297,6 +297,8 @@ const CONNECTION_DROPPED = [
   "broken pipe",
   // MailCore2 MCOErrorConnection: any failed connect, a TLS mode mismatch included
   "a stable connection to the server could not be established",
+  // Jakarta Mail SMTPTransport.readServerResponse: MessagingException("Exception reading response", IOException)
+  "exception reading response",
 ];
 
 /**

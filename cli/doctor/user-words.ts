@@ -124,6 +124,15 @@ function negationExpression(noun: string, localNoun?: string): RegExp {
   );
 }
 
+/**
+ * The reporter says Basic authentication was turned off; Exchange's own reply wording ("basic authentication
+ * is disabled", localised), which the reply rules read, is removed first.
+ */
+const BASIC_AUTH_OFF_WORDS = saidBeside(
+  REASONS.basicDisabled,
+  /basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?(?: client submission)?|client submission))?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed|switched off|turned off)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standard-?authentifizierung|basis-?authentifizierung|basic-authentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)(?:[^.\n]|\.\b){0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?(?: client submission)?|client submission))?\s+(?:would|will|is going to)\s+be\s+(?:off|disabled|turned off|switched off)\b|basic (?:smtp )?auth(?:entication)?(?: for smtp)?(?: auth)?\s+(?:being|is|was|were|got)\s+(?:switched|turned)\s+off\b|\b(?:off|disabled) by default for existing tenants\b|\bturn(?:s|ing|ed)? (?:off )?basic auth(?:entication)?(?: for smtp(?: auth)?)?(?: off)? by default\b|(?:\bbasic\b|базов\S* (?:аутентификац|проверк)\S*)(?:[^.\n]|\.\b){0,40}?(?:отключ|выключ|wyłącz|devre dışı|vypn|poistet|deaktiver|inaktiver|비활성|사용 중지)|(?:отключ\S*|wyłącz\S*)(?:[^.\n]|\.\b){0,30}?(?:\bbasic\b|базов\S* аутентификац)|(?:retirement|deprecation|removal) of basic auth|\bswitch(?:ing|es|ed)? basic auth(?:entication)? off\b|\b(?:no longer|stopped|ended|dropped|discontinued)\s+(?:support(?:s|ing)?|accept(?:s|ing)?|allow(?:s|ing)?)?\s*(?:for\s+)?['"‘’“]?basic auth|\b(?:coup\w*|désactiv\w*|arrêt\w*|supprim\w*)\s+(?:de\s+)?l['’]authentification de base\b|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b(?:[^.\n]|\.\b){0,30}\bsupport|(?:not be possible|no longer (?:be )?possible|no longer (?:allowed|work(?:s|ing)?))\s+(?:to\s+)?(?:use\s+)?(?:simply\s+|just\s+)?(?:a\s+)?user(?:name)?\s*(?:\+|and|&|\/)\s*password/u,
+);
+
 /** OAuth named in the reporter's words. Tested before the remedies are cut out, which most pastes need not compile. */
 const OAUTH_NAMED = /\b(?:oauth2?|xoauth2|access token|client credentials|modern auth(?:entication)?)\b/u;
 
@@ -400,6 +409,32 @@ export const USER_WORD_RULES: readonly Rule[] = [
     why: "The OAuth login's user name is not the account the token belongs to: send the token's own address as the XOAUTH2 user",
   },
   {
+    id: "words-oauth-delegated-scope-smtp-refused",
+    source:
+      "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth' (a delegated token for SMTP carries https://outlook.office.com/SMTP.Send) and 'Authenticated client SMTP submission' (OAuth logins need SMTP AUTH enabled for the mailbox too; MailKit #700: 'SmtpClientAuthentication is disabled for the Tenant' to XOAUTH2); nmail #137: a delegated token with SMTP.Send refused at SMTP until the admin enabled SMTP AUTH for the mailbox (batch 35)",
+    kind: "context",
+    // A delegated token that names SMTP.Send failing at SMTP, with no Exchange reply in the paste: the scope
+    // is right, so the mailbox's (or the organisation's) SMTP AUTH switch is the next gate. App-only logins
+    // (client credentials, SMTP.SendAsApp, .default) fail on the app's setup instead; a reply decides itself.
+    evidence: (ev) =>
+      ev.ex.oauth &&
+      /outlook\.office(?:365)?\.com\/smtp\.send\b|\bsmtp\.send\b(?!\s*as)/u.test(ev.words) &&
+      !/client[_ ]credentials|sendasapp|\/\.default\b|app-only|application permission/u.test(ev.words) &&
+      ev.enhanced.length === 0 &&
+      !ev.basic.includes(535)
+        ? 1
+        : 0,
+    weights: {
+      smtp_auth_disabled_mailbox: 1.8,
+      smtp_auth_disabled_tenant: 1.2,
+      oauth_misconfigured_app_or_sp: -0.8,
+      unknown: -0.5,
+    },
+    why: "The token carries SMTP.Send, yet SMTP refuses it: OAuth logins also need SMTP AUTH enabled for the mailbox (and the organisation)",
+    question:
+      "Is Authenticated SMTP on for this mailbox (Get-CASMailbox <mailbox> | fl SmtpClientAuthenticationDisabled)?",
+  },
+  {
     id: "words-no-licence",
     source:
       "Microsoft 'Authenticated client SMTP submission': the account must have a licensed Exchange Online mailbox; reporters who name the missing licence themselves (zammad-docker-compose #210 'since it does not have a license, I cannot send emails', batch 14; parsedmarc #194, resolved as a shared mailbox without a licence)",
@@ -422,7 +457,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "review class F/G: 'worked until <date>' points at a tenant change or the retirement",
     kind: "context",
     evidence: said(
-      /worked (?:fine )?(?:until|till|for (?:years|months))|stopped (?:working|sending)|no longer (?:works?|sends?|able to send)|used to work|suddenly (?:stopped|fail)|since (?:yesterday|last (?:week|night|month)|today|this morning)/u,
+      /worked (?:fine )?(?:until|till|for (?:years|months))|stopped (?:working|sending)|no longer (?:works?|sends?|able to send)|used to work|suddenly (?:stopped|fail)|since (?:yesterday|last (?:week|night|month)|today|this morning)|\b(?:was|were|had been|has been|have been) (?:sent|sending|working|delivered|going out|going through) (?:normally|fine|perfectly|without (?:any )?(?:issues?|problems?))\b|\bworked (?:fine |perfectly |well )?(?:before|previously|in the (?:previous|last|old|earlier) version)\b|\bpreviously (?:worked|working)\b/u,
     ),
     weights: {
       basic_auth_disabled_or_retired: 0.7,
@@ -440,7 +475,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter says it fails only sometimes ("1 in 20 runs", "intermittently", "randomly", "the
     // rest are fine"): no switch or policy fails only some of the time.
     evidence: said(
-      /\bintermittent(?:ly)?\b|\b(?:randomly|sporadic(?:ally)?|occasionally|from time to time|every (?:now and then|so often)|once in a while)\b|\b\d+ (?:in|out of) (?:every )?\d+ (?:runs?|times|attempts|mails?|e-?mails|messages|sends?)\b|\b(?:the )?(?:rest|others) (?:are (?:fine|ok|working|sent|delivered|going through)|work|go through)\b|\bsometimes (?:it )?(?:works|fails|goes through|sends|times out|drops)\b|\bmost (?:mails?|e-?mails|messages|runs) (?:go through|are sent|work)\b|\bab und zu\b|\bsporadisch\b|\bgelegentlich\b|\bde temps en temps\b|\bparfois\b|\ba veces\b|\bintermitente(?:mente)?\b|\bàs vezes\b|\btalvolta\b|\bsoms\b|\baf en toe\b|偶尔|时不时|間欠|時々/u,
+      /\bintermittent(?:ly)?\b|\b(?:randomly|sporadic(?:ally)?|occasionally|from time to time|every (?:now and then|so often)|once in a while)\b|\b\d+ (?:in|out of) (?:every )?\d+ (?:runs?|times|attempts|mails?|e-?mails|messages|sends?)\b|\b(?:the )?(?:rest|others) (?:are (?:fine|ok|working|sent|delivered|going through)|work|go through)\b|\bsometimes (?:it )?(?:works|fails|goes through|sends|times out|drops)\b|\bmost (?:mails?|e-?mails|messages|runs) (?:go through|are sent|work)\b|\bab und zu\b|\bsporadisch\b|\bgelegentlich\b|\bde temps en temps\b|\bparfois\b|\ba veces\b|\bintermitente(?:mente)?\b|\bàs vezes\b|\btalvolta\b|\bsoms\b|\baf en toe\b|偶尔|时不时|有时(?!间)|有時(?!間)|間欠|時々/u,
     ),
     weights: {
       transient: 2.4,
@@ -827,10 +862,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // Not Exchange's own reply ("basic authentication is disabled", or its localised wording: "die
     // Standardauthentifizierung ist deaktiviert"), which the reply rules read: those are removed first.
-    evidence: saidBeside(
-      REASONS.basicDisabled,
-      /basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?(?: client submission)?|client submission))?\s+(?:has been|was|got|is now|now)\s+(?:disabled|turned off|deprecated|retired|removed|blocked)|basic auth(?:entication)?\s+(?:is\s+)?(?:turned off|deprecated|retired|removed)|basic auth(?:entication)? disabled|(?:disabled?|deprecated|retired|removed|switched off|turned off)\s+basic auth|(?:禁用|停用|移除|取消|关闭|弃用|废弃)[^。\n]{0,16}(?:basic auth|基本身份验证|基本认证)|(?:basic auth(?:entication)?|基本身份验证|基本认证)[^。\n]{0,16}(?:禁用|停用|移除|取消|关闭|弃用|废弃)|基本認証[^。\n]{0,16}(?:無効|廃止|停止)|(?:standard-?authentifizierung|basis-?authentifizierung|basic-authentifizierung|authentification de base|autenticaci[oó]n b[aá]sica|autentica[cç][aã]o b[aá]sica|autenticazione di base|basisverificatie)(?:[^.\n]|\.\b){0,40}(?:deaktiviert|abgeschaltet|entfernt|eingestellt|d[ée]sactiv[ée]e|supprim[ée]e|deshabilitada|desactivada|eliminada|desativada|desabilitada|removida|disattivata|disabilitata|rimossa|uitgeschakeld|verwijderd)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?|client submission))?\s+(?:is being|will be|being|is)\s+(?:disabled|turned off|deprecated|retired|removed)|basic auth(?:entication)?(?:\s+for\s+(?:smtp(?: auth)?(?: client submission)?|client submission))?\s+(?:would|will|is going to)\s+be\s+(?:off|disabled|turned off|switched off)\b|basic (?:smtp )?auth(?:entication)?(?: for smtp)?(?: auth)?\s+(?:being|is|was|were|got)\s+(?:switched|turned)\s+off\b|\b(?:off|disabled) by default for existing tenants\b|\bturn(?:s|ing|ed)? (?:off )?basic auth(?:entication)?(?: for smtp(?: auth)?)?(?: off)? by default\b|(?:\bbasic\b|базов\S* (?:аутентификац|проверк)\S*)(?:[^.\n]|\.\b){0,40}?(?:отключ|выключ|wyłącz|devre dışı|vypn|poistet|deaktiver|inaktiver|비활성|사용 중지)|(?:отключ\S*|wyłącz\S*)(?:[^.\n]|\.\b){0,30}?(?:\bbasic\b|базов\S* аутентификац)|(?:retirement|deprecation|removal) of basic auth|\bswitch(?:ing|es|ed)? basic auth(?:entication)? off\b|\b(?:no longer|stopped|ended|dropped|discontinued)\s+(?:support(?:s|ing)?|accept(?:s|ing)?|allow(?:s|ing)?)?\s*(?:for\s+)?['"‘’“]?basic auth|\b(?:coup\w*|désactiv\w*|arrêt\w*|supprim\w*)\s+(?:de\s+)?l['’]authentification de base\b|basic auth(?:entication)?\s+(?:retirement|deprecation)|no longer support(?:s|ed)?\s+(?:access to\s+)?(?:the\s+)?(?:aforementioned\s+)?(?:e-?mail\s+)?protocols|end of (?:pop|imap|smtp)\b(?:[^.\n]|\.\b){0,30}\bsupport|(?:not be possible|no longer (?:be )?possible|no longer (?:allowed|work(?:s|ing)?))\s+(?:to\s+)?(?:use\s+)?(?:simply\s+|just\s+)?(?:a\s+)?user(?:name)?\s*(?:\+|and|&|\/)\s*password/u,
-    ),
+    evidence: BASIC_AUTH_OFF_WORDS,
     weights: {
       unknown: -1.5,
       basic_auth_disabled_or_retired: 2.5,
@@ -838,6 +870,17 @@ export const USER_WORD_RULES: readonly Rule[] = [
       wrong_credentials: -0.5,
     },
     why: "You say Basic authentication was turned off: only OAuth (or an authentication policy exception) will work",
+  },
+  {
+    id: "words-basic-auth-off-criteria-reply",
+    source:
+      "An authentication policy that blocks Basic SMTP answers 'basic authentication is disabled'; 'the request did not meet the criteria' is Entra's refusal (m365-api-facts: Conditional Access, e.g. block legacy authentication). An admin who 'disabled Basic Authentication' and got the criteria reply did it with Conditional Access (SFMail #1: 535 5.7.139 … criteria after the admin disabled Basic auth; batch 35)",
+    kind: "context",
+    // Not per-user MFA: the reporter names the change that broke it, and it was not an MFA rollout.
+    evidence: (ev) =>
+      BASIC_AUTH_OFF_WORDS(ev) > 0 ? Math.max(0, ...REASONS.criteria.map((p) => ev.phrase(p, 12))) : 0,
+    weights: { conditional_access_block: 1.4, basic_auth_disabled_or_retired: 0.6, per_user_mfa: -1.2 },
+    why: "Basic authentication turned off, and Entra's criteria reply: a Conditional Access policy blocking legacy authentication does that",
   },
   {
     id: "words-no-plain",
@@ -1463,11 +1506,38 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Exchange Online advertises AUTH only after STARTTLS: a client that reads the first EHLO reply reports the server as not supporting authentication (Python smtplib 'SMTP AUTH extension not supported by server', retold)",
     kind: "context",
     evidence: said(
-      /\b(?:the )?server (?:does ?n[o']t|does not|doesn['’]t) (?:even )?(?:support|offer|advertise) auth(?:entication)?\b(?! (?:plain|login|method|type|mechanism))(?: at all)?|\bno auth (?:extension|capability) (?:is )?(?:advertised|offered)\b/u,
+      /\b(?:the )?server (?:that |which )?(?:does ?n[o']t|does not|doesn['’]t) (?:even )?(?:support|offer|advertise|accept|have) auth(?:entication)?\b(?! (?:plain|login|method|type|mechanism))(?: enabled)?(?: at all)?|\bno auth (?:extension|capability) (?:is )?(?:advertised|offered)\b/u,
     ),
     weights: { starttls_required: 2.6, auth_mechanism_unsupported: 0.3, unknown: -1.5 },
     why: "The server seemed not to offer AUTH: smtp.office365.com lists AUTH only after STARTTLS",
     question: "Does the client call STARTTLS (and EHLO again) before it logs in?",
+  },
+  {
+    id: "words-ip-relay-no-auth",
+    source:
+      "Microsoft 'How to set up a multifunction device or application to send email' (option 3: a connector that accepts mail by the sender's IP address; the MX endpoint offers no AUTH, so a client must not log in); nopCommerce #4273: MailKit always called Authenticate against an Office 365 relay that accepts senders by IP, fixed by logging in only when credentials are set (batch 35)",
+    kind: "context",
+    // The reporter says the server accepts senders by IP (a relay connector) and so takes no login: the
+    // client's AUTH is what fails, not a missing STARTTLS.
+    evidence: said(
+      /\b(?:authenticat\w*|accept\w*|allow\w*|relay\w*|configured?)\b(?:[^.\n]|\.\b){0,30}\b(?:based on|by|via|using|from|on) (?:the |its |our )?(?:source |sender(?:'s)? |sending |public |static |server(?:'s)? |white-?listed )?ip(?: address(?:es)?)?\b|\bip[- ](?:based|address) (?:relay|auth\w*|connector)\b|\b(?:relay|connector) (?:that )?(?:authenticates|accepts|allows) (?:by|on|via) (?:source |sender )?ip\b/u,
+    ),
+    weights: { auth_mechanism_unsupported: 3.4, starttls_required: -3, wrong_credentials: -1, unknown: -1.5 },
+    why: "A relay that accepts senders by IP address offers no login: configure the client without a user name and password for it (or submit to smtp.office365.com:587 with one)",
+    question:
+      "Does the client send AUTH to an endpoint that accepts it by IP (a <domain>.mail.protection.outlook.com connector)?",
+  },
+  {
+    id: "words-cannot-reach-server",
+    source:
+      "A reporter who says the client never reaches the server (snipe-it #3921: 'it can't hit the office 365 server at all', a local CSF firewall blocking outbound 587; batch 35) is telling of the network, as client-cannot-connect reads a socket error",
+    kind: "context",
+    evidence: said(
+      /\b(?:can(?:no|['’])t|could ?n[o'’]t|unable to|does ?n[o'’]t|did ?n[o'’]t|never) (?:even )?(?:hit|reach|get to|contact|talk to|get through to) (?:the )?(?:office ?365 |o365 |microsoft(?: 365)? |outlook |exchange(?: online)? |smtp |mail |e-?mail |remote |outgoing )*(?:server|host)s?\b/u,
+    ),
+    weights: { transient: 2.2, unknown: -1.5 },
+    why: "You say the client does not reach the server at all: a firewall or the network stops the connection before any SMTP AUTH gate",
+    question: "Does Test-NetConnection smtp.office365.com -Port 587 succeed from the sending host?",
   },
   {
     id: "words-new-tenant-sending-limited",

@@ -2767,3 +2767,63 @@ describe("batch 34: a shared mailbox or another user name as the OAuth login, an
     expect(diagnose("Nextcloud Mail 5.11.5 cannot send with XOAUTH2.").causes.at(-1)!.id).toBe("unknown");
   });
 });
+
+describe("batch 35: OAuth with the right scope, a relay that takes no login, and the network in the reporter's words", () => {
+  it("a delegated token with SMTP.Send refused at SMTP, no reply pasted, points to the mailbox's SMTP AUTH switch", () => {
+    const text =
+      "IMAP works with OAuth, but I could not get oauth2 to work for SMTP. Token scope: https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send offline_access";
+    expect(top(text)).toBe("smtp_auth_disabled_mailbox");
+    // App-only logins fail on the app's setup instead.
+    expect(
+      top("client_credentials token for https://outlook.office365.com/.default with SMTP.SendAsApp: SMTP login fails"),
+    ).not.toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("a relay that accepts senders by IP address refuses a client's login: the mechanism, not STARTTLS", () => {
+    expect(
+      top(
+        "Our Office 365 is configured to authenticate based on source IP address and does not accept authentication; the new version always logs in and fails: the SMTP server does not support authentication.",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+    // Without the relay, a server that seems to offer no AUTH is the missing STARTTLS.
+    expect(top("The mail server that does not support authentication, it says, but it is smtp.office365.com")).toBe(
+      "starttls_required",
+    );
+  });
+
+  it("a client that never reaches the server is the network", () => {
+    expect(
+      top("Test e-mail fails. The logs suggest that it can't hit the office 365 server at all. Port 587 is allowed."),
+    ).toBe("transient");
+  });
+
+  it("Jakarta Mail's 'Exception reading response' and a Chinese 'sometimes' are a dropped connection that comes and goes", () => {
+    expect(top("有时候会出现邮件转发失败：Couldn't connect to host 或 Exception reading response")).toBe("transient");
+    expect(fired("javax.mail.MessagingException: Exception reading response")).toContain("client-connection-dropped");
+    expect(fired("我使用的是邮件推送（outlook）。有时候会出现邮件转发失败。")).toContain("words-intermittent");
+    expect(fired("有时间的话请看：javax.mail.MessagingException: Exception reading response")).not.toContain(
+      "words-intermittent",
+    );
+  });
+
+  it("an admin who disabled Basic authentication, answered with Entra's criteria reply, used Conditional Access", () => {
+    const d = diagnose(
+      "I had my email administrator disable Basic Authentication and now I am getting: 535: 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.",
+    );
+    expect(d.causes[0]!.id).toBe("conditional_access_block");
+    // The criteria reply alone still leads with per-user MFA.
+    expect(
+      top(
+        "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.",
+      ),
+    ).toBe("per_user_mfa");
+  });
+
+  it("'the mails were sent normally in the previous version' is a sender that worked before", () => {
+    expect(
+      fired(
+        "In the previous version, the configured Outlook emails were sent normally, but after updating to the latest version, they cannot be sent.",
+      ),
+    ).toContain("words-worked-until");
+  });
+});
