@@ -78,6 +78,10 @@ const MECHANISM_MISMATCH = [
   "does not support the authentication method",
   // Perl libnet Net::SMTP::auth() without Authen::SASL installed: the client has no mechanism to offer
   "need mime::base64 and authen::sasl todo auth",
+  // mutt and neomutt smtp.c built without SASL (it then speaks no mechanism Exchange offers): "SMTP
+  // authentication requires SASL"; none of $smtp_authenticators offered: "No authenticators available"
+  "authentication requires sasl",
+  "no authenticators available",
   // line-of-business mail profiles: "SMTP server does not support the selected authentication method (NTLM …)"
   "does not support the selected authentication method",
   // wneessen/go-mail auth.go: ErrPlainAuthNotSupported "server does not support SMTP AUTH type: PLAIN", and

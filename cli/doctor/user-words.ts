@@ -895,6 +895,18 @@ export const USER_WORD_RULES: readonly Rule[] = [
     question: "Which AUTH mechanism does the client send? (Exchange Online offers LOGIN and XOAUTH2 only)",
   },
   {
+    id: "words-no-common-mechanism",
+    source:
+      "mutt's 'No authenticators available' / 'SMTP authentication requires SASL' as a reporter retells them (ork/mutt-office365 #1: 'Authentication method missing … none of their auth methods work', fixed by installing cyrus-sasl; batch 36)",
+    kind: "context",
+    evidence: said(
+      /\bauth(?:entication)? (?:method|mechanism)s? (?:is |are |was )?missing\b|\bnone of (?:the|their|its|mutt'?s|the client'?s) auth(?:entication)? (?:methods|mechanisms) (?:work|worked|works)\b/u,
+    ),
+    weights: { unknown: -1.5, auth_mechanism_unsupported: 2.6, wrong_credentials: -0.5 },
+    why: "You say the client finds no authentication method to use: Exchange Online offers AUTH LOGIN and XOAUTH2 only, so the client must support one of them",
+    question: "Which AUTH mechanisms can the client speak? (Exchange Online offers LOGIN and XOAUTH2 only)",
+  },
+  {
     id: "words-personal-account",
     source: "Outlook.com personal accounts: Basic auth off since 16 September 2024",
     kind: "context",

@@ -2827,3 +2827,15 @@ describe("batch 35: OAuth with the right scope, a relay that takes no login, and
     ).toContain("words-worked-until");
   });
 });
+
+describe("batch 36: a client with no mechanism Exchange offers", () => {
+  it("mutt without SASL, in its own words and as a reporter retells them, is the mechanism", () => {
+    expect(top("mutt: SMTP authentication requires SASL")).toBe("auth_mechanism_unsupported");
+    expect(top("neomutt: No authenticators available")).toBe("auth_mechanism_unsupported");
+    expect(
+      top(
+        "Receiving e-mail works although when trying to send it complains 'Authentication method missing'. None of their auth methods work.",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+  });
+});
