@@ -40,6 +40,23 @@ const AUTH_NOT_ADVERTISED = [
   // pfSense (etc/inc/smtp.inc, the Manuel Lemos smtp class): EHLO listed no AUTH. Only as the error it
   // prints: HP's settings page names its no-authentication option with the same words.
   "error: server does not require authentication",
+  // aiosmtplib (Python) smtp.py: "The SMTP AUTH extension is not supported by this server. Try connecting via TLS (or STARTTLS)."
+  "smtp auth extension is not supported by this server",
+  // aiosmtplib auth.py: "oauth_token_generator provided but server does not support XOAUTH2" (XOAUTH2 is offered after STARTTLS)
+  "server does not support xoauth2",
+  // Dart mailer (kaisellgren/mailer) smtp_client: "The server does not support LOGIN or PLAIN authentication method.",
+  // "… LOGIN authentication method.", "… XOAUTH2 authentication method." (Exchange offers both after STARTTLS)
+  "does not support login or plain authentication method",
+  "does not support login authentication method",
+  "does not support xoauth2 authentication method",
+  // nullmailer protocols/smtp.cc: "Server does not advertise any supported authentication methods"
+  "does not advertise any supported authentication methods",
+  // Exim transports/smtp.c: "authentication required but server did not advertise AUTH support"
+  "server did not advertise auth support",
+  // Perl libnet Net::SMTP::auth() when EHLO listed no AUTH: "Command unknown: 'AUTH'"
+  "command unknown: 'auth'",
+  // Indy IdSMTP: "Doesn't support AUTH or the specified SASL handlers!!"
+  "doesn't support auth or the specified sasl handlers",
 ];
 
 /**
@@ -82,6 +99,28 @@ const MECHANISM_MISMATCH = [
   // authentication requires SASL"; none of $smtp_authenticators offered: "No authenticators available"
   "authentication requires sasl",
   "no authenticators available",
+  // Symfony Mailer EsmtpTransport: 'Failed to find an authenticator supported by the SMTP server, which currently supports: "%s".'
+  "failed to find an authenticator supported by the smtp server",
+  // SwiftMailer Esmtp/AuthHandler: 'Failed to authenticate on SMTP server with username "%s" using 0 possible authenticators.'
+  "using 0 possible authenticators",
+  // libcurl lib/curl_sasl.c (-v): "SASL: no overlap between offered and configured auth mechanisms", "SASL: no auth
+  // mechanism offered could be selected"; before 2025: "No known authentication mechanisms supported"
+  "no overlap between offered and configured auth mechanisms",
+  "no auth mechanism offered could be selected",
+  "no known authentication mechanisms supported",
+  // aiosmtplib auth.py: "No suitable authentication method found."
+  "no suitable authentication method found",
+  // msmtp smtp.c: "cannot find a usable authentication method", "the server does not support authentication method %s"
+  "cannot find a usable authentication method",
+  "does not support authentication method",
+  // Postfix smtp_sasl_glue.c: "SASL authentication failed; cannot authenticate to server %s: no mechanism available"
+  "no mechanism available",
+  // Exim transports/smtp.c: "authentication required but no common mechanisms were found"
+  "no common mechanisms were found",
+  // wneessen/go-mail client.go: "SMTP Auth autodiscover was not able to detect a supported authentication mechanism"
+  "not able to detect a supported authentication mechanism",
+  // mobizt ESP-Mail-Client: "the provided SASL authentication mechanism is not support" (sic)
+  "sasl authentication mechanism is not support",
   // line-of-business mail profiles: "SMTP server does not support the selected authentication method (NTLM …)"
   "does not support the selected authentication method",
   // wneessen/go-mail auth.go: ErrPlainAuthNotSupported "server does not support SMTP AUTH type: PLAIN", and
@@ -100,6 +139,14 @@ const NEEDS_STARTTLS = [
   "starttls is required but host does not support starttls",
   // .NET System.Net.Mail SR.MailServerDoesNotSupportStartTls
   "server does not support secure connections",
+  // Symfony Mailer 7.3+ EsmtpTransport (require_tls): "TLS required but neither TLS or STARTTLS are in use."
+  "neither tls or starttls are in use",
+  // msmtp smtp.c: "cannot use a secure authentication method" (TLS is off, so it will not send a password)
+  "cannot use a secure authentication method",
+  // Dart mailer: "Aborting because connection is not secure"; Deno denomailer: "Connection is not secure! Don't
+  // send authentication over non secure connection!"
+  "aborting because connection is not secure",
+  "don't send authentication over non secure connection",
 ];
 
 /** Implicit TLS spoken to a STARTTLS port (or plain text to a TLS port): record-layer errors. */
@@ -112,6 +159,14 @@ const IMPLICIT_TLS_MISMATCH = [
   "ssl3_get_record",
   // Go crypto/tls conn.go: "tls: first record does not look like a TLS handshake"
   "first record does not look like a tls handshake",
+  // GnuTLS (msmtp, nullmailer, curl-gnutls, exim-gnutls) GNUTLS_E_UNEXPECTED_PACKET / _UNEXPECTED_PACKET_LENGTH
+  "an unexpected tls packet was received",
+  "a tls packet with unexpected length was received",
+  // Erlang/OTP ssl (gen_smtp, Swoosh, Bamboo): "CLIENT ALERT: Fatal - Unexpected Message - {unsupported_record_type,50}"
+  "unsupported_record_type",
+  // mbedTLS (ESP32 WiFiClientSecure, ESP-Mail-Client) MBEDTLS_ERR_SSL_INVALID_RECORD (-0x7200, printed -29184):
+  // "SSL - An invalid SSL record was received"
+  "an invalid ssl record was received",
   // rustls (lettre, reqwest): a plain-text reply read as a TLS record, "received corrupt message of type
   // InvalidContentType", Debug-printed as InvalidMessage(InvalidContentType)
   "invalidcontenttype",
@@ -220,6 +275,14 @@ const HANDSHAKE_GENERIC = [
   // "5.0.0 Authentication Failed"), which truncation matching would otherwise read as this phrase
   // cut off, and a bare "535 Authentication failed" came out as a TLS handshake.
   "remote party has closed the transport stream",
+  // Indy IdSSLOpenSSL: "Error connecting with SSL." (the OpenSSL reason follows); Symfony Mailer SocketStream:
+  // "Unable to connect with STARTTLS"; SwiftMailer EsmtpTransport: "Unable to connect with TLS encryption"
+  "error connecting with ssl",
+  "unable to connect with starttls",
+  "unable to connect with tls encryption",
+  // Postfix smtp: "Cannot start TLS: handshake failure"; nullmailer: "Error completing TLS handshake"
+  "cannot start tls",
+  "error completing tls handshake",
   // The same .NET message in the Framework's language packs (de, fr, es, pt, it, ja, zh), by its noun
   ...DOTNET_TRANSPORT_CLOSED_LOCAL,
   ...DEVICE_TLS,
@@ -274,6 +337,25 @@ const CANNOT_CONNECT = [
   "smtp server connection error",
   // this doctor's own probe (smtp-session.ts): the server never answered within the step timeout
   "no answer from",
+  // libcurl: "Failed to connect to %s port %u after %d ms: %s"; "Couldn't connect to server" (older) / "Could not
+  // connect to server"; "Couldn't resolve host name"
+  "couldn't connect to server",
+  "could not connect to server",
+  "couldn't resolve host name",
+  // Symfony Mailer / SwiftMailer: 'Connection could not be established with host "%s": %s' (a TLS reason inside
+  // is read by the TLS rules as well)
+  "connection could not be established with host",
+  // Ruby net-smtp: "Net::OpenTimeout: execution expired"
+  "net::opentimeout",
+  // Perl Email::Sender: "unable to establish SMTP connection to (%s) port %s"
+  "unable to establish smtp connection",
+  // Simple Java Mail: "Was unable to connect to SMTP server"; Qt SmtpClient: "Failed to connect to host!"
+  "unable to connect to smtp server",
+  "failed to connect to host",
+  // aiosmtplib: "Timed out connecting to %s on port %s"
+  "timed out connecting to",
+  // Indy: "Connect timed out."
+  "connect timed out",
 ];
 
 /**
@@ -303,6 +385,29 @@ const CONNECTION_DROPPED = [
   "a stable connection to the server could not be established",
   // Jakarta Mail SMTPTransport.readServerResponse: MessagingException("Exception reading response", IOException)
   "exception reading response",
+  // Symfony Mailer: 'Connection to "%s" has been closed unexpectedly.', 'Expected response code "%s" but got empty
+  // code.'; SwiftMailer: "Expected response code %s but got an empty response"
+  "has been closed unexpectedly",
+  "but got empty code",
+  "but got an empty response",
+  // libcurl CURLE_RECV_ERROR: "Failure when receiving data from the peer"
+  "failure when receiving data from the peer",
+  // CDO (cdosyserr.h CDO_E_CONNECTION_DROPPED, 0x80040212): "The transport lost its connection to the server."
+  "the transport lost its connection to the server",
+  // Perl Net::SMTP: "Unexpected EOF on command channel"; s-nail: "Unexpected EOF on SMTP connection"
+  "unexpected eof on command channel",
+  "unexpected eof on smtp connection",
+  // msmtp: "the connection was closed unexpectedly"; GnuTLS: "The TLS connection was non-properly terminated."
+  "the connection was closed unexpectedly",
+  "non-properly terminated",
+  // Postfix smtp: "lost connection with %s while %s"; Exim: "Remote host closed connection in response to %s"
+  "lost connection with",
+  "remote host closed connection in response to",
+  // Indy: "SSL connection has dropped."; ssmtp: "Connection lost in middle of processing"; Dart mailer: "Socket was
+  // closed even though a response was expected."
+  "ssl connection has dropped",
+  "connection lost in middle of processing",
+  "socket was closed even though a response was expected",
 ];
 
 /**
@@ -319,6 +424,30 @@ const AUTH_FAILED_GENERIC = [
   "could not authenticate",
   // nodemailer EAUTH "Invalid login"
   "invalid login",
+  // libcurl CURLE_LOGIN_DENIED (exit 67): "Login denied"
+  "login denied",
+  // CDO for Windows (cdosyserr.h): CDO_E_LOGON_FAILURE 0x80040217 "The transport was unable to log on to the
+  // server." (as VBA prints it, -2147220969, or inside 0x80040211's "The transport error code was 0x80040217. The
+  // server response was not available"); CDO_E_AUTHENTICATION_FAILURE 0x80040215 "The server rejected the logon
+  // attempt due to authentication failure."
+  "unable to log on to the server",
+  "80040217",
+  "-2147220969",
+  "rejected the logon attempt",
+  // Symfony Mailer and SwiftMailer: 'Failed to authenticate on SMTP server with username "%s" using …' (the server's
+  // own reply follows and decides)
+  "failed to authenticate on smtp server",
+  // Exim: "authentication required but authentication attempt(s) failed"; nullmailer: "Failed to authenticate to
+  // server"; ssmtp: "Server didn't accept AUTH LOGIN (%s)"; Perl Email::Sender: "failed AUTH: %s"
+  "authentication attempt(s) failed",
+  "failed to authenticate to server",
+  "server didn't accept auth login",
+  "failed auth:",
+  // mobizt ESP-Mail-Client: "login password is not valid", "XOAuth2 authenticate failed"; Dart mailer (before 2022):
+  // "Incorrect username / password / credentials"
+  "login password is not valid",
+  "xoauth2 authenticate failed",
+  "incorrect username / password / credentials",
   // MailCore2 MCOErrorAuthentication: "Unable to authenticate with the current session's credentials."
   "unable to authenticate",
   "authentication failed",
@@ -362,7 +491,13 @@ const AUTH_FAILED_GENERIC = [
  * to the e-mail server. Check server settings." and Sage's (blind sets 5, 11, 12: a Conditional Access
  * block, an old TLS, per-user MFA). Half weight, like the localised list.
  */
-const CANNOT_CONNECT_ANY_FAILURE = ["unable to connect to the email server"];
+const CANNOT_CONNECT_ANY_FAILURE = [
+  "unable to connect to the email server",
+  // CDO for Windows (cdosyserr.h CDO_E_FAILED_TO_CONNECT, 0x80040213): "The transport failed to connect to the
+  // server." Also what CDO says to a TLS it cannot speak (smtpusessl on a Windows without TLS 1.2).
+  "the transport failed to connect to the server",
+  "80040213",
+];
 
 /**
  * Devices and localised clients: "cannot connect to the server" in their languages. Vaguer than a socket
@@ -776,7 +911,12 @@ export const CLIENT_RULES: readonly Rule[] = [
     source:
       "nodemailer lib/smtp-connection: 'Missing credentials for \"LOGIN\"' (EAUTH, command API) when auth.user or auth.pass is empty",
     kind: "client",
-    evidence: phrases(["missing credentials for"], 16),
+    // Also Apache Camel mail: "failed to connect, no password specified?"; Ruby net-smtp: "SMTP-AUTH requested but
+    // missing secret phrase"; msmtp: "authentication method %s needs a password".
+    evidence: phrases(
+      ["missing credentials for", "no password specified", "missing secret phrase", "needs a password"],
+      16,
+    ),
     weights: { wrong_credentials: 3.5, unknown: -3 },
     why: "The client had no user name or password to send (an unset environment variable, a wrong key in the config): set the credentials it reads",
   },
