@@ -537,6 +537,13 @@ export const REPLY_RULES: readonly Rule[] = [
         "bad outbound sender",
         "traffic not accepted from this ip",
         "outboundspamexception",
+        // Outlook.com's abuse verdict on a consumer account, also without the exception's name: "WASCL UserAction
+        // verdict is not None. Actual verdict is HipNotify, ShowTierUpgrade." (verify the account: a Redmine write-up,
+        // batch 37), "… RefuseQuota" (the sending limit), "… Suspend". TransientError is read by phrase-transient-verdict.
+        "actual verdict is hipnotify",
+        "actual verdict is refusequota",
+        "actual verdict is suspend",
+        "actual verdict is showtierupgrade",
         "spam abuse detected",
         // providers' outbound content filters
         "spam message rejected",

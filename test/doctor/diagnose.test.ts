@@ -2958,3 +2958,13 @@ describe("what security defaults do is not a Conditional Access policy", () => {
     expect(fired("Our CA policy blocks legacy authentication for all users.")).toContain("words-conditional-access");
   });
 });
+
+describe("batch 37: Outlook.com's abuse verdict without its exception's name", () => {
+  it("'Actual verdict is HipNotify' is the account held until verified, a restriction on the sender", () => {
+    expect(top('"WASCL UserAction verdict is not None. Actual verdict is HipNotify, ShowTierUpgrade."')).toBe(
+      "sender_restricted",
+    );
+    // The deferral verdict stays temporary.
+    expect(top("WASCL UserAction verdict is not None. Actual verdict is TransientError.")).toBe("transient");
+  });
+});
