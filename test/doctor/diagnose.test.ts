@@ -2961,9 +2961,11 @@ describe("what security defaults do is not a Conditional Access policy", () => {
 
 describe("batch 37: Outlook.com's abuse verdict without its exception's name", () => {
   it("'Actual verdict is HipNotify' is the account held until verified, a restriction on the sender", () => {
-    expect(top('"WASCL UserAction verdict is not None. Actual verdict is HipNotify, ShowTierUpgrade."')).toBe(
-      "sender_restricted",
-    );
+    expect(
+      top(
+        'address: "smtp.office365.com"\nuser_name: "username@outlook.com"\nTest email: "WASCL UserAction verdict is not None. Actual verdict is HipNotify, ShowTierUpgrade."',
+      ),
+    ).toBe("sender_restricted");
     // The deferral verdict stays temporary.
     expect(top("WASCL UserAction verdict is not None. Actual verdict is TransientError.")).toBe("transient");
   });
