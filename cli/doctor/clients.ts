@@ -721,6 +721,36 @@ export const CLIENT_RULES: readonly Rule[] = [
     question: "Is STARTTLS enabled in the client (mail.smtp.starttls.enable=true, or setStartTLSEnabled(true))?",
   },
   {
+    id: "client-xoauth2-with-password",
+    source:
+      "A client that picks the strongest mechanism the server offers logs in with AUTH XOAUTH2 although it was given a password (vert-x3/vertx-mail-client #115: 'AUTH XOAUTH2 failed 535 5.7.3' from 3.8 on, with setUsername/setPassword; the maintainer: 'Outlook announces that it understands xoauth but the credentials you have are not in that format', fixed by allowing LOGIN only; batch 38)",
+    kind: "client",
+    // XOAUTH2 in the paste, a password configured, and nothing of a token: no token, client id or secret, scope,
+    // tenant or app registration, so the "token" the client sent was the password.
+    evidence: (ev) =>
+      ev.ex.oauth &&
+      // The client sent XOAUTH2 (not the server listing it among its mechanisms).
+      /\bauth xoauth2\b|\bxoauth2 (?:auth\w* )?failed\b|\b(?:mechanism|using|selected|chose|picked) xoauth2\b/u.test(
+        ev.words.replace(/\b250[ -]auth\b[^\n]*/gu, " "),
+      ) &&
+      /\bset_?password\s*\(|\b(?:smtp_|mail_|auth_|email_)?pass(?:word|wd)?\s*[:=]|\b(?:app|my|the|a|user(?:name)? and|user(?:name)?\/) password\b/u.test(
+        ev.words,
+      ) &&
+      !/\btokens?\b|\bbearer\b|client[_ ]?(?:id|secret)|\bscopes?\b|tenant[_ ]?id|\bmsal\b|access_token|refresh|\bapp(?:lication)? registration|\bentra (?:app|id app)|\bazure ad app|sendasapp|\/\.default\b|\boauth2?[ _-]?(?:app|flow|config\w*|provider|settings?|setup|credentials?)\b|\bmodern auth/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
+    weights: {
+      auth_mechanism_unsupported: 4.5,
+      oauth_misconfigured_app_or_sp: -4,
+      wrong_credentials: 0.5,
+      unknown: -1,
+    },
+    why: "The client logged in with AUTH XOAUTH2 but was given a password, not a token: it chose XOAUTH2 because Exchange offers it. Limit it to AUTH LOGIN (or give it an OAuth token)",
+    question: "Does the client hold an OAuth token, or a password it sent with AUTH XOAUTH2?",
+  },
+  {
     id: "client-graph-token-for-smtp",
     source:
       "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth': the token for SMTP AUTH must be for Exchange Online (https://outlook.office365.com/.default, or SMTP.Send for delegated access); a Microsoft Graph token (https://graph.microsoft.com/.default, Graph's Mail.Send) is refused",

@@ -2970,3 +2970,19 @@ describe("batch 37: Outlook.com's abuse verdict without its exception's name", (
     expect(top("WASCL UserAction verdict is not None. Actual verdict is TransientError.")).toBe("transient");
   });
 });
+
+describe("batch 38: a client that picks XOAUTH2 while holding a password", () => {
+  it("AUTH XOAUTH2 refused, a password configured and no token anywhere, is the mechanism the client chose", () => {
+    const text =
+      'Future{cause=AUTH XOAUTH2 failed 535 5.7.3 Authentication unsuccessful [BN7PR05CA0003.namprd05.prod.outlook.com]}\nThis worked in 3.7.1.\nconfig.setHostname("smtp.office365.com"); config.setPort(587); config.setUsername(user); config.setPassword(pass);';
+    expect(top(text)).toBe("auth_mechanism_unsupported");
+    // With a token in the setup it is the OAuth app's side.
+    expect(top(`${text}\nThe access token comes from MSAL with client_id and the .default scope.`)).toBe(
+      "oauth_misconfigured_app_or_sp",
+    );
+    // The server listing XOAUTH2 is not the client sending it.
+    expect(fired("250-AUTH LOGIN XOAUTH2\npassword: ********\n535 5.7.139 Authentication unsuccessful")).not.toContain(
+      "client-xoauth2-with-password",
+    );
+  });
+});
