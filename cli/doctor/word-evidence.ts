@@ -8,12 +8,12 @@
  * (uniform prior, Laplace-smoothed likelihood ratios), trained on the labelled corpus and the
  * blind-written sets. It only ever adds a runner-up behind `unknown`; it never outranks evidence.
  *
- * The table is generated (`npm run doctor:words`, scripts/doctor-word-table.ts) and checked against
- * the labelled reports by test/doctor/word-evidence.test.ts, so it cannot go stale silently.
+ * The table is generated (`npm run doctor:words`, scripts/doctor-word-table.ts) into word-table.txt and
+ * checked against the labelled reports by test/doctor/word-evidence.test.ts, so it cannot go stale silently.
  */
+import { readFileSync } from "node:fs";
 import { CAUSE_IDS, type CauseId } from "./causes.ts";
 import { normalise } from "./normalise.ts";
-import { WORD_TABLE } from "./word-table.ts";
 
 /** Document counts per cause and, per word, in how many of each cause's reports it occurs. */
 export interface WordTable {
@@ -74,7 +74,7 @@ function sum(m: ReadonlyMap<CauseId, number>): number {
   return n;
 }
 
-/** The table as the lines of word-table.ts: a header of document counts, then `word i:n i:n …`. */
+/** The table as the lines of word-table.txt: a header of document counts, then `word i:n i:n …`. */
 export function serialiseWordTable(t: WordTable): string[] {
   const pairs = (m: Map<CauseId, number>) =>
     CAUSE_IDS.flatMap((c, i) => (m.has(c) ? [`${i}:${m.get(c)}`] : [])).join(" ");
@@ -132,9 +132,17 @@ export function lazyWordTable(lines: readonly string[]): WordLookup {
 
 let shipped: WordLookup | undefined;
 
-/** The generated table, read on first use (most diagnoses never need it). */
+/**
+ * The generated table, read on first use: most diagnoses never need it, and reading the file when one does
+ * costs a fraction of what loading it as a module cost every diagnosis (bench/startup.ts). The package
+ * build copies it next to the compiled module (package.json prepack).
+ */
 export function shippedWordTable(): WordLookup {
-  return (shipped ??= lazyWordTable(WORD_TABLE.split("\n")));
+  return (shipped ??= lazyWordTable(
+    readFileSync(new URL("./word-table.txt", import.meta.url), "utf8")
+      .trimEnd()
+      .split("\n"),
+  ));
 }
 
 /** A ranked cause with the words that lean towards it most. */

@@ -83,6 +83,15 @@ describe("the packed CLI, installed globally", { timeout: 600_000 }, () => {
     );
     expect(r.stdout).toBe(clone.stdout);
     expect(r.stdout).toMatch(/^1\. wrong_credentials {2}\(\d+%\) {2}Wrong user name or password/mu);
+    // A text no rule reads takes its leads from the word table, a data file the package build copies.
+    const words = "the scanner says send failed since Monday, webmail works";
+    const lead = spawnSync(bin(), ["doctor", "diagnose", words], { cwd, encoding: "utf8" });
+    expect(lead.status, show(lead)).toBe(0);
+    const cloneLead = spawnSync(process.execPath, [path.join(root, "cli", "main.ts"), "doctor", "diagnose", words], {
+      encoding: "utf8",
+    });
+    expect(lead.stdout).toBe(cloneLead.stdout);
+    expect(lead.stdout).toContain("a lead from its words only");
   });
 
   it("runs on an older Node by re-executing with the package's own Node 24", () => {
