@@ -147,6 +147,8 @@ const NEEDS_STARTTLS = [
   // send authentication over non secure connection!"
   "aborting because connection is not secure",
   "don't send authentication over non secure connection",
+  // s-nail: "SMTP authentication LOGIN needs TLS (*smtp-use-starttls* set?)"
+  "needs tls (*smtp-use-starttls",
 ];
 
 /** Implicit TLS spoken to a STARTTLS port (or plain text to a TLS port): record-layer errors. */

@@ -2986,3 +2986,11 @@ describe("batch 38: a client that picks XOAUTH2 while holding a password", () =>
     );
   });
 });
+
+describe("blind 51: what less common clients print", () => {
+  it("s-nail's 'authentication LOGIN needs TLS' is the missing STARTTLS", () => {
+    expect(
+      top("s-nail: SMTP authentication LOGIN needs TLS (*smtp-use-starttls* set?)\ns-nail: ... message not sent"),
+    ).toBe("starttls_required");
+  });
+});
