@@ -287,7 +287,7 @@ export const REPLY_RULES: readonly Rule[] = [
         ev.basic.includes(535) ||
         ev.enhanced.includes("5.7.139") ||
         ev.enhanced.includes("5.7.3") ||
-        /\b(?:fail(?:s|ed|ing|ure)?|errors?|stopped (?:working|sending)|no longer (?:works|sends)|(?:can'?t|cannot|doesn'?t|does not|won'?t) send)\b|could not authenticate|(?<![\w#])#\d{3,4}\b|(?<!\p{L})(?:hata\S*|hatası|ошибка|перестал\S*|fehler|erreur|échec|falla|falha|errore|fout|błąd)(?!\p{L})/u.test(
+        /\b(?:fail(?:s|ed|ing|ure)?|errors?|stopped (?:working|sending)|no longer (?:works|sends)|(?:can'?t|cannot|doesn'?t|does not|won'?t) send)\b|could not authenticate|(?<![\w#])#\d{3,4}\b|(?<!\p{L})(?:hata\S*|hatası|ошибка|перестал\S*|fehler|erreur|échec|falla|falha|errore|fout|błąd)(?!\p{L})|\bnicht mehr\b|\bkeine\b[^.\n]{0,60}\bmehr\b|\bne \S+ plus\b|\bya no\b|\bnão \S+ mais\b|\bnon \S+ più\b|\bniet meer\b/u.test(
           ev.words,
         );
       return refused ? 1 : 0;

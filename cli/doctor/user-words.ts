@@ -137,6 +137,19 @@ const BASIC_AUTH_OFF_WORDS = saidBeside(
 const SECURITY_DEFAULTS_BLOCK_LEGACY =
   /\bsecurity defaults?\b(?:[^.\n]|\.\b){0,40}\bblock(?:s|ed|ing)? legacy auth\w*(?: protocols?)?/gu;
 
+/**
+ * The weak signs of security defaults: a new tenant (`newTenant`), MFA forced on everyone, "it's all default" in
+ * Entra. One is a lead (0.6); two together are the reporter describing security defaults without the name.
+ */
+function securityDefaultsHints(words: string, newTenant: RegExp): number {
+  const hints = [
+    newTenant,
+    /\b(?:forced|pushed|made) (?:in)?to (?:(?:use|set up|register for) )?(?:mfa|multi-?factor|2fa|two-factor|the authenticator)\b/u,
+    /\b(?:it'?s|is|everything(?:'s| is)?) all (?:at )?defaults?\b|\ball defaults?\b(?:[^.\n]|\.\b){0,20}\b(?:entra|azure ad|tenant)\b|\b(?:entra|azure ad|tenant)\b(?:[^.\n]|\.\b){0,40}\b(?:all|everything) (?:at |on |is )?defaults?\b/u,
+  ].filter((re) => re.test(words)).length;
+  return hints >= 2 ? 1 : hints === 1 ? 0.6 : 0;
+}
+
 /** OAuth named in the reporter's words. Tested before the remedies are cut out, which most pastes need not compile. */
 const OAUTH_NAMED = /\b(?:oauth2?|xoauth2|access token|client credentials|modern auth(?:entication)?)\b/u;
 
@@ -199,6 +212,10 @@ export const ORG_SMTP_AUTH_BOX_TICKED =
   /(?:\[[x✓✔]\]|☑|☒)\s*["“]?turn off smtp auth protocol for your organi[sz]ation|["“]turn off smtp auth["”]\s+(?:box|checkbox|option)\s+(?:(?:is|was)\s+)?(?:ticked|checked|selected|on)\b|turn off smtp auth protocol for your organi[sz]ation["'”]?\s+(?:(?:and\s+)?(?:that\s+|the\s+|this\s+)?(?:box|checkbox|option|setting)\s+)?(?:(?:under|in|on)\s+(?:[^.\n]|\.\b){0,40}?\s+)?(?:(?:is|was)\s+)?(?:(?:now|still|currently|also)\s+)?(?:checked|ticked|selected|enabled|on)\b|\b(?:ticked|ticking|checked|checking|selected|selecting|enabled|enabling|turned on)\s+(?:the\s+)?(?:box\s+|option\s+|setting\s+|checkbox\s+)?["'“]?turn off smtp auth protocol for your organi[sz]ation|smtp auth[- ]?(?:protokoll|protocol|protokolünü|protocole|protocolo|protocollo)(?:[^.\n]|\.\b){0,60}?(?:organi[sz]\w*|kuruluş\w*)(?:[^.\n]|\.\b){0,40}?(?:deaktivieren|uitschakelen|kapatın|désactiver|desactivar|desativar|disattiva)["”»]?(?:[^.\n]|\.\b){0,30}?(?:\baan\b|işaretli|aktiviert|angehakt|ausgewählt|coché|cochée|marcad[oa]|seleccionad[oa]|selezionat[oa]|spuntat[oa]|zaznaczon\w*)|\bvinkje\b(?:[^.\n]|\.\b){0,90}smtp auth(?:[^.\n]|\.\b){0,60}organisatie(?:[^.\n]|\.\b){0,40}\baan\b|kuruluşunuz için smtp auth protokolünü kapatın["”]?\s*(?:kutusu\s*)?(?:işaretli|seçili)/u;
 
 /** The new password already on the device, sends working after the change, or a reset retyped while troubleshooting. */
+/** "Nobody changed passwords", "the password wasn't changed": a change denied is no change. */
+const PASSWORD_NOT_CHANGED =
+  /\b(?:nobody|no one|never|not|didn'?t|haven'?t|hasn'?t)\b(?:[^.\n]|\.\b){0,20}\b(?:changed|reset|rotated) (?:the |any |their |his |her |its |our )?passwords?\b|\bpasswords? (?:was|were|has|have|had)(?:n'?t| not| never) (?:been )?(?:changed|reset|rotated)\b/gu;
+
 const PASSWORD_UPDATED_ON_DEVICE =
   /\b(?:the new one|the new password|it)(?:['’]s| is)? (?:confirmed|correct|verified) in the (?:vault|key ?vault|config\w*|secrets?|app|device)\b|\bthe new one is confirmed\b|\b(?:reset|changed|re-?set) (?:the |its )?password (?:twice|again|several times|a few times|\d+ times)\b(?:[^.\n]|\.\b){0,40}\b(?:typed|entered)\b|\b(?:i|we)(?: have| had|'ve)? (?:updated|changed|entered|typed|put) (?:the |it |that |this )?(?:new (?:one|password) )?(?:in(?:to)? |on )?(?:the )?(?:printer|scanner|copier|device|app|ricoh|canon|kyocera|xerox|hp|brother|sharp|konica|epson|it)\b(?:[^.\n]|\.\b){0,40}?\b(?:then|same day|right away|immediately|too|as well|at the same time)\b|\b(?:typed|entered|put) the new one into\b|\bscans? (?:still )?worked (?:on|after|for)\b|\bworked (?:fine )?after the (?:password )?change\b/u;
 
@@ -423,7 +440,9 @@ export const USER_WORD_RULES: readonly Rule[] = [
     evidence: (ev) =>
       ev.ex.oauth &&
       /outlook\.office(?:365)?\.com\/smtp\.send\b|\bsmtp\.send\b(?!\s*as)/u.test(ev.words) &&
-      !/client[_ ]credentials|sendasapp|\/\.default\b|app-only|application permission/u.test(ev.words) &&
+      !/client[_ ]credentials|sendasapp|\/\.default\b|app-only|application permission|not granted|admin consent/u.test(
+        ev.words,
+      ) &&
       ev.enhanced.length === 0 &&
       !ev.basic.includes(535)
         ? 1
@@ -450,7 +469,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // removida, it licenza rimossa, nl licentie verwijderd), and a mailbox that is still on-premises
     // (a hybrid account Exchange Online holds no mailbox for).
     evidence: said(
-      /\bunlicen[cs]ed\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 |product )?licen[cs]es?\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b(?:[^.\n]|\.\b){0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen|weggenommen)|lizenz\b(?:[^.\n]|\.\b){0,20}\bweggenommen\b|\bw\/o (?:an? )?(?:exchange )?licen[cs]e\b|ohne lizenz|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|pulled|stripped)\s+(?:the\s+)?["“]?exchange online(?: \((?:plan [12]|kiosk)\)| plan [12]| kiosk)?["”]?\s+(?:from|off)\b|"?assignedlicenses"?\s*:\s*\[\s*\]|\bexchange_s_\w+\b(?:[^\n]){0,60}?\b(?:provisioningstatus|status)\b\s*[:=]?\s*["“]?disabled\b|nessuna licenza|ninguna licencia|aucune licence|nenhuma licença|geen licentie|licence (?:retirée|supprimée|expirée)|licen[cz][ae]\b(?:[^.\n]|\.\b){0,40}\b(?:a été|wurde|fue|foi|è stata|ha sido) (?:retirée|supprimée|enlevée|entfernt|entzogen|quitada|eliminada|retirada|removida|rimossa|tolta)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:quitamos|quité|eliminamos|retiramos|removemos|removi|tiramos|entfernt|entzogen|retiré|retiré|supprimé|rimosso|tolto|verwijderd|odebraliśmy|usunęliśmy|tog bort|fjernede|fjernet|poistimme|odebrali|сняли|удалили|kaldırdık|elvettük)\s+(?:\S+\s+){0,3}?(?:la |a |die |le |il |de )?(?:licencia|licença|lizenz|licence|licenza|licentie|licencj\S*|licens\S*|lisenssi\S*|licenci\S*|лицензи\S*|lisans\S*|licencet?)|mailbox\S* (?:staat|ist|est|está|è|jest|är|står) (?:nog |noch |encore |todavía |ainda |ancora |nadal |fortfarande )?(?:on-?prem\S*|lokal|local)|niet gemigreerd|nicht migriert|non migré|no migrad[oa]|não migrad[oa]|non migrat[oa]|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|mailbox(?:es)? (?:still )?(?:lives?|sits?|is hosted|are hosted|resides?) (?:on|in) (?:our |the |an? )?(?:on-?prem\S*|exchange (?:server )?20\d\d|exchange server|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)|\b(?:took|take|taken|pulled|stripped)\b(?:[^.\n]|\.\b){0,30}\blicen[cs]es?\s+(?:off|away)\b|\b(?:pulled|removed|unassigned|took (?:away|off)|stripped)\b(?:[^.\n]|\.\b){0,30}\b(?:e[1-5]|business (?:basic|standard|premium)|exchange online (?:plan [12]|kiosk)|f[13])\b(?:[^.\n]|\.\b){0,12}\b(?:on|from|off)\b|\bexchange online(?: \((?:plan [12]|kiosk)\)| plan [12])?["”']?(?: service plan)?["”']?\s+(?:(?:is|was|has been)\s+)?(?:switched off|turned off|disabled|unticked|unchecked|off)\b|\bpas encore (?:été )?migrée?\b|\btoujours sur (?:le |notre )?(?:serveur )?exchange\b|\bconvert(?:ed|ing)?\b(?:[^.\n]|\.\b){0,40}\bto (?:a )?shared\b(?:[^.\n]|\.\b){0,80}\b(?:password|sign ?in|log ?in)\b|\b(?:account|login|user(?:name)?|it)\s+(?:is|was)\s+(?:the |an? )?(?:old |former )?shared mailbox\b|\bit['’]s (?:the |an? )?(?:old |former )?shared mailbox\b|(?:shared mailbox|buzón compartido|boîte aux lettres partagée|freigegebenes postfach|cassetta postale condivisa|caixa de correio compartilhada|gedeeld postvak)(?:[^.\n]|\.\b){0,120}[.,;]?\s*(?:[^.\n]|\.\b){0,40}\b(?:(?:set|gave|reset|assigned) (?:it )?(?:a |the )?password|(?:le )?pusimos contraseña|(?:lui )?avons (?:mis|défini) un mot de passe|(?:ein )?passwort (?:gesetzt|vergeben)|gli abbiamo (?:dato|messo) una password|colocamos (?:uma )?senha)|(?<!\p{L})(?:è|ist|est|es|é|is) (?:een |una |ein |une |un |uma )?(?:cassetta postale condivisa|freigegebenes postfach|boîte aux lettres partagée|buzón compartido|caixa de correio compartilhada|gedeeld postvak)\b|\btrial (?:subscription |tenant |licen[cs]e )?(?:has )?(?:expired|ended|ran out)\b|пробн\S* підписк\S*(?:[^.\n]|\.\b){0,30}закінчил|пробн\S* подписк\S*(?:[^.\n]|\.\b){0,30}(?:истекл|закончил)|без ліцензії|без лицензии|bez licencji|bez licence|lisenssi(?:[^.\n]|\.\b){0,20}\bei\b|\bei\b(?:[^.\n]|\.\b){0,30}lisenssi|(?:edelleen|noch|encore|todavía|ainda|ancora|nog|nadal|fortfarande|stále|még|все ещё|досі)\b(?:[^.\n]|\.\b){0,40}exchange(?: server)? 20(?:10|13|16|19)|\bnever (?:been )?migrated\b|\b(?:mailbox|it) (?:has ?n[o']t|has not|was ?n[o']t|was not|is ?n[o']t|is not) (?:been |yet been )?migrated\b|\bstill (?:in|on) the on-?prem\w*\b|\bget-mailbox\b(?:[^.\n]|\.\b){0,60}\bexchange online\b(?:[^.\n]|\.\b){0,20}\breturns nothing\b/u,
+      /\bunlicen[cs]ed\b|\b(?:moved|reassigned|transferred|took) (?:the |its |their |her |his )?(?:[\w-]+ ){0,2}licen[cs]e (?:from|off|away from) (?:[\w.-]+@|(?:the |this |that |our )?(?:[\w@.-]+ )?(?:account|mailbox|user)\b)|\bonly (?:the |a |an )?["“]?(?:microsoft )?(?:power automate free|power bi (?:free|pro)|teams exploratory|entra id p[12]|azure ad p[12]|microsoft 365 f1|visio(?: plan \d)?|project(?: plan \d)?)["”]? licen[cs]e\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 |product )?licen[cs]es?\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b(?:[^.\n]|\.\b){0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen|weggenommen)|lizenz\b(?:[^.\n]|\.\b){0,20}\bweggenommen\b|\bw\/o (?:an? )?(?:exchange )?licen[cs]e\b|ohne lizenz|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|pulled|stripped)\s+(?:the\s+)?["“]?exchange online(?: \((?:plan [12]|kiosk)\)| plan [12]| kiosk)?["”]?\s+(?:from|off)\b|"?assignedlicenses"?\s*:\s*\[\s*\]|\bexchange_s_\w+\b(?:[^\n]){0,60}?\b(?:provisioningstatus|status)\b\s*[:=]?\s*["“]?disabled\b|nessuna licenza|ninguna licencia|aucune licence|nenhuma licença|geen licentie|licence (?:retirée|supprimée|expirée)|licen[cz][ae]\b(?:[^.\n]|\.\b){0,40}\b(?:a été|wurde|fue|foi|è stata|ha sido) (?:retirée|supprimée|enlevée|entfernt|entzogen|quitada|eliminada|retirada|removida|rimossa|tolta)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:quitamos|quité|eliminamos|retiramos|removemos|removi|tiramos|entfernt|entzogen|retiré|retiré|supprimé|rimosso|tolto|verwijderd|odebraliśmy|usunęliśmy|tog bort|fjernede|fjernet|poistimme|odebrali|сняли|удалили|kaldırdık|elvettük)\s+(?:\S+\s+){0,3}?(?:la |a |die |le |il |de )?(?:licencia|licença|lizenz|licence|licenza|licentie|licencj\S*|licens\S*|lisenssi\S*|licenci\S*|лицензи\S*|lisans\S*|licencet?)|mailbox\S* (?:staat|ist|est|está|è|jest|är|står) (?:nog |noch |encore |todavía |ainda |ancora |nadal |fortfarande )?(?:on-?prem\S*|lokal|local)|niet gemigreerd|nicht migriert|non migré|no migrad[oa]|não migrad[oa]|non migrat[oa]|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|mailbox(?:es)? (?:still )?(?:lives?|sits?|is hosted|are hosted|resides?) (?:on|in) (?:our |the |an? )?(?:on-?prem\S*|exchange (?:server )?20\d\d|exchange server|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)|\b(?:took|take|taken|pulled|stripped)\b(?:[^.\n]|\.\b){0,30}\blicen[cs]es?\s+(?:off|away)\b|\b(?:pulled|removed|unassigned|took (?:away|off)|stripped)\b(?:[^.\n]|\.\b){0,30}\b(?:e[1-5]|business (?:basic|standard|premium)|exchange online (?:plan [12]|kiosk)|f[13])\b(?:[^.\n]|\.\b){0,12}\b(?:on|from|off)\b|\bexchange online(?: \((?:plan [12]|kiosk)\)| plan [12])?["”']?(?: service plan)?["”']?\s+(?:(?:is|was|has been)\s+)?(?:switched off|turned off|disabled|unticked|unchecked|off)\b|\bpas encore (?:été )?migrée?\b|\btoujours sur (?:le |notre )?(?:serveur )?exchange\b|\bconvert(?:ed|ing)?\b(?:[^.\n]|\.\b){0,40}\bto (?:a )?shared\b(?:[^.\n]|\.\b){0,80}\b(?:password|sign ?in|log ?in)\b|\b(?:account|login|user(?:name)?|it)\s+(?:is|was)\s+(?:the |an? )?(?:old |former )?shared mailbox\b|\bit['’]s (?:the |an? )?(?:old |former )?shared mailbox\b|(?:shared mailbox|buzón compartido|boîte aux lettres partagée|freigegebenes postfach|cassetta postale condivisa|caixa de correio compartilhada|gedeeld postvak)(?:[^.\n]|\.\b){0,120}[.,;]?\s*(?:[^.\n]|\.\b){0,40}\b(?:(?:set|gave|reset|assigned) (?:it )?(?:a |the )?password|(?:le )?pusimos contraseña|(?:lui )?avons (?:mis|défini) un mot de passe|(?:ein )?passwort (?:gesetzt|vergeben)|gli abbiamo (?:dato|messo) una password|colocamos (?:uma )?senha)|(?<!\p{L})(?:è|ist|est|es|é|is) (?:een |una |ein |une |un |uma )?(?:cassetta postale condivisa|freigegebenes postfach|boîte aux lettres partagée|buzón compartido|caixa de correio compartilhada|gedeeld postvak)\b|\btrial (?:subscription |tenant |licen[cs]e )?(?:has )?(?:expired|ended|ran out)\b|пробн\S* підписк\S*(?:[^.\n]|\.\b){0,30}закінчил|пробн\S* подписк\S*(?:[^.\n]|\.\b){0,30}(?:истекл|закончил)|без ліцензії|без лицензии|bez licencji|bez licence|lisenssi(?:[^.\n]|\.\b){0,20}\bei\b|\bei\b(?:[^.\n]|\.\b){0,30}lisenssi|(?:edelleen|noch|encore|todavía|ainda|ancora|nog|nadal|fortfarande|stále|még|все ещё|досі)\b(?:[^.\n]|\.\b){0,40}exchange(?: server)? 20(?:10|13|16|19)|\bnever (?:been )?migrated\b|\b(?:mailbox|it) (?:has ?n[o']t|has not|was ?n[o']t|was not|is ?n[o']t|is not) (?:been |yet been )?migrated\b|\bstill (?:in|on) the on-?prem\w*\b|\bget-mailbox\b(?:[^.\n]|\.\b){0,60}\bexchange online\b(?:[^.\n]|\.\b){0,20}\breturns nothing\b/u,
     ),
     // A stated fact about the account, not a guess: it outweighs a bare code's prior (wrong credentials).
     weights: { unknown: -1.5, mailbox_unlicensed_or_missing: 3.2, send_as_permission: 0.4 },
@@ -505,11 +524,10 @@ export const USER_WORD_RULES: readonly Rule[] = [
         ev.words,
       )
         ? 1
-        : /\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenn?ant\b|\btenn?ant (?:is|was) (?:brand[- ])?new\b|\btenant (?:ist|est|es|é|è|is) (?:erst |seulement |solo |apenas |solo |pas )?\d+ (?:tage|wochen|monate|jours|semaines|mois|días|semanas|meses|dias|giorni|settimane|mesi|dagen|weken|maanden) (?:alt|oud)?|(?:in|im) entra(?:[^.\n]|\.\b){0,30}\b(?:nix|nichts|niets|rien|nada|niente) (?:angefasst|geändert|aangeraakt|touché|tocado|toccato)\b|\bnobody (?:has )?(?:touched|changed|configured) (?:anything )?in (?:entra|azure ad)\b|\b(?:niemand|personne|nadie|ninguém|nessuno|niemand heeft)\b(?:[^.\n]|\.\b){0,40}\b(?:entra|azure ad)\b(?:[^.\n]|\.\b){0,30}(?:umgestellt|geändert|angefasst|modifié|touché|cambiado|tocado|alterado|modificato|toccato|gewijzigd|aangepast)|\bneue[nmr]? (?:m365-|microsoft-365-|office-365-)?tenant\b|\bnouveau tenant\b|\bnuevo (?:tenant|inquilino)\b|\bnovo (?:tenant|locatário)\b|\bnuovo tenant\b|\bnieuwe tenant\b|\btenant (?:is|was) (?:only )?(?:\d+|a few|two|three) (?:days|weeks|months) old\b|\bcame with the (?:new )?tenant\b/u.test(
-              ev.words,
-            )
-          ? 0.6
-          : 0,
+        : securityDefaultsHints(
+            ev.words,
+            /\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenn?ant\b|\btenn?ant (?:is|was) (?:brand[- ])?new\b|\btenant (?:ist|est|es|é|è|is) (?:erst |seulement |solo |apenas |solo |pas )?\d+ (?:tage|wochen|monate|jours|semaines|mois|días|semanas|meses|dias|giorni|settimane|mesi|dagen|weken|maanden) (?:alt|oud)?|(?:in|im) entra(?:[^.\n]|\.\b){0,30}\b(?:nix|nichts|niets|rien|nada|niente) (?:angefasst|geändert|aangeraakt|touché|tocado|toccato)\b|\bnobody (?:has )?(?:touched|changed|configured) (?:anything )?in (?:entra|azure ad)\b|\b(?:niemand|personne|nadie|ninguém|nessuno|niemand heeft)\b(?:[^.\n]|\.\b){0,40}\b(?:entra|azure ad)\b(?:[^.\n]|\.\b){0,30}(?:umgestellt|geändert|angefasst|modifié|touché|cambiado|tocado|alterado|modificato|toccato|gewijzigd|aangepast)|\bneue[nmr]? (?:m365-|microsoft-365-|office-365-)?tenant\b|\bnouveau tenant\b|\bnuevo (?:tenant|inquilino)\b|\bnovo (?:tenant|locatário)\b|\bnuovo tenant\b|\bnieuwe tenant\b|\btenant (?:is|was) (?:only )?(?:\d+|a few|two|three) (?:days|weeks|months) old\b|\bcame with the (?:new )?tenant\b/u,
+          ),
     weights: { security_defaults_enabled: 3.0, per_user_mfa: -0.6, unknown: -1 },
     why: "A new tenant, or a sign-in that asks to set up Microsoft Authenticator although nobody configured MFA: the signs of security defaults, which block Basic SMTP AUTH",
   },
@@ -530,9 +548,18 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source:
       "CIS Microsoft 365 Foundations Benchmark, 'Ensure SMTP AUTH is disabled' (remediation: Set-TransportConfig -SmtpClientAuthenticationDisabled $true, the organisation's switch)",
     kind: "context",
-    evidence: said(
-      /ensure smtp auth is disabled|\bcis\b(?:[^.\n]|\.\b){0,80}\bsmtp auth\b|\bsmtp auth\b(?:[^.\n]|\.\b){0,60}\bcis\b/u,
-    ),
+    // The control named is decisive; a hardening run by the benchmark is half of it (the CIS benchmark's level 1
+    // turns SMTP AUTH off for the organisation), and yields to an authentication policy the reporter names.
+    evidence: (ev) =>
+      /ensure smtp auth is disabled|\bcis\b(?:[^.\n]|\.\b){0,80}\bsmtp auth\b|\bsmtp auth\b(?:[^.\n]|\.\b){0,60}\bcis\b/u.test(
+        ev.words,
+      )
+        ? 1
+        : /\bcis\b(?:[^.\n]|\.\b){0,40}\b(?:benchmark|baseline|hardening|level 1|l1 recommendations)\b|\btenant hardening\b/u.test(
+              ev.words,
+            ) && !/\bauthentication polic(?:y|ies)\b/u.test(ev.words)
+          ? 0.6
+          : 0,
     weights: { smtp_auth_disabled_tenant: 2.6, smtp_auth_disabled_mailbox: -0.6, unknown: -1.5 },
     why: "The CIS control 'Ensure SMTP AUTH is disabled' turns SMTP AUTH off for the organisation; a mailbox with no value of its own inherits it",
   },
@@ -546,7 +573,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       ORG_SMTP_AUTH_BOX_TICKED.test(ev.words) ||
       // The same box in the localised admin centres: "組織の SMTP AUTH プロトコルをオフにする" にチェック,
       // "关闭组织的 SMTP AUTH 协议" 已勾选, "SMTP AUTH-Protokoll für Ihre Organisation deaktivieren" aktiviert …
-      /(?:組織の ?smtp auth ?プロトコルをオフにする[」"]?に?チェック(?:が入|済|を入)|关闭[^。\n]{0,8}smtp auth[^。\n]{0,12}(?:已勾选|已选中|勾选了)|smtp auth(?:[^.\n]|\.\b){0,30}(?:organi[sz]ation|organisatie|organización|organização|organizzazione|organizacji|organisationen|организации)(?:[^.\n]|\.\b){0,40}(?:aktiviert|angehakt|coché|cochée|marcad[oa]|selezionat[oa]|aangevinkt|zaznaczon|markerad|отмечен|установлен))/u.test(
+      /turn off smtp auth protocol for (?:your|the) organi[sz]ation["”]?(?:[^.\n]|\.\b){0,40}?\b(?:is |was |are )?(?:ticked|checked|selected|enabled)\b|\[x\] ?["“]?turn off smtp auth protocol\b|(?:組織の ?smtp auth ?プロトコルをオフにする[」"]?に?チェック(?:が入|済|を入)|关闭[^。\n]{0,8}smtp auth[^。\n]{0,12}(?:已勾选|已选中|勾选了)|smtp auth(?:[^.\n]|\.\b){0,30}(?:organi[sz]ation|organisatie|organización|organização|organizzazione|organizacji|organisationen|организации)(?:[^.\n]|\.\b){0,40}(?:aktiviert|angehakt|coché|cochée|marcad[oa]|selezionat[oa]|aangevinkt|zaznaczon|markerad|отмечен|установлен))/u.test(
         ev.words,
       )
         ? 1
@@ -555,14 +582,27 @@ export const USER_WORD_RULES: readonly Rule[] = [
     why: "You say 'Turn off SMTP AUTH protocol for your organization' is checked: SMTP AUTH is off for the organisation",
   },
   {
+    id: "words-mfa-not-per-user",
+    source:
+      "Microsoft 'Security defaults in Microsoft Entra ID' and 'Enforce per-user Microsoft Entra multifactor authentication': with security defaults every user registers the Authenticator while the per-user MFA page shows them Disabled, and app passwords exist only with per-user MFA (the option is missing from Security info otherwise)",
+    kind: "context",
+    // MFA is in use, but not per-user MFA: the per-user page lists the users as Disabled, or Security info
+    // offers no app password.
+    evidence: said(
+      /\b(?:multi-?factor|mfa|per-?user(?: mfa)?)\b[^.\n]{0,30}\b(?:page|list|portal|screen)\b(?:[^.\n]|\.\b){0,60}\b(?:shows?|lists?|says)\b(?:[^.\n]|\.\b){0,30}\b(?:everyone|every user|all users|all of us|them all|each user)\b(?:[^.\n]|\.\b){0,10}["“]?disabled\b|\b(?:no|without an?) ["“]?app passwords?["”]? (?:option|choice|entry)\b|\b(?:only has|only shows|only lists)\b(?:[^.\n]|\.\b){0,80}\bno ["“]?app password\b/u,
+    ),
+    weights: { security_defaults_enabled: 2.2, conditional_access_block: 0.8, per_user_mfa: -2.5, unknown: -1 },
+    why: "Everyone uses MFA but per-user MFA is off (no app password option): security defaults or a Conditional Access policy require it, and they block Basic SMTP AUTH",
+  },
+  {
     id: "words-per-user-mfa-enforced",
     source:
       "the legacy per-user MFA page's states Enabled / Enforced, as reporters name them in their language (Applicato, Appliqué, Erzwungen, Aplicado, Afgedwongen, 強制, 强制)",
     kind: "context",
     evidence: said(
-      /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare|사용자별)(?:[^.\n]|\.\b){0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad|적용됨|exigido|obligatorio|forcé|wymuszone|vynuceno)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制/u,
+      /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare|사용자별)(?:[^.\n]|\.\b){0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad|적용됨|exigido|obligatorio|forcé|wymuszone|vynuceno)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制|\benforced next to (?:each|every|their|the)\b|["“]enable["”](?:[^.\n]|\.\b){0,60}\benforced\b|\b(?:mfa|multi-?factor(?: auth\w*)?|two-step verification) (?:status|state)\b(?:[^.\n]|\.\b){0,30}\benforced\b/u,
     ),
-    weights: { per_user_mfa: 3, conditional_access_block: -0.8, unknown: -1.5 },
+    weights: { per_user_mfa: 3, conditional_access_block: -0.8, security_defaults_enabled: -1.2, unknown: -1.5 },
     why: "You say per-user MFA is enforced for the account: a password-only SMTP sign-in cannot satisfy it",
   },
   {
@@ -571,7 +611,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Microsoft Defender portal > Email & collaboration > Review > Restricted entities ('Outbound spam limit exceeded'); Exchange Online's outbound spam policy and sending limits",
     kind: "context",
     evidence: said(
-      /\brestricted (?:entities|users)\b|entités restreintes|eingeschränkte (?:entitäten|benutzer)|entidades restringidas|entidades restritas|entità con restrizioni|beperkte entiteiten|\boutbound spam (?:limit|polic(?:y|ies))\b|\b(?:blocked|restricted) from sending\b|\bsending limits? (?:exceeded|reached)\b|\b(?:went over|over|exceeded|reached|hit) (?:its |the |their |our |my )?daily (?:recipient|sending|message) limit\b|\bexceeded (?:the )?(?:sending|recipient rate|message rate) limit/u,
+      /\brestricted (?:entities|users)\b|entités restreintes|eingeschränkte (?:entitäten|benutzer)|entidades restringidas|entidades restritas|entità con restrizioni|beperkte entiteiten|\boutbound spam (?:limit|polic(?:y|ies))\b|\b(?:blocked|restricted) from sending\b|\bsending limits? (?:exceeded|reached)\b|\b(?:went over|over|exceeded|reached|hit) (?:its |the |their |our |my )?daily (?:recipient|sending|message) limit\b|\bexceeded (?:the )?(?:sending|recipient rate|message rate) limit|\bcan (?:still )?receive\b(?:[^.\n]|\.\b){0,20}\bbut (?:can'?t|cannot|can not|not|unable to) send\b|\b(?:got |was |been |were )(?:phished|compromised|hacked)\b(?:[^.\n]|\.\b){0,300}\b(?:can'?t|cannot|can not|unable to) send\b/u,
     ),
     weights: { sender_restricted: 4, unknown: -1.5 },
     why: "You name the restricted-entities list or the outbound spam limit: Exchange Online has blocked this mailbox from sending",
@@ -582,7 +622,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Microsoft 'How to set up a multifunction device or application to send email using Microsoft 365': the user name is the mailbox's full address (UPN); a short name or one without the domain is an invalid user name (sign-in error 50034/50126)",
     kind: "context",
     evidence: said(
-      /\b(?:without|missing|no) (?:the )?(?:@?domain|@\S+ (?:part|suffix))\b|\binstead of (?:the )?(?:full|complete) (?:e-?mail )?(?:address|upn|user ?name)\b|\bneeds? the (?:full|complete) (?:sign-?in name|user ?name|e-?mail address|address|upn)\b|\bnot the (?:full|complete) (?:e-?mail )?(?:address|upn)\b|\bjust the (?:user ?name|local part)\b|zamiast pełnego adresu|statt der vollständigen|au lieu de l'adresse (?:e-mail )?complète|en lugar de la dirección completa|em vez do endereço completo|invece dell'indirizzo completo|in plaats van het volledige|istället för hela adressen|\b(?:is|as) an? (?:extra|additional|secondary|proxy) (?:e-?mail )?address\b|\b(?:smtp_user(?:name)?|mail_username|smtp_login|email_host_user)\s*[:=]\s*["']?[a-z0-9._-]{2,40}(?![\w.@-])|\b(?:user ?name|login|sign-?in name) (?:is|was) (?:an? |the )?(?:alias|proxy address)\b|\balias (?:address )?(?:as|for) (?:the )?(?:user ?name|login)\b|\bis an alias\b|\b(?:actual|real) sign-?in (?:name|address)\b|\buser ?name\s*(?:[:=]\s*)?["“][a-z0-9._-]{2,30}["”](?!\s*@)|\bas the user ?name\b(?:[^.\n]|\.\b){0,40}\b(?:because|since) (?:that['’]?s|it['’]?s|it is) (?:the|my|our|his|her) ["“]?e-?mail\b|\b(?:only )?(?:works?|signs? in) (?:when i (?:type|use|enter)|with) the (?:long |full |onmicrosoft )?upn\b|\bupn (?:was|is) (?:never|not) (?:changed|updated)\b/u,
+      /\b(?:without|missing|no) (?:the )?(?:@?domain|@\S+ (?:part|suffix))\b|\bsign(?:s|ing)?[- ]in (?:names?|with)\b(?:[^.\n]|\.\b){0,60}\bonmicrosoft\.com\b(?:[^.\n]|\.\b){0,80}\b(?:e-?mail|address)\b|\bupn\b(?:[^.\n]|\.\b){0,40}\b(?:differs?|different|is not the same|isn't the same)\b|\binstead of (?:the )?(?:full|complete) (?:e-?mail )?(?:address|upn|user ?name)\b|\bneeds? the (?:full|complete) (?:sign-?in name|user ?name|e-?mail address|address|upn)\b|\bnot the (?:full|complete) (?:e-?mail )?(?:address|upn)\b|\bjust the (?:user ?name|local part)\b|zamiast pełnego adresu|statt der vollständigen|au lieu de l'adresse (?:e-mail )?complète|en lugar de la dirección completa|em vez do endereço completo|invece dell'indirizzo completo|in plaats van het volledige|istället för hela adressen|\b(?:is|as) an? (?:extra|additional|secondary|proxy) (?:e-?mail )?address\b|\b(?:smtp_user(?:name)?|mail_username|smtp_login|email_host_user)\s*[:=]\s*["']?[a-z0-9._-]{2,40}(?![\w.@-])|\b(?:user ?name|login|sign-?in name) (?:is|was) (?:an? |the )?(?:alias|proxy address)\b|\balias (?:address )?(?:as|for) (?:the )?(?:user ?name|login)\b|\bis an alias\b|\b(?:actual|real) sign-?in (?:name|address)\b|\buser ?name\s*(?:[:=]\s*)?["“][a-z0-9._-]{2,30}["”](?!\s*@)|\bas the user ?name\b(?:[^.\n]|\.\b){0,40}\b(?:because|since) (?:that['’]?s|it['’]?s|it is) (?:the|my|our|his|her) ["“]?e-?mail\b|\b(?:only )?(?:works?|signs? in) (?:when i (?:type|use|enter)|with) the (?:long |full |onmicrosoft )?upn\b|\bupn (?:was|is) (?:never|not) (?:changed|updated)\b/u,
     ),
     weights: { wrong_credentials: 2.8, unknown: -1.5 },
     why: "The user name is not the mailbox's full address (UPN): Entra cannot find the account, so the sign-in fails as a wrong user name",
@@ -630,7 +670,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // A settings line turning STARTTLS off (any language), with the submission port named.
     evidence: (ev) =>
-      (/\bstart ?tls["'”]?\s*[:=]\s*["'“]?(?:off|disabled|no|none|unchecked|unticked|not checked|sin marcar|desmarcad[oa]|aus|nein|désactivé|non cochée?|non|disattivat[oa]|uit|niet aangevinkt)\b|\benablessl\s*[:=]\s*false\b|\bssl kullan\s*:\s*hayır|["“]?(?:encryption|security|connection security|secure connection|ssl\/tls|tls\/ssl)["”]?(?: setting)?\s*(?:[:=]|is (?:now )?|was (?:set to )?)\s*["“]?(?:none|off)\b|\b(?:encryption|connection security) (?:set to|is|was|left (?:at|on)) ["“]?none\b|\b(?:ssl\/tls|tls\/ssl|ssl|tls|encryption|secure connection)["”]?\s*[:=]\s*["“]?(?:do not use|don['’]t use|not used|never)\b|\b(?:encryption|ssl|tls)\b(?:[^.\n]|\.\b){0,40}\b(?:for transmission|for (?:e-?mail|smtp) (?:transmission|sending))?\s*[:=]?\s*not supported\b|["“](?:requires? a )?secure connection[^"”\n]{0,30}["”]\s+(?:is\s+|was\s+)?(?:unticked|unchecked|not ticked|not checked)\b/u.test(
+      (/\b(?:enable |use )?start ?tls["'”]?\s*[:=]\s*\[ ?\]|\bstart ?tls["'”]?\s*[:=]\s*["'“]?(?:off|disabled|no|none|unchecked|unticked|not checked|sin marcar|desmarcad[oa]|aus|nein|désactivé|non cochée?|non|disattivat[oa]|uit|niet aangevinkt)\b|\benablessl\s*[:=]\s*false\b|\bssl kullan\s*:\s*hayır|["“]?(?:encryption|security|connection security|secure connection|ssl\/tls|tls\/ssl)["”]?(?: setting)?\s*(?:[:=]|is (?:now )?|was (?:set to )?)\s*["“]?(?:none|off)\b|\b(?:encryption|connection security) (?:set to|is|was|left (?:at|on)) ["“]?none\b|\b(?:ssl\/tls|tls\/ssl|ssl|tls|encryption|secure connection)["”]?\s*[:=]\s*["“]?(?:do not use|don['’]t use|not used|never)\b|\b(?:encryption|ssl|tls)\b(?:[^.\n]|\.\b){0,40}\b(?:for transmission|for (?:e-?mail|smtp) (?:transmission|sending))?\s*[:=]?\s*not supported\b|["“](?:requires? a )?secure connection[^"”\n]{0,30}["”]\s+(?:is\s+|was\s+)?(?:unticked|unchecked|not ticked|not checked)\b/u.test(
         ev.words,
       ) ||
         // "Secure Connection: SSL/TLS" (Epson), "Encryption: SSL" — TLS on connect, not STARTTLS. Not a
@@ -671,9 +711,13 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     evidence: (ev) =>
       /smtp\.office365\.com/u.test(ev.words) &&
-      /^[^\S\n]*(?:smtp[ -]?)?(?:login ?(?:name|user(?: ?name)?)|user ?(?:name|id)|device userid|anmeldebenutzername|benutzername|nom d'utilisateur|nombre de usuario|usuario|nome utente|utente|gebruikersnaam|användarnamn|nazwa użytkownika)[^\S\n]*[:=][^\S\n]*([a-z0-9._-]{2,40})[^\S\n]*$/mu.test(
+      (/^[^\S\n]*(?:smtp[ -]?)?(?:login ?(?:name|user(?: ?name)?)|user ?(?:name|id)|device userid|anmeldebenutzername|benutzername|nom d'utilisateur|nombre de usuario|usuario|nome utente|utente|gebruikersnaam|användarnamn|nazwa użytkownika)[^\S\n]*[:=][^\S\n]*([a-z0-9._-]{2,40}(?: [a-z0-9._-]{2,20}){0,2})[^\S\n]*(?:$|[,;(])/mu.test(
         ev.ex.normalized.toLowerCase(),
-      )
+      ) ||
+        // Mid-line, as a settings list retold on one line: ", Login Name: scanner, Password: …".
+        /[,;][^\S\n]+(?:smtp[ -]?)?(?:login ?name|user ?name)[^\S\n]*:[^\S\n]*[a-z0-9._-]{2,40}[^\S\n]*[,;(]/u.test(
+          ev.ex.normalized.toLowerCase(),
+        ))
         ? 1
         : 0,
     weights: { wrong_credentials: 2.6, unknown: -1.5 },
@@ -687,7 +731,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // change is history, not the cause (blind set 19).
     evidence: (ev) =>
       /password (?:was |has been |got )?(?:changed|reset|expired|rotated)(?![ -](?:e-?mails?|mails?|links?|forms?|pages?|tokens?|flows?|messages?|requests?|features?|functions?|templates?|notifications?)\b)|(?:changed|reset|rotated) (?:the |my |our |its )?(?:[\w']+ )?passwords?(?![ -](?:e-?mails?|mails?|links?|forms?|pages?|tokens?|flows?|messages?|requests?|features?|functions?|templates?|notifications?)\b)|\bpassword rotation\b|\bpasswords? (?:expire|expires|expiring)\b|\b(?:asks?|prompts?|wants?|forces?|forced) (?:me |us |you |him |her )?(?:for|to (?:set|change|choose|enter)) (?:a )?new password\b|kennw[oö]rt\S*(?:[^.\n]|\.\b){0,40}(?:ablaufen|abgelaufen|läuft ab|laufen ab)|\b(?:laufen|läuft) (?:die |unsere |alle )?(?:kennw[oö]rt|passw[oö]rt)\S*(?:[^.\n]|\.\b){0,40}\bab\b|neues kennwort|\brotated\b(?:[^.\n]|\.\b){0,30}\bpassword\b|\bnobody updated the\b|new password|\b(?:still|noch|encore|todavía|ainda|ancora|nog|még|wciąż|fortfarande|stále|всё ещё|hala)\b(?:[^.\n]|\.\b){0,40}\b(?:old|alte|ancien|antigua|antiga|vecchia|oude|régi|stare|gamla|staré|старый|eski)\b|passwort (?:geändert|abgelaufen)|neues passwort|mot de passe (?:a été )?(?:changé|modifié|expiré)|nouveau mot de passe|(?:cambiamos|cambié) la contraseña|(?:nueva|contraseña nueva)|senha (?:foi )?(?:alterada|expirada)|nova senha|password (?:cambiata|scaduta)|nuova password|wachtwoord (?:is )?(?:gewijzigd|verlopen)|nieuw wachtwoord|zmieni\S* hasło|nowe hasło|hasło wygasło|nytt lösenord|bytt lösenord|lejárt(?:[^.\n]|\.\b){0,30}jelsz|új jelsz|nové heslo|změnil\S* heslo|\bheslo\b(?:[^.\n]|\.\b){0,40}\b(?:vypršel\S*|změn\S*)|смени\S* пароль|новый пароль|пароль истёк|şifre (?:değişti|değiştirildi)|yeni şifre|パスワードを変更|新しいパスワード|修改了密码|新密码|密码过期|비밀번호를 변경|새 비밀번호/u.test(
-        ev.words,
+        ev.words.replace(PASSWORD_NOT_CHANGED, " "),
       ) &&
       !PASSWORD_UPDATED_ON_DEVICE.test(ev.words) &&
       reportedOutcome(ev, "wrong_credentials") !== "no change"
@@ -724,7 +768,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "reporters' own account that the server accepts only TLS 1.2 (DSpace #7964 'TLSv1.2+ only servers'), or that the device speaks only TLS 1.0/1.1; Microsoft 'Preparing for TLS 1.2 in Office 365'",
     kind: "context",
     evidence: said(
-      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|client ?hello\b(?:[^.\n]|\.\b){0,30}\btls\s*v?1(?:\.[01])?\b(?!\.[23])|\btls\s*v?1\.2\s*[:=]\s*(?:off|disabled|no|niet actief|nicht aktiv|inactive|désactivé|desactivado|disattivato|nieaktywn\S*|\[ ?\])|\b(?:only|can only) (?:negotiate|do|speak|support)s? (?:an? )?(?:older|old|legacy) tls\b|\btls\s*v?1\.2\b(?:[^.\n]|\.\b){0,50}\b(?:later|newer) firmware\b|(?:ssl|tls)(?:\/tls)?[ _-]?(?:method|version|protocol)s?\s*[:=]\s*(?:tls\s*v?1(?:\.[01])?\b(?!\.[23])|ssl\s*v?3)|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|tls\s*v?1\.2\)?\s*(?:nicht auswählbar|not selectable|not available|non disponible|no disponible|nicht verfügbar|niet beschikbaar|non selezionabile)|tls\s*v?1\.0\s*(?:bis|to|à|a|–|-)\s*tls\s*v?1\.1\b|\bno\b(?:[^.\n]|\.\b){0,25}\bwith tls\s*v?1\.2 support|\b(?:still )?allows? tls\s*v?1\.[01]\b(?:[^.\n]|\.\b){0,60}\bworks\b|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)|(?<![a-z])(?:only|nur|seulement|uniquement|solo|solamente|apenas|somente|alleen|tylko|endast|bara|kun|vain|csak|pouze|jen|только|лише|sadece|hanya|doar|μόνο|chỉ|max(?:imum)?|up to|at most|höchstens|jusqu'à|hasta|até|fino a|tot|maksymalnie|tối đa)(?![a-z])(?:(?:[^.\n]|\.\b)|\.(?=\d)){0,25}?\b(?:ssl\s*v?3(?:\.0)?|tls\s*v?1(?:\.[01])?)\b(?!\.[23])|(?:only|only supports?|with|using)\s+tls\s*v?1\.0\s*(?:or|and|\/)\s*(?:tls\s*v?)?1\.1\b|(?:no longer accepts?|stopped accepting|deixou de aceitar|dejó de aceptar|n'accepte plus|akzeptiert (?:nicht mehr|kein(?:e|en)? )|non accetta più|accepteert (?:niet langer|geen))(?:[^.\n]|\.\b){0,20}tls\s*v?1\.[01]\b|connecting using smtp auth client submission(?:[^.\n]|\.\b){0,60}tls\s*v?1\.[01]|(?:只|仅|僅)[^。\n]{0,20}tls\s*v?1(?:\.[01])?\b(?!\.[23])|(?:没有|沒有|不支持|不支援)\s*tls\s*v?1\.2|tls\s*v?1(?:\.[01])?\b(?!\.[23])[^。\n]{0,8}(?:のみ|までしか|まで対応|까지만|만 지원)|tls\s*v?1\.2\s*(?:対応|支持|지원)[^。\n]{0,20}(?:提供されていない|ない|没有|不|없)/u,
+      /(?:only|require[sd]?|force[sd]?|mandatory|enforce[sd]?)\s+(?:support\s+)?tls\s*v?1\.2|tls\s*v?1\.2\+?\s*(?:only|is required|is mandatory|required)|(?:old|outdated)\s+(?:java ?mail|tls)|(?:supports?|offers?|speaks?|has)\s+only\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|only\s+supports?\s+(?:tls|ssl)\s*v?1(?:\.[01])?\b(?!\.[23])|(?:tls|ssl)\s*v?1\.[01]\s+only|client ?hello\b(?:[^.\n]|\.\b){0,30}\btls\s*v?1(?:\.[01])?\b(?!\.[23])|\btls\s*v?1\.2\s*[:=]\s*(?:off|disabled|no|niet actief|nicht aktiv|inactive|désactivé|desactivado|disattivato|nieaktywn\S*|\[ ?\])|\b(?:only|can only) (?:negotiate|do|speak|support)s? (?:an? )?(?:older|old|legacy) tls\b|\btls\s*v?1\.2\b(?:[^.\n]|\.\b){0,50}\b(?:later|newer) firmware\b|\bfirmware (?:that |which )?["“]?(?:adds?|brings?|with) (?:the )?tls\s*v?1\.2\b|\b(?:ssl\/)?tls (?:only )?up to (?:tls )?v?1\.[01]\b|(?:ssl|tls)(?:\/tls)?[ _-]?(?:method|version|protocol)s?\s*[:=]\s*(?:tls\s*v?1(?:\.[01])?\b(?!\.[23])|ssl\s*v?3)|(?:does ?n[o']t|do ?n[o']t|not|cannot|can't|unable to)\s+(?:support|use|do)\s+tls\s*v?1\.2|no\s+tls\s*v?1\.2\s+support|tls\s*v?1\.2\)?\s*(?:nicht auswählbar|not selectable|not available|non disponible|no disponible|nicht verfügbar|niet beschikbaar|non selezionabile)|tls\s*v?1\.0\s*(?:bis|to|à|a|–|-)\s*tls\s*v?1\.1\b|\bno\b(?:[^.\n]|\.\b){0,25}\bwith tls\s*v?1\.2 support|\b(?:still )?allows? tls\s*v?1\.[01]\b(?:[^.\n]|\.\b){0,60}\bworks\b|(?:tls|ssl)\s*v?1(?:\.[01])?\s+(?:as|is)\s+the\s+only\s+(?:protocol|version)|(?<![a-z])(?:only|nur|seulement|uniquement|solo|solamente|apenas|somente|alleen|tylko|endast|bara|kun|vain|csak|pouze|jen|только|лише|sadece|hanya|doar|μόνο|chỉ|max(?:imum)?|up to|at most|höchstens|jusqu'à|hasta|até|fino a|tot|maksymalnie|tối đa)(?![a-z])(?:(?:[^.\n]|\.\b)|\.(?=\d)){0,25}?\b(?:ssl\s*v?3(?:\.0)?|tls\s*v?1(?:\.[01])?)\b(?!\.[23])|(?:only|only supports?|with|using)\s+tls\s*v?1\.0\s*(?:or|and|\/)\s*(?:tls\s*v?)?1\.1\b|(?:no longer accepts?|stopped accepting|deixou de aceitar|dejó de aceptar|n'accepte plus|akzeptiert (?:nicht mehr|kein(?:e|en)? )|non accetta più|accepteert (?:niet langer|geen))(?:[^.\n]|\.\b){0,20}tls\s*v?1\.[01]\b|connecting using smtp auth client submission(?:[^.\n]|\.\b){0,60}tls\s*v?1\.[01]|(?:只|仅|僅)[^。\n]{0,20}tls\s*v?1(?:\.[01])?\b(?!\.[23])|(?:没有|沒有|不支持|不支援)\s*tls\s*v?1\.2|tls\s*v?1(?:\.[01])?\b(?!\.[23])[^。\n]{0,8}(?:のみ|までしか|まで対応|까지만|만 지원)|tls\s*v?1\.2\s*(?:対応|支持|지원)[^。\n]{0,20}(?:提供されていない|ない|没有|不|없)/u,
     ),
     weights: { tls_version: 3.6, transient: -0.5 },
     why: "You say the server accepts only TLS 1.2: the client (or its runtime) offers only TLS 1.0/1.1",
@@ -920,8 +964,30 @@ export const USER_WORD_RULES: readonly Rule[] = [
       smtp_auth_disabled_tenant: -1,
       smtp_auth_disabled_mailbox: -0.5,
       security_defaults_enabled: -0.5,
+      // A personal account's two-step verification is not Entra's per-user MFA, and no tenant policy applies.
+      per_user_mfa: -2,
+      conditional_access_block: -1.5,
+      authentication_policy_blocks_basic_smtp: -1,
     },
     why: "A personal Outlook.com/Hotmail account: only OAuth works; there are no tenant switches",
+  },
+  {
+    id: "words-personal-account-app-password",
+    source:
+      "Microsoft support, 'Modern authentication methods now needed to continue syncing Outlook email in non-Microsoft email apps': from 16 September 2024 personal Outlook.com/Hotmail accounts accept no password login for SMTP, app passwords included",
+    kind: "context",
+    // A personal account with an app password tried: the app password is the Basic login that was retired, not a
+    // per-user MFA matter (personal accounts have no per-user MFA).
+    evidence: (ev) =>
+      ev.ex.consumerAccount &&
+      !ev.ex.oauth &&
+      /\bapp(?:lication)?[- ]?passwords?\b|\bsenhas? de aplicativo\b|\bcontraseñas? de aplicación\b|\bapp-kennwort\b|\bmot de passe d['’]application\b|\bpassword (?:per le )?app\b|\bapp-wachtwoord\b|\bhasło aplikacji\b|应用(?:专用)?密码|アプリ パスワード|앱 암호/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
+    weights: { basic_auth_disabled_or_retired: 2.4, per_user_mfa: -1.5, wrong_credentials: -0.5, unknown: -1 },
+    why: "A personal Outlook.com/Hotmail account: since September 2024 it takes no password for SMTP, app passwords included; only OAuth works",
   },
   {
     id: "words-personal-account-auth-failure",
@@ -1045,7 +1111,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
             (MODERN_AUTH_PAGE.test(ev.words) && BASIC_PROTOCOLS_UNTICKED.test(ev.words))
           ? 1
           : // A negated mention ("no auth policies in those tenants") names no policy.
-            /\b(?:exchange )?auth(?:entication)? polic(?:y|ies)\b(?!(?:[^.\n]|\.\b){0,20}\bmethods?\b)|\bdefaultauthenticationpolicy\b|\b(?:new|set|get)-authenticationpolicy\b/u.test(
+            /\b(?:exchange )?auth(?:entication)? polic(?:y|ies)\b(?!(?:[^.\n]|\.\b){0,20}\bmethods?\b)|\bdefaultauthenticationpolicy\b|\b(?:new|set|get)-authenticationpolicy\b|authentifizierungsrichtlinie|stratégie d['’]authentification|directiva de autenticación|política de autenticação|criterio di autenticazione|verificatiebeleid|zasad\w* uwierzytelniania|認証ポリシー|身份验证策略|인증 정책|"인증 정책"/u.test(
                 negatedMentions(ev.words, String.raw`\b(?:exchange )?auth(?:entication)?`).rest,
               ) || MODERN_AUTH_PAGE.test(ev.words)
             ? 0.6
@@ -1076,7 +1142,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Someone disabled the account, in the admin's words or as the portal's field. Weaker than a lockout
     // quoted: "disabled the old account" may be one the device no longer uses.
     evidence: said(
-      /\bdisabled (?:the |his |her |their |its )?(?:[\w@.-]+ )?(?:(?:ad|user|service|scan|entra|on-?prem) )?account\b|\baccount ?enabled["”]?\s*[:=]?\s*["“]?(?:no|false)\b|\b(?:konto|compte|cuenta|conta|account) (?:ist |wurde |est |a été |está |fue |foi |è stato |is )?(?:deaktiviert|désactivé|deshabilitada|desactivada|desativada|disabilitato|uitgeschakeld)\b/u,
+      /\bdisabl(?:ed|es|e|ing) (?:the |his |her |their |its )?(?:[\w@.-]+ )?(?:(?:ad|user|service|scan|entra|on-?prem) )?account\b(?! (?:creation|settings?|page)\b)|\baccount (?:is |was |gets |got )?disabled in (?:our |the )?(?:on-?prem(?:ises)? )?(?:ad|active directory|entra(?: id)?)\b|\baccount ?enabled["”]?\s*[:=]?\s*["“]?(?:no|false)\b|\b(?:konto|compte|cuenta|conta|account) (?:ist |wurde |est |a été |está |fue |foi |è stato |is )?(?:deaktiviert|désactivé|deshabilitada|desactivada|desativada|disabilitato|uitgeschakeld)\b/u,
     ),
     weights: { account_locked: 3.0, unknown: -1.5 },
     why: "The account is disabled: Entra refuses every sign-in for it, whatever the password",
@@ -1214,7 +1280,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // Or a tenant created in 2020 or later whose SMTP AUTH settings nobody ever touched: the default holds.
     evidence: (ev) =>
-      /\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenn?ant\b[^\n]{0,300}\b(?:nothing|not|never)\b(?:[^.\n]|\.\b){0,30}\b(?:configured|changed|touched|set)\b(?:[^.\n]|\.\b){0,30}\bexchange\b|\b(?:haven'?t|have not|never|didn'?t|did not) (?:configured|touched|changed|set up) anything in exchange\b/u.test(
+      /\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenn?ant\b[^\n]{0,300}\b(?:nothing|not|never)\b(?:[^.\n]|\.\b){0,30}\b(?:configured|changed|touched|set)\b(?:[^.\n]|\.\b){0,30}\bexchange\b|\b(?:haven'?t|have not|never|didn'?t|did not) (?:configured|touched|changed|set up) anything (?:at all )?in (?:the )?exchange\b/u.test(
         ev.words,
       ) ||
       (/\btenn?ant (?:was |is )?(?:created|set up|provisioned|opened|started)\b(?:[^.\n]|\.\b){0,30}\b20[23]\d\b|\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenn?ant\b/u.test(
@@ -1278,7 +1344,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth': the app's SMTP.SendAsApp (Office 365 Exchange Online) application permission needs admin consent; 'Not granted for <tenant>' in API permissions means the token carries no role",
     kind: "context",
     evidence: said(
-      /\bsmtp\.send(?:asapp)?\b(?:[^.\n]|\.\b){0,80}\bnot granted\b|\b(?:admin )?consent\b(?:[^.\n]|\.\b){0,20}\b(?:not (?:yet )?granted|never granted|still pending|pending approval)\b|\b(?:not|never) (?:yet )?granted (?:admin )?consent\b/u,
+      /\bsmtp\.send(?:asapp)?\b(?:[^.\n]|\.\b){0,80}\bnot granted\b|\b(?:admin )?consent\b(?:[^.\n]|\.\b){0,20}\b(?:not (?:yet )?granted|never granted|still pending|pending approval)\b|\b(?:not|never) (?:yet )?granted (?:admin )?consent\b|\bnot granted for\b|\bgrant admin consent\b(?:[^.\n]|\.\b){0,40}\b(?:greyed|grayed|disabled|not (?:available|clickable))\b/u,
     ),
     weights: { oauth_misconfigured_app_or_sp: 3, unknown: -1.5 },
     why: "The app's SMTP permission has no admin consent: its token carries no SMTP.SendAsApp role, so Exchange refuses it",
@@ -1422,7 +1488,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "device and library reports of passwords with characters the client cannot type or encodes differently (non-ASCII such as §, €, umlauts; panel keyboards, Latin-1 vs UTF-8 in AUTH LOGIN's base64): the server sees another password",
     kind: "context",
     evidence: said(
-      /(?:special (?:char(?:acter)?s?|symbols?)|umlauts?|non-ascii|accented (?:letters|characters)|sonderzeichen|caractères spéciaux|caracteres especiales|caratteri speciali|speciale tekens|znaki specjalne)(?:[^.\n]|\.\b){0,60}\b(?:password|passwort|kennwort|mot de passe|contraseña|senha|hasło|wachtwoord)\b|\b(?:password|passwort|kennwort|mot de passe|contraseña|senha|hasło|wachtwoord)\b(?:[^.\n]|\.\b){0,60}(?:special (?:char(?:acter)?s?|symbols?)|umlauts?|non-ascii|sonderzeichen|caractères spéciaux|caracteres especiales|[§€£])|\b(?:password )?field (?:only )?(?:takes|accepts|allows|holds) (?:up to )?\d+ characters\b|\b(?:real one|password) contains an? ["“]?\$|\b\d+ (?:chars?|characters) shorter than the (?:real )?password\b|\bpassword\b(?:[^.\n]|\.\b){0,60}\b(?:truncat\w*|cut (?:it )?off|silently cut)\b|\b(?:truncat\w*|silently cut)\b(?:[^.\n]|\.\b){0,40}\bpassword\b/u,
+      /(?:special (?:char(?:acter)?s?|symbols?)|umlauts?|non-ascii|accented (?:letters|characters)|sonderzeichen|caractères spéciaux|caracteres especiales|caratteri speciali|speciale tekens|znaki specjalne)(?:[^.\n]|\.\b){0,60}\b(?:password|passwort|kennwort|mot de passe|contraseña|senha|hasło|wachtwoord)\b|\b(?:passwords?|passw[oö]rter|passwort|kennw[oö]rter|kennwort|mots? de passe|contraseñas?|senhas?|hasło|wachtwoord(?:en)?)\b(?:[^.\n]|\.\b){0,80}(?:special (?:char(?:acter)?s?|symbols?)|umlauts?|non-ascii|sonderzeichen|caractères spéciaux|caracteres especiales|[§€£]|semi-?colon|hash sign|pound sign|punto y coma|almohadilla|point-virgule|dièse|strichpunkt|semikolon|rautezeichen)|\b(?:password )?field (?:only )?(?:takes|accepts|allows|holds) (?:up to )?\d+ characters\b|\b(?:real one|password) contains an? ["“]?\$|\b\d+ (?:chars?|characters) shorter than the (?:real )?password\b|\bpassword\b(?:[^.\n]|\.\b){0,60}\b(?:truncat\w*|cut (?:it )?off|silently cut)\b|\b(?:truncat\w*|silently cut)\b(?:[^.\n]|\.\b){0,40}\bpassword\b/u,
     ),
     // Stronger than the reporter's "the same password signs in to the portal": that is the point.
     weights: { wrong_credentials: 3, unknown: -1.5 },
@@ -1544,6 +1610,51 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Does the client send AUTH to an endpoint that accepts it by IP (a <domain>.mail.protection.outlook.com connector)?",
   },
   {
+    id: "words-phpmailer-encryption-off",
+    source:
+      "PHPMailer: SMTPSecure '' with SMTPAutoTLS false never issues STARTTLS, and smtp.office365.com:587 offers no AUTH without it (PHPMailer's wiki, 'Troubleshooting')",
+    kind: "context",
+    evidence: (ev) =>
+      /\bsmtpsecure\s*=\s*(?:''|""|false|null)/u.test(ev.words) && /\bsmtpautotls\s*=\s*false\b/u.test(ev.words)
+        ? 1
+        : 0,
+    weights: { starttls_required: 3, auth_mechanism_unsupported: 0.3, unknown: -1.5 },
+    why: "PHPMailer is set to no encryption and no automatic STARTTLS: port 587 needs STARTTLS before it offers AUTH",
+  },
+  {
+    id: "words-new-firewall",
+    source:
+      "A firewall or router replaced or reconfigured just before sending stopped, with nothing changed on the sender: the network path (outbound 587, TLS inspection) is the first suspect",
+    kind: "context",
+    // Not when the reporter says the sender still connects ("can resolve and connect to 587").
+    evidence: (ev) =>
+      /\b(?:new|replac\w+|install\w*|swapp\w+)\b(?:[^.\n]|\.\b){0,30}\b(?:firewall|fortigate|sonicwall|sophos (?:xg|utm)|palo alto|meraki|pfsense|opnsense|watchguard|unifi gateway)\b|\b(?:firewall|fortigate|sonicwall|pfsense|opnsense|watchguard)\b(?:[^.\n]|\.\b){0,30}\b(?:was |got |been )?(?:replaced|installed|swapped|upgraded|reconfigured)\b|\bneue[nr]? (?:firewall|fortigate|sonicwall)\b|\bnouveau pare-feu\b|\bnuevo firewall\b/u.test(
+        ev.words,
+      ) &&
+      !/\b(?:can|could|does|did) (?:\w+ and )?connect\b|\bconnects? (?:fine|ok|okay)\b|\bconnection (?:is |was )?(?:fine|ok|established)\b/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
+    weights: { transient: 2, tls_version: 0.4, unknown: -1 },
+    why: "A new firewall came just before it stopped: check that outbound TCP 587 to smtp.office365.com is allowed (and not TLS-inspected) from the sender's network",
+    question: "Does Test-NetConnection smtp.office365.com -Port 587 succeed from the sender's network segment?",
+  },
+  {
+    id: "words-shared-mailbox-sign-in-blocked",
+    source:
+      "Microsoft 'About shared mailboxes': a shared mailbox's account has sign-in blocked by default and no licence; it cannot be the SMTP AUTH login (authenticate as a licensed user with Send As instead)",
+    kind: "context",
+    // The blocked sign-in is the shared mailbox's default, not a lockout: the cause is the shared mailbox as the login.
+    evidence: (ev) =>
+      /\bshared (?:mailbox|inbox)\b/u.test(ev.statements) &&
+      /\bsign-?in (?:is |was |shows? (?:as )?)?["“]?blocked\b|\bblock(?:ed)? sign-?in\b/u.test(ev.words)
+        ? 1
+        : 0,
+    weights: { mailbox_unlicensed_or_missing: 2.6, account_locked: -3.5, unknown: -1 },
+    why: "A shared mailbox has its sign-in blocked and no licence by default: use a licensed user (with Send As on the shared address) as the SMTP login",
+  },
+  {
     id: "words-cannot-reach-server",
     source:
       "A reporter who says the client never reaches the server (snipe-it #3921: 'it can't hit the office 365 server at all', a local CSF firewall blocking outbound 587; batch 35) is telling of the network, as client-cannot-connect reads a socket error",
@@ -1576,6 +1687,38 @@ export const USER_WORD_RULES: readonly Rule[] = [
     ),
     weights: { oauth_misconfigured_app_or_sp: 3, unknown: -1.5 },
     why: "The service principal was registered with the App registration's object id: Exchange needs the Enterprise application's",
+  },
+  {
+    id: "words-mailbox-protocols-off",
+    source:
+      "Microsoft 365 admin center 'Manage email apps' (POP, IMAP, Authenticated SMTP … per mailbox) and Set-CASMailbox: a script or an audit that turns POP and IMAP off per mailbox turns Authenticated SMTP off with them",
+    kind: "context",
+    // POP and IMAP named together with a verb that turns them off, per mailbox or account (en, nl, de, fr, es, pt,
+    // it, pl).
+    evidence: said(
+      /(?=(?:[^.\n]|\.\b){0,120}\b(?:pop3?\b(?:[^.\n]|\.\b){0,20}\bimap|imap\b(?:[^.\n]|\.\b){0,20}\bpop3?)\b)(?:[^.\n]|\.\b){0,160}(?:\b(?:disabl\w*|turn\w* off|switch\w* off|uitzet\w*|uitgeschakeld|zet\w* (?:\w+ )?uit|wyłącz\w*|deaktivier\w*|abgeschaltet|désactiv\w*|desactiv\w*|desativ\w*|disattiv\w*)|\bprotoko\w* (?:\w+ )?(?:wyłącz\w*|abgeschaltet))/u,
+    ),
+    weights: { smtp_auth_disabled_mailbox: 2.4, smtp_auth_disabled_tenant: 0.4, unknown: -1.5 },
+    why: "POP and IMAP were turned off per mailbox: Authenticated SMTP sits beside them (Manage email apps) and was very likely turned off too",
+  },
+  {
+    id: "words-same-settings-other-account-works",
+    source:
+      "A tenant-wide gate (security defaults, the organisation's SMTP AUTH switch, TLS, the network) fails every account alike: when another account works with the same settings, the failing account's own settings are left (its Authenticated SMTP switch, MFA, licence, password)",
+    kind: "context",
+    evidence: said(
+      /\b(?:colleague|coworker|co-worker|other user|other account|another account|other mailbox|another mailbox|his|her)(?:'s)?(?: account| mailbox)?\b(?:[^.\n]|\.\b){0,60}\b(?:works?|sends? fine|goes? through)\b(?:[^.\n]|\.\b){0,40}\b(?:identical|same|exact same) settings\b|\b(?:identical|same|exact same) settings\b(?:[^.\n]|\.\b){0,60}\b(?:colleague|coworker|other user|other account|another account|other mailbox)(?:'s)?(?: account| mailbox)?\b(?:[^.\n]|\.\b){0,30}\b(?:works?|sends? fine)\b|\bmet (?:precies )?dezelfde instellingen\b(?:[^.\n]|\.\b){0,60}\bwerkt het wel\b|\bmit (?:genau )?(?:den )?gleichen einstellungen\b(?:[^.\n]|\.\b){0,60}\bfunktioniert\b/u,
+    ),
+    weights: {
+      smtp_auth_disabled_mailbox: 1.6,
+      smtp_auth_disabled_tenant: -1.2,
+      security_defaults_enabled: -1.2,
+      tls_version: -1,
+      starttls_required: -1,
+      oauth_misconfigured_app_or_sp: -1,
+      unknown: -1,
+    },
+    why: "Another account works with the same settings: the tenant-wide gates are open, so this account's own Authenticated SMTP switch (or its MFA, licence, password) is left",
   },
   {
     id: "words-mailbox-smtp-disabled-local",

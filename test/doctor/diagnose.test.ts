@@ -2994,3 +2994,114 @@ describe("blind 51: what less common clients print", () => {
     ).toBe("starttls_required");
   });
 });
+
+describe("blind sets 52 and 53: what reporters say instead of an error", () => {
+  it.each([
+    [
+      "smtp_auth_disabled_tenant",
+      "Our MSP ran a tenant hardening based on the CIS Microsoft 365 benchmark on Friday. Since Saturday the printers, the NAS and the alarm panel (four accounts) cannot send; people are fine. Nobody changed passwords.",
+    ],
+    [
+      "per_user_mfa",
+      'He turned on two-step verification on the page where you tick people and click "Enable", and now it says Enforced next to each name. Since then the accounts program cannot send with my login.',
+    ],
+    [
+      "sender_restricted",
+      "One of our sales guys got phished; a few hundred mails went out. We reset his password and revoked sessions. Now he can receive but can't send at all, not even in webmail.",
+    ],
+    [
+      "wrong_credentials",
+      "Everyone signs in with firstname@contoso.onmicrosoft.com while the email address is firstname.lastname@contoso.com. In the app I entered Username: jane.smith@contoso.com and her password. Doesn't send.",
+    ],
+    [
+      "wrong_credentials",
+      "Xerox AltaLink, SMTP server smtp.office365.com, port 587. SMTP authentication: System, Login Name: scanner, Password: ********, Domain: contoso.com. The job log says authentication failed.",
+    ],
+    [
+      "wrong_credentials",
+      "After the reset the new password has a semicolon and a hash sign in it; the config.ini line is SMTP_PASS = ********. The old password was only letters and worked. Webmail login works.",
+    ],
+    [
+      "account_locked",
+      "Dave left Friday. Offboarding disables the account in our on-prem AD, which syncs to Entra; we keep the mailbox for 90 days. Since Monday the report job that sends with his credentials fails.",
+    ],
+    [
+      "smtp_auth_disabled_tenant",
+      "Brand new tenant, created 3 weeks ago. Security defaults off on day one. Brother scanner on smtp.office365.com 587 TLS with scanner@. I haven't touched anything in the Exchange admin center at all.",
+    ],
+    [
+      "security_defaults_enabled",
+      'The multi-factor page under Users shows everyone as "Disabled", yet we all use the Authenticator every day. Security info has no app password option. The printer never worked.',
+    ],
+    [
+      "smtp_auth_disabled_mailbox",
+      "Our IT partner's onboarding script disables POP, IMAP and SMTP on every new account. The new noreply@ account cannot send from the webshop; info@ works with the same settings.",
+    ],
+    [
+      "smtp_auth_disabled_mailbox",
+      "Thunderbird: incoming works, outgoing doesn't. My colleague's account works with identical settings in my own profile. Outgoing: smtp.office365.com, 587, STARTTLS, OAuth2.",
+    ],
+    [
+      "basic_auth_disabled_or_retired",
+      "Canon PIXMA, smtp-mail.outlook.com 587, username myname@hotmail.com. Stopped in autumn 2024. I have two-step verification on, made an app password and tried it: nothing.",
+    ],
+    [
+      "oauth_misconfigured_app_or_sp",
+      'In the app registration SMTP.Send (Delegated) under Office 365 Exchange Online shows "Not granted for Contoso"; Grant admin consent is greyed out for me. nodemailer OAuth2 with clientId and clientSecret fails.',
+    ],
+    [
+      "tls_version",
+      "bizhub C224 from 2013, port 587 STARTTLS. The dealer says there is a firmware that adds TLS 1.2 support. The newer printers send fine.",
+    ],
+    [
+      "mailbox_unlicensed_or_missing",
+      "Licensing: we moved the Business Standard licence from orders@contoso.com to the temp's own account. The web shop still sends with orders@ and stopped a month later.",
+    ],
+    [
+      "mailbox_unlicensed_or_missing",
+      "svc-alerts@contoso.com has only the Microsoft Power Automate Free license. Grafana on smtp.office365.com:587 cannot send alerts. I can sign in on the web.",
+    ],
+    [
+      "starttls_required",
+      "$mail->Host = 'smtp.office365.com'; $mail->Port = 587; $mail->SMTPSecure = ''; $mail->SMTPAutoTLS = false; mail doesn't go since the move.",
+    ],
+    [
+      "starttls_required",
+      "Hikvision NVR email page: SMTP Server smtp.office365.com, SMTP Port: 587, Enable SSL/TLS: [x], Enable STARTTLS: [ ]. The Test button fails.",
+    ],
+    [
+      "transient",
+      "IT installed a new FortiGate over the weekend. Since then the Synology NAS cannot send notification mails; the test spins and gives up. Settings unchanged: smtp.office365.com 587.",
+    ],
+    [
+      "smtp_auth_disabled_tenant",
+      'In the Exchange admin center > Settings > Mail flow the checkbox "Turn off SMTP AUTH protocol for your organization" is ticked. The Sharp copier shows Send Error.',
+    ],
+    [
+      "mailbox_unlicensed_or_missing",
+      'WP Mail SMTP with info@contoso.com, a shared mailbox (no license). It doesn\'t authenticate. The admin center shows the account as "Sign-in blocked".',
+    ],
+    [
+      "security_defaults_enabled",
+      "Tenant created this January. Users get forced into MFA on the portal. The admin says nobody changed anything in Entra, it's all default. No Conditional Access. smtplib login() fails.",
+    ],
+    [
+      "authentication_policy_blocks_basic_smtp",
+      'ERP: smtp.office365.com 587 STARTTLS, erp@contoso.com. 보안 기본값 꺼져 있음. 전임 관리자가 Exchange PowerShell로 "인증 정책"을 만들어 조직 기본값으로 지정했다고 합니다.',
+    ],
+    [
+      "basic_auth_disabled_or_retired",
+      "Seit dem 5. Januar 2027 verschickt unsere Warenwirtschaft keine Rechnungen mehr. smtp.office365.com 587 STARTTLS. Der Hersteller meint, wir sollen auf OAuth umstellen.",
+    ],
+  ])("%s: %s", (cause, text) => {
+    expect(top(text)).toBe(cause);
+  });
+
+  it("a firewall replaced while the sender still connects is not the network", () => {
+    expect(
+      top(
+        "The client had their firewall replaced yesterday, but the copier can resolve and connect to 587, I saw the session. Brand new tenant created last Thursday; Entra untouched.",
+      ),
+    ).not.toBe("transient");
+  });
+});
