@@ -28,9 +28,12 @@ const CONSUMER_BASIC_OFF = Date.UTC(2024, 8, 16);
 // Work tenants: Basic SMTP AUTH off by default for existing tenants from the end of December 2026, unavailable by
 // default for tenants created after it (Exchange Team blog, 27/29 January 2026, MC786329).
 const TENANT_BASIC_OFF = Date.UTC(2027, 0, 1);
-/** A date in January 2027 or later as reporters write it ("since 4 January 2027", "this is January 2027", "2027-01-06"). */
+/**
+ * A date in January 2027 or later as reporters write it ("since 4 January 2027", "this is January 2027", "2027-01-06"),
+ * or in December 2026, the month Microsoft named for the default-off ("mid-December 2026", "2026 年 12 月中旬").
+ */
 const REPORTED_AFTER_DEFAULT_OFF =
-  /\b2027-(?:0[1-9]|1[0-2])-[0-3]\d\b|(?<!\p{L})(?:jan(?:uary|\.)?|januar|janvier|enero|janeiro|gennaio|januari|stycznia|styczeń|января|январь|ocak|leden|ledna)(?!\p{L})[^.\n]{0,16}\b2027\b|\b2027\b[^.\n]{0,6}(?:年\s*1\s*月|1月)|\b(?:new year|neujahr|nouvel an|año nuevo|ano novo|capodanno|nieuwjaar)\b[^.\n]{0,24}\b2027\b/u;
+  /\b2027-(?:0[1-9]|1[0-2])-[0-3]\d\b|(?<!\p{L})(?:jan(?:uary|\.)?|januar|janvier|enero|janeiro|gennaio|januari|stycznia|styczeń|января|январь|ocak|leden|ledna)(?!\p{L})[^.\n]{0,16}\b2027\b|\b2027\b[^.\n]{0,6}(?:年\s*1\s*月|1月)|\b(?:new year|neujahr|nouvel an|año nuevo|ano novo|capodanno|nieuwjaar)\b[^.\n]{0,24}\b2027\b|(?<!\p{L})(?:dec(?:ember|\.)?|dezember|décembre|diciembre|dezembro|dicembre|grudnia|grudzień|декабря|aralık)(?!\p{L})[^.\n]{0,6}\b2026\b|\b2026\s*年\s*12\s*月/u;
 
 /** Exchange's and Entra's wording of a locked account, in the languages it is seen in. */
 const ACCOUNT_LOCKED_PHRASES = [
@@ -287,7 +290,7 @@ export const REPLY_RULES: readonly Rule[] = [
         ev.basic.includes(535) ||
         ev.enhanced.includes("5.7.139") ||
         ev.enhanced.includes("5.7.3") ||
-        /\b(?:fail(?:s|ed|ing|ure)?|errors?|stopped (?:working|sending)|no longer (?:works|sends)|(?:can'?t|cannot|doesn'?t|does not|won'?t) send)\b|could not authenticate|(?<![\w#])#\d{3,4}\b|(?<!\p{L})(?:hata\S*|hatası|ошибка|перестал\S*|fehler|erreur|échec|falla|falha|errore|fout|błąd)(?!\p{L})|\bnicht mehr\b|\bkeine\b[^.\n]{0,60}\bmehr\b|\bne \S+ plus\b|\bya no\b|\bnão \S+ mais\b|\bnon \S+ più\b|\bniet meer\b/u.test(
+        /\b(?:fail(?:s|ed|ing|ure)?|errors?|stopped (?:working|sending)|no longer (?:works|sends)|(?:can'?t|cannot|doesn'?t|does not|won'?t) send)\b|could not authenticate|(?<![\w#])#\d{3,4}\b|(?<!\p{L})(?:hata\S*|hatası|ошибка|перестал\S*|fehler|erreur|échec|falla|falha|errore|fout|błąd)(?!\p{L})|\bnicht mehr\b|\bkeine\b[^.\n]{0,60}\bmehr\b|\bne \S+ plus\b|\bya no\b|\bnão \S+ mais\b|\bnon \S+ più\b|\bniet meer\b|\bstopped\b|\bslutade\b|\bprzestał\w*|不能|无法|無法|失败|失敗/u.test(
           ev.words,
         );
       return refused ? 1 : 0;

@@ -3105,3 +3105,32 @@ describe("blind sets 52 and 53: what reporters say instead of an error", () => {
     ).not.toBe("transient");
   });
 });
+
+describe("blind set 54: what a reporter rules out is not evidence for it", () => {
+  it.each([
+    [
+      "words-password-changed",
+      "The other 5 branches (still on the old routers) never fail with the same account and config.",
+    ],
+    ["words-password-changed", "Le mot de passe n'a pas changé, la connexion au portail fonctionne."],
+    ["words-no-licence", "Audit log: no Set-TransportConfig, no CA policy changes, no licence changes."],
+    ["words-conditional-access", "W tenancie nie ma zasad dostępu warunkowego, ustawienia domyślne wyłączone."],
+    ["words-conditional-access", "Conditional Access gibt es dort noch keinen."],
+    ["words-auth-policy", "Authentifizierungsrichtlinien haben wir keine angelegt."],
+    ["words-auth-policy", "No idea; Get-AuthenticationPolicy returns nothing in that tenant."],
+    ["oauth-in-use", "另外 19 个客户没有受影响——设备已经换成了支持 OAuth 的型号。扫描仪用用户名加密码登录。"],
+  ])("%s does not fire on: %s", (rule, text) => {
+    expect(fired(text)).not.toContain(rule);
+  });
+
+  it("a password login that stopped in December 2026 with nothing changed points to the default-off", () => {
+    expect(
+      top(
+        "An old line-of-business app (username + password, smtp.office365.com 587, STARTTLS) worked for 7 years and stopped in mid-December 2026. The audit log shows no changes.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+    expect(
+      top("2026 年 12 月中旬，11 个客户的扫描仪同时不能通过 smtp.office365.com 发邮件，都是用户名加密码登录。"),
+    ).toBe("basic_auth_disabled_or_retired");
+  });
+});
