@@ -79,6 +79,9 @@ const MECHANISM_MISMATCH = [
   "mechanism plain not supported by server",
   // postfix src/smtp/smtp_sasl_glue.c: "%s offered no supported AUTH mechanisms: '%s'"
   "offered no supported auth mechanisms",
+  // postfix smtp_sasl_glue.c: "… offered no compatible authentication mechanisms for this type of connection security"
+  // (smtp_sasl_mechanism_filter or smtp_sasl_tls_security_options leave nothing Exchange offers)
+  "offered no compatible authentication mechanisms",
   // Go src/net/smtp/auth.go PlainAuth.Start() is fine; gomail / go-mail: "smtp: unsupported auth mechanism"
   "unsupported auth mechanism",
   "unsupported authentication mechanism",

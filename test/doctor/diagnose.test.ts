@@ -3134,3 +3134,30 @@ describe("blind set 54: what a reporter rules out is not evidence for it", () =>
     ).toBe("basic_auth_disabled_or_retired");
   });
 });
+
+describe("blind set 55: one deciding fact beside a generic error", () => {
+  it.each([
+    [
+      "smtp_auth_disabled_tenant",
+      '535 5.7.3 Authentication unsuccessful. In the Exchange admin center under Mail flow, "Turn off SMTP AUTH protocol for your organization" has a check mark - I figured that is the old insecure protocol.',
+    ],
+    [
+      "smtp_auth_disabled_tenant",
+      "Kyocera: „Authentifizierung fehlgeschlagen“. Ein Kollege hat nach dem Audit das Häkchen bei „SMTP AUTH-Protokoll für Ihre Organisation deaktivieren“ gesetzt.",
+    ],
+    [
+      "auth_mechanism_unsupported",
+      "postfix/smtp: status=deferred (SASL authentication failed; server smtp.office365.com[52.98.33.18] offered no compatible authentication mechanisms for this type of connection security)\nsmtp_sasl_mechanism_filter = plain, cram-md5",
+    ],
+  ])("%s: %s", (cause, text) => {
+    expect(top(text)).toBe(cause);
+  });
+
+  it("an alias given as the user name is read as the credentials' mistake", () => {
+    expect(
+      fired(
+        "Sharp: Authentication failure. For the username I put info@contoso.com, because it's an alias on Maria's mailbox (her sign-in is maria.lopez@contoso.com).",
+      ),
+    ).toContain("words-username-not-upn");
+  });
+});
