@@ -3,7 +3,7 @@
  * text, phrase tests that survive truncation and wrapping, the order of the client's commands in a
  * transcript, and the user's own words. Pure: no I/O, never throws.
  */
-import { extract, HTTP_REASON, VERSION_OF, type Extracted } from "./extract.ts";
+import { COUNTED_AFTER, COUNTED_BEFORE, extract, HTTP_REASON, VERSION_OF, type Extracted } from "./extract.ts";
 import { delimitedRecords, dotnetWrapperCode, gluedForm } from "./normalise.ts";
 import { dropSuperseded } from "./superseded.ts";
 
@@ -35,7 +35,7 @@ export interface Evidence {
 // a one-digit subject (RFC 3463: 0-7), so "Mail 5.11.5" is a version, not a reply.
 const ENHANCED_ANYWHERE = /(?<![\w./@:-]|\d\.)([245])\.([0-7])\.(\d{1,3})(?![\w-]|\.\d)/gu;
 const BASIC_ANYWHERE =
-  /(?<![\w.:/@#-])(421|450|451|452|454|500|501|502|503|504|530|534|535|550|551|552|553|554)(?![\w.]|:\d)/gu;
+  /(?<![\w.,:/@#-])(421|450|451|452|454|500|501|502|503|504|530|534|535|550|551|552|553|554)(?![\w.]|:\d)/gu;
 
 function codesAnywhere(flat: string): { basic: number[]; enhanced: string[] } {
   const enhanced = [
@@ -51,6 +51,9 @@ function codesAnywhere(flat: string): { basic: number[]; enhanced: string[] } {
     if (/\bline\s*$/iu.test(flat.slice(Math.max(0, m.index - 6), m.index))) continue;
     // "503 Service Unavailable" is an HTTP status line, not an SMTP reply.
     if (HTTP_REASON.test(flat.slice(m.index + m[0].length).trimStart())) continue;
+    // A count in prose is no reply.
+    if (COUNTED_AFTER.test(flat.slice(m.index + m[0].length, m.index + m[0].length + 20))) continue;
+    if (COUNTED_BEFORE.test(flat.slice(Math.max(0, m.index - 20), m.index))) continue;
     const n = Number(m[1]);
     if (!basic.includes(n)) basic.push(n);
   }

@@ -3161,3 +3161,20 @@ describe("blind set 55: one deciding fact beside a generic error", () => {
     ).toContain("words-username-not-upn");
   });
 });
+
+describe("a count in prose is no reply code", () => {
+  it.each([
+    "Volume has grown to roughly 11,500 reminders a day, all to external recipients.",
+    "External recipient limit per day 500, action when exceeded: restrict the user.",
+    "We send about 550 mails a month through smtp.office365.com.",
+    "The batch of 421 messages stopped halfway.",
+  ])("%s", (text) => {
+    expect(diagnose(text).extracted.codes).toEqual([]);
+    expect(fired(text).filter((r) => r.startsWith("code-"))).toEqual([]);
+  });
+
+  it("a reply code in its own place still counts", () => {
+    expect(fired("Error: 500 5.3.3 Unrecognized command")).toContain("code-5.5.x");
+    expect(fired("SMTP error 535, 500, 550 in a row")).toContain("code-535");
+  });
+});
