@@ -82,6 +82,10 @@ const MECHANISM_MISMATCH = [
   // postfix smtp_sasl_glue.c: "… offered no compatible authentication mechanisms for this type of connection security"
   // (smtp_sasl_mechanism_filter or smtp_sasl_tls_security_options leave nothing Exchange offers)
   "offered no compatible authentication mechanisms",
+  // Thunderbird (mail/locales messengercompose composeMsgs.properties smtpAuthChangeEncryptToPlainSSL): "The Outgoing
+  // server (SMTP) %S does not seem to support encrypted passwords. … try changing the 'Authentication method' to
+  // 'Normal password'." ("Encrypted password" is CRAM-MD5 / NTLM, which Exchange Online does not offer)
+  "does not seem to support encrypted passwords",
   // Go src/net/smtp/auth.go PlainAuth.Start() is fine; gomail / go-mail: "smtp: unsupported auth mechanism"
   "unsupported auth mechanism",
   "unsupported authentication mechanism",

@@ -3178,3 +3178,23 @@ describe("a count in prose is no reply code", () => {
     expect(fired("SMTP error 535, 500, 550 in a row")).toContain("code-535");
   });
 });
+
+describe("blind set 56: OAuth still to come, and Thunderbird's encrypted password", () => {
+  it("an OAuth migration not finished is no OAuth login", () => {
+    for (const text of [
+      "Enquanto não terminamos a migração para OAuth, o sistema usa autenticação básica: 535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.",
+      "Setting up a second profile while IT sorts out OAuth for everyone. Sending gives 535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.",
+    ]) {
+      expect(fired(text), text).not.toContain("oauth-in-use");
+      expect(top(text), text).toBe("wrong_credentials");
+    }
+  });
+
+  it("Thunderbird's 'does not seem to support encrypted passwords' is the mechanism", () => {
+    expect(
+      top(
+        "The Outgoing server (SMTP) smtp.office365.com does not seem to support encrypted passwords. If you just set up the account, try changing the 'Authentication method' to 'Normal password'.",
+      ),
+    ).toBe("auth_mechanism_unsupported");
+  });
+});
