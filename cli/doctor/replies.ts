@@ -695,7 +695,7 @@ export const REPLY_RULES: readonly Rule[] = [
       "Entra sign-in log details: 'Conditional Access: Not Applied' means no policy applied to the sign-in, so an MFA demand came from per-user MFA (or security defaults), not from a policy",
     kind: "phrase",
     evidence: (ev) =>
-      /conditional access(?: status)?\s*:?\s*(?:"|')?not ?applied|"conditionalaccessstatus"\s*:\s*"notapplied"|(?:voorwaardelijke toegang|bedingter zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale)\s*:?\s*["']?(?:niet toegepast|nicht angewendet|non appliqué|no aplicado|não aplicado|non applicato)/u.test(
+      /conditional access(?: status| column| result)?(?: says| shows| is| reads)?\s*:?\s*(?:"|'|“)?not ?applied|"conditionalaccessstatus"\s*:\s*"notapplied"|(?:voorwaardelijke toegang|bedingter zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale)\s*:?\s*["']?(?:niet toegepast|nicht angewendet|non appliqué|no aplicado|não aplicado|non applicato)/u.test(
         ev.words,
       )
         ? 1

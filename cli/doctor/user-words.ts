@@ -78,7 +78,7 @@ const saidBeside =
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
 const NEGATION_BEFORE = String.raw`\b(?:no|not|without|turned off|switched off|disabled|neither (?:has|have|had)|none of them (?:has|have)|nobody has|nothing\b(?:[^.\n]|\.\b){0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?|(?:is|are|was|were)(?: not|n't) (?:covered by|enrolled in|in scope (?:of|for)|subject to|part of)|none (?:of them )?(?:is|are|was|were) (?:in scope (?:of|for)|covered by|subject to|part of))\s+(?:any\s+|the\s+|an?\s+)?(?:per-?user\s+|legacy\s+)?`;
-const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?(?:\s*(?:\([^)\n]{0,30}\)\s*)?[:=]\s*(?:none|no|off|disabled|not (?:applied|enabled|configured)|n\/a)\b|[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|none (?:of them )?appl(?:y|ies)\b|so there (?:are|is) none\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b))`;
+const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?(?:\s*(?:\([^)\n]{0,30}\)\s*)?[:=]\s*(?:none|no|off|disabled|not (?:applied|enabled|configured)|n\/a)\b|[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|(?:none|neither) (?:of them )?appl(?:y|ies)\b|so there (?:are|is) none\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b))`;
 
 // The account named apart from a rollout, further along the sentence: "MFA for staff this week; web-forms@ is
 // excluded", "a MFA foi ativada …, mas a conta faturas@ ficou excluída", "the MFA project didn't touch that account".
@@ -607,7 +607,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "the legacy per-user MFA page's states Enabled / Enforced, as reporters name them in their language (Applicato, Appliqué, Erzwungen, Aplicado, Afgedwongen, 強制, 强制)",
     kind: "context",
     evidence: said(
-      /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare|사용자별)(?:[^.\n]|\.\b){0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad|적용됨|exigido|obligatorio|forcé|wymuszone|vynuceno)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制|\benforced next to (?:each|every|their|the)\b|["“]enable["”](?:[^.\n]|\.\b){0,60}\benforced\b|\b(?:mfa|multi-?factor(?: auth\w*)?|two-step verification) (?:status|state)\b(?:[^.\n]|\.\b){0,30}\benforced\b/u,
+      /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare|사용자별)(?:[^.\n]|\.\b){0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad|적용됨|exigido|obligatorio|forcé|wymuszone|vynuceno)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制|\benforced next to (?:each|every|their|the)\b|\b(?:status|state|stato|estado|statut|zustand)\b(?:[^.\n]|\.\b){0,25}["“„«](?:enforced|applicato|aplicado|exigido|erzwungen|appliqué|afgedwongen|wymuszon\w*)["”»]|["“]enable["”](?:[^.\n]|\.\b){0,60}\benforced\b|\b(?:mfa|multi-?factor(?: auth\w*)?|two-step verification) (?:status|state)\b(?:[^.\n]|\.\b){0,30}\benforced\b/u,
     ),
     weights: { per_user_mfa: 3, conditional_access_block: -0.8, security_defaults_enabled: -1.2, unknown: -1.5 },
     why: "You say per-user MFA is enforced for the account: a password-only SMTP sign-in cannot satisfy it",
@@ -642,7 +642,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // A settings line: an authentication key and an off value, in the languages device web pages use; the box
     // before its label ("[ ] Server requires authentication"); POP before SMTP when chosen, not in a list of choices.
     evidence: said(
-      /(?<![a-z])(?:smtp[ -]?auth(?:entication)?|(?:server |send |e-?mail )?authentication(?: method)?|smtp-authentifizierung|authentifizierung(?:smethode)?|authentification smtp|authentification|méthode d'authentification|autenticación smtp|método de autenticación|autenticação smtp|autenticazione smtp|metodo di autenticazione|smtp-verificatie|verificatiemethode)(?:\s+(?:for|of|voor|van|de|der|the|du|pour|le|la|el|del|für|den|server|serveur|servidor))*(?:["'”]?\s*[:=]|["'”]\s+(?:is|was|set to)\s)\s*["'“]?(?:off|disabled|none|no|aus|nein|keine|désactivée?|non|aucune|desactivad[oa]|ningun[oa]|desativad[oa]|nenhum[ao]|nessuna|disattivat[oa]|uit|geen|unchecked|not checked|unticked)\b|(?:smtp[ -]?auth(?:entication)?|authentication|authentifizierung)\s*[:=]\s*\[ ?\]|\b(?:set to|[:=])\s*["'“]?server does not require authentication\b|\banonymous\s*[:=]?\s*(?:\[x\]|☑|on\b|yes\b|enabled\b|checked\b|ticked\b)|\brequires? authentication["”]?\s*(?:is\s+)?(?:not ticked|not checked|unticked|unchecked|off\b|\[ ?\])|\brequires? authentication["”]?(?:[^.\n]|\.\b){0,80}?\b(?:(?:was|is) not (?:ticked|checked)|(?:left|leaves) (?:it |that |the box )?(?:unchecked|unticked|off)|(?:was|is) (?:unchecked|unticked))\b|\bleft\s+["“]?(?:the\s+)?(?:server\s+)?requires? authentication["”]?(?:[^.\n]|\.\b){0,60}?\b(?:unchecked|unticked|off)\b|(?:\[ ?\]|☐)[^\S\n]*(?:use |enable |server requires |requires )?(?:smtp[ -]?)?auth(?:entication)?\b(?![^\n]{0,60}(?:protokoll|protocol|deaktivieren|disable|turn off))(?!\s*(?:\([^)\n]{0,30}\))?\s*[:=])|\b(?:smtp[ -]?)?authentication["”]?(?:[^.\n]|\.\b){0,30}?\b(?:back|reset|reverted|defaulted) to\s+["“(]?(?:off|none|disabled)\b|(?:authentication|autenticación|autenticação|autenticazione|authentifizierung|authentification|verificatie)["”]?\s+(?:i |we )?(?:left|set|selected|chose|dejé|dejamos|puse|seleccioné|deixei|ho lasciato|habe ich auf|ai laissé|laissé)\s+(?:it\s+)?(?:to\s+|on\s+|at\s+|en\s+|em\s+|su\s+)?["“]?(?:none|ninguna|nenhuma|nessuna|keine|aucune|off|disabled)\b|\b(?:not ticked|unticked|unchecked)\b(?:[^.\n]|\.\b){0,10}\brequires? authentication\b|(?<!not |no |\b(?:choices|options?|choose between|either)\b(?:[^.\n]|\.\b){0,80}|(?:,|\band|\bor)\s*["“]?)\bpop[- ]before[- ]smtp\b["”]?(?! (?:is|was) (?:not|never))|smtp認証[」"”]?(?:の)?(?:チェック)?(?:が|は)(?:オフ|無効|なし|外れ)|smtp(?: ?认证| ?驗證| ?验证)[^。\n]{0,6}(?:关闭|未勾选|未启用|已停用)/u,
+      /\b(?:the )?smtp authentication (?:section|setting|option|checkbox|box) (?:is |was |got |has been )?(?:switched|turned) off\b|(?<![a-z])(?:smtp[ -]?auth(?:entication)?|(?:server |send |e-?mail )?authentication(?: method)?|smtp-authentifizierung|authentifizierung(?:smethode)?|authentification smtp|authentification|méthode d'authentification|autenticación smtp|método de autenticación|autenticação smtp|autenticazione smtp|metodo di autenticazione|smtp-verificatie|verificatiemethode)(?:\s+(?:for|of|voor|van|de|der|the|du|pour|le|la|el|del|für|den|server|serveur|servidor))*(?:["'”]?\s*[:=]|["'”]\s+(?:is|was|set to)\s)\s*["'“]?(?:off|disabled|none|no|aus|nein|keine|désactivée?|non|aucune|desactivad[oa]|ningun[oa]|desativad[oa]|nenhum[ao]|nessuna|disattivat[oa]|uit|geen|unchecked|not checked|unticked)\b|(?:smtp[ -]?auth(?:entication)?|authentication|authentifizierung)\s*[:=]\s*\[ ?\]|\b(?:set to|[:=])\s*["'“]?server does not require authentication\b|\banonymous\s*[:=]?\s*(?:\[x\]|☑|on\b|yes\b|enabled\b|checked\b|ticked\b)|\brequires? authentication["”]?\s*(?:is\s+)?(?:not ticked|not checked|unticked|unchecked|off\b|\[ ?\])|\brequires? authentication["”]?(?:[^.\n]|\.\b){0,80}?\b(?:(?:was|is) not (?:ticked|checked)|(?:left|leaves) (?:it |that |the box )?(?:unchecked|unticked|off)|(?:was|is) (?:unchecked|unticked))\b|\bleft\s+["“]?(?:the\s+)?(?:server\s+)?requires? authentication["”]?(?:[^.\n]|\.\b){0,60}?\b(?:unchecked|unticked|off)\b|(?:\[ ?\]|☐)[^\S\n]*(?:use |enable |server requires |requires )?(?:smtp[ -]?)?auth(?:entication)?\b(?![^\n]{0,60}(?:protokoll|protocol|deaktivieren|disable|turn off))(?!\s*(?:\([^)\n]{0,30}\))?\s*[:=])|\b(?:smtp[ -]?)?authentication["”]?(?:[^.\n]|\.\b){0,30}?\b(?:back|reset|reverted|defaulted) to\s+["“(]?(?:off|none|disabled)\b|(?:authentication|autenticación|autenticação|autenticazione|authentifizierung|authentification|verificatie)["”]?\s+(?:i |we )?(?:left|set|selected|chose|dejé|dejamos|puse|seleccioné|deixei|ho lasciato|habe ich auf|ai laissé|laissé)\s+(?:it\s+)?(?:to\s+|on\s+|at\s+|en\s+|em\s+|su\s+)?["“]?(?:none|ninguna|nenhuma|nessuna|keine|aucune|off|disabled)\b|\b(?:not ticked|unticked|unchecked)\b(?:[^.\n]|\.\b){0,10}\brequires? authentication\b|(?<!not |no |\b(?:choices|options?|choose between|either)\b(?:[^.\n]|\.\b){0,80}|(?:,|\band|\bor)\s*["“]?)\bpop[- ]before[- ]smtp\b["”]?(?! (?:is|was) (?:not|never))|smtp認証[」"”]?(?:の)?(?:チェック)?(?:が|は)(?:オフ|無効|なし|外れ)|smtp(?: ?认证| ?驗證| ?验证)[^。\n]{0,6}(?:关闭|未勾选|未启用|已停用)/u,
     ),
     weights: { not_authenticated_anonymous_send: 3.2, starttls_required: 0.4, unknown: -1.5 },
     why: "The device's SMTP authentication is off: it sends MAIL FROM without logging in, which smtp.office365.com refuses",
@@ -876,7 +876,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Exchange Online offers AUTH LOGIN and XOAUTH2 only (EHLO after STARTTLS); a client set to CRAM-MD5, DIGEST-MD5 or NTLM (often the 'secure' option of a device menu) has no mechanism in common",
     kind: "context",
     evidence: (ev) =>
-      /\b(?:chose|picked|selected|set (?:it |the \w+ )?to|switched to|configured (?:for|with)|uses|using|left on|still on|(?:it['’]s|it is|is|was) on|tried(?: both)?)\s+(?:the\s+)?["'“]?(?:cram-?md5|digest-?md5|ntlm)\b|\b(?:integrated windows authentication|windows integrated(?: auth\w*)?)\b(?!(?:[^.\n]|\.\b){0,30}\b(?:to|into) (?:login|basic|normal)\b)|\bauthentication(?: method| type| mechanism)?["”]?\s*[:=]\s*["“]?[^"”\n]{0,40}\b(?:ntlm|cram-?md5|digest-?md5|windows integrated|secure password authentication)\b(?!(?:[^.\n]|\.\b){0,40}\b(?:to|into) (?:login|basic|normal)\b)/u.test(
+      /\b(?:chose|picked|selected|set (?:it |the \w+ )?to|switched to|configured (?:for|with)|uses|using|left on|still on|(?:it['’]s|it is|is|was) on|tried(?: both)?)\s+(?:the\s+)?["'“]?(?:cram-?md5|digest-?md5|ntlm)\b|\bauthentication (?:method|type|mechanism)\b(?:[^.\n]|\.\b){0,60}\bfrom \w+ to ["'“]?(?:cram-?md5|digest-?md5|ntlm)\b|\b(?:integrated windows authentication|windows integrated(?: auth\w*)?)\b(?!(?:[^.\n]|\.\b){0,30}\b(?:to|into) (?:login|basic|normal)\b)|\bauthentication(?: method| type| mechanism)?["”]?\s*[:=]\s*["“]?[^"”\n]{0,40}\b(?:ntlm|cram-?md5|digest-?md5|windows integrated|secure password authentication)\b(?!(?:[^.\n]|\.\b){0,40}\b(?:to|into) (?:login|basic|normal)\b)/u.test(
         ev.statements,
       )
         ? 1
@@ -1350,7 +1350,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Exchange Online: Get-RecipientPermission lists the Send As trustees of a mailbox (only NT AUTHORITY\\SELF when none was granted); FullAccess (Get-MailboxPermission) does not include Send As",
     kind: "context",
     evidence: said(
-      /\bget-recipientpermission\b(?:[^.\n]|\.\b){0,120}\b(?:no (?:other )?trustees?|no trustee other than self|only (?:nt authority\\)?self|nothing (?:but|except) (?:nt authority\\)?self|returns nothing|shows nothing|is empty)\b|\bfull ?access\b(?:[^.\n]|\.\b){0,60}\b(?:assumed|thought|believed)\b(?:[^.\n]|\.\b){0,30}\b(?:enough|sufficient|included send as|covers send as)\b/u,
+      /\bget-recipientpermission\b(?:[^.\n]|\.\b){0,120}\b(?:no (?:other )?trustees?|no trustee other than self|only (?:nt authority\\)?self|nothing (?:but|except) (?:nt authority\\)?self|returns nothing|shows nothing|is empty)\b|\bfull ?access\b(?:[^.\n]|\.\b){0,60}\b(?:assumed|thought|believed)\b(?:[^.\n]|\.\b){0,30}\b(?:enough|sufficient|included send as|covers send as)\b|\b(?:recreated|re-?created|granted|gave|restored|migrated|added) (?:only )?(?:the )?full ?access\b(?!(?:[^.\n]|\.\b){0,40}\bsend ?as\b)(?=(?:[^]){0,300}\b(?:sends? as|from (?:address|e-?mail))\b)|\bnobody (?:ever )?gave\b(?:[^.\n]|\.\b){0,40}\b(?:any )?(?:rights?|permissions?)\b(?:[^.\n]|\.\b){0,20}\bon (?:it|the shared|that)\b/u,
     ),
     weights: { send_as_permission: 2.8, unknown: -1.5 },
     why: "The From mailbox has no Send As trustee for the account that signs in (FullAccess is not Send As)",
@@ -1582,7 +1582,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Microsoft 'Authenticated client SMTP submission': SMTP AUTH sends from an Exchange Online mailbox; a user with none (no Exchange plan in the licence, not yet provisioned, still on-premises) cannot",
     kind: "context",
     evidence: said(
-      /\bno (?:exchange (?:online )?)?mailbox (?:is )?(?:showing|shows|shown|listed|exists|appears|was created|for (?:it|this user|the user))\b|\blicen[cs]e\b(?:[^.\n]|\.\b){0,40}\b(?:microsoft 365 |office 365 )?apps for (?:business|enterprise)\b|\b(?:microsoft 365 |office 365 )?apps for (?:business|enterprise)\b(?:[^.\n]|\.\b){0,30}\blicen[cs]e\b|\b(?:does ?n[o']t|doesn['’]t|does not|did ?n[o']t|did not) (?:appear|show up|exist) (?:under|in) (?:recipients ?> ?)?mailboxes\b|\brecipient ?type(?:details)?\s*[:=]?\s*(?:mailuser|mail user|guestmailuser)\b|\b(?:is|as) an? mail ?user\b|\(mailuser\)|χωρίς άδεια|\bikke (?:har )?(?:en |nogen )?postkasse\b|\bno outlook (?:tile|app|icon)\b|\bthere['’]?s no mailbox\b|\b(?:does ?n[o']t|doesn['’]t|does not) (?:appear|show up) in the mailbox(?:es)? list\b|\b(?:has|have|had) no (?:exchange (?:online )?)?mailbox\b|\bmailbox (?:does ?n[o']t|did ?n[o']t|does not|did not) (?:exist|show up|appear)\b/u,
+      /\bno (?:exchange (?:online )?)?mailbox (?:is )?(?:showing|shows|shown|listed|exists|appears|was created|for (?:it|this user|the user))\b|\blicen[cs]e\b(?:[^.\n]|\.\b){0,40}\b(?:microsoft 365 |office 365 )?apps for (?:business|enterprise)\b|\b(?:microsoft 365 |office 365 )?apps for (?:business|enterprise)\b(?:[^.\n]|\.\b){0,30}\blicen[cs]e\b|\b(?:does ?n[o']t|doesn['’]t|does not|did ?n[o']t|did not) (?:appear|show up|exist) (?:under|in) (?:recipients ?> ?)?mailboxes\b|\brecipient ?type(?:details)?\s*[:=]?\s*(?:mailuser|mail user|guestmailuser)\b|\b(?:is|as) an? mail ?user\b|\(mailuser\)|\b(?:created|stamped|provisioned) as mail ?users\b(?=(?:[^]){0,400}\b(?:not (?:been )?(?:completed|finished|migrated)|has ?n[o']t been completed|still syncing|not (?:yet )?(?:completed|finalized|cut over))\b)|χωρίς άδεια|\bikke (?:har )?(?:en |nogen )?postkasse\b|\bno outlook (?:tile|app|icon)\b|\bthere['’]?s no mailbox\b|\b(?:does ?n[o']t|doesn['’]t|does not) (?:appear|show up) in the mailbox(?:es)? list\b|\b(?:has|have|had) no (?:exchange (?:online )?)?mailbox\b|\bmailbox (?:does ?n[o']t|did ?n[o']t|does not|did not) (?:exist|show up|appear)\b/u,
     ),
     weights: { mailbox_unlicensed_or_missing: 2.6, unknown: -1.5 },
     why: "The account has no Exchange Online mailbox: SMTP AUTH can only send from one",
@@ -1670,6 +1670,35 @@ export const USER_WORD_RULES: readonly Rule[] = [
         : 0,
     weights: { mailbox_unlicensed_or_missing: 2.6, account_locked: -3.5, unknown: -1 },
     why: "A shared mailbox has its sign-in blocked and no licence by default: use a licensed user (with Send As on the shared address) as the SMTP login",
+  },
+  {
+    id: "words-connector-but-submission-host",
+    source:
+      "Microsoft 'How to set up a multifunction device or application to send email' (option 3): a connector that accepts mail by the sender's IP works at the MX endpoint (<domain>.mail.protection.outlook.com:25); smtp.office365.com:587 still needs a login, so an app that dropped its credentials there sends unauthenticated (530 5.7.57)",
+    kind: "context",
+    evidence: (ev) =>
+      /\bconnector\b(?:[^]){0,200}\b(?:by|with|from) (?:that |the |its |our )?(?:static |public )?ip\b|\bconnector\b(?:[^.\n]|\.\b){0,80}\bidentif\w+ (?:us|it|the server) by\b/u.test(
+        ev.words,
+      ) &&
+      /\b(?:removed|dropped|deleted|cleared|took out) (?:the )?(?:smtp )?(?:credentials|user ?name and password|password|login)\b|\bno (?:more )?(?:smtp )?(?:credentials|passwords?)\b/u.test(
+        ev.words,
+      ) &&
+      /smtp\.office365\.com|\b587\b/u.test(ev.words)
+        ? 1
+        : 0,
+    weights: { not_authenticated_anonymous_send: 3, starttls_required: -0.5, unknown: -1.5 },
+    why: "A connector that accepts you by IP works at your domain's MX endpoint on port 25; smtp.office365.com:587 without credentials is an unauthenticated submission",
+  },
+  {
+    id: "words-unlocked-then-locked-again",
+    source:
+      "An account unlocked that works for minutes and locks again: another system (a scheduled task, a service, an old device) keeps trying a stale password (Entra smart lockout / AD lockout)",
+    kind: "context",
+    evidence: said(
+      /\bunlock\w*\b(?:[^.\n]|\.\b){0,60}\b(?:worked|works|sent|went through)\b(?:[^.\n]|\.\b){0,40}\b(?:for (?:about |~)?\d+ ?(?:minutes?|mins?|hours?)|briefly|a (?:few|couple of) minutes)\b|\b(?:keeps?|kept) (?:getting )?locked(?: out)?\b|\block(?:s|ed)? (?:out )?again\b/u,
+    ),
+    weights: { account_locked: 3, wrong_credentials: 0.8, unknown: -1.5 },
+    why: "The account locks again after it is unlocked: something else keeps signing in with a stale password; find it (sign-in logs) and fix it",
   },
   {
     id: "words-cannot-reach-server",

@@ -3198,3 +3198,42 @@ describe("blind set 56: OAuth still to come, and Thunderbird's encrypted passwor
     ).toBe("auth_mechanism_unsupported");
   });
 });
+
+describe("blind set 54 after its first score: admins retelling what they found", () => {
+  it.each([
+    [
+      "not_authenticated_anonymous_send",
+      "After the firmware update the SMTP Authentication section is switched off — the username and password fields are greyed out. Server smtp.office365.com, port 587, STARTTLS on.",
+    ],
+    [
+      "not_authenticated_anonymous_send",
+      "Our admin created a connector that identifies us by that IP, so we removed the SMTP credentials from the app config. The app still points at smtp.office365.com port 587. No emails go out.",
+    ],
+    [
+      "auth_mechanism_unsupported",
+      "The IT guy changed the authentication method on all Ricoh units from Auto to CRAM-MD5. Since then no scans go out. TLS is on (STARTTLS, 587).",
+    ],
+    [
+      "send_as_permission",
+      "The ERP sends as noreply@fabrikam.com (a shared mailbox) while authenticating as erp-svc@fabrikam.com. After the migration we recreated Full Access from the source permissions report. Sends fail.",
+    ],
+    [
+      "mailbox_unlicensed_or_missing",
+      "Target accounts were created as MailUsers and migration batches run per department. Finance's scanner account is in the Finance batch, which hasn't been completed yet (still syncing). A licence is assigned.",
+    ],
+    [
+      "account_locked",
+      "The service desk unlocked scanner-svc in ADUC and it worked for ~20 minutes, then stopped again. The MFPs can't send.",
+    ],
+    [
+      "per_user_mfa",
+      'Abbiamo attivato l\'MFA per utente per tutti. Venerdì un collega ha completato la registrazione di Authenticator per scanner@ e ora nella pagina lo stato è "Applicato". Le scansioni non partono più.',
+    ],
+    [
+      "per_user_mfa",
+      'Entra sign-in logs for the scanner account: every Authenticated SMTP attempt fails. Conditional Access column says "Not applied". The authentication requirement says multifactor. Our two CA policies: neither applies to this account.',
+    ],
+  ])("%s: %s", (cause, text) => {
+    expect(top(text)).toBe(cause);
+  });
+});
