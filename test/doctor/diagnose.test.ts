@@ -3237,3 +3237,44 @@ describe("blind set 54 after its first score: admins retelling what they found",
     expect(top(text)).toBe(cause);
   });
 });
+
+describe("blind set 58: small offices retelling their settings", () => {
+  it.each([
+    [
+      "not_authenticated_anonymous_send",
+      "Remote UI: SMTP server: smtp.office365.com\nPort (SMTP send): 587\nUse TLS: On\nUse SMTP authentication (SMTP AUTH): Off\nE-mail address: scans@contoso.com",
+    ],
+    [
+      "not_authenticated_anonymous_send",
+      'Kyocera web page: server smtp.office365.com, port 587, TLS on, but the "SMTP authentication" part — the login name and password — are both empty.',
+    ],
+    [
+      "auth_mechanism_unsupported",
+      'Xerox: server smtp.office365.com, port 587, STARTTLS. The dropdown "SMTP AUTH method" now says CRAM-MD5; before the visit it said Auto.',
+    ],
+    [
+      "wrong_credentials",
+      'Impresora HP: servidor smtp.office365.com, puerto 587. En "nombre de usuario" puse "tienda" y la contraseña la misma del Outlook. No envía.',
+    ],
+    [
+      "starttls_required",
+      'Impressora Samsung: servidor smtp.office365.com, porta 587, "Usar SSL" marcado. O manual diz que existe outra opção chamada "STARTTLS".',
+    ],
+    [
+      "tls_version",
+      "An old NAS box from about 2011, never updated since, cannot send test email through smtp.office365.com 587; the doorbell with the same account works. The maker's site says end of life.",
+    ],
+    [
+      "mailbox_unlicensed_or_missing",
+      'Il fornitore ha trasformato l\'account scanner@contoso.com in una "casella condivisa" e la licenza è stata tolta. Da allora la stampante non invia più.',
+    ],
+  ])("%s: %s", (cause, text) => {
+    expect(top(text)).toBe(cause);
+  });
+
+  it("'Use SSL yes' without a separate STARTTLS option is not the implicit-TLS mistake (.NET's EnableSsl is STARTTLS)", () => {
+    expect(
+      fired("Email settings: SMTP server smtp.office365.com, port 587, Use SSL yes, Username sage@contoso.com."),
+    ).not.toContain("words-ssl-ticked-beside-starttls");
+  });
+});
