@@ -203,6 +203,11 @@ export const SECURITY_DEFAULTS_OFF = new RegExp(
 /** The admin center's Org settings > Modern authentication page, named (en and the localised UI). */
 const MODERN_AUTH_PAGE =
   /(?:org(?:ani[sz]ation)? settings|configuración de la organización|organisationseinstellungen|paramètres de l'organisation|configurações da organização|impostazioni dell'organizzazione|organisatie-instellingen|ustawienia organizacji|organisationsinställningar)[^\n]{0,30}(?:modern auth(?:entication)?|autenticación moderna|moderne authentifizierung|authentification moderne|autenticação moderna|autenticazione moderna|moderne verificatie|nowoczesne uwierzytelnianie|modern autentisering)/u;
+/**
+ * The organisation's "Turn off SMTP AUTH protocol for your organization" box, named: unticking it turns SMTP AUTH
+ * on, so it is no Basic-authentication protocol box cleared.
+ */
+const ORG_TURN_OFF_BOX = /["“]?turn off smtp auth protocol for (?:your|the) organi[sz]ation["”]?/gu;
 /** Its Basic-authentication protocol boxes cleared. */
 const BASIC_PROTOCOLS_UNTICKED =
   /\b(?:unticked|unchecked|cleared|deselected|untick|uncheck)\b|desmarc|abgewählt|deaktiviert|décoché|desmarcou|deselezionat|uitgevinkt|odznacz|avmarker/u;
@@ -527,7 +532,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Microsoft Authenticator ("more information required") although nobody configured MFA; weaker, a
     // new tenant (where SMTP AUTH is also off by default for the organisation).
     evidence: (ev) =>
-      /\b(?:your )?organi[sz]ation (?:is using|uses) security defaults\b|\bmicrosoft (?:will |is going to |has |had |)(?:turn(?:ed|ing)? on|enabl(?:e|ed|ing)) security defaults\b|\bsecurity defaults (?:were|was|have been|has been|got) (?:turned on|enabled|switched on) (?:automatically|by microsoft|for us)\b|\b(?:automatically|auto-)enabled security defaults\b|\bsecurity defaults\b[^\n]{0,80}\b(?:shows?|lists?|has) (?:them|it) (?:as )?(?:on|enabled)\b|(?:asked|nagged|prompted|forced|told|required|asks|nags|prompts|forces) (?:me |us |the user |users )?to (?:set up|register|install|configure) (?:the )?(?:microsoft )?authenticator\b|\bmore information (?:is )?required\b|\b14 days? (?:to|until) (?:register|set up)\b|\blet'?s keep your account secure\b|\bneeds more information to keep your account secure\b|authenticator(?:-app)?(?:[^.\n]|\.\b){0,20}(?:einrichten|configurer|configurar|impostare|instellen|skonfigurować|konfigurera|registrieren|enregistrer|registrar|registar|registrare|registreren)|(?:einrichten|configurer|configurar|impostare|instellen|registr\w*|enregistr\w*)(?:[^.\n]|\.\b){0,20}authenticator|\bskip (?:it )?for (?:now|14 days)\b|\b(?:entra|azure ad|properties)\b(?:[^.\n]|\.\b){0,40}\bstill (?:at |on )?(?:the )?default\b/u.test(
+      /\b(?:your )?organi[sz]ation (?:is using|uses) security defaults\b|\bmicrosoft (?:will |is going to |has |had |)(?:turn(?:ed|ing)? on|enabl(?:e|ed|ing)) security defaults\b|\bsecurity defaults (?:were|was|have been|has been|got) (?:turned on|enabled|switched on) (?:automatically|by microsoft|for us)\b|\b(?:automatically|auto-)enabled security defaults\b|\bsecurity defaults\b[^\n]{0,80}\b(?:shows?|lists?|has) (?:them|it) (?:as )?(?:on|enabled)\b|(?:asked|nagged|prompted|forced|told|required|asks|nags|prompts|forces) (?:me |us |the user |users )?to (?:set up|register|install|configure) (?:the )?(?:microsoft )?authenticator\b|\bmore information (?:is )?required\b|\b14 days? (?:to|until) (?:register|set up)\b|\b14 days? until (?:this|it) is required\b|\bturn on (?:the )?recommended (?:security )?protection\b|\blet'?s keep your account secure\b|\bneeds more information to keep your account secure\b|authenticator(?:-app)?(?:[^.\n]|\.\b){0,20}(?:einrichten|configurer|configurar|impostare|instellen|skonfigurować|konfigurera|registrieren|enregistrer|registrar|registar|registrare|registreren)|(?:einrichten|configurer|configurar|impostare|instellen|registr\w*|enregistr\w*)(?:[^.\n]|\.\b){0,20}authenticator|\bskip (?:it )?for (?:now|14 days)\b|\b(?:entra|azure ad|properties)\b(?:[^.\n]|\.\b){0,40}\bstill (?:at |on )?(?:the )?default\b/u.test(
         ev.words,
       )
         ? 1
@@ -862,7 +867,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // In prose: the reporter chose implicit TLS, or turned STARTTLS off, on the submission port.
     evidence: (ev) =>
       /\b587\b/u.test(ev.words) &&
-      /\b(?:picked|chose|selected|set (?:it |the \w+ )?to|switched to|changed (?:it |the [\w ]{1,30} )?to)\s+["'“]?(?:ssl\/tls|ssl|implicit tls|ssl on connect|sslonconnect|tls\/ssl)\b(?!(?:[^.\n]|\.\b){0,20}starttls)|\bconnection security\s*[:=]?\s*["“]?(?:ssl\/tls|ssl|tls\/ssl)\b["”]?|\b(?:disabled|turned off|switched off|unticked|removed)\s+(?:the\s+)?starttls\b|\bstarttls(?: policy)?\s+(?:to|=|:)\s*["'“]?(?:no starttls|off|disabled|none|never)\b/u.test(
+      /\b(?:picked|chose|selected|set (?:it |the \w+ )?to|switched to|changed (?:it |the [\w ]{1,30} )?to)\s+["'“]?(?:ssl\/tls|ssl|implicit tls|ssl on connect|sslonconnect|tls\/ssl)\b(?!(?:[^.\n]|\.\b){0,20}starttls)|\bconnection security\s*[:=]?\s*["“]?(?:ssl\/tls|ssl|tls\/ssl)\b["”]?|\buse ssl\/tls\s*[:=]\s*["“]?ssl\b(?![\/-])|\b(?:disabled|turned off|switched off|unticked|removed)\s+(?:the\s+)?starttls\b|\bstarttls(?: policy)?\s+(?:to|=|:)\s*["'“]?(?:no starttls|off|disabled|none|never)\b/u.test(
         ev.statements,
       )
         ? 1
@@ -1115,7 +1120,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
             ) ||
             // The admin center's Org settings > Modern authentication with the Basic-auth protocols unticked
             // writes the organisation's default authentication policy.
-            (MODERN_AUTH_PAGE.test(ev.words) && BASIC_PROTOCOLS_UNTICKED.test(ev.words))
+            (MODERN_AUTH_PAGE.test(ev.words) && BASIC_PROTOCOLS_UNTICKED.test(ev.words.replace(ORG_TURN_OFF_BOX, " ")))
           ? 1
           : // A negated mention ("no auth policies in those tenants") names no policy.
             new RegExp(
@@ -1338,9 +1343,12 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source:
       "Microsoft 365 admin center > Settings > Org settings > Modern authentication: unticking 'Authenticated SMTP' under 'Allow access to basic authentication protocols' creates the organisation's default authentication policy (BlockBasic…) with AllowBasicAuthSmtp False; it is not the mailbox's Authenticated SMTP box",
     kind: "context",
-    evidence: said(
-      /(?:modern auth(?:entication)?|modern autentisering|moderne authentifizierung|authentification moderne|autenticación moderna|autenticação moderna|autenticazione moderna|moderne verificatie|nowoczesne uwierzytelnianie|先進認証|新式(?:身份)?验证)(?:[^.\n]|\.\b){0,160}?(?:(?:authenticated smtp|autentiserad smtp|authentifiziertes smtp|smtp authentifié|smtp autenticado|smtp autenticato|geverifieerde smtp|uwierzytelniony (?:protokół )?smtp|認証済み ?smtp|经过身份验证的 ?smtp)["”]?(?:[^.\n]|\.\b){0,30}?(?:un-?ticked|unchecked|cleared|avbockad|avmarkerad|inte markerad|nicht aktiviert|nicht angehakt|deaktiviert|décoché|non coché|desmarcad[oa]|no marcad[oa]|non selezionat[oa]|deselezionat[oa]|uitgevinkt|niet aangevinkt|odznaczon\S*|チェックが外れ|未勾选)|\b(?:un-?ticked|unchecked|cleared)\b(?:[^.\n]|\.\b){0,40}?\bprotocols?\b)|\b(?:un-?ticked|unchecked|cleared)\b(?:[^.\n]|\.\b){0,40}?\bprotocols?\b(?:[^.\n]|\.\b){0,40}?modern auth(?:entication)? page/u,
-    ),
+    evidence: (ev) =>
+      /(?:modern auth(?:entication)?|modern autentisering|moderne authentifizierung|authentification moderne|autenticación moderna|autenticação moderna|autenticazione moderna|moderne verificatie|nowoczesne uwierzytelnianie|先進認証|新式(?:身份)?验证)(?:[^.\n]|\.\b){0,160}?(?:(?:authenticated smtp|autentiserad smtp|authentifiziertes smtp|smtp authentifié|smtp autenticado|smtp autenticato|geverifieerde smtp|uwierzytelniony (?:protokół )?smtp|認証済み ?smtp|经过身份验证的 ?smtp)["”]?(?:[^.\n]|\.\b){0,30}?(?:un-?ticked|unchecked|cleared|avbockad|avmarkerad|inte markerad|nicht aktiviert|nicht angehakt|deaktiviert|décoché|non coché|desmarcad[oa]|no marcad[oa]|non selezionat[oa]|deselezionat[oa]|uitgevinkt|niet aangevinkt|odznaczon\S*|チェックが外れ|未勾选)|\b(?:un-?ticked|unchecked|cleared)\b(?:[^.\n]|\.\b){0,40}?\bprotocols?\b)|\b(?:un-?ticked|unchecked|cleared)\b(?:[^.\n]|\.\b){0,40}?\bprotocols?\b(?:[^.\n]|\.\b){0,40}?modern auth(?:entication)? page/u.test(
+        ev.words.replace(ORG_TURN_OFF_BOX, " "),
+      )
+        ? 1
+        : 0,
     weights: { authentication_policy_blocks_basic_smtp: 4, smtp_auth_disabled_mailbox: -3, unknown: -1.5 },
     why: "Authenticated SMTP is unticked on the Modern authentication page: that creates the organisation's default authentication policy, which refuses Basic SMTP AUTH",
   },

@@ -3278,3 +3278,36 @@ describe("blind set 58: small offices retelling their settings", () => {
     ).not.toContain("words-ssl-ticked-beside-starttls");
   });
 });
+
+describe("blind set 57: MSP tickets and chat threads", () => {
+  it("unticking the organisation's 'Turn off SMTP AUTH protocol' box is no Basic-protocol box cleared", () => {
+    const text =
+      'Failed to send the test email. (535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox.)\nInternal: admin centre > Settings > Org settings > Modern authentication - unticked "Turn off SMTP AUTH protocol for your organization" (it was ticked!). Same error.';
+    expect(fired(text)).not.toContain("words-modern-auth-page-smtp-unticked");
+    expect(top(text)).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("security defaults' nudge and its 14-day registration, retold", () => {
+    expect(
+      top(
+        'Half the staff keep getting asked to set up some Microsoft app. My son clicked a button to turn on recommended protection. Users are prompted with "14 days until this is required". The tills can\'t email (SMTP AUTH).',
+      ),
+    ).toBe("security_defaults_enabled");
+  });
+
+  it("'Use SSL/TLS: SSL' on port 587 is TLS at connect", () => {
+    expect(
+      top(
+        "bizhub E-mail TX (SMTP):\nSMTP Server Address: smtp.office365.com\nPort Number: 587\nUse SSL/TLS: SSL\nServer connection error",
+      ),
+    ).toBe("starttls_required");
+  });
+
+  it("a password reset followed by 'bounced again' is no fix that worked", () => {
+    expect(
+      fired(
+        "Reset scanner@ password just in case and re-entered it on the Canon. Test scan to Paula worked. Scan to the accountant: bounced again.",
+      ),
+    ).not.toContain("fix-worked-wrong_credentials");
+  });
+});
