@@ -3,7 +3,7 @@
  * text, phrase tests that survive truncation and wrapping, the order of the client's commands in a
  * transcript, and the user's own words. Pure: no I/O, never throws.
  */
-import { COUNTED_AFTER, COUNTED_BEFORE, extract, HTTP_REASON, VERSION_OF, type Extracted } from "./extract.ts";
+import { countedInProse, extract, HTTP_REASON, VERSION_OF, type Extracted } from "./extract.ts";
 import { delimitedRecords, dotnetWrapperCode, gluedForm } from "./normalise.ts";
 import { dropSuperseded } from "./superseded.ts";
 
@@ -52,8 +52,7 @@ function codesAnywhere(flat: string): { basic: number[]; enhanced: string[] } {
     // "503 Service Unavailable" is an HTTP status line, not an SMTP reply.
     if (HTTP_REASON.test(flat.slice(m.index + m[0].length).trimStart())) continue;
     // A count in prose is no reply.
-    if (COUNTED_AFTER.test(flat.slice(m.index + m[0].length, m.index + m[0].length + 20))) continue;
-    if (COUNTED_BEFORE.test(flat.slice(Math.max(0, m.index - 20), m.index))) continue;
+    if (countedInProse(flat, m.index, m.index + m[0].length)) continue;
     const n = Number(m[1]);
     if (!basic.includes(n)) basic.push(n);
   }

@@ -99,10 +99,17 @@ const REPLY_RE =
   /(?<![\w.\/:-])(?:([45][0-5]\d)(?:[ -]|[:,]\s?|\.(?=[245]\.\d))\s*)?([245]\.[0-7]\.\d{1,3})(?=[ \t]+[\p{L}"'\[(])|(?<![\w.,\/:-])([45][0-5]\d)(?:[ -])(?=[\p{L}"'\[])/gmu;
 
 /** A number in prose that counts something: "500 recipients a day", "per day 500", "about 550 mails". */
-export const COUNTED_AFTER =
+const COUNTED_AFTER =
   /^\s*(?:%|\+|x\b|times\b|reminders?\b|e-?mails?\b|mails?\b|messages?\b|recipients?\b|users?\b|staff\b|people\b|employees\b|accounts?\b|mailboxes\b|devices\b|scans?\b|items?\b|per\b|a (?:day|month|week)\b|an hour\b|\/\s*(?:day|hour|h|min|minute|month)\b|ms\b|milli\w+|seconds?\b|secs?\b|minutes?\b|mins?\b|[kmg]b\b|bytes?\b|characters?\b|chars?\b|lines?\b|rows?\b|pages?\b|dollars?\b|euros?\b|€|\$)/iu;
-export const COUNTED_BEFORE =
+const COUNTED_BEFORE =
   /(?:\blimits?(?: of| to| is| at)?|\bper (?:day|hour|minute|month)|\bup to|\bmax(?:imum)?|\babout|\baround|\bapprox\w*|\broughly|~|\bover|\bunder|\bthan|\bat (?:most|least)|\bset to|\bnearly|\balmost)\s*$/iu;
+
+/** The number at `start`…`end` of `text` counts something in prose: no reply code. */
+export function countedInProse(text: string, start: number, end: number): boolean {
+  return (
+    COUNTED_AFTER.test(text.slice(end, end + 20)) || COUNTED_BEFORE.test(text.slice(Math.max(0, start - 20), start))
+  );
+}
 
 /**
  * An HTTP status line ("403 Forbidden", "503 Service Unavailable" from Graph or a web API) is not an
@@ -134,12 +141,7 @@ export function findReplies(normalized: string): Reply[] {
     if (m[1] === undefined && enhanced !== null && VERSION_OF.test(normalized.slice(Math.max(0, index - 30), index)))
       continue;
     // A bare number that counts something in prose ("500 reminders a day", "per day 500") is no reply.
-    if (
-      enhanced === null &&
-      (COUNTED_AFTER.test(normalized.slice(index + 3, index + 23)) ||
-        COUNTED_BEFORE.test(normalized.slice(Math.max(0, index - 20), index)))
-    )
-      continue;
+    if (enhanced === null && countedInProse(normalized, index, index + 3)) continue;
     const sepMatch = /^[45]\d\d(-)/.exec(m[0]);
     found.push({
       index,
