@@ -685,9 +685,17 @@ export const CLIENT_RULES: readonly Rule[] = [
     source:
       "PHP stream wrappers: 'ssl://host:port' and 'tls://host:port' open TLS at connect (implicit TLS), which smtp.office365.com:587 does not speak before STARTTLS (osTicket #3726: fsockopen(ssl://smtp.office365.com:587) fails, fixed by the plain host on 587; batch 22)",
     kind: "client",
-    evidence: (ev) => (/\b(?:ssl|tls|smtps):\/\/[a-z0-9.-]+:587\b/u.test(ev.words) ? 1 : 0),
+    // "tls://" is STARTTLS in PHPMailer's Host setting ("tls://smtp.office365.com:587" is right there), and
+    // implicit TLS only where a socket function opened it (YetiForce #2924: that Host worked in vtiger).
+    evidence: (ev) =>
+      /\b(?:ssl|smtps):\/\/[a-z0-9.-]+:587\b/u.test(ev.words) ||
+      /\b(?:fsockopen|stream_socket_client|failed to connect to|could not be established with host)\W+tls:\/\/[a-z0-9.-]+:587\b/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
     weights: { starttls_required: 3.5, transient: -1.5, unknown: -2 },
-    why: "The client opens TLS at connect (ssl:// or smtps://) on 587, where the server expects plain text and STARTTLS",
+    why: "The client opens TLS at connect (ssl:// or smtps://, or a socket's tls://) on 587, where the server expects plain text and STARTTLS",
   },
   {
     id: "client-implicit-tls-config-on-587",

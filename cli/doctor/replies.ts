@@ -747,6 +747,25 @@ export const REPLY_RULES: readonly Rule[] = [
     why: "Entra error 50126: invalid user name or password (or the user name is not the account's UPN)",
   },
   {
+    id: "aadsts-grant-expired",
+    source:
+      "Entra AADSTS700082 ('The refresh token has expired due to inactivity'), 70008 ('The provided authorization code or refresh token has expired due to inactivity'), 50173 ('The provided grant has expired due to it being revoked … the user might have changed or reset their password'), 50133 ('Session is invalid due to expiration or recent password change'), and a device's 'Authorization has expired. Reauthorize the account.' (QNAP Notification Center)",
+    kind: "phrase",
+    // The stored sign-in (refresh token) is dead: sign in again. Not a setting; a Conditional Access
+    // sign-in frequency (70043/70044) is read by aadsts-conditional-access.
+    evidence: (ev) =>
+      hasEntraCode(ev, ["700082", "70008", "50173", "50133"]) ||
+      (!hasEntraCode(ev, ["70043", "70044"]) &&
+        /\brefresh token (?:has |is )?(?:expired|been revoked|revoked)\b|\bauthori[sz]ation (?:has |is )?expired\b|\bre-?authori[sz]e (?:the |your |this )?(?:account|app|application|mailbox|connection)\b/u.test(
+          ev.words,
+        ))
+        ? 1
+        : 0,
+    weights: { wrong_credentials: 3, oauth_misconfigured_app_or_sp: 0.5, transient: -1, unknown: -2 },
+    why: "The stored OAuth sign-in expired or was revoked (a password change, 90 days unused, an admin's revoke): sign the sender in again",
+    question: "Did the account's password change, or has the sender gone unused for 90 days? Sign it in again.",
+  },
+  {
     id: "aadsts-account-locked",
     source:
       "Entra AADSTS50053 ('Account is locked because user tried to sign in too many times …'), as the sign-in log's error code in any language",

@@ -57,6 +57,16 @@ function loginRefused(ev: Evidence): boolean {
   );
 }
 
+/** Kinds of sender one office has, each a different device or system. */
+const OFFICE_SENDER_KINDS = [
+  // A copier that scans to email is one sender, however it is named.
+  /\bscan\w*(?:-| )to(?:-| )(?:e-?)?mail\b|\b(?:scanners?|printers?|copiers?|mfps?|multifunction (?:printers?|devices?))\b/u,
+  /\binvoic(?:es|ing)\b/u,
+  /\b(?:practice[- ]management|crm|erp|accounting|ticketing|helpdesk|line[- ]of[- ]business|payroll)\b(?: (?:system|software|app\w*|platform))?/u,
+  /\b(?:website|web ?shop|contact forms?|wordpress)\b/u,
+  /\b(?:monitoring|backup) (?:alerts?|system|server|software|jobs?)\b|\b(?:nas|ups) (?:alerts?|notifications?)\b/u,
+];
+
 const said =
   (re: RegExp) =>
   (ev: Evidence): number =>
@@ -1267,10 +1277,10 @@ export const USER_WORD_RULES: readonly Rule[] = [
   {
     id: "words-service-incident",
     source:
-      "Microsoft 365 admin center > Health > Service health: an Exchange Online incident or advisory (EX<number>) about sending or SMTP AUTH",
+      "Microsoft 365 admin center > Health > Service health: an Exchange Online incident or advisory (EX<number>) about sending or SMTP AUTH; mail delayed in both directions at once is the service's side (FMS Total Access Emailer, incident EX71628)",
     kind: "context",
     evidence: said(
-      /\bservice health\b[^\n]{0,160}\b(?:ex\d{5,7}|incident|advisory|degradation|degraded|outage)\b|\bex\d{6,7}\b|(?:service-integrität\S*|integridad del servicio|état (?:de santé )?du service|integridade do serviço|integrità del servizio|servicestatus)(?:[^.\n]|\.\b){0,80}(?:vorfall|incident|incidente|störung|storing)|\b(?:microsoft|exchange online|m365|office 365) (?:outage|incident)\b|\b(?:internet|network|connection|wan|isp)(?: connection)? (?:was |went )?(?:down|out)\b|\bisp (?:fault|outage|problem)\b|\bwhole (?:building|office) (?:was )?offline\b|\b(?:ha )?failover\b|\bsessions? (?:were |was )?dropped\b|\b(?:resent|re-?sent|retried|retry)\b(?:[^.\n]|\.\b){0,30}\b(?:always |then )?(?:go(?:es)? through|works?|succeed\w*)\b|\b(?:fine|ok|works?|succeeds?|goes through|sent ok|delivered) on (?:the )?(?:retry|second (?:try|attempt)|next (?:try|attempt|run))\b|\b(?:re-?sent|retried) them\b(?:[^.\n]|\.\b){0,40}\b(?:all|every one)\b(?:[^.\n]|\.\b){0,20}\b(?:went (?:out|through)|were (?:sent|delivered)|got through)\b|\bfailed\s*[=:]\s*0\b(?:[^.\n]|\.\b){0,40}\bretried\s*[=:]\s*[1-9]|\battempt [2-9] (?:sent|succeeded|ok|delivered|went through)\b|\b(?:started|began) (?:working|sending) again\b(?:[^.\n]|\.\b){0,60}\b(?:without|by itself|on its own|nobody|no one)\b|\bserver (?:is )?busy\b|\bfirewall\b(?:[^.\n]|\.\b){0,80}\b(?:587|outbound)\b(?:[^.\n]|\.\b){0,60}\b(?:not yet|hasn'?t been|has not been|wasn'?t|was not|missing|blocked)\b|\b(?:rule|port) (?:allowing |for )?(?:tcp )?587\b(?:[^.\n]|\.\b){0,60}\b(?:not yet|hasn'?t been|has not been|missing|blocked)\b/u,
+      /\bservice health\b[^\n]{0,160}\b(?:ex\d{5,7}|incident|advisory|degradation|degraded|outage)\b|\bex\d{6,7}\b|(?:service-integrität\S*|integridad del servicio|état (?:de santé )?du service|integridade do serviço|integrità del servizio|servicestatus)(?:[^.\n]|\.\b){0,80}(?:vorfall|incident|incidente|störung|storing)|\b(?:microsoft|exchange online|m365|office 365) (?:outage|incident)\b|\b(?:internet|network|connection|wan|isp)(?: connection)? (?:was |went )?(?:down|out)\b|\bisp (?:fault|outage|problem)\b|\bwhole (?:building|office) (?:was )?offline\b|\b(?:ha )?failover\b|\bsessions? (?:were |was )?dropped\b|\b(?:resent|re-?sent|retried|retry)\b(?:[^.\n]|\.\b){0,30}\b(?:always |then )?(?:go(?:es)? through|works?|succeed\w*)\b|\b(?:fine|ok|works?|succeeds?|goes through|sent ok|delivered) on (?:the )?(?:retry|second (?:try|attempt)|next (?:try|attempt|run))\b|\b(?:re-?sent|retried) them\b(?:[^.\n]|\.\b){0,40}\b(?:all|every one)\b(?:[^.\n]|\.\b){0,20}\b(?:went (?:out|through)|were (?:sent|delivered)|got through)\b|\bfailed\s*[=:]\s*0\b(?:[^.\n]|\.\b){0,40}\bretried\s*[=:]\s*[1-9]|\battempt [2-9] (?:sent|succeeded|ok|delivered|went through)\b|\b(?:started|began) (?:working|sending) again\b(?:[^.\n]|\.\b){0,60}\b(?:without|by itself|on its own|nobody|no one)\b|\bserver (?:is )?busy\b|\bdelay(?:s|ed)? (?:in )?(?:both )?(?:sending and receiving|receiving and sending)\b|\b(?:both )?(?:sending and receiving|inbound and outbound) (?:e-?mails? |mails? |messages? )?(?:(?:are|were|was|is) )?(?:delayed|slow|lagging)\b|\bfirewall\b(?:[^.\n]|\.\b){0,80}\b(?:587|outbound)\b(?:[^.\n]|\.\b){0,60}\b(?:not yet|hasn'?t been|has not been|wasn'?t|was not|missing|blocked)\b|\b(?:rule|port) (?:allowing |for )?(?:tcp )?587\b(?:[^.\n]|\.\b){0,60}\b(?:not yet|hasn'?t been|has not been|missing|blocked)\b/u,
     ),
     weights: { transient: 3.0, unknown: -1.5, wrong_credentials: -0.5 },
     why: "A service incident or a network outage at the time of the failures: it is temporary, not a setting",
@@ -1519,6 +1529,37 @@ export const USER_WORD_RULES: readonly Rule[] = [
     weights: { wrong_credentials: 3, unknown: -1.5 },
     why: "The password has characters the client may type or encode differently (non-ASCII, panel keyboards): the server then sees another password",
     question: "Does a password with only ASCII letters and digits work on the device?",
+  },
+  {
+    id: "words-office-senders-stop-together",
+    source:
+      "Microsoft 'Enable or disable SMTP AUTH in Exchange Online' and the Basic authentication retirement: a tenant-wide change refuses every password sender at once (an MSP's write-up: invoices, scan-to-email and the practice-management system stopped overnight with authentication errors, after Basic SMTP authentication was turned off for the tenant)",
+    kind: "context",
+    // Several different kinds of sender (scanners, invoicing, a line-of-business system, the website)
+    // fail to sign in at the same time: one tenant-wide change, not one device's password.
+    evidence: (ev) =>
+      (loginRefused(ev) ||
+        /\b(?:authentication|auth|login|sign-?in) errors\b|\bfail(?:s|ed|ing)? to (?:authenticate|log ?in|sign in)\b/u.test(
+          ev.words,
+        )) &&
+      /\b(?:stopped|halt|weren'?t sending|were ?n[o']t sending|(?:all|everything) (?:fail\w*|broke))\b/u.test(
+        ev.statements,
+      ) &&
+      OFFICE_SENDER_KINDS.filter((kind) => kind.test(ev.statements)).length >= 2
+        ? 1
+        : 0,
+    weights: {
+      smtp_auth_disabled_tenant: 1.0,
+      basic_auth_disabled_or_retired: 0.9,
+      security_defaults_enabled: 0.7,
+      authentication_policy_blocks_basic_smtp: 0.4,
+      smtp_auth_disabled_mailbox: -0.4,
+      wrong_credentials: -0.7,
+      unknown: -1,
+    },
+    why: "Several different senders stopped signing in at once: a change for the whole tenant (SMTP AUTH, Basic authentication, security defaults), not one device's settings",
+    question:
+      "Did every password sender stop at the same time? Check the organisation's SMTP AUTH switch (Get-TransportConfig | fl SmtpClientAuthenticationDisabled) and security defaults.",
   },
   {
     id: "words-every-account-fails",

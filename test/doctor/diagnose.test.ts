@@ -3311,3 +3311,51 @@ describe("blind set 57: MSP tickets and chat threads", () => {
     ).not.toContain("fix-worked-wrong_credentials");
   });
 });
+
+describe("real batch 39: device and vendor wordings", () => {
+  it("PHPMailer's Host 'tls://smtp.office365.com:587' is STARTTLS, not TLS at connect (YetiForce #2924)", () => {
+    const text =
+      "in vtiger we were able to send an email with\n\nserver: tls://smtp.office365.com:587\nuser & pw\n\nit fails when i try it with yetiforce.";
+    expect(fired(text)).not.toContain("client-implicit-tls-scheme-on-587");
+    expect(
+      fired(
+        "Connection: Failed to connect to tls://smtp.office365.com:587 [SMTP: Failed to connect socket: fsockopen(): unable to connect]",
+      ),
+    ).toContain("client-implicit-tls-scheme-on-587");
+  });
+
+  it.each([
+    [
+      "wrong_credentials",
+      "Notification Center will fail to send notifications through this service provider and users will see the following warning message:\nAuthorization has expired. Reauthorize the account.",
+    ],
+    [
+      "wrong_credentials",
+      "SMTP send failed: AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed.",
+    ],
+    [
+      "transient",
+      "This morning we found delays sending and receiving emails, and the mailer also fails to authenticate to the Office 365 SMTP server.",
+    ],
+    [
+      "smtp_auth_disabled_tenant",
+      "The office ground to a halt overnight: invoices weren't sending, scan-to-email had stopped working, and the accounting system was throwing authentication errors.",
+    ],
+  ])("%s: %s", (cause, text) => {
+    expect(top(text)).toBe(cause);
+  });
+
+  it("a Conditional Access sign-in frequency (70043) is not an expired grant", () => {
+    expect(
+      fired(
+        "AADSTS70043: The refresh token has expired or is invalid due to sign-in frequency checks by conditional access.",
+      ),
+    ).not.toContain("aadsts-grant-expired");
+  });
+
+  it("one copier that scans to email is one sender, not several stopping together", () => {
+    expect(
+      fired("Our Xerox copier stopped scanning to email on Monday; the scanner reports authentication failed."),
+    ).not.toContain("words-office-senders-stop-together");
+  });
+});
