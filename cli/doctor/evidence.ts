@@ -169,7 +169,9 @@ function withoutAdvice(words: string, text: string): string {
 export function gatherEvidence(text: string, context = ""): Evidence {
   // An error the reporter says was fixed, or had earlier, is history, not the failure to diagnose.
   const ex = extract(dropSuperseded(text));
-  const { body, glued } = ex.norm;
+  const { body, glued, respelt } = ex.norm;
+  // A reply retyped from a screen, spelt as Exchange spells it; read beside the text as typed.
+  const respeltGlued = respelt.map(gluedForm);
   // Also in the joined reading: a log column can cut an enhanced code ("4" | ".3.2").
   const { basic, enhanced: enhancedFlat } = codesAnywhere(ex.norm.flat);
   const enhanced = [...new Set([...enhancedFlat, ...codesAnywhere(ex.norm.joined).enhanced])];
@@ -200,7 +202,13 @@ export function gatherEvidence(text: string, context = ""): Evidence {
     const q = p.toLowerCase();
     const qg = gluedForm(q);
     let v = 0;
-    if (body.includes(q) || glued.includes(qg)) v = 1;
+    if (
+      body.includes(q) ||
+      glued.includes(qg) ||
+      respelt.some((w) => w.includes(q)) ||
+      respeltGlued.some((w) => w.includes(qg))
+    )
+      v = 1;
     else if (qg.length > minPrefix) {
       // A cut-off phrase must reach into its second word: a text that merely ends in a common
       // first word ("… legacy authentication") is not "authentication not supported" cut short.
@@ -221,7 +229,7 @@ export function gatherEvidence(text: string, context = ""): Evidence {
   // And a delimited export's rows as "Header: value" lines, so a value reads next to its column's name.
   const records = delimitedRecords(ex.norm.text);
   const words = withoutAdvice(
-    `${context}\n${body}\n${ex.norm.joined}\n${records}\n${ex.norm.stamps.join(" ")}`.toLowerCase(),
+    `${context}\n${body}\n${ex.norm.joined}\n${records}\n${ex.norm.stamps.join(" ")}${respelt.map((w) => `\n${w}`).join("")}`.toLowerCase(),
     ex.norm.text,
   );
   return {

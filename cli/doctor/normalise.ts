@@ -8,6 +8,7 @@
  *
  * Pure and total: any string in, a {@link Normalised} out, never a throw.
  */
+import { REASONS } from "./reasons.ts";
 
 /** The text in the forms the rules read. */
 export interface Normalised {
@@ -32,6 +33,12 @@ export interface Normalised {
    * response was:"), lower-cased: the text phrase evidence is read from.
    */
   body: string;
+  /**
+   * The stretches of `body` around retyped reply words, spelt as Exchange spells them ("criterea",
+   * "unsucessful"); none when no word was retyped. Read beside `body`, never instead: a word in another
+   * language can sit one letter from an English one ("condicional").
+   */
+  respelt: string[];
   /** The dates of the log-line prefixes stripped from `text` (a date can decide). */
   stamps: string[];
 }
@@ -187,6 +194,153 @@ export function dotnetWrapperCode(text: string): number | null {
 const OCR_STATUS_CODE =
   /(?<![\w.])([45])\.([0-7])\.((?=[0-9lI|oO]*[lI|oO])(?=[0-9lI|oO]*\d)[0-9lI|oO]{2,3})(?![\w.])/gu;
 
+/**
+ * An enhanced code retyped from a device's screen with spaces or commas for the dots: "535 5 7 139" (after a basic
+ * code; Exchange pairs 451 with 5.7.3) or "5,7,139". Only these two shapes: a bare "5 7 139" could be any three numbers.
+ */
+const SPACED_AFTER_BASIC = /(?<![\w.])([245]\d\d[ -])([245])[ ,]([0-7])[ ,](\d{1,3})(?![\w.,]|[ ,]\d)/gu;
+const COMMA_CODE = /(?<![\w.,])([245]),([0-7]),(\d{1,3})(?![\w,]|\.\d)/gu;
+
+/**
+ * The long words of Exchange Online's SMTP replies and of the settings they name (m365-api-facts' reply
+ * catalogue), towards which a retyped word is corrected: "criterea", "unsucessful", "authenicated".
+ */
+const REPLY_WORDS = [
+  "authentication",
+  "unsuccessful",
+  "smtpclientauthentication",
+  "disabled",
+  "criteria",
+  "authenticated",
+  "successfully",
+  "administrator",
+  "credentials",
+  "incorrect",
+  "security",
+  "defaults",
+  "organization",
+  "unrecognized",
+  "starttls",
+  "anonymous",
+  "supported",
+  "submission",
+  "permissions",
+  "concurrent",
+  "connections",
+  "sendasdenied",
+  "conditional",
+  "temporarily",
+  "exceeded",
+  "threshold",
+  "restricted",
+  "rejected",
+  "relaying",
+  "recipient",
+  "blocked",
+  "mailbox",
+  "account",
+];
+const REPLY_WORD_SET = new Set(REPLY_WORDS);
+// The long words of the localised reasons ("critérios", "deaktiviert"), for the lower-cased reading only.
+const LOCAL_REPLY_WORD_SET = new Set(
+  Object.values(REASONS)
+    .flat()
+    .flatMap((phrase) => phrase.match(/\p{L}{7,}/gu) ?? [])
+    .filter((word) => !REPLY_WORD_SET.has(word)),
+);
+const ALL_REPLY_WORDS = [...REPLY_WORDS, ...LOCAL_REPLY_WORD_SET];
+/** Endings that make another form of a word, in the languages of the reasons. */
+const ENDINGS = new Set(
+  ["", "s", "es", "d", "ed", "e", "er", "ers", "ing", "ion", "ions", "or", "ors", "ly", "al", "able", "en", "t"].concat(
+    ["ert", "ung", "ungen", "é", "ée", "és", "ées", "o", "a", "os", "as", "i", "ado", "ada", "ato", "ata"],
+  ),
+);
+
+/** True when `a` and `b` differ only in their endings: two forms of one word, not a slip. */
+function otherForm(a: string, b: string): boolean {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return ENDINGS.has(a.slice(i)) && ENDINGS.has(b.slice(i));
+}
+
+/** Edit distance with adjacent transpositions (optimal string alignment), or max + 1 once it is exceeded. */
+function typoDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The reply word lower-cased `token` is a typo of (one slip in up to ten letters, two in longer words), if any. */
+function replyWordFor(lower: string, words: readonly string[] = REPLY_WORDS): string | undefined {
+  if (REPLY_WORD_SET.has(lower) || LOCAL_REPLY_WORD_SET.has(lower)) return undefined;
+  const max = lower.length <= 10 ? 1 : 2;
+  let found: string | undefined;
+  let least = max + 1;
+  for (const word of words) {
+    if (word[0] !== lower[0]) continue;
+    // Another form of the same word ("credential", "authenticator", "deaktivieren") is no typo.
+    if (otherForm(lower, word)) return undefined;
+    const d = typoDistance(lower, word, max);
+    if (d < least) {
+      least = d;
+      found = word;
+    }
+  }
+  return found;
+}
+
+/**
+ * A line with a status code, in ASCII letters only (a reply in English), with its retyped words spelt as
+ * Exchange spells them, so the reply reads as Exchange sent it; other lines are left as typed.
+ */
+function respellReplyLines(s: string): string {
+  return s.replace(/^.*$/gmu, (line) =>
+    /(?<![\w.])[245]\d\d(?![\w.])|(?<![\w.])[245]\.\d\.\d{1,3}(?![\w.])/u.test(line) && !/[^\x00-\x7f]/u.test(line)
+      ? line.replace(/\p{L}{7,}/gu, (token) => {
+          const word = replyWordFor(token.toLowerCase());
+          if (word === undefined) return token;
+          if (token === token.toUpperCase()) return word.toUpperCase();
+          return /^\p{Lu}/u.test(token) ? word[0]!.toUpperCase() + word.slice(1) : word;
+        })
+      : line,
+  );
+}
+
+/** The stretches of lower-cased `body` around its retyped reply words, spelt as Exchange spells them. */
+function respell(body: string): string[] {
+  const windows: string[] = [];
+  const seen = new Map<string, string | undefined>();
+  for (const m of body.matchAll(/\p{L}{7,}/gu)) {
+    const token = m[0];
+    if (!seen.has(token)) seen.set(token, replyWordFor(token, ALL_REPLY_WORDS));
+    const word = seen.get(token);
+    if (word === undefined) continue;
+    // The sentence around the word, as far as a phrase reaches, with every retyped word in it respelt.
+    const from = Math.max(0, m.index - 160);
+    windows.push(
+      body
+        .slice(from, m.index + token.length + 160)
+        .replace(/\p{L}{7,}/gu, (t) => (seen.has(t) ? seen.get(t) : replyWordFor(t, ALL_REPLY_WORDS)) ?? t),
+    );
+  }
+  return windows;
+}
+
 /** Marks a line that began with a log prefix (see joinWrapped); removed once lines are joined. */
 const RECORD_START = "\uE000";
 
@@ -339,6 +493,7 @@ export function normalise(input: string): Normalised {
     (_m, cls: string, subject: string, detail: string) =>
       `${cls}.${subject}.${detail.replace(/[lI|]/gu, "1").replace(/[oO]/gu, "0")}`,
   );
+  s = respellReplyLines(s.replace(SPACED_AFTER_BASIC, "$1$2.$3.$4").replace(COMMA_CODE, "$1.$2.$3"));
   const logged = stripLogPrefixes(s);
   s = tablesAsLists(logged.text);
   s = unflattenPowerShell(s);
@@ -373,7 +528,7 @@ export function normalise(input: string): Normalised {
   // Without any whitespace, a phrase broken by a wrap column (even mid-word) or by odd spaces still reads whole;
   // without a hyphen between letters, also one a wrap hyphenated ("Authenticatio-⏎n", PDF and mail reflow).
   const glued = gluedForm(body);
-  return { text: s, joined, flat, glued, body, stamps: logged.stamps };
+  return { text: s, joined, flat, glued, body, respelt: respell(body), stamps: logged.stamps };
 }
 
 /** One line split on `delimiter`, double-quoted fields kept whole (CSV's `""` is a quote). */

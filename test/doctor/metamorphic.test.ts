@@ -94,6 +94,7 @@ describe("metamorphic properties over the corpus", () => {
       "HTML line breaks",
       "line breaks lost",
       "JSON-quoted",
+      "retyped from a screen",
     ];
     let n = 0;
     let ok = 0;

@@ -216,3 +216,55 @@ describe("log-line prefixes", () => {
     );
   });
 });
+
+describe("a reply retyped from a device's screen", () => {
+  it("reads an enhanced code written with spaces after a basic code, or with commas", () => {
+    expect(normalise("printer shows: 535 5 7 139").flat).toBe("printer shows: 535 5.7.139");
+    expect(normalise("451 5 7 3 STARTTLS is required").flat).toBe("451 5.7.3 STARTTLS is required");
+    expect(normalise("error 5,7,139 on the panel").flat).toBe("error 5.7.139 on the panel");
+    // Three bare numbers, or a list of them, are not a code.
+    expect(normalise("rooms 5 7 139 and 12").flat).toBe("rooms 5 7 139 and 12");
+    expect(normalise("values 1,5,7,139,2").flat).toBe("values 1,5,7,139,2");
+  });
+
+  it("spells a reply line's slipped words as Exchange does, keeping their case", () => {
+    expect(normalise("535 5.7.139 Authentication unsucessful, the request did not meet the criterea").text).toBe(
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria",
+    );
+    expect(normalise("530 5.7.57 Client was not authenicated to send anonymous mail").text).toBe(
+      "530 5.7.57 Client was not authenticated to send anonymous mail",
+    );
+    expect(normalise("535 5.7.139 SmtpClientAuthentication is disbled for the Tenant").text).toBe(
+      "535 5.7.139 SmtpClientAuthentication is disabled for the Tenant",
+    );
+  });
+
+  it("leaves other forms of a word, other languages and lines without a code as typed", () => {
+    const symfony =
+      'Failed to authenticate on SMTP server: Authenticator "LOGIN" returned "535 5.7.3 Authentication unsuccessful"';
+    expect(normalise(symfony).text).toBe(symfony);
+    expect(normalise("535 5.7.139 Deaktivieren Sie die Sicherheitsstandards").text).toBe(
+      "535 5.7.139 Deaktivieren Sie die Sicherheitsstandards",
+    );
+    expect(normalise("La política de acceso condicional bloquea 535 5.7.139").text).toContain("condicional");
+    expect(normalise("we read the criterea page").text).toBe("we read the criterea page");
+  });
+
+  it("reads the prose's retyped words beside the text as typed, never instead of it", () => {
+    const n = normalise("The copier says the request did not meet the criterea. Acceso condicional está activo.");
+    expect(n.body).toContain("criterea");
+    expect(n.body).toContain("condicional");
+    expect(n.respelt.join(" ")).toContain("did not meet the criteria");
+    expect(normalise("nothing retyped here at all").respelt).toEqual([]);
+  });
+
+  it("diagnoses a reply retyped with slips as the reply itself", () => {
+    const typed = diagnose(
+      "the printer says 535 5 7 139 authentication unsucessful the request did not meet the criterea",
+    ).causes.slice(0, 2);
+    const exact = diagnose(
+      "the printer says 535 5.7.139 authentication unsuccessful the request did not meet the criteria",
+    ).causes.slice(0, 2);
+    expect(typed.map((c) => c.id)).toEqual(exact.map((c) => c.id));
+  });
+});

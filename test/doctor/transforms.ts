@@ -93,6 +93,28 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   },
   "smart quotes": (t) => t.replaceAll("'", "\u2019").replace(/"([^"\n]*)"/gu, "\u201c$1\u201d"),
   tabs: (t) => t.replaceAll(" ", "\t"),
+  // Someone retyping a reply from a device's screen: the code's dots as spaces, and one letter dropped from the
+  // middle of each long plain word of the reply ("criteria" → "critria"). Words in camel case or with
+  // digits (SmtpClientAuthentication, host names) are copied, not retyped.
+  "retyped from a screen": (t) => {
+    const lines = t.split("\n");
+    const i = lines.findIndex((l) => /(?<![\w.])[45]\d\d[ -]\d\.\d+\.\d+ \S/u.test(l));
+    if (i < 0) return null;
+    const line = lines[i]!;
+    const at = line.search(/(?<![\w.])[45]\d\d[ -]\d\.\d+\.\d+ \S/u);
+    // The reply runs to the end of the line, or to the quote or bracket a wrapper closes it with.
+    const end = line.slice(at).search(/["'[\]]|$/u) + at;
+    const reply = line
+      .slice(at, end)
+      .replace(/^([45]\d\d[ -])(\d)\.(\d+)\.(\d+)/u, "$1$2 $3 $4")
+      .replace(
+        /(?<![\w./@-])\p{Ll}{8,}(?![\w./@-])/gu,
+        (w) => w.slice(0, w.length >> 1) + w.slice((w.length >> 1) + 1),
+      );
+    lines[i] = line.slice(0, at) + reply + line.slice(end);
+    return lines.join("\n");
+  },
+
   "CRLF, wrapped at 76": (t) => wrapAt(t, 76).replaceAll("\n", "\r\n"),
   "HTML line breaks": (t) => `<p>${wrapAt(t, 50).replaceAll("\n", "<br/>")}</p>`,
   // A web form or chat that drops line breaks: a log, a settings page or a cmdlet's answer on one line.
