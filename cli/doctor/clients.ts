@@ -37,6 +37,8 @@ const AUTH_NOT_ADVERTISED = [
   "does not support smtp auth",
   // wneessen/go-mail auth.go ErrLoginAuthNotSupported: LOGIN is what Exchange offers, so it was not offered yet
   "server does not support smtp auth type: login",
+  // PEAR Net_SMTP: LOGIN is what Exchange offers once STARTTLS is done, so it was not offered yet
+  "login is not a supported authentication method",
   // pfSense (etc/inc/smtp.inc, the Manuel Lemos smtp class): EHLO listed no AUTH. Only as the error it
   // prints: HP's settings page names its no-authentication option with the same words.
   "error: server does not require authentication",
@@ -133,6 +135,14 @@ const MECHANISM_MISMATCH = [
   // wneessen/go-mail auth.go: ErrPlainAuthNotSupported "server does not support SMTP AUTH type: PLAIN", and
   // the same for CRAM-MD5, XOAUTH2's siblings SCRAM-SHA-*; not LOGIN, which Exchange offers after STARTTLS
   // (one-hub #212: PLAIN set, fixed by AUTH LOGIN support; batch 20).
+  // PEAR Net_SMTP (pfSense notifications, Horde): "%s is not a supported authentication method" for a mechanism
+  // the EHLO list lacks; pfSense sends PLAIN by default, which Exchange Online does not offer
+  "plain is not a supported authentication method",
+  "cram-md5 is not a supported authentication method",
+  "digest-md5 is not a supported authentication method",
+  // Sophos Firewall test mail, status 544: "Authentication method mismatch. Please confirm the authentication
+  // method support for LOGIN or PLAIN on the mail server"
+  "authentication method mismatch",
   "server does not support smtp auth type: plain",
   "server does not support smtp auth type: cram-md5",
   "server does not support smtp auth type: scram-sha",
@@ -156,6 +166,8 @@ const NEEDS_STARTTLS = [
   "don't send authentication over non secure connection",
   // s-nail: "SMTP authentication LOGIN needs TLS (*smtp-use-starttls* set?)"
   "needs tls (*smtp-use-starttls",
+  // RFC 4954's 538 5.7.11 text, as device manuals list it (Panasonic Panafax SMTP AUTH appendix)
+  "encryption required for requested authentication mechanism",
 ];
 
 /** Implicit TLS spoken to a STARTTLS port (or plain text to a TLS port): record-layer errors. */
@@ -464,6 +476,8 @@ const AUTH_FAILED_GENERIC = [
   "authenticationinvalidcredentials",
   "username and password not accepted",
   "password not accepted",
+  // Sophos Firewall test mail, status 543: "Password mismatch. Please enter the correct password"
+  "password mismatch",
   "smtp authentication failed",
   "authentication error",
   "login failed",

@@ -250,14 +250,15 @@ function detectClient(s: string): ClientHint {
  * Lines that list the mechanisms on offer, not the one in use: the server's EHLO capability
  * ("250-AUTH LOGIN XOAUTH2"), Jakarta Mail's "DEBUG SMTP: Attempt to authenticate using mechanisms:
  * LOGIN PLAIN DIGEST-MD5 NTLM XOAUTH2" and 'Found extension "AUTH", arg "LOGIN XOAUTH2"' (SMTPTransport) and PHPMailer's "Auth methods
- * available on the server: LOGIN,XOAUTH2" (SMTP::authenticate). XOAUTH2 in them is not OAuth in use.
+ * available on the server: LOGIN,XOAUTH2" (SMTP::authenticate), and an EHLO reply flattened onto one line by a
+ * wrapper (PEAR Net_SMTP's "response: … ENHANCEDSTATUSCODES AUTH LOGIN XOAUTH2 …"). XOAUTH2 in them is not OAuth in use.
  */
 // The marker and the list of names after it, bounded: no backtracking over a long joined reading. The
 // marker's spaces are optional: the glued reading has none.
 // "250-AUTH" also glued to the capability before it: PHPMailer's debug output shown as HTML loses its
 // line breaks ("…ENHANCEDSTATUSCODES250-AUTH LOGIN XOAUTH2250-8BITMIME…"; blind set 16).
 export const MECHANISM_LISTS =
-  /(?:\b250[- ]?AUTH\b|250[- ]AUTH\b|using\s?mechanisms:|auth\s?methods\s?available\s?on\s?the\s?server:|using\s?the\s?following\s?authenticators:|found\s?extension\s?"AUTH",\s?arg\s?"|\bAUTH=)[ \t]*[A-Z0-9, \t"-]{0,120}/giu;
+  /(?:\b250[- ]?AUTH\b|\b(?:ENHANCEDSTATUSCODES|PIPELINING|DSN|SIZE\s?\d+)\s?AUTH\b|250[- ]AUTH\b|using\s?mechanisms:|auth\s?methods\s?available\s?on\s?the\s?server:|using\s?the\s?following\s?authenticators:|found\s?extension\s?"AUTH",\s?arg\s?"|\bAUTH=)[ \t]*[A-Z0-9, \t"-]{0,120}/giu;
 
 /**
  * A `port = 587`-style setting, skipping the port of an HTTPS endpoint: urllib3's

@@ -1183,8 +1183,9 @@ export const USER_WORD_RULES: readonly Rule[] = [
     id: "words-owa-works",
     source: "the same credentials work interactively",
     kind: "context",
+    // Not a device's request for one ("Password mismatch. Please enter the correct password", Sophos Firewall).
     evidence: said(
-      /(?:can|could) (?:log ?in|sign ?in)|(?:login|sign-?in) works|(?:password|credentials) (?:is|are) (?:correct|right|valid)|correct (?:password|credentials)|\b(?:checked|tested|verified|confirmed|tried) (?:the |its |his |her )?(?:password|credentials|login)\b(?:[^.\n]|\.\b){0,20}\b(?:in|on|via|with|at) (?:owa|outlook(?: on the web| web)?|office\.com|portal\.office\.com|webmail|the portal)\b|\b(?:password|login|credentials) works? (?:in|on) (?:owa|outlook)\b|\b(?:logs?|signs?) (?:in|into|on) (?:to )?(?:owa|outlook on the web|webmail)\b|\b(?:imap|pop3?|receiving|incoming mail)\s+(?:works?|is working|is fine)\b|\bworks? (?:only |just |fine )?(?:for|with) (?:imap|pop3?|receiving)\b|\bwith (?:the )?same (?:credentials|password|login)\b/u,
+      /(?:can|could) (?:log ?in|sign ?in)|(?:login|sign-?in) works|(?:password|credentials) (?:is|are) (?:correct|right|valid)|(?<!\b(?:enter|use|type|provide|input|supply|need|require[sd]?|check(?: for)?|ensure|verify|make sure you (?:have|use|entered))\s+(?:the\s+|a\s+|your\s+)?)correct (?:password|credentials)|\b(?:checked|tested|verified|confirmed|tried) (?:the |its |his |her )?(?:password|credentials|login)\b(?:[^.\n]|\.\b){0,20}\b(?:in|on|via|with|at) (?:owa|outlook(?: on the web| web)?|office\.com|portal\.office\.com|webmail|the portal)\b|\b(?:password|login|credentials) works? (?:in|on) (?:owa|outlook)\b|\b(?:logs?|signs?) (?:in|into|on) (?:to )?(?:owa|outlook on the web|webmail)\b|\b(?:imap|pop3?|receiving|incoming mail)\s+(?:works?|is working|is fine)\b|\bworks? (?:only |just |fine )?(?:for|with) (?:imap|pop3?|receiving)\b|\bwith (?:the )?same (?:credentials|password|login)\b/u,
     ),
     weights: {
       wrong_credentials: -0.8,

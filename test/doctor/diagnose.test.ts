@@ -3359,3 +3359,33 @@ describe("real batch 39: device and vendor wordings", () => {
     ).not.toContain("words-office-senders-stop-together");
   });
 });
+
+describe("device and appliance wording (their source code and manuals)", () => {
+  it.each([
+    [
+      "auth_mechanism_unsupported",
+      "Could not send the message to admin@contoso.com -- Error: PLAIN authentication failure [SMTP: PLAIN is not a supported authentication method (code: 250, response: smtp.office365.com Hello [203.0.113.5] SIZE 157286400 PIPELINING DSN ENHANCEDSTATUSCODES AUTH LOGIN XOAUTH2 8BITMIME)]",
+    ],
+    [
+      "auth_mechanism_unsupported",
+      "Test Notification Mail: 544 Authentication method mismatch. Please confirm the authentication method support for LOGIN or PLAIN on the mail server",
+    ],
+    ["starttls_required", "538: Encryption required for requested authentication mechanism"],
+    ["wrong_credentials", "Password mismatch. Please enter the correct password"],
+  ])("%s: %s", (cause, text) => {
+    expect(top(text)).toBe(cause);
+  });
+
+  it("an EHLO reply flattened into a wrapper's message is no OAuth login", () => {
+    expect(
+      diagnose(
+        "[SMTP: Invalid response code received from server (code: 535, response: smtp.office365.com Hello [203.0.113.5] PIPELINING ENHANCEDSTATUSCODES AUTH LOGIN XOAUTH2)]",
+      ).fired.map((f) => f.id),
+    ).not.toContain("oauth-in-use");
+  });
+
+  it("a device asking for the correct password is not the reporter saying it is correct", () => {
+    expect(fired("Password mismatch. Please enter the correct password")).not.toContain("words-owa-works");
+    expect(fired("The password is correct, I can log in to Outlook on the web.")).toContain("words-owa-works");
+  });
+});
