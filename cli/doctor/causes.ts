@@ -219,13 +219,14 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
   tls_version: {
     id: "tls_version",
     title: "The client's TLS is too old",
-    explanation: "The client offers only TLS 1.0/1.1 (or old ciphers); smtp.office365.com requires TLS 1.2 or later.",
+    explanation:
+      "The client offers only TLS 1.0/1.1 (or old ciphers), or its TLS stack no longer trusts Microsoft's certificate chain (an outdated root store); smtp.office365.com requires TLS 1.2 or later.",
     check: [
       "The client or OS TLS settings (.NET: ServicePointManager.SecurityProtocol / SslProtocols; Windows SCHANNEL TLS 1.2 enabled)",
       "Exchange admin center > Reports > Mail flow > SMTP AUTH clients report (TLS version column)",
       "openssl s_client -starttls smtp -connect smtp.office365.com:587 -tls1_2",
     ],
-    fix: "Update the client, runtime or device firmware to TLS 1.2+. (Set-TransportConfig -AllowLegacyTLSClients with smtp-legacy.office365.com was a temporary opt-in; do not rely on it.)",
+    fix: "Update the client, runtime or device firmware to TLS 1.2+ and current root certificates. (Set-TransportConfig -AllowLegacyTLSClients with smtp-legacy.office365.com was a temporary opt-in; do not rely on it.)",
     weakensTenant: false,
   },
   starttls_required: {

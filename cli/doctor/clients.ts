@@ -148,6 +148,26 @@ const MECHANISM_MISMATCH = [
   "server does not support smtp auth type: scram-sha",
 ];
 
+/** A TLS stack's refusal of the server's certificate chain (trust store), in each stack's own words. */
+const CERTIFICATE_UNTRUSTED = [
+  "ssl_error_not_trusted_root",
+  "certificate verify failed",
+  "unable to get local issuer certificate",
+  "self signed certificate in certificate chain",
+  "self-signed certificate in certificate chain",
+  "pkix path building failed",
+  "unable to find valid certification path",
+  "remote certificate is invalid according to the validation procedure",
+  "remotecertificatechainerrors",
+  "certificate signed by unknown authority",
+  "unable_to_get_issuer_cert_locally",
+  "unable to verify the first certificate",
+  "sec_error_unknown_issuer",
+  "trust anchor for certification path not found",
+  "invalidcertificate(unknownissuer)",
+  "the certificate chain was issued by an authority that is not trusted",
+];
+
 /** The client refused to send credentials in clear, or the server insisted on STARTTLS. */
 const NEEDS_STARTTLS = [
   // Go src/net/smtp/auth.go PlainAuth.Start(): errors.New("unencrypted connection")
@@ -839,6 +859,20 @@ export const CLIENT_RULES: readonly Rule[] = [
     weights: { starttls_required: 2.6, tls_version: 2.0, transient: -1.5, unknown: -3 },
     why: "The TLS handshake failed: most often implicit TLS against the STARTTLS port, else an old TLS version or an intercepting proxy",
     question: "Is the client set to STARTTLS on port 587 (not SSL/TLS on connect), with TLS 1.2 enabled?",
+  },
+  {
+    id: "client-certificate-untrusted",
+    source:
+      "each TLS stack's certificate-validation failure: IBM i GSKit SSL_ERROR_NOT_TRUSTED_ROOT (BVSTools forum #392: Office 365's new issuing CAs were missing from the *SYSTEM store), OpenSSL/Python 'certificate verify failed: unable to get local issuer certificate', Java 'PKIX path building failed', .NET 'The remote certificate is invalid according to the validation procedure' / RemoteCertificateChainErrors, Go 'x509: certificate signed by unknown authority', Node UNABLE_TO_GET_ISSUER_CERT_LOCALLY / 'unable to verify the first certificate', NSS SEC_ERROR_UNKNOWN_ISSUER, Android 'Trust anchor for certification path not found', rustls UnknownIssuer; Broadcom KB 172276 (a gateway without Office 365's new root CA)",
+    kind: "client",
+    // The handshake reached the server's certificate and the client's trust store refused its chain: an
+    // old device or OS without Microsoft's current roots (DigiCert Global Root G2), or a proxy that
+    // re-signs TLS. Not the STARTTLS order: the session got as far as TLS.
+    evidence: phrases(CERTIFICATE_UNTRUSTED, 14),
+    weights: { tls_version: 3.2, starttls_required: -1, transient: -1, unknown: -3 },
+    why: "The client does not trust the certificate chain smtp.office365.com presents: an outdated root store (old firmware or OS) or a TLS-inspecting proxy",
+    question:
+      "Does the device or OS have current root certificates (DigiCert Global Root G2), and does a firewall or antivirus inspect TLS on port 587?",
   },
   {
     id: "client-needs-webmail-signin",

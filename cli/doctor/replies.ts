@@ -36,6 +36,10 @@ const REPORTED_AFTER_DEFAULT_OFF =
   /\b2027-(?:0[1-9]|1[0-2])-[0-3]\d\b|(?<!\p{L})(?:jan(?:uary|\.)?|januar|janvier|enero|janeiro|gennaio|januari|stycznia|styczeń|января|январь|ocak|leden|ledna)(?!\p{L})[^.\n]{0,16}\b2027\b|\b2027\b[^.\n]{0,6}(?:年\s*1\s*月|1月)|\b(?:new year|neujahr|nouvel an|año nuevo|ano novo|capodanno|nieuwjaar)\b[^.\n]{0,24}\b2027\b|(?<!\p{L})(?:dec(?:ember|\.)?|dezember|décembre|diciembre|dezembro|dicembre|grudnia|grudzień|декабря|aralık)(?!\p{L})[^.\n]{0,6}\b2026\b|\b2026\s*年\s*12\s*月/u;
 
 /** Exchange's and Entra's wording of a locked account, in the languages it is seen in. */
+/** "account locked/disabled or unreachable", "account locked or disabled": the lock as one of several possibilities. */
+const LOCK_AMONG_ALTERNATIVES = /\baccount (?:is |may be |might be )?locked\s*(?:\/|\bor\b)\s*\p{L}+/u;
+const LOCK_AMONG_ALTERNATIVES_G = new RegExp(LOCK_AMONG_ALTERNATIVES.source, "gu");
+
 const ACCOUNT_LOCKED_PHRASES = [
   "account locked",
   "account is locked",
@@ -341,6 +345,13 @@ export const REPLY_RULES: readonly Rule[] = [
       const v = anyPhrase(ACCOUNT_LOCKED_PHRASES, 10)(ev);
       if (v === 0) return 0;
       const asked = /[^.!?\n]{0,80}\baccount (?:is )?locked\b[^.!?\n]{0,40}\?/u.test(ev.words);
+      // An app's message that lists the lock among other causes ("Authentication failure due to account
+      // locked/disabled or unreachable", Freshchat's custom-mailbox error) names no lock.
+      if (
+        LOCK_AMONG_ALTERNATIVES.test(ev.words) &&
+        !ACCOUNT_LOCKED_PHRASES.some((p) => ev.statements.replace(LOCK_AMONG_ALTERNATIVES_G, " ").includes(p))
+      )
+        return 0;
       const stated = ACCOUNT_LOCKED_PHRASES.some((p) => ev.statements.includes(p));
       return asked && !stated ? 0 : v;
     },

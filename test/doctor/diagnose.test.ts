@@ -3389,3 +3389,22 @@ describe("device and appliance wording (their source code and manuals)", () => {
     expect(fired("The password is correct, I can log in to Outlook on the web.")).toContain("words-owa-works");
   });
 });
+
+describe("real batch 40: vendor pages", () => {
+  it.each([
+    "SSL_ERROR_NOT_TRUSTED_ROOT when sending through the Office 365 SMTP server",
+    "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)",
+    "System.Security.Authentication.AuthenticationException: The remote certificate is invalid according to the validation procedure: RemoteCertificateChainErrors",
+    "x509: certificate signed by unknown authority",
+  ])("a certificate chain the client's TLS stack refuses is the stack's age: %s", (text) => {
+    expect(top(text)).toBe("tls_version");
+  });
+
+  it("an app's message listing the lock among other causes names no lock", () => {
+    const text =
+      "Authentication failure due to account locked/disabled or unreachable. Please contact your mailbox provider or try again later";
+    expect(fired(text)).not.toContain("phrase-account-locked");
+    expect(fired(text)).not.toContain("words-account-locked");
+    expect(top("535 5.7.139 Authentication unsuccessful, account locked.")).toBe("account_locked");
+  });
+});
