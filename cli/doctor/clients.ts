@@ -102,6 +102,18 @@ const MECHANISM_MISMATCH = [
   "authentication method is not supported",
   // HP: "The server does not support the authentication method."
   "does not support the authentication method",
+  // The same device sentence in the firmware's other languages (Brother, Kyocera, HP panels): "Server unterstützt die
+  // gewählte Authentifizierungsmethode nicht", "méthode d'authentification non prise en charge", "método de
+  // autenticación no compatible / no admitido", "método de autenticação não suportado", "metodo di autenticazione non
+  // supportato"
+  "gewählte authentifizierungsmethode nicht",
+  "authentifizierungsmethode wird nicht unterstützt",
+  "méthode d'authentification non prise en charge",
+  "méthode d'authentification n'est pas prise en charge",
+  "método de autenticación no compatible",
+  "método de autenticación no admitido",
+  "método de autenticação não suportado",
+  "metodo di autenticazione non supportato",
   // Perl libnet Net::SMTP::auth() without Authen::SASL installed: the client has no mechanism to offer
   "need mime::base64 and authen::sasl todo auth",
   // mutt and neomutt smtp.c built without SASL (it then speaks no mechanism Exchange offers): "SMTP

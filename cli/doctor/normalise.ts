@@ -287,7 +287,9 @@ function typoDistance(a: string, b: string, max: number): number {
 
 /** The reply word lower-cased `token` is a typo of (one slip in up to ten letters, two in longer words), if any. */
 function replyWordFor(lower: string, words: readonly string[] = REPLY_WORDS): string | undefined {
-  if (REPLY_WORD_SET.has(lower) || LOCAL_REPLY_WORD_SET.has(lower)) return undefined;
+  // A word of a localised reason is right in its own language, but a slip on an English reply line
+  // ("basic authentification is disabled").
+  if (REPLY_WORD_SET.has(lower) || (words !== REPLY_WORDS && LOCAL_REPLY_WORD_SET.has(lower))) return undefined;
   const max = lower.length <= 10 ? 1 : 2;
   let found: string | undefined;
   let least = max + 1;

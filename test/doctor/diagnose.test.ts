@@ -3408,3 +3408,34 @@ describe("real batch 40: vendor pages", () => {
     expect(top("535 5.7.139 Authentication unsuccessful, account locked.")).toBe("account_locked");
   });
 });
+
+describe("blind set 59: retyped by hand", () => {
+  it("an English reply line's 'authentification' is a slip, though the word is French", () => {
+    expect(
+      top(
+        "Przepisuję z ekranu drukarki:\n\n535 5.7.139 Authentication unsuccesful, basic authentification is disabled.",
+      ),
+    ).toBe("basic_auth_disabled_or_retired");
+  });
+
+  it("a printer without the OAuth option, said in Polish, is no OAuth login", () => {
+    expect(fired("535 5.7.139 Authentication unsuccessful. Drukarka nie ma opcji OAuth.")).not.toContain(
+      "oauth-in-use",
+    );
+  });
+
+  it("the device's sentence for a mechanism the server does not offer, in German", () => {
+    expect(
+      top(
+        'Auf dem Display steht: "Authentifizierungsfehler - Server unterstützt die gewählte Authentifizierungsmethode nicht"',
+      ),
+    ).toBe("auth_mechanism_unsupported");
+  });
+
+  it("a hyphenated Conditional-Access-Richtlinie is Conditional Access, and 'Per-User-MFA haben wir nie benutzt' negates MFA", () => {
+    const text =
+      'seit wir eine neue Conditional-Access-Richtlinie "MFA für alle Benutzer" aktiviert haben, schickt der Scanner nichts mehr: "5.7.139 Authentication unsuccessful, the request did not meet the criteria". Per-User-MFA haben wir nie benutzt.';
+    expect(fired(text)).toContain("words-conditional-access");
+    expect(top(text)).toBe("conditional_access_block");
+  });
+});
