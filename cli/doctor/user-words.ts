@@ -88,7 +88,7 @@ const saidBeside =
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
 const NEGATION_BEFORE = String.raw`\b(?:no|not|without|turned off|switched off|disabled|neither (?:has|have|had)|none of them (?:has|have)|nobody has|nothing\b(?:[^.\n]|\.\b){0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?|(?:is|are|was|were)(?: not|n't) (?:covered by|enrolled in|in scope (?:of|for)|subject to|part of)|none (?:of them )?(?:is|are|was|were) (?:in scope (?:of|for)|covered by|subject to|part of))\s+(?:any\s+|the\s+|an?\s+)?(?:per-?user\s+|legacy\s+)?`;
-const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?(?:\s*(?:\([^)\n]{0,30}\)\s*)?[:=]\s*(?:none|no|off|disabled|not (?:applied|enabled|configured)|n\/a)\b|[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|(?:none|neither) (?:of them )?appl(?:y|ies)\b|so there (?:are|is) none\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b))`;
+const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?(?:\s*(?:\([^)\n]{0,30}\)\s*)?[:=]\s*(?:none|no|off|disabled|not (?:applied|enabled|configured)|n\/a)\b|[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|(?:none|neither) (?:of them )?appl(?:y|ies)\b|so there (?:are|is) none\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:on|enabled|enforced|turned on) for (?:nobody|no one|none of (?:them|us|our users|the users))\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b))`;
 
 // The account named apart from a rollout, further along the sentence: "MFA for staff this week; web-forms@ is
 // excluded", "a MFA foi ativada …, mas a conta faturas@ ficou excluída", "the MFA project didn't touch that account".
@@ -99,7 +99,7 @@ const NEGATION_EXCLUDED = String.raw`[^.!?\n]{0,90}?(?:\b(?:is|was|were|are|got|
 // "没有条件访问".
 // French elides "de" before a vowel with no space after it: "pas d'accès conditionnel".
 const NEGATION_BEFORE_OTHER = String.raw`(?:\b(?:keine?n?|kein|pas de|aucune?|ni|nem|sin|ningun[ao]?|no tenemos|no usamos|no hay|sem|nenhum[ao]?|não temos|não usamos|nessun[ao]?|non abbiamo|non ci sono|non usiamo|geen|inga|ingen|brak|nie ma|nie mamy|nie używamy|bez)\s+|\bpas d['’]\s*)(?:\S{1,40}?[\s'’]+){0,2}?`;
-const NEGATION_AFTER_OTHER = String.raw`[^。.\n]{0,24}?(?:non (?:ce l['’]?|l['’]?)?abbiamo|no (?:lo |la )?tenemos|não (?:o |a )?temos|していません|ありません|使っていません|なし|無し|未設定|없음|없습니다|없어요|없고|사용하지 않|쓰지 않|적용되지 않|(?:haben|gibt es|nutzen|verwenden)(?: wir| bei uns| hier| dort| da)?(?: noch| auch| bisher)? (?:keine?n?|nicht)\b|(?:haben|hatten) wir (?:noch )?nie (?:benutzt|genutzt|verwendet|aktiviert|eingeschaltet|eingerichtet)\b|nicht vorhanden|nicht angewendet|non appliquée?|no aplicad[oa]|não aplicad[oa]|non applicat[oa]|niet toegepast|nie zastosowan|inte tillämpad|не применен)`;
+const NEGATION_AFTER_OTHER = String.raw`[^。.\n]{0,24}?(?:non (?:ce l['’]?|l['’]?)?abbiamo|no (?:lo |la )?tenemos|não (?:o |a )?temos|していません|ありません|使っていません|なし|無し|未設定|없음|없습니다|없어요|없고|사용하지 않|쓰지 않|적용되지 않|(?:haben|gibt es|nutzen|verwenden)(?: wir| bei uns| hier| dort| da)?(?: noch| auch| bisher)? (?:keine?n?|nicht)\b|(?:haben|hatten) wir (?:noch )?nie (?:benutzt|genutzt|verwendet|aktiviert|eingeschaltet|eingerichtet)\b|nicht vorhanden|nicht angewendet|(?:ist |war )?für niemanden (?:eingeschaltet|aktiviert|aktiv|erzwungen)|pour personne|para nadie|para ninguém|per nessuno|voor niemand|non appliquée?|no aplicad[oa]|não aplicad[oa]|non applicat[oa]|niet toegepast|nie zastosowan|inte tillämpad|не применен)`;
 
 /** The expressions of each noun pair, built once: a diagnosis asks for the same nouns more than once. */
 const negationExpressions = new Map<string, { mentioned: RegExp; negation: RegExp }>();
@@ -167,7 +167,7 @@ const OAUTH_NAMED = /\b(?:oauth2?|xoauth2|access token|client credentials|modern
 const AUTH_POLICY_LOCAL = String.raw`authentifizierungsrichtlinie\w*|stratégies? d['’]authentification|directivas? de autenticación|políticas? de autenticação|criteri di autenticazione|criterio di autenticazione|verificatiebeleid\w*|zasad\w* uwierzytelniania|認証ポリシー|身份验证策略|인증 정책`;
 
 const MFA_NOUN = String.raw`\b(?:mfa|2fa|multi-?factor(?: authentication)?|two-?factor(?: authentication)?|(?:2|two)-?step verification)\b`;
-const CA_NOUN = String.raw`conditional[ -]access|\bca\b`;
+const CA_NOUN = String.raw`\bconditional[ -]access|\bca\b`;
 const CA_NOUN_LOCAL = String.raw`bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|dostęp warunkowy|dostępu warunkowego|villkorsstyrd åtkomst|условн\S* доступ\S*|koşullu erişim|podmíněný přístup|조건부 액세스|条件付きアクセス|条件访问|條件式存取`;
 const MFA_NOUN_LOCAL = String.raw`multi-faktor|mehrstufige authentifizierung|authentification multifacteur|autenticación multifactor|autenticação multifator|autenticazione a più fattori|meervoudige verificatie|uwierzytelnianie wieloskładnikowe|多要素認証|多重身份验证|多因素|다단계 인증|사용자별 mfa`;
 
@@ -197,7 +197,7 @@ const SD_OFF_ACT = String.raw`(?<![a-zé])(?:disabled|turned off|switched off|de
  * A clause break that turns to another subject ("Security defaults are enabled, per-user MFA shows
  * Disabled"; blind set 15): a noun's state is not read across it.
  */
-export const NEW_SUBJECT_CLAUSE = String.raw`(?:,|;|\bbut\b|\bwhile\b|\bwhereas\b)\s*(?:and\s+)?(?:the\s+)?(?:per-?user|mfa\b|multi-?factor|conditional[ -]access|ca\b|smtp|authenticated smtp|(?:the |its |their )?mailbox|(?:the |this )?(?:user|account)\b)`;
+export const NEW_SUBJECT_CLAUSE = String.raw`(?:,|;|\bbut\b|\bwhile\b|\bwhereas\b)\s*(?:and\s+)?(?:the\s+)?(?:per-?user|mfa\b|multi-?factor|\bconditional[ -]access|ca\b|smtp|authenticated smtp|(?:the |its |their )?mailbox|(?:the |this )?(?:user|account)\b)`;
 
 /** "Security defaults are on / were turned on / we enabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_ON = new RegExp(
@@ -365,7 +365,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // in Microsoft's localised docs; the others are Microsoft Learn's page titles).
     // A negated mention ("no CA policies", "CA excludes this account") is read by words-no-conditional-access.
     evidence: (ev) =>
-      /conditional[ -]access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|require (?:mfa|multi-?factor authentication)\b[^\n."]{0,12}\ball users\b|\ball client apps\b|\bgrant controls?\b|verouderde verificatie blokkeren|legacy-authentifizierung blockieren|bloquer l'authentification héritée|bloquear (?:la )?autenticación heredada|\b(?:trusted |named )+locations?\b|navngitt plassering|navngivne placeringer|namngivna platser|benannte orte|emplacements nommés|ubicaciones con nombre|locais nomeados|posizioni denominate|benoemde locaties|location-based (?:polic|access|sign-?in)|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|dostęp warunkowy|dostępu warunkowego|villkorsstyrd åtkomst|условн\S* доступ|koşullu erişim|podmíněný přístup|조건부 액세스|条件付きアクセス|条件访问|條件式存取/u.test(
+      /\bconditional[ -]access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|require (?:mfa|multi-?factor authentication)\b[^\n."]{0,12}\ball users\b|\ball client apps\b|\bgrant controls?\b|verouderde verificatie blokkeren|legacy-authentifizierung blockieren|bloquer l'authentification héritée|bloquear (?:la )?autenticación heredada|\b(?:trusted |named )+locations?\b|navngitt plassering|navngivne placeringer|namngivna platser|benannte orte|emplacements nommés|ubicaciones con nombre|locais nomeados|posizioni denominate|benoemde locaties|location-based (?:polic|access|sign-?in)|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|dostęp warunkowy|dostępu warunkowego|villkorsstyrd åtkomst|условн\S* доступ|koşullu erişim|podmíněný přístup|조건부 액세스|条件付きアクセス|条件访问|條件式存取/u.test(
         negatedMentions(ev.words, CA_NOUN, CA_NOUN_LOCAL).rest.replace(SECURITY_DEFAULTS_BLOCK_LEGACY, " "),
       )
         ? 1
@@ -380,7 +380,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     evidence: (ev) => {
       const { rest, negated } = negatedMentions(ev.words, CA_NOUN, CA_NOUN_LOCAL);
       return negated &&
-        !new RegExp(String.raw`conditional[ -]access|\bca polic(?:y|ies)\b|${CA_NOUN_LOCAL}`, "u").test(rest)
+        !new RegExp(String.raw`\bconditional[ -]access|\bca polic(?:y|ies)\b|${CA_NOUN_LOCAL}`, "u").test(rest)
         ? 1
         : 0;
     },
@@ -520,7 +520,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter says it fails only sometimes ("1 in 20 runs", "intermittently", "randomly", "the
     // rest are fine"): no switch or policy fails only some of the time.
     evidence: said(
-      /\bintermittent(?:ly)?\b|\b(?:randomly|sporadic(?:ally)?|occasionally|from time to time|every (?:now and then|so often)|once in a while)\b|\b\d+ (?:in|out of) (?:every )?\d+ (?:runs?|times|attempts|mails?|e-?mails|messages|sends?)\b|\b(?:the )?(?:rest|others) (?:are (?:fine|ok|working|sent|delivered|going through)|work|go through)\b|\bsometimes (?:it )?(?:works|fails|goes through|sends|times out|drops)\b|\bmost (?:mails?|e-?mails|messages|runs) (?:go through|are sent|work)\b|\bab und zu\b|\bsporadisch\b|\bgelegentlich\b|\bde temps en temps\b|\bparfois\b|\ba veces\b|\bintermitente(?:mente)?\b|\bàs vezes\b|\btalvolta\b|\bsoms\b|\baf en toe\b|偶尔|时不时|有时(?!间)|有時(?!間)|間欠|時々/u,
+      /\bintermittent(?:ly)?\b|\b(?:randomly|sporadic(?:ally)?|occasionally|from time to time|every (?:now and then|so often)|once in a while)\b|\b\d+ (?:in|out of) (?:every )?\d+ (?:runs?|times|attempts|mails?|e-?mails|messages|sends?)\b|\b(?:the )?(?:rest|others) (?:are (?:fine|ok|working|sent|delivered|going through)|work|go through)\b|\bsometimes (?:it )?(?:works|fails|goes through|sends|times out|drops)\b|\bsometimes\s*\(?not always\)?|\bnot always\b(?:[^.\n]|\.\b){0,20}\b(?:returns|fails|gives|shows)\b|\bmost (?:mails?|e-?mails|messages|runs) (?:go through|are sent|work)\b|\bab und zu\b|\bsporadisch\b|\bgelegentlich\b|\bde temps en temps\b|\bparfois\b|\ba veces\b|\bintermitente(?:mente)?\b|\bàs vezes\b|\btalvolta\b|\bsoms\b|\baf en toe\b|偶尔|时不时|有时(?!间)|有時(?!間)|間欠|時々/u,
     ),
     weights: {
       transient: 2.4,

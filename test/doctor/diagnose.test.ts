@@ -3439,3 +3439,32 @@ describe("blind set 59: retyped by hand", () => {
     expect(top(text)).toBe("conditional_access_block");
   });
 });
+
+describe("blind set 60: appliances", () => {
+  it("'keine' wrapped onto the line before a hyphenated Conditional-Access-Richtlinien still negates it", () => {
+    const text =
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria.\nkein Entra ID P1 – also keine\nConditional-Access-Richtlinien.";
+    expect(fired(text)).not.toContain("words-conditional-access");
+  });
+
+  it("MFA on for nobody is no MFA, in German and English", () => {
+    expect(
+      fired(
+        "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria. MFA pro Benutzer ist für niemanden eingeschaltet.",
+      ),
+    ).toContain("words-no-mfa");
+    expect(
+      fired(
+        "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria. Per-user MFA is enabled for nobody.",
+      ),
+    ).not.toContain("answer-per-user-mfa");
+  });
+
+  it("'sometimes (not always)' is a failure that comes and goes", () => {
+    expect(
+      top(
+        '"Send Test Mail" sometimes (not always) returns:\n\n[EFAULT] Failed to send email: Connection unexpectedly closed',
+      ),
+    ).toBe("transient");
+  });
+});
