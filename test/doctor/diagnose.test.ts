@@ -3468,3 +3468,54 @@ describe("blind set 60: appliances", () => {
     ).toBe("transient");
   });
 });
+
+describe("blind set 61: no error text, other languages", () => {
+  it.each([
+    [
+      "account_locked",
+      'En la ficha del usuario aparece "Inicio de sesión bloqueado" y el programa de citas no envía desde el día 3.',
+    ],
+    [
+      "not_authenticated_anonymous_send",
+      'Brother novo: smtp.office365.com, porta 587, em "Método de autenticação do servidor" deixei "Nenhum".',
+    ],
+    [
+      "tls_version",
+      "複合機の「SSL/TLS設定」で選べるのは「TLS1.0」だけで、TLS1.2の項目がありません。smtp.office365.com 587 に送れません。",
+    ],
+    [
+      "starttls_required",
+      'Drukarka: smtp.office365.com, port 587. W menu "Szyfrowanie połączenia" jest "Brak", "SSL" i "STARTTLS" – mam ustawione "SSL".',
+    ],
+    [
+      "starttls_required",
+      'Multifunzione su smtp.office365.com porta 587: nel menu "Sicurezza connessione" ho lasciato "Nessuna".',
+    ],
+    [
+      "transient",
+      'Ieri mattina nessuna mail; in "Integrità del servizio" c\'era un avviso su Exchange Online, poi è ripartito tutto da solo.',
+    ],
+    [
+      "mailbox_unlicensed_or_missing",
+      'Bei kasse@ ist in der Lizenz "Exchange Online (Plan 1)" ausgehakt, seitdem geht keine Mail raus.',
+    ],
+  ])("%s: %s", (cause, text) => {
+    expect(top(text)).toBe(cause);
+  });
+
+  it("a ticked Authenticated SMTP box is not read as cleared by the next clause's 已关闭", () => {
+    expect(
+      fired(
+        '管理中心里这个账号的 "经过身份验证的 SMTP" 已勾选，没有开 MFA，安全默认值已关闭。打印机 "SMTP 认证方式" 默认选的是 "CRAM-MD5"。',
+      ),
+    ).not.toContain("words-mailbox-smtp-unticked");
+  });
+
+  it("'niente accesso condizionale' and 'nessuna opzione OAuth' are negations", () => {
+    const text =
+      "Il centralino, nessuna opzione OAuth, da fine aprile 2026 non manda più; nel Centro messaggi avvisi sul ritiro dell'autenticazione di base per SMTP AUTH. Niente accesso condizionale.";
+    expect(fired(text)).not.toContain("words-conditional-access");
+    expect(fired(text)).not.toContain("oauth-in-use");
+    expect(top(text)).toBe("basic_auth_disabled_or_retired");
+  });
+});
