@@ -635,6 +635,9 @@ function requestedNotOffered(text: string): boolean {
 const IMPLICIT_TLS_SETTING =
   /\bsecure["']?\s*[:=]\s*true\b|\bemail_use_ssl\s*[:=]\s*true\b|\bmail\.smtps?\.ssl\.enable["']?\s*[,:=]\s*["']?true\b|\bmail\.transport\.protocol["']?\s*[,:=]\s*["']?smtps\b|\bmail_encryption\s*[:=]\s*["']?ssl\b|\bsmtpsecure\s*=\s*["']ssl["']|\bencryption_smtps\b|\bsmtp_ssl\s*\(|sslonconnect\b|(?<![\w./-])(?:use_?)?ssl["']?\s*(?:=>|[:=])\s*["']?(?:true|yes)\b(?![^\n]{0,30}starttls)|\btls\.dial\([^)\n]{0,80}:587\b|\bsmtptransport::relay\(/u;
 
+/** "ssl=True", "use_ssl: yes": how a .NET app logs its EnableSsl flag (STARTTLS on 587). */
+const DOTNET_SSL_FLAG = /(?<![\w./-])(?:use_?|enable_?)?ssl["']?\s*(?:=>|[:=])\s*["']?(?:true|yes)\b/gu;
+
 export const CLIENT_RULES: readonly Rule[] = [
   {
     id: "client-auth-not-advertised",
@@ -755,6 +758,10 @@ export const CLIENT_RULES: readonly Rule[] = [
       /\b587\b/u.test(ev.words) &&
       !/\b465\b/u.test(ev.words) &&
       IMPLICIT_TLS_SETTING.test(ev.words) &&
+      // A bare "ssl=True" logged beside System.Net.Mail is its EnableSsl, which is STARTTLS.
+      !(
+        /\bsystem\.net\.mail\b/u.test(ev.words) && !IMPLICIT_TLS_SETTING.test(ev.words.replace(DOTNET_SSL_FLAG, " "))
+      ) &&
       !ev.basic.some((c) => c === 535 || c === 534 || c === 530 || c === 504 || c === 550 || c === 554)
         ? 1
         : 0,

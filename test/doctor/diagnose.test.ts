@@ -3519,3 +3519,14 @@ describe("blind set 61: no error text, other languages", () => {
     expect(top(text)).toBe("basic_auth_disabled_or_retired");
   });
 });
+
+describe("blind set 62: long logs", () => {
+  it("'ssl=True' logged beside System.Net.Mail is its EnableSsl (STARTTLS), not TLS at connect", () => {
+    const text =
+      "DEBUG Helpdesk.Mail.Sender - SmtpClient host=smtp.office365.com port=587 ssl=True timeout=100000\nSystem.Net.Mail.SmtpException: Failure sending mail. ---> System.Exception: Exception of type 'System.Exception' was thrown.";
+    expect(fired(text)).not.toContain("client-implicit-tls-config-on-587");
+    expect(fired("MailKit connect host=smtp.office365.com port=587 SslOnConnect")).toContain(
+      "client-implicit-tls-config-on-587",
+    );
+  });
+});
