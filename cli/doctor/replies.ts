@@ -36,6 +36,16 @@ const REPORTED_AFTER_DEFAULT_OFF =
   /\b2027-(?:0[1-9]|1[0-2])-[0-3]\d\b|(?<!\p{L})(?:jan(?:uary|\.)?|januar|janvier|enero|janeiro|gennaio|januari|stycznia|styczeń|января|январь|ocak|leden|ledna)(?!\p{L})[^.\n]{0,16}\b2027\b|\b2027\b[^.\n]{0,6}(?:年\s*1\s*月|1月)|\b(?:new year|neujahr|nouvel an|año nuevo|ano novo|capodanno|nieuwjaar)\b[^.\n]{0,24}\b2027\b|(?<!\p{L})(?:dec(?:ember|\.)?|dezember|décembre|diciembre|dezembro|dicembre|grudnia|grudzień|декабря|aralık)(?!\p{L})[^.\n]{0,6}\b2026\b|\b2026\s*年\s*12\s*月/u;
 
 /** Exchange's and Entra's wording of a locked account, in the languages it is seen in. */
+/** The send-as reasons but the bare localised verbs ("enviar como", "invia come"), which prose uses too. */
+const SEND_AS_STRONG = REASONS.sendAs.filter(
+  (p) => !["envoyer en tant que", "enviar como", "invia come", "verzenden als"].includes(p),
+);
+/** The permission's name as the admin centre labels it, quoted: « Envoyer en tant que », "Invia come". */
+const SEND_AS_LABEL = /["“„«]\s?(?:envoyer en tant que|enviar como|invia come|verzenden als)\s?["”»]/u;
+/** A refusal named beside a bare "send as" verb. */
+const SEND_AS_REFUSED =
+  /\b(?:denied|not allowed|verweigert|refusée?|refus|denegad[oa]|no permitid[oa]|negad[oa]|não permitid[oa]|negat[oa]|non consentit[oa]|geweigerd|niet toegestaan)\b/u;
+
 /** "account locked/disabled or unreachable", "account locked or disabled": the lock as one of several possibilities. */
 const LOCK_AMONG_ALTERNATIVES = /\baccount (?:is |may be |might be )?locked\s*(?:\/|\bor\b)\s*\p{L}+/u;
 const LOCK_AMONG_ALTERNATIVES_G = new RegExp(LOCK_AMONG_ALTERNATIVES.source, "gu");
@@ -378,7 +388,14 @@ export const REPLY_RULES: readonly Rule[] = [
     id: "phrase-send-as",
     source: "OfficeDocs-Support #1187, FusionAuth #220, gophish #1600/#2900; de-de continuous-error throttling doc",
     kind: "phrase",
-    evidence: anyPhrase(REASONS.sendAs, 12),
+    // The bare verbs of the localised reasons ("enviar como", "envoyer en tant que") are also plain prose
+    // ("para enviar como avisos@…", a Spanish report of an OAuth app): alone they count only as the permission's
+    // quoted label or beside a refusal.
+    evidence: (ev) => {
+      const v = anyPhrase(REASONS.sendAs, 12)(ev);
+      if (v === 0 || anyPhrase(SEND_AS_STRONG, 12)(ev) > 0) return v;
+      return SEND_AS_REFUSED.test(ev.words) || SEND_AS_LABEL.test(ev.words) ? v : 0;
+    },
     weights: { send_as_permission: 5, mailbox_unlicensed_or_missing: -1, unknown: -3 },
     why: "{reply}: the authenticated account may not send as the From address",
   },

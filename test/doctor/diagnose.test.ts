@@ -3530,3 +3530,15 @@ describe("blind set 62: long logs", () => {
     );
   });
 });
+
+describe("a localised 'send as' verb in prose", () => {
+  it("'para enviar como avisos@…' is no Send As refusal; the admin centre's quoted label and a refusal still are", () => {
+    expect(
+      fired(
+        "Estamos pasando una app .NET (MailKit) a OAuth2 con client credentials para enviar como avisos@contoso.com.",
+      ),
+    ).not.toContain("phrase-send-as");
+    expect(fired('En la bandeja compartida, en "Enviar como" no hay nadie.')).toContain("phrase-send-as");
+    expect(fired("550 5.7.60 Permiso para enviar como denegado")).toContain("phrase-send-as");
+  });
+});
