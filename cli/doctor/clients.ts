@@ -510,6 +510,9 @@ const AUTH_FAILED_GENERIC = [
   "password not accepted",
   // Sophos Firewall test mail, status 543: "Password mismatch. Please enter the correct password"
   "password mismatch",
+  // Zammad's Microsoft 365 channel, in its own spelling: "Can't use Chanel:Driver::SMTPAuthentificationError:
+  // Net::SMTPAuthentificationErr" (Ruby's Net::SMTPAuthenticationError, a refused AUTH)
+  "smtpauthentificationerr",
   "smtp authentication failed",
   "authentication error",
   "login failed",

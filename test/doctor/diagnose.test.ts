@@ -3542,3 +3542,11 @@ describe("a localised 'send as' verb in prose", () => {
     expect(fired("550 5.7.60 Permiso para enviar como denegado")).toContain("phrase-send-as");
   });
 });
+
+describe("real batch 41: project documents", () => {
+  it("Zammad's misspelt Net::SMTPAuthentificationError is a refused AUTH", () => {
+    expect(fired("Can't use Chanel:Driver::SMTPAuthentificationError:\nNet::SMTPAuthentificationErr")).toContain(
+      "client-auth-failed-generic",
+    );
+  });
+});
