@@ -357,11 +357,10 @@ export const REPLY_RULES: readonly Rule[] = [
       const asked = /[^.!?\n]{0,80}\baccount (?:is )?locked\b[^.!?\n]{0,40}\?/u.test(ev.words);
       // An app's message that lists the lock among other causes ("Authentication failure due to account
       // locked/disabled or unreachable", Freshchat's custom-mailbox error) names no lock.
-      if (
-        LOCK_AMONG_ALTERNATIVES.test(ev.words) &&
-        !ACCOUNT_LOCKED_PHRASES.some((p) => ev.statements.replace(LOCK_AMONG_ALTERNATIVES_G, " ").includes(p))
-      )
-        return 0;
+      if (LOCK_AMONG_ALTERNATIVES.test(ev.words)) {
+        const withoutAlternatives = ev.statements.replace(LOCK_AMONG_ALTERNATIVES_G, " ");
+        if (!ACCOUNT_LOCKED_PHRASES.some((p) => withoutAlternatives.includes(p))) return 0;
+      }
       const stated = ACCOUNT_LOCKED_PHRASES.some((p) => ev.statements.includes(p));
       return asked && !stated ? 0 : v;
     },
