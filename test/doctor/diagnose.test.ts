@@ -3550,3 +3550,38 @@ describe("real batch 41: project documents", () => {
     );
   });
 });
+
+describe("blind set 61: localised words", () => {
+  it("a user name 'sem o @contoso.com' / 'ohne Domäne' / 'without the domain' is a wrong user name", () => {
+    for (const text of [
+      'o campo usuário deixei como estava: só "digitalizacao", sem o @contoso.com, porque no servidor antigo era assim.',
+      "Als Benutzername steht nur scanner, ohne Domäne.",
+      "the username is just scan01 without the domain",
+    ])
+      expect(fired(text), text).toContain("words-username-not-upn");
+    // "sem" before another word than the domain is no user name.
+    expect(fired("sem problemas com o domínio, o SPF está certo")).not.toContain("words-username-not-upn");
+  });
+
+  it("a group's localised 'delivery management' allowing only listed senders is a refused recipient", () => {
+    const text =
+      'no grupo de distribuição rh-grupo, em "Gerenciamento de entrega", alguém marcou que só aceita mensagens de remetentes específicos';
+    expect(fired(text)).toContain("words-one-recipient-fails");
+    expect(fired("En la gestión de entrega del grupo solo se aceptan remitentes internos.")).toContain(
+      "words-one-recipient-fails",
+    );
+  });
+
+  it("direct send to the MX endpoint where outside recipients never arrive is an unauthenticated relay", () => {
+    for (const text of [
+      "Le serveur envoie directement sur contoso-com.mail.protection.outlook.com port 25, sans mot de passe. Les mails vers les collègues arrivent, mais ceux vers les clients (fabrikam.com, gmail, etc.) n'arrivent jamais.",
+      "Our ERP uses direct send to contoso-com.mail.protection.outlook.com:25. Internal mail arrives fine but external recipients never get anything.",
+      "El ERP envía a contoso-com.mail.protection.outlook.com por el puerto 25: a los externos no llega nada, solo a internos.",
+    ])
+      expect(top(text), text).toBe("not_authenticated_anonymous_send");
+    // The endpoint alone is no relay refusal.
+    expect(fired("The scanner sends to contoso-com.mail.protection.outlook.com on port 25.")).not.toContain(
+      "words-direct-send-external-refused",
+    );
+  });
+});
