@@ -365,7 +365,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // in Microsoft's localised docs; the others are Microsoft Learn's page titles).
     // A negated mention ("no CA policies", "CA excludes this account") is read by words-no-conditional-access.
     evidence: (ev) =>
-      /\bconditional[ -]access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|require (?:mfa|multi-?factor authentication)\b[^\n."]{0,12}\ball users\b|\ball client apps\b|\bgrant controls?\b|verouderde verificatie blokkeren|legacy-authentifizierung blockieren|bloquer l'authentification héritée|bloquear (?:la )?autenticación heredada|\b(?:trusted |named )+locations?\b|navngitt plassering|navngivne placeringer|namngivna platser|benannte orte|emplacements nommés|ubicaciones con nombre|locais nomeados|posizioni denominate|benoemde locaties|location-based (?:polic|access|sign-?in)|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|dostęp warunkowy|dostępu warunkowego|villkorsstyrd åtkomst|условн\S* доступ|koşullu erişim|podmíněný přístup|조건부 액세스|条件付きアクセス|条件访问|條件式存取/u.test(
+      /\bconditional[ -]access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|requires? (?:mfa|multi-?factor(?: authentication)?)\b[^\n."]{0,12}\b(?:all|every) users?\b|\bpolic(?:y|ies)\b[^\n]{0,80}\bonly (?:lets|allows) (?:us |users |people |staff |everyone )?(?:to )?sign[- ]?in from\b|\ball client apps\b|\bgrant controls?\b|verouderde verificatie blokkeren|legacy-authentifizierung blockieren|bloquer l'authentification héritée|bloquear (?:la )?autenticación heredada|\b(?:trusted |named )+locations?\b|navngitt plassering|navngivne placeringer|namngivna platser|benannte orte|emplacements nommés|ubicaciones con nombre|locais nomeados|posizioni denominate|benoemde locaties|location-based (?:polic|access|sign-?in)|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|dostęp warunkowy|dostępu warunkowego|villkorsstyrd åtkomst|условн\S* доступ|koşullu erişim|podmíněný přístup|조건부 액세스|条件付きアクセス|条件访问|條件式存取/u.test(
         negatedMentions(ev.words, CA_NOUN, CA_NOUN_LOCAL).rest.replace(SECURITY_DEFAULTS_BLOCK_LEGACY, " "),
       )
         ? 1
@@ -868,6 +868,19 @@ export const USER_WORD_RULES: readonly Rule[] = [
     },
     weights: { send_as_permission: 2.6, unknown: -1.5 },
     why: "The From is another address than the account that signs in: Exchange Online sends only as the signing-in mailbox or an address it has Send As on",
+  },
+  {
+    id: "words-sending-as-login-works",
+    source:
+      "Microsoft 'How to set up a multifunction device or application to send email using Microsoft 365': the From must be the signing-in mailbox or an address it has Send As on; the reporter's own test (the same login sends when the From is put back to its own address) isolates that permission",
+    kind: "context",
+    // The reporter's test: with the login's own address as the From (or the From put back) it sends. Said in
+    // the languages the reports come in.
+    evidence: said(
+      /\b(?:if|when|once|as soon as) (?:i|we) (?:put|set|change|switch|turn|revert|use)\b(?:[^.\n]|\.\b){0,40}\b(?:from|sender)\b(?:[^.\n]|\.\b){0,40}\bback\b(?:[^.\n]|\.\b){0,50}\b(?:fine|works?|goes (?:through|out)|sends?|arrives?|ok)\b|\b(?:with|using) (?:the |its )?(?:own|login['’]?s?|account['’]?s?) (?:e-?mail )?address as (?:the )?(?:from|sender)\b(?:[^.\n]|\.\b){0,40}\b(?:works?|fine|goes (?:through|out)|sends?)\b|(?<![\p{L}])(?:si|quand|lorsque) (?:je |on |j['’])(?:mets?|remets?|change|indique)[^\n]{0,60}(?:adresse d['’]exp[ée]dit\p{L}*|exp[ée]diteur)[^\n]{0,60}(?:ça part|ça marche|ça passe|ça fonctionne|c['’]est bon|ça envoie|ça repart)|(?<![\p{L}])wenn ich[^\n]{0,60}als absender[^\n]{0,60}(?:geht es|geht's|funktioniert|klappt|kommt)|(?<![\p{L}])si (?:pongo|cambio|vuelvo a poner|dejo)[^\n]{0,60}(?:como )?remitente[^\n]{0,60}(?:sale|funciona|se env[ií]a|va bien|llega)|(?<![\p{L}])se (?:eu )?(?:coloco|ponho|troco|volto|deixo)[^\n]{0,60}(?:como )?remetente[^\n]{0,60}(?:sai|funciona|envia|vai|chega)|(?<![\p{L}])se (?:metto|rimetto|cambio|lascio)[^\n]{0,60}(?:come )?mittente[^\n]{0,60}(?:parte|funziona|va|arriva)|(?<![\p{L}])als ik[^\n]{0,60}als afzender[^\n]{0,60}(?:werkt|gaat|komt)/u,
+    ),
+    weights: { send_as_permission: 2.8, unknown: -1.5 },
+    why: "The same login sends when the From is its own address: the From you want is an address it may not send as (Send As is missing)",
   },
   {
     id: "words-implicit-tls-chosen",
@@ -1398,10 +1411,10 @@ export const USER_WORD_RULES: readonly Rule[] = [
   {
     id: "words-app-consent-not-granted",
     source:
-      "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth': the app's SMTP.SendAsApp (Office 365 Exchange Online) application permission needs admin consent; 'Not granted for <tenant>' in API permissions means the token carries no role",
+      "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth': the app's SMTP.SendAsApp (Office 365 Exchange Online) application permission needs admin consent; 'Not granted for <tenant>' in API permissions means the token carries no role; Entra's consent screen 'Need admin approval' (the app needs permissions only an admin can grant), retold or localised",
     kind: "context",
     evidence: said(
-      /\bsmtp\.send(?:asapp)?\b(?:[^.\n]|\.\b){0,80}\bnot granted\b|\b(?:admin )?consent\b(?:[^.\n]|\.\b){0,20}\b(?:not (?:yet )?granted|never granted|still pending|pending approval)\b|\b(?:not|never) (?:yet )?granted (?:admin )?consent\b|\bnot granted for\b|\bgrant admin consent\b(?:[^.\n]|\.\b){0,40}\b(?:greyed|grayed|disabled|not (?:available|clickable))\b/u,
+      /\bsmtp\.send(?:asapp)?\b(?:[^.\n]|\.\b){0,80}\bnot granted\b|\b(?:admin )?consent\b(?:[^.\n]|\.\b){0,20}\b(?:not (?:yet )?granted|never granted|still pending|pending approval)\b|\b(?:not|never) (?:yet )?granted (?:admin )?consent\b|\bnot granted for\b|\bgrant admin consent\b(?:[^.\n]|\.\b){0,40}\b(?:greyed|grayed|disabled|not (?:available|clickable))\b|\bneeds? an? admin(?:istrator)? to (?:approve|consent|grant)\b|\badmin(?:istrator)?(?:['’]s)? approval\b|administratorgenehmigung|genehmigung (?:durch|des) (?:einen |den )?administrators?\b|approbation (?:de l['’]|d['’]un )administrateur|aprobaci[oó]n del administrador|aprova[cç][aã]o do administrador|approvazione dell['’]amministratore|goedkeuring (?:van (?:de |een )?)?beheerder/u,
     ),
     weights: { oauth_misconfigured_app_or_sp: 3, unknown: -1.5 },
     why: "The app's SMTP permission has no admin consent: its token carries no SMTP.SendAsApp role, so Exchange refuses it",

@@ -3585,3 +3585,34 @@ describe("blind set 61: localised words", () => {
     );
   });
 });
+
+describe("blind set 58: what small offices retell", () => {
+  it("the same login sends when the From is put back to its own address: Send As is missing", () => {
+    for (const text of [
+      "I changed the From address to info@contoso.com and left the login as scanner@. Since Monday nothing arrives. If I put the From back to scanner@ it's fine again.",
+      "Si je mets scanner@ comme adresse d'expédition à la place de secretariat@, ça part.",
+      "Wenn ich scanner@contoso.com als Absender eintrage, geht es.",
+    ]) {
+      expect(fired(text), text).toContain("words-sending-as-login-works");
+      expect(top(text), text).toBe("send_as_permission");
+    }
+  });
+
+  it("a policy that requires multi-factor for every user, or allows sign-in only from some countries, is Conditional Access", () => {
+    expect(
+      fired(
+        "Our IT partner set up policies: one only lets us sign in from the Netherlands and Germany, and one requires multi-factor for every user.",
+      ),
+    ).toContain("words-conditional-access");
+    expect(fired("We turned on MFA for the office staff last week.")).not.toContain("words-conditional-access");
+  });
+
+  it("an app that 'needs an administrator to approve it' has no admin consent", () => {
+    for (const text of [
+      "a Microsoft page says the app needs an administrator to approve it",
+      "Microsoft zeigt: Administratorgenehmigung erforderlich",
+      "Il apparaît « Approbation de l'administrateur requise »",
+    ])
+      expect(fired(text), text).toContain("words-app-consent-not-granted");
+  });
+});
