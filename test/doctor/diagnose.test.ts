@@ -3615,4 +3615,26 @@ describe("blind set 58: what small offices retell", () => {
     ])
       expect(fired(text), text).toContain("words-app-consent-not-granted");
   });
+
+  it("'Authenticated SMTP that isn't ticked' or 'is empty' in Manage email apps is the mailbox's switch off", () => {
+    for (const text of [
+      "There's one at the bottom called Authenticated SMTP that isn't ticked, and POP and IMAP aren't either.",
+      "Mine has the same but Authenticated SMTP is empty.",
+    ])
+      expect(fired(text), text).toContain("words-mailbox-smtp-unticked");
+  });
+
+  it("a From changed to another address while the login was kept is a From that differs from the login", () => {
+    expect(
+      fired(
+        'In the scanner\'s address settings I changed "Sender / From" to lisa@contoso.com and left the login and password as mine.',
+      ),
+    ).toContain("words-from-differs-from-login");
+  });
+
+  it("a device with only 'SSL' or 'None' and no STARTTLS anywhere lacks STARTTLS", () => {
+    expect(
+      fired('My scanner only has a "Secure connection" choice of "SSL" or "None" — no STARTTLS anywhere.'),
+    ).toContain("words-client-lacks-starttls");
+  });
 });
