@@ -53,6 +53,15 @@ function codesAnywhere(flat: string): { basic: number[]; enhanced: string[] } {
     if (HTTP_REASON.test(flat.slice(m.index + m[0].length).trimStart())) continue;
     // A count in prose is no reply.
     if (countedInProse(flat, m.index, m.index + m[0].length)) continue;
+    // "[500] An unexpected error occurred" is an automation platform's HTTP status: SMTP's 500 (an unrecognised
+    // command) is never printed in brackets without its enhanced code.
+    if (
+      m[1] === "500" &&
+      flat[m.index - 1] === "[" &&
+      flat[m.index + 3] === "]" &&
+      !/^\]\s*5\.\d\.\d/u.test(flat.slice(m.index + 3))
+    )
+      continue;
     const n = Number(m[1]);
     if (!basic.includes(n)) basic.push(n);
   }

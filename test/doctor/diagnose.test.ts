@@ -3638,3 +3638,56 @@ describe("blind set 58: what small offices retell", () => {
     ).toContain("words-client-lacks-starttls");
   });
 });
+
+describe("blind sets 63 and 64: structured output and non-native English", () => {
+  it("'Org-wide SMTP AUTH is on' is the organisation's switch, not the mailbox's", () => {
+    expect(fired("Org-wide SMTP AUTH is on and security defaults are off.")).not.toContain("words-smtp-auth-on");
+    expect(fired("SMTP AUTH is enabled for the mailbox.")).toContain("words-smtp-auth-on");
+  });
+
+  it("Conditional Access named but not made, excluding the account's group, or with no legacy-auth policy is negated", () => {
+    for (const text of [
+      "I have not made any CA policies (we only have Business Premium since January).",
+      'We have CA policies, and the legacy-auth block policy excludes the "SMTP service accounts" group which jenkins@ is in.',
+      "We use Conditional Access but there is no policy about legacy authentication.",
+      "We are using CA policies and she is in the same group as the others.",
+    ])
+      expect(fired(text), text).not.toContain("words-conditional-access");
+  });
+
+  it("a localised 'Authentifiziertes SMTP' that 'is not set' for the new user is the mailbox's box cleared", () => {
+    expect(
+      fired('By the old user there is the hook by "Authentifiziertes SMTP", by the new user versand@ it is not set.'),
+    ).toContain("words-mailbox-smtp-unticked");
+  });
+
+  it("'Basic authentication for SMTP AUTH (Client Submission) is retired now' is Basic turned off; 'clients must use OAuth' is no OAuth login", () => {
+    const text =
+      "In the message center there was the announcement that Basic authentication for SMTP AUTH (Client Submission) is retired now, and that clients must use OAuth.";
+    expect(fired(text)).toContain("words-basic-auth-off");
+    expect(fired(text)).not.toContain("oauth-in-use");
+  });
+
+  it("no failure in the sign-in logs is Entra letting the sign-in through", () => {
+    expect(fired("In the sign-in logs I don't see any failure for this user at all.")).toContain(
+      "words-sign-in-succeeded",
+    );
+  });
+
+  it("an XOAUTH2 user= that is not the account the delegated token was issued to is a token for the wrong account", () => {
+    // The payload's first bytes decode to "user=noreply@contoso.com\x01auth=Bearer".
+    const text = `send: 'AUTH XOAUTH2 dXNlcj1ub3JlcGx5QGNvbnRvc28uY29tAWF1dGg9QmVhcmVyIGV5SjBlWEFp...AQE=\\r\\n'
+reply: b'535 5.7.3 Authentication unsuccessful [MN2PR01CA0044.prod.exchangelabs.com]\\r\\n'
+Decoded access token: { "aud": "https://outlook.office365.com", "scp": "SMTP.Send", "upn": "j.smith@contoso.com" }`;
+    expect(fired(text)).toContain("words-xoauth2-user-not-token-user");
+    expect(top(text)).toBe("wrong_credentials");
+    expect(fired(text.replace("j.smith@", "noreply@"))).not.toContain("words-xoauth2-user-not-token-user");
+  });
+
+  it("an automation platform's '[500] An unexpected error occurred' is no SMTP 500", () => {
+    expect(fired('"message": "[500] An unexpected error occurred. Please try again later."')).not.toContain(
+      "code-5.5.x",
+    );
+    expect(fired("500 5.5.2 Syntax error, command unrecognized")).toContain("code-5.5.x");
+  });
+});
