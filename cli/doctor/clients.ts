@@ -91,6 +91,12 @@ const MECHANISM_MISMATCH = [
   // Go src/net/smtp/auth.go PlainAuth.Start() is fine; gomail / go-mail: "smtp: unsupported auth mechanism"
   "unsupported auth mechanism",
   "unsupported authentication mechanism",
+  // Outlook (Windows) 0x800CCC80: "None of the authentication methods supported by this client are supported by your
+  // server." (Secure Password Authentication, i.e. NTLM, required on an account whose server offers LOGIN), and its
+  // German wording "Keine der von diesem Client unterstützten Authentifizierungsmethoden wird von Ihrem Server unterstützt."
+  "none of the authentication methods supported by this client",
+  "0x800ccc80",
+  "keine der von diesem client unterstützten authentifizierungsmethoden",
   // Cyrus SASL (postfix's smtp_sasl) without the LOGIN plugin: "SASL authentication failure: No worthy mechs found"
   "no worthy mechs found",
   // swaks-style "the server does not support the requested auth type (CRAM-MD5)", by its distinctive

@@ -87,7 +87,7 @@ const saidBeside =
  * present. `negatedMentions` cuts those spans out of the words (so the positive test no longer sees
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
-const NEGATION_BEFORE = String.raw`\b(?:no|not|without|turned off|switched off|disabled|neither (?:has|have|had)|none of them (?:has|have)|nobody has|nothing\b(?:[^.\n]|\.\b){0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:have|has|had)(?: not|n't) (?:made|created|set up|configured|added|enabled|deployed)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?|(?:is|are|was|were)(?: not|n't) (?:covered by|enrolled in|in scope (?:of|for)|subject to|part of)|none (?:of them )?(?:is|are|was|were) (?:in scope (?:of|for)|covered by|subject to|part of))\s+(?:any\s+|the\s+|an?\s+)?(?:per-?user\s+|legacy\s+)?`;
+const NEGATION_BEFORE = String.raw`\b(?:no|not|without|turned off|switched off|disabled|neither (?:has|have|had)|none of them (?:has|have)|(?:nobody|no ?one|no-one) (?:has |had |ever )?(?:enabled|turned on|enforced|set up|configured|activated|switched on)|nobody has|nothing\b(?:[^.\n]|\.\b){0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:have|has|had)(?: not|n't) (?:made|created|set up|configured|added|enabled|deployed)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?|(?:is|are|was|were)(?: not|n't) (?:covered by|enrolled in|in scope (?:of|for)|subject to|part of)|none (?:of them )?(?:is|are|was|were) (?:in scope (?:of|for)|covered by|subject to|part of))\s+(?:any\s+|the\s+|an?\s+)?(?:per-?user\s+|legacy\s+)?`;
 const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?(?:\s*(?:\([^)\n]{0,30}\)\s*)?[:=]\s*(?:none|no|off|disabled|not (?:applied|enabled|configured)|n\/a)\b|[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|(?:none|neither) (?:of them )?appl(?:y|ies)\b|so there (?:are|is) none\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:on|enabled|enforced|turned on) for (?:nobody|no one|none of (?:them|us|our users|the users))\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b))`;
 
 // The account named apart from a rollout, further along the sentence: "MFA for staff this week; web-forms@ is
@@ -129,7 +129,7 @@ function negationExpression(noun: string, localNoun?: string): RegExp {
   return new RegExp(
     // "no CA or MFA": the second noun of a pair is negated too. The English noun also takes the other
     // languages' negations after it ("Conditional Access haben wir nicht"): reporters mix the two.
-    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})${NEGATION_EXCLUDED}|(?:${noun})\s+(?:disabled|off)\b|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any |our |its |their )?(?:${noun})${local}`,
+    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})${NEGATION_EXCLUDED}|(?:${noun})\s+(?:disabled|off)\b|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any |our |its |their )?(?:["“][^"”\n]{1,40}["”]\s+)?(?:${noun})${local}`,
     "gu",
   );
 }
@@ -785,6 +785,18 @@ export const USER_WORD_RULES: readonly Rule[] = [
     why: "It fails with STARTTLS/TLS on and goes through without encryption: the device cannot negotiate TLS 1.2 with Exchange Online (old TLS or cipher suites; update the firmware)",
   },
   {
+    id: "words-old-tls-seen",
+    source:
+      "Exchange admin center > Reports > Mail flow > SMTP AUTH clients report: the TLS version each SMTP AUTH sign-in used; Microsoft 'TLS 1.0 and 1.1 deprecation for Office 365' (refused since 2022); OS X 10.8 and earlier have no TLS 1.2",
+    kind: "context",
+    // The report's TLS column (or the reporter retelling it) at TLS 1.0/1.1, or a Mac too old for TLS 1.2.
+    evidence: said(
+      /\b(?:smtp auth clients? report|tls (?:version|column))\b[^\n]{0,80}?["“]?tls\s*v?1\.[01]\b(?!\.\d)|\b(?:os x|mac ?os ?x?) 10\.[0-8]\b(?!\.\d)/u,
+    ),
+    weights: { tls_version: 2.6, unknown: -1.5 },
+    why: "The client signs in with TLS 1.0/1.1 (the SMTP AUTH clients report, or a system too old for TLS 1.2): Exchange Online refuses those versions",
+  },
+  {
     id: "words-tls12-only",
     source:
       "reporters' own account that the server accepts only TLS 1.2 (DSpace #7964 'TLSv1.2+ only servers'), or that the device speaks only TLS 1.0/1.1; Microsoft 'Preparing for TLS 1.2 in Office 365'",
@@ -912,7 +924,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Exchange Online offers AUTH LOGIN and XOAUTH2 only (EHLO after STARTTLS); a client set to CRAM-MD5, DIGEST-MD5 or NTLM (often the 'secure' option of a device menu) has no mechanism in common",
     kind: "context",
     evidence: (ev) =>
-      /\b(?:chose|picked|selected|set (?:it |the \w+ )?to|switched to|configured (?:for|with)|uses|using|left on|still on|(?:it['’]s|it is|is|was) on|tried(?: both)?)\s+(?:the\s+)?["'“]?(?:cram-?md5|digest-?md5|ntlm)\b|\bauthentication (?:method|type|mechanism)\b(?:[^.\n]|\.\b){0,60}\bfrom \w+ to ["'“]?(?:cram-?md5|digest-?md5|ntlm)\b|\b(?:smtp )?auth(?:entication)? (?:method|type|mechanism)\b["”]?(?:[^.\n]|\.\b){0,60}\b(?:now )?(?:says|shows|reads|is set to|set to)\s+["“]?(?:cram-?md5|digest-?md5|ntlm)\b|\b(?:integrated windows authentication|windows integrated(?: auth\w*)?)\b(?!(?:[^.\n]|\.\b){0,30}\b(?:to|into) (?:login|basic|normal)\b)|\bauthentication(?: method| type| mechanism)?["”]?\s*[:=]\s*["“]?[^"”\n]{0,40}\b(?:ntlm|cram-?md5|digest-?md5|windows integrated|secure password authentication)\b(?!(?:[^.\n]|\.\b){0,40}\b(?:to|into) (?:login|basic|normal)\b)|(?:选的是|选择了|设置为|設定されて(?:い|あ)る|選ばれて(?:い|あ)る|mam ustawione|ustawion[ey] (?:na|jest)|ho (?:messo|selezionato|impostato)|j'ai (?:mis|choisi|sélectionné)|tengo puesto|está en|coloquei|está em|selecionei|eingestellt auf|steht auf|staat op|ingesteld op)\s*["“„«「]?(?:cram-?md5|digest-?md5|ntlm)\b/u.test(
+      /\b(?:chose|picked|selected|set (?:it |the \w+ )?to|switched to|configured (?:for|with)|uses|using|left on|still on|(?:it['’]s|it is|is|was) on|tried(?: both)?)\s+(?:the\s+)?["'“]?(?:cram-?md5|digest-?md5|ntlm)\b|\bauthentication (?:method|type|mechanism)\b(?:[^.\n]|\.\b){0,60}\bfrom \w+ to ["'“]?(?:cram-?md5|digest-?md5|ntlm)\b|\b(?:smtp )?auth(?:entication)? (?:method|type|mechanism)\b["”]?(?:[^.\n]|\.\b){0,60}\b(?:now )?(?:says|shows|reads|is set to|set to)\s+["“]?(?:cram-?md5|digest-?md5|ntlm)\b|(?:secure password authentication|gesicherte kennwortauthentifizierung|authentification par mot de passe sécurisée?|autenticación de contraseña segura|autenticação de senha segura|autenticazione password di protezione)\s*\(spa\)["”]?(?:[^.\n]|\.\b){0,60}?(?:required|ticked|checked|enabled|erforderlich|gesetzt|aktiviert|angehakt|requise|cochée?|requerida|marcad[ao]|obbligatoria|selezionat[ao])|\b(?:integrated windows authentication|windows integrated(?: auth\w*)?)\b(?!(?:[^.\n]|\.\b){0,30}\b(?:to|into) (?:login|basic|normal)\b)|\bauthentication(?: method| type| mechanism)?["”]?\s*[:=]\s*["“]?[^"”\n]{0,40}\b(?:ntlm|cram-?md5|digest-?md5|windows integrated|secure password authentication)\b(?!(?:[^.\n]|\.\b){0,40}\b(?:to|into) (?:login|basic|normal)\b)|(?:选的是|选择了|设置为|設定されて(?:い|あ)る|選ばれて(?:い|あ)る|mam ustawione|ustawion[ey] (?:na|jest)|ho (?:messo|selezionato|impostato)|j'ai (?:mis|choisi|sélectionné)|tengo puesto|está en|coloquei|está em|selecionei|eingestellt auf|steht auf|staat op|ingesteld op)\s*["“„«「]?(?:cram-?md5|digest-?md5|ntlm)\b/u.test(
         ev.statements,
       )
         ? 1
@@ -1428,6 +1440,23 @@ export const USER_WORD_RULES: readonly Rule[] = [
     why: "The app's SMTP permission has no admin consent: its token carries no SMTP.SendAsApp role, so Exchange refuses it",
   },
   {
+    id: "words-xoauth2-with-password",
+    source:
+      "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth': XOAUTH2 carries an access token from an app registration; a client switched to the XOAUTH2 mechanism (mail.smtp.auth.mechanisms=XOAUTH2) while still given the mailbox password sends the password as the token, and Exchange answers 535 5.7.3",
+    kind: "context",
+    // The OAuth mechanism in use, and the reporter saying there is no app registration (so no token), or that the
+    // password is what goes in as the token.
+    evidence: (ev) =>
+      ev.ex.oauth &&
+      /\b(?:no|don['’]?t have an?|do not have an?|without an?|haven['’]?t (?:created|registered|got) an?|not (?:yet )?(?:created|registered) an?) (?:azure |entra )?app(?:lication)? registration\b|\bpassword\b[^\n]{0,60}\b(?:as|in place of|instead of) (?:the |an? )?(?:access |bearer |oauth )?token\b|\b(?:is|was) the (?:mailbox|account)['’]?s? (?:own )?password\b/u.test(
+        ev.words,
+      )
+        ? 1
+        : 0,
+    weights: { wrong_credentials: 3.5, oauth_misconfigured_app_or_sp: -2, unknown: -1.5 },
+    why: "The client sends XOAUTH2 with the mailbox password where an access token belongs: Exchange refuses it (get a token from an app registration, or go back to AUTH LOGIN while Basic is allowed)",
+  },
+  {
     id: "words-xoauth2-user-not-token-user",
     source:
       'Microsoft \'Authenticate an IMAP, POP or SMTP connection using OAuth\': the SASL XOAUTH2 string is base64("user=" + userName + "^Aauth=Bearer " + accessToken + "^A^A"); with a delegated token the user= must be the account the token was issued to (its upn / preferred_username claim), or Exchange answers 535 5.7.3',
@@ -1437,11 +1466,15 @@ export const USER_WORD_RULES: readonly Rule[] = [
     evidence: (ev) => {
       const text = ev.ex.normalized;
       const tokenUser =
-        /["']?\b(?:upn|unique_name|preferred_username)\b["']?\s*[:=]\s*["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu.exec(
+        /["']?\b(?:upn|unique_name|preferred_username|account\.username)\b["']?\s*(?:[:=]|(?:comes? back|came back|returns?|returned|shows?) as)\s*["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu.exec(
           text,
         )?.[1];
       if (tokenUser === undefined) return 0;
-      let saslUser = /\buser=([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu.exec(text)?.[1];
+      let saslUser =
+        /\buser=([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})|\bSaslMechanismOAuth2\s*\(\s*["']([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu
+          .exec(text)
+          ?.slice(1)
+          .find((x) => x !== undefined);
       if (saslUser === undefined) {
         const payload = /\bAUTH XOAUTH2\s+([A-Za-z0-9+/]{12,})/u.exec(text)?.[1];
         if (payload !== undefined)

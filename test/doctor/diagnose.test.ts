@@ -3691,3 +3691,49 @@ Decoded access token: { "aud": "https://outlook.office365.com", "scp": "SMTP.Sen
     expect(fired("500 5.5.2 Syntax error, command unrecognized")).toContain("code-5.5.x");
   });
 });
+
+describe("blind sets 65 and 66: mail clients and code", () => {
+  it("Outlook's 0x800CCC80 (no authentication method in common) and SPA required are a mechanism mismatch", () => {
+    const text =
+      "Haken bei \"Gesicherte Kennwortauthentifizierung (SPA) erforderlich\" ist gesetzt.\nDie Aufgabe 'kunde@contoso.de - Senden' meldete den Fehler (0x800CCC80): 'Keine der von diesem Client unterstützten Authentifizierungsmethoden wird von Ihrem Server unterstützt.'";
+    expect(fired(text)).toContain("client-mechanism-mismatch");
+    expect(fired(text)).toContain("words-challenge-mechanism-chosen");
+    expect(top(text)).toBe("auth_mechanism_unsupported");
+    expect(
+      fired(
+        "Task 'Sending' reported error (0x800CCC80): 'None of the authentication methods supported by this client are supported by your server.'",
+      ),
+    ).toContain("client-mechanism-mismatch");
+  });
+
+  it("TLS 1.0 in the SMTP AUTH clients report, or OS X 10.8, is a client too old for TLS 1.2", () => {
+    expect(fired('In the EAC SMTP AUTH clients report, her sends are listed with TLS version "TLS1.0".')).toContain(
+      "words-old-tls-seen",
+    );
+    expect(fired("An old iMac on OS X 10.8 Mountain Lion runs Apple Mail.")).toContain("words-old-tls-seen");
+    expect(fired("A MacBook on macOS 14 runs Apple Mail.")).not.toContain("words-old-tls-seen");
+  });
+
+  it("an account excluded from a named CA policy, and MFA nobody enabled, are negations", () => {
+    expect(
+      fired('Her account is excluded from our "block legacy auth" CA policy because of this machine.'),
+    ).not.toContain("words-conditional-access");
+    expect(fired("Nobody has enabled MFA per user.")).not.toContain("words-mfa");
+  });
+
+  it("a delegated token for another account than the XOAUTH2 user, told as MSAL's Account.Username, is a wrong account", () => {
+    const text = `var oauth2 = new SaslMechanismOAuth2("helpdesk@contoso.com", result.AccessToken);
+result.Account.Username comes back as "dave.k@outlook.com".
+MailKit.Security.AuthenticationException: 535: 5.7.3 Authentication unsuccessful`;
+    expect(fired(text)).toContain("words-xoauth2-user-not-token-user");
+  });
+
+  it("XOAUTH2 configured with no app registration sends the password as the token", () => {
+    const text = `p.put("mail.smtp.auth.mechanisms", "XOAUTH2");
+DEBUG SMTP: Using mechanism XOAUTH2
+535 5.7.3 Authentication unsuccessful
+SMTP_PASSWORD is the mailbox password that we've always used. We don't have an app registration yet.`;
+    expect(fired(text)).toContain("words-xoauth2-with-password");
+    expect(top(text)).toBe("wrong_credentials");
+  });
+});
