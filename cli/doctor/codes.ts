@@ -374,6 +374,19 @@ export const CODE_RULES: readonly Rule[] = [
     why: "{reply}: Exchange Online would not relay for an unauthenticated sender that no connector identifies",
   },
   {
+    id: "code-5.7.68-direct-send-rejected",
+    source:
+      "Exchange Team blog 'Introducing more control over Direct Send in Exchange Online' (2025): with Set-OrganizationConfig -RejectDirectSend $true, unauthenticated mail to the MX from the tenant's own domains that no connector attributes is refused '550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources'",
+    kind: "code",
+    evidence: (ev) =>
+      Math.max(
+        enh("5.7.68")(ev),
+        /direct ?send (?:is )?not allowed for this organi[sz]ation/iu.test(ev.ex.normalized) ? 1 : 0,
+      ),
+    weights: { not_authenticated_anonymous_send: 4, send_as_permission: -1, unknown: -4 },
+    why: "{reply}: the tenant rejects Direct Send: the device must log in (smtp.office365.com:587) or be matched by a partner connector for its IP or certificate",
+  },
+  {
     id: "code-5.7.520-forwarding-blocked",
     source:
       "Exchange Online NDR reference 5.7.520 'Access denied, Your organization does not allow external forwarding': the outbound spam policy's automatic forwarding control",

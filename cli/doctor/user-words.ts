@@ -959,6 +959,17 @@ export const USER_WORD_RULES: readonly Rule[] = [
     why: "Port 25 / direct send: that endpoint offers no AUTH; authenticated submission is smtp.office365.com:587",
   },
   {
+    id: "words-reject-direct-send-on",
+    source:
+      "Exchange Team blog 'Introducing more control over Direct Send in Exchange Online' (2025): Set-OrganizationConfig -RejectDirectSend $true refuses unauthenticated mail from the tenant's own domains sent to its MX (550 5.7.68), unless a partner connector matches the sender",
+    kind: "context",
+    evidence: said(
+      /\brejectdirectsend\s+(?:\$?true|is true|:\s*true)|\breject direct send["”]?\s+(?:on|enabled|turned on|switched on|is on)\b|\b(?:turned|switched) on ["“]?reject direct send\b|\bdirect send (?:is ?n['’]?t|is not|not) allowed\b/u,
+    ),
+    weights: { not_authenticated_anonymous_send: 2.8, auth_mechanism_unsupported: -0.5, unknown: -1.5 },
+    why: "The tenant rejects Direct Send: a device that sends to the MX without logging in is refused; log in on smtp.office365.com:587 or add a partner connector for its IP",
+  },
+  {
     id: "words-direct-send-external-refused",
     source:
       "Microsoft 'How to set up a multifunction device or application to send email using Microsoft 365' (option 2, direct send): mail sent without a login to <domain>.mail.protection.outlook.com:25 reaches only the tenant's own recipients; to outside addresses it is a relay, refused without a connector (550 5.7.54 / 5.7.64)",
@@ -969,7 +980,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       /mail\.protection\.outlook\.com|\bdirect[- ]send\b|\b(?:the |our |its )?mx (?:endpoint|record|host)\b|envoi direct|envío directo|envio direto|invio diretto|direktversand/u.test(
         ev.words,
       ) &&
-      /\b(?:external|outside)(?: [\w-]+){0,3}? (?:recipients?|addresses|domains?|users|customers|people|contacts)\b[^\n]{0,60}?\b(?:never|not|don['’]?t|doesn['’]?t|won['’]?t|fail\w*|bounce\w*|reject\w*|refus\w*|undeliver\w*)\b|\bonly (?:to )?(?:internal|internally|inside)\b|\binternal(?:ly)?(?: [\w-]+){0,4} (?:works?|arrives?|fine|delivered|ok)\b[^\n]{0,80}\bexternal|(?<![\p{L}])(?:extern\p{L}*|clients?)(?![\p{L}])[^\n]{0,60}?n['’](?:arrive\p{L}*|part\p{L}*) (?:jamais|pas)|(?:seulement|uniquement) en interne|(?<![\p{L}])extern\p{L}*[^\n]{0,50}?(?<![\p{L}])(?:nicht|nie|nichts|niet|nooit)(?![\p{L}])|(?<![\p{L}])(?:nur|alleen) intern(?![\p{L}])|(?<![\p{L}])extern[oa]s?(?![\p{L}])[^\n]{0,50}?(?:no (?:llega|sale)|não (?:chega|sai)|nunca)|(?<![\p{L}])(?:solo|sólo|só|apenas)(?: (?:a|para|aos?|as|los|las))? intern(?:[oa]s|amente)(?![\p{L}])|(?<![\p{L}])estern[ioe](?![\p{L}])[^\n]{0,50}?(?:non (?:arriva|parte)|mai(?![\p{L}]))|solo (?:agli )?interni/u.test(
+      /\b(?:external|outside)(?: [\w-]+){0,3}? (?:recipients?|addresses|domains?|users|customers|people|contacts)\b[^\n]{0,60}?\b(?:never|not|don['’]?t|doesn['’]?t|won['’]?t|fail\w*|bounce\w*|reject\w*|refus\w*|undeliver\w*)\b|\bonly (?:to )?(?:internal|internally|inside)\b|\b(?:to (?:staff|colleagues|co-?workers|our own (?:users|mailboxes|people|domain))|internal(?:ly)?)\b[^.\n]{0,40}\b(?:arrive|arrives|work|works|fine)\b[^\n]{0,200}\b(?:never|don['’]?t|do not|won['’]?t|doesn['’]?t|does not) (?:arrive|get through|go out|come through)\b|\binternal(?:ly)?(?: [\w-]+){0,4} (?:works?|arrives?|fine|delivered|ok)\b[^\n]{0,80}\bexternal|(?<![\p{L}])(?:extern\p{L}*|clients?)(?![\p{L}])[^\n]{0,60}?n['’](?:arrive\p{L}*|part\p{L}*) (?:jamais|pas)|(?:seulement|uniquement) en interne|(?<![\p{L}])extern\p{L}*[^\n]{0,50}?(?<![\p{L}])(?:nicht|nie|nichts|niet|nooit)(?![\p{L}])|(?<![\p{L}])(?:nur|alleen) intern(?![\p{L}])|(?<![\p{L}])extern[oa]s?(?![\p{L}])[^\n]{0,50}?(?:no (?:llega|sale)|não (?:chega|sai)|nunca)|(?<![\p{L}])(?:solo|sólo|só|apenas)(?: (?:a|para|aos?|as|los|las))? intern(?:[oa]s|amente)(?![\p{L}])|(?<![\p{L}])estern[ioe](?![\p{L}])[^\n]{0,50}?(?:non (?:arriva|parte)|mai(?![\p{L}]))|solo (?:agli )?interni/u.test(
         ev.words,
       )
         ? 1

@@ -3737,3 +3737,25 @@ SMTP_PASSWORD is the mailbox password that we've always used. We don't have an a
     expect(top(text)).toBe("wrong_credentials");
   });
 });
+
+describe("Direct Send refused", () => {
+  it("5.7.68 and the tenant's RejectDirectSend are an unauthenticated send", () => {
+    const reply =
+      "550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources";
+    expect(fired(reply)).toContain("code-5.7.68-direct-send-rejected");
+    expect(top(reply)).toBe("not_authenticated_anonymous_send");
+    expect(
+      fired(
+        "After we turned on Set-OrganizationConfig -RejectDirectSend $true the printers get a 550 saying direct send isn't allowed.",
+      ),
+    ).toContain("words-reject-direct-send-on");
+  });
+
+  it("direct send where staff get the scans and the outside address never does is a relay refusal", () => {
+    expect(
+      fired(
+        "The MFP uses direct send to contoso-com.mail.protection.outlook.com port 25. Scans to staff arrive fine. The accountant at fabrikam.com wants them too, and those never arrive.",
+      ),
+    ).toContain("words-direct-send-external-refused");
+  });
+});
