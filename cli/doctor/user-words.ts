@@ -125,11 +125,11 @@ function negationExpression(noun: string, localNoun?: string): RegExp {
   const local =
     localNoun === undefined
       ? ""
-      : String.raw`|${NEGATION_BEFORE_OTHER}(?:${localNoun})|(?:${localNoun})${NEGATION_AFTER_OTHER}|(?:${localNoun})${NEGATION_EXCLUDED}|(?:没有|未(?:配置|设置|启用)|無し)(?:任何|新的?|其他)?(?:${localNoun})`;
+      : String.raw`|${NEGATION_BEFORE_OTHER}(?:${localNoun})|(?:${localNoun})${NEGATION_AFTER_OTHER}|(?:${localNoun})(?=${NEGATION_EXCLUDED})|(?:没有|未(?:配置|设置|启用)|無し)(?:任何|新的?|其他)?(?:${localNoun})`;
   return new RegExp(
     // "no CA or MFA": the second noun of a pair is negated too. The English noun also takes the other
     // languages' negations after it ("Conditional Access haben wir nicht"): reporters mix the two.
-    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})${NEGATION_EXCLUDED}|(?:${noun})\s+(?:disabled|off)\b|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any |our |its |their )?(?:["“][^"”\n]{1,40}["”]\s+)?(?:${noun})${local}`,
+    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})(?=${NEGATION_EXCLUDED})|(?:${noun})\s+(?:disabled|off)\b|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any |our |its |their )?(?:["“][^"”\n]{1,40}["”]\s+)?(?:${noun})${local}`,
     "gu",
   );
 }
@@ -633,7 +633,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Microsoft Defender portal > Email & collaboration > Review > Restricted entities ('Outbound spam limit exceeded'); Exchange Online's outbound spam policy and sending limits",
     kind: "context",
     evidence: said(
-      /\brestricted (?:entities|users)\b|entités restreintes|eingeschränkte (?:entitäten|benutzer)|entidades restringidas|entidades restritas|entità con restrizioni|beperkte entiteiten|\boutbound spam (?:limit|polic(?:y|ies))\b|\b(?:blocked|restricted) from sending\b|\bsending limits? (?:exceeded|reached)\b|\b(?:went over|over|exceeded|reached|hit) (?:its |the |their |our |my )?daily (?:recipient|sending|message) limit\b|\bexceeded (?:the )?(?:sending|recipient rate|message rate) limit|\bcan (?:still )?receive\b(?:[^.\n]|\.\b){0,20}\bbut (?:can'?t|cannot|can not|not|unable to) send\b|\b(?:got |was |been |were )(?:phished|compromised|hacked)\b(?:[^.\n]|\.\b){0,300}\b(?:can'?t|cannot|can not|unable to) send\b/u,
+      /\brestricted (?:entities|users)\b|entités restreintes|eingeschränkte (?:entitäten|benutzer)|entidades restringidas|entidades restritas|entità con restrizioni|beperkte entiteiten|\boutbound spam (?:limit|polic(?:y|ies))\b|\b(?:blocked|restricted) from sending\b|\bsending limits? (?:exceeded|reached)\b|\b(?:went over|over|exceeded|reached|hit) (?:its |the |their |our |my )?daily (?:recipient|sending|message) limit\b|\bexceeded (?:the )?(?:sending|recipient rate|message rate) limit|\bcan (?:still )?receive\b(?:[^.\n]|\.\b){0,20}\bbut (?:can'?t|cannot|can not|not|unable to) send\b|\b(?:got |was |been |were )(?:phished|compromised|hacked)\b(?:[^.\n]|\.\b){0,300}\b(?:can'?t|cannot|can not|unable to) send\b|\b(?:clicked (?:on )?a phishing|sent (?:out )?(?:a (?:load|lot|bunch|ton) of |lots of |hundreds of |thousands of )?spam)\b[^]{0,400}?\b(?:can'?t|cannot|can not|unable to) send\b|\b(?:can'?t|cannot|can not|unable to) send\b(?:[^.\n]|\.\b){0,60}\b(?:receiving|incoming mail) (?:still )?works\b/u,
     ),
     weights: { sender_restricted: 4, unknown: -1.5 },
     why: "You name the restricted-entities list or the outbound spam limit: Exchange Online has blocked this mailbox from sending",
@@ -865,11 +865,11 @@ export const USER_WORD_RULES: readonly Rule[] = [
           ev.words,
         )?.[1] ??
         // "I changed the copier's "sender address" field to reception@…"
-        /\b(?:changed|switched|set|updated)\s+(?:the\s+)?(?:[\w-]+['’]s\s+)?["“]?(?:from|sender)(?:\s*\/\s*(?:from|sender))?(?: e-?mail)?(?: address)?["”]?(?:\s+field)?\s+to\s+["'“]?([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,200}\.[a-z]{2,24})/u.exec(
+        /\b(?:changed|switched|set|updated)\s+(?:the\s+)?(?:[\w-]+['’]s\s+)?["“]?(?:from|sender)(?:\s*\/\s*(?:from|sender))?(?: e-?mail)?(?: address)?["”]?(?:\s+field)?(?:\s+from\s+["'“]?[a-z0-9._%+-]{1,64}@[a-z0-9.-]*["'”]?)?\s+to\s+["'“]?([a-z0-9._%+-]{1,64}@(?:[a-z0-9.-]{1,200}\.[a-z]{2,24})?)/u.exec(
           ev.words,
         )?.[1];
       const login =
-        /\b(?:log(?:ging|s|ged)? ?in as|sign(?:ing|s|ed)? in as|authenticat(?:ing|es|ed) as|smtp auth(?:entication)? (?:as|with)|user ?name\s*[:=]?|login\s*[:=]|auth\.user\s*[:=]?|\buser\s*[:=])\s*["'“]?([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,200}\.[a-z]{2,24})/u.exec(
+        /\b(?:log(?:ging|s|ged)? ?in as|sign(?:ing|s|ed)? in as|authenticat(?:ing|es|ed) as|smtp auth(?:entication)? (?:as|with)|user ?name\s*[:=]?|login\s*[:=]|auth\.user\s*[:=]?|\buser\s*[:=])\s*["'“]?([a-z0-9._%+-]{1,64}@(?:[a-z0-9.-]{1,200}\.[a-z]{2,24})?)/u.exec(
           ev.words,
         )?.[1];
       if (from !== undefined && login !== undefined && from !== login) return 1;
@@ -897,7 +897,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // The reporter's test: with the login's own address as the From (or the From put back) it sends. Said in
     // the languages the reports come in.
     evidence: said(
-      /\b(?:if|when|once|as soon as) (?:i|we) (?:put|set|change|switch|turn|revert|use)\b(?:[^.\n]|\.\b){0,40}\b(?:from|sender)\b(?:[^.\n]|\.\b){0,40}\bback\b(?:[^.\n]|\.\b){0,50}\b(?:fine|works?|goes (?:through|out)|sends?|arrives?|ok)\b|\b(?:with|using) (?:the |its )?(?:own|login['’]?s?|account['’]?s?) (?:e-?mail )?address as (?:the )?(?:from|sender)\b(?:[^.\n]|\.\b){0,40}\b(?:works?|fine|goes (?:through|out)|sends?)\b|(?<![\p{L}])(?:si|quand|lorsque) (?:je |on |j['’])(?:mets?|remets?|change|indique)[^\n]{0,60}(?:adresse d['’]exp[ée]dit\p{L}*|exp[ée]diteur)[^\n]{0,60}(?:ça part|ça marche|ça passe|ça fonctionne|c['’]est bon|ça envoie|ça repart)|(?<![\p{L}])wenn ich[^\n]{0,60}als absender[^\n]{0,60}(?:geht es|geht's|funktioniert|klappt|kommt)|(?<![\p{L}])si (?:pongo|cambio|vuelvo a poner|dejo)[^\n]{0,60}(?:como )?remitente[^\n]{0,60}(?:sale|funciona|se env[ií]a|va bien|llega)|(?<![\p{L}])se (?:eu )?(?:coloco|ponho|troco|volto|deixo)[^\n]{0,60}(?:como )?remetente[^\n]{0,60}(?:sai|funciona|envia|vai|chega)|(?<![\p{L}])se (?:metto|rimetto|cambio|lascio)[^\n]{0,60}(?:come )?mittente[^\n]{0,60}(?:parte|funziona|va|arriva)|(?<![\p{L}])als ik[^\n]{0,60}als afzender[^\n]{0,60}(?:werkt|gaat|komt)/u,
+      /\b(?:if|when|once|as soon as) (?:i|we) (?:put|set|change|switch|turn|revert|use)\b(?:[^.\n]|\.\b){0,40}\b(?:from|sender)\b(?:[^.\n]|\.\b){0,40}\bback\b(?:[^.\n]|\.\b){0,50}\b(?:fine|works?|goes (?:through|out)|sends?|arrives?|ok)\b|\b(?:with|using) (?:the |its )?(?:own|login['’]?s?|account['’]?s?) (?:e-?mail )?address as (?:the )?(?:from|sender)\b(?:[^.\n]|\.\b){0,40}\b(?:works?|fine|goes (?:through|out)|sends?)\b|(?<![\p{L}])(?:si|quand|lorsque) (?:je |on |j['’])(?:mets?|remets?|change|indique)[^\n]{0,60}(?:adresse d['’]exp[ée]dit\p{L}*|exp[ée]diteur)[^\n]{0,60}(?:ça part|ça marche|ça passe|ça fonctionne|c['’]est bon|ça envoie|ça repart)|(?<![\p{L}])wenn ich[^\n]{0,60}als absender[^\n]{0,60}(?:geht es|geht's|funktioniert|klappt|kommt)|(?<![\p{L}])si (?:pongo|cambio|vuelvo a poner|dejo)[^\n]{0,60}(?:como )?remitente[^\n]{0,60}(?:sale|funciona|se env[ií]a|va bien|llega)|(?<![\p{L}])se (?:eu )?(?:coloco|ponho|troco|volto|deixo)[^\n]{0,60}(?:como )?remetente[^\n]{0,60}(?:sai|funciona|envia|vai|chega)|(?<![\p{L}])se (?:metto|rimetto|cambio|lascio)[^\n]{0,60}(?:come )?mittente[^\n]{0,60}(?:parte|funziona|va|arriva)|(?<![\p{L}])als ik[^\n]{0,60}als afzender[^\n]{0,60}(?:werkt|gaat|komt)|\bfrom:?\s*[\w.+-]+@[\w.-]*\s+(?:does ?n['’]?t|does not|won['’]?t|fails?)\b[^\n]{0,80}\bfrom:?\s*[\w.+-]+@[\w.-]*\s+(?:works?|goes through|is fine)\b/u,
     ),
     weights: { send_as_permission: 2.8, unknown: -1.5 },
     why: "The same login sends when the From is its own address: the From you want is an address it may not send as (Send As is missing)",
@@ -1384,7 +1384,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       (/\btenn?ant (?:was |is )?(?:created|set up|provisioned|opened|started)\b(?:[^.\n]|\.\b){0,30}\b20[23]\d\b|\b(?:new|brand[- ]new|fresh|newly created) (?:m365 |microsoft 365 |office 365 |o365 )?tenn?ant\b/u.test(
         ev.words,
       ) &&
-        /\b(?:nobody|no one|never|not once)\b(?:[^.\n]|\.\b){0,40}\b(?:changed|touched|set|configured|enabled|turned on)\b(?:[^.\n]|\.\b){0,30}\bsmtp auth\b/u.test(
+        /\b(?:nobody|no one|never|not once)\b(?:[^.\n]|\.\b){0,40}\b(?:changed|touched|set|configured|enabled|turned on)\b(?:[^.\n]|\.\b){0,30}\bsmtp (?:auth\b|settings?\b)/u.test(
           ev.words,
         ))
         ? 1

@@ -3759,3 +3759,39 @@ describe("Direct Send refused", () => {
     ).toContain("words-direct-send-external-refused");
   });
 });
+
+describe("blind sets 39 and 41: what admins retell", () => {
+  it("'From: hr@ doesn't work; From: hrsystem@ works' is the login sending as itself only", () => {
+    expect(
+      fired("Sending from the HR system with From: hr@ doesn't work; sending with From: hrsystem@ works."),
+    ).toContain("words-sending-as-login-works");
+  });
+
+  it("a From changed 'from webforms@ to hello@' while the plugin still logs in as webforms@ differs from the login", () => {
+    expect(
+      fired('Marketing changed the "From email" from webforms@ to hello@. The plugin still logs in as webforms@.'),
+    ).toContain("words-from-differs-from-login");
+  });
+
+  it("an account that sent spam after a phishing click and now cannot send is restricted", () => {
+    expect(
+      fired(
+        "One of our users clicked a phishing link and the account sent a load of spam. We reset the password. Now the tool can't send as her, and she can't send from Outlook on the web either.",
+      ),
+    ).toContain("words-sender-restricted");
+  });
+
+  it("CA named, then the account excluded from the CA policies in the same sentence, is negated throughout", () => {
+    expect(fired("We use Conditional Access, and the printer account is excluded from our CA policies.")).not.toContain(
+      "words-conditional-access",
+    );
+  });
+
+  it("a tenant created in 2023 whose SMTP settings nobody touched keeps SMTP AUTH off", () => {
+    expect(
+      fired(
+        "Our Microsoft 365 tenant was created in 2023 when we left Google; we have never touched any SMTP setting in Exchange.",
+      ),
+    ).toContain("words-new-tenant-smtp-auth-off");
+  });
+});
