@@ -3795,3 +3795,34 @@ describe("blind sets 39 and 41: what admins retell", () => {
     ).toContain("words-new-tenant-smtp-auth-off");
   });
 });
+
+describe("blind sets 36 and 57: retold checks", () => {
+  it("a password with a # cut short by an env file is a wrong password, and an OWA login working is no SMTP login", () => {
+    const text =
+      "docker compose env file: SMTP_PASS=********#******** (the real one has a # in the middle). len(os.environ['SMTP_PASS']) gives 9, the real password is 18 characters long. The same password pasted into the OWA login works.";
+    expect(fired(text)).toContain("words-password-special-characters");
+    expect(fired(text)).not.toContain("words-login-succeeds");
+    expect(fired("SMTP login works, the test mail is refused at MAIL FROM.")).toContain("words-login-succeeds");
+  });
+
+  it("Polish 'konto jest tymczasowo zablokowane' is a locked account", () => {
+    expect(fired("pokazuje, że konto jest tymczasowo zablokowane z powodu zbyt wielu prób")).toContain(
+      "words-account-locked",
+    );
+  });
+
+  it("the Entra banner 'protected by security defaults' is security defaults on; 'no policies exist' negates CA", () => {
+    const text =
+      'Conditional Access blade: "Create your own policies... requires Microsoft Entra ID P1" - no policies exist.\nEntra > Overview > Properties: the page has the banner "Your organization is protected by security defaults."';
+    expect(fired(text)).toContain("words-security-defaults");
+    expect(fired(text)).not.toContain("words-conditional-access");
+  });
+
+  it("an ISP's incident for the hours the mails sat 'retrying' is a passing failure", () => {
+    expect(
+      fired(
+        'The outbox shows them as "retrying" all morning, then "sent" from 11:34. The ISP status page shows "Major incident - business broadband, 07:50-11:20, resolved".',
+      ),
+    ).toContain("words-service-incident");
+  });
+});
