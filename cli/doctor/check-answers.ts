@@ -117,7 +117,9 @@ const ALLOW_BASIC_SMTP = /\bAllowBasicAuthSmtp[ \t]*(?::|=|->|→|\bis\b)?[ \t]*
 /** Every AllowBasicAuthSmtp value pasted (the org default's and the user's own policy may both be there). */
 const allowValues = (text: string): string[] => [...text.matchAll(ALLOW_BASIC_SMTP)].map((m) => m[1]!.toLowerCase());
 /** Get-User … AuthenticationPolicy with a blank value: no policy assigned to the user. */
-const NO_POLICY_ASSIGNED = /\b(?:Default)?AuthenticationPolicy[ \t]*:[ \t]*(?:\n|$)/iu;
+// Also retold: "AuthenticationPolicy -> (blank)".
+const NO_POLICY_ASSIGNED =
+  /\b(?:Default)?AuthenticationPolicy[ \t]*:[ \t]*(?:\n|$)|\b(?:Default)?AuthenticationPolicy[ \t]*(?::|->|→|=>|=)[ \t]*\(?(?:blank|empty|none|null|nothing)\)?/iu;
 const SECURITY_DEFAULTS_ANSWER =
   /identitySecurityDefaults?EnforcementPolicy[\s\S]{0,600}?"?isEnabled"?\s*[:=]?\s*\$?(true|false)\b|\bisEnabled\s*[:=]?\s*\$?(true|false)\b[^\n]{0,120}?identitySecurityDefaults?EnforcementPolicy/iu;
 /** The per-user MFA state pasted (Graph or MSOnline), lower-cased. */
@@ -173,7 +175,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
       "Get-CASMailbox | Format-List SmtpClientAuthenticationDisabled (True = disabled; Microsoft 'Enable or disable SMTP AUTH in Exchange Online')",
     kind: "context",
     evidence: (ev) => (switches(ev).mailbox === "true" ? 1 : 0),
-    weights: { smtp_auth_disabled_mailbox: 4.5, smtp_auth_disabled_tenant: -1, unknown: -2 },
+    weights: { smtp_auth_disabled_mailbox: 5.5, smtp_auth_disabled_tenant: -1, unknown: -2 },
     why: "Get-CASMailbox shows SmtpClientAuthenticationDisabled True: SMTP AUTH is off for this mailbox",
   },
   {
@@ -187,7 +189,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
       if (org !== "true" && !(org === undefined && ORG_SMTP_AUTH_BOX_TICKED.test(ev.words))) return 0;
       return mailbox === "blank" ? 1 : mailbox === undefined ? 0.6 : 0;
     },
-    weights: { smtp_auth_disabled_tenant: 4.5, smtp_auth_disabled_mailbox: -0.5, unknown: -2 },
+    weights: { smtp_auth_disabled_tenant: 5.5, smtp_auth_disabled_mailbox: -0.5, unknown: -2 },
     why: "Get-TransportConfig shows SmtpClientAuthenticationDisabled True and the mailbox has no value of its own: the organisation's switch refuses SMTP AUTH",
   },
   {
@@ -325,7 +327,7 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     evidence: (ev) => {
       const t = answerReadings(ev).join("\n");
       const notFound =
-        /(?:-casmailbox|-mailbox\b|-mailboxpermission|-recipientpermission)[\s\S]{0,400}?(?:managementobjectnotfoundexception|couldn't be found on|could not be found on|object '[^'\n]{1,120}' couldn't be found|(?:says|said|returns|returned|gives|reports|->|=>|→)[^.\n]{0,40}(?:couldn't|could not|can't|cannot) be found)/iu.test(
+        /(?:-casmailbox|-mailbox\b|-exomailbox\b|-exocasmailbox\b|-mailboxpermission|-recipientpermission)[\s\S]{0,400}?(?:managementobjectnotfoundexception|couldn't be found on|could not be found on|object '[^'\n]{1,120}' couldn't be found|(?:says|said|returns|returned|gives|reports|->|=>|→)[^.\n]{0,40}(?:couldn't|could not|can't|cannot) be found)/iu.test(
           t,
         );
       const mailUser =

@@ -129,7 +129,7 @@ function negationExpression(noun: string, localNoun?: string): RegExp {
   return new RegExp(
     // "no CA or MFA": the second noun of a pair is negated too. The English noun also takes the other
     // languages' negations after it ("Conditional Access haben wir nicht"): reporters mix the two.
-    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})(?=${NEGATION_EXCLUDED})|(?:${noun})\s+(?:disabled|off)\b|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any |our |its |their )?(?:["“][^"”\n]{1,40}["”]\s+)?(?:${noun})|(?:${noun})(?=[^\n]{0,120}?\bno polic(?:y|ies) (?:exist|are configured|configured|defined)\b)${local}`,
+    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})(?=${NEGATION_EXCLUDED})|(?:${noun})\s+(?:disabled|off)\b|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any |our |its |their )?(?:["“][^"”\n]{1,40}["”]\s+)?(?:${noun})|(?:${noun})(?=[^\n]{0,120}?\bno polic(?:y|ies) (?:exist|are configured|configured|defined)\b)|(?:${noun})(?=\s+(?:only\s+)?for (?:the )?(?:admins?|administrators?|admin (?:accounts|roles)|global admins|privileged (?:roles|accounts))\b)${local}`,
     "gu",
   );
 }
@@ -1205,7 +1205,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
               ).test(
                 negatedMentions(
                   ev.words.replace(
-                    /\bget-authenticationpolicy\b(?:[^.\n]|\.\b){0,20}\b(?:returns|returned|shows|showed|gives|gave)\s+(?:nothing|no output|empty|no results?)\b/gu,
+                    /\bget-authenticationpolicy\b(?:[^.\n]|\.\b){0,20}\b(?:returns|returned|shows|showed|gives|gave)\s+(?:nothing|no output|empty|no results?)\b|\b(?:default)?authenticationpolicy[ \t]*(?::|->|→|=>|=)[ \t]*\(?(?:blank|empty|none|null|nothing)\)?/gu,
                     " ",
                   ),
                   String.raw`\b(?:exchange )?auth(?:entication)?`,
@@ -1360,11 +1360,13 @@ export const USER_WORD_RULES: readonly Rule[] = [
     evidence: said(
       /\bsign-?in logs?\b(?:[^.\n]|\.\b){0,80}\b(?:success(?:ful)?|succeeded|interrupted: no)\b|\bstatus\s*:?\s*success\b(?:[^.\n]|\.\b){0,60}\b(?:authenticated smtp|smtp)\b|\bsign-?in logs?\b(?:[^.\n]|\.\b){0,40}\b(?:(?:do|does|did|can) ?n[o']?t see|there (?:is|are|was|were) no|shows? no|no)\s+(?:any\s+)?(?:failures?|errors?|failed (?:sign-?ins?|attempts?|logins?))\b|\bno (?:failures?|failed (?:sign-?ins?|logins?)) in the sign-?in logs?\b/u,
     ),
+    // A success in Entra's log rules out every Entra-side refusal (MFA, Conditional Access and security defaults log a
+    // failure or an interruption), however strongly a generic "criteria" reply leans to them.
     weights: {
       wrong_credentials: -2,
-      security_defaults_enabled: -1.5,
-      conditional_access_block: -1.5,
-      per_user_mfa: -1.5,
+      security_defaults_enabled: -3,
+      conditional_access_block: -3,
+      per_user_mfa: -3,
       account_locked: -1.5,
       smtp_auth_disabled_tenant: 1.0,
       smtp_auth_disabled_mailbox: 1.0,

@@ -3826,3 +3826,33 @@ describe("blind sets 36 and 57: retold checks", () => {
     ).toContain("words-service-incident");
   });
 });
+
+describe("blind set 68: admins paste what they checked", () => {
+  it("MFA or CA scoped to admins is not the device account's", () => {
+    expect(fired('CA: only "Require MFA for admins".')).not.toContain("words-mfa");
+  });
+
+  it("Get-EXOMailbox's 'couldn't be found' is no mailbox", () => {
+    expect(
+      fired(
+        "PS> Get-EXOMailbox cctv@contoso.com\nGet-EXOMailbox: The operation couldn't be performed because object 'cctv@contoso.com' couldn't be found on 'AM4PR04A010DC05.EURPR04A010.PROD.OUTLOOK.COM'.",
+      ),
+    ).toContain("answer-no-mailbox");
+  });
+
+  it("a sign-in Entra logged as a success outweighs the generic criteria reply's lean to MFA", () => {
+    const text = `535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.
+Entra sign-in log for cctv@contoso.com: Status Success, Client app "Authenticated SMTP", Conditional Access "Not Applied".
+PS> Get-EXOMailbox cctv@contoso.com
+Get-EXOMailbox: The operation couldn't be performed because object 'cctv@contoso.com' couldn't be found on 'AM4PR04A010DC05.EURPR04A010.PROD.OUTLOOK.COM'.`;
+    expect(top(text)).toBe("mailbox_unlicensed_or_missing");
+  });
+
+  it("'AuthenticationPolicy -> (blank)' is no policy assigned, not a policy named", () => {
+    const text = `S: 535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [LV3P220CA0019.NAMP220.PROD.OUTLOOK.COM]
+Get-User orders@contoso.com | fl AuthenticationPolicy -> (blank), and Get-OrganizationConfig DefaultAuthenticationPolicy -> (blank)`;
+    expect(fired(text)).toContain("answer-auth-policy-allows");
+    expect(fired(text)).not.toContain("words-auth-policy");
+    expect(top(text)).toBe("basic_auth_disabled_or_retired");
+  });
+});
