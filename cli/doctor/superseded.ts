@@ -9,7 +9,7 @@
 
 /** The reporter's account of a fix or of an earlier error (en, de, fr, es, pt, it, nl, ja, zh). */
 const FIXED =
-  /\b(?:fixed|resolved|solved|sorted(?: out)?|got (?:past|rid of)|used to (?:get|see)|previously (?:got|had|saw|received)|initially (?:got|had|we got|i got)|at first (?:we|i) got|the (?:first|earlier|previous|old|original) error|behoben|gelöst|corrigé|résolu|resuelto|solucionado|arreglado|corrigido|resolvido|risolto|opgelost|verholpen)\b|已解决|解决了|修复了|搞定了|解決済|解決しました|直りました/iu;
+  /\b(?:fixed|resolved|solved|sorted(?: out)?|got (?:past|rid of)|used to (?:get|see)|previously (?:got|had|saw|received)|initially (?:got|had|we got|i got)|at first (?:we|i) got|the (?:first|earlier|previous|old|original) error|behoben|gelöst|corrigé|résolu|resuelto|solucionado|arreglado|corrigido|resolvido|risolto|opgelost|verholpen|(?:is|are|was|were) (?:now )?gone|went away|disappeared|no longer (?:appears|shows(?: up)?|happens|comes up)|ist (?:jetzt )?weg|verschwunden|a disparu|(?:ha )?desaparecido|sumiu|desapareceu|is verdwenen)\b|(?<!\p{L})(?:desapareci[oó]|se resolvi[oó]|se solucion[oó]|è sparit[oa]|non compare più)(?!\p{L})|已解决|解决了|修复了|搞定了|解決済|解決しました|直りました|消失了|なくなりました|消えました/iu;
 
 /** Where the current failure starts after the history: "now", "this time", "but now", localised. */
 const NOW =
@@ -44,7 +44,13 @@ function dropInLine(line: string, nextLine: string): { line: string; announced: 
   // The reply the fix is about may come first in its sentence ("5.7.57 … was fixed"): start there.
   const code = CODE.exec(line.slice(Math.max(0, fix.index - 200), fix.index));
   const at = code !== null ? Math.max(0, fix.index - 200) + code.index : fix.index;
-  const from = sentenceStart(line, at);
+  // "Follow-up to "<error>": added starttls(), that error is gone": "that error" points back to the line's start.
+  const from =
+    /\b(?:that|this|the (?:old|first|earlier|previous)) (?:error|one|problem|issue|message)\s+(?:is|was|has)?\s*$/iu.test(
+      line.slice(0, fix.index),
+    )
+      ? 0
+      : sentenceStart(line, at);
   let to = line.length;
   for (const m of line.matchAll(NOW)) {
     if (m.index > fix.index) {

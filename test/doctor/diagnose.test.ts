@@ -3856,3 +3856,20 @@ Get-User orders@contoso.com | fl AuthenticationPolicy -> (blank), and Get-Organi
     expect(top(text)).toBe("basic_auth_disabled_or_retired");
   });
 });
+
+describe("blind set 69: the error changed after a fix", () => {
+  it("an earlier error the reporter says 'is gone' or 'se resolvió' no longer decides", () => {
+    for (const text of [
+      'UPDATE: we installed the .NET 4.8 update, so the "421 4.7.66 TLS 1.0 and 1.1 are not supported" error is gone.\nNow the log shows:\n535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox.',
+      'Actualización: el problema de TLS ("421 4.7.66 TLS 1.0 and 1.1 are not supported") se resolvió con la actualización de firmware.\nAhora al escanear a correo el registro muestra:\n535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox.',
+    ])
+      expect(top(text), text).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("'that error is gone' reaches back to the error the line quoted first", () => {
+    const text = `Follow-up to "smtplib Must issue a STARTTLS command first": added server.starttls() after ehlo(), that error is gone.
+Now it fails with:
+smtplib.SMTPSenderRefused: (530, b'5.7.57 Client not authenticated to send mail.', 'alerts@contoso.com')`;
+    expect(top(text)).toBe("not_authenticated_anonymous_send");
+  });
+});
