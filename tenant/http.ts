@@ -188,7 +188,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         url = target.toString();
         continue;
       }
-      const text = await res.text();
+      // The body is read inside its own try, as the fetch is: a chunked answer cut after the headers
+      // or a body slower than the attempt's timeout is a transport failure, retried and named like one.
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (error) {
+        options.onAttempt?.(req, "error");
+        return { error, url };
+      }
       let parsed: unknown = undefined;
       if (text !== "") {
         try {

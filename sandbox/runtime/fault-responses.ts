@@ -137,7 +137,10 @@ export function faultResponse(
       case "reset":
       case "timeout":
       case "error-in-200":
-        // Reset and timeout have no answer; error-in-200 is answered by the API's error surface.
+      case "cut-body":
+      case "stall-body":
+        // Reset and timeout have no answer; error-in-200 is answered by the API's error surface; the
+        // body faults by the handler, broken on the wire by the pipeline.
         throw new Error(`a ${f.kind} fault is not answered here`);
     }
   })();

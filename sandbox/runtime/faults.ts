@@ -2,7 +2,9 @@
  * Fault injection, controllable per test: rules that answer 408/429/500/502/503/504, Exchange's
  * plain-text concurrency refusal, a regional redirect (307/302), 200 with an error in the body without
  * running the handler ("error-in-200", as Exchange's InvokeCommand does for some failed cmdlets), reset
- * the connection, or never answer (timeout), at a rate, optionally only for requests matching a
+ * the connection, or never answer (timeout), or let the handler answer and break its body on the wire
+ * after the headers (cut-body: half the body, then the connection closes; stall-body: half the body,
+ * then nothing), at a rate, optionally only for requests matching a
  * pattern and only a number of times. Deterministic: a seeded PRNG decides rates below 1. The answers
  * themselves: fault-responses.ts.
  */
@@ -20,7 +22,12 @@ export const FAULT_KINDS = [
   "reset",
   "timeout",
   "error-in-200",
+  "cut-body",
+  "stall-body",
 ] as const;
+
+/** Kinds answered by the handler and then broken on the wire (the status and headers go out, half the body does). */
+export const BODY_FAULT_KINDS: readonly FaultKind[] = ["cut-body", "stall-body"];
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -79,7 +86,10 @@ export class FaultInjector {
       throw new Error(`[retryAfter] must be a number of seconds or a string`);
     if (input.scope !== undefined && input.scope !== "request" && input.scope !== "batchItem")
       throw new Error(`[scope] must be request or batchItem`);
-    if (input.scope === "batchItem" && ["reset", "timeout", "redirect", "error-in-200"].includes(input.kind))
+    if (
+      input.scope === "batchItem" &&
+      ["reset", "timeout", "redirect", "error-in-200", ...BODY_FAULT_KINDS].includes(input.kind)
+    )
       throw new Error(`[scope] batchItem takes a fault with an answer, not ${input.kind}`);
     if (input.kind === "redirect" && input.status !== undefined && ![301, 302, 303, 307, 308].includes(input.status))
       throw new Error(`[status] of a redirect must be 301, 302, 303, 307 or 308`);

@@ -1,0 +1,135 @@
+/**
+ * The real service's wire quirks (quirks review, /work/scratch/quirks/FINDINGS.md), reproduced by the
+ * sandbox's fault kinds and switches and driven through the project's own tenant client over TLS.
+ * Each test fails on the client as it was before its fix (see the comment on each). Waits are
+ * recorded through the client's `sleep`, never slept.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTenantApi, type TenantApi } from "../../tenant/api.ts";
+import { ApiError } from "../../tenant/http.ts";
+import type { Sandbox } from "../../sandbox/server.ts";
+import { LIVE, startTestSandbox } from "../sandbox/helpers.ts";
+
+const CRID = String.raw`\[client-request-id [0-9a-f-]{36}\]`;
+
+describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
+  let sb: Sandbox;
+  let graphToken: string;
+  let exchangeToken: string;
+  const waits: number[] = [];
+  const attempts: (number | "error")[] = [];
+
+  const tokenFor = async (scope: string) => {
+    const res = await fetch(`${sb.baseUrl}/${sb.tenantId}/oauth2/v2.0/token`, {
+      method: "POST",
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: sb.env.M365_CLIENT_ID!,
+        client_secret: sb.env.M365_CLIENT_SECRET!,
+        scope,
+      }),
+    });
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
+
+  beforeAll(async () => {
+    sb = await startTestSandbox({ latency: "none", throttle: false });
+    graphToken = await tokenFor("https://graph.microsoft.com/.default");
+    exchangeToken = await tokenFor("https://outlook.office365.com/.default");
+  });
+  afterAll(() => sb.stop());
+  beforeEach(() => {
+    sb.store.reset();
+    sb.exchange.reset();
+    sb.faults.clear();
+    sb.requestLog.clear();
+    waits.length = 0;
+    attempts.length = 0;
+  });
+
+  const api = (opts: { maxAttempts?: number; budgetMs?: number; timeoutMs?: number } = {}): TenantApi =>
+    createTenantApi({
+      graphUrl: sb.baseUrl,
+      exchangeUrl: sb.baseUrl,
+      tenantId: sb.tenantId,
+      getGraphToken: async () => graphToken,
+      getExchangeToken: async () => exchangeToken,
+      http: {
+        retry: {
+          maxAttempts: opts.maxAttempts ?? 3,
+          baseDelayMs: 10,
+          maxDelayMs: 30_000,
+          budgetMs: opts.budgetMs ?? 60_000,
+        },
+        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+        onAttempt: (_req, status) => attempts.push(status),
+      },
+    });
+  const failure = (p: Promise<unknown>): Promise<ApiError> =>
+    p.then(
+      () => {
+        throw new Error("expected a failure");
+      },
+      (e: unknown) => e as ApiError,
+    );
+  const exceptions = () =>
+    sb.store
+      .users()
+      .filter((u) => u.hasMailbox && u.smtpClientAuthenticationDisabled !== null)
+      .map((u) => ({ mailbox: u.mail, state: u.smtpClientAuthenticationDisabled ? "disabled" : "enabled" }));
+  const faultsLogged = () => sb.requestLog.entries().map((e) => e.fault ?? null);
+
+  describe("finding 3: a body broken after the headers", () => {
+    // Before: `await res.text()` sat outside the fetch's try, so this threw a raw "TypeError: terminated"
+    // after one attempt.
+    it("retries a Get-CASMailbox page cut mid-body and returns the whole listing", async () => {
+      sb.faults.add({ kind: "cut-body", match: "Get-CASMailbox", times: 1 });
+      expect(await api().listCasMailboxes(true)).toEqual(exceptions());
+      expect(attempts).toEqual(["error", 200]);
+      expect(faultsLogged()).toEqual(["cut-body", null]);
+      expect(waits).toHaveLength(1);
+    });
+
+    it("names a body cut on every attempt as NETWORK, with the attempts and the client-request-id", async () => {
+      sb.faults.add({ kind: "cut-body", match: "identitySecurityDefaults" });
+      const err = await failure(api().getSecurityDefaults());
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err.code).toBe("NETWORK");
+      expect(err.attempts).toBe(3);
+      expect(err.message).toMatch(
+        new RegExp(
+          String.raw`^GET https://127\.0\.0\.1:\d+/v1\.0/policies/identitySecurityDefaultsEnforcementPolicy failed after 3 attempts: terminated: other side closed ${CRID}$`,
+        ),
+      );
+    });
+
+    // Before: the attempt's AbortSignal fired during the body read and escaped as a raw TimeoutError.
+    it("names a body slower than the attempt timeout as TIMEOUT after retrying it", async () => {
+      sb.faults.add({ kind: "stall-body", match: "Get-TransportConfig" });
+      const err = await failure(api({ maxAttempts: 2, timeoutMs: 300 }).getOrganizationSmtpAuthDisabled());
+      expect(err.code).toBe("TIMEOUT");
+      expect(err.message).toMatch(
+        new RegExp(
+          String.raw`^POST https://127\.0\.0\.1:\d+/adminapi/beta/[^/]+/InvokeCommand failed after 2 attempts: timed out ${CRID}$`,
+        ),
+      );
+      expect(attempts).toEqual(["error", "error"]);
+      expect(faultsLogged()).toEqual(["stall-body", "stall-body"]);
+    });
+
+    it("does not replay a cmdlet that is not idempotent when its answer was cut (the outcome is unknown)", async () => {
+      sb.faults.add({ kind: "cut-body", match: "New-ServicePrincipal" });
+      const err = await failure(
+        api().invoke("New-ServicePrincipal", {
+          AppId: "52e8a1c4-9f07-4b3d-a6e2-d1c0b9a8f7e6",
+          ObjectId: "e3f4a5b6-c7d8-4e9f-8a0b-1c2d3e4f5a6b",
+        }),
+      );
+      expect(err.code).toBe("NETWORK");
+      expect(attempts).toEqual(["error"]);
+    });
+  });
+});
