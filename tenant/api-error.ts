@@ -83,6 +83,8 @@ export interface AttemptOutcome {
   notSent?: boolean;
   /** Where the attempt ended, after any redirects. */
   url: string;
+  /** What was wrong with a 2xx body the request's `expect` refused. */
+  unexpected?: string;
 }
 
 function codeForStatus(status: number): ApiErrorCode {
@@ -232,8 +234,22 @@ export function toApiError(
       cause: error,
     });
   }
-  const { serviceCode, message } = describeServiceError(response.body);
   const requestId = response.headers.get("request-id") ?? response.headers.get("x-ms-request-id") ?? undefined;
+  if (outcome.unexpected !== undefined) {
+    return new ApiError({
+      code: "SERVER_ERROR",
+      message: `${req.method} ${url} answered ${response.status} with ${outcome.unexpected}${
+        attempts > 1 ? ` (${tries})` : ""
+      } [client-request-id ${clientRequestId}]`,
+      method: req.method,
+      url,
+      status: response.status,
+      requestId,
+      clientRequestId,
+      attempts,
+    });
+  }
+  const { serviceCode, message } = describeServiceError(response.body);
   return new ApiError({
     code: codeForStatus(response.status),
     message: `${req.method} ${url} answered ${response.status}${serviceCode ? ` ${serviceCode}` : ""}${

@@ -11,6 +11,8 @@ import {
   ApiError,
   createHttpClient,
   createLimiter,
+  expectCollection,
+  expectObject,
   safeUrl,
   withTokenDeadline,
   type HttpClient,
@@ -126,14 +128,19 @@ export function createExchangeApi(options: TenantApiOptions, cap: number): Excha
           },
           // Get-* reads and Set-* with absolute values are safe to send twice; New-* is not.
           idempotent: READ_ONLY_CMDLET.test(cmdlet) || cmdlet.startsWith("Set-"),
+          // A Get-* page must carry `value`; other cmdlets may answer only `@adminapi.warnings` (CIPP's
+          // New-ExoRequest), but always a JSON object.
+          expect: READ_ONLY_CMDLET.test(cmdlet) ? expectCollection : expectObject,
         };
         const res = await exchange.send(req);
         // A failed cmdlet may still answer 200 (fidelity finding 2): never take that for success.
         const failed = errorInOkBody(res.body);
         if (failed) throw failedInOk(cmdlet, url, failed);
-        const page = res.body as { value?: Record<string, unknown>[]; "@odata.nextLink"?: string } | undefined;
-        rows.push(...(page?.value ?? []));
-        url = page?.["@odata.nextLink"];
+        const page = res.body as { value?: unknown; "@odata.nextLink"?: string };
+        if (page.value !== undefined && !Array.isArray(page.value))
+          throw new Error(`${cmdlet} answered a value that is not a list`);
+        rows.push(...((page.value as Record<string, unknown>[] | undefined) ?? []));
+        url = page["@odata.nextLink"];
       }
       return rows;
     });

@@ -19,7 +19,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { DEFAULT_RETRY, classifyAnswer, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
-import { redirectRefused, toApiError, tokenFailed, untrustedCertificate, type AttemptOutcome } from "./api-error.ts";
+import {
+  oneLine,
+  redirectRefused,
+  toApiError,
+  tokenFailed,
+  untrustedCertificate,
+  type AttemptOutcome,
+} from "./api-error.ts";
 import { TokenServiceError, classifyTokenError, isTokenThrottling, untrustedCertificateCode } from "./token-errors.ts";
 
 export { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
@@ -33,6 +40,34 @@ export interface HttpRequest {
   body?: unknown;
   /** May this request be sent again after a failure whose outcome is unknown? */
   idempotent: boolean;
+  /**
+   * What a 2xx body must be (e.g. {@link expectObject}, {@link expectCollection}): returns what is wrong
+   * with it, or undefined. A 2xx that fails it (a proxy's HTML page, an empty body, a page without
+   * `value`) is a failed attempt, retried for an idempotent request and thrown as SERVER_ERROR at the end.
+   */
+  expect?: (body: unknown) => string | undefined;
+}
+
+/** True for a body carrying an error envelope: its caller names that error (tenant/exchange-errors.ts). */
+function carriesError(body: object): boolean {
+  return "error" in body || "@odata.error" in body;
+}
+
+/** A 2xx body must be a JSON object (an error envelope passes: the caller reads it). */
+export function expectObject(body: unknown): string | undefined {
+  if (body === undefined) return "an empty body";
+  if (typeof body === "string") return `a body that is not JSON: ${oneLine(body).slice(0, 120)}`;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return "a JSON body that is not an object";
+  return undefined;
+}
+
+/** A 2xx body must be an OData collection page: a JSON object with an array `value`. */
+export function expectCollection(body: unknown): string | undefined {
+  const notObject = expectObject(body);
+  if (notObject !== undefined) return notObject;
+  const b = body as Record<string, unknown>;
+  if (carriesError(b) || Array.isArray(b.value)) return undefined;
+  return "a body without a value array";
 }
 
 export interface HttpResponse {
@@ -222,10 +257,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           const remaining = n === 1 ? Number.POSITIVE_INFINITY : retry.budgetMs - (Date.now() - started);
           const outcome = await attempt(req, clientRequestId, remaining);
           const { response, error, notSent } = outcome;
-          if (response && response.status < 400) return response;
+          if (response && response.status < 400) {
+            outcome.unexpected = req.expect?.(response.body);
+            if (outcome.unexpected === undefined) return response;
+          }
           const cert = error !== undefined ? untrustedCertificateCode(error) : undefined;
           if (cert) throw untrustedCertificate(req, outcome.url, cert, clientRequestId, error);
-          const answer = response ? classifyAnswer(response.status, response.body) : undefined;
+          // A 2xx that is not what was asked for (a gateway's or proxy's page) is transient, its outcome unknown.
+          const answer =
+            outcome.unexpected !== undefined
+              ? { retryable: true, notProcessed: false }
+              : response
+                ? classifyAnswer(response.status, response.body)
+                : undefined;
           const retryable = answer ? answer.retryable : req.idempotent || notSent === true;
           const replayable = req.idempotent || notSent === true || answer?.notProcessed === true;
           if (retryable && replayable) {

@@ -5,7 +5,7 @@
  */
 import { PER_USER_MFA_STATES, isOneOf, type PerUserMfaState } from "../m365/model.ts";
 import type { TenantApi } from "./api.ts";
-import { ApiError, type HttpClient, type RetryOptions } from "./http.ts";
+import { ApiError, expectObject, type HttpClient, type RetryOptions } from "./http.ts";
 import { withPermission } from "./permission-error.ts";
 import { DEFAULT_RETRY, headerOf, retryDelayMs } from "./retry-policy.ts";
 
@@ -144,6 +144,9 @@ export function createPerUserMfaApi(
           },
           // Each item is a read or an absolute PATCH: sending the batch twice is safe.
           idempotent: true,
+          expect: (b) =>
+            expectObject(b) ??
+            (Array.isArray((b as { responses?: unknown }).responses) ? undefined : "a body without a responses array"),
         });
         const responses = (
           res.body as {

@@ -134,6 +134,28 @@ export function faultResponse(
           headers: { Location: location },
         });
       }
+      case "html-200":
+        // A TLS-inspecting or captive proxy's page, answered 200 (ExoHelper: "Received non-JSON response").
+        return new SandboxHttpError({
+          status: 200,
+          code: "ProxyPage",
+          message: "a proxy's HTML page",
+          body: "<html><head><title>Web filter</title></head>\n<body><p>The page you requested is being checked.</p></body></html>",
+          headers: { "Content-Type": "text/html; charset=utf-8" },
+        });
+      case "empty-200":
+        return new SandboxHttpError({ status: 200, code: "EmptyAnswer", message: "an empty 200", body: "" });
+      case "no-value-200":
+        // An OData envelope with nothing in it (CIPP's pager takes `value` only when it is there).
+        return new SandboxHttpError({
+          status: 200,
+          code: "NoValue",
+          message: "a 200 without value",
+          body: {
+            "@odata.context":
+              "https://outlook.office365.com/adminapi/beta/$metadata#Collection(Exchange.GenericHashTable)",
+          },
+        });
       case "reset":
       case "timeout":
       case "error-in-200":

@@ -4,7 +4,8 @@
  * running the handler ("error-in-200", as Exchange's InvokeCommand does for some failed cmdlets), reset
  * the connection, or never answer (timeout), or let the handler answer and break its body on the wire
  * after the headers (cut-body: half the body, then the connection closes; stall-body: half the body,
- * then nothing), at a rate, optionally only for requests matching a
+ * then nothing), or answer 200 with what is not the API's JSON (html-200: a proxy's page; empty-200;
+ * no-value-200: a JSON object without `value` or `id`), at a rate, optionally only for requests matching a
  * pattern and only a number of times. Deterministic: a seeded PRNG decides rates below 1. The answers
  * themselves: fault-responses.ts.
  */
@@ -24,7 +25,13 @@ export const FAULT_KINDS = [
   "error-in-200",
   "cut-body",
   "stall-body",
+  "html-200",
+  "empty-200",
+  "no-value-200",
 ] as const;
+
+/** Kinds answered 200 by something in front of the API (a gateway or a TLS-inspecting proxy), not by it. */
+export const ODD_200_KINDS: readonly FaultKind[] = ["html-200", "empty-200", "no-value-200"];
 
 /** Kinds answered by the handler and then broken on the wire (the status and headers go out, half the body does). */
 export const BODY_FAULT_KINDS: readonly FaultKind[] = ["cut-body", "stall-body"];
@@ -88,7 +95,7 @@ export class FaultInjector {
       throw new Error(`[scope] must be request or batchItem`);
     if (
       input.scope === "batchItem" &&
-      ["reset", "timeout", "redirect", "error-in-200", ...BODY_FAULT_KINDS].includes(input.kind)
+      ["reset", "timeout", "redirect", "error-in-200", ...BODY_FAULT_KINDS, ...ODD_200_KINDS].includes(input.kind)
     )
       throw new Error(`[scope] batchItem takes a fault with an answer, not ${input.kind}`);
     if (input.kind === "redirect" && input.status !== undefined && ![301, 302, 303, 307, 308].includes(input.status))

@@ -11,6 +11,7 @@ import type { Sandbox } from "../../sandbox/server.ts";
 import { LIVE, startTestSandbox } from "../sandbox/helpers.ts";
 
 const CRID = String.raw`\[client-request-id [0-9a-f-]{36}\]`;
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
   let sb: Sandbox;
@@ -130,6 +131,76 @@ describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
       );
       expect(err.code).toBe("NETWORK");
       expect(attempts).toEqual(["error"]);
+    });
+  });
+
+  describe("finding 1: a 2xx that is not the API's JSON", () => {
+    const SELECT = String.raw`\?\$select=Identity,PrimarySmtpAddress,SmtpClientAuthenticationDisabled`;
+    const INVOKE = String.raw`POST https://127\.0\.0\.1:\d+/adminapi/beta/[^/]+/InvokeCommand`;
+
+    // Before: each of these gave listCasMailboxes(true) → [] (no strays, no drift), without an error.
+    it.each(["html-200", "empty-200", "no-value-200"] as const)(
+      "retries a Get-CASMailbox page answered %s and returns the real listing",
+      async (kind) => {
+        sb.faults.add({ kind, match: "Get-CASMailbox", times: 1 });
+        expect(await api().listCasMailboxes(true)).toEqual(exceptions());
+        expect(attempts).toEqual([200, 200]);
+        expect(faultsLogged()).toEqual([kind, null]);
+      },
+    );
+
+    it.each([
+      [
+        "html-200",
+        "a body that is not JSON: <html><head><title>Web filter</title></head> <body><p>The page you requested is being checked.</p></body></html>",
+      ],
+      ["empty-200", "an empty body"],
+      ["no-value-200", "a body without a value array"],
+    ] as const)("fails a Get-CASMailbox answered %s on every attempt, saying what came back", async (kind, what) => {
+      sb.faults.add({ kind, match: "Get-CASMailbox" });
+      const err = await failure(api().listCasMailboxes(true));
+      expect(err.code).toBe("SERVER_ERROR");
+      expect(err.status).toBe(200);
+      expect(err.attempts).toBe(3);
+      expect(err.message).toMatch(
+        new RegExp(`^${INVOKE}${SELECT} answered 200 with ${escape(what)} \\(after 3 attempts\\) ${CRID}$`),
+      );
+    });
+
+    // Before: listUserPrincipalNames() → [] and getUser() → the proxy's page as a "user".
+    it("fails Graph's user listing answered with an empty 200 instead of listing nobody", async () => {
+      sb.faults.add({ kind: "empty-200", match: "GET /v1.0/users" });
+      const err = await failure(api().listUserPrincipalNames());
+      expect(err.code).toBe("SERVER_ERROR");
+      expect(err.message).toMatch(
+        new RegExp(
+          String.raw`^GET https://127\.0\.0\.1:\d+/v1\.0/users\?\$select=userPrincipalName&\$top=999 answered 200 with an empty body \(after 3 attempts\) ${CRID}$`,
+        ),
+      );
+    });
+
+    it.each([
+      ["html-200", "a body that is not JSON: <html>"],
+      ["no-value-200", "a user without an id"],
+    ] as const)("fails getUser answered %s instead of returning it as a user", async (kind, what) => {
+      sb.faults.add({ kind, match: "GET /v1.0/users/" });
+      const err = await failure(api({ maxAttempts: 1 }).getUser("scanner@contoso.com"));
+      expect(err.code).toBe("SERVER_ERROR");
+      expect(err.message).toContain(` answered 200 with ${what}`);
+      expect(err.attempts).toBe(1);
+    });
+
+    it("still accepts a cmdlet other than Get-* answered without value (only @adminapi.warnings may come back)", async () => {
+      sb.faults.add({ kind: "no-value-200", match: "Set-CASMailbox" });
+      await api().setCasMailbox("scanner@contoso.com", "enabled");
+      expect(attempts).toEqual([200]);
+    });
+
+    it("fails a Set-* answered with a proxy's page, after retrying it (an absolute Set is safe to send twice)", async () => {
+      sb.faults.add({ kind: "html-200", match: "Set-CASMailbox" });
+      const err = await failure(api().setCasMailbox("scanner@contoso.com", "enabled"));
+      expect(err.code).toBe("SERVER_ERROR");
+      expect(attempts).toEqual([200, 200, 200]);
     });
   });
 });
