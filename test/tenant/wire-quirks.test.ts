@@ -203,4 +203,31 @@ describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
       expect(attempts).toEqual([200, 200, 200]);
     });
   });
+
+  describe("finding 4: $batch items answered with a transient status", () => {
+    const upns = ["scanner@contoso.com", "alice@contoso.com", "bob@contoso.com"];
+
+    // Before: only 429/503 items were retried; a 408/500/502/504 item threw after one round.
+    it.each(["408", "500", "502", "504"] as const)("retries items answered %s and reads every user", async (kind) => {
+      sb.faults.add({ kind, scope: "batchItem", times: 2 });
+      const states = await api().getPerUserMfaMany(upns);
+      expect(Object.fromEntries(states)).toEqual({
+        "scanner@contoso.com": "enforced",
+        "alice@contoso.com": "disabled",
+        "bob@contoso.com": "disabled",
+      });
+      expect(sb.faults.list()[0]!.hits).toBe(2);
+      expect(attempts).toEqual([200, 200]);
+      expect(waits).toHaveLength(1);
+    });
+
+    it("still fails at once on an item answered 400, naming the user", async () => {
+      sb.faults.add({ kind: "concurrency", status: 400, scope: "batchItem", match: "alice" });
+      const err = await failure(api().getPerUserMfaMany(upns));
+      expect(err.message).toMatch(
+        /^GET \/beta\/users\/alice@contoso\.com\/authentication\/requirements \(in \$batch\) answered 400/,
+      );
+      expect(attempts).toEqual([200]);
+    });
+  });
 });
