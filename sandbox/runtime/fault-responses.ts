@@ -116,6 +116,13 @@ export function faultResponse(
           api === "exchange" ? ExchangeErrors.serviceUnavailable() : GraphErrors.serviceUnavailable(ectx),
           f.retryAfter,
         );
+      case "404": {
+        // Directory eventual consistency: the object named in the path is missing on this replica.
+        const id = decodeURIComponent(
+          /\/users\/([^/?]+)/i.exec(pathAndQuery)?.[1] ?? pathAndQuery.split("/").pop() ?? "",
+        );
+        return api === "exchange" ? ExchangeErrors.objectNotFound(id) : GraphErrors.userNotFound(ectx, id);
+      }
       case "504":
         return api === "exchange" ? ExchangeErrors.gatewayTimeout() : GraphErrors.gatewayTimeout(ectx);
       case "408":

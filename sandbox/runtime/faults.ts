@@ -1,5 +1,6 @@
 /**
- * Fault injection, controllable per test: rules that answer 408/429/500/502/503/504, Exchange's
+ * Fault injection, controllable per test: rules that answer 404 (an object not yet or no longer on the
+ * replica that serves the call), 408/429/500/502/503/504, Exchange's
  * plain-text concurrency refusal, a regional redirect (307/302), 200 with an error in the body without
  * running the handler ("error-in-200", as Exchange's InvokeCommand does for some failed cmdlets), reset
  * the connection, or never answer (timeout), or let the handler answer and break its body on the wire
@@ -12,6 +13,7 @@
 import { seededRandom } from "../store/ids.ts";
 
 export const FAULT_KINDS = [
+  "404",
   "408",
   "429",
   "500",

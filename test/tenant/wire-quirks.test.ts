@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTenantApi, type TenantApi } from "../../tenant/api.ts";
+import { createProviderContext } from "../../providers/context.ts";
+import { otherUsersMfa } from "../../providers/kinds/other-users-mfa.ts";
 import { ApiError } from "../../tenant/http.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { LIVE, startTestSandbox } from "../sandbox/helpers.ts";
@@ -228,6 +230,26 @@ describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
         /^GET \/beta\/users\/alice@contoso\.com\/authentication\/requirements \(in \$batch\) answered 400/,
       );
       expect(attempts).toEqual([200]);
+    });
+
+    // Before: the PATCH answered 404 was dropped, yet OtherUsersMfa returned every stray as raised
+    // (strays: [], and alice in `reset` with a prior although her MFA was never written).
+    it("OtherUsersMfa keeps a user whose PATCH came back 404 as a stray, not as raised", async () => {
+      sb.faults.add({ kind: "404", scope: "batchItem", match: "PATCH /beta/users/alice%40contoso\\.com/" });
+      const ctx = createProviderContext(api(), "restore");
+      const declared = ["scanner@contoso.com", "printer@contoso.com"];
+      const { outs } = await otherUsersMfa.create(ctx, { state: "enabled", declared, strays: [] });
+      expect(outs.strays).toEqual(["alice@contoso.com"]);
+      expect(outs.reset.map((r) => r.user).sort()).toEqual([
+        "admin@contoso.com",
+        "bob@contoso.com",
+        "contractor@contoso.com",
+        "former.employee@contoso.com",
+      ]);
+      expect(sb.faults.list()[0]!.hits).toBe(1);
+      expect(sb.store.findUser("alice@contoso.com")!.perUserMfa).toBe("disabled");
+      expect(sb.store.findUser("bob@contoso.com")!.perUserMfa).toBe("enabled");
+      expect(ctx.journal.entries("OtherUsersMfa").map((e) => e.id)).not.toContain("alice@contoso.com");
     });
   });
 });
