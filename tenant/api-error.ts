@@ -85,6 +85,8 @@ export interface AttemptOutcome {
   url: string;
   /** What was wrong with a 2xx body the request's `expect` refused. */
   unexpected?: string;
+  /** Why the client stopped before its attempts ran out (e.g. a Retry-After past the budget). */
+  stopped?: string;
 }
 
 function codeForStatus(status: number): ApiErrorCode {
@@ -254,7 +256,7 @@ export function toApiError(
     code: codeForStatus(response.status),
     message: `${req.method} ${url} answered ${response.status}${serviceCode ? ` ${serviceCode}` : ""}${
       message ? `: ${oneLine(message)}` : ""
-    }${attempts > 1 ? ` (${tries})` : ""} [client-request-id ${clientRequestId}]`,
+    }${attempts > 1 ? ` (${tries})` : ""}${outcome.stopped ? `; ${outcome.stopped}` : ""} [client-request-id ${clientRequestId}]`,
     method: req.method,
     url,
     status: response.status,

@@ -4,7 +4,8 @@
  *
  * - Retries the answers the retry policy (tenant/retry-policy.ts) calls transient — 408, 429, 500,
  *   502, 503, 504, Exchange's per-tenant concurrency refusal — and connection resets and timeouts,
- *   honouring Retry-After (seconds, fractional, or an HTTP date), capped, within a total time budget.
+ *   honouring Retry-After (seconds, fractional, or an HTTP date) in full within a total time budget;
+ *   one longer than the budget left fails at once, saying how long the service asked to wait.
  * - A 429 pauses the whole client until its Retry-After has passed, so the other requests in flight
  *   or queued do not spend more of the budget only to be refused too.
  * - Only requests marked idempotent are replayed after an answer whose outcome is unknown.
@@ -18,7 +19,13 @@
  *   tokens never appear in messages, and the response is kept off the enumerable properties.
  */
 import { randomUUID } from "node:crypto";
-import { DEFAULT_RETRY, classifyAnswer, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
+import {
+  DEFAULT_RETRY,
+  classifyAnswer,
+  retryAfterBeyondBudget,
+  retryDelayMs,
+  type RetryOptions,
+} from "./retry-policy.ts";
 import {
   oneLine,
   redirectRefused,
@@ -294,6 +301,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               await sleep(delay);
               continue;
             }
+            // A Retry-After longer than the budget left: stop now rather than retry inside the window.
+            if (n < retry.maxAttempts)
+              outcome.stopped = retryAfterBeyondBudget(
+                response?.headers.get("retry-after"),
+                elapsed,
+                retry,
+                Date.now(),
+              );
           }
           throw toApiError(req, n, clientRequestId, outcome);
         }

@@ -7,7 +7,7 @@ import { PER_USER_MFA_STATES, isOneOf, type PerUserMfaState } from "../m365/mode
 import type { TenantApi } from "./api.ts";
 import { ApiError, expectObject, type HttpClient, type RetryOptions } from "./http.ts";
 import { withPermission } from "./permission-error.ts";
-import { DEFAULT_RETRY, RETRYABLE_STATUS, headerOf, retryDelayMs } from "./retry-policy.ts";
+import { DEFAULT_RETRY, RETRYABLE_STATUS, headerOf, retryAfterBeyondBudget, retryDelayMs } from "./retry-policy.ts";
 
 /** The per-user MFA operations of the tenant client (see TenantApi in ./api.ts for each contract). */
 export type PerUserMfaApi = Pick<
@@ -43,6 +43,7 @@ export function createPerUserMfaApi(
     r: { status: number; body?: unknown; headers?: Record<string, string> },
     attempts: number,
     method: "GET" | "PATCH" = "GET",
+    stopped?: string,
   ) => {
     const reason = (r.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     const why = reason ? ` ${String(reason.code)}: ${String(reason.message)}` : "";
@@ -50,7 +51,7 @@ export function createPerUserMfaApi(
       code: r.status === 403 ? "PERMISSION_DENIED" : r.status === 429 ? "THROTTLED" : "SERVER_ERROR",
       message: `${method} /beta/users/${upn}/authentication/requirements (in $batch) answered ${r.status}${why}${
         attempts > 1 ? ` (after ${attempts} attempts)` : ""
-      }`,
+      }${stopped ? `; ${stopped}` : ""}`,
       method,
       url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
       status: r.status,
@@ -185,7 +186,18 @@ export function createPerUserMfaApi(
             Date.now(),
             Math.random(),
           );
-          if (delay === undefined) throw batchItemError(p.upn, r, attempt, p.state === undefined ? "GET" : "PATCH");
+          if (delay === undefined) {
+            const stopped =
+              attempt < batchRetry.maxAttempts
+                ? retryAfterBeyondBudget(
+                    headerOf(r.headers, "retry-after"),
+                    Date.now() - started,
+                    batchRetry,
+                    Date.now(),
+                  )
+                : undefined;
+            throw batchItemError(p.upn, r, attempt, p.state === undefined ? "GET" : "PATCH", stopped);
+          }
           wait = Math.max(wait, delay);
         }
         if (Date.now() + wait > pausedUntil) pausedUntil = ownPause = Date.now() + wait;

@@ -13,7 +13,7 @@ export interface RetryOptions {
   maxAttempts: number;
   /** First back-off delay without Retry-After. */
   baseDelayMs: number;
-  /** Longest single wait, whatever Retry-After says. */
+  /** Longest computed back-off; a Retry-After is honoured in full when it fits the budget. */
   maxDelayMs: number;
   /** Total time a request may spend, waits and attempts included; past it the last error is returned. */
   budgetMs: number;
@@ -71,9 +71,11 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 
 /**
  * How long to wait before attempt `attempt + 1` (attempt counts from 1), or undefined to give up:
- * after `maxAttempts`, or when the wait would end past the budget. Retry-After is honoured up to
- * `maxDelayMs`; without it, jittered exponential back-off. `now` and `random` are passed in so tests
- * need no clock.
+ * after `maxAttempts`, or when the wait would end past the budget. Retry-After is honoured in full
+ * (Microsoft's throttling guidance: wait that long; a retry sooner meets the same refusal and spends
+ * the budget), so one longer than the budget left gives up at once ({@link retryAfterBeyondBudget}
+ * says why); without it, jittered exponential back-off up to `maxDelayMs`. `now` and `random` are
+ * passed in so tests need no clock.
  */
 export function retryDelayMs(
   attempt: number,
@@ -87,7 +89,7 @@ export function retryDelayMs(
   let delay: number;
   const fromHeader = parseRetryAfter(retryAfter, now);
   if (fromHeader !== undefined) {
-    delay = Math.min(fromHeader, options.maxDelayMs);
+    delay = fromHeader;
   } else {
     const exponential = options.baseDelayMs * 2 ** (attempt - 1);
     // Full jitter between half and all of the exponential delay.
@@ -95,6 +97,25 @@ export function retryDelayMs(
   }
   if (elapsedMs + delay > options.budgetMs) return undefined;
   return Math.round(delay);
+}
+
+/**
+ * When a Retry-After asks for a wait past the retry budget: the sentence that says so (how long the
+ * service asked to wait, how much of the budget was left), else undefined.
+ */
+export function retryAfterBeyondBudget(
+  retryAfter: string | null | undefined,
+  elapsedMs: number,
+  options: RetryOptions,
+  now: number,
+): string | undefined {
+  const asked = parseRetryAfter(retryAfter, now);
+  if (asked === undefined || elapsedMs + asked <= options.budgetMs) return undefined;
+  const left = Math.max(0, Math.floor((options.budgetMs - elapsedMs) / 1000));
+  return (
+    `the service asked to wait ${Math.ceil(asked / 1000)} s (Retry-After), more than the ${left} s left of the ` +
+    `${Math.round(options.budgetMs / 1000)} s retry budget`
+  );
 }
 
 /** The Retry-After of a `$batch` item, whose headers object may spell the name in any case. */

@@ -252,4 +252,61 @@ describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
       expect(ctx.journal.entries("OtherUsersMfa").map((e) => e.id)).not.toContain("alice@contoso.com");
     });
   });
+
+  describe("finding 6: a Retry-After longer than maxDelayMs", () => {
+    // Before: the wait was cut to maxDelayMs (30 s), so the client retried inside the throttle window
+    // four times and failed THROTTLED although one 150 s wait fitted the budget.
+    it("waits the whole Retry-After when it fits the budget, and holds the client's other requests as long", async () => {
+      sb.faults.add({ kind: "429", retryAfter: 150, times: 1, match: "identitySecurityDefaults" });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const held = createTenantApi({
+        graphUrl: sb.baseUrl,
+        exchangeUrl: sb.baseUrl,
+        tenantId: sb.tenantId,
+        getGraphToken: async () => graphToken,
+        getExchangeToken: async () => exchangeToken,
+        http: {
+          retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 30_000, budgetMs: 300_000 },
+          sleep: async (ms) => {
+            waits.push(ms);
+            await gate;
+          },
+        },
+      });
+      const first = held.getSecurityDefaults();
+      await expect.poll(() => waits.length).toBe(1);
+      const second = held.listUserPrincipalNames();
+      await expect.poll(() => waits.length).toBe(2);
+      release();
+      expect(await first).toBe(true);
+      expect((await second).length).toBe(sb.store.users().length);
+      expect(waits[0]).toBe(150_000);
+      expect(waits[1]).toBeGreaterThan(149_000);
+      expect(waits[1]).toBeLessThanOrEqual(150_000);
+      expect(sb.requestLog.entries().map((e) => e.status)).toEqual([429, 200, 200]);
+    });
+
+    it("fails at once, THROTTLED, saying how long the service asked to wait, when it does not fit", async () => {
+      sb.faults.add({ kind: "429", retryAfter: 150, match: "identitySecurityDefaults" });
+      const err = await failure(api({ maxAttempts: 10, budgetMs: 120_000 }).getSecurityDefaults());
+      expect(err.code).toBe("THROTTLED");
+      expect(err.attempts).toBe(1);
+      expect(waits).toEqual([]);
+      expect(err.message).toMatch(
+        new RegExp(
+          String.raw`^GET https://127\.0\.0\.1:\d+/v1\.0/policies/identitySecurityDefaultsEnforcementPolicy answered 429 TooManyRequests: .+; the service asked to wait 150 s \(Retry-After\), more than the 1(19|20) s left of the 120 s retry budget ${CRID}$`,
+        ),
+      );
+    });
+
+    it("says the same for a $batch item whose Retry-After does not fit", async () => {
+      sb.faults.add({ kind: "429", scope: "batchItem", retryAfter: 150 });
+      const err = await failure(api({ maxAttempts: 10, budgetMs: 120_000 }).getPerUserMfaMany(["alice@contoso.com"]));
+      expect(err.code).toBe("THROTTLED");
+      expect(err.message).toMatch(
+        /^GET \/beta\/users\/alice@contoso\.com\/authentication\/requirements \(in \$batch\) answered 429 TooManyRequests: .+; the service asked to wait 150 s \(Retry-After\), more than the 1(19|20) s left of the 120 s retry budget$/,
+      );
+    });
+  });
 });
