@@ -141,6 +141,9 @@ export function faultResponse(
           headers: { Location: location },
         });
       }
+      case "aadsts":
+        // The token service's OAuth error body, whichever API the rule matched (use match: "oauth2").
+        return TokenErrors.fault(ectx, f.aadsts ?? 90024, f.status);
       case "html-200":
         // A TLS-inspecting or captive proxy's page, answered 200 (ExoHelper: "Received non-JSON response").
         return new SandboxHttpError({

@@ -6,7 +6,8 @@
  * the connection, or never answer (timeout), or let the handler answer and break its body on the wire
  * after the headers (cut-body: half the body, then the connection closes; stall-body: half the body,
  * then nothing), or answer 200 with what is not the API's JSON (html-200: a proxy's page; empty-200;
- * no-value-200: a JSON object without `value` or `id`), at a rate, optionally only for requests matching a
+ * no-value-200: a JSON object without `value` or `id`), or answer a token request with an AADSTS error
+ * (aadsts: the transient codes Entra's reference lists, or a credential refusal), at a rate, optionally only for requests matching a
  * pattern and only a number of times. Deterministic: a seeded PRNG decides rates below 1. The answers
  * themselves: fault-responses.ts.
  */
@@ -30,6 +31,7 @@ export const FAULT_KINDS = [
   "html-200",
   "empty-200",
   "no-value-200",
+  "aadsts",
 ] as const;
 
 /** Kinds answered 200 by something in front of the API (a gateway or a TLS-inspecting proxy), not by it. */
@@ -70,7 +72,12 @@ export interface FaultRuleInput {
   location?: string;
   /** "error-in-200" only: where the error goes; default "error". */
   shape?: ErrorIn200Shape;
+  /** "aadsts" only (token requests): which AADSTS answer, one of FAULT_AADSTS_CODES; default 90024. */
+  aadsts?: number;
 }
+
+/** The AADSTS numbers an "aadsts" fault can answer (sandbox/errors/token.ts FAULT_AADSTS). */
+export const FAULT_AADSTS_CODES = [90024, 90033, 90006, 50087, 7000215, 700016] as const;
 
 export interface FaultRule extends FaultRuleInput {
   id: string;
@@ -108,6 +115,8 @@ export class FaultInjector {
       throw new Error(`[location] must be an https URL`);
     if (input.shape !== undefined && !(ERROR_IN_200_SHAPES as readonly string[]).includes(input.shape))
       throw new Error(`[shape] must be one of ${ERROR_IN_200_SHAPES.join(", ")}`);
+    if (input.aadsts !== undefined && !(FAULT_AADSTS_CODES as readonly number[]).includes(input.aadsts))
+      throw new Error(`[aadsts] must be one of ${FAULT_AADSTS_CODES.join(", ")}`);
     if (input.rate !== undefined && !(input.rate >= 0 && input.rate <= 1))
       throw new Error(`[rate] must be between 0 and 1`);
     if (input.match !== undefined) new RegExp(input.match, "i");
