@@ -135,7 +135,12 @@ export function createExchangeApi(options: TenantApiOptions, cap: number): Excha
         const res = await exchange.send(req);
         // A failed cmdlet may still answer 200 (fidelity finding 2): never take that for success.
         const failed = errorInOkBody(res.body);
-        if (failed) throw failedInOk(cmdlet, url, failed);
+        if (failed) {
+          // Exchange names the exception in X-ExceptionType when the body does not (ExoHelper).
+          const header = res.headers.get("x-exceptiontype") ?? undefined;
+          const serviceCode = failed.exception ?? header ?? failed.serviceCode;
+          throw failedInOk(cmdlet, url, { message: failed.message, ...(serviceCode ? { serviceCode } : {}) });
+        }
         const page = res.body as { value?: unknown; "@odata.nextLink"?: string };
         if (page.value !== undefined && !Array.isArray(page.value))
           throw new Error(`${cmdlet} answered a value that is not a list`);

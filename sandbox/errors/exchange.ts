@@ -201,6 +201,36 @@ export const ExchangeErrors = {
           headers: e.headers,
         })
       : e,
+  /**
+   * The same error with its text only in `innererror.internalException.message` under the generic
+   * "Error executing cmdlet", no `details`, and the exception's name only in X-ExceptionType, whether the
+   * envelope is answered with an error status or inside a 200 (`error` or `@odata.error`).
+   */
+  asInnerError: (e: SandboxHttpError) => {
+    if (typeof e.body !== "object" || e.body === null) return e;
+    const key = "error" in e.body ? "error" : "@odata.error" in e.body ? "@odata.error" : undefined;
+    const envelope = key ? (e.body as Record<string, unknown>)[key] : undefined;
+    if (typeof envelope !== "object" || envelope === null) return e;
+    const env = envelope as { code?: unknown; message?: unknown; details?: { message?: unknown }[] };
+    const detail = typeof env.details?.[0]?.message === "string" ? env.details[0].message : undefined;
+    const parts = detail?.split("|") ?? [];
+    const exception = parts.length >= 3 ? parts[1]! : "Microsoft.Exchange.Admin.OData.Core.ODataServiceException";
+    const text = parts.length >= 3 ? parts.slice(2).join("|") : (detail ?? String(env.message));
+    const body = {
+      ...(e.body as Record<string, unknown>),
+      [key!]: {
+        code: env.code,
+        message: "Error executing cmdlet",
+        innererror: {
+          message: "Error executing cmdlet",
+          type: "Microsoft.Exchange.Admin.OData.Core.ODataServiceException",
+          internalException: { message: text },
+        },
+      },
+    };
+    const headers = { ...e.headers, "X-ExceptionType": exception.split(".").pop()! };
+    return new SandboxHttpError({ status: e.status, code: e.code, message: e.message, body, headers });
+  },
   /** 403 (the sandbox's old answer, behind the roleRefusal "403" switch): Exchange.ManageAsApp or a role missing. */
   accessDenied: (cmdlet: string, missing: string) =>
     cmdletError(

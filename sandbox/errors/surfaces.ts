@@ -126,7 +126,12 @@ function exchangeErrors(behaviour: ExchangeBehaviour): ApiErrors {
     serviceUnavailable: (_ectx, ra) => ExchangeErrors.serviceUnavailable(ra),
     gatewayTimeout: () => ExchangeErrors.gatewayTimeout(),
     errorInOk: (_ectx, shape) => ExchangeErrors.errorInOk(shape),
-    finish: (e) => (behaviour.errorBodies === "text" ? ExchangeErrors.asPlainText(e) : e),
+    finish: (e) =>
+      behaviour.errorBodies === "text"
+        ? ExchangeErrors.asPlainText(e)
+        : behaviour.errorBodies === "innererror"
+          ? ExchangeErrors.asInnerError(e)
+          : e,
   };
 }
 

@@ -26,8 +26,13 @@ export interface ExchangeBehaviour {
   replicaLagSeconds: number;
   /** How Get-MailboxPermission shows a service-principal trustee: its object id (default) or display name. */
   servicePrincipalTrustee: "objectId" | "displayName";
-  /** Error bodies as the JSON envelope (default) or as plain text, as some gateway errors arrive. */
-  errorBodies: "json" | "text";
+  /**
+   * Error bodies as the JSON envelope with the text in `details` (default), as plain text, as some
+   * gateway errors arrive, or `innererror`: the text only in `error.innererror.internalException.message`
+   * under a generic "Error executing cmdlet", with an X-ExceptionType header (CIPP's New-ExoRequest and
+   * Get-NormalizedError read it there; ExoHelper reads the header).
+   */
+  errorBodies: "json" | "text" | "innererror";
   /** Which tenant forms the InvokeCommand URL accepts: id, primary and onmicrosoft domain (default), or the id only. */
   tenantInUrl: "any" | "guid";
 }
@@ -45,7 +50,7 @@ export function defaultExchangeBehaviour(): ExchangeBehaviour {
 const CHOICES: Record<Exclude<keyof ExchangeBehaviour, "replicaLagSeconds">, readonly string[]> = {
   roleRefusal: ROLE_REFUSALS,
   servicePrincipalTrustee: ["objectId", "displayName"],
-  errorBodies: ["json", "text"],
+  errorBodies: ["json", "text", "innererror"],
   tenantInUrl: ["any", "guid"],
 };
 
