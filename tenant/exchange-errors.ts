@@ -12,7 +12,7 @@
  *   Get-ServicePrincipal.md), so it is never sent. {@link assertIdentityGiven}.
  */
 import { describeErrorEnvelope } from "./api-error.ts";
-import { ApiError } from "./http.ts";
+import { ApiError, oneLine } from "./http.ts";
 
 /** The error a 200 body carries, or undefined when the body reports success. */
 export function errorInOkBody(
@@ -44,18 +44,23 @@ function describeEnvelope(
  * The ApiError for a cmdlet that failed inside a 200: NOT_FOUND when Exchange names a missing object
  * (so "not found" handling works the same), SERVER_ERROR otherwise. Never treated as success.
  */
-export function failedInOk(cmdlet: string, url: string, found: { serviceCode?: string; message: string }): ApiError {
+export function failedInOk(
+  cmdlet: string,
+  url: string,
+  found: { serviceCode?: string; message: string },
+  attempts = 1,
+): ApiError {
   const notFound = /NotFound/.test(found.serviceCode ?? "") || /couldn't be found/i.test(found.message);
   return new ApiError({
     code: notFound ? "NOT_FOUND" : "SERVER_ERROR",
     message: `POST ${url} (${cmdlet}) answered 200 with an error in its body${
       found.serviceCode ? ` ${found.serviceCode}` : ""
-    }: ${found.message}`,
+    }: ${oneLine(found.message)}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`,
     method: "POST",
     url,
     status: 200,
     ...(found.serviceCode ? { serviceCode: found.serviceCode } : {}),
-    attempts: 1,
+    attempts,
   });
 }
 

@@ -139,7 +139,12 @@ export function createExchangeApi(options: TenantApiOptions, cap: number): Excha
           // Exchange names the exception in X-ExceptionType when the body does not (ExoHelper).
           const header = res.headers.get("x-exceptiontype") ?? undefined;
           const serviceCode = failed.exception ?? header ?? failed.serviceCode;
-          throw failedInOk(cmdlet, url, { message: failed.message, ...(serviceCode ? { serviceCode } : {}) });
+          throw failedInOk(
+            cmdlet,
+            url,
+            { message: failed.message, ...(serviceCode ? { serviceCode } : {}) },
+            res.attempts,
+          );
         }
         const page = res.body as { value?: unknown; "@odata.nextLink"?: string };
         if (page.value !== undefined && !Array.isArray(page.value))

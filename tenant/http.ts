@@ -6,6 +6,8 @@
  *   502, 503, 504, Exchange's per-tenant concurrency refusal — and connection resets and timeouts,
  *   honouring Retry-After (seconds, fractional, or an HTTP date) in full within a total time budget;
  *   one longer than the budget left fails at once, saying how long the service asked to wait.
+ * - An error inside a 2xx whose text says it is transient (throttled, busy, try again) is retried like
+ *   a 503; a 2xx body that is not what the request `expect`s is a failed attempt, retried likewise.
  * - A 429 pauses the whole client until its Retry-After has passed, so the other requests in flight
  *   or queued do not spend more of the budget only to be refused too.
  * - Only requests marked idempotent are replayed after an answer whose outcome is unknown.
@@ -23,6 +25,7 @@ import {
   DEFAULT_RETRY,
   classifyAnswer,
   retryAfterBeyondBudget,
+  transientErrorInOk,
   retryDelayMs,
   type RetryOptions,
 } from "./retry-policy.ts";
@@ -81,6 +84,8 @@ export interface HttpResponse {
   status: number;
   headers: Headers;
   body: unknown;
+  /** Attempts made, when more than one ended in this answer (a transient error inside a 2xx retried). */
+  attempts?: number;
 }
 
 export interface HttpClientOptions {
@@ -264,9 +269,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           const remaining = n === 1 ? Number.POSITIVE_INFINITY : retry.budgetMs - (Date.now() - started);
           const outcome = await attempt(req, clientRequestId, remaining);
           const { response, error, notSent } = outcome;
+          // An error inside a 2xx that says it is transient (throttled, busy, try again) is retried like a
+          // 503; when the attempts run out the answer goes back to the caller, which names the error.
+          let inOk: { retryable: boolean; notProcessed: boolean } | undefined;
           if (response && response.status < 400) {
             outcome.unexpected = req.expect?.(response.body);
-            if (outcome.unexpected === undefined) return response;
+            inOk = outcome.unexpected === undefined ? transientErrorInOk(response.body) : undefined;
+            if (outcome.unexpected === undefined && !inOk) return response;
           }
           const cert = error !== undefined ? untrustedCertificateCode(error) : undefined;
           if (cert) throw untrustedCertificate(req, outcome.url, cert, clientRequestId, error);
@@ -274,9 +283,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           const answer =
             outcome.unexpected !== undefined
               ? { retryable: true, notProcessed: false }
-              : response
-                ? classifyAnswer(response.status, response.body)
-                : undefined;
+              : (inOk ?? (response ? classifyAnswer(response.status, response.body) : undefined));
           const retryable = answer ? answer.retryable : req.idempotent || notSent === true;
           const replayable = req.idempotent || notSent === true || answer?.notProcessed === true;
           if (retryable && replayable) {
@@ -310,6 +317,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
                 Date.now(),
               );
           }
+          if (inOk && response) return { ...response, attempts: n };
           throw toApiError(req, n, clientRequestId, outcome);
         }
       });

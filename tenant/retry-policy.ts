@@ -54,6 +54,29 @@ export function classifyAnswer(status: number, body: unknown): { retryable: bool
 }
 
 /**
+ * Words of an error reported inside a 2xx that say trying again can help: CISA ScubaGear's functional
+ * helper retries `throttl|busy|unavailable|try again` found in `error`/`@odata.error` of 200 answers;
+ * ExoHelper's list adds UnableToWriteToAadException and "issue may be transient".
+ */
+const TRANSIENT_IN_OK = /throttl|busy|unavailable|try again|transient|UnableToWriteToAad/i;
+
+/**
+ * For a 2xx whose body carries an error (`error`, `@odata.error`, a non-empty `@adminapi.errors`) whose
+ * text says it is transient: retryable, and not processed when it says throttled (so any request may
+ * be replayed). Undefined for a 2xx without such an error.
+ */
+export function transientErrorInOk(body: unknown): { retryable: true; notProcessed: boolean } | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  const nonTerminating = Array.isArray(b["@adminapi.errors"]) ? (b["@adminapi.errors"] as unknown[]) : [];
+  const found = [b.error, b["@odata.error"], ...nonTerminating].filter((e) => e !== undefined && e !== null);
+  if (found.length === 0) return undefined;
+  const text = JSON.stringify(found);
+  if (!TRANSIENT_IN_OK.test(text)) return undefined;
+  return { retryable: true, notProcessed: /throttl/i.test(text) };
+}
+
+/**
  * Retry-After in milliseconds: delta-seconds, fractional allowed ("2.128" → 2128), or an HTTP date;
  * undefined when absent or unreadable. Only a value with letters is read as a date, because
  * `Date.parse("1.5")` is a day in 2001 and would mean "retry now".

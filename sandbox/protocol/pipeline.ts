@@ -105,7 +105,7 @@ function faultError(
   input: Input,
   regionalUrl: string,
 ): SandboxHttpError {
-  if (f.kind === "error-in-200") return errors.errorInOk(ectx, f.shape ?? "error");
+  if (f.kind === "error-in-200") return errors.errorInOk(ectx, f.shape ?? "error", f.reason ?? "transient");
   const query = input.query.toString();
   return faultResponse(api, f, ectx, `${input.path}${query ? `?${query}` : ""}`, regionalUrl);
 }

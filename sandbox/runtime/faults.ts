@@ -42,6 +42,14 @@ export const BODY_FAULT_KINDS: readonly FaultKind[] = ["cut-body", "stall-body"]
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * Which error an "error-in-200" answer carries: `transient` (ADTransientException "... transient
+ * directory error. Please try again.", the default), `throttled` (a throttling refusal), `not-found`
+ * (ManagementObjectNotFoundException) or `failed` (a permanent failure: trying again cannot help).
+ */
+export const ERROR_IN_200_REASONS = ["transient", "throttled", "not-found", "failed"] as const;
+export type ErrorIn200Reason = (typeof ERROR_IN_200_REASONS)[number];
+
 /** Where an "error-in-200" answer puts the error (ScubaGear checks `error`/`@odata.error`; the EXO module `@adminapi.errors`). */
 export const ERROR_IN_200_SHAPES = ["error", "odata.error", "adminapi.errors"] as const;
 export type ErrorIn200Shape = (typeof ERROR_IN_200_SHAPES)[number];
@@ -72,6 +80,8 @@ export interface FaultRuleInput {
   location?: string;
   /** "error-in-200" only: where the error goes; default "error". */
   shape?: ErrorIn200Shape;
+  /** "error-in-200" only: which error; default "transient". */
+  reason?: ErrorIn200Reason;
   /** "aadsts" only (token requests): which AADSTS answer, one of FAULT_AADSTS_CODES; default 90024. */
   aadsts?: number;
 }
@@ -115,6 +125,8 @@ export class FaultInjector {
       throw new Error(`[location] must be an https URL`);
     if (input.shape !== undefined && !(ERROR_IN_200_SHAPES as readonly string[]).includes(input.shape))
       throw new Error(`[shape] must be one of ${ERROR_IN_200_SHAPES.join(", ")}`);
+    if (input.reason !== undefined && !(ERROR_IN_200_REASONS as readonly string[]).includes(input.reason))
+      throw new Error(`[reason] must be one of ${ERROR_IN_200_REASONS.join(", ")}`);
     if (input.aadsts !== undefined && !(FAULT_AADSTS_CODES as readonly number[]).includes(input.aadsts))
       throw new Error(`[aadsts] must be one of ${FAULT_AADSTS_CODES.join(", ")}`);
     if (input.rate !== undefined && !(input.rate >= 0 && input.rate <= 1))

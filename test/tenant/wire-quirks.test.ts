@@ -309,4 +309,55 @@ describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
       );
     });
   });
+
+  describe("finding 2: an error inside a 200 that says it is transient", () => {
+    // Before: every error found in a 200 threw at once; the retry loop never saw it.
+    it("retries a Get-TransportConfig answered 200 with a transient directory error, and reads the value", async () => {
+      sb.faults.add({ kind: "error-in-200", reason: "transient", match: "Get-TransportConfig", times: 1 });
+      expect(await api().getOrganizationSmtpAuthDisabled()).toBe(true);
+      expect(attempts).toEqual([200, 200]);
+      expect(faultsLogged()).toEqual(["error-in-200", null]);
+      expect(waits).toHaveLength(1);
+    });
+
+    it.each(["error", "odata.error", "adminapi.errors"] as const)(
+      "retries a Set-CASMailbox throttled inside a 200 (%s) and applies the write",
+      async (shape) => {
+        sb.faults.add({ kind: "error-in-200", reason: "throttled", shape, match: "Set-CASMailbox", times: 2 });
+        await api().setCasMailbox("scanner@contoso.com", "enabled");
+        expect(attempts).toEqual([200, 200, 200]);
+        expect(sb.store.findUser("scanner@contoso.com")!.smtpClientAuthenticationDisabled).toBe(false);
+      },
+    );
+
+    it("names the error and the attempts when the transient error outlasts them", async () => {
+      sb.faults.add({ kind: "error-in-200", reason: "transient", match: "Get-TransportConfig" });
+      const err = await failure(api().getOrganizationSmtpAuthDisabled());
+      expect(err.code).toBe("SERVER_ERROR");
+      expect(err.attempts).toBe(3);
+      expect(err.message).toMatch(
+        /^POST https:\/\/127\.0\.0\.1:\d+\/adminapi\/beta\/[^/]+\/InvokeCommand \(Get-TransportConfig\) answered 200 with an error in its body ADTransientException: The operation couldn't be performed because of a transient directory error\. Please try again\. \(after 3 attempts\)$/,
+      );
+    });
+
+    it("does not retry an error inside a 200 that does not say it is transient", async () => {
+      sb.faults.add({ kind: "error-in-200", reason: "failed", match: "Get-TransportConfig" });
+      const err = await failure(api().getOrganizationSmtpAuthDisabled());
+      expect(err.code).toBe("SERVER_ERROR");
+      expect(err.serviceCode).toBe("TaskException");
+      expect(attempts).toEqual([200]);
+    });
+
+    it("does not replay a cmdlet that is not idempotent after a transient (not throttled) error in a 200", async () => {
+      sb.faults.add({ kind: "error-in-200", reason: "transient", match: "New-ServicePrincipal" });
+      const err = await failure(
+        api().invoke("New-ServicePrincipal", {
+          AppId: "52e8a1c4-9f07-4b3d-a6e2-d1c0b9a8f7e6",
+          ObjectId: "e3f4a5b6-c7d8-4e9f-8a0b-1c2d3e4f5a6b",
+        }),
+      );
+      expect(err.code).toBe("SERVER_ERROR");
+      expect(attempts).toEqual([200]);
+    });
+  });
 });
