@@ -36,6 +36,13 @@ export function mailboxStateFromExchange(value: unknown): MailboxSmtpAuthState {
   throw new Error(`unexpected SmtpClientAuthenticationDisabled value ${JSON.stringify(value)}`);
 }
 
+/** The row's key for `name` in any casing (PowerShell property names are case-insensitive), or undefined. */
+function propertyKey(row: Record<string, unknown>, name: string): string | undefined {
+  if (name in row) return name;
+  const lower = name.toLowerCase();
+  return Object.keys(row).find((k) => k.toLowerCase() === lower);
+}
+
 export function mailboxStateToExchange(state: MailboxSmtpAuthState): boolean | null {
   return state === "inherit" ? null : state === "disabled";
 }
@@ -156,19 +163,24 @@ export function createExchangeApi(options: TenantApiOptions, cap: number): Excha
     });
   }
 
-  const toCasMailbox = (row: Record<string, unknown>): CasMailbox => ({
-    mailbox: (typeof row.PrimarySmtpAddress === "string"
-      ? row.PrimarySmtpAddress
-      : JSON.stringify(row.Identity)
-    ).toLowerCase(),
-    state: mailboxStateFromExchange(row.SmtpClientAuthenticationDisabled),
-  });
+  const toCasMailbox = (row: Record<string, unknown>): CasMailbox => {
+    const mailbox = (
+      typeof row.PrimarySmtpAddress === "string" ? row.PrimarySmtpAddress : JSON.stringify(row.Identity)
+    ).toLowerCase();
+    // Only an explicit null (or "") means "inherit": a row without the property says nothing, and
+    // reading it as inherit would hide a mailbox's own value (a stray) from every refresh.
+    const key = propertyKey(row, "SmtpClientAuthenticationDisabled");
+    if (key === undefined)
+      throw new Error(`Get-CASMailbox returned no SmtpClientAuthenticationDisabled for ${mailbox}`);
+    return { mailbox, state: mailboxStateFromExchange(row[key]) };
+  };
 
   return {
     invoke,
     async getOrganizationSmtpAuthDisabled() {
       const [config] = await invoke("Get-TransportConfig", {});
-      const value = config?.SmtpClientAuthenticationDisabled;
+      const key = config ? propertyKey(config, "SmtpClientAuthenticationDisabled") : undefined;
+      const value = key === undefined ? undefined : config![key];
       if (typeof value !== "boolean")
         throw new Error("Get-TransportConfig returned no SmtpClientAuthenticationDisabled");
       return value;

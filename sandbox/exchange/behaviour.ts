@@ -33,6 +33,12 @@ export interface ExchangeBehaviour {
    * Get-NormalizedError read it there; ExoHelper reads the header).
    */
   errorBodies: "json" | "text" | "innererror";
+  /**
+   * How Get-CASMailbox rows spell SmtpClientAuthenticationDisabled: as documented (`PascalCase`,
+   * default), `camelCase` (shape drift a client must survive), or `missing`: the key left out of every
+   * row (never documented as a way of saying $null; a client must not read it as "inherit").
+   */
+  casSmtpAuthKey: "PascalCase" | "camelCase" | "missing";
   /** Which tenant forms the InvokeCommand URL accepts: id, primary and onmicrosoft domain (default), or the id only. */
   tenantInUrl: "any" | "guid";
 }
@@ -44,6 +50,7 @@ export function defaultExchangeBehaviour(): ExchangeBehaviour {
     servicePrincipalTrustee: "objectId",
     errorBodies: "json",
     tenantInUrl: "any",
+    casSmtpAuthKey: "PascalCase",
   };
 }
 
@@ -51,6 +58,7 @@ const CHOICES: Record<Exclude<keyof ExchangeBehaviour, "replicaLagSeconds">, rea
   roleRefusal: ROLE_REFUSALS,
   servicePrincipalTrustee: ["objectId", "displayName"],
   errorBodies: ["json", "text", "innererror"],
+  casSmtpAuthKey: ["PascalCase", "camelCase", "missing"],
   tenantInUrl: ["any", "guid"],
 };
 

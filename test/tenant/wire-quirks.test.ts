@@ -360,4 +360,34 @@ describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
       expect(attempts).toEqual([200]);
     });
   });
+
+  describe("finding 5: SmtpClientAuthenticationDisabled spelt otherwise or left out", () => {
+    // Before: the key was read case-sensitively and a missing key meant "inherit", so a disabled
+    // mailbox read as inherit and fell out of the strays.
+    it("reads the property in any casing", async () => {
+      sb.exchange.behaviour.casSmtpAuthKey = "camelCase";
+      expect(await api().getCasMailbox("scanner@contoso.com")).toEqual({
+        mailbox: "scanner@contoso.com",
+        state: "disabled",
+      });
+      expect(await api().listCasMailboxes(true)).toEqual(exceptions());
+    });
+
+    it("fails, naming the mailbox, when a row has no such property at all", async () => {
+      sb.exchange.behaviour.casSmtpAuthKey = "missing";
+      await expect(api().getCasMailbox("scanner@contoso.com")).rejects.toThrow(
+        /^Get-CASMailbox returned no SmtpClientAuthenticationDisabled for scanner@contoso\.com$/,
+      );
+      await expect(api().listCasMailboxes(true)).rejects.toThrow(
+        /^Get-CASMailbox returned no SmtpClientAuthenticationDisabled for [^ @]+@contoso\.com$/,
+      );
+    });
+
+    it("still reads an explicit null as inherit", async () => {
+      expect(await api().getCasMailbox("alice@contoso.com")).toEqual({
+        mailbox: "alice@contoso.com",
+        state: "inherit",
+      });
+    });
+  });
 });
