@@ -1,6 +1,7 @@
 /**
- * The real service's wire quirks (quirks review, /work/scratch/quirks/FINDINGS.md), reproduced by the
- * sandbox's fault kinds and switches and driven through the project's own tenant client over TLS.
+ * The real service's wire quirks (the quirks review's findings 1–6 and 9; 7 and 8 are tested in
+ * token-bounds.test.ts and exchange-fidelity.test.ts), reproduced by the sandbox's fault kinds and
+ * switches and driven through the project's own tenant client over TLS.
  * Each test fails on the client as it was before its fix (see the comment on each). Waits are
  * recorded through the client's `sleep`, never slept.
  */
