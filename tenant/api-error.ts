@@ -83,6 +83,10 @@ export interface AttemptOutcome {
   notSent?: boolean;
   /** Where the attempt ended, after any redirects. */
   url: string;
+  /** What was wrong with a 2xx body the request's `expect` refused. */
+  unexpected?: string;
+  /** Why the client stopped before its attempts ran out (e.g. a Retry-After past the budget). */
+  stopped?: string;
 }
 
 function codeForStatus(status: number): ApiErrorCode {
@@ -112,27 +116,44 @@ export function safeUrl(url: string): string {
   }
 }
 
-/** Graph `{error:{code,message}}` or Exchange `{error:{code,message,details:[{message:"Ex…|Type|text"}]}}`. */
-function describeServiceError(body: unknown): { serviceCode?: string; message?: string } {
+/**
+ * An error envelope's exception name, code and text: Graph `{code,message}`, or Exchange's, whose text
+ * may sit in `details[].message` ("Ex…|Type|text"), `innererror.internalException.message` or
+ * `innererror.message` with only a generic "Error executing cmdlet" in `message` — read in that order,
+ * as CIPP's New-ExoRequest and Get-NormalizedError do. `exception` is the exception's class name when
+ * the body gives one; a caller falls back to the X-ExceptionType header, then to `code`.
+ */
+export function describeErrorEnvelope(envelope: unknown): { exception?: string; code?: string; message?: string } {
+  if (typeof envelope !== "object" || envelope === null) return {};
+  const e = envelope as { code?: unknown; message?: unknown; details?: unknown; innererror?: unknown };
+  const code = typeof e.code === "string" ? e.code : undefined;
+  const details = Array.isArray(e.details) ? (e.details as { message?: unknown }[]) : [];
+  const detail = details.find((d) => typeof d?.message === "string")?.message as string | undefined;
+  if (detail !== undefined) {
+    const parts = detail.split("|");
+    if (parts.length >= 3) return { exception: parts[1]!.split(".").pop(), code, message: parts.slice(2).join("|") };
+    return { code, message: detail };
+  }
+  const inner = (typeof e.innererror === "object" && e.innererror !== null ? e.innererror : {}) as {
+    message?: unknown;
+    internalException?: { message?: unknown; type?: unknown } | null;
+  };
+  const internal = inner.internalException;
+  if (typeof internal?.message === "string" && internal.message !== "") {
+    const type = typeof internal.type === "string" ? internal.type.split(".").pop() : undefined;
+    return { ...(type ? { exception: type } : {}), code, message: internal.message };
+  }
+  if (typeof inner.message === "string" && inner.message !== "" && inner.message !== e.message)
+    return { code, message: inner.message };
+  return { code, message: typeof e.message === "string" ? e.message : undefined };
+}
+
+/** The error of a failed answer: a plain-text body's text, or its envelope (describeErrorEnvelope). */
+function describeServiceError(body: unknown): { exception?: string; code?: string; message?: string } {
   // Plain-text bodies (Exchange's concurrency refusal, gateway pages): their first line.
   if (typeof body === "string") return { message: oneLine(body) || undefined };
   if (typeof body !== "object" || body === null || !("error" in body)) return {};
-  const error = body.error;
-  if (typeof error !== "object" || error === null) return {};
-  const e = error as { code?: unknown; message?: unknown; details?: unknown };
-  const detail = Array.isArray(e.details) ? (e.details[0] as { message?: unknown } | undefined) : undefined;
-  if (detail && typeof detail.message === "string") {
-    const parts = detail.message.split("|");
-    if (parts.length >= 3) {
-      const type = parts[1]!.split(".").pop();
-      return { serviceCode: type, message: parts.slice(2).join("|") };
-    }
-    return { serviceCode: typeof e.code === "string" ? e.code : undefined, message: detail.message };
-  }
-  return {
-    serviceCode: typeof e.code === "string" ? e.code : undefined,
-    message: typeof e.message === "string" ? e.message : undefined,
-  };
+  return describeErrorEnvelope(body.error);
 }
 
 /** Text as one line for a message: no line breaks, no ANSI escapes, at most 300 characters. */
@@ -232,13 +253,30 @@ export function toApiError(
       cause: error,
     });
   }
-  const { serviceCode, message } = describeServiceError(response.body);
   const requestId = response.headers.get("request-id") ?? response.headers.get("x-ms-request-id") ?? undefined;
+  if (outcome.unexpected !== undefined) {
+    return new ApiError({
+      code: "SERVER_ERROR",
+      message: `${req.method} ${url} answered ${response.status} with ${outcome.unexpected}${
+        attempts > 1 ? ` (${tries})` : ""
+      } [client-request-id ${clientRequestId}]`,
+      method: req.method,
+      url,
+      status: response.status,
+      requestId,
+      clientRequestId,
+      attempts,
+    });
+  }
+  const described = describeServiceError(response.body);
+  // Exchange names the exception in X-ExceptionType (ExoHelper reads it) when the body does not.
+  const serviceCode = described.exception ?? response.headers.get("x-exceptiontype") ?? described.code;
+  const message = described.message;
   return new ApiError({
     code: codeForStatus(response.status),
     message: `${req.method} ${url} answered ${response.status}${serviceCode ? ` ${serviceCode}` : ""}${
       message ? `: ${oneLine(message)}` : ""
-    }${attempts > 1 ? ` (${tries})` : ""} [client-request-id ${clientRequestId}]`,
+    }${attempts > 1 ? ` (${tries})` : ""}${outcome.stopped ? `; ${outcome.stopped}` : ""} [client-request-id ${clientRequestId}]`,
     method: req.method,
     url,
     status: response.status,

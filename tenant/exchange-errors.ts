@@ -11,10 +11,13 @@
  * - An empty Identity makes a Get-* cmdlet return every object (office-docs-powershell
  *   Get-ServicePrincipal.md), so it is never sent. {@link assertIdentityGiven}.
  */
-import { ApiError } from "./http.ts";
+import { describeErrorEnvelope } from "./api-error.ts";
+import { ApiError, oneLine } from "./http.ts";
 
 /** The error a 200 body carries, or undefined when the body reports success. */
-export function errorInOkBody(body: unknown): { serviceCode?: string; message: string } | undefined {
+export function errorInOkBody(
+  body: unknown,
+): { exception?: string; serviceCode?: string; message: string } | undefined {
   if (typeof body !== "object" || body === null) return undefined;
   const b = body as Record<string, unknown>;
   const nonTerminating = b["@adminapi.errors"];
@@ -27,39 +30,37 @@ export function errorInOkBody(body: unknown): { serviceCode?: string; message: s
   return describeEnvelope(envelope) ?? { message: JSON.stringify(envelope).slice(0, 300) };
 }
 
-/** `{code, message, details:[{message:"ExXXXX|Type|text"}]}` → exception class name and text. */
-function describeEnvelope(envelope: unknown): { serviceCode?: string; message: string } | undefined {
-  if (typeof envelope !== "object" || envelope === null) return undefined;
-  const e = envelope as { code?: unknown; message?: unknown; details?: unknown };
-  const detail = Array.isArray(e.details) ? (e.details[0] as { message?: unknown } | undefined) : undefined;
-  if (detail && typeof detail.message === "string") {
-    const parts = detail.message.split("|");
-    const type = parts.length >= 3 ? parts[1]!.split(".").pop() : undefined;
-    return {
-      ...(type ? { serviceCode: type } : typeof e.code === "string" ? { serviceCode: e.code } : {}),
-      message: parts.length >= 3 ? parts.slice(2).join("|") : detail.message,
-    };
-  }
-  if (typeof e.message !== "string") return undefined;
-  return { ...(typeof e.code === "string" ? { serviceCode: e.code } : {}), message: e.message };
+/** An envelope's exception name and text (details, innererror.internalException, innererror, message). */
+function describeEnvelope(
+  envelope: unknown,
+): { exception?: string; serviceCode?: string; message: string } | undefined {
+  const { exception, code, message } = describeErrorEnvelope(envelope);
+  if (message === undefined) return undefined;
+  const serviceCode = exception ?? code;
+  return { ...(exception ? { exception } : {}), ...(serviceCode ? { serviceCode } : {}), message };
 }
 
 /**
  * The ApiError for a cmdlet that failed inside a 200: NOT_FOUND when Exchange names a missing object
  * (so "not found" handling works the same), SERVER_ERROR otherwise. Never treated as success.
  */
-export function failedInOk(cmdlet: string, url: string, found: { serviceCode?: string; message: string }): ApiError {
+export function failedInOk(
+  cmdlet: string,
+  url: string,
+  found: { serviceCode?: string; message: string },
+  attempts = 1,
+): ApiError {
   const notFound = /NotFound/.test(found.serviceCode ?? "") || /couldn't be found/i.test(found.message);
   return new ApiError({
     code: notFound ? "NOT_FOUND" : "SERVER_ERROR",
     message: `POST ${url} (${cmdlet}) answered 200 with an error in its body${
       found.serviceCode ? ` ${found.serviceCode}` : ""
-    }: ${found.message}`,
+    }: ${oneLine(found.message)}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`,
     method: "POST",
     url,
     status: 200,
     ...(found.serviceCode ? { serviceCode: found.serviceCode } : {}),
-    attempts: 1,
+    attempts,
   });
 }
 

@@ -11,6 +11,8 @@ import {
   ApiError,
   createHttpClient,
   createLimiter,
+  expectCollection,
+  expectObject,
   safeUrl,
   withTokenDeadline,
   type HttpClient,
@@ -32,6 +34,13 @@ export function mailboxStateFromExchange(value: unknown): MailboxSmtpAuthState {
   if (value === false || value === "False" || value === "false") return "enabled";
   if (value === true || value === "True" || value === "true") return "disabled";
   throw new Error(`unexpected SmtpClientAuthenticationDisabled value ${JSON.stringify(value)}`);
+}
+
+/** The row's key for `name` in any casing (PowerShell property names are case-insensitive), or undefined. */
+function propertyKey(row: Record<string, unknown>, name: string): string | undefined {
+  if (name in row) return name;
+  const lower = name.toLowerCase();
+  return Object.keys(row).find((k) => k.toLowerCase() === lower);
 }
 
 export function mailboxStateToExchange(state: MailboxSmtpAuthState): boolean | null {
@@ -126,32 +135,52 @@ export function createExchangeApi(options: TenantApiOptions, cap: number): Excha
           },
           // Get-* reads and Set-* with absolute values are safe to send twice; New-* is not.
           idempotent: READ_ONLY_CMDLET.test(cmdlet) || cmdlet.startsWith("Set-"),
+          // A Get-* page must carry `value`; other cmdlets may answer only `@adminapi.warnings` (CIPP's
+          // New-ExoRequest), but always a JSON object.
+          expect: READ_ONLY_CMDLET.test(cmdlet) ? expectCollection : expectObject,
         };
         const res = await exchange.send(req);
         // A failed cmdlet may still answer 200 (fidelity finding 2): never take that for success.
         const failed = errorInOkBody(res.body);
-        if (failed) throw failedInOk(cmdlet, url, failed);
-        const page = res.body as { value?: Record<string, unknown>[]; "@odata.nextLink"?: string } | undefined;
-        rows.push(...(page?.value ?? []));
-        url = page?.["@odata.nextLink"];
+        if (failed) {
+          // Exchange names the exception in X-ExceptionType when the body does not (ExoHelper).
+          const header = res.headers.get("x-exceptiontype") ?? undefined;
+          const serviceCode = failed.exception ?? header ?? failed.serviceCode;
+          throw failedInOk(
+            cmdlet,
+            url,
+            { message: failed.message, ...(serviceCode ? { serviceCode } : {}) },
+            res.attempts,
+          );
+        }
+        const page = res.body as { value?: unknown; "@odata.nextLink"?: string };
+        if (page.value !== undefined && !Array.isArray(page.value))
+          throw new Error(`${cmdlet} answered a value that is not a list`);
+        rows.push(...((page.value as Record<string, unknown>[] | undefined) ?? []));
+        url = page["@odata.nextLink"];
       }
       return rows;
     });
   }
 
-  const toCasMailbox = (row: Record<string, unknown>): CasMailbox => ({
-    mailbox: (typeof row.PrimarySmtpAddress === "string"
-      ? row.PrimarySmtpAddress
-      : JSON.stringify(row.Identity)
-    ).toLowerCase(),
-    state: mailboxStateFromExchange(row.SmtpClientAuthenticationDisabled),
-  });
+  const toCasMailbox = (row: Record<string, unknown>): CasMailbox => {
+    const mailbox = (
+      typeof row.PrimarySmtpAddress === "string" ? row.PrimarySmtpAddress : JSON.stringify(row.Identity)
+    ).toLowerCase();
+    // Only an explicit null (or "") means "inherit": a row without the property says nothing, and
+    // reading it as inherit would hide a mailbox's own value (a stray) from every refresh.
+    const key = propertyKey(row, "SmtpClientAuthenticationDisabled");
+    if (key === undefined)
+      throw new Error(`Get-CASMailbox returned no SmtpClientAuthenticationDisabled for ${mailbox}`);
+    return { mailbox, state: mailboxStateFromExchange(row[key]) };
+  };
 
   return {
     invoke,
     async getOrganizationSmtpAuthDisabled() {
       const [config] = await invoke("Get-TransportConfig", {});
-      const value = config?.SmtpClientAuthenticationDisabled;
+      const key = config ? propertyKey(config, "SmtpClientAuthenticationDisabled") : undefined;
+      const value = key === undefined ? undefined : config![key];
       if (typeof value !== "boolean")
         throw new Error("Get-TransportConfig returned no SmtpClientAuthenticationDisabled");
       return value;

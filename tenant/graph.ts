@@ -4,7 +4,7 @@
  * through the one HTTP layer (./http.ts); a 403 becomes a PermissionError naming the permission.
  */
 import type { TenantApi } from "./api.ts";
-import { ApiError, type HttpClient } from "./http.ts";
+import { ApiError, expectCollection, expectObject, type HttpClient } from "./http.ts";
 import { withPermission } from "./permission-error.ts";
 
 export interface GraphUser {
@@ -31,6 +31,11 @@ export type GraphApi = Pick<
 /** The user properties the client reads (GraphUser). */
 const USER_SELECT = "id,userPrincipalName,mail,accountEnabled,userType";
 
+/** A user is a JSON object with a string `id` (a proxy's page or an empty 200 is not). */
+function expectUser(body: unknown): string | undefined {
+  return expectObject(body) ?? (typeof (body as { id?: unknown }).id === "string" ? undefined : "a user without an id");
+}
+
 /** Graph calls on `graph` (an HTTP client with the Graph token) against `graphUrl`. */
 export function createGraphApi(graph: HttpClient, graphUrl: string): GraphApi {
   const user = (upn: string) => encodeURIComponent(upn);
@@ -38,9 +43,9 @@ export function createGraphApi(graph: HttpClient, graphUrl: string): GraphApi {
     const rows: Record<string, unknown>[] = [];
     let url: string | undefined = `${graphUrl}${pathAndQuery}`;
     while (url) {
-      const res = await graph.send({ method: "GET", url, idempotent: true });
-      const page = res.body as { value?: Record<string, unknown>[]; "@odata.nextLink"?: string };
-      rows.push(...(page.value ?? []));
+      const res = await graph.send({ method: "GET", url, idempotent: true, expect: expectCollection });
+      const page = res.body as { value: Record<string, unknown>[]; "@odata.nextLink"?: string };
+      rows.push(...page.value);
       url = page["@odata.nextLink"];
     }
     return rows;
@@ -52,6 +57,7 @@ export function createGraphApi(graph: HttpClient, graphUrl: string): GraphApi {
         method: "GET",
         url: `${graphUrl}/v1.0/users/${user(upn)}?$select=${USER_SELECT}`,
         idempotent: true,
+        expect: expectUser,
       });
       return res.body as GraphUser;
     });
@@ -60,7 +66,12 @@ export function createGraphApi(graph: HttpClient, graphUrl: string): GraphApi {
   return {
     graphList,
     async graphGet(pathAndQuery) {
-      const res = await graph.send({ method: "GET", url: `${graphUrl}${pathAndQuery}`, idempotent: true });
+      const res = await graph.send({
+        method: "GET",
+        url: `${graphUrl}${pathAndQuery}`,
+        idempotent: true,
+        expect: expectObject,
+      });
       return res.body as Record<string, unknown>;
     },
     async getSecurityDefaults() {
@@ -69,6 +80,7 @@ export function createGraphApi(graph: HttpClient, graphUrl: string): GraphApi {
           method: "GET",
           url: `${graphUrl}/v1.0/policies/identitySecurityDefaultsEnforcementPolicy`,
           idempotent: true,
+          expect: expectObject,
         });
         const isEnabled = (res.body as { isEnabled?: unknown }).isEnabled;
         if (typeof isEnabled !== "boolean") throw new Error("Graph returned security defaults without isEnabled");

@@ -4,7 +4,10 @@
  *
  * - Retries the answers the retry policy (tenant/retry-policy.ts) calls transient — 408, 429, 500,
  *   502, 503, 504, Exchange's per-tenant concurrency refusal — and connection resets and timeouts,
- *   honouring Retry-After (seconds, fractional, or an HTTP date), capped, within a total time budget.
+ *   honouring Retry-After (seconds, fractional, or an HTTP date) in full within a total time budget;
+ *   one longer than the budget left fails at once, saying how long the service asked to wait.
+ * - An error inside a 2xx whose text says it is transient (throttled, busy, try again) is retried like
+ *   a 503; a 2xx body that is not what the request `expect`s is a failed attempt, retried likewise.
  * - A 429 pauses the whole client until its Retry-After has passed, so the other requests in flight
  *   or queued do not spend more of the budget only to be refused too.
  * - Only requests marked idempotent are replayed after an answer whose outcome is unknown.
@@ -18,8 +21,22 @@
  *   tokens never appear in messages, and the response is kept off the enumerable properties.
  */
 import { randomUUID } from "node:crypto";
-import { DEFAULT_RETRY, classifyAnswer, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
-import { redirectRefused, toApiError, tokenFailed, untrustedCertificate, type AttemptOutcome } from "./api-error.ts";
+import {
+  DEFAULT_RETRY,
+  classifyAnswer,
+  retryAfterBeyondBudget,
+  transientErrorInOk,
+  retryDelayMs,
+  type RetryOptions,
+} from "./retry-policy.ts";
+import {
+  oneLine,
+  redirectRefused,
+  toApiError,
+  tokenFailed,
+  untrustedCertificate,
+  type AttemptOutcome,
+} from "./api-error.ts";
 import { TokenServiceError, classifyTokenError, isTokenThrottling, untrustedCertificateCode } from "./token-errors.ts";
 
 export { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
@@ -33,12 +50,42 @@ export interface HttpRequest {
   body?: unknown;
   /** May this request be sent again after a failure whose outcome is unknown? */
   idempotent: boolean;
+  /**
+   * What a 2xx body must be (e.g. {@link expectObject}, {@link expectCollection}): returns what is wrong
+   * with it, or undefined. A 2xx that fails it (a proxy's HTML page, an empty body, a page without
+   * `value`) is a failed attempt, retried for an idempotent request and thrown as SERVER_ERROR at the end.
+   */
+  expect?: (body: unknown) => string | undefined;
+}
+
+/** True for a body carrying an error envelope: its caller names that error (tenant/exchange-errors.ts). */
+function carriesError(body: object): boolean {
+  return "error" in body || "@odata.error" in body;
+}
+
+/** A 2xx body must be a JSON object (an error envelope passes: the caller reads it). */
+export function expectObject(body: unknown): string | undefined {
+  if (body === undefined) return "an empty body";
+  if (typeof body === "string") return `a body that is not JSON: ${oneLine(body).slice(0, 120)}`;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return "a JSON body that is not an object";
+  return undefined;
+}
+
+/** A 2xx body must be an OData collection page: a JSON object with an array `value`. */
+export function expectCollection(body: unknown): string | undefined {
+  const notObject = expectObject(body);
+  if (notObject !== undefined) return notObject;
+  const b = body as Record<string, unknown>;
+  if (carriesError(b) || Array.isArray(b.value)) return undefined;
+  return "a body without a value array";
 }
 
 export interface HttpResponse {
   status: number;
   headers: Headers;
   body: unknown;
+  /** Attempts made, when more than one ended in this answer (a transient error inside a 2xx retried). */
+  attempts?: number;
 }
 
 export interface HttpClientOptions {
@@ -188,7 +235,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         url = target.toString();
         continue;
       }
-      const text = await res.text();
+      // The body is read inside its own try, as the fetch is: a chunked answer cut after the headers
+      // or a body slower than the attempt's timeout is a transport failure, retried and named like one.
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (error) {
+        options.onAttempt?.(req, "error");
+        return { error, url };
+      }
       let parsed: unknown = undefined;
       if (text !== "") {
         try {
@@ -214,10 +269,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           const remaining = n === 1 ? Number.POSITIVE_INFINITY : retry.budgetMs - (Date.now() - started);
           const outcome = await attempt(req, clientRequestId, remaining);
           const { response, error, notSent } = outcome;
-          if (response && response.status < 400) return response;
+          // An error inside a 2xx that says it is transient (throttled, busy, try again) is retried like a
+          // 503; when the attempts run out the answer goes back to the caller, which names the error.
+          let inOk: { retryable: boolean; notProcessed: boolean } | undefined;
+          if (response && response.status < 400) {
+            outcome.unexpected = req.expect?.(response.body);
+            inOk = outcome.unexpected === undefined ? transientErrorInOk(response.body) : undefined;
+            if (outcome.unexpected === undefined && !inOk) return response;
+          }
           const cert = error !== undefined ? untrustedCertificateCode(error) : undefined;
           if (cert) throw untrustedCertificate(req, outcome.url, cert, clientRequestId, error);
-          const answer = response ? classifyAnswer(response.status, response.body) : undefined;
+          // A 2xx that is not what was asked for (a gateway's or proxy's page) is transient, its outcome unknown.
+          const answer =
+            outcome.unexpected !== undefined
+              ? { retryable: true, notProcessed: false }
+              : (inOk ?? (response ? classifyAnswer(response.status, response.body) : undefined));
           const retryable = answer ? answer.retryable : req.idempotent || notSent === true;
           const replayable = req.idempotent || notSent === true || answer?.notProcessed === true;
           if (retryable && replayable) {
@@ -242,7 +308,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               await sleep(delay);
               continue;
             }
+            // A Retry-After longer than the budget left: stop now rather than retry inside the window.
+            if (n < retry.maxAttempts)
+              outcome.stopped = retryAfterBeyondBudget(
+                response?.headers.get("retry-after"),
+                elapsed,
+                retry,
+                Date.now(),
+              );
           }
+          if (inOk && response) return { ...response, attempts: n };
           throw toApiError(req, n, clientRequestId, outcome);
         }
       });

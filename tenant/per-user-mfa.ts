@@ -1,13 +1,13 @@
 /**
  * Legacy per-user MFA through Microsoft Graph beta `users/{id}/authentication/requirements`: one
- * user at a time, or many through $batch (20 a request) with items throttled one by one retried by
- * the one retry policy. A 403 becomes a PermissionError naming the permission.
+ * user at a time, or many through $batch (20 a request) with items throttled or failed transiently one
+ * by one retried by the one retry policy. A 403 becomes a PermissionError naming the permission.
  */
 import { PER_USER_MFA_STATES, isOneOf, type PerUserMfaState } from "../m365/model.ts";
 import type { TenantApi } from "./api.ts";
-import { ApiError, type HttpClient, type RetryOptions } from "./http.ts";
+import { ApiError, expectObject, type HttpClient, type RetryOptions } from "./http.ts";
 import { withPermission } from "./permission-error.ts";
-import { DEFAULT_RETRY, headerOf, retryDelayMs } from "./retry-policy.ts";
+import { DEFAULT_RETRY, RETRYABLE_STATUS, headerOf, retryAfterBeyondBudget, retryDelayMs } from "./retry-policy.ts";
 
 /** The per-user MFA operations of the tenant client (see TenantApi in ./api.ts for each contract). */
 export type PerUserMfaApi = Pick<
@@ -43,6 +43,7 @@ export function createPerUserMfaApi(
     r: { status: number; body?: unknown; headers?: Record<string, string> },
     attempts: number,
     method: "GET" | "PATCH" = "GET",
+    stopped?: string,
   ) => {
     const reason = (r.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     const why = reason ? ` ${String(reason.code)}: ${String(reason.message)}` : "";
@@ -50,7 +51,7 @@ export function createPerUserMfaApi(
       code: r.status === 403 ? "PERMISSION_DENIED" : r.status === 429 ? "THROTTLED" : "SERVER_ERROR",
       message: `${method} /beta/users/${upn}/authentication/requirements (in $batch) answered ${r.status}${why}${
         attempts > 1 ? ` (after ${attempts} attempts)` : ""
-      }`,
+      }${stopped ? `; ${stopped}` : ""}`,
       method,
       url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
       status: r.status,
@@ -96,8 +97,9 @@ export function createPerUserMfaApi(
   /**
    * Per-user MFA requests through Graph $batch, 20 a request, {@link BATCH_REQUESTS_IN_FLIGHT} requests
    * of one call at a time. A GET for each `{ upn }`, a PATCH for each `{ upn, state }`. Items answered
-   * 429/503 are retried with the one retry policy (Retry-After honoured); 404 (no such user) is left
-   * out of the result; any other status throws an ApiError. Resolves with each answered user's body.
+   * 408/429/500/502/503/504 are retried with the one retry policy (Retry-After honoured); 404 (no such
+   * user) is left out of the result, so a PATCH answered 404 is not in the Set setPerUserMfaMany
+   * returns; any other status throws an ApiError. Resolves with each answered user's body.
    *
    * Why the pool and the shared pause: Graph's write budget (20 a second) paces a 10,000-user change
    * over minutes, so the retry allowance must measure a chunk's own time, not its wait in a queue
@@ -113,7 +115,7 @@ export function createPerUserMfaApi(
     for (let i = 0; i < items.length; i += 20) chunks.push(items.slice(i, i + 20));
     let pausedUntil = 0;
     let failed = false;
-    /** Items of this call answered so far (any status but 429/503): the call's progress. */
+    /** Items of this call answered so far (any status but a retryable one): the call's progress. */
     let answered = 0;
     let next = 0;
 
@@ -144,6 +146,9 @@ export function createPerUserMfaApi(
           },
           // Each item is a read or an absolute PATCH: sending the batch twice is safe.
           idempotent: true,
+          expect: (b) =>
+            expectObject(b) ??
+            (Array.isArray((b as { responses?: unknown }).responses) ? undefined : "a body without a responses array"),
         });
         const responses = (
           res.body as {
@@ -157,7 +162,9 @@ export function createPerUserMfaApi(
           if (!r) throw new Error(`Graph $batch answered without response ${p.id}`);
           if (r.status >= 200 && r.status < 300) result.set(p.upn, r.body);
           else if (r.status === 404) continue;
-          else if (r.status === 429 || r.status === 503) throttled.push({ p, r });
+          // An item's status is what the same request alone would get: 408/429/500/502/503/504 are
+          // transient as they are for any request, and every item is a GET or an absolute PATCH.
+          else if (RETRYABLE_STATUS.has(r.status)) throttled.push({ p, r });
           else throw batchItemError(p.upn, r, attempt, method);
         }
         if (throttled.length === 0) return;
@@ -179,7 +186,18 @@ export function createPerUserMfaApi(
             Date.now(),
             Math.random(),
           );
-          if (delay === undefined) throw batchItemError(p.upn, r, attempt, p.state === undefined ? "GET" : "PATCH");
+          if (delay === undefined) {
+            const stopped =
+              attempt < batchRetry.maxAttempts
+                ? retryAfterBeyondBudget(
+                    headerOf(r.headers, "retry-after"),
+                    Date.now() - started,
+                    batchRetry,
+                    Date.now(),
+                  )
+                : undefined;
+            throw batchItemError(p.upn, r, attempt, p.state === undefined ? "GET" : "PATCH", stopped);
+          }
           wait = Math.max(wait, delay);
         }
         if (Date.now() + wait > pausedUntil) pausedUntil = ownPause = Date.now() + wait;

@@ -13,7 +13,7 @@ export interface RetryOptions {
   maxAttempts: number;
   /** First back-off delay without Retry-After. */
   baseDelayMs: number;
-  /** Longest single wait, whatever Retry-After says. */
+  /** Longest computed back-off; a Retry-After is honoured in full when it fits the budget. */
   maxDelayMs: number;
   /** Total time a request may spend, waits and attempts included; past it the last error is returned. */
   budgetMs: number;
@@ -54,6 +54,29 @@ export function classifyAnswer(status: number, body: unknown): { retryable: bool
 }
 
 /**
+ * Words of an error reported inside a 2xx that say trying again can help: CISA ScubaGear's functional
+ * helper retries `throttl|busy|unavailable|try again` found in `error`/`@odata.error` of 200 answers;
+ * ExoHelper's list adds UnableToWriteToAadException and "issue may be transient".
+ */
+const TRANSIENT_IN_OK = /throttl|busy|unavailable|try again|transient|UnableToWriteToAad/i;
+
+/**
+ * For a 2xx whose body carries an error (`error`, `@odata.error`, a non-empty `@adminapi.errors`) whose
+ * text says it is transient: retryable, and not processed when it says throttled (so any request may
+ * be replayed). Undefined for a 2xx without such an error.
+ */
+export function transientErrorInOk(body: unknown): { retryable: true; notProcessed: boolean } | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  const nonTerminating = Array.isArray(b["@adminapi.errors"]) ? (b["@adminapi.errors"] as unknown[]) : [];
+  const found = [b.error, b["@odata.error"], ...nonTerminating].filter((e) => e !== undefined && e !== null);
+  if (found.length === 0) return undefined;
+  const text = JSON.stringify(found);
+  if (!TRANSIENT_IN_OK.test(text)) return undefined;
+  return { retryable: true, notProcessed: /throttl/i.test(text) };
+}
+
+/**
  * Retry-After in milliseconds: delta-seconds, fractional allowed ("2.128" → 2128), or an HTTP date;
  * undefined when absent or unreadable. Only a value with letters is read as a date, because
  * `Date.parse("1.5")` is a day in 2001 and would mean "retry now".
@@ -71,9 +94,11 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 
 /**
  * How long to wait before attempt `attempt + 1` (attempt counts from 1), or undefined to give up:
- * after `maxAttempts`, or when the wait would end past the budget. Retry-After is honoured up to
- * `maxDelayMs`; without it, jittered exponential back-off. `now` and `random` are passed in so tests
- * need no clock.
+ * after `maxAttempts`, or when the wait would end past the budget. Retry-After is honoured in full
+ * (Microsoft's throttling guidance: wait that long; a retry sooner meets the same refusal and spends
+ * the budget), so one longer than the budget left gives up at once ({@link retryAfterBeyondBudget}
+ * says why); without it, jittered exponential back-off up to `maxDelayMs`. `now` and `random` are
+ * passed in so tests need no clock.
  */
 export function retryDelayMs(
   attempt: number,
@@ -87,7 +112,7 @@ export function retryDelayMs(
   let delay: number;
   const fromHeader = parseRetryAfter(retryAfter, now);
   if (fromHeader !== undefined) {
-    delay = Math.min(fromHeader, options.maxDelayMs);
+    delay = fromHeader;
   } else {
     const exponential = options.baseDelayMs * 2 ** (attempt - 1);
     // Full jitter between half and all of the exponential delay.
@@ -95,6 +120,25 @@ export function retryDelayMs(
   }
   if (elapsedMs + delay > options.budgetMs) return undefined;
   return Math.round(delay);
+}
+
+/**
+ * When a Retry-After asks for a wait past the retry budget: the sentence that says so (how long the
+ * service asked to wait, how much of the budget was left), else undefined.
+ */
+export function retryAfterBeyondBudget(
+  retryAfter: string | null | undefined,
+  elapsedMs: number,
+  options: RetryOptions,
+  now: number,
+): string | undefined {
+  const asked = parseRetryAfter(retryAfter, now);
+  if (asked === undefined || elapsedMs + asked <= options.budgetMs) return undefined;
+  const left = Math.max(0, Math.floor((options.budgetMs - elapsedMs) / 1000));
+  return (
+    `the service asked to wait ${Math.ceil(asked / 1000)} s (Retry-After), more than the ${left} s left of the ` +
+    `${Math.round(options.budgetMs / 1000)} s retry budget`
+  );
 }
 
 /** The Retry-After of a `$batch` item, whose headers object may spell the name in any case. */

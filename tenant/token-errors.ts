@@ -56,6 +56,20 @@ export class TokenServiceError extends Error {
 }
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/**
+ * AADSTS codes the Entra error-code reference calls transient, which arrive as a 400 with
+ * `invalid_request` (not a 5xx) and so must be read before the refusal test: 90024
+ * RequestBudgetExceededError ("A transient error has occurred. Try again."), 90033
+ * MsodsServiceUnavailable, 90006 ExternalServerRetryableError ("The service is temporarily
+ * unavailable"), 50087 SasRetryableError, and 50196 (the client-request-loop throttle).
+ *
+ * Deliberately not here: invalid_client and its codes 7000215 (wrong secret), 700016 (app not found)
+ * and 700027 (assertion signature). A secret, app or certificate created a minute ago can get them
+ * while Entra replicates (CIPP retries 700027 after a rotation), but a wrong secret gets exactly the
+ * same answer, and retrying it would hold every run for the whole retry budget (two minutes) before
+ * saying the credentials are wrong; a new credential is a one-off wait an operator can rerun.
+ */
+const TRANSIENT_AADSTS = /AADSTS(?:50196|90024|90033|90006|50087)\b/;
 const REFUSAL = /AADSTS\d+|invalid_client|invalid_grant|unauthorized_client|invalid_scope|invalid_request/;
 const THROTTLED = /AADSTS50196|temporarily_unavailable|server_error|request_timeout/;
 const UNREACHABLE =
@@ -63,8 +77,9 @@ const UNREACHABLE =
 
 /**
  * Reads a token failure from @azure/identity (or any Error): "refused" when trying again cannot help,
- * "transient" for throttling (429, AADSTS50196, temporarily_unavailable), 5xx and an unreachable
- * service. Unknown failures are transient: the retry budget bounds them.
+ * "transient" for throttling (429, AADSTS50196, temporarily_unavailable), 5xx, the AADSTS codes Entra
+ * calls transient (TRANSIENT_AADSTS) and an unreachable service. Unknown failures are transient: the
+ * retry budget bounds them.
  */
 export function classifyTokenError(error: unknown): "refused" | "transient" {
   if (error instanceof TokenServiceError) return error.kind === "refused" ? "refused" : "transient";
@@ -74,6 +89,7 @@ export function classifyTokenError(error: unknown): "refused" | "transient" {
   const errorCode = typeof cause?.errorCode === "string" ? cause.errorCode : "";
   if (status !== undefined && TRANSIENT_STATUS.has(status)) return "transient";
   if (THROTTLED.test(message) || THROTTLED.test(errorCode)) return "transient";
+  if (TRANSIENT_AADSTS.test(message) || TRANSIENT_AADSTS.test(errorCode)) return "transient";
   if (UNREACHABLE.test(message)) return "transient";
   if (REFUSAL.test(message) || REFUSAL.test(errorCode)) return "refused";
   return "transient";

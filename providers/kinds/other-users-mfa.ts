@@ -35,22 +35,37 @@ async function findStrays(ctx: ProviderContext, inputs: OtherUsersMfaInputs): Pr
 /**
  * Raises every stray to `state`: each one's prior is journaled first (one group commit), then one
  * $batch write. Returns what was raised plus what a killed run had raised (journaled, no longer a
- * stray), minus the users `known` already records.
+ * stray), minus the users `known` already records; and, as `missed`, the strays whose write Graph
+ * answered 404 (a user listed a moment ago and not yet, or no longer, on the replica that took the
+ * write): they were not raised, so they stay strays and their journal entry is dropped.
  */
 async function raise(
   ctx: ProviderContext,
   state: OtherUsersMfaInputs["state"],
   strays: Map<string, PerUserMfaState>,
   known: Reset = [],
-): Promise<Reset> {
+): Promise<{ reset: Reset; missed: string[] }> {
   const recorded = new Set(known.map((r) => r.user));
   const journaled = new Map(ctx.journal.entries(KIND).map((e) => [e.id, e.prior as PerUserMfaState] as const));
+  const killedRun = new Set(journaled.keys());
   for (const [user, actual] of strays) if (!journaled.has(user)) journaled.set(user, actual);
   await Promise.all(
     [...strays.keys()].filter((u) => !recorded.has(u)).map((u) => ctx.journal.record(KIND, u, journaled.get(u)!)),
   );
-  if (strays.size > 0) await ctx.api.setPerUserMfaMany([...strays.keys()].map((upn) => ({ upn, state })));
-  return [...journaled].filter(([user]) => !recorded.has(user)).map(([user, prior]) => ({ user, prior }));
+  const written =
+    strays.size > 0
+      ? await ctx.api.setPerUserMfaMany([...strays.keys()].map((upn) => ({ upn, state })))
+      : new Set<string>();
+  const missed = [...strays.keys()].filter((u) => !written.has(u)).sort();
+  // Only this call's own entries: a killed run's keeps the prior from before it wrote.
+  const notRaised = new Set(missed.filter((u) => !recorded.has(u) && !killedRun.has(u)));
+  await Promise.all([...notRaised].map((u) => settled(ctx, KIND, u)));
+  return {
+    reset: [...journaled]
+      .filter(([user]) => !recorded.has(user) && !notRaised.has(user))
+      .map(([user, prior]) => ({ user, prior })),
+    missed,
+  };
 }
 
 async function settleAll(ctx: ProviderContext, reset: Reset): Promise<void> {
@@ -70,8 +85,8 @@ export const otherUsersMfa: KindProvider<OtherUsersMfaInputs, OtherUsersMfaOutpu
     return diffProps(olds, news as OtherUsersMfaOutputs, ["state", "declared", "strays"]);
   },
   async create(ctx, inputs) {
-    const reset = await raise(ctx, inputs.state, await findStrays(ctx, inputs));
-    return { id: ID, outs: { ...inputs, strays: [], reset } };
+    const { reset, missed } = await raise(ctx, inputs.state, await findStrays(ctx, inputs));
+    return { id: ID, outs: { ...inputs, strays: missed, reset } };
   },
   async read(ctx, id, props) {
     const strays = [...(await findStrays(ctx, props)).keys()].sort();
@@ -80,8 +95,8 @@ export const otherUsersMfa: KindProvider<OtherUsersMfaInputs, OtherUsersMfaOutpu
   },
   async update(ctx, _id, olds, news) {
     await settleAll(ctx, olds.reset);
-    const reset = await raise(ctx, news.state, await findStrays(ctx, news), olds.reset);
-    return { outs: { ...news, strays: [], reset: [...olds.reset, ...reset] } };
+    const { reset, missed } = await raise(ctx, news.state, await findStrays(ctx, news), olds.reset);
+    return { outs: { ...news, strays: missed, reset: [...olds.reset, ...reset] } };
   },
   async delete(ctx, _id, props) {
     if (ctx.onDelete === "restore" && props.reset.length > 0) {

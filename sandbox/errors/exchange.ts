@@ -6,7 +6,7 @@
  */
 import { SandboxHttpError } from "./http-error.ts";
 import { notModelled } from "./graph.ts";
-import type { ErrorIn200Shape } from "../runtime/faults.ts";
+import type { ErrorIn200Reason, ErrorIn200Shape } from "../runtime/faults.ts";
 
 /** The server name the sandbox puts in Exchange's "couldn't be found on '<server>'" texts. */
 export const EXCHANGE_SERVER_NAME = "SANDBOX01PR01A001.PROD.OUTLOOK.COM";
@@ -67,6 +67,27 @@ function plainError(status: number, code: string, message: string, headers?: Rec
 
 const EXCHANGE_WWW_AUTHENTICATE =
   'Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", error="invalid_token"';
+
+/** The errors an "error-in-200" fault carries (exception type, text), by reason. */
+const IN_200_ERRORS: Record<ErrorIn200Reason, readonly [string, string]> = {
+  transient: [
+    "Microsoft.Exchange.Data.Directory.ADTransientException",
+    "The operation couldn't be performed because of a transient directory error. Please try again.",
+  ],
+  // ScubaGear's functional helper retries embedded errors matching throttl|busy|unavailable|try again.
+  throttled: [
+    "Microsoft.Exchange.Configuration.Tasks.ThrottlingException",
+    "The request was throttled because the server is busy. Please try again later.",
+  ],
+  "not-found": [
+    ExchangeExceptions.objectNotFound,
+    `The operation couldn't be performed because object 'ghost@contoso.com' couldn't be found on '${EXCHANGE_SERVER_NAME}'.`,
+  ],
+  failed: [
+    "Microsoft.Exchange.Configuration.Tasks.TaskException",
+    "The operation couldn't be performed because the object is in an invalid state.",
+  ],
+};
 
 export const ExchangeErrors = {
   /** 401 without body: missing, malformed, expired or wrong-audience token. `reason` goes to x-ms-diagnostics. */
@@ -174,9 +195,9 @@ export const ExchangeErrors = {
    * `error` or `@odata.error` (ScubaGear's functional tests, PR #2277) or the non-terminating
    * `@adminapi.errors` list next to an empty `value` (the EXO module's ShowResultAndCheckForNextPage).
    */
-  errorInOk: (shape: ErrorIn200Shape) => {
-    const text = "The operation couldn't be performed because of a transient directory error. Please try again.";
-    const detail = `Ex9D1A2B|Microsoft.Exchange.Data.Directory.ADTransientException|${text}`;
+  errorInOk: (shape: ErrorIn200Shape, reason: ErrorIn200Reason = "transient") => {
+    const [exception, text] = IN_200_ERRORS[reason];
+    const detail = `Ex9D1A2B|${exception}|${text}`;
     const envelope = {
       code: ExchangeCodes.internal,
       message: "Error executing cmdlet",
@@ -201,6 +222,36 @@ export const ExchangeErrors = {
           headers: e.headers,
         })
       : e,
+  /**
+   * The same error with its text only in `innererror.internalException.message` under the generic
+   * "Error executing cmdlet", no `details`, and the exception's name only in X-ExceptionType, whether the
+   * envelope is answered with an error status or inside a 200 (`error` or `@odata.error`).
+   */
+  asInnerError: (e: SandboxHttpError) => {
+    if (typeof e.body !== "object" || e.body === null) return e;
+    const key = "error" in e.body ? "error" : "@odata.error" in e.body ? "@odata.error" : undefined;
+    const envelope = key ? (e.body as Record<string, unknown>)[key] : undefined;
+    if (typeof envelope !== "object" || envelope === null) return e;
+    const env = envelope as { code?: unknown; message?: unknown; details?: { message?: unknown }[] };
+    const detail = typeof env.details?.[0]?.message === "string" ? env.details[0].message : undefined;
+    const parts = detail?.split("|") ?? [];
+    const exception = parts.length >= 3 ? parts[1]! : "Microsoft.Exchange.Admin.OData.Core.ODataServiceException";
+    const text = parts.length >= 3 ? parts.slice(2).join("|") : (detail ?? String(env.message));
+    const body = {
+      ...(e.body as Record<string, unknown>),
+      [key!]: {
+        code: env.code,
+        message: "Error executing cmdlet",
+        innererror: {
+          message: "Error executing cmdlet",
+          type: "Microsoft.Exchange.Admin.OData.Core.ODataServiceException",
+          internalException: { message: text },
+        },
+      },
+    };
+    const headers = { ...e.headers, "X-ExceptionType": exception.split(".").pop()! };
+    return new SandboxHttpError({ status: e.status, code: e.code, message: e.message, body, headers });
+  },
   /** 403 (the sandbox's old answer, behind the roleRefusal "403" switch): Exchange.ManageAsApp or a role missing. */
   accessDenied: (cmdlet: string, missing: string) =>
     cmdletError(

@@ -11,7 +11,7 @@ import { TokenErrors } from "./token.ts";
 import type { ApiName } from "../protocol/context.ts";
 import type { TokenRejection } from "../token/service.ts";
 import type { ExchangeBehaviour } from "../exchange/behaviour.ts";
-import type { ErrorIn200Shape } from "../runtime/faults.ts";
+import type { ErrorIn200Reason, ErrorIn200Shape } from "../runtime/faults.ts";
 
 /** Why a bearer token was refused: the token service's verdict, none sent, or the wrong audience. */
 export type TokenRefusal = TokenRejection | "missing" | "audience";
@@ -41,8 +41,8 @@ export interface ApiErrors {
   throttled(ectx: ErrorContext, retryAfter: number | null, scope?: string, information?: string): SandboxHttpError;
   serviceUnavailable(ectx: ErrorContext, retryAfter?: number): SandboxHttpError;
   gatewayTimeout(ectx: ErrorContext): SandboxHttpError;
-  /** HTTP 200 carrying an error in its body (the handler did not run); `shape` says where. */
-  errorInOk(ectx: ErrorContext, shape: ErrorIn200Shape): SandboxHttpError;
+  /** HTTP 200 carrying an error in its body (the handler did not run); `shape` says where, `reason` which. */
+  errorInOk(ectx: ErrorContext, shape: ErrorIn200Shape, reason: ErrorIn200Reason): SandboxHttpError;
   /** Last look at any error of this surface before it is written (e.g. Exchange's plain-text bodies). */
   finish?(e: SandboxHttpError): SandboxHttpError;
 }
@@ -125,8 +125,13 @@ function exchangeErrors(behaviour: ExchangeBehaviour): ApiErrors {
     throttled: (_ectx, ra) => ExchangeErrors.throttled(ra ?? 1),
     serviceUnavailable: (_ectx, ra) => ExchangeErrors.serviceUnavailable(ra),
     gatewayTimeout: () => ExchangeErrors.gatewayTimeout(),
-    errorInOk: (_ectx, shape) => ExchangeErrors.errorInOk(shape),
-    finish: (e) => (behaviour.errorBodies === "text" ? ExchangeErrors.asPlainText(e) : e),
+    errorInOk: (_ectx, shape, reason) => ExchangeErrors.errorInOk(shape, reason),
+    finish: (e) =>
+      behaviour.errorBodies === "text"
+        ? ExchangeErrors.asPlainText(e)
+        : behaviour.errorBodies === "innererror"
+          ? ExchangeErrors.asInnerError(e)
+          : e,
   };
 }
 

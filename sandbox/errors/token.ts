@@ -33,7 +33,50 @@ function make(ctx: ErrorContext, status: number, error: string, aadsts: number, 
   });
 }
 
+/**
+ * AADSTS answers the "aadsts" fault sends: the transient ones the Entra error-code reference lists
+ * (as a 400 invalid_request, as the quirks review saw them; Microsoft does not publish the status)
+ * and the credential refusals a new secret or app also gets while Entra replicates.
+ */
+export const FAULT_AADSTS: Readonly<Record<number, { status: number; error: string; text: string }>> = {
+  90024: {
+    status: 400,
+    error: TokenCodes.invalidRequest,
+    text: "RequestBudgetExceededError - A transient error has occurred. Try again.",
+  },
+  90033: {
+    status: 400,
+    error: TokenCodes.invalidRequest,
+    text: "MsodsServiceUnavailable - A transient error has occurred. Please try again.",
+  },
+  90006: {
+    status: 400,
+    error: TokenCodes.invalidRequest,
+    text: "ExternalServerRetryableError - The service is temporarily unavailable.",
+  },
+  50087: {
+    status: 400,
+    error: TokenCodes.invalidRequest,
+    text: "SasRetryableError - A transient error has occurred during strong authentication. Please try again.",
+  },
+  7000215: {
+    status: 401,
+    error: TokenCodes.invalidClient,
+    text: "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
+  },
+  700016: {
+    status: 400,
+    error: TokenCodes.unauthorizedClient,
+    text: "Application with identifier was not found in the directory.",
+  },
+};
+
 export const TokenErrors = {
+  /** An "aadsts" fault's answer (FAULT_AADSTS); `status` overrides the catalogued one. */
+  fault: (ctx: ErrorContext, aadsts: number, status?: number) => {
+    const f = FAULT_AADSTS[aadsts]!;
+    return make(ctx, status ?? f.status, f.error, aadsts, f.text);
+  },
   tenantNotFound: (ctx: ErrorContext, tenant: string) =>
     make(
       ctx,

@@ -26,8 +26,19 @@ export interface ExchangeBehaviour {
   replicaLagSeconds: number;
   /** How Get-MailboxPermission shows a service-principal trustee: its object id (default) or display name. */
   servicePrincipalTrustee: "objectId" | "displayName";
-  /** Error bodies as the JSON envelope (default) or as plain text, as some gateway errors arrive. */
-  errorBodies: "json" | "text";
+  /**
+   * Error bodies as the JSON envelope with the text in `details` (default), as plain text, as some
+   * gateway errors arrive, or `innererror`: the text only in `error.innererror.internalException.message`
+   * under a generic "Error executing cmdlet", with an X-ExceptionType header (CIPP's New-ExoRequest and
+   * Get-NormalizedError read it there; ExoHelper reads the header).
+   */
+  errorBodies: "json" | "text" | "innererror";
+  /**
+   * How Get-CASMailbox rows spell SmtpClientAuthenticationDisabled: as documented (`PascalCase`,
+   * default), `camelCase` (shape drift a client must survive), or `missing`: the key left out of every
+   * row (never documented as a way of saying $null; a client must not read it as "inherit").
+   */
+  casSmtpAuthKey: "PascalCase" | "camelCase" | "missing";
   /** Which tenant forms the InvokeCommand URL accepts: id, primary and onmicrosoft domain (default), or the id only. */
   tenantInUrl: "any" | "guid";
 }
@@ -39,13 +50,15 @@ export function defaultExchangeBehaviour(): ExchangeBehaviour {
     servicePrincipalTrustee: "objectId",
     errorBodies: "json",
     tenantInUrl: "any",
+    casSmtpAuthKey: "PascalCase",
   };
 }
 
 const CHOICES: Record<Exclude<keyof ExchangeBehaviour, "replicaLagSeconds">, readonly string[]> = {
   roleRefusal: ROLE_REFUSALS,
   servicePrincipalTrustee: ["objectId", "displayName"],
-  errorBodies: ["json", "text"],
+  errorBodies: ["json", "text", "innererror"],
+  casSmtpAuthKey: ["PascalCase", "camelCase", "missing"],
   tenantInUrl: ["any", "guid"],
 };
 

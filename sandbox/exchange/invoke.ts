@@ -87,6 +87,14 @@ function skipToken(ctx: HandlerContext, cmdlet: string): number {
   throw ExchangeErrors.invalidBody("The $skiptoken is not valid for this request.");
 }
 
+/** Get-CASMailbox rows with SmtpClientAuthenticationDisabled spelt (or left out) as the casSmtpAuthKey switch says. */
+function casSmtpAuthKey(ctx: HandlerContext, cmdlet: string, row: Record<string, unknown>): Record<string, unknown> {
+  const how = ctx.exchange.behaviour.casSmtpAuthKey;
+  if (cmdlet !== "Get-CASMailbox" || how === "PascalCase" || !("SmtpClientAuthenticationDisabled" in row)) return row;
+  const { SmtpClientAuthenticationDisabled: value, ...rest } = row;
+  return how === "camelCase" ? { ...rest, smtpClientAuthenticationDisabled: value } : rest;
+}
+
 /** The InvokeCommand handler. */
 export function invokeCommand(ctx: HandlerContext): HandlerResult {
   const inv = parseInvocation(ctx);
@@ -102,7 +110,7 @@ export function invokeCommand(ctx: HandlerContext): HandlerResult {
   };
   if (out.warnings?.length) body["@adminapi.warnings"] = out.warnings;
   const select = ctx.query.get("$select");
-  const rows = out.value.map((r) => selectProperties(r, select));
+  const rows = out.value.map((r) => casSmtpAuthKey(ctx, inv.def!.name, selectProperties(r, select)));
   if (inv.def.kind === "get") {
     const offset = skipToken(ctx, inv.def.name);
     const size = pageSize(ctx);

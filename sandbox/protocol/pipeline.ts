@@ -18,7 +18,7 @@ import { SandboxHttpError, type ErrorContext } from "../errors/http-error.ts";
 import { createApiErrors, type ApiErrors } from "../errors/surfaces.ts";
 import type { BatchItem } from "../graph/batch.ts";
 import { concurrencyRefusal, faultResponse } from "../runtime/fault-responses.ts";
-import type { FaultRule } from "../runtime/faults.ts";
+import { BODY_FAULT_KINDS, type FaultRule } from "../runtime/faults.ts";
 import { sleep } from "../runtime/latency.ts";
 import type { Charge } from "../runtime/throttle.ts";
 import type { SandboxServices } from "../services.ts";
@@ -105,7 +105,7 @@ function faultError(
   input: Input,
   regionalUrl: string,
 ): SandboxHttpError {
-  if (f.kind === "error-in-200") return errors.errorInOk(ectx, f.shape ?? "error");
+  if (f.kind === "error-in-200") return errors.errorInOk(ectx, f.shape ?? "error", f.reason ?? "transient");
   const query = input.query.toString();
   return faultResponse(api, f, ectx, `${input.path}${query ? `?${query}` : ""}`, regionalUrl);
 }
@@ -209,7 +209,8 @@ export class Pipeline {
           fault = f;
           if (!inBatch && (f.kind === "reset" || f.kind === "timeout"))
             return { result: { status: 0 }, api, endpoint, appId, fault };
-          throw faultError(api, errors, f, ectx, input, this.#d.regionalUrl());
+          // A body fault lets the handler answer; handle() breaks the body on the wire.
+          if (!BODY_FAULT_KINDS.includes(f.kind)) throw faultError(api, errors, f, ectx, input, this.#d.regionalUrl());
         }
       }
       if (api === "exchange" && input.batchItem === undefined) {
@@ -363,11 +364,17 @@ export class Pipeline {
       req.socket.once("close", () => this.held.delete(req.socket));
       return;
     }
-    write(res, out, requestId, clientRequestId);
+    write(res, out, requestId, clientRequestId, this.held);
   }
 }
 
-function write(res: ServerResponse, out: Outcome, requestId: string, clientRequestId: string | null): void {
+function write(
+  res: ServerResponse,
+  out: Outcome,
+  requestId: string,
+  clientRequestId: string | null,
+  held: Set<Socket>,
+): void {
   const { result } = out;
   const wire = out.api ? WIRE[out.api] : null;
   const headers: Record<string, string> = {
@@ -387,6 +394,23 @@ function write(res: ServerResponse, out: Outcome, requestId: string, clientReque
       payload = Buffer.from(JSON.stringify(result.body));
       if (!hasType()) headers["Content-Type"] = wire?.jsonType ?? "application/json; charset=utf-8";
     }
+  }
+  const broken = out.fault && BODY_FAULT_KINDS.includes(out.fault.kind) ? out.fault.kind : undefined;
+  if (broken) {
+    // Chunked (no Content-Length), as large Graph and InvokeCommand pages are streamed: the status and
+    // headers go out, then half the body; then the connection closes (cut-body) or nothing more comes
+    // (stall-body, held until the client gives up or the sandbox stops).
+    res.writeHead(result.status, headers);
+    const half = payload ? payload.subarray(0, Math.floor(payload.length / 2)) : Buffer.from("{");
+    res.write(half, () => {
+      if (broken === "cut-body") res.socket?.destroy();
+    });
+    if (broken === "stall-body" && res.socket) {
+      const socket = res.socket;
+      held.add(socket);
+      socket.once("close", () => held.delete(socket));
+    }
+    return;
   }
   if (payload) headers["Content-Length"] = String(payload.length);
   res.writeHead(result.status, headers);

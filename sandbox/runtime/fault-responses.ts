@@ -116,6 +116,13 @@ export function faultResponse(
           api === "exchange" ? ExchangeErrors.serviceUnavailable() : GraphErrors.serviceUnavailable(ectx),
           f.retryAfter,
         );
+      case "404": {
+        // Directory eventual consistency: the object named in the path is missing on this replica.
+        const id = decodeURIComponent(
+          /\/users\/([^/?]+)/i.exec(pathAndQuery)?.[1] ?? pathAndQuery.split("/").pop() ?? "",
+        );
+        return api === "exchange" ? ExchangeErrors.objectNotFound(id) : GraphErrors.userNotFound(ectx, id);
+      }
       case "504":
         return api === "exchange" ? ExchangeErrors.gatewayTimeout() : GraphErrors.gatewayTimeout(ectx);
       case "408":
@@ -134,10 +141,38 @@ export function faultResponse(
           headers: { Location: location },
         });
       }
+      case "aadsts":
+        // The token service's OAuth error body, whichever API the rule matched (use match: "oauth2").
+        return TokenErrors.fault(ectx, f.aadsts ?? 90024, f.status);
+      case "html-200":
+        // A TLS-inspecting or captive proxy's page, answered 200 (ExoHelper: "Received non-JSON response").
+        return new SandboxHttpError({
+          status: 200,
+          code: "ProxyPage",
+          message: "a proxy's HTML page",
+          body: "<html><head><title>Web filter</title></head>\n<body><p>The page you requested is being checked.</p></body></html>",
+          headers: { "Content-Type": "text/html; charset=utf-8" },
+        });
+      case "empty-200":
+        return new SandboxHttpError({ status: 200, code: "EmptyAnswer", message: "an empty 200", body: "" });
+      case "no-value-200":
+        // An OData envelope with nothing in it (CIPP's pager takes `value` only when it is there).
+        return new SandboxHttpError({
+          status: 200,
+          code: "NoValue",
+          message: "a 200 without value",
+          body: {
+            "@odata.context":
+              "https://outlook.office365.com/adminapi/beta/$metadata#Collection(Exchange.GenericHashTable)",
+          },
+        });
       case "reset":
       case "timeout":
       case "error-in-200":
-        // Reset and timeout have no answer; error-in-200 is answered by the API's error surface.
+      case "cut-body":
+      case "stall-body":
+        // Reset and timeout have no answer; error-in-200 is answered by the API's error surface; the
+        // body faults by the handler, broken on the wire by the pipeline.
         throw new Error(`a ${f.kind} fault is not answered here`);
     }
   })();

@@ -1,14 +1,20 @@
 /**
- * Fault injection, controllable per test: rules that answer 408/429/500/502/503/504, Exchange's
+ * Fault injection, controllable per test: rules that answer 404 (an object not yet or no longer on the
+ * replica that serves the call), 408/429/500/502/503/504, Exchange's
  * plain-text concurrency refusal, a regional redirect (307/302), 200 with an error in the body without
  * running the handler ("error-in-200", as Exchange's InvokeCommand does for some failed cmdlets), reset
- * the connection, or never answer (timeout), at a rate, optionally only for requests matching a
+ * the connection, or never answer (timeout), or let the handler answer and break its body on the wire
+ * after the headers (cut-body: half the body, then the connection closes; stall-body: half the body,
+ * then nothing), or answer 200 with what is not the API's JSON (html-200: a proxy's page; empty-200;
+ * no-value-200: a JSON object without `value` or `id`), or answer a token request with an AADSTS error
+ * (aadsts: the transient codes Entra's reference lists, or a credential refusal), at a rate, optionally only for requests matching a
  * pattern and only a number of times. Deterministic: a seeded PRNG decides rates below 1. The answers
  * themselves: fault-responses.ts.
  */
 import { seededRandom } from "../store/ids.ts";
 
 export const FAULT_KINDS = [
+  "404",
   "408",
   "429",
   "500",
@@ -20,9 +26,29 @@ export const FAULT_KINDS = [
   "reset",
   "timeout",
   "error-in-200",
+  "cut-body",
+  "stall-body",
+  "html-200",
+  "empty-200",
+  "no-value-200",
+  "aadsts",
 ] as const;
 
+/** Kinds answered 200 by something in front of the API (a gateway or a TLS-inspecting proxy), not by it. */
+export const ODD_200_KINDS: readonly FaultKind[] = ["html-200", "empty-200", "no-value-200"];
+
+/** Kinds answered by the handler and then broken on the wire (the status and headers go out, half the body does). */
+export const BODY_FAULT_KINDS: readonly FaultKind[] = ["cut-body", "stall-body"];
+
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
+ * Which error an "error-in-200" answer carries: `transient` (ADTransientException "... transient
+ * directory error. Please try again.", the default), `throttled` (a throttling refusal), `not-found`
+ * (ManagementObjectNotFoundException) or `failed` (a permanent failure: trying again cannot help).
+ */
+export const ERROR_IN_200_REASONS = ["transient", "throttled", "not-found", "failed"] as const;
+export type ErrorIn200Reason = (typeof ERROR_IN_200_REASONS)[number];
 
 /** Where an "error-in-200" answer puts the error (ScubaGear checks `error`/`@odata.error`; the EXO module `@adminapi.errors`). */
 export const ERROR_IN_200_SHAPES = ["error", "odata.error", "adminapi.errors"] as const;
@@ -54,7 +80,14 @@ export interface FaultRuleInput {
   location?: string;
   /** "error-in-200" only: where the error goes; default "error". */
   shape?: ErrorIn200Shape;
+  /** "error-in-200" only: which error; default "transient". */
+  reason?: ErrorIn200Reason;
+  /** "aadsts" only (token requests): which AADSTS answer, one of FAULT_AADSTS_CODES; default 90024. */
+  aadsts?: number;
 }
+
+/** The AADSTS numbers an "aadsts" fault can answer (sandbox/errors/token.ts FAULT_AADSTS). */
+export const FAULT_AADSTS_CODES = [90024, 90033, 90006, 50087, 7000215, 700016] as const;
 
 export interface FaultRule extends FaultRuleInput {
   id: string;
@@ -79,7 +112,10 @@ export class FaultInjector {
       throw new Error(`[retryAfter] must be a number of seconds or a string`);
     if (input.scope !== undefined && input.scope !== "request" && input.scope !== "batchItem")
       throw new Error(`[scope] must be request or batchItem`);
-    if (input.scope === "batchItem" && ["reset", "timeout", "redirect", "error-in-200"].includes(input.kind))
+    if (
+      input.scope === "batchItem" &&
+      ["reset", "timeout", "redirect", "error-in-200", ...BODY_FAULT_KINDS, ...ODD_200_KINDS].includes(input.kind)
+    )
       throw new Error(`[scope] batchItem takes a fault with an answer, not ${input.kind}`);
     if (input.kind === "redirect" && input.status !== undefined && ![301, 302, 303, 307, 308].includes(input.status))
       throw new Error(`[status] of a redirect must be 301, 302, 303, 307 or 308`);
@@ -89,6 +125,10 @@ export class FaultInjector {
       throw new Error(`[location] must be an https URL`);
     if (input.shape !== undefined && !(ERROR_IN_200_SHAPES as readonly string[]).includes(input.shape))
       throw new Error(`[shape] must be one of ${ERROR_IN_200_SHAPES.join(", ")}`);
+    if (input.reason !== undefined && !(ERROR_IN_200_REASONS as readonly string[]).includes(input.reason))
+      throw new Error(`[reason] must be one of ${ERROR_IN_200_REASONS.join(", ")}`);
+    if (input.aadsts !== undefined && !(FAULT_AADSTS_CODES as readonly number[]).includes(input.aadsts))
+      throw new Error(`[aadsts] must be one of ${FAULT_AADSTS_CODES.join(", ")}`);
     if (input.rate !== undefined && !(input.rate >= 0 && input.rate <= 1))
       throw new Error(`[rate] must be between 0 and 1`);
     if (input.match !== undefined) new RegExp(input.match, "i");

@@ -19,7 +19,7 @@ describe("retry delay (pure)", () => {
     ["delta-seconds", "7", 7000],
     ["HTTP date", "Sun, 29 Nov 2026 12:00:05 GMT", 5000],
     ["a date in the past", "Sun, 29 Nov 2026 11:00:00 GMT", 0],
-    ["capped at maxDelayMs", "3600", 30_000],
+    ["in full past maxDelayMs, within the budget", "45", 45_000],
   ])("honours Retry-After as %s", (_name, header, expected) => {
     expect(retryDelayMs(1, header, 0, OPTS, NOW, 0.5)).toBe(expected);
   });
@@ -37,6 +37,7 @@ describe("retry delay (pure)", () => {
     expect(retryDelayMs(4, "1", 0, OPTS, NOW, 0)).toBeUndefined();
     expect(retryDelayMs(1, "30", 45_000, OPTS, NOW, 0)).toBeUndefined();
     expect(retryDelayMs(1, "30", 29_000, OPTS, NOW, 0)).toBe(30_000);
+    expect(retryDelayMs(1, "3600", 0, OPTS, NOW, 0)).toBeUndefined();
   });
 
   it("ignores unreadable Retry-After values", () => {

@@ -455,6 +455,7 @@ describe.skipIf(LIVE)("Exchange admin API (InvokeCommand)", () => {
           servicePrincipalTrustee: "objectId",
           errorBodies: "text",
           tenantInUrl: "any",
+          casSmtpAuthKey: "PascalCase",
         });
         const bad = await admin(sb, "PUT", "/exchange", { roleRefusal: "418", replicaLagSeconds: 9 });
         expect(bad.status).toBe(400);

@@ -149,6 +149,39 @@ describe.skipIf(LIVE)("Exchange client fidelity against the sandbox", () => {
     );
   });
 
+  // Quirks finding 8. Before: only details[0].message or error.message was read, so with the text in
+  // innererror.internalException the refusal was a bare "Error executing cmdlet", not a PermissionError.
+  it.each(["401", "400-authz"] as const)(
+    "a %s refusal whose text is only in innererror.internalException still names the missing permission",
+    async (roleRefusal) => {
+      sb.exchange.behaviour.roleRefusal = roleRefusal;
+      sb.exchange.behaviour.errorBodies = "innererror";
+      const e = await rejection(clientFor(sb, FIXTURE.reader).setCasMailbox(SCANNER, "enabled"));
+      expect(e).toBeInstanceOf(PermissionError);
+      expect((e as PermissionError).permission).toBe("Exchange.ManageAsApp");
+    },
+  );
+
+  it("an error whose text is only in innererror.internalException keeps that text and the exception's name", async () => {
+    sb.exchange.behaviour.errorBodies = "innererror";
+    const e = (await rejection(api.getCasMailbox("ghost@contoso.com"))) as ApiError;
+    expect(isNotFound(e)).toBe(true);
+    expect(e.serviceCode).toBe("ManagementObjectNotFoundException");
+    expect(e.message).toMatch(
+      /answered 404 ManagementObjectNotFoundException: The operation couldn't be performed because object 'ghost@contoso\.com' couldn't be found on '[^']+'\. \[client-request-id [0-9a-f-]{36}\]$/,
+    );
+  });
+
+  it("a cmdlet failed inside a 200 with its text only in innererror.internalException is named by it", async () => {
+    sb.exchange.behaviour.errorBodies = "innererror";
+    sb.faults.add({ kind: "error-in-200", match: "Set-CASMailbox" });
+    const e = (await rejection(api.setCasMailbox(SCANNER, "enabled"))) as ApiError;
+    expect(e.serviceCode).toBe("ADTransientException");
+    expect(e.message).toContain(
+      "answered 200 with an error in its body ADTransientException: The operation couldn't be performed because of a transient directory error.",
+    );
+  });
+
   // Finding 19. Before: a plain-text error body gave a message without its text.
   it("an error with a plain-text body keeps its text and its meaning", async () => {
     sb.exchange.behaviour.errorBodies = "text";

@@ -115,6 +115,38 @@ describe("token acquisition, bounded and classified", () => {
     );
   });
 
+  // Quirks finding 7. Before: every AADSTS code but 50196 in a 400 was "refused", so a token-service
+  // hiccup failed the whole run at its first request.
+  it.each([90024, 90033, 90006, 50087])(
+    "retries AADSTS%i, which Entra calls transient, although it comes as a 400 invalid_request",
+    async (aadsts) => {
+      sb.faults.add({ kind: "aadsts", aadsts, match: TOKEN, times: 1 });
+      const api = await connectTenant(settingsFor(sb), {
+        retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000, budgetMs: 10_000 },
+      });
+      expect(await api.getSecurityDefaults()).toBe(true);
+      expect(sb.faults.list()[0]!.hits).toBe(1);
+      expect(tokenCalls(sb)).toBe(2);
+    },
+  );
+
+  it.each([
+    [7000215, "invalid_client"],
+    [700016, "unauthorized_client"],
+  ])("still stops at once on AADSTS%i (%s): a wrong secret or app must fail fast", async (aadsts, error) => {
+    sb.faults.add({ kind: "aadsts", aadsts, match: TOKEN });
+    const api = await connectTenant(settingsFor(sb), {
+      retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000, budgetMs: 10_000 },
+    });
+    const err = (await api.getSecurityDefaults().catch((e: unknown) => e)) as ApiError;
+    expect(err.code).toBe("UNAUTHORIZED");
+    expect(err.attempts).toBe(0);
+    expect(err.message).toContain(
+      `was not sent: the token service refused the credentials: ${error}: Error(s): ${aadsts}`,
+    );
+    expect(tokenCalls(sb)).toBe(1);
+  });
+
   it("stops at once when the token service refuses the credentials", async () => {
     const api = await connectTenant(settingsFor(sb, { clientSecret: "not-the-secret" }));
     const started = Date.now();
