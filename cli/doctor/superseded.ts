@@ -9,7 +9,7 @@
 
 /** The reporter's account of a fix or of an earlier error (en, de, fr, es, pt, it, nl, ja, zh). */
 const FIXED =
-  /\b(?:fixed|resolved|solved|sorted(?: out)?|got (?:past|rid of)|used to (?:get|see)|previously (?:got|had|saw|received)|initially (?:got|had|we got|i got)|at first (?:we|i) got|the (?:first|earlier|previous|old|original) error|behoben|gelöst|corrigé|résolu|resuelto|solucionado|arreglado|corrigido|resolvido|risolto|opgelost|verholpen|(?:is|are|was|were) (?:now )?gone|went away|disappeared|no longer (?:appears|shows(?: up)?|happens|comes up)|ist (?:jetzt )?weg|verschwunden|a disparu|(?:ha )?desaparecido|sumiu|desapareceu|is verdwenen)\b|(?<!\p{L})(?:desapareci[oó]|se resolvi[oó]|se solucion[oó]|è sparit[oa]|non compare più)(?!\p{L})|已解决|解决了|修复了|搞定了|解決済|解決しました|直りました|消失了|なくなりました|消えました/iu;
+  /\b(?:fixed|resolved|solved|sorted(?: out)?|got (?:past|rid of)|used to (?:get|see)|previously (?:got|had|saw|received)|initially (?:got|had|we got|i got)|at first (?:we|i) got|the (?:first|earlier|previous|old|original) error|behoben|gelöst|corrigé|résolu|resuelto|solucionado|arreglado|corrigido|resolvido|risolto|opgelost|verholpen|(?:is|are|was|were) (?:now )?gone|went away|disappeared|no longer (?:appears|shows(?: up)?|happens|comes up)|ist (?:jetzt )?weg|verschwunden|a disparu|(?:ha )?desaparecido|sumiu|desapareceu|is verdwenen)\b|(?<!\p{L})(?:desapareci[oó]|se resolvi[oó]|se solucion[oó]|è sparit[oa]|non compare più|kommt (?:seitdem |jetzt |nun )?nicht mehr|n['’]appara[iî]t plus|no (?:aparece|sale) más|não aparece mais|non (?:appare|esce) più|komt niet meer)(?!\p{L})|已解决|解决了|修复了|搞定了|解決済|解決しました|直りました|消失了|なくなりました|消えました/iu;
 
 /** Where the current failure starts after the history: "now", "this time", "but now", localised. */
 const NOW =
@@ -60,7 +60,9 @@ function dropInLine(line: string, nextLine: string): { line: string; announced: 
   }
   // Only a span that holds an error is history worth dropping; the reporter's other words stay.
   const span = line.slice(from, to);
-  if (!CODE.test(span) && !ERROR_LEFT.test(span)) return { line, announced: false };
+  // A quoted reply counts as an error too ('the "disabled for the Mailbox" message is gone').
+  if (!CODE.test(span) && !ERROR_LEFT.test(span) && !/["“„][^"”“\n]{12,}["”“]/u.test(span))
+    return { line, announced: false };
   const announced = to < line.length || STARTS_NOW.test(nextLine);
   return { line: line.slice(0, from) + " ".repeat(to - from) + line.slice(to), announced };
 }

@@ -3872,4 +3872,16 @@ Now it fails with:
 smtplib.SMTPSenderRefused: (530, b'5.7.57 Client not authenticated to send mail.', 'alerts@contoso.com')`;
     expect(top(text)).toBe("not_authenticated_anonymous_send");
   });
+
+  it("a quoted reply that 'is gone' or 'kommt nicht mehr' is history, and the reply's 'disabled for the' is no box cleared", () => {
+    const text = `I ticked "Authenticated SMTP" under Manage email apps for sales-bot@contoso.com, saved, waited 30 min. The "disabled for the Mailbox" message is gone.
+Now the CRM says:
+Invalid login: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.`;
+    expect(fired(text)).not.toContain("words-mailbox-smtp-unticked");
+    expect(top(text)).toBe("smtp_auth_disabled_tenant");
+    const german = `Die Sicherheitsstandards habe ich deaktiviert, die Meldung "user is locked by your organization's security defaults policy" kommt seitdem nicht mehr.
+Jetzt meldet der Kyocera-Drucker aber:
+535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.`;
+    expect(top(german)).toBe("smtp_auth_disabled_tenant");
+  });
 });
