@@ -5,7 +5,7 @@
  * ./walker.ts, the sections are ./sections/, the shapes ./types.ts.
  */
 import { readFileSync } from "node:fs";
-import { isMap, isScalar, parseDocument } from "yaml";
+import { YAMLError, isMap, isScalar, parseDocument } from "yaml";
 import { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_STATES } from "../m365/model.ts";
 import { conditionalAccessBaselineSection, oauthSection } from "./sections/oauth.ts";
 import { mfaSection, securityDefaultsSection, smtpAuthSection } from "./sections/settings.ts";
@@ -73,12 +73,47 @@ export function loadDesiredState(file: string, opts: DesiredStateOptions = {}): 
 export function parseDesiredState(text: string, file: string, opts: DesiredStateOptions = {}): DesiredState {
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   if (!isValidDate(today)) throw new Error(`[today] must be a date YYYY-MM-DD, got ${show(today)}`);
-  const limits = checkDesiredStateLimits(text, file);
-  if (limits.length > 0) throw new DesiredStateError(limits);
+  let limits: DesiredStateIssue[];
   const w = new YamlWalker(file, today);
-  const state = validate(w, text);
+  let state: DesiredState | undefined;
+  try {
+    limits = checkDesiredStateLimits(text, file);
+    if (limits.length === 0) state = validate(w, text);
+  } catch (err) {
+    // A file must never crash the loader: whatever it is, the caller gets a DesiredStateError.
+    throw new DesiredStateError([unexpectedIssue(err, text, file)]);
+  }
+  if (limits.length > 0) throw new DesiredStateError(limits);
   if (w.issues.length > 0 || !state) throw new DesiredStateError(w.sortedIssues());
   return state;
+}
+
+/**
+ * @internal The issue for an error the validator did not expect (a bug here or in the YAML library).
+ * A YAML error is positioned at its offset, with the key read from the lines, and keeps the first
+ * line of its message (yaml's messages name the syntax, not the value). Anything else is named by
+ * its class and code only: its message could hold text from the file.
+ */
+export function unexpectedIssue(err: unknown, text: string, file: string): DesiredStateIssue {
+  if (err instanceof YAMLError) {
+    const first = err.message.split("\n")[0] ?? "";
+    const offset = Math.min(Math.max(err.pos[0], 0), text.length);
+    const lines = text.slice(0, offset).split("\n");
+    const line = lines.length;
+    const column = (lines.at(-1) ?? "").length + 1; // in UTF-16 units, as yaml's LineCounter counts
+    const message = `YAML syntax error: ${first.length > 120 ? `${first.slice(0, 120)}…` : first}`;
+    return { file, line, column, key: keyPathAtLine(text, line), message };
+  }
+  const name = err instanceof Error ? err.name : typeof err;
+  const code = (err as { code?: unknown } | null)?.code;
+  const what = typeof code === "string" ? `${name} ${code}` : name;
+  return {
+    file,
+    line: 0,
+    column: 0,
+    key: "",
+    message: `could not be validated (internal error: ${what}); nothing was sent to the tenant, please report this`,
+  };
 }
 
 /** Parses `text` and validates every section; undefined when the file cannot be read as a whole. */

@@ -111,6 +111,23 @@ describe("m365-smtp-auth validate (real process)", () => {
     expect(r.code).toBe(1);
   });
 
+  it("reports a file the YAML library cannot resolve at its line and key, and goes on to the next file", () => {
+    // Fuzzer finding D1: an invalid escape in a Windows path once stopped validate with a bare
+    // "Invalid escape sequence \s", and the files after it were never checked.
+    writeFileSync(
+      path.join(dir, "windows-path.yaml"),
+      'securityDefaults:\n  enabled: false\n  reason: "\\\\fs\\scans"\n',
+    );
+    writeFileSync(path.join(dir, "valid.yaml"), "mfa:\n  others: enforced\n");
+    const r = run(["windows-path.yaml", "valid.yaml", "--today", "2026-11-30"], dir);
+    expect(r.err).toBe(
+      "windows-path.yaml: 1 problem in the desired state; nothing was sent to the tenant\n" +
+        "  windows-path.yaml:3:16 securityDefaults.reason: YAML syntax error: Invalid escape sequence \\s\n",
+    );
+    expect(r.out).toBe("valid.yaml: valid (nothing managed)\n1 file valid, 1 invalid\n");
+    expect(r.code).toBe(1);
+  });
+
   it("exits 2 on bad arguments and prints its help", () => {
     expect(run(["--today", "soon"])).toMatchObject({
       code: 2,
