@@ -38,6 +38,42 @@ export function show(value: unknown): string {
   return "a value";
 }
 
+/**
+ * A rendering of a value that may be a secret pasted into the wrong field (an app id, a credential):
+ * its kind and length, never its text. Booleans and empty values are named, since neither is a secret.
+ */
+export function showRedacted(value: unknown): string {
+  if (typeof value === "string") return `a value of ${characters(value.length)}`;
+  if (value === null || value === undefined) return "nothing";
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "number" || typeof value === "bigint") return "a number";
+  return "a value";
+}
+
+function characters(n: number): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? "character" : "characters"}`;
+}
+
+/** describe() for a field that may receive a secret by mistake: a scalar's kind and length, never its text. */
+export function describeRedacted(node: unknown): string {
+  if (!isScalar(node)) return describe(node);
+  const v = node.value;
+  if (typeof v === "string") return `a string of ${characters(v.length)}`;
+  if (typeof v === "number") return "a number";
+  return describe(node);
+}
+
+/**
+ * The advice after a refused value that looks like a credential (an Entra client secret value is 40
+ * characters with no spaces, and sits next to the GUID "Secret ID" in the portal), or "".
+ */
+export function secretHint(value: unknown): string {
+  const text = isScalar(value) ? value.value : value;
+  return typeof text === "string" && text.length >= 32 && /^\S+$/.test(text)
+    ? "; if it is a client secret, remove it and rotate the secret in Entra ID (the file may already be in the repository's history)"
+    : "";
+}
+
 /** Describes a node's kind for "must be X, not Y" messages, quoting scalars with show(). */
 export function describe(node: unknown): string {
   if (isMap(node)) return "a mapping";

@@ -8,7 +8,17 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq } from "yaml";
 import type { ExceptionRecord } from "../providers/types.ts";
 import { EXCEPTION_KEYS, GUID } from "./keys.ts";
 import type { DesiredStateIssue, SourcePosition } from "./types.ts";
-import { closestKey, describe, isEmpty, isMailAddress, isValidDate, show } from "./values.ts";
+import {
+  closestKey,
+  describe as describePlain,
+  describeRedacted,
+  isEmpty,
+  isMailAddress,
+  isValidDate,
+  secretHint,
+  show as showPlain,
+  showRedacted,
+} from "./values.ts";
 
 /** One key of a mapping with its value, the nodes for positions, and its key path. */
 export interface Entry {
@@ -29,6 +39,32 @@ const BELONGS_UNDER: Record<string, string> = {
   breakGlass: "conditionalAccessBaseline",
   state: "an entry under smtpAuth.mailboxes or mfa.users",
 };
+
+/**
+ * Key paths of the fields where a secret is most likely pasted by mistake (a client secret's value
+ * for the app id, or into the credential): messages about them never quote the value (fuzzer D3).
+ */
+const SECRET_PRONE = /^oauth\.apps\.[^.]+\.(?:appId|servicePrincipalObjectId|credential(?:\..*)?)$/;
+
+/** True when messages about `path` must not quote its value. */
+function isSecretProne(path: string): boolean {
+  return SECRET_PRONE.test(path);
+}
+
+/** A node's kind for a message about `path`, redacted where a secret may have been pasted. */
+function describe(node: unknown, path: string): string {
+  return isSecretProne(path) ? describeRedacted(node) + secretHint(node) : describePlain(node);
+}
+
+/** A value for a message about `path`, redacted where a secret may have been pasted. */
+function show(value: unknown, path: string): string {
+  return isSecretProne(path) ? showRedacted(value) : showPlain(value);
+}
+
+/** The advice after a refused value at `path` that looks like a pasted secret, or "". */
+function secretAdvice(value: unknown, path: string): string {
+  return isSecretProne(path) ? secretHint(value) : "";
+}
 
 export class YamlWalker {
   readonly issues: DesiredStateIssue[] = [];
@@ -55,7 +91,7 @@ export class YamlWalker {
         e.value,
         e.keyNode,
         e.path,
-        `must be a list of mail addresses, not ${describe(e.value)}; write [] for none`,
+        `must be a list of mail addresses, not ${describe(e.value, e.path)}; write [] for none`,
       );
       return undefined;
     }
@@ -68,7 +104,7 @@ export class YamlWalker {
         this.issueAtNode(
           item,
           `${e.path}[${i}]`,
-          `duplicate address ${show(a)} (addresses are compared ignoring case)`,
+          `duplicate address ${show(a, e.path)} (addresses are compared ignoring case)`,
         );
         ok = false;
       } else out.push(a);
@@ -84,7 +120,7 @@ export class YamlWalker {
         e.value,
         e.keyNode,
         e.path,
-        `must be ${what}, a GUID such as 00000000-0000-0000-0000-000000000000, not ${show(s)}`,
+        `must be ${what}, a GUID such as 00000000-0000-0000-0000-000000000000, not ${show(s, e.path)}${secretAdvice(s, e.path)}`,
       );
       return undefined;
     }
@@ -146,7 +182,7 @@ export class YamlWalker {
     if (!isMap(node)) {
       const message = isEmpty(node)
         ? `is empty; write one of the keys ${known.join(", ")}, or remove it to leave it unmanaged`
-        : `must be a mapping with the keys ${known.join(", ")}, not ${describe(node)}; remove it to leave it unmanaged`;
+        : `must be a mapping with the keys ${known.join(", ")}, not ${describe(node, path)}; remove it to leave it unmanaged`;
       this.issueAtValue(node, keyNode, path, message);
       return undefined;
     }
@@ -186,7 +222,7 @@ export class YamlWalker {
         e.value,
         e.keyNode,
         e.path,
-        `must be a mapping of ${what} addresses, not ${describe(e.value)}; write {} for none`,
+        `must be a mapping of ${what} addresses, not ${describe(e.value, e.path)}; write {} for none`,
       );
       return [];
     }
@@ -196,7 +232,7 @@ export class YamlWalker {
       const raw = this.keyName(pair.key, pair.value, e.path);
       if (raw === undefined) continue;
       if (!isMailAddress(raw)) {
-        this.issueAtNode(pair.key, `${e.path}.${raw}`, `${show(raw)} is not a valid mail address`);
+        this.issueAtNode(pair.key, `${e.path}.${raw}`, `${show(raw, e.path)} is not a valid mail address`);
         continue;
       }
       const key = raw.toLowerCase();
@@ -227,12 +263,12 @@ export class YamlWalker {
       this.issueAtNode(
         key,
         path ? `${path}.${name}` : name,
-        `keys must be names or mail addresses, not ${describe(key)}`,
+        `keys must be names or mail addresses, not ${describePlain(key)}`,
       );
     } else if (isAlias(key)) {
       this.issueAtNode(key, path, "aliases (*name) are not supported; write the value out");
     } else {
-      this.issueAtNode(where, path, `keys must be names or mail addresses, not ${describe(key)}`);
+      this.issueAtNode(where, path, `keys must be names or mail addresses, not ${describePlain(key)}`);
     }
     return undefined;
   }
@@ -245,7 +281,7 @@ export class YamlWalker {
     }
     if (isScalar(e.value)) return { ok: true, value: e.value.value };
     if (e.value === null) return { ok: true, value: null };
-    this.issueAtValue(e.value, e.keyNode, e.path, `must be ${expected}, not ${describe(e.value)}`);
+    this.issueAtValue(e.value, e.keyNode, e.path, `must be ${expected}, not ${describe(e.value, e.path)}`);
     return { ok: false };
   }
 
@@ -253,7 +289,7 @@ export class YamlWalker {
     const s = this.scalar(e, "true or false");
     if (!s.ok) return undefined;
     if (typeof s.value === "boolean") return s.value;
-    this.issueAtValue(e.value, e.keyNode, e.path, `must be true or false, not ${describe(e.value)}`);
+    this.issueAtValue(e.value, e.keyNode, e.path, `must be true or false, not ${describe(e.value, e.path)}`);
     return undefined;
   }
 
@@ -262,7 +298,7 @@ export class YamlWalker {
     const s = this.scalar(e, "a string");
     if (!s.ok) return undefined;
     if (typeof s.value !== "string") {
-      this.issueAtValue(e.value, e.keyNode, e.path, `must be a string, not ${describe(e.value)}${hint}`);
+      this.issueAtValue(e.value, e.keyNode, e.path, `must be a string, not ${describe(e.value, e.path)}${hint}`);
       return undefined;
     }
     const t = s.value.trim();
@@ -283,8 +319,8 @@ export class YamlWalker {
     }
     const message =
       typeof s.value === "string"
-        ? `invalid ${what} ${show(s.value)}; allowed: ${allowed.join(", ")}${alt}`
-        : `must be one of ${allowed.join(", ")}${alt}, not ${describe(e.value)}`;
+        ? `invalid ${what} ${isSecretProne(e.path) ? `(${show(s.value, e.path)})` : show(s.value, e.path)}; allowed: ${allowed.join(", ")}${alt}${secretAdvice(s.value, e.path)}`
+        : `must be one of ${allowed.join(", ")}${alt}, not ${describe(e.value, e.path)}`;
     this.issueAtValue(e.value, e.keyNode, e.path, message);
     return undefined;
   }
@@ -293,7 +329,7 @@ export class YamlWalker {
     const s = this.string(e);
     if (s === undefined) return undefined;
     if (!isMailAddress(s)) {
-      this.issueAtValue(e.value, e.keyNode, e.path, `${show(s)} is not a valid mail address`);
+      this.issueAtValue(e.value, e.keyNode, e.path, `${show(s, e.path)} is not a valid mail address`);
       return undefined;
     }
     return s.toLowerCase();
@@ -303,7 +339,8 @@ export class YamlWalker {
     const s = this.scalar(e, "a date YYYY-MM-DD");
     if (!s.ok) return undefined;
     if (typeof s.value !== "string" || !isValidDate(s.value)) {
-      const got = typeof s.value === "string" ? show(s.value) : describe(e.value);
+      const got =
+        typeof s.value === "string" ? show(s.value, e.path) + secretAdvice(s.value, e.path) : describe(e.value, e.path);
       this.issueAtValue(e.value, e.keyNode, e.path, `must be a date YYYY-MM-DD, not ${got}`);
       return undefined;
     }

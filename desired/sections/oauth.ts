@@ -199,7 +199,7 @@ export function oauthCredential(w: YamlWalker, e: Entry): OAuthCredential | unde
     pem = readFileSync(path.resolve(path.dirname(w.file), file), "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "unknown error";
-    w.issueAtValue(fileEntry.value, fileEntry.keyNode, fileEntry.path, `cannot read ${show(file)} (${code})`);
+    w.issueAtValue(fileEntry.value, fileEntry.keyNode, fileEntry.path, `cannot read the file (${code})`);
     return undefined;
   }
   if (/PRIVATE KEY/.test(pem)) {
@@ -208,12 +208,12 @@ export function oauthCredential(w: YamlWalker, e: Entry): OAuthCredential | unde
       fileEntry.value,
       fileEntry.keyNode,
       fileEntry.path,
-      `${show(file)} holds a private key; give only the public certificate (-----BEGIN CERTIFICATE-----) and keep the key on the device`,
+      `the file holds a private key; give only the public certificate (-----BEGIN CERTIFICATE-----) and keep the key on the device`,
     );
     return undefined;
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    w.issueAtValue(fileEntry.value, fileEntry.keyNode, fileEntry.path, `${show(file)} is not a PEM certificate`);
+    w.issueAtValue(fileEntry.value, fileEntry.keyNode, fileEntry.path, "the file is not a PEM certificate");
     return undefined;
   }
   return extrasOk ? { type, file, pem, ...out } : undefined;

@@ -99,14 +99,14 @@ describe("oauth.apps", () => {
   it("refuses a certificate file that holds a private key, without quoting it", () => {
     const err = issuesOf(() => load(OAUTH_YAML, { "certs/plotter.pem": CERT_PEM + KEY_PEM }));
     expect(err).toEqual([
-      '17:15 oauth.apps.plotter.credential.file: "certs/plotter.pem" holds a private key; give only the public certificate (-----BEGIN CERTIFICATE-----) and keep the key on the device',
+      "17:15 oauth.apps.plotter.credential.file: the file holds a private key; give only the public certificate (-----BEGIN CERTIFICATE-----) and keep the key on the device",
     ]);
     expect(err.join("\n")).not.toContain("TUlJRXZR");
   });
 
   it("refuses a certificate file that is not PEM", () => {
     expect(issuesOf(() => load(OAUTH_YAML, { "certs/plotter.pem": "not a certificate" }))).toEqual([
-      '17:15 oauth.apps.plotter.credential.file: "certs/plotter.pem" is not a PEM certificate',
+      "17:15 oauth.apps.plotter.credential.file: the file is not a PEM certificate",
     ]);
   });
 
@@ -129,7 +129,7 @@ describe("oauth.apps", () => {
     [
       "an unknown type",
       "{ type: token }",
-      '11:27 oauth.apps.erp.credential.type: invalid type "token"; allowed: password, certificate',
+      "11:27 oauth.apps.erp.credential.type: invalid type (a value of 5 characters); allowed: password, certificate",
     ],
   ])("refuses %s", (_what, credential, expected) => {
     const text = OAUTH_YAML.replace("{ type: password, expires: 2027-06-30 }", credential);
@@ -167,6 +167,63 @@ describe("oauth.apps", () => {
       },
     ]);
     expect(state.conditionalAccessBaseline).toBeUndefined();
+  });
+});
+
+describe("a client secret pasted into an OAuth field is never echoed (fuzzer D3)", () => {
+  // Test data, not a credential: shaped like an Entra client secret value (40 characters, a `~`).
+  const SECRET = "Qx8Q~FAKEs3cretV4lu3AbCdEfGhIjKlMnOpQrSt";
+  const EXISTING =
+    "      mailbox: a@contoso.com\n      appId: 52e8a1c4-9f07-4b3d-a6e2-d1c0b9a8f7e6\n      servicePrincipalObjectId: e3f4a5b6-c7d8-4e9f-8a0b-1c2d3e4f5a6b\n";
+  const CREATED = "      mailbox: a@contoso.com\n      create: true\n";
+  const ADVICE =
+    "if it is a client secret, remove it and rotate the secret in Entra ID (the file may already be in the repository's history)";
+
+  it.each([
+    ["appId", EXISTING.replace("52e8a1c4-9f07-4b3d-a6e2-d1c0b9a8f7e6", SECRET), "appId", true],
+    ["appId, quoted", EXISTING.replace("52e8a1c4-9f07-4b3d-a6e2-d1c0b9a8f7e6", `"${SECRET}"`), "appId", true],
+    [
+      "servicePrincipalObjectId",
+      EXISTING.replace("e3f4a5b6-c7d8-4e9f-8a0b-1c2d3e4f5a6b", SECRET),
+      "servicePrincipalObjectId",
+      true,
+    ],
+    ["credential", `${CREATED}      credential: ${SECRET}\n`, "credential", true],
+    ["credential.type", `${CREATED}      credential: { type: ${SECRET} }\n`, "credential.type", true],
+    [
+      "credential.expires",
+      `${CREATED}      credential: { type: password, expires: ${SECRET} }\n`,
+      "credential.expires",
+      true,
+    ],
+    // A file name is read, not judged: "cannot read the file (ENOENT)" says nothing about it.
+    [
+      "credential.file",
+      `${CREATED}      credential: { type: certificate, file: ${SECRET} }\n`,
+      "credential.file",
+      false,
+    ],
+  ])("%s", (_what, app, key, advised) => {
+    const err = (() => {
+      try {
+        load(`oauth:\n  apps:\n    scanner:\n${app}`);
+      } catch (e) {
+        if (e instanceof DesiredStateError) return e;
+        throw e;
+      }
+      throw new Error("expected a DesiredStateError");
+    })();
+    expect(err.issues.map((i) => i.key)).toEqual([`oauth.apps.scanner.${key}`]);
+    expect(err.message).not.toContain(SECRET);
+    expect(err.message).not.toContain(SECRET.slice(0, 12));
+    expect(err.message.includes(ADVICE)).toBe(advised);
+  });
+
+  it("still describes a short wrong value by its kind and length", () => {
+    const app = EXISTING.replace("52e8a1c4-9f07-4b3d-a6e2-d1c0b9a8f7e6", "scanner-app");
+    expect(issuesOf(() => load(`oauth:\n  apps:\n    scanner:\n${app}`))).toEqual([
+      "5:14 oauth.apps.scanner.appId: must be the application (client) id, a GUID such as 00000000-0000-0000-0000-000000000000, not a value of 11 characters",
+    ]);
   });
 });
 
