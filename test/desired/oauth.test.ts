@@ -2,7 +2,8 @@
  * tenant.yaml's issue-8 sections: `oauth.apps` (existing or created apps for SMTP XOAUTH2) and
  * `conditionalAccessBaseline`. Malformed cases live in test/desired/malformed/ (oauth-*, ca-baseline-*).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -108,6 +109,112 @@ describe("oauth.apps", () => {
     expect(issuesOf(() => load(OAUTH_YAML, { "certs/plotter.pem": "not a certificate" }))).toEqual([
       "17:15 oauth.apps.plotter.credential.file: the file is not a PEM certificate",
     ]);
+  });
+
+  describe("the certificate file is a regular file of one certificate inside the stack's folder (fuzzer D2)", () => {
+    const INSTEAD = "put the certificate in the stack's folder, next to tenant.yaml (e.g. certs/erp.pem)";
+    const withFile = (file: string) => OAUTH_YAML.replace("file: certs/plotter.pem", `file: ${JSON.stringify(file)}`);
+    const at = "17:15 oauth.apps.plotter.credential.file: ";
+
+    it.each([
+      [
+        "an absolute path",
+        "/etc/ssl/certs/ca-certificates.crt",
+        "must be a path relative to tenant.yaml's folder, not an absolute path",
+      ],
+      [
+        "a device by its absolute path",
+        "/dev/zero",
+        "must be a path relative to tenant.yaml's folder, not an absolute path",
+      ],
+      [
+        "a Windows absolute path",
+        "C:\\certs\\erp.pem",
+        "must be a path relative to tenant.yaml's folder, not an absolute path",
+      ],
+      [
+        "a path up and out",
+        "../../../../../../etc/passwd",
+        'must not leave tenant.yaml\'s folder (no ".." in the path)',
+      ],
+      [
+        "a path up and back in",
+        "certs/../certs/plotter.pem",
+        'must not leave tenant.yaml\'s folder (no ".." in the path)',
+      ],
+    ])("refuses %s before touching the file system", (_what, file, message) => {
+      expect(issuesOf(() => load(withFile(file), { "certs/plotter.pem": CERT_PEM }))).toEqual([
+        `${at}${message}; ${INSTEAD}`,
+      ]);
+    });
+
+    it("refuses a symbolic link that leads out of the folder, even to a valid certificate", () => {
+      const outside = join(dir, "outside.pem");
+      writeFileSync(outside, CERT_PEM);
+      const stack = mkdtempSync(join(dir, "stack-"));
+      symlinkSync(outside, join(stack, "link.pem"));
+      writeFileSync(join(stack, "tenant.yaml"), withFile("link.pem"));
+      expect(issuesOf(() => loadDesiredState(join(stack, "tenant.yaml"), { today: TODAY }))).toEqual([
+        `${at}leads outside tenant.yaml's folder through a symbolic link; ${INSTEAD}`,
+      ]);
+    });
+
+    it("accepts a symbolic link that stays inside the folder", () => {
+      const stack = mkdtempSync(join(dir, "stack-"));
+      mkdirSync(join(stack, "certs"));
+      writeFileSync(join(stack, "certs", "real.pem"), CERT_PEM);
+      symlinkSync(join(stack, "certs", "real.pem"), join(stack, "certs", "plotter.pem"));
+      writeFileSync(join(stack, "tenant.yaml"), OAUTH_YAML);
+      const app = loadDesiredState(join(stack, "tenant.yaml"), { today: TODAY }).oauthApps[2];
+      expect(app?.kind === "create" ? app.credential : undefined).toEqual({
+        type: "certificate",
+        file: "certs/plotter.pem",
+        pem: CERT_PEM,
+      });
+    });
+
+    it("refuses a folder", () => {
+      expect(issuesOf(() => load(withFile("certs"), { "certs/plotter.pem": CERT_PEM }))).toEqual([
+        `${at}is a folder; give the certificate's .pem file`,
+      ]);
+    });
+
+    it.skipIf(process.platform === "win32")("refuses a named pipe without blocking on it", () => {
+      const stack = mkdtempSync(join(dir, "stack-"));
+      execFileSync("mkfifo", [join(stack, "pipe.pem")]);
+      writeFileSync(join(stack, "tenant.yaml"), withFile("pipe.pem"));
+      expect(issuesOf(() => loadDesiredState(join(stack, "tenant.yaml"), { today: TODAY }))).toEqual([
+        `${at}is not a regular file (a device, pipe or socket); give the certificate's .pem file`,
+      ]);
+    });
+
+    it("refuses a file over 64 KiB without reading it whole", () => {
+      const big = CERT_PEM + "# padding\n".repeat(7000);
+      expect(issuesOf(() => load(OAUTH_YAML, { "certs/plotter.pem": big }))).toEqual([
+        `${at}the file is over 65,536 bytes (64 KiB); a certificate file holds one certificate of a few KiB`,
+      ]);
+    });
+
+    it("accepts a certificate of exactly 64 KiB with its text around it", () => {
+      const pem = CERT_PEM.padStart(64 * 1024, "#");
+      expect(load(OAUTH_YAML, { "certs/plotter.pem": pem }).oauthApps).toHaveLength(3);
+    });
+
+    it.each([
+      [
+        "a chain of two",
+        CERT_PEM + CERT_PEM,
+        "the file holds 2 certificates; give exactly one, the app's own public certificate (not a chain or a CA bundle)",
+      ],
+      [
+        "a BEGIN line without its END",
+        CERT_PEM.replace("-----END CERTIFICATE-----\n", ""),
+        "the file's certificate is incomplete: it needs a -----END CERTIFICATE----- line after its BEGIN line",
+      ],
+      ["an empty file", "", "the file is not a PEM certificate"],
+    ])("refuses %s", (_what, content, message) => {
+      expect(issuesOf(() => load(OAUTH_YAML, { "certs/plotter.pem": content }))).toEqual([`${at}${message}`]);
+    });
   });
 
   it.each([
