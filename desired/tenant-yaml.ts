@@ -116,19 +116,37 @@ export function unexpectedIssue(err: unknown, text: string, file: string): Desir
   };
 }
 
+/**
+ * The `%YAML` directive heading the file (after blank lines, comments and other directives), with
+ * its offset; undefined when there is none. A `%` line after content is a syntax error instead.
+ */
+function yamlVersionDirective(text: string): { version: string; offset: number } | undefined {
+  const head = /^(?:\uFEFF)?(?:[ \t]*(?:#[^\n]*)?\r?\n|%(?!YAML[ \t])[^\n]*\n)*%YAML[ \t]+([^\s#]*)/u.exec(text);
+  if (!head) return undefined;
+  return { version: head[1] ?? "", offset: head[0].lastIndexOf("%YAML") };
+}
+
 /** Parses `text` and validates every section; undefined when the file cannot be read as a whole. */
 function validate(w: YamlWalker, text: string): DesiredState | undefined {
   // uniqueKeys off: duplicates are reported by this validator, with positions and case-insensitively.
   const doc = parseDocument(text, { lineCounter: w.lines, uniqueKeys: false, prettyErrors: false });
   const syntax = [...doc.errors, ...doc.warnings];
+  const version = yamlVersionDirective(text);
+  if (version && version.version !== "1.2") {
+    // yaml honours `%YAML 1.1` (yes/no and on/off become booleans, 1:20 a number, dates timestamps),
+    // and warns of other versions; either way the file is not the YAML 1.2 the docs define (fuzzer D4).
+    const why = version.version === "1.1" ? " (YAML 1.1 reads yes, no, on and off as true or false)" : "";
+    w.issueAt(version.offset, "", `the file is YAML 1.2, not ${show(version.version)}; remove the %YAML line${why}`);
+  }
   for (const e of syntax) {
+    if (version && e.code === "BAD_DIRECTIVE" && e.message.startsWith("Unsupported YAML version")) continue;
     const message =
       e.code === "MULTIPLE_DOCS"
         ? "the file must hold a single YAML document; remove the second `---`"
         : `${e.name === "YAMLWarning" ? "YAML" : "YAML syntax error"}: ${e.message.split("\n")[0] ?? ""}`;
     w.issueAt(e.pos[0], keyPathAtLine(text, w.lines.linePos(e.pos[0]).line), message);
   }
-  if (syntax.length > 0) return undefined;
+  if (w.issues.length > 0) return undefined;
 
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) {

@@ -288,6 +288,20 @@ describe("DesiredStateError", () => {
     expect(err.message).toContain("invalid value a 82-character string");
   });
 
+  it("refuses a %YAML 1.1 directive at line 1 instead of reading no as false (fuzzer D4)", () => {
+    const err = errorOf(() =>
+      parseDesiredState("%YAML 1.1\n---\nsecurityDefaults:\n  enabled: no\n", "t.yaml", { today: TODAY }),
+    );
+    expect(err.issues.map(formatIssue)).toEqual([
+      't.yaml:1:1 the file is YAML 1.2, not "1.1"; remove the %YAML line (YAML 1.1 reads yes, no, on and off as true or false)',
+    ]);
+  });
+
+  it("accepts a %YAML 1.2 directive", () => {
+    const state = parseDesiredState("%YAML 1.2\n---\nsmtpAuth: { others: inherit }\n", "t.yaml", { today: TODAY });
+    expect(state.othersPolicy).toBe("inherit");
+  });
+
   it("rejects a malformed `today` option as a programming error, not a file error", () => {
     expect(() => parseDesiredState("{}", "t.yaml", { today: "July 1st" })).toThrow(
       '[today] must be a date YYYY-MM-DD, got "July 1st"',
