@@ -66,6 +66,11 @@ function secretAdvice(value: unknown, path: string): string {
   return isSecretProne(path) ? secretHint(value) : "";
 }
 
+/** The message for a section present with nothing in it. */
+function emptySection(known: readonly string[]): string {
+  return `is empty; write one of the keys ${known.join(", ")}, or remove it to leave it unmanaged`;
+}
+
 export class YamlWalker {
   readonly issues: DesiredStateIssue[] = [];
   readonly locations = new Map<string, SourcePosition>();
@@ -181,7 +186,7 @@ export class YamlWalker {
   mapping(node: unknown, path: string, known: readonly string[], keyNode?: unknown): Map<string, Entry> | undefined {
     if (!isMap(node)) {
       const message = isEmpty(node)
-        ? `is empty; write one of the keys ${known.join(", ")}, or remove it to leave it unmanaged`
+        ? emptySection(known)
         : `must be a mapping with the keys ${known.join(", ")}, not ${describe(node, path)}; remove it to leave it unmanaged`;
       this.issueAtValue(node, keyNode, path, message);
       return undefined;
@@ -213,6 +218,19 @@ export class YamlWalker {
       this.locations.set(p, this.pos(pair.key));
     }
     return out;
+  }
+
+  /**
+   * A section that manages nothing unless it has a key (`smtpAuth`, `mfa`): like mapping(), and `{}`
+   * is reported at the key as empty, the way `smtpAuth:` with nothing after it is (fuzzer D6).
+   */
+  section(e: Entry, known: readonly string[]): Map<string, Entry> | undefined {
+    const m = this.mapping(e.value, e.path, known, e.keyNode);
+    if (m && isMap(e.value) && e.value.items.length === 0) {
+      this.issueAtNode(e.keyNode, e.path, emptySection(known));
+      return undefined;
+    }
+    return m;
   }
 
   /** A mapping keyed by mail address: validates and lower-cases each, and rejects case-insensitive duplicates. */

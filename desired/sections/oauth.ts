@@ -34,6 +34,10 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
     );
     return [];
   }
+  if (apps.value.items.length === 0) {
+    w.issueAtNode(apps.keyNode, apps.path, "is empty; declare at least one app, or remove oauth to leave it unmanaged");
+    return [];
+  }
   const out: OAuthAppDeclaration[] = [];
   const byAppId = new Map<string, Entry>();
   for (const pair of apps.value.items) {

@@ -69,6 +69,10 @@ describe("tenant.schema.json", () => {
       "oauth-app-id-not-a-guid.yaml",
       ".oauth.apps['scanner'].appId should match pattern \"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-",
     ],
+    // A present but empty section: the loader and the schema agree (fuzzer D6).
+    ["smtpauth-empty-flow-mapping.yaml", ".smtpAuth should NOT have fewer than 1 properties"],
+    ["mfa-empty-flow-mapping.yaml", ".mfa should NOT have fewer than 1 properties"],
+    ["oauth-apps-empty.yaml", ".oauth.apps should NOT have fewer than 1 properties"],
   ])("rejects test/desired/malformed/%s", (file, expected) => {
     const doc = parse(readFileSync(path.join(root, "test", "desired", "malformed", file), "utf8")) as unknown;
     expect(errorsOf(doc).join("\n")).toContain(expected);
