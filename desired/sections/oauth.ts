@@ -39,6 +39,8 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
     return [];
   }
   const out: OAuthAppDeclaration[] = [];
+  // Lower-cased names of the apps accepted so far: a set, not a scan of `out` per app (fuzzer D5).
+  const names = new Set<string>();
   const byAppId = new Map<string, Entry>();
   for (const pair of apps.value.items) {
     const name = w.keyName(pair.key, pair.value, apps.path);
@@ -52,7 +54,7 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
       );
       continue;
     }
-    if (out.some((a) => a.name.toLowerCase() === name.toLowerCase()) || w.locations.has(entry.path)) {
+    if (names.has(name.toLowerCase()) || w.locations.has(entry.path)) {
       w.issueAtNode(pair.key, entry.path, "duplicate app name");
       continue;
     }
@@ -71,6 +73,7 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
       }
       byAppId.set(app.appId, entry);
     }
+    names.add(name.toLowerCase());
     out.push(app);
   }
   return out;
