@@ -4,9 +4,12 @@
  */
 import { isMap, isScalar, isSeq } from "yaml";
 
-/** A pragmatic address check: one @, a dot-atom local part, and a domain with a dotted, alphabetic TLD. */
+/**
+ * A pragmatic address check: one @, a dot-atom local part, and a domain with a dotted TLD that is
+ * alphabetic or an IDN A-label (`xn--p1ai`, .рф).
+ */
 const ADDRESS =
-  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/i;
 
 /** @internal */
 export function isMailAddress(s: string): boolean {

@@ -399,6 +399,10 @@ describe("isMailAddress", () => {
     ["scanner..x@contoso.com", false],
     ["scanner@-contoso.com", false],
     [`${"a".repeat(65)}@contoso.com`, false],
+    ["scanner@contoso.xn--p1ai", true], // an IDN top-level domain (.рф) as its A-label
+    ["scanner@xn--bcher-kva.de", true],
+    ["scanner@contoso.xn--", false],
+    ["scanner@contoso.c0m", false],
   ])("%s → %s", (s, ok) => {
     expect(isMailAddress(s)).toBe(ok);
   });
