@@ -66,6 +66,12 @@ function secretAdvice(value: unknown, path: string): string {
   return isSecretProne(path) ? secretHint(value) : "";
 }
 
+/** The documented message for an alias (`*name`), wherever one is written. */
+const ALIAS = "aliases (*name) are not supported; write the value out";
+
+/** A merge key (`<<: *name`) is an alias too; it is named as such rather than as an unknown key. */
+const MERGE_KEY = "merge keys (<<) are not supported; write the keys out";
+
 /** The message for a section present with nothing in it. */
 function emptySection(known: readonly string[]): string {
   return `is empty; write one of the keys ${known.join(", ")}, or remove it to leave it unmanaged`;
@@ -91,6 +97,7 @@ export class YamlWalker {
 
   /** A list of mail addresses, lower-cased; duplicates (ignoring case) are reported. */
   addressList(e: Entry): string[] | undefined {
+    if (this.refuseAlias(e.value, e.path)) return undefined;
     if (!isSeq(e.value)) {
       this.issueAtValue(
         e.value,
@@ -189,6 +196,7 @@ export class YamlWalker {
    * keys (with the closest known key), records each known key's location, and returns them by name.
    */
   mapping(node: unknown, path: string, known: readonly string[], keyNode?: unknown): Map<string, Entry> | undefined {
+    if (this.refuseAlias(node, path)) return undefined;
     if (!isMap(node)) {
       const message = isEmpty(node)
         ? emptySection(known)
@@ -201,6 +209,10 @@ export class YamlWalker {
       const k = this.keyName(pair.key, pair.value, path);
       if (k === undefined) continue;
       const p = path ? `${path}.${k}` : k;
+      if (k === "<<") {
+        this.issueAtNode(pair.key, p, MERGE_KEY);
+        continue;
+      }
       if (!known.includes(k)) {
         const suggestion = closestKey(k, known);
         const elsewhere = BELONGS_UNDER[k];
@@ -240,6 +252,7 @@ export class YamlWalker {
 
   /** A mapping keyed by mail address: validates and lower-cases each, and rejects case-insensitive duplicates. */
   addressMap(e: Entry, what: "mailbox" | "user"): Entry[] {
+    if (this.refuseAlias(e.value, e.path)) return [];
     if (!isMap(e.value)) {
       this.issueAtValue(
         e.value,
@@ -289,7 +302,7 @@ export class YamlWalker {
         `keys must be names or mail addresses, not ${describePlain(key)}`,
       );
     } else if (isAlias(key)) {
-      this.issueAtNode(key, path, "aliases (*name) are not supported; write the value out");
+      this.issueAtNode(key, path, ALIAS);
     } else {
       this.issueAtNode(where, path, `keys must be names or mail addresses, not ${describePlain(key)}`);
     }
@@ -298,10 +311,7 @@ export class YamlWalker {
 
   /** The scalar value of an entry, or a reported "must be …" problem (aliases and collections are refused). */
   scalar(e: Entry, expected: string): { ok: true; value: unknown } | { ok: false } {
-    if (isAlias(e.value)) {
-      this.issueAtNode(e.value, e.path, "aliases (*name) are not supported; write the value out");
-      return { ok: false };
-    }
+    if (this.refuseAlias(e.value, e.path)) return { ok: false };
     if (isScalar(e.value)) return { ok: true, value: e.value.value };
     if (e.value === null) return { ok: true, value: null };
     this.issueAtValue(e.value, e.keyNode, e.path, `must be ${expected}, not ${describe(e.value, e.path)}`);
@@ -377,6 +387,13 @@ export class YamlWalker {
       return undefined;
     }
     return s.value;
+  }
+
+  /** Reports an alias (`*name`) where a value is written, and says whether it was one. */
+  refuseAlias(node: unknown, path: string): boolean {
+    if (!isAlias(node)) return false;
+    this.issueAtNode(node, path, ALIAS);
+    return true;
   }
 
   pos(node: unknown): SourcePosition {

@@ -25,6 +25,7 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
     w.issueAtNode(e.keyNode, `${e.path}.apps`, "missing; declare the apps under oauth.apps, or remove oauth");
     return [];
   }
+  if (w.refuseAlias(apps.value, apps.path)) return [];
   if (!isMap(apps.value)) {
     w.issueAtValue(
       apps.value,
