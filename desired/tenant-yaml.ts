@@ -21,10 +21,14 @@ export * from "./keys.ts";
 export { closestKey, isMailAddress, isValidDate } from "./values.ts";
 export { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_STATES };
 
+/** At most this many problems are listed in DesiredStateError's message; `issues` keeps them all. */
+export const MAX_LISTED_ISSUES = 50;
+
 /**
  * Thrown when a tenant.yaml is unreadable or invalid. It carries every problem found, not just the
- * first, and its message lists them one per line as `file:line:column key: message`. Messages quote
- * at most a short scalar from the file, never a whole node.
+ * first, and its message lists them one per line as `file:line:column key: message`, the first
+ * MAX_LISTED_ISSUES of them and then how many more (10,000 bad lines once printed 2 MB, fuzzer D9).
+ * Messages quote at most a short scalar from the file, never a whole node.
  */
 export class DesiredStateError extends Error {
   override readonly name = "DesiredStateError";
@@ -34,9 +38,13 @@ export class DesiredStateError extends Error {
   constructor(issues: DesiredStateIssue[]) {
     const file = issues[0]?.file ?? "tenant.yaml";
     const n = issues.length;
+    const listed = issues.slice(0, MAX_LISTED_ISSUES).map((i) => `  ${formatIssue(i)}`);
+    const more = n - listed.length;
+    if (more > 0)
+      listed.push(`  … and ${more.toLocaleString("en-US")} more ${more === 1 ? "problem" : "problems"}, not listed`);
     super(
-      `${file}: ${n} ${n === 1 ? "problem" : "problems"} in the desired state; nothing was sent to the tenant\n` +
-        issues.map((i) => `  ${formatIssue(i)}`).join("\n"),
+      `${file}: ${n.toLocaleString("en-US")} ${n === 1 ? "problem" : "problems"} in the desired state; nothing was sent to the tenant\n` +
+        listed.join("\n"),
     );
     this.issues = issues;
   }

@@ -6,6 +6,7 @@ import {
   formatIssue,
   isMailAddress,
   loadDesiredState,
+  MAX_LISTED_ISSUES,
   parseDesiredState,
   type DesiredState,
   type DesiredStateIssue,
@@ -260,6 +261,19 @@ describe("DesiredStateError", () => {
         '  stacks/dev/tenant.yaml:5:20 mfa.users.x@contoso.com: invalid state "off"; allowed: disabled, enabled, enforced or a mapping { state, owner, ticket, expires }',
       ].join("\n"),
     );
+  });
+
+  it("lists the first 50 problems and counts the rest, keeping every one in `issues` (fuzzer D9)", () => {
+    const users = Array.from({ length: 1234 }, (_, i) => `    u${i}@contoso.com: off`);
+    const err = errorOf(() =>
+      parseDesiredState(["mfa:", "  users:", ...users, ""].join("\n"), "t.yaml", { today: TODAY }),
+    );
+    expect(err.issues).toHaveLength(1234);
+    const lines = err.message.split("\n");
+    expect(lines[0]).toBe("t.yaml: 1,234 problems in the desired state; nothing was sent to the tenant");
+    expect(lines).toHaveLength(1 + MAX_LISTED_ISSUES + 1);
+    expect(lines[MAX_LISTED_ISSUES]).toBe(`  ${formatIssue(err.issues[MAX_LISTED_ISSUES - 1]!)}`);
+    expect(lines.at(-1)).toBe("  … and 1,184 more problems, not listed");
   });
 
   it("reports an unreadable file without a position", () => {
