@@ -10,7 +10,7 @@ import { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_S
 import { conditionalAccessBaselineSection, oauthSection } from "./sections/oauth.ts";
 import { mfaSection, securityDefaultsSection, smtpAuthSection } from "./sections/settings.ts";
 import type { DesiredState, DesiredStateIssue, DesiredStateOptions } from "./types.ts";
-import { describe, isValidDate, show } from "./values.ts";
+import { describe, escapeInvisible, isValidDate, show } from "./values.ts";
 import { YamlWalker } from "./walker.ts";
 import { TOP_KEYS } from "./keys.ts";
 import { checkDesiredStateLimits, decodeDesiredStateBytes } from "./limits.ts";
@@ -50,10 +50,13 @@ export class DesiredStateError extends Error {
   }
 }
 
-/** `file:line:column key: message`, the form used in DesiredStateError's message. */
+/**
+ * `file:line:column key: message`, the form used in DesiredStateError's message. Invisible characters
+ * in the key and message (a zero-width space, a no-break space, a CR) are written as escapes.
+ */
 export function formatIssue(issue: DesiredStateIssue): string {
   const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
-  return `${where} ${issue.key ? `${issue.key}: ` : ""}${issue.message}`;
+  return `${where} ${escapeInvisible(issue.key ? `${issue.key}: ${issue.message}` : issue.message)}`;
 }
 
 /**

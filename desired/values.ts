@@ -30,11 +30,29 @@ export function isEmpty(node: unknown): boolean {
   return node === null || node === undefined || (isScalar(node) && node.value === null && node.source === "");
 }
 
+/**
+ * Characters a terminal shows as nothing or as a plain space: format characters (U+200B zero-width
+ * space, U+FEFF byte-order mark), spaces other than U+0020 (U+00A0 no-break space), line and
+ * paragraph separators, and controls (a lone CR that would overwrite the line).
+ */
+const INVISIBLE = /(?! )[\p{Cf}\p{Zs}\p{Zl}\p{Zp}\p{Cc}]/gu;
+
+/**
+ * `text` with every invisible character written as an escape (`smtp\u200bAuth`), so a key or value
+ * that looks right in a message but is not shows why (fuzzer D8).
+ */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) => {
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
 /** A short, safe rendering of a scalar from the file: strings are quoted and capped, never dumped whole. */
 export function show(value: unknown): string {
   if (typeof value === "string") {
     if (value.length > 40) return `a ${value.length}-character string`;
-    return JSON.stringify(value);
+    return escapeInvisible(JSON.stringify(value));
   }
   if (value === null || value === undefined) return "nothing";
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);

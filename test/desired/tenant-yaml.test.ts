@@ -276,6 +276,28 @@ describe("DesiredStateError", () => {
     expect(lines.at(-1)).toBe("  … and 1,184 more problems, not listed");
   });
 
+  it.each([
+    [
+      "a zero-width space in a key",
+      "smtp\u200bAuth:\n  others: inherit\n",
+      't.yaml:1:1 smtp\\u200bAuth: unknown key; did you mean "smtpAuth"?',
+    ],
+    [
+      "a no-break space after a value",
+      "smtpAuth:\n  others: inherit\u00a0\n",
+      't.yaml:2:11 smtpAuth.others: invalid value "inherit\\u00a0"',
+    ],
+    [
+      "a byte-order mark inside the file",
+      "smtpAuth:\n  others: inherit\n\ufeffmfa:\n  others: enforced\n",
+      "t.yaml:3:1 \\ufeffmfa: unknown key",
+    ],
+  ])("writes invisible characters as escapes: %s (fuzzer D8)", (_what, text, start) => {
+    const err = errorOf(() => parseDesiredState(text, "t.yaml", { today: TODAY }));
+    expect(err.message.split("\n")[1]?.slice(0, start.length + 2)).toBe(`  ${start}`);
+    expect(err.message).not.toMatch(/[\u00a0\u200b\ufeff]/u);
+  });
+
   it("reports an unreadable file without a position", () => {
     const err = errorOf(() => loadDesiredState(join(here, "no-such-tenant.yaml")));
     expect(err.issues).toEqual<DesiredStateIssue[]>([
