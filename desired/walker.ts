@@ -69,8 +69,9 @@ function secretAdvice(value: unknown, path: string): string {
 /** The documented message for an alias (`*name`), wherever one is written. */
 const ALIAS = "aliases (*name) are not supported; write the value out";
 
-/** A merge key (`<<: *name`) is an alias too; it is named as such rather than as an unknown key. */
+/** A merge key (`<<: *name`, or `<<: { … }`) is named as such rather than as an unknown key. */
 const MERGE_KEY = "merge keys (<<) are not supported; write the keys out";
+const MERGE_ALIAS = "merge keys (<<: *name) are aliases, which are not supported; write the keys out";
 
 /** The message for a section present with nothing in it. */
 function emptySection(known: readonly string[]): string {
@@ -210,7 +211,7 @@ export class YamlWalker {
       if (k === undefined) continue;
       const p = path ? `${path}.${k}` : k;
       if (k === "<<") {
-        this.issueAtNode(pair.key, p, MERGE_KEY);
+        this.issueAtNode(pair.key, p, isAlias(pair.value) ? MERGE_ALIAS : MERGE_KEY);
         continue;
       }
       if (!known.includes(k)) {
