@@ -77,7 +77,13 @@ export function runValidate(args: string[], io: CliIo, cwd: string = process.cwd
       io.stdout(`${file}: valid (${summary(desired)})\n`);
     } catch (err) {
       failed++;
-      if (!(err instanceof DesiredStateError)) throw err;
+      if (!(err instanceof DesiredStateError)) {
+        // The loader reports every problem in a file as a DesiredStateError, so this is a bug: say so
+        // for this file (by class only, its message could quote the file) and go on with the others.
+        const name = err instanceof Error ? err.name : typeof err;
+        io.stderr(`${file}: could not be validated (internal error: ${name}); please report this\n`);
+        continue;
+      }
       // The loader names the file as it was given to it; show it as the user typed it.
       const given = path.isAbsolute(file) ? file : path.join(cwd, file);
       io.stderr(`${err.message.replaceAll(given, file)}\n`);

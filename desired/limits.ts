@@ -140,7 +140,7 @@ export function checkDesiredStateLimits(text: string, file: string): DesiredStat
     }
     // A double-quoted escape ("\0", "\e", "\x1b") makes one out of printable source.
     if (token.type === "double-quoted-scalar" && token.source.includes("\\")) {
-      const value = CST.resolveAsScalar(token)?.value ?? "";
+      const value = resolveLeniently(token) ?? "";
       const escaped = NON_PRINTABLE.exec(value);
       if (escaped !== null) add("control", token.offset, path, controlMessage(escaped[0]));
     }
@@ -151,7 +151,7 @@ export function checkDesiredStateLimits(text: string, file: string): DesiredStat
     const limit = DESIRED_STATE_LIMITS.stringChars;
     // The source is at least as long as the value but for escapes, so only long ones are resolved.
     if (token.source.length <= limit) return;
-    const value = CST.resolveAsScalar(token)?.value ?? token.source;
+    const value = resolveLeniently(token) ?? token.source;
     if (value.length > limit)
       add(
         "string",
@@ -248,7 +248,16 @@ function keyName(key: CST.Token): string | undefined {
     return undefined;
   // Only short keys are resolved here; a long one is reported as a string and named by its index.
   if (key.source.length > DESIRED_STATE_LIMITS.stringChars) return undefined;
-  return CST.resolveAsScalar(key)?.value;
+  return resolveLeniently(key);
+}
+
+/**
+ * A scalar token's value, with its syntax errors ignored: without a handler yaml's resolveAsScalar
+ * throws a bare YAMLParseError (an invalid escape such as `"C:\scans"`, a key starting with `@` or a
+ * backtick) that names no file, line or key. Those errors are reported, positioned, by the full parse.
+ */
+function resolveLeniently(token: CST.Token): string | undefined {
+  return CST.resolveAsScalar(token, true, () => {})?.value;
 }
 
 function join(path: string, name: string): string {

@@ -32,7 +32,7 @@ import {
 
 type Schema = Record<string, unknown>;
 
-const ADDRESS = "^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,63}$";
+const ADDRESS = "^[^@\\s]+@[^@\\s]+\\.([A-Za-z]{2,63}|[Xx][Nn]--[A-Za-z0-9-]{1,59})$";
 const DATE = "^\\d{4}-\\d{2}-\\d{2}$";
 /** A JSON Schema pattern has no flags: spell the loader's case-insensitive patterns out. */
 const caseless = (re: RegExp) => re.source.replaceAll("a-z", "a-zA-Z").replaceAll("0-9a-f", "0-9a-fA-F");

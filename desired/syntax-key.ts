@@ -13,19 +13,20 @@ export function keyPathAtLine(text: string, line: number): string {
   let openedAt: string | undefined;
   for (let i = 0; i < Math.min(line, lines.length); i++) {
     const raw = lines[i]!;
+    const declared = openedAt === undefined ? keyLine(raw) : undefined;
     if (openedAt === undefined) {
       if (/^(---|\.\.\.)(\s|$)/.test(raw)) stack.length = 0; // a document marker: back to the top
-      const declared = keyLine(raw);
       if (declared) {
         while (stack.length > 0 && !isParent(stack[stack.length - 1]!, declared)) stack.pop();
         stack.push(declared);
       }
     }
     if (i === line - 1) {
-      // A comment belongs to the level it is indented at ("# note" at column 1 is at the top level).
-      const comment = /^([ \t]*)#/u.exec(raw);
-      if (comment && openedAt === undefined)
-        while (stack.length > 0 && stack[stack.length - 1]!.indent >= comment[1]!.length) stack.pop();
+      // A comment, or a line that declares no key (a stray `%YAML` directive, a bare word), belongs to
+      // the level it is indented at: at column 1 it is at the top level, under no key.
+      const stray = /^([ \t]*)\S/u.exec(raw);
+      if (stray && !declared && openedAt === undefined)
+        while (stack.length > 0 && stack[stack.length - 1]!.indent >= stray[1]!.length) stack.pop();
       break;
     }
     scanLine(raw, scan);

@@ -4,9 +4,12 @@
  */
 import { isMap, isScalar, isSeq } from "yaml";
 
-/** A pragmatic address check: one @, a dot-atom local part, and a domain with a dotted, alphabetic TLD. */
+/**
+ * A pragmatic address check: one @, a dot-atom local part, and a domain with a dotted TLD that is
+ * alphabetic or an IDN A-label (`xn--p1ai`, .рф).
+ */
 const ADDRESS =
-  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/i;
 
 /** @internal */
 export function isMailAddress(s: string): boolean {
@@ -27,15 +30,69 @@ export function isEmpty(node: unknown): boolean {
   return node === null || node === undefined || (isScalar(node) && node.value === null && node.source === "");
 }
 
+/**
+ * Characters a terminal shows as nothing or as a plain space: format characters (U+200B zero-width
+ * space, U+FEFF byte-order mark), spaces other than U+0020 (U+00A0 no-break space), line and
+ * paragraph separators, and controls (a lone CR that would overwrite the line).
+ */
+const INVISIBLE = /(?! )[\p{Cf}\p{Zs}\p{Zl}\p{Zp}\p{Cc}]/gu;
+
+/**
+ * `text` with every invisible character written as an escape (`smtp\u200bAuth`), so a key or value
+ * that looks right in a message but is not shows why (fuzzer D8).
+ */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) => {
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
 /** A short, safe rendering of a scalar from the file: strings are quoted and capped, never dumped whole. */
 export function show(value: unknown): string {
   if (typeof value === "string") {
     if (value.length > 40) return `a ${value.length}-character string`;
-    return JSON.stringify(value);
+    return escapeInvisible(JSON.stringify(value));
   }
   if (value === null || value === undefined) return "nothing";
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   return "a value";
+}
+
+/**
+ * A rendering of a value that may be a secret pasted into the wrong field (an app id, a credential):
+ * its kind and length, never its text. Booleans and empty values are named, since neither is a secret.
+ */
+export function showRedacted(value: unknown): string {
+  if (typeof value === "string") return `a value of ${characters(value.length)}`;
+  if (value === null || value === undefined) return "nothing";
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "number" || typeof value === "bigint") return "a number";
+  return "a value";
+}
+
+function characters(n: number): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? "character" : "characters"}`;
+}
+
+/** describe() for a field that may receive a secret by mistake: a scalar's kind and length, never its text. */
+export function describeRedacted(node: unknown): string {
+  if (!isScalar(node)) return describe(node);
+  const v = node.value;
+  if (typeof v === "string") return `a string of ${characters(v.length)}`;
+  if (typeof v === "number") return "a number";
+  return describe(node);
+}
+
+/**
+ * The advice after a refused value that looks like a credential (an Entra client secret value is 40
+ * characters with no spaces, and sits next to the GUID "Secret ID" in the portal), or "".
+ */
+export function secretHint(value: unknown): string {
+  const text = isScalar(value) ? value.value : value;
+  return typeof text === "string" && text.length >= 32 && /^\S+$/.test(text)
+    ? "; if it is a client secret, remove it and rotate the secret in Entra ID (the file may already be in the repository's history)"
+    : "";
 }
 
 /** Describes a node's kind for "must be X, not Y" messages, quoting scalars with show(). */

@@ -8,7 +8,17 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq } from "yaml";
 import type { ExceptionRecord } from "../providers/types.ts";
 import { EXCEPTION_KEYS, GUID } from "./keys.ts";
 import type { DesiredStateIssue, SourcePosition } from "./types.ts";
-import { closestKey, describe, isEmpty, isMailAddress, isValidDate, show } from "./values.ts";
+import {
+  closestKey,
+  describe as describePlain,
+  describeRedacted,
+  isEmpty,
+  isMailAddress,
+  isValidDate,
+  secretHint,
+  show as showPlain,
+  showRedacted,
+} from "./values.ts";
 
 /** One key of a mapping with its value, the nodes for positions, and its key path. */
 export interface Entry {
@@ -30,6 +40,44 @@ const BELONGS_UNDER: Record<string, string> = {
   state: "an entry under smtpAuth.mailboxes or mfa.users",
 };
 
+/**
+ * Key paths of the fields where a secret is most likely pasted by mistake (a client secret's value
+ * for the app id, or into the credential): messages about them never quote the value (fuzzer D3).
+ */
+const SECRET_PRONE = /^oauth\.apps\.[^.]+\.(?:appId|servicePrincipalObjectId|credential(?:\..*)?)$/;
+
+/** True when messages about `path` must not quote its value. */
+function isSecretProne(path: string): boolean {
+  return SECRET_PRONE.test(path);
+}
+
+/** A node's kind for a message about `path`, redacted where a secret may have been pasted. */
+function describe(node: unknown, path: string): string {
+  return isSecretProne(path) ? describeRedacted(node) + secretHint(node) : describePlain(node);
+}
+
+/** A value for a message about `path`, redacted where a secret may have been pasted. */
+function show(value: unknown, path: string): string {
+  return isSecretProne(path) ? showRedacted(value) : showPlain(value);
+}
+
+/** The advice after a refused value at `path` that looks like a pasted secret, or "". */
+function secretAdvice(value: unknown, path: string): string {
+  return isSecretProne(path) ? secretHint(value) : "";
+}
+
+/** The documented message for an alias (`*name`), wherever one is written. */
+const ALIAS = "aliases (*name) are not supported; write the value out";
+
+/** A merge key (`<<: *name`, or `<<: { … }`) is named as such rather than as an unknown key. */
+const MERGE_KEY = "merge keys (<<) are not supported; write the keys out";
+const MERGE_ALIAS = "merge keys (<<: *name) are aliases, which are not supported; write the keys out";
+
+/** The message for a section present with nothing in it. */
+function emptySection(known: readonly string[]): string {
+  return `is empty; write one of the keys ${known.join(", ")}, or remove it to leave it unmanaged`;
+}
+
 export class YamlWalker {
   readonly issues: DesiredStateIssue[] = [];
   readonly locations = new Map<string, SourcePosition>();
@@ -50,28 +98,34 @@ export class YamlWalker {
 
   /** A list of mail addresses, lower-cased; duplicates (ignoring case) are reported. */
   addressList(e: Entry): string[] | undefined {
+    if (this.refuseAlias(e.value, e.path)) return undefined;
     if (!isSeq(e.value)) {
       this.issueAtValue(
         e.value,
         e.keyNode,
         e.path,
-        `must be a list of mail addresses, not ${describe(e.value)}; write [] for none`,
+        `must be a list of mail addresses, not ${describe(e.value, e.path)}; write [] for none`,
       );
       return undefined;
     }
     const out: string[] = [];
+    // A set beside the list: 100,000 items checked with includes() took most of a minute (fuzzer D5).
+    const seen = new Set<string>();
     let ok = true;
     e.value.items.forEach((item, i) => {
       const a = this.address({ key: String(i), path: `${e.path}[${i}]`, keyNode: item, value: item });
       if (a === undefined) ok = false;
-      else if (out.includes(a)) {
+      else if (seen.has(a)) {
         this.issueAtNode(
           item,
           `${e.path}[${i}]`,
-          `duplicate address ${show(a)} (addresses are compared ignoring case)`,
+          `duplicate address ${show(a, e.path)} (addresses are compared ignoring case)`,
         );
         ok = false;
-      } else out.push(a);
+      } else {
+        seen.add(a);
+        out.push(a);
+      }
     });
     return ok ? out : undefined;
   }
@@ -84,7 +138,7 @@ export class YamlWalker {
         e.value,
         e.keyNode,
         e.path,
-        `must be ${what}, a GUID such as 00000000-0000-0000-0000-000000000000, not ${show(s)}`,
+        `must be ${what}, a GUID such as 00000000-0000-0000-0000-000000000000, not ${show(s, e.path)}${secretAdvice(s, e.path)}`,
       );
       return undefined;
     }
@@ -143,10 +197,11 @@ export class YamlWalker {
    * keys (with the closest known key), records each known key's location, and returns them by name.
    */
   mapping(node: unknown, path: string, known: readonly string[], keyNode?: unknown): Map<string, Entry> | undefined {
+    if (this.refuseAlias(node, path)) return undefined;
     if (!isMap(node)) {
       const message = isEmpty(node)
-        ? `is empty; write one of the keys ${known.join(", ")}, or remove it to leave it unmanaged`
-        : `must be a mapping with the keys ${known.join(", ")}, not ${describe(node)}; remove it to leave it unmanaged`;
+        ? emptySection(known)
+        : `must be a mapping with the keys ${known.join(", ")}, not ${describe(node, path)}; remove it to leave it unmanaged`;
       this.issueAtValue(node, keyNode, path, message);
       return undefined;
     }
@@ -155,6 +210,10 @@ export class YamlWalker {
       const k = this.keyName(pair.key, pair.value, path);
       if (k === undefined) continue;
       const p = path ? `${path}.${k}` : k;
+      if (k === "<<") {
+        this.issueAtNode(pair.key, p, isAlias(pair.value) ? MERGE_ALIAS : MERGE_KEY);
+        continue;
+      }
       if (!known.includes(k)) {
         const suggestion = closestKey(k, known);
         const elsewhere = BELONGS_UNDER[k];
@@ -179,14 +238,28 @@ export class YamlWalker {
     return out;
   }
 
+  /**
+   * A section that manages nothing unless it has a key (`smtpAuth`, `mfa`): like mapping(), and `{}`
+   * is reported at the key as empty, the way `smtpAuth:` with nothing after it is (fuzzer D6).
+   */
+  section(e: Entry, known: readonly string[]): Map<string, Entry> | undefined {
+    const m = this.mapping(e.value, e.path, known, e.keyNode);
+    if (m && isMap(e.value) && e.value.items.length === 0) {
+      this.issueAtNode(e.keyNode, e.path, emptySection(known));
+      return undefined;
+    }
+    return m;
+  }
+
   /** A mapping keyed by mail address: validates and lower-cases each, and rejects case-insensitive duplicates. */
   addressMap(e: Entry, what: "mailbox" | "user"): Entry[] {
+    if (this.refuseAlias(e.value, e.path)) return [];
     if (!isMap(e.value)) {
       this.issueAtValue(
         e.value,
         e.keyNode,
         e.path,
-        `must be a mapping of ${what} addresses, not ${describe(e.value)}; write {} for none`,
+        `must be a mapping of ${what} addresses, not ${describe(e.value, e.path)}; write {} for none`,
       );
       return [];
     }
@@ -196,7 +269,7 @@ export class YamlWalker {
       const raw = this.keyName(pair.key, pair.value, e.path);
       if (raw === undefined) continue;
       if (!isMailAddress(raw)) {
-        this.issueAtNode(pair.key, `${e.path}.${raw}`, `${show(raw)} is not a valid mail address`);
+        this.issueAtNode(pair.key, `${e.path}.${raw}`, `${show(raw, e.path)} is not a valid mail address`);
         continue;
       }
       const key = raw.toLowerCase();
@@ -227,25 +300,22 @@ export class YamlWalker {
       this.issueAtNode(
         key,
         path ? `${path}.${name}` : name,
-        `keys must be names or mail addresses, not ${describe(key)}`,
+        `keys must be names or mail addresses, not ${describePlain(key)}`,
       );
     } else if (isAlias(key)) {
-      this.issueAtNode(key, path, "aliases (*name) are not supported; write the value out");
+      this.issueAtNode(key, path, ALIAS);
     } else {
-      this.issueAtNode(where, path, `keys must be names or mail addresses, not ${describe(key)}`);
+      this.issueAtNode(where, path, `keys must be names or mail addresses, not ${describePlain(key)}`);
     }
     return undefined;
   }
 
   /** The scalar value of an entry, or a reported "must be …" problem (aliases and collections are refused). */
   scalar(e: Entry, expected: string): { ok: true; value: unknown } | { ok: false } {
-    if (isAlias(e.value)) {
-      this.issueAtNode(e.value, e.path, "aliases (*name) are not supported; write the value out");
-      return { ok: false };
-    }
+    if (this.refuseAlias(e.value, e.path)) return { ok: false };
     if (isScalar(e.value)) return { ok: true, value: e.value.value };
     if (e.value === null) return { ok: true, value: null };
-    this.issueAtValue(e.value, e.keyNode, e.path, `must be ${expected}, not ${describe(e.value)}`);
+    this.issueAtValue(e.value, e.keyNode, e.path, `must be ${expected}, not ${describe(e.value, e.path)}`);
     return { ok: false };
   }
 
@@ -253,7 +323,7 @@ export class YamlWalker {
     const s = this.scalar(e, "true or false");
     if (!s.ok) return undefined;
     if (typeof s.value === "boolean") return s.value;
-    this.issueAtValue(e.value, e.keyNode, e.path, `must be true or false, not ${describe(e.value)}`);
+    this.issueAtValue(e.value, e.keyNode, e.path, `must be true or false, not ${describe(e.value, e.path)}`);
     return undefined;
   }
 
@@ -262,7 +332,7 @@ export class YamlWalker {
     const s = this.scalar(e, "a string");
     if (!s.ok) return undefined;
     if (typeof s.value !== "string") {
-      this.issueAtValue(e.value, e.keyNode, e.path, `must be a string, not ${describe(e.value)}${hint}`);
+      this.issueAtValue(e.value, e.keyNode, e.path, `must be a string, not ${describe(e.value, e.path)}${hint}`);
       return undefined;
     }
     const t = s.value.trim();
@@ -283,8 +353,8 @@ export class YamlWalker {
     }
     const message =
       typeof s.value === "string"
-        ? `invalid ${what} ${show(s.value)}; allowed: ${allowed.join(", ")}${alt}`
-        : `must be one of ${allowed.join(", ")}${alt}, not ${describe(e.value)}`;
+        ? `invalid ${what} ${isSecretProne(e.path) ? `(${show(s.value, e.path)})` : show(s.value, e.path)}; allowed: ${allowed.join(", ")}${alt}${secretAdvice(s.value, e.path)}`
+        : `must be one of ${allowed.join(", ")}${alt}, not ${describe(e.value, e.path)}`;
     this.issueAtValue(e.value, e.keyNode, e.path, message);
     return undefined;
   }
@@ -293,7 +363,7 @@ export class YamlWalker {
     const s = this.string(e);
     if (s === undefined) return undefined;
     if (!isMailAddress(s)) {
-      this.issueAtValue(e.value, e.keyNode, e.path, `${show(s)} is not a valid mail address`);
+      this.issueAtValue(e.value, e.keyNode, e.path, `${show(s, e.path)} is not a valid mail address`);
       return undefined;
     }
     return s.toLowerCase();
@@ -303,7 +373,8 @@ export class YamlWalker {
     const s = this.scalar(e, "a date YYYY-MM-DD");
     if (!s.ok) return undefined;
     if (typeof s.value !== "string" || !isValidDate(s.value)) {
-      const got = typeof s.value === "string" ? show(s.value) : describe(e.value);
+      const got =
+        typeof s.value === "string" ? show(s.value, e.path) + secretAdvice(s.value, e.path) : describe(e.value, e.path);
       this.issueAtValue(e.value, e.keyNode, e.path, `must be a date YYYY-MM-DD, not ${got}`);
       return undefined;
     }
@@ -317,6 +388,13 @@ export class YamlWalker {
       return undefined;
     }
     return s.value;
+  }
+
+  /** Reports an alias (`*name`) where a value is written, and says whether it was one. */
+  refuseAlias(node: unknown, path: string): boolean {
+    if (!isAlias(node)) return false;
+    this.issueAtNode(node, path, ALIAS);
+    return true;
   }
 
   pos(node: unknown): SourcePosition {

@@ -2,8 +2,6 @@
  * Issue 8's sections of tenant.yaml: `oauth.apps` (existing or created app registrations that send
  * with XOAUTH2, and their credentials) and `conditionalAccessBaseline`.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { isMap } from "yaml";
 import {
   CONDITIONAL_ACCESS_STATES,
@@ -17,6 +15,7 @@ import {
 import { describe, show } from "../values.ts";
 import { APP_NAME, CA_BASELINE_KEYS, CREDENTIAL_KEYS, CREDENTIAL_TYPES, OAUTH_APP_KEYS, OAUTH_KEYS } from "../keys.ts";
 import type { Entry, YamlWalker } from "../walker.ts";
+import { readCertificateFile } from "./certificate.ts";
 
 export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
   const m = w.mapping(e.value, e.path, OAUTH_KEYS, e.keyNode);
@@ -26,6 +25,7 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
     w.issueAtNode(e.keyNode, `${e.path}.apps`, "missing; declare the apps under oauth.apps, or remove oauth");
     return [];
   }
+  if (w.refuseAlias(apps.value, apps.path)) return [];
   if (!isMap(apps.value)) {
     w.issueAtValue(
       apps.value,
@@ -35,7 +35,13 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
     );
     return [];
   }
+  if (apps.value.items.length === 0) {
+    w.issueAtNode(apps.keyNode, apps.path, "is empty; declare at least one app, or remove oauth to leave it unmanaged");
+    return [];
+  }
   const out: OAuthAppDeclaration[] = [];
+  // Lower-cased names of the apps accepted so far: a set, not a scan of `out` per app (fuzzer D5).
+  const names = new Set<string>();
   const byAppId = new Map<string, Entry>();
   for (const pair of apps.value.items) {
     const name = w.keyName(pair.key, pair.value, apps.path);
@@ -49,7 +55,7 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
       );
       continue;
     }
-    if (out.some((a) => a.name.toLowerCase() === name.toLowerCase()) || w.locations.has(entry.path)) {
+    if (names.has(name.toLowerCase()) || w.locations.has(entry.path)) {
       w.issueAtNode(pair.key, entry.path, "duplicate app name");
       continue;
     }
@@ -68,6 +74,7 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
       }
       byAppId.set(app.appId, entry);
     }
+    names.add(name.toLowerCase());
     out.push(app);
   }
   return out;
@@ -194,29 +201,12 @@ export function oauthCredential(w: YamlWalker, e: Entry): OAuthCredential | unde
   }
   const file = w.string(fileEntry);
   if (file === undefined) return undefined;
-  let pem: string;
-  try {
-    pem = readFileSync(path.resolve(path.dirname(w.file), file), "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "unknown error";
-    w.issueAtValue(fileEntry.value, fileEntry.keyNode, fileEntry.path, `cannot read ${show(file)} (${code})`);
+  const read = readCertificateFile(w.file, file);
+  if ("problem" in read) {
+    w.issueAtValue(fileEntry.value, fileEntry.keyNode, fileEntry.path, read.problem);
     return undefined;
   }
-  if (/PRIVATE KEY/.test(pem)) {
-    // Never let a private key reach the program, the state or a pull request.
-    w.issueAtValue(
-      fileEntry.value,
-      fileEntry.keyNode,
-      fileEntry.path,
-      `${show(file)} holds a private key; give only the public certificate (-----BEGIN CERTIFICATE-----) and keep the key on the device`,
-    );
-    return undefined;
-  }
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    w.issueAtValue(fileEntry.value, fileEntry.keyNode, fileEntry.path, `${show(file)} is not a PEM certificate`);
-    return undefined;
-  }
-  return extrasOk ? { type, file, pem, ...out } : undefined;
+  return extrasOk ? { type, file, pem: read.pem, ...out } : undefined;
 }
 
 export function conditionalAccessBaselineSection(

@@ -49,7 +49,7 @@ export function securityDefaultsSection(w: YamlWalker, e: Entry): SecurityDefaul
 }
 
 export function smtpAuthSection(w: YamlWalker, e: Entry, state: DesiredState): void {
-  const m = w.mapping(e.value, e.path, SMTP_AUTH_KEYS, e.keyNode);
+  const m = w.section(e, SMTP_AUTH_KEYS);
   if (!m) return;
   const org = m.get("organization");
   if (org) {
@@ -93,7 +93,7 @@ export function smtpAuthSection(w: YamlWalker, e: Entry, state: DesiredState): v
 
 /** `mfa`: the listed users into `state.mfaUsers`, and `others` (issue 15.5) into `state.mfaOthers`. */
 export function mfaSection(w: YamlWalker, e: Entry, state: DesiredState): void {
-  const m = w.mapping(e.value, e.path, MFA_KEYS, e.keyNode);
+  const m = w.section(e, MFA_KEYS);
   const others = m?.get("others");
   if (others) {
     const o = w.oneOf(others, MFA_OTHERS_POLICIES, "value");

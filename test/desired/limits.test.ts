@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { DesiredStateError, loadDesiredState, parseDesiredState } from "../../desired/tenant-yaml.ts";
+import { YAMLParseError } from "yaml";
+import { DesiredStateError, loadDesiredState, parseDesiredState, unexpectedIssue } from "../../desired/tenant-yaml.ts";
 import { DESIRED_STATE_LIMITS } from "../../desired/limits.ts";
 
 const TODAY = "2026-07-01";
@@ -163,5 +164,56 @@ describe("hostile desired state is refused before the YAML is composed, with a p
     expect(issues.at(-1)?.message).toBe(
       "a 1,025-character string; the limit is 1,024 characters (2 more problems like these are not listed)",
     );
+  });
+});
+
+describe("a scalar the YAML library cannot resolve never escapes the loader as a bare YAMLParseError", () => {
+  // yaml's CST.resolveAsScalar throws without an error handler; these once reached the user as
+  // "Invalid escape sequence \s" with no file, line or key (fuzzer finding D1).
+  it.each([
+    [
+      "a double-quoted key with an invalid escape",
+      'smtpAuth:\n  mailboxes:\n    "a\\q@contoso.com": disabled\n',
+      "3:7",
+    ],
+    ["a key starting with @", "smtpAuth:\n  mailboxes:\n    @contoso.com: disabled\n", "3:5"],
+    ["a key in backticks", "smtpAuth:\n  `others`: inherit\n", "2:3"],
+  ])("%s is a positioned YAML syntax error", (_what, text, at) => {
+    const { issues, file } = loadError(text);
+    expect(issues.map((i) => `${i.file === file} ${i.line}:${i.column}`)).toContain(`true ${at}`);
+    expect(issues.every((i) => i.message.startsWith("YAML syntax error: "))).toBe(true);
+  });
+
+  it("reports an over-long double-quoted string with an invalid escape as over the limit", () => {
+    const { issues } = loadError(`securityDefaults:\n  enabled: false\n  reason: "C:\\scans ${"x".repeat(1100)}"\n`);
+    expect(issues.map((i) => `${i.line}:${i.column} ${i.key}: ${i.message}`)).toEqual([
+      "3:11 securityDefaults.reason: a 1,109-character string; the limit is 1,024 characters",
+    ]);
+  });
+});
+
+describe("unexpectedIssue (the loader's safety net)", () => {
+  const text = "smtpAuth:\n  mailboxes:\n    a@contoso.com: disabled\n";
+
+  it("positions a YAML error at its offset, under the key of its line", () => {
+    const err = new YAMLParseError([text.indexOf("a@"), text.indexOf("a@") + 1], "BAD_SCALAR_START", "bad start");
+    expect(unexpectedIssue(err, text, "t.yaml")).toEqual({
+      file: "t.yaml",
+      line: 3,
+      column: 5,
+      key: "smtpAuth.mailboxes.a@contoso.com",
+      message: "YAML syntax error: bad start",
+    });
+  });
+
+  it("names any other error by its class only, never by a message that could quote the file", () => {
+    const issue = unexpectedIssue(new TypeError("x is Qx8Q~S3cr3t"), text, "t.yaml");
+    expect(issue).toEqual({
+      file: "t.yaml",
+      line: 0,
+      column: 0,
+      key: "",
+      message: "could not be validated (internal error: TypeError); nothing was sent to the tenant, please report this",
+    });
   });
 });

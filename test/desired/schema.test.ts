@@ -69,6 +69,10 @@ describe("tenant.schema.json", () => {
       "oauth-app-id-not-a-guid.yaml",
       ".oauth.apps['scanner'].appId should match pattern \"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-",
     ],
+    // A present but empty section: the loader and the schema agree (fuzzer D6).
+    ["smtpauth-empty-flow-mapping.yaml", ".smtpAuth should NOT have fewer than 1 properties"],
+    ["mfa-empty-flow-mapping.yaml", ".mfa should NOT have fewer than 1 properties"],
+    ["oauth-apps-empty.yaml", ".oauth.apps should NOT have fewer than 1 properties"],
   ])("rejects test/desired/malformed/%s", (file, expected) => {
     const doc = parse(readFileSync(path.join(root, "test", "desired", "malformed", file), "utf8")) as unknown;
     expect(errorsOf(doc).join("\n")).toContain(expected);
@@ -108,6 +112,23 @@ describe("m365-smtp-auth validate (real process)", () => {
         '  tenant.yaml:3:35 smtpAuth.mailboxes.scanner@contoso.com.state: invalid state "enable"; allowed: inherit, enabled, disabled\n' +
         '  tenant.yaml:4:3 smtpAuth.other: unknown key; did you mean "others"? Known keys here: organization, mailboxes, others\n',
     );
+    expect(r.code).toBe(1);
+  });
+
+  it("reports a file the YAML library cannot resolve at its line and key, and goes on to the next file", () => {
+    // Fuzzer finding D1: an invalid escape in a Windows path once stopped validate with a bare
+    // "Invalid escape sequence \s", and the files after it were never checked.
+    writeFileSync(
+      path.join(dir, "windows-path.yaml"),
+      'securityDefaults:\n  enabled: false\n  reason: "\\\\fs\\scans"\n',
+    );
+    writeFileSync(path.join(dir, "valid.yaml"), "mfa:\n  others: enforced\n");
+    const r = run(["windows-path.yaml", "valid.yaml", "--today", "2026-11-30"], dir);
+    expect(r.err).toBe(
+      "windows-path.yaml: 1 problem in the desired state; nothing was sent to the tenant\n" +
+        "  windows-path.yaml:3:16 securityDefaults.reason: YAML syntax error: Invalid escape sequence \\s\n",
+    );
+    expect(r.out).toBe("valid.yaml: valid (nothing managed)\n1 file valid, 1 invalid\n");
     expect(r.code).toBe(1);
   });
 

@@ -71,3 +71,11 @@ describe("keyPathAtLine on a comment line", () => {
     expect(keyPathAtLine(text, 5)).toBe("mfa.users");
   });
 });
+
+describe("keyPathAtLine on a line that declares no key", () => {
+  it("places a stray directive or bare word at the level of its indentation", () => {
+    const text = "smtpAuth:\n  others: inherit\n%YAML 1.2\nmfa:\n  users:\n    stray words\n";
+    expect(keyPathAtLine(text, 3)).toBe("");
+    expect(keyPathAtLine(text, 6)).toBe("mfa.users");
+  });
+});

@@ -6,6 +6,7 @@ import {
   formatIssue,
   isMailAddress,
   loadDesiredState,
+  MAX_LISTED_ISSUES,
   parseDesiredState,
   type DesiredState,
   type DesiredStateIssue,
@@ -262,6 +263,41 @@ describe("DesiredStateError", () => {
     );
   });
 
+  it("lists the first 50 problems and counts the rest, keeping every one in `issues` (fuzzer D9)", () => {
+    const users = Array.from({ length: 1234 }, (_, i) => `    u${i}@contoso.com: off`);
+    const err = errorOf(() =>
+      parseDesiredState(["mfa:", "  users:", ...users, ""].join("\n"), "t.yaml", { today: TODAY }),
+    );
+    expect(err.issues).toHaveLength(1234);
+    const lines = err.message.split("\n");
+    expect(lines[0]).toBe("t.yaml: 1,234 problems in the desired state; nothing was sent to the tenant");
+    expect(lines).toHaveLength(1 + MAX_LISTED_ISSUES + 1);
+    expect(lines[MAX_LISTED_ISSUES]).toBe(`  ${formatIssue(err.issues[MAX_LISTED_ISSUES - 1]!)}`);
+    expect(lines.at(-1)).toBe("  … and 1,184 more problems, not listed");
+  });
+
+  it.each([
+    [
+      "a zero-width space in a key",
+      "smtp\u200bAuth:\n  others: inherit\n",
+      't.yaml:1:1 smtp\\u200bAuth: unknown key; did you mean "smtpAuth"?',
+    ],
+    [
+      "a no-break space after a value",
+      "smtpAuth:\n  others: inherit\u00a0\n",
+      't.yaml:2:11 smtpAuth.others: invalid value "inherit\\u00a0"',
+    ],
+    [
+      "a byte-order mark inside the file",
+      "smtpAuth:\n  others: inherit\n\ufeffmfa:\n  others: enforced\n",
+      "t.yaml:3:1 \\ufeffmfa: unknown key",
+    ],
+  ])("writes invisible characters as escapes: %s (fuzzer D8)", (_what, text, start) => {
+    const err = errorOf(() => parseDesiredState(text, "t.yaml", { today: TODAY }));
+    expect(err.message.split("\n")[1]?.slice(0, start.length + 2)).toBe(`  ${start}`);
+    expect(err.message).not.toMatch(/[\u00a0\u200b\ufeff]/u);
+  });
+
   it("reports an unreadable file without a position", () => {
     const err = errorOf(() => loadDesiredState(join(here, "no-such-tenant.yaml")));
     expect(err.issues).toEqual<DesiredStateIssue[]>([
@@ -286,6 +322,20 @@ describe("DesiredStateError", () => {
     expect(err.issues.map((i) => i.key)).toEqual(["clientSecret", "smtpAuth.others"]);
     expect(err.message).not.toContain(secret);
     expect(err.message).toContain("invalid value a 82-character string");
+  });
+
+  it("refuses a %YAML 1.1 directive at line 1 instead of reading no as false (fuzzer D4)", () => {
+    const err = errorOf(() =>
+      parseDesiredState("%YAML 1.1\n---\nsecurityDefaults:\n  enabled: no\n", "t.yaml", { today: TODAY }),
+    );
+    expect(err.issues.map(formatIssue)).toEqual([
+      't.yaml:1:1 the file is YAML 1.2, not "1.1"; remove the %YAML line (YAML 1.1 reads yes, no, on and off as true or false)',
+    ]);
+  });
+
+  it("accepts a %YAML 1.2 directive", () => {
+    const state = parseDesiredState("%YAML 1.2\n---\nsmtpAuth: { others: inherit }\n", "t.yaml", { today: TODAY });
+    expect(state.othersPolicy).toBe("inherit");
   });
 
   it("rejects a malformed `today` option as a programming error, not a file error", () => {
@@ -385,6 +435,10 @@ describe("isMailAddress", () => {
     ["scanner..x@contoso.com", false],
     ["scanner@-contoso.com", false],
     [`${"a".repeat(65)}@contoso.com`, false],
+    ["scanner@contoso.xn--p1ai", true], // an IDN top-level domain (.рф) as its A-label
+    ["scanner@xn--bcher-kva.de", true],
+    ["scanner@contoso.xn--", false],
+    ["scanner@contoso.c0m", false],
   ])("%s → %s", (s, ok) => {
     expect(isMailAddress(s)).toBe(ok);
   });
