@@ -39,7 +39,8 @@ function stackFiles(cwd: string): string[] {
 }
 
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+  // "mailbox" takes "es".
+  return `${n} ${word}${n === 1 ? "" : /x$/u.test(word) ? "es" : "s"}`;
 }
 
 /** What a valid file declares, in one line. */

@@ -132,6 +132,16 @@ describe("m365-smtp-auth validate (real process)", () => {
     expect(r.code).toBe(1);
   });
 
+  it("counts mailboxes as mailboxes", () => {
+    writeFileSync(
+      path.join(dir, "two.yaml"),
+      "smtpAuth:\n  mailboxes:\n    scanner@contoso.com: disabled\n    copier@contoso.com: disabled\n",
+    );
+    const r = run(["two.yaml", "--today", "2026-11-30"], dir);
+    expect(r.out).toBe("two.yaml: valid (2 mailboxes)\n");
+    expect(r.code).toBe(0);
+  });
+
   it("exits 2 on bad arguments and prints its help", () => {
     expect(run(["--today", "soon"])).toMatchObject({
       code: 2,
