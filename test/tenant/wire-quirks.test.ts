@@ -11,7 +11,7 @@ import { createProviderContext } from "../../providers/context.ts";
 import { otherUsersMfa } from "../../providers/kinds/other-users-mfa.ts";
 import { ApiError } from "../../tenant/http.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
-import { LIVE, startTestSandbox } from "../sandbox/helpers.ts";
+import { fetchToken, LIVE, startTestSandbox } from "../sandbox/helpers.ts";
 
 const CRID = String.raw`\[client-request-id [0-9a-f-]{36}\]`;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
@@ -23,18 +23,7 @@ describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
   const waits: number[] = [];
   const attempts: (number | "error")[] = [];
 
-  const tokenFor = async (scope: string) => {
-    const res = await fetch(`${sb.baseUrl}/${sb.tenantId}/oauth2/v2.0/token`, {
-      method: "POST",
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        client_id: sb.env.M365_CLIENT_ID!,
-        client_secret: sb.env.M365_CLIENT_SECRET!,
-        scope,
-      }),
-    });
-    return ((await res.json()) as { access_token: string }).access_token;
-  };
+  const tokenFor = (scope: string) => fetchToken(sb, sb.env.M365_CLIENT_ID!, sb.env.M365_CLIENT_SECRET!, scope);
 
   beforeAll(async () => {
     sb = await startTestSandbox({ latency: "none", throttle: false });
@@ -51,7 +40,10 @@ describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
     attempts.length = 0;
   });
 
-  const api = (opts: { maxAttempts?: number; budgetMs?: number; timeoutMs?: number } = {}): TenantApi =>
+  // `gate`: every wait is recorded, then held until the test releases it.
+  const api = (
+    opts: { maxAttempts?: number; budgetMs?: number; timeoutMs?: number; gate?: Promise<void> } = {},
+  ): TenantApi =>
     createTenantApi({
       graphUrl: sb.baseUrl,
       exchangeUrl: sb.baseUrl,
@@ -68,6 +60,7 @@ describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
         ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
         sleep: async (ms) => {
           waits.push(ms);
+          await opts.gate;
         },
         onAttempt: (_req, status) => attempts.push(status),
       },
@@ -261,20 +254,7 @@ describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
       sb.faults.add({ kind: "429", retryAfter: 150, times: 1, match: "identitySecurityDefaults" });
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
-      const held = createTenantApi({
-        graphUrl: sb.baseUrl,
-        exchangeUrl: sb.baseUrl,
-        tenantId: sb.tenantId,
-        getGraphToken: async () => graphToken,
-        getExchangeToken: async () => exchangeToken,
-        http: {
-          retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 30_000, budgetMs: 300_000 },
-          sleep: async (ms) => {
-            waits.push(ms);
-            await gate;
-          },
-        },
-      });
+      const held = api({ budgetMs: 300_000, gate });
       const first = held.getSecurityDefaults();
       await expect.poll(() => waits.length).toBe(1);
       const second = held.listUserPrincipalNames();
