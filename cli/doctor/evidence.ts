@@ -174,6 +174,59 @@ function withoutAdvice(words: string, text: string): string {
   return rest.replace(ADVICE, (span) => " ".repeat(span.length));
 }
 
+/** That a sender works, and that one fails, after its name: "- Fabrikam (fabrikam.com): scan to email works". */
+const WORKS = String.raw`(?:(?:scan(?:-| )to(?:-| )e?-?mail|it|everything|sending|mail|scans?|alerts?)\s+)?(?:works?(?:\s+fine)?|is\s+fine|fine|ok|is\s+working|working|no\s+(?:issues?|problems?))\b`;
+const FAILS = String.raw`(?:(?:scan(?:-| )to(?:-| )e?-?mail|it|sending|mail|scans?|alerts?)\s+)?(?:fails?|failing|is\s+failing|does\s?n[o']t\s+work|broken|errors?)\b`;
+/** A peer named in a comparison: a list item's name (and its domain), a customer or site, or a mailbox address. */
+const PEER = [
+  String.raw`^[ \t]*[-*•][ \t]*([A-Z][\w&'.-]*(?:[ \t][A-Z][\w&'.-]*){0,3})(?:[ \t]*\(([\w-]+(?:\.[\w-]+)*\.[a-z]{2,})\))?[ \t]*[:,–-][ \t]*`,
+  String.raw`\b((?:customer|client|tenant|site|office|branch|location)\s+[a-z0-9]{1,20})[ \t]*[:,–-]?[ \t]*(?:is\s+)?`,
+  // Not a From address ("From: hrsystem@ works" is Send As, not a mailbox that signs in).
+  String.raw`(?<![\w.@-]|\b(?:from|as):?\s{0,3})([\w.-]{1,64}@(?:[\w-]+\.)*[\w-]*)[ \t]*[:,–-]?[ \t]*(?:is\s+)?`,
+];
+const WORKING_PEER = PEER.map((p) => new RegExp(p + WORKS, "gimu"));
+const FAILING_PEER = PEER.map((p) => new RegExp(p + FAILS, "gimu"));
+/** Words too common to stand for a peer on their own ("Customer A" is not every "customer"). */
+const NOT_A_PEER_WORD = /^(?:customer|client|tenant|site|office|branch|location|the|our|old|new|main|both|same)$/u;
+
+function peerNames(text: string, patterns: readonly RegExp[]): Set<string> {
+  const names = new Set<string>();
+  for (const re of patterns)
+    for (const m of text.matchAll(re)) {
+      const name = m[1]!.toLowerCase().replace(/\s+/gu, " ");
+      names.add(name);
+      const first = name.split(" ")[0]!;
+      if (first !== name && first.length >= 4 && !NOT_A_PEER_WORD.test(first)) names.add(first);
+      const domain = m[2]?.toLowerCase();
+      if (domain !== undefined) names.add(domain).add(domain.split(".")[0]!);
+    }
+  return names;
+}
+
+/**
+ * `words` without what the reporter says about the peer that works, when a working and a failing one are
+ * compared ("- Alpine: works. - Lamna: fails …", "customer A fine, customer B fails", "alerts@ works, billing@
+ * fails"): Fabrikam's Conditional Access or Alpine's security defaults are not the failing tenant's. A clause
+ * (to a comma or colon) that names a working peer and no failing one is blanked (same length).
+ */
+function withoutWorkingPeer(words: string, text: string): string {
+  const working = peerNames(text, WORKING_PEER);
+  if (working.size === 0) return words;
+  const failing = peerNames(text, FAILING_PEER);
+  for (const name of failing) working.delete(name);
+  if (failing.size === 0 || working.size === 0) return words;
+  const names = (set: Set<string>) =>
+    new RegExp(
+      String.raw`(?<![\w@.-])(?:${[...set].map((n) => n.replace(/[.*+?^${}()|[\]\\]/gu, "\\$&")).join("|")})(?![\w-])`,
+      "u",
+    );
+  const works = names(working);
+  const fails = names(failing);
+  return words.replace(/(?:[^.!?;,:\n]|[.!?:](?=[^\s.!?:]))+/gu, (clause) =>
+    works.test(clause) && !fails.test(clause) ? " ".repeat(clause.length) : clause,
+  );
+}
+
 /** Build the evidence for `text`, with the user's own account of it in `context`. Never throws. */
 export function gatherEvidence(text: string, context = ""): Evidence {
   // An error the reporter says was fixed, or had earlier, is history, not the failure to diagnose.
@@ -237,8 +290,11 @@ export function gatherEvidence(text: string, context = ""): Evidence {
   // Also the line-joined text, so the user's words survive a hard wrap (even mid-word).
   // And a delimited export's rows as "Header: value" lines, so a value reads next to its column's name.
   const records = delimitedRecords(ex.norm.text);
-  const words = withoutAdvice(
-    `${context}\n${body}\n${ex.norm.joined}\n${records}\n${ex.norm.stamps.join(" ")}${respelt.map((w) => `\n${w}`).join("")}`.toLowerCase(),
+  const words = withoutWorkingPeer(
+    withoutAdvice(
+      `${context}\n${body}\n${ex.norm.joined}\n${records}\n${ex.norm.stamps.join(" ")}${respelt.map((w) => `\n${w}`).join("")}`.toLowerCase(),
+      ex.norm.text,
+    ),
     ex.norm.text,
   );
   return {

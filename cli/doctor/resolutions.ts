@@ -72,13 +72,18 @@ const WORKED = String.raw`(?<!still )(?:sends?|sent|sending)\b(?:[^.\n]|\.\b){0,
 /** The outcome that says it did not. */
 const NO_CHANGE = String.raw`\bsame (?:error|result|thing|message)\b|\bstill (?:fails?|failing|the same|no (?:luck|go)|get(?:s|ting)?|not)\b|\b(?:did ?n[o']t|does ?n[o']t|didn't) (?:help|change anything|fix it|work)\b|\bno (?:change|luck|difference)\b|\bnothing changed\b|\b(?:so )?that was(?: no|n'?t) it\b|\bwas(?:n'?t| not) the (?:problem|cause|issue)\b|\bit was already (?:on|enabled|ticked|off)\b|\b(?:bounced|failed|fails|rejected|refused) again\b|\bstill (?:bounc|reject|refus)\w*`;
 
+/** A refusal printed after the change: an SMTP reply ("535 5.7.139"), or its "unsuccessful". */
+const FAILED_BETWEEN = String.raw`\b[45]\d\d[ -][245]\.\d|\bunsuccessful\b`;
+
 /** Per cause: the action alone (a cheap first test) and the action followed by each outcome, compiled once. */
 const PATTERNS = new Map(
   ACTIONS.map(([cause, action]) => [
     cause,
     {
       action: new RegExp(action, "u"),
-      worked: new RegExp(String.raw`(?:${action})[^\n]{0,160}?(?:${WORKED})`, "u"),
+      // Not across a failure between the change and the outcome ("typed the password in again … 535 5.7.139 …
+      // the copier dealer then sent a bulletin"): an error after the change is its outcome.
+      worked: new RegExp(String.raw`(?:${action})(?:(?!${FAILED_BETWEEN})[^\n]){0,160}?(?:${WORKED})`, "u"),
       same: new RegExp(String.raw`(?:${action})[^\n]{0,160}?(?:${NO_CHANGE})`, "u"),
     },
   ]),

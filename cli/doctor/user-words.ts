@@ -67,6 +67,15 @@ const OFFICE_SENDER_KINDS = [
   /\b(?:monitoring|backup) (?:alerts?|system|server|software|jobs?)\b|\b(?:nas|ups) (?:alerts?|notifications?)\b/u,
 ];
 
+/** Getting a delegated OAuth token: the token itself, its first grant, a device code, a device's "Get Token" button. */
+const TOKEN_STEP = String.raw`\b(?:(?:access |refresh |oauth ?2?(?:\.0)? |initial )?tokens?|(?:token|initial|oauth) grant|device[- ]code(?: flow)?)\b`;
+/** Signed in as the reporter's own account ("logged in with MY account", "as my own GDAP technician acct"). */
+const SIGNED_IN_AS_SELF = String.raw`(?:\b(?:log(?:ged|ging)?|sign(?:ed|ing)?) (?:in|on)\b[^.!?]{0,30}?\b(?:with|as|using|under) (?:my|our) (?:own )?(?:[\w-]+ ){0,3}?(?:acct|account|login|user|credentials)\b|(?<![\p{L}])mit meinem (?:eigenen )?[\p{L}-]*konto(?![\p{L}])[^.!?]{0,30}angemeldet|connecté (?:avec|sous) mon (?:propre )?compte|(?:inicié sesión|entré) con mi (?:propia )?cuenta|(?:entrei|loguei) com a minha (?:própria )?conta)`;
+
+/** The legacy per-user MFA page's Enabled / Enforced, as reporters name it in their language. */
+const PER_USER_MFA_ENFORCED =
+  /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare|사용자별)(?:[^.\n]|\.\b){0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad|적용됨|exigido|obligatorio|forcé|wymuszone|vynuceno)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制|\benforced next to (?:each|every|their|the)\b|\b(?:status|state|stato|estado|statut|zustand)\b(?:[^.\n]|\.\b){0,25}["“„«](?:enforced|applicato|aplicado|exigido|erzwungen|appliqué|afgedwongen|wymuszon\w*)["”»]|["“]enable["”](?:[^.\n]|\.\b){0,60}\benforced\b|\b(?:mfa|multi-?factor(?: auth\w*)?|two-step verification) (?:status|state)\b(?:[^.\n]|\.\b){0,30}\benforced\b/u;
+
 const said =
   (re: RegExp) =>
   (ev: Evidence): number =>
@@ -87,7 +96,7 @@ const saidBeside =
  * present. `negatedMentions` cuts those spans out of the words (so the positive test no longer sees
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
-const NEGATION_BEFORE = String.raw`\b(?:no|not|without|turned off|switched off|disabled|neither (?:has|have|had)|none of them (?:has|have)|(?:nobody|no ?one|no-one) (?:has |had |ever )?(?:enabled|turned on|enforced|set up|configured|activated|switched on)|nobody has|nothing\b(?:[^.\n]|\.\b){0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:have|has|had)(?: not|n't) (?:made|created|set up|configured|added|enabled|deployed)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?|(?:is|are|was|were)(?: not|n't) (?:covered by|enrolled in|in scope (?:of|for)|subject to|part of)|none (?:of them )?(?:is|are|was|were) (?:in scope (?:of|for)|covered by|subject to|part of))\s+(?:any\s+|the\s+|an?\s+)?(?:per-?user\s+|legacy\s+)?`;
+const NEGATION_BEFORE = String.raw`\b(?:no|not|without|turned off|switched off|disabled|neither (?:has|have|had)|none of them (?:has|have)|(?:nobody|no ?one|no-one) (?:has |had |ever )?(?:enabled|turned on|enforced|set up|configured|activated|switched on)|(?:nobody|no ?one|no-one|no users?|none of (?:them|the users|our users)) (?:is|are|was|were|has been|have been) (?:set (?:to|for)|on|in|enrolled in|registered for)|nobody has|nothing\b(?:[^.\n]|\.\b){0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:have|has|had)(?: not|n't) (?:made|created|set up|configured|added|enabled|deployed)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?|(?:is|are|was|were)(?: not|n't) (?:covered by|enrolled in|in scope (?:of|for)|subject to|part of)|none (?:of them )?(?:is|are|was|were) (?:in scope (?:of|for)|covered by|subject to|part of))\s+(?:any\s+|the\s+|an?\s+)?(?:per-?user\s+|legacy\s+)?`;
 const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?(?:\s*(?:\([^)\n]{0,30}\)\s*)?[:=]\s*(?:none|no|off|disabled|not (?:applied|enabled|configured)|n\/a)\b|[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|(?:none|neither) (?:of them )?appl(?:y|ies)\b|so there (?:are|is) none\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:on|enabled|enforced|turned on) for (?:nobody|no one|none of (?:them|us|our users|the users))\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b))`;
 
 // The account named apart from a rollout, further along the sentence: "MFA for staff this week; web-forms@ is
@@ -199,10 +208,20 @@ const SD_OFF_ACT = String.raw`(?<![a-zé])(?:disabled|turned off|switched off|de
  */
 export const NEW_SUBJECT_CLAUSE = String.raw`(?:,|;|\bbut\b|\bwhile\b|\bwhereas\b)\s*(?:and\s+)?(?:the\s+)?(?:per-?user|mfa\b|multi-?factor|\bconditional[ -]access|ca\b|smtp|authenticated smtp|(?:the |its |their )?mailbox|(?:the |this )?(?:user|account)\b)`;
 
+/**
+ * A checklist's step to turn them on, ticked or done: the step's imperative ("Turn on Security defaults") is the
+ * act once the step is marked done (blind set 70: an MSP's onboarding checklist).
+ */
+const SD_ON_STEP_DONE = String.raw`["“](?:turn|switch) on (?:the )?${SD_NOUN}[^"”\n]{0,60}["”]\s*(?:\([^)\n]{0,40}\)\s*)?(?:(?:is|was|has been|got)\s+)?(?:ticked|checked|done|completed|marked (?:as )?(?:done|complete))\b`;
+/** Someone turned them on: a change, not only a state ("my nephew switched on a thing called security defaults"). */
+export const SECURITY_DEFAULTS_TURNED_ON = new RegExp(
+  String.raw`(?<!\b(?:never|not|n't|who)\s)${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|${SD_ON_STEP_DONE}`,
+  "u",
+);
 /** "Security defaults are on / were turned on / we enabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_ON = new RegExp(
   // Also the Entra overview's banner "Your organization is protected by security defaults".
-  String.raw`${SD_NOUN}["”»]?(?:(?!${NEW_SUBJECT_CLAUSE}|\bnever\b|\bnot\b|n't\b|\bno longer\b)[^.!?\n。]){0,50}?${SD_ON_STATE}|\bis protected by (?:the )?${SD_NOUN}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|(?:启用了?|开启了?|打开了?|有効に(?:した|しました|なった)|有効化(?:した|しました))[^。\n]{0,8}${SD_NOUN}`,
+  String.raw`${SD_ON_STEP_DONE}|${SD_NOUN}["”»]?(?:(?!${NEW_SUBJECT_CLAUSE}|\bnever\b|\bnot\b|n't\b|\bno longer\b)[^.!?\n。]){0,50}?${SD_ON_STATE}|\bis protected by (?:the )?${SD_NOUN}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|(?:启用了?|开启了?|打开了?|有効に(?:した|しました|なった)|有効化(?:した|しました))[^。\n]{0,8}${SD_NOUN}`,
   "u",
 );
 /** "Security defaults … turned off / disabled / are off", "we disabled the security defaults", in one sentence. */
@@ -243,7 +262,7 @@ const PASSWORD_UPDATED_ON_DEVICE =
  * it on is reported as having changed nothing (then it was not off, or not the cause).
  */
 const MAILBOX_BOX_UNTICKED =
-  /\b(?:switch(?:es|ed)? off|turn(?:s|ed)? off|disabl(?:es|ed))\b(?:[^.\n]|\.\b){0,60}\bsmtp (?:client )?auth\w*(?:[^.\n]|\.\b){0,60}\b(?:on |for )?(?:each|every|all(?: the)?) mailbox(?:es)?\b|uwierzytelniony protokół smtp["”]?(?:[^.\n]|\.\b){0,30}?(?:odznaczon|wyłączon|niezaznaczon)|(?:認証済み ?smtp|認証された ?smtp)[」"”]?(?:[^。、，\n]){0,20}?(?:チェックが外れ|チェックされていな|チェックなし|オフ|無効)|(?:经过身份验证的 ?smtp|已验证的 ?smtp|經過驗證的 ?smtp)[」"”]?(?:[^。，,；;、\n]){0,20}?(?:未勾选|未选中|没有勾选|未勾選|已关闭|已禁用|禁用)|authenticated smtp["'”]?\s+(?:is\s+)?(?:ticked|checked|enabled)\b(?:[^.\n]|\.\b){0,60}?\b(?:doesn'?t|does not|isn'?t|is not|hasn'?t|has not)\b|authenticated smtp["'”]?\s+(?:(?:is|was)\s+)?(?:the only (?:box|one|option|setting|protocol) )?(?:un-?ticked|unchecked|not (?:ticked|checked|enabled|selected)|disabled|off|deselected|cleared)\b|(?:un-?ticked|unchecked|cleared|deselected)\s+(?:the\s+)?["'“]?authenticated smtp\b|(?:desmarcad[oa]|desmarcó|décoché|deaktiviert|odznaczon\S*|uitgevinkt|avmarkerad|nicht angehakt)(?:[^.\n]|\.\b){0,20}?["'“„«]?(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|authenticated smtp)\b|(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["'”]?(?:[^.\n]|\.\b){0,30}?(?:desmarcado|no (?:está )?marcado|décoché|non coché|nicht aktiviert|nicht angehakt|deaktiviert|non (?:è |e )?(?:selezionat[oa]|spuntat[oa])|(?:è )?l['’]unica non (?:selezionat[oa]|spuntat[oa])|non selezionato|non spuntato|disattivato|niet aangevinkt|uitgevinkt|uitgeschakeld|desativado|desmarcad|odznaczon|wyłączon|avmarkerad|inte markerad|inte ikryssad|ej ikryssad|avbockad)|\bauthenticated smtp["'”]?(?:,?\s+(?:that|which|box|option|checkbox))?\s+(?:(?:is|was)n['’]?t|is not|was not)\s+(?:ticked|checked|enabled|selected|on)\b|\bauthenticated smtp["'”]?\s+(?:(?:is|was|stays|is still)\s+)?(?:empty|blank)\b|(?:authenticated smtp|authentifiziertes smtp|smtp authentifié|smtp autenticado|smtp autenticato|geverifieerde smtp)["'”]?,?(?:[^.\n]|\.\b){0,60}?\b(?:it is|it's|is)\s+not\s+(?:set|ticked|checked|selected)\b|\bauthenticated smtp["'”]?\s*(?:\[\s\]|☐)|(?:\[\s\]|☐)\s*["'“]?authenticated smtp\b|\bmanage email apps\b(?:[^.\n]|\.\b){0,160}?\b(?:un-?ticked|unchecked|cleared|deselected|turned off|disabled(?! for the (?:tenant|mailbox)\b)|switched off)\b|\b(?:un-?ticked|unchecked|cleared|deselected|turned off|disabled)\b(?:[^.\n]|\.\b){0,60}?\bmanage email apps\b|(?:已驗證的 ?smtp|已验证的 ?smtp|經過驗證的 ?smtp|经过身份验证的 ?smtp)[」"”]?[^。\n]{0,6}(?:沒有勾選|没有勾选|未勾選|未勾选|沒勾|没勾)|(?:authentifiziertes smtp)["”]?(?:[^.\n]|\.\b){0,12}(?:kein (?:haken|häkchen)|nicht gesetzt)|\b(?:every|all)\b(?:[^.\n]|\.\b){0,40}\b(?:ticked|checked|enabled)\b(?:[^.\n]|\.\b){0,10}\bexcept\s+["“]?authenticated smtp\b/u;
+  /\b(?:switch(?:es|ed)? off|turn(?:s|ed)? off|disabl(?:es|ed))\b(?:[^.\n]|\.\b){0,60}\bsmtp (?:client )?auth\w*(?:[^.\n]|\.\b){0,60}\b(?:on |for )?(?:each|every|all(?: the)?) mailbox(?:es)?\b|uwierzytelniony protokół smtp["”]?(?:[^.\n]|\.\b){0,30}?(?:odznaczon|wyłączon|niezaznaczon)|(?:認証済み ?smtp|認証された ?smtp)[」"”]?(?:[^。、，\n]){0,20}?(?:チェックが外れ|チェックされていな|チェックなし|オフ|無効)|(?:经过身份验证的 ?smtp|已验证的 ?smtp|經過驗證的 ?smtp)[」"”]?(?:[^。，,；;、\n]){0,20}?(?:未勾选|未选中|没有勾选|未勾選|已关闭|已禁用|禁用)|authenticated smtp["'”]?\s+(?:is\s+)?(?:ticked|checked|enabled)\b(?:[^.\n]|\.\b){0,60}?\b(?:doesn'?t|does not|isn'?t|is not|hasn'?t|has not)\b|authenticated smtp["'”]?\s+(?:(?:is|was)\s+)?(?:the only (?:box|one|option|setting|protocol) )?(?:un-?ticked|unchecked|not (?:ticked|checked|enabled|selected)|disabled|off|deselected|cleared)\b|(?:un-?ticked|unchecked|cleared|deselected)\s+(?:the\s+)?["'“]?authenticated smtp\b|(?:desmarcad[oa]|desmarcó|décoché|deaktiviert|odznaczon\S*|uitgevinkt|avmarkerad|nicht angehakt)(?:[^.\n]|\.\b){0,20}?["'“„«]?(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|authenticated smtp)\b|(?:smtp autenticado|smtp authentifié|authentifiziertes smtp|smtp autenticato|geverifieerde smtp|uwierzytelniony smtp|autentiserad smtp|проверка подлинности smtp)["'”]?(?:[^.\n]|\.\b){0,30}?(?:desmarcado|no (?:está )?marcado|décoché|non coché|nicht aktiviert|nicht angehakt|deaktiviert|non (?:è |e )?(?:selezionat[oa]|spuntat[oa])|(?:è )?l['’]unica non (?:selezionat[oa]|spuntat[oa])|non selezionato|non spuntato|disattivato|niet aangevinkt|uitgevinkt|uitgeschakeld|desativado|desmarcad|odznaczon|wyłączon|avmarkerad|inte markerad|inte ikryssad|ej ikryssad|avbockad)|\bauthenticated smtp["'”]?(?:,?\s+(?:that|which|box|option|checkbox))?\s+(?:(?:is|was)n['’]?t|is not|was not)\s+(?:ticked|checked|enabled|selected|on)\b|\bauthenticated smtp["'”]?\s+(?:(?:is|was|stays|is still)\s+)?(?:empty|blank)\b|(?:authenticated smtp|authentifiziertes smtp|smtp authentifié|smtp autenticado|smtp autenticato|geverifieerde smtp)["'”]?,?(?:[^.\n]|\.\b){0,60}?\b(?:it is|it's|is)\s+not\s+(?:set|ticked|checked|selected)\b|\bauthenticated smtp["'”]?\s*(?:\[\s\]|☐)|(?:\[\s\]|☐)\s*["'“]?authenticated smtp\b|\bauthenticated smtp["'”]?\s+(?:(?:tick|box|checkbox|check ?mark)\s+)?(?:is\s+)?(?:there|ticked|checked|on|set)\s+(?:for|on)\b(?:[^.\n]|\.\b){0,60}?\bbut\s+not\s+(?:for|on)\b|\bmanage email apps\b(?:[^.\n]|\.\b){0,160}?\b(?:un-?ticked|unchecked|cleared|deselected|turned off|disabled(?! for the (?:tenant|mailbox)\b)|switched off)\b|\b(?:un-?ticked|unchecked|cleared|deselected|turned off|disabled)\b(?:[^.\n]|\.\b){0,60}?\bmanage email apps\b|(?:已驗證的 ?smtp|已验证的 ?smtp|經過驗證的 ?smtp|经过身份验证的 ?smtp)[」"”]?[^。\n]{0,6}(?:沒有勾選|没有勾选|未勾選|未勾选|沒勾|没勾)|(?:authentifiziertes smtp)["”]?(?:[^.\n]|\.\b){0,12}(?:kein (?:haken|häkchen)|nicht gesetzt)|\b(?:every|all)\b(?:[^.\n]|\.\b){0,40}\b(?:ticked|checked|enabled)\b(?:[^.\n]|\.\b){0,10}\bexcept\s+["“]?authenticated smtp\b/u;
 
 /** The user-words table. */
 
@@ -331,6 +350,17 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Security Defaults still didn't work").
     weights: { unknown: -1.5, security_defaults_enabled: 2.4, per_user_mfa: -1.2, wrong_credentials: -0.5 },
     why: "You say security defaults are on: they block Basic SMTP AUTH",
+  },
+  {
+    id: "words-security-defaults-turned-on",
+    source:
+      "Microsoft 'Security defaults in Microsoft Entra ID': turning them on blocks legacy authentication (Basic SMTP AUTH) for every user at once and asks each to register for MFA in the Authenticator app; a change someone made just before sending stopped (blind sets 70, 73)",
+    kind: "context",
+    // The change, beside the state words-security-defaults reads: the Authenticator sign-ups it brings are
+    // explained by it, not by per-user MFA.
+    evidence: (ev) => (SECURITY_DEFAULTS_TURNED_ON.test(ev.words) && !SECURITY_DEFAULTS_OFF.test(ev.words) ? 1 : 0),
+    weights: { security_defaults_enabled: 1.2, per_user_mfa: -1, conditional_access_block: -0.3 },
+    why: "Security defaults were turned on: they block Basic SMTP AUTH from that moment, for every account",
   },
   {
     id: "words-security-defaults-off",
@@ -622,9 +652,8 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source:
       "the legacy per-user MFA page's states Enabled / Enforced, as reporters name them in their language (Applicato, Appliqué, Erzwungen, Aplicado, Afgedwongen, 強制, 强制)",
     kind: "context",
-    evidence: said(
-      /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare|사용자별)(?:[^.\n]|\.\b){0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad|적용됨|exigido|obligatorio|forcé|wymuszone|vynuceno)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制|\benforced next to (?:each|every|their|the)\b|\b(?:status|state|stato|estado|statut|zustand)\b(?:[^.\n]|\.\b){0,25}["“„«](?:enforced|applicato|aplicado|exigido|erzwungen|appliqué|afgedwongen|wymuszon\w*)["”»]|["“]enable["”](?:[^.\n]|\.\b){0,60}\benforced\b|\b(?:mfa|multi-?factor(?: auth\w*)?|two-step verification) (?:status|state)\b(?:[^.\n]|\.\b){0,30}\benforced\b/u,
-    ),
+    // Not a negated mention ("no one is set to per-user MFA Enforced").
+    evidence: (ev) => (PER_USER_MFA_ENFORCED.test(negatedMentions(ev.words, MFA_NOUN, MFA_NOUN_LOCAL).rest) ? 1 : 0),
     weights: { per_user_mfa: 3, conditional_access_block: -0.8, security_defaults_enabled: -1.2, unknown: -1.5 },
     why: "You say per-user MFA is enforced for the account: a password-only SMTP sign-in cannot satisfy it",
   },
@@ -1500,6 +1529,24 @@ export const USER_WORD_RULES: readonly Rule[] = [
     },
     weights: { wrong_credentials: 4, oauth_misconfigured_app_or_sp: -2, unknown: -1.5 },
     why: "The XOAUTH2 user= names one mailbox and the delegated token was issued to another account: Exchange refuses a token for the wrong account (sign in as the mailbox when you get the token, or use an app-only token with SMTP.SendAsApp)",
+  },
+  {
+    id: "words-token-got-as-other-account",
+    source:
+      "Microsoft 'Authenticate an IMAP, POP or SMTP connection using OAuth': a delegated token is issued to the account that signs in when it is got, and SMTP accepts it only for that mailbox; a device's \"Get Token\" button, postfix sasl-xoauth2's initial grant or a device-code flow done while signed in as the admin or technician gives a token for the wrong account (535 5.7.3; blind sets 70, 72, 73)",
+    kind: "context",
+    // The token got while signed in as the reporter's own account ("logged in with MY account", "my own GDAP
+    // technician account"), in the same sentence as the token, grant or device code. Not a sign-in to give admin
+    // consent or to reach a portal: that is what an admin's own account is for.
+    evidence: said(
+      new RegExp(
+        String.raw`${TOKEN_STEP}[^.!?]{0,200}?${SIGNED_IN_AS_SELF}|${SIGNED_IN_AS_SELF}(?:(?!consent|portal|cent(?:er|re)\b|app reg)[^.!?]){0,120}?${TOKEN_STEP}`,
+        "u",
+      ),
+    ),
+    weights: { wrong_credentials: 3.5, oauth_misconfigured_app_or_sp: -1.5, unknown: -1.5 },
+    why: "The delegated token was got while signed in as another account than the mailbox: Exchange refuses a token for the wrong account (get it again signed in as the mailbox, or use an app-only token with SMTP.SendAsApp)",
+    question: "Which account signed in when the token was got? It must be the mailbox itself.",
   },
   {
     id: "words-recipient-limit-reached",

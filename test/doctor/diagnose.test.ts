@@ -3885,3 +3885,78 @@ Jetzt meldet der Kyocera-Drucker aber:
     expect(top(german)).toBe("smtp_auth_disabled_tenant");
   });
 });
+
+describe("blind sets 70–73: MSPs, the 2026 retirement, terse and lay reports", () => {
+  it("a delegated token got while signed in as the admin's own account is a token for the wrong account", () => {
+    const text =
+      "postfix + sasl-xoauth2 relay. 535 5.7.3 Authentication unsuccessful. app reg looks right, SMTP.Send delegated. oh wait. i did the initial token grant in the browser while logged in as my own admin acct not as noreply@";
+    expect(fired(text)).toContain("words-token-got-as-other-account");
+    expect(top(text)).toBe("wrong_credentials");
+    expect(
+      fired('When they pressed "Get Token" a sign-in came up, so I logged in with MY account and approved it.'),
+    ).toContain("words-token-got-as-other-account");
+    // An admin's own account is the right one for consent or for a portal.
+    expect(
+      fired("I signed in with my admin account to grant admin consent; the token now has SMTP.Send."),
+    ).not.toContain("words-token-got-as-other-account");
+    expect(
+      fired("I logged in with my own account to the Entra admin center and checked the token's scopes."),
+    ).not.toContain("words-token-got-as-other-account");
+  });
+
+  it("'no one is set to per-user MFA Enforced' is per-user MFA off", () => {
+    const text = "Both tenants have Security defaults disabled and no one is set to per-user MFA Enforced.";
+    expect(fired(text)).not.toContain("words-per-user-mfa-enforced");
+    expect(fired(text)).not.toContain("answer-per-user-mfa");
+    expect(fired("The scanner account is set to per-user MFA Enforced.")).toContain("words-per-user-mfa-enforced");
+  });
+
+  it("in a working-vs-failing comparison, what the working tenant has is not the failing one's cause", () => {
+    const text = `Same Sharp MFP, same settings template, two clients:
+- Fabrikam (fabrikam.com): scan to email works.
+- Wingtip Toys (wingtiptoys.com): fails with
+  535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.
+Differences: Fabrikam is Business Premium and we built our own CA policies there. Wingtip is Business Standard only, so no Conditional Access at all.
+In Entra > Overview > Properties the Wingtip tenant still has "Security defaults: Enabled". Fabrikam has it off.`;
+    expect(fired(text)).not.toContain("words-conditional-access");
+    expect(top(text)).toBe("security_defaults_enabled");
+    const inline =
+      "Two customers, same copier. Customer A fine, customer B fails at login with 535 5.7.139 the request did not meet the criteria. Customer B's tenant shows security defaults switched on, customer A had them turned off by us in 2022.";
+    expect(top(inline)).toBe("security_defaults_enabled");
+    // A From address that works is Send As, not a peer: its clause stays.
+    expect(
+      fired("Sending with From: hr@ doesn't work; sending with From: hrsystem@ works. hrsystem@ is excluded from MFA."),
+    ).not.toContain("words-mfa");
+  });
+
+  it("the Authenticated SMTP tick 'there for the others but not for' this mailbox is its switch off", () => {
+    const text =
+      'The copier shows "535 5.7.139 Authentication unsuccessful, the re..." cut off. Our IT guy said the "Authenticated SMTP" tick is there for mill and station but NOT for scan-high.';
+    expect(fired(text)).toContain("words-mailbox-smtp-unticked");
+    expect(top(text)).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("a change followed by a refusal is no fix that worked", () => {
+    const text = `My nephew ticked Authenticated SMTP, typed the password in again, rebooted the copier twice.
+Copier send log:
+  535 5.7.139 Authentication unsuccessful, basic authentication is disabled.
+The copier dealer then sent a bulletin saying our model needs a firmware with OAuth.`;
+    expect(fired(text)).not.toContain("fix-worked-wrong_credentials");
+    expect(fired("I typed the password in again and now it sends fine.")).toContain("fix-worked-wrong_credentials");
+  });
+
+  it("security defaults someone switched on, or a checklist step to turn them on that is ticked, is the change", () => {
+    const nephew =
+      'My nephew was sorting out the Authenticator app for me on Sunday and he switched on a thing called "security defaults". Monday, no reminders went out: 535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.';
+    expect(fired(nephew)).toContain("words-security-defaults-turned-on");
+    expect(top(nephew)).toBe("security_defaults_enabled");
+    const checklist =
+      'No CA policies (no P1), per-user MFA page shows erp@ as Disabled. 535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. On the 3rd we completed their onboarding checklist - step 14 "Turn on Security defaults (tenants without Entra P1)" is ticked.';
+    expect(fired(checklist)).toContain("words-security-defaults-turned-on");
+    expect(top(checklist)).toBe("security_defaults_enabled");
+    expect(fired("We never enabled security defaults.")).not.toContain("words-security-defaults-turned-on");
+    expect(fired('The article says to "turn on security defaults".')).not.toContain(
+      "words-security-defaults-turned-on",
+    );
+  });
+});
