@@ -240,7 +240,9 @@ export class YamlWalker {
 
   /**
    * A section that manages nothing unless it has a key (`smtpAuth`, `mfa`): like mapping(), and `{}`
-   * is reported at the key as empty, the way `smtpAuth:` with nothing after it is (fuzzer D6).
+   * is reported at the key as empty, the way `smtpAuth:` with nothing after it is (fuzzer D6). The
+   * maps of named entries inside a section (addressMap(): `mailboxes`, `users`; `oauth.apps`) may be
+   * `{}`, "none yet": the section then still says something (`mailboxes: {}` beside `others: inherit`).
    */
   section(e: Entry, known: readonly string[]): Map<string, Entry> | undefined {
     const m = this.mapping(e.value, e.path, known, e.keyNode);
@@ -251,7 +253,10 @@ export class YamlWalker {
     return m;
   }
 
-  /** A mapping keyed by mail address: validates and lower-cases each, and rejects case-insensitive duplicates. */
+  /**
+   * A mapping keyed by mail address: validates and lower-cases each, and rejects case-insensitive
+   * duplicates. `{}` is "none listed" and gives no entries; `key:` with nothing after it is an error.
+   */
   addressMap(e: Entry, what: "mailbox" | "user"): Entry[] {
     if (this.refuseAlias(e.value, e.path)) return [];
     if (!isMap(e.value)) {

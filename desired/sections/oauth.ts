@@ -31,14 +31,12 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
       apps.value,
       apps.keyNode,
       apps.path,
-      `must be a mapping of app names to { mailbox, appId, servicePrincipalObjectId } or { mailbox, create: true, credential }, not ${describe(apps.value)}`,
+      `must be a mapping of app names to { mailbox, appId, servicePrincipalObjectId } or { mailbox, create: true, credential }, not ${describe(apps.value)}; write {} for none`,
     );
     return [];
   }
-  if (apps.value.items.length === 0) {
-    w.issueAtNode(apps.keyNode, apps.path, "is empty; declare at least one app, or remove oauth to leave it unmanaged");
-    return [];
-  }
+  // `apps: {}` is "no apps yet", like `mailboxes: {}` and `users: {}`: a map of named entries may be
+  // empty, a section may not (docs/tenant-yaml.md, "Empty sections and empty maps").
   const out: OAuthAppDeclaration[] = [];
   // Lower-cased names of the apps accepted so far: a set, not a scan of `out` per app (fuzzer D5).
   const names = new Set<string>();
