@@ -5,12 +5,12 @@
  * ./walker.ts, the sections are ./sections/, the shapes ./types.ts.
  */
 import { readFileSync } from "node:fs";
-import { YAMLError, isMap, isScalar, parseDocument } from "yaml";
+import { YAMLError, isScalar, parseDocument } from "yaml";
 import { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_STATES } from "../m365/model.ts";
 import { conditionalAccessBaselineSection, oauthSection } from "./sections/oauth.ts";
 import { mfaSection, securityDefaultsSection, smtpAuthSection } from "./sections/settings.ts";
 import type { DesiredState, DesiredStateIssue, DesiredStateOptions } from "./types.ts";
-import { describe, escapeInvisible, isValidDate, show } from "./values.ts";
+import { describe, escapeInvisible, isMapping, isValidDate, show } from "./values.ts";
 import { YamlWalker } from "./walker.ts";
 import { TOP_KEYS } from "./keys.ts";
 import { checkDesiredStateLimits, decodeDesiredStateBytes } from "./limits.ts";
@@ -170,7 +170,7 @@ function validate(w: YamlWalker, text: string): DesiredState | undefined {
     });
     return undefined;
   }
-  if (!isMap(root)) {
+  if (!isMapping(root)) {
     w.issueAtNode(root, "", `the file must be a mapping with the keys ${TOP_KEYS.join(", ")}, not ${describe(root)}`);
     return undefined;
   }

@@ -4,7 +4,7 @@
  * location of each key for the doctor and the PR comment. The sections (./sections/) are written
  * with it; ./tenant-yaml.ts runs them.
  */
-import { LineCounter, isAlias, isMap, isScalar, isSeq } from "yaml";
+import { LineCounter, isAlias, isMap, isScalar } from "yaml";
 import type { ExceptionRecord } from "../providers/types.ts";
 import { EXCEPTION_KEYS, GUID } from "./keys.ts";
 import type { DesiredStateIssue, SourcePosition } from "./types.ts";
@@ -13,7 +13,10 @@ import {
   describe as describePlain,
   describeRedacted,
   isEmpty,
+  isList,
   isMailAddress,
+  isMapping,
+  keyAsWritten,
   isValidDate,
   secretHint,
   show as showPlain,
@@ -99,7 +102,7 @@ export class YamlWalker {
   /** A list of mail addresses, lower-cased; duplicates (ignoring case) are reported. */
   addressList(e: Entry): string[] | undefined {
     if (this.refuseAlias(e.value, e.path)) return undefined;
-    if (!isSeq(e.value)) {
+    if (!isList(e.value)) {
       this.issueAtValue(
         e.value,
         e.keyNode,
@@ -154,7 +157,7 @@ export class YamlWalker {
     entry: Entry,
     allowed: readonly S[],
   ): { state: S; short: boolean; valid: boolean; present: Set<string>; extras: ExceptionRecord } | undefined {
-    if (isMap(entry.value)) {
+    if (isMapping(entry.value)) {
       const m = this.mapping(entry.value, entry.path, EXCEPTION_KEYS, entry.keyNode);
       if (!m) return undefined;
       const stateEntry = m.get("state");
@@ -198,7 +201,7 @@ export class YamlWalker {
    */
   mapping(node: unknown, path: string, known: readonly string[], keyNode?: unknown): Map<string, Entry> | undefined {
     if (this.refuseAlias(node, path)) return undefined;
-    if (!isMap(node)) {
+    if (!isMapping(node)) {
       const message = isEmpty(node)
         ? emptySection(known)
         : `must be a mapping with the keys ${known.join(", ")}, not ${describe(node, path)}; remove it to leave it unmanaged`;
@@ -259,7 +262,7 @@ export class YamlWalker {
    */
   addressMap(e: Entry, what: "mailbox" | "user"): Entry[] {
     if (this.refuseAlias(e.value, e.path)) return [];
-    if (!isMap(e.value)) {
+    if (!isMapping(e.value)) {
       this.issueAtValue(
         e.value,
         e.keyNode,
@@ -301,7 +304,7 @@ export class YamlWalker {
     if (isScalar(key) && typeof key.value === "string" && key.value !== "") return key.value;
     const where = key ?? value;
     if (isScalar(key) && (typeof key.value === "number" || typeof key.value === "boolean")) {
-      const name = String(key.value);
+      const name = keyAsWritten(key) ?? "";
       this.issueAtNode(
         key,
         path ? `${path}.${name}` : name,

@@ -2,7 +2,6 @@
  * Issue 8's sections of tenant.yaml: `oauth.apps` (existing or created app registrations that send
  * with XOAUTH2, and their credentials) and `conditionalAccessBaseline`.
  */
-import { isMap } from "yaml";
 import {
   CONDITIONAL_ACCESS_STATES,
   type ConditionalAccessBaselineDeclaration,
@@ -12,7 +11,7 @@ import {
   type OAuthAppDeclaration,
   type OAuthCredential,
 } from "../types.ts";
-import { describe, show } from "../values.ts";
+import { describe, isMapping, show } from "../values.ts";
 import { APP_NAME, CA_BASELINE_KEYS, CREDENTIAL_KEYS, CREDENTIAL_TYPES, OAUTH_APP_KEYS, OAUTH_KEYS } from "../keys.ts";
 import type { Entry, YamlWalker } from "../walker.ts";
 import { readCertificateFile } from "./certificate.ts";
@@ -26,7 +25,7 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
     return [];
   }
   if (w.refuseAlias(apps.value, apps.path)) return [];
-  if (!isMap(apps.value)) {
+  if (!isMapping(apps.value)) {
     w.issueAtValue(
       apps.value,
       apps.keyNode,
