@@ -14,7 +14,7 @@ import { describe, escapeInvisible, isMapping, isValidDate, show } from "./value
 import { YamlWalker } from "./walker.ts";
 import { TOP_KEYS } from "./keys.ts";
 import { checkDesiredStateLimits, decodeDesiredStateBytes } from "./limits.ts";
-import { keyPathAtLine } from "./syntax-key.ts";
+import { keyPathAtLine, overIndentedSibling } from "./syntax-key.ts";
 
 export * from "./types.ts";
 export * from "./keys.ts";
@@ -149,13 +149,24 @@ function validate(w: YamlWalker, text: string): DesiredState | undefined {
     const why = version.version === "1.1" ? " (YAML 1.1 reads yes, no, on and off as true or false)" : "";
     w.issueAt(version.offset, "", `the file is YAML 1.2, not ${show(version.version)}; remove the %YAML line${why}`);
   }
+  const errorLines = new Set<number>();
   for (const e of syntax) {
     if (version && e.code === "BAD_DIRECTIVE" && e.message.startsWith("Unsupported YAML version")) continue;
     const message =
       e.code === "MULTIPLE_DOCS"
         ? "the file must hold a single YAML document; remove the second `---`"
         : `${e.name === "YAMLWarning" ? "YAML" : "YAML syntax error"}: ${e.message.split("\n")[0] ?? ""}`;
-    w.issueAt(e.pos[0], keyPathAtLine(text, w.lines.linePos(e.pos[0]).line), message);
+    const line = w.lines.linePos(e.pos[0]).line;
+    w.issueAt(e.pos[0], keyPathAtLine(text, line), message);
+    errorLines.add(line);
+  }
+  // yaml puts an over-indented key's error on the line before it: name the line to fix too (fuzzer D13).
+  const hinted = new Set<number>();
+  for (const line of errorLines) {
+    const over = overIndentedSibling(text, line);
+    if (!over || hinted.has(over.line)) continue;
+    hinted.add(over.line);
+    w.issues.push({ file: w.file, line: over.line, column: over.column, key: over.key, message: over.message });
   }
   if (w.issues.length > 0) return undefined;
 
