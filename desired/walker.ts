@@ -44,6 +44,78 @@ const BELONGS_UNDER: Record<string, string> = {
 };
 
 /**
+ * Other names admins use for a known key (lower case): the Entra portal's "Application (client) ID"
+ * is `appId` here, its "Object ID" the service principal's. Suggested only where the key is known.
+ */
+const SYNONYMS: Record<string, string> = {
+  clientid: "appId",
+  client_id: "appId",
+  applicationid: "appId",
+  application_id: "appId",
+  objectid: "servicePrincipalObjectId",
+  object_id: "servicePrincipalObjectId",
+  serviceprincipalid: "servicePrincipalObjectId",
+  spobjectid: "servicePrincipalObjectId",
+  enterpriseappobjectid: "servicePrincipalObjectId",
+  name: "displayName",
+  email: "mailbox",
+  mail: "mailbox",
+  address: "mailbox",
+  upn: "mailbox",
+  sender: "mailbox",
+  from: "mailbox",
+  status: "state",
+  expiry: "expires",
+  expiration: "expires",
+  expirationdate: "expires",
+  expirydate: "expires",
+  expireson: "expires",
+  validuntil: "expires",
+  until: "expires",
+  enddate: "expires",
+  change: "ticket",
+  changeticket: "ticket",
+  ticketid: "ticket",
+  approver: "owner",
+  contact: "owner",
+};
+
+/** A visible character outside ASCII: in a key, most likely a lookalike of a Latin letter. */
+const LOOKALIKE = /(?![\x00-\x7f])[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/** "it holds U+0410, which only looks like ASCII" for a key with LOOKALIKE characters, else "". */
+function lookalikes(key: string): string {
+  const foreign = [...new Set([...key].filter((c) => LOOKALIKE.test(c)))];
+  if (foreign.length === 0) return "";
+  const codes = foreign.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`);
+  return `it holds ${codes.join(", ")}, which only ${foreign.length === 1 ? "looks" : "look"} like ASCII`;
+}
+
+/**
+ * The hint after "unknown key; " for key `k` where `known` are allowed: a misspelling's closest key,
+ * another name for a known key (`clientId`), a dotted path written as one key, the section the key
+ * belongs to, or where addresses go; "" when none applies.
+ */
+function unknownKeyHint(k: string, known: readonly string[]): string {
+  const dotted = k.split(".");
+  if (dotted.length > 1 && known.includes(dotted[0]!)) {
+    const [head, ...rest] = dotted;
+    return `a dotted key is not a path in YAML; write "${head}:" on its own line and "${rest.join(".")}: …" indented under it. `;
+  }
+  const synonym = SYNONYMS[k.toLowerCase()];
+  if (synonym && known.includes(synonym) && synonym !== k) return `did you mean "${synonym}"? `;
+  const suggestion = closestKey(k, known);
+  // A letter from another script that looks Latin (Cyrillic а in smtpАuth) makes the key look right;
+  // invisible characters are already written as escapes (formatIssue).
+  const lookalike = isMailAddress(k) ? "" : lookalikes(k);
+  if (suggestion) return `did you mean "${suggestion}"${lookalike ? ` (${lookalike})` : ""}? `;
+  const elsewhere = BELONGS_UNDER[k];
+  if (elsewhere) return `"${k}" belongs under ${elsewhere}. `;
+  if (isMailAddress(k) && known.includes("mailboxes")) return "mailbox addresses belong under smtpAuth.mailboxes. ";
+  return lookalike ? `${lookalike}. ` : "";
+}
+
+/**
  * Key paths of the fields where a secret is most likely pasted by mistake (a client secret's value
  * for the app id, or into the credential): messages about them never quote the value (fuzzer D3).
  */
@@ -67,6 +139,22 @@ function show(value: unknown, path: string): string {
 /** The advice after a refused value at `path` that looks like a pasted secret, or "". */
 function secretAdvice(value: unknown, path: string): string {
   return isSecretProne(path) ? secretHint(value) : "";
+}
+
+/**
+ * After "… is not a valid mail address" for a key of the address map `e`: where a known key written
+ * there belongs (`others` indented under mfa.users is mfa's key, fuzzer D13); "" for anything else.
+ */
+function misplacedKey(raw: string, e: Entry, sectionKeys: readonly string[]): string {
+  const section = e.path.slice(0, -(e.key.length + 1));
+  if (sectionKeys.includes(raw))
+    return `; "${raw}" is a key of ${section}, not an address: indent it as deep as "${e.key}" (${section}.${raw})`;
+  if ((EXCEPTION_KEYS as readonly string[]).includes(raw))
+    return `; "${raw}" belongs in an entry: write the address first, then { ${EXCEPTION_KEYS.join(", ")} } under it`;
+  const elsewhere = BELONGS_UNDER[raw];
+  if (elsewhere) return `; "${raw}" belongs under ${elsewhere}`;
+  const foreign = lookalikes(raw);
+  return foreign ? `; ${foreign}` : "";
 }
 
 /** The documented message for an alias (`*name`), wherever one is written. */
@@ -218,15 +306,7 @@ export class YamlWalker {
         continue;
       }
       if (!known.includes(k)) {
-        const suggestion = closestKey(k, known);
-        const elsewhere = BELONGS_UNDER[k];
-        const hint = suggestion
-          ? `did you mean "${suggestion}"? `
-          : elsewhere
-            ? `"${k}" belongs under ${elsewhere}. `
-            : isMailAddress(k) && known.includes("mailboxes")
-              ? "mailbox addresses belong under smtpAuth.mailboxes. "
-              : "";
+        const hint = unknownKeyHint(k, known);
         this.issueAtNode(pair.key, p, `unknown key; ${hint}Known keys here: ${known.join(", ")}`);
         continue;
       }
@@ -260,7 +340,7 @@ export class YamlWalker {
    * A mapping keyed by mail address: validates and lower-cases each, and rejects case-insensitive
    * duplicates. `{}` is "none listed" and gives no entries; `key:` with nothing after it is an error.
    */
-  addressMap(e: Entry, what: "mailbox" | "user"): Entry[] {
+  addressMap(e: Entry, what: "mailbox" | "user", sectionKeys: readonly string[] = []): Entry[] {
     if (this.refuseAlias(e.value, e.path)) return [];
     if (!isMapping(e.value)) {
       this.issueAtValue(
@@ -277,7 +357,11 @@ export class YamlWalker {
       const raw = this.keyName(pair.key, pair.value, e.path);
       if (raw === undefined) continue;
       if (!isMailAddress(raw)) {
-        this.issueAtNode(pair.key, `${e.path}.${raw}`, `${show(raw, e.path)} is not a valid mail address`);
+        this.issueAtNode(
+          pair.key,
+          `${e.path}.${raw}`,
+          `${show(raw, e.path)} is not a valid mail address${misplacedKey(raw, e, sectionKeys)}`,
+        );
         continue;
       }
       const key = raw.toLowerCase();
