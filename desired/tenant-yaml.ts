@@ -84,6 +84,10 @@ export function loadDesiredState(file: string, opts: DesiredStateOptions = {}): 
 export function parseDesiredState(text: string, file: string, opts: DesiredStateOptions = {}): DesiredState {
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   if (!isValidDate(today)) throw new Error(`[today] must be a date YYYY-MM-DD, got ${show(today)}`);
+  // YAML 1.2 §5.4 reads a lone CR (classic Mac line ends) as a line break; the yaml library does not,
+  // and read a CR-only file as one line with the key "smtpAuth:\r  organization". One character for
+  // one keeps every offset, so lines and columns are the ones an editor shows.
+  text = text.replace(/\r(?!\n)/g, "\n");
   let limits: DesiredStateIssue[];
   const w = new YamlWalker(file, today);
   let state: DesiredState | undefined;
