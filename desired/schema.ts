@@ -98,7 +98,6 @@ export function buildTenantSchema(): Schema {
         organization: { type: "string", enum: [...ORGANIZATION_SMTP_AUTH_STATES], description: "Set-TransportConfig" },
         mailboxes: {
           type: "object",
-          minProperties: 1,
           propertyNames: { pattern: ADDRESS },
           additionalProperties: exception(MAILBOX_SMTP_AUTH_STATES, "SMTP AUTH"),
           description: "per-mailbox SMTP AUTH (Set-CASMailbox); enabled needs owner and expires",
@@ -112,7 +111,6 @@ export function buildTenantSchema(): Schema {
       {
         users: {
           type: "object",
-          minProperties: 1,
           propertyNames: { pattern: ADDRESS },
           additionalProperties: exception(PER_USER_MFA_STATES, "per-user MFA"),
         },
@@ -129,7 +127,6 @@ export function buildTenantSchema(): Schema {
       {
         apps: {
           type: "object",
-          minProperties: 1,
           propertyNames: { pattern: caseless(APP_NAME) },
           additionalProperties: mapping(
             OAUTH_APP_KEYS,

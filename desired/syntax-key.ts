@@ -86,3 +86,53 @@ function scanLine(raw: string, s: Scan): void {
     }
   }
 }
+
+/** A key line indented deeper than the key-with-a-value line before it, found after a syntax error. */
+export interface OverIndentedKey {
+  line: number;
+  column: number;
+  key: string;
+  message: string;
+}
+
+/**
+ * When line `line` (1-based) declares a key with its value on the same line (`organization: disabled`)
+ * and a later line, before anything at that indentation or less, declares a key indented deeper
+ * (`    others: inherit`), that later line is the mistake: yaml reads it as more of the value and
+ * reports the error on `line` (fuzzer D13). Returns the deeper key's position, its path as a sibling
+ * of `line`'s key, and a message saying how deep to indent it; undefined when the lines are not so.
+ */
+export function overIndentedSibling(text: string, line: number): OverIndentedKey | undefined {
+  const lines = text.split(/\r\n|\r|\n/);
+  const at = lines[line - 1];
+  const first = at === undefined ? undefined : keyLine(at);
+  if (!first?.inlineValue) return undefined;
+  // A block scalar (`reason: |`), or a quote or flow collection left open, continues on deeper lines.
+  const open: Scan = { depth: 0 };
+  scanLine(at!, open);
+  if (open.quote !== undefined || open.depth > 0 || /:[ \t]+[|>]/.test(at!)) return undefined;
+  for (let i = line; i < lines.length; i++) {
+    const raw = lines[i]!;
+    if (/^[ \t]*(#|$)/.test(raw)) continue;
+    const indent = /^[ \t]*/.exec(raw)![0].length;
+    if (indent <= first.indent) return undefined;
+    const deeper = keyLine(raw);
+    if (!deeper) continue; // more of a multi-line value
+    // The parent is the nearest line above declaring a key less indented; keys may hold dots (addresses).
+    let parent = "";
+    for (let j = line - 2; j >= 0; j--) {
+      const above = keyLine(lines[j]!);
+      if (above && above.indent < first.indent) {
+        parent = keyPathAtLine(text, j + 1);
+        break;
+      }
+    }
+    return {
+      line: i + 1,
+      column: deeper.indent + 1,
+      key: parent ? `${parent}.${deeper.key}` : deeper.key,
+      message: `indented deeper than "${first.key}" on line ${line}, which already has a value, so YAML reads this line as more of that value; indent it by ${first.indent} ${first.indent === 1 ? "space" : "spaces"} like "${first.key}", or, if it belongs under "${first.key}", remove that value`,
+    };
+  }
+  return undefined;
+}

@@ -5,16 +5,16 @@
  * ./walker.ts, the sections are ./sections/, the shapes ./types.ts.
  */
 import { readFileSync } from "node:fs";
-import { YAMLError, isMap, isScalar, parseDocument } from "yaml";
+import { YAMLError, isScalar, parseDocument } from "yaml";
 import { MAILBOX_SMTP_AUTH_STATES, ORGANIZATION_SMTP_AUTH_STATES, PER_USER_MFA_STATES } from "../m365/model.ts";
 import { conditionalAccessBaselineSection, oauthSection } from "./sections/oauth.ts";
 import { mfaSection, securityDefaultsSection, smtpAuthSection } from "./sections/settings.ts";
 import type { DesiredState, DesiredStateIssue, DesiredStateOptions } from "./types.ts";
-import { describe, escapeInvisible, isValidDate, show } from "./values.ts";
+import { describe, escapeInvisible, isMapping, isValidDate, show } from "./values.ts";
 import { YamlWalker } from "./walker.ts";
 import { TOP_KEYS } from "./keys.ts";
 import { checkDesiredStateLimits, decodeDesiredStateBytes } from "./limits.ts";
-import { keyPathAtLine } from "./syntax-key.ts";
+import { keyPathAtLine, overIndentedSibling } from "./syntax-key.ts";
 
 export * from "./types.ts";
 export * from "./keys.ts";
@@ -84,6 +84,10 @@ export function loadDesiredState(file: string, opts: DesiredStateOptions = {}): 
 export function parseDesiredState(text: string, file: string, opts: DesiredStateOptions = {}): DesiredState {
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   if (!isValidDate(today)) throw new Error(`[today] must be a date YYYY-MM-DD, got ${show(today)}`);
+  // YAML 1.2 §5.4 reads a lone CR (classic Mac line ends) as a line break; the yaml library does not,
+  // and read a CR-only file as one line with the key "smtpAuth:\r  organization". One character for
+  // one keeps every offset, so lines and columns are the ones an editor shows.
+  text = text.replace(/\r(?!\n)/g, "\n");
   let limits: DesiredStateIssue[];
   const w = new YamlWalker(file, today);
   let state: DesiredState | undefined;
@@ -149,13 +153,24 @@ function validate(w: YamlWalker, text: string): DesiredState | undefined {
     const why = version.version === "1.1" ? " (YAML 1.1 reads yes, no, on and off as true or false)" : "";
     w.issueAt(version.offset, "", `the file is YAML 1.2, not ${show(version.version)}; remove the %YAML line${why}`);
   }
+  const errorLines = new Set<number>();
   for (const e of syntax) {
     if (version && e.code === "BAD_DIRECTIVE" && e.message.startsWith("Unsupported YAML version")) continue;
     const message =
       e.code === "MULTIPLE_DOCS"
         ? "the file must hold a single YAML document; remove the second `---`"
         : `${e.name === "YAMLWarning" ? "YAML" : "YAML syntax error"}: ${e.message.split("\n")[0] ?? ""}`;
-    w.issueAt(e.pos[0], keyPathAtLine(text, w.lines.linePos(e.pos[0]).line), message);
+    const line = w.lines.linePos(e.pos[0]).line;
+    w.issueAt(e.pos[0], keyPathAtLine(text, line), message);
+    errorLines.add(line);
+  }
+  // yaml puts an over-indented key's error on the line before it: name the line to fix too (fuzzer D13).
+  const hinted = new Set<number>();
+  for (const line of errorLines) {
+    const over = overIndentedSibling(text, line);
+    if (!over || hinted.has(over.line)) continue;
+    hinted.add(over.line);
+    w.issues.push({ file: w.file, line: over.line, column: over.column, key: over.key, message: over.message });
   }
   if (w.issues.length > 0) return undefined;
 
@@ -170,7 +185,7 @@ function validate(w: YamlWalker, text: string): DesiredState | undefined {
     });
     return undefined;
   }
-  if (!isMap(root)) {
+  if (!isMapping(root)) {
     w.issueAtNode(root, "", `the file must be a mapping with the keys ${TOP_KEYS.join(", ")}, not ${describe(root)}`);
     return undefined;
   }

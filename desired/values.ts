@@ -2,7 +2,7 @@
  * Scalar checks and renderings shared by the tenant.yaml walker and its sections: mail addresses,
  * dates, safe quoting of values in messages, and "did you mean" suggestions for misspelt keys.
  */
-import { isMap, isScalar, isSeq } from "yaml";
+import { isMap, isScalar, isSeq, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
 
 /**
  * A pragmatic address check: one @, a dot-atom local part, and a domain with a dotted TLD that is
@@ -21,7 +21,10 @@ export function isValidDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999, and 0001-01-01 failed the
+  // round trip as "not a date" when it is a date long expired (fuzzer D11).
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
@@ -95,19 +98,68 @@ export function secretHint(value: unknown): string {
     : "";
 }
 
+/**
+ * The YAML 1.1 types yaml resolves when a node is tagged with them explicitly (`!!binary Q0hH…`,
+ * `!!set { a, b }`): named in messages by type and tag, and never taken for a plain mapping or list.
+ */
+const TYPED = new Map<string, string>([
+  ["tag:yaml.org,2002:binary", "binary data (!!binary)"],
+  ["tag:yaml.org,2002:timestamp", "a timestamp (!!timestamp)"],
+  ["tag:yaml.org,2002:set", "a set (!!set)"],
+  ["tag:yaml.org,2002:omap", "an ordered map (!!omap)"],
+  ["tag:yaml.org,2002:pairs", "a list of pairs (!!pairs)"],
+]);
+
+function typed(node: unknown): string | undefined {
+  const tag = (node as { tag?: unknown } | null)?.tag;
+  return typeof tag === "string" ? TYPED.get(tag) : undefined;
+}
+
+/** A plain mapping: `isMap` without a `!!set` (whose keys would be read as fields with no value). */
+export function isMapping(node: unknown): node is YAMLMap {
+  return isMap(node) && typed(node) === undefined;
+}
+
+/** A plain list: `isSeq` without a `!!omap` or `!!pairs`. */
+export function isList(node: unknown): node is YAMLSeq {
+  return isSeq(node) && typed(node) === undefined;
+}
+
+/**
+ * A number as the file writes it (`0755`, `0x1F40`, a 20-digit ticket, `.inf`), not as resolved
+ * (493, 8000, a rounded 20261203104212345000, Infinity): the advice to quote it must show the
+ * number the admin typed (fuzzer D12). Long sources are described by their length.
+ */
+function numberAsWritten(node: Scalar): string {
+  const src = node.source;
+  if (typeof src !== "string" || src === "") return show(node.value);
+  return src.length > 40 ? `of ${src.length} characters` : escapeInvisible(src);
+}
+
 /** Describes a node's kind for "must be X, not Y" messages, quoting scalars with show(). */
 export function describe(node: unknown): string {
+  const t = typed(node);
+  if (t) return t;
   if (isMap(node)) return "a mapping";
   if (isSeq(node)) return "a list";
   if (isScalar(node)) {
     const v = node.value;
     if (v === null) return "an empty value";
     if (typeof v === "string") return `the string ${show(v)}`;
-    if (typeof v === "number") return `the number ${show(v)}`;
+    if (typeof v === "number" || typeof v === "bigint") return `the number ${numberAsWritten(node)}`;
     if (typeof v === "boolean") return `the boolean ${show(v)}`;
+    if (v instanceof Uint8Array) return "binary data (!!binary)";
+    if (v instanceof Date) return "a timestamp (!!timestamp)";
     return show(v);
   }
   return "an empty value";
+}
+
+/** A scalar key as the file writes it (`0755`, not 493), for key paths; undefined for other nodes. */
+export function keyAsWritten(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  if (typeof node.value === "number" && typeof node.source === "string" && node.source !== "") return node.source;
+  return String(node.value);
 }
 
 /** Plain Levenshtein distance, enough for typo suggestions on short key names. */

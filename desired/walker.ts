@@ -4,7 +4,7 @@
  * location of each key for the doctor and the PR comment. The sections (./sections/) are written
  * with it; ./tenant-yaml.ts runs them.
  */
-import { LineCounter, isAlias, isMap, isScalar, isSeq } from "yaml";
+import { LineCounter, isAlias, isMap, isScalar } from "yaml";
 import type { ExceptionRecord } from "../providers/types.ts";
 import { EXCEPTION_KEYS, GUID } from "./keys.ts";
 import type { DesiredStateIssue, SourcePosition } from "./types.ts";
@@ -13,7 +13,10 @@ import {
   describe as describePlain,
   describeRedacted,
   isEmpty,
+  isList,
   isMailAddress,
+  isMapping,
+  keyAsWritten,
   isValidDate,
   secretHint,
   show as showPlain,
@@ -41,6 +44,78 @@ const BELONGS_UNDER: Record<string, string> = {
 };
 
 /**
+ * Other names admins use for a known key (lower case): the Entra portal's "Application (client) ID"
+ * is `appId` here, its "Object ID" the service principal's. Suggested only where the key is known.
+ */
+const SYNONYMS: Record<string, string> = {
+  clientid: "appId",
+  client_id: "appId",
+  applicationid: "appId",
+  application_id: "appId",
+  objectid: "servicePrincipalObjectId",
+  object_id: "servicePrincipalObjectId",
+  serviceprincipalid: "servicePrincipalObjectId",
+  spobjectid: "servicePrincipalObjectId",
+  enterpriseappobjectid: "servicePrincipalObjectId",
+  name: "displayName",
+  email: "mailbox",
+  mail: "mailbox",
+  address: "mailbox",
+  upn: "mailbox",
+  sender: "mailbox",
+  from: "mailbox",
+  status: "state",
+  expiry: "expires",
+  expiration: "expires",
+  expirationdate: "expires",
+  expirydate: "expires",
+  expireson: "expires",
+  validuntil: "expires",
+  until: "expires",
+  enddate: "expires",
+  change: "ticket",
+  changeticket: "ticket",
+  ticketid: "ticket",
+  approver: "owner",
+  contact: "owner",
+};
+
+/** A visible character outside ASCII: in a key, most likely a lookalike of a Latin letter. */
+const LOOKALIKE = /(?![\x00-\x7f])[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/** "it holds U+0410, which only looks like ASCII" for a key with LOOKALIKE characters, else "". */
+function lookalikes(key: string): string {
+  const foreign = [...new Set([...key].filter((c) => LOOKALIKE.test(c)))];
+  if (foreign.length === 0) return "";
+  const codes = foreign.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`);
+  return `it holds ${codes.join(", ")}, which only ${foreign.length === 1 ? "looks" : "look"} like ASCII`;
+}
+
+/**
+ * The hint after "unknown key; " for key `k` where `known` are allowed: a misspelling's closest key,
+ * another name for a known key (`clientId`), a dotted path written as one key, the section the key
+ * belongs to, or where addresses go; "" when none applies.
+ */
+function unknownKeyHint(k: string, known: readonly string[]): string {
+  const dotted = k.split(".");
+  if (dotted.length > 1 && known.includes(dotted[0]!)) {
+    const [head, ...rest] = dotted;
+    return `a dotted key is not a path in YAML; write "${head}:" on its own line and "${rest.join(".")}: …" indented under it. `;
+  }
+  const synonym = SYNONYMS[k.toLowerCase()];
+  if (synonym && known.includes(synonym) && synonym !== k) return `did you mean "${synonym}"? `;
+  const suggestion = closestKey(k, known);
+  // A letter from another script that looks Latin (Cyrillic а in smtpАuth) makes the key look right;
+  // invisible characters are already written as escapes (formatIssue).
+  const lookalike = isMailAddress(k) ? "" : lookalikes(k);
+  if (suggestion) return `did you mean "${suggestion}"${lookalike ? ` (${lookalike})` : ""}? `;
+  const elsewhere = BELONGS_UNDER[k];
+  if (elsewhere) return `"${k}" belongs under ${elsewhere}. `;
+  if (isMailAddress(k) && known.includes("mailboxes")) return "mailbox addresses belong under smtpAuth.mailboxes. ";
+  return lookalike ? `${lookalike}. ` : "";
+}
+
+/**
  * Key paths of the fields where a secret is most likely pasted by mistake (a client secret's value
  * for the app id, or into the credential): messages about them never quote the value (fuzzer D3).
  */
@@ -64,6 +139,22 @@ function show(value: unknown, path: string): string {
 /** The advice after a refused value at `path` that looks like a pasted secret, or "". */
 function secretAdvice(value: unknown, path: string): string {
   return isSecretProne(path) ? secretHint(value) : "";
+}
+
+/**
+ * After "… is not a valid mail address" for a key of the address map `e`: where a known key written
+ * there belongs (`others` indented under mfa.users is mfa's key, fuzzer D13); "" for anything else.
+ */
+function misplacedKey(raw: string, e: Entry, sectionKeys: readonly string[]): string {
+  const section = e.path.slice(0, -(e.key.length + 1));
+  if (sectionKeys.includes(raw))
+    return `; "${raw}" is a key of ${section}, not an address: indent it as deep as "${e.key}" (${section}.${raw})`;
+  if ((EXCEPTION_KEYS as readonly string[]).includes(raw))
+    return `; "${raw}" belongs in an entry: write the address first, then { ${EXCEPTION_KEYS.join(", ")} } under it`;
+  const elsewhere = BELONGS_UNDER[raw];
+  if (elsewhere) return `; "${raw}" belongs under ${elsewhere}`;
+  const foreign = lookalikes(raw);
+  return foreign ? `; ${foreign}` : "";
 }
 
 /** The documented message for an alias (`*name`), wherever one is written. */
@@ -99,7 +190,7 @@ export class YamlWalker {
   /** A list of mail addresses, lower-cased; duplicates (ignoring case) are reported. */
   addressList(e: Entry): string[] | undefined {
     if (this.refuseAlias(e.value, e.path)) return undefined;
-    if (!isSeq(e.value)) {
+    if (!isList(e.value)) {
       this.issueAtValue(
         e.value,
         e.keyNode,
@@ -154,7 +245,7 @@ export class YamlWalker {
     entry: Entry,
     allowed: readonly S[],
   ): { state: S; short: boolean; valid: boolean; present: Set<string>; extras: ExceptionRecord } | undefined {
-    if (isMap(entry.value)) {
+    if (isMapping(entry.value)) {
       const m = this.mapping(entry.value, entry.path, EXCEPTION_KEYS, entry.keyNode);
       if (!m) return undefined;
       const stateEntry = m.get("state");
@@ -198,7 +289,7 @@ export class YamlWalker {
    */
   mapping(node: unknown, path: string, known: readonly string[], keyNode?: unknown): Map<string, Entry> | undefined {
     if (this.refuseAlias(node, path)) return undefined;
-    if (!isMap(node)) {
+    if (!isMapping(node)) {
       const message = isEmpty(node)
         ? emptySection(known)
         : `must be a mapping with the keys ${known.join(", ")}, not ${describe(node, path)}; remove it to leave it unmanaged`;
@@ -215,15 +306,7 @@ export class YamlWalker {
         continue;
       }
       if (!known.includes(k)) {
-        const suggestion = closestKey(k, known);
-        const elsewhere = BELONGS_UNDER[k];
-        const hint = suggestion
-          ? `did you mean "${suggestion}"? `
-          : elsewhere
-            ? `"${k}" belongs under ${elsewhere}. `
-            : isMailAddress(k) && known.includes("mailboxes")
-              ? "mailbox addresses belong under smtpAuth.mailboxes. "
-              : "";
+        const hint = unknownKeyHint(k, known);
         this.issueAtNode(pair.key, p, `unknown key; ${hint}Known keys here: ${known.join(", ")}`);
         continue;
       }
@@ -240,7 +323,9 @@ export class YamlWalker {
 
   /**
    * A section that manages nothing unless it has a key (`smtpAuth`, `mfa`): like mapping(), and `{}`
-   * is reported at the key as empty, the way `smtpAuth:` with nothing after it is (fuzzer D6).
+   * is reported at the key as empty, the way `smtpAuth:` with nothing after it is (fuzzer D6). The
+   * maps of named entries inside a section (addressMap(): `mailboxes`, `users`; `oauth.apps`) may be
+   * `{}`, "none yet": the section then still says something (`mailboxes: {}` beside `others: inherit`).
    */
   section(e: Entry, known: readonly string[]): Map<string, Entry> | undefined {
     const m = this.mapping(e.value, e.path, known, e.keyNode);
@@ -251,10 +336,13 @@ export class YamlWalker {
     return m;
   }
 
-  /** A mapping keyed by mail address: validates and lower-cases each, and rejects case-insensitive duplicates. */
-  addressMap(e: Entry, what: "mailbox" | "user"): Entry[] {
+  /**
+   * A mapping keyed by mail address: validates and lower-cases each, and rejects case-insensitive
+   * duplicates. `{}` is "none listed" and gives no entries; `key:` with nothing after it is an error.
+   */
+  addressMap(e: Entry, what: "mailbox" | "user", sectionKeys: readonly string[] = []): Entry[] {
     if (this.refuseAlias(e.value, e.path)) return [];
-    if (!isMap(e.value)) {
+    if (!isMapping(e.value)) {
       this.issueAtValue(
         e.value,
         e.keyNode,
@@ -269,7 +357,11 @@ export class YamlWalker {
       const raw = this.keyName(pair.key, pair.value, e.path);
       if (raw === undefined) continue;
       if (!isMailAddress(raw)) {
-        this.issueAtNode(pair.key, `${e.path}.${raw}`, `${show(raw, e.path)} is not a valid mail address`);
+        this.issueAtNode(
+          pair.key,
+          `${e.path}.${raw}`,
+          `${show(raw, e.path)} is not a valid mail address${misplacedKey(raw, e, sectionKeys)}`,
+        );
         continue;
       }
       const key = raw.toLowerCase();
@@ -296,7 +388,7 @@ export class YamlWalker {
     if (isScalar(key) && typeof key.value === "string" && key.value !== "") return key.value;
     const where = key ?? value;
     if (isScalar(key) && (typeof key.value === "number" || typeof key.value === "boolean")) {
-      const name = String(key.value);
+      const name = keyAsWritten(key) ?? "";
       this.issueAtNode(
         key,
         path ? `${path}.${name}` : name,

@@ -2,7 +2,6 @@
  * Issue 8's sections of tenant.yaml: `oauth.apps` (existing or created app registrations that send
  * with XOAUTH2, and their credentials) and `conditionalAccessBaseline`.
  */
-import { isMap } from "yaml";
 import {
   CONDITIONAL_ACCESS_STATES,
   type ConditionalAccessBaselineDeclaration,
@@ -12,7 +11,7 @@ import {
   type OAuthAppDeclaration,
   type OAuthCredential,
 } from "../types.ts";
-import { describe, show } from "../values.ts";
+import { describe, isMapping, show } from "../values.ts";
 import { APP_NAME, CA_BASELINE_KEYS, CREDENTIAL_KEYS, CREDENTIAL_TYPES, OAUTH_APP_KEYS, OAUTH_KEYS } from "../keys.ts";
 import type { Entry, YamlWalker } from "../walker.ts";
 import { readCertificateFile } from "./certificate.ts";
@@ -26,19 +25,17 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
     return [];
   }
   if (w.refuseAlias(apps.value, apps.path)) return [];
-  if (!isMap(apps.value)) {
+  if (!isMapping(apps.value)) {
     w.issueAtValue(
       apps.value,
       apps.keyNode,
       apps.path,
-      `must be a mapping of app names to { mailbox, appId, servicePrincipalObjectId } or { mailbox, create: true, credential }, not ${describe(apps.value)}`,
+      `must be a mapping of app names to { mailbox, appId, servicePrincipalObjectId } or { mailbox, create: true, credential }, not ${describe(apps.value)}; write {} for none`,
     );
     return [];
   }
-  if (apps.value.items.length === 0) {
-    w.issueAtNode(apps.keyNode, apps.path, "is empty; declare at least one app, or remove oauth to leave it unmanaged");
-    return [];
-  }
+  // `apps: {}` is "no apps yet", like `mailboxes: {}` and `users: {}`: a map of named entries may be
+  // empty, a section may not (docs/tenant-yaml.md, "Empty sections and empty maps").
   const out: OAuthAppDeclaration[] = [];
   // Lower-cased names of the apps accepted so far: a set, not a scan of `out` per app (fuzzer D5).
   const names = new Set<string>();

@@ -63,7 +63,7 @@ export function smtpAuthSection(w: YamlWalker, e: Entry, state: DesiredState): v
   }
   const mailboxes = m.get("mailboxes");
   if (!mailboxes) return;
-  for (const entry of w.addressMap(mailboxes, "mailbox")) {
+  for (const entry of w.addressMap(mailboxes, "mailbox", SMTP_AUTH_KEYS)) {
     const r = w.stateEntry(entry, MAILBOX_SMTP_AUTH_STATES);
     if (!r) continue;
     const mb: MailboxSmtpAuthInputs = { mailbox: entry.key, state: r.state, ...r.extras };
@@ -101,7 +101,7 @@ export function mfaSection(w: YamlWalker, e: Entry, state: DesiredState): void {
   }
   const users = m?.get("users");
   if (!users) return;
-  for (const entry of w.addressMap(users, "user")) {
+  for (const entry of w.addressMap(users, "user", MFA_KEYS)) {
     const r = w.stateEntry(entry, PER_USER_MFA_STATES);
     if (r?.valid) state.mfaUsers.push({ user: entry.key, state: r.state, ...r.extras });
   }

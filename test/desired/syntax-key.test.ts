@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyPathAtLine } from "../../desired/syntax-key.ts";
+import { keyPathAtLine, overIndentedSibling } from "../../desired/syntax-key.ts";
 
 // A YAML syntax error leaves no document to walk; the key it is reported under comes from the lines.
 const TENANT = [
@@ -77,5 +77,23 @@ describe("keyPathAtLine on a line that declares no key", () => {
     const text = "smtpAuth:\n  others: inherit\n%YAML 1.2\nmfa:\n  users:\n    stray words\n";
     expect(keyPathAtLine(text, 3)).toBe("");
     expect(keyPathAtLine(text, 6)).toBe("mfa.users");
+  });
+});
+
+// yaml reports an over-indented key on the line before it (fuzzer D13): the deeper line is named as well.
+describe("overIndentedSibling", () => {
+  it("names the deeper key as a sibling of the key with a value, past blank lines and comments", () => {
+    const text = "mfa:\n  users:\n    a@contoso.com: disabled\n\n    # note\n      b@contoso.com: enabled\n";
+    expect(overIndentedSibling(text, 3)).toMatchObject({ line: 6, column: 7, key: "mfa.users.b@contoso.com" });
+  });
+
+  it.each([
+    ["a key with no value on its line", "smtpAuth:\n    others: inherit\n", 1],
+    ["a block scalar", "securityDefaults:\n  reason: |\n    why: this\n", 2],
+    ["a quote left open", 'securityDefaults:\n  reason: "why\n    because: this"\n', 2],
+    ["a deeper line that is no key", "securityDefaults:\n  reason: a\n    long reason\n", 2],
+    ["a sibling at the same depth", "smtpAuth:\n  organization: disabled\n  others: inherit\n", 2],
+  ])("leaves %s alone", (_, text, line) => {
+    expect(overIndentedSibling(text, line)).toBeUndefined();
   });
 });

@@ -157,6 +157,19 @@ describe("valid desired state", () => {
     });
   });
 
+  // A map of named entries may be empty ("none listed yet"), a section may not (fuzzer D6; the schema
+  // test checks the JSON Schema agrees, docs/tenant-yaml.md says why).
+  it.each([
+    ["smtpAuth: { mailboxes: {} }", ["smtpAuth", "smtpAuth.mailboxes"]],
+    ["smtpAuth:\n  mailboxes: {}\n  others: inherit\n", ["smtpAuth", "smtpAuth.mailboxes", "smtpAuth.others"]],
+    ["mfa: { users: {} }", ["mfa", "mfa.users"]],
+    ["oauth: { apps: {} }", ["oauth", "oauth.apps"]],
+  ])("accepts an empty map of names: %j", (text, keys) => {
+    const state = parseDesiredState(text, "t.yaml", { today: TODAY });
+    expect([state.mailboxes, state.mfaUsers, state.oauthApps]).toEqual([[], [], []]);
+    expect([...state.locations.keys()]).toEqual(keys);
+  });
+
   it("accepts `{}` as an explicit file that manages nothing", () => {
     expect(parseDesiredState("{}\n", "t.yaml", { today: TODAY })).toEqual({
       file: "t.yaml",
