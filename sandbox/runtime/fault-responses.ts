@@ -20,17 +20,27 @@ import type { FaultRule } from "./faults.ts";
 export const CONCURRENCY_REFUSAL_TEXT =
   "You have reached the maximum number of concurrent requests per tenant. Please wait and try again";
 
-/** The plain-text concurrency refusal, with the given status (default 400) and optional Retry-After. */
-export function concurrencyRefusal(status = 400, retryAfter?: number | string): SandboxHttpError {
+/**
+ * The concurrency refusal, with the given status (default 400) and optional Retry-After: plain text, or
+ * with `inEnvelope` the same text in `error.details[0].message` of Exchange's JSON error envelope under a
+ * generic "Error executing cmdlet" (where CIPP's New-ExoRequest reads an error's text first).
+ */
+export function concurrencyRefusal(status = 400, retryAfter?: number | string, inEnvelope = false): SandboxHttpError {
+  const retry: Record<string, string> = retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) };
   return new SandboxHttpError({
     status,
     code: "ConcurrencyLimitExceeded",
     message: CONCURRENCY_REFUSAL_TEXT,
-    body: CONCURRENCY_REFUSAL_TEXT,
-    headers: {
-      "Content-Type": "text/plain; charset=utf-8",
-      ...(retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) }),
-    },
+    body: inEnvelope
+      ? {
+          error: {
+            code: "ConcurrencyLimitExceeded",
+            message: "Error executing cmdlet",
+            details: [{ code: "Client", target: "", message: CONCURRENCY_REFUSAL_TEXT }],
+          },
+        }
+      : CONCURRENCY_REFUSAL_TEXT,
+    headers: inEnvelope ? retry : { "Content-Type": "text/plain; charset=utf-8", ...retry },
   });
 }
 
@@ -130,7 +140,7 @@ export function faultResponse(
       case "502":
         return statusFault(api, Number(f.kind) as 408 | 500 | 502, ectx);
       case "concurrency":
-        return concurrencyRefusal(f.status ?? 400, f.retryAfter);
+        return concurrencyRefusal(f.status ?? 400, f.retryAfter, f.shape === "error");
       case "redirect": {
         const location = `${(f.location ?? regionalBaseUrl).replace(/\/+$/, "")}${pathAndQuery}`;
         return new SandboxHttpError({

@@ -78,7 +78,10 @@ export interface FaultRuleInput {
   status?: number;
   /** Redirect target base URL; default the sandbox's regional listener. The request's path and query are kept. */
   location?: string;
-  /** "error-in-200" only: where the error goes; default "error". */
+  /**
+   * "error-in-200": where the error goes; default "error". "concurrency": `error` puts the refusal's
+   * text in `error.details[0].message` of Exchange's JSON envelope instead of a plain-text body.
+   */
   shape?: ErrorIn200Shape;
   /** "error-in-200" only: which error; default "transient". */
   reason?: ErrorIn200Reason;
@@ -125,6 +128,12 @@ export class FaultInjector {
       throw new Error(`[location] must be an https URL`);
     if (input.shape !== undefined && !(ERROR_IN_200_SHAPES as readonly string[]).includes(input.shape))
       throw new Error(`[shape] must be one of ${ERROR_IN_200_SHAPES.join(", ")}`);
+    if (
+      input.shape !== undefined &&
+      input.kind !== "error-in-200" &&
+      !(input.kind === "concurrency" && input.shape === "error")
+    )
+      throw new Error(`[shape] applies to error-in-200, and shape error to concurrency`);
     if (input.reason !== undefined && !(ERROR_IN_200_REASONS as readonly string[]).includes(input.reason))
       throw new Error(`[reason] must be one of ${ERROR_IN_200_REASONS.join(", ")}`);
     if (input.aadsts !== undefined && !(FAULT_AADSTS_CODES as readonly number[]).includes(input.aadsts))

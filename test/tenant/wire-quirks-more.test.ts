@@ -1,0 +1,93 @@
+/**
+ * More of the real service's wire quirks (the quirks review's findings 9–13), reproduced by the
+ * sandbox's fault kinds and driven through the project's own tenant client over TLS, as
+ * wire-quirks.test.ts does for findings 1–6. Each test fails on the client as it was before its fix
+ * (see the comment on each). Waits are recorded through the client's `sleep`, never slept.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTenantApi, type TenantApi } from "../../tenant/api.ts";
+import { ApiError } from "../../tenant/http.ts";
+import type { Sandbox } from "../../sandbox/server.ts";
+import { fetchToken, LIVE, startTestSandbox } from "../sandbox/helpers.ts";
+
+describe.skipIf(LIVE)("more real-service wire quirks against the sandbox", () => {
+  let sb: Sandbox;
+  let graphToken: string;
+  let exchangeToken: string;
+  const waits: number[] = [];
+  const attempts: (number | "error")[] = [];
+
+  const tokenFor = (scope: string) => fetchToken(sb, sb.env.M365_CLIENT_ID!, sb.env.M365_CLIENT_SECRET!, scope);
+
+  beforeAll(async () => {
+    sb = await startTestSandbox({ latency: "none", throttle: false });
+    graphToken = await tokenFor("https://graph.microsoft.com/.default");
+    exchangeToken = await tokenFor("https://outlook.office365.com/.default");
+  });
+  afterAll(() => sb.stop());
+  beforeEach(() => {
+    sb.store.reset();
+    sb.exchange.reset();
+    sb.faults.clear();
+    sb.requestLog.clear();
+    waits.length = 0;
+    attempts.length = 0;
+  });
+
+  const api = (opts: { maxAttempts?: number; budgetMs?: number } = {}): TenantApi =>
+    createTenantApi({
+      graphUrl: sb.baseUrl,
+      exchangeUrl: sb.baseUrl,
+      tenantId: sb.tenantId,
+      getGraphToken: async () => graphToken,
+      getExchangeToken: async () => exchangeToken,
+      http: {
+        retry: {
+          maxAttempts: opts.maxAttempts ?? 3,
+          baseDelayMs: 10,
+          maxDelayMs: 30_000,
+          budgetMs: opts.budgetMs ?? 60_000,
+        },
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+        onAttempt: (_req, status) => attempts.push(status),
+      },
+    });
+  const failure = (p: Promise<unknown>): Promise<ApiError> =>
+    p.then(
+      () => {
+        throw new Error("expected a failure");
+      },
+      (e: unknown) => e as ApiError,
+    );
+
+  describe("finding 12: the concurrency refusal inside Exchange's JSON envelope", () => {
+    const newServicePrincipal = (a: TenantApi) =>
+      a.invoke("New-ServicePrincipal", {
+        AppId: "52e8a1c4-9f07-4b3d-a6e2-d1c0b9a8f7e6",
+        ObjectId: "e3f4a5b6-c7d8-4e9f-8a0b-1c2d3e4f5a6b",
+      });
+
+    // Before: only a plain-text body or error.message was read, so the refusal in details[0].message
+    // failed a cmdlet that is not idempotent at once (BAD_REQUEST) instead of replaying it.
+    it("replays a cmdlet that is not idempotent when the refusal's text is in error.details", async () => {
+      sb.faults.add({ kind: "concurrency", shape: "error", match: "New-ServicePrincipal", times: 1 });
+      await newServicePrincipal(api());
+      expect(attempts).toEqual([400, 200]);
+      expect(sb.requestLog.entries().map((e) => e.fault ?? null)).toEqual(["concurrency", null]);
+      expect(waits).toHaveLength(1);
+    });
+
+    it("names the refusal from the envelope when it outlasts the attempts", async () => {
+      sb.faults.add({ kind: "concurrency", shape: "error", match: "New-ServicePrincipal" });
+      const err = await failure(newServicePrincipal(api()));
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err.code).toBe("BAD_REQUEST");
+      expect(err.attempts).toBe(3);
+      expect(err.message).toMatch(
+        /^POST https:\/\/127\.0\.0\.1:\d+\/adminapi\/beta\/[^/]+\/InvokeCommand answered 400 ConcurrencyLimitExceeded: You have reached the maximum number of concurrent requests per tenant\. Please wait and try again \(after 3 attempts\) \[client-request-id [0-9a-f-]{36}\]$/,
+      );
+    });
+  });
+});
