@@ -8,8 +8,9 @@
  *   one longer than the budget left fails at once, saying how long the service asked to wait.
  * - An error inside a 2xx whose text says it is transient (throttled, busy, try again) is retried like
  *   a 503; a 2xx body that is not what the request `expect`s is a failed attempt, retried likewise.
- * - A 429 pauses the whole client until its Retry-After has passed, so the other requests in flight
- *   or queued do not spend more of the budget only to be refused too.
+ * - A 429, or a 503 with Retry-After (an outage the service says how long to wait out), pauses the
+ *   whole client until its Retry-After has passed, so the other requests in flight or queued do not
+ *   spend more of the budget only to be refused too.
  * - Only requests marked idempotent are replayed after an answer whose outcome is unknown.
  * - Every wait is bounded: the token request and each attempt get a timeout, a retry's cut to what is
  *   left of the budget.
@@ -177,7 +178,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const tokenTimeoutMs = options.tokenTimeoutMs ?? 30_000;
   const allowRedirect = options.allowRedirect ?? sameHost;
   // A 429 means the budget is spent for everyone using this client, not only for the request that got
-  // it: until its Retry-After has passed, no request of this client starts an attempt.
+  // it, and a 503 with Retry-After an outage for everyone: until its Retry-After has passed, no request
+  // of this client starts an attempt.
   let pausedUntil = 0;
 
   /** One attempt, following allowed redirects; `remainingMs` bounds every wait in it. */
@@ -302,7 +304,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               delay = Math.max(delay, Math.floor((retry.budgetMs - elapsed) / (retry.maxAttempts - n + 1)));
             }
             if (delay !== undefined) {
-              if (response?.status === 429 && Date.now() + delay > pausedUntil) {
+              const holdsAll =
+                response?.status === 429 || (response?.status === 503 && response.headers.has("retry-after"));
+              if (holdsAll && Date.now() + delay > pausedUntil) {
                 pausedUntil = ownPause = Date.now() + delay;
               }
               await sleep(delay);

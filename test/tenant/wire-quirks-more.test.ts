@@ -34,7 +34,8 @@ describe.skipIf(LIVE)("more real-service wire quirks against the sandbox", () =>
     attempts.length = 0;
   });
 
-  const api = (opts: { maxAttempts?: number; budgetMs?: number } = {}): TenantApi =>
+  // `gate`: every wait is recorded, then held until the test releases it.
+  const api = (opts: { maxAttempts?: number; budgetMs?: number; gate?: Promise<void> } = {}): TenantApi =>
     createTenantApi({
       graphUrl: sb.baseUrl,
       exchangeUrl: sb.baseUrl,
@@ -50,6 +51,7 @@ describe.skipIf(LIVE)("more real-service wire quirks against the sandbox", () =>
         },
         sleep: async (ms) => {
           waits.push(ms);
+          await opts.gate;
         },
         onAttempt: (_req, status) => attempts.push(status),
       },
@@ -88,6 +90,40 @@ describe.skipIf(LIVE)("more real-service wire quirks against the sandbox", () =>
       expect(err.message).toMatch(
         /^POST https:\/\/127\.0\.0\.1:\d+\/adminapi\/beta\/[^/]+\/InvokeCommand answered 400 ConcurrencyLimitExceeded: You have reached the maximum number of concurrent requests per tenant\. Please wait and try again \(after 3 attempts\) \[client-request-id [0-9a-f-]{36}\]$/,
       );
+    });
+  });
+
+  describe("finding 13: a 503 with Retry-After", () => {
+    // Before: only a 429 paused the client, so the other requests ran straight into the same outage.
+    it("holds the client's other requests until the Retry-After of a 503 has passed", async () => {
+      sb.faults.add({ kind: "503", retryAfter: 5, times: 1, match: "identitySecurityDefaults" });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const held = api({ gate });
+      const first = held.getSecurityDefaults();
+      await expect.poll(() => waits.length).toBe(1);
+      const second = held.listUserPrincipalNames();
+      await expect.poll(() => waits.length).toBe(2);
+      release();
+      expect(await first).toBe(true);
+      expect((await second).length).toBe(sb.store.users().length);
+      expect(waits[0]).toBe(5_000);
+      expect(waits[1]).toBeGreaterThan(4_000);
+      expect(waits[1]).toBeLessThanOrEqual(5_000);
+      expect(sb.requestLog.entries().map((e) => e.status)).toEqual([503, 200, 200]);
+    });
+
+    it("does not hold the others for a 503 without Retry-After (its back-off is the request's own)", async () => {
+      sb.faults.add({ kind: "503", times: 1, match: "identitySecurityDefaults" });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const held = api({ gate });
+      const first = held.getSecurityDefaults();
+      await expect.poll(() => waits.length).toBe(1);
+      expect((await held.listUserPrincipalNames()).length).toBe(sb.store.users().length);
+      expect(waits).toHaveLength(1);
+      release();
+      expect(await first).toBe(true);
     });
   });
 });
