@@ -154,6 +154,22 @@ export function faultResponse(
       case "aadsts":
         // The token service's OAuth error body, whichever API the rule matched (use match: "oauth2").
         return TokenErrors.fault(ectx, f.aadsts ?? 90024, f.status);
+      case "legacy-error":
+        // The OData v3 envelope Azure AD Graph answered with, which directory-backed endpoints can
+        // still send: `odata.error`, a `message` object {lang, value}, requestId and date beside it.
+        return new SandboxHttpError({
+          status: f.status ?? 500,
+          code: "Service_InternalServerError",
+          message: "Encountered an internal server error.",
+          body: {
+            "odata.error": {
+              code: "Service_InternalServerError",
+              message: { lang: "en", value: "Encountered an internal server error." },
+              requestId: ectx.requestId,
+              date: ectx.now().toISOString(),
+            },
+          },
+        });
       case "html-200":
         // A TLS-inspecting or captive proxy's page, answered 200 (ExoHelper: "Received non-JSON response").
         return new SandboxHttpError({

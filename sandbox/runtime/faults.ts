@@ -7,7 +7,8 @@
  * after the headers (cut-body: half the body, then the connection closes; stall-body: half the body,
  * then nothing), or answer 200 with what is not the API's JSON (html-200: a proxy's page; empty-200;
  * no-value-200: a JSON object without `value` or `id`), or answer a token request with an AADSTS error
- * (aadsts: the transient codes Entra's reference lists, or a credential refusal), at a rate, optionally only for requests matching a
+ * (aadsts: the transient codes Entra's reference lists, or a credential refusal), or answer in the legacy
+ * `{"odata.error":{code, message:{lang, value}}}` envelope of Azure AD Graph (legacy-error), at a rate, optionally only for requests matching a
  * pattern and only a number of times. Deterministic: a seeded PRNG decides rates below 1. The answers
  * themselves: fault-responses.ts.
  */
@@ -32,6 +33,7 @@ export const FAULT_KINDS = [
   "empty-200",
   "no-value-200",
   "aadsts",
+  "legacy-error",
 ] as const;
 
 /** Kinds answered 200 by something in front of the API (a gateway or a TLS-inspecting proxy), not by it. */
@@ -74,7 +76,10 @@ export interface FaultRuleInput {
   lowercaseHeaders?: boolean;
   /** "request" (default): top-level requests; "batchItem": requests inside a Graph $batch instead. */
   scope?: "request" | "batchItem";
-  /** HTTP status: the concurrency refusal's (default 400, a guess: not 429) or the redirect's (307 or 302). */
+  /**
+   * HTTP status: the concurrency refusal's (default 400, a guess: not 429), the redirect's (307 or 302) or
+   * the legacy-error's (default 500).
+   */
   status?: number;
   /** Redirect target base URL; default the sandbox's regional listener. The request's path and query are kept. */
   location?: string;

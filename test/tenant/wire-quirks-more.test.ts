@@ -126,4 +126,38 @@ describe.skipIf(LIVE)("more real-service wire quirks against the sandbox", () =>
       expect(await first).toBe(true);
     });
   });
+
+  describe("finding 13: the legacy odata.error envelope, request-id and x-ms-ags-diagnostic", () => {
+    // Before: only `error` was read, so the answer was named by its status alone ("answered 500").
+    it("names the code and the text of a {odata.error: {code, message: {lang, value}}} answer", async () => {
+      sb.faults.add({ kind: "legacy-error", match: "identitySecurityDefaults" });
+      const err = await failure(api({ maxAttempts: 2 }).getSecurityDefaults());
+      expect(err.code).toBe("SERVER_ERROR");
+      expect(err.serviceCode).toBe("Service_InternalServerError");
+      expect(err.message).toMatch(
+        /^GET https:\/\/127\.0\.0\.1:\d+\/v1\.0\/policies\/identitySecurityDefaultsEnforcementPolicy answered 500 Service_InternalServerError: Encountered an internal server error\. \(after 2 attempts\) \[client-request-id [0-9a-f-]{36}\]$/,
+      );
+    });
+
+    it("names a 400 in the legacy envelope, which is not retried", async () => {
+      sb.faults.add({ kind: "legacy-error", status: 400, match: "GET /v1.0/users" });
+      const err = await failure(api().listUserPrincipalNames());
+      expect(err.code).toBe("BAD_REQUEST");
+      expect(err.attempts).toBe(1);
+      expect(err.message).toContain(
+        " answered 400 Service_InternalServerError: Encountered an internal server error. [",
+      );
+    });
+
+    // Before: ApiError kept request-id but not x-ms-ags-diagnostic (Graph's region and scale unit).
+    it("keeps the answer's request-id and x-ms-ags-diagnostic on the error, as support asks for both", async () => {
+      const err = await failure(api().getUser("nobody@contoso.com"));
+      expect(err.code).toBe("NOT_FOUND");
+      const last = sb.requestLog.entries().at(-1)!;
+      expect(err.requestId).toBe(last.requestId);
+      expect(JSON.parse(err.diagnostic!)).toEqual({
+        ServerInfo: { DataCenter: "Sandbox", Slice: "E", Ring: "0", ScaleUnit: "000", RoleInstance: "SANDBOX" },
+      });
+    });
+  });
 });
