@@ -50,7 +50,10 @@ export interface TenantApi {
   listUserPrincipalNames(): Promise<string[]>;
   getPerUserMfa(upn: string): Promise<PerUserMfaState>;
   setPerUserMfa(upn: string, state: PerUserMfaState): Promise<void>;
-  /** Per-user MFA for many users through Graph $batch (20 a request). Missing users are left out. */
+  /**
+   * Per-user MFA for many users through Graph $batch (20 a request). A user answered 404 is asked once
+   * more (directory replication), then left out: a caller that listed the users must say so.
+   */
   getPerUserMfaMany(upns: string[]): Promise<Map<string, PerUserMfaState>>;
   /**
    * Sets per-user MFA for many users through Graph $batch (20 PATCHes a request). Resolves with the

@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTenantApi, type TenantApi } from "../../tenant/api.ts";
 import { ApiError } from "../../tenant/http.ts";
+import { createProviderContext } from "../../providers/context.ts";
+import { otherUsersMfa } from "../../providers/kinds/other-users-mfa.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { fetchToken, LIVE, startTestSandbox } from "../sandbox/helpers.ts";
 
@@ -158,6 +160,43 @@ describe.skipIf(LIVE)("more real-service wire quirks against the sandbox", () =>
       expect(JSON.parse(err.diagnostic!)).toEqual({
         ServerInfo: { DataCenter: "Sandbox", Slice: "E", Ring: "0", ScaleUnit: "000", RoleInstance: "SANDBOX" },
       });
+    });
+  });
+
+  describe("finding 9: a $batch GET item answered 404", () => {
+    const props = {
+      state: "enabled" as const,
+      declared: ["scanner@contoso.com", "printer@contoso.com"],
+      strays: [],
+      reset: [],
+    };
+    const ALICE_GET = "GET /beta/users/alice%40contoso\\.com/";
+
+    // Before: the 404 item was left out without a word, so alice (per-user MFA disabled) fell out of
+    // the strays and a refresh showed no drift for her.
+    it("asks once more and keeps the user among the strays when the second answer comes", async () => {
+      const ctx = createProviderContext(api(), "restore");
+      const expected = (await otherUsersMfa.read(ctx, "other-users-mfa", props)).props.strays;
+      expect(expected).toContain("alice@contoso.com");
+      sb.faults.add({ kind: "404", scope: "batchItem", match: ALICE_GET, times: 1 });
+      const again = await otherUsersMfa.read(createProviderContext(api(), "restore"), "other-users-mfa", props);
+      expect(again.props.strays).toEqual(expected);
+      expect(sb.faults.list()[0]!.hits).toBe(1);
+    });
+
+    it("fails the read, naming the user, when Graph answers 404 twice", async () => {
+      sb.faults.add({ kind: "404", scope: "batchItem", match: ALICE_GET });
+      const ctx = createProviderContext(api(), "restore");
+      await expect(otherUsersMfa.read(ctx, "other-users-mfa", props)).rejects.toThrow(
+        /^Graph listed a user whose per-user MFA it then answered 404 for twice \(a user created, renamed or deleted during the run\): alice@contoso\.com; run again$/,
+      );
+      expect(sb.faults.list()[0]!.hits).toBe(2);
+    });
+
+    it("still leaves a user Graph does not know out of getPerUserMfaMany, after asking twice", async () => {
+      const states = await api().getPerUserMfaMany(["alice@contoso.com", "ghost@contoso.com"]);
+      expect(Object.fromEntries(states)).toEqual({ "alice@contoso.com": "disabled" });
+      expect(sb.requestLog.entries().filter((e) => e.path.endsWith("/$batch"))).toHaveLength(2);
     });
   });
 });
