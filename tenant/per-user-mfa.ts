@@ -6,6 +6,7 @@
 import { PER_USER_MFA_STATES, isOneOf, type PerUserMfaState } from "../m365/model.ts";
 import type { TenantApi } from "./api.ts";
 import { ApiError, expectObject, type HttpClient, type RetryOptions } from "./http.ts";
+import { userPath } from "./graph.ts";
 import { withPermission } from "./permission-error.ts";
 import { DEFAULT_RETRY, RETRYABLE_STATUS, headerOf, retryAfterBeyondBudget, retryDelayMs } from "./retry-policy.ts";
 
@@ -60,19 +61,18 @@ export function createPerUserMfaApi(
         attempts > 1 ? ` (after ${attempts} attempts)` : ""
       }${stopped ? `; ${stopped}` : ""}`,
       method,
-      url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
+      url: `${graphUrl}/beta${userPath(upn)}/authentication/requirements`,
       status: r.status,
       requestId: headerOf(r.headers, "request-id"),
       attempts,
     });
   };
-  const user = (upn: string) => encodeURIComponent(upn);
   return {
     async getPerUserMfa(upn) {
       return withPermission("graph.perUserMfa.read", async () => {
         const res = await graph.send({
           method: "GET",
-          url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
+          url: `${graphUrl}/beta${userPath(upn)}/authentication/requirements`,
           idempotent: true,
         });
         return parseMfaState(res.body, upn);
@@ -82,7 +82,7 @@ export function createPerUserMfaApi(
       await withPermission("graph.perUserMfa.write", () =>
         graph.send({
           method: "PATCH",
-          url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
+          url: `${graphUrl}/beta${userPath(upn)}/authentication/requirements`,
           body: { perUserMfaState: state },
           idempotent: true,
         }),
@@ -143,11 +143,11 @@ export function createPerUserMfaApi(
           body: {
             requests: pending.map((p) =>
               p.state === undefined
-                ? { id: p.id, method: "GET", url: `/users/${user(p.upn)}/authentication/requirements` }
+                ? { id: p.id, method: "GET", url: `${userPath(p.upn)}/authentication/requirements` }
                 : {
                     id: p.id,
                     method: "PATCH",
-                    url: `/users/${user(p.upn)}/authentication/requirements`,
+                    url: `${userPath(p.upn)}/authentication/requirements`,
                     headers: { "content-type": "application/json" },
                     body: { perUserMfaState: p.state },
                   },

@@ -91,6 +91,9 @@ export const GraphErrors = {
   /** 400 for a URL segment Graph does not know in this version (e.g. authentication/requirements on v1.0). */
   segmentNotFound: (ctx: ErrorContext, segment: string) =>
     make(ctx, 400, GraphCodes.badRequestGeneric, `Resource not found for the segment '${segment}'.`),
+  /** 400 for a user key that is neither an object id nor UPN-shaped (the message is the sandbox's). */
+  invalidObjectId: (ctx: ErrorContext, key: string) =>
+    make(ctx, 400, GraphCodes.badRequest, `Invalid object identifier '${key}'.`),
   /** 400 for an unknown property in $select or $filter. */
   unknownProperty: (ctx: ErrorContext, property: string) =>
     make(

@@ -199,4 +199,51 @@ describe.skipIf(LIVE)("more real-service wire quirks against the sandbox", () =>
       expect(sb.requestLog.entries().filter((e) => e.path.endsWith("/$batch"))).toHaveLength(2);
     });
   });
+
+  describe("finding 10: a UPN beginning with $, and an address that is not UPN-shaped", () => {
+    const renameAlice = (upn: string) => {
+      const alice = sb.store.findUser("alice@contoso.com")!;
+      sb.store.updateUser(alice.id, { userPrincipalName: upn });
+      return alice.id;
+    };
+
+    it("the sandbox, like Graph, reads /users/$… as a system segment and refuses it", async () => {
+      renameAlice("$alice@contoso.com");
+      const err = await failure(api().graphGet("/v1.0/users/$alice@contoso.com"));
+      expect(err.status).toBe(400);
+      expect(err.message).toContain(
+        "answered 400 BadRequest: Resource not found for the segment '$alice@contoso.com'.",
+      );
+    });
+
+    // Before: /users/$alice%40contoso.com, answered 400 (BAD_REQUEST) for getUser and in $batch.
+    it("gets a $-UPN user by /users('$…'), one at a time and in $batch", async () => {
+      const id = renameAlice("$alice@contoso.com");
+      const a = api();
+      expect((await a.getUser("$alice@contoso.com")).id).toBe(id);
+      expect((await a.findUser("$alice@contoso.com"))?.id).toBe(id);
+      expect(await a.getPerUserMfa("$alice@contoso.com")).toBe("disabled");
+      const states = await a.getPerUserMfaMany(["$alice@contoso.com", "bob@contoso.com"]);
+      expect(Object.fromEntries(states)).toEqual({ "$alice@contoso.com": "disabled", "bob@contoso.com": "disabled" });
+      expect(await a.setPerUserMfaMany([{ upn: "$alice@contoso.com", state: "enabled" }])).toEqual(
+        new Set(["$alice@contoso.com"]),
+      );
+      expect(sb.store.findUser(id)!.perUserMfa).not.toBe("disabled");
+      expect(sb.requestLog.entries().map((e) => e.status)).not.toContain(400);
+      expect(sb.requestLog.entries()[0]!.path).toBe("/v1.0/users('%24alice%40contoso.com')");
+    });
+
+    it("doubles a ' inside the key form", async () => {
+      const id = renameAlice("$o'neil@contoso.com");
+      expect((await api().getUser("$o'neil@contoso.com")).id).toBe(id);
+    });
+
+    // Before: the 400 Graph answers for a key with `+` was thrown instead of trying mail/proxyAddresses.
+    it("findUser falls back to the mail and proxyAddresses filter when the UPN lookup answers 400", async () => {
+      const alice = sb.store.findUser("alice@contoso.com")!;
+      sb.store.updateUser(alice.id, { mail: "alice+scan@contoso.com" });
+      expect((await api().findUser("alice+scan@contoso.com"))?.id).toBe(alice.id);
+      expect(sb.requestLog.entries().map((e) => e.status)).toEqual([400, 200]);
+    });
+  });
 });
