@@ -23,8 +23,10 @@ export interface TenantApiOptions {
   graphUrl: string;
   exchangeUrl: string;
   tenantId: string;
-  getGraphToken: (signal: AbortSignal) => Promise<string>;
-  getExchangeToken: (signal: AbortSignal) => Promise<string>;
+  /** The Graph token; `options` after a 401 challenge asks for a fresh one (HttpClientOptions.getToken). */
+  getGraphToken: HttpClientOptions["getToken"];
+  /** The Exchange token, likewise. */
+  getExchangeToken: HttpClientOptions["getToken"];
   http?: Omit<HttpClientOptions, "getToken">;
 }
 

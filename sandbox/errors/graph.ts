@@ -78,6 +78,18 @@ export const GraphErrors = {
     make(ctx, 401, GraphCodes.invalidToken, "Lifetime validation failed, the token is expired.", {
       "WWW-Authenticate": GRAPH_WWW_AUTHENTICATE,
     }),
+  /**
+   * 401: a Continuous Access Evaluation claims challenge, the claims base64 in WWW-Authenticate with
+   * `error="insufficient_claims"` (Microsoft identity platform, "claims challenges" and CAE docs).
+   */
+  claimsChallenge: (ctx: ErrorContext, claimsBase64: string) =>
+    make(
+      ctx,
+      401,
+      GraphCodes.invalidToken,
+      "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp",
+      { "WWW-Authenticate": `${GRAPH_WWW_AUTHENTICATE}, error="insufficient_claims", claims="${claimsBase64}"` },
+    ),
   /** 401: a token for another resource (e.g. Exchange). */
   tokenWrongAudience: (ctx: ErrorContext) =>
     make(ctx, 401, GraphCodes.invalidToken, "Invalid audience.", { "WWW-Authenticate": GRAPH_WWW_AUTHENTICATE }),

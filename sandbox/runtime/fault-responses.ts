@@ -126,6 +126,13 @@ export function faultResponse(
           api === "exchange" ? ExchangeErrors.serviceUnavailable() : GraphErrors.serviceUnavailable(ectx),
           f.retryAfter,
         );
+      case "401":
+        // A token refused after it was issued: Exchange's 401 (error="invalid_token"); Graph's
+        // claims challenge when `claims` is given, else its expired-token 401.
+        if (api === "exchange") return ExchangeErrors.unauthorized("The token has expired.");
+        return f.claims !== undefined
+          ? GraphErrors.claimsChallenge(ectx, Buffer.from(f.claims, "utf8").toString("base64"))
+          : GraphErrors.tokenExpired(ectx);
       case "404": {
         // Directory eventual consistency: the object named in the path is missing on this replica.
         const id = decodeURIComponent(

@@ -1,5 +1,6 @@
 /**
- * Fault injection, controllable per test: rules that answer 404 (an object not yet or no longer on the
+ * Fault injection, controllable per test: rules that answer 401 (a token refused after it was issued: an
+ * expired or revoked token, or a claims challenge), 404 (an object not yet or no longer on the
  * replica that serves the call), 408/429/500/502/503/504, Exchange's
  * plain-text concurrency refusal, a regional redirect (307/302), 200 with an error in the body without
  * running the handler ("error-in-200", as Exchange's InvokeCommand does for some failed cmdlets), reset
@@ -15,6 +16,7 @@
 import { seededRandom } from "../store/ids.ts";
 
 export const FAULT_KINDS = [
+  "401",
   "404",
   "408",
   "429",
@@ -90,6 +92,11 @@ export interface FaultRuleInput {
   shape?: ErrorIn200Shape;
   /** "error-in-200" only: which error; default "transient". */
   reason?: ErrorIn200Reason;
+  /**
+   * "401" only: the claims (a JSON text) of a Graph claims challenge, sent base64 in WWW-Authenticate with
+   * `error="insufficient_claims"`; without it Graph answers its expired-token 401 and Exchange its own.
+   */
+  claims?: string;
   /** "aadsts" only (token requests): which AADSTS answer, one of FAULT_AADSTS_CODES; default 90024. */
   aadsts?: number;
 }
@@ -143,6 +150,14 @@ export class FaultInjector {
       throw new Error(`[reason] must be one of ${ERROR_IN_200_REASONS.join(", ")}`);
     if (input.aadsts !== undefined && !(FAULT_AADSTS_CODES as readonly number[]).includes(input.aadsts))
       throw new Error(`[aadsts] must be one of ${FAULT_AADSTS_CODES.join(", ")}`);
+    if (input.claims !== undefined) {
+      if (input.kind !== "401") throw new Error(`[claims] applies to a 401 fault`);
+      try {
+        JSON.parse(input.claims);
+      } catch {
+        throw new Error(`[claims] must be a JSON text`);
+      }
+    }
     if (input.rate !== undefined && !(input.rate >= 0 && input.rate <= 1))
       throw new Error(`[rate] must be between 0 and 1`);
     if (input.match !== undefined) new RegExp(input.match, "i");

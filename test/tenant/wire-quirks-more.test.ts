@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTenantApi, type TenantApi } from "../../tenant/api.ts";
-import { ApiError } from "../../tenant/http.ts";
+import { ApiError, type TokenRequestOptions } from "../../tenant/http.ts";
+import { connectTenant } from "../../tenant/connect.ts";
+import { readConnectionSettings } from "../../tenant/connection.ts";
 import { createProviderContext } from "../../providers/context.ts";
 import { otherUsersMfa } from "../../providers/kinds/other-users-mfa.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
@@ -245,5 +247,105 @@ describe.skipIf(LIVE)("more real-service wire quirks against the sandbox", () =>
       expect((await api().findUser("alice+scan@contoso.com"))?.id).toBe(alice.id);
       expect(sb.requestLog.entries().map((e) => e.status)).toEqual([400, 200]);
     });
+  });
+
+  describe("finding 11: a 401 that asks for another token", () => {
+    const CLAIMS = '{"access_token":{"nbf":{"essential":true,"value":"1604106651"}}}';
+    const tokenRequests: (TokenRequestOptions | undefined)[] = [];
+    beforeEach(() => {
+      tokenRequests.length = 0;
+    });
+    // Every token request recorded, with the options the client passed; a fresh token each time.
+    const challenged = (): TenantApi =>
+      createTenantApi({
+        graphUrl: sb.baseUrl,
+        exchangeUrl: sb.baseUrl,
+        tenantId: sb.tenantId,
+        getGraphToken: async (_signal, options) => {
+          tokenRequests.push(options);
+          return tokenFor("https://graph.microsoft.com/.default");
+        },
+        getExchangeToken: async (_signal, options) => {
+          tokenRequests.push(options);
+          return tokenFor("https://outlook.office365.com/.default");
+        },
+        http: {
+          retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 30_000, budgetMs: 60_000 },
+          sleep: async (ms) => {
+            waits.push(ms);
+          },
+          onAttempt: (_req, status) => attempts.push(status),
+        },
+      });
+
+    // Before: a 401 was final, whatever its WWW-Authenticate said (one attempt).
+    it("answers Graph's claims challenge with one fresh token carrying the claims, and one more attempt", async () => {
+      sb.faults.add({ kind: "401", claims: CLAIMS, match: "identitySecurityDefaults", times: 1 });
+      expect(await challenged().getSecurityDefaults()).toBe(true);
+      expect(attempts).toEqual([401, 200]);
+      expect(tokenRequests).toEqual([undefined, { fresh: true, claims: CLAIMS }]);
+      expect(waits).toEqual([]);
+    });
+
+    it("gets a fresh token once for Exchange's invalid_token, even for a cmdlet that is not idempotent", async () => {
+      sb.faults.add({ kind: "401", match: "New-ServicePrincipal", times: 1 });
+      await challenged().invoke("New-ServicePrincipal", {
+        AppId: "52e8a1c4-9f07-4b3d-a6e2-d1c0b9a8f7e6",
+        ObjectId: "e3f4a5b6-c7d8-4e9f-8a0b-1c2d3e4f5a6b",
+      });
+      expect(attempts).toEqual([401, 200]);
+      expect(tokenRequests.filter((o) => o !== undefined)).toEqual([{ fresh: true }]);
+    });
+
+    it("asks only once: a second challenge is the answer, UNAUTHORIZED", async () => {
+      sb.faults.add({ kind: "401", claims: CLAIMS, match: "identitySecurityDefaults" });
+      const err = await failure(challenged().getSecurityDefaults());
+      expect(err.code).toBe("UNAUTHORIZED");
+      expect(err.attempts).toBe(2);
+      expect(tokenRequests).toEqual([undefined, { fresh: true, claims: CLAIMS }]);
+      expect(err.message).toMatch(
+        /^GET https:\/\/127\.0\.0\.1:\d+\/v1\.0\/policies\/identitySecurityDefaultsEnforcementPolicy answered 401 InvalidAuthenticationToken: Continuous access evaluation resulted in challenge .+ \(after 2 attempts\) \[client-request-id [0-9a-f-]{36}\]$/,
+      );
+    });
+
+    it("does not ask again for a 401 without such a challenge (Graph's expired token: the source refreshes it)", async () => {
+      sb.faults.add({ kind: "401", match: "identitySecurityDefaults", times: 1 });
+      const err = await failure(challenged().getSecurityDefaults());
+      expect(err.code).toBe("UNAUTHORIZED");
+      expect(attempts).toEqual([401]);
+      expect(tokenRequests).toEqual([undefined]);
+    });
+
+    it.each([
+      ["Graph's claims challenge", "identitySecurityDefaults", (a: TenantApi) => a.getSecurityDefaults()],
+      ["Exchange's invalid_token", "Get-TransportConfig", (a: TenantApi) => a.getOrganizationSmtpAuthDisabled()],
+    ] as const)(
+      "through @azure/identity (connectTenant): %s makes a new token request, not MSAL's cached token",
+      async (_what, match, call) => {
+        sb.faults.add({ kind: "401", ...(match === "Get-TransportConfig" ? {} : { claims: CLAIMS }), match, times: 1 });
+        const settings = readConnectionSettings(
+          (k) =>
+            ({
+              tenantId: sb.tenantId,
+              clientId: sb.env.M365_CLIENT_ID!,
+              clientSecret: sb.env.M365_CLIENT_SECRET!,
+              authorityHost: sb.baseUrl,
+              graphUrl: sb.baseUrl,
+              exchangeUrl: sb.baseUrl,
+            })[k],
+        );
+        expect(await call(await connectTenant(settings))).toBe(true);
+        // Discovery documents aside: the token, the challenge, a new token, the answer.
+        const log = sb.requestLog
+          .entries()
+          .filter((e) => /\/oauth2\/v2\.0\/token$|^\/v1\.0\/|^\/adminapi\//.test(e.path));
+        expect(log.map((e) => (e.path.endsWith("/oauth2/v2.0/token") ? "token" : e.status))).toEqual([
+          "token",
+          401,
+          "token",
+          200,
+        ]);
+      },
+    );
   });
 });
