@@ -92,14 +92,16 @@ export interface TenantApi {
 export const DEFAULT_CONCURRENCY = { graph: 8, exchange: 8 } as const;
 
 export function createTenantApi(options: TenantApiOptions): TenantApi {
+  // Graph and Exchange sign in with the same credential: one AADSTS700027 grace for both.
+  const http = { ...options.http, rotationLag: options.http?.rotationLag ?? {} };
   const graph: HttpClient = createHttpClient({
     concurrency: DEFAULT_CONCURRENCY.graph,
-    ...options.http,
+    ...http,
     getToken: options.getGraphToken,
   });
   return {
     ...createGraphApi(graph, options.graphUrl),
     ...createPerUserMfaApi(graph, options.graphUrl, options.http?.retry, options.http?.sleep),
-    ...createExchangeApi(options, options.http?.concurrency ?? DEFAULT_CONCURRENCY.exchange),
+    ...createExchangeApi({ ...options, http }, options.http?.concurrency ?? DEFAULT_CONCURRENCY.exchange),
   };
 }

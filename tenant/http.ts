@@ -14,6 +14,8 @@
  * - A 401 whose WWW-Authenticate says `invalid_token` or `insufficient_claims` (a claims challenge:
  *   Continuous Access Evaluation, Conditional Access) gets one fresh token, with the challenge's claims,
  *   and one more attempt, as @azure/identity's challenge handling and the msgraph SDKs do.
+ * - A token refusal is final, but AADSTS700027 (a certificate rotated a moment ago, not yet on every
+ *   token-service node) is retried for CERTIFICATE_ROTATION_GRACE_MS first (tenant/token-errors.ts).
  * - Only requests marked idempotent are replayed after an answer whose outcome is unknown.
  * - Every wait is bounded: the token request and each attempt get a timeout, a retry's cut to what is
  *   left of the budget.
@@ -41,7 +43,14 @@ import {
   untrustedCertificate,
   type AttemptOutcome,
 } from "./api-error.ts";
-import { TokenServiceError, classifyTokenError, isTokenThrottling, untrustedCertificateCode } from "./token-errors.ts";
+import {
+  CERTIFICATE_ROTATION_GRACE_MS,
+  TokenServiceError,
+  classifyTokenError,
+  isCertificateRotationLag,
+  isTokenThrottling,
+  untrustedCertificateCode,
+} from "./token-errors.ts";
 
 export { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
 export { ApiError, oneLine, safeUrl, type ApiErrorCode } from "./api-error.ts";
@@ -131,6 +140,11 @@ export interface HttpClientOptions {
   tokenTimeoutMs?: number;
   /** May a redirect from `from` to `target` be followed? Default: only to the same host name, over https. */
   allowRedirect?: (target: URL, from: string) => boolean;
+  /**
+   * When AADSTS700027 was first met since the last token (isCertificateRotationLag): share one object
+   * between the clients that sign in with the same credential, so they share one grace. Default: own.
+   */
+  rotationLag?: { since?: number };
   /** Called once per attempt, for request counting in benchmarks and tests. */
   onAttempt?: (req: HttpRequest, status: number | "error") => void;
   fetch?: typeof fetch;
@@ -205,6 +219,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // it, and a 503 with Retry-After an outage for everyone: until its Retry-After has passed, no request
   // of this client starts an attempt.
   let pausedUntil = 0;
+  // When AADSTS700027 was first met since the last token: a certificate rotated a moment ago.
+  const rotationLag = options.rotationLag ?? {};
 
   /** One attempt, following allowed redirects; `remainingMs` bounds every wait in it. */
   async function attempt(
@@ -224,12 +240,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const cert = untrustedCertificateCode(error);
       if (cert || (error instanceof TokenServiceError && error.kind === "untrusted-certificate"))
         throw tokenFailed(req, error, clientRequestId);
-      // A refusal from the token service (wrong secret, no consent) is final.
-      if (classifyTokenError(error) === "refused") throw tokenFailed(req, error, clientRequestId);
+      // A refusal from the token service (wrong secret, no consent) is final; AADSTS700027 only once it
+      // has lasted past the grace a rotated certificate needs to reach every token-service node.
+      if (classifyTokenError(error) === "refused") {
+        if (!isCertificateRotationLag(error)) throw tokenFailed(req, error, clientRequestId);
+        rotationLag.since ??= Date.now();
+        if (Date.now() - rotationLag.since >= CERTIFICATE_ROTATION_GRACE_MS)
+          throw tokenFailed(req, error, clientRequestId);
+      }
       // Otherwise it failed on the way (throttled, unreachable, 5xx, too slow): nothing was sent,
       // so the request may be tried again whatever its method.
       return { error, notSent: true, url: req.url };
     }
+    rotationLag.since = undefined;
     const headers: Record<string, string> = {
       accept: "application/json",
       ...req.headers,
@@ -365,6 +388,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               );
           }
           if (inOk && response) return { ...response, attempts: n };
+          // A refusal retried in its grace (AADSTS700027) ends as the refusal it is.
+          if (notSent && classifyTokenError(error) === "refused") throw tokenFailed(req, error, clientRequestId);
           throw toApiError(req, n, clientRequestId, outcome);
         }
       });

@@ -102,7 +102,7 @@ export interface FaultRuleInput {
 }
 
 /** The AADSTS numbers an "aadsts" fault can answer (sandbox/errors/token.ts FAULT_AADSTS). */
-export const FAULT_AADSTS_CODES = [90024, 90033, 90006, 50087, 7000215, 700016] as const;
+export const FAULT_AADSTS_CODES = [90024, 90033, 90006, 50087, 7000215, 700016, 700027] as const;
 
 export interface FaultRule extends FaultRuleInput {
   id: string;
