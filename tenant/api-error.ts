@@ -35,6 +35,8 @@ export class ApiError extends Error {
   readonly url: string;
   readonly serviceCode: string | undefined;
   readonly requestId: string | undefined;
+  /** Graph's `x-ms-ags-diagnostic` header (data centre, scale unit, role instance): Microsoft support asks for it. */
+  readonly diagnostic: string | undefined;
   /** The `client-request-id` this client sent (the same on every attempt); quote it to Microsoft support. */
   readonly clientRequestId: string | undefined;
   readonly attempts: number;
@@ -46,6 +48,7 @@ export class ApiError extends Error {
     status?: number;
     serviceCode?: string;
     requestId?: string;
+    diagnostic?: string;
     clientRequestId?: string;
     attempts: number;
     cause?: unknown;
@@ -57,6 +60,7 @@ export class ApiError extends Error {
     this.url = opts.url;
     this.serviceCode = opts.serviceCode;
     this.requestId = opts.requestId;
+    this.diagnostic = opts.diagnostic;
     this.clientRequestId = opts.clientRequestId;
     this.attempts = opts.attempts;
     // The call is identified by method, URL and client-request-id; JavaScript frames only clutter
@@ -116,8 +120,16 @@ export function safeUrl(url: string): string {
   }
 }
 
+/** An envelope's `message`: a string, or the legacy OData v3 object `{lang, value}`. */
+function messageText(message: unknown): string | undefined {
+  if (typeof message === "string") return message;
+  const value = (message as { value?: unknown } | null | undefined)?.value;
+  return typeof value === "string" ? value : undefined;
+}
+
 /**
- * An error envelope's exception name, code and text: Graph `{code,message}`, or Exchange's, whose text
+ * An error envelope's exception name, code and text: Graph `{code,message}` (in the legacy
+ * `odata.error` envelope `message` is `{lang, value}`), or Exchange's, whose text
  * may sit in `details[].message` ("Ex…|Type|text"), `innererror.internalException.message` or
  * `innererror.message` with only a generic "Error executing cmdlet" in `message` — read in that order,
  * as CIPP's New-ExoRequest and Get-NormalizedError do. `exception` is the exception's class name when
@@ -125,7 +137,8 @@ export function safeUrl(url: string): string {
  */
 export function describeErrorEnvelope(envelope: unknown): { exception?: string; code?: string; message?: string } {
   if (typeof envelope !== "object" || envelope === null) return {};
-  const e = envelope as { code?: unknown; message?: unknown; details?: unknown; innererror?: unknown };
+  const raw = envelope as { code?: unknown; message?: unknown; details?: unknown; innererror?: unknown };
+  const e = { ...raw, message: messageText(raw.message) };
   const code = typeof e.code === "string" ? e.code : undefined;
   const details = Array.isArray(e.details) ? (e.details as { message?: unknown }[]) : [];
   const detail = details.find((d) => typeof d?.message === "string")?.message as string | undefined;
@@ -145,15 +158,20 @@ export function describeErrorEnvelope(envelope: unknown): { exception?: string; 
   }
   if (typeof inner.message === "string" && inner.message !== "" && inner.message !== e.message)
     return { code, message: inner.message };
-  return { code, message: typeof e.message === "string" ? e.message : undefined };
+  return { code, message: e.message };
 }
 
-/** The error of a failed answer: a plain-text body's text, or its envelope (describeErrorEnvelope). */
+/**
+ * The error of a failed answer: a plain-text body's text, or its envelope (describeErrorEnvelope):
+ * `error`, or the legacy `odata.error` / `@odata.error` of OData v3 (Azure AD Graph's shape).
+ */
 function describeServiceError(body: unknown): { exception?: string; code?: string; message?: string } {
   // Plain-text bodies (Exchange's concurrency refusal, gateway pages): their first line.
   if (typeof body === "string") return { message: oneLine(body) || undefined };
-  if (typeof body !== "object" || body === null || !("error" in body)) return {};
-  return describeErrorEnvelope(body.error);
+  if (typeof body !== "object" || body === null) return {};
+  const b = body as Record<string, unknown>;
+  const envelope = b.error ?? b["odata.error"] ?? b["@odata.error"];
+  return envelope === undefined ? {} : describeErrorEnvelope(envelope);
 }
 
 /** Text as one line for a message: no line breaks, no ANSI escapes, at most 300 characters. */
@@ -254,6 +272,7 @@ export function toApiError(
     });
   }
   const requestId = response.headers.get("request-id") ?? response.headers.get("x-ms-request-id") ?? undefined;
+  const diagnostic = response.headers.get("x-ms-ags-diagnostic") ?? undefined;
   if (outcome.unexpected !== undefined) {
     return new ApiError({
       code: "SERVER_ERROR",
@@ -264,6 +283,7 @@ export function toApiError(
       url,
       status: response.status,
       requestId,
+      diagnostic,
       clientRequestId,
       attempts,
     });
@@ -282,6 +302,7 @@ export function toApiError(
     status: response.status,
     serviceCode,
     requestId,
+    diagnostic,
     clientRequestId,
     attempts,
   });

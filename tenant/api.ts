@@ -23,8 +23,10 @@ export interface TenantApiOptions {
   graphUrl: string;
   exchangeUrl: string;
   tenantId: string;
-  getGraphToken: (signal: AbortSignal) => Promise<string>;
-  getExchangeToken: (signal: AbortSignal) => Promise<string>;
+  /** The Graph token; `options` after a 401 challenge asks for a fresh one (HttpClientOptions.getToken). */
+  getGraphToken: HttpClientOptions["getToken"];
+  /** The Exchange token, likewise. */
+  getExchangeToken: HttpClientOptions["getToken"];
   http?: Omit<HttpClientOptions, "getToken">;
 }
 
@@ -50,7 +52,10 @@ export interface TenantApi {
   listUserPrincipalNames(): Promise<string[]>;
   getPerUserMfa(upn: string): Promise<PerUserMfaState>;
   setPerUserMfa(upn: string, state: PerUserMfaState): Promise<void>;
-  /** Per-user MFA for many users through Graph $batch (20 a request). Missing users are left out. */
+  /**
+   * Per-user MFA for many users through Graph $batch (20 a request). A user answered 404 is asked once
+   * more (directory replication), then left out: a caller that listed the users must say so.
+   */
   getPerUserMfaMany(upns: string[]): Promise<Map<string, PerUserMfaState>>;
   /**
    * Sets per-user MFA for many users through Graph $batch (20 PATCHes a request). Resolves with the
@@ -87,14 +92,16 @@ export interface TenantApi {
 export const DEFAULT_CONCURRENCY = { graph: 8, exchange: 8 } as const;
 
 export function createTenantApi(options: TenantApiOptions): TenantApi {
+  // Graph and Exchange sign in with the same credential: one AADSTS700027 grace for both.
+  const http = { ...options.http, rotationLag: options.http?.rotationLag ?? {} };
   const graph: HttpClient = createHttpClient({
     concurrency: DEFAULT_CONCURRENCY.graph,
-    ...options.http,
+    ...http,
     getToken: options.getGraphToken,
   });
   return {
     ...createGraphApi(graph, options.graphUrl),
     ...createPerUserMfaApi(graph, options.graphUrl, options.http?.retry, options.http?.sleep),
-    ...createExchangeApi(options, options.http?.concurrency ?? DEFAULT_CONCURRENCY.exchange),
+    ...createExchangeApi({ ...options, http }, options.http?.concurrency ?? DEFAULT_CONCURRENCY.exchange),
   };
 }

@@ -11,7 +11,7 @@ import { useEnvProxy } from "./proxy.ts";
 import { TokenServiceError, untrustedCertificateAdvice, untrustedCertificateCode } from "./token-errors.ts";
 import type { TokenCredential } from "@azure/identity";
 import { createCredential, scopesFor, type ConnectionSettings, type SignInIdentity } from "./connection.ts";
-import type { HttpClientOptions } from "./http.ts";
+import type { HttpClientOptions, TokenRequestOptions } from "./http.ts";
 import { createTenantApi, type TenantApi } from "./api.ts";
 
 const UNREACHABLE = /endpoints_resolution_error|network_error/;
@@ -62,16 +62,23 @@ function apiSigningInAs(
 ): TenantApi {
   const scopes = scopesFor(settings);
   let credential: Promise<TokenCredential> | undefined;
-  const token = (scope: string) => async (signal: AbortSignal) => {
+  const token = (scope: string) => async (signal: AbortSignal, options?: TokenRequestOptions) => {
     // The write app of a read-only setup may have no usable credential here: say so at the write.
     if (identity === settings && settings.writeProblem) throw settings.writeProblem;
+    // A token the service refused (a 401 challenge): a new credential object, whose MSAL cache is empty.
+    if (options?.fresh) credential = undefined;
     credential ??= createCredential({
       ...identity,
       tenantId: settings.tenantId,
       authorityHost: settings.authorityHost,
     });
     try {
-      const result = await (await credential).getToken(scope, { abortSignal: signal });
+      const result = await (
+        await credential
+      ).getToken(scope, {
+        abortSignal: signal,
+        ...(options?.claims ? { claims: options.claims } : {}),
+      });
       if (!result) throw new Error(`@azure/identity returned no token for ${scope}`);
       return result.token;
     } catch (error) {

@@ -24,7 +24,7 @@ export function errorInOkBody(
   if (Array.isArray(nonTerminating) && nonTerminating.length > 0) {
     return { message: nonTerminating.map((e) => (typeof e === "string" ? e : JSON.stringify(e))).join("; ") };
   }
-  const envelope = b.error ?? b["@odata.error"];
+  const envelope = b.error ?? b["@odata.error"] ?? b["odata.error"];
   if (envelope === undefined || envelope === null) return undefined;
   if (typeof envelope === "string") return { message: envelope };
   return describeEnvelope(envelope) ?? { message: JSON.stringify(envelope).slice(0, 300) };

@@ -36,9 +36,19 @@ function expectUser(body: unknown): string | undefined {
   return expectObject(body) ?? (typeof (body as { id?: unknown }).id === "string" ? undefined : "a user without an id");
 }
 
+/**
+ * The path of a user by object id or UPN: `/users/{key}`, or `/users('{key}')` for a UPN beginning with
+ * `$`, which Graph would read as a system segment (user-get.md, known issue: "remove the slash after
+ * /users and enclose the userPrincipalName in parentheses and single quotes"). The same in `$batch` urls.
+ */
+export function userPath(upn: string): string {
+  return upn.startsWith("$")
+    ? `/users('${encodeURIComponent(upn.replaceAll("'", "''"))}')`
+    : `/users/${encodeURIComponent(upn)}`;
+}
+
 /** Graph calls on `graph` (an HTTP client with the Graph token) against `graphUrl`. */
 export function createGraphApi(graph: HttpClient, graphUrl: string): GraphApi {
-  const user = (upn: string) => encodeURIComponent(upn);
   async function graphList(pathAndQuery: string): Promise<Record<string, unknown>[]> {
     const rows: Record<string, unknown>[] = [];
     let url: string | undefined = `${graphUrl}${pathAndQuery}`;
@@ -55,7 +65,7 @@ export function createGraphApi(graph: HttpClient, graphUrl: string): GraphApi {
     return withPermission("graph.users.read", async () => {
       const res = await graph.send({
         method: "GET",
-        url: `${graphUrl}/v1.0/users/${user(upn)}?$select=${USER_SELECT}`,
+        url: `${graphUrl}/v1.0${userPath(upn)}?$select=${USER_SELECT}`,
         idempotent: true,
         expect: expectUser,
       });
@@ -103,7 +113,9 @@ export function createGraphApi(graph: HttpClient, graphUrl: string): GraphApi {
         try {
           return await getUser(address);
         } catch (err) {
-          if (!(err instanceof ApiError && err.status === 404)) throw err;
+          // 404: no user has that UPN. 400: the address is not UPN-shaped (a `+`, legal in mail
+          // addresses, is not in a UPN), which Graph refuses as a key rather than answering 404.
+          if (!(err instanceof ApiError && (err.status === 404 || err.status === 400))) throw err;
         }
         // Both forms are default (non-advanced) queries: `mail` supports eq, and proxyAddresses
         // supports eq inside any() (user resource, $filter support per property).

@@ -8,8 +8,14 @@
  *   one longer than the budget left fails at once, saying how long the service asked to wait.
  * - An error inside a 2xx whose text says it is transient (throttled, busy, try again) is retried like
  *   a 503; a 2xx body that is not what the request `expect`s is a failed attempt, retried likewise.
- * - A 429 pauses the whole client until its Retry-After has passed, so the other requests in flight
- *   or queued do not spend more of the budget only to be refused too.
+ * - A 429, or a 503 with Retry-After (an outage the service says how long to wait out), pauses the
+ *   whole client until its Retry-After has passed, so the other requests in flight or queued do not
+ *   spend more of the budget only to be refused too.
+ * - A 401 whose WWW-Authenticate says `invalid_token` or `insufficient_claims` (a claims challenge:
+ *   Continuous Access Evaluation, Conditional Access) gets one fresh token, with the challenge's claims,
+ *   and one more attempt, as @azure/identity's challenge handling and the msgraph SDKs do.
+ * - A token refusal is final, but AADSTS700027 (a certificate rotated a moment ago, not yet on every
+ *   token-service node) is retried for CERTIFICATE_ROTATION_GRACE_MS first (tenant/token-errors.ts).
  * - Only requests marked idempotent are replayed after an answer whose outcome is unknown.
  * - Every wait is bounded: the token request and each attempt get a timeout, a retry's cut to what is
  *   left of the budget.
@@ -37,7 +43,14 @@ import {
   untrustedCertificate,
   type AttemptOutcome,
 } from "./api-error.ts";
-import { TokenServiceError, classifyTokenError, isTokenThrottling, untrustedCertificateCode } from "./token-errors.ts";
+import {
+  CERTIFICATE_ROTATION_GRACE_MS,
+  TokenServiceError,
+  classifyTokenError,
+  isCertificateRotationLag,
+  isTokenThrottling,
+  untrustedCertificateCode,
+} from "./token-errors.ts";
 
 export { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
 export { ApiError, oneLine, safeUrl, type ApiErrorCode } from "./api-error.ts";
@@ -80,6 +93,26 @@ export function expectCollection(body: unknown): string | undefined {
   return "a body without a value array";
 }
 
+/** What the HTTP layer asks of a token source after a challenge. */
+export interface TokenRequestOptions {
+  /** Not the cached token: the service refused it (a new credential object, so MSAL's cache is skipped). */
+  fresh?: boolean;
+  /** The claims a 401's `insufficient_claims` challenge asked for, decoded (a JSON text), for `getToken`. */
+  claims?: string;
+}
+
+/**
+ * A 401's WWW-Authenticate that asks for another token: `error="invalid_token"` (Exchange's front door
+ * for an expired or revoked token) or `error="insufficient_claims"` with base64 `claims` (Graph's
+ * Continuous Access Evaluation and Conditional Access challenges). Undefined for any other 401.
+ */
+export function tokenChallenge(header: string | null): TokenRequestOptions | undefined {
+  if (!header || !/\berror\s*=\s*"?(invalid_token|insufficient_claims)\b/i.test(header)) return undefined;
+  const encoded = /\bclaims\s*=\s*"([^"]*)"/i.exec(header)?.[1];
+  if (!encoded) return { fresh: true };
+  return { fresh: true, claims: Buffer.from(encoded, "base64").toString("utf8") };
+}
+
 export interface HttpResponse {
   status: number;
   headers: Headers;
@@ -93,8 +126,9 @@ export interface HttpClientOptions {
    * Returns a bearer token for this client's audience; never logged. The signal aborts when the token
    * timeout passes (the client also stops waiting by itself, whether or not the source honours it).
    * Throw TokenServiceError (or any error; see tenant/token-errors.ts) to say whether to try again.
+   * `options` comes only after a 401 challenge (tokenChallenge): a fresh token, with claims when asked.
    */
-  getToken: (signal: AbortSignal) => Promise<string>;
+  getToken: (signal: AbortSignal, options?: TokenRequestOptions) => Promise<string>;
   retry?: RetryOptions;
   /** Requests in flight at once (ignored when `limiter` is given). */
   concurrency?: number;
@@ -106,6 +140,11 @@ export interface HttpClientOptions {
   tokenTimeoutMs?: number;
   /** May a redirect from `from` to `target` be followed? Default: only to the same host name, over https. */
   allowRedirect?: (target: URL, from: string) => boolean;
+  /**
+   * When AADSTS700027 was first met since the last token (isCertificateRotationLag): share one object
+   * between the clients that sign in with the same credential, so they share one grace. Default: own.
+   */
+  rotationLag?: { since?: number };
   /** Called once per attempt, for request counting in benchmarks and tests. */
   onAttempt?: (req: HttpRequest, status: number | "error") => void;
   fetch?: typeof fetch;
@@ -177,25 +216,43 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const tokenTimeoutMs = options.tokenTimeoutMs ?? 30_000;
   const allowRedirect = options.allowRedirect ?? sameHost;
   // A 429 means the budget is spent for everyone using this client, not only for the request that got
-  // it: until its Retry-After has passed, no request of this client starts an attempt.
+  // it, and a 503 with Retry-After an outage for everyone: until its Retry-After has passed, no request
+  // of this client starts an attempt.
   let pausedUntil = 0;
+  // When AADSTS700027 was first met since the last token: a certificate rotated a moment ago.
+  const rotationLag = options.rotationLag ?? {};
 
   /** One attempt, following allowed redirects; `remainingMs` bounds every wait in it. */
-  async function attempt(req: HttpRequest, clientRequestId: string, remainingMs: number): Promise<Outcome> {
+  async function attempt(
+    req: HttpRequest,
+    clientRequestId: string,
+    remainingMs: number,
+    tokenOptions: TokenRequestOptions | undefined,
+  ): Promise<Outcome> {
     const bound = (ms: number) => Math.max(1, Math.min(ms, remainingMs));
     let token: string;
     try {
-      token = await withTokenDeadline((signal) => options.getToken(signal), bound(tokenTimeoutMs));
+      token = await withTokenDeadline(
+        (signal) => (tokenOptions ? options.getToken(signal, tokenOptions) : options.getToken(signal)),
+        bound(tokenTimeoutMs),
+      );
     } catch (error) {
       const cert = untrustedCertificateCode(error);
       if (cert || (error instanceof TokenServiceError && error.kind === "untrusted-certificate"))
         throw tokenFailed(req, error, clientRequestId);
-      // A refusal from the token service (wrong secret, no consent) is final.
-      if (classifyTokenError(error) === "refused") throw tokenFailed(req, error, clientRequestId);
+      // A refusal from the token service (wrong secret, no consent) is final; AADSTS700027 only once it
+      // has lasted past the grace a rotated certificate needs to reach every token-service node.
+      if (classifyTokenError(error) === "refused") {
+        if (!isCertificateRotationLag(error)) throw tokenFailed(req, error, clientRequestId);
+        rotationLag.since ??= Date.now();
+        if (Date.now() - rotationLag.since >= CERTIFICATE_ROTATION_GRACE_MS)
+          throw tokenFailed(req, error, clientRequestId);
+      }
       // Otherwise it failed on the way (throttled, unreachable, 5xx, too slow): nothing was sent,
       // so the request may be tried again whatever its method.
       return { error, notSent: true, url: req.url };
     }
+    rotationLag.since = undefined;
     const headers: Record<string, string> = {
       accept: "application/json",
       ...req.headers,
@@ -263,12 +320,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const started = Date.now();
         const clientRequestId = randomUUID();
         let ownPause = -1;
+        // After a 401 challenge: the options of the one fresh token request, then spent.
+        let challenge: TokenRequestOptions | undefined;
+        let challenged = false;
         for (let n = 1; ; n++) {
           if (pausedUntil > Date.now() && pausedUntil !== ownPause) await sleep(pausedUntil - Date.now());
           // The first attempt has its own timeouts; a retry gets what is left of the budget at most.
           const remaining = n === 1 ? Number.POSITIVE_INFINITY : retry.budgetMs - (Date.now() - started);
-          const outcome = await attempt(req, clientRequestId, remaining);
+          const outcome = await attempt(req, clientRequestId, remaining, challenge);
+          challenge = undefined;
           const { response, error, notSent } = outcome;
+          // A refused token is not a processed request: one fresh token (with the claims asked for) and
+          // one more attempt, at once and whatever the method.
+          if (response?.status === 401 && !challenged) {
+            challenge = tokenChallenge(response.headers.get("www-authenticate"));
+            challenged = challenge !== undefined;
+            if (challenged) continue;
+          }
           // An error inside a 2xx that says it is transient (throttled, busy, try again) is retried like a
           // 503; when the attempts run out the answer goes back to the caller, which names the error.
           let inOk: { retryable: boolean; notProcessed: boolean } | undefined;
@@ -302,7 +370,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               delay = Math.max(delay, Math.floor((retry.budgetMs - elapsed) / (retry.maxAttempts - n + 1)));
             }
             if (delay !== undefined) {
-              if (response?.status === 429 && Date.now() + delay > pausedUntil) {
+              const holdsAll =
+                response?.status === 429 || (response?.status === 503 && response.headers.has("retry-after"));
+              if (holdsAll && Date.now() + delay > pausedUntil) {
                 pausedUntil = ownPause = Date.now() + delay;
               }
               await sleep(delay);
@@ -318,6 +388,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               );
           }
           if (inOk && response) return { ...response, attempts: n };
+          // A refusal retried in its grace (AADSTS700027) ends as the refusal it is.
+          if (notSent && classifyTokenError(error) === "refused") throw tokenFailed(req, error, clientRequestId);
           throw toApiError(req, n, clientRequestId, outcome);
         }
       });

@@ -6,6 +6,7 @@
 import { PER_USER_MFA_STATES, isOneOf, type PerUserMfaState } from "../m365/model.ts";
 import type { TenantApi } from "./api.ts";
 import { ApiError, expectObject, type HttpClient, type RetryOptions } from "./http.ts";
+import { userPath } from "./graph.ts";
 import { withPermission } from "./permission-error.ts";
 import { DEFAULT_RETRY, RETRYABLE_STATUS, headerOf, retryAfterBeyondBudget, retryDelayMs } from "./retry-policy.ts";
 
@@ -48,24 +49,30 @@ export function createPerUserMfaApi(
     const reason = (r.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     const why = reason ? ` ${String(reason.code)}: ${String(reason.message)}` : "";
     return new ApiError({
-      code: r.status === 403 ? "PERMISSION_DENIED" : r.status === 429 ? "THROTTLED" : "SERVER_ERROR",
+      code:
+        r.status === 403
+          ? "PERMISSION_DENIED"
+          : r.status === 429
+            ? "THROTTLED"
+            : r.status === 404
+              ? "NOT_FOUND"
+              : "SERVER_ERROR",
       message: `${method} /beta/users/${upn}/authentication/requirements (in $batch) answered ${r.status}${why}${
         attempts > 1 ? ` (after ${attempts} attempts)` : ""
       }${stopped ? `; ${stopped}` : ""}`,
       method,
-      url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
+      url: `${graphUrl}/beta${userPath(upn)}/authentication/requirements`,
       status: r.status,
       requestId: headerOf(r.headers, "request-id"),
       attempts,
     });
   };
-  const user = (upn: string) => encodeURIComponent(upn);
   return {
     async getPerUserMfa(upn) {
       return withPermission("graph.perUserMfa.read", async () => {
         const res = await graph.send({
           method: "GET",
-          url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
+          url: `${graphUrl}/beta${userPath(upn)}/authentication/requirements`,
           idempotent: true,
         });
         return parseMfaState(res.body, upn);
@@ -75,7 +82,7 @@ export function createPerUserMfaApi(
       await withPermission("graph.perUserMfa.write", () =>
         graph.send({
           method: "PATCH",
-          url: `${graphUrl}/beta/users/${user(upn)}/authentication/requirements`,
+          url: `${graphUrl}/beta${userPath(upn)}/authentication/requirements`,
           body: { perUserMfaState: state },
           idempotent: true,
         }),
@@ -97,9 +104,11 @@ export function createPerUserMfaApi(
   /**
    * Per-user MFA requests through Graph $batch, 20 a request, {@link BATCH_REQUESTS_IN_FLIGHT} requests
    * of one call at a time. A GET for each `{ upn }`, a PATCH for each `{ upn, state }`. Items answered
-   * 408/429/500/502/503/504 are retried with the one retry policy (Retry-After honoured); 404 (no such
-   * user) is left out of the result, so a PATCH answered 404 is not in the Set setPerUserMfaMany
-   * returns; any other status throws an ApiError. Resolves with each answered user's body.
+   * 408/429/500/502/503/504 are retried with the one retry policy (Retry-After honoured); a GET answered
+   * 404 is asked once more (a user listed a moment ago may be missing on the replica that serves the
+   * read) and, still 404, left out of the result; a PATCH answered 404 is left out too, so it is not in
+   * the Set setPerUserMfaMany returns; any other status throws an ApiError. Resolves with each answered
+   * user's body.
    *
    * Why the pool and the shared pause: Graph's write budget (20 a second) paces a 10,000-user change
    * over minutes, so the retry allowance must measure a chunk's own time, not its wait in a queue
@@ -120,7 +129,7 @@ export function createPerUserMfaApi(
     let next = 0;
 
     const runChunk = async (chunk: typeof items) => {
-      let pending = chunk.map((item, i) => ({ id: String(i + 1), ...item }));
+      let pending = chunk.map((item, i) => ({ id: String(i + 1), askedAgain: false, ...item }));
       let started = Date.now();
       let attempt = 1;
       let ownPause = -1;
@@ -134,11 +143,11 @@ export function createPerUserMfaApi(
           body: {
             requests: pending.map((p) =>
               p.state === undefined
-                ? { id: p.id, method: "GET", url: `/users/${user(p.upn)}/authentication/requirements` }
+                ? { id: p.id, method: "GET", url: `${userPath(p.upn)}/authentication/requirements` }
                 : {
                     id: p.id,
                     method: "PATCH",
-                    url: `/users/${user(p.upn)}/authentication/requirements`,
+                    url: `${userPath(p.upn)}/authentication/requirements`,
                     headers: { "content-type": "application/json" },
                     body: { perUserMfaState: p.state },
                   },
@@ -161,7 +170,11 @@ export function createPerUserMfaApi(
           const r = responses.find((x) => x.id === p.id);
           if (!r) throw new Error(`Graph $batch answered without response ${p.id}`);
           if (r.status >= 200 && r.status < 300) result.set(p.upn, r.body);
-          else if (r.status === 404) continue;
+          else if (r.status === 404 && method === "GET" && !p.askedAgain) {
+            // Directory replication: ask once more before leaving the user out (quirks finding 9).
+            p.askedAgain = true;
+            throttled.push({ p, r });
+          } else if (r.status === 404) continue;
           // An item's status is what the same request alone would get: 408/429/500/502/503/504 are
           // transient as they are for any request, and every item is a GET or an absolute PATCH.
           else if (RETRYABLE_STATUS.has(r.status)) throttled.push({ p, r });

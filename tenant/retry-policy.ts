@@ -32,12 +32,19 @@ export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([408, 429, 500, 502
 /** Exchange Online's refusal when a tenant has too many requests in flight (a plain-text body). */
 export const CONCURRENCY_REFUSAL = "You have reached the maximum number of concurrent requests per tenant";
 
-/** True when a response body (text or parsed JSON) is Exchange's per-tenant concurrency refusal. */
+/**
+ * True when a response body is Exchange's per-tenant concurrency refusal: a plain-text body, or the text
+ * in `error.message` or any `error.details[].message` of a JSON envelope (the usual Exchange error shape,
+ * where the top-level message is a generic "Error executing cmdlet").
+ */
 export function isConcurrencyRefusal(body: unknown): boolean {
   if (typeof body === "string") return body.includes(CONCURRENCY_REFUSAL);
   if (typeof body === "object" && body !== null && "error" in body) {
-    const message = (body.error as { message?: unknown } | null)?.message;
-    return typeof message === "string" && message.includes(CONCURRENCY_REFUSAL);
+    const error = body.error as { message?: unknown; details?: unknown } | null;
+    const details = Array.isArray(error?.details) ? (error.details as ({ message?: unknown } | null)[]) : [];
+    return [error?.message, ...details.map((d) => d?.message)].some(
+      (m) => typeof m === "string" && m.includes(CONCURRENCY_REFUSAL),
+    );
   }
   return false;
 }

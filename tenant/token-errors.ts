@@ -65,11 +65,32 @@ const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
  *
  * Deliberately not here: invalid_client and its codes 7000215 (wrong secret), 700016 (app not found)
  * and 700027 (assertion signature). A secret, app or certificate created a minute ago can get them
- * while Entra replicates (CIPP retries 700027 after a rotation), but a wrong secret gets exactly the
- * same answer, and retrying it would hold every run for the whole retry budget (two minutes) before
- * saying the credentials are wrong; a new credential is a one-off wait an operator can rerun.
+ * while Entra replicates, but a wrong secret gets exactly the same answer, and retrying it would hold
+ * every run for the whole retry budget (two minutes) before saying the credentials are wrong; a new
+ * secret or app is a one-off wait an operator can rerun. 700027 alone gets a short grace
+ * ({@link isCertificateRotationLag}).
  */
 const TRANSIENT_AADSTS = /AADSTS(?:50196|90024|90033|90006|50087)\b/;
+/**
+ * How long a client keeps retrying AADSTS700027 after it first met it (after that, until a token is
+ * issued again, it is a refusal): 30 s, a few back-offs, well inside the two-minute retry budget.
+ */
+export const CERTIFICATE_ROTATION_GRACE_MS = 30_000;
+
+/**
+ * True for AADSTS700027 (the client assertion's signature or certificate is not known to the app):
+ * CIPP retries it because it "occurs transiently after certificate rotation while the load-balanced
+ * token service nodes catch up" (Get-GraphTokenFromCert.ps1). A certificate that was never uploaded
+ * gets the same answer, so the HTTP layer retries it only for {@link CERTIFICATE_ROTATION_GRACE_MS}.
+ */
+export function isCertificateRotationLag(error: unknown): boolean {
+  if (error instanceof TokenServiceError) return false;
+  const cause = (error as { cause?: { errorCode?: unknown } } | null)?.cause;
+  const message = error instanceof Error ? error.message : String(error);
+  const errorCode = typeof cause?.errorCode === "string" ? cause.errorCode : "";
+  return /AADSTS700027\b/.test(message) || /AADSTS700027\b/.test(errorCode);
+}
+
 const REFUSAL = /AADSTS\d+|invalid_client|invalid_grant|unauthorized_client|invalid_scope|invalid_request/;
 const THROTTLED = /AADSTS50196|temporarily_unavailable|server_error|request_timeout/;
 const UNREACHABLE =

@@ -24,11 +24,22 @@ export interface OtherUsersMfaOutputs extends OtherUsersMfaInputs {
 
 type Reset = OtherUsersMfaOutputs["reset"];
 
-/** Undeclared users whose MFA does not satisfy `state`, with what they have. */
+/**
+ * Undeclared users whose MFA does not satisfy `state`, with what they have. Throws, naming them, when
+ * a listed user's MFA could not be read (Graph answered 404 twice): leaving it out would hide a stray.
+ */
 async function findStrays(ctx: ProviderContext, inputs: OtherUsersMfaInputs): Promise<Map<string, PerUserMfaState>> {
   const keep = new Set(inputs.declared);
   const users = (await ctx.api.listUserPrincipalNames()).map((u) => u.toLowerCase()).filter((u) => !keep.has(u));
   const states = await ctx.api.getPerUserMfaMany(users);
+  const unread = users.filter((u) => !states.has(u));
+  if (unread.length > 0) {
+    const named = unread.slice(0, 10).join(", ") + (unread.length > 10 ? ` and ${unread.length - 10} more` : "");
+    throw new Error(
+      `Graph listed ${unread.length === 1 ? "a user" : `${unread.length} users`} whose per-user MFA it then ` +
+        `answered 404 for twice (a user created, renamed or deleted during the run): ${named}; run again`,
+    );
+  }
   return new Map([...states].filter(([, actual]) => !mfaSatisfies(inputs.state, actual)));
 }
 

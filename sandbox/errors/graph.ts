@@ -78,6 +78,18 @@ export const GraphErrors = {
     make(ctx, 401, GraphCodes.invalidToken, "Lifetime validation failed, the token is expired.", {
       "WWW-Authenticate": GRAPH_WWW_AUTHENTICATE,
     }),
+  /**
+   * 401: a Continuous Access Evaluation claims challenge, the claims base64 in WWW-Authenticate with
+   * `error="insufficient_claims"` (Microsoft identity platform, "claims challenges" and CAE docs).
+   */
+  claimsChallenge: (ctx: ErrorContext, claimsBase64: string) =>
+    make(
+      ctx,
+      401,
+      GraphCodes.invalidToken,
+      "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp",
+      { "WWW-Authenticate": `${GRAPH_WWW_AUTHENTICATE}, error="insufficient_claims", claims="${claimsBase64}"` },
+    ),
   /** 401: a token for another resource (e.g. Exchange). */
   tokenWrongAudience: (ctx: ErrorContext) =>
     make(ctx, 401, GraphCodes.invalidToken, "Invalid audience.", { "WWW-Authenticate": GRAPH_WWW_AUTHENTICATE }),
@@ -91,6 +103,9 @@ export const GraphErrors = {
   /** 400 for a URL segment Graph does not know in this version (e.g. authentication/requirements on v1.0). */
   segmentNotFound: (ctx: ErrorContext, segment: string) =>
     make(ctx, 400, GraphCodes.badRequestGeneric, `Resource not found for the segment '${segment}'.`),
+  /** 400 for a user key that is neither an object id nor UPN-shaped (the message is the sandbox's). */
+  invalidObjectId: (ctx: ErrorContext, key: string) =>
+    make(ctx, 400, GraphCodes.badRequest, `Invalid object identifier '${key}'.`),
   /** 400 for an unknown property in $select or $filter. */
   unknownProperty: (ctx: ErrorContext, property: string) =>
     make(

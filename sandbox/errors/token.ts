@@ -36,7 +36,8 @@ function make(ctx: ErrorContext, status: number, error: string, aadsts: number, 
 /**
  * AADSTS answers the "aadsts" fault sends: the transient ones the Entra error-code reference lists
  * (as a 400 invalid_request, as the quirks review saw them; Microsoft does not publish the status)
- * and the credential refusals a new secret or app also gets while Entra replicates.
+ * and the credential refusals a new secret, app or certificate also gets while Entra replicates (700027:
+ * the assertion's certificate is not known, as right after a rotation).
  */
 export const FAULT_AADSTS: Readonly<Record<number, { status: number; error: string; text: string }>> = {
   90024: {
@@ -63,6 +64,11 @@ export const FAULT_AADSTS: Readonly<Record<number, { status: number; error: stri
     status: 401,
     error: TokenCodes.invalidClient,
     text: "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
+  },
+  700027: {
+    status: 401,
+    error: TokenCodes.invalidClient,
+    text: "The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found.]",
   },
   700016: {
     status: 400,

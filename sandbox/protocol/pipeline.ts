@@ -17,6 +17,7 @@ import type { OperationName } from "../../m365/permissions.ts";
 import { SandboxHttpError, type ErrorContext } from "../errors/http-error.ts";
 import { createApiErrors, type ApiErrors } from "../errors/surfaces.ts";
 import type { BatchItem } from "../graph/batch.ts";
+import { normaliseUserKeys } from "../graph/keys.ts";
 import { concurrencyRefusal, faultResponse } from "../runtime/fault-responses.ts";
 import { BODY_FAULT_KINDS, type FaultRule } from "../runtime/faults.ts";
 import { sleep } from "../runtime/latency.ts";
@@ -138,8 +139,9 @@ export class Pipeline {
     let fault: FaultRule | undefined;
     let releaseExchange: (() => void) | undefined;
     try {
-      // 2. route dispatch
-      const m = this.#d.router.match(input.method, input.path);
+      // 2. route dispatch (Graph: a user's key in either form, graph/keys.ts)
+      const path = api === "graph" ? normaliseUserKeys(input.path, ectx) : input.path;
+      const m = this.#d.router.match(input.method, path);
       if (m.kind === "methodNotAllowed") {
         // A real path with a method the sandbox does not serve: unmodelled (501) unless --loose.
         const feature = `the endpoint ${input.method} ${input.path}`;
@@ -165,7 +167,7 @@ export class Pipeline {
         requestId: input.requestId,
         clientRequestId: input.clientRequestId,
         method: input.method,
-        path: input.path,
+        path,
         params: m.match.params,
         query: input.query,
         headers: input.headers,

@@ -20,17 +20,27 @@ import type { FaultRule } from "./faults.ts";
 export const CONCURRENCY_REFUSAL_TEXT =
   "You have reached the maximum number of concurrent requests per tenant. Please wait and try again";
 
-/** The plain-text concurrency refusal, with the given status (default 400) and optional Retry-After. */
-export function concurrencyRefusal(status = 400, retryAfter?: number | string): SandboxHttpError {
+/**
+ * The concurrency refusal, with the given status (default 400) and optional Retry-After: plain text, or
+ * with `inEnvelope` the same text in `error.details[0].message` of Exchange's JSON error envelope under a
+ * generic "Error executing cmdlet" (where CIPP's New-ExoRequest reads an error's text first).
+ */
+export function concurrencyRefusal(status = 400, retryAfter?: number | string, inEnvelope = false): SandboxHttpError {
+  const retry: Record<string, string> = retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) };
   return new SandboxHttpError({
     status,
     code: "ConcurrencyLimitExceeded",
     message: CONCURRENCY_REFUSAL_TEXT,
-    body: CONCURRENCY_REFUSAL_TEXT,
-    headers: {
-      "Content-Type": "text/plain; charset=utf-8",
-      ...(retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) }),
-    },
+    body: inEnvelope
+      ? {
+          error: {
+            code: "ConcurrencyLimitExceeded",
+            message: "Error executing cmdlet",
+            details: [{ code: "Client", target: "", message: CONCURRENCY_REFUSAL_TEXT }],
+          },
+        }
+      : CONCURRENCY_REFUSAL_TEXT,
+    headers: inEnvelope ? retry : { "Content-Type": "text/plain; charset=utf-8", ...retry },
   });
 }
 
@@ -116,6 +126,13 @@ export function faultResponse(
           api === "exchange" ? ExchangeErrors.serviceUnavailable() : GraphErrors.serviceUnavailable(ectx),
           f.retryAfter,
         );
+      case "401":
+        // A token refused after it was issued: Exchange's 401 (error="invalid_token"); Graph's
+        // claims challenge when `claims` is given, else its expired-token 401.
+        if (api === "exchange") return ExchangeErrors.unauthorized("The token has expired.");
+        return f.claims !== undefined
+          ? GraphErrors.claimsChallenge(ectx, Buffer.from(f.claims, "utf8").toString("base64"))
+          : GraphErrors.tokenExpired(ectx);
       case "404": {
         // Directory eventual consistency: the object named in the path is missing on this replica.
         const id = decodeURIComponent(
@@ -130,7 +147,7 @@ export function faultResponse(
       case "502":
         return statusFault(api, Number(f.kind) as 408 | 500 | 502, ectx);
       case "concurrency":
-        return concurrencyRefusal(f.status ?? 400, f.retryAfter);
+        return concurrencyRefusal(f.status ?? 400, f.retryAfter, f.shape === "error");
       case "redirect": {
         const location = `${(f.location ?? regionalBaseUrl).replace(/\/+$/, "")}${pathAndQuery}`;
         return new SandboxHttpError({
@@ -144,6 +161,22 @@ export function faultResponse(
       case "aadsts":
         // The token service's OAuth error body, whichever API the rule matched (use match: "oauth2").
         return TokenErrors.fault(ectx, f.aadsts ?? 90024, f.status);
+      case "legacy-error":
+        // The OData v3 envelope Azure AD Graph answered with, which directory-backed endpoints can
+        // still send: `odata.error`, a `message` object {lang, value}, requestId and date beside it.
+        return new SandboxHttpError({
+          status: f.status ?? 500,
+          code: "Service_InternalServerError",
+          message: "Encountered an internal server error.",
+          body: {
+            "odata.error": {
+              code: "Service_InternalServerError",
+              message: { lang: "en", value: "Encountered an internal server error." },
+              requestId: ectx.requestId,
+              date: ectx.now().toISOString(),
+            },
+          },
+        });
       case "html-200":
         // A TLS-inspecting or captive proxy's page, answered 200 (ExoHelper: "Received non-JSON response").
         return new SandboxHttpError({

@@ -1,5 +1,6 @@
 /**
- * Fault injection, controllable per test: rules that answer 404 (an object not yet or no longer on the
+ * Fault injection, controllable per test: rules that answer 401 (a token refused after it was issued: an
+ * expired or revoked token, or a claims challenge), 404 (an object not yet or no longer on the
  * replica that serves the call), 408/429/500/502/503/504, Exchange's
  * plain-text concurrency refusal, a regional redirect (307/302), 200 with an error in the body without
  * running the handler ("error-in-200", as Exchange's InvokeCommand does for some failed cmdlets), reset
@@ -7,13 +8,15 @@
  * after the headers (cut-body: half the body, then the connection closes; stall-body: half the body,
  * then nothing), or answer 200 with what is not the API's JSON (html-200: a proxy's page; empty-200;
  * no-value-200: a JSON object without `value` or `id`), or answer a token request with an AADSTS error
- * (aadsts: the transient codes Entra's reference lists, or a credential refusal), at a rate, optionally only for requests matching a
+ * (aadsts: the transient codes Entra's reference lists, or a credential refusal), or answer in the legacy
+ * `{"odata.error":{code, message:{lang, value}}}` envelope of Azure AD Graph (legacy-error), at a rate, optionally only for requests matching a
  * pattern and only a number of times. Deterministic: a seeded PRNG decides rates below 1. The answers
  * themselves: fault-responses.ts.
  */
 import { seededRandom } from "../store/ids.ts";
 
 export const FAULT_KINDS = [
+  "401",
   "404",
   "408",
   "429",
@@ -32,6 +35,7 @@ export const FAULT_KINDS = [
   "empty-200",
   "no-value-200",
   "aadsts",
+  "legacy-error",
 ] as const;
 
 /** Kinds answered 200 by something in front of the API (a gateway or a TLS-inspecting proxy), not by it. */
@@ -74,20 +78,31 @@ export interface FaultRuleInput {
   lowercaseHeaders?: boolean;
   /** "request" (default): top-level requests; "batchItem": requests inside a Graph $batch instead. */
   scope?: "request" | "batchItem";
-  /** HTTP status: the concurrency refusal's (default 400, a guess: not 429) or the redirect's (307 or 302). */
+  /**
+   * HTTP status: the concurrency refusal's (default 400, a guess: not 429), the redirect's (307 or 302) or
+   * the legacy-error's (default 500).
+   */
   status?: number;
   /** Redirect target base URL; default the sandbox's regional listener. The request's path and query are kept. */
   location?: string;
-  /** "error-in-200" only: where the error goes; default "error". */
+  /**
+   * "error-in-200": where the error goes; default "error". "concurrency": `error` puts the refusal's
+   * text in `error.details[0].message` of Exchange's JSON envelope instead of a plain-text body.
+   */
   shape?: ErrorIn200Shape;
   /** "error-in-200" only: which error; default "transient". */
   reason?: ErrorIn200Reason;
+  /**
+   * "401" only: the claims (a JSON text) of a Graph claims challenge, sent base64 in WWW-Authenticate with
+   * `error="insufficient_claims"`; without it Graph answers its expired-token 401 and Exchange its own.
+   */
+  claims?: string;
   /** "aadsts" only (token requests): which AADSTS answer, one of FAULT_AADSTS_CODES; default 90024. */
   aadsts?: number;
 }
 
 /** The AADSTS numbers an "aadsts" fault can answer (sandbox/errors/token.ts FAULT_AADSTS). */
-export const FAULT_AADSTS_CODES = [90024, 90033, 90006, 50087, 7000215, 700016] as const;
+export const FAULT_AADSTS_CODES = [90024, 90033, 90006, 50087, 7000215, 700016, 700027] as const;
 
 export interface FaultRule extends FaultRuleInput {
   id: string;
@@ -125,10 +140,24 @@ export class FaultInjector {
       throw new Error(`[location] must be an https URL`);
     if (input.shape !== undefined && !(ERROR_IN_200_SHAPES as readonly string[]).includes(input.shape))
       throw new Error(`[shape] must be one of ${ERROR_IN_200_SHAPES.join(", ")}`);
+    if (
+      input.shape !== undefined &&
+      input.kind !== "error-in-200" &&
+      !(input.kind === "concurrency" && input.shape === "error")
+    )
+      throw new Error(`[shape] applies to error-in-200, and shape error to concurrency`);
     if (input.reason !== undefined && !(ERROR_IN_200_REASONS as readonly string[]).includes(input.reason))
       throw new Error(`[reason] must be one of ${ERROR_IN_200_REASONS.join(", ")}`);
     if (input.aadsts !== undefined && !(FAULT_AADSTS_CODES as readonly number[]).includes(input.aadsts))
       throw new Error(`[aadsts] must be one of ${FAULT_AADSTS_CODES.join(", ")}`);
+    if (input.claims !== undefined) {
+      if (input.kind !== "401") throw new Error(`[claims] applies to a 401 fault`);
+      try {
+        JSON.parse(input.claims);
+      } catch {
+        throw new Error(`[claims] must be a JSON text`);
+      }
+    }
     if (input.rate !== undefined && !(input.rate >= 0 && input.rate <= 1))
       throw new Error(`[rate] must be between 0 and 1`);
     if (input.match !== undefined) new RegExp(input.match, "i");

@@ -6,10 +6,11 @@
  */
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { connectTenant } from "../../tenant/connect.ts";
 import { readConnectionSettings, type ConnectionSettings } from "../../tenant/connection.ts";
 import { ApiError, createHttpClient } from "../../tenant/http.ts";
+import { CERTIFICATE_ROTATION_GRACE_MS } from "../../tenant/token-errors.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { createPki } from "../../sandbox/tls.ts";
 import { startTestSandbox } from "../sandbox/helpers.ts";
@@ -145,6 +146,45 @@ describe("token acquisition, bounded and classified", () => {
       `was not sent: the token service refused the credentials: ${error}: Error(s): ${aadsts}`,
     );
     expect(tokenCalls(sb)).toBe(1);
+  });
+
+  // Quirks finding 13 (section 7's open end). Before: AADSTS700027 was a refusal like any other, so a
+  // certificate rotated a moment ago failed the run at its first token request.
+  describe("AADSTS700027 right after a certificate rotation", () => {
+    // The default retry policy (10 attempts, 0.5 s doubling to 30 s, 120 s budget).
+    const rotated = (sleep?: (ms: number) => Promise<void>) => connectTenant(settingsFor(sb), sleep ? { sleep } : {});
+
+    it("retries it while the token-service nodes catch up, and the call succeeds", async () => {
+      sb.faults.add({ kind: "aadsts", aadsts: 700027, match: TOKEN, times: 2 });
+      const waits: number[] = [];
+      const api = await rotated(async (ms) => void waits.push(ms));
+      expect(await api.getSecurityDefaults()).toBe(true);
+      expect(sb.faults.list()[0]!.hits).toBe(2);
+      expect(tokenCalls(sb)).toBe(3);
+      expect(waits).toHaveLength(2);
+    });
+
+    it("gives it 30 s, then names it as the refusal it is, and the next call fails at once", async () => {
+      sb.faults.add({ kind: "aadsts", aadsts: 700027, match: TOKEN });
+      // Only Date is faked: each back-off moves the clock on instead of sleeping.
+      vi.useFakeTimers({ toFake: ["Date"] });
+      onTestFinished(() => void vi.useRealTimers());
+      const started = Date.now();
+      const api = await rotated(async (ms) => void vi.setSystemTime(Date.now() + ms));
+      const err = (await api.getSecurityDefaults().catch((e: unknown) => e)) as ApiError;
+      expect(err.code).toBe("UNAUTHORIZED");
+      expect(err.attempts).toBe(0);
+      expect(err.message).toContain(
+        "was not sent: the token service refused the credentials: invalid_client: Error(s): 700027",
+      );
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(CERTIFICATE_ROTATION_GRACE_MS);
+      expect(elapsed).toBeLessThan(2 * CERTIFICATE_ROTATION_GRACE_MS);
+      const calls = tokenCalls(sb);
+      expect(calls).toBeGreaterThan(2);
+      await expect(api.getOrganizationSmtpAuthDisabled()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+      expect(tokenCalls(sb)).toBe(calls + 1);
+    });
   });
 
   it("stops at once when the token service refuses the credentials", async () => {
