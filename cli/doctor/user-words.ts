@@ -15,6 +15,11 @@ import { reportedOutcome } from "./resolutions.ts";
 import type { Rule } from "./rule-kit.ts";
 
 const ADDRESS_OR_LOCAL = String.raw`([a-z0-9._%+-]{1,64}@(?:[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24})?)`;
+/** "changed the scanner login to my own account (me@…) and left the "From" as info@": login A, From B. */
+const PROSE_LOGIN_CHANGED_FROM_KEPT = new RegExp(
+  String.raw`\b(?:changed|switched|set|moved)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:login|user ?name|sign-?in|account)\s+to\s+[^@\n]{0,30}?${ADDRESS_OR_LOCAL}[^\n]{0,120}?\b(?:left|kept)\s+(?:the\s+)?["'“]?from["'”]?(?:\s+address)?\s+(?:as|at|on)\s+["'“]?${ADDRESS_OR_LOCAL}`,
+  "u",
+);
 /** "authenticates as A … sends from B" (and the German, French and Spanish forms): login A, From B. */
 const PROSE_LOGIN_THEN_FROM = new RegExp(
   String.raw`\b(?:authenticat(?:es|ing|ed) as|log(?:s|ged|ging)? ?in (?:as|with)|sign(?:s|ed|ing)? in (?:as|with)|meldet sich (?:mit|als)|s'authentifie (?:avec|en tant que|comme)|se autentica (?:con|como))\s+["'“]?${ADDRESS_OR_LOCAL}[^\n]{0,120}?\b(?:sends?|sending|sent|send mail|sets?|setting|soll(?:[^.\n]|\.\b){0,20}?|envoie|envía|verschickt|versendet)\s+(?:(?:e-?mails?|mail|messages?|the)\s+)?(?:from:?|as|with from:?|als|depuis|en tant que|como|desde)\s+["'“]?${ADDRESS_OR_LOCAL}`,
@@ -70,11 +75,48 @@ const OFFICE_SENDER_KINDS = [
 /** Getting a delegated OAuth token: the token itself, its first grant, a device code, a device's "Get Token" button. */
 const TOKEN_STEP = String.raw`\b(?:(?:access |refresh |oauth ?2?(?:\.0)? |initial )?tokens?|(?:token|initial|oauth) grant|device[- ]code(?: flow)?)\b`;
 /** Signed in as the reporter's own account ("logged in with MY account", "as my own GDAP technician acct"). */
-const SIGNED_IN_AS_SELF = String.raw`(?:\b(?:log(?:ged|ging)?|sign(?:ed|ing)?) (?:in|on)\b[^.!?]{0,30}?\b(?:with|as|using|under) (?:my|our) (?:own )?(?:[\w-]+ ){0,3}?(?:acct|account|login|user|credentials)\b|(?<![\p{L}])mit meinem (?:eigenen )?[\p{L}-]*konto(?![\p{L}])[^.!?]{0,30}angemeldet|connecté (?:avec|sous) mon (?:propre )?compte|(?:inicié sesión|entré) con mi (?:propia )?cuenta|(?:entrei|loguei) com a minha (?:própria )?conta)`;
+const SIGNED_IN_AS_SELF = String.raw`(?:\b(?:log(?:ged|ging)?|sign(?:ed|ing)?) (?:in|on|into)\b[^.!?]{0,30}?\b(?:with|as|using|under) (?:my|our|his|her|their) (?:own )?(?:[\w-]+ ){0,3}?(?:acct|account|login|user|credentials)\b|\b(?:log(?:ged|ging)?|sign(?:ed|ing)?) (?:in|on|into)\b[^.!?]{0,30}?\bas (?:myself|me|himself|herself|themselves)\b|(?<![\p{L}])mit meinem (?:eigenen )?[\p{L}-]*konto(?![\p{L}])[^.!?]{0,30}angemeldet|connecté (?:avec|sous) mon (?:propre )?compte|(?:inicié sesión|entré) con mi (?:propia )?cuenta|(?:entrei|loguei) com a minha (?:própria )?conta)`;
 
 /** The legacy per-user MFA page's Enabled / Enforced, as reporters name it in their language. */
 const PER_USER_MFA_ENFORCED =
   /(?:per-?user|per utente|par utilisateur|pro benutzer|por usuario|por usuário|per gebruiker|na użytkownika|per användare|사용자별)(?:[^.\n]|\.\b){0,80}?(?:enforced|applicato|appliqué|erzwungen|aplicado|afgedwongen|wymuszon|tvingad|적용됨|exigido|obligatorio|forcé|wymuszone|vynuceno)|ユーザーごと[^。\n]{0,40}?強制|每用户[^。\n]{0,40}?强制|\benforced next to (?:each|every|their|the)\b|\b(?:status|state|stato|estado|statut|zustand)\b(?:[^.\n]|\.\b){0,25}["“„«](?:enforced|applicato|aplicado|exigido|erzwungen|appliqué|afgedwongen|wymuszon\w*)["”»]|["“]enable["”](?:[^.\n]|\.\b){0,60}\benforced\b|\b(?:mfa|multi-?factor(?: auth\w*)?|two-step verification) (?:status|state)\b(?:[^.\n]|\.\b){0,30}\benforced\b/u;
+
+/**
+ * Two addresses as a report gives them: the same when one is the other cut short, by a wrap column
+ * ("nvr@contoso-transport.co⏎m") or a field's width ("webforms@").
+ */
+function sameAddress(a: string, b: string): boolean {
+  return a.length >= b.length ? a.startsWith(b) : b.startsWith(a);
+}
+
+/** 1 when a text names the XOAUTH2 user= and a decoded delegated token's user, and they differ. */
+function xoauth2UserIsNotTokenUser(text: string): number {
+  const tokenUser =
+    /["']?\b(?:upn|unique_name|preferred_username|account\.username)\b["']?\s*(?:[:=]|(?:comes? back|came back|returns?|returned|shows?) as)\s*["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu.exec(
+      text,
+    )?.[1];
+  if (tokenUser === undefined) return 0;
+  let saslUser =
+    /\buser=([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})|\bSaslMechanismOAuth2\s*\(\s*["']([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu
+      .exec(text)
+      ?.slice(1)
+      .find((x) => x !== undefined);
+  if (saslUser === undefined) {
+    const payload = /\bAUTH XOAUTH2\s+([A-Za-z0-9+/]{12,})/u.exec(text)?.[1];
+    if (payload !== undefined)
+      saslUser = /^user=([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu.exec(
+        Buffer.from(payload.slice(0, payload.length - (payload.length % 4)), "base64").toString("latin1"),
+      )?.[1];
+  }
+  return saslUser !== undefined && !sameAddress(saslUser.toLowerCase(), tokenUser.toLowerCase()) ? 1 : 0;
+}
+
+/** Licences taken from other accounts in a clean-up: "removed some licences", "from mailboxes that weren't used". */
+const OTHER_LICENCES_REMOVED =
+  /\b(?:remov\w*|unassign\w*|took away|revok\w*|reclaim\w*|freed up|quitamos|retiramos|eliminamos|removemos|tiramos|entfernt\w*|retiré\w*|supprim\w*|rimoss\w*|tolt\w*|verwijder\w*)\s+(?:(?:some|a few|several|spare|unused|old|algunas|varias|einige|quelques|alcune|enkele)\s+)?(?:licen[cs]\w*|lizenz\w*)(?:\s+(?:de|from|of|von|des|da|dei|van)\s+(?:the\s+|los\s+|las\s+|den\s+|les\s+|i\s+)?(?:buzones|mailboxes|accounts|users|cuentas|usuarios|postfächern|konten|benutzern|boîtes|comptes|caixas|contas|cassette|account|postvakken)\s+(?:que no se usaban|que ya no se usan|that (?:were|are)n['’]?t (?:used|in use)|(?:not|no longer) in use|nobody used|die nicht (?:genutzt|verwendet) wurden|inutilisé\w*|não usad\w*|non usat\w*|die niet gebruikt werden))?|\b(?:remov\w*|unassign\w*|took away)\s+(?:some|a few|several|spare|unused|old)\s+licen[cs]es?\b|\bunused (?:accounts|mailboxes)['’]? licen[cs]es?\b/gu;
+/** The account's licence said to be there still ("la licencia de alertas@ sigue asignada"). */
+const LICENCE_STILL_ASSIGNED =
+  /\blicen[cs]e\b(?:[^.\n]|\.\b){0,40}\b(?:is |was )?still (?:assigned|there|active|in place)\b|licencia\b(?:[^.\n]|\.\b){0,40}\b(?:sigue|está todavía|aún está) asignada|lizenz\b(?:[^.\n]|\.\b){0,40}\bist (?:noch|weiterhin) zugewiesen|licence\b(?:[^.\n]|\.\b){0,40}\best toujours attribuée|licença\b(?:[^.\n]|\.\b){0,40}\b(?:continua|ainda está) atribuída|licenza\b(?:[^.\n]|\.\b){0,40}\bè ancora assegnata|licentie\b(?:[^.\n]|\.\b){0,40}\bis nog toegewezen/u;
 
 const said =
   (re: RegExp) =>
@@ -96,19 +138,19 @@ const saidBeside =
  * present. `negatedMentions` cuts those spans out of the words (so the positive test no longer sees
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
-const NEGATION_BEFORE = String.raw`\b(?:no|not|without|turned off|switched off|disabled|neither (?:has|have|had)|none of them (?:has|have)|(?:nobody|no ?one|no-one) (?:has |had |ever )?(?:enabled|turned on|enforced|set up|configured|activated|switched on)|(?:nobody|no ?one|no-one|no users?|none of (?:them|the users|our users)) (?:is|are|was|were|has been|have been) (?:set (?:to|for)|on|in|enrolled in|registered for)|nobody has|nothing\b(?:[^.\n]|\.\b){0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:have|has|had)(?: not|n't) (?:made|created|set up|configured|added|enabled|deployed)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?|(?:is|are|was|were)(?: not|n't) (?:covered by|enrolled in|in scope (?:of|for)|subject to|part of)|none (?:of them )?(?:is|are|was|were) (?:in scope (?:of|for)|covered by|subject to|part of))\s+(?:any\s+|the\s+|an?\s+)?(?:per-?user\s+|legacy\s+)?`;
-const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?(?:\s*(?:\([^)\n]{0,30}\)\s*)?[:=]\s*(?:none|no|off|disabled|not (?:applied|enabled|configured)|n\/a)\b|[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|(?:none|neither) (?:of them )?appl(?:y|ies)\b|so there (?:are|is) none\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:on|enabled|enforced|turned on) for (?:nobody|no one|none of (?:them|us|our users|the users))\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b))`;
+const NEGATION_BEFORE = String.raw`\b(?:no|not|without|zero|turned off|switched off|disabled|neither (?:has|have|had)|none of them (?:has|have)|(?:nobody|no ?one|no-one) (?:has |had |ever )?(?:enabled|turned on|enforced|set up|configured|activated|switched on)|(?:nobody|no ?one|no-one|no users?|none of (?:them|the users|our users)) (?:is|are|was|were|has been|have been) (?:set (?:to|for)|on|in|enrolled in|registered for)|nobody has|nothing\b(?:[^.\n]|\.\b){0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:have|has|had)(?: not|n't) (?:made|created|set up|configured|added|enabled|deployed)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?|(?:is|are|was|were)(?: not|n't) (?:covered by|enrolled in|in scope (?:of|for)|subject to|part of)|none (?:of them )?(?:is|are|was|were) (?:in scope (?:of|for)|covered by|subject to|part of))\s+(?:any\s+|the\s+|an?\s+)?(?:per-?user\s+|legacy\s+)?`;
+const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?(?:\s*(?:\([^)\n]{0,30}\)\s*)?[:=]\s*(?:none|no|off|disabled|not (?:applied|enabled|configured)|n\/a)\b|[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|(?:none|neither) (?:of them )?appl(?:y|ies)\b|so there (?:are|is) none\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:on|enabled|enforced|turned on) for (?:nobody|no one|none of (?:them|us|our users|the users))\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b|(?:(?:is|are)(?: not|n't)|not) (?:even |part of (?:our|the) )?licen[cs]ed\b))`;
 
 // The account named apart from a rollout, further along the sentence: "MFA for staff this week; web-forms@ is
 // excluded", "a MFA foi ativada …, mas a conta faturas@ ficou excluída", "the MFA project didn't touch that account".
-const NEGATION_EXCLUDED = String.raw`[^.!?\n]{0,90}?(?:\b(?:is|was|were|are|got|has been|have been|stays?|stayed|remains?|remained) (?:excluded|exempt(?:ed)?)\b|\bexcluded from (?:it|that|this|them)\b|ficou excluíd[oa]|(?:foi|está|fica) excluíd[oa]|(?:fue|está|quedó) excluid[oa]|\bausgenommen\b|(?:est|a été|reste) exclue?\b|(?:è|è stat[oa]|resta) esclus[oa]|\buitgezonderd\b|did ?n[o']t (?:touch|include|cover) (?:that|this|the|our|its) (?:scan\w* |service |shared |printer |device )?(?:account|mailbox|user)\b|\bnot (?:applied |rolled out |enabled )?(?:to|for|on) (?:that|this|the|our) (?:scan\w* |service |shared |printer |device )(?:account|mailbox|user)\b|\bonly (?:in|for) (?:the )?(?:hr|finance|admins?|staff|pilot\w*|[a-z]+ (?:team|department|group))\b|\bexcept (?:for )?(?:this|that|the|our) (?:scan\w* |service |shared |printer |device )?(?:account|mailbox|user)\b|\bsauf (?:ce|le|cette) (?:compte|boîte)\b|\baußer (?:diesem|dem) (?:konto|postfach)\b|\bexcepto (?:esta|la|este) (?:cuenta|buzón)\b|\bexceto (?:esta|a) conta\b|\btranne (?:questo|l['’])\s?(?:account|casella)\b|\bleft (?:the |this |that |our )?[\w@.-]*\s?(?:account |mailbox |user )?out of (?:it|that|the rollout)\b|\bexclude[sd]?\s+(?:the\s+)?["“]?[^"”\n]{0,40}?["”]?\s+group\s+(?:which|that)\s+[\w@.-]+\s+(?:is|sits) in\b|\bexclude[sd]?\s+(?:the |this |that |our |its )?(?:scan\w* |service |shared |printer |device )?(?:account|mailbox|user)\b|\bno polic(?:y|ies) (?:about|for|on|blocking|that blocks?|targeting) (?:the )?(?:legacy|basic) auth\w*|\bno polic(?:y|ies) (?:exist|are configured|configured|defined|at all)\b|\bnone (?:of them )?(?:blocks?|targets?|covers?) (?:the )?(?:legacy|basic) auth\w*|\bsame (?:group|groups|polic(?:y|ies)) as the (?:others|other (?:users|accounts|mailboxes)|rest|working ones)\b)`;
+const NEGATION_EXCLUDED = String.raw`[^.!?\n]{0,90}?(?:\b(?:is|was|were|are|got|has been|have been|stays?|stayed|remains?|remained) (?:excluded|exempt(?:ed)?)\b|\bexcluded from (?:it|that|this|them)\b|ficou excluíd[oa]|(?:foi|está|fica) excluíd[oa]|(?:fue|está|quedó) excluid[oa]|\bausgenommen\b|(?:est|a été|reste) exclue?\b|(?:è|è stat[oa]|resta) esclus[oa]|\buitgezonderd\b|did ?n[o']t (?:touch|include|cover) (?:that|this|the|our|its) (?:scan\w* |service |shared |printer |device )?(?:account|mailbox|user)\b|\bnot (?:applied |rolled out |enabled )?(?:to|for|on) (?:that|this|the|our) (?:scan\w* |service |shared |printer |device )(?:account|mailbox|user)\b|\bonly (?:in|for) (?:the )?(?:hr|finance|admins?|staff|pilot\w*|[a-z]+ (?:team|department|group))\b|\bexcept (?:for )?(?:this|that|the|our) (?:scan\w* |service |shared |printer |device )?(?:account|mailbox|user)\b|\bsauf (?:ce|le|cette) (?:compte|boîte)\b|\baußer (?:diesem|dem) (?:konto|postfach)\b|\bexcepto (?:esta|la|este) (?:cuenta|buzón)\b|\bexceto (?:esta|a) conta\b|\btranne (?:questo|l['’])\s?(?:account|casella)\b|\bleft (?:the |this |that |our )?[\w@.-]*\s?(?:account |mailbox |user )?out of (?:it|that|the rollout)\b|\bexclude[sd]?\s+(?:the\s+)?["“]?[^"”\n]{0,40}?["”]?\s+group\s+(?:which|that)\s+[\w@.-]+\s+(?:is|sits) in\b|\bexclude[sd]?\s+(?:the |this |that |our |its )?(?:scan\w* |service |shared |printer |device )?(?:account|mailbox|user)\b|\bno polic(?:y|ies) (?:about|for|on|blocking|that blocks?|targeting) (?:the )?(?:legacy|basic) auth\w*|\bno polic(?:y|ies) (?:exist|are configured|configured|defined|at all)\b|\bnone (?:of them )?(?:blocks?|targets?|covers?) (?:the )?(?:legacy|basic) auth\w*|\bsame (?:group|groups|polic(?:y|ies)) as the (?:others|other (?:users|accounts|mailboxes)|rest|working ones)\b|(?<![\p{L}])(?:excluding|excluyendo|excluindo|escludendo|en excluant)(?![\p{L}])[^.\n]{0,60}?(?<![\p{L}])(?:donde está|where|which (?:has|contains|holds)|onde está|dove (?:è|si trova)|où (?:se trouve|est))\s+(?:[\w.-]+@|the (?:account|scanner|service account)|la cuenta|a conta|l['’]account|le compte))`;
 
 // The same in the other languages Exchange answers in, for the localised nouns: "keine … bedingten
 // Zugriff", "pas de … accès conditionnel", "sin acceso condicional", "条件付きアクセスのポリシーは作成していません",
 // "没有条件访问".
 // French elides "de" before a vowel with no space after it: "pas d'accès conditionnel".
 const NEGATION_BEFORE_OTHER = String.raw`(?:\b(?:keine?n?|kein|pas de|aucune?|ni|nem|sin|niente|nada de|ningun[ao]?|no tenemos|no usamos|no hay|sem|nenhum[ao]?|não temos|não usamos|nessun[ao]?|non abbiamo|non ci sono|non usiamo|geen|inga|ingen|brak|nie ma|nie mamy|nie używamy|bez)\s+|\bpas d['’]\s*)(?:\S{1,40}?[\s'’]+){0,2}?`;
-const NEGATION_AFTER_OTHER = String.raw`[^。.\n]{0,24}?(?:non (?:ce l['’]?|l['’]?)?abbiamo|no (?:lo |la )?tenemos|não (?:o |a )?temos|していません|ありません|使っていません|なし|無し|未設定|없음|없습니다|없어요|없고|사용하지 않|쓰지 않|적용되지 않|(?:haben|gibt es|nutzen|verwenden)(?: wir| bei uns| hier| dort| da)?(?: noch| auch| bisher)? (?:keine?n?|nicht)\b|(?:haben|hatten) wir (?:noch )?nie (?:benutzt|genutzt|verwendet|aktiviert|eingeschaltet|eingerichtet)\b|nicht vorhanden|nicht angewendet|(?:ist |war )?für niemanden (?:eingeschaltet|aktiviert|aktiv|erzwungen)|pour personne|para nadie|para ninguém|per nessuno|voor niemand|non appliquée?|no aplicad[oa]|não aplicad[oa]|non applicat[oa]|niet toegepast|nie zastosowan|inte tillämpad|не применен)`;
+const NEGATION_AFTER_OTHER = String.raw`[^。.\n]{0,24}?(?:non (?:ce l['’]?|l['’]?)?abbiamo|no (?:lo |la )?tenemos|não (?:o |a )?temos|していません|ありません|使っていません|なし|無し|未設定|없음|없습니다|없어요|없고|사용하지 않|쓰지 않|적용되지 않|(?:haben|gibt es|nutzen|verwenden)(?: wir| bei uns| hier| dort| da)?(?: noch| auch| bisher)? (?:keine?n?|nicht)\b|(?:haben|hatten) wir (?:noch )?nie (?:benutzt|genutzt|verwendet|aktiviert|eingeschaltet|eingerichtet)\b|nicht vorhanden|nicht angewendet|(?:ist |war )?für niemanden (?:eingeschaltet|aktiviert|aktiv|erzwungen)|pour personne|para nadie|para ninguém|per nessuno|voor niemand|non appliquée?|no aplicad[oa]|não aplicad[oa]|non applicat[oa]|niet toegepast|nie zastosowan|inte tillämpad|не применен|(?:gar |überhaupt )?nicht lizenziert|pas (?:sous )?licen[cs]iée?|no (?:está |tenemos )?licenciad[oa]|não (?:está |temos )?licenciad[oa]|non (?:è )?(?:licenziat[oa]|in licenza)|niet gelicentieerd)`;
 
 /** The expressions of each noun pair, built once: a diagnosis asks for the same nouns more than once. */
 const negationExpressions = new Map<string, { mentioned: RegExp; negation: RegExp }>();
@@ -138,7 +180,7 @@ function negationExpression(noun: string, localNoun?: string): RegExp {
   return new RegExp(
     // "no CA or MFA": the second noun of a pair is negated too. The English noun also takes the other
     // languages' negations after it ("Conditional Access haben wir nicht"): reporters mix the two.
-    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})(?=${NEGATION_EXCLUDED})|(?:${noun})\s+(?:disabled|off)\b|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any |our |its |their )?(?:["“][^"”\n]{1,40}["”]\s+)?(?:${noun})|(?:${noun})(?=[^\n]{0,120}?\bno polic(?:y|ies) (?:exist|are configured|configured|defined)\b)|(?:${noun})(?=\s+(?:only\s+)?for (?:the )?(?:admins?|administrators?|admin (?:accounts|roles)|global admins|privileged (?:roles|accounts))\b)${local}`,
+    String.raw`${NEGATION_BEFORE}(?:(?:[\w-]{1,20}\s+){1,3}(?:or|and|nor)\s+)?(?:${noun})(?:\s+polic(?:y|ies))?|${NEGATION_BEFORE_OTHER}(?:${noun})|(?:${noun})${NEGATION_AFTER}|(?:${noun})(?=${NEGATION_EXCLUDED})|(?:${noun})\s+(?:disabled|off)\b|(?:${noun})${NEGATION_AFTER_OTHER}|excluded from (?:the |all |any |our |its |their )?(?:["“][^"”\n]{1,40}["”]\s+)?(?:${noun})|(?:${noun})(?=[^\n]{0,120}?\bno polic(?:y|ies) (?:exist|are configured|configured|defined)\b)|(?:${noun})(?=[^,;.\n]{0,50}?\bfor (?:the )?(?:admins?|administrators?|admin (?:accounts|roles)|global admins|privileged (?:roles|accounts))\b(?![^,;.\n]{0,40}\band\b))${local}`,
     "gu",
   );
 }
@@ -196,9 +238,10 @@ const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|beveiligingsstandaarden|(
 // security defaults", "do I need to disable them?"): that is the article's advice or a question, not
 // the tenant's state. A word is matched whole (no "aktiviert" inside "deaktiviert", no "activés" inside
 // "désactivés"); accented endings need (?![a-z]) rather than \b.
-const SD_ON_STATE = String.raw`(?:\b(?:(?:is|are|was|were|be|been|still|now|are now|is now)\s+)*(?:on|enabled|active|activated|turned on|switched on)(?![a-z])(?!\s+(?:the|this|that|an?|our|my|your|its|in|at|port|by default)\b)(?!\s+for\s+(?!(?:your|our|the|this|my)\s+(?:organi[sz]ation|tenant|org|company)\b))|(?<![a-zé])(?:aktiviert|aktiv|eingeschaltet|activés?|activad[oa]s?|habilitad[oa]s?|ativad[oa]s?|attivat[ei]|abilitat[oaie]|ingeschakeld|aan|włączone|aktiverade?|påslagna?|aktiveret|aktivert|käytössä|zapnut[oéa]?|povolen[oéa]?|включены|включено|включен|увімкнено|etkin|açık|engedélyezve|bekapcsolva|activat[ăe]?|bật|aktif)(?![a-z])|有効|オン|启用|开启|打开|已啟用|啟用|사용\s*(?:상태|중|함)?|켜져)`;
-// Not a requirement or advice ("Security defaults must be disabled to enable Conditional Access").
-const SD_OFF_STATE = String.raw`(?<!(?:must|need to|needs to|have to|has to|should|to) be )(?:\b(?:turned off|switched off|disabled|deactivated|(?:(?:is|are|was|were|still|now) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|abgeschaltet|aus|uit|uitgeschakeld|uitgezet)(?![a-z])|(?:désactivés?|desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|disattivat[ei]|wyłączone|avstängda?|inaktiverade?|deaktiveret|deaktivert|slået fra|slått av|pois käytöstä|vypnut[oéa]?|zakázán[oéa]?|выключены|отключены|вимкнено|devre dışı|kapalı|kikapcsolva|letiltva|dezactivat[ăe]?|tắt|nonaktif)(?![a-z])|無効|オフ|禁用|关闭|关了|关掉|已关|停用|已停用|꺼져|사용 안 ?함)`;
+const SD_ON_STATE = String.raw`(?:(?:\b(?:(?:is|are|was|were|be|been|still|now|are now|is now)\s+)*(?:on|enabled|active|activated|turned on|switched on)(?![a-z])(?!\s+(?:the|this|that|an?|our|my|your|its|in|at|port|by default)\b)(?!\s+for\s+(?!(?:your|our|the|this|my)\s+(?:organi[sz]ation|tenant|org|company)\b))|(?<![a-zé])(?:aktiviert|aktiv|eingeschaltet|activés?|activad[oa]s?|habilitad[oa]s?|ativad[oa]s?|attivat[ei]|abilitat[oaie]|ingeschakeld|aan|włączone|aktiverade?|påslagna?|aktiveret|aktivert|käytössä|zapnut[oéa]?|povolen[oéa]?|включены|включено|включен|увімкнено|etkin|açık|engedélyezve|bekapcsolva|activat[ăe]?|bật|aktif)(?![a-z])|有効|オン|启用|开启|打开|已啟用|啟用|사용\s*(?:상태|중|함)?|켜져))(?!["”]?\s+to\s+["“]?(?:disabled|off|no|deaktiviert|désactivés?|desactivad[oa]s?)(?![\p{L}]))`;
+// Not a requirement or advice ("Security defaults must be disabled to enable Conditional Access"). Neither state
+// is the one left when the sentence goes on "to" the other ("switched security defaults from Disabled to Enabled").
+const SD_OFF_STATE = String.raw`(?:(?<!(?:must|need to|needs to|have to|has to|should|to) be )(?:\b(?:turned off|switched off|disabled|deactivated|(?:(?:is|are|was|were|still|now) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|abgeschaltet|aus|uit|uitgeschakeld|uitgezet)(?![a-z])|(?:désactivés?|desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|disattivat[ei]|wyłączone|avstängda?|inaktiverade?|deaktiveret|deaktivert|slået fra|slått av|pois käytöstä|vypnut[oéa]?|zakázán[oéa]?|выключены|отключены|вимкнено|devre dışı|kapalı|kikapcsolva|letiltva|dezactivat[ăe]?|tắt|nonaktif)(?![a-z])|無効|オフ|禁用|关闭|关了|关掉|已关|停用|已停用|꺼져|사용 안 ?함))(?!["”]?\s+to\s+["“]?(?:enabled|on|yes|aktiviert|activés?|activad[oa]s?)(?![\p{L}]))`;
 const SD_ON_ACT = String.raw`(?<![a-zé])(?:enabled|enabling|turned on|turning on|switched on|switching on|activated|activating|added|adding|aktiviert(?:en)?|eingeschaltet|activé|activamos|activé|habilitamos|ativamos|ativei|attivato|abbiamo attivato|ingeschakeld|aangezet|włączyliśmy|włączono|aktiverade|aktiverat|slog på|(?:har )?slagit på|aktiverede|aktiverte|otimme käyttöön|zapnuli|jsme zapnuli|включили|увімкнули|etkinleştirdik|bekapcsoltuk|am activat|đã bật|mengaktifkan)`;
 const SD_OFF_ACT = String.raw`(?<![a-zé])(?:disabled|turned off|switched off|deactivated|deaktiviert(?:en)?|ausgeschaltet|abgeschaltet|désactivé|desactivamos|desactivé|deshabilitamos|desativamos|desativei|disattivato|abbiamo disattivato|uitgeschakeld|uitgezet|wyłączyliśmy|inaktiverade|stängde av)`;
 
@@ -517,11 +560,14 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // zh 移除/删除许可证, de Lizenz entfernt, fr licence retirée, es licencia quitada/eliminada, pt licença
     // removida, it licenza rimossa, nl licentie verwijderd), and a mailbox that is still on-premises
     // (a hybrid account Exchange Online holds no mailbox for).
-    // "No licence changes" says nothing changed, not that the licence is missing.
+    // "No licence changes" says nothing changed, not that the licence is missing; licences taken from some or
+    // unused accounts are other accounts' (blind set 76), and "the licence is still assigned" says it is there.
     evidence: (ev) =>
       /\bunlicen[cs]ed\b|\blicenza (?:è stata |e stata )?(?:tolta|rimossa)\b|\blicencia (?:fue |ha sido )?(?:quitada|eliminada|retirada)\b|\blicence (?:a été )?(?:retirée|supprimée)\b|\blicença (?:foi )?(?:removida|retirada)\b|\b(?:moved|reassigned|transferred|took) (?:the |its |their |her |his )?(?:[\w-]+ ){0,2}licen[cs]e (?:from|off|away from) (?:[\w.-]+@|(?:the |this |that |our )?(?:[\w@.-]+ )?(?:account|mailbox|user)\b)|\bonly (?:the |a |an )?["“]?(?:microsoft )?(?:power automate free|power bi (?:free|pro)|teams exploratory|entra id p[12]|azure ad p[12]|microsoft 365 f1|visio(?: plan \d)?|project(?: plan \d)?)["”]? licen[cs]e\b|\b(?:no|without(?: an?)?|(?:does ?n[o']t|do ?n[o']t|not|never) have (?:an? )?|lacks? (?:an? )?)\s*(?:exchange(?: online)? |office 365 |microsoft 365 |m365 |product )?licen[cs]es?\b|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|took away|take away|revoked?)\b(?:[^.\n]|\.\b){0,60}\blicen[cs]es?\b|\b(?:did ?n[o']t|did not|do ?n[o']t|never|not) (?:assign(?:ed)?|give|gave|add(?:ed)?|buy|bought) (?:it |them |the (?:user|account) |this (?:user|account) )?(?:an? |any )?(?:\S+ ){0,2}?licen[cs]es?\b|\blicen[cs]es? (?:was |has been |got )?(?:removed|unassigned|expired|revoked)\b|ライセンス(?:を|が)?(?:外し|外れ|削除|解除|剥奪|なし|無し|がない|が無い)|(?:移除|删除|取消|没有)[^。\n]{0,8}(?:许可证|授权|许可)|(?:许可证|授权)[^。\n]{0,6}(?:移除|删除|取消|过期)|lizenz (?:entfernt|entzogen|abgelaufen|weggenommen)|lizenz\b(?:[^.\n]|\.\b){0,20}\bweggenommen\b|\bw\/o (?:an? )?(?:exchange )?licen[cs]e\b|ohne lizenz|\b(?:remov(?:e|ed|ing)|unassign(?:ed|ing)?|pulled|stripped)\s+(?:the\s+)?["“]?exchange online(?: \((?:plan [12]|kiosk)\)| plan [12]| kiosk)?["”]?\s+(?:from|off)\b|"?assignedlicenses"?\s*:\s*\[\s*\]|\bexchange_s_\w+\b(?:[^\n]){0,60}?\b(?:provisioningstatus|status)\b\s*[:=]?\s*["“]?disabled\b|nessuna licenza|ninguna licencia|aucune licence|nenhuma licença|geen licentie|licence (?:retirée|supprimée|expirée)|licen[cz][ae]\b(?:[^.\n]|\.\b){0,40}\b(?:a été|wurde|fue|foi|è stata|ha sido) (?:retirée|supprimée|enlevée|entfernt|entzogen|quitada|eliminada|retirada|removida|rimossa|tolta)|sans licence|licencia (?:quitada|eliminada|retirada|caducada)|sin licencia|licença (?:removida|expirada)|sem licença|licenza (?:rimossa|scaduta)|senza licenza|licentie (?:verwijderd|ingetrokken|verlopen)|zonder licentie|(?:quitamos|quité|eliminamos|retiramos|removemos|removi|tiramos|entfernt|entzogen|retiré|retiré|supprimé|rimosso|tolto|verwijderd|odebraliśmy|usunęliśmy|tog bort|fjernede|fjernet|poistimme|odebrali|сняли|удалили|kaldırdık|elvettük)\s+(?:\S+\s+){0,3}?(?:la |a |die |le |il |de )?(?:licencia|licença|lizenz|licence|licenza|licentie|licencj\S*|licens\S*|lisenssi\S*|licenci\S*|лицензи\S*|lisans\S*|licencet?)|mailbox\S* (?:staat|ist|est|está|è|jest|är|står) (?:nog |noch |encore |todavía |ainda |ancora |nadal |fortfarande )?(?:on-?prem\S*|lokal|local)|niet gemigreerd|nicht migriert|non migré|no migrad[oa]|não migrad[oa]|non migrat[oa]|(?:inte|ingen|någon)\s+(?:längre\s+)?(?:har\s+)?(?:någon\s+)?licens\b|utan licens|bez licencji|nie ma (?:już )?licencji|licencj[aę] (?:usunięt|odebran)|\b(?:no longer|does ?n[o']t|does not) ha(?:s|ve) (?:a |an |any )?(?:exchange(?: online)? )?licen[cs]e\b|mailbox(?:es)? (?:is |are )?(?:still )?(?:(?:on|in) (?:our |the )?)?(?:on-?prem(?:ises)?|exchange (?:server )?20\d\d|local exchange)|mailbox(?:es)? (?:still )?(?:lives?|sits?|is hosted|are hosted|resides?) (?:on|in) (?:our |the |an? )?(?:on-?prem\S*|exchange (?:server )?20\d\d|exchange server|local exchange)|not (?:yet )?migrated to (?:exchange online|office 365|microsoft 365|m365)|\(not migrated yet\)|\b(?:took|take|taken|pulled|stripped)\b(?:[^.\n]|\.\b){0,30}\blicen[cs]es?\s+(?:off|away)\b|\b(?:pulled|removed|unassigned|took (?:away|off)|stripped)\b(?:[^.\n]|\.\b){0,30}\b(?:e[1-5]|business (?:basic|standard|premium)|exchange online (?:plan [12]|kiosk)|f[13])\b(?:[^.\n]|\.\b){0,12}\b(?:on|from|off)\b|\bexchange online(?: \((?:plan [12]|kiosk)\)| plan [12])?["”']?(?: service plan)?["”']?\s+(?:(?:is|was|has been)\s+)?(?:switched off|turned off|disabled|unticked|unchecked|off)\b|\bpas encore (?:été )?migrée?\b|\btoujours sur (?:le |notre )?(?:serveur )?exchange\b|\bconvert(?:ed|ing)?\b(?:[^.\n]|\.\b){0,40}\bto (?:a )?shared\b(?:[^.\n]|\.\b){0,80}\b(?:password|sign ?in|log ?in)\b|\b(?:account|login|user(?:name)?|it)\s+(?:is|was)\s+(?:the |an? )?(?:old |former )?shared mailbox\b|\bit['’]s (?:the |an? )?(?:old |former )?shared mailbox\b|(?:shared mailbox|buzón compartido|boîte aux lettres partagée|freigegebenes postfach|cassetta postale condivisa|caixa de correio compartilhada|gedeeld postvak)(?:[^.\n]|\.\b){0,120}[.,;]?\s*(?:[^.\n]|\.\b){0,40}\b(?:(?:set|gave|reset|assigned) (?:it )?(?:a |the )?password|(?:le )?pusimos contraseña|(?:lui )?avons (?:mis|défini) un mot de passe|(?:ein )?passwort (?:gesetzt|vergeben)|gli abbiamo (?:dato|messo) una password|colocamos (?:uma )?senha)|(?<!\p{L})(?:è|ist|est|es|é|is) (?:een |una |ein |une |un |uma )?(?:cassetta postale condivisa|freigegebenes postfach|boîte aux lettres partagée|buzón compartido|caixa de correio compartilhada|gedeeld postvak)\b|\btrial (?:subscription |tenant |licen[cs]e )?(?:has )?(?:expired|ended|ran out)\b|пробн\S* підписк\S*(?:[^.\n]|\.\b){0,30}закінчил|пробн\S* подписк\S*(?:[^.\n]|\.\b){0,30}(?:истекл|закончил)|без ліцензії|без лицензии|bez licencji|bez licence|lisenssi(?:[^.\n]|\.\b){0,20}\bei\b|\bei\b(?:[^.\n]|\.\b){0,30}lisenssi|(?:edelleen|noch|encore|todavía|ainda|ancora|nog|nadal|fortfarande|stále|még|все ещё|досі)\b(?:[^.\n]|\.\b){0,40}exchange(?: server)? 20(?:10|13|16|19)|\bnever (?:been )?migrated\b|\b(?:mailbox|it) (?:has ?n[o']t|has not|was ?n[o']t|was not|is ?n[o']t|is not) (?:been |yet been )?migrated\b|\bstill (?:in|on) the on-?prem\w*\b|\bget-mailbox\b(?:[^.\n]|\.\b){0,60}\bexchange online\b(?:[^.\n]|\.\b){0,20}\breturns nothing\b|\bexchange online \((?:plan [12]|kiosk)\)["”]?(?:[^.\n]){0,40}?(?:ausgehakt|nicht angehakt|deaktiviert|unticked|unchecked|(?:is |was )?off\b|décoché|désactivé|desmarcad[oa]|deshabilitad[oa]|non selezionat[oa]|disattivat[oa]|uitgevinkt|odznaczon)/u.test(
-        ev.words.replace(/\bno licen[cs]es? (?:changes?|issues?|problems?|errors?)\b/gu, " "),
-      )
+        ev.words
+          .replace(/\bno licen[cs]es? (?:changes?|issues?|problems?|errors?)\b/gu, " ")
+          .replace(OTHER_LICENCES_REMOVED, " "),
+      ) && !LICENCE_STILL_ASSIGNED.test(ev.words)
         ? 1
         : 0,
     // A stated fact about the account, not a guess: it outweighs a bare code's prior (wrong credentials).
@@ -751,7 +797,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
         /^[^\S\n]*(?:sender(?:'s)?(?: e-?mail)?(?: address)?|from(?: e-?mail)?(?: address)?(?: [a-z]{2,12}){0,3}?|device e-?mail(?: address)?|e-?mail address(?: \(from\))?|absender(?:adresse)?|adresse de l'expéditeur|expéditeur|remitente|dirección del remitente|mittente|indirizzo mittente|afzender(?:adres)?|avsändar(?:adress)?)[^\S\n]*[:=][^\S\n]*([a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,253})/mu.exec(
           text,
         )?.[1];
-      return login !== undefined && sender !== undefined && login !== sender ? 1 : 0;
+      return login !== undefined && sender !== undefined && !sameAddress(login, sender) ? 1 : 0;
     },
     weights: { send_as_permission: 2.4, unknown: -1.5 },
     why: "The device signs in as one mailbox and sends From another: the signing-in mailbox needs Send As on the From address",
@@ -902,7 +948,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
         /\b(?:log(?:ging|s|ged)? ?in as|sign(?:ing|s|ed)? in as|authenticat(?:ing|es|ed) as|smtp auth(?:entication)? (?:as|with)|user ?name\s*[:=]?|login\s*[:=]|auth\.user\s*[:=]?|\buser\s*[:=])\s*["'“]?([a-z0-9._%+-]{1,64}@(?:[a-z0-9.-]{1,200}\.[a-z]{2,24})?)/u.exec(
           ev.words,
         )?.[1];
-      if (from !== undefined && login !== undefined && from !== login) return 1;
+      if (from !== undefined && login !== undefined && !sameAddress(from, login)) return 1;
       // A From set to another address while the login was kept: "left the login and password as mine".
       if (
         from !== undefined &&
@@ -913,8 +959,14 @@ export const USER_WORD_RULES: readonly Rule[] = [
         return 1;
       // In prose: "authenticates as webforms@ and sends from hello@", "meldet sich mit edv@… an, soll aber
       // als bestellung@… verschicken", "From: info@…, not svc-mailer@…"; an address may be cut to "name@".
-      const m = PROSE_LOGIN_THEN_FROM.exec(ev.words) ?? PROSE_FROM_NOT_LOGIN.exec(ev.words);
-      return m !== null && m[1] !== m[2] ? 1 : 0;
+      // Each telling on its own: an earlier setup that matched ("logged in as info@… and sent from info@") does not
+      // hide the change told after it.
+      return [PROSE_LOGIN_THEN_FROM, PROSE_FROM_NOT_LOGIN, PROSE_LOGIN_CHANGED_FROM_KEPT].some((re) => {
+        const m = re.exec(ev.words);
+        return m !== null && !sameAddress(m[1]!, m[2]!);
+      })
+        ? 1
+        : 0;
     },
     weights: { send_as_permission: 2.6, unknown: -1.5 },
     why: "The From is another address than the account that signs in: Exchange Online sends only as the signing-in mailbox or an address it has Send As on",
@@ -1387,7 +1439,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       "Entra sign-in logs: a Basic SMTP AUTH sign-in logged as Success means Entra accepted the password (no security defaults, Conditional Access or MFA refusal); Exchange refused it afterwards — an SMTP AUTH switch or a mailbox problem",
     kind: "context",
     evidence: said(
-      /\bsign-?in logs?\b(?:[^.\n]|\.\b){0,80}\b(?:success(?:ful)?|succeeded|interrupted: no)\b|\bstatus\s*:?\s*success\b(?:[^.\n]|\.\b){0,60}\b(?:authenticated smtp|smtp)\b|\bsign-?in logs?\b(?:[^.\n]|\.\b){0,40}\b(?:(?:do|does|did|can) ?n[o']?t see|there (?:is|are|was|were) no|shows? no|no)\s+(?:any\s+)?(?:failures?|errors?|failed (?:sign-?ins?|attempts?|logins?))\b|\bno (?:failures?|failed (?:sign-?ins?|logins?)) in the sign-?in logs?\b/u,
+      /\bsign-?in logs?\b(?:[^.\n]|\.\b){0,80}\b(?:success(?:ful)?|succeeded|interrupted: no)\b|\bstatus\s*:?\s*success\b(?:[^.\n]|\.\b){0,60}\b(?:authenticated smtp|smtp)\b|\bsign-?in logs?\b(?:[^.\n]|\.\b){0,40}\b(?:(?:do|does|did|can) ?n[o']?t see|there (?:is|are|was|were) no|shows? no|no)\s+(?:any\s+)?(?:failures?|errors?|failed (?:sign-?ins?|attempts?|logins?))\b|\bno (?:failures?|failed (?:sign-?ins?|logins?)) in the sign-?in logs?\b|\b(?:entra |azure ad )?sign-?ins?\b(?:[^.\n:]|\.\b){0,40}:\s*(?:status\s*:?\s*)?success(?:ful)?\b|(?:registro de inicios? de sesión|inicios de sesión)(?:[^.\n]|\.\b){0,60}?(?<![\p{L}])(?:correcto|exitoso|con éxito)(?![\p{L}])|anmelde(?:protokoll\w*|logs?)(?:[^.\n]|\.\b){0,60}?\berfolgreich\b|journaux? de connexion(?:[^.\n]|\.\b){0,60}?(?<![\p{L}])(?:réussie?s?|succès)(?![\p{L}])|logs? de (?:entrada|login|início de sessão)(?:[^.\n]|\.\b){0,60}?(?<![\p{L}])(?:sucesso|êxito|bem-sucedid\p{L}*)(?![\p{L}])|log di accesso(?:[^.\n]|\.\b){0,60}?\b(?:riuscit\w*|esito positivo)\b|aanmeldingslogboek\w*(?:[^.\n]|\.\b){0,60}?\b(?:geslaagd|gelukt)\b/u,
     ),
     // A success in Entra's log rules out every Entra-side refusal (MFA, Conditional Access and security defaults log a
     // failure or an interruption), however strongly a generic "criteria" reply leans to them.
@@ -1506,27 +1558,9 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The user= of the XOAUTH2 string (as the reporter decodes it, or decoded here from the AUTH line) and the
     // account a decoded delegated token names: two different addresses mean a token for the wrong account.
-    evidence: (ev) => {
-      const text = ev.ex.normalized;
-      const tokenUser =
-        /["']?\b(?:upn|unique_name|preferred_username|account\.username)\b["']?\s*(?:[:=]|(?:comes? back|came back|returns?|returned|shows?) as)\s*["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu.exec(
-          text,
-        )?.[1];
-      if (tokenUser === undefined) return 0;
-      let saslUser =
-        /\buser=([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})|\bSaslMechanismOAuth2\s*\(\s*["']([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu
-          .exec(text)
-          ?.slice(1)
-          .find((x) => x !== undefined);
-      if (saslUser === undefined) {
-        const payload = /\bAUTH XOAUTH2\s+([A-Za-z0-9+/]{12,})/u.exec(text)?.[1];
-        if (payload !== undefined)
-          saslUser = /^user=([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu.exec(
-            Buffer.from(payload.slice(0, payload.length - (payload.length % 4)), "base64").toString("latin1"),
-          )?.[1];
-      }
-      return saslUser !== undefined && saslUser.toLowerCase() !== tokenUser.toLowerCase() ? 1 : 0;
-    },
+    // Read as printed, and in the joined reading too: a wrap column can cut an address or the AUTH payload.
+    evidence: (ev) =>
+      Math.max(xoauth2UserIsNotTokenUser(ev.ex.normalized), xoauth2UserIsNotTokenUser(ev.ex.norm.joined)),
     weights: { wrong_credentials: 4, oauth_misconfigured_app_or_sp: -2, unknown: -1.5 },
     why: "The XOAUTH2 user= names one mailbox and the delegated token was issued to another account: Exchange refuses a token for the wrong account (sign in as the mailbox when you get the token, or use an app-only token with SMTP.SendAsApp)",
   },
@@ -1540,7 +1574,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // consent or to reach a portal: that is what an admin's own account is for.
     evidence: said(
       new RegExp(
-        String.raw`${TOKEN_STEP}[^.!?]{0,200}?${SIGNED_IN_AS_SELF}|${SIGNED_IN_AS_SELF}(?:(?!consent|portal|cent(?:er|re)\b|app reg)[^.!?]){0,120}?${TOKEN_STEP}`,
+        String.raw`${TOKEN_STEP}[^.!?]{0,200}?${SIGNED_IN_AS_SELF}|${SIGNED_IN_AS_SELF}(?:(?!consent|portal|cent(?:er|re)\b|app reg)[^.!?]){0,120}?${TOKEN_STEP}|\btokens?\b[^.!?]{0,40}?\b(?:is|was|are|were) (?:issued |minted |meant )?for (?:my|his|her|their|the admin['’]?s?|the wrong|another|a different) (?:own )?(?:[\w-]+ ){0,2}?(?:account|user|mailbox)\b`,
         "u",
       ),
     ),

@@ -25,10 +25,10 @@ describe("blind-written probe sets", () => {
       // value ("password =" with the next key on the next line). "AUTH OAUTHBEARER <base64 of n,a=…>" is no token,
       // nor the reporter's note "password: correct" or "Password: rotated two weeks ago", a masked "••••", a button ("Password: Change") or a
       // reference to where the secret lives (settings.smtp_password, Elixir's {:system, "SMTP_PASSWORD"}, a file
-      // given to kubectl: password=smtp-pass.txt; Home Assistant's "!secret outlook_pw"; "Password: stored in wp-config"). Invented passwords in the sets are masked
+      // given to kubectl: password=smtp-pass.txt; an App Service Key Vault reference, @Microsoft.KeyVault(…); Home Assistant's "!secret outlook_pw"; "Password: stored in wp-config"). Invented passwords in the sets are masked
       // but for the character a report is about ("********$dor***": a $ that compose interpolates).
       expect(c.text).not.toMatch(
-        /\bBearer [A-Za-z0-9._-]{40,}|password[ \t]*[:=][ \t]*['"]?(?!\*|<|\(|null|\[|\$\{|\$[a-z_]|ENV\[|\{:system,|[\w-]+\.txt\b|\d\.\d|os\.environ|os\.getenv|process\.env|getenv|!secret\b|correct|checked|verified|right\b|reset\b|changed\b|change\b|rotated\b|signed\b|stored\b|•|[a-z_]+\.[a-z_])[^\s'"]{6,}/iu,
+        /\bBearer [A-Za-z0-9._-]{40,}|password[ \t]*[:=][ \t]*['"]?(?!\*|<|\(|null|\[|\$\{|\$[a-z_]|ENV\[|@Microsoft\.KeyVault\(|\{:system,|[\w-]+\.txt\b|\d\.\d|os\.environ|os\.getenv|process\.env|getenv|!secret\b|correct|checked|verified|right\b|reset\b|changed\b|change\b|rotated\b|signed\b|stored\b|•|[a-z_]+\.[a-z_])[^\s'"]{6,}/iu,
       );
     }
   });

@@ -3959,4 +3959,70 @@ The copier dealer then sent a bulletin saying our model needs a firmware with OA
       "words-security-defaults-turned-on",
     );
   });
+
+  it("Conditional Access that is not licensed, zero policies, or one scoped to admins is no Conditional Access", () => {
+    expect(fired("Bedingter Zugriff ist bei uns gar nicht lizenziert, also keine CA-Richtlinien.")).not.toContain(
+      "words-conditional-access",
+    );
+    expect(fired("There are zero Conditional Access policies in the tenant.")).not.toContain(
+      "words-conditional-access",
+    );
+    expect(
+      fired('CA policies: one "require MFA for admins" policy, the export account is not an admin.'),
+    ).not.toContain("words-conditional-access");
+    expect(fired("We have a CA policy that blocks legacy authentication for all users.")).toContain(
+      "words-conditional-access",
+    );
+  });
+
+  it("a delegated token 'for my account', or got while signed into the browser as myself, is for the wrong account", () => {
+    expect(
+      fired(
+        "When I did the first interactive consent I was already signed into the browser as myself, so the token it cached is for my account, while the XOAUTH2 user= is helpdesk@contoso.com.",
+      ),
+    ).toContain("words-token-got-as-other-account");
+  });
+
+  it("licences taken from unused accounts, or one still assigned, are no missing licence", () => {
+    expect(
+      fired("After the review we changed a lot: security defaults, removed some licences, TLS on the firewall."),
+    ).not.toContain("words-no-licence");
+    expect(
+      fired("Quitamos licencias de buzones que no se usaban. La licencia de alertas@ sigue asignada."),
+    ).not.toContain("words-no-licence");
+    expect(fired("We removed the licence from scanner@ last week.")).toContain("words-no-licence");
+  });
+
+  it("a sign-in logged as a success, in Spanish or as 'sign-in for X: Success', is Entra letting it through", () => {
+    expect(fired("En el registro de inicios de sesión de Entra aparece como correcto.")).toContain(
+      "words-sign-in-succeeded",
+    );
+    expect(fired("Entra sign-in for scanner2@: Success.")).toContain("words-sign-in-succeeded");
+    expect(
+      fired(
+        'Activamos MFA para todos mediante acceso condicional (excluyendo el grupo "Cuentas-Servicio", donde está alertas@).',
+      ),
+    ).not.toContain("words-conditional-access");
+  });
+
+  it("a login changed to another account while the From was kept is another From than the login", () => {
+    const text =
+      'For years our scanner logged in as info@contoso.com and sent from info@. So I changed the scanner login to my own account (me@contoso.com, my password) and left the "From" as info@.';
+    expect(fired(text)).toContain("words-from-differs-from-login");
+  });
+
+  it("an address cut by a wrap column is the same address", () => {
+    const text =
+      "Sender Address: nvr@contoso-transport.co\nm\nSMTP Server: smtp.office365.com\nUsername: nvr@contoso-transport.com\n[Test] -> Connection timed out.";
+    expect(fired(text)).not.toContain("words-device-sender-not-login");
+  });
+
+  it("security defaults switched 'from Disabled to Enabled' are on", () => {
+    const text =
+      "Per the hardening checklist I switched security defaults from Disabled to Enabled. This morning: 535: 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.";
+    expect(fired(text)).toContain("words-security-defaults");
+    expect(fired(text)).not.toContain("words-security-defaults-off");
+    expect(top(text)).toBe("security_defaults_enabled");
+    expect(fired("We switched security defaults from Enabled to Disabled.")).not.toContain("words-security-defaults");
+  });
 });

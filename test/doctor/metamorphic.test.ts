@@ -99,22 +99,25 @@ describe("metamorphic properties over the corpus", () => {
     let n = 0;
     let ok = 0;
     const misses: string[] = [];
-    for (const c of blind) {
+    // Each report under a third of the transforms, in rotation, so every transform meets every set: all 10 over
+    // all 5,400 reports took 12 minutes on the shared machine.
+    blind.forEach((c, i) => {
       const want = top(c.text);
-      for (const name of names) {
+      names.forEach((name, j) => {
+        if ((i + j) % 3 !== 0) return;
         const changed = TRANSFORMS[name]!(c.text);
-        if (changed === null) continue;
+        if (changed === null) return;
         n++;
         const got = top(changed);
         if (got === want) ok++;
         else misses.push(`  ${name} · ${c.file}:${c.id}: ${want} → ${got}`);
-      }
-    }
+      });
+    });
     console.log(`doctor metamorphic over the blind sets: ${ok}/${n}\n${misses.join("\n")}`);
     expect(n).toBeGreaterThan(6000);
     expect(ok / n).toBeGreaterThanOrEqual(0.99);
-    // About 39,000 diagnoses (49 sets): well past the default per-test budget; 2.5 minutes on a shared two-core
-    // machine (about 4 under load), so the budget leaves room.
+    // About 23,000 diagnoses (a third of 10 transforms over 5,400 reports, plus each report once): well past the
+    // default per-test budget; the budget leaves room for a loaded machine.
   }, 600_000);
 
   it("never puts unknown on top for a text with a recognised status code", () => {

@@ -10,6 +10,9 @@ import { CAUSE_IDS, type CauseId } from "../../cli/doctor/causes.ts";
 import { diagnose } from "../../cli/doctor/diagnose.ts";
 import { BASIC_ONLY_CAUSES, OAUTH_ONLY_CAUSES } from "../../cli/doctor/gate-causes.ts";
 import { RULES } from "../../cli/doctor/rules.ts";
+import { gatherEvidence } from "../../cli/doctor/evidence.ts";
+import { loadCorpus } from "../../cli/doctor/calibration.ts";
+import { join } from "node:path";
 
 // Replies that no gate returns: the cause each one names (m365 SmtpReplies doc comments).
 const NOT_FROM_A_GATE: Record<string, CauseId> = {
@@ -57,6 +60,22 @@ describe("rule table", () => {
       expect(r.why.length, r.id).toBeGreaterThan(10);
       for (const c of Object.keys(r.weights)) expect(CAUSE_IDS, r.id).toContain(c);
     }
+  });
+
+  // diagnose() keeps a diagnosis alive when a rule throws, so a rule whose expression no longer compiles (an
+  // escape the u flag refuses) would silently read nothing: every rule must run on every labelled report.
+  it("no rule throws on the labelled reports", () => {
+    const thrown = new Set<string>();
+    for (const c of loadCorpus(join(import.meta.dirname, "corpus"))) {
+      const ev = gatherEvidence(c.text, c.context);
+      for (const r of RULES)
+        try {
+          r.evidence(ev);
+        } catch (e) {
+          thrown.add(`${r.id}: ${String(e).slice(0, 160)}`);
+        }
+    }
+    expect([...thrown]).toEqual([]);
   });
 
   it("takes the OAuth-applicable gates from the gates module", () => {
