@@ -3,7 +3,7 @@
  * text, phrase tests that survive truncation and wrapping, the order of the client's commands in a
  * transcript, and the user's own words. Pure: no I/O, never throws.
  */
-import { countedInProse, extract, HTTP_REASON, VERSION_OF, type Extracted } from "./extract.ts";
+import { countedInProse, extract, HTTP_REASON, NEGATION_BEFORE_CODE, VERSION_OF, type Extracted } from "./extract.ts";
 import { delimitedRecords, dotnetWrapperCode, gluedForm } from "./normalise.ts";
 import { dropSuperseded } from "./superseded.ts";
 
@@ -36,6 +36,9 @@ export interface Evidence {
 const ENHANCED_ANYWHERE = /(?<![\w./@:-]|\d\.)([245])\.([0-7])\.(\d{1,3})(?![\w-]|\.\d)/gu;
 const BASIC_ANYWHERE =
   /(?<![\w.,:/@#-])(421|450|451|452|454|500|501|502|503|504|530|534|535|550|551|552|553|554)(?![\w.]|:\d)/gu;
+
+/** A bare code the reporter says never came ("the server never returns a 535 in our logs"). */
+const NEGATED_BASIC_CODE = new RegExp(String.raw`${NEGATION_BEFORE_CODE}[45]\d\d\b(?![.\d])`, "giu");
 
 function codesAnywhere(flat: string): { basic: number[]; enhanced: string[] } {
   const enhanced = [
@@ -235,7 +238,7 @@ export function gatherEvidence(text: string, context = ""): Evidence {
   // A reply retyped from a screen, spelt as Exchange spells it; read beside the text as typed.
   const respeltGlued = respelt.map(gluedForm);
   // Also in the joined reading: a log column can cut an enhanced code ("4" | ".3.2").
-  const { basic, enhanced: enhancedFlat } = codesAnywhere(ex.norm.flat);
+  const { basic, enhanced: enhancedFlat } = codesAnywhere(ex.norm.flat.replace(NEGATED_BASIC_CODE, " "));
   const enhanced = [...new Set([...enhancedFlat, ...codesAnywhere(ex.norm.joined).enhanced])];
   // .NET says the basic code in words ("Mailbox unavailable." = 550) even when no code is printed.
   const wrapper = dotnetWrapperCode(ex.norm.text);

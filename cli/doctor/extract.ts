@@ -128,6 +128,10 @@ function cleanReplyText(raw: string): string {
   return t.trim();
 }
 
+/** The words before a bare code the reporter says never came: "the server never returns a 535", "no 535 at all". */
+export const NEGATION_BEFORE_CODE = String.raw`\b(?:never|no|not an?|not any|without an?|without any)\s+(?:(?:returns?|returned|gets?|got|sees?|saw|shows?|showed|logs?|logged|sends?|sent|an?|any)\s+){0,2}`;
+const NEGATED_BEFORE = new RegExp(`${NEGATION_BEFORE_CODE}$`, "iu");
+
 /**
  * Find every 4xx/5xx reply in the text.
  * @internal exported for tests
@@ -142,6 +146,7 @@ export function findReplies(normalized: string): Reply[] {
       continue;
     // A bare number that counts something in prose ("500 reminders a day", "per day 500") is no reply.
     if (enhanced === null && countedInProse(normalized, index, index + 3)) continue;
+    if (enhanced === null && NEGATED_BEFORE.test(normalized.slice(Math.max(0, index - 40), index))) continue;
     const sepMatch = /^[45]\d\d(-)/.exec(m[0]);
     found.push({
       index,

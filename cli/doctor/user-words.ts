@@ -264,12 +264,12 @@ export const SECURITY_DEFAULTS_TURNED_ON = new RegExp(
 /** "Security defaults are on / were turned on / we enabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_ON = new RegExp(
   // Also the Entra overview's banner "Your organization is protected by security defaults".
-  String.raw`${SD_ON_STEP_DONE}|${SD_NOUN}["”»]?(?:(?!${NEW_SUBJECT_CLAUSE}|\bnever\b|\bnot\b|n't\b|\bno longer\b)[^.!?\n。]){0,50}?${SD_ON_STATE}|\bis protected by (?:the )?${SD_NOUN}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|(?:启用了?|开启了?|打开了?|有効に(?:した|しました|なった)|有効化(?:した|しました))[^。\n]{0,8}${SD_NOUN}`,
+  String.raw`${SD_ON_STEP_DONE}|${SD_NOUN}["”»]?(?:(?!${NEW_SUBJECT_CLAUSE}|\bnever\b|\bnot\b|n't\b|\bno longer\b)[^.!?\n。]){0,50}?${SD_ON_STATE}|\bis protected by (?:the )?${SD_NOUN}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|(?<!没有|沒有|未|并未|並未|没)(?:启用了?|开启了?|打开了?|有効に(?:した|しました|なった)|有効化(?:した|しました))[^。\n]{0,8}${SD_NOUN}`,
   "u",
 );
 /** "Security defaults … turned off / disabled / are off", "we disabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_OFF = new RegExp(
-  String.raw`${SD_NOUN}(?:(?!${NEW_SUBJECT_CLAUSE})[^.!?\n。]){0,80}?${SD_OFF_STATE}|${SD_OFF_ACT}\s+(?:\S+\s+){0,3}?"?${SD_NOUN}|\b(?:no|without|not using|(?:do|does|did)(?: not|n't) (?:have|use))\s+(?:the\s+)?"?${SD_NOUN}|${SD_NOUN}[^。\n]{0,12}?也?(?:关了|关掉|关闭了|已关闭|禁用了|已禁用)`,
+  String.raw`${SD_NOUN}(?:(?!${NEW_SUBJECT_CLAUSE})[^.!?\n。]){0,80}?${SD_OFF_STATE}|${SD_OFF_ACT}\s+(?:\S+\s+){0,3}?"?${SD_NOUN}|\b(?:no|without|not using|(?:do|does|did)(?: not|n't) (?:have|use))\s+(?:the\s+)?"?${SD_NOUN}|${SD_NOUN}[^。\n]{0,12}?也?(?:关了|关掉|关闭了|已关闭|禁用了|已禁用)|(?:没有|沒有|未|并未|並未)(?:启用|开启|打开|啟用|開啟)了?[^。\n]{0,4}${SD_NOUN}`,
   "u",
 );
 

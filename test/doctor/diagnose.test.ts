@@ -4025,4 +4025,14 @@ The copier dealer then sent a bulletin saying our model needs a firmware with OA
     expect(top(text)).toBe("security_defaults_enabled");
     expect(fired("We switched security defaults from Enabled to Disabled.")).not.toContain("words-security-defaults");
   });
+
+  it("a code the reporter says never came is no reply, and 'did not enable security defaults' in Chinese is off", () => {
+    const text = `client.UseDefaultCredentials = true;   // added by a colleague "to be safe"
+System.Net.Mail.SmtpException: The SMTP server requires a secure connection or the client was not authenticated. The server response was: 5.7.57 Client not authenticated to send mail.
+User and password are correct, but the server never returns a 535 in our logs.`;
+    expect(fired(text)).not.toContain("code-535");
+    expect(top(text)).toBe("not_authenticated_anonymous_send");
+    expect(fired("同一个账号在 Outlook 网页版能登录，也没有启用安全默认值。")).not.toContain("words-security-defaults");
+    expect(fired("我们启用了安全默认值。")).toContain("words-security-defaults");
+  });
 });
