@@ -5,73 +5,24 @@
  * Each test fails on the client as it was before its fix (see the comment on each). Waits are
  * recorded through the client's `sleep`, never slept.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTenantApi, type TenantApi } from "../../tenant/api.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createProviderContext } from "../../providers/context.ts";
 import { otherUsersMfa } from "../../providers/kinds/other-users-mfa.ts";
 import { ApiError } from "../../tenant/http.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
-import { fetchToken, LIVE, startTestSandbox } from "../sandbox/helpers.ts";
+import { LIVE } from "../sandbox/helpers.ts";
+import { wireFixture } from "./wire-fixture.ts";
 
 const CRID = String.raw`\[client-request-id [0-9a-f-]{36}\]`;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 describe.skipIf(LIVE)("real-service wire quirks against the sandbox", () => {
+  const wire = wireFixture();
+  const { waits, attempts, api, failure } = wire;
   let sb: Sandbox;
-  let graphToken: string;
-  let exchangeToken: string;
-  const waits: number[] = [];
-  const attempts: (number | "error")[] = [];
-
-  const tokenFor = (scope: string) => fetchToken(sb, sb.env.M365_CLIENT_ID!, sb.env.M365_CLIENT_SECRET!, scope);
-
-  beforeAll(async () => {
-    sb = await startTestSandbox({ latency: "none", throttle: false });
-    graphToken = await tokenFor("https://graph.microsoft.com/.default");
-    exchangeToken = await tokenFor("https://outlook.office365.com/.default");
+  beforeAll(() => {
+    sb = wire.state.sb;
   });
-  afterAll(() => sb.stop());
-  beforeEach(() => {
-    sb.store.reset();
-    sb.exchange.reset();
-    sb.faults.clear();
-    sb.requestLog.clear();
-    waits.length = 0;
-    attempts.length = 0;
-  });
-
-  // `gate`: every wait is recorded, then held until the test releases it.
-  const api = (
-    opts: { maxAttempts?: number; budgetMs?: number; timeoutMs?: number; gate?: Promise<void> } = {},
-  ): TenantApi =>
-    createTenantApi({
-      graphUrl: sb.baseUrl,
-      exchangeUrl: sb.baseUrl,
-      tenantId: sb.tenantId,
-      getGraphToken: async () => graphToken,
-      getExchangeToken: async () => exchangeToken,
-      http: {
-        retry: {
-          maxAttempts: opts.maxAttempts ?? 3,
-          baseDelayMs: 10,
-          maxDelayMs: 30_000,
-          budgetMs: opts.budgetMs ?? 60_000,
-        },
-        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-        sleep: async (ms) => {
-          waits.push(ms);
-          await opts.gate;
-        },
-        onAttempt: (_req, status) => attempts.push(status),
-      },
-    });
-  const failure = (p: Promise<unknown>): Promise<ApiError> =>
-    p.then(
-      () => {
-        throw new Error("expected a failure");
-      },
-      (e: unknown) => e as ApiError,
-    );
   const exceptions = () =>
     sb.store
       .users()
