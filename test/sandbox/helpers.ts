@@ -19,6 +19,7 @@ import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-grap
 import { ClientSecretCredential, type TokenCredential } from "@azure/identity";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/server.ts";
 import { createTenantApi, type TenantApi, type TenantApiOptions } from "../../tenant/api.ts";
+import { readConnectionSettings, type ConnectionSettings } from "../../tenant/connection.ts";
 
 /** M365_LIVE_TENANT=1 runs the client-level tests against the tenant in M365_TENANT_ID / M365_CLIENT_ID / M365_CLIENT_SECRET. */
 export const LIVE = process.env.M365_LIVE_TENANT === "1";
@@ -59,7 +60,25 @@ export async function startTestSandbox(opts: SandboxOptions = {}): Promise<Sandb
   return sb;
 }
 
+/** The connection settings that point the project's tenant client at the sandbox (with any overrides). */
+export function connectionSettingsFor(
+  sb: Pick<Sandbox, "tenantId" | "env" | "baseUrl">,
+  overrides: Record<string, string> = {},
+): ConnectionSettings {
+  const map: Record<string, string> = {
+    tenantId: sb.tenantId,
+    clientId: sb.env.M365_CLIENT_ID!,
+    clientSecret: sb.env.M365_CLIENT_SECRET!,
+    authorityHost: sb.baseUrl,
+    graphUrl: sb.baseUrl,
+    exchangeUrl: sb.baseUrl,
+    ...overrides,
+  };
+  return readConnectionSettings((k) => map[k]);
+}
+
 const trusted = new Set<string>();
+
 /**
  * Adds the sandbox CA to this worker's default trust store (the in-process equivalent of
  * NODE_EXTRA_CA_CERTS), so fetch-based clients such as the Graph client verify the sandbox's

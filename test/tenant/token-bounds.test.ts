@@ -8,30 +8,13 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { connectTenant } from "../../tenant/connect.ts";
-import { readConnectionSettings, type ConnectionSettings } from "../../tenant/connection.ts";
 import { ApiError, createHttpClient } from "../../tenant/http.ts";
 import { CERTIFICATE_ROTATION_GRACE_MS } from "../../tenant/token-errors.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { createPki } from "../../sandbox/tls.ts";
-import { startTestSandbox } from "../sandbox/helpers.ts";
+import { connectionSettingsFor, startTestSandbox } from "../sandbox/helpers.ts";
 
 const TOKEN = "oauth2/v2.0/token";
-
-function settingsFor(
-  sb: Pick<Sandbox, "tenantId" | "env" | "baseUrl">,
-  overrides: Record<string, string> = {},
-): ConnectionSettings {
-  const map: Record<string, string> = {
-    tenantId: sb.tenantId,
-    clientId: sb.env.M365_CLIENT_ID!,
-    clientSecret: sb.env.M365_CLIENT_SECRET!,
-    authorityHost: sb.baseUrl,
-    graphUrl: sb.baseUrl,
-    exchangeUrl: sb.baseUrl,
-    ...overrides,
-  };
-  return readConnectionSettings((k) => map[k]);
-}
 
 const tokenCalls = (sb: Sandbox) => sb.requestLog.entries().filter((e) => e.path.endsWith(`/${TOKEN}`)).length;
 
@@ -48,7 +31,7 @@ describe("token acquisition, bounded and classified", () => {
 
   it("ends a call to a token service that accepts and never answers within the budget, saying so", async () => {
     sb.faults.add({ kind: "timeout", match: TOKEN });
-    const api = await connectTenant(settingsFor(sb, { retryBudgetSeconds: "5" }), { tokenTimeoutMs: 2_000 });
+    const api = await connectTenant(connectionSettingsFor(sb, { retryBudgetSeconds: "5" }), { tokenTimeoutMs: 2_000 });
     const started = Date.now();
     const err = (await api.getSecurityDefaults().catch((e: unknown) => e)) as ApiError;
     const elapsed = Date.now() - started;
@@ -72,7 +55,7 @@ describe("token acquisition, bounded and classified", () => {
       // MSAL then replays the refusal until the Retry-After (1 s here) has passed; the client spreads its
       // attempts over the budget (12 s / 4 ≈ 3 s apart), so the second getToken reaches the service.
       sb.faults.add({ kind, match: TOKEN, times: 6, retryAfter: 1 });
-      const api = await connectTenant(settingsFor(sb), {
+      const api = await connectTenant(connectionSettingsFor(sb), {
         retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 5_000, budgetMs: 12_000 },
       });
       expect(await api.getSecurityDefaults()).toBe(true);
@@ -106,7 +89,7 @@ describe("token acquisition, bounded and classified", () => {
 
   it("says why when token-service throttling outlasts the attempts", async () => {
     sb.faults.add({ kind: "503", match: TOKEN, retryAfter: 1 });
-    const api = await connectTenant(settingsFor(sb), {
+    const api = await connectTenant(connectionSettingsFor(sb), {
       retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 5_000, budgetMs: 14_000 },
     });
     const err = (await api.getSecurityDefaults().catch((e: unknown) => e)) as ApiError;
@@ -122,7 +105,7 @@ describe("token acquisition, bounded and classified", () => {
     "retries AADSTS%i, which Entra calls transient, although it comes as a 400 invalid_request",
     async (aadsts) => {
       sb.faults.add({ kind: "aadsts", aadsts, match: TOKEN, times: 1 });
-      const api = await connectTenant(settingsFor(sb), {
+      const api = await connectTenant(connectionSettingsFor(sb), {
         retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000, budgetMs: 10_000 },
       });
       expect(await api.getSecurityDefaults()).toBe(true);
@@ -136,7 +119,7 @@ describe("token acquisition, bounded and classified", () => {
     [700016, "unauthorized_client"],
   ])("still stops at once on AADSTS%i (%s): a wrong secret or app must fail fast", async (aadsts, error) => {
     sb.faults.add({ kind: "aadsts", aadsts, match: TOKEN });
-    const api = await connectTenant(settingsFor(sb), {
+    const api = await connectTenant(connectionSettingsFor(sb), {
       retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000, budgetMs: 10_000 },
     });
     const err = (await api.getSecurityDefaults().catch((e: unknown) => e)) as ApiError;
@@ -152,7 +135,8 @@ describe("token acquisition, bounded and classified", () => {
   // certificate rotated a moment ago failed the run at its first token request.
   describe("AADSTS700027 right after a certificate rotation", () => {
     // The default retry policy (10 attempts, 0.5 s doubling to 30 s, 120 s budget).
-    const rotated = (sleep?: (ms: number) => Promise<void>) => connectTenant(settingsFor(sb), sleep ? { sleep } : {});
+    const rotated = (sleep?: (ms: number) => Promise<void>) =>
+      connectTenant(connectionSettingsFor(sb), sleep ? { sleep } : {});
 
     it("retries it while the token-service nodes catch up, and the call succeeds", async () => {
       sb.faults.add({ kind: "aadsts", aadsts: 700027, match: TOKEN, times: 2 });
@@ -188,7 +172,7 @@ describe("token acquisition, bounded and classified", () => {
   });
 
   it("stops at once when the token service refuses the credentials", async () => {
-    const api = await connectTenant(settingsFor(sb, { clientSecret: "not-the-secret" }));
+    const api = await connectTenant(connectionSettingsFor(sb, { clientSecret: "not-the-secret" }));
     const started = Date.now();
     const err = (await api.getSecurityDefaults().catch((e: unknown) => e)) as ApiError;
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -226,7 +210,7 @@ describe("an untrusted certificate", () => {
   });
 
   it("on the token service is named, with NODE_EXTRA_CA_CERTS, within seconds and without retries", async () => {
-    const api = await connectTenant(settingsFor(untrusted));
+    const api = await connectTenant(connectionSettingsFor(untrusted));
     const started = Date.now();
     const err = (await api.getSecurityDefaults().catch((e: unknown) => e)) as ApiError;
     expect(Date.now() - started).toBeLessThan(3_000);

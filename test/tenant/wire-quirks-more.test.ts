@@ -8,11 +8,10 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTenantApi, type TenantApi } from "../../tenant/api.ts";
 import { ApiError, type TokenRequestOptions } from "../../tenant/http.ts";
 import { connectTenant } from "../../tenant/connect.ts";
-import { readConnectionSettings } from "../../tenant/connection.ts";
 import { createProviderContext } from "../../providers/context.ts";
 import { otherUsersMfa } from "../../providers/kinds/other-users-mfa.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
-import { LIVE } from "../sandbox/helpers.ts";
+import { connectionSettingsFor, LIVE } from "../sandbox/helpers.ts";
 import { wireFixture } from "./wire-fixture.ts";
 
 describe.skipIf(LIVE)("more real-service wire quirks against the sandbox", () => {
@@ -278,18 +277,7 @@ describe.skipIf(LIVE)("more real-service wire quirks against the sandbox", () =>
       "through @azure/identity (connectTenant): %s makes a new token request, not MSAL's cached token",
       async (_what, match, call) => {
         sb.faults.add({ kind: "401", ...(match === "Get-TransportConfig" ? {} : { claims: CLAIMS }), match, times: 1 });
-        const settings = readConnectionSettings(
-          (k) =>
-            ({
-              tenantId: sb.tenantId,
-              clientId: sb.env.M365_CLIENT_ID!,
-              clientSecret: sb.env.M365_CLIENT_SECRET!,
-              authorityHost: sb.baseUrl,
-              graphUrl: sb.baseUrl,
-              exchangeUrl: sb.baseUrl,
-            })[k],
-        );
-        expect(await call(await connectTenant(settings))).toBe(true);
+        expect(await call(await connectTenant(connectionSettingsFor(sb)))).toBe(true);
         // Discovery documents aside: the token, the challenge, a new token, the answer.
         const log = sb.requestLog
           .entries()
