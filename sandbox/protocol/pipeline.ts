@@ -140,7 +140,14 @@ export class Pipeline {
     let releaseExchange: (() => void) | undefined;
     try {
       // 2. route dispatch (Graph: a user's key in either form, graph/keys.ts)
-      const path = api === "graph" ? normaliseUserKeys(input.path, ectx) : input.path;
+      const path =
+        api === "graph"
+          ? normaliseUserKeys(input.path, ectx, (key) =>
+              services.store
+                .users()
+                .some((u) => u.id === key || u.userPrincipalName.toLowerCase() === key.toLowerCase()),
+            )
+          : input.path;
       const m = this.#d.router.match(input.method, path);
       if (m.kind === "methodNotAllowed") {
         // A real path with a method the sandbox does not serve: unmodelled (501) unless --loose.
