@@ -136,3 +136,23 @@ export function overIndentedSibling(text: string, line: number): OverIndentedKey
   }
   return undefined;
 }
+
+/** Characters that look like a colon but are not one to YAML (fullwidth from CJK input methods, ratio, modifier letters). */
+const LOOKALIKE_COLONS = "\\uFF1A\\uFE13\\uFE55\\u2236\\uA789\\u02D0\\u0589\\u05C3";
+const KEY_THEN_LOOKALIKE_COLON = new RegExp(
+  `^[ \\t]*(?:-[ \\t]+)*([^\\s#'"{}[\\],:${LOOKALIKE_COLONS}]+)[ \\t]*([${LOOKALIKE_COLONS}])`,
+  "u",
+);
+
+/**
+ * "; "smtpAuth" is followed by U+FF1A, which only looks like ":" …" when line `line` (1-based) starts
+ * with a word followed by a lookalike colon, else "". YAML then reads `smtpAuth：` as a plain word, so
+ * the error it gives (a syntax error, or "not the string …") names no key and no reason.
+ */
+export function lookalikeColonHint(text: string, line: number): string {
+  const raw = text.split(/\r\n|\r|\n/)[line - 1];
+  const m = raw === undefined ? null : KEY_THEN_LOOKALIKE_COLON.exec(raw);
+  if (!m) return "";
+  const code = `U+${m[2]!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  return `; "${m[1]}" is followed by ${code}, which only looks like ":": write an ASCII colon`;
+}

@@ -14,7 +14,7 @@ import { describe, escapeInvisible, isMapping, isValidDate, show } from "./value
 import { YamlWalker } from "./walker.ts";
 import { TOP_KEYS } from "./keys.ts";
 import { checkDesiredStateLimits, decodeDesiredStateBytes } from "./limits.ts";
-import { keyPathAtLine, overIndentedSibling } from "./syntax-key.ts";
+import { keyPathAtLine, lookalikeColonHint, overIndentedSibling } from "./syntax-key.ts";
 
 export * from "./types.ts";
 export * from "./keys.ts";
@@ -99,7 +99,10 @@ export function parseDesiredState(text: string, file: string, opts: DesiredState
     throw new DesiredStateError([unexpectedIssue(err, text, file)]);
   }
   if (limits.length > 0) throw new DesiredStateError(limits);
-  if (w.issues.length > 0 || !state) throw new DesiredStateError(w.sortedIssues());
+  if (w.issues.length > 0 || !state)
+    throw new DesiredStateError(
+      w.sortedIssues().map((i) => ({ ...i, message: i.message + lookalikeColonHint(text, i.line) })),
+    );
   return state;
 }
 

@@ -74,7 +74,7 @@ export function showRedacted(value: unknown): string {
   return "a value";
 }
 
-function characters(n: number): string {
+export function characters(n: number): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? "character" : "characters"}`;
 }
 

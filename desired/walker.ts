@@ -9,6 +9,7 @@ import type { ExceptionRecord } from "../providers/types.ts";
 import { EXCEPTION_KEYS, GUID } from "./keys.ts";
 import type { DesiredStateIssue, SourcePosition } from "./types.ts";
 import {
+  characters,
   closestKey,
   describe as describePlain,
   describeRedacted,
@@ -113,6 +114,21 @@ function unknownKeyHint(k: string, known: readonly string[]): string {
   if (elsewhere) return `"${k}" belongs under ${elsewhere}. `;
   if (isMailAddress(k) && known.includes("mailboxes")) return "mailbox addresses belong under smtpAuth.mailboxes. ";
   return lookalike ? `${lookalike}. ` : "";
+}
+
+/**
+ * A key as it goes into a message's path. A key shaped like a pasted credential (32 or more
+ * characters with no spaces that is neither a GUID nor an address: an Entra client secret value is
+ * 40) is named by its length, so the message does not print the secret (fuzzer D3, for keys).
+ */
+export function keyInPath(k: string): string {
+  const secretShaped = k.length >= 32 && /^\S+$/.test(k) && !GUID.test(k) && !isMailAddress(k);
+  return secretShaped ? `(a key of ${characters(k.length)})` : k;
+}
+
+/** "; if it is a client secret …" for a key keyInPath() names by its length, else "". */
+export function keySecretAdvice(k: string): string {
+  return keyInPath(k) === k ? "" : secretHint(k);
 }
 
 /**
@@ -300,14 +316,25 @@ export class YamlWalker {
     for (const pair of node.items) {
       const k = this.keyName(pair.key, pair.value, path);
       if (k === undefined) continue;
-      const p = path ? `${path}.${k}` : k;
+      const p = path ? `${path}.${keyInPath(k)}` : keyInPath(k);
       if (k === "<<") {
         this.issueAtNode(pair.key, p, isAlias(pair.value) ? MERGE_ALIAS : MERGE_KEY);
         continue;
       }
       if (!known.includes(k)) {
-        const hint = unknownKeyHint(k, known);
-        this.issueAtNode(pair.key, p, `unknown key; ${hint}Known keys here: ${known.join(", ")}`);
+        const sameButCase = known.find((name) => name.toLowerCase() === k.toLowerCase());
+        const declared = sameButCase === undefined ? undefined : out.get(sameButCase);
+        if (declared) {
+          const line = this.pos(declared.keyNode).line;
+          this.issueAtNode(
+            pair.key,
+            p,
+            `duplicate key; "${sameButCase}" is already declared at line ${line} (keys are case-sensitive)`,
+          );
+          continue;
+        }
+        const hint = keyInPath(k) === k ? unknownKeyHint(k, known) : "";
+        this.issueAtNode(pair.key, p, `unknown key; ${hint}Known keys here: ${known.join(", ")}${keySecretAdvice(k)}`);
         continue;
       }
       const first = out.get(k);
@@ -359,8 +386,8 @@ export class YamlWalker {
       if (!isMailAddress(raw)) {
         this.issueAtNode(
           pair.key,
-          `${e.path}.${raw}`,
-          `${show(raw, e.path)} is not a valid mail address${misplacedKey(raw, e, sectionKeys)}`,
+          `${e.path}.${keyInPath(raw)}`,
+          `${show(raw, e.path)} is not a valid mail address${misplacedKey(raw, e, sectionKeys)}${keySecretAdvice(raw)}`,
         );
         continue;
       }

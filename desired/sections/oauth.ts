@@ -13,7 +13,7 @@ import {
 } from "../types.ts";
 import { describe, isMapping, show } from "../values.ts";
 import { APP_NAME, CA_BASELINE_KEYS, CREDENTIAL_KEYS, CREDENTIAL_TYPES, OAUTH_APP_KEYS, OAUTH_KEYS } from "../keys.ts";
-import type { Entry, YamlWalker } from "../walker.ts";
+import { keyInPath, keySecretAdvice, type Entry, type YamlWalker } from "../walker.ts";
 import { readCertificateFile } from "./certificate.ts";
 
 export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
@@ -47,8 +47,8 @@ export function oauthSection(w: YamlWalker, e: Entry): OAuthAppDeclaration[] {
     if (!APP_NAME.test(name)) {
       w.issueAtNode(
         pair.key,
-        entry.path,
-        `${show(name)} is not a valid app name; use letters, digits and dashes (at most 40)`,
+        `${apps.path}.${keyInPath(name)}`,
+        `${keyInPath(name) === name ? show(name) : "it"} is not a valid app name; use letters, digits and dashes (at most 40)${keySecretAdvice(name)}`,
       );
       continue;
     }

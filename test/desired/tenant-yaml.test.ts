@@ -337,6 +337,53 @@ describe("DesiredStateError", () => {
     expect(err.message).toContain("invalid value a 82-character string");
   });
 
+  it("never echoes a secret pasted as a key: unknown key, mailbox address or app name", () => {
+    const secret = "Xy8Q~abcdefghijklmnopqrstuvwxyz0123456789";
+    const err = errorOf(() =>
+      parseDesiredState(
+        `${secret}: x\nsmtpAuth:\n  others: inherit\n  mailboxes:\n    ${secret}: {}\noauth:\n  apps:\n    ${secret}:\n      mailbox: a@contoso.com\n`,
+        "t.yaml",
+        { today: TODAY },
+      ),
+    );
+    expect(err.message).not.toContain(secret);
+    expect(err.issues.map((i) => i.key)).toEqual([
+      "(a key of 41 characters)",
+      "smtpAuth.mailboxes.(a key of 41 characters)",
+      "oauth.apps.(a key of 41 characters)",
+    ]);
+    for (const issue of err.issues) expect(issue.message).toContain("rotate the secret in Entra ID");
+  });
+
+  it("names a fullwidth colon after a key, whether YAML gives a syntax error or a string", () => {
+    const syntax = errorOf(() => parseDesiredState("smtpAuth\uFF1A\n  others: inherit\n", "t.yaml", { today: TODAY }));
+    expect(syntax.issues.map(formatIssue)).toEqual([
+      't.yaml:1:1 YAML syntax error: Implicit keys need to be on a single line; "smtpAuth" is followed by U+FF1A, which only looks like ":": write an ASCII colon',
+    ]);
+    const value = errorOf(() =>
+      parseDesiredState("securityDefaults:\n  enabled\uFF1A false\n", "t.yaml", { today: TODAY }),
+    );
+    expect(value.issues.map((i) => i.message.split("; ").at(-1))).toEqual([
+      '"enabled" is followed by U+FF1A, which only looks like ":": write an ASCII colon',
+    ]);
+    // A fullwidth colon inside a value is text, not a mistake.
+    const reason = parseDesiredState(
+      'securityDefaults:\n  enabled: false\n  reason: "理由\uFF1Ascanner"\n  riskAcceptance:\n    owner: a@contoso.com\n    expires: 2099-01-01\n    ticket: CHG-1\n',
+      "t.yaml",
+      { today: TODAY },
+    );
+    expect(reason.securityDefaults?.enabled).toBe(false);
+  });
+
+  it("calls a key repeated in another case a duplicate, not a misspelling", () => {
+    const err = errorOf(() =>
+      parseDesiredState("smtpAuth:\n  others: inherit\n  Others: disabled\n", "t.yaml", { today: TODAY }),
+    );
+    expect(err.issues.map(formatIssue)).toEqual([
+      't.yaml:3:3 smtpAuth.Others: duplicate key; "others" is already declared at line 2 (keys are case-sensitive)',
+    ]);
+  });
+
   it("refuses a %YAML 1.1 directive at line 1 instead of reading no as false (fuzzer D4)", () => {
     const err = errorOf(() =>
       parseDesiredState("%YAML 1.1\n---\nsecurityDefaults:\n  enabled: no\n", "t.yaml", { today: TODAY }),
