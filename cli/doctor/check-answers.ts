@@ -100,10 +100,39 @@ function mailboxAnswer(ev: Evidence): "true" | "false" | "blank" | undefined {
 
 /** The pasted values of the organisation's and the mailbox's switch, where present. */
 function switches(ev: Evidence): { org?: "true" | "false" | "blank"; mailbox?: "true" | "false" | "blank" } {
-  return {
+  const named = {
     org: firstAnswer(ev, (t) => switchAnswer(t, "TransportConfig")),
     mailbox: mailboxAnswer(ev),
   };
+  if (named.org !== undefined && named.mailbox !== undefined) return named;
+  const said = switchesBySubject(answerReadings(ev)[0]!);
+  return { org: named.org ?? said.org, mailbox: named.mailbox ?? said.mailbox };
+}
+
+/** The organisation named before a value, in the languages of the admin centres ("au niveau de l'organisation"). */
+const ORG_SUBJECT =
+  /\b(?:organi[sz]ation\w*|org(?:-wide| ?level| wide)?|tenant(?:-wide| ?level)?|transport ?config|organizaci[oó]n|organiza[cç][aã]o|organizzazione|organisatie|organisationen|organizacji)\b/iu;
+/** A mailbox named before a value: its address, or the word in those languages. */
+const MAILBOX_SUBJECT =
+  /@|\b(?:mailbox|boîte|bo[iî]te aux lettres|postfach|buz[oó]n|caixa(?: de correio)?|casella|postvak|skrzynk\w*|brevlåda|cas ?mailbox)\b/iu;
+
+/**
+ * SmtpClientAuthenticationDisabled values retold with their subject but not the cmdlet ("SMTP AUTH activé au niveau
+ * de l'organisation (SmtpClientAuthenticationDisabled = False)", "pour la boîte paie@… : SmtpClientAuthenticationDisabled
+ * = True"): each value belongs to the organisation or the mailbox named on its line before it (blind set 80).
+ */
+function switchesBySubject(text: string): { org?: "true" | "false"; mailbox?: "true" | "false" } {
+  const out: { org?: "true" | "false"; mailbox?: "true" | "false" } = {};
+  for (const line of text.split("\n")) {
+    const m = /\bSmtpClientAuthenticationDisabled[ \t]*(?::|=|->|→|\bis\b)[ \t]*\$?(true|false)\b/iu.exec(line);
+    if (!m) continue;
+    const before = line.slice(0, m.index);
+    const v = m[1]!.toLowerCase() as "true" | "false";
+    // The mailbox first: "for mailbox x@ (the org's is False)" names the mailbox before any aside.
+    if (MAILBOX_SUBJECT.test(before)) out.mailbox ??= v;
+    else if (ORG_SUBJECT.test(before)) out.org ??= v;
+  }
+  return out;
 }
 
 // The user's policy (Get-User) or the organisation's default (Get-OrganizationConfig DefaultAuthenticationPolicy).

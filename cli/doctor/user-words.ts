@@ -89,10 +89,17 @@ function sameAddress(a: string, b: string): boolean {
   return a.length >= b.length ? a.startsWith(b) : b.startsWith(a);
 }
 
-/** 1 when a text names the XOAUTH2 user= and a decoded delegated token's user, and they differ. */
+/** "authenticates with XOAUTH2 as reports@…", "Sender configured in the app is alerts@…". */
+const XOAUTH2_MAILBOX_SAID =
+  /\b(?:xoauth2|sender|smtp user(?:name)?|user ?name|login|from(?: address)?)\b(?:[^.\n@]|\.\b){0,40}?\b(?:as|is|:|=)\s*["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu;
+
+/**
+ * 1 when a text names the XOAUTH2 user= (or says which mailbox the XOAUTH2 login is) and a decoded
+ * delegated token's user, and they differ.
+ */
 function xoauth2UserIsNotTokenUser(text: string): number {
   const tokenUser =
-    /["']?\b(?:upn|unique_name|preferred_username|account\.username)\b["']?\s*(?:[:=]|(?:comes? back|came back|returns?|returned|shows?) as)\s*["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu.exec(
+    /["']?\b(?:upn|unique_name|preferred_username|account\.username)\b["']?(?:\s*[:=]\s*|\s+(?:(?:comes? back|came back|returns?|returned|shows?|is|was) as\s+|(?:is|was)\s+)?)["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu.exec(
       text,
     )?.[1];
   if (tokenUser === undefined) return 0;
@@ -108,6 +115,8 @@ function xoauth2UserIsNotTokenUser(text: string): number {
         Buffer.from(payload.slice(0, payload.length - (payload.length % 4)), "base64").toString("latin1"),
       )?.[1];
   }
+  // No user= in the paste: the mailbox the reporter says the XOAUTH2 login or the sender is.
+  saslUser ??= XOAUTH2_MAILBOX_SAID.exec(text)?.[1];
   return saslUser !== undefined && !sameAddress(saslUser.toLowerCase(), tokenUser.toLowerCase()) ? 1 : 0;
 }
 
@@ -139,7 +148,7 @@ const saidBeside =
  * them) and says whether there was one. English only: the other languages' negations are not read.
  */
 const NEGATION_BEFORE = String.raw`\b(?:no|not|without|zero|turned off|switched off|disabled|neither (?:has|have|had)|none of them (?:has|have)|(?:nobody|no ?one|no-one) (?:has |had |ever )?(?:enabled|turned on|enforced|set up|configured|activated|switched on)|(?:nobody|no ?one|no-one|no users?|none of (?:them|the users|our users)) (?:is|are|was|were|has been|have been) (?:set (?:to|for)|on|in|enrolled in|registered for)|nobody has|nothing\b(?:[^.\n]|\.\b){0,40}?\b(?:about|regarding|mentioning|for)|not using|never used|never (?:configured|set up|enabled|turned on|used|created|made|added)(?: any| an?)?|(?:have|has|had)(?: not|n't) (?:made|created|set up|configured|added|enabled|deployed)(?: any| an?)?|(?:do|does|did)(?: not|n't) (?:have|use)|(?:is|are)(?: not|n't)(?: using)?|(?:is|are|was|were)(?: not|n't) (?:covered by|enrolled in|in scope (?:of|for)|subject to|part of)|none (?:of them )?(?:is|are|was|were) (?:in scope (?:of|for)|covered by|subject to|part of))\s+(?:any\s+|the\s+|an?\s+)?(?:per-?user\s+|legacy\s+)?`;
-const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?(?:\s*(?:\([^)\n]{0,30}\)\s*)?[:=]\s*(?:none|no|off|disabled|not (?:applied|enabled|configured)|n\/a)\b|[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|(?:none|neither) (?:of them )?appl(?:y|ies)\b|so there (?:are|is) none\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:on|enabled|enforced|turned on) for (?:nobody|no one|none of (?:them|us|our users|the users))\b|(?:is|are|was|were) (?:off|disabled|empty)\b|turned off\b|switched off\b|(?:(?:is|are)(?: not|n't)|not) (?:even |part of (?:our|the) )?licen[cs]ed\b))`;
+const NEGATION_AFTER = String.raw`(?:\s+polic(?:y|ies))?(?:\s*(?:\([^)\n]{0,30}\)\s*)?[:=]\s*(?:none|no|off|disabled|not (?:applied|enabled|configured)|n\/a)\b|[^.!?\n;]{0,25}?\b(?:exclude[sd]?\b|(?:none|neither) (?:of them )?appl(?:y|ies)\b|so there (?:are|is) none\b|(?:is|are|was|were)(?: not|n't) (?:enabled|configured|applied|on|in use|active|enforced|required)\b|not (?:on|active|enabled|configured|applied|in use|enforced|required)\b|(?:on|enabled|enforced|turned on) for (?:nobody|no one|none of (?:them|us|our users|the users))\b|(?:is|are|was|were) (?:off|disabled|empty|deleted|removed|gone)\b|turned off\b|switched off\b|(?:registration )?(?:was |is )?skipped\b|(?:(?:is|are|was)(?: not|n't)|not|never) (?:been )?registered\b|(?:(?:is|are)(?: not|n't)|not) (?:even |part of (?:our|the) )?licen[cs]ed\b))`;
 
 // The account named apart from a rollout, further along the sentence: "MFA for staff this week; web-forms@ is
 // excluded", "a MFA foi ativada …, mas a conta faturas@ ficou excluída", "the MFA project didn't touch that account".
@@ -232,16 +241,16 @@ const PERSONAL_BASIC_OFF = Date.UTC(2024, 8, 16);
  * product term of Microsoft Learn's localised pages (the same list as reasons.ts: de, fr, es, pt, it,
  * nl, ja, zh; also pl, sv), so a translated "security defaults … turned off" is read as it is in English.
  */
-const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|beveiligingsstandaarden|(?:azure ad |entra (?:id )?)?default security polic(?:y|ies)|(?:azure ad|entra(?: id)?) default polic(?:y|ies)|sicherheitsstandards?|paramètres de sécurité par défaut|valores predeterminados de seguridad|padrões de segurança|impostazioni predefinite (?:per la|di) sicurezza|standaardinstellingen voor beveiliging|domyślne ustawienia zabezpieczeń|ustawienia domyślne zabezpieczeń|säkerhetsstandard(?:er|erna)?|sikkerhedsstandarder|sikkerhetsstandarder|suojausoletukset|výchozí nastavení zabezpečení|zabezpečení ve výchozím nastavení|параметры безопасности по умолчанию|стандартные параметры безопасности|параметри безпеки за замовчуванням|güvenlik varsayılanları|biztonsági alapértelmezések|setări(?:le)? implicite de securitate|προεπιλογές ασφαλείας|mặc định bảo mật|default keamanan|보안 기본값|セキュリティの既定値|安全默认值|安全默认设置|安全性預設值)`;
+const SD_NOUN = String.raw`(?:secur(?:ity|e) defaults?|beveiligingsstandaarden|(?:azure ad |entra (?:id )?)?default security polic(?:y|ies)|(?:azure ad|entra(?: id)?) default polic(?:y|ies)|sicherheitsstandards?|paramètres de sécurité par défaut|valeurs (?:de sécurité par défaut|par défaut de sécurité)|valores predeterminados de seguridad|padrões de segurança|impostazioni predefinite (?:per la|di) sicurezza|standaardinstellingen voor beveiliging|domyślne ustawienia zabezpieczeń|ustawienia domyślne zabezpieczeń|säkerhetsstandard(?:er|erna)?|sikkerhedsstandarder|sikkerhetsstandarder|suojausoletukset|výchozí nastavení zabezpečení|zabezpečení ve výchozím nastavení|параметры безопасности по умолчанию|стандартные параметры безопасности|параметри безпеки за замовчуванням|güvenlik varsayılanları|biztonsági alapértelmezések|setări(?:le)? implicite de securitate|προεπιλογές ασφαλείας|mặc định bảo mật|default keamanan|보안 기본값|セキュリティの既定値|安全默认值|安全默认设置|安全性預設值)`;
 
 // A state or a past act, in the languages of SD_NOUN. Not the imperative or the infinitive ("turn off
 // security defaults", "do I need to disable them?"): that is the article's advice or a question, not
 // the tenant's state. A word is matched whole (no "aktiviert" inside "deaktiviert", no "activés" inside
 // "désactivés"); accented endings need (?![a-z]) rather than \b.
-const SD_ON_STATE = String.raw`(?:(?:\b(?:(?:is|are|was|were|be|been|still|now|are now|is now)\s+)*(?:on|enabled|active|activated|turned on|switched on)(?![a-z])(?!\s+(?:the|this|that|an?|our|my|your|its|in|at|port|by default)\b)(?!\s+for\s+(?!(?:your|our|the|this|my)\s+(?:organi[sz]ation|tenant|org|company)\b))|(?<![a-zé])(?:aktiviert|aktiv|eingeschaltet|activés?|activad[oa]s?|habilitad[oa]s?|ativad[oa]s?|attivat[ei]|abilitat[oaie]|ingeschakeld|aan|włączone|aktiverade?|påslagna?|aktiveret|aktivert|käytössä|zapnut[oéa]?|povolen[oéa]?|включены|включено|включен|увімкнено|etkin|açık|engedélyezve|bekapcsolva|activat[ăe]?|bật|aktif)(?![a-z])|有効|オン|启用|开启|打开|已啟用|啟用|사용\s*(?:상태|중|함)?|켜져))(?!["”]?\s+to\s+["“]?(?:disabled|off|no|deaktiviert|désactivés?|desactivad[oa]s?)(?![\p{L}]))`;
+const SD_ON_STATE = String.raw`(?:(?:\b(?:(?:is|are|was|were|be|been|still|now|are now|is now)\s+)*(?:on|enabled|active|activated|turned on|switched on)(?![a-z])(?!\s+(?:the|this|that|an?|our|my|your|its|in|at|port|by default)\b)(?!\s+for\s+(?!(?:your|our|the|this|my)\s+(?:organi[sz]ation|tenant|org|company)\b))|(?<![a-zé])(?:aktiviert|aktiv|eingeschaltet|activée?s?|activad[oa]s?|habilitad[oa]s?|ativad[oa]s?|attivat[ei]|abilitat[oaie]|ingeschakeld|aan|włączone|aktiverade?|påslagna?|aktiveret|aktivert|käytössä|zapnut[oéa]?|povolen[oéa]?|включены|включено|включен|увімкнено|etkin|açık|engedélyezve|bekapcsolva|activat[ăe]?|bật|aktif)(?![a-z])|有効|オン|启用|开启|打开|已啟用|啟用|사용\s*(?:상태|중|함)?|켜져))(?!["”]?\s+to\s+["“]?(?:disabled|off|no|deaktiviert|désactivés?|desactivad[oa]s?)(?![\p{L}]))`;
 // Not a requirement or advice ("Security defaults must be disabled to enable Conditional Access"). Neither state
 // is the one left when the sentence goes on "to" the other ("switched security defaults from Disabled to Enabled").
-const SD_OFF_STATE = String.raw`(?:(?<!(?:must|need to|needs to|have to|has to|should|to) be )(?:\b(?:turned off|switched off|disabled|deactivated|(?:(?:is|are|was|were|still|now) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|abgeschaltet|aus|uit|uitgeschakeld|uitgezet)(?![a-z])|(?:désactivés?|desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|disattivat[ei]|wyłączone|avstängda?|inaktiverade?|deaktiveret|deaktivert|slået fra|slått av|pois käytöstä|vypnut[oéa]?|zakázán[oéa]?|выключены|отключены|вимкнено|devre dışı|kapalı|kikapcsolva|letiltva|dezactivat[ăe]?|tắt|nonaktif)(?![a-z])|無効|オフ|禁用|关闭|关了|关掉|已关|停用|已停用|꺼져|사용 안 ?함))(?!["”]?\s+to\s+["“]?(?:enabled|on|yes|aktiviert|activés?|activad[oa]s?)(?![\p{L}]))`;
+const SD_OFF_STATE = String.raw`(?:(?<!(?:must|need to|needs to|have to|has to|should|to) be )(?:\b(?:turned off|switched off|disabled|deactivated|(?:(?:is|are|was|were|still|now) )?off|(?:is|are|was|were)(?: not|n't) (?:on|enabled|active|turned on|in use)|deaktiviert|ausgeschaltet|abgeschaltet|aus|uit|uitgeschakeld|uitgezet)(?![a-z])|(?:désactivée?s?|desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|disattivat[ei]|wyłączone|avstängda?|inaktiverade?|deaktiveret|deaktivert|slået fra|slått av|pois käytöstä|vypnut[oéa]?|zakázán[oéa]?|выключены|отключены|вимкнено|devre dışı|kapalı|kikapcsolva|letiltva|dezactivat[ăe]?|tắt|nonaktif)(?![a-z])|無効|オフ|禁用|关闭|关了|关掉|已关|停用|已停用|꺼져|사용 안 ?함))(?!["”]?\s+to\s+["“]?(?:enabled|on|yes|aktiviert|activés?|activad[oa]s?)(?![\p{L}]))`;
 const SD_ON_ACT = String.raw`(?<![a-zé])(?:enabled|enabling|turned on|turning on|switched on|switching on|activated|activating|added|adding|aktiviert(?:en)?|eingeschaltet|activé|activamos|activé|habilitamos|ativamos|ativei|attivato|abbiamo attivato|ingeschakeld|aangezet|włączyliśmy|włączono|aktiverade|aktiverat|slog på|(?:har )?slagit på|aktiverede|aktiverte|otimme käyttöön|zapnuli|jsme zapnuli|включили|увімкнули|etkinleştirdik|bekapcsoltuk|am activat|đã bật|mengaktifkan)`;
 const SD_OFF_ACT = String.raw`(?<![a-zé])(?:disabled|turned off|switched off|deactivated|deaktiviert(?:en)?|ausgeschaltet|abgeschaltet|désactivé|desactivamos|desactivé|deshabilitamos|desativamos|desativei|disattivato|abbiamo disattivato|uitgeschakeld|uitgezet|wyłączyliśmy|inaktiverade|stängde av)`;
 
@@ -256,15 +265,17 @@ export const NEW_SUBJECT_CLAUSE = String.raw`(?:,|;|\bbut\b|\bwhile\b|\bwhereas\
  * act once the step is marked done (blind set 70: an MSP's onboarding checklist).
  */
 const SD_ON_STEP_DONE = String.raw`["“](?:turn|switch) on (?:the )?${SD_NOUN}[^"”\n]{0,60}["”]\s*(?:\([^)\n]{0,40}\)\s*)?(?:(?:is|was|has been|got)\s+)?(?:ticked|checked|done|completed|marked (?:as )?(?:done|complete))\b`;
+/** "turned security defaults back ON", "switched the security defaults on": the verb split from its "on". */
+const SD_TURNED_BACK_ON = String.raw`\b(?:turn(?:ed|ing|s)?|switch(?:ed|ing|es)?|flip(?:ped|ping|s)?|put)\s+(?:the\s+)?["“]?${SD_NOUN}["”]?\s+(?:back\s+)?on\b`;
 /** Someone turned them on: a change, not only a state ("my nephew switched on a thing called security defaults"). */
 export const SECURITY_DEFAULTS_TURNED_ON = new RegExp(
-  String.raw`(?<!\b(?:never|not|n't|who)\s)${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|${SD_ON_STEP_DONE}`,
+  String.raw`(?<!\b(?:never|not|n't|who)\s)${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|${SD_ON_STEP_DONE}|(?<!\b(?:never|not|n't|who)\s)${SD_TURNED_BACK_ON}`,
   "u",
 );
 /** "Security defaults are on / were turned on / we enabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_ON = new RegExp(
   // Also the Entra overview's banner "Your organization is protected by security defaults".
-  String.raw`${SD_ON_STEP_DONE}|${SD_NOUN}["”»]?(?:(?!${NEW_SUBJECT_CLAUSE}|\bnever\b|\bnot\b|n't\b|\bno longer\b)[^.!?\n。]){0,50}?${SD_ON_STATE}|\bis protected by (?:the )?${SD_NOUN}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|(?<!没有|沒有|未|并未|並未|没)(?:启用了?|开启了?|打开了?|有効に(?:した|しました|なった)|有効化(?:した|しました))[^。\n]{0,8}${SD_NOUN}`,
+  String.raw`${SD_ON_STEP_DONE}|(?<!\b(?:never|not|n't|who)\s)${SD_TURNED_BACK_ON}|${SD_NOUN}["”»]?(?:(?!${NEW_SUBJECT_CLAUSE}|\bnever\b|\bnot\b|n't\b|\bno longer\b)[^.!?\n。]){0,50}?${SD_ON_STATE}|\bis protected by (?:the )?${SD_NOUN}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|(?<!没有|沒有|未|并未|並未|没)(?:启用了?|开启了?|打开了?|有効に(?:した|しました|なった)|有効化(?:した|しました))[^。\n]{0,8}${SD_NOUN}`,
   "u",
 );
 /** "Security defaults … turned off / disabled / are off", "we disabled the security defaults", in one sentence. */
@@ -391,7 +402,16 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Security defaults make every user register for MFA, so an MFA or app-password mention next
     // to them is explained by them (azure-docs #46622: "added 2FA and an app password, but the
     // Security Defaults still didn't work").
-    weights: { unknown: -1.5, security_defaults_enabled: 2.4, per_user_mfa: -1.2, wrong_credentials: -0.5 },
+    // Entra refuses to turn a Conditional Access policy on while security defaults are on (and defaults on while a
+    // policy is), so with defaults on no policy is what blocks: "the CA blade says it needs Premium", "CA policies
+    // were deleted", "To create policies, first disable security defaults" (blind sets 77, 78, 80).
+    weights: {
+      unknown: -1.5,
+      security_defaults_enabled: 2.4,
+      per_user_mfa: -1.2,
+      wrong_credentials: -0.5,
+      conditional_access_block: -2.5,
+    },
     why: "You say security defaults are on: they block Basic SMTP AUTH",
   },
   {
@@ -619,7 +639,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // Microsoft Authenticator ("more information required") although nobody configured MFA; weaker, a
     // new tenant (where SMTP AUTH is also off by default for the organisation).
     evidence: (ev) =>
-      /\b(?:your )?organi[sz]ation (?:is using|uses) security defaults\b|\bmicrosoft (?:will |is going to |has |had |)(?:turn(?:ed|ing)? on|enabl(?:e|ed|ing)) security defaults\b|\bsecurity defaults (?:were|was|have been|has been|got) (?:turned on|enabled|switched on) (?:automatically|by microsoft|for us)\b|\b(?:automatically|auto-)enabled security defaults\b|\bsecurity defaults\b[^\n]{0,80}\b(?:shows?|lists?|has) (?:them|it) (?:as )?(?:on|enabled)\b|(?:asked|nagged|prompted|forced|told|required|asks|nags|prompts|forces) (?:me |us |the user |users )?to (?:set up|register|install|configure) (?:the )?(?:microsoft )?authenticator\b|\bmore information (?:is )?required\b|\b14 days? (?:to|until) (?:register|set up)\b|\b14 days? until (?:this|it) is required\b|\bturn on (?:the )?recommended (?:security )?protection\b|\blet'?s keep your account secure\b|\bneeds more information to keep your account secure\b|authenticator(?:-app)?(?:[^.\n]|\.\b){0,20}(?:einrichten|configurer|configurar|impostare|instellen|skonfigurować|konfigurera|registrieren|enregistrer|registrar|registar|registrare|registreren)|(?:einrichten|configurer|configurar|impostare|instellen|registr\w*|enregistr\w*)(?:[^.\n]|\.\b){0,20}authenticator|\bskip (?:it )?for (?:now|14 days)\b|\b(?:entra|azure ad|properties)\b(?:[^.\n]|\.\b){0,40}\bstill (?:at |on )?(?:the )?default\b/u.test(
+      /\b(?:your )?organi[sz]ation (?:is using|uses) security defaults\b|\bmicrosoft (?:will |is going to |has |had |)(?:turn(?:ed|ing)? on|enabl(?:e|ed|ing)) security defaults\b|\bsecurity defaults (?:were|was|have been|has been|got) (?:turned on|enabled|switched on) (?:automatically|by microsoft|for us)\b|\b(?:automatically|auto-)enabled security defaults\b|\bsecurity defaults\b[^\n]{0,80}\b(?:shows?|lists?|has) (?:them|it) (?:as )?(?:on|enabled)\b|(?:asked|nagged|prompted|forced|told|required|asks|nags|prompts|forces) (?:me |us |the user |users )?to (?:set up|register|install|configure) (?:the )?(?:microsoft )?authenticator\b|\bmore information (?:is )?required\b|\b14 days? (?:to|until) (?:register|set up)\b|\b(?:accounts?|users?|every(?:one| user)|all users)\b(?:[^.\n]|\.\b){0,30}\b(?:must|have to|need to|required to)\b(?:[^.\n]|\.\b){0,30}\b(?:mfa|multi-?factor|2fa|two-factor|authenticator)\b(?:[^.\n]|\.\b){0,30}\bwithin (?:14|fourteen|\d{1,2}) days\b|\b14 days? until (?:this|it) is required\b|\bturn on (?:the )?recommended (?:security )?protection\b|\blet'?s keep your account secure\b|\bneeds more information to keep your account secure\b|authenticator(?:-app)?(?:[^.\n]|\.\b){0,20}(?:einrichten|configurer|configurar|impostare|instellen|skonfigurować|konfigurera|registrieren|enregistrer|registrar|registar|registrare|registreren)|(?:einrichten|configurer|configurar|impostare|instellen|registr\w*|enregistr\w*)(?:[^.\n]|\.\b){0,20}authenticator|\bskip (?:it )?for (?:now|14 days)\b|\b(?:entra|azure ad|properties)\b(?:[^.\n]|\.\b){0,40}\bstill (?:at |on )?(?:the )?default\b/u.test(
         ev.words,
       )
         ? 1
@@ -637,9 +657,17 @@ export const USER_WORD_RULES: readonly Rule[] = [
     kind: "context",
     // The reporter read the mailbox's box and it is cleared. The organisation's box is read by
     // words-org-smtp-auth-box.
+    // Not the organisation's Modern authentication pane ("Allow access to basic authentication protocols: ☐
+    // Authenticated SMTP"), which lists the same name and is an authentication policy (blind set 31).
     evidence: (ev) =>
-      MAILBOX_BOX_UNTICKED.test(ev.words) && reportedOutcome(ev, "smtp_auth_disabled_mailbox") !== "no change" ? 1 : 0,
-    weights: { smtp_auth_disabled_mailbox: 3.5, unknown: -1.5 },
+      MAILBOX_BOX_UNTICKED.test(ev.words) &&
+      !/\ballow access to basic authentication protocols\b/u.test(ev.words) &&
+      reportedOutcome(ev, "smtp_auth_disabled_mailbox") !== "no change"
+        ? 1
+        : 0,
+    // As strong as the reply's "did not meet the criteria" is for per-user MFA: a switch the reporter saw off is a
+    // gate shut, the criteria reply only a choice of three (blind sets 80, 82).
+    weights: { smtp_auth_disabled_mailbox: 5, unknown: -1.5 },
     why: "You say Authenticated SMTP is unticked for the mailbox: its SMTP AUTH switch is off",
   },
   {
@@ -672,12 +700,12 @@ export const USER_WORD_RULES: readonly Rule[] = [
       ORG_SMTP_AUTH_BOX_TICKED.test(ev.words) ||
       // The same box in the localised admin centres: "組織の SMTP AUTH プロトコルをオフにする" にチェック,
       // "关闭组织的 SMTP AUTH 协议" 已勾选, "SMTP AUTH-Protokoll für Ihre Organisation deaktivieren" aktiviert …
-      /turn off smtp auth protocol for (?:your|the) organi[sz]ation["”]?(?:[^.\n]|\.\b){0,40}?\b(?:is |was |are )?(?:ticked|checked|selected|enabled)\b|turn off smtp auth protocol for (?:your|the) organi[sz]ation["”]?(?:[^.\n]|\.\b){0,20}?\b(?:has|with) a (?:check ?mark|tick)\b|(?:häkchen|haken|check ?mark|tick)\b(?:[^.\n]|\.\b){0,30}smtp auth[- ]?(?:protokoll|protocol)\b(?:[^.\n]|\.\b){0,30}organi[sz]ation\b|\[x\] ?["“]?turn off smtp auth protocol\b|(?:組織の ?smtp auth ?プロトコルをオフにする[」"]?に?チェック(?:が入|済|を入)|关闭[^。\n]{0,8}smtp auth[^。\n]{0,12}(?:已勾选|已选中|勾选了)|smtp auth(?:[^.\n]|\.\b){0,30}(?:organi[sz]ation|organisatie|organización|organização|organizzazione|organizacji|organisationen|организации)(?:[^.\n]|\.\b){0,40}(?:aktiviert|angehakt|coché|cochée|marcad[oa]|selezionat[oa]|aangevinkt|zaznaczon|markerad|отмечен|установлен))/u.test(
+      /turn off smtp auth protocol for (?:your|the) organi[sz]ation["”]?(?:[^.\n]|\.\b){0,40}?\b(?:is |was |are )?(?:ticked|checked|selected|enabled)\b|turn off smtp auth protocol for (?:your|the) organi[sz]ation["”]?(?:[^.\n]|\.\b){0,20}?\b(?:has|with) a (?:check ?mark|tick)\b|(?<![\p{L}])(?:häkchen|haken|check ?mark|tick)\b(?:[^.\n]|\.\b){0,30}smtp auth[- ]?(?:protokoll|protocol)\b(?:[^.\n]|\.\b){0,30}organi[sz]ation\b|\[x\] ?["“]?turn off smtp auth protocol\b|(?:組織の ?smtp auth ?プロトコルをオフにする[」"]?に?チェック(?:が入|済|を入)|关闭[^。\n]{0,8}smtp auth[^。\n]{0,12}(?:已勾选|已选中|勾选了)|smtp auth(?:[^.\n]|\.\b){0,30}(?:organi[sz]ation|organisatie|organización|organização|organizzazione|organizacji|organisationen|организации)(?:[^.\n]|\.\b){0,40}(?:aktiviert|angehakt|coché|cochée|marcad[oa]|selezionat[oa]|aangevinkt|zaznaczon|markerad|отмечен|установлен))/u.test(
         ev.words,
       )
         ? 1
         : 0,
-    weights: { smtp_auth_disabled_tenant: 3, unknown: -1.5 },
+    weights: { smtp_auth_disabled_tenant: 5, unknown: -1.5 },
     why: "You say 'Turn off SMTP AUTH protocol for your organization' is checked: SMTP AUTH is off for the organisation",
   },
   {
@@ -1574,7 +1602,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // consent or to reach a portal: that is what an admin's own account is for.
     evidence: said(
       new RegExp(
-        String.raw`${TOKEN_STEP}[^.!?]{0,200}?${SIGNED_IN_AS_SELF}|${SIGNED_IN_AS_SELF}(?:(?!consent|portal|cent(?:er|re)\b|app reg)[^.!?]){0,120}?${TOKEN_STEP}|\btokens?\b[^.!?]{0,40}?\b(?:is|was|are|were) (?:issued |minted |meant )?for (?:my|his|her|their|the admin['’]?s?|the wrong|another|a different) (?:own )?(?:[\w-]+ ){0,2}?(?:account|user|mailbox)\b`,
+        String.raw`${TOKEN_STEP}(?:[^.!?]|\.\b){0,200}?${SIGNED_IN_AS_SELF}|${SIGNED_IN_AS_SELF}(?:(?!consent|portal|cent(?:er|re)\b|app reg)(?:[^.!?]|\.\b)){0,120}?${TOKEN_STEP}|\btokens?\b[^.!?]{0,40}?\b(?:is|was|are|were) (?:issued |minted |meant )?for (?:my|his|her|their|the admin['’]?s?|the wrong|another|a different) (?:own )?(?:[\w-]+ ){0,2}?(?:account|user|mailbox)\b`,
         "u",
       ),
     ),

@@ -4036,3 +4036,81 @@ User and password are correct, but the server never returns a 535 in our logs.`;
     expect(fired("我们启用了安全默认值。")).toContain("words-security-defaults");
   });
 });
+
+describe("blind sets 77–83: schools, monitoring tools, forwarded chains, plants and labs", () => {
+  const CRITERIA =
+    "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.";
+
+  it("security defaults said on rule out a Conditional Access policy, whatever the CA blade says", () => {
+    const text = `Our alarm mailer fails: ${CRITERIA}
+Entra > Properties shows Security defaults: Enabled. The Conditional Access page has no policies and a banner that says to turn off security defaults before creating one.`;
+    expect(top(text)).toBe("security_defaults_enabled");
+    const turnedBack = `${CRITERIA}\nOn Friday the new admin turned security defaults back on, because the P1 trial ended and all the CA policies were deleted with it.`;
+    expect(fired(turnedBack)).toContain("words-security-defaults-turned-on");
+    expect(fired(turnedBack)).not.toContain("words-conditional-access");
+    expect(top(turnedBack)).toBe("security_defaults_enabled");
+  });
+
+  it("a decoded token's upn that is not the mailbox is a token for the wrong account, however the mailbox is named", () => {
+    const asLogin = `The report service authenticates with XOAUTH2 as reports@fabrikam.edu. The cached token has "preferred_username": "it.admin@fabrikam.edu" in it.
+535 5.7.3 Authentication unsuccessful`;
+    expect(fired(asLogin)).toContain("words-xoauth2-user-not-token-user");
+    expect(top(asLogin)).toBe("wrong_credentials");
+    const sender = `The sender configured in the lab system is alerts@fabrikam.org. AUTH XOAUTH2 ********
+535 5.7.3 Authentication unsuccessful
+At jwt.ms the token shows aud https://outlook.office.com, scp SMTP.Send, upn j.doe@fabrikam.org.`;
+    expect(fired(sender)).toContain("words-xoauth2-user-not-token-user");
+    const same = `The sender configured in the lab system is alerts@fabrikam.org. At jwt.ms the token shows upn alerts@fabrikam.org.`;
+    expect(fired(same)).not.toContain("words-xoauth2-user-not-token-user");
+  });
+
+  it("a token got after signing in with my own account names an address with dots in it", () => {
+    const text =
+      "I pressed the vendor's Authorize button and signed in with my admin account adm-jdoe@fabrikam.org (MFA prompt, all good), and it saved a refresh token. 535 5.7.3 Authentication unsuccessful";
+    expect(fired(text)).toContain("words-token-got-as-other-account");
+  });
+
+  it("a mailbox switch the reporter saw off outweighs the criteria reply's MFA lead", () => {
+    const unticked = `scan-a@contoso.com works on the copier. scan-b@contoso.com on the same copier: ${CRITERIA}
+Under Active users > scan-b > Mail > Manage email apps, "Authenticated SMTP" is unticked.`;
+    expect(top(unticked)).toBe("smtp_auth_disabled_mailbox");
+    const runbook = `${CRITERIA}
+The MSP's onboarding runbook: licence, MFA registration skipped because it is a service account, and their hardening step Set-CASMailbox -SmtpClientAuthenticationDisabled $true on every new mailbox.`;
+    expect(fired(runbook)).not.toContain("words-mfa");
+    expect(top(runbook)).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("SmtpClientAuthenticationDisabled values are read by the organisation or mailbox named before them", () => {
+    const text = `Notre prestataire a vérifié :
+- SMTP AUTH activé au niveau de l'organisation (SmtpClientAuthenticationDisabled = False)
+- pour la boîte paie@contoso.fr : SmtpClientAuthenticationDisabled = True
+- valeurs par défaut de sécurité désactivées
+Erreur : ${CRITERIA}`;
+    expect(fired(text)).toContain("answer-mailbox-switch-off");
+    expect(fired(text)).toContain("words-security-defaults-off");
+    expect(top(text)).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("advice to untick the organisation's box is not the box ticked, and the Modern authentication pane is no mailbox box", () => {
+    expect(
+      fired('[Reply] Go to EAC > Settings > Mail flow and untick "Turn off SMTP AUTH protocol for your organization".'),
+    ).not.toContain("words-org-smtp-auth-box");
+    const pane = `Org settings > Modern authentication
+Allow access to basic authentication protocols
+☐ IMAP4
+☐ Authenticated SMTP
+Our copier fails since IT unticked all of these: "Authentication failed (535)"`;
+    expect(fired(pane)).not.toContain("words-mailbox-smtp-unticked");
+  });
+
+  it("accounts that must have MFA within so many days are security defaults described", () => {
+    const text =
+      "Newer Office 365 accounts must have multi-factor enabled within 30 days unless you change the company policy. SMTP gives 535 request did not meet the criteria to be authenticated successfully.";
+    expect(fired(text)).toContain("words-security-defaults-signals");
+    expect(
+      diagnose(text)
+        .causes.slice(0, 2)
+        .map((c) => c.id),
+    ).toContain("security_defaults_enabled");
+  });
+});
