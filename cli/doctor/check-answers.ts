@@ -8,6 +8,7 @@
  * value for $null (Microsoft Learn: Get-CASMailbox, Get-TransportConfig, Get-AuthenticationPolicy).
  */
 import type { Evidence } from "./evidence.ts";
+import { failingRowValue } from "./answer-tables.ts";
 import type { Rule } from "./rule-kit.ts";
 import { ORG_SMTP_AUTH_BOX_TICKED } from "./user-words.ts";
 
@@ -28,7 +29,7 @@ function switchAnswer(text: string, object: string): "true" | "false" | "blank" 
   // Retold on one line; a value is required (the property named after "| fl" is no answer), "(blank)" or
   // "$null" as people retell an empty one (blind set 19).
   const retold = new RegExp(
-    String.raw`(?:Get-|Set-)?${object}\b[^\n]{0,200}?SmtpClientAuthenticationDisabled(?:[ \t]*(?::|->|=>|→|=|\bis\b)?[ \t]*|[,;]?[ \t]+(?:[^\s\d,.;:]{1,14}[ \t]+){1,4}?)(\$?true|\$?false|\(?blank\)?|\(?empty\)?|<blank>|<empty>|\$null)(?![\w])`,
+    String.raw`(?:Get-|Set-)?${object}\b[^\n]{0,200}?SmtpClientAuthenticationDisabled(?:[ \t]*(?::|->|=>|→|=|\bis\b)?[ \t]*|[,;]?[ \t]+(?:[^\s\d,.;:]{1,14}[ \t]+){1,4}?)(\$?true|\$?false|\(?blank\)?|\(?empty\)?|<blank>|<empty>|\$null|${BLANK_WORDS})(?![\p{L}\w])`,
     "iu",
   ).exec(text);
   // Retold shortest: the cmdlet's object with its value and no property ("TransportConfig … False, CASMailbox False").
@@ -41,6 +42,9 @@ function switchAnswer(text: string, object: string): "true" | "false" | "blank" 
   if (/^set-/iu.test(m[0]) && v === "false") return undefined;
   return v === "true" ? "true" : v === "false" ? "false" : "blank";
 }
+
+/** An empty value as reporters retell it in their language ("vem vazio (em branco)", "staat leeg", "ist leer"). */
+const BLANK_WORDS = String.raw`vazio|em branco|vac[ií]o|en blanco|vide|leer|leeg|vuoto|pust[ey]|tom|пуст\S*|boş|prázdn\S*|空(?:白|的)?`;
 
 /**
  * A log or chat prefix before each line ("2026-11-30T09:41:07Z ERROR [mailer] ", "[10:44] dave: "):
@@ -88,14 +92,27 @@ function firstAnswer<T>(ev: Evidence, read: (text: string) => T | undefined): T 
 }
 
 /**
- * The mailbox's switch. Several mailboxes pasted side by side (a working one beside the failing one,
- * blind set 21): one with SMTP AUTH off is the one that fails, so a True anywhere wins.
+ * Two mailboxes' values retold in one sentence after Get-CASMailbox, the True one later ("for scan-leeds the
+ * SmtpClientAuthenticationDisabled column is empty while for scan-bristol it says True", "bij bestellingen staat
+ * SmtpClientAuthenticationDisabled leeg, bij retouren staat die op True"): one mailbox has SMTP AUTH off (blind set 79).
+ */
+const TRUE_LATER_IN_RETELLING =
+  /\bCASMailbox\b[^\n.]{0,200}?\bSmtpClientAuthenticationDisabled\b[^\n]{0,160}?\b(?:says?|shows?|reads?|is|are|op|on|staat|steht|est|está|=|:|→|->)[ \t]+\$?true\b/iu;
+
+/**
+ * The mailbox's switch. A Format-Table of several mailboxes is read at the failing account's row
+ * (answer-tables.ts; blind set 83). Several mailboxes pasted side by side otherwise (a working one beside
+ * the failing one, blind set 21): one with SMTP AUTH off is the one that fails, so a True anywhere wins.
  */
 function mailboxAnswer(ev: Evidence): "true" | "false" | "blank" | undefined {
+  const row = failingRowValue(answerReadings(ev)[0]!, "SmtpClientAuthenticationDisabled");
+  if (row !== undefined) return row;
   const first = firstAnswer(ev, (t) => switchAnswer(t, "CASMailbox"));
   if (first === "true") return first;
   const lines = answerReadings(ev)[0]!.split(/\n(?=[^\n]*\bCASMailbox\b)/u);
-  return lines.some((l) => switchAnswer(l, "CASMailbox") === "true") ? "true" : first;
+  return lines.some((l) => switchAnswer(l, "CASMailbox") === "true" || TRUE_LATER_IN_RETELLING.test(l))
+    ? "true"
+    : first;
 }
 
 /** The pasted values of the organisation's and the mailbox's switch, where present. */
@@ -150,7 +167,7 @@ const allowValues = (text: string): string[] => [...text.matchAll(ALLOW_BASIC_SM
 const NO_POLICY_ASSIGNED =
   /\b(?:Default)?AuthenticationPolicy[ \t]*:[ \t]*(?:\n|$)|\b(?:Default)?AuthenticationPolicy[ \t]*(?::|->|→|=>|=)[ \t]*\(?(?:blank|empty|none|null|nothing)\)?/iu;
 const SECURITY_DEFAULTS_ANSWER =
-  /identitySecurityDefaults?EnforcementPolicy[\s\S]{0,600}?"?isEnabled"?\s*[:=]?\s*\$?(true|false)\b|\bisEnabled\s*[:=]?\s*\$?(true|false)\b[^\n]{0,120}?identitySecurityDefaults?EnforcementPolicy/iu;
+  /identitySecurityDefaults?EnforcementPolicy[\s\S]{0,600}?"?isEnabled"?\s*(?:[:=]|->|→|=>)?\s*\$?(true|false)\b|\bisEnabled\s*[:=]?\s*\$?(true|false)\b[^\n]{0,120}?identitySecurityDefaults?EnforcementPolicy/iu;
 /** The per-user MFA state pasted (Graph or MSOnline), lower-cased. */
 const perUserMfaAnswer = (text: string): string | undefined => {
   const m = PER_USER_MFA_ANSWER.exec(text);

@@ -4113,4 +4113,74 @@ Our copier fails since IT unticked all of these: "Authentication failed (535)"`;
         .map((c) => c.id),
     ).toContain("security_defaults_enabled");
   });
+
+  it("a Format-Table of several mailboxes is read at the failing account's row", () => {
+    const odd = `Our ERP sends as svc-erp@fabrikam.com and gets 535 5.7.3 Authentication unsuccessful. The others are fine.
+
+Get-CASMailbox -Identity svc-* | ft Name,PopEnabled,SmtpClientAuthenticationDisabled
+
+Name        PopEnabled SmtpClientAuthenticationDisabled
+----        ---------- --------------------------------
+svc-backup  False      False
+svc-erp     True       True
+svc-monitor False      False`;
+    expect(fired(odd)).toContain("answer-mailbox-switch-off");
+    expect(top(odd)).toBe("smtp_auth_disabled_mailbox");
+    // The failing row is the one the report names, though most rows agree with it.
+    const inherits = `The new billing app sends from facturation@contoso.fr: 535 5.7.139 Authentication unsuccessful. The printer works.
+
+Get-TransportConfig | fl SmtpClientAuthenticationDisabled
+SmtpClientAuthenticationDisabled : True
+
+Get-CASMailbox printer,facturation,direction | ft Name,SmtpClientAuthenticationDisabled
+Name         SmtpClientAuthenticationDisabled
+----         --------------------------------
+printer      False
+facturation
+direction`;
+    expect(fired(inherits)).toContain("answer-org-switch-off-inherited");
+    expect(top(inherits)).toBe("smtp_auth_disabled_tenant");
+  });
+
+  it("two mailboxes' values retold in one sentence: the True one is off; an empty value in another language is blank", () => {
+    const prose = `Two copiers: ${"scan-a@contoso.com works"}, scan-b@contoso.com gets 535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.
+I ran Get-CASMailbox on both, and for scan-a the SmtpClientAuthenticationDisabled column is empty while for scan-b it says True.`;
+    expect(fired(prose)).toContain("answer-mailbox-switch-off");
+    const pt = `Falha no envio: 535 5.7.139 Authentication unsuccessful
+- Get-CASMailbox nfe@contoso.com.br | fl SmtpClientAuthenticationDisabled → vem vazio (em branco)
+- Get-TransportConfig | fl SmtpClientAuthenticationDisabled → True`;
+    expect(top(pt)).toBe("smtp_auth_disabled_tenant");
+  });
+
+  it("the box ticked or not, in Russian and with a negation between", () => {
+    expect(
+      fired(
+        "Центр администрирования → Почта → Управление приложениями электронной почты: галочка «SMTP с проверкой подлинности» снята.",
+      ),
+    ).toContain("words-mailbox-smtp-unticked");
+    const notTicked = `535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.
+The org-wide "Turn off SMTP AUTH protocol for your organization" box is not ticked, security defaults are off, and neither account has MFA.`;
+    expect(fired(notTicked)).not.toContain("words-org-smtp-auth-box");
+    expect(fired(notTicked)).not.toContain("words-mfa");
+  });
+
+  it("a token's upn claim 'in it is' another account; IsEnabled -> True for security defaults", () => {
+    const token =
+      "Sending as billing@contoso.com fails with 535 5.7.3 Authentication unsuccessful after AUTH XOAUTH2. I decoded the access token and the upn claim in it is alerts@contoso.com; we put user=billing@contoso.com in the XOAUTH2 string.";
+    expect(top(token)).toBe("wrong_credentials");
+    expect(
+      fired(
+        "Get-MgPolicyIdentitySecurityDefaultEnforcementPolicy | select IsEnabled -> True\n535 5.7.139 Authentication unsuccessful",
+      ),
+    ).toContain("answer-security-defaults");
+  });
+
+  it("an account created without any licence, missing from the admin center's mailbox list, is no mailbox", () => {
+    const text =
+      'noreply@contoso.com was created in the Entra portal without assigning any licence because "it only needs to send". It fails with 535 5.7.3 Authentication unsuccessful and doesn\'t appear in the Exchange admin center mailbox list at all. Same code, just the username swapped.';
+    expect(fired(text)).toContain("words-no-licence");
+    expect(fired(text)).toContain("words-no-mailbox");
+    expect(fired(text)).not.toContain("words-username-not-upn");
+    expect(top(text)).toBe("mailbox_unlicensed_or_missing");
+  });
 });
