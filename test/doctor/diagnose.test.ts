@@ -4103,17 +4103,6 @@ Our copier fails since IT unticked all of these: "Authentication failed (535)"`;
     expect(fired(pane)).not.toContain("words-mailbox-smtp-unticked");
   });
 
-  it("accounts that must have MFA within so many days are security defaults described", () => {
-    const text =
-      "Newer Office 365 accounts must have multi-factor enabled within 30 days unless you change the company policy. SMTP gives 535 request did not meet the criteria to be authenticated successfully.";
-    expect(fired(text)).toContain("words-security-defaults-signals");
-    expect(
-      diagnose(text)
-        .causes.slice(0, 2)
-        .map((c) => c.id),
-    ).toContain("security_defaults_enabled");
-  });
-
   it("a Format-Table of several mailboxes is read at the failing account's row", () => {
     const odd = `Our ERP sends as svc-erp@fabrikam.com and gets 535 5.7.3 Authentication unsuccessful. The others are fine.
 
