@@ -4172,4 +4172,16 @@ The org-wide "Turn off SMTP AUTH protocol for your organization" box is not tick
     expect(fired(text)).not.toContain("words-username-not-upn");
     expect(top(text)).toBe("mailbox_unlicensed_or_missing");
   });
+
+  it("'the rest are fine' about other devices is no intermittent failure; 'java version \"1.7.0_80\"' is an old runtime", () => {
+    const devices =
+      'The HP in the warehouse never manages to send ("Cannot connect to the e-mail server"), the rest are fine. Its SMTP settings: smtp.office365.com, port 465, SSL/TLS (implicit).';
+    expect(fired(devices)).not.toContain("words-intermittent");
+    expect(fired("Some invoices fail with 451 4.7.0, the rest go through.")).toContain("words-intermittent");
+    expect(
+      fired(
+        'javax.mail.MessagingException: Could not convert socket to TLS;\n  nested exception is: javax.net.ssl.SSLHandshakeException: Remote host closed connection during handshake\n$ /opt/app/jre/bin/java -version\njava version "1.7.0_80"',
+      ),
+    ).toContain("words-old-tls-runtime");
+  });
 });
