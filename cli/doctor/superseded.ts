@@ -9,7 +9,7 @@
 
 /** The reporter's account of a fix or of an earlier error (en, de, fr, es, pt, it, nl, ja, zh). */
 const FIXED =
-  /\b(?:fixed|resolved|solved|sorted(?: out)?|got (?:past|rid of)|used to (?:get|see)|previously (?:got|had|saw|received)|initially (?:got|had|we got|i got)|at first (?:we|i) got|the (?:first|earlier|previous|old|original) error|behoben|gelöst|corrigé|résolu|resuelto|solucionado|arreglado|corrigido|resolvido|risolto|opgelost|verholpen|(?:is|are|was|were) (?:now )?gone|went away|disappeared|no longer (?:appears|shows(?: up)?|happens|comes up)|ist (?:jetzt )?weg|verschwunden|a disparu|(?:ha )?desaparecido|sumiu|desapareceu|is verdwenen)\b|(?<!\p{L})(?:desapareci[oó]|se resolvi[oó]|se solucion[oó]|è sparit[oa]|non compare più|kommt (?:seitdem |jetzt |nun )?nicht mehr|n['’]appara[iî]t plus|no (?:aparece|sale) más|não aparece mais|non (?:appare|esce) più|komt niet meer)(?!\p{L})|已解决|解决了|修复了|搞定了|解決済|解決しました|直りました|消失了|なくなりました|消えました/iu;
+  /\b(?:fixed|resolved|solved|sorted(?: out)?|got (?:past|rid of)|used to (?:get|see)|previously (?:got|had|saw|received)|initially (?:got|had|we got|i got)|at first (?:we|i) got|the (?:first|earlier|previous|old|original) error|behoben|gelöst|corrigé|résolu|resuelto|solucionado|arreglado|corrigido|resolvido|risolto|opgelost|verholpen|(?:is|are|was|were) (?:now )?gone|went away|disappeared|no longer (?:appears|shows(?: up)?|happens|comes up|relevant)|(?:does ?n[o']t|doesn['’]t|did ?n[o']t|didn['’]t|won['’]t) come back|(?:was|is) fine again|working again|no longer in use|(?:those|that|it|they|which)(?: have| has)? cleared|ist (?:jetzt )?weg|verschwunden|a disparu|(?:ha )?desaparecido|sumiu|desapareceu|is verdwenen)\b|(?<!\p{L})(?:desapareci[oó]|se resolvi[oó]|se solucion[oó]|è sparit[oa]|non compare più|kommt (?:seitdem |jetzt |nun )?nicht mehr|n['’]appara[iî]t plus|no (?:aparece|sale) más|não aparece mais|non (?:appare|esce) più|komt niet meer)(?!\p{L})|已解决|解决了|修复了|搞定了|解決済|解決しました|直りました|消失了|なくなりました|消えました/iu;
 
 /** Where the current failure starts after the history: "now", "this time", "but now", localised. */
 const NOW =
@@ -100,13 +100,95 @@ function dropEarlierAttempts(text: string): string {
   return lines.join("\n");
 }
 
+/** Exchange's reply reasons, to tell one error from another when a line quotes no code. */
+const REASON =
+  /smtpclientauthentication is disabled for the (?:tenant|mailbox)|did not meet the criteria|basic authentication is disabled|locked by your organi[sz]ation|credentials were incorrect|starttls is required|tls 1\.0 and 1\.1 are not supported|send ?as ?denied|client not authenticated|unrecognized authentication type|authentication unsuccessful/iu;
+/** A failure reply code (not 2xx/3xx), as the error lines carry it. */
+const FAILURE_CODE = /\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[45]\.[0-7]\.\d{1,3}\b/u;
+/** The words that say the error after them is the current one, or the later one in a story. */
+const TRANSITION =
+  /\b(?:now|today|current(?:ly| one)?|still|since (?:then|that|this|last|the|\w+day)|every (?:run|send|time|scan|night|job) since|this (?:week|morning)|update ?\d+|edit ?\d+|changed to|(?:a |the )?(?:different|new|another) (?:error|message|one)|after that|afterwards|newest)\b|(?<![\p{L}])(?:jetzt|nun|maintenant|désormais|ahora|agora|adesso|ora|nu|aktuell|actuellement|actualmente|atualmente|attualmente|huidige)(?![\p{L}])|现在|目前|今は|現在/iu;
+/** A line stamped with a date, a time, a weekday or "Day N": one entry of a chronological list or log. */
+const STAMPED =
+  /^\s*(?:[-*•]\s*)?(?:\[?\d{4}-\d\d-\d\d|\[?\d{1,2}[:/.]\d{2}|day \d+|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)/iu;
+
+/** An e-mail's header lines in a paste (From: … Sent: / Date:), as mail clients quote them, in several languages. */
+const MAIL_HEADERS =
+  /^[ \t>]*(?:from|von|de|van|da)[ \t]*:[^\n]*\n(?:[^\n]*\n){0,3}?[ \t>]*(?:sent|date|gesendet|datum|envoyé|enviado|fecha|verzonden|inviato|data)[ \t]*:/imu;
+
+/** The rest of the sentence an error line starts, when it goes on over the next line ("… delays⏎on Saturday, but those cleared."). */
+function sentenceGoingOn(lines: readonly string[], i: number): string {
+  if (/[.!?:]\s*$/u.test(lines[i]!)) return "";
+  const next = lines[i + 1] ?? "";
+  const end = next.search(/[.!?](?:\s|$)/u);
+  return end < 0 ? next : next.slice(0, end);
+}
+
+/** What tells one error from another: its codes and its reason ("535 5.7.139 credentials were incorrect"). */
+function errorKey(line: string): string {
+  const codes = [...line.matchAll(/\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[45]\.[0-7]\.\d{1,3}\b/gu)].map(
+    (m) => m[0],
+  );
+  const reason = REASON.exec(line)?.[0].toLowerCase() ?? "";
+  return `${[...new Set(codes)].join(" ")} ${reason === "authentication unsuccessful" && codes.length > 0 ? "" : reason}`.trim();
+}
+
+/**
+ * A story of errors where the last is the current one ("421 4.7.66 … I updated the firmware and that message doesn't
+ * come back. Now the test mail says: 535 5.7.139 …", "Mon: … Gone. Tue: … Gone. Wed (today, still): 554 5.2.0 …", a log
+ * whose host was replaced between its lines): the earlier errors, when they differ from the last, and the fixes told
+ * before it are blanked, since each names the cause of an error that is gone (blind set 87). The last error counts as
+ * current when a word before it says so (now, today, still, since then, UPDATE 2, a different error) or when it and an
+ * earlier error are entries of a dated list.
+ */
+function dropEarlierErrors(text: string): string {
+  // A forwarded chain or a reply quoting older mail runs newest first: its order is not the story's.
+  if (MAIL_HEADERS.test(text) || /^\s*>/mu.test(text)) return text;
+  const lines = text.split("\n");
+  // A question about a code ("Is it the 5.7.57 thing again?") is no occurrence of it.
+  const errors = lines.flatMap((l, i) => ((FAILURE_CODE.test(l) || REASON.test(l)) && !/\?\s*$/u.test(l) ? [i] : []));
+  if (errors.length < 2) return text;
+  // The current error is the last one not itself told as past ("… 4.4.7 delays on Saturday, but those cleared").
+  const current = errors.filter((i) => !FIXED.test(lines[i]!) && !FIXED.test(sentenceGoingOn(lines, i)));
+  if (current.length === 0) return text;
+  const cur = current.at(-1)!;
+  const curKey = errorKey(lines[cur]!);
+  const earlier = errors
+    .filter((i) => i < cur)
+    .filter((i) => errorKey(lines[i]!) !== curKey && !lines[i]!.includes(lines[cur]!.trim()));
+  if (earlier.length === 0) return text;
+  // The words before the current error: its own line up to the code, and the two lines before it.
+  const lead = [
+    lines[cur]!.slice(0, Math.max(0, lines[cur]!.search(FAILURE_CODE))),
+    ...lines
+      .slice(0, cur)
+      .filter((l) => /\S/u.test(l))
+      .slice(-2),
+  ];
+  const told = lead.some((l) => TRANSITION.test(l));
+  const dated =
+    STAMPED.test(lines[cur]!) ||
+    STAMPED.test(
+      lines
+        .slice(0, cur)
+        .filter((l) => /\S/u.test(l))
+        .at(-1) ?? "",
+    );
+  if (!told && !(dated && earlier.some((i) => STAMPED.test(lines[i]!)))) return text;
+  const out = [...lines];
+  for (const i of earlier) out[i] = " ".repeat(lines[i]!.length);
+  // The fixes told before the current error worked for the earlier ones, not for it.
+  for (let i = 0; i < cur; i++) if (FIXED.test(out[i]!)) out[i] = " ".repeat(lines[i]!.length);
+  return out.join("\n");
+}
+
 /**
  * The text with the spans holding errors the reporter calls fixed or earlier blanked (same length and
  * lines, so positions stay meaningful). Unchanged when nothing is marked, or when blanking would leave
  * no error to diagnose.
  */
 export function dropSuperseded(text: string): string {
-  text = dropEarlierAttempts(text);
+  text = dropEarlierErrors(dropEarlierAttempts(text));
   if (!FIXED.test(text)) return text;
   const lines = text.split("\n");
   const out = [...lines];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { diagnose } from "../../cli/doctor/diagnose.ts";
 import { dropSuperseded } from "../../cli/doctor/superseded.ts";
 
 describe("dropSuperseded", () => {
@@ -52,5 +53,49 @@ describe("several attempts stamped with their time", () => {
     expect(out).toContain("disabled for the Mailbox");
     const retries = "09:12 535 5.7.3 Authentication unsuccessful\n09:13 535 5.7.3 Authentication unsuccessful";
     expect(dropSuperseded(retries)).toBe(retries);
+  });
+});
+
+describe("a story of errors whose last is the current one (blind set 87)", () => {
+  it("blanks the earlier, different errors and the fixes told before the current one", () => {
+    const text = `A week ago the NAS test mail gave "421 4.7.66 TLS 1.0 and 1.1 are not supported." I updated DSM and that message doesn't come back any more.
+
+Now the test mail says:
+535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy.`;
+    const out = dropSuperseded(text);
+    expect(out.length).toBe(text.length);
+    expect(out).not.toContain("4.7.66");
+    expect(out).toContain("security defaults policy");
+    expect(diagnose(text).causes[0]?.id).toBe("security_defaults_enabled");
+  });
+
+  it("reads a dated list and a log whose lines carry dates, the last entry current", () => {
+    const days = `Mon: "451 5.7.3 STARTTLS is required" -> ticked STARTTLS in the CRM. Gone.
+Tue: "535 5.7.3 Authentication unsuccessful" -> logged in as the shared mailbox; switched to my own account. Gone.
+Wed (today, still): 554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied`;
+    expect(dropSuperseded(days)).not.toContain("STARTTLS is required");
+    expect(diagnose(days).causes[0]?.id).toBe("send_as_permission");
+    const log = `2024-06-03 22:00:01 WARN send failed host=old-01: 421 4.7.66 TLS 1.0 and 1.1 are not supported.
+-- old-01 decommissioned, job moved to worker-05 --
+2024-06-04 22:00:02 WARN send failed host=worker-05: 535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.`;
+    expect(dropSuperseded(log)).not.toContain("4.7.66");
+  });
+
+  it("keeps the order alone in an experiment, a chain quoted newest first, a question, and an error told as past", () => {
+    const experiment = `535 5.7.139 Authentication unsuccessful, basic authentication is disabled.
+When I try to send without the user and password, then I'm getting 530 5.7.57 Client not authenticated to send mail.`;
+    expect(dropSuperseded(experiment)).toBe(experiment);
+    const chain = `It's still failing now: 550 5.7.30 Basic authentication is not supported for Client Submission.
+> From: MSP Support
+> Sent: 03 March 2026
+> The 550 looks like a sending limit.`;
+    expect(dropSuperseded(chain)).toBe(chain);
+    const question = `Now, every time: 421 4.7.66 TLS 1.0 and 1.1 are not supported.
+Is it the 5.7.57 thing again?`;
+    expect(dropSuperseded(question)).toBe(question);
+    const past = `The server now says 550 5.7.60 SMTP; Client does not have permissions to send as this sender.
+Also saw some 4.4.7 delays in message trace
+on Saturday during the cutover but those cleared.`;
+    expect(dropSuperseded(past)).toContain("5.7.60");
   });
 });
