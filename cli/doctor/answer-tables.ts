@@ -109,8 +109,8 @@ export function failingRowValue(text: string, column: string): SwitchValue | und
   const table = readRecords(lines, column);
   if (table === undefined) return undefined;
   const outside = [...lines.slice(0, table.first), ...lines.slice(table.last + 1)].join("\n").toLowerCase();
-  // Named outside the table, and not only as the one that works ("The printer works.").
-  const sentences = outside.split(/(?<=[.!?])\s+|\n/u);
+  // Named outside the table, and not only as the one that works ("The printer works.", "A (scan1@…) works, B fails").
+  const sentences = outside.split(/(?<=[.!?])\s+|\n|[,;]\s*|\s+(?:but|while|whereas)\s+/u);
   const named = table.rows.filter((r) => {
     const mention = new RegExp(String.raw`(?<![\w.-])${escape(localPart(r.name))}(?![\w-])`, "u");
     const said = sentences.filter((t) => mention.test(t));

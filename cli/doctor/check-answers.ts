@@ -53,6 +53,13 @@ const BLANK_WORDS = String.raw`vazio|em branco|vac[ií]o|en blanco|vide|leer|lee
 const LINE_PREFIX =
   /^[^\S\n]*(?:\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?[^\S\n]+)?(?:\[[^\]\n]{1,40}\][^\S\n]*)*(?:(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL)\b:?[^\S\n]*)?(?:\[[^\]\n]{1,40}\][^\S\n]*)*/gmu;
 
+/** A letter as OCR of a photographed screen may read it: l, i and I as 1 or |, o as 0 ("SmtpC1ientAuthenticati0nDisab1ed"). */
+function ocrTolerant(c: string): string {
+  if (/[liI]/u.test(c)) return "[li1|]";
+  if (/[oO]/u.test(c)) return "[o0]";
+  return c;
+}
+
 /**
  * The names the answers are read by, as a hard wrap leaves them once the lines are joined: one space
  * inside ("SmtpClientAuthent icationDisabled"). Each is put back whole.
@@ -69,7 +76,7 @@ const SPLIT_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
   "SecurityDefaultsEnforcementPolicy",
   "SKUAssigned",
   "ManagementObjectNotFoundException",
-].map((name) => [new RegExp([...name].join(" ?"), "giu"), name] as const);
+].map((name) => [new RegExp([...name].map(ocrTolerant).join(" ?"), "giu"), name] as const);
 
 /**
  * The pasted output as the rules read it: its lines without log prefixes, then the same text with its
@@ -78,6 +85,8 @@ const SPLIT_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
 function answerReadings(ev: Evidence): string[] {
   let lines = ev.ex.normalized.replace(LINE_PREFIX, "");
   for (const [re, name] of SPLIT_NAMES) lines = lines.replace(re, name);
+  // The values too: "Fa1se" is False as OCR read it.
+  lines = lines.replace(/(?<=:[ \t]*)Fa[1|I]se\b/gu, "False").replace(/(?<=:[ \t]*)Tru[e3]\b/gu, "True");
   // Joined where a column cut a word (a letter, the break, a lower-case letter), else with a space.
   return [lines, lines.replace(/(?<=[A-Za-z0-9])\n[ \t]*(?=[a-z])/gu, "").replace(/\n[ \t]*/gu, " ")];
 }
@@ -213,6 +222,29 @@ const SEND_AS_SELF_ONLY =
   // The rows end at a blank line (the end of the table).
   /get-recipientpermission\b[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*\btrustee\b[^\n]*\n[ \t-]*\n?((?:[^\n]+\n?){1,12})/iu;
 
+const REQUIREMENT_SOURCE =
+  "Graph signIn.authenticationRequirementPolicies[].requirementProvider (authenticationRequirementPolicy resource): user is per-user MFA, securityDefaults / mfaRegistrationRequiredBySecurityDefaults is security defaults, v1ConditionalAccess / multiConditionalAccess / authenticationStrengths a Conditional Access policy";
+
+/** The sign-in log's requirementProvider values pasted (Graph JSON, a SigninLogs row), as the cause each names. */
+function requirementProviders(
+  ev: Evidence,
+): Set<"security_defaults_enabled" | "per_user_mfa" | "conditional_access_block"> {
+  const out = new Set<"security_defaults_enabled" | "per_user_mfa" | "conditional_access_block">();
+  for (const m of ev.ex.normalized.matchAll(/\brequirementProvider\b["']?\s*[:=]\s*["']?([A-Za-z]+)/giu)) {
+    const v = m[1]!.toLowerCase();
+    if (v === "securitydefaults" || v === "mfaregistrationrequiredbysecuritydefaults")
+      out.add("security_defaults_enabled");
+    else if (v === "user") out.add("per_user_mfa");
+    else if (
+      /^(?:v1conditionalaccess\w*|multiconditionalaccess|authenticationstrengths|mfaregistrationrequiredbymulticonditionalaccess)$/u.test(
+        v,
+      )
+    )
+      out.add("conditional_access_block");
+  }
+  return out;
+}
+
 /** The answers-to-checks table. */
 export const CHECK_ANSWER_RULES: readonly Rule[] = [
   {
@@ -310,6 +342,30 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     evidence: (ev) => (firstAnswer(ev, securityDefaultsAnswer) === "false" ? 1 : 0),
     weights: { security_defaults_enabled: -3 },
     why: "Graph shows security defaults off",
+  },
+  {
+    id: "answer-mfa-required-by-security-defaults",
+    source: REQUIREMENT_SOURCE,
+    kind: "context",
+    evidence: (ev) => (requirementProviders(ev).has("security_defaults_enabled") ? 1 : 0),
+    weights: { security_defaults_enabled: 5, per_user_mfa: -2, conditional_access_block: -2, unknown: -2 },
+    why: "The sign-in log says security defaults required MFA for this sign-in (requirementProvider securityDefaults)",
+  },
+  {
+    id: "answer-mfa-required-by-user",
+    source: REQUIREMENT_SOURCE,
+    kind: "context",
+    evidence: (ev) => (requirementProviders(ev).has("per_user_mfa") ? 1 : 0),
+    weights: { per_user_mfa: 5, security_defaults_enabled: -2, conditional_access_block: -2, unknown: -2 },
+    why: "The sign-in log says the user's own (legacy per-user) MFA required it (requirementProvider user)",
+  },
+  {
+    id: "answer-mfa-required-by-conditional-access",
+    source: REQUIREMENT_SOURCE,
+    kind: "context",
+    evidence: (ev) => (requirementProviders(ev).has("conditional_access_block") ? 1 : 0),
+    weights: { conditional_access_block: 5, security_defaults_enabled: -2, per_user_mfa: -2, unknown: -2 },
+    why: "The sign-in log says a Conditional Access policy required MFA for this sign-in",
   },
   {
     id: "answer-per-user-mfa",

@@ -4184,4 +4184,41 @@ The org-wide "Turn off SMTP AUTH protocol for your organization" box is not tick
       ),
     ).toContain("words-old-tls-runtime");
   });
+
+  it("the sign-in log's requirementProvider names what required MFA", () => {
+    const log = (provider: string) => `Scanner: SMTP authentication failed (535).
+Graph signIns entry:
+  "clientAppUsed": "Authenticated SMTP",
+  "authenticationRequirementPolicies": [ { "requirementProvider": "${provider}", "detail": "" } ],
+  "status": { "errorCode": 50076 }`;
+    expect(top(log("securityDefaults"))).toBe("security_defaults_enabled");
+    expect(top(log("user"))).toBe("per_user_mfa");
+    expect(top(log("multiConditionalAccess"))).toBe("conditional_access_block");
+  });
+
+  it("cmdlet output read through OCR's 1 for l and 0 for o, and a table whose working row is named in a clause", () => {
+    const ocr = `PS> Get-CASMai1b0x -Identity a1erts@contoso.com | f1 SmtpC1ientAuthenticati0nDisab1ed
+SmtpC1ientAuthenticati0nDisab1ed : True
+535 5.7.139 Authenticati0n unsuccessfu1, the request did n0t meet the criteria t0 be authenticated successfu11y.`;
+    expect(fired(ocr)).toContain("answer-mailbox-switch-off");
+    const table = `Profile A (scan1@contoso.com) works, profile B (scan2@contoso.com) fails with 535 5.7.139 "did not meet the criteria".
+Name   SmtpClientAuthenticationDisabled
+----   --------------------------------
+scan1
+scan2  True
+Both accounts are excluded from our MFA CA policy.`;
+    expect(fired(table)).toContain("answer-mailbox-switch-off");
+    expect(top(table)).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("'Authenticated SMTP — empty box' and 'the same box is empty' are the mailbox's box cleared", () => {
+    expect(fired("Manage email apps pane, described: IMAP ✓, POP ✓, Authenticated SMTP — empty box.")).toContain(
+      "words-mailbox-smtp-unticked",
+    );
+    expect(
+      fired(
+        'On mine, Mail > Manage email apps has "Authenticated SMTP" ticked; on bookings@ the same box is empty. Sends fail with "Authentication unsuccessful".',
+      ),
+    ).toContain("words-mailbox-smtp-unticked");
+  });
 });
