@@ -108,6 +108,10 @@ const FAILURE_CODE = /\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[45]\.[0-7]
 /** The words that say the error after them is the current one, or the later one in a story. */
 const TRANSITION =
   /\b(?:now|today|current(?:ly| one)?|still|since (?:then|that|this|last|the|\w+day)|every (?:run|send|time|scan|night|job) since|this (?:week|morning)|update ?\d+|edit ?\d+|changed to|(?:a |the )?(?:different|new|another) (?:error|message|one)|after that|afterwards|newest)\b|(?<![\p{L}])(?:jetzt|nun|maintenant|désormais|ahora|agora|adesso|ora|nu|aktuell|actuellement|actualmente|atualmente|attualmente|huidige)(?![\p{L}])|现在|目前|今は|現在/iu;
+/** A test the reporter ran to see what happens, whose error is not the failure itself. */
+const EXPERIMENT =
+  /\b(?:when|if) (?:i|we) (?:try|tried|remove|removed|leave|left|don['’]?t|do not|disable|turn off|switch off|uncheck|untick)\b|\bwithout (?:basic |smtp )?auth\w*|\bwithout (?:the |a )?(?:user(?: ?name)?|password|credentials|login)\b|\b(?:just )?(?:to|for a|as a) test\b|\bout of curiosity\b/iu;
+
 /** A line stamped with a date, a time, a weekday or "Day N": one entry of a chronological list or log. */
 const STAMPED =
   /^\s*(?:[-*•]\s*)?(?:\[?\d{4}-\d\d-\d\d|\[?\d{1,2}[:/.]\d{2}|day \d+|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)/iu;
@@ -124,13 +128,34 @@ function sentenceGoingOn(lines: readonly string[], i: number): string {
   return end < 0 ? next : next.slice(0, end);
 }
 
-/** What tells one error from another: its codes and its reason ("535 5.7.139 credentials were incorrect"). */
-function errorKey(line: string): string {
-  const codes = [...line.matchAll(/\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b|\b[45]\.[0-7]\.\d{1,3}\b/gu)].map(
-    (m) => m[0],
-  );
-  const reason = REASON.exec(line)?.[0].toLowerCase() ?? "";
-  return `${[...new Set(codes)].join(" ")} ${reason === "authentication unsuccessful" && codes.length > 0 ? "" : reason}`.trim();
+/** What tells one error from another: its basic and enhanced codes and its reason ("535 5.7.139 credentials were incorrect"). */
+interface ErrorKey {
+  basic: Set<string>;
+  enhanced: Set<string>;
+  reason: string;
+}
+
+function errorKey(text: string): ErrorKey {
+  // The specific reason, not the "Authentication unsuccessful" most replies start with.
+  const reasons = [...text.matchAll(new RegExp(REASON.source, "giu"))].map((m) => m[0].toLowerCase());
+  const reason = reasons.find((r) => r !== "authentication unsuccessful") ?? "";
+  return {
+    basic: new Set([...text.matchAll(/\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b/gu)].map((m) => m[0])),
+    enhanced: new Set([...text.matchAll(/\b[45]\.[0-7]\.\d{1,3}\b/gu)].map((m) => m[0])),
+    reason,
+  };
+}
+
+/**
+ * Whether two mentions can be the same error. One that says less (a bare "same 550", a reason without its code)
+ * is the same as any it agrees with; two that both give enhanced codes or reasons differ when those differ.
+ */
+function sameError(a: ErrorKey, b: ErrorKey): boolean {
+  const meets = (x: Set<string>, y: Set<string>) => [...x].some((v) => y.has(v));
+  if (a.enhanced.size > 0 && b.enhanced.size > 0 && !meets(a.enhanced, b.enhanced)) return false;
+  if (a.reason !== "" && b.reason !== "" && a.reason !== b.reason) return false;
+  if (a.basic.size > 0 && b.basic.size > 0 && !meets(a.basic, b.basic)) return false;
+  return true;
 }
 
 /**
@@ -151,29 +176,23 @@ function dropEarlierErrors(text: string): string {
   // The current error is the last one not itself told as past ("… 4.4.7 delays on Saturday, but those cleared").
   const current = errors.filter((i) => !FIXED.test(lines[i]!) && !FIXED.test(sentenceGoingOn(lines, i)));
   if (current.length === 0) return text;
-  const cur = current.at(-1)!;
-  const curKey = errorKey(lines[cur]!);
+  const last = current.at(-1)!;
+  // An error wrapped over lines ("… 504 5.7.4⏎Unrecognized authentication type [...", the reason without a code of
+  // its own) is one error: its first line.
+  let cur = last;
+  while (errors.includes(cur - 1) && !FAILURE_CODE.test(lines[cur]!)) cur--;
+  const curKey = errorKey(lines.slice(cur, last + 1).join(" "));
   const earlier = errors
     .filter((i) => i < cur)
-    .filter((i) => errorKey(lines[i]!) !== curKey && !lines[i]!.includes(lines[cur]!.trim()));
+    .filter((i) => !sameError(errorKey(lines[i]!), curKey) && !lines[i]!.includes(lines[cur]!.trim()));
   if (earlier.length === 0) return text;
   // The words before the current error: its own line up to the code, and the two lines before it.
-  const lead = [
-    lines[cur]!.slice(0, Math.max(0, lines[cur]!.search(FAILURE_CODE))),
-    ...lines
-      .slice(0, cur)
-      .filter((l) => /\S/u.test(l))
-      .slice(-2),
-  ];
+  const before = lines.slice(0, cur).filter((l) => /\S/u.test(l));
+  const lead = [lines[cur]!.slice(0, Math.max(0, lines[cur]!.search(FAILURE_CODE))), ...before.slice(-2)];
+  // An experiment is no later state: "When I try to send without the user and password, I get 530 5.7.57".
+  if (lead.some((l) => EXPERIMENT.test(l))) return text;
   const told = lead.some((l) => TRANSITION.test(l));
-  const dated =
-    STAMPED.test(lines[cur]!) ||
-    STAMPED.test(
-      lines
-        .slice(0, cur)
-        .filter((l) => /\S/u.test(l))
-        .at(-1) ?? "",
-    );
+  const dated = STAMPED.test(lines[cur]!) || STAMPED.test(before.at(-1) ?? "");
   if (!told && !(dated && earlier.some((i) => STAMPED.test(lines[i]!)))) return text;
   const out = [...lines];
   for (const i of earlier) out[i] = " ".repeat(lines[i]!.length);

@@ -98,4 +98,23 @@ Also saw some 4.4.7 delays in message trace
 on Saturday during the cutover but those cleared.`;
     expect(dropSuperseded(past)).toContain("5.7.60");
   });
+
+  it("reads an error wrapped over two lines as one, an experiment as no later state, a bare 'same 550' as the same error", () => {
+    const wrapped = `Last month we had "421 4.3.2 Service not available" - fixed that by restarting the proxy.
+Now we get this:
+Error #01: failed to authenticate SMTP client: 504 5.7.4
+Unrecognized authentication type [AM0PR10CA0128.EURPRD10.PROD.OUTLOOK.COM]`;
+    const out = dropSuperseded(wrapped);
+    expect(out).toContain("504 5.7.4");
+    expect(out).not.toContain("4.3.2");
+    const experiment = `2026-11-30T09:41:07Z ERROR [mailer] 535 5.7.139 Authentication unsuccessful, basic authentication is disabled.
+2026-11-30T09:41:07Z ERROR [mailer] When I try to send without basic authentication, I get this:
+2026-11-30T09:41:07Z ERROR [mailer] 530 5.7.57 Client not authenticated to send mail.`;
+    expect(dropSuperseded(experiment)).toContain("basic authentication is disabled");
+    const same = `SMTP error 550: 5.7.60 SMTP; Client does not have permissions to send as this sender
+Settings in the platform now: From tickets@contoso.com.
+[L1] Reset the password, same 550.
+[L2] 550 is usually a spam block.`;
+    expect(dropSuperseded(same)).toContain("5.7.60");
+  });
 });
