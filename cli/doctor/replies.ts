@@ -4,7 +4,7 @@
  * its admin surfaces answer in; the mechanism rules take the OAuth-applicable gates from the gates
  * module (gate-causes.ts).
  */
-import { SECURITY_DEFAULTS_OFF } from "./user-words.ts";
+import { LOCK_DENIED, SECURITY_DEFAULTS_OFF } from "./user-words.ts";
 import { BASIC_ONLY_CAUSES, OAUTH_ONLY_CAUSES } from "./gate-causes.ts";
 import { REASONS } from "./reasons.ts";
 import { anyPhrase, echoesAuthError, inReply, type Rule, type Weights } from "./rule-kit.ts";
@@ -75,7 +75,7 @@ const SECURITY_DEFAULTS_REPLY = anyPhrase(
  * ("Sign-in error code: 50126", "errorCode": 50126, the localised labels of the portal's column).
  */
 const ENTRA_CODE =
-  /\baadsts(\d{5,7})\b|(?:sign-?in logs?|anmeldeprotokoll\S*|dziennik logowań|journal des connexions|registros? de inicio de sesión|log(?:s)? de entrada)[^.\n]{0,50}?(?<![\d.])(\d{5,7})\b|\bkod\s+(\d{5,7})\b|(?:קוד שגיאה|رمز الخطأ|κωδικός σφάλματος|mã lỗi|kode kesalahan|hibakód|cod de eroare|chybový kód|код помилки)\s*:?\s*(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice (?:di )?errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)(?:[ \t]+(?!\d)[\p{L}'-]+){0,4}?["'\s]*[:=]?\s*["']?(\d{5,7})\b/gu;
+  /\baadsts(\d{5,7})\b|(?:sign-?in logs?|anmeldeprotokoll\S*|dziennik logowań|journal des connexions|registros? de inicio de sesión|log(?:s)? de entrada)(?:[^.\n]|\.\b){0,120}?(?<![\d.])(\d{5,7})\b|\b(?:error|erreur|fehler|errore|erro|fout|fel)\s+(?:code\s+)?(?:es|is|was|ist|est|é|è|era|war|=|:)\s+(\d{5,7})\b|\bkod\s+(\d{5,7})\b|(?:קוד שגיאה|رمز الخطأ|κωδικός σφάλματος|mã lỗi|kode kesalahan|hibakód|cod de eroare|chybový kód|код помилки)\s*:?\s*(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice (?:di )?errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)(?:[ \t]+(?!\d)[\p{L}'-]+){0,4}?["'\s]*[:=]?\s*["']?(\d{5,7})\b/gu;
 
 function hasEntraCode(ev: Evidence, codes: readonly string[]): boolean {
   for (const m of ev.words.matchAll(ENTRA_CODE))
@@ -182,6 +182,15 @@ export const REPLY_RULES: readonly Rule[] = [
     why: "{reply}: Entra refused the password sign-in after the password was accepted — per-user MFA, a Conditional Access policy or security defaults",
     question:
       "Is MFA or Security Defaults on for this account, or does its sign-in log name a Conditional Access policy?",
+  },
+  {
+    id: "phrase-message-too-large",
+    source:
+      "RFC 3463 X.3.4 (message too big for system); Exchange Online '552 5.3.4 Message size exceeds fixed maximum message size' after DATA (the mailbox's MaxSendSize, 35 MB by default): a size limit once the login has worked, none of the SMTP AUTH gates (blind set 89)",
+    kind: "phrase",
+    evidence: (ev) => (ev.enhanced.includes("5.3.4") || ev.phrase("message size exceeds") > 0 ? 1 : 0),
+    weights: { unknown: 4, send_as_permission: -1.5, sender_restricted: -1, recipient_rejected: -1 },
+    why: "{reply}: the message is larger than the mailbox may send (MaxSendSize) — none of the SMTP AUTH gates; send it smaller or raise the limit",
   },
   {
     id: "phrase-invalid-helo-domain",
@@ -354,6 +363,8 @@ export const REPLY_RULES: readonly Rule[] = [
     evidence: (ev) => {
       const v = anyPhrase(ACCOUNT_LOCKED_PHRASES, 10)(ev);
       if (v === 0) return 0;
+      // A lockout retold ("the copier shows 'account locked'") that the reporter looked for and did not find.
+      if (LOCK_DENIED.test(ev.words) && !inReply(ev, ACCOUNT_LOCKED_PHRASES)) return 0;
       const asked = /[^.!?\n]{0,80}\baccount (?:is )?locked\b[^.!?\n]{0,40}\?/u.test(ev.words);
       // An app's message that lists the lock among other causes ("Authentication failure due to account
       // locked/disabled or unreachable", Freshchat's custom-mailbox error) names no lock.
@@ -763,11 +774,14 @@ export const REPLY_RULES: readonly Rule[] = [
     source:
       "Entra AADSTS50126 ('Error validating credentials due to invalid username or password'), 50034 (user not found), 50055 (password expired), 50056, also as the sign-in log's error code and failure reason",
     kind: "phrase",
+    // Not beside a lockout (50053): the wrong passwords that locked the account are behind it, the lock is what
+    // refuses the right one now (blind set 67).
     evidence: (ev) =>
-      hasEntraCode(ev, ["50126", "50034", "50055", "50056", "50144"]) ||
-      /error validating credentials due to invalid username or password|\binvalid user ?name or password\b|the user account does not exist in the .{0,20}directory|the password is expired/u.test(
-        ev.words,
-      )
+      (hasEntraCode(ev, ["50126", "50034", "50055", "50056", "50144"]) ||
+        /error validating credentials due to invalid username or password|\binvalid user ?name or password\b|the user account does not exist in the .{0,20}directory|the password is expired/u.test(
+          ev.words,
+        )) &&
+      !hasEntraCode(ev, ["50053"])
         ? 1
         : 0,
     weights: { wrong_credentials: 6, unknown: -3 },

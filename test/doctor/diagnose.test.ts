@@ -4221,4 +4221,27 @@ Both accounts are excluded from our MFA CA policy.`;
       ),
     ).toContain("words-mailbox-smtp-unticked");
   });
+
+  it("a lockout retold and not found is none; 50053 in Spanish prose, and after the 50126s that caused it, is the lock", () => {
+    const disproved = `Caller says scan to email shows "account locked", so I unlocked scanner@fabrikam.com (it wasn't blocked) and reset the password. Still fails.
+She read the message slowly: 535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy.
+Sign-in log shows no lockout for the account.`;
+    expect(fired(disproved)).not.toContain("words-account-locked");
+    expect(fired(disproved)).not.toContain("phrase-account-locked");
+    expect(top(disproved)).toBe("security_defaults_enabled");
+    const es =
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.\nEn los registros de inicio de sesión de Entra para facturas@contoso.com hay cientos de intentos desde IPs de otro país y el último error es 50053.";
+    expect(fired(es)).toContain("aadsts-account-locked");
+    const both =
+      "535 5.7.3 Authentication unsuccessful. Entra sign-in log: hundreds of failures with 50126 from the old staging box, then every attempt fails with error code 50053.";
+    expect(fired(both)).not.toContain("aadsts-password");
+    expect(top(both)).toBe("account_locked");
+  });
+
+  it("a message over the size limit is none of the SMTP AUTH gates", () => {
+    const text =
+      "Auth succeeds (235 2.7.0) and small reports arrive. After DATA the server returns:\n552 5.3.4 Message size exceeds fixed maximum message size";
+    expect(fired(text)).toContain("phrase-message-too-large");
+    expect(top(text)).toBe("unknown");
+  });
 });

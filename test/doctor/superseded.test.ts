@@ -117,4 +117,9 @@ Settings in the platform now: From tickets@contoso.com.
 [L2] 550 is usually a spam block.`;
     expect(dropSuperseded(same)).toContain("5.7.60");
   });
+
+  it("reads 'fixed' in 'exceeds fixed maximum message size' as the reply's words, not a fix", () => {
+    const text = "Auth succeeds.\n552 5.3.4 Message size exceeds fixed maximum message size";
+    expect(dropSuperseded(text)).toBe(text);
+  });
 });
