@@ -167,11 +167,16 @@ function sameError(a: ErrorKey, b: ErrorKey): boolean {
  * earlier error are entries of a dated list.
  */
 function dropEarlierErrors(text: string): string {
+  // Lines as the paste had them, also where a log or a web page escaped the breaks ("\\n" in JSON, "<br>").
+  const parts = text.split(/(\r?\n|\\r\\n|\\n|<br\s*\/?>)/iu);
+  const lines = parts.filter((_, k) => k % 2 === 0);
   // A forwarded chain or a reply quoting older mail runs newest first: its order is not the story's.
-  if (MAIL_HEADERS.test(text) || /^\s*>/mu.test(text)) return text;
-  const lines = text.split("\n");
+  const asLines = lines.join("\n");
+  if (MAIL_HEADERS.test(asLines) || /^\s*(?:>|&gt;)/mu.test(asLines)) return text;
   // A question about a code ("Is it the 5.7.57 thing again?") is no occurrence of it.
-  const errors = lines.flatMap((l, i) => ((FAILURE_CODE.test(l) || REASON.test(l)) && !/\?\s*$/u.test(l) ? [i] : []));
+  const errors = lines.flatMap((l, i) =>
+    (FAILURE_CODE.test(l) || REASON.test(l)) && !/\?["'}\]\s]*$/u.test(l) ? [i] : [],
+  );
   if (errors.length < 2) return text;
   // The current error is the last one not itself told as past ("… 4.4.7 delays on Saturday, but those cleared").
   const current = errors.filter((i) => !FIXED.test(lines[i]!) && !FIXED.test(sentenceGoingOn(lines, i)));
@@ -198,7 +203,7 @@ function dropEarlierErrors(text: string): string {
   for (const i of earlier) out[i] = " ".repeat(lines[i]!.length);
   // The fixes told before the current error worked for the earlier ones, not for it.
   for (let i = 0; i < cur; i++) if (FIXED.test(out[i]!)) out[i] = " ".repeat(lines[i]!.length);
-  return out.join("\n");
+  return parts.map((p, k) => (k % 2 === 0 ? out[k / 2]! : p)).join("");
 }
 
 /**

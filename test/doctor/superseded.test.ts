@@ -122,4 +122,14 @@ Settings in the platform now: From tickets@contoso.com.
     const text = "Auth succeeds.\n552 5.3.4 Message size exceeds fixed maximum message size";
     expect(dropSuperseded(text)).toBe(text);
   });
+
+  it("reads the story's lines where a log or a page escaped the breaks (\\n in JSON, <br>)", () => {
+    const json = String.raw`{"msg":"A week ago: 421 4.7.66 TLS 1.0 and 1.1 are not supported. I updated DSM and that message doesn't come back.\nNow the test mail says:\n535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy."}`;
+    const out = dropSuperseded(json);
+    expect(out.length).toBe(json.length);
+    expect(out).not.toContain("4.7.66");
+    const html =
+      "A week ago: 421 4.7.66 TLS 1.0 and 1.1 are not supported. Fixed by a firmware update.<br>Now it says:<br>535 5.7.3 Authentication unsuccessful";
+    expect(dropSuperseded(html)).not.toContain("4.7.66");
+  });
 });
