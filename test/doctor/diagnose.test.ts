@@ -4244,4 +4244,20 @@ Sign-in log shows no lockout for the account.`;
     expect(fired(text)).toContain("phrase-message-too-large");
     expect(top(text)).toBe("unknown");
   });
+
+  it("a two-row table without its dashed rule, the working row named as OK; 'qui excluent' is a French exclusion", () => {
+    const text = `facturation@ : envoi OK.
+relances@ : échec avec
+535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.
+
+Get-CASMailbox facturation,relances | ft Name,SmtpClientAuthenticationDisabled
+Name          SmtpClientAuthenticationDisabled
+facturation   False
+relances      True
+
+On a des règles d'accès conditionnel qui excluent les deux comptes.`;
+    expect(fired(text)).toContain("answer-mailbox-switch-off");
+    expect(fired(text)).not.toContain("words-conditional-access");
+    expect(top(text)).toBe("smtp_auth_disabled_mailbox");
+  });
 });
