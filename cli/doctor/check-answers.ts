@@ -9,7 +9,7 @@
  */
 import type { Evidence } from "./evidence.ts";
 import { failingRowValue } from "./answer-tables.ts";
-import type { Rule } from "./rule-kit.ts";
+import type { Rule, Weights } from "./rule-kit.ts";
 import { ORG_SMTP_AUTH_BOX_TICKED } from "./user-words.ts";
 
 /**
@@ -225,11 +225,27 @@ const SEND_AS_SELF_ONLY =
 const REQUIREMENT_SOURCE =
   "Graph signIn.authenticationRequirementPolicies[].requirementProvider (authenticationRequirementPolicy resource): user is per-user MFA, securityDefaults / mfaRegistrationRequiredBySecurityDefaults is security defaults, v1ConditionalAccess / multiConditionalAccess / authenticationStrengths a Conditional Access policy";
 
+/** The causes a sign-in log's requirementProvider can name. */
+type MfaRequirer = "security_defaults_enabled" | "per_user_mfa" | "conditional_access_block";
+const MFA_REQUIRERS: readonly MfaRequirer[] = ["security_defaults_enabled", "per_user_mfa", "conditional_access_block"];
+
+/** The rule for one requirementProvider: its cause up, the other two that could require MFA down. */
+function mfaRequiredBy(cause: MfaRequirer, id: string, why: string): Rule {
+  const weights: Weights = { [cause]: 5, unknown: -2 };
+  for (const other of MFA_REQUIRERS) if (other !== cause) weights[other] = -2;
+  return {
+    id,
+    source: REQUIREMENT_SOURCE,
+    kind: "context",
+    evidence: (ev) => (requirementProviders(ev).has(cause) ? 1 : 0),
+    weights,
+    why,
+  };
+}
+
 /** The sign-in log's requirementProvider values pasted (Graph JSON, a SigninLogs row), as the cause each names. */
-function requirementProviders(
-  ev: Evidence,
-): Set<"security_defaults_enabled" | "per_user_mfa" | "conditional_access_block"> {
-  const out = new Set<"security_defaults_enabled" | "per_user_mfa" | "conditional_access_block">();
+function requirementProviders(ev: Evidence): Set<MfaRequirer> {
+  const out = new Set<MfaRequirer>();
   for (const m of ev.ex.normalized.matchAll(/\brequirementProvider\b["']?\s*[:=]\s*["']?([A-Za-z]+)/giu)) {
     const v = m[1]!.toLowerCase();
     if (v === "securitydefaults" || v === "mfaregistrationrequiredbysecuritydefaults")
@@ -343,30 +359,21 @@ export const CHECK_ANSWER_RULES: readonly Rule[] = [
     weights: { security_defaults_enabled: -3 },
     why: "Graph shows security defaults off",
   },
-  {
-    id: "answer-mfa-required-by-security-defaults",
-    source: REQUIREMENT_SOURCE,
-    kind: "context",
-    evidence: (ev) => (requirementProviders(ev).has("security_defaults_enabled") ? 1 : 0),
-    weights: { security_defaults_enabled: 5, per_user_mfa: -2, conditional_access_block: -2, unknown: -2 },
-    why: "The sign-in log says security defaults required MFA for this sign-in (requirementProvider securityDefaults)",
-  },
-  {
-    id: "answer-mfa-required-by-user",
-    source: REQUIREMENT_SOURCE,
-    kind: "context",
-    evidence: (ev) => (requirementProviders(ev).has("per_user_mfa") ? 1 : 0),
-    weights: { per_user_mfa: 5, security_defaults_enabled: -2, conditional_access_block: -2, unknown: -2 },
-    why: "The sign-in log says the user's own (legacy per-user) MFA required it (requirementProvider user)",
-  },
-  {
-    id: "answer-mfa-required-by-conditional-access",
-    source: REQUIREMENT_SOURCE,
-    kind: "context",
-    evidence: (ev) => (requirementProviders(ev).has("conditional_access_block") ? 1 : 0),
-    weights: { conditional_access_block: 5, security_defaults_enabled: -2, per_user_mfa: -2, unknown: -2 },
-    why: "The sign-in log says a Conditional Access policy required MFA for this sign-in",
-  },
+  mfaRequiredBy(
+    "security_defaults_enabled",
+    "answer-mfa-required-by-security-defaults",
+    "The sign-in log says security defaults required MFA for this sign-in (requirementProvider securityDefaults)",
+  ),
+  mfaRequiredBy(
+    "per_user_mfa",
+    "answer-mfa-required-by-user",
+    "The sign-in log says the user's own (legacy per-user) MFA required it (requirementProvider user)",
+  ),
+  mfaRequiredBy(
+    "conditional_access_block",
+    "answer-mfa-required-by-conditional-access",
+    "The sign-in log says a Conditional Access policy required MFA for this sign-in",
+  ),
   {
     id: "answer-per-user-mfa",
     source:
