@@ -5,11 +5,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectTenant } from "../../tenant/connect.ts";
-import { readConnectionSettings } from "../../tenant/connection.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { resetEnvProxy } from "../../tenant/proxy.ts";
 import { startConnectProxy, type ConnectProxy } from "../helpers/connect-proxy.ts";
-import { startTestSandbox } from "../sandbox/helpers.ts";
+import { connectionSettingsFor, startTestSandbox } from "../sandbox/helpers.ts";
 
 describe("HTTPS_PROXY", () => {
   let sb: Sandbox;
@@ -32,17 +31,7 @@ describe("HTTPS_PROXY", () => {
     }
   });
 
-  const connect = () => {
-    const map: Record<string, string> = {
-      tenantId: sb.tenantId,
-      clientId: sb.env.M365_CLIENT_ID!,
-      clientSecret: sb.env.M365_CLIENT_SECRET!,
-      authorityHost: sb.baseUrl,
-      graphUrl: sb.baseUrl,
-      exchangeUrl: sb.baseUrl,
-    };
-    return connectTenant(readConnectionSettings((k) => map[k]));
-  };
+  const connect = () => connectTenant(connectionSettingsFor(sb));
   const sandboxHost = () => new URL(sb.baseUrl).host;
 
   it("sends the token, Graph and Exchange calls through the proxy", async () => {

@@ -7,10 +7,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connectTenant } from "../../tenant/connect.ts";
-import { readConnectionSettings } from "../../tenant/connection.ts";
 import { ApiError } from "../../tenant/http.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
-import { startTestSandbox } from "../sandbox/helpers.ts";
+import { connectionSettingsFor, startTestSandbox } from "../sandbox/helpers.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -20,31 +19,20 @@ describe("redirects and request headers", () => {
   const attempts: (number | "error")[] = [];
 
   const connect = (retry = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100, budgetMs: 30_000 }) => {
-    const map: Record<string, string> = {
-      tenantId: sb.tenantId,
-      clientId: sb.env.M365_CLIENT_ID!,
-      clientSecret: sb.env.M365_CLIENT_SECRET!,
-      authorityHost: sb.baseUrl,
-      graphUrl: sb.baseUrl,
-      exchangeUrl: sb.baseUrl,
-    };
-    return connectTenant(
-      readConnectionSettings((k) => map[k]),
-      {
-        retry,
-        onAttempt: (_r, s) => attempts.push(s),
-        // The real fetch, recording what goes on the wire.
-        fetch: (async (url: string, init: RequestInit) => {
-          sent.push({
-            url,
-            method: init.method ?? "GET",
-            headers: init.headers as Record<string, string>,
-            body: init.body === undefined ? undefined : JSON.parse(init.body as string),
-          });
-          return fetch(url, init);
-        }) as typeof fetch,
-      },
-    );
+    return connectTenant(connectionSettingsFor(sb), {
+      retry,
+      onAttempt: (_r, s) => attempts.push(s),
+      // The real fetch, recording what goes on the wire.
+      fetch: (async (url: string, init: RequestInit) => {
+        sent.push({
+          url,
+          method: init.method ?? "GET",
+          headers: init.headers as Record<string, string>,
+          body: init.body === undefined ? undefined : JSON.parse(init.body as string),
+        });
+        return fetch(url, init);
+      }) as typeof fetch,
+    });
   };
 
   beforeAll(async () => {
