@@ -9,6 +9,7 @@
  * Pure and total: any string in, a {@link Normalised} out, never a throw.
  */
 import { REASONS } from "./reasons.ts";
+import { readAloud } from "./spoken.ts";
 
 /** The text in the forms the rules read. */
 export interface Normalised {
@@ -489,7 +490,7 @@ export function normalise(input: string): Normalised {
     .replace(ZERO_WIDTH, "")
     .replace(/[\u2018\u2019\u201a\u2032]/gu, "'")
     .replace(/[\u201c\u201d\u201e\u2033]/gu, '"');
-  s = stripMarkdown(s);
+  s = readAloud(stripMarkdown(s));
   s = s.replace(
     OCR_STATUS_CODE,
     (_m, cls: string, subject: string, detail: string) =>

@@ -181,6 +181,19 @@ function negatedMentions(words: string, noun: string, localNoun?: string): { res
   return { rest, negated: rest !== words };
 }
 
+/**
+ * {@link negatedMentions} by sentence: a sentence that negates the noun drops whole, so a mention before the
+ * negation in it goes too ("Conditional Access: you're on Business Basic, so there are no CA policies").
+ */
+function negatedSentences(words: string, noun: string, localNoun?: string): { rest: string; negated: boolean } {
+  const first = negatedMentions(words, noun, localNoun);
+  if (!first.negated) return first;
+  const kept = words
+    .split(/(?<=[.!?;\n])\s+/u)
+    .filter((sentence) => !negatedMentions(sentence, noun, localNoun).negated);
+  return { rest: kept.join(" "), negated: true };
+}
+
 function negationExpression(noun: string, localNoun?: string): RegExp {
   const local =
     localNoun === undefined
@@ -470,7 +483,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     // A negated mention ("no CA policies", "CA excludes this account") is read by words-no-conditional-access.
     evidence: (ev) =>
       /\bconditional[ -]access|\bca polic(?:y|ies)\b|legacy auth(?:entication)? (?:is |was )?block|block(?:s|ed|ing)? legacy|requires? (?:mfa|multi-?factor(?: authentication)?)\b[^\n."]{0,12}\b(?:all|every) users?\b|\bpolic(?:y|ies)\b[^\n]{0,80}\bonly (?:lets|allows) (?:us |users |people |staff |everyone )?(?:to )?sign[- ]?in from\b|\ball client apps\b|\bgrant controls?\b|verouderde verificatie blokkeren|legacy-authentifizierung blockieren|bloquer l'authentification héritée|bloquear (?:la )?autenticación heredada|\b(?:trusted |named )+locations?\b|navngitt plassering|navngivne placeringer|namngivna platser|benannte orte|emplacements nommés|ubicaciones con nombre|locais nomeados|posizioni denominate|benoemde locaties|location-based (?:polic|access|sign-?in)|bedingte[rnm]? zugriff|accès conditionnel|acceso condicional|acesso condicional|accesso condizionale|voorwaardelijke toegang|dostęp warunkowy|dostępu warunkowego|villkorsstyrd åtkomst|условн\S* доступ|koşullu erişim|podmíněný přístup|조건부 액세스|条件付きアクセス|条件访问|條件式存取/u.test(
-        negatedMentions(ev.words, CA_NOUN, CA_NOUN_LOCAL).rest.replace(SECURITY_DEFAULTS_BLOCK_LEGACY, " "),
+        negatedSentences(ev.words, CA_NOUN, CA_NOUN_LOCAL).rest.replace(SECURITY_DEFAULTS_BLOCK_LEGACY, " "),
       )
         ? 1
         : 0,
@@ -482,7 +495,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
     source: "the reporter says no Conditional Access policy applies ('no CA policies', 'CA excludes this account')",
     kind: "context",
     evidence: (ev) => {
-      const { rest, negated } = negatedMentions(ev.words, CA_NOUN, CA_NOUN_LOCAL);
+      const { rest, negated } = negatedSentences(ev.words, CA_NOUN, CA_NOUN_LOCAL);
       return negated &&
         !new RegExp(String.raw`\bconditional[ -]access|\bca polic(?:y|ies)\b|${CA_NOUN_LOCAL}`, "u").test(rest)
         ? 1

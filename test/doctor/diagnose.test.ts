@@ -4260,4 +4260,20 @@ On a des règles d'accès conditionnel qui excluent les deux comptes.`;
     expect(fired(text)).not.toContain("words-conditional-access");
     expect(top(text)).toBe("smtp_auth_disabled_mailbox");
   });
+
+  it("a call transcript: the code said aloud is read, and a pause does not cut the security defaults reading", () => {
+    const text = `AGENT: and what does the copier show?
+CALLER: five three five, five point seven point one three nine, authentication unsuccessful, something about criteria.
+AGENT: Okay. Mailbox has authenticated S M T P ticked, the org box is unticked. Conditional Access, you're on Business Standard so there are no CA policies at all. Security defaults... right, that one says Enabled.`;
+    expect(fired(text)).toContain("code-5.7.139");
+    expect(fired(text)).not.toContain("words-conditional-access");
+    expect(top(text)).toBe("security_defaults_enabled");
+  });
+
+  it("a voicemail: a STARTTLS reply said aloud with the encryption left on None", () => {
+    const text =
+      "Voicemail: hi, the clinic software test mail fails, it says four five one, five point seven point three, star TLS is required to send mail. Server smtp dot office three six five dot com, port five eight seven, encryption set to None.";
+    expect(fired(text)).toEqual(expect.arrayContaining(["code-451-5.7.3", "phrase-starttls-required"]));
+    expect(top(text)).toBe("starttls_required");
+  });
 });

@@ -268,3 +268,45 @@ describe("a reply retyped from a device's screen", () => {
     expect(typed.map((c) => c.id)).toEqual(exact.map((c) => c.id));
   });
 });
+
+describe("codes and names said aloud (call transcripts, voicemail-to-text, dictation)", () => {
+  it("reads spoken digit runs as codes, ports and versions", () => {
+    expect(normalise("the panel says five three five, five point seven point one three nine").flat).toBe(
+      "the panel says 535, 5.7.139",
+    );
+    expect(normalise("caller read out five three five five seven one three nine").flat).toBe(
+      "caller read out 535 5.7.139",
+    );
+    expect(normalise("it was four five one five point seven point three").flat).toBe("it was 451 5.7.3");
+    expect(normalise("error five seven five seven after MAIL FROM").flat).toBe("error 5.7.57 after MAIL FROM");
+    expect(normalise("port five eight seven, TLS one point oh only").flat).toBe("port 587, TLS 1.0 only");
+    expect(normalise("five oh four five point seven point four").flat).toBe("504 5.7.4");
+  });
+
+  it("reads host names, addresses and spelt letters", () => {
+    expect(normalise("server is smtp dot office three six five dot com").flat).toBe("server is smtp.office365.com");
+    expect(normalise("signed in as j dot doe at fabrikam dot com").flat).toBe("signed in as j.doe@fabrikam.com");
+    expect(normalise("look at portal dot azure dot com").flat).toBe("look at portal.azure.com");
+    expect(normalise("the S M T P box and the U P N").flat).toBe("the SMTP box and the UPN");
+    expect(normalise("we use X O auth two, the star TLS option is on").flat).toBe(
+      "we use XOAUTH2, the STARTTLS option is on",
+    );
+  });
+
+  it("leaves prose numbers, times, verbs that take 'at' and two-letter pairs alone", () => {
+    for (const prose of [
+      "one or two mailboxes failed at five thirty",
+      "Plan A B was fine",
+      "mail.smtp.starttls.enable=true and xoauth2",
+    ]) {
+      expect(normalise(prose).flat).toBe(prose);
+    }
+  });
+
+  it("a spoken pause is no sentence end", () => {
+    expect(normalise("Manage security defaults... yeah, that says Enabled").flat).toBe(
+      "Manage security defaults, yeah, that says Enabled",
+    );
+    expect(normalise("Connecting... Authentication failed").flat).toBe("Connecting... Authentication failed");
+  });
+});
