@@ -4276,4 +4276,34 @@ AGENT: Okay. Mailbox has authenticated S M T P ticked, the org box is unticked. 
     expect(fired(text)).toEqual(expect.arrayContaining(["code-451-5.7.3", "phrase-starttls-required"]));
     expect(top(text)).toBe("starttls_required");
   });
+
+  it("the organisation's turn-off box unticked after Manage email apps is no mailbox box, in English or French", () => {
+    const en =
+      'The label printer shows "Send failed". I ticked Authenticated SMTP under Manage email apps for labels@, and the org-wide "Turn off SMTP AUTH" box under Mail flow is unticked. Security defaults are on, it is a new tenant.';
+    expect(fired(en)).not.toContain("words-mailbox-smtp-unticked");
+    expect(top(en)).toBe("security_defaults_enabled");
+    const fr =
+      "L'imprimante affiche « Échec ». La case « Désactiver le protocole SMTP AUTH pour votre organisation » est décochée, et « SMTP authentifié » est coché sur la boîte. Les paramètres de sécurité par défaut sont activés.";
+    expect(fired(fr)).not.toContain("words-org-smtp-auth-box");
+    expect(top(fr)).toBe("security_defaults_enabled");
+  });
+
+  it("an org-level state is not read across a clause about security defaults, nor a turn-off toggle said to allow SMTP AUTH", () => {
+    const clause =
+      "Orders app logs 'send failed'. Org-level SMTP AUTH is on, security defaults are disabled. The helpdesk set every account to Enforced on the legacy per-user MFA page, orders@ included.";
+    expect(fired(clause)).not.toContain("words-org-smtp-auth-off");
+    expect(top(clause)).toBe("per_user_mfa");
+    const toggle = "The org-level toggle is off (i.e. SMTP AUTH allowed) and Authenticated SMTP is ticked.";
+    expect(fired(toggle)).not.toContain("words-org-smtp-auth-off");
+  });
+
+  it("OAuth goes through while the password login stopped: the password login is the failing one, and Basic is retired", () => {
+    const text =
+      "A MailKit test with an XOAUTH2 token for the same mailbox goes through, but the old ERP that does AUTH LOGIN with the password stopped working on Monday. Our partner says Basic authentication for SMTP AUTH would be retired for our tenant that day.";
+    expect(fired(text)).not.toContain("oauth-in-use");
+    expect(top(text)).toBe("basic_auth_disabled_or_retired");
+    const support =
+      "Support told us Basic authentication for Client Submission (SMTP AUTH) is not available in our tenant any more. The scanner shows 'failed'.";
+    expect(top(support)).toBe("basic_auth_disabled_or_retired");
+  });
 });
