@@ -186,10 +186,36 @@ const perUserMfaAnswer = (text: string): string | undefined => {
 function perUserMfaState(ev: Evidence): string | undefined {
   return (
     firstAnswer(ev, perUserMfaAnswer) ??
-    (PER_USER_MFA_PAGE.exec(ev.words) ?? PER_USER_MFA_PAGE_STATE_FIRST.exec(ev.words))
+    latestPageReading(ev.words) ??
+    PER_USER_MFA_PAGE_STATE_FIRST.exec(ev.words)
       ?.slice(1)
       .find((x) => x !== undefined)
   )?.toLowerCase();
+}
+
+/**
+ * A reading said as a condition, a question or advice ("check whether per-user MFA is enabled", "if the account
+ * is Enforced", "set to Enabled or Enforced"), not what the page showed.
+ */
+const HYPOTHETICAL_READING =
+  /\b(?:if|whether|could|would|should|might|suggest\w*|recommend\w*|advi[cs]e\w*|maybe|perhaps|check)\b|\b(?:enforced|enabled|disabled)\s+or\s+(?:enforced|enabled|disabled)\b/iu;
+
+/**
+ * The per-user MFA page's state as the story last read it: a state can change over a ticket or a chat ("had
+ * per-user MFA Enabled last year … the page now shows Disabled"), and readings said as conditions or advice
+ * (an assistant's suggestion pasted in) are no readings.
+ */
+function latestPageReading(words: string): string | undefined {
+  let latest: string | undefined;
+  for (const m of words.matchAll(PER_USER_MFA_PAGE_ALL)) {
+    const sentenceStart = Math.max(words.lastIndexOf(".", m.index) + 1, words.lastIndexOf("\n", m.index) + 1);
+    const end = m.index + m[0].length;
+    const sentenceEnd = words.slice(end, end + 20).search(/[.\n]/u);
+    const clause = words.slice(Math.max(sentenceStart, m.index - 60), end + (sentenceEnd < 0 ? 20 : sentenceEnd));
+    if (HYPOTHETICAL_READING.test(clause)) continue;
+    latest = m.slice(1).find((x) => x !== undefined) ?? latest;
+  }
+  return latest;
 }
 
 /** Graph's isEnabled for security defaults, as printed (JSON, Format-List) or retold before the cmdlet's name. */
@@ -209,6 +235,7 @@ const PER_USER_MFA_ANSWER =
 // to the next subject named in the window.
 const PER_USER_MFA_PAGE =
   /(?<!\b(?:no|not|without|nobody has|no one has|(?:nobody|no ?one|no users?|none of (?:them|the users)) (?:is|are|was|were) (?:set to|on))\s)per-?user (?:mfa|multi-?factor(?: authentication)?)(?:(?!smtp auth|security defaults|conditional access|authenticated smtp)(?:[^.\n]|\.(?=\S))){0,120}?\b(enforced|enabled|disabled)\b(?!\s+for\s+(?:nobody|no one|none)\b)|\b(enforced|enabled)["”]? on the (?:old |legacy )?(?:per-?user )?(?:mfa|multi-?factor authentication) page\b|\b(?:mfa|multi-?factor authentication)["”]? users? page\b(?:[^.\n]|\.(?=\S)){0,80}?\b(enforced|enabled|disabled)\b|(?:autenticação multifator por usuário|autenticación multifactor por usuario|authentification multifacteur par utilisateur)[^.\n]{0,60}?(?<!\p{L})(imposto|exigido|aplicad[oa]|appliquée|désactivée|desabilitad[oa]|deshabilitad[oa])(?!\p{L})|\b(?:multi-?factor auth(?:entication)?|mfa) status\s*[:=]?\s*["'“]?(enforced|enabled|disabled)\b|(?:mfa pro benutzer|benutzerspezifische mfa|mfa par utilisateur|mfa por usuario|mfa por usuário|mfa per utente|mfa per gebruiker)[^.\n]{0,60}?(?<!\p{L})(erzwungen|aktiviert|deaktiviert|appliquée|activée|désactivée|aplicad[oa]|habilitad[oa]|deshabilitad[oa]|desabilitad[oa]|applicat[oa]|abilitat[oa]|disabilitat[oa]|afgedwongen|ingeschakeld|uitgeschakeld)(?!\p{L})|ユーザーごとの多要素認証[^。\n]{0,40}?(強制|有効|無効)/iu;
+const PER_USER_MFA_PAGE_ALL = new RegExp(PER_USER_MFA_PAGE.source, "giu");
 const PER_USER_MFA_PAGE_STATE_FIRST =
   /\b(enforced|enabled|disabled)\b[^.,;\n]{0,50}?\bper-?user (?:mfa|multi-?factor)/iu;
 

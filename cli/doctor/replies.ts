@@ -78,8 +78,19 @@ const ENTRA_CODE =
   /\baadsts(\d{5,7})\b|(?:sign-?in logs?|anmeldeprotokoll\S*|dziennik logowań|journal des connexions|registros? de inicio de sesión|log(?:s)? de entrada)(?:[^.\n]|\.\b){0,120}?(?<![\d.])(\d{5,7})\b|\b(?:error|erreur|fehler|errore|erro|fout|fel)\s+(?:code\s+)?(?:es|is|was|ist|est|é|è|era|war|=|:)\s+(\d{5,7})\b|\bkod\s+(\d{5,7})\b|(?:קוד שגיאה|رمز الخطأ|κωδικός σφάλματος|mã lỗi|kode kesalahan|hibakód|cod de eroare|chybový kód|код помилки)\s*:?\s*(\d{5,7})\b|(?:sign-?in error code|error ?code|fehlercode|code d'erreur|código de error|código de erro|código do erro|codice (?:di )?errore|foutcode|felkod|fejlkode|feilkode|virhekoodi|kod błędu|kód chyby|код ошибки|hata kodu|오류 코드|エラー ?コード|错误代码|錯誤碼)(?:[ \t]+(?!\d)[\p{L}'-]+){0,4}?["'\s]*[:=]?\s*["']?(\d{5,7})\b/gu;
 
 function hasEntraCode(ev: Evidence, codes: readonly string[]): boolean {
-  for (const m of ev.words.matchAll(ENTRA_CODE))
-    if (codes.includes(m.slice(1).find((g) => g !== undefined)!)) return true;
+  for (const m of ev.words.matchAll(ENTRA_CODE)) {
+    const code = m.slice(1).find((g) => g !== undefined)!;
+    if (!codes.includes(code)) continue;
+    // A code said absent ("the password is accepted (no 50126, no 50076)") is no code.
+    const at = m.index + m[0].lastIndexOf(code);
+    if (
+      /\b(?:no|not|nor|without|never|kein\w*|sin|sans|sem|senza|geen)\s+(?:aadsts)?$/u.test(
+        ev.words.slice(Math.max(0, at - 16), at),
+      )
+    )
+      continue;
+    return true;
+  }
   return false;
 }
 

@@ -4306,4 +4306,26 @@ AGENT: Okay. Mailbox has authenticated S M T P ticked, the org box is unticked. 
       "Support told us Basic authentication for Client Submission (SMTP AUTH) is not available in our tenant any more. The scanner shows 'failed'.";
     expect(top(support)).toBe("basic_auth_disabled_or_retired");
   });
+
+  it("the per-user MFA page as last read decides; a reading pasted from advice or said as a condition is none", () => {
+    const story = `[09:02] ops: copier mails fail with 535 5.7.139 Authentication unsuccessful
+[09:10] ops: scan@ had per-user MFA Enforced last spring, I remember the app password
+[09:30] ops: per-user MFA page now shows scan@ as Disabled (the CA project turned it all off)
+[09:31] ops: Get-CASMailbox scan@ | fl SmtpClientAuthenticationDisabled
+SmtpClientAuthenticationDisabled : True`;
+    expect(fired(story)).not.toContain("answer-per-user-mfa");
+    expect(fired(story)).toContain("answer-per-user-mfa-off");
+    expect(top(story)).toBe("smtp_auth_disabled_mailbox");
+    const advice = `The assistant said: "Check whether per-user MFA is enabled for the account; if per-user MFA is Enabled or Enforced, Basic SMTP fails."
+Get-TransportConfig | fl SmtpClientAuthenticationDisabled
+SmtpClientAuthenticationDisabled : True`;
+    expect(fired(advice)).not.toContain("answer-per-user-mfa");
+  });
+
+  it("a sign-in code said absent is no code", () => {
+    const text =
+      "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. The sign-in log shows the password accepted (no 50126, no 50076). An app password gave the same reply.";
+    expect(fired(text)).not.toContain("aadsts-password");
+    expect(top(text)).toBe("basic_auth_disabled_or_retired");
+  });
 });
