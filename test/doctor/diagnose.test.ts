@@ -4328,4 +4328,27 @@ SmtpClientAuthenticationDisabled : True`;
     expect(fired(text)).not.toContain("aadsts-password");
     expect(top(text)).toBe("basic_auth_disabled_or_retired");
   });
+
+  it("'Security defaults: disabled' in a checklist is a state, not a fix, and other accounts sending fine is not this one working", () => {
+    const text = `535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.
+- Security defaults: disabled. Per-user MFA: Disabled.
+- Get-TransportConfig: SmtpClientAuthenticationDisabled False (the other two service accounts send fine).
+- Get-CASMailbox plm-mailer: SmtpClientAuthenticationDisabled True`;
+    expect(fired(text)).not.toContain("fix-worked-security_defaults_enabled");
+    expect(top(text)).toBe("smtp_auth_disabled_mailbox");
+  });
+
+  it("'never had Conditional Access' negates it; 'the remediation was to turn on security defaults' is the act", () => {
+    const text =
+      "We are on Business Standard without P1, so we have never had Conditional Access. After the audit our MSP's remediation was to turn on security defaults, and the permit app has failed since that day with 535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.";
+    expect(fired(text)).not.toContain("words-conditional-access");
+    expect(top(text)).toBe("security_defaults_enabled");
+  });
+
+  it("a token login delivered and the credential login refused by the same tool is the comparison", () => {
+    const text =
+      "With -AccessToken for the same mailbox the tool authenticates with XOAUTH2 and the test message is delivered. With -Credential (AUTH LOGIN) it is refused at AUTH. The copiers have no OAuth option.";
+    expect(fired(text)).not.toContain("oauth-in-use");
+    expect(top(text)).toBe("basic_auth_disabled_or_retired");
+  });
 });
