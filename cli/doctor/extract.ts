@@ -348,10 +348,24 @@ export const OAUTH_AS_REMEDY =
 const OAUTH_ELSEWHERE =
   /^\s*(?:[-*•]\s*)?(?:use|switch to|move to|migrate to|consider|try)\s+(?:the\s+)?(?:modern auth\S*\s+|microsoft 365\s+)?oauth|\b(?:either|or)\b[^\n]{0,60}\b(?:switch|move|change|migrate|use)\b[^\n]{0,60}\boauth|\bplease (?:move|switch|migrate|use|change)\b[^\n]{0,60}\boauth|\b(?:plan(?:s|ned|ning)?|going to|gonna|will|we'll|later|eventually|next (?:week|month|quarter|year)|some ?day|maybe|perhaps|should|want(?:s|ed)?(?: us)? to|would (?:like|prefer)|consider(?:ing)?|thinking (?:about|of)|is better|are better|more secure|recommend(?:s|ed)?|i read|read that|heard|skimmed|guide|article|newer|new (?:release|version|firmware|model)|latest (?:release|version|firmware)|(?:next|future|upcoming|coming) (?:release|version|update)|nächste[nmr]? (?:release|version|update)|künftige[nmr]? version|prochaine version|próxima (?:versión|versão)|prossima versione|volgende versie|has an?|have an?|offers?|comes with|other|another|all (?:the|our)|the rest|still (?:fine|work)|keep(?:s)? working|to force|nuova versione|neue(?:n|re)? version|nouvelle version|nueva versión|nova versão|supporta oauth|unterstützt oauth|soporta oauth|suporta oauth|prend en charge oauth|(?:no|without|kein(?:e|en)?|ohne|sans|sin|sem|senza|geen|bez)\s+oauth|pas d'oauth|can(?:'t|not) (?:do|use) oauth|does(?:n't| not) support oauth|no way to (?:do|use) oauth)\b|\b(?:still|keeps?|continues? to)\s+(?:sends?|sending|works?|working|goes? through|going through)\b|\bwithout (?:any )?(?:issues?|problems?|errors?)\b|\bworks? fine\b|\bwhile (?:it|we|they|the|our|my|i)\b[^.\n]{0,40}\b(?:sorts? out|sets? up|rolls? out|works? on|finish\w*|migrat\w*|implement\w*|moves?)\b|\b(?:enquanto|mientras|während|pendant que|mentre|terwijl|medan|dopóki)\b(?! tanto\b)[^.\n]{0,20}\b(?:não|no|nicht|noch|pas|non|niet|inte|nie)\b/iu;
 
+/**
+ * OAuth for receiving ("IMAP is set to OAuth2 and I got the Microsoft login window"): a mail client signs in to
+ * IMAP and SMTP apart, so it says nothing of the SMTP login.
+ */
+export const OAUTH_FOR_RECEIVING =
+  /^(?![^]*\b(?:smtp|outgoing|sending|send)\b)[^]*\b(?:imap|pop3?|receiving|incoming)\b/iu;
+
+/** The sentences that name OAuth only for receiving ({@link OAUTH_FOR_RECEIVING}), blanked. */
+export function withoutOAuthForReceiving(r: string): string {
+  return r.replace(/[^.!?\n]{0,300}(?:\b|x)oauth[^.!?\n]{0,300}/giu, (sentence) =>
+    OAUTH_FOR_RECEIVING.test(sentence) ? " " : sentence,
+  );
+}
+
 /** The sentences that name OAuth for another system, a plan or an option, blanked. */
 function withoutOAuthElsewhereSentences(r: string): string {
   return r.replace(/[^.!?\n]{0,300}(?:\b|x)oauth[^.!?\n]{0,300}/giu, (sentence) =>
-    OAUTH_ELSEWHERE.test(sentence) ? " " : sentence,
+    OAUTH_ELSEWHERE.test(sentence) || OAUTH_FOR_RECEIVING.test(sentence) ? " " : sentence,
   );
 }
 

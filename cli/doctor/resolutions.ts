@@ -41,7 +41,7 @@ const ACTIONS: ReadonlyArray<readonly [CauseId, string]> = [
   ],
   [
     "starttls_required",
-    String.raw`(?:enabl(?:ed|ing)|tick(?:ed|ing)|switch(?:ed|ing) (?:it )?to|set (?:it )?to|chang(?:ed|ing) (?:it )?to)\s+(?:the\s+)?["'“]?starttls|(?:chang(?:ed|ing)|switch(?:ed|ing)|mov(?:ed|ing))\s+(?:the\s+)?port\s+(?:from\s+465\s+)?to\s+587|secure\s*:\s*false`,
+    String.raw`(?:enabl(?:ed|ing)|tick(?:ed|ing)|switch(?:ed|ing) (?:it )?to|set (?:it )?to|chang(?:ed|ing) (?:it )?to)\s+(?:the\s+)?["'“]?starttls|(?:chang(?:ed|ing)|switch(?:ed|ing)|mov(?:ed|ing))\s+(?:the\s+)?port\s+(?:from\s+465\s+)?to\s+587|(?:set(?:ting)?|chang(?:ed|ing)|switch(?:ed|ing))\s+(?:\S+\s+){0,3}?secure\s*(?::|to|=)\s*false`,
   ],
   [
     "tls_version",

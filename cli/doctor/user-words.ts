@@ -9,7 +9,7 @@
  * fresh-threads-4.yaml: five reports carried only the reporter's words).
  */
 import type { Evidence } from "./evidence.ts";
-import { MECHANISM_LISTS, OAUTH_AS_REMEDY, OAUTH_WORKS_PASSWORD_FAILS } from "./extract.ts";
+import { MECHANISM_LISTS, OAUTH_AS_REMEDY, OAUTH_WORKS_PASSWORD_FAILS, withoutOAuthForReceiving } from "./extract.ts";
 import { REASONS } from "./reasons.ts";
 import { reportedOutcome } from "./resolutions.ts";
 import type { Rule } from "./rule-kit.ts";
@@ -280,6 +280,11 @@ export const NEW_SUBJECT_CLAUSE = String.raw`(?:,|;|\bbut\b|\bwhile\b|\bwhereas\
 const SD_ON_STEP_DONE = String.raw`["“](?:turn|switch) on (?:the )?${SD_NOUN}[^"”\n]{0,60}["”]\s*(?:\([^)\n]{0,40}\)\s*)?(?:(?:is|was|has been|got)\s+)?(?:ticked|checked|done|completed|marked (?:as )?(?:done|complete))\b`;
 /** "turned security defaults back ON", "switched the security defaults on": the verb split from its "on". */
 const SD_TURNED_BACK_ON = String.raw`\b(?:turn(?:ed|ing|s)?|switch(?:ed|ing|es)?|flip(?:ped|ping|s)?|put)\s+(?:the\s+)?["“]?${SD_NOUN}["”]?\s+(?:back\s+)?on\b`;
+/**
+ * Entra's refusal to create a Conditional Access policy while security defaults are on, retold ("it told me I have to
+ * disable security defaults before I can enable a Conditional Access policy"): they are on.
+ */
+const SD_BEFORE_CA = String.raw`\b(?:have to|has to|must|need to|needs to|should)\s+(?:first\s+)?(?:disable|turn off|switch off)\s+(?:the\s+)?${SD_NOUN}\s+(?:first\s+)?(?:before|to (?:enable|create|turn on|use)|in order to)\b(?:[^.\n]|\.\b){0,60}\b(?:conditional access|ca)\b|\b${SD_NOUN}\s+must be disabled\s+(?:first\s+)?(?:before|to enable|in order to)\b(?:[^.\n]|\.\b){0,60}\b(?:conditional access|ca)\b|\b(?:conditional access|ca)\b(?:[^.\n]|\.\b){0,80}\b(?:have to|has to|must|need to|needs to)\s+(?:first\s+)?(?:disable|turn off|switch off)\s+(?:the\s+)?${SD_NOUN}\s+(?:first|before)\b`;
 /** A decision carried out: "the remediation was to turn on security defaults", "we decided to enable security defaults". */
 const SD_ON_DECIDED = String.raw`\b(?:was|were|decided|chose|agreed) to (?:turn on|enable|switch on|activate)\s+(?:the\s+)?["“]?${SD_NOUN}`;
 /** Someone turned them on: a change, not only a state ("my nephew switched on a thing called security defaults"). */
@@ -290,7 +295,7 @@ export const SECURITY_DEFAULTS_TURNED_ON = new RegExp(
 /** "Security defaults are on / were turned on / we enabled the security defaults", in one sentence. */
 export const SECURITY_DEFAULTS_ON = new RegExp(
   // Also the Entra overview's banner "Your organization is protected by security defaults".
-  String.raw`${SD_ON_STEP_DONE}|${SD_ON_DECIDED}|(?<!\b(?:never|not|n't|who)\s)${SD_TURNED_BACK_ON}|${SD_NOUN}["”»]?(?:(?!${NEW_SUBJECT_CLAUSE}|\bnever\b|\bnot\b|n't\b|\bno longer\b)[^.!?\n。]){0,50}?${SD_ON_STATE}|\bis protected by (?:the )?${SD_NOUN}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|(?<!没有|沒有|未|并未|並未|没)(?:启用了?|开启了?|打开了?|有効に(?:した|しました|なった)|有効化(?:した|しました))[^。\n]{0,8}${SD_NOUN}`,
+  String.raw`${SD_ON_STEP_DONE}|${SD_ON_DECIDED}|${SD_BEFORE_CA}|(?<!\b(?:never|not|n't|who)\s)${SD_TURNED_BACK_ON}|${SD_NOUN}["”»]?(?:(?!${NEW_SUBJECT_CLAUSE}|\bnever\b|\bnot\b|n't\b|\bno longer\b)[^.!?\n。]){0,50}?${SD_ON_STATE}|\bis protected by (?:the )?${SD_NOUN}|${SD_ON_ACT}\s+(?:\S+\s+){0,4}?["„“«]?${SD_NOUN}|(?<!没有|沒有|未|并未|並未|没)(?:启用了?|开启了?|打开了?|有効に(?:した|しました|なった)|有効化(?:した|しました))[^。\n]{0,8}${SD_NOUN}`,
   "u",
 );
 /** "Security defaults … turned off / disabled / are off", "we disabled the security defaults", in one sentence. */
@@ -514,7 +519,7 @@ export const USER_WORD_RULES: readonly Rule[] = [
       !ev.ex.oauth &&
       OAUTH_NAMED.test(ev.words) &&
       // Not OAuth as a remedy or an aside ("move to OAuth", "an OAuth-capable copier").
-      OAUTH_NAMED.test(ev.words.replace(OAUTH_AS_REMEDY, " ").replace(MECHANISM_LISTS, " "))
+      OAUTH_NAMED.test(withoutOAuthForReceiving(ev.words.replace(OAUTH_AS_REMEDY, " ").replace(MECHANISM_LISTS, " ")))
         ? 1
         : 0,
     weights: { oauth_misconfigured_app_or_sp: 1.2, security_defaults_enabled: -0.5, per_user_mfa: -0.5 },

@@ -4351,4 +4351,26 @@ SmtpClientAuthenticationDisabled : True`;
     expect(fired(text)).not.toContain("oauth-in-use");
     expect(top(text)).toBe("basic_auth_disabled_or_retired");
   });
+
+  it("OAuth set for IMAP says nothing of the SMTP login's 'Normal password'", () => {
+    const text =
+      "Thunderbird, personal @outlook.com account. Incoming IMAP uses OAuth2 and works. Outgoing smtp-mail.outlook.com 587 STARTTLS with Authentication method Normal password: 'Login to server failed'.";
+    expect(fired(text)).not.toContain("oauth-in-use");
+    expect(fired(text)).not.toContain("words-oauth");
+    expect(top(text)).toBe("basic_auth_disabled_or_retired");
+  });
+
+  it("a config line 'secure: false' beside 'locally it works' is no fix that worked; missing credentials skip AUTH", () => {
+    const text =
+      'nodemailer { host: "smtp.office365.com", port: 587, secure: false, requireTLS: true, auth: { user: process.env.SMTP_USER, pass: process.env.SMTP_PASS } }. Locally it works. In the new cluster the secret was not mounted, both env vars are undefined, so nodemailer skips AUTH and goes straight to MAIL FROM.';
+    expect(fired(text)).not.toContain("fix-worked-starttls_required");
+    expect(top(text)).toBe("not_authenticated_anonymous_send");
+  });
+
+  it("Entra asking to disable security defaults before a Conditional Access policy says they are on", () => {
+    const text =
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. When I tried to create a Conditional Access policy, Entra said I must disable security defaults before I can enable it.";
+    expect(fired(text)).toContain("words-security-defaults");
+    expect(top(text)).toBe("security_defaults_enabled");
+  });
 });
