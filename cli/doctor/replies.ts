@@ -199,8 +199,21 @@ export const REPLY_RULES: readonly Rule[] = [
     source:
       "RFC 3463 X.3.4 (message too big for system); Exchange Online '552 5.3.4 Message size exceeds fixed maximum message size' after DATA (the mailbox's MaxSendSize, 35 MB by default): a size limit once the login has worked, none of the SMTP AUTH gates (blind set 89)",
     kind: "phrase",
-    evidence: (ev) => (ev.enhanced.includes("5.3.4") || ev.phrase("message size exceeds") > 0 ? 1 : 0),
-    weights: { unknown: 4, send_as_permission: -1.5, sender_restricted: -1, recipient_rejected: -1 },
+    // Also the store's refusal of an oversized submission, which comes as 554 5.2.0 like SendAsDenied does.
+    evidence: (ev) =>
+      ev.enhanced.includes("5.3.4") ||
+      ev.phrase("message size exceeds") > 0 ||
+      /maxsubmissionexceeded|messagesubmissionexceededexception/u.test(ev.words)
+        ? 1
+        : 0,
+    // A size refusal after a working login outweighs the 5.2.x and 554 families' priors (SendAsDenied, the store).
+    weights: {
+      unknown: 6,
+      send_as_permission: -4,
+      mailbox_unlicensed_or_missing: -2,
+      sender_restricted: -2,
+      recipient_rejected: -1,
+    },
     why: "{reply}: the message is larger than the mailbox may send (MaxSendSize) — none of the SMTP AUTH gates; send it smaller or raise the limit",
   },
   {

@@ -4373,4 +4373,19 @@ SmtpClientAuthenticationDisabled : True`;
     expect(fired(text)).toContain("words-security-defaults");
     expect(top(text)).toBe("security_defaults_enabled");
   });
+
+  it("'security defaults have to be turned off first' when switching a policy on says they are on, not off", () => {
+    const text =
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. I built a Conditional Access policy to exclude the mailer from MFA. When I set the policy to On, the portal says security defaults have to be turned off first.";
+    expect(fired(text)).not.toContain("words-security-defaults-off");
+    expect(fired(text)).toContain("words-security-defaults");
+    expect(top(text)).toBe("security_defaults_enabled");
+  });
+
+  it("the store refusing an oversized submission (554 5.2.0 MaxSubmissionExceeded) is no SMTP AUTH gate", () => {
+    const text =
+      "Login works (235). After DATA: 554 5.2.0 STOREDRV.Submission.Exception:MessageSubmissionExceededException.MapiExceptionMaxSubmissionExceeded; Failed to process message due to a permanent exception. Small exports go out fine.";
+    expect(fired(text)).toContain("phrase-message-too-large");
+    expect(top(text)).toBe("unknown");
+  });
 });
