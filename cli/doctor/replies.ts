@@ -106,6 +106,12 @@ const statedShortReason =
       ? anyPhrase([phrase], 15)(ev)
       : 0;
 
+/** Mail sent once security defaults were off: the success told after the change, not anywhere in the text. */
+const SENT_ONCE_DEFAULTS_OFF = new RegExp(
+  String.raw`(?:${SECURITY_DEFAULTS_OFF.source})[^\n]{0,160}?(?:status=sent|\b250 2\.0\.0\b|sent successfully|\b(?:and|now) it works\b|\bit works now\b|\b(?:then|and) it worked\b)`,
+  "u",
+);
+
 /** The reply-phrase and transcript table. */
 export const REPLY_RULES: readonly Rule[] = [
   {
@@ -174,12 +180,7 @@ export const REPLY_RULES: readonly Rule[] = [
         )
           ? 1
           : 0,
-        SECURITY_DEFAULTS_OFF.test(ev.words) &&
-          /status=sent|\b250 2\.0\.0\b|sent successfully|\b(?:and|now) it works\b|\bit works now\b|\b(?:then|and) it worked\b/u.test(
-            ev.words,
-          )
-          ? 1
-          : 0,
+        SECURITY_DEFAULTS_OFF.test(ev.words) && SENT_ONCE_DEFAULTS_OFF.test(ev.words) ? 1 : 0,
       ),
     weights: { security_defaults_enabled: 5.5, account_locked: -1, unknown: -3 },
     why: "{reply}: Entra security defaults block Basic sign-ins for this account",

@@ -83,7 +83,11 @@ const PATTERNS = new Map(
       action: new RegExp(action, "u"),
       // Not across a failure between the change and the outcome ("typed the password in again … 535 5.7.139 …
       // the copier dealer then sent a bulletin"): an error after the change is its outcome.
-      worked: new RegExp(String.raw`(?:${action})(?:(?!${FAILED_BETWEEN})[^\n]){0,160}?(?:${WORKED})`, "u"),
+      // Not a fix from an earlier episode: "it worked for months after", "worked until last week".
+      worked: new RegExp(
+        String.raw`(?:${action})(?:(?!${FAILED_BETWEEN})[^\n]){0,160}?(?:${WORKED})(?!\s+(?:fine\s+)?(?:for\s+(?:\S+\s+)?(?:months|weeks|years|days|a while|some time)|until)\b)`,
+        "u",
+      ),
       same: new RegExp(String.raw`(?:${action})[^\n]{0,160}?(?:${NO_CHANGE})`, "u"),
     },
   ]),

@@ -4388,4 +4388,24 @@ SmtpClientAuthenticationDisabled : True`;
     expect(fired(text)).toContain("phrase-message-too-large");
     expect(top(text)).toBe("unknown");
   });
+
+  it("'and it works' about a web sign-in before security defaults are said off is no before/after account", () => {
+    const text =
+      "The copiers still log in as the old alias scans@school.example, which is only a proxy address now; the new UPN is scans.main@trust.example. I signed in to Outlook on the web with the new UPN and it works. Security defaults are off, the trust uses Conditional Access. Panels show 'Authentication error'.";
+    expect(fired(text)).not.toContain("phrase-security-defaults");
+  });
+
+  it("a fix from an earlier episode ('it worked for months after') is no fix of the current failure", () => {
+    const text =
+      "The password expired in the summer; we re-entered the new password then and it worked for months after. Since Monday the software shows 'Send failed (-3)'. The 2012 server has only the TLS 1.0 client enabled under SCHANNEL\\Protocols, and the same software on Server 2022 sends fine.";
+    expect(fired(text)).not.toContain("fix-worked-wrong_credentials");
+    expect(top(text)).toBe("tls_version");
+  });
+
+  it("'nothing in the authentication policy list' negates an authentication policy", () => {
+    const text =
+      "The accounting program shows 'SMTP login failed'. Nothing in the Exchange authentication policy list either. The Message center said Basic authentication for SMTP AUTH would be switched off this month; Thunderbird with OAuth2 sends fine for the same mailbox, with Normal password it fails.";
+    expect(fired(text)).not.toContain("words-auth-policy");
+    expect(top(text)).toBe("basic_auth_disabled_or_retired");
+  });
 });
