@@ -4408,4 +4408,10 @@ SmtpClientAuthenticationDisabled : True`;
     expect(fired(text)).not.toContain("words-auth-policy");
     expect(top(text)).toBe("basic_auth_disabled_or_retired");
   });
+
+  it("a token said to be issued for another account than the XOAUTH2 user is a token for the wrong account", () => {
+    const text =
+      "AUTH XOAUTH2 with user=alerts@contoso.com, but the access token was issued when bob@contoso.com signed in on the consent screen. Reply: 535 5.7.3 Authentication unsuccessful";
+    expect(top(text)).toBe("wrong_credentials");
+  });
 });
