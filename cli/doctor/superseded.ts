@@ -9,7 +9,7 @@
 
 /** The reporter's account of a fix or of an earlier error (en, de, fr, es, pt, it, nl, ja, zh). */
 const FIXED =
-  /\b(?:fixed(?!\s+(?:maximum|max|size|limit|length|width|ip|address|port|rate|number|value|string)\b)|resolved|solved|sorted(?: out)?|got (?:past|rid of)|used to (?:get|see)|previously (?:got|had|saw|received)|initially (?:got|had|we got|i got)|at first (?:we|i) got|the (?:first|earlier|previous|old|original) error|behoben|gelöst|corrigé|résolu|resuelto|solucionado|arreglado|corrigido|resolvido|risolto|opgelost|verholpen|(?:is|are|was|were) (?:now )?gone|went away|disappeared|no longer (?:appears|shows(?: up)?|happens|comes up|relevant)|(?:does ?n[o']t|doesn['’]t|did ?n[o']t|didn['’]t|won['’]t) come back|(?:was|is) fine again|working again|no longer in use|(?:those|that|it|they|which)(?: have| has)? cleared|ist (?:jetzt )?weg|verschwunden|a disparu|(?:ha )?desaparecido|sumiu|desapareceu|is verdwenen)\b|(?<!\p{L})(?:desapareci[oó]|se resolvi[oó]|se solucion[oó]|è sparit[oa]|non compare più|kommt (?:seitdem |jetzt |nun )?nicht mehr|n['’]appara[iî]t plus|no (?:aparece|sale) más|não aparece mais|non (?:appare|esce) più|komt niet meer)(?!\p{L})|已解决|解决了|修复了|搞定了|解決済|解決しました|直りました|消失了|なくなりました|消えました/iu;
+  /\b(?:fixed(?!\s+(?:maximum|max|size|limit|length|width|ip|address|port|rate|number|value|string)\b)|resolved|solved|sorted(?: out)?|got (?:past|rid of)|used to (?:get|see)|which is why (?:i|we) (?:upgraded|updated|changed|switched|moved)|previously (?:got|had|saw|received)|initially (?:got|had|we got|i got)|at first (?:we|i) got|the (?:first|earlier|previous|old|original) error|behoben|gelöst|corrigé|résolu|resuelto|solucionado|arreglado|corrigido|resolvido|risolto|opgelost|verholpen|(?:is|are|was|were) (?:now )?gone|went away|disappeared|no longer (?:appears|shows(?: up)?|happens|comes up|relevant)|(?:does ?n[o']t|doesn['’]t|did ?n[o']t|didn['’]t|won['’]t) come back|(?:was|is) fine again|working again|no longer in use|(?:those|that|it|they|which)(?: have| has)? cleared|ist (?:jetzt )?weg|verschwunden|a disparu|(?:ha )?desaparecido|sumiu|desapareceu|is verdwenen)\b|(?<!\p{L})(?:desapareci[oó]|se resolvi[oó]|se solucion[oó]|è sparit[oa]|non compare più|kommt (?:seitdem |jetzt |nun )?nicht mehr|n['’]appara[iî]t plus|no (?:aparece|sale) más|não aparece mais|non (?:appare|esce) più|komt niet meer)(?!\p{L})|已解决|解决了|修复了|搞定了|解決済|解決しました|直りました|消失了|なくなりました|消えました/iu;
 
 /** Where the current failure starts after the history: "now", "this time", "but now", localised. */
 const NOW =
@@ -112,9 +112,9 @@ const TRANSITION =
 const EXPERIMENT =
   /\b(?:when|if) (?:i|we) (?:try|tried|remove|removed|leave|left|don['’]?t|do not|disable|turn off|switch off|uncheck|untick)\b|\bwithout (?:basic |smtp )?auth\w*|\bwithout (?:the |a )?(?:user(?: ?name)?|password|credentials|login)\b|\b(?:just )?(?:to|for a|as a) test\b|\bout of curiosity\b/iu;
 
-/** A line stamped with a date, a time, a weekday or "Day N": one entry of a chronological list or log. */
+/** A line stamped with a date, a time, a weekday, "Day N" or a number ("Attempt 2", "#3"): one entry of a chronological list or log. */
 const STAMPED =
-  /^\s*(?:[-*•]\s*)?(?:\[?\d{4}-\d\d-\d\d|\[?\d{1,2}[:/.]\d{2}|day \d+|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)/iu;
+  /^\s*(?:[-*•]\s*)?(?:\[?\d{4}-\d\d-\d\d|\[?\d{1,2}[:/.]\d{2}|day \d+|(?:attempt|try|run|round|test) ?#?\d+\b|#\d+\b|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)/iu;
 
 /** An e-mail's header lines in a paste (From: … Sent: / Date:), as mail clients quote them, in several languages. */
 const MAIL_HEADERS =
@@ -198,7 +198,10 @@ function dropEarlierErrors(text: string): string {
   if (lead.some((l) => EXPERIMENT.test(l))) return text;
   const told = lead.some((l) => TRANSITION.test(l));
   const dated = STAMPED.test(lines[cur]!) || STAMPED.test(before.at(-1) ?? "");
-  if (!told && !(dated && earlier.some((i) => STAMPED.test(lines[i]!)))) return text;
+  // An entry's error may sit on the line under its stamp ("Attempt 1 (port 25):" ⏎ "451 5.7.3 …").
+  const stamped = (i: number) =>
+    STAMPED.test(lines[i]!) || STAMPED.test(lines.slice(0, i).findLast((l) => /\S/u.test(l)) ?? "");
+  if (!told && !((dated || stamped(cur)) && earlier.some(stamped))) return text;
   const out = [...lines];
   for (const i of earlier) out[i] = " ".repeat(lines[i]!.length);
   // The fixes told before the current error worked for the earlier ones, not for it.

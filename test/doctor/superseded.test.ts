@@ -132,4 +132,26 @@ Settings in the platform now: From tickets@contoso.com.
       "A week ago: 421 4.7.66 TLS 1.0 and 1.1 are not supported. Fixed by a firmware update.<br>Now it says:<br>535 5.7.3 Authentication unsuccessful";
     expect(dropSuperseded(html)).not.toContain("4.7.66");
   });
+
+  it("reads numbered attempts as entries, the error under each stamp as its own", () => {
+    const text = `Try 1 (port 25, no TLS):
+  451 5.7.3 STARTTLS is required to send mail
+-> moved the tool to 587 with STARTTLS
+Try 2 (587, STARTTLS):
+  535 5.7.3 Authentication unsuccessful`;
+    const out = dropSuperseded(text);
+    expect(out).not.toContain("STARTTLS is required");
+    expect(out).toContain("535 5.7.3");
+    const hashes =
+      "#1 01:00 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. -> fixed next day\n#2 01:00 OK\n#3 01:00 4.7.0 Temporary server error. Please try again later. PRX4\n#4 01:15 OK";
+    expect(dropSuperseded(hashes)).not.toContain("disabled for the Tenant");
+  });
+
+  it("an error that was the reason for an upgrade is behind the reporter", () => {
+    const text = `Log after upgrading: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.
+- The old version used port 25 and got "451 5.7.3 STARTTLS is required to send mail", which is why we upgraded.`;
+    const out = dropSuperseded(text);
+    expect(out).not.toContain("STARTTLS is required");
+    expect(out).toContain("disabled for the Tenant");
+  });
 });
