@@ -4414,4 +4414,14 @@ SmtpClientAuthenticationDisabled : True`;
       "AUTH XOAUTH2 with user=alerts@contoso.com, but the access token was issued when bob@contoso.com signed in on the consent screen. Reply: 535 5.7.3 Authentication unsuccessful";
     expect(top(text)).toBe("wrong_credentials");
   });
+
+  it("no app password option, in German, French or Spanish, is MFA that is not per-user", () => {
+    for (const text of [
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria. Wollte ein App-Kennwort anlegen, die Option gibt es nicht.",
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria. Le mot de passe d'application est introuvable dans Informations de sécurité.",
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria. La contraseña de aplicación no aparece en Información de seguridad.",
+    ]) {
+      expect(fired(text)).toContain("words-mfa-not-per-user");
+    }
+  });
 });
