@@ -108,7 +108,7 @@ const statedShortReason =
 
 /** Mail sent once security defaults were off: the success told after the change, not anywhere in the text. */
 const SENT_ONCE_DEFAULTS_OFF = new RegExp(
-  String.raw`(?:${SECURITY_DEFAULTS_OFF.source})[^\n]{0,160}?(?:status=sent|\b250 2\.0\.0\b|sent successfully|\b(?:and|now) it works\b|\bit works now\b|\b(?:then|and) it worked\b)`,
+  String.raw`(?:${SECURITY_DEFAULTS_OFF.source})[^\n]{0,300}?(?:status=sent|\b250 2\.0\.0\b|sent successfully|\b(?:and|now) it works\b|\bit works now\b|\b(?:then|and) it worked\b)`,
   "u",
 );
 
