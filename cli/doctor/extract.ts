@@ -355,18 +355,19 @@ const OAUTH_ELSEWHERE =
 export const OAUTH_FOR_RECEIVING =
   /^(?![^]*\b(?:smtp|outgoing|sending|send)\b)[^]*\b(?:imap|pop3?|receiving|incoming)\b/iu;
 
+/** The sentences naming OAuth that `blank` says are not about the failing login, blanked. */
+function withoutOAuthSentences(r: string, blank: (sentence: string) => boolean): string {
+  return r.replace(/[^.!?\n]{0,300}(?:\b|x)oauth[^.!?\n]{0,300}/giu, (sentence) => (blank(sentence) ? " " : sentence));
+}
+
 /** The sentences that name OAuth only for receiving ({@link OAUTH_FOR_RECEIVING}), blanked. */
 export function withoutOAuthForReceiving(r: string): string {
-  return r.replace(/[^.!?\n]{0,300}(?:\b|x)oauth[^.!?\n]{0,300}/giu, (sentence) =>
-    OAUTH_FOR_RECEIVING.test(sentence) ? " " : sentence,
-  );
+  return withoutOAuthSentences(r, (sentence) => OAUTH_FOR_RECEIVING.test(sentence));
 }
 
 /** The sentences that name OAuth for another system, a plan or an option, blanked. */
 function withoutOAuthElsewhereSentences(r: string): string {
-  return r.replace(/[^.!?\n]{0,300}(?:\b|x)oauth[^.!?\n]{0,300}/giu, (sentence) =>
-    OAUTH_ELSEWHERE.test(sentence) || OAUTH_FOR_RECEIVING.test(sentence) ? " " : sentence,
-  );
+  return withoutOAuthSentences(r, (sentence) => OAUTH_ELSEWHERE.test(sentence) || OAUTH_FOR_RECEIVING.test(sentence));
 }
 
 function withoutOAuthElsewhere(r: string): string {

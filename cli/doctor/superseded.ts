@@ -197,11 +197,10 @@ function dropEarlierErrors(text: string): string {
   // An experiment is no later state: "When I try to send without the user and password, I get 530 5.7.57".
   if (lead.some((l) => EXPERIMENT.test(l))) return text;
   const told = lead.some((l) => TRANSITION.test(l));
-  const dated = STAMPED.test(lines[cur]!) || STAMPED.test(before.at(-1) ?? "");
   // An entry's error may sit on the line under its stamp ("Attempt 1 (port 25):" ⏎ "451 5.7.3 …").
   const stamped = (i: number) =>
     STAMPED.test(lines[i]!) || STAMPED.test(lines.slice(0, i).findLast((l) => /\S/u.test(l)) ?? "");
-  if (!told && !((dated || stamped(cur)) && earlier.some(stamped))) return text;
+  if (!told && !(stamped(cur) && earlier.some(stamped))) return text;
   const out = [...lines];
   for (const i of earlier) out[i] = " ".repeat(lines[i]!.length);
   // The fixes told before the current error worked for the earlier ones, not for it.
