@@ -14,6 +14,7 @@ import { CAUSE_IDS, CAUSES, type CauseId } from "./causes.ts";
 import { gatherEvidence, type Evidence } from "./evidence.ts";
 import type { Extracted, Reply } from "./extract.ts";
 import { ambiguityFor } from "./questions.ts";
+import { restoreLines } from "./reflow.ts";
 import { RULES, type Rule } from "./rules.ts";
 import { rankByWords, type WordLead } from "./word-evidence.ts";
 
@@ -308,7 +309,9 @@ function leadReason(lead: WordLead): string {
  * Diagnose pasted error text. Never throws; text with nothing recognisable yields `unknown`
  * first, with a modest confidence.
  */
-export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis {
+export function diagnose(pasted: string, options: DiagnoseOptions = {}): Diagnosis {
+  // A paste cut at a fixed column is read with its own lines, as its stories and transcripts are told line by line.
+  const text = restoreLines(pasted);
   const ev = gatherEvidence(text, options.context ?? "");
   const { scores, contributions } = score(ev);
   const probs = softmax(scores, temperatureFor(contributions, options.temperature ?? TEMPERATURE));
