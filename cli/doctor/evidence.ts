@@ -230,6 +230,24 @@ function withoutWorkingPeer(words: string, text: string): string {
   );
 }
 
+/**
+ * Other customers, tenants or sites named as a group: an MSP's comparison ("at our other customers we turned
+ * security defaults off", "the others show Disabled", "chez nos autres clients …"). Their settings are not
+ * the failing tenant's.
+ */
+const OTHER_TENANTS =
+  /\b(?:(?:our|the|my|all|every|any|both) (?:other|remaining) (?:(?:\d+|two|three|four|few|several|\d+ or so) )?(?:customers?|clients?|tenants?|orgs?|organi[sz]ations?|sites?|companies|offices?)|(?:every|any) other (?:customer|client|tenant|org|organi[sz]ation|site|company|office)|the others\b|at the other (?:two|three|four|\d+)\b)|(?<![\p{L}])(?:(?:nos |les |tous les )?autres (?:clients|tenants|locataires|sites)|(?:den |unseren |allen )?anderen (?:kunden|mandanten|tenants|standorten?)|(?:los |nuestros |los demás )?(?:otros|demás) (?:clientes|tenants|inquilinos|sitios)|(?:os |nossos )?outros (?:clientes|tenants|locatários)|(?:gli |i nostri )?altri (?:clienti|tenant)|(?:onze |de )?andere (?:klanten|tenants|vestigingen))(?![\p{L}])/u;
+/** What the failing side says: a failure in the same clause keeps it ("the other tenant now fails too"). */
+const FAILURE_WORD =
+  /\bfail|\berror|\bnot work|\bdoes ?n['o]?t work|\brefus|\bblock|\b5\d\d\b|\b5\.\d\.\d|échou|erreur|fehl|falla|error|falh|errore|mislukt|fout/u;
+
+/** `words` without the clauses about other customers or tenants named as a group (same length). */
+function withoutOtherTenants(words: string): string {
+  return words.replace(/(?:[^.!?;,:\n]|[.!?:](?=[^\s.!?:]))+/gu, (clause) =>
+    OTHER_TENANTS.test(clause) && !FAILURE_WORD.test(clause) ? " ".repeat(clause.length) : clause,
+  );
+}
+
 /** Build the evidence for `text`, with the user's own account of it in `context`. Never throws. */
 export function gatherEvidence(text: string, context = ""): Evidence {
   // An error the reporter says was fixed, or had earlier, is history, not the failure to diagnose.
@@ -293,12 +311,14 @@ export function gatherEvidence(text: string, context = ""): Evidence {
   // Also the line-joined text, so the user's words survive a hard wrap (even mid-word).
   // And a delimited export's rows as "Header: value" lines, so a value reads next to its column's name.
   const records = delimitedRecords(ex.norm.text);
-  const words = withoutWorkingPeer(
-    withoutAdvice(
-      `${context}\n${body}\n${ex.norm.joined}\n${records}\n${ex.norm.stamps.join(" ")}${respelt.map((w) => `\n${w}`).join("")}`.toLowerCase(),
+  const words = withoutOtherTenants(
+    withoutWorkingPeer(
+      withoutAdvice(
+        `${context}\n${body}\n${ex.norm.joined}\n${records}\n${ex.norm.stamps.join(" ")}${respelt.map((w) => `\n${w}`).join("")}`.toLowerCase(),
+        ex.norm.text,
+      ),
       ex.norm.text,
     ),
-    ex.norm.text,
   );
   return {
     ex,

@@ -915,9 +915,11 @@ export const REPLY_RULES: readonly Rule[] = [
     kind: "transcript",
     // The client used (or is configured with) a mechanism Exchange does not offer, and the AUTH was
     // refused: 504 5.7.4, a 502/504 "not implemented", or a relay refusal because the session
-    // stayed unauthenticated (nodemailer #1480, #878).
+    // stayed unauthenticated (nodemailer #1480, #878). Not when the EHLO reply the client answered offered no AUTH
+    // at all (STARTTLS never started): then no mechanism would have been taken.
     evidence: (ev) =>
       ["PLAIN", "CRAM-MD5", "NTLM"].includes(ev.ex.authMechanism ?? "") &&
+      !ev.ex.authNotOffered &&
       (ev.enhanced.includes("5.7.4") ||
         ev.basic.includes(502) ||
         ev.basic.includes(504) ||

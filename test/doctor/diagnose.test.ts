@@ -4424,4 +4424,32 @@ SmtpClientAuthenticationDisabled : True`;
       expect(fired(text)).toContain("words-mfa-not-per-user");
     }
   });
+
+  it("reads an MSP's other customers as a group apart from the failing tenant (blind set 111)", () => {
+    const reply =
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.";
+    const en = `We look after about 40 tenants. New customer, tenant a month old, their billing app fails:\n${reply}\nSMTP AUTH is on for the org and the mailbox. At our other customers we turned security defaults off and run everything through Conditional Access. In this tenant, Security defaults still says Enabled, nobody has touched it yet.`;
+    const fr = `Nous gérons une vingtaine de tenants. Nouveau client :\n${reply}\nChez nos autres clients on a désactivé les paramètres de sécurité par défaut et on utilise l'accès conditionnel. Ici, "Paramètres de sécurité par défaut" est toujours sur Activé.`;
+    expect(diagnose(en).causes[0]!.id).toBe("security_defaults_enabled");
+    expect(diagnose(fr).causes[0]!.id).toBe("security_defaults_enabled");
+  });
+
+  it("reads the mailbox's box not ticked in Dutch and Japanese, and SMTP AUTH on at the org level as the organisation's (sets 111, 113)", () => {
+    const reply =
+      "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.";
+    const nl = `Nieuw account facturen@contoso.nl:\n${reply}\nGecontroleerd: SMTP AUTH voor de organisatie toegestaan, standaardbeveiliging uit. Bij het account staat het vinkje bij "Geverifieerde SMTP" niet aan, de andere vinkjes wel.`;
+    expect(diagnose(nl).causes[0]!.id).toBe("smtp_auth_disabled_mailbox");
+    const ja = `${reply}\n管理センターで「メール アプリの管理」を開くと「認証済み SMTP」のチェックだけが外れていました。`;
+    expect(diagnose(ja).causes[0]!.id).toBe("smtp_auth_disabled_mailbox");
+    const org = `${reply}\nOur baseline disabled SMTP AUTH for every mailbox except an allow-list, and hr@contoso.com is not on it. The org-level setting still shows SMTP AUTH enabled.`;
+    const d = diagnose(org);
+    expect(d.causes[0]!.id).toBe("smtp_auth_disabled_mailbox");
+    expect(d.fired.map((f) => f.id)).not.toContain("words-smtp-auth-on");
+  });
+
+  it("does not blame the mechanism when the EHLO reply the client answered offered no AUTH at all (set 112)", () => {
+    const rails =
+      "Net::SMTPAuthenticationError: 504 5.7.4 Unrecognized authentication type\nauthentication: :plain, enable_starttls_auto: false\nEHLO test\n250-BL1PR13CA0088.outlook.office365.com Hello\n250-SIZE 157286400\n250-STARTTLS\n250 SMTPUTF8";
+    expect(diagnose(rails).causes[0]!.id).toBe("starttls_required");
+  });
 });
