@@ -91,19 +91,21 @@ function sameAddress(a: string, b: string): boolean {
 
 /** "authenticates with XOAUTH2 as reports@…", "Sender configured in the app is alerts@…". */
 const XOAUTH2_MAILBOX_SAID =
-  /\b(?:xoauth2|sender|smtp user(?:name)?|user ?name|login|from(?: address)?)\b(?:[^.\n@]|\.\b){0,40}?\b(?:as|is|:|=)\s*["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu;
+  /\b(?:xoauth2|sender|smtp user(?:name)?|user ?name|login|from(?: address)?|authenticating)\b(?:[^.\n@]|\.\b){0,40}?\b(?:as|is|:|=)\s*["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu;
 
 /** The token's user told in prose: "the refresh token in the cache was issued when alice@… signed in". */
 const TOKEN_ISSUED_FOR =
-  /\btoken\b(?:[^.\n@]){0,40}?\b(?:issued|minted|obtained|acquired|granted)\b(?:[^.\n@]){0,20}?\b(?:when|for|to|as)\s+["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu;
+  /\btoken\b(?:[^.\n@]){0,40}?\b(?:issued|minted|obtained|acquired|granted)\b(?:[^.\n@]){0,20}?\b(?:when|for|to|as)\s+(?:(?:the )?(?:account|user)\s+)?["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})|\b(?:issued|minted|obtained|acquired|got)\s+(?:an? |the )?(?:[\w-]+ )?(?:access )?token\b(?:[^.\n@]){0,30}?\b(?:for|to|as)\s+(?:(?:the )?(?:account|user)\s+)?["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu;
 
 /**
  * 1 when a text names the XOAUTH2 user= (or says which mailbox the XOAUTH2 login is) and a decoded
  * delegated token's user, and they differ.
  */
 function xoauth2UserIsNotTokenUser(text: string): number {
+  const issued = TOKEN_ISSUED_FOR.exec(text);
   const tokenUser =
-    TOKEN_ISSUED_FOR.exec(text)?.[1] ??
+    issued?.[1] ??
+    issued?.[2] ??
     /["']?\b(?:upn|unique_name|preferred_username|account\.username)\b["']?(?:\s+claim)?(?:\s+in (?:it|the token))?(?:\s*[:=]\s*|\s+(?:(?:comes? back|came back|returns?|returned|shows?|is|was) as\s+|(?:is|was)\s+)?)["']?([\w.%+-]{1,64}@[\w.-]{1,253}\.[a-z]{2,24})/iu.exec(
       text,
     )?.[1];

@@ -4452,4 +4452,10 @@ SmtpClientAuthenticationDisabled : True`;
       "Net::SMTPAuthenticationError: 504 5.7.4 Unrecognized authentication type\nauthentication: :plain, enable_starttls_auto: false\nEHLO test\n250-BL1PR13CA0088.outlook.office365.com Hello\n250-SIZE 157286400\n250-STARTTLS\n250 SMTPUTF8";
     expect(diagnose(rails).causes[0]!.id).toBe("starttls_required");
   });
+
+  it("reads the account a token was acquired for, told in a log line, against the mailbox it authenticates as (set 112)", () => {
+    const log =
+      "info: TokenProvider: Acquired token silently for account admin.jlee@contoso.com\ninfo: Sender: Authenticating as helpdesk@contoso.com via XOAUTH2\nMailKit.Security.AuthenticationException: 535: 5.7.3 Authentication unsuccessful";
+    expect(diagnose(log).causes[0]!.id).toBe("wrong_credentials");
+  });
 });
