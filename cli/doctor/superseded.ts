@@ -89,14 +89,15 @@ function dropEarlierAttempts(text: string): string {
     if (m !== null) refusals.push({ line: i, reason: m[1]!.toLowerCase().replace(/\s+/gu, " ").trim() });
   });
   if (refusals.length < 2) return text;
-  const last = refusals.at(-1)!;
+  // Shown newest first (an event viewer sorts so), the first refusal is the latest attempt.
+  const last = newestFirst(refusals.map((r) => lines[r.line]!)) ? refusals[0]! : refusals.at(-1)!;
   // The same refusal retold, often cut short ("SMTP ERROR: Password command failed: 535 5.7.139 ..." after
   // the server's full line): one attempt, not a later one with another reason.
   const core = (reason: string) => reason.replace(/^\d\.\d{1,3}\.\d{1,3}\s*/u, "").replace(/[\s.…]+$/u, "");
   const same = (a: string, b: string) => core(a).startsWith(core(b)) || core(b).startsWith(core(a));
   if (refusals.every((r) => same(r.reason, last.reason))) return text;
-  for (const r of refusals.slice(0, -1))
-    if (!same(r.reason, last.reason)) lines[r.line] = " ".repeat(lines[r.line]!.length);
+  for (const r of refusals)
+    if (r !== last && !same(r.reason, last.reason)) lines[r.line] = " ".repeat(lines[r.line]!.length);
   return lines.join("\n");
 }
 
@@ -115,6 +116,29 @@ const EXPERIMENT =
 /** A line stamped with a date, a time, a weekday, "Day N" or a number ("Attempt 2", "#3"): one entry of a chronological list or log. */
 const STAMPED =
   /^\s*(?:[-*•]\s*)?(?:\[?\d{4}-\d\d-\d\d|\[?\d{1,2}[:/.]\d{2}|day \d+|(?:attempt|try|run|round|test) ?#?\d+\b|#\d+\b|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)/iu;
+
+/** The date and time a log line starts with ("2024-05-16 09:12:03", "21.08.2024 07:31:12", "[2024-05-16T09:12]"), as a number. */
+function stampOf(line: string): number | null {
+  const iso = /^\W{0,3}(?:\w+\s+){0,1}\[?(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?/u.exec(line);
+  const dotted = /^\W{0,3}(?:\w+\s+){0,1}\[?(\d\d)\.(\d\d)\.(\d{4})[ ,]+(\d\d?):(\d\d)(?::(\d\d))?/u.exec(line);
+  const [y, mo, d, h, mi, sec] = iso
+    ? iso.slice(1)
+    : dotted
+      ? [dotted[3], dotted[2], dotted[1], dotted[4], dotted[5], dotted[6]]
+      : [];
+  if (y === undefined) return null;
+  return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec ?? 0));
+}
+
+/** Whether log lines, each stamped with a date and time, run from the latest down to the earliest. */
+function newestFirst(logLines: readonly string[]): boolean {
+  const stamps = logLines.map(stampOf);
+  return (
+    stamps.every((t) => t !== null) &&
+    stamps[0]! > stamps.at(-1)! &&
+    stamps.every((t, k) => k === 0 || t <= stamps[k - 1]!)
+  );
+}
 
 /** An e-mail's header lines in a paste (From: … Sent: / Date:), as mail clients quote them, in several languages. */
 const MAIL_HEADERS =
@@ -181,16 +205,23 @@ function dropEarlierErrors(text: string): string {
   // The current error is the last one not itself told as past ("… 4.4.7 delays on Saturday, but those cleared").
   const current = errors.filter((i) => !FIXED.test(lines[i]!) && !FIXED.test(sentenceGoingOn(lines, i)));
   if (current.length === 0) return text;
-  const last = current.at(-1)!;
+  // A log shown newest first (an event viewer, a ticket tool's mail log): the latest stamp is the current error.
+  const reversed = newestFirst(current.map((i) => lines[i]!));
+  const last = reversed ? current[0]! : current.at(-1)!;
   // An error wrapped over lines ("… 504 5.7.4⏎Unrecognized authentication type [...", the reason without a code of
   // its own) is one error: its first line.
   let cur = last;
   while (errors.includes(cur - 1) && !FAILURE_CODE.test(lines[cur]!)) cur--;
   const curKey = errorKey(lines.slice(cur, last + 1).join(" "));
   const earlier = errors
-    .filter((i) => i < cur)
+    .filter((i) => (reversed ? i > last : i < cur))
     .filter((i) => !sameError(errorKey(lines[i]!), curKey) && !lines[i]!.includes(lines[cur]!.trim()));
   if (earlier.length === 0) return text;
+  if (reversed) {
+    const out = [...lines];
+    for (const i of earlier) out[i] = " ".repeat(lines[i]!.length);
+    return parts.map((p, k) => (k % 2 === 0 ? out[k / 2]! : p)).join("");
+  }
   // The words before the current error: its own line up to the code, and the two lines before it.
   const before = lines.slice(0, cur).filter((l) => /\S/u.test(l));
   const lead = [lines[cur]!.slice(0, Math.max(0, lines[cur]!.search(FAILURE_CODE))), ...before.slice(-2)];

@@ -155,3 +155,28 @@ Try 2 (587, STARTTLS):
     expect(out).toContain("disabled for the Tenant");
   });
 });
+
+describe("a log shown newest first", () => {
+  it("takes the latest stamp as the current error, whatever the order of the lines (set 116)", () => {
+    const older =
+      "535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy.";
+    const newer =
+      "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.";
+    const event = (when: string, reply: string) => `Error  ${when}  LabelMailer  Send failed: ${reply}`;
+    const viewer = [
+      "Event Viewer, newest first:",
+      event("21.08.2024 07:31:12", newer),
+      event("21.08.2024 07:01:10", newer),
+      event("20.08.2024 11:12:44", older),
+      event("20.08.2024 10:42:41", older),
+      "Security defaults were turned off yesterday and the software moved to a new account.",
+    ].join("\n");
+    expect(diagnose(viewer).causes[0]!.id).toBe("smtp_auth_disabled_mailbox");
+    const iso = [
+      "Mail log (newest first):",
+      `2024-05-16 09:12:03 ERROR 554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Cannot submit message.`,
+      `2024-05-14 16:20:11 ERROR ${newer}`,
+    ].join("\n");
+    expect(diagnose(iso).causes[0]!.id).toBe("send_as_permission");
+  });
+});
