@@ -67,7 +67,7 @@ function joinColumnCuts(lines: string[]): string[] {
 
 /** An entry of a dated or numbered story: a date and time, "Attempt 2", "UPDATE:", "Edit 2", "Day 3", "Tue 09:12". */
 const ENTRY =
-  /(?<=\S[ \t]+)(?=\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d|(?:attempt|try|run|round|update|edit|day)\s?#?\d+\b|(?:update|edit)\s*:|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\s*(?:\d{1,2}:\d\d|:))/giu;
+  /(?<=\S[ \t]+)(?=\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d|(?:attempt|try|run|round|update|edit|day|week)\s?#?\d+\b|(?:update|edit)\s*:|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\s*(?:\d{1,2}:\d\d|:))/giu;
 /** The server id that starts a reply's diagnostic suffix, whose date is no entry ("[AM0PR01CA0001.eurprd01.prod… 2025-…"). */
 const SUFFIX_BEFORE = /\[[A-Z0-9]{6,}(?:\.[A-Za-z0-9-]+)+\s+$/u;
 

@@ -115,7 +115,7 @@ const EXPERIMENT =
 
 /** A line stamped with a date, a time, a weekday, "Day N" or a number ("Attempt 2", "#3"): one entry of a chronological list or log. */
 const STAMPED =
-  /^\s*(?:[-*•]\s*)?(?:\[?\d{4}-\d\d-\d\d|\[?\d{1,2}[:/.]\d{2}|day \d+|(?:attempt|try|run|round|test) ?#?\d+\b|#\d+\b|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)/iu;
+  /^\s*(?:[-*•]\s*)?(?:\[?\d{4}-\d\d-\d\d|\[?\d{1,2}[:/.]\d{2}|(?:day|week) \d+|(?:attempt|try|run|round|test) ?#?\d+\b|#\d+\b|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)/iu;
 
 /** The date and time a log line starts with ("2024-05-16 09:12:03", "21.08.2024 07:31:12", "[2024-05-16T09:12]"), as a number. */
 function stampOf(line: string): number | null {
@@ -157,7 +157,13 @@ interface ErrorKey {
   basic: Set<string>;
   enhanced: Set<string>;
   reason: string;
+  /** An AUTH refusal ("Authentication unsuccessful"), which no refusal before AUTH or after it can be. */
+  authRefusal: boolean;
 }
+
+/** Reasons Exchange gives before AUTH (STARTTLS, TLS version) or after it (Send As, no AUTH at all): never an AUTH refusal. */
+const NOT_AUTH_REASON =
+  /^(?:starttls is required|tls 1\.0 and 1\.1 are not supported|send ?as ?denied|client not authenticated)$/u;
 
 function errorKey(text: string): ErrorKey {
   // The specific reason, not the "Authentication unsuccessful" most replies start with.
@@ -167,6 +173,7 @@ function errorKey(text: string): ErrorKey {
     basic: new Set([...text.matchAll(/\b(?:421|45[0124]|50[0-4]|53[045]|55[0-4])\b/gu)].map((m) => m[0])),
     enhanced: new Set([...text.matchAll(/\b[45]\.[0-7]\.\d{1,3}\b/gu)].map((m) => m[0])),
     reason,
+    authRefusal: reasons.includes("authentication unsuccessful") || /\b53[45]\b/u.test(text),
   };
 }
 
@@ -179,6 +186,9 @@ function sameError(a: ErrorKey, b: ErrorKey): boolean {
   if (a.enhanced.size > 0 && b.enhanced.size > 0 && !meets(a.enhanced, b.enhanced)) return false;
   if (a.reason !== "" && b.reason !== "" && a.reason !== b.reason) return false;
   if (a.basic.size > 0 && b.basic.size > 0 && !meets(a.basic, b.basic)) return false;
+  // "451 5.7.3 STARTTLS is required" and a later "5.7.3 Authentication unsuccessful" share a code, not a cause.
+  if ((a.authRefusal && NOT_AUTH_REASON.test(b.reason)) || (b.authRefusal && NOT_AUTH_REASON.test(a.reason)))
+    return false;
   return true;
 }
 

@@ -180,3 +180,14 @@ describe("a log shown newest first", () => {
     expect(diagnose(iso).causes[0]!.id).toBe("send_as_permission");
   });
 });
+
+describe("an earlier refusal that shares a code with the current one", () => {
+  it("tells a STARTTLS refusal from a later AUTH refusal with the same 5.7.3 (set 116)", () => {
+    const story = [
+      'Week 1: "451 5.7.3 STARTTLS is required to send mail" - connection security was None. Set it to STARTTLS, worked.',
+      "Week 3: the account was renamed from anna.berg@contoso.se to anna.lind@contoso.se.",
+      'Since then Thunderbird says "The Outgoing server (SMTP) smtp.office365.com responded: 5.7.3 Authentication unsuccessful". The user name is still anna.berg@contoso.se.',
+    ].join("\n");
+    expect(diagnose(story).causes[0]!.id).toBe("wrong_credentials");
+  });
+});
