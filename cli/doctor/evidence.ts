@@ -239,7 +239,7 @@ const OTHER_TENANTS =
   /\b(?:(?:our|the|my|all|every|any|both) (?:other|remaining) (?:(?:\d+|two|three|four|few|several|\d+ or so) )?(?:customers?|clients?|tenants?|orgs?|organi[sz]ations?|sites?|companies|offices?)|(?:every|any) other (?:customer|client|tenant|org|organi[sz]ation|site|company|office)|the others\b|at the other (?:two|three|four|\d+)\b)|(?<![\p{L}])(?:(?:nos |les |tous les )?autres (?:clients|tenants|locataires|sites)|(?:den |unseren |allen )?anderen (?:kunden|mandanten|tenants|standorten?)|(?:los |nuestros |los demás )?(?:otros|demás) (?:clientes|tenants|inquilinos|sitios)|(?:os |nossos )?outros (?:clientes|tenants|locatários)|(?:gli |i nostri )?altri (?:clienti|tenant)|(?:onze |de )?andere (?:klanten|tenants|vestigingen))(?![\p{L}])/u;
 /** What the failing side says: a failure in the same clause keeps it ("the other tenant now fails too"). */
 const FAILURE_WORD =
-  /\bfail|\berror|\bnot work|\bdoes ?n['o]?t work|\brefus|\bblock|\b5\d\d\b|\b5\.\d\.\d|échou|erreur|fehl|falla|error|falh|errore|mislukt|fout/u;
+  /\bfail|\berror|\bnot work|\bdoes ?n['o]?t work|\brefus|\bblock|\b5\d\d\b|\b5\.\d\.\d|échou|erreur|fehl|falla|falh|mislukt|fout/u;
 
 /** `words` without the clauses about other customers or tenants named as a group (same length). */
 function withoutOtherTenants(words: string): string {

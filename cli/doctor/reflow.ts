@@ -1,10 +1,10 @@
 /**
  * A paste's own lines, restored before anything reads it line by line. A log viewer, a terminal or a
- * ticket field cuts long lines at a fixed column (mid-word: "…disabled for the Mail" | "box. Visit …"),
- * and a mail client re-wraps at its margin; either way a story's entries ("09:12 535 …", "Attempt 2: …")
- * no longer start their own lines and an error's code and reason sit on two. Lines that break exactly
- * at the paste's widest column are one line again; every other break is the paste's own. A web form or a
- * chat that drops the breaks altogether leaves one long line: its entries start lines again.
+ * ticket field cuts long lines at a fixed column (mid-word: "…disabled for the Mail" | "box. Visit …"), so a
+ * story's entries ("09:12 535 …", "Attempt 2: …") no longer start their own lines and an error's code and
+ * reason sit on two. Lines that break exactly at the paste's widest column are one line again; every other
+ * break is the paste's own (a mail client's re-wrap at word ends is joined later, by normalise.ts). A web form
+ * or a chat that drops the breaks altogether leaves one long line: its entries start lines again.
  */
 
 /** Length as a column counts it: code points, not UTF-16 units. */
@@ -67,7 +67,7 @@ function joinColumnCuts(lines: string[]): string[] {
 
 /** An entry of a dated or numbered story: a date and time, "Attempt 2", "UPDATE:", "Edit 2", "Day 3", "Tue 09:12". */
 const ENTRY =
-  /(?<=\S[ \t]+)(?=\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d|(?:attempt|try|run|round|update|edit|day|week)\s?#?\d+\b|(?:update|edit)\s*:|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\s*(?:\d{1,2}:\d\d|:))/giu;
+  /(?<=\S[ \t]+)(?=\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d|(?:attempt|try|run|round|update|edit|day|week)\s?#?\d+\b|(?:update|edit)\s*:|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?\s*(?:\d{1,2}:\d\d|:))/giu;
 /** The server id that starts a reply's diagnostic suffix, whose date is no entry ("[AM0PR01CA0001.eurprd01.prod… 2025-…"). */
 const SUFFIX_BEFORE = /\[[A-Z0-9]{6,}(?:\.[A-Za-z0-9-]+)+\s+$/u;
 
@@ -87,7 +87,8 @@ function restoreBreaks(line: string): string {
 export function restoreLines(text: string): string {
   const lines = text.split(/\r?\n/u);
   const written = lines.filter((l) => /\S/u.test(l));
-  if (written.length === 1 && written[0]!.length >= 200) return text.replace(written[0]!, restoreBreaks(written[0]!));
+  if (written.length === 1 && written[0]!.length >= 200)
+    return text.replace(written[0]!, () => restoreBreaks(written[0]!));
   if (lines.length < 3) return text;
   const restored = joinColumnCuts(lines);
   return restored.length === lines.length ? text : restored.join("\n");

@@ -95,6 +95,9 @@ describe("restoreLines on a paste whose line breaks were dropped", () => {
     expect(restoreLines(short)).toBe(short);
     const doubled = "We  get  535  5.7.3  Authentication  unsuccessful  ".repeat(6);
     expect(restoreLines(doubled)).toBe(doubled);
+    // A paste's own "$&" or "$'" (PowerShell, a password rule) is text, never a replacement pattern.
+    const dollars = `$cred = '$&x$'; Send-MailMessage fails: 535 5.7.3 Authentication unsuccessful. ${"More words here. ".repeat(12)}`;
+    expect(restoreLines(`\n${dollars}\n`)).toBe(`\n${dollars}\n`);
   });
 
   it("lets the story be read as told: the last error is the current one", () => {
